@@ -1,0 +1,291 @@
+"""Normalisers for the messy values found in shipment spreadsheets.
+
+Every function here is total: it never raises on any input, and returns either a clean value
+or ``None`` with a reason. Normalising an already-normalised value returns it unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Mapping
+from enum import StrEnum
+
+from screening.model import Eccn
+
+# --- text -------------------------------------------------------------------------------
+
+_SPACE_RE = re.compile(r"\s+")
+
+
+def clean_text(value: object) -> str:
+    """Cell value as trimmed single-spaced text ('' for blanks)."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # calamine hands integers over as floats
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    text = str(value).replace("\u00a0", " ")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+# --- countries --------------------------------------------------------------------------
+
+_KEY_DROP_RE = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def alias_key(text: str) -> str:
+    """Lookup key for a country name: NFKC, case-folded, punctuation dropped, single spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _KEY_DROP_RE.sub(" ", text).replace("_", " ")
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def build_alias_index(aliases: Mapping[str, str]) -> dict[str, str]:
+    """Index alias text -> country code by both spaced and space-free keys."""
+    index: dict[str, str] = {}
+    for alias, code in aliases.items():
+        key = alias_key(alias)
+        if key:
+            index.setdefault(key, code)
+            index.setdefault(key.replace(" ", ""), code)
+    return index
+
+
+def normalize_country(value: object, index: Mapping[str, str]) -> str | None:
+    """Country code for a spelling ("HK", "HKG", "Hong Kong SAR", "香港"), else None."""
+    key = alias_key(clean_text(value))
+    if not key:
+        return None
+    return index.get(key) or index.get(key.replace(" ", ""))
+
+
+# --- ECCNs ------------------------------------------------------------------------------
+
+_EAR99_RE = re.compile(r"^EAR\s*[-_.]?\s*99$", re.IGNORECASE)
+_ECCN_RE = re.compile(r"^([0-9])\s*([A-E])\s*([0-9]{3})(.*)$", re.IGNORECASE)
+_PARA_TOKEN_RE = re.compile(r"[a-z]+|[0-9]+")
+_PARA_ALLOWED_RE = re.compile(r"^[a-z0-9.\s\-]*$")
+_ECCN_PREFIX_RE = re.compile(r"^(ECCN|CLASSIFICATION)\s*[:#]?\s*", re.IGNORECASE)
+
+
+def normalize_eccn(value: object) -> Eccn | None:
+    """``"5a992c"`` -> 5A992.c, ``" 3a001.a.7 "`` -> 3A001.a.7, ``"EAR 99"`` -> EAR99."""
+    text = _ECCN_PREFIX_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
+    if not text:
+        return None
+    if _EAR99_RE.match(text):
+        return Eccn("EAR99")
+    match = _ECCN_RE.match(text)
+    if not match:
+        return None
+    base = f"{match.group(1)}{match.group(2).upper()}{match.group(3)}"
+    rest = match.group(4).lower()
+    if not _PARA_ALLOWED_RE.match(rest):
+        return None
+    tokens = _PARA_TOKEN_RE.findall(rest)
+    return Eccn(base, ".".join(tokens))
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+class DateOrder(StrEnum):
+    """How to read an all-numeric date such as 03/04/2021."""
+
+    DMY = "DMY"
+    MDY = "MDY"
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 1900-01-01 .. 9999-12-31
+_ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_NUMERIC_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+_DAY_MON_YEAR_RE = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)[\s\-/.,]+(\d{2}|\d{4})$")
+_MON_DAY_YEAR_RE = re.compile(r"^([a-z]+)[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?[\s,\-/.]+(\d{2}|\d{4})$")
+
+
+class DateProblem(StrEnum):
+    AMBIGUOUS = "ambiguous"
+    INVALID = "invalid"
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if len(text) == 2 else year  # two-digit years are 20xx in shipment data
+
+
+def _make(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def excel_serial_to_date(serial: float) -> dt.date | None:
+    if not math.isfinite(serial) or not _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_date(
+    value: object, order: DateOrder | None = None
+) -> tuple[dt.date | None, DateProblem | None]:
+    """Parse a date cell. Returns (date, None), (None, problem) or (None, None) for blank.
+
+    A numeric day/month date that reads differently in DMY and MDY is never guessed: without
+    an ``order`` it is reported AMBIGUOUS.
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, dt.datetime):
+        return value.date(), None
+    if isinstance(value, dt.date):
+        return value, None
+    if isinstance(value, bool):
+        return None, DateProblem.INVALID
+    if isinstance(value, int | float):
+        date = excel_serial_to_date(float(value))
+        return (date, None) if date else (None, DateProblem.INVALID)
+    text = clean_text(value).lower()
+    if not text:
+        return None, None
+    if match := _ISO_RE.match(text):
+        date = _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return (date, None) if date else (None, DateProblem.INVALID)
+    if match := _COMPACT_RE.match(text):
+        date = _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return (date, None) if date else (None, DateProblem.INVALID)
+    if match := _NUMERIC_RE.match(text):
+        first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
+        as_dmy = _make(year, second, first)
+        as_mdy = _make(year, first, second)
+        if order is DateOrder.DMY:
+            return (as_dmy, None) if as_dmy else (None, DateProblem.INVALID)
+        if order is DateOrder.MDY:
+            return (as_mdy, None) if as_mdy else (None, DateProblem.INVALID)
+        if as_dmy and as_mdy and as_dmy != as_mdy:
+            return None, DateProblem.AMBIGUOUS
+        date = as_dmy or as_mdy
+        return (date, None) if date else (None, DateProblem.INVALID)
+    if match := _DAY_MON_YEAR_RE.match(text):
+        month = _MONTHS.get(match.group(2))
+        date = _make(_year(match.group(3)), month, int(match.group(1))) if month else None
+        return (date, None) if date else (None, DateProblem.INVALID)
+    if match := _MON_DAY_YEAR_RE.match(text):
+        month = _MONTHS.get(match.group(1))
+        date = _make(_year(match.group(3)), month, int(match.group(2))) if month else None
+        return (date, None) if date else (None, DateProblem.INVALID)
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        date = excel_serial_to_date(float(text))
+        return (date, None) if date else (None, DateProblem.INVALID)
+    return None, DateProblem.INVALID
+
+
+# --- numbers ----------------------------------------------------------------------------
+
+_CURRENCY_RE = re.compile(r"(?i)^(usd|us\$|hkd|hk\$|eur|gbp|cny|rmb|[$€£¥])\s*|\s*(usd|hkd|eur|gbp|cny|rmb)$")
+_THOUSANDS_COMMA_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS_DOT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_PLAIN_NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def parse_number(value: object) -> tuple[float | None, bool]:
+    """Parse a value/quantity cell. Returns (number, ok); blank is (None, True)."""
+    if value is None or isinstance(value, bool):
+        return None, value is None
+    if isinstance(value, int | float):
+        number = float(value)
+        return (number, True) if math.isfinite(number) else (None, False)
+    text = clean_text(value).replace(" ", "")
+    if not text:
+        return None, True
+    negative = text.startswith("(") and text.endswith(")")
+    text = text.strip("()")
+    text = _CURRENCY_RE.sub("", text).strip()
+    if _THOUSANDS_COMMA_RE.match(text):
+        text = text.replace(",", "")
+    elif _THOUSANDS_DOT_RE.match(text):
+        text = text.replace(".", "").replace(",", ".")
+    elif text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    if not _PLAIN_NUMBER_RE.match(text):
+        return None, False
+    number = float(text)
+    return (-number if negative else number), True
+
+
+# --- license exceptions and end users ---------------------------------------------------
+
+_NLR_WORDS = {"nlr", "no license required", "no licence required", "nolicenserequired"}
+_EXCEPTION_PREFIX_RE = re.compile(
+    r"^(license exception|licence exception|lic exc|exception|le)\s*[:\-]?\s*", re.IGNORECASE
+)
+
+
+def normalize_license_exception(value: object) -> str | None:
+    """``"N.L.R."`` / ``"nlr"`` -> NLR, ``"License Exception GBS"`` -> GBS; blank -> None.
+
+    Unknown codes come back upper-cased so the engine can report them; it never guesses.
+    """
+    text = clean_text(value)
+    if not text:
+        return None
+    text = _EXCEPTION_PREFIX_RE.sub("", text)
+    compact = re.sub(r"[\s.\-_/]", "", text).lower()
+    if compact in _NLR_WORDS or text.lower() in _NLR_WORDS:
+        return "NLR"
+    if not compact:
+        return None
+    return re.sub(r"[^A-Z0-9]", "", text.upper()) or None
+
+
+class EndUserType(StrEnum):
+    MILITARY = "military"
+    GOVERNMENT = "government"
+    CIVIL = "civil"
+    OTHER = "other"
+
+
+_END_USER_WORDS: dict[str, EndUserType] = {
+    "military": EndUserType.MILITARY, "mil": EndUserType.MILITARY,
+    "military end user": EndUserType.MILITARY, "armed forces": EndUserType.MILITARY,
+    "defense": EndUserType.MILITARY, "defence": EndUserType.MILITARY, "pla": EndUserType.MILITARY,
+    "government": EndUserType.GOVERNMENT, "gov": EndUserType.GOVERNMENT,
+    "govt": EndUserType.GOVERNMENT, "public sector": EndUserType.GOVERNMENT,
+    "civil": EndUserType.CIVIL, "civilian": EndUserType.CIVIL, "commercial": EndUserType.CIVIL,
+    "private": EndUserType.CIVIL, "distributor": EndUserType.CIVIL, "reseller": EndUserType.CIVIL,
+    "university": EndUserType.CIVIL, "academic": EndUserType.CIVIL, "end user": EndUserType.CIVIL,
+    "civil end user": EndUserType.CIVIL, "commercial end user": EndUserType.CIVIL,
+}
+
+
+def normalize_end_user_type(value: object) -> EndUserType | None:
+    key = alias_key(clean_text(value))
+    if not key:
+        return None
+    if key in _END_USER_WORDS:
+        return _END_USER_WORDS[key]
+    if "military" in key or "defen" in key or "army" in key or "navy" in key:
+        return EndUserType.MILITARY
+    return EndUserType.OTHER

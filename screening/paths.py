@@ -1,0 +1,32 @@
+"""Where hkscreen keeps its files (overridable for tests and portable installs)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+ENV_DATA_DIR = "HKSCREEN_DATA_DIR"
+ENV_RESOURCES = "HKSCREEN_RESOURCES"
+
+
+def data_dir() -> Path:
+    path = Path(os.environ.get(ENV_DATA_DIR) or platformdirs.user_data_dir("hkscreen", False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def resources_dir() -> Path:
+    """The repository's ``resources/`` (seed rules, samples)."""
+    if env := os.environ.get(ENV_RESOURCES):
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def seed_rules_dir() -> Path:
+    return resources_dir() / "rules"
+
+
+def samples_dir() -> Path:
+    return resources_dir() / "samples"

@@ -1,0 +1,1 @@
+"""Rules: schema, seed files, loading, versioning and the in-memory RuleSet snapshot."""

@@ -1,0 +1,316 @@
+"""Immutable in-memory snapshot of the rules, indexed for the engine's look-ups."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from screening.normalize import build_alias_index
+from screening.rules.schema import CHART_COLUMNS
+from screening.rules.store import read_tables, rules_version
+
+_ISO_IN_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(t.strip() for t in (text or "").split(";") if t.strip())
+
+
+@dataclass(frozen=True, slots=True)
+class Dated:
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+
+    def covers(self, date: dt.date) -> bool:
+        return (self.valid_from is None or date >= self.valid_from) and (
+            self.valid_to is None or date <= self.valid_to
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRowRule(Dated):
+    row_key: str
+    country: str
+    name: str
+    columns: frozenset[str]
+    date_basis: str
+    citation: str
+    verification: str
+    unverified_cells: frozenset[str]
+
+    @property
+    def known_as_of(self) -> dt.date | None:
+        match = _ISO_IN_TEXT.search(self.date_basis)
+        return dt.date.fromisoformat(match.group(1)) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class GroupRule(Dated):
+    country: str
+    group: str
+    citation: str
+
+
+@dataclass(frozen=True, slots=True)
+class MappingRule(Dated):
+    country: str
+    licensed_as: str
+    citation: str
+    verification: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class ControlRule:
+    column: str
+    paragraphs: tuple[str, ...]  # () = whole entry; ("?",) = some paragraphs, not captured
+    except_paragraphs: tuple[str, ...]
+    citation: str
+    verification: str
+    note: str
+
+    def applies(self, paragraph: str) -> bool | None:
+        """True/False, or None when the data cannot tell for this paragraph."""
+        if self.paragraphs == ("?",):
+            return None
+        if self.except_paragraphs:
+            if not paragraph:
+                return None
+            if _para_in(paragraph, self.except_paragraphs):
+                return False
+        if not self.paragraphs:
+            return True
+        if not paragraph:
+            return None
+        return _para_in(paragraph, self.paragraphs)
+
+
+def _para_in(paragraph: str, prefixes: tuple[str, ...]) -> bool:
+    return any(paragraph == p or paragraph.startswith(p + ".") for p in prefixes)
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialRule(Dated):
+    id: str
+    eccn: str
+    paragraphs: tuple[str, ...]
+    destinations: tuple[str, ...]
+    groups: tuple[str, ...]
+    except_groups: tuple[str, ...]
+    except_destinations: tuple[str, ...]
+    severity: str
+    summary: str
+    citation: str
+    verification: str
+
+
+@dataclass(frozen=True, slots=True)
+class EccnRule:
+    eccn: str
+    description: str
+    reasons: tuple[str, ...]
+    supp2: str
+    supp2_since: dt.date | None
+    supp2_citation: str
+    citation: str
+    verification: str
+    notes: str
+    controls: tuple[ControlRule, ...] = ()
+    specials: tuple[SpecialRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionInfo:
+    code: str
+    name: str
+    section: str
+    eligible_groups: tuple[str, ...]
+    citation: str
+    verification: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExceptionRule(Dated):
+    code: str
+    country: str
+    status: str
+    citation: str
+    verification: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class EndUseRuleR(Dated):
+    rule: str
+    country: str
+    scope: str
+    end_user: str
+    citation: str
+    verification: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class EeiRuleR(Dated):
+    country: str
+    scope: str
+    citation: str
+    verification: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class SavingsRule:
+    id: str
+    country: str
+    change_date: dt.date
+    lost: str
+    export_by: dt.date | None
+    edge_date: dt.date | None
+    citation: str
+    verification: str
+    summary: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegimeChangeR:
+    id: str
+    effective: dt.date
+    published: dt.date | None
+    citation: str
+    title: str
+    summary: str
+    verification: str
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    version: str
+    aliases: dict[str, str]  # alias key -> country code (see normalize.build_alias_index)
+    chart: dict[str, tuple[ChartRowRule, ...]]
+    groups: dict[str, tuple[GroupRule, ...]]
+    mappings: dict[str, tuple[MappingRule, ...]]
+    eccns: dict[str, EccnRule]
+    exceptions: dict[str, ExceptionInfo]
+    exception_rules: dict[str, tuple[ExceptionRule, ...]]
+    end_use: tuple[EndUseRuleR, ...]
+    eei: tuple[EeiRuleR, ...]
+    savings: tuple[SavingsRule, ...]
+    regime_changes: tuple[RegimeChangeR, ...]
+    country_names: dict[str, str] = field(default_factory=dict)
+
+    # -- look-ups ------------------------------------------------------------------------
+    def chart_row(self, country: str, date: dt.date) -> ChartRowRule | None:
+        rows = self.chart.get(country, ())
+        for row in rows:
+            if row.covers(date):
+                return row
+        return None
+
+    def groups_on(self, country: str, date: dt.date) -> frozenset[str]:
+        return frozenset(g.group for g in self.groups.get(country, ()) if g.covers(date))
+
+    def mapping_on(self, country: str, date: dt.date) -> MappingRule | None:
+        return next((m for m in self.mappings.get(country, ()) if m.covers(date)), None)
+
+    def exception_rule(self, code: str, country: str, date: dt.date) -> ExceptionRule | None:
+        rules = self.exception_rules.get(code, ())
+        specific = next((r for r in rules if r.country == country and r.covers(date)), None)
+        return specific or next((r for r in rules if r.country == "*" and r.covers(date)), None)
+
+    def country_name(self, code: str | None) -> str:
+        if not code:
+            return "?"
+        return self.country_names.get(code, code)
+
+
+def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
+    """Index the rule tables (as read from files or from the database)."""
+    chart: dict[str, list[ChartRowRule]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for r in tables["country_chart.csv"]:
+        chart[r["country_code"]].append(ChartRowRule(
+            r["valid_from"], r["valid_to"], r["row_key"], r["country_code"], r["name"],
+            frozenset(c for c in CHART_COLUMNS if r[c]), r["date_basis"], r["citation"],
+            r["verification"], frozenset(_split(r["unverified_cells"])),
+        ))
+        if r["row_key"] == r["country_code"]:
+            names[r["country_code"]] = r["name"]
+    names.setdefault("HK", "Hong Kong")
+    groups: dict[str, list[GroupRule]] = defaultdict(list)
+    for r in tables["country_groups.csv"]:
+        groups[r["country_code"]].append(
+            GroupRule(r["valid_from"], r["valid_to"], r["country_code"], r["group"], r["citation"]))
+    mappings: dict[str, list[MappingRule]] = defaultdict(list)
+    for r in tables["destination_mappings.csv"]:
+        mappings[r["country_code"]].append(MappingRule(
+            r["valid_from"], r["valid_to"], r["country_code"], r["licensed_as"], r["citation"],
+            r["verification"], r["summary"]))
+    controls: dict[str, list[ControlRule]] = defaultdict(list)
+    for r in tables["eccn_controls.csv"]:
+        controls[r["eccn"]].append(ControlRule(
+            r["column"], _split(r["paragraphs"]), _split(r["except_paragraphs"]), r["citation"],
+            r["verification"], r["note"]))
+    specials: dict[str, list[SpecialRule]] = defaultdict(list)
+    for r in tables["special_controls.csv"]:
+        specials[r["eccn"]].append(SpecialRule(
+            r["valid_from"], r["valid_to"], r["id"], r["eccn"], _split(r["paragraphs"]),
+            _split(r["destinations"]), _split(r["groups"]), _split(r["except_groups"]),
+            _split(r["except_destinations"]), r["severity"], r["summary"], r["citation"],
+            r["verification"]))
+    eccns = {
+        r["eccn"]: EccnRule(
+            r["eccn"], r["description"], _split(r["reasons_for_control"]), r["supp2"],
+            r["supp2_since"], r["supp2_citation"], r["citation"], r["verification"], r["notes"],
+            tuple(sorted(controls.get(r["eccn"], ()), key=lambda c: CHART_COLUMNS.index(c.column))),
+            tuple(sorted(specials.get(r["eccn"], ()), key=lambda s: s.id)),
+        )
+        for r in tables["eccns.csv"]
+    }
+    exception_rules: dict[str, list[ExceptionRule]] = defaultdict(list)
+    for r in tables["license_exception_rules.csv"]:
+        exception_rules[r["code"]].append(ExceptionRule(
+            r["valid_from"], r["valid_to"], r["code"], r["country_code"], r["status"],
+            r["citation"], r["verification"], r["note"]))
+    return RuleSet(
+        version=rules_version(tables),
+        aliases=build_alias_index({r["alias"]: r["country_code"]
+                                   for r in tables["country_aliases.csv"]}),
+        chart={k: tuple(sorted(v, key=_date_key)) for k, v in chart.items()},
+        groups={k: tuple(v) for k, v in groups.items()},
+        mappings={k: tuple(v) for k, v in mappings.items()},
+        eccns=eccns,
+        exceptions={r["code"]: ExceptionInfo(r["code"], r["name"], r["section"],
+                                             _split(r["eligible_groups"]), r["citation"],
+                                             r["verification"])
+                    for r in tables["license_exceptions.csv"]},
+        exception_rules={k: tuple(v) for k, v in exception_rules.items()},
+        end_use=tuple(EndUseRuleR(r["valid_from"], r["valid_to"], r["rule"], r["country_code"],
+                                  r["scope"], r["end_user"], r["citation"], r["verification"],
+                                  r["summary"]) for r in tables["end_use_rules.csv"]),
+        eei=tuple(EeiRuleR(r["valid_from"], r["valid_to"], r["country_code"], r["scope"],
+                           r["citation"], r["verification"], r["summary"])
+                  for r in tables["eei_rules.csv"]),
+        savings=tuple(SavingsRule(r["id"], r["country_code"], r["change_date"], r["lost"],
+                                  r["export_by"], r["edge_date"], r["citation"],
+                                  r["verification"], r["summary"])
+                      for r in tables["savings_clauses.csv"]),
+        regime_changes=tuple(sorted(
+            (RegimeChangeR(r["id"], r["effective"], r["published"], r["citation"], r["title"],
+                           r["summary"], r["verification"]) for r in tables["regime_changes.csv"]),
+            key=lambda c: c.effective)),
+        country_names=names,
+    )
+
+
+def _date_key(row: ChartRowRule) -> dt.date:
+    return row.valid_from or dt.date.min
+
+
+def load_ruleset(session: Session) -> RuleSet:
+    return build_ruleset(read_tables(session))

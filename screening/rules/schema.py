@@ -1,0 +1,189 @@
+"""Rule tables. One table per seed file, same column names, so export is a faithful round trip.
+
+Every row carries its citation and a verification status (VERIFIED, PARTIAL, INFERRED,
+UNVERIFIED) so that findings can say when they rest on unverified data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from screening.orm import Base
+
+CHART_COLUMNS: tuple[str, ...] = (
+    "CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1",
+    "RS1", "RS2", "FC1", "CC1", "CC2", "CC3", "AT1", "AT2",
+)
+
+
+class _Cited:
+    citation: Mapped[str] = mapped_column(Text, default="")
+    verification: Mapped[str] = mapped_column(String(12), default="UNVERIFIED")
+
+
+class ChartRow(_Cited, Base):
+    __tablename__ = "rule_country_chart"
+    row_key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    CB1: Mapped[bool] = mapped_column(Boolean, default=False)
+    CB2: Mapped[bool] = mapped_column(Boolean, default=False)
+    CB3: Mapped[bool] = mapped_column(Boolean, default=False)
+    NP1: Mapped[bool] = mapped_column(Boolean, default=False)
+    NP2: Mapped[bool] = mapped_column(Boolean, default=False)
+    NS1: Mapped[bool] = mapped_column(Boolean, default=False)
+    NS2: Mapped[bool] = mapped_column(Boolean, default=False)
+    MT1: Mapped[bool] = mapped_column(Boolean, default=False)
+    RS1: Mapped[bool] = mapped_column(Boolean, default=False)
+    RS2: Mapped[bool] = mapped_column(Boolean, default=False)
+    FC1: Mapped[bool] = mapped_column(Boolean, default=False)
+    CC1: Mapped[bool] = mapped_column(Boolean, default=False)
+    CC2: Mapped[bool] = mapped_column(Boolean, default=False)
+    CC3: Mapped[bool] = mapped_column(Boolean, default=False)
+    AT1: Mapped[bool] = mapped_column(Boolean, default=False)
+    AT2: Mapped[bool] = mapped_column(Boolean, default=False)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    date_basis: Mapped[str] = mapped_column(Text, default="")
+    unverified_cells: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class CountryGroup(_Cited, Base):
+    __tablename__ = "rule_country_groups"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    group: Mapped[str] = mapped_column(String(8))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    date_basis: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class CountryAlias(Base):
+    __tablename__ = "rule_country_aliases"
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+
+
+class DestinationMapping(_Cited, Base):
+    __tablename__ = "rule_destination_mappings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    licensed_as: Mapped[str] = mapped_column(String(2))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class EccnEntry(_Cited, Base):
+    __tablename__ = "rule_eccns"
+    eccn: Mapped[str] = mapped_column(String(8), primary_key=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    reasons_for_control: Mapped[str] = mapped_column(String(100), default="")
+    supp2: Mapped[str] = mapped_column(String(8), default="no")
+    supp2_since: Mapped[dt.date | None] = mapped_column(Date)
+    supp2_citation: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class EccnControl(_Cited, Base):
+    __tablename__ = "rule_eccn_controls"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    eccn: Mapped[str] = mapped_column(String(8), index=True)
+    column: Mapped[str] = mapped_column(String(4))
+    paragraphs: Mapped[str] = mapped_column(Text, default="")
+    except_paragraphs: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SpecialControl(_Cited, Base):
+    __tablename__ = "rule_special_controls"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    eccn: Mapped[str] = mapped_column(String(8), index=True)
+    paragraphs: Mapped[str] = mapped_column(Text, default="")
+    destinations: Mapped[str] = mapped_column(Text, default="")
+    groups: Mapped[str] = mapped_column(Text, default="")
+    except_groups: Mapped[str] = mapped_column(Text, default="")
+    except_destinations: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    severity: Mapped[str] = mapped_column(String(12))
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class LicenseException(_Cited, Base):
+    __tablename__ = "rule_license_exceptions"
+    code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    section: Mapped[str] = mapped_column(Text, default="")
+    eligible_groups: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class LicenseExceptionRule(_Cited, Base):
+    __tablename__ = "rule_license_exception_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    code: Mapped[str] = mapped_column(String(8), index=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class EndUseRule(_Cited, Base):
+    __tablename__ = "rule_end_use_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule: Mapped[str] = mapped_column(String(12))
+    country_code: Mapped[str] = mapped_column(String(2))
+    scope: Mapped[str] = mapped_column(String(8))
+    end_user: Mapped[str] = mapped_column(String(20))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class EeiRule(_Cited, Base):
+    __tablename__ = "rule_eei_rules"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    scope: Mapped[str] = mapped_column(String(8))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class SavingsClause(_Cited, Base):
+    __tablename__ = "rule_savings_clauses"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    change_date: Mapped[dt.date | None] = mapped_column(Date)
+    lost: Mapped[str] = mapped_column(String(20))
+    export_by: Mapped[dt.date | None] = mapped_column(Date)
+    edge_date: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class RegimeChange(_Cited, Base):
+    __tablename__ = "rule_regime_changes"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    effective: Mapped[dt.date | None] = mapped_column(Date)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class RuleMeta(Base):
+    """The rules version in force and when/how it was loaded."""
+
+    __tablename__ = "rule_meta"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    version: Mapped[str] = mapped_column(String(64))
+    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    loaded_by: Mapped[str] = mapped_column(String(200), default="")
+    source: Mapped[str] = mapped_column(Text, default="")

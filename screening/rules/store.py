@@ -1,0 +1,75 @@
+"""Loading rule tables into the database and reading them back; the rules version."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from screening.paths import seed_rules_dir
+from screening.rules.files import RULE_FILES, _format, read_rule_dir
+from screening.rules.schema import RuleMeta
+
+
+def rules_version(tables: dict[str, list[dict[str, Any]]]) -> str:
+    """SHA-256 over a canonical serialisation of the rule content (order-independent)."""
+    canonical: dict[str, list[list[str]]] = {}
+    for spec in RULE_FILES:
+        rows = [[_format(row.get(c)) for c in spec.header] for row in tables.get(spec.filename, [])]
+        canonical[spec.filename] = sorted(rows)
+    blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def read_tables(session: Session) -> dict[str, list[dict[str, Any]]]:
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for spec in RULE_FILES:
+        columns = [spec.model.__table__.c[name] for name in spec.header]  # type: ignore[attr-defined]
+        result = session.execute(select(*columns))
+        tables[spec.filename] = [dict(zip(spec.header, row, strict=True)) for row in result]
+    return tables
+
+
+def replace_rules(session: Session, tables: dict[str, list[dict[str, Any]]], source: str) -> str:
+    """Replace every rule table with ``tables`` inside the caller's transaction."""
+    for spec in reversed(RULE_FILES):
+        session.execute(delete(spec.model))
+    for spec in RULE_FILES:
+        rows = tables.get(spec.filename, [])
+        if rows:
+            session.execute(insert(spec.model), rows)
+    version = rules_version(tables)
+    session.add(RuleMeta(version=version, loaded_at=dt.datetime.now(dt.UTC),
+                         loaded_by=_user(), source=source))
+    session.flush()
+    return version
+
+
+def import_rules(session: Session, directory: Path) -> str:
+    """Validate every file in ``directory`` and replace the rules; raises RuleFileError."""
+    tables = read_rule_dir(directory)
+    return replace_rules(session, tables, f"import from {directory}")
+
+
+def current_meta(session: Session) -> RuleMeta | None:
+    return session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc()).limit(1)).first()
+
+
+def ensure_seeded(session: Session) -> None:
+    """Load the bundled seed rules on first use (no rules yet); otherwise leave them alone."""
+    if current_meta(session) is None:
+        tables = read_rule_dir(seed_rules_dir())
+        replace_rules(session, tables, "bundled seed data")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"

@@ -1,0 +1,1 @@
+"""Recorded runs, their lines, mapping profiles (SQLAlchemy; Core for bulk paths)."""

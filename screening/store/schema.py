@@ -1,0 +1,69 @@
+"""Tables for runs and their line results."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from screening.orm import Base
+
+
+class Run(Base):
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    input_name: Mapped[str] = mapped_column(Text)
+    input_size: Mapped[int] = mapped_column(Integer)
+    input_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    input_copy: Mapped[str] = mapped_column(Text, default="")
+    sheet: Mapped[str] = mapped_column(Text, default="")
+    header_row: Mapped[int | None] = mapped_column(Integer)
+    mapping_json: Mapped[str] = mapped_column(Text, default="{}")
+    mapping_profile: Mapped[str] = mapped_column(Text, default="")
+    date_order: Mapped[str] = mapped_column(String(3), default="")
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    app_version: Mapped[str] = mapped_column(String(40))
+    rules_version: Mapped[str] = mapped_column(String(64), index=True)
+    user: Mapped[str] = mapped_column(String(200), default="")
+    host: Mapped[str] = mapped_column(String(200), default="")
+    database: Mapped[str] = mapped_column(String(40), default="")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    line_count: Mapped[int] = mapped_column(Integer, default=0)
+    blank_rows: Mapped[int] = mapped_column(Integer, default=0)
+    counts_json: Mapped[str] = mapped_column(Text, default="{}")
+    newly_licensable: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class RunLine(Base):
+    __tablename__ = "run_lines"
+    __table_args__ = (Index("ix_run_lines_run_row", "run_id", "row"),
+                      Index("ix_run_lines_run_verdict", "run_id", "verdict"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="RESTRICT"))
+    row: Mapped[int] = mapped_column(Integer)
+    line_id: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(16))
+    destination: Mapped[str | None] = mapped_column(String(2))
+    licensing_destination: Mapped[str | None] = mapped_column(String(2))
+    newly_licensable: Mapped[bool] = mapped_column(Boolean, default=False)
+    eccn: Mapped[str | None] = mapped_column(String(40))
+    license_exception: Mapped[str | None] = mapped_column(String(20))
+    export_date: Mapped[dt.date | None] = mapped_column(Date)
+    raw_json: Mapped[str] = mapped_column(Text)
+    normalized_json: Mapped[str] = mapped_column(Text)
+    findings_json: Mapped[str] = mapped_column(Text)
+
+
+class MappingProfile(Base):
+    __tablename__ = "mapping_profiles"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    mapping_json: Mapped[str] = mapped_column(Text)
+    date_order: Mapped[str] = mapped_column(String(3), default="")
+    header_signature: Mapped[str] = mapped_column(String(64), default="", index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200), default="")
