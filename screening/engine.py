@@ -285,9 +285,9 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
     if status in ("available", "partial"):
         detail = ("available for this destination" if status == "available" else
                   "available for this destination only for some paragraphs or end users")
-        note = (f"License exception {code} is claimed and {detail} ({rule.note if rule and "
-                f"rule.note else info.section}): confirm the item's eligibility and the "
-                f"conditions of {info.section}.")
+        basis = rule.note if rule and rule.note else info.section
+        note = (f"License exception {code} is claimed and {detail} ({basis}): confirm the "
+                f"item's eligibility and the conditions of {info.section}.")
         return [*_downgrade(findings, f"[{code} claimed]"),
                 Finding("LICENSE_EXCEPTION_CHECK", Severity.REVIEW, note, citations, unverified)]
     return [*findings, Finding(

@@ -126,7 +126,7 @@ class ShipmentLine:
 
     row: int  # 1-based row number in the sheet/file, as a user sees it
     line_id: str
-    raw: dict[str, str]  # original header -> original cell text
+    raw: tuple[str, ...]  # original cell texts, aligned with the run's header row
     destination: str | None = None  # ISO alpha-2, shipped-to / consignee country
     ultimate_destination: str | None = None
     export_date: dt.date | None = None

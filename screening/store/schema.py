@@ -21,6 +21,7 @@ class Run(Base):
     sheet: Mapped[str] = mapped_column(Text, default="")
     header_row: Mapped[int | None] = mapped_column(Integer)
     mapping_json: Mapped[str] = mapped_column(Text, default="{}")
+    headers_json: Mapped[str] = mapped_column(Text, default="[]")
     mapping_profile: Mapped[str] = mapped_column(Text, default="")
     date_order: Mapped[str] = mapped_column(String(3), default="")
     as_of: Mapped[dt.date | None] = mapped_column(Date)

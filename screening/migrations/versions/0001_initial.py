@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 11:20:56.111586
+Create Date: 2026-11-25 11:24:58.902426
 """
 
 from __future__ import annotations
@@ -234,6 +234,7 @@ def upgrade() -> None:
     sa.Column('sheet', sa.Text(), nullable=False),
     sa.Column('header_row', sa.Integer(), nullable=True),
     sa.Column('mapping_json', sa.Text(), nullable=False),
+    sa.Column('headers_json', sa.Text(), nullable=False),
     sa.Column('mapping_profile', sa.Text(), nullable=False),
     sa.Column('date_order', sa.String(length=3), nullable=False),
     sa.Column('as_of', sa.Date(), nullable=True),

@@ -1,0 +1,271 @@
+"""The ``hkscreen`` command line. Its options, JSON and exit codes are a contract:
+0 = screened, every line CLEAR; 1 = screened, some line needs attention; 2 = could not screen.
+Change them only additively."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from screening import __version__
+from screening.db import DatabaseError, open_database, schema_revision
+from screening.ingest.errors import IngestError
+from screening.model import VERDICT_ORDER, Verdict
+from screening.normalize import DateOrder
+from screening.rules.files import RuleFileError, write_rule_dir
+from screening.service import Cancelled, Progress, ScreenOptions, resolve_mapping, run_screening
+from screening.store import runs as run_store
+
+EXIT_CLEAR, EXIT_ATTENTION, EXIT_FAILED = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"hkscreen: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_FAILED)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="hkscreen", description="Screen shipment spreadsheets for lines bound "
+                     "for Hong Kong that need China's licensing under the EAR.")
+    parser.add_argument("--version", action="store_true", help="print app and rules versions")
+    parser.add_argument("--database-url", help="SQLAlchemy URL (default: HKSCREEN_DATABASE_URL "
+                        "or a SQLite file in the user data directory)")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    screen = sub.add_parser("screen", help="screen a spreadsheet (XLSX or CSV)")
+    screen.add_argument("input", type=Path)
+    screen.add_argument("--sheet", help="worksheet name (default: first with a header)")
+    screen.add_argument("--mapping", help="column mapping JSON file or saved profile name")
+    screen.add_argument("--as-of", type=_date, help="export date for files without a "
+                        "ship-date column (e.g. open orders); recorded in the run")
+    screen.add_argument("--date-order", choices=[o.value for o in DateOrder],
+                        help="how to read numeric dates such as 03/04/2021")
+    screen.add_argument("--json", type=Path, dest="json_out", help="write the results as JSON")
+    screen.add_argument("--database-url", dest="sub_database_url", help=argparse.SUPPRESS)
+    screen.add_argument("--quiet", action="store_true", help="no progress or line list")
+
+    rules = sub.add_parser("rules", help="the local rules database")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    rules_sub.add_parser("info", help="rules version, counts, sources, last change")
+    export = rules_sub.add_parser("export", help="write the rules as CSV files")
+    export.add_argument("directory", type=Path)
+    imp = rules_sub.add_parser("import", help="replace the rules from CSV files (validated)")
+    imp.add_argument("directory", type=Path)
+
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    db_sub.add_parser("upgrade", help="apply migrations")
+    db_sub.add_parser("check", help="report schema version and connectivity")
+
+    runs = sub.add_parser("runs", help="recorded runs")
+    runs_sub = runs.add_subparsers(dest="runs_command", required=True, parser_class=_Parser)
+    listing = runs_sub.add_parser("list", help="list recent runs")
+    listing.add_argument("--limit", type=int, default=50)
+    listing.add_argument("--json", action="store_true", dest="as_json")
+    show = runs_sub.add_parser("show", help="show one run")
+    show.add_argument("run_id", type=int)
+    show.add_argument("--json", action="store_true", dest="as_json",
+                      help="print the run and its lines in the screen JSON format")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    url = getattr(args, "sub_database_url", None) or args.database_url
+    try:
+        if args.version:
+            return _version(url)
+        if args.command is None:
+            build_parser().print_help()
+            return EXIT_FAILED
+        handler = {"screen": _screen, "rules": _rules, "db": _db, "runs": _runs}[args.command]
+        return handler(args, url)
+    except (IngestError, DatabaseError, UsageError, RuleFileError) as exc:
+        print(f"hkscreen: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except Cancelled:
+        print("hkscreen: cancelled", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("hkscreen: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception as exc:
+        if os.environ.get("HKSCREEN_DEBUG"):
+            raise
+        print(f"hkscreen: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _version(url: str | None) -> int:
+    try:
+        db = open_database(url)
+        from screening.rules.store import current_meta
+        with db.sessions() as session:
+            meta = current_meta(session)
+        rules = meta.version if meta else "none"
+    except DatabaseError as exc:
+        rules = f"unavailable ({exc})"
+    print(f"hkscreen {__version__}\nrules {rules}")
+    return EXIT_CLEAR
+
+
+def _screen(args: argparse.Namespace, url: str | None) -> int:
+    db = open_database(url)
+    try:
+        mapping, profile = resolve_mapping(db, args.mapping)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    options = ScreenOptions(sheet=args.sheet, mapping=mapping, mapping_profile=profile,
+                            date_order=DateOrder(args.date_order) if args.date_order else None,
+                            as_of=args.as_of, json_out=args.json_out)
+    last = [0.0]
+
+    def progress(p: Progress) -> None:
+        now = time.monotonic()
+        if not args.quiet and now - last[0] > 1.0:
+            last[0] = now
+            print(f"\r  {p.lines:,} lines screened ({p.rate:,.0f} lines/s)", end="",
+                  file=sys.stderr, flush=True)
+
+    result = run_screening(db, args.input, options, progress=progress)
+    if last[0]:
+        print(file=sys.stderr)
+    run = result.run
+    _print_summary(run)
+    if not args.quiet:
+        with db.sessions() as session:
+            _print_flagged(session, run.id)
+    if result.json_path:
+        print(f"JSON written to {result.json_path}")
+    return EXIT_CLEAR if run.counts.get(Verdict.CLEAR.value, 0) == run.line_count \
+        else EXIT_ATTENTION
+
+
+def _print_summary(run: run_store.RunInfo) -> None:
+    sheet = f", sheet {run.sheet!r}" if run.sheet else ""
+    print(f"Run {run.id}: {run.input_name}{sheet}: {run.line_count:,} lines "
+          f"(sha256 {run.input_sha256[:16]}...)")
+    print(f"Rules version {run.rules_version[:16]}...  app {run.app_version}  "
+          f"as of {run.as_of or 'each line export date'}")
+    for verdict in VERDICT_ORDER:
+        count = run.counts.get(verdict.value, 0)
+        extra = (f"   newly licensable because of the Hong Kong change: {run.newly_licensable:,}"
+                 if verdict is Verdict.LICENSE_REQUIRED else "")
+        print(f"  {verdict.value:<17}{count:>9,}{extra}")
+    if run.blank_rows:
+        print(f"  ({run.blank_rows} entirely blank rows skipped)")
+
+
+def _print_flagged(session, run_id: int, limit: int = 25) -> None:  # type: ignore[no-untyped-def]
+    shown = 0
+    for line in run_store.iter_lines(session, run_id):
+        if line.verdict is Verdict.CLEAR:
+            continue
+        if shown == 0:
+            print("Lines needing attention:")
+        if shown == limit:
+            print("  ... (see the JSON or `hkscreen runs show` for all)")
+            break
+        shown += 1
+        where = line.destination or "?"
+        if line.licensing_destination and line.licensing_destination != line.destination:
+            where += f"->{line.licensing_destination}"
+        main_finding = next((f for f in line.findings if f.verdict is line.verdict),
+                            line.findings[0] if line.findings else None)
+        text = main_finding.to_json()["message"] if main_finding else ""
+        print(f"  row {line.row:<6} {line.line_id[:14]:<14} {line.verdict.value:<16} "
+              f"{where:<6} {text[:110]}")
+
+
+def _rules(args: argparse.Namespace, url: str | None) -> int:
+    from screening.rules.store import current_meta, import_rules, read_tables
+
+    db = open_database(url)
+    if args.rules_command == "info":
+        with db.sessions() as session:
+            meta = current_meta(session)
+            tables = read_tables(session)
+        assert meta is not None
+        print(f"rules version {meta.version}")
+        print(f"loaded {meta.loaded_at:%Y-%m-%d %H:%M} by {meta.loaded_by} ({meta.source})")
+        for name, rows in tables.items():
+            unverified = sum(1 for r in rows if r.get("verification") in
+                             ("PARTIAL", "INFERRED", "UNVERIFIED"))
+            note = f" ({unverified} not fully verified)" if unverified else ""
+            print(f"  {name:<28}{len(rows):>6} rows{note}")
+        print("regime changes:")
+        for row in sorted(tables["regime_changes.csv"], key=lambda r: r["effective"]):
+            print(f"  {row['effective']}  {row['citation']:<38} {row['title']}")
+        return EXIT_CLEAR
+    if args.rules_command == "export":
+        with db.sessions() as session:
+            write_rule_dir(read_tables(session), args.directory)
+        print(f"rules exported to {args.directory}")
+        return EXIT_CLEAR
+    with db.sessions.begin() as session:
+        version = import_rules(session, args.directory)
+    print(f"rules imported from {args.directory}: version {version}")
+    return EXIT_CLEAR
+
+
+def _db(args: argparse.Namespace, url: str | None) -> int:
+    db = open_database(url)  # opening applies migrations
+    current, head = schema_revision(db.engine)
+    print(f"database {db.engine.url.render_as_string(hide_password=True)} ({db.backend})")
+    print(f"schema revision {current} (code head {head})")
+    return EXIT_CLEAR if current == head else EXIT_FAILED
+
+
+def _runs(args: argparse.Namespace, url: str | None) -> int:
+    db = open_database(url)
+    with db.sessions() as session:
+        if args.runs_command == "list":
+            runs = run_store.list_runs(session, args.limit)
+            if args.as_json:
+                print(json.dumps([r.to_json() for r in runs], indent=1))
+                return EXIT_CLEAR
+            print(f"{'id':>5}  {'started (UTC)':<17} {'status':<10} {'lines':>8} "
+                  f"{'attention':>9}  input")
+            for r in runs:
+                attention = r.line_count - r.counts.get("CLEAR", 0)
+                print(f"{r.id:>5}  {r.started_at:%Y-%m-%d %H:%M} {r.status:<10} "
+                      f"{r.line_count:>8,} {attention:>9,}  {r.input_name}")
+            return EXIT_CLEAR
+        run = run_store.get_run(session, args.run_id)
+        if run is None:
+            raise UsageError(f"no run with id {args.run_id}")
+        if args.as_json:
+            out = sys.stdout
+            out.write('{"run": ' + json.dumps(run.to_json(), ensure_ascii=False) + ', "lines": [')
+            for i, line in enumerate(run_store.iter_lines(session, run.id)):
+                out.write(("," if i else "") + json.dumps(line.to_json(), ensure_ascii=False))
+            out.write("]}\n")
+            return EXIT_CLEAR
+        _print_summary(run)
+        print(f"Status {run.status}; started {run.started_at:%Y-%m-%d %H:%M:%S} by {run.user} "
+              f"on {run.host}; mapping {run.mapping}")
+        _print_flagged(session, run.id, limit=1000)
+    return EXIT_CLEAR
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,226 @@
+"""Field definitions, header-name synonyms, header-row detection and column mapping."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from screening.normalize import alias_key, clean_text
+
+
+class Field(StrEnum):
+    LINE_ID = "line_id"
+    DESTINATION = "destination"
+    ULTIMATE_DESTINATION = "ultimate_destination"
+    EXPORT_DATE = "export_date"
+    ECCN = "eccn"
+    LICENSE_EXCEPTION = "license_exception"
+    LICENSE_NUMBER = "license_number"
+    END_USER = "end_user"
+    END_USER_TYPE = "end_user_type"
+    CONSIGNEE = "consignee"
+    CONSIGNEE_ADDRESS = "consignee_address"
+    VALUE = "value"
+    QUANTITY = "quantity"
+    DESCRIPTION = "description"
+    HS_CODE = "hs_code"
+
+
+#: Fields a file must map (export date may instead come from --as-of).
+REQUIRED: tuple[Field, ...] = (Field.DESTINATION, Field.EXPORT_DATE, Field.ECCN)
+
+SYNONYMS: dict[Field, tuple[str, ...]] = {
+    Field.LINE_ID: (
+        "line id", "line", "line no", "line number", "line #", "shipment id", "shipment line",
+        "order line", "invoice line", "item no", "item number", "ref", "reference",
+        "shipment ref", "shipment reference", "id", "order no", "order number", "so line",
+        "delivery", "delivery no", "document no", "invoice no", "record id",
+    ),
+    Field.DESTINATION: (
+        "dest", "destination", "destination country", "ship to country", "country of destination",
+        "consignee country", "ship to", "country", "to country", "dest country", "dest ctry",
+        "shipto country", "delivery country", "ship to ctry", "destination ctry", "目的地",
+        "目的地国家", "目的國",
+    ),
+    Field.ULTIMATE_DESTINATION: (
+        "country of ultimate destination", "ultimate destination", "ultimate consignee country",
+        "end user country", "final destination", "ultimate country", "ultimate dest",
+        "end destination", "final destination country",
+    ),
+    Field.EXPORT_DATE: (
+        "export date", "ship date", "shipment date", "date shipped", "shipping date",
+        "date of export", "exported", "exported on", "departure date", "etd", "dispatch date",
+        "date", "shipped on", "shipped", "ship dt", "export dt", "出口日期", "出貨日期",
+    ),
+    Field.ECCN: (
+        "eccn", "classification", "export classification", "eccn ear99",
+        "export control classification number", "ear classification", "ccl", "eccn code",
+        "export class", "export control classification", "eccn classification",
+    ),
+    Field.LICENSE_EXCEPTION: (
+        "license exception", "licence exception", "lic exception", "exception",
+        "license exception code", "le", "license type", "licence type", "authorization",
+        "export authorization", "license exception nlr", "lic exc", "license exc",
+    ),
+    Field.LICENSE_NUMBER: (
+        "license number", "licence number", "license no", "licence no", "license",
+        "licence", "export license", "bis license", "license #", "license nbr", "lic no",
+    ),
+    Field.END_USER: ("end user", "end user name", "ultimate consignee", "end customer"),
+    Field.END_USER_TYPE: (
+        "end user type", "end use", "end user category", "customer type", "end use type",
+        "end user class", "end use category",
+    ),
+    Field.CONSIGNEE: (
+        "consignee", "consignee name", "ship to name", "customer", "customer name", "sold to",
+        "buyer", "收货人", "收貨人",
+    ),
+    Field.CONSIGNEE_ADDRESS: ("consignee address", "ship to address", "address",
+                              "delivery address"),
+    Field.VALUE: (
+        "value", "value usd", "total value", "amount", "line value", "extended value",
+        "invoice value", "usd value", "value in usd", "net value", "amount usd",
+    ),
+    Field.QUANTITY: ("qty", "quantity", "units", "qty shipped", "quantity shipped"),
+    Field.DESCRIPTION: (
+        "description", "item description", "product description", "goods description",
+        "part description", "commodity", "commodity description", "product", "item",
+    ),
+    Field.HS_CODE: (
+        "hs code", "hts", "hs", "schedule b", "hts code", "tariff code", "hs tariff",
+        "schedule b number", "hts number",
+    ),
+}
+
+_SYNONYM_INDEX: dict[str, Field] = {
+    alias_key(s): f for f, names in SYNONYMS.items() for s in names
+}
+
+
+def header_key(text: object) -> str:
+    return alias_key(clean_text(text))
+
+
+def guess_field(header: object) -> Field | None:
+    key = header_key(header)
+    if not key:
+        return None
+    if key in _SYNONYM_INDEX:
+        return _SYNONYM_INDEX[key]
+    # Headers with units or notes: "Value (USD)", "ECCN / EAR99", "Ship Date (dd/mm/yyyy)".
+    if "eccn" in key:
+        return Field.ECCN
+    if "ultimate" in key and ("country" in key or "dest" in key):
+        return Field.ULTIMATE_DESTINATION
+    for prefix_len in (3, 2):
+        words = key.split()
+        if len(words) > prefix_len:
+            shorter = " ".join(words[:prefix_len])
+            if shorter in _SYNONYM_INDEX:
+                return _SYNONYM_INDEX[shorter]
+    words = key.split()
+    if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
+        return _SYNONYM_INDEX[words[0]]
+    return None
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """Field -> 0-based column index, with the header texts for messages and reports."""
+
+    columns: dict[Field, int]
+    headers: tuple[str, ...]
+    header_row: int  # 1-based
+    source: str = "detected"  # detected | mapping file | profile NAME
+    unmapped: tuple[str, ...] = field(default=())
+
+    def missing(self, *, have_as_of: bool) -> list[Field]:
+        return [f for f in REQUIRED if f not in self.columns
+                and not (f is Field.EXPORT_DATE and have_as_of)]
+
+    def header_for(self, f: Field) -> str:
+        index = self.columns.get(f)
+        return self.headers[index] if index is not None and index < len(self.headers) else ""
+
+    def to_json(self) -> dict[str, str]:
+        return {f.value: self.headers[i] for f, i in sorted(self.columns.items())}
+
+
+def header_signature(headers: Sequence[str]) -> str:
+    keys = sorted(header_key(h) for h in headers if header_key(h))
+    return hashlib.sha256(json.dumps(keys).encode()).hexdigest()
+
+
+def score_row(cells: Sequence[object]) -> tuple[int, bool]:
+    """(number of cells that look like known headers, has destination or ECCN)."""
+    found = {guess_field(c) for c in cells} - {None}
+    return len(found), bool(found & {Field.DESTINATION, Field.ECCN,
+                                     Field.ULTIMATE_DESTINATION})
+
+
+def detect_header(rows: Sequence[Sequence[object]]) -> int | None:
+    """Index (0-based) of the most header-like row among ``rows``, or None."""
+    best, best_score = None, 1
+    for i, cells in enumerate(rows):
+        score, key_field = score_row(cells)
+        if key_field and score > best_score:
+            best, best_score = i, score
+    return best
+
+
+def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
+    columns: dict[Field, int] = {}
+    texts = tuple(clean_text(h) for h in headers)
+    unmapped = []
+    for index, text in enumerate(texts):
+        f = guess_field(text)
+        if f is None or f in columns:
+            if text:
+                unmapped.append(text)
+            continue
+        columns[f] = index
+    # "Country of Ultimate Destination" alone is the destination.
+    if Field.DESTINATION not in columns and Field.ULTIMATE_DESTINATION in columns:
+        columns[Field.DESTINATION] = columns.pop(Field.ULTIMATE_DESTINATION)
+    return ColumnMapping(columns, texts, header_row, "detected", tuple(unmapped))
+
+
+def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str) -> ColumnMapping:
+    """Overrides map field name -> header text (or column letter); raise ValueError if bad."""
+    columns = dict(base.columns)
+    keys = [header_key(h) for h in base.headers]
+    for name, header in overrides.items():
+        try:
+            f = Field(name)
+        except ValueError:
+            valid = ", ".join(x.value for x in Field)
+            raise ValueError(f"unknown field {name!r} in mapping (fields: {valid})") from None
+        if header in ("", None):
+            columns.pop(f, None)
+            continue
+        key = header_key(header)
+        if key in keys:
+            index = keys.index(key)
+        elif str(header).isalpha() and len(str(header)) <= 3:
+            index = _letter_index(str(header))
+        else:
+            seen = ", ".join(repr(h) for h in base.headers if h)
+            raise ValueError(f"mapping names column {header!r} for {name}, but the header row "
+                             f"has only: {seen}")
+        columns = {k: v for k, v in columns.items() if v != index}
+        columns[f] = index
+    return ColumnMapping(columns, base.headers, base.header_row, source, base.unmapped)
+
+
+def _letter_index(letters: str) -> int:
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+def accepted_names() -> str:
+    return "; ".join(f"{f.value}: {', '.join(SYNONYMS[f][:6])}" for f in REQUIRED)

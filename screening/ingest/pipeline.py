@@ -1,0 +1,190 @@
+"""From a path to a stream of ShipmentLine records: choose the sheet, find the header row,
+map the columns (auto, mapping file or profile), then convert rows lazily."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from screening.ingest.columns import (
+    REQUIRED,
+    ColumnMapping,
+    Field,
+    accepted_names,
+    apply_overrides,
+    auto_mapping,
+    detect_header,
+)
+from screening.ingest.errors import IngestError
+from screening.ingest.readers import TableSource, list_sheets, open_csv, open_xlsx, sniff_kind
+from screening.ingest.rows import RowConverter
+from screening.model import ShipmentLine
+from screening.normalize import DateOrder, clean_text
+
+HEADER_SCAN_ROWS = 30
+
+
+@dataclass(frozen=True)
+class MappingSpec:
+    """What the user said about the columns: overrides, date order, preferred sheet."""
+
+    columns: dict[str, str]
+    date_order: DateOrder | None = None
+    sheet: str | None = None
+    source: str = "mapping file"
+
+    @classmethod
+    def from_json(cls, data: Any, source: str) -> MappingSpec:
+        if not isinstance(data, dict):
+            raise ValueError("a mapping must be a JSON object")
+        if "columns" in data:
+            columns = data["columns"]
+            order = data.get("date_order")
+            sheet = data.get("sheet")
+        else:  # a flat {"field": "Header"} object
+            columns, order, sheet = data, None, None
+        if not isinstance(columns, dict) or not all(
+                isinstance(k, str) and isinstance(v, str | type(None))
+                for k, v in columns.items()):
+            raise ValueError('"columns" must map field names to header texts')
+        try:
+            date_order = DateOrder(order.upper()) if order else None
+        except ValueError:
+            raise ValueError(f"date_order must be DMY or MDY, not {order!r}") from None
+        return cls({k: v or "" for k, v in columns.items()}, date_order, sheet, source)
+
+    @classmethod
+    def from_file(cls, path: Path) -> MappingSpec:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+        except FileNotFoundError:
+            raise ValueError(f"mapping file {path} not found") from None
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ValueError(f"mapping file {path} is not valid JSON: {exc}") from None
+        return cls.from_json(data, f"mapping file {path.name}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": self.columns,
+                "date_order": self.date_order.value if self.date_order else None,
+                "sheet": self.sheet}
+
+
+@dataclass
+class PreparedInput:
+    """A readable input with its mapping decided; ``lines()`` streams the data rows."""
+
+    path: Path
+    source: TableSource
+    mapping: ColumnMapping
+    date_order: DateOrder | None
+    as_of: dt.date | None
+    _converter: RowConverter
+    _rows: Iterator[tuple[int, list[object]]]
+    blank_rows: int = 0
+
+    @property
+    def sheet(self) -> str:
+        return self.source.sheet or ""
+
+    def lines(self) -> Iterator[ShipmentLine]:
+        convert = self._converter.convert
+        for number, values in self._rows:
+            line = convert(number, values)
+            if line is None:
+                self.blank_rows += 1
+                continue
+            yield line
+
+    def batches(self, size: int = 5000) -> Iterator[list[ShipmentLine]]:
+        iterator = self.lines()
+        while batch := list(itertools.islice(iterator, size)):
+            yield batch
+
+
+def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: frozenset[str],
+                  sheet: str | None = None, mapping: MappingSpec | None = None,
+                  date_order: DateOrder | None = None,
+                  as_of: dt.date | None = None) -> PreparedInput:
+    """Open ``path`` and decide sheet, header row and mapping; raise IngestError if the file
+    cannot be screened at all (with file/sheet/row/column in the message)."""
+    path = Path(path)
+    kind = sniff_kind(path)
+    sheet = sheet or (mapping.sheet if mapping else None)
+    if kind == "csv":
+        source = open_csv(path)
+        rows = source.rows()
+        head, header_index = _scan(rows)
+        if header_index is None:
+            _no_header(path, None, head)
+    else:
+        sheets = list_sheets(path)
+        if not sheets:
+            raise IngestError(str(path), "the workbook has no worksheets")
+        if sheet is not None and sheet not in [s.name for s in sheets]:
+            names = ", ".join(repr(s.name) for s in sheets)
+            raise IngestError(str(path), f"no sheet named {sheet!r}; sheets: {names}")
+        candidates = [sheet] if sheet else [s.name for s in sorted(
+            sheets, key=lambda s: not s.visible)]
+        found = None
+        first_head: list[tuple[int, list[object]]] = []
+        for name in candidates:
+            source = open_xlsx(path, name)
+            rows = source.rows()
+            head, header_index = _scan(rows)
+            if header_index is not None:
+                found = (source, rows, head, header_index)
+                break
+            first_head = first_head or head
+        if found is None:
+            if all(not any(clean_text(v) for v in r) for _, r in first_head):
+                raise IngestError(str(path), "the workbook has no data (every sheet is empty)",
+                                  sheet=sheet)
+            _no_header(path, sheet or candidates[0], first_head)
+        source, rows, head, header_index = found
+    header_number, header_cells = head[header_index]
+    column_mapping = auto_mapping(header_cells, header_number)
+    if mapping and mapping.columns:
+        try:
+            column_mapping = apply_overrides(column_mapping, mapping.columns, mapping.source)
+        except ValueError as exc:
+            raise IngestError(str(path), str(exc), sheet=source.sheet,
+                              row=header_number) from None
+    missing = column_mapping.missing(have_as_of=as_of is not None)
+    if missing:
+        seen = ", ".join(repr(h) for h in column_mapping.headers if h) or "(none)"
+        names = ", ".join(m.value for m in missing)
+        hint = " (or give --as-of DATE for files without a ship-date column)" \
+            if Field.EXPORT_DATE in missing else ""
+        raise IngestError(str(path), f"missing required column(s): {names}{hint}. Columns "
+                          f"seen: {seen}. Map them with --mapping FILE.json, or rename the "
+                          f"headers. Accepted names: {accepted_names()}",
+                          sheet=source.sheet, row=header_number)
+    order = date_order or (mapping.date_order if mapping else None)
+    converter = RowConverter(source, column_mapping, aliases, exception_codes, order,
+                             as_of if Field.EXPORT_DATE not in column_mapping.columns else None)
+    remaining = itertools.chain(head[header_index + 1:], rows)
+    return PreparedInput(path, source, column_mapping, order, as_of, converter, remaining)
+
+
+def _scan(rows: Iterator[tuple[int, list[object]]]
+          ) -> tuple[list[tuple[int, list[object]]], int | None]:
+    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    return head, detect_header([r for _, r in head])
+
+
+def _no_header(path: Path, sheet: str | None, head: list[tuple[int, list[object]]]) -> None:
+    if not head or all(not any(clean_text(v) for v in r) for _, r in head):
+        raise IngestError(str(path), "the file is empty (no rows with data)", sheet=sheet)
+    seen = []
+    for _, cells in head[:10]:
+        seen.extend(t for t in (clean_text(c) for c in cells) if t)
+    shown = ", ".join(repr(s) for s in seen[:15]) or "(none)"
+    raise IngestError(
+        str(path), f"no header row found in the first {HEADER_SCAN_ROWS} rows. Values seen: "
+        f"{shown}. Need headers for {', '.join(f.value for f in REQUIRED)}; accepted names: "
+        f"{accepted_names()}", sheet=sheet)

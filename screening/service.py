@@ -1,0 +1,255 @@
+"""Screening a file end to end: hash and keep the input, read, screen, store, write JSON.
+
+A plain callable with progress and cooperative cancel, so the CLI and the GUI's worker thread
+run exactly the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+import os
+import shutil
+import socket
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from screening import __version__
+from screening.db import Database
+from screening.engine import screen_line
+from screening.ingest.columns import header_signature
+from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
+from screening.model import Screening, ShipmentLine, Verdict
+from screening.normalize import DateOrder
+from screening.paths import data_dir
+from screening.rules.ruleset import RuleSet, load_ruleset
+from screening.store import runs as run_store
+from screening.store.profiles import load_profile
+
+BATCH = 5000
+
+
+class Cancelled(Exception):
+    """The user cancelled; the run is recorded as cancelled, never as complete."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    lines: int
+    elapsed: float
+
+    @property
+    def rate(self) -> float:
+        return self.lines / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class ScreenOptions:
+    sheet: str | None = None
+    mapping: MappingSpec | None = None
+    mapping_profile: str = ""
+    date_order: DateOrder | None = None
+    as_of: dt.date | None = None
+    json_out: Path | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run: run_store.RunInfo
+    json_path: Path | None
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # containers without a passwd entry
+        return os.environ.get("USER", "unknown")
+
+
+def file_digest(path: Path) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(4 * 1024 * 1024):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def keep_input_copy(path: Path, sha256: str) -> Path:
+    """Content-addressed copy in the data directory so a run can be reproduced later."""
+    target = data_dir() / "inputs" / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
+        os.close(fd)
+        shutil.copyfile(path, tmp)
+        os.replace(tmp, target)
+    return target
+
+
+def resolve_mapping(db: Database, text: str | None) -> tuple[MappingSpec | None, str]:
+    """``--mapping`` is a JSON file path or a saved profile name; ValueError if neither."""
+    if not text:
+        return None, ""
+    path = Path(text)
+    if path.suffix.lower() == ".json" or path.exists():
+        return MappingSpec.from_file(path), ""
+    with db.sessions() as session:
+        spec = load_profile(session, text)
+    if spec is None:
+        raise ValueError(f"--mapping {text!r} is neither a JSON file nor a saved profile")
+    return spec, text
+
+
+class ScreeningCache:
+    """Lines with equal screening inputs get equal results; big files repeat them a lot."""
+
+    def __init__(self, rules: RuleSet, limit: int = 200_000):
+        self.rules, self.limit = rules, limit
+        self._cache: dict[tuple[Any, ...], tuple[Screening, str]] = {}
+
+    def screen(self, line: ShipmentLine) -> tuple[Screening, str]:
+        if line.problems:
+            result = screen_line(line, self.rules)
+            return result, json.dumps([f.to_json() for f in result.findings],
+                                      ensure_ascii=False)
+        key = (line.destination, line.ultimate_destination, line.export_date, line.eccn,
+               line.license_exception, line.license_number, line.end_user_type)
+        hit = self._cache.get(key)
+        if hit is None:
+            result = screen_line(line, self.rules)
+            hit = (result, json.dumps([f.to_json() for f in result.findings],
+                                      ensure_ascii=False))
+            if len(self._cache) < self.limit:
+                self._cache[key] = hit
+            return hit
+        cached, findings_json = hit
+        return Screening(line.row, line.line_id, cached.verdict, cached.destination,
+                         cached.licensing_destination, cached.newly_licensable,
+                         cached.findings), findings_json
+
+
+def prepare(db: Database, path: Path, options: ScreenOptions,
+            rules: RuleSet | None = None) -> tuple[PreparedInput, RuleSet]:
+    if rules is None:
+        with db.sessions() as session:
+            rules = load_ruleset(session)
+    codes = frozenset(rules.exceptions)
+    prepared = prepare_input(path, aliases=rules.aliases, exception_codes=codes,
+                             sheet=options.sheet, mapping=options.mapping,
+                             date_order=options.date_order, as_of=options.as_of)
+    return prepared, rules
+
+
+def run_screening(db: Database, path: Path, options: ScreenOptions, *,
+                  progress: Callable[[Progress], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None,
+                  rules: RuleSet | None = None) -> RunResult:
+    """Screen ``path`` and record the run. Raises IngestError (file unusable, nothing
+    recorded), Cancelled (run recorded as cancelled) or DatabaseError."""
+    path = Path(path)
+    prepared, rules = prepare(db, path, options, rules)
+    started = time.monotonic()
+    sha256, size = file_digest(path)
+    copy = keep_input_copy(path, sha256)
+    with db.sessions.begin() as session:
+        run_id = run_store.create_run(
+            session, status="running", input_name=path.name, input_size=size,
+            input_sha256=sha256, input_copy=str(copy), sheet=prepared.sheet,
+            header_row=prepared.mapping.header_row,
+            mapping_json=json.dumps(prepared.mapping.to_json(), ensure_ascii=False),
+            headers_json=json.dumps(list(prepared.mapping.headers), ensure_ascii=False),
+            mapping_profile=options.mapping_profile,
+            date_order=prepared.date_order.value if prepared.date_order else "",
+            as_of=options.as_of, app_version=__version__, rules_version=rules.version,
+            user=current_user(), host=socket.gethostname(), database=db.backend,
+            started_at=dt.datetime.now(dt.UTC))
+    counts = {v.value: 0 for v in Verdict}
+    newly = total = 0
+    cache = ScreeningCache(rules)
+    lines_tmp = None
+    if options.json_out:
+        options.json_out.parent.mkdir(parents=True, exist_ok=True)
+        lines_tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in finally)
+            "w", encoding="utf-8", dir=options.json_out.parent, suffix=".lines.part",
+            delete=False)
+    status, message = "failed", ""
+    try:
+        for batch in prepared.batches(BATCH):
+            if cancelled and cancelled():
+                raise Cancelled
+            rows = []
+            for line in batch:
+                result, findings_json = cache.screen(line)
+                counts[result.verdict.value] += 1
+                newly += result.newly_licensable
+                rows.append(run_store.line_row(run_id, line, result, findings_json))
+                if lines_tmp:
+                    lines_tmp.write(("," if total else "") + _line_json(result, findings_json))
+                total += 1
+            with db.sessions.begin() as session:
+                run_store.insert_lines(session, rows)
+            if progress:
+                progress(Progress(total, time.monotonic() - started))
+        status = "complete"
+    except Cancelled:
+        status, message = "cancelled", f"cancelled by the user after {total} lines"
+        raise
+    except Exception as exc:
+        message = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        with db.sessions.begin() as session:
+            run_store.finish_run(session, run_id, status=status, counts=counts,
+                                 line_count=total, newly=newly,
+                                 blank_rows=prepared.blank_rows, message=message)
+        if lines_tmp:
+            lines_tmp.close()
+            if status != "complete":
+                os.unlink(lines_tmp.name)
+    with db.sessions() as session:
+        info = run_store.get_run(session, run_id)
+    assert info is not None
+    json_path = None
+    if options.json_out and lines_tmp:
+        json_path = _assemble_json(options.json_out, info, Path(lines_tmp.name))
+    return RunResult(info, json_path)
+
+
+def _line_json(result: Screening, findings_json: str) -> str:
+    head = json.dumps({
+        "row": result.row, "line_id": result.line_id, "verdict": result.verdict.value,
+        "destination": result.destination,
+        "licensing_destination": result.licensing_destination,
+        "newly_licensable": result.newly_licensable}, ensure_ascii=False)
+    return f'{head[:-1]}, "findings": {findings_json}}}'
+
+
+def _assemble_json(target: Path, run: run_store.RunInfo, lines_file: Path) -> Path:
+    """{"run": ..., "lines": [...]} written to a temp file, then atomically moved into place."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".json.part")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out, lines_file.open(encoding="utf-8") as src:
+            out.write('{"run": ')
+            out.write(json.dumps(run.to_json(), ensure_ascii=False))
+            out.write(', "lines": [')
+            shutil.copyfileobj(src, out, 4 * 1024 * 1024)
+            out.write("]}\n")
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    finally:
+        lines_file.unlink(missing_ok=True)
+    return target
+
+
+def headers_signature(prepared: PreparedInput) -> str:
+    return header_signature(prepared.mapping.headers)

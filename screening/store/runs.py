@@ -1,0 +1,176 @@
+"""Recording runs and line results (SQLAlchemy Core in batches), and reading them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from screening.model import Finding, Screening, ShipmentLine, Verdict
+from screening.store.schema import Run, RunLine
+
+
+def create_run(session: Session, **fields: Any) -> int:
+    run = Run(**fields)
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def line_row(run_id: int, line: ShipmentLine, result: Screening, findings_json: str
+             ) -> dict[str, Any]:
+    return {
+        "run_id": run_id, "row": line.row, "line_id": line.line_id,
+        "verdict": result.verdict.value, "destination": line.destination,
+        "licensing_destination": result.licensing_destination,
+        "newly_licensable": result.newly_licensable,
+        "eccn": line.eccn.text if line.eccn else None,
+        "license_exception": line.license_exception, "export_date": line.export_date,
+        "raw_json": json.dumps(line.raw, ensure_ascii=False),
+        "normalized_json": json.dumps(line.normalized(), ensure_ascii=False),
+        "findings_json": findings_json,
+    }
+
+
+def insert_lines(session: Session, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(RunLine), rows)
+
+
+def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, int],
+               line_count: int, newly: int, blank_rows: int, message: str = "") -> None:
+    session.execute(update(Run).where(Run.id == run_id).values(
+        status=status, finished_at=dt.datetime.now(dt.UTC), counts_json=json.dumps(counts),
+        line_count=line_count, newly_licensable=newly, blank_rows=blank_rows, message=message))
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """A run as the CLI, GUI and reports see it (no live ORM objects outside the store)."""
+
+    id: int
+    status: str
+    input_name: str
+    input_size: int
+    input_sha256: str
+    input_copy: str
+    sheet: str
+    header_row: int | None
+    mapping: dict[str, str]
+    headers: list[str]
+    mapping_profile: str
+    date_order: str
+    as_of: dt.date | None
+    app_version: str
+    rules_version: str
+    user: str
+    host: str
+    database: str
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    line_count: int
+    blank_rows: int
+    counts: dict[str, int]
+    newly_licensable: int
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "input": {"name": self.input_name, "sha256": self.input_sha256,
+                      "size": self.input_size, "sheet": self.sheet},
+            "rules_version": self.rules_version,
+            "app_version": self.app_version,
+            "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at) if self.finished_at else None,
+            "counts": self.counts,
+            "newly_licensable": self.newly_licensable,
+            "line_count": self.line_count,
+            "blank_rows_skipped": self.blank_rows,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "header_row": self.header_row,
+            "mapping": self.mapping,
+            "mapping_profile": self.mapping_profile or None,
+            "date_order": self.date_order or None,
+            "user": self.user,
+            "host": self.host,
+        }
+
+
+def _iso(value: dt.datetime) -> str:
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; they were stored as UTC
+        value = value.replace(tzinfo=dt.UTC)
+    return value.isoformat(timespec="seconds")
+
+
+def _info(run: Run) -> RunInfo:
+    return RunInfo(
+        run.id, run.status, run.input_name, run.input_size, run.input_sha256, run.input_copy,
+        run.sheet, run.header_row, json.loads(run.mapping_json), json.loads(run.headers_json),
+        run.mapping_profile, run.date_order, run.as_of, run.app_version, run.rules_version,
+        run.user, run.host, run.database, run.started_at, run.finished_at, run.line_count,
+        run.blank_rows, json.loads(run.counts_json), run.newly_licensable, run.message)
+
+
+def get_run(session: Session, run_id: int) -> RunInfo | None:
+    run = session.get(Run, run_id)
+    return _info(run) if run else None
+
+
+def list_runs(session: Session, limit: int = 100) -> list[RunInfo]:
+    runs = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit))
+    return [_info(r) for r in runs]
+
+
+@dataclass(frozen=True)
+class StoredLine:
+    row: int
+    line_id: str
+    verdict: Verdict
+    destination: str | None
+    licensing_destination: str | None
+    newly_licensable: bool
+    eccn: str | None
+    license_exception: str | None
+    export_date: dt.date | None
+    raw: list[str]
+    normalized: dict[str, Any]
+    findings: tuple[Finding, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "row": self.row, "line_id": self.line_id, "verdict": self.verdict.value,
+            "destination": self.destination,
+            "licensing_destination": self.licensing_destination,
+            "newly_licensable": self.newly_licensable,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def iter_lines(session: Session, run_id: int, batch: int = 5000) -> Iterator[StoredLine]:
+    """Every line of a run in input order, streamed."""
+    last_row = -1
+    while True:
+        rows = session.execute(
+            select(RunLine).where(RunLine.run_id == run_id, RunLine.row > last_row)
+            .order_by(RunLine.row).limit(batch)).scalars().all()
+        if not rows:
+            return
+        for r in rows:
+            yield StoredLine(
+                r.row, r.line_id, Verdict(r.verdict), r.destination, r.licensing_destination,
+                r.newly_licensable, r.eccn, r.license_exception, r.export_date,
+                json.loads(r.raw_json), json.loads(r.normalized_json),
+                tuple(Finding.from_json(f) for f in json.loads(r.findings_json)))
+        last_row = rows[-1].row
+
+
+def count_lines(session: Session, run_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(RunLine)
+                          .where(RunLine.run_id == run_id)) or 0
