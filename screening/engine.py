@@ -16,6 +16,9 @@ HK_BASELINE_DATE = dt.date(2020, 6, 29)
 HK_CHANGE_START = dt.date(2020, 6, 30)
 EMBARGO_GROUPS = ("E:1", "E:2")
 _NOT_VERIFIED = ("PARTIAL", "INFERRED", "UNVERIFIED")
+#: Findings meaning "a licence may be required; the data cannot tell".
+_INDETERMINATE = ("CHART_PARAGRAPH_DEPENDENT", "SPECIAL_CONTROL_REVIEW", "UNKNOWN_ECCN",
+                  "NO_CHART_ROW")
 
 
 def _cites(*texts: str) -> tuple[str, ...]:
@@ -90,14 +93,13 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
         baseline = _licensing(line, eccn, HK, HK_BASELINE_DATE, rules)
         if not baseline.needs_licence:
             newly = True
-            row = rules.chart_row(HK, HK_BASELINE_DATE)
             findings.append(Finding(
                 "NEWLY_LICENSABLE", Severity.INFO,
                 "A licence is needed now, but was not under Hong Kong's treatment before "
                 "2020-06-30 (its own Country Chart row, Country Groups A:6 and B, and the "
                 "license exceptions then available).",
                 _cites("85 FR 83765", "85 FR 45998"),
-                _unverified(f"Country Chart row {row.row_key}", row.verification) if row else ()))
+                _baseline_unverified(eccn, rules)))
         findings.extend(_savings(line, rules, target, newly))
     elif target == HK and line.license_exception and date >= HK_CHANGE_START:
         findings.extend(_savings(line, rules, target, newly))
@@ -106,6 +108,16 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
     if line.license_number and actual.needs_licence:
         findings = _licence_cited(findings, line.license_number)
     return _result(line, findings, licensing, newly)
+
+
+def _baseline_unverified(eccn: Eccn, rules: RuleSet) -> tuple[str, ...]:
+    """The inferred cells of Hong Kong's old row that the 'newly licensable' call rests on."""
+    row = rules.chart_row(HK, HK_BASELINE_DATE)
+    entry = rules.eccns.get(eccn.base)
+    if row is None or entry is None:
+        return ()
+    return tuple(f"Country Chart {row.row_key} {c.column} cell (INFERRED)"
+                 for c in entry.controls if c.column in row.unverified_cells)
 
 
 def _result(line: ShipmentLine, findings: list[Finding], licensing: str | None,
@@ -207,7 +219,13 @@ def _chart(eccn: Eccn, controls: Iterable, row: ChartRowRule, date: dt.date, nam
             f"ECCN {eccn.text} is controlled for {', '.join(required)}, and the Country Chart row "
             f"for {name} ({row.name}) has an X in {', '.join(required)}: licence required.",
             _cites(*citations), tuple(unverified)))
-    if unsure:
+    if unsure and required:
+        findings.append(Finding(
+            "CHART_PARAGRAPH_DEPENDENT", Severity.INFO,
+            f"ECCN {eccn.text} may also be controlled for {', '.join(unsure)} (depends on the "
+            f"paragraph); this matters for the licence application, not for whether one is "
+            f"needed.", _cites(*citations), tuple(unverified)))
+    elif unsure:
         findings.append(Finding(
             "CHART_PARAGRAPH_DEPENDENT", Severity.REVIEW,
             f"ECCN {eccn.text}: the {', '.join(unsure)} control applies only to some paragraphs "
@@ -280,7 +298,8 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             fcode = "LICENSE_EXCEPTION_NOT_AVAILABLE"
             message = f"License exception {code} ({info.name}) is not available for {name}."
         return [*findings, Finding(fcode, severity, message + not_needed, citations, unverified)]
-    if not needed:
+    possible = needed or any(f.code in _INDETERMINATE for f in findings)
+    if not possible:
         return findings
     if status in ("available", "partial"):
         detail = ("available for this destination" if status == "available" else

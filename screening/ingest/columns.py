@@ -76,7 +76,7 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     ),
     Field.CONSIGNEE: (
         "consignee", "consignee name", "ship to name", "customer", "customer name", "sold to",
-        "buyer", "收货人", "收貨人",
+        "buyer", "client", "client name", "收货人", "收貨人",
     ),
     Field.CONSIGNEE_ADDRESS: ("consignee address", "ship to address", "address",
                               "delivery address"),

@@ -1,0 +1,60 @@
+"""Shared fixtures: an isolated data directory and database per test, the seed RuleSet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from screening.db import Database, open_database  # noqa: E402
+from screening.model import ShipmentLine  # noqa: E402
+from screening.normalize import EndUserType, normalize_eccn  # noqa: E402
+from screening.paths import samples_dir, seed_rules_dir  # noqa: E402
+from screening.rules.files import read_rule_dir  # noqa: E402
+from screening.rules.ruleset import RuleSet, build_ruleset  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_XLSX = samples_dir() / "hk_shipments_2020_2025.xlsx"
+SAMPLE_CSV = samples_dir() / "eu_branch_cp1252_semicolon.csv"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> Path:
+    data = tmp_path_factory.mktemp("hkdata")
+    monkeypatch.setenv("HKSCREEN_DATA_DIR", str(data))
+    monkeypatch.delenv("HKSCREEN_DATABASE_URL", raising=False)
+    return data
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+
+
+@pytest.fixture
+def db(db_url: str) -> Database:
+    database = open_database(db_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def rules() -> RuleSet:
+    return build_ruleset(read_rule_dir(seed_rules_dir()))
+
+
+def make_line(dest: str | None = "HK", date: str | None = "2021-03-01",
+              eccn: str | None = "EAR99", *, exception: str | None = None,
+              license_number: str | None = None, end_user_type: EndUserType | None = None,
+              ultimate: str | None = None, row: int = 2) -> ShipmentLine:
+    return ShipmentLine(
+        row=row, line_id=f"L{row}", raw=(),
+        destination=dest, ultimate_destination=ultimate,
+        export_date=dt.date.fromisoformat(date) if date else None,
+        eccn=normalize_eccn(eccn) if eccn else None, license_exception=exception,
+        license_number=license_number, end_user_type=end_user_type)

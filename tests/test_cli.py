@@ -1,0 +1,175 @@
+"""The hkscreen CLI contract: options, JSON shape, exit codes, recorded runs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from screening.cli import main
+from tests.conftest import SAMPLE_CSV, SAMPLE_XLSX
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_screen_sample_writes_contract_json(capsys, db_url, tmp_path) -> None:
+    out = tmp_path / "result.json"
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_XLSX),
+                              "--json", str(out))
+    assert code == 1  # some lines need attention
+    data = json.loads(out.read_text(encoding="utf-8"))
+    run = data["run"]
+    assert set(run) >= {"id", "input", "rules_version", "app_version", "started_at",
+                        "finished_at", "counts"}
+    assert run["input"] == {"name": SAMPLE_XLSX.name,
+                            "sha256": hashlib.sha256(SAMPLE_XLSX.read_bytes()).hexdigest(),
+                            "size": SAMPLE_XLSX.stat().st_size, "sheet": "Shipments"}
+    assert set(run["counts"]) == {"PROHIBITED", "LICENSE_REQUIRED", "ERROR", "REVIEW", "CLEAR"}
+    assert sum(run["counts"].values()) == len(data["lines"]) == 34
+    rows = [ln["row"] for ln in data["lines"]]
+    assert rows == sorted(rows)  # input order
+    for line in data["lines"]:
+        assert set(line) == {"row", "line_id", "verdict", "destination",
+                             "licensing_destination", "newly_licensable", "findings"}
+        for finding in line["findings"]:
+            assert {"code", "severity", "message", "citations"} <= set(finding)
+    hk = next(ln for ln in data["lines"] if ln["line_id"] == "HK-1008")
+    assert (hk["destination"], hk["licensing_destination"], hk["verdict"],
+            hk["newly_licensable"]) == ("HK", "CN", "LICENSE_REQUIRED", True)
+    assert "Run 1" in stdout and "LICENSE_REQUIRED" in stdout
+
+
+def test_exit_zero_when_every_line_clear(capsys, db_url, tmp_path) -> None:
+    path = tmp_path / "clear.csv"
+    path.write_text("Line,Destination,Export Date,ECCN\n1,Germany,2021-01-05,EAR99\n"
+                    "2,Japan,2021-01-06,5A992.c\n", encoding="utf-8")
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "screen", str(path))
+    assert code == 0, stdout
+
+
+@pytest.mark.parametrize("content", [b"", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600])
+def test_exit_two_with_reason_on_stderr(capsys, db_url, tmp_path, content) -> None:
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(content)
+    code, stdout, stderr = run_cli(capsys, "--database-url", db_url, "screen", str(path))
+    assert code == 2 and str(path) in stderr and "Traceback" not in stderr
+
+
+def test_exit_two_for_bad_arguments(capsys, db_url) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["screen", str(SAMPLE_XLSX), "--as-of", "yesterday"])
+    assert info.value.code == 2
+    code, _, stderr = run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_XLSX),
+                              "--mapping", "no-such-profile")
+    assert code == 2 and "neither a JSON file nor a saved profile" in stderr
+
+
+def test_exit_two_for_database_error(capsys, tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, stderr = run_cli(capsys, "--database-url", f"sqlite:///{blocker}/sub/db.sqlite",
+                              "screen", str(SAMPLE_XLSX))
+    assert code == 2 and "cannot open database" in stderr
+
+
+def test_mapping_file_and_date_order(capsys, db_url, tmp_path) -> None:
+    out = tmp_path / "eu.json"
+    code, _, _ = run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_CSV),
+                         "--mapping", str(SAMPLE_CSV.with_name("eu_branch_mapping.json")),
+                         "--json", str(out))
+    assert code == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["lines"]) == 7 and data["run"]["date_order"] == "DMY"
+    assert data["lines"][-1]["verdict"] == "ERROR"
+
+
+def test_as_of_recorded(capsys, db_url, tmp_path) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_text("Order,Destination,ECCN\nA,HK,2A290\nB,HK,EAR99\n", encoding="utf-8")
+    out = tmp_path / "o.json"
+    code, _, _ = run_cli(capsys, "--database-url", db_url, "screen", str(path), "--as-of",
+                         "2021-06-01", "--json", str(out))
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert code == 1 and data["run"]["as_of"] == "2021-06-01"
+    assert data["lines"][0]["verdict"] == "LICENSE_REQUIRED"
+
+
+def test_sheet_option(capsys, db_url, tmp_path) -> None:
+    code, _, stderr = run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_XLSX),
+                              "--sheet", "Nope")
+    assert code == 2 and "no sheet named 'Nope'" in stderr
+
+
+def test_version(capsys, db_url) -> None:
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "--version")
+    assert code == 0 and stdout.startswith("hkscreen ") and "\nrules " in stdout
+
+
+def test_rules_info_export_import(capsys, db_url, tmp_path) -> None:
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "rules", "info")
+    assert code == 0 and "rules version" in stdout and "85 FR 83765" in stdout
+    code, _, _ = run_cli(capsys, "--database-url", db_url, "rules", "export", str(tmp_path / "r"))
+    assert code == 0 and (tmp_path / "r" / "country_chart.csv").exists()
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "rules", "import",
+                              str(tmp_path / "r"))
+    assert code == 0 and "imported" in stdout
+    (tmp_path / "r" / "eccns.csv").write_text("nonsense\n", encoding="utf-8")
+    code, _, stderr = run_cli(capsys, "--database-url", db_url, "rules", "import",
+                              str(tmp_path / "r"))
+    assert code == 2 and "eccns.csv: row 1" in stderr
+
+
+def test_runs_are_recorded_with_input_copy(capsys, db_url, tmp_path,
+                                           _isolated_data_dir: Path) -> None:
+    run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_XLSX), "--quiet")
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "runs", "list")
+    assert code == 0 and SAMPLE_XLSX.name in stdout and "complete" in stdout
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "runs", "show", "1", "--json")
+    data = json.loads(stdout)
+    assert len(data["lines"]) == 34 and data["run"]["status"] == "complete"
+    sha = data["run"]["input"]["sha256"]
+    copy = _isolated_data_dir / "inputs" / sha[:2] / f"{sha}.xlsx"
+    assert copy.read_bytes() == SAMPLE_XLSX.read_bytes()
+    code, _, stderr = run_cli(capsys, "--database-url", db_url, "runs", "show", "99")
+    assert code == 2 and "no run with id 99" in stderr
+
+
+def test_db_check_and_upgrade(capsys, db_url) -> None:
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "upgrade")
+    assert code == 0 and "schema revision 0001" in stdout
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "check")
+    assert code == 0
+
+
+def test_formula_cells_and_reproducible_results(capsys, db_url, tmp_path) -> None:
+    first, second = tmp_path / "a.json", tmp_path / "b.json"
+    run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_XLSX), "--json", str(first))
+    run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_XLSX), "--json", str(second))
+    a, b = (json.loads(p.read_text(encoding="utf-8")) for p in (first, second))
+    assert a["lines"] == b["lines"]
+    assert a["run"]["rules_version"] == b["run"]["rules_version"]
+
+
+def test_console_script_runs_in_a_subprocess(tmp_path) -> None:
+    env_url = f"sqlite:///{tmp_path / 'sub.sqlite3'}"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Line", "Destination", "Export Date", "ECCN"])
+    wb.active.append(["1", "香港", "2021-03-01", "2a290"])
+    wb.save(tmp_path / "one.xlsx")
+    result = subprocess.run(
+        [sys.executable, "-m", "screening.cli", "--database-url", env_url, "screen",
+         str(tmp_path / "one.xlsx"), "--json", str(tmp_path / "one.json")],
+        capture_output=True, text=True, env={"HKSCREEN_DATA_DIR": str(tmp_path / "d"),
+                                             "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 1, result.stderr
+    line = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))["lines"][0]
+    assert line["licensing_destination"] == "CN" and line["newly_licensable"] is True

@@ -1,0 +1,320 @@
+"""Reading spreadsheets: header detection, mapping, messy cells, and bad files refused with a
+message that names file, sheet, row and column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screening.engine import screen_line
+from screening.ingest import IngestError, prepare_input
+from screening.ingest.columns import Field, guess_field
+from screening.ingest.pipeline import MappingSpec
+from screening.model import Verdict
+from screening.normalize import DateOrder
+from tests.conftest import SAMPLE_CSV, SAMPLE_XLSX
+
+
+def prep(path: Path, rules, **kw):
+    return prepare_input(path, aliases=rules.aliases,
+                         exception_codes=frozenset(rules.exceptions), **kw)
+
+
+def write_xlsx(path: Path, rows: list[list[object]], title: str = "Sheet1") -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+HEAD = ["Line", "Dest", "Ship Date", "ECCN"]
+
+
+def test_sample_lines_out_equal_data_rows_in(rules) -> None:
+    prepared = prep(SAMPLE_XLSX, rules)
+    lines = list(prepared.lines())
+    # Count the data rows independently with openpyxl: non-blank rows below the header.
+    ws = openpyxl.load_workbook(SAMPLE_XLSX)["Shipments"]
+    data_rows = [r for r in ws.iter_rows(min_row=5, values_only=True)
+                 if any(v not in (None, "") for v in r)]
+    assert len(lines) == len(data_rows) == 34
+    assert [ln.row for ln in lines] == list(range(5, 5 + 34))
+    assert prepared.sheet == "Shipments" and prepared.mapping.header_row == 4
+
+
+def test_header_found_below_title_rows_and_synonyms_mapped(rules) -> None:
+    prepared = prep(SAMPLE_XLSX, rules)
+    m = prepared.mapping
+    assert m.header_for(Field.DESTINATION) == "Ship-to Country"
+    assert m.header_for(Field.ULTIMATE_DESTINATION) == "Country of Ultimate Destination"
+    assert m.header_for(Field.EXPORT_DATE) == "Ship Date"
+    assert m.header_for(Field.VALUE) == "Value (USD)"
+    assert m.header_for(Field.END_USER_TYPE) == "End-User Type"
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Dest", Field.DESTINATION), ("Ship-to Country", Field.DESTINATION),
+    ("Destination Country", Field.DESTINATION),
+    ("Country of Ultimate Destination", Field.ULTIMATE_DESTINATION),
+    ("ECCN / EAR99", Field.ECCN), ("Export Classification", Field.ECCN),
+    ("Ship Date (dd/mm/yyyy)", Field.EXPORT_DATE), ("Lic. Exception", Field.LICENSE_EXCEPTION),
+    ("Value (USD)", Field.VALUE), ("HTS Code", Field.HS_CODE), ("Qty", Field.QUANTITY),
+    ("Unrelated", None),
+])
+def test_header_synonyms(header, field) -> None:
+    assert guess_field(header) is field
+
+
+def test_country_of_ultimate_destination_alone_is_the_destination(tmp_path, rules) -> None:
+    path = write_xlsx(tmp_path / "u.xlsx", [["Line", "Country of Ultimate Destination",
+                                             "Date", "ECCN"], [1, "HK", "2021-01-05", "EAR99"]])
+    prepared = prep(path, rules)
+    assert prepared.mapping.header_for(Field.DESTINATION) == "Country of Ultimate Destination"
+    assert next(prepared.lines()).destination == "HK"
+
+
+def test_messy_sample_cells_become_errors_naming_the_cell(rules) -> None:
+    lines = {ln.line_id: ln for ln in prep(SAMPLE_XLSX, rules).lines()}
+    messages = {k: [p.message for p in v.problems] for k, v in lines.items() if v.problems}
+    assert messages["BAD-9001"] == ['Shipments!B31: "31/02/2021" is not a date.']
+    assert "could be read day-first or month-first" in messages["BAD-9002"][0]
+    assert messages["BAD-9003"][0].startswith("Shipments!C33: the destination is empty")
+    assert '"Atlantis" is not a country' in messages["BAD-9004"][0]
+    assert messages["BAD-9005"][0].startswith('Shipments!E35: "ABC-123" is not an ECCN')
+    assert "Shipments!K37" in messages["BAD-9007"][0]
+    assert "formula with no calculated value" in messages["BAD-9008"][0]
+    assert lines["HK-1005"].destination == "HK" and lines["HK-1005"].eccn.text == "3A001.a.2"
+    for bad in ("BAD-9001", "BAD-9002", "BAD-9003", "BAD-9004", "BAD-9005", "BAD-9006",
+                "BAD-9007", "BAD-9008"):
+        assert screen_line(lines[bad], rules).verdict is Verdict.ERROR, bad
+
+
+def test_csv_cp1252_semicolons_with_mapping(rules) -> None:
+    spec = MappingSpec.from_file(SAMPLE_CSV.with_name("eu_branch_mapping.json"))
+    prepared = prep(SAMPLE_CSV, rules, mapping=spec)
+    assert prepared.source.encoding == "cp1252" and prepared.source.delimiter == ";"
+    lines = list(prepared.lines())
+    assert len(lines) == 7
+    assert lines[0].value == 1234.5 and lines[0].consignee == "Société Générale d'Énergie HK"
+    assert lines[0].export_date == dt.date(2020, 12, 23)  # DMY from the mapping file
+    assert lines[6].problems and "31/13/2021" in lines[6].problems[0].message
+
+
+def test_csv_without_date_order_flags_ambiguous_dates(rules, tmp_path) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("Line,Dest,Date,ECCN\n1,HK,03/04/2021,EAR99\n2,HK,13/04/2021,EAR99\n",
+                    encoding="utf-8")
+    lines = list(prep(path, rules).lines())
+    assert lines[0].problems[0].code == "AMBIGUOUS_DATE"
+    assert lines[1].export_date == dt.date(2021, 4, 13)
+    lines = list(prep(path, rules, date_order=DateOrder.MDY).lines())
+    assert lines[0].export_date == dt.date(2021, 3, 4)
+
+
+@pytest.mark.parametrize(("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
+                                                ("cp1252", b""), ("utf-16", b"")])
+def test_csv_encodings(tmp_path, rules, encoding, bom) -> None:
+    text = "Line\tDestination\tExport Date\tECCN\tConsignee\n1\tHong Kong\t2021-01-05\t5A992c\tCafé\n"
+    path = tmp_path / "e.csv"
+    path.write_bytes(bom + text.encode(encoding))
+    line = next(prep(path, rules).lines())
+    assert line.consignee == "Café" and line.destination == "HK"
+    assert line.eccn.text == "5A992.c"
+
+
+def test_as_of_for_files_without_a_date_column(tmp_path, rules) -> None:
+    path = tmp_path / "open_orders.csv"
+    path.write_text("Order,Destination,ECCN\nA,HK,2A290\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="export_date"):
+        prep(path, rules)
+    line = next(prep(path, rules, as_of=dt.date(2021, 6, 1)).lines())
+    assert line.export_date == dt.date(2021, 6, 1) and line.date_assumed
+
+
+def test_mapping_override_by_header_and_unknown_header(tmp_path, rules) -> None:
+    path = write_xlsx(tmp_path / "m.xlsx", [["Ref", "Where to", "When", "Class"],
+                                            ["X1", "HK", "2021-02-01", "EAR99"]])
+    with pytest.raises(IngestError, match="no header row found"):
+        prep(path, rules)
+    # With nothing recognisable the header cannot be found; a mapping names the columns.
+    path = write_xlsx(tmp_path / "m2.xlsx", [["Ref", "Where to", "When", "ECCN"],
+                                             ["X1", "HK", "2021-02-01", "EAR99"]])
+    spec = MappingSpec({"destination": "Where to", "export_date": "When", "line_id": "Ref"})
+    line = next(prep(path, rules, mapping=spec).lines())
+    assert (line.line_id, line.destination) == ("X1", "HK")
+    with pytest.raises(IngestError, match="has only"):
+        prep(path, rules, mapping=MappingSpec({"destination": "Nope"}))
+    with pytest.raises(IngestError, match="unknown field"):
+        prep(path, rules, mapping=MappingSpec({"colour": "Ref"}))
+
+
+def test_sheet_choice(tmp_path, rules) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cover"
+    wb.active["A1"] = "Cover page"
+    ws = wb.create_sheet("Data")
+    ws.append(HEAD)
+    ws.append([1, "HK", "2021-01-05", "EAR99"])
+    wb.save(tmp_path / "s.xlsx")
+    assert prep(tmp_path / "s.xlsx", rules).sheet == "Data"
+    with pytest.raises(IngestError, match="no sheet named 'Nope'; sheets: 'Cover', 'Data'"):
+        prep(tmp_path / "s.xlsx", rules, sheet="Nope")
+
+
+def test_data_not_starting_in_column_a(tmp_path, rules) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    for i, h in enumerate(HEAD):
+        ws.cell(3, 3 + i, h)
+    for i, v in enumerate([7, "Atlantis", "2021-01-05", "EAR99"]):
+        ws.cell(4, 3 + i, v)
+    wb.save(tmp_path / "off.xlsx")
+    line = next(prep(tmp_path / "off.xlsx", rules).lines())
+    assert line.row == 4 and line.line_id == "7"
+    assert line.problems[0].message.startswith('S!D4: "Atlantis"')
+
+
+# --- files that cannot be screened at all -----------------------------------------------------
+
+def _refused(path: Path, rules, pattern: str) -> IngestError:
+    with pytest.raises(IngestError, match=pattern) as info:
+        prep(path, rules)
+    assert str(path) in str(info.value)
+    return info.value
+
+
+def test_empty_file(tmp_path, rules) -> None:
+    (tmp_path / "empty.csv").write_bytes(b"")
+    _refused(tmp_path / "empty.csv", rules, "the file is empty")
+
+
+def test_empty_workbook(tmp_path, rules) -> None:
+    write_xlsx(tmp_path / "empty.xlsx", [])
+    _refused(tmp_path / "empty.xlsx", rules, "no data")
+
+
+def test_no_header_lists_what_was_seen(tmp_path, rules) -> None:
+    (tmp_path / "nh.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    err = _refused(tmp_path / "nh.csv", rules, "no header row found")
+    assert "'foo', 'bar'" in str(err) and "destination: dest, destination" in str(err)
+
+
+def test_missing_required_columns(tmp_path, rules) -> None:
+    write_xlsx(tmp_path / "mr.xlsx", [["Line", "Destination", "Qty"], [1, "HK", 2]], "Ship")
+    err = _refused(tmp_path / "mr.xlsx", rules, "missing required column")
+    assert "sheet 'Ship'" in str(err) and "row 1" in str(err) and "eccn" in str(err)
+
+
+def test_non_spreadsheet_and_corrupt(tmp_path, rules) -> None:
+    (tmp_path / "x.xlsx").write_bytes(b"this is not a zip")
+    _refused(tmp_path / "x.xlsx", rules, "not a valid XLSX")
+    with zipfile.ZipFile(tmp_path / "y.xlsx", "w") as z:
+        z.writestr("hello.txt", "hi")
+    _refused(tmp_path / "y.xlsx", rules, "not an Excel workbook")
+    (tmp_path / "bin.csv").write_bytes(b"\x00\x01\x02binary\x00")
+    _refused(tmp_path / "bin.csv", rules, "binary file")
+    good = SAMPLE_XLSX.read_bytes()
+    (tmp_path / "trunc.xlsx").write_bytes(good[: len(good) // 2])
+    _refused(tmp_path / "trunc.xlsx", rules, "not a valid XLSX|not a readable")
+
+
+def test_legacy_xls_and_encrypted_xlsx(tmp_path, rules) -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    (tmp_path / "old.xls").write_bytes(ole + b"Workbook".ljust(512, b"\x00"))
+    _refused(tmp_path / "old.xls", rules, r"legacy Excel 97-2003 \(.xls\)")
+    (tmp_path / "locked.xlsx").write_bytes(ole + "EncryptedPackage".encode("utf-16-le"))
+    _refused(tmp_path / "locked.xlsx", rules, "password-protected")
+
+
+def test_zip_bomb_refused_before_reading(tmp_path, rules) -> None:
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            block = b"\x00" * (1024 * 1024)
+            for _ in range(300):
+                member.write(block)
+    _refused(path, rules, "zip bomb")
+
+
+def test_unreadable_encoding(tmp_path, rules) -> None:
+    # 0x81 and 0x8d are undefined in cp1252 and invalid as UTF-8 starts.
+    (tmp_path / "bad.csv").write_bytes(b"Dest,Date,ECCN\n\x81\x8d\x8f,2021-01-01,EAR99\n")
+    _refused(tmp_path / "bad.csv", rules, "unreadable text encoding")
+
+
+def test_missing_file(tmp_path, rules) -> None:
+    _refused(tmp_path / "nope.xlsx", rules, "file not found")
+
+
+def test_blank_rows_are_not_lines_but_are_counted(tmp_path, rules) -> None:
+    path = write_xlsx(tmp_path / "b.xlsx", [HEAD, [1, "HK", "2021-01-05", "EAR99"], [],
+                                            [None, None, None, None], [2, "CN", "2021-01-05",
+                                                                       "EAR99"]])
+    prepared = prep(path, rules)
+    assert [ln.line_id for ln in prepared.lines()] == ["1", "2"]
+    assert prepared.blank_rows >= 1
+
+
+def test_mapping_spec_validation(tmp_path) -> None:
+    with pytest.raises(ValueError, match="date_order"):
+        MappingSpec.from_json({"columns": {}, "date_order": "YMD"}, "x")
+    (tmp_path / "bad.json").write_text("{nope", encoding="utf-8")
+    with pytest.raises(ValueError, match="not valid JSON"):
+        MappingSpec.from_file(tmp_path / "bad.json")
+    spec = MappingSpec.from_json({"destination": "Dest"}, "flat")
+    assert spec.columns == {"destination": "Dest"}
+    assert json.loads(json.dumps(spec.to_json()))["columns"] == {"destination": "Dest"}
+
+
+@functools.cache
+def _seed_rules():
+    from screening.paths import seed_rules_dir
+    from screening.rules.files import read_rule_dir
+    from screening.rules.ruleset import build_ruleset
+    return build_ruleset(read_rule_dir(seed_rules_dir()))
+
+
+# --- property: no line with a missing/invalid required field is ever CLEAR --------------------
+
+# Free text without control characters or other delimiters (those are separate cases above).
+free_text = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"),
+                                  blacklist_characters=";|\t"), max_size=12)
+cell = st.one_of(st.none(), free_text,
+                 st.sampled_from(["HK", "Hong Kong", "香港", "CN", "Atlantis", "", "5A992c",
+                                  "EAR99", "ABC", "2021-01-05", "31/02/2021", "03/04/2021",
+                                  "44197"]))
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(cell, cell, cell), min_size=1, max_size=8))
+def test_no_line_with_bad_required_field_is_clear(tmp_path_factory, rows) -> None:
+    rules = _seed_rules()
+    path = tmp_path_factory.mktemp("p") / "p.csv"
+    import csv
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Line", "Destination", "Export Date", "ECCN"])
+        for i, (d, t, e) in enumerate(rows):
+            writer.writerow([f"L{i}", d or "", t or "", e or ""])
+    lines = list(prep(path, rules).lines())
+    non_blank = [r for r in rows]  # the line id column is always filled
+    assert len(lines) == len(non_blank)
+    for line in lines:
+        verdict = screen_line(line, rules).verdict
+        if line.destination is None or line.export_date is None or line.eccn is None:
+            assert verdict is not Verdict.CLEAR
+            assert verdict is Verdict.ERROR or verdict.rank > Verdict.ERROR.rank

@@ -1,0 +1,182 @@
+"""Normalisers: the spellings found in real shipment files, and properties that must hold for
+every input (never raise, idempotent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from screening.normalize import (
+    DateOrder,
+    DateProblem,
+    EndUserType,
+    normalize_country,
+    normalize_eccn,
+    normalize_end_user_type,
+    normalize_license_exception,
+    parse_date,
+    parse_number,
+)
+
+
+@pytest.mark.parametrize("text", ["HK", "hk", "HKG", "Hong Kong", "Hong Kong SAR",
+                                  "HONG KONG, CHINA", "Hongkong", "香港", " hong  kong ",
+                                  "Hong Kong S.A.R.", "中國香港", "hong-kong"])
+def test_hong_kong_spellings(text: str, rules) -> None:
+    assert normalize_country(text, rules.aliases) == "HK"
+
+
+@pytest.mark.parametrize(("text", "code"), [("China", "CN"), ("PRC", "CN"), ("CHN", "CN"),
+                                            ("中国", "CN"), ("Macau", "MO"), ("Macao", "MO"),
+                                            ("澳門", "MO"), ("Germany", "DE"), ("DEU", "DE"),
+                                            ("Korea, South", "KR"), ("Burma", "MM"),
+                                            ("United States", "US"), ("Viet Nam", "VN")])
+def test_other_countries(text: str, code: str, rules) -> None:
+    assert normalize_country(text, rules.aliases) == code
+
+
+@pytest.mark.parametrize("text", ["", "Atlantis", "Hong Kung", "12345", None])
+def test_unknown_countries(text, rules) -> None:
+    assert normalize_country(text, rules.aliases) is None
+
+
+@pytest.mark.parametrize(("text", "canonical"), [
+    ("5a992c", "5A992.c"), ("5A992.C", "5A992.c"), (" 3a001.a.7 ", "3A001.a.7"),
+    ("3A001a7", "3A001.a.7"), ("EAR 99", "EAR99"), ("ear99", "EAR99"), ("EAR-99", "EAR99"),
+    ("9A610.y.1", "9A610.y.1"), ("ECCN 4A994", "4A994"), ("5A002", "5A002"),
+    ("3a001.b.2.a", "3A001.b.2.a"), ("５A992", "5A992"),
+])
+def test_eccn_forms(text: str, canonical: str) -> None:
+    eccn = normalize_eccn(text)
+    assert eccn is not None and eccn.text == canonical
+
+
+@pytest.mark.parametrize("text", ["", "ABC-123", "5F001", "EAR98", "3A01", "NLR", "5A992/c"])
+def test_not_eccns(text: str) -> None:
+    assert normalize_eccn(text) is None
+
+
+@pytest.mark.parametrize(("value", "order", "expected"), [
+    (dt.date(2021, 1, 5), None, dt.date(2021, 1, 5)),
+    (dt.datetime(2021, 1, 5, 13, 0), None, dt.date(2021, 1, 5)),
+    (44197.0, None, dt.date(2021, 1, 1)),
+    (44197, None, dt.date(2021, 1, 1)),
+    ("44197", None, dt.date(2021, 1, 1)),
+    ("2021-01-05", None, dt.date(2021, 1, 5)),
+    ("2021/01/05", None, dt.date(2021, 1, 5)),
+    ("2021-01-05 00:00:00", None, dt.date(2021, 1, 5)),
+    ("20210105", None, dt.date(2021, 1, 5)),
+    ("13/04/2021", None, dt.date(2021, 4, 13)),
+    ("04/13/2021", None, dt.date(2021, 4, 13)),
+    ("03/04/2021", DateOrder.DMY, dt.date(2021, 4, 3)),
+    ("03/04/2021", DateOrder.MDY, dt.date(2021, 3, 4)),
+    ("05/05/2021", None, dt.date(2021, 5, 5)),
+    ("5-Jan-2021", None, dt.date(2021, 1, 5)),
+    ("Jan 5, 2021", None, dt.date(2021, 1, 5)),
+    ("23 December 2020", None, dt.date(2020, 12, 23)),
+    ("23.12.20", None, dt.date(2020, 12, 23)),
+])
+def test_dates(value, order, expected) -> None:
+    assert parse_date(value, order) == (expected, None)
+
+
+@pytest.mark.parametrize(("value", "problem"), [
+    ("03/04/2021", DateProblem.AMBIGUOUS), ("31/02/2021", DateProblem.INVALID),
+    ("2021-02-30", DateProblem.INVALID), ("next week", DateProblem.INVALID),
+    (True, DateProblem.INVALID), (-5.0, DateProblem.INVALID), ("31/13/2021", DateProblem.INVALID),
+])
+def test_bad_dates(value, problem) -> None:
+    assert parse_date(value) == (None, problem)
+
+
+def test_day_month_order_is_never_guessed() -> None:
+    # 03/04/2021 is 3 April or March 4: without an order it must be reported, not guessed.
+    assert parse_date("03/04/2021")[1] is DateProblem.AMBIGUOUS
+    assert parse_date("03/04/2021", DateOrder.DMY)[0] != parse_date("03/04/2021",
+                                                                    DateOrder.MDY)[0]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("$1,234.50", 1234.5), ("1.234,56", 1234.56), ("12,5", 12.5), ("(100)", -100.0),
+    ("USD 2500", 2500.0), (2500.0, 2500.0), ("", None), ("HK$ 800", 800.0),
+])
+def test_numbers(value, expected) -> None:
+    assert parse_number(value) == (expected, True)
+
+
+@pytest.mark.parametrize("value", ["abc", "n/a", "1.2.3,4,5", float("nan")])
+def test_bad_numbers(value) -> None:
+    assert parse_number(value)[1] is False
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("N.L.R.", "NLR"), ("nlr", "NLR"), ("No License Required", "NLR"), ("GBS", "GBS"),
+    ("gbs", "GBS"), ("License Exception GBS", "GBS"), ("LE: LVS", "LVS"), (" enc ", "ENC"),
+    ("", None),
+])
+def test_license_exceptions(text, code) -> None:
+    assert normalize_license_exception(text) == code
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("military", EndUserType.MILITARY), ("Military End User", EndUserType.MILITARY),
+    ("PLA", EndUserType.MILITARY), ("commercial", EndUserType.CIVIL),
+    ("Government", EndUserType.GOVERNMENT), ("hospital", EndUserType.OTHER),
+])
+def test_end_user_types(text, kind) -> None:
+    assert normalize_end_user_type(text) is kind
+
+
+cell_values = st.one_of(st.none(), st.text(), st.integers(-10**9, 10**12),
+                        st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
+                        st.dates(), st.datetimes())
+
+
+@settings(max_examples=300, deadline=None)
+@given(cell_values)
+def test_normalisers_never_raise(value) -> None:
+    normalize_eccn(value)
+    parse_date(value)
+    parse_date(value, DateOrder.DMY)
+    parse_number(value)
+    normalize_license_exception(value)
+    normalize_end_user_type(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_country_normaliser_never_raises(text: str) -> None:
+    from screening.normalize import build_alias_index
+    normalize_country(text, build_alias_index({"Hong Kong": "HK", "香港": "HK"}))
+
+
+eccn_like = st.builds(
+    lambda d, g, n, tail: f"{d}{g}{n:03d}{tail}",
+    st.integers(0, 9), st.sampled_from("ABCDEabcde"), st.integers(0, 999),
+    st.text(alphabet="abcz0123456789. -", max_size=8))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(eccn_like, st.text()))
+def test_eccn_normaliser_is_idempotent(text: str) -> None:
+    first = normalize_eccn(text)
+    if first is not None:
+        assert normalize_eccn(first.text) == first
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), st.sampled_from(["N.L.R.", "nlr", "GBS", "License Exception LVS"])))
+def test_exception_normaliser_is_idempotent(text: str) -> None:
+    first = normalize_license_exception(text)
+    if first is not None:
+        assert normalize_license_exception(first) == first
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(min_value=dt.date(1900, 3, 1)))
+def test_date_round_trip_is_idempotent(date: dt.date) -> None:
+    assert parse_date(date.isoformat()) == (date, None)
+    assert parse_date(parse_date(date.isoformat())[0]) == (date, None)

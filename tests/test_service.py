@@ -1,0 +1,65 @@
+"""The screening service: progress, cooperative cancel, failed runs never marked complete."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from screening.ingest import IngestError
+from screening.service import Cancelled, Progress, ScreenOptions, run_screening
+from screening.store import runs as run_store
+from tests.conftest import SAMPLE_XLSX
+
+
+def _big_csv(path, n: int):
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("Line,Destination,Export Date,ECCN\n")
+        for i in range(n):
+            handle.write(f"{i},HK,2021-0{1 + i % 9}-1{i % 9},{'5A992.c' if i % 2 else 'EAR99'}\n")
+    return path
+
+
+def test_progress_reported_and_counts_add_up(db, tmp_path) -> None:
+    seen: list[Progress] = []
+    result = run_screening(db, _big_csv(tmp_path / "big.csv", 12_000), ScreenOptions(),
+                           progress=seen.append)
+    assert [p.lines for p in seen] == [5000, 10000, 12000]
+    assert result.run.line_count == 12_000 == sum(result.run.counts.values())
+    assert result.run.status == "complete"
+
+
+def test_cancel_leaves_no_run_marked_complete(db, tmp_path) -> None:
+    calls = {"n": 0}
+
+    def cancelled() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 1  # cancel after the first batch
+
+    out = tmp_path / "o.json"
+    with pytest.raises(Cancelled):
+        run_screening(db, _big_csv(tmp_path / "big.csv", 12_000), ScreenOptions(json_out=out),
+                      cancelled=cancelled)
+    with db.sessions() as session:
+        run = run_store.list_runs(session)[0]
+    assert run.status == "cancelled" and run.line_count == 5000
+    assert not out.exists()
+
+
+def test_bad_file_records_nothing(db, tmp_path) -> None:
+    (tmp_path / "x.csv").write_text("nothing,useful\n", encoding="utf-8")
+    with pytest.raises(IngestError):
+        run_screening(db, tmp_path / "x.csv", ScreenOptions())
+    with db.sessions() as session:
+        assert run_store.list_runs(session) == []
+
+
+def test_stored_lines_keep_original_and_normalised_values(db) -> None:
+    result = run_screening(db, SAMPLE_XLSX, ScreenOptions())
+    with db.sessions() as session:
+        lines = {ln.line_id: ln for ln in run_store.iter_lines(session, result.run.id)}
+    hk = lines["HK-1005"]
+    assert hk.raw[1] == "2020-08-17" and hk.raw[2] == "香港" and hk.raw[4] == "3a001a2"
+    assert hk.normalized["destination"] == "HK" and hk.normalized["eccn"] == "3A001.a.2"
+    assert hk.findings and hk.findings[0].code
+    assert json.loads(json.dumps(result.run.to_json()))["input"]["sheet"] == "Shipments"
