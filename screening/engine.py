@@ -172,11 +172,10 @@ def _chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[s
     for special in entry.specials:
         if not special.covers(date):
             continue
-        if special.paragraphs and not any(
+        if eccn.paragraph and special.paragraphs and not any(
                 eccn.paragraph == p or eccn.paragraph.startswith(p + ".")
                 for p in special.paragraphs):
-            if eccn.paragraph:
-                continue
+            continue
         hit = ("*" in special.destinations or dest in special.destinations
                or bool(groups.intersection(special.groups)))
         if (not hit or dest in special.except_destinations
@@ -280,7 +279,7 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
     not_needed = "" if needed else " (No licence requirement was found for this line, so the " \
                                    "claim is not needed; correct the export documents.)"
     if status in ("suspended", "not_available", "removed"):
-        was_hk = line.destination == HK or line.ultimate_destination == HK
+        was_hk = HK in (line.destination, line.ultimate_destination)
         hk_before = rules.exception_rule(code, HK, HK_BASELINE_DATE)
         if status == "suspended" or (was_hk and dest == CN and hk_before
                                      and hk_before.status in ("available", "partial")):

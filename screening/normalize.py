@@ -105,9 +105,10 @@ class DateOrder(StrEnum):
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 1900-01-01 .. 9999-12-31
-_ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_NUMERIC_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_NUMERIC_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})" + _TIME + "$")
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -122,7 +123,8 @@ _MONTHS = {
     for m in names
 }
 _DAY_MON_YEAR_RE = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)[\s\-/.,]+(\d{2}|\d{4})$")
-_MON_DAY_YEAR_RE = re.compile(r"^([a-z]+)[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?[\s,\-/.]+(\d{2}|\d{4})$")
+_MON_DAY_YEAR_RE = re.compile(
+    r"^([a-z]+)[\s\-/.]+(\d{1,2})(?:st|nd|rd|th)?[\s,\-/.]+(\d{2}|\d{4})$")
 
 
 class DateProblem(StrEnum):
@@ -204,7 +206,8 @@ def parse_date(
 
 # --- numbers ----------------------------------------------------------------------------
 
-_CURRENCY_RE = re.compile(r"(?i)^(usd|us\$|hkd|hk\$|eur|gbp|cny|rmb|[$€£¥])\s*|\s*(usd|hkd|eur|gbp|cny|rmb)$")
+_CURRENCY_RE = re.compile(
+    r"(?i)^(usd|us\$|hkd|hk\$|eur|gbp|cny|rmb|[$€£¥])\s*|\s*(usd|hkd|eur|gbp|cny|rmb)$")
 _THOUSANDS_COMMA_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _PLAIN_NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")

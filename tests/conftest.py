@@ -10,12 +10,12 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from screening.db import Database, open_database  # noqa: E402
-from screening.model import ShipmentLine  # noqa: E402
-from screening.normalize import EndUserType, normalize_eccn  # noqa: E402
-from screening.paths import samples_dir, seed_rules_dir  # noqa: E402
-from screening.rules.files import read_rule_dir  # noqa: E402
-from screening.rules.ruleset import RuleSet, build_ruleset  # noqa: E402
+from screening.db import Database, open_database
+from screening.model import ShipmentLine
+from screening.normalize import EndUserType, normalize_eccn
+from screening.paths import samples_dir, seed_rules_dir
+from screening.rules.files import read_rule_dir
+from screening.rules.ruleset import RuleSet, build_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_XLSX = samples_dir() / "hk_shipments_2020_2025.xlsx"

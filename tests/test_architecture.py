@@ -42,5 +42,5 @@ def test_screening_runs_without_qt_loaded() -> None:
 
 @pytest.mark.skipif(shutil.which("lint-imports") is None, reason="import-linter not installed")
 def test_import_linter_contract() -> None:
-    result = subprocess.run(["lint-imports"], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(["lint-imports"], check=False, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

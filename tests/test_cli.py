@@ -60,7 +60,7 @@ def test_exit_zero_when_every_line_clear(capsys, db_url, tmp_path) -> None:
 def test_exit_two_with_reason_on_stderr(capsys, db_url, tmp_path, content) -> None:
     path = tmp_path / "bad.xlsx"
     path.write_bytes(content)
-    code, stdout, stderr = run_cli(capsys, "--database-url", db_url, "screen", str(path))
+    code, _, stderr = run_cli(capsys, "--database-url", db_url, "screen", str(path))
     assert code == 2 and str(path) in stderr and "Traceback" not in stderr
 
 
@@ -168,7 +168,7 @@ def test_console_script_runs_in_a_subprocess(tmp_path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "screening.cli", "--database-url", env_url, "screen",
          str(tmp_path / "one.xlsx"), "--json", str(tmp_path / "one.json")],
-        capture_output=True, text=True, env={"HKSCREEN_DATA_DIR": str(tmp_path / "d"),
+        check=False, capture_output=True, text=True, env={"HKSCREEN_DATA_DIR": str(tmp_path / "d"),
                                              "PATH": "/usr/bin:/bin"})
     assert result.returncode == 1, result.stderr
     line = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))["lines"][0]

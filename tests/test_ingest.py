@@ -125,7 +125,8 @@ def test_csv_without_date_order_flags_ambiguous_dates(rules, tmp_path) -> None:
 @pytest.mark.parametrize(("encoding", "bom"), [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"),
                                                 ("cp1252", b""), ("utf-16", b"")])
 def test_csv_encodings(tmp_path, rules, encoding, bom) -> None:
-    text = "Line\tDestination\tExport Date\tECCN\tConsignee\n1\tHong Kong\t2021-01-05\t5A992c\tCafé\n"
+    text = ("Line\tDestination\tExport Date\tECCN\tConsignee\n"
+            "1\tHong Kong\t2021-01-05\t5A992c\tCafé\n")
     path = tmp_path / "e.csv"
     path.write_bytes(bom + text.encode(encoding))
     line = next(prep(path, rules).lines())

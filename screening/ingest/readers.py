@@ -185,8 +185,8 @@ def list_sheets(path: Path) -> list[SheetInfo]:
                 height = workbook.get_sheet_by_name(meta.name).height
             except python_calamine.CalamineError:
                 height = -1
-            out.append(SheetInfo(meta.name, height,
-                                 str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)))
+            visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
+            out.append(SheetInfo(meta.name, height, visible))
         return out
     finally:
         workbook.close()
