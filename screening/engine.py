@@ -51,7 +51,29 @@ def screen_lines(lines: Iterable[ShipmentLine], rules: RuleSet) -> Iterator[Scre
         yield screen_line(line, rules)
 
 
+MEMO_LIMIT = 500_000
+
+
 def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
+    """Screen one line. Lines with equal screening inputs in the same rule epoch get equal
+    results, so those are memoised on the RuleSet (big files repeat them a lot)."""
+    if line.problems or line.export_date is None:
+        return _screen(line, rules)
+    key = (line.destination, line.ultimate_destination, rules.epoch(line.export_date),
+           line.eccn, line.license_exception, line.license_number, line.end_user_type)
+    memo = rules.memo
+    hit = memo.get(key)
+    if hit is None:
+        hit = _screen(line, rules)
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        memo[key] = hit
+        return hit
+    return Screening(line.row, line.line_id, hit.verdict, hit.destination,
+                     hit.licensing_destination, hit.newly_licensable, hit.findings)
+
+
+def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
     findings: list[Finding] = list(line.problems)
     if line.destination is None or line.export_date is None or line.eccn is None:
         missing = [name for name, value in (("destination", line.destination),
@@ -70,8 +92,8 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
         licensing = mapping.licensed_as
         findings.append(Finding(
             "LICENSED_AS", Severity.INFO,
-            f"Shipped to {rules.country_name(target)} on {date}: licensed as "
-            f"{rules.country_name(licensing)} ({mapping.summary}).",
+            f"Shipped to {rules.country_name(target)}: licensed as "
+            f"{rules.country_name(licensing)} from {mapping.valid_from} ({mapping.summary}).",
             _cites(mapping.citation), _unverified("destination mapping", mapping.verification)))
     if shipped == HK and target == CN:
         findings.append(Finding(
@@ -152,6 +174,15 @@ def _licensing(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
 
 def _chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
                        rules: RuleSet) -> list[Finding]:
+    key = ("chart", eccn, dest, rules.epoch(date))
+    hit = rules.memo.get(key)
+    if hit is None:
+        hit = rules.memo[key] = tuple(_chart_and_special_uncached(eccn, dest, date, groups, rules))
+    return list(hit)
+
+
+def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
+                                rules: RuleSet) -> list[Finding]:
     entry = rules.eccns.get(eccn.base)
     name = rules.country_name(dest)
     if entry is None:
@@ -165,7 +196,7 @@ def _chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[s
     if row is None:
         findings.append(Finding(
             "NO_CHART_ROW", Severity.REVIEW,
-            f"The rules database has no Country Chart row for {name} on {date}: "
+            f"The rules database has no Country Chart row for {name} on the export date: "
             f"the licence requirement cannot be determined.", ("15 CFR part 738, Supp. No. 1",)))
     else:
         findings.extend(_chart(eccn, entry.controls, row, date, name, entry.citation))
@@ -234,7 +265,7 @@ def _chart(eccn: Eccn, controls: Iterable, row: ChartRowRule, date: dt.date, nam
         findings.append(Finding(
             "CHART_DATE_BASIS", Severity.INFO,
             f"The Country Chart row for {name} is the {row.date_basis}; the row in force on "
-            f"{date} is assumed to be the same.", _cites(row.citation)))
+            f"the export date is assumed to be the same.", _cites(row.citation)))
     return findings
 
 
@@ -258,7 +289,7 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             return [*findings, Finding(
                 "NLR_NOT_AVAILABLE", Severity.LICENSE,
                 f"The line claims NLR (no licence required), but a licence is required for "
-                f"{name} on {date}.", ("15 CFR 738.4",))]
+                f"{name} on the export date.", ("15 CFR 738.4",))]
         return findings
     info = rules.exceptions.get(code)
     if info is None:
@@ -285,7 +316,8 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
                                      and hk_before.status in ("available", "partial")):
             fcode = "LICENSE_EXCEPTION_SUSPENDED"
             message = (f"License exception {code} ({info.name}) is not available for exports to "
-                       f"Hong Kong on {date}: suspended from 2020-06-30 (15 CFR 740.2(a)(23)) and, "
+                       f"Hong Kong on the export date: suspended from 2020-06-30 "
+                       f"(15 CFR 740.2(a)(23)) and, "
                        f"from 2020-12-23, Hong Kong only gets what China gets.")
             citations = _cites("BIS notice of 2020-06-30", "85 FR 45998", "85 FR 83765",
                                *citations)
@@ -311,7 +343,7 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
     return [*findings, Finding(
         "LICENSE_EXCEPTION_UNDETERMINED", Severity.REVIEW,
         f"License exception {code} is claimed; the rules database cannot tell whether it is "
-        f"available for {name} on {date}.", citations, unverified)]
+        f"available for {name} on the export date.", citations, unverified)]
 
 
 # --- step 5: military end use / end user -----------------------------------------------

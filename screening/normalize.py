@@ -22,6 +22,12 @@ _SPACE_RE = re.compile(r"\s+")
 
 def clean_text(value: object) -> str:
     """Cell value as trimmed single-spaced text ('' for blanks)."""
+    if value.__class__ is str:  # the common case, kept cheap: big files have millions
+        text = value.strip()  # type: ignore[attr-defined]
+        if "  " not in text and "\u00a0" not in text and "\n" not in text and "\t" not in text \
+                and "\r" not in text:
+            return text
+        return _SPACE_RE.sub(" ", text.replace("\u00a0", " ")).strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -220,6 +226,8 @@ def parse_number(value: object) -> tuple[float | None, bool]:
     if isinstance(value, int | float):
         number = float(value)
         return (number, True) if math.isfinite(number) else (None, False)
+    if value.__class__ is str and _PLAIN_NUMBER_RE.match(value):  # the common case, cheaply
+        return float(value), True  # type: ignore[arg-type]
     text = clean_text(value).replace(" ", "")
     if not text:
         return None, True
@@ -242,7 +250,7 @@ def parse_number(value: object) -> tuple[float | None, bool]:
 
 _NLR_WORDS = {"nlr", "no license required", "no licence required", "nolicenserequired"}
 _EXCEPTION_PREFIX_RE = re.compile(
-    r"^(license exception|licence exception|lic exc|exception|le)\s*[:\-]?\s*", re.IGNORECASE
+    r"^(license exception|licence exception|lic exc|exception|le)\b\s*[:\-]?\s*", re.IGNORECASE
 )
 
 
@@ -254,7 +262,7 @@ def normalize_license_exception(value: object) -> str | None:
     text = clean_text(value)
     if not text:
         return None
-    text = _EXCEPTION_PREFIX_RE.sub("", text)
+    text = _EXCEPTION_PREFIX_RE.sub("", text) or text
     compact = re.sub(r"[\s.\-_/]", "", text).lower()
     if compact in _NLR_WORDS or text.lower() in _NLR_WORDS:
         return "NLR"

@@ -18,14 +18,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from screening import __version__
 from screening.db import Database
 from screening.engine import screen_line
 from screening.ingest.columns import header_signature
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
-from screening.model import Screening, ShipmentLine, Verdict
+from screening.model import Screening, Verdict
 from screening.normalize import DateOrder
 from screening.paths import data_dir
 from screening.rules.ruleset import RuleSet, load_ruleset
@@ -108,34 +107,6 @@ def resolve_mapping(db: Database, text: str | None) -> tuple[MappingSpec | None,
     return spec, text
 
 
-class ScreeningCache:
-    """Lines with equal screening inputs get equal results; big files repeat them a lot."""
-
-    def __init__(self, rules: RuleSet, limit: int = 200_000):
-        self.rules, self.limit = rules, limit
-        self._cache: dict[tuple[Any, ...], tuple[Screening, str]] = {}
-
-    def screen(self, line: ShipmentLine) -> tuple[Screening, str]:
-        if line.problems:
-            result = screen_line(line, self.rules)
-            return result, json.dumps([f.to_json() for f in result.findings],
-                                      ensure_ascii=False)
-        key = (line.destination, line.ultimate_destination, line.export_date, line.eccn,
-               line.license_exception, line.license_number, line.end_user_type)
-        hit = self._cache.get(key)
-        if hit is None:
-            result = screen_line(line, self.rules)
-            hit = (result, json.dumps([f.to_json() for f in result.findings],
-                                      ensure_ascii=False))
-            if len(self._cache) < self.limit:
-                self._cache[key] = hit
-            return hit
-        cached, findings_json = hit
-        return Screening(line.row, line.line_id, cached.verdict, cached.destination,
-                         cached.licensing_destination, cached.newly_licensable,
-                         cached.findings), findings_json
-
-
 def prepare(db: Database, path: Path, options: ScreenOptions,
             rules: RuleSet | None = None) -> tuple[PreparedInput, RuleSet]:
     if rules is None:
@@ -173,7 +144,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             started_at=dt.datetime.now(dt.UTC))
     counts = {v.value: 0 for v in Verdict}
     newly = total = 0
-    cache = ScreeningCache(rules)
+    finding_sets = run_store.FindingSets(run_id)
+    as_text = db.backend == "sqlite"  # how SQLAlchemy stores dates there
     lines_tmp = None
     if options.json_out:
         options.json_out.parent.mkdir(parents=True, exist_ok=True)
@@ -186,15 +158,20 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             if cancelled and cancelled():
                 raise Cancelled
             rows = []
+            out: list[str] = []
             for line in batch:
-                result, findings_json = cache.screen(line)
+                result = screen_line(line, rules)
                 counts[result.verdict.value] += 1
                 newly += result.newly_licensable
-                rows.append(run_store.line_row(run_id, line, result, findings_json))
+                set_no, findings_json = finding_sets.number(result.findings)
+                rows.append(run_store.line_row(run_id, line, result, set_no, as_text))
                 if lines_tmp:
-                    lines_tmp.write(("," if total else "") + _line_json(result, findings_json))
+                    out.append(_line_json(result, findings_json))
                 total += 1
+            if lines_tmp:
+                lines_tmp.write(("," if total > len(batch) else "") + ",".join(out))
             with db.sessions.begin() as session:
+                finding_sets.flush(session)
                 run_store.insert_lines(session, rows)
             if progress:
                 progress(Progress(total, time.monotonic() - started))
@@ -223,13 +200,16 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     return RunResult(info, json_path)
 
 
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _line_json(result: Screening, findings_json: str) -> str:
-    head = json.dumps({
-        "row": result.row, "line_id": result.line_id, "verdict": result.verdict.value,
-        "destination": result.destination,
-        "licensing_destination": result.licensing_destination,
-        "newly_licensable": result.newly_licensable}, ensure_ascii=False)
-    return f'{head[:-1]}, "findings": {findings_json}}}'
+    return (f'{{"row": {result.row}, "line_id": {_encode(result.line_id)}, '
+            f'"verdict": "{result.verdict.value}", '
+            f'"destination": {_encode(result.destination)}, '
+            f'"licensing_destination": {_encode(result.licensing_destination)}, '
+            f'"newly_licensable": {"true" if result.newly_licensable else "false"}, '
+            f'"findings": {findings_json}}}')
 
 
 def _assemble_json(target: Path, run: run_store.RunInfo, lines_file: Path) -> Path:

@@ -1,5 +1,10 @@
 """Turning one raw row into a ShipmentLine: every bad cell becomes an ERROR finding that names
-the cell, never a dropped row or a silent blank."""
+the cell, never a dropped row or a silent blank.
+
+This runs once per input line (millions for big files), so it is written for speed: each
+distinct cell text is normalised once (shipment files repeat the same countries, ECCNs and
+dates on thousands of rows), and the slow path that builds messages runs only for bad cells.
+"""
 
 from __future__ import annotations
 
@@ -23,163 +28,169 @@ from screening.normalize import (
 )
 
 _MISSING = object()
+_CACHE_LIMIT = 200_000
 
 
 def _quote(text: str) -> str:
     return '"' + (text if len(text) <= 60 else text[:57] + "...") + '"'
 
 
+def _memo(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Bounded cache in front of a normaliser."""
+    cache: dict[Any, Any] = {}
+    get = cache.get
+
+    def lookup(key: Any) -> Any:
+        value = get(key, _MISSING)
+        if value is _MISSING:
+            value = compute(key)
+            if len(cache) < _CACHE_LIMIT:
+                cache[key] = value
+        return value
+
+    return lookup
+
+
 class RowConverter:
-    """Converts raw rows of one source with one mapping. Caches value look-ups, because
-    shipment files repeat the same countries, ECCNs and dates on thousands of rows."""
+    """Converts raw rows of one source with one mapping."""
 
     def __init__(self, source: TableSource, mapping: ColumnMapping, aliases: dict[str, str],
                  exception_codes: frozenset[str], date_order: DateOrder | None,
                  as_of: dt.date | None):
         self.source, self.mapping = source, mapping
-        self.aliases, self.codes = aliases, exception_codes
-        self.date_order, self.as_of = date_order, as_of
+        self.codes = exception_codes
+        self.as_of = as_of
         self.width = len(mapping.headers)
-        self._cols = mapping.columns
-        self._caches: dict[str, dict[Any, Any]] = {}
+        cols = mapping.columns
+        self.i = {f: cols.get(f) for f in Field}
+        self.has_date_column = Field.EXPORT_DATE in cols
+        self._country = _memo(lambda text: normalize_country(text, aliases))
+        self._eccn = _memo(normalize_eccn)
+        self._date = _memo(lambda value: parse_date(value, date_order))
+        self._exception = _memo(normalize_license_exception)
+        self._end_user = _memo(normalize_end_user_type)
 
-    def _cached(self, name: str, key: Any, compute: Callable[[], Any]) -> Any:
-        cache = self._caches.setdefault(name, {})
-        value = cache.get(key, _MISSING)
-        if value is _MISSING:
-            value = compute()
-            if len(cache) < 200_000:
-                cache[key] = value
-        return value
-
-    def convert(self, number: int, values: list[object]) -> ShipmentLine | None:
+    def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
-        texts = [clean_text(v) for v in values]
+        texts = [v.strip() if v.__class__ is str and "  " not in v else clean_text(v)
+                 for v in values]
         if not any(texts):
             return None
         if len(texts) < self.width:
             texts.extend([""] * (self.width - len(texts)))
-        problems: list[Finding] = []
-        cols = self._cols
-        formula = self.source.formula_cells
+            values = list(values) + [""] * (self.width - len(values))
+        i = self.i
+        if self.source.formula_cells:
+            blocked = {index for index in i.values() if index is not None
+                       and (number, index) in self.source.formula_cells}
+        else:
+            blocked = set()
+        get = [texts[index] if index is not None and index not in blocked else ""
+               for index in (i[Field.LINE_ID], i[Field.DESTINATION],
+                             i[Field.ULTIMATE_DESTINATION], i[Field.ECCN],
+                             i[Field.LICENSE_EXCEPTION], i[Field.LICENSE_NUMBER],
+                             i[Field.END_USER_TYPE])]
+        line_id, dest_text, ult_text, eccn_text, exc_text, lic_text, eut_text = get
+        destination = self._country(dest_text) if dest_text else None
+        ultimate = self._country(ult_text) if ult_text else None
+        eccn = self._eccn(eccn_text) if eccn_text else None
 
-        def cell(f: Field) -> tuple[object, str, str] | None:
-            index = cols.get(f)
-            if index is None:
-                return None
-            value = values[index] if index < len(values) else ""
-            ref = self.source.cell_ref(number, index)
-            if (number, index) in formula:
-                problems.append(Finding(
-                    "FORMULA_NO_VALUE", Severity.ERROR,
-                    f"{ref}: the {self.mapping.header_for(f)!r} cell is a formula with no "
-                    f"calculated value (the workbook was saved without recalculating); open it "
-                    f"in Excel, recalculate and save."))
-                return None
-            return value, texts[index] if index < len(texts) else "", ref
-
-        def required_missing(f: Field, ref: str, what: str) -> None:
-            problems.append(Finding(
-                "MISSING_VALUE", Severity.ERROR,
-                f"{ref}: {what} is empty ({self.mapping.header_for(f)!r} column)."))
-
-        line_id = str(number)
-        if (c := cell(Field.LINE_ID)) and c[1]:
-            line_id = c[1]
-
-        destination = self._country(cell(Field.DESTINATION), Field.DESTINATION, problems,
-                                    required_missing, "the destination")
-        ultimate = None
-        if (c := cell(Field.ULTIMATE_DESTINATION)) and c[1]:
-            ultimate = self._country(c, Field.ULTIMATE_DESTINATION, problems, required_missing,
-                                     "the ultimate destination")
-
-        export_date, assumed = None, False
-        if Field.EXPORT_DATE not in cols:
+        export_date, assumed, date_problem = None, False, None
+        date_index = i[Field.EXPORT_DATE]
+        if not self.has_date_column:
             export_date, assumed = self.as_of, True
-        elif (c := cell(Field.EXPORT_DATE)) is not None:
-            value, text, ref = c
-            parsed, problem = self._cached(
-                "date", value if not isinstance(value, list) else text,
-                lambda: parse_date(value, self.date_order))
-            if problem is DateProblem.AMBIGUOUS:
-                problems.append(Finding(
-                    "AMBIGUOUS_DATE", Severity.ERROR,
-                    f"{ref}: {_quote(text)} could be read day-first or month-first; set the "
-                    f"date order (DMY or MDY) in the mapping or with --date-order."))
-            elif problem is DateProblem.INVALID:
-                problems.append(Finding("INVALID_VALUE", Severity.ERROR,
-                                        f"{ref}: {_quote(text)} is not a date."))
-            elif parsed is None:
-                required_missing(Field.EXPORT_DATE, ref, "the export date")
-            export_date = parsed
+        elif date_index not in blocked:
+            raw = values[date_index]
+            export_date, date_problem = self._date(raw if raw.__class__ is not str
+                                                   else texts[date_index])
 
-        eccn = None
-        if (c := cell(Field.ECCN)) is not None:
-            value, text, ref = c
-            if not text:
-                required_missing(Field.ECCN, ref, "the classification (ECCN or EAR99)")
-            else:
-                eccn = self._cached("eccn", text, lambda: normalize_eccn(text))
-                if eccn is None:
-                    problems.append(Finding(
-                        "INVALID_VALUE", Severity.ERROR,
-                        f"{ref}: {_quote(text)} is not an ECCN (expected e.g. 5A992.c or "
-                        f"EAR99)."))
-
-        exception = None
-        if (c := cell(Field.LICENSE_EXCEPTION)) and c[1]:
-            exception = self._cached("exc", c[1], lambda: normalize_license_exception(c[1]))
+        exception = self._exception(exc_text) if exc_text else None
         license_number = None
-        if (c := cell(Field.LICENSE_NUMBER)) and c[1]:
-            as_code = normalize_license_exception(c[1])
+        if lic_text:
+            as_code = self._exception(lic_text)
             if as_code == "NLR" or as_code in self.codes:
                 exception = exception or as_code  # "NLR" typed in the licence column
             else:
-                license_number = c[1]
+                license_number = lic_text
+        value, value_ok = self._amount(values, texts, i[Field.VALUE], blocked)
+        quantity, quantity_ok = self._amount(values, texts, i[Field.QUANTITY], blocked)
 
-        def number_of(f: Field) -> float | None:
-            c = cell(f)
-            if c is None or not c[1]:
-                return None
-            parsed, ok = parse_number(c[0])
-            if not ok:
-                problems.append(Finding("INVALID_VALUE", Severity.ERROR,
-                                        f"{c[2]}: {_quote(c[1])} is not a number "
-                                        f"({self.mapping.header_for(f)!r} column)."))
-            return parsed
+        problems: tuple[Finding, ...] = ()
+        if (blocked or destination is None or eccn is None or date_problem is not None
+                or export_date is None or (ult_text and ultimate is None)
+                or not value_ok or not quantity_ok):
+            problems = self._problems(number, texts, blocked, destination, ultimate, eccn,
+                                      export_date, date_problem, value_ok, quantity_ok)
+        eut = self._end_user(eut_text) if eut_text else None
 
-        value = number_of(Field.VALUE)
-        quantity = number_of(Field.QUANTITY)
-        end_user_type = None
-        if (c := cell(Field.END_USER_TYPE)) and c[1]:
-            end_user_type = normalize_end_user_type(c[1])
-
-        def text_of(f: Field) -> str | None:
-            c = cell(f)
-            return c[1] or None if c else None
+        def text(f: Field) -> str | None:
+            index = i[f]
+            return texts[index] or None if index is not None and index not in blocked else None
 
         return ShipmentLine(
-            row=number, line_id=line_id, raw=tuple(texts),
-            destination=destination, ultimate_destination=ultimate,
-            export_date=export_date, eccn=eccn, license_exception=exception,
-            license_number=license_number, end_user=text_of(Field.END_USER),
-            end_user_type=end_user_type, consignee=text_of(Field.CONSIGNEE),
-            value=value, quantity=quantity, description=text_of(Field.DESCRIPTION),
-            hs_code=text_of(Field.HS_CODE), date_assumed=assumed, problems=tuple(problems))
+            number, line_id or str(number), tuple(texts), destination, ultimate, export_date,
+            eccn, exception, license_number, text(Field.END_USER), eut, text(Field.CONSIGNEE),
+            value, quantity, text(Field.DESCRIPTION), text(Field.HS_CODE), assumed, problems)
 
-    def _country(self, c: tuple[object, str, str] | None, f: Field, problems: list[Finding],
-                 required_missing: Callable[[Field, str, str], None], what: str) -> str | None:
-        if c is None:
-            return None
-        _, text, ref = c
-        if not text:
-            required_missing(f, ref, what)
-            return None
-        code = self._cached("country", text, lambda: normalize_country(text, self.aliases))
-        if code is None:
-            problems.append(Finding(
-                "INVALID_VALUE", Severity.ERROR,
-                f"{ref}: {_quote(text)} is not a country or territory hkscreen knows "
-                f"({self.mapping.header_for(f)!r} column)."))
-        return code
+    @staticmethod
+    def _amount(values: list[Any], texts: list[str], index: int | None,
+                blocked: set[int]) -> tuple[float | None, bool]:
+        if index is None or index in blocked or not texts[index]:
+            return None, True
+        raw = values[index]
+        return parse_number(raw if raw.__class__ is not str else texts[index])
+
+    def _problems(self, number: int, texts: list[str], blocked: set[int],
+                  destination: str | None, ultimate: str | None, eccn: Any,
+                  export_date: dt.date | None, date_problem: DateProblem | None,
+                  value_ok: bool, quantity_ok: bool) -> tuple[Finding, ...]:
+        """The slow path: one finding per bad cell, naming the cell."""
+        i, ref, header = self.i, self.source.cell_ref, self.mapping.header_for
+        out: list[Finding] = []
+
+        def add(code: str, index: int, message: str) -> None:
+            out.append(Finding(code, Severity.ERROR, f"{ref(number, index)}: {message}"))
+
+        for f, index in i.items():
+            if index is not None and index in blocked:
+                add("FORMULA_NO_VALUE", index,
+                    f"the {header(f)!r} cell is a formula with no calculated value (the "
+                    f"workbook was saved without recalculating); open it in Excel, "
+                    f"recalculate and save.")
+        for f, code, what in ((Field.DESTINATION, destination, "the destination"),
+                              (Field.ULTIMATE_DESTINATION, ultimate, None)):
+            index = i[f]
+            if index is None or index in blocked or code is not None:
+                continue
+            if texts[index]:
+                add("INVALID_VALUE", index, f"{_quote(texts[index])} is not a country or "
+                    f"territory hkscreen knows ({header(f)!r} column).")
+            elif what:
+                add("MISSING_VALUE", index, f"{what} is empty ({header(f)!r} column).")
+        index = i[Field.EXPORT_DATE]
+        if index is not None and index not in blocked:
+            shown = _quote(texts[index])
+            if date_problem is DateProblem.AMBIGUOUS:
+                add("AMBIGUOUS_DATE", index, f"{shown} could be read day-first or "
+                    f"month-first; set the date order (DMY or MDY) in the mapping or with "
+                    f"--date-order.")
+            elif date_problem is DateProblem.INVALID:
+                add("INVALID_VALUE", index, f"{shown} is not a date.")
+            elif export_date is None:
+                add("MISSING_VALUE", index,
+                    f"the export date is empty ({header(Field.EXPORT_DATE)!r} column).")
+        index = i[Field.ECCN]
+        if index is not None and index not in blocked and eccn is None:
+            if texts[index]:
+                add("INVALID_VALUE", index, f"{_quote(texts[index])} is not an ECCN "
+                    f"(expected e.g. 5A992.c or EAR99).")
+            else:
+                add("MISSING_VALUE", index, f"the classification (ECCN or EAR99) is empty "
+                    f"({header(Field.ECCN)!r} column).")
+        for f, ok in ((Field.VALUE, value_ok), (Field.QUANTITY, quantity_ok)):
+            if not ok:
+                index = i[f]
+                assert index is not None
+                add("INVALID_VALUE", index, f"{_quote(texts[index])} is not a number "
+                    f"({header(f)!r} column).")
+        return tuple(out)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -203,6 +205,51 @@ class RuleSet:
     savings: tuple[SavingsRule, ...]
     regime_changes: tuple[RegimeChangeR, ...]
     country_names: dict[str, str] = field(default_factory=dict)
+    #: Engine memo (results depend on dates only through rule boundaries, see ``epoch``).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def boundaries(self) -> tuple[dt.date, ...]:
+        """Every date on which some rule starts or stops applying."""
+        day = dt.timedelta(days=1)
+        dates: set[dt.date] = set()
+
+        def add(start: dt.date | None, end: dt.date | None = None) -> None:
+            if start:
+                dates.add(start)
+            if end:
+                dates.add(end + day)
+
+        for rows in self.chart.values():
+            for row in rows:
+                add(row.valid_from, row.valid_to)
+                add(row.known_as_of)
+        for groups in self.groups.values():
+            for g in groups:
+                add(g.valid_from, g.valid_to)
+        for mappings in self.mappings.values():
+            for m in mappings:
+                add(m.valid_from, m.valid_to)
+        for entry in self.eccns.values():
+            add(entry.supp2_since)
+            for s in entry.specials:
+                add(s.valid_from, s.valid_to)
+        for rules in self.exception_rules.values():
+            for r in rules:
+                add(r.valid_from, r.valid_to)
+        for u in self.end_use:
+            add(u.valid_from, u.valid_to)
+        for e in self.eei:
+            add(e.valid_from, e.valid_to)
+        for c in self.savings:
+            add(c.change_date, c.change_date)
+            add(c.export_by, c.export_by)
+            add(c.edge_date, c.edge_date)
+        return tuple(sorted(dates))
+
+    def epoch(self, date: dt.date) -> int:
+        """Dates with the same epoch are screened identically by every rule."""
+        return bisect.bisect_right(self.boundaries, date)
 
     # -- look-ups ------------------------------------------------------------------------
     def chart_row(self, country: str, date: dt.date) -> ChartRowRule | None:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.orm import Base
@@ -39,24 +50,52 @@ class Run(Base):
     message: Mapped[str] = mapped_column(Text, default="")
 
 
+class FindingSet(Base):
+    """One distinct list of findings within a run. Lines share them: a big file has far
+    fewer distinct outcomes than lines, and the findings text is most of a line's size."""
+
+    __tablename__ = "run_finding_sets"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="RESTRICT"),
+                                        primary_key=True)
+    set_no: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    findings_json: Mapped[str] = mapped_column(Text)
+
+
 class RunLine(Base):
+    """One input line: original cells (raw_json, aligned with the run's headers), the
+    normalised values the engine saw, and the verdict."""
+
     __tablename__ = "run_lines"
-    __table_args__ = (Index("ix_run_lines_run_row", "run_id", "row"),
-                      Index("ix_run_lines_run_verdict", "run_id", "verdict"))
+    __table_args__ = (
+        Index("ix_run_lines_run_row", "run_id", "row"),
+        Index("ix_run_lines_run_verdict", "run_id", "verdict"),
+        ForeignKeyConstraint(["run_id", "findings_set"],
+                             ["run_finding_sets.run_id", "run_finding_sets.set_no"],
+                             name="fk_run_lines_findings_set"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="RESTRICT"))
     row: Mapped[int] = mapped_column(Integer)
     line_id: Mapped[str] = mapped_column(Text)
     verdict: Mapped[str] = mapped_column(String(16))
     destination: Mapped[str | None] = mapped_column(String(2))
+    ultimate_destination: Mapped[str | None] = mapped_column(String(2))
     licensing_destination: Mapped[str | None] = mapped_column(String(2))
     newly_licensable: Mapped[bool] = mapped_column(Boolean, default=False)
+    export_date: Mapped[dt.date | None] = mapped_column(Date)
+    date_assumed: Mapped[bool] = mapped_column(Boolean, default=False)
     eccn: Mapped[str | None] = mapped_column(String(40))
     license_exception: Mapped[str | None] = mapped_column(String(20))
-    export_date: Mapped[dt.date | None] = mapped_column(Date)
+    license_number: Mapped[str | None] = mapped_column(Text)
+    end_user: Mapped[str | None] = mapped_column(Text)
+    end_user_type: Mapped[str | None] = mapped_column(String(20))
+    consignee: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    quantity: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[str | None] = mapped_column(Text)
+    hs_code: Mapped[str | None] = mapped_column(Text)
     raw_json: Mapped[str] = mapped_column(Text)
-    normalized_json: Mapped[str] = mapped_column(Text)
-    findings_json: Mapped[str] = mapped_column(Text)
+    findings_set: Mapped[int] = mapped_column(Integer)
 
 
 class MappingProfile(Base):

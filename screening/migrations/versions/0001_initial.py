@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 11:24:58.902426
+Create Date: 2026-11-25 11:35:18.347221
 """
 
 from __future__ import annotations
@@ -255,6 +255,13 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_runs_input_sha256'), ['input_sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_runs_rules_version'), ['rules_version'], unique=False)
 
+    op.create_table('run_finding_sets',
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('set_no', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('findings_json', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_run_finding_sets_run_id_runs'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('run_id', 'set_no', name=op.f('pk_run_finding_sets'))
+    )
     op.create_table('run_lines',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('run_id', sa.Integer(), nullable=False),
@@ -262,14 +269,24 @@ def upgrade() -> None:
     sa.Column('line_id', sa.Text(), nullable=False),
     sa.Column('verdict', sa.String(length=16), nullable=False),
     sa.Column('destination', sa.String(length=2), nullable=True),
+    sa.Column('ultimate_destination', sa.String(length=2), nullable=True),
     sa.Column('licensing_destination', sa.String(length=2), nullable=True),
     sa.Column('newly_licensable', sa.Boolean(), nullable=False),
+    sa.Column('export_date', sa.Date(), nullable=True),
+    sa.Column('date_assumed', sa.Boolean(), nullable=False),
     sa.Column('eccn', sa.String(length=40), nullable=True),
     sa.Column('license_exception', sa.String(length=20), nullable=True),
-    sa.Column('export_date', sa.Date(), nullable=True),
+    sa.Column('license_number', sa.Text(), nullable=True),
+    sa.Column('end_user', sa.Text(), nullable=True),
+    sa.Column('end_user_type', sa.String(length=20), nullable=True),
+    sa.Column('consignee', sa.Text(), nullable=True),
+    sa.Column('value', sa.Float(), nullable=True),
+    sa.Column('quantity', sa.Float(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=True),
+    sa.Column('hs_code', sa.Text(), nullable=True),
     sa.Column('raw_json', sa.Text(), nullable=False),
-    sa.Column('normalized_json', sa.Text(), nullable=False),
-    sa.Column('findings_json', sa.Text(), nullable=False),
+    sa.Column('findings_set', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['run_id', 'findings_set'], ['run_finding_sets.run_id', 'run_finding_sets.set_no'], name='fk_run_lines_findings_set'),
     sa.ForeignKeyConstraint(['run_id'], ['runs.id'], name=op.f('fk_run_lines_run_id_runs'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_run_lines'))
     )
@@ -287,6 +304,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_run_lines_run_row')
 
     op.drop_table('run_lines')
+    op.drop_table('run_finding_sets')
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_runs_rules_version'))
         batch_op.drop_index(batch_op.f('ix_runs_input_sha256'))
