@@ -21,6 +21,7 @@ from screening.normalize import DateOrder
 from screening.rules.files import RuleFileError, write_rule_dir
 from screening.service import Cancelled, Progress, ScreenOptions, resolve_mapping, run_screening
 from screening.store import runs as run_store
+from screening.store.reviews import Disposition, ReviewError, add_reviews
 
 EXIT_CLEAR, EXIT_ATTENTION, EXIT_FAILED = 0, 1, 2
 
@@ -76,6 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply migrations")
     db_sub.add_parser("check", help="report schema version and connectivity")
 
+    profiles = sub.add_parser("profiles", help="named column-mapping profiles")
+    prof_sub = profiles.add_subparsers(dest="profiles_command", required=True,
+                                       parser_class=_Parser)
+    prof_sub.add_parser("list", help="list saved profiles")
+    save = prof_sub.add_parser("save", help="save a mapping JSON file as a named profile")
+    save.add_argument("name")
+    save.add_argument("mapping", type=Path)
+    save.add_argument("--sample", type=Path, help="a spreadsheet whose headers the profile is "
+                      "offered for automatically")
+
+    review = sub.add_parser("review", help="record a review decision on lines of a run")
+    review.add_argument("run_id", type=int)
+    review.add_argument("rows", help="row numbers, e.g. 12 or 12,15,30-40")
+    review.add_argument("--disposition", required=True,
+                        choices=[d.value for d in Disposition])
+    review.add_argument("--reason", default="")
+    review.add_argument("--license-number", default="")
+    review.add_argument("--exception", default="", dest="license_exception")
+    review.add_argument("--reviewer", help="default: the OS user")
+
     runs = sub.add_parser("runs", help="recorded runs")
     runs_sub = runs.add_subparsers(dest="runs_command", required=True, parser_class=_Parser)
     listing = runs_sub.add_parser("list", help="list recent runs")
@@ -97,9 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             build_parser().print_help()
             return EXIT_FAILED
-        handler = {"screen": _screen, "rules": _rules, "db": _db, "runs": _runs}[args.command]
+        handler = {"screen": _screen, "rules": _rules, "db": _db, "runs": _runs,
+                   "profiles": _profiles, "review": _review}[args.command]
         return handler(args, url)
-    except (IngestError, DatabaseError, UsageError, RuleFileError) as exc:
+    except (IngestError, DatabaseError, UsageError, RuleFileError, ReviewError) as exc:
         print(f"hkscreen: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except Cancelled:
@@ -212,6 +234,11 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
                              ("PARTIAL", "INFERRED", "UNVERIFIED"))
             note = f" ({unverified} not fully verified)" if unverified else ""
             print(f"  {name:<28}{len(rows):>6} rows{note}")
+        citations = sorted({part.strip() for rows in tables.values() for r in rows
+                            for part in str(r.get("citation", "")).split(";") if part.strip()})
+        print(f"sources: {len(citations)} distinct citations, e.g.")
+        for citation in [c for c in citations if " FR " in c][:12]:
+            print(f"  {citation}")
         print("regime changes:")
         for row in sorted(tables["regime_changes.csv"], key=lambda r: r["effective"]):
             print(f"  {row['effective']}  {row['citation']:<38} {row['title']}")
@@ -233,6 +260,62 @@ def _db(args: argparse.Namespace, url: str | None) -> int:
     print(f"database {db.engine.url.render_as_string(hide_password=True)} ({db.backend})")
     print(f"schema revision {current} (code head {head})")
     return EXIT_CLEAR if current == head else EXIT_FAILED
+
+
+def _profiles(args: argparse.Namespace, url: str | None) -> int:
+    from screening.ingest.columns import header_signature
+    from screening.ingest.pipeline import MappingSpec
+    from screening.service import current_user, prepare
+    from screening.store.profiles import profile_names, save_profile
+
+    db = open_database(url)
+    if args.profiles_command == "list":
+        with db.sessions() as session:
+            for name in profile_names(session):
+                print(name)
+        return EXIT_CLEAR
+    try:
+        spec = MappingSpec.from_file(args.mapping)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    signature = ""
+    if args.sample:
+        prepared, _ = prepare(db, args.sample, ScreenOptions(mapping=spec))
+        signature = header_signature(prepared.mapping.headers)
+    with db.sessions.begin() as session:
+        save_profile(session, args.name, spec, signature, current_user())
+    print(f"profile {args.name!r} saved")
+    return EXIT_CLEAR
+
+
+def _parse_rows(text: str) -> list[int]:
+    rows: list[int] = []
+    try:
+        for part in text.split(","):
+            if "-" in part:
+                start, end = (int(x) for x in part.split("-", 1))
+                rows.extend(range(start, end + 1))
+            elif part.strip():
+                rows.append(int(part))
+    except ValueError:
+        raise UsageError(f"rows {text!r}: use numbers such as 12 or 12,15,30-40") from None
+    return rows
+
+
+def _review(args: argparse.Namespace, url: str | None) -> int:
+    from screening.service import current_user
+
+    db = open_database(url)
+    rows = _parse_rows(args.rows)
+    with db.sessions.begin() as session:
+        if run_store.get_run(session, args.run_id) is None:
+            raise UsageError(f"no run with id {args.run_id}")
+        ids = add_reviews(session, args.run_id, rows, Disposition(args.disposition),
+                          reason=args.reason, license_number=args.license_number,
+                          license_exception=args.license_exception,
+                          reviewer=args.reviewer or current_user())
+    print(f"{len(ids)} review(s) recorded on run {args.run_id}")
+    return EXIT_CLEAR
 
 
 def _runs(args: argparse.Namespace, url: str | None) -> int:

@@ -145,7 +145,7 @@ def test_runs_are_recorded_with_input_copy(capsys, db_url, tmp_path,
 
 def test_db_check_and_upgrade(capsys, db_url) -> None:
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "upgrade")
-    assert code == 0 and "schema revision 0001" in stdout
+    assert code == 0 and "schema revision 0002 (code head 0002)" in stdout
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "check")
     assert code == 0
 
@@ -173,3 +173,22 @@ def test_console_script_runs_in_a_subprocess(tmp_path) -> None:
     assert result.returncode == 1, result.stderr
     line = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))["lines"][0]
     assert line["licensing_destination"] == "CN" and line["newly_licensable"] is True
+
+
+def test_profiles_save_and_use(capsys, db_url, tmp_path) -> None:
+    mapping = tmp_path / "m.json"
+    mapping.write_text('{"columns": {"destination": "Where to", "export_date": "When"},'
+                       ' "date_order": "DMY"}', encoding="utf-8")
+    data = tmp_path / "d.csv"
+    data.write_text("Ref,Where to,When,ECCN\nA,HK,03/04/2021,2A290\n", encoding="utf-8")
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "profiles", "save", "branch",
+                              str(mapping), "--sample", str(data))
+    assert code == 0 and "saved" in stdout
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "profiles", "list")
+    assert stdout.split() == ["branch"]
+    out = tmp_path / "o.json"
+    code, _, _ = run_cli(capsys, "--database-url", db_url, "screen", str(data), "--mapping",
+                         "branch", "--json", str(out))
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["run"]["mapping_profile"] == "branch"
+    assert result["lines"][0]["verdict"] == "LICENSE_REQUIRED"  # 3 April 2021, read as DMY

@@ -107,3 +107,21 @@ class MappingProfile(Base):
     header_signature: Mapped[str] = mapped_column(String(64), default="", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Review(Base):
+    """An officer's decision on one line. Append-only: a later review supersedes an earlier
+    one for the same line but never changes or deletes it."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_run_row", "run_id", "row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="RESTRICT"))
+    row: Mapped[int] = mapped_column(Integer)
+    line_id: Mapped[str] = mapped_column(Text, default="")
+    disposition: Mapped[str] = mapped_column(String(24))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    license_number: Mapped[str] = mapped_column(Text, default="")
+    license_exception: Mapped[str] = mapped_column(String(20), default="")
+    reviewer: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

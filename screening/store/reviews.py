@@ -1,0 +1,130 @@
+"""Append-only review records: who decided what about a line, when and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from screening.store.schema import Review, RunLine
+
+
+class Disposition(StrEnum):
+    LICENSE_OBTAINED = "license_obtained"
+    EXCEPTION_CONFIRMED = "exception_confirmed"
+    CLEARED = "cleared"  # not subject / cleared, with a reason
+    HOLD = "hold"
+    ESCALATE = "escalate"
+    NOTE = "note"  # a free-text note that does not decide the line
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    Disposition.LICENSE_OBTAINED: "Licence obtained",
+    Disposition.EXCEPTION_CONFIRMED: "Licence exception confirmed",
+    Disposition.CLEARED: "Not subject / cleared",
+    Disposition.HOLD: "Hold",
+    Disposition.ESCALATE: "Escalate",
+    Disposition.NOTE: "Note",
+}
+
+
+class ReviewError(ValueError):
+    """A review that cannot be recorded as given (the message says what is missing)."""
+
+
+@dataclass(frozen=True)
+class ReviewRecord:
+    id: int
+    run_id: int
+    row: int
+    line_id: str
+    disposition: Disposition
+    reason: str
+    license_number: str
+    license_exception: str
+    reviewer: str
+    created_at: dt.datetime
+    superseded: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        created = self.created_at if self.created_at.tzinfo else \
+            self.created_at.replace(tzinfo=dt.UTC)
+        return {
+            "id": self.id, "row": self.row, "line_id": self.line_id,
+            "disposition": self.disposition.value, "reason": self.reason,
+            "license_number": self.license_number or None,
+            "license_exception": self.license_exception or None, "reviewer": self.reviewer,
+            "created_at": created.isoformat(timespec="seconds"), "superseded": self.superseded,
+        }
+
+
+def validate(disposition: Disposition, reason: str, license_number: str,
+             license_exception: str, reviewer: str) -> None:
+    if not reviewer.strip():
+        raise ReviewError("a reviewer name is required")
+    if disposition is Disposition.LICENSE_OBTAINED and not license_number.strip():
+        raise ReviewError("'licence obtained' needs the licence number")
+    if disposition is Disposition.EXCEPTION_CONFIRMED and not (
+            license_exception.strip() and reason.strip()):
+        raise ReviewError("'licence exception confirmed' needs the exception and a reason")
+    if disposition in (Disposition.CLEARED, Disposition.NOTE) and not reason.strip():
+        raise ReviewError(f"'{disposition.label}' needs a reason")
+
+
+def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Disposition,
+                *, reason: str = "", license_number: str = "", license_exception: str = "",
+                reviewer: str, when: dt.datetime | None = None) -> list[int]:
+    """Record one review per row (bulk review shares one reason); returns the new ids.
+    The caller's transaction commits it: commit straight away so nothing is lost."""
+    validate(disposition, reason, license_number, license_exception, reviewer)
+    line_ids = dict(session.execute(
+        select(RunLine.row, RunLine.line_id).where(RunLine.run_id == run_id,
+                                                   RunLine.row.in_(rows))).all())
+    unknown = sorted(set(rows) - set(line_ids))
+    if unknown:
+        raise ReviewError(f"run {run_id} has no line at row(s) {unknown[:10]}")
+    when = when or dt.datetime.now(dt.UTC)
+    records = [Review(run_id=run_id, row=row, line_id=line_ids[row],
+                      disposition=disposition.value, reason=reason.strip(),
+                      license_number=license_number.strip(),
+                      license_exception=license_exception.strip().upper(),
+                      reviewer=reviewer.strip(), created_at=when) for row in rows]
+    session.add_all(records)
+    session.flush()
+    return [r.id for r in records]
+
+
+def _record(review: Review, superseded: bool) -> ReviewRecord:
+    return ReviewRecord(review.id, review.run_id, review.row, review.line_id,
+                        Disposition(review.disposition), review.reason, review.license_number,
+                        review.license_exception, review.reviewer, review.created_at,
+                        superseded)
+
+
+def run_reviews(session: Session, run_id: int, row: int | None = None) -> list[ReviewRecord]:
+    """Every review of a run (or of one line) in the order made, each marked superseded when a
+    later decision on the same line exists. Notes never supersede a decision."""
+    query = select(Review).where(Review.run_id == run_id)
+    if row is not None:
+        query = query.where(Review.row == row)
+    reviews = list(session.scalars(query.order_by(Review.id)))
+    latest: dict[int, int] = {}
+    for review in reviews:
+        if review.disposition != Disposition.NOTE.value:
+            latest[review.row] = review.id
+    return [_record(r, r.disposition != Disposition.NOTE.value and latest[r.row] != r.id)
+            for r in reviews]
+
+
+def current_dispositions(session: Session, run_id: int) -> dict[int, ReviewRecord]:
+    """The decision in force for each reviewed line (row -> latest non-note review)."""
+    return {r.row: r for r in run_reviews(session, run_id)
+            if not r.superseded and r.disposition is not Disposition.NOTE}

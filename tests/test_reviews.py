@@ -1,0 +1,115 @@
+"""Append-only reviews: validation, supersession, history, bulk, nothing lost on kill -9."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from screening.db import open_database
+from screening.service import ScreenOptions, run_screening
+from screening.store.reviews import (
+    Disposition,
+    ReviewError,
+    add_reviews,
+    current_dispositions,
+    run_reviews,
+)
+from tests.conftest import SAMPLE_XLSX
+
+
+@pytest.fixture
+def run_id(db) -> int:
+    return run_screening(db, SAMPLE_XLSX, ScreenOptions()).run.id
+
+
+def test_validation(db, run_id) -> None:
+    with db.sessions.begin() as session:
+        with pytest.raises(ReviewError, match="licence number"):
+            add_reviews(session, run_id, [12], Disposition.LICENSE_OBTAINED, reviewer="ann")
+        with pytest.raises(ReviewError, match="needs a reason"):
+            add_reviews(session, run_id, [12], Disposition.CLEARED, reviewer="ann")
+        with pytest.raises(ReviewError, match="exception and a reason"):
+            add_reviews(session, run_id, [12], Disposition.EXCEPTION_CONFIRMED,
+                        license_exception="ENC", reviewer="ann")
+        with pytest.raises(ReviewError, match="reviewer"):
+            add_reviews(session, run_id, [12], Disposition.HOLD, reviewer=" ")
+        with pytest.raises(ReviewError, match=r"no line at row\(s\) \[999\]"):
+            add_reviews(session, run_id, [999], Disposition.HOLD, reviewer="ann")
+
+
+def test_later_review_supersedes_but_never_erases(db, run_id) -> None:
+    with db.sessions.begin() as session:
+        add_reviews(session, run_id, [12], Disposition.HOLD, reason="ask sales",
+                    reviewer="ann")
+    with db.sessions.begin() as session:
+        add_reviews(session, run_id, [12], Disposition.NOTE, reason="called customer",
+                    reviewer="bob")
+        add_reviews(session, run_id, [12], Disposition.LICENSE_OBTAINED,
+                    license_number="D765432", reviewer="bob")
+    with db.sessions() as session:
+        history = run_reviews(session, run_id, 12)
+        current = current_dispositions(session, run_id)
+    assert [r.disposition for r in history] == [Disposition.HOLD, Disposition.NOTE,
+                                                Disposition.LICENSE_OBTAINED]
+    assert [r.superseded for r in history] == [True, False, False]
+    assert current[12].license_number == "D765432" and current[12].line_id == "HK-1008"
+
+
+def test_bulk_review_with_one_reason(db, run_id) -> None:
+    with db.sessions.begin() as session:
+        ids = add_reviews(session, run_id, [5, 10, 26], Disposition.CLEARED,
+                          reason="EAR99 consumer goods", reviewer="ann")
+    assert len(ids) == 3
+    with db.sessions() as session:
+        assert {r.reason for r in run_reviews(session, run_id)} == {"EAR99 consumer goods"}
+
+
+def test_two_reviewers_same_line_both_kept(db_url, run_id) -> None:
+    first, second = open_database(db_url), open_database(db_url)
+    with first.sessions.begin() as s1:
+        add_reviews(s1, run_id, [12], Disposition.HOLD, reason="a", reviewer="ann")
+    with second.sessions.begin() as s2:
+        add_reviews(s2, run_id, [12], Disposition.ESCALATE, reason="b", reviewer="bob")
+    with first.sessions() as session:
+        assert [r.reviewer for r in run_reviews(session, run_id, 12)] == ["ann", "bob"]
+    first.dispose()
+    second.dispose()
+
+
+def test_review_survives_kill_minus_nine(db_url, run_id, tmp_path) -> None:
+    script = tmp_path / "review_then_hang.py"
+    script.write_text(textwrap.dedent(f"""
+        import sys, time
+        from screening.cli import main
+        code = main(["--database-url", {db_url!r}, "review", "{run_id}", "12",
+                     "--disposition", "hold", "--reason", "kill test", "--reviewer", "kim"])
+        print("recorded", code, flush=True)
+        time.sleep(60)
+    """), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ})
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("1 review(s) recorded")
+    assert proc.stdout.readline().startswith("recorded 0")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    check = open_database(db_url)
+    with check.sessions() as session:
+        reviews = run_reviews(session, run_id, 12)
+    check.dispose()
+    assert [(r.reviewer, r.reason) for r in reviews] == [("kim", "kill test")]
+
+
+def test_cli_review(capsys, db_url, run_id) -> None:
+    from screening.cli import main
+    assert main(["--database-url", db_url, "review", str(run_id), "5,10-11", "--disposition",
+                 "cleared", "--reason", "checked", "--reviewer", "ann"]) == 0
+    assert "3 review(s) recorded" in capsys.readouterr().out
+    assert main(["--database-url", db_url, "review", str(run_id), "5", "--disposition",
+                 "license_obtained"]) == 2
+    assert "licence number" in capsys.readouterr().err
