@@ -98,6 +98,7 @@ def test_review_survives_kill_minus_nine(db_url, run_id, tmp_path) -> None:
     assert proc.stdout.readline().startswith("recorded 0")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
+    proc.stdout.close()
     check = open_database(db_url)
     with check.sessions() as session:
         reviews = run_reviews(session, run_id, 12)
