@@ -170,7 +170,8 @@ def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
         raise IngestError(str(path), f"not a readable XLSX workbook ({exc})") from exc
 
 
-def list_sheets(path: Path) -> list[SheetInfo]:
+def list_sheets(path: Path, *, with_rows: bool = False) -> list[SheetInfo]:
+    """Worksheets in file order; ``with_rows`` counts rows, which reads every sheet."""
     kind = sniff_kind(path)
     if kind == "csv":
         return [SheetInfo(path.name, -1, True)]
@@ -181,10 +182,12 @@ def list_sheets(path: Path) -> list[SheetInfo]:
         for meta in workbook.sheets_metadata:
             if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
                 continue
-            try:
-                height = workbook.get_sheet_by_name(meta.name).height
-            except python_calamine.CalamineError:
-                height = -1
+            height = -1
+            if with_rows:
+                try:
+                    height = workbook.get_sheet_by_name(meta.name).height
+                except python_calamine.CalamineError:
+                    pass
             visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
             out.append(SheetInfo(meta.name, height, visible))
         return out
