@@ -18,6 +18,8 @@ from screening.db import DatabaseError, open_database, schema_revision
 from screening.ingest.errors import IngestError
 from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
+from screening.reports.safety import ExportError
+from screening.reports.verify import ReportUnreadable
 from screening.rules.files import RuleFileError, write_rule_dir
 from screening.service import Cancelled, Progress, ScreenOptions, resolve_mapping, run_screening
 from screening.store import runs as run_store
@@ -63,6 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--json", type=Path, dest="json_out", help="write the results as JSON")
     screen.add_argument("--database-url", dest="sub_database_url", help=argparse.SUPPRESS)
     screen.add_argument("--quiet", action="store_true", help="no progress or line list")
+    screen.add_argument("--report", type=Path, action="append", default=[],
+                        help="also write an audit report (.xlsx, .pdf, .csv or .json); "
+                        "may be given more than once")
+
+    report = sub.add_parser("report", help="write the audit report of a recorded run "
+                            "(with the reviews made since)")
+    report.add_argument("run_id", type=int)
+    report.add_argument("--out", type=Path, required=True, action="append",
+                        help="report file (.xlsx, .pdf, .csv or .json); may repeat")
+
+    verify = sub.add_parser("verify", help="check an XLSX report's digest, its input file "
+                            "and a re-screen with the stated rules version")
+    verify.add_argument("report", type=Path)
+    verify.add_argument("input", type=Path, nargs="?")
 
     rules = sub.add_parser("rules", help="the local rules database")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -119,9 +135,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             build_parser().print_help()
             return EXIT_FAILED
         handler = {"screen": _screen, "rules": _rules, "db": _db, "runs": _runs,
-                   "profiles": _profiles, "review": _review}[args.command]
+                   "profiles": _profiles, "review": _review, "report": _report,
+                   "verify": _verify}[args.command]
         return handler(args, url)
-    except (IngestError, DatabaseError, UsageError, RuleFileError, ReviewError) as exc:
+    except (IngestError, DatabaseError, UsageError, RuleFileError, ReviewError, ExportError,
+            ReportUnreadable) as exc:
         print(f"hkscreen: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except Cancelled:
@@ -151,6 +169,10 @@ def _version(url: str | None) -> int:
 
 
 def _screen(args: argparse.Namespace, url: str | None) -> int:
+    from screening.reports.writer import report_format
+
+    for target in args.report:
+        report_format(target)  # refuse an unknown report suffix before screening
     db = open_database(url)
     try:
         mapping, profile = resolve_mapping(db, args.mapping)
@@ -178,8 +200,50 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
             _print_flagged(session, run.id)
     if result.json_path:
         print(f"JSON written to {result.json_path}")
+    _write_reports(db, run.id, args.report)
     return EXIT_CLEAR if run.counts.get(Verdict.CLEAR.value, 0) == run.line_count \
         else EXIT_ATTENTION
+
+
+def _write_reports(db, run_id: int, targets: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    from screening.reports import write_report
+    from screening.reports.writer import report_format
+    from screening.service import current_user
+
+    for target in targets:
+        report_format(target)  # refuse an unknown suffix before any work
+    for target in targets:
+        result = write_report(db, run_id, target, generated_by=current_user())
+        extra = f" (digest {result.digest})" if result.digest else ""
+        print(f"report written to {result.path}{extra}")
+
+
+def _report(args: argparse.Namespace, url: str | None) -> int:
+    db = open_database(url)
+    with db.sessions() as session:
+        if run_store.get_run(session, args.run_id) is None:
+            raise UsageError(f"no run with id {args.run_id}")
+    _write_reports(db, args.run_id, args.out)
+    return EXIT_CLEAR
+
+
+def _verify(args: argparse.Namespace, url: str | None) -> int:
+    from screening.reports.verify import verify_report
+
+    if not args.report.exists():
+        raise UsageError(f"{args.report}: file not found")
+    if args.input is not None and not args.input.exists():
+        raise UsageError(f"{args.input}: file not found")
+    try:
+        db = open_database(url)
+    except DatabaseError as exc:
+        print(f"hkscreen: note: {exc}; the re-screen check cannot be made", file=sys.stderr)
+        db = None
+    result = verify_report(args.report, args.input, db)
+    print(f"Verifying {args.report}")
+    for check in result.checks:
+        print(f"  {check.status.value:<9} {check.name}: {check.detail}")
+    return result.exit_code
 
 
 def _print_summary(run: run_store.RunInfo) -> None:

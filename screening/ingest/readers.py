@@ -8,6 +8,7 @@ are decoded (UTF-8, UTF-8 with BOM, UTF-16 with BOM, cp1252) and their delimiter
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import re
@@ -184,10 +185,8 @@ def list_sheets(path: Path, *, with_rows: bool = False) -> list[SheetInfo]:
                 continue
             height = -1
             if with_rows:
-                try:
+                with contextlib.suppress(python_calamine.CalamineError):
                     height = workbook.get_sheet_by_name(meta.name).height
-                except python_calamine.CalamineError:
-                    pass
             visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
             out.append(SheetInfo(meta.name, height, visible))
         return out

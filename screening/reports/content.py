@@ -1,0 +1,224 @@
+"""What every report format states, gathered once from the recorded run: summary, lines,
+findings, reviews, the rules applied and the environment. Writers only lay it out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from screening import __version__
+from screening.model import VERDICT_ORDER, Verdict
+from screening.rules.ruleset import RuleSet, load_ruleset
+from screening.rules.schema import CHART_COLUMNS
+from screening.store import runs as run_store
+from screening.store.reviews import ReviewRecord, run_reviews
+from screening.store.schema import RunLine
+
+LINE_HEADERS = (
+    "Row", "Line ID", "Verdict", "Newly licensable", "Shipped to", "Licensed as",
+    "Export date", "Date assumed (as-of)", "ECCN", "Licence exception", "Licence number",
+    "End user", "End-user type", "Consignee", "Value", "Quantity", "Description", "HS code",
+    "Disposition", "Disposition by", "Disposition at (UTC)",
+)
+FINDING_HEADERS = ("Row", "Line ID", "Line verdict", "Code", "Severity", "Message",
+                   "Citations", "Relies on unverified rule data")
+REVIEW_HEADERS = ("Review ID", "When (UTC)", "Reviewer", "Row", "Line ID", "Disposition",
+                  "Reason", "Licence number", "Licence exception", "Superseded")
+ENV_PACKAGES = ("sqlalchemy", "alembic", "openpyxl", "python-calamine", "xlsxwriter",
+                "reportlab", "platformdirs", "pycountry")
+
+
+def _naive_utc(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC)
+    return value.replace(tzinfo=None, microsecond=0)
+
+
+def _pkg(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+@dataclass
+class ReportContent:
+    run: run_store.RunInfo
+    rules: RuleSet
+    reviews: list[ReviewRecord]
+    current: dict[int, ReviewRecord]
+    flagged_lines: int
+    generated_at: dt.datetime
+    generated_by: str
+    environment: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def rules_match(self) -> bool:
+        return self.rules.version == self.run.rules_version
+
+    @property
+    def unreviewed_flagged(self) -> int:
+        return self.flagged_lines - sum(1 for r in self.current.values()
+                                        if r.row in self._flagged_rows)
+
+    _flagged_rows: set[int] = field(default_factory=set)
+
+    def statement(self) -> str:
+        v = self.run.rules_version[:16]
+        return (f"This report records the screening of {self.run.input_name} against hkscreen "
+                f"rules version {v}... on the export dates shown. CLEAR means no finding "
+                f"under rules version {v}...; it is not an approval, a licence determination "
+                f"or legal advice. Findings that rely on rule data marked INFERRED, PARTIAL or "
+                f"UNVERIFIED say so and should be checked against the Federal Register and "
+                f"eCFR. Dispositions are the reviewers' decisions as recorded.")
+
+    def summary_rows(self) -> list[tuple[str, object]]:
+        run = self.run
+        rows: list[tuple[str, object]] = [
+            ("Report", "hkscreen screening report"),
+            ("What this report says", self.statement()),
+            ("Run ID", run.id),
+            ("Input file", run.input_name),
+            ("Input size (bytes)", run.input_size),
+            ("Input SHA-256", run.input_sha256),
+            ("Sheet", run.sheet or "(CSV)"),
+            ("Header row", run.header_row),
+            ("Column mapping", json.dumps(run.mapping, ensure_ascii=False)),
+            ("Rules version", run.rules_version),
+            ("Rules sources", "Commerce Country Chart (15 CFR 738 Supp. 1), Country Groups "
+                              "(15 CFR 740 Supp. 1), 85 FR 83765, 85 FR 45998 and the other "
+                              "citations on the Rules sheet"),
+            ("App version", run.app_version),
+            ("Screened by", run.user),
+            ("Machine", run.host),
+            ("Started (UTC)", _naive_utc(run.started_at)),
+            ("Finished (UTC)", _naive_utc(run.finished_at)),
+            ("Run status", run.status),
+            ("Lines", run.line_count),
+        ]
+        rows += [(f"Lines {v.value}", run.counts.get(v.value, 0)) for v in VERDICT_ORDER]
+        rows += [
+            ("Newly licensable because of the Hong Kong change", run.newly_licensable),
+            ("Lines with a disposition", len(self.current)),
+            ("Flagged lines without a disposition", self.unreviewed_flagged),
+            ("Reviews recorded (all, incl. superseded)", len(self.reviews)),
+            ("Report generated (UTC)", _naive_utc(self.generated_at)),
+            ("Report generated by", self.generated_by),
+        ]
+        if not self.rules_match:
+            rows.append(("Rules note", f"The rules in this database are version "
+                                       f"{self.rules.version[:16]}...; the Rules sheet shows "
+                                       f"them, not necessarily the version the run used."))
+        return rows
+
+
+def load_content(session: Session, run_id: int, generated_by: str) -> ReportContent:
+    run = run_store.get_run(session, run_id)
+    if run is None:
+        raise LookupError(f"no run with id {run_id}")
+    reviews = run_reviews(session, run_id)
+    current = {r.row: r for r in reviews
+               if not r.superseded and r.disposition.value != "note"}
+    flagged = set(session.scalars(select(RunLine.row).where(
+        RunLine.run_id == run_id, RunLine.verdict != Verdict.CLEAR.value)))
+    environment = [("Python", platform.python_version()), ("Platform", platform.platform()),
+                   ("Database", run.database), ("hkscreen", __version__)]
+    environment += [(name, _pkg(name)) for name in ENV_PACKAGES]
+    content = ReportContent(run, load_ruleset(session), reviews, current, len(flagged),
+                            dt.datetime.now(dt.UTC), generated_by, environment)
+    content._flagged_rows = flagged
+    return content
+
+
+def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
+    run = content.run
+    return [
+        ("Run ID", run.id), ("As-of date (lines without a ship date)", run.as_of),
+        ("Date order", run.date_order or "(none: ambiguous numeric dates are errors)"),
+        ("Mapping profile", run.mapping_profile or "(none)"),
+        ("Mapping", json.dumps(run.mapping, ensure_ascii=False)),
+        ("Header row", run.header_row), ("Blank rows skipped", run.blank_rows),
+        ("Stored input copy", run.input_copy), ("Run message", run.message or ""),
+        *content.environment,
+    ]
+
+
+def line_cells(line: run_store.StoredLine, review: ReviewRecord | None) -> list[object]:
+    n = line.normalized
+    return [
+        line.row, line.line_id, line.verdict.value, line.newly_licensable, line.destination,
+        line.licensing_destination, line.export_date, n.get("date_assumed", False), line.eccn,
+        line.license_exception, n.get("license_number"), n.get("end_user"),
+        n.get("end_user_type"), n.get("consignee"), n.get("value"), n.get("quantity"),
+        n.get("description"), n.get("hs_code"),
+        review.disposition.label if review else None, review.reviewer if review else None,
+        _naive_utc(review.created_at) if review else None,
+    ]
+
+
+def finding_rows(line: run_store.StoredLine) -> Iterator[list[object]]:
+    for f in line.findings:
+        yield [line.row, line.line_id, line.verdict.value, f.code, f.severity.value,
+               f.message, "; ".join(f.citations), "; ".join(f.unverified)]
+
+
+def review_cells(review: ReviewRecord) -> list[object]:
+    return [review.id, _naive_utc(review.created_at), review.reviewer, review.row,
+            review.line_id, review.disposition.label, review.reason,
+            review.license_number or None, review.license_exception or None,
+            review.superseded]
+
+
+def rules_sections(content: ReportContent, destinations: set[str], claimed: set[str],
+                   unverified: dict[str, int]) -> list[tuple[str, list[str], list[list[object]]]]:
+    """(title, headers, rows) blocks for the Rules sheet and the PDF appendix."""
+    rules = content.rules
+    chart_rows: list[list[object]] = []
+    for code in sorted(destinations | {"HK", "CN"}):
+        for row in rules.chart.get(code, ()):
+            chart_rows.append([row.row_key, rules.country_name(code), row.valid_from,
+                               row.valid_to, row.date_basis,
+                               " ".join(c for c in CHART_COLUMNS if c in row.columns),
+                               row.citation, row.verification,
+                               " ".join(sorted(row.unverified_cells))])
+    mappings = [[m.country, m.licensed_as, m.valid_from, m.valid_to, m.summary, m.citation,
+                 m.verification] for ms in rules.mappings.values() for m in ms]
+    exception_rows: list[list[object]] = []
+    for code in sorted(claimed | {"LVS", "GBS", "TSR", "APP", "STA", "ENC", "CIV"}):
+        for r in rules.exception_rules.get(code, ()):
+            if r.country in ("HK", "CN", "MO", "*") or r.country in destinations:
+                exception_rows.append([r.code, r.country, r.status, r.valid_from, r.valid_to,
+                                       r.note, r.citation, r.verification])
+    changes = [[c.effective, c.published, c.citation, c.title, c.summary, c.verification]
+               for c in rules.regime_changes]
+    unverified_rows = [[text, count] for text, count in sorted(unverified.items())]
+    return [
+        ("Country Chart rows for the destinations in this run",
+         ["Row key", "Destination", "Valid from", "Valid to", "Date basis", "X columns",
+          "Citation", "Verification", "Inferred / unverified cells"], chart_rows),
+        ("Destination mappings", ["Shipped to", "Licensed as", "Valid from", "Valid to",
+                                  "Summary", "Citation", "Verification"], mappings),
+        ("Licence exception availability (Hong Kong, China, Macau and exceptions claimed)",
+         ["Exception", "Destination", "Status", "Valid from", "Valid to", "Note", "Citation",
+          "Verification"], exception_rows),
+        ("Regime changes", ["Effective", "Published", "Citation", "Title", "Summary",
+                            "Verification"], changes),
+        ("Rule data not fully verified that findings in this run rely on",
+         ["Rule data", "Findings"], unverified_rows),
+    ]
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,53 @@
+"""Export safety: formula-injection neutralising and atomic file replacement."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+#: A cell starting with one of these may be evaluated by a spreadsheet program.
+DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ExportError(Exception):
+    """An export could not be written; any earlier file at the target is untouched."""
+
+
+def neutralise(text: str) -> str:
+    """For CSV: prefix a quote so Excel/LibreOffice show the text instead of evaluating it.
+    (XLSX needs no change: those cells are written as string cells, never formulas.)"""
+    if text and text.startswith(DANGEROUS_PREFIXES):
+        return "'" + text
+    return text
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path in the target's folder; on success it replaces ``target``.
+    On any failure the temporary file is removed and an earlier ``target`` stays as it was."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise ExportError(f"cannot write {target}: folder {folder} does not exist")
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.",
+                                        suffix=".part")
+    except OSError as exc:
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    except ExportError:
+        tmp.unlink(missing_ok=True)
+        raise
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,252 @@
+"""Audit reports: content, formatting an auditor expects, formula-injection safety, atomic
+writes, reproducibility, digest and ``hkscreen verify``, and real clients (openpyxl,
+LibreOffice, pdftotext)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from screening.cli import main
+from screening.reports import write_report
+from screening.reports.safety import ExportError, neutralise
+from screening.reports.verify import Status, verify_report
+from screening.service import ScreenOptions, run_screening
+from screening.store.reviews import Disposition, add_reviews
+from tests.conftest import SAMPLE_XLSX
+
+HOSTILE = ['=HYPERLINK("http://evil.example","click")', "=cmd|' /C calc'!A0", "@SUM(1)",
+           "+1+2", "-2+3", "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def run_id(db) -> int:
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [12], Disposition.HOLD, reason="waiting for end-use "
+                    "statement", reviewer="ann")
+        add_reviews(session, run.id, [12], Disposition.LICENSE_OBTAINED,
+                    license_number="D765432", reviewer="bob")
+    return run.id
+
+
+def test_xlsx_sheets_content_and_format(db, run_id, tmp_path) -> None:
+    result = write_report(db, run_id, tmp_path / "r.xlsx", generated_by="auditor")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    assert book.sheetnames == ["Summary", "Findings", "Lines", "Reviews", "Rules", "Run"]
+    summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True)}
+    assert summary["Input SHA-256"] == (
+        __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest())
+    assert summary["Lines"] == 34 and summary["Lines LICENSE_REQUIRED"] == 9
+    assert summary["Report digest (SHA-256)"] == result.digest
+    assert "no finding under rules version" in summary["What this report says"]
+    assert "approved" not in summary["What this report says"].lower()
+    lines = book["Lines"]
+    assert lines.freeze_panes == "C2" and lines.auto_filter.ref
+    assert book["Findings"].freeze_panes == "A2"
+    header = [c.value for c in lines[1]]
+    rows = list(lines.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == 34
+    by_id = {r[1]: dict(zip(header, r, strict=False)) for r in rows}
+    hk = by_id["HK-1008"]
+    assert (hk["Verdict"], hk["Shipped to"], hk["Licensed as"]) == ("LICENSE_REQUIRED", "HK",
+                                                                    "CN")
+    assert hk["Disposition"] == "Licence obtained" and hk["Disposition by"] == "bob"
+    assert hk["Export date"].year == 2020  # a real date cell, not text
+    assert hk["Original: Ship-to Country"] == "Hong Kong"
+    verdict_cell = next(c for c in lines[2] if c.value in ("CLEAR", "REVIEW", "ERROR",
+                                                            "LICENSE_REQUIRED"))
+    assert verdict_cell.fill.fgColor.rgb not in (None, "00000000")
+    reviews = list(book["Reviews"].iter_rows(min_row=2, values_only=True))
+    assert [(r[2], r[9]) for r in reviews] == [("ann", True), ("bob", False)]
+    rules_text = " ".join(str(v) for r in book["Rules"].iter_rows(values_only=True)
+                          for v in r if v)
+    assert "85 FR 83765" in rules_text and "HK_PRE2020" in rules_text
+    assert "INFERRED" in rules_text
+    run_sheet = {r[0]: r[1] for r in book["Run"].iter_rows(min_row=3, values_only=True)}
+    assert run_sheet["Python"] and run_sheet["Database"] == "sqlite"
+    assert lines.page_setup.orientation == "landscape"
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+
+
+def _hostile_run(db, tmp_path) -> int:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws.append(["Line ID", "Destination", "Export Date", "ECCN", "End User", "Consignee",
+               "Description", "License No.", "Notes"])
+    for i, text in enumerate(HOSTILE):
+        ws.append([text, "HK", "2021-03-01", "2A290", text, text, text, text, text])
+        ws.cell(i + 2, 1).data_type = "s"  # store the hostile text as text in the input too
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+    wb.save(tmp_path / "hostile.xlsx")
+    run = run_screening(db, tmp_path / "hostile.xlsx", ScreenOptions()).run
+    with db.sessions.begin() as session:
+        for text in HOSTILE:
+            add_reviews(session, run.id, [2], Disposition.CLEARED, reason=text, reviewer=text)
+    return run.id
+
+
+def test_formula_injection_xlsx(db, tmp_path) -> None:
+    run_id = _hostile_run(db, tmp_path)
+    write_report(db, run_id, tmp_path / "h.xlsx", generated_by="=evil()")
+    book = openpyxl.load_workbook(tmp_path / "h.xlsx")
+    seen = set()
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str) and cell.value in HOSTILE:
+                    assert cell.data_type == "s"
+                    seen.add(cell.value)
+    assert {h for h in HOSTILE if not h.startswith(("\t", "\r"))} <= seen
+
+
+def test_formula_injection_csv(db, tmp_path) -> None:
+    run_id = _hostile_run(db, tmp_path)
+    write_report(db, run_id, tmp_path / "h.csv", generated_by="x")
+    raw = (tmp_path / "h.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    import csv
+    rows = list(csv.reader((tmp_path / "h.csv").read_text(encoding="utf-8-sig").splitlines()))
+    for row in rows[1:]:
+        for value in row:
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), value
+    assert any(v == "'=cmd|' /C calc'!A0" for row in rows for v in row)
+    assert neutralise("plain") == "plain" and neutralise("-5") == "'-5"
+
+
+def test_atomic_write_keeps_earlier_file(db, run_id, tmp_path, monkeypatch) -> None:
+    target = tmp_path / "r.xlsx"
+    target.write_bytes(b"earlier report")
+    import screening.reports.xlsx as xlsx_module
+
+    def boom(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_module, "write_xlsx", boom)
+    with pytest.raises(ExportError, match="No space left on device"):
+        write_report(db, run_id, target, generated_by="x")
+    assert target.read_bytes() == b"earlier report"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []
+    with pytest.raises(ExportError, match="does not exist"):
+        write_report(db, run_id, tmp_path / "missing" / "r.csv", generated_by="x")
+    with pytest.raises(ExportError, match="unknown report format"):
+        write_report(db, run_id, tmp_path / "r.docx", generated_by="x")
+    (tmp_path / "dir.csv").mkdir()
+    with pytest.raises(ExportError, match="cannot write"):
+        write_report(db, run_id, tmp_path / "dir.csv", generated_by="x")
+
+
+def test_csv_and_json_reproducible(db, tmp_path) -> None:
+    first = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run.id
+    second = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run.id
+    for run, name in ((first, "a"), (second, "b")):
+        write_report(db, run, tmp_path / f"{name}.csv", generated_by="x")
+        write_report(db, run, tmp_path / f"{name}.json", generated_by="x")
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    a, b = (json.loads((tmp_path / f"{n}.json").read_text(encoding="utf-8")) for n in "ab")
+    assert a["lines"] == b["lines"] and a["run"]["id"] != b["run"]["id"]
+    assert json.dumps(a["lines"]).encode() == json.dumps(b["lines"]).encode()
+
+
+def test_json_report_has_contract_and_reviews(db, run_id, tmp_path) -> None:
+    write_report(db, run_id, tmp_path / "r.json", generated_by="x")
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(data["lines"]) == 34 and data["run"]["input"]["sheet"] == "Shipments"
+    assert [r["disposition"] for r in data["reviews"]] == ["hold", "license_obtained"]
+    assert data["reviews"][0]["superseded"] is True
+
+
+def test_verify_passes_then_detects_tampering(db, run_id, tmp_path) -> None:
+    report = tmp_path / "r.xlsx"
+    write_report(db, run_id, report, generated_by="x")
+    result = verify_report(report, SAMPLE_XLSX, db)
+    assert [c.status for c in result.checks] == [Status.PASSED] * 3, result.checks
+    assert result.exit_code == 0
+    only = verify_report(report, None, db)
+    assert [c.status for c in only.checks] == [Status.PASSED, Status.NOT_MADE, Status.NOT_MADE]
+    other = tmp_path / "other.csv"
+    other.write_text("x", encoding="utf-8")
+    wrong = verify_report(report, other, db)
+    assert wrong.checks[1].status is Status.FAILED and wrong.exit_code == 1
+    book = openpyxl.load_workbook(report)
+    for row in book["Lines"].iter_rows(min_row=2):
+        if row[1].value == "HK-1008":
+            row[2].value = "CLEAR"  # an edit an auditor must be able to detect
+    book.save(tmp_path / "edited.xlsx")
+    edited = verify_report(tmp_path / "edited.xlsx", SAMPLE_XLSX, db)
+    assert edited.checks[0].status is Status.FAILED and edited.exit_code == 1
+    assert edited.checks[2].status is Status.FAILED  # re-screen disagrees with the edit
+
+
+def test_verify_with_other_rules_version_is_not_made(db, run_id, tmp_path) -> None:
+    report = tmp_path / "r.xlsx"
+    write_report(db, run_id, report, generated_by="x")
+    from screening.rules.store import read_tables, replace_rules
+    with db.sessions.begin() as session:
+        tables = read_tables(session)
+        tables["eccns.csv"][0]["description"] += " (edited)"
+        replace_rules(session, tables, "test edit")
+    result = verify_report(report, SAMPLE_XLSX, db)
+    assert result.checks[2].status is Status.NOT_MADE
+    assert "not available" in result.checks[2].detail
+
+
+def test_pdf_report(db, run_id, tmp_path) -> None:
+    result = write_report(db, run_id, tmp_path / "r.pdf", generated_by="x")
+    assert result.pages and result.pages >= 2
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    sha = __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest()
+    assert text.count(f"input SHA-256 {sha}") == result.pages  # header on every page
+    assert f"Page 1 of {result.pages}" in text
+    assert "HK-1008" in text and "Licence obtained D765432 by bob" in text
+    assert "10 CLEAR lines are omitted" in text
+    assert "HK-1010" not in text  # a CLEAR line
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_opens_the_xlsx_report(db, run_id, tmp_path) -> None:
+    write_report(db, run_id, tmp_path / "r.xlsx", generated_by="x")
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir",
+                    str(tmp_path / "lo"), str(tmp_path / "r.xlsx")], check=True,
+                   capture_output=True, timeout=180,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    text = subprocess.run(["pdftotext", str(tmp_path / "lo" / "r.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    sha = __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest()
+    assert sha in text
+    assert "Lines" in text and "34" in text
+
+
+def test_cli_report_commands(capsys, db_url, tmp_path) -> None:
+    code = main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--quiet", "--report",
+                 str(tmp_path / "s.xlsx"), "--report", str(tmp_path / "s.pdf")])
+    out = capsys.readouterr().out
+    assert code == 1 and "report written to" in out and (tmp_path / "s.pdf").exists()
+    assert main(["--database-url", db_url, "report", "1", "--out",
+                 str(tmp_path / "later.csv")]) == 0
+    assert (tmp_path / "later.csv").exists()
+    assert main(["--database-url", db_url, "report", "7", "--out", str(tmp_path / "x.csv")]) == 2
+    capsys.readouterr()
+    assert main(["--database-url", db_url, "verify", str(tmp_path / "s.xlsx"),
+                 str(SAMPLE_XLSX)]) == 0
+    assert capsys.readouterr().out.count("PASSED") == 3
+    (tmp_path / "junk.xlsx").write_bytes(b"junk")
+    assert main(["--database-url", db_url, "verify", str(tmp_path / "junk.xlsx")]) == 2
+    assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--report",
+                 str(tmp_path / "x.doc")]) == 2
