@@ -138,8 +138,12 @@ def _baseline_unverified(eccn: Eccn, rules: RuleSet) -> tuple[str, ...]:
     entry = rules.eccns.get(eccn.base)
     if row is None or entry is None:
         return ()
+    # The old "no licence" rests on blank cells of Hong Kong's old row for the columns that
+    # control this item; name those that are inferred rather than verified.
     return tuple(f"Country Chart {row.row_key} {c.column} cell (INFERRED)"
-                 for c in entry.controls if c.column in row.unverified_cells)
+                 for c in entry.controls
+                 if c.column in row.unverified_cells and c.column not in row.columns
+                 and c.applies(eccn.paragraph) is not False)
 
 
 def _result(line: ShipmentLine, findings: list[Finding], licensing: str | None,

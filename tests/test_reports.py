@@ -62,7 +62,7 @@ def test_xlsx_sheets_content_and_format(db, run_id, tmp_path) -> None:
                                                             "LICENSE_REQUIRED"))
     assert verdict_cell.fill.fgColor.rgb not in (None, "00000000")
     reviews = list(book["Reviews"].iter_rows(min_row=2, values_only=True))
-    assert [(r[2], r[9]) for r in reviews] == [("ann", True), ("bob", False)]
+    assert [(r[2], r[9]) for r in reviews] == [("ann", "Yes"), ("bob", "No")]
     rules_text = " ".join(str(v) for r in book["Rules"].iter_rows(values_only=True)
                           for v in r if v)
     assert "85 FR 83765" in rules_text and "HK_PRE2020" in rules_text

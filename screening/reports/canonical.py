@@ -14,11 +14,14 @@ import json
 from collections.abc import Sequence
 
 SECTIONS = ("summary", "findings", "lines", "reviews")
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 DIGEST_LABEL = "Report digest (SHA-256)"
 
 
 def canon(value: object) -> str:
     """One cell as text, identical for the value written and the value read back."""
+    if value.__class__ is str:
+        return value  # type: ignore[return-value]
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -46,7 +49,7 @@ class Digest:
         self.rows = dict.fromkeys(SECTIONS, 0)
 
     def add(self, section: str, row: Sequence[object]) -> None:
-        line = json.dumps([canon(v) for v in row], ensure_ascii=False) + "\n"
+        line = _encode([canon(v) for v in row]) + "\n"
         self._sections[section].update(line.encode("utf-8"))
         self.rows[section] += 1
 

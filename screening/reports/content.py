@@ -153,11 +153,17 @@ def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
     ]
 
 
+def yes_no(value: object) -> str:
+    """Booleans as words: every spreadsheet program shows them the same way."""
+    return "Yes" if value else "No"
+
+
 def line_cells(line: run_store.StoredLine, review: ReviewRecord | None) -> list[object]:
     n = line.normalized
     return [
-        line.row, line.line_id, line.verdict.value, line.newly_licensable, line.destination,
-        line.licensing_destination, line.export_date, n.get("date_assumed", False), line.eccn,
+        line.row, line.line_id, line.verdict.value, yes_no(line.newly_licensable),
+        line.destination, line.licensing_destination, line.export_date,
+        yes_no(n.get("date_assumed")), line.eccn,
         line.license_exception, n.get("license_number"), n.get("end_user"),
         n.get("end_user_type"), n.get("consignee"), n.get("value"), n.get("quantity"),
         n.get("description"), n.get("hs_code"),
@@ -176,7 +182,7 @@ def review_cells(review: ReviewRecord) -> list[object]:
     return [review.id, _naive_utc(review.created_at), review.reviewer, review.row,
             review.line_id, review.disposition.label, review.reason,
             review.license_number or None, review.license_exception or None,
-            review.superseded]
+            yes_no(review.superseded)]
 
 
 def rules_sections(content: ReportContent, destinations: set[str], claimed: set[str],

@@ -14,6 +14,7 @@ from typing import Any
 import xlsxwriter
 from sqlalchemy.orm import Session
 
+from screening.reports import fastsheet
 from screening.reports.canonical import DIGEST_LABEL, Digest
 from screening.reports.content import (
     FINDING_HEADERS,
@@ -71,11 +72,12 @@ class _Sheet:
         if value is None or value == "":
             return
         if isinstance(value, bool):
-            ws.write_boolean(r, col, value)
+            ws.write_boolean(r, col, value, self.f["num"])
         elif isinstance(value, int | float):
-            ws.write_number(r, col, value)
+            ws.write_number(r, col, value, text_format or self.f["num"])
         elif isinstance(value, dt.datetime):
-            ws.write_datetime(r, col, value, self.f["datetime"])
+            ws.write_datetime(r, col, value, self.f["datetime_left" if text_format is
+                                                   self.f["left"] else "datetime"])
         elif isinstance(value, dt.date):
             ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.f["date"])
         else:
@@ -124,6 +126,9 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         "long": book.add_format({"text_wrap": True, "valign": "top"}),
         "section": book.add_format({"bold": True, "font_size": 12}),
         "left": book.add_format({"align": "left", "valign": "top"}),
+        "num": book.add_format({"valign": "top"}),
+        "datetime_left": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss", "valign": "top",
+                                          "align": "left"}),
     }
     for verdict, (bg, fg) in VERDICT_COLOURS.items():
         formats[f"v:{verdict}"] = book.add_format({"bg_color": bg, "font_color": fg,
@@ -139,15 +144,30 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     headers = list(content.run.headers)
     original = [f"Original: {h}" if h else f"Original: column {i + 1}"
                 for i, h in enumerate(headers)]
+    width = len(LINE_HEADERS) + len(original)
     lines.header([*LINE_HEADERS, *original],
                  [7, 14, 17, 9, 8, 8, 11, 9, 12, 9, 12, 22, 11, 22, 11, 8, 28, 10, 24, 14, 19]
                  + [16] * len(original), fit_width=False)
+    # The Lines rows bypass xlsxwriter (see fastsheet); a probe row carries their styles.
+    probe = ["num", "date", "datetime", "text", *(f"v:{v}" for v in VERDICT_COLOURS)]
+    styles = {}
+    for col, name in enumerate(probe):
+        fmt = formats["wrap"] if name == "text" else formats[name]
+        lines.ws.write_blank(1, col, None, fmt)
+        # xlsxwriter numbers a format when it is first used; asking now gives the number it
+        # will write. The probe row read back after closing confirms it (see below).
+        styles[name] = fmt._get_xf_index()
+    lines.ws.autofilter(0, 0, max(content.run.line_count, 1), width - 1)
+    rows_handle = fastsheet.rows_tempfile(target.parent)
+    fast = fastsheet.RowWriter(rows_handle, width, styles)
     destinations: set[str] = set()
     claimed: set[str] = set()
     unverified: Counter[str] = Counter()
+    r = 1
     for line in run_store.iter_lines(session, content.run.id):
         cells = [*line_cells(line, content.current.get(line.row)), *line.raw]
-        lines.write(cells, verdict_col=2)
+        r += 1
+        fast.write(r, cells, verdict_col=2)
         digest.add("lines", cells)
         for row in finding_rows(line):
             findings.write(row, verdict_col=2)
@@ -157,9 +177,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         destinations.update(c for c in (line.destination, line.licensing_destination) if c)
         if line.license_exception:
             claimed.add(line.license_exception)
-    for sheet, width in ((findings, len(FINDING_HEADERS)), (lines, len(LINE_HEADERS)
-                                                             + len(original))):
-        sheet.ws.autofilter(0, 0, max(sheet.row - 1, 1), width - 1)
+    findings.ws.autofilter(0, 0, max(findings.row - 1, 1), len(FINDING_HEADERS) - 1)
 
     reviews = _Sheet(book, formats, "Reviews")
     reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 60, 14, 12, 11], wrap={6: 62})
@@ -181,13 +199,25 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     _write_pairs(summary, "hkscreen screening report", summary_rows,
                  digest=(DIGEST_LABEL, value))
     book.close()
+    rows_handle.close()
+    rows_path = Path(rows_handle.name)
+    try:
+        sheet_xml = f"xl/worksheets/sheet{SHEETS.index('Lines') + 1}.xml"
+        written = fastsheet.probe_styles(target, sheet_xml, probe)
+        if written != styles:
+            raise RuntimeError(f"xlsxwriter style numbers changed ({written} != {styles}); "
+                               f"the Lines sheet would be mis-formatted")
+        last = fastsheet.column_letters(width)[-1] + str(max(r, 1))
+        fastsheet.splice_rows(target, sheet_xml, rows_path, last)
+    finally:
+        rows_path.unlink(missing_ok=True)
     return value
 
 
 def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],
                  digest: tuple[str, str] | None = None) -> None:
     ws = sheet.ws
-    ws.set_column(0, 0, 44)
+    ws.set_column(0, 0, 50)
     ws.set_column(1, 1, 100)
     ws.write_string(0, 0, title, sheet.f["title"])
     ws.write_string(1, 0, "Field", sheet.f["head"])
@@ -202,8 +232,6 @@ def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],
         if isinstance(value, str) and len(value) > 95:
             ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 95), 30))
             ws.write_string(sheet.row, 1, value, sheet.f["long"])
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            ws.write_number(sheet.row, 1, value, sheet.f["left"])
         else:
             sheet.cell(sheet.row, 1, value, sheet.f["left"])
         sheet.row += 1

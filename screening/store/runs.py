@@ -224,17 +224,21 @@ def iter_lines(session: Session, run_id: int, batch: int = 5000) -> Iterator[Sto
             .where(FindingSet.run_id == run_id)):
         sets[number] = tuple(Finding.from_json(f) for f in json.loads(text))
     last_row = -1
-    while True:
+    table = RunLine.__table__
+    columns = [table.c[name] for name in LINE_COLUMNS]
+    loads = json.loads
+    verdicts = {v.value: v for v in Verdict}
+    while True:  # Core rows, keyset-paginated: ORM objects would cost more than the report
         rows = session.execute(
-            select(RunLine).where(RunLine.run_id == run_id, RunLine.row > last_row)
-            .order_by(RunLine.row).limit(batch)).scalars().all()
+            select(*columns).where(table.c.run_id == run_id, table.c.row > last_row)
+            .order_by(table.c.row).limit(batch)).all()
         if not rows:
             return
         for r in rows:
             yield StoredLine(
-                r.row, r.line_id, Verdict(r.verdict), r.destination, r.licensing_destination,
+                r.row, r.line_id, verdicts[r.verdict], r.destination, r.licensing_destination,
                 r.newly_licensable, r.eccn, r.license_exception, r.export_date,
-                json.loads(r.raw_json), _normalized(r), sets[r.findings_set])
+                loads(r.raw_json), _normalized(r), sets[r.findings_set])
         last_row = rows[-1].row
 
 

@@ -1,0 +1,133 @@
+"""A fast path for the one huge worksheet (Lines): its rows are written as sheet XML directly
+and spliced into the workbook that xlsxwriter produced.
+
+xlsxwriter spends about 4 µs per cell; a 100,000-line run has over two million cells. Here a
+cell costs a string format. Everything else (styles, column widths, frozen panes, autofilter,
+print set-up) still comes from xlsxwriter: the sheet is created there with its header row and
+one probe row whose cells carry each style we need, and the probe row tells us the style
+indexes to use. Text is written as inline strings, so it can never be a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import IO
+
+_EPOCH = dt.datetime(1899, 12, 30)
+_CTRL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PROBE_CELL_RE = re.compile(r'<c r="([A-Z]+)2" s="(\d+)"')
+_ROW_RE = re.compile(r'<row r="2"[^>]*>.*?</row>', re.DOTALL)
+_DIMENSION_RE = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+def column_letters(count: int) -> list[str]:
+    out = []
+    for index in range(count):
+        letters, n = "", index + 1
+        while n:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(65 + rem) + letters
+        out.append(letters)
+    return out
+
+
+def _escape(text: str) -> str:
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if _CTRL_RE.search(text):  # characters XML cannot carry, in Excel's own escape form
+        text = _CTRL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text
+
+
+class RowWriter:
+    """Streams ``<row>`` elements to a temporary file."""
+
+    def __init__(self, handle: IO[str], width: int, styles: dict[str, int]):
+        self.handle = handle
+        self.cols = column_letters(width)
+        self.styles = styles
+        self.rows = 0
+
+    def write(self, r: int, values: list[object], verdict_col: int | None = None) -> None:
+        parts = [f'<row r="{r}">']
+        cols, styles = self.cols, self.styles
+        for index, value in enumerate(values):
+            if value is None or value == "":
+                continue
+            ref = f"{cols[index]}{r}"
+            if value.__class__ is str:
+                style = styles.get(f"v:{value}", styles["text"]) if index == verdict_col \
+                    else styles["text"]
+                text = _escape(value)  # type: ignore[arg-type]
+                space = ' xml:space="preserve"' if text[:1].isspace() or \
+                    text[-1:].isspace() else ""
+                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}'
+                             f"</t></is></c>")
+            elif value is True or value is False:
+                parts.append(f'<c r="{ref}" s="{styles["num"]}" t="b"><v>{int(value)}</v></c>')
+            elif isinstance(value, int | float):
+                parts.append(f'<c r="{ref}" s="{styles["num"]}"><v>{value!r}</v></c>')
+            elif isinstance(value, dt.datetime):
+                serial = (value - _EPOCH).total_seconds() / 86400
+                parts.append(f'<c r="{ref}" s="{styles["datetime"]}"><v>{serial!r}</v></c>')
+            elif isinstance(value, dt.date):
+                serial = (value - _EPOCH.date()).days
+                parts.append(f'<c r="{ref}" s="{styles["date"]}"><v>{serial}</v></c>')
+            else:
+                text = _escape(str(value))
+                parts.append(f'<c r="{ref}" s="{styles["text"]}" t="inlineStr"><is><t>{text}'
+                             f"</t></is></c>")
+        parts.append("</row>")
+        self.handle.write("".join(parts))
+        self.rows += 1
+
+
+def probe_styles(xlsx: Path, sheet_xml: str, names: list[str]) -> dict[str, int]:
+    """Style index of each probe cell in row 2 (``names`` in column order A, B, ...)."""
+    with zipfile.ZipFile(xlsx) as archive:
+        xml = archive.read(sheet_xml).decode("utf-8")
+    found = dict(_PROBE_CELL_RE.findall(xml))
+    letters = column_letters(len(names))
+    return {name: int(found.get(letter, "0")) for name, letter in zip(names, letters,
+                                                                       strict=True)}
+
+
+def splice_rows(xlsx: Path, sheet_xml: str, rows_file: Path, last_ref: str) -> None:
+    """Replace the probe row of ``sheet_xml`` with the rows in ``rows_file``."""
+    tmp = xlsx.with_name(xlsx.name + ".splice")
+    with zipfile.ZipFile(xlsx) as source, zipfile.ZipFile(
+            tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+        for info in source.infolist():
+            if info.filename != sheet_xml:
+                target.writestr(info, source.read(info.filename),
+                                compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+                continue
+            xml = source.read(info.filename).decode("utf-8")
+            match = _ROW_RE.search(xml)
+            if match is None:
+                raise ValueError(f"{sheet_xml}: probe row not found")
+            head = _DIMENSION_RE.sub(f'<dimension ref="A1:{last_ref}"/>', xml[: match.start()])
+            tail = xml[match.end():]
+            member = zipfile.ZipInfo(info.filename, info.date_time)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member._compresslevel = 1  # type: ignore[attr-defined]  # speed over size
+            with target.open(member, "w", force_zip64=True) as out, \
+                    rows_file.open("rb") as rows:
+                out.write(head.encode("utf-8"))
+                shutil.copyfileobj(rows, out, 4 * 1024 * 1024)
+                out.write(tail.encode("utf-8"))
+    tmp.replace(xlsx)
+
+
+def rows_tempfile(folder: Path) -> IO[str]:
+    return tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=folder, suffix=".rows", delete=False)
