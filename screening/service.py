@@ -56,6 +56,7 @@ class ScreenOptions:
     date_order: DateOrder | None = None
     as_of: dt.date | None = None
     json_out: Path | None = None
+    header_row: int | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def prepare(db: Database, path: Path, options: ScreenOptions,
     codes = frozenset(rules.exceptions)
     prepared = prepare_input(path, aliases=rules.aliases, exception_codes=codes,
                              sheet=options.sheet, mapping=options.mapping,
-                             date_order=options.date_order, as_of=options.as_of)
+                             date_order=options.date_order, as_of=options.as_of,
+                             header_row=options.header_row)
     return prepared, rules
 
 

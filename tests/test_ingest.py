@@ -319,3 +319,15 @@ def test_no_line_with_bad_required_field_is_clear(tmp_path_factory, rows) -> Non
         if line.destination is None or line.export_date is None or line.eccn is None:
             assert verdict is not Verdict.CLEAR
             assert verdict is Verdict.ERROR or verdict.rank > Verdict.ERROR.rank
+
+
+def test_header_row_override(tmp_path, rules) -> None:
+    path = write_xlsx(tmp_path / "h.xlsx", [["Ref", "Where", "When", "Class"],
+                                            ["X1", "HK", "2021-02-01", "EAR99"]])
+    spec = MappingSpec({"destination": "Where", "export_date": "When", "eccn": "Class",
+                        "line_id": "Ref"})
+    prepared = prep(path, rules, mapping=spec, header_row=1)
+    line = next(prepared.lines())
+    assert (line.line_id, line.destination, line.eccn.text) == ("X1", "HK", "EAR99")
+    with pytest.raises(IngestError, match="header row 40 is not among"):
+        prep(path, rules, mapping=spec, header_row=40)

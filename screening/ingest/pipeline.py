@@ -109,9 +109,11 @@ class PreparedInput:
 def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: frozenset[str],
                   sheet: str | None = None, mapping: MappingSpec | None = None,
                   date_order: DateOrder | None = None,
-                  as_of: dt.date | None = None) -> PreparedInput:
+                  as_of: dt.date | None = None,
+                  header_row: int | None = None) -> PreparedInput:
     """Open ``path`` and decide sheet, header row and mapping; raise IngestError if the file
-    cannot be screened at all (with file/sheet/row/column in the message)."""
+    cannot be screened at all (with file/sheet/row/column in the message). ``header_row``
+    (1-based, within the first rows) overrides the detected header row."""
     path = Path(path)
     kind = sniff_kind(path)
     sheet = sheet or (mapping.sheet if mapping else None)
@@ -119,7 +121,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
         source = open_csv(path)
         rows = source.rows()
         head, header_index = _scan(rows)
-        if header_index is None:
+        if header_index is None and header_row is None:
             _no_header(path, None, head)
     else:
         sheets = list_sheets(path)
@@ -136,7 +138,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
             source = open_xlsx(path, name)
             rows = source.rows()
             head, header_index = _scan(rows)
-            if header_index is not None:
+            if header_index is not None or (header_row is not None and head):
                 found = (source, rows, head, header_index)
                 break
             first_head = first_head or head
@@ -146,6 +148,13 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                                   sheet=sheet)
             _no_header(path, sheet or candidates[0], first_head)
         source, rows, head, header_index = found
+    if header_row is not None:
+        numbers = [n for n, _ in head]
+        if header_row not in numbers:
+            raise IngestError(str(path), f"header row {header_row} is not among the first "
+                              f"{HEADER_SCAN_ROWS} rows", sheet=source.sheet)
+        header_index = numbers.index(header_row)
+    assert header_index is not None
     header_number, header_cells = head[header_index]
     column_mapping = auto_mapping(header_cells, header_number)
     if mapping and mapping.columns:

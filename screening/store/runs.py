@@ -130,6 +130,7 @@ class RunInfo:
     counts: dict[str, int]
     newly_licensable: int
     message: str
+    archived: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -167,7 +168,8 @@ def _info(run: Run) -> RunInfo:
         run.sheet, run.header_row, json.loads(run.mapping_json), json.loads(run.headers_json),
         run.mapping_profile, run.date_order, run.as_of, run.app_version, run.rules_version,
         run.user, run.host, run.database, run.started_at, run.finished_at, run.line_count,
-        run.blank_rows, json.loads(run.counts_json), run.newly_licensable, run.message)
+        run.blank_rows, json.loads(run.counts_json), run.newly_licensable, run.message,
+        bool(run.archived))
 
 
 def get_run(session: Session, run_id: int) -> RunInfo | None:
@@ -175,9 +177,16 @@ def get_run(session: Session, run_id: int) -> RunInfo | None:
     return _info(run) if run else None
 
 
-def list_runs(session: Session, limit: int = 100) -> list[RunInfo]:
-    runs = session.scalars(select(Run).order_by(Run.id.desc()).limit(limit))
-    return [_info(r) for r in runs]
+def list_runs(session: Session, limit: int = 100, *,
+              include_archived: bool = False) -> list[RunInfo]:
+    query = select(Run).order_by(Run.id.desc()).limit(limit)
+    if not include_archived:
+        query = query.where(Run.archived.is_(False))
+    return [_info(r) for r in session.scalars(query)]
+
+
+def set_archived(session: Session, run_id: int, archived: bool) -> None:
+    session.execute(update(Run).where(Run.id == run_id).values(archived=archived))
 
 
 @dataclass(frozen=True)
@@ -245,3 +254,67 @@ def iter_lines(session: Session, run_id: int, batch: int = 5000) -> Iterator[Sto
 def count_lines(session: Session, run_id: int) -> int:
     return session.scalar(select(func.count()).select_from(RunLine)
                           .where(RunLine.run_id == run_id)) or 0
+
+
+@dataclass(frozen=True)
+class LineTable:
+    """A run's lines as parallel columns, compact enough to hold a million lines in a table
+    model (one Python tuple per line would not be)."""
+
+    rows: list[int]
+    line_ids: list[str]
+    verdicts: list[str]
+    destinations: list[str | None]
+    licensing: list[str | None]
+    newly: list[bool]
+    eccns: list[str | None]
+    exceptions: list[str | None]
+    finding_sets: list[int]
+    set_codes: dict[int, tuple[str, ...]]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def load_line_table(session: Session, run_id: int) -> LineTable:
+    t = RunLine.__table__
+    codes: dict[int, tuple[str, ...]] = {}
+    for number, text in session.execute(
+            select(FindingSet.set_no, FindingSet.findings_json)
+            .where(FindingSet.run_id == run_id)):
+        codes[number] = tuple(f["code"] for f in json.loads(text))
+    intern: dict[str | None, str | None] = {}
+
+    def shared(value: str | None) -> str | None:  # one object per distinct short value
+        return intern.setdefault(value, value)
+
+    table = LineTable([], [], [], [], [], [], [], [], [], codes)
+    result = session.execute(
+        select(t.c.row, t.c.line_id, t.c.verdict, t.c.destination, t.c.licensing_destination,
+               t.c.newly_licensable, t.c.eccn, t.c.license_exception, t.c.findings_set)
+        .where(t.c.run_id == run_id).order_by(t.c.row)).yield_per(20_000)
+    for r in result:
+        table.rows.append(r[0])
+        table.line_ids.append(r[1])
+        table.verdicts.append(shared(r[2]))  # type: ignore[arg-type]
+        table.destinations.append(shared(r[3]))
+        table.licensing.append(shared(r[4]))
+        table.newly.append(bool(r[5]))
+        table.eccns.append(shared(r[6]))
+        table.exceptions.append(shared(r[7]))
+        table.finding_sets.append(r[8])
+    return table
+
+
+def get_line(session: Session, run_id: int, row: int) -> StoredLine | None:
+    t = RunLine.__table__
+    r = session.execute(select(*[t.c[n] for n in LINE_COLUMNS])
+                        .where(t.c.run_id == run_id, t.c.row == row)).first()
+    if r is None:
+        return None
+    text = session.scalar(select(FindingSet.findings_json).where(
+        FindingSet.run_id == run_id, FindingSet.set_no == r.findings_set))
+    findings = tuple(Finding.from_json(f) for f in json.loads(text or "[]"))
+    return StoredLine(r.row, r.line_id, Verdict(r.verdict), r.destination,
+                      r.licensing_destination, r.newly_licensable, r.eccn, r.license_exception,
+                      r.export_date, json.loads(r.raw_json), _normalized(r), findings)

@@ -48,6 +48,8 @@ class Run(Base):
     counts_json: Mapped[str] = mapped_column(Text, default="{}")
     newly_licensable: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
+    #: Runs are audit records: never deleted, only archived (hidden from the default list).
+    archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class FindingSet(Base):

@@ -1,0 +1,325 @@
+"""Desktop app, driven through the real widgets (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox, QWizard
+
+from screening.model import Verdict
+from screening.service import Cancelled, ScreenOptions, run_screening
+from screening.store import runs as run_store
+from screening.store.reviews import Disposition, run_reviews
+from tests.conftest import SAMPLE_XLSX
+from ui.dialogs.import_wizard import ImportWizard
+from ui.dialogs.review import ReviewDialog, ReviewInput
+from ui.main_window import MainWindow
+from ui.models.results import Col, ResultsModel
+from ui.models.simple import RowsModel
+from ui.settings import Settings
+from ui.workers import Job
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(qtbot, db, settings) -> MainWindow:
+    win = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(win)
+    return win
+
+
+@pytest.fixture
+def messages(monkeypatch) -> list[str]:
+    shown: list[str] = []
+
+    def fake_exec(box) -> int:  # type: ignore[no-untyped-def]
+        shown.append(box.text())
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return shown
+
+
+def _screen_sample(window: MainWindow) -> None:
+    run = run_screening(window.db, SAMPLE_XLSX, ScreenOptions(), rules=window.rules).run
+    window.load_run(run.id)
+
+
+def test_results_model_passes_qtmodeltester(qtmodeltester, db) -> None:
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    model = ResultsModel()
+    with db.sessions() as session:
+        model.load(run_store.load_line_table(session, run.id), {})
+    assert model.rowCount() == 34
+    qtmodeltester.check(model)
+    model.sort(Col.VERDICT, Qt.SortOrder.AscendingOrder)
+    assert model.data(model.index(0, Col.VERDICT)) == "LICENSE_REQUIRED"
+    qtmodeltester.check(model)
+
+
+def test_rows_model_passes_qtmodeltester(qtmodeltester) -> None:
+    qtmodeltester.check(RowsModel(["a", "b"], [[1, "x"], [2, None]]))
+
+
+def test_wizard_end_to_end_on_the_sample(qtbot, window, db) -> None:
+    wizard = ImportWizard(SAMPLE_XLSX, db, window.rules, window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    assert wizard.sheet_page.combo.currentData() == "Shipments"
+    assert "rows" in wizard.sheet_page.combo.currentText()
+    wizard.next()
+    assert wizard.header_page.header_row() == 4
+    wizard.next()
+    page = wizard.mapping_page
+    assert page.status[page.combos.__iter__().__next__()].text() == ""  # line id: optional
+    from screening.ingest.columns import Field
+    assert page.combos[Field.DESTINATION].currentText() == "Ship-to Country"
+    assert page.status[Field.ECCN].text() == "mapped"
+    assert "Hong Kong" in page.samples[Field.DESTINATION].text()
+    wizard.next()
+    assert wizard.preview_page.isComplete()
+    preview = wizard.preview_page.model
+    assert preview.rowCount() == 34
+    problems = [preview.rows[i][7] for i in sorted(wizard.preview_page.problem_rows)]
+    assert any("31/02/2021" in p for p in problems)
+    choice = wizard.choice()
+    window.start_screening(choice)
+    assert window.stack.currentIndex() == 1
+    assert window.model.rowCount() == 34
+    assert "LICENSE REQUIRED: 9" in window.verdict_buttons["LICENSE_REQUIRED"].text()
+
+
+def test_mapping_a_renamed_column_by_hand(qtbot, window, db, tmp_path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.append(["Ref", "Where it goes", "Ship Date", "ECCN"])
+    wb.active.append(["A1", "香港", "2021-03-01", "2A290"])
+    wb.save(tmp_path / "renamed.xlsx")
+    wizard = ImportWizard(tmp_path / "renamed.xlsx", db, window.rules, window)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()
+    wizard.next()
+    from screening.ingest.columns import Field
+    page = wizard.mapping_page
+    assert page.status[Field.DESTINATION].text() == "missing" and not page.isComplete()
+    page.combos[Field.DESTINATION].setCurrentIndex(page.combos[Field.DESTINATION]
+                                                   .findText("Where it goes"))
+    assert page.isComplete()
+    page.combos[Field.LINE_ID].setCurrentIndex(page.combos[Field.LINE_ID].findText("Ref"))
+    page.save.setChecked(True)
+    page.save_name.setText("renamed-columns")
+    wizard.next()
+    assert wizard.preview_page.model.rows[0][2] == "HK"
+    window.start_screening(wizard.choice())
+    assert window.model.rowCount() == 1
+    assert window.model.data(window.model.index(0, Col.LICENSED_AS)) == "CN"
+    # The saved profile is offered automatically for the same headers next time.
+    again = ImportWizard(tmp_path / "renamed.xlsx", db, window.rules, window)
+    qtbot.addWidget(again)
+    again.show()
+    again.next()
+    again.next()
+    assert again.mapping_page.applied_profile == "renamed-columns"
+    assert again.mapping_page.isComplete()
+
+
+def test_filters_and_navigation(window) -> None:
+    _screen_sample(window)
+    window.verdict_buttons["LICENSE_REQUIRED"].setChecked(True)
+    assert window.model.rowCount() == 9
+    window.verdict_buttons["LICENSE_REQUIRED"].setChecked(False)
+    window.quick.setText("HK-1008")
+    window.apply_filters()
+    assert window.model.rowCount() == 1
+    window.clear_filters()
+    assert window.model.rowCount() == 34
+    window.finding.setCurrentIndex(window.finding.findData("SAVINGS_CLAUSE_EDGE"))
+    assert [window.model.row_at(0)] == [13]
+    window.clear_filters()
+    window.destination.setCurrentIndex(window.destination.findData("SG"))
+    assert window.model.rowCount() == 1
+    window.clear_filters()
+    window.newly_button.setChecked(True)
+    assert window.model.rowCount() == 7
+    window.clear_filters()
+    window.table.selectRow(0)  # row 5 is CLEAR (HK-1001)
+    window.jump(1, window.model.is_flagged)
+    assert window.selected_rows() == [6]
+    assert "HK-1002" in window.detail.toPlainText()
+    assert "Original cells" in window.detail.toPlainText()
+
+
+def test_review_saved_and_shown_after_reopening(qtbot, window, db, settings) -> None:
+    _screen_sample(window)
+    window.select_row(12)
+    window.record_review([12], ReviewInput(Disposition.LICENSE_OBTAINED, "", "D765432", "",
+                                           "ann"))
+    assert window.model.data(window.model.index(window.model.view_row_of(12), Col.REVIEW)) \
+        == "Licence obtained"
+    run_id = window.run.id
+    other = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(other)
+    other.load_run(run_id)
+    assert other.model.data(other.model.index(other.model.view_row_of(12), Col.REVIEW)) \
+        == "Licence obtained"
+    other.select_row(12)
+    assert "D765432" in other.detail.toPlainText() and "ann" in other.detail.toPlainText()
+    other.review_filter.setCurrentIndex(other.review_filter.findData("unreviewed"))
+    assert 12 not in [other.model.row_at(i) for i in range(other.model.rowCount())]
+
+
+def test_bulk_review_via_dialog(qtbot, window, monkeypatch) -> None:
+    _screen_sample(window)
+    window.verdict_buttons["ERROR"].setChecked(True)
+    window.table.selectAll()
+    rows = window.selected_rows()
+    assert len(rows) == 8
+
+    def accept(dialog) -> int:  # type: ignore[no-untyped-def]
+        dialog.reason.setPlainText("bad source data: corrected in ERP")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ReviewDialog, "exec", accept)
+    window.review_selected(Disposition.CLEARED)
+    with window.db.sessions() as session:
+        assert len(run_reviews(session, window.run.id)) == 8
+
+
+def test_review_dialog_validation(qtbot) -> None:
+    dialog = ReviewDialog(2, "ann", Disposition.LICENSE_OBTAINED)
+    qtbot.addWidget(dialog)
+    dialog.accept()
+    assert "licence number" in dialog.error.text() and not dialog.result()
+    dialog.license_number.setText("D1")
+    dialog.accept()
+    assert dialog.result() and dialog.value().license_number == "D1"
+
+
+def test_cancel_mid_run(window, tmp_path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Line,Destination,Export Date,ECCN\n")
+        for i in range(12_000):
+            out.write(f"{i},HK,2021-03-01,EAR99\n")
+    from ui.dialogs.import_wizard import ImportChoice
+    failures = []
+    window.start_screening(ImportChoice(path, ScreenOptions()))  # warm: completes
+    window.job = None
+    original = window._on_progress
+
+    def cancel_on_progress(p) -> None:  # type: ignore[no-untyped-def]
+        original(p)
+        window.job.cancel()
+
+    window._on_progress = cancel_on_progress
+    window._on_failed = lambda exc, details: failures.append(exc)
+    window.start_screening(ImportChoice(path, ScreenOptions()))
+    assert failures and isinstance(failures[0], Cancelled)
+    with window.db.sessions() as session:
+        runs = run_store.list_runs(session)
+    assert runs[0].status == "cancelled" and runs[1].status == "complete"
+
+
+def test_error_dialog_on_corrupt_file(window, tmp_path, messages) -> None:
+    bad = tmp_path / "corrupt.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    window.open_file(bad)
+    assert messages and str(bad) in messages[0]
+    assert window.isVisible() is False or window.stack.currentIndex() == 0  # still usable
+
+
+def test_settings_restored(qtbot, db, settings) -> None:
+    first = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(first)
+    first.splitter.setSizes([300, 900])
+    first.table.horizontalHeader().resizeSection(Col.LINE_ID, 211)
+    sizes = first.splitter.sizes()
+    first.save_state()
+    settings.set(Settings.REVIEWER, "Ann Officer")
+    second = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(second)
+    assert second.table.horizontalHeader().sectionSize(Col.LINE_ID) == 211
+    assert second.splitter.sizes() == sizes or sum(second.splitter.sizes()) > 0
+    assert second.settings.reviewer() == "Ann Officer"
+
+
+def test_export_from_the_gui(window, tmp_path) -> None:
+    _screen_sample(window)
+    for fmt in ("xlsx", "pdf", "csv", "json"):
+        assert window.export(fmt, tmp_path / f"out.{fmt}") == tmp_path / f"out.{fmt}"
+    book = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
+    assert book.sheetnames[0] == "Summary"
+
+
+def test_runs_and_rules_dialogs(qtbot, window) -> None:
+    from ui.views.rules import RulesDialog
+    from ui.views.runs import RunsDialog
+    _screen_sample(window)
+    runs = RunsDialog(window.db, window)
+    qtbot.addWidget(runs)
+    assert runs.model.rowCount() == 1 and runs.model.rows[0][9] == "0 / 24"
+    runs._archive()
+    assert runs.model.rowCount() == 0
+    runs.show_archived.setChecked(True)
+    assert runs.model.rows[0][10] == "yes"
+    rules = RulesDialog(window.rules, window)
+    qtbot.addWidget(rules)
+    assert "licensed as China" in rules.chart_text.text()  # HK on 2021-01-04
+    from PySide6.QtCore import QDate
+    rules.date.setDate(QDate(2019, 1, 4))
+    assert "HK_PRE2020" in rules.chart_text.text()
+
+
+def test_background_job_runs_in_a_thread(qtbot) -> None:
+    import threading
+    seen = {}
+
+    def work(progress, cancelled):  # type: ignore[no-untyped-def]
+        seen["thread"] = threading.current_thread() is threading.main_thread()
+        progress(1)
+        return 42
+
+    job = Job(work)
+    results = []
+    job.done.connect(results.append)
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        job.start()
+    assert job.wait(5000)
+    assert results == [42] and seen["thread"] is False
+
+
+def test_crash_dialog_keeps_the_app_running(qtbot, messages) -> None:
+    from ui.app import show_exception
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        show_exception(type(exc), exc, exc.__traceback__)
+    assert "RuntimeError: boom" in messages[0] and "log" in messages[0]
+
+
+def test_verdicts_shown_as_text_and_colour(window) -> None:
+    _screen_sample(window)
+    model = window.model
+    index = model.index(0, Col.VERDICT)
+    assert model.data(index) in {v.value for v in Verdict}
+    assert model.data(index, Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_open_sample_from_empty_state(window, monkeypatch) -> None:
+    def walk_through(wizard) -> int:  # type: ignore[no-untyped-def]
+        wizard.show()
+        while wizard.currentPage() is not wizard.preview_page:
+            wizard.next()
+        wizard.hide()
+        return int(QWizard.DialogCode.Accepted)
+
+    monkeypatch.setattr(ImportWizard, "exec", walk_through)
+    window.open_sample()
+    assert window.model.rowCount() == 34
+    assert window.settings.get(Settings.RECENT_FILES)[0].endswith("hk_shipments_2020_2025.xlsx")

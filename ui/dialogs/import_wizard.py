@@ -1,0 +1,400 @@
+"""Import wizard: sheet, header row, column mapping (with date order and profiles), preview.
+
+The wizard only decides; screening then runs in a worker with the same core functions as
+the CLI (``screening.service``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from screening.db import Database
+from screening.engine import screen_line
+from screening.ingest import IngestError
+from screening.ingest.columns import (
+    REQUIRED,
+    Field,
+    auto_mapping,
+    detect_header,
+    header_signature,
+)
+from screening.ingest.pipeline import HEADER_SCAN_ROWS, MappingSpec, prepare_input
+from screening.ingest.readers import list_sheets, open_csv, open_xlsx, sniff_kind
+from screening.normalize import DateOrder, clean_text
+from screening.rules.ruleset import RuleSet
+from screening.service import ScreenOptions
+from screening.store.profiles import load_profile, profile_names, profiles_for_headers
+from ui.models.simple import RowsModel
+
+FIELD_LABELS = {
+    Field.LINE_ID: "Line ID", Field.DESTINATION: "Destination (ship-to)",
+    Field.ULTIMATE_DESTINATION: "Ultimate destination", Field.EXPORT_DATE: "Export / ship date",
+    Field.ECCN: "ECCN / classification", Field.LICENSE_EXCEPTION: "Licence exception",
+    Field.LICENSE_NUMBER: "Licence number", Field.END_USER: "End user",
+    Field.END_USER_TYPE: "End-user type", Field.CONSIGNEE: "Consignee",
+    Field.CONSIGNEE_ADDRESS: "Consignee address", Field.VALUE: "Value",
+    Field.QUANTITY: "Quantity", Field.DESCRIPTION: "Description", Field.HS_CODE: "HS code",
+}
+NOT_MAPPED = "(not mapped)"
+
+
+@dataclass(frozen=True)
+class ImportChoice:
+    path: Path
+    options: ScreenOptions
+    save_profile: str = ""
+
+
+class ImportWizard(QWizard):
+    def __init__(self, path: Path, db: Database, rules: RuleSet, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.path, self.db, self.rules = Path(path), db, rules
+        self.setWindowTitle(self.tr("Import %1").replace("%1", self.path.name))
+        self.setMinimumSize(900, 600)
+        # Refuse unreadable files before any page shows (IngestError goes to the caller).
+        self.kind = sniff_kind(self.path)
+        if self.kind == "xlsx":
+            list_sheets(self.path)
+        self.head: list[tuple[int, list[object]]] = []
+        self.sheet: str | None = None
+        self.sheet_page = SheetPage(self)
+        self.header_page = HeaderPage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        if self.kind == "xlsx":
+            self.addPage(self.sheet_page)
+        for page in (self.header_page, self.mapping_page, self.preview_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Screen"))
+
+    # -- helpers shared by pages -------------------------------------------------------
+    def load_head(self, sheet: str | None) -> None:
+        self.sheet = sheet
+        source = open_xlsx(self.path, sheet) if sheet else open_csv(self.path)
+        self.head = list(itertools.islice(source.rows(), HEADER_SCAN_ROWS))
+
+    def spec(self) -> MappingSpec:
+        return MappingSpec(self.mapping_page.columns(), self.mapping_page.date_order(),
+                           self.sheet, "wizard")
+
+    def choice(self) -> ImportChoice:
+        mapping = self.spec()
+        as_of = self.mapping_page.as_of()
+        options = ScreenOptions(sheet=self.sheet, mapping=mapping,
+                                mapping_profile=self.mapping_page.applied_profile,
+                                date_order=mapping.date_order, as_of=as_of,
+                                header_row=self.header_page.header_row())
+        return ImportChoice(self.path, options, self.mapping_page.profile_to_save())
+
+
+class SheetPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("Choose the sheet"))
+        layout = QVBoxLayout(self)
+        self.combo = QComboBox()
+        layout.addWidget(QLabel(self.tr("Worksheets in this workbook (rows per sheet):")))
+        layout.addWidget(self.combo)
+        layout.addStretch()
+
+    def initializePage(self) -> None:
+        self.combo.clear()
+        best = 0
+        for i, info in enumerate(list_sheets(self.w.path, with_rows=True)):
+            hidden = "" if info.visible else self.tr(", hidden")
+            self.combo.addItem(f"{info.name} ({info.rows:,} rows{hidden})", info.name)
+            source = open_xlsx(self.w.path, info.name)
+            head = [r for _, r in itertools.islice(source.rows(), HEADER_SCAN_ROWS)]
+            if best == 0 and detect_header(head) is not None:
+                best = i
+        self.combo.setCurrentIndex(best)
+
+    def validatePage(self) -> bool:
+        self.w.load_head(self.combo.currentData())
+        return True
+
+
+class HeaderPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("Confirm the header row"))
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Header row:")))
+        self.spin = QSpinBox()
+        self.spin.setRange(1, HEADER_SCAN_ROWS)
+        row.addWidget(self.spin)
+        self.note = QLabel()
+        row.addWidget(self.note)
+        row.addStretch()
+        layout.addLayout(row)
+        self.model = RowsModel([], background=self._background)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        layout.addWidget(self.table)
+        self.spin.valueChanged.connect(lambda _: self.table.viewport().update())
+
+    def _background(self, i: int) -> str | None:
+        return "#D9E1F2" if self.w.head and self.w.head[i][0] == self.spin.value() else None
+
+    def initializePage(self) -> None:
+        if self.w.kind == "csv" or not self.w.head:
+            self.w.load_head(self.w.sheet)
+        width = max((len(r) for _, r in self.w.head), default=0)
+        headers = [chr(65 + i) if i < 26 else f"C{i + 1}" for i in range(width)]
+        self.model.set_rows([[clean_text(v) for v in r] for _, r in self.w.head], headers)
+        found = detect_header([r for _, r in self.w.head])
+        if found is not None:
+            self.spin.setValue(self.w.head[found][0])
+            self.note.setText(self.tr("(detected automatically)"))
+        else:
+            self.note.setText(self.tr("No header recognised: choose it, then map the columns."))
+
+    def header_row(self) -> int:
+        return self.spin.value()
+
+    def header_cells(self) -> list[object]:
+        for number, cells in self.w.head:
+            if number == self.spin.value():
+                return cells
+        return []
+
+    def samples(self, column: int) -> list[str]:
+        out = []
+        for number, cells in self.w.head:
+            if number > self.spin.value() and column < len(cells):
+                text = clean_text(cells[column])
+                if text:
+                    out.append(text)
+            if len(out) == 3:
+                break
+        return out
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.w = wizard
+        self.applied_profile = ""
+        self.setTitle(self.tr("Map the columns"))
+        self.setSubTitle(self.tr("Required: destination, export date (or an as-of date) and "
+                                 "ECCN. Guessed from the header names; change any guess."))
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.profile_combo = QComboBox()
+        top.addWidget(QLabel(self.tr("Apply profile:")))
+        top.addWidget(self.profile_combo)
+        top.addStretch()
+        layout.addLayout(top)
+        form = QFormLayout()
+        self.combos: dict[Field, QComboBox] = {}
+        self.samples: dict[Field, QLabel] = {}
+        self.status: dict[Field, QLabel] = {}
+        for f in Field:
+            combo = QComboBox()
+            status = QLabel()
+            sample = QLabel()
+            sample.setStyleSheet("color: #555")
+            row = QHBoxLayout()
+            row.addWidget(combo, 2)
+            row.addWidget(status)
+            row.addWidget(sample, 3)
+            form.addRow(FIELD_LABELS[f], row)
+            combo.currentIndexChanged.connect(lambda _i, f=f: self._update(f))
+            self.combos[f], self.status[f], self.samples[f] = combo, status, sample
+        layout.addLayout(form)
+        extra = QFormLayout()
+        self.order = QComboBox()
+        self.order.addItem(self.tr("Not set (ambiguous numeric dates become errors)"), None)
+        self.order.addItem(self.tr("Day first (31/12/2021)"), DateOrder.DMY)
+        self.order.addItem(self.tr("Month first (12/31/2021)"), DateOrder.MDY)
+        self.as_of_edit = QDateEdit(QDate.currentDate())
+        self.as_of_edit.setCalendarPopup(True)
+        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.save = QCheckBox(self.tr("Save this mapping as a profile named"))
+        self.save_name = QLineEdit()
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save)
+        save_row.addWidget(self.save_name)
+        extra.addRow(self.tr("Date order"), self.order)
+        extra.addRow(self.tr("As-of export date (no date column)"), self.as_of_edit)
+        extra.addRow(save_row)
+        layout.addLayout(extra)
+        self.profile_combo.activated.connect(self._apply_profile)
+
+    def initializePage(self) -> None:
+        headers = [clean_text(h) for h in self.w.header_page.header_cells()]
+        self.headers = headers
+        mapping = auto_mapping(headers, self.w.header_page.header_row())
+        for f, combo in self.combos.items():
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(NOT_MAPPED, None)
+            for i, h in enumerate(headers):
+                combo.addItem(h or f"(column {i + 1})", i)
+            index = mapping.columns.get(f)
+            combo.setCurrentIndex(0 if index is None else index + 1)
+            combo.blockSignals(False)
+            self._update(f)
+        self.profile_combo.clear()
+        self.profile_combo.addItem(self.tr("(none)"), "")
+        with self.w.db.sessions() as session:
+            names = profile_names(session)
+            matching = set(profiles_for_headers(session, header_signature(headers)))
+        for name in names:
+            self.profile_combo.addItem(name + (self.tr("  (matches these headers)")
+                                               if name in matching else ""), name)
+        if matching:  # offered automatically when the headers match
+            self.profile_combo.setCurrentIndex(names.index(sorted(matching)[0]) + 1)
+            self._apply_profile()
+        self._flag_ambiguous_dates()
+
+    def _apply_profile(self) -> None:
+        name = self.profile_combo.currentData()
+        self.applied_profile = name or ""
+        if not name:
+            return
+        with self.w.db.sessions() as session:
+            spec = load_profile(session, name)
+        if spec is None:
+            return
+        keys = [h.casefold() for h in self.headers]
+        for field_name, header in spec.columns.items():
+            f = Field(field_name)
+            if header and header.casefold() in keys:
+                self.combos[f].setCurrentIndex(keys.index(header.casefold()) + 1)
+        if spec.date_order:
+            self.order.setCurrentIndex(self.order.findData(spec.date_order))
+
+    def _flag_ambiguous_dates(self) -> None:
+        from screening.normalize import DateProblem, parse_date
+        index = self.combos[Field.EXPORT_DATE].currentData()
+        if index is None:
+            return
+        for number, cells in self.w.head:
+            if number > self.w.header_page.header_row() and index < len(cells) and \
+                    parse_date(cells[index])[1] is DateProblem.AMBIGUOUS:
+                self.order.setStyleSheet("background: #FFE599")
+                self.order.setToolTip(self.tr("Some dates read differently day-first and "
+                                              "month-first: choose the order."))
+                return
+
+    def _update(self, f: Field) -> None:
+        index = self.combos[f].currentData()
+        required = f in REQUIRED
+        if index is None:
+            self.status[f].setText(self.tr("missing") if required else "")
+            self.status[f].setStyleSheet("color: #B00020" if required else "")
+            self.samples[f].setText("")
+        else:
+            self.status[f].setText(self.tr("mapped") if required else "")
+            self.status[f].setStyleSheet("color: #1A7F37")
+            self.samples[f].setText(", ".join(self.w.header_page.samples(index)))
+        if f is Field.EXPORT_DATE:
+            self.as_of_edit.setEnabled(index is None)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return all(self.combos[f].currentData() is not None for f in REQUIRED
+                   if f is not Field.EXPORT_DATE) and (
+            self.combos[Field.EXPORT_DATE].currentData() is not None or
+            self.as_of_edit.isEnabled())
+
+    def columns(self) -> dict[str, str]:
+        out = {}
+        for f, combo in self.combos.items():
+            index = combo.currentData()
+            out[f.value] = self.headers[index] if index is not None and \
+                self.headers[index] else ("" if index is None else _letters(index))
+        return out
+
+    def date_order(self) -> DateOrder | None:
+        return self.order.currentData()
+
+    def as_of(self) -> dt.date | None:
+        if self.combos[Field.EXPORT_DATE].currentData() is not None:
+            return None
+        return self.as_of_edit.date().toPython()  # type: ignore[no-any-return]
+
+    def profile_to_save(self) -> str:
+        return self.save_name.text().strip() if self.save.isChecked() else ""
+
+
+def _letters(index: int) -> str:
+    from screening.ingest.readers import column_letter
+    return column_letter(index)
+
+
+class PreviewPage(QWizardPage):
+    HEADERS = ("Row", "Line ID", "Destination", "Export date", "ECCN", "Exception",
+               "Verdict", "Problems")
+
+    def __init__(self, wizard: ImportWizard):
+        super().__init__()
+        self.w = wizard
+        self.setTitle(self.tr("Preview the first lines"))
+        self.setSubTitle(self.tr("Normalised values as they will be screened; problems in "
+                                 "red. Press Screen to screen every line."))
+        layout = QVBoxLayout(self)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #B00020")
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.problem_rows: set[int] = set()
+        self.model = RowsModel(self.HEADERS, background=lambda i: "#F4B6B6"
+                               if i in self.problem_rows else None)
+        table = QTableView()
+        table.setModel(self.model)
+        table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(table)
+        self.ok = False
+
+    def initializePage(self) -> None:
+        choice = self.w.choice()
+        rows, self.problem_rows = [], set()
+        try:
+            prepared = prepare_input(
+                self.w.path, aliases=self.w.rules.aliases,
+                exception_codes=frozenset(self.w.rules.exceptions), sheet=self.w.sheet,
+                mapping=choice.options.mapping, as_of=choice.options.as_of,
+                header_row=choice.options.header_row)
+            for i, line in enumerate(itertools.islice(prepared.lines(), 50)):
+                result = screen_line(line, self.w.rules)
+                problems = "; ".join(p.message for p in line.problems)
+                if problems:
+                    self.problem_rows.add(i)
+                rows.append([line.row, line.line_id, line.destination, line.export_date,
+                             line.eccn.text if line.eccn else "", line.license_exception,
+                             result.verdict.value, problems])
+            self.error.setText("")
+            self.ok = True
+        except IngestError as exc:
+            self.error.setText(str(exc))
+            self.ok = False
+        self.model.set_rows(rows)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.ok

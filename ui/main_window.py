@@ -1,0 +1,543 @@
+"""Main window: empty state, import, the workbench (summary, filters, table, detail, review),
+run history, rules browser and exports. The logic lives in ``screening``; this only drives it."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, QUrl
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from screening.db import Database
+from screening.ingest import IngestError
+from screening.model import VERDICT_ORDER
+from screening.paths import samples_dir
+from screening.rules.ruleset import load_ruleset
+from screening.service import Cancelled, Progress, RunResult, run_screening
+from screening.store import runs as run_store
+from screening.store.profiles import save_profile
+from screening.store.reviews import Disposition, add_reviews, current_dispositions, run_reviews
+from ui.dialogs.import_wizard import ImportChoice, ImportWizard
+from ui.dialogs.review import ReviewDialog
+from ui.models.results import Col, Filters, ResultsModel
+from ui.settings import Settings
+from ui.views.detail import line_html
+from ui.workers import Job
+
+log = logging.getLogger(__name__)
+SAMPLE = "hk_shipments_2020_2025.xlsx"
+REVIEW_KEYS = {Disposition.LICENSE_OBTAINED: "Ctrl+1", Disposition.EXCEPTION_CONFIRMED: "Ctrl+2",
+               Disposition.CLEARED: "Ctrl+3", Disposition.HOLD: "Ctrl+4",
+               Disposition.ESCALATE: "Ctrl+5", Disposition.NOTE: "Ctrl+6"}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, db: Database, settings: Settings, *, synchronous_jobs: bool = False):
+        super().__init__()
+        self.db, self.settings = db, settings
+        self.synchronous_jobs = synchronous_jobs
+        with db.sessions() as session:
+            self.rules = load_ruleset(session)
+        self.run: run_store.RunInfo | None = None
+        self.job: Job | None = None
+        self.progress: QProgressDialog | None = None
+        self.setWindowTitle("hkscreen")
+        self.setAcceptDrops(True)
+        self.resize(1400, 850)
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        self.stack.addWidget(self._empty_page())
+        self.stack.addWidget(self._workbench())
+        self._menus()
+        self.statusBar().addPermanentWidget(QLabel(
+            self.tr("Rules version %1 · %2").replace("%1", self.rules.version[:12] + "…")
+            .replace("%2", db.backend)))
+        self._restore()
+
+    # -- layout ----------------------------------------------------------------------------
+    def _empty_page(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addStretch()
+        title = QLabel(self.tr("<h2>Screen a shipment spreadsheet</h2>"
+                               "<p>Find every line bound for Hong Kong that now needs China's "
+                               "licensing under the EAR (85 FR 83765), decide each one, and "
+                               "export an audit report.</p>"))
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(title)
+        row = QHBoxLayout()
+        row.addStretch()
+        open_button = QPushButton(self.tr("Open a file… (Ctrl+O)"))
+        open_button.clicked.connect(self.choose_file)
+        sample = QPushButton(self.tr("Open the bundled sample"))
+        sample.clicked.connect(self.open_sample)
+        history = QPushButton(self.tr("Run history…"))
+        history.clicked.connect(self.show_runs)
+        for b in (open_button, sample, history):
+            row.addWidget(b)
+        row.addStretch()
+        layout.addLayout(row)
+        hint = QLabel(self.tr("You can also drop an .xlsx or .csv file on this window."))
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(hint)
+        layout.addStretch()
+        return page
+
+    def _workbench(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.run_label = QLabel()
+        layout.addWidget(self.run_label)
+        bar = QHBoxLayout()
+        self.verdict_buttons: dict[str, QPushButton] = {}
+        for verdict in VERDICT_ORDER:
+            button = QPushButton()
+            button.setCheckable(True)
+            button.toggled.connect(self.apply_filters)
+            bar.addWidget(button)
+            self.verdict_buttons[verdict.value] = button
+        self.newly_button = QPushButton()
+        self.newly_button.setCheckable(True)
+        self.newly_button.toggled.connect(self.apply_filters)
+        self.unreviewed_button = QPushButton()
+        self.unreviewed_button.setCheckable(True)
+        self.unreviewed_button.toggled.connect(self.apply_filters)
+        bar.addWidget(self.newly_button)
+        bar.addWidget(self.unreviewed_button)
+        bar.addStretch()
+        layout.addLayout(bar)
+        filters = QHBoxLayout()
+        self.quick = QLineEdit()
+        self.quick.setPlaceholderText(self.tr("Quick filter (Ctrl+F): line id, country, ECCN…"))
+        self.quick.setClearButtonEnabled(True)
+        self._quick_timer = QTimer(self, singleShot=True, interval=200)
+        self._quick_timer.timeout.connect(self.apply_filters)
+        self.quick.textChanged.connect(lambda _t: self._quick_timer.start())
+        self.destination = QComboBox()
+        self.finding = QComboBox()
+        self.review_filter = QComboBox()
+        for combo in (self.destination, self.finding, self.review_filter):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        clear = QPushButton(self.tr("Clear filters"))
+        clear.clicked.connect(self.clear_filters)
+        filters.addWidget(self.quick, 3)
+        filters.addWidget(QLabel(self.tr("Destination")))
+        filters.addWidget(self.destination, 1)
+        filters.addWidget(QLabel(self.tr("Finding")))
+        filters.addWidget(self.finding, 2)
+        filters.addWidget(QLabel(self.tr("Review")))
+        filters.addWidget(self.review_filter, 1)
+        filters.addWidget(clear)
+        layout.addLayout(filters)
+        self.model = ResultsModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(Col.ROW, Qt.SortOrder.AscendingOrder)  # input order first
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self.show_detail)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(QDesktopServices.openUrl)
+        right_layout.addWidget(self.detail)
+        buttons = QHBoxLayout()
+        self.review_buttons: dict[Disposition, QPushButton] = {}
+        for disposition, key in REVIEW_KEYS.items():
+            button = QPushButton(f"{disposition.label} ({key})")
+            button.clicked.connect(lambda _c=False, d=disposition: self.review_selected(d))
+            buttons.addWidget(button)
+            self.review_buttons[disposition] = button
+        right_layout.addLayout(buttons)
+        self.splitter = QSplitter()
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(right)
+        self.splitter.setSizes([800, 600])
+        layout.addWidget(self.splitter, 1)
+        return page
+
+    def _menus(self) -> None:
+        def action(menu, text: str, slot, shortcut: str | QKeySequence | None = None) -> QAction:  # type: ignore[no-untyped-def]
+            a = QAction(text, self)
+            if shortcut:
+                a.setShortcut(QKeySequence(shortcut))
+            a.triggered.connect(slot)
+            menu.addAction(a)
+            return a
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        action(file_menu, self.tr("&Open…"), self.choose_file, QKeySequence.StandardKey.Open)
+        action(file_menu, self.tr("Open &Sample"), self.open_sample)
+        self.recent_menu = file_menu.addMenu(self.tr("&Recent Files"))
+        self._fill_recent()
+        file_menu.addSeparator()
+        export = file_menu.addMenu(self.tr("&Export"))
+        self.export_actions = [
+            action(export, self.tr("Audit report (&XLSX)…"), lambda: self.export("xlsx"),
+                   "Ctrl+E"),
+            action(export, self.tr("Audit report (&PDF)…"), lambda: self.export("pdf")),
+            action(export, self.tr("Lines (&CSV)…"), lambda: self.export("csv")),
+            action(export, self.tr("Results (&JSON)…"), lambda: self.export("json")),
+        ]
+        file_menu.addSeparator()
+        action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
+        nav = bar.addMenu(self.tr("&Navigate"))
+        action(nav, self.tr("&Next flagged line"), lambda: self.jump(1, self.model.is_flagged),
+               "F8")
+        action(nav, self.tr("&Previous flagged line"),
+               lambda: self.jump(-1, self.model.is_flagged), "Shift+F8")
+        action(nav, self.tr("Next &unreviewed line"),
+               lambda: self.jump(1, self.model.is_unreviewed), "Ctrl+U")
+        action(nav, self.tr("&Quick filter"), self.focus_quick, QKeySequence.StandardKey.Find)
+        review = bar.addMenu(self.tr("&Review"))
+        for disposition, key in REVIEW_KEYS.items():
+            action(review, disposition.label + "…",
+                   lambda _c=False, d=disposition: self.review_selected(d), key)
+        view = bar.addMenu(self.tr("&View"))
+        action(view, self.tr("&Run history…"), self.show_runs, "Ctrl+R")
+        action(view, self.tr("Rules &browser…"), self.show_rules, "Ctrl+B")
+        settings = bar.addMenu(self.tr("&Settings"))
+        action(settings, self.tr("&Reviewer name…"), self.edit_reviewer)
+
+    # -- files and runs ------------------------------------------------------------------
+    def choose_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open shipment file"), "",
+            self.tr("Spreadsheets (*.xlsx *.xlsm *.csv *.txt);;All files (*)"))
+        if path:
+            self.open_file(Path(path))
+
+    def open_sample(self) -> None:
+        self.open_file(samples_dir() / SAMPLE)
+
+    def open_file(self, path: Path, choice: ImportChoice | None = None) -> None:
+        """Open ``path`` through the import wizard (or with a ready ``choice``)."""
+        if choice is None:
+            try:
+                wizard = ImportWizard(path, self.db, self.rules, self)
+            except IngestError as exc:
+                self.error(str(exc))
+                return
+            if not wizard.exec():
+                return
+            choice = wizard.choice()
+        self.settings.add_recent(str(path))
+        self._fill_recent()
+        self.start_screening(choice)
+
+    def start_screening(self, choice: ImportChoice) -> None:
+        if choice.save_profile and choice.options.mapping:
+            from screening.ingest.columns import header_signature
+            from screening.service import prepare
+            prepared, _ = prepare(self.db, choice.path, choice.options, self.rules)
+            with self.db.sessions.begin() as session:
+                save_profile(session, choice.save_profile, choice.options.mapping,
+                             header_signature(prepared.mapping.headers),
+                             self.settings.reviewer())
+        db, rules = self.db, self.rules
+
+        def work(progress, cancelled) -> RunResult:  # type: ignore[no-untyped-def]
+            return run_screening(db, choice.path, choice.options, progress=progress,
+                                 cancelled=cancelled, rules=rules)
+
+        self.progress = QProgressDialog(self.tr("Screening %1…").replace(
+            "%1", choice.path.name), self.tr("Cancel"), 0, 0, self)
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(600)  # only for work that is not instant
+        self.job = Job(work, self, synchronous=self.synchronous_jobs)
+        self.progress.canceled.connect(self.job.cancel)
+        self.job.progress.connect(self._on_progress)
+        self.job.done.connect(lambda result: self.load_run(result.run.id))
+        self.job.failed.connect(self._on_failed)
+        self.job.finished.connect(self._job_finished)
+        self.job.start()
+
+    def _on_progress(self, p: Progress) -> None:
+        if self.progress is not None:
+            self.progress.setLabelText(self.tr("%1 lines screened (%2 lines/s)")
+                                       .replace("%1", f"{p.lines:,}")
+                                       .replace("%2", f"{p.rate:,.0f}"))
+
+    def _on_failed(self, exc: BaseException, details: str) -> None:
+        if isinstance(exc, Cancelled):
+            self.statusBar().showMessage(self.tr("Screening cancelled; the run is recorded as "
+                                                 "cancelled."), 8000)
+            return
+        self.error(str(exc), details if not isinstance(exc, IngestError) else "")
+
+    def _job_finished(self) -> None:
+        if self.progress is not None:
+            self.progress.reset()
+            self.progress = None
+
+    def load_run(self, run_id: int) -> None:
+        with self.db.sessions() as session:
+            run = run_store.get_run(session, run_id)
+            if run is None:
+                self.error(self.tr("No run with id %1").replace("%1", str(run_id)))
+                return
+            table = run_store.load_line_table(session, run_id)
+            reviews = current_dispositions(session, run_id)
+        self.run = run
+        self.model.load(table, reviews)
+        self._fill_filters(table)
+        self._update_summary()
+        self.stack.setCurrentIndex(1)
+        self.settings.set(Settings.LAST_RUN, run_id)
+        self.setWindowTitle(f"hkscreen — {run.input_name} (run {run.id})")
+        self.run_label.setText(
+            f"<b>{run.input_name}</b> · sheet {run.sheet or '-'} · {run.line_count:,} lines · "
+            f"SHA-256 {run.input_sha256[:16]}… · run {run.id} by {run.user} · "
+            f"{run.status}")
+        if self.model.rowCount():
+            self.table.selectRow(0)
+
+    def _fill_filters(self, table: run_store.LineTable) -> None:
+        for combo in (self.destination, self.finding, self.review_filter):
+            combo.blockSignals(True)
+            combo.clear()
+        self.destination.addItem(self.tr("All"), "")
+        for code in sorted({c for c in table.destinations + table.licensing if c}):
+            self.destination.addItem(f"{code} {self.rules.country_name(code)}", code)
+        self.finding.addItem(self.tr("All"), "")
+        for code in sorted({c for codes in table.set_codes.values() for c in codes}):
+            self.finding.addItem(code, code)
+        self.review_filter.addItem(self.tr("All"), "")
+        self.review_filter.addItem(self.tr("Unreviewed"), "unreviewed")
+        self.review_filter.addItem(self.tr("Reviewed"), "reviewed")
+        for d in Disposition:
+            if d is not Disposition.NOTE:
+                self.review_filter.addItem(d.label, d.label)
+        for combo in (self.destination, self.finding, self.review_filter):
+            combo.blockSignals(False)
+
+    def _update_summary(self) -> None:
+        if self.run is None:
+            return
+        counts = self.run.counts
+        for verdict, button in self.verdict_buttons.items():
+            button.setText(f"{verdict.replace('_', ' ')}: {counts.get(verdict, 0):,}")
+        unreviewed = sum(1 for i in range(len(self.model.table)) if self.model.is_unreviewed(i))
+        self.newly_button.setText(self.tr("Newly licensable: %1").replace(
+            "%1", f"{self.run.newly_licensable:,}"))
+        self.unreviewed_button.setText(self.tr("Unreviewed: %1").replace("%1", f"{unreviewed:,}"))
+
+    # -- filters, navigation, detail -----------------------------------------------------
+    def current_filters(self) -> Filters:
+        verdicts = frozenset(v for v, b in self.verdict_buttons.items() if b.isChecked())
+        return Filters(verdicts=verdicts, destination=self.destination.currentData() or "",
+                       finding_code=self.finding.currentData() or "",
+                       review="unreviewed" if self.unreviewed_button.isChecked()
+                       else self.review_filter.currentData() or "",
+                       newly_only=self.newly_button.isChecked(), text=self.quick.text().strip())
+
+    def apply_filters(self) -> None:
+        selected = self.selected_rows()
+        self.model.set_filters(self.current_filters())
+        self.statusBar().showMessage(self.tr("%1 of %2 lines shown").replace(
+            "%1", f"{self.model.rowCount():,}").replace("%2", f"{len(self.model.table):,}"))
+        if selected:
+            self.select_row(selected[0])
+
+    def clear_filters(self) -> None:
+        for button in [*self.verdict_buttons.values(), self.newly_button,
+                       self.unreviewed_button]:
+            button.blockSignals(True)
+            button.setChecked(False)
+            button.blockSignals(False)
+        for combo in (self.destination, self.finding, self.review_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.quick.blockSignals(True)
+        self.quick.clear()
+        self.quick.blockSignals(False)
+        self.apply_filters()
+
+    def focus_quick(self) -> None:
+        self.quick.setFocus()
+        self.quick.selectAll()
+
+    def selected_rows(self) -> list[int]:
+        return sorted(self.model.row_at(i.row())
+                      for i in self.table.selectionModel().selectedRows())
+
+    def select_row(self, row: int) -> None:
+        view_row = self.model.view_row_of(row)
+        if view_row is not None:
+            self.table.selectRow(view_row)
+            self.table.scrollTo(self.model.index(view_row, 0))
+
+    def jump(self, step: int, predicate) -> None:  # type: ignore[no-untyped-def]
+        if not self.model.rowCount():
+            return
+        current = self.table.currentIndex().row() if self.table.currentIndex().isValid() \
+            else -1
+        target = self.model.next_matching(current, step, predicate)
+        if target is not None:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(target, 0),
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+            self.table.scrollTo(self.model.index(target, 0))
+
+    def show_detail(self) -> None:
+        rows = self.selected_rows()
+        if not rows or self.run is None:
+            self.detail.clear()
+            return
+        with self.db.sessions() as session:
+            line = run_store.get_line(session, self.run.id, rows[0])
+            history = run_reviews(session, self.run.id, rows[0])
+        if line is None:
+            return
+        extra = (f"<p><i>{len(rows)} lines selected; review buttons apply to all of them.</i>"
+                 f"</p>" if len(rows) > 1 else "")
+        self.detail.setHtml(extra + line_html(line, self.run.headers, self.run.sheet, history))
+
+    # -- review ------------------------------------------------------------------------------
+    def review_selected(self, disposition: Disposition) -> None:
+        rows = self.selected_rows()
+        if not rows or self.run is None:
+            return
+        dialog = ReviewDialog(len(rows), self.settings.reviewer(), disposition, self)
+        if not dialog.exec():
+            return
+        self.record_review(rows, dialog.value())
+
+    def record_review(self, rows: list[int], value) -> None:  # type: ignore[no-untyped-def]
+        """Committed at once: a crash right after the click loses nothing."""
+        assert self.run is not None
+        with self.db.sessions.begin() as session:
+            add_reviews(session, self.run.id, rows, value.disposition, reason=value.reason,
+                        license_number=value.license_number,
+                        license_exception=value.license_exception, reviewer=value.reviewer)
+        with self.db.sessions() as session:
+            reviews = current_dispositions(session, self.run.id)
+        self.model.set_reviews(reviews)
+        self._update_summary()
+        self.show_detail()
+        self.statusBar().showMessage(self.tr("Review saved for %n line(s).", "", len(rows)),
+                                     5000)
+
+    # -- dialogs and exports -------------------------------------------------------------
+    def show_runs(self) -> None:
+        from ui.views.runs import RunsDialog
+        dialog = RunsDialog(self.db, self)
+        dialog.open_run.connect(self.load_run)
+        dialog.exec()
+
+    def show_rules(self) -> None:
+        from ui.views.rules import RulesDialog
+        RulesDialog(self.rules, self).exec()
+
+    def edit_reviewer(self) -> None:
+        name, ok = QInputDialog.getText(self, self.tr("Reviewer name"),
+                                        self.tr("Name recorded with each review:"),
+                                        text=self.settings.reviewer())
+        if ok and name.strip():
+            self.settings.set(Settings.REVIEWER, name.strip())
+
+    def export(self, fmt: str, target: Path | None = None) -> Path | None:
+        from screening.reports import write_report
+        from screening.reports.safety import ExportError
+        if self.run is None:
+            self.error(self.tr("Open or screen a file first."))
+            return None
+        if target is None:
+            suggested = f"{Path(self.run.input_name).stem}-run{self.run.id}.{fmt}"
+            name, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), suggested,
+                                                  f"*.{fmt}")
+            if not name:
+                return None
+            target = Path(name)
+        try:
+            result = write_report(self.db, self.run.id, target,
+                                  generated_by=self.settings.reviewer(), fmt=fmt)
+        except ExportError as exc:
+            self.error(str(exc))
+            return None
+        self.statusBar().showMessage(self.tr("Exported %1").replace("%1", str(result.path)),
+                                     8000)
+        return result.path
+
+    def error(self, message: str, details: str = "") -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "hkscreen", message, parent=self)
+        if details:
+            box.setDetailedText(details)
+        box.exec()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.get(Settings.RECENT_FILES):
+            a = self.recent_menu.addAction(path)
+            a.triggered.connect(lambda _c=False, p=path: self.open_file(Path(p)))
+
+    # -- drag and drop, state ----------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        urls = [u for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_file(Path(urls[0].toLocalFile()))
+
+    def _restore(self) -> None:
+        s = self.settings
+        for key, apply in ((Settings.WINDOW_GEOMETRY, self.restoreGeometry),
+                           (Settings.WINDOW_STATE, self.restoreState),
+                           (Settings.SPLITTER, self.splitter.restoreState),
+                           (Settings.TABLE_HEADER, self.table.horizontalHeader().restoreState)):
+            value = s.get(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                apply(value)
+
+    def save_state(self) -> None:
+        s = self.settings
+        s.set(Settings.WINDOW_GEOMETRY, self.saveGeometry())
+        s.set(Settings.WINDOW_STATE, self.saveState())
+        s.set(Settings.SPLITTER, self.splitter.saveState())
+        s.set(Settings.TABLE_HEADER, self.table.horizontalHeader().saveState())
+        s.q.sync()
+
+    def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+            self.job.wait(10_000)
+        self.save_state()
+        super().closeEvent(event)
+
+
+def open_link(url: QUrl) -> None:
+    QDesktopServices.openUrl(url)
+
+
+__all__ = ["Col", "MainWindow"]

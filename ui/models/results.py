@@ -1,0 +1,245 @@
+"""Table model over a run's lines.
+
+Sorting and filtering happen here, in bulk over the column lists, instead of in a
+QSortFilterProxyModel: a proxy calls back into Python for every row and comparison, which
+freezes the window at a million lines. The model keeps ``view`` (the visible line indexes in
+order) and exposes only those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from screening.model import Verdict
+from screening.store.reviews import ReviewRecord
+from screening.store.runs import LineTable
+
+ModelIndex = QModelIndex | QPersistentModelIndex
+
+
+class Col(IntEnum):
+    ROW = 0
+    LINE_ID = 1
+    SHIPPED_TO = 2
+    LICENSED_AS = 3
+    ECCN = 4
+    EXCEPTION = 5
+    VERDICT = 6
+    NEWLY = 7
+    REVIEW = 8
+
+
+HEADERS = {
+    Col.ROW: "Row", Col.LINE_ID: "Line ID", Col.SHIPPED_TO: "Shipped to",
+    Col.LICENSED_AS: "Licensed as", Col.ECCN: "ECCN", Col.EXCEPTION: "Licence exc.",
+    Col.VERDICT: "Verdict", Col.NEWLY: "Newly licensable", Col.REVIEW: "Review status",
+}
+VERDICT_COLOURS = {
+    "PROHIBITED": "#E8A0A0", "LICENSE_REQUIRED": "#F4B6B6", "ERROR": "#F9CB9C",
+    "REVIEW": "#FFE599", "CLEAR": "#C9E7C1",
+}
+UNREVIEWED = "Unreviewed"
+NOT_NEEDED = ""  # CLEAR lines without a review need none
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+@dataclass
+class Filters:
+    verdicts: frozenset[str] = frozenset()  # empty = all
+    destination: str = ""
+    finding_code: str = ""
+    review: str = ""  # "", "unreviewed", "reviewed", or a disposition label
+    newly_only: bool = False
+    text: str = ""
+    codes_by_set: dict[int, tuple[str, ...]] = field(default_factory=dict)
+
+
+class ResultsModel(QAbstractTableModel):
+    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(parent)
+        self.table = LineTable([], [], [], [], [], [], [], [], [], {})
+        self.reviews: dict[int, ReviewRecord] = {}
+        self.view: list[int] = []
+        self.filters = Filters()
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._brushes = {v: QBrush(QColor(c)) for v, c in VERDICT_COLOURS.items()}
+        self._row_index: dict[int, int] = {}
+
+    # -- loading -----------------------------------------------------------------------
+    def load(self, table: LineTable, reviews: dict[int, ReviewRecord]) -> None:
+        self.beginResetModel()
+        self.table, self.reviews = table, reviews
+        self._row_index = {row: i for i, row in enumerate(table.rows)}
+        self.view = self._filtered()
+        if self._sort:
+            self._apply_sort(*self._sort)
+        self.endResetModel()
+
+    def set_reviews(self, reviews: dict[int, ReviewRecord]) -> None:
+        self.reviews = reviews
+        if self.filters.review:  # membership may change
+            self.set_filters(self.filters)
+            return
+        if self.view:
+            self.dataChanged.emit(self.index(0, Col.REVIEW),
+                                  self.index(len(self.view) - 1, Col.REVIEW))
+
+    # -- Qt model API ------------------------------------------------------------------
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.view)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Col)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[Col(section)]
+        return None
+
+    def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self.view):
+            return None
+        i = self.view[index.row()]
+        col = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+            value = self._value(i, Col(col))
+            if role == Qt.ItemDataRole.DisplayRole and col == Col.NEWLY:
+                return "Yes" if value else ""
+            return value if value is not None else ""
+        if role == Qt.ItemDataRole.BackgroundRole and col == Col.VERDICT:
+            return self._brushes.get(self.table.verdicts[i])
+        if role == Qt.ItemDataRole.ToolTipRole and col == Col.REVIEW:
+            review = self.reviews.get(self.table.rows[i])
+            if review:
+                return f"{review.disposition.label} by {review.reviewer}: {review.reason}"
+        if role == ROW_ROLE:
+            return self.table.rows[i]
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == Col.ROW:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _value(self, i: int, col: Col) -> object:
+        t = self.table
+        if col == Col.ROW:
+            return t.rows[i]
+        if col == Col.LINE_ID:
+            return t.line_ids[i]
+        if col == Col.SHIPPED_TO:
+            return t.destinations[i]
+        if col == Col.LICENSED_AS:
+            return t.licensing[i]
+        if col == Col.ECCN:
+            return t.eccns[i]
+        if col == Col.EXCEPTION:
+            return t.exceptions[i]
+        if col == Col.VERDICT:
+            return t.verdicts[i]
+        if col == Col.NEWLY:
+            return t.newly[i]
+        return self.review_status(i)
+
+    def review_status(self, i: int) -> str:
+        review = self.reviews.get(self.table.rows[i])
+        if review:
+            return review.disposition.label
+        return NOT_NEEDED if self.table.verdicts[i] == Verdict.CLEAR.value else UNREVIEWED
+
+    # -- sorting and filtering ------------------------------------------------------------
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order)
+        self._apply_sort(column, order)
+        self.layoutChanged.emit()
+
+    def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
+        col = Col(column)
+        if col == Col.VERDICT:  # most severe first, not alphabetical
+            rank = {v.value: v.rank for v in Verdict}
+            verdicts = self.table.verdicts
+            key = lambda i: (-rank.get(verdicts[i], 0), i)  # noqa: E731
+        else:
+            key = lambda i: (_sortable(self._value(i, col)), i)  # noqa: E731
+        self.view.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+
+    def set_filters(self, filters: Filters) -> None:
+        self.beginResetModel()
+        self.filters = filters
+        self.view = self._filtered()
+        if self._sort:
+            self._apply_sort(*self._sort)
+        self.endResetModel()
+
+    def _filtered(self) -> list[int]:
+        t, f = self.table, self.filters
+        indexes: list[int] = list(range(len(t)))
+        if f.verdicts:
+            verdicts = t.verdicts
+            indexes = [i for i in indexes if verdicts[i] in f.verdicts]
+        if f.destination:
+            d, lic = t.destinations, t.licensing
+            indexes = [i for i in indexes if f.destination in (d[i], lic[i])]
+        if f.newly_only:
+            newly = t.newly
+            indexes = [i for i in indexes if newly[i]]
+        if f.finding_code:
+            sets = {n for n, codes in t.set_codes.items() if f.finding_code in codes}
+            fs = t.finding_sets
+            indexes = [i for i in indexes if fs[i] in sets]
+        if f.review:
+            want = f.review
+            if want == "unreviewed":
+                indexes = [i for i in indexes if self.review_status(i) == UNREVIEWED]
+            elif want == "reviewed":
+                indexes = [i for i in indexes if t.rows[i] in self.reviews]
+            else:
+                indexes = [i for i in indexes if self.review_status(i) == want]
+        if f.text:
+            needle = f.text.casefold()
+            cols = (t.line_ids, t.destinations, t.licensing, t.eccns, t.exceptions,
+                    t.verdicts)
+            indexes = [i for i in indexes
+                       if any(c[i] and needle in c[i].casefold() for c in cols)
+                       or needle in str(t.rows[i])]
+        return indexes
+
+    # -- helpers for the window ------------------------------------------------------------
+    def row_at(self, view_row: int) -> int:
+        return self.table.rows[self.view[view_row]]
+
+    def view_row_of(self, row: int) -> int | None:
+        i = self._row_index.get(row)
+        if i is None:
+            return None
+        try:
+            return self.view.index(i)
+        except ValueError:
+            return None
+
+    def next_matching(self, start: int, step: int, predicate) -> int | None:  # type: ignore[no-untyped-def]
+        """Next view row after ``start`` (wrapping) whose line index satisfies predicate."""
+        n = len(self.view)
+        for k in range(1, n + 1):
+            j = (start + step * k) % n
+            if predicate(self.view[j]):
+                return j
+        return None
+
+    def is_flagged(self, i: int) -> bool:
+        return self.table.verdicts[i] != Verdict.CLEAR.value
+
+    def is_unreviewed(self, i: int) -> bool:
+        return self.review_status(i) == UNREVIEWED
+
+
+def _sortable(value: object) -> tuple[int, object]:
+    if value is None or value == "":
+        return (1, "")
+    if isinstance(value, bool | int | float):
+        return (0, value)
+    return (0, str(value).casefold())

@@ -1,0 +1,102 @@
+"""Run history: every recorded run; reopen to continue reviewing; archive (never delete)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from screening.db import Database
+from screening.store import runs as run_store
+from screening.store.reviews import current_dispositions
+from screening.store.schema import RunLine
+from ui.models.simple import RowsModel
+
+HEADERS = ["Run", "Started (UTC)", "Status", "Input file", "SHA-256", "By", "Rules version",
+           "Lines", "Needs attention", "Reviewed", "Archived"]
+
+
+class RunsDialog(QDialog):
+    open_run = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle(self.tr("Run history"))
+        self.resize(1100, 500)
+        layout = QVBoxLayout(self)
+        self.model = RowsModel(HEADERS)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self._open())
+        layout.addWidget(self.table)
+        buttons = QHBoxLayout()
+        self.show_archived = QCheckBox(self.tr("Show archived runs"))
+        self.show_archived.toggled.connect(self.refresh)
+        open_button = QPushButton(self.tr("&Open and continue reviewing"))
+        open_button.clicked.connect(self._open)
+        self.archive_button = QPushButton(self.tr("&Archive / unarchive"))
+        self.archive_button.clicked.connect(self._archive)
+        buttons.addWidget(self.show_archived)
+        buttons.addStretch()
+        buttons.addWidget(self.archive_button)
+        buttons.addWidget(open_button)
+        layout.addLayout(buttons)
+        self.runs: list[run_store.RunInfo] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = []
+        with self.db.sessions() as session:
+            self.runs = run_store.list_runs(session, 1000,
+                                            include_archived=self.show_archived.isChecked())
+            for run in self.runs:
+                attention = run.line_count - run.counts.get("CLEAR", 0)
+                flagged = set(session.scalars(select(RunLine.row).where(
+                    RunLine.run_id == run.id, RunLine.verdict != "CLEAR")))
+                reviewed = sum(1 for r in current_dispositions(session, run.id) if r in flagged)
+                rows.append([run.id, run.started_at.strftime("%Y-%m-%d %H:%M"), run.status,
+                             run.input_name, run.input_sha256[:16] + "…", run.user,
+                             run.rules_version[:12] + "…", f"{run.line_count:,}",
+                             f"{attention:,}", f"{reviewed:,} / {attention:,}",
+                             "yes" if run.archived else ""])
+        self.model.set_rows(rows)
+        if rows:
+            self.table.selectRow(0)
+
+    def _selected(self) -> run_store.RunInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.runs[rows[0].row()] if rows else None
+
+    def _open(self) -> None:
+        run = self._selected()
+        if run is not None:
+            self.open_run.emit(run.id)
+            self.accept()
+
+    def _archive(self) -> None:
+        run = self._selected()
+        if run is None:
+            return
+        with self.db.sessions.begin() as session:
+            run_store.set_archived(session, run.id, not run.archived)
+        self.refresh()
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._open()
+            return
+        super().keyPressEvent(event)
