@@ -4,9 +4,10 @@ run history, rules browser and exports. The logic lives in ``screening``; this o
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,10 +34,16 @@ from screening.ingest import IngestError
 from screening.model import VERDICT_ORDER
 from screening.paths import samples_dir
 from screening.rules.ruleset import load_ruleset
-from screening.service import Cancelled, Progress, RunResult, run_screening
+from screening.service import Cancelled, Progress, run_screening
 from screening.store import runs as run_store
 from screening.store.profiles import save_profile
-from screening.store.reviews import Disposition, add_reviews, current_dispositions, run_reviews
+from screening.store.reviews import (
+    Disposition,
+    ReviewRecord,
+    add_reviews,
+    current_dispositions,
+    run_reviews,
+)
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.review import ReviewDialog
 from ui.models.results import Col, Filters, ResultsModel
@@ -178,7 +185,14 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter()
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(right)
-        self.splitter.setSizes([800, 600])
+        self.detail.setMinimumWidth(320)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([900, 600])
+        for col, width in ((Col.ROW, 60), (Col.LINE_ID, 110), (Col.SHIPPED_TO, 80),
+                           (Col.LICENSED_AS, 85), (Col.ECCN, 90), (Col.EXCEPTION, 85),
+                           (Col.VERDICT, 135), (Col.NEWLY, 115)):
+            self.table.horizontalHeader().resizeSection(col, width)
         layout.addWidget(self.splitter, 1)
         return page
 
@@ -263,9 +277,10 @@ class MainWindow(QMainWindow):
                              self.settings.reviewer())
         db, rules = self.db, self.rules
 
-        def work(progress, cancelled) -> RunResult:  # type: ignore[no-untyped-def]
-            return run_screening(db, choice.path, choice.options, progress=progress,
-                                 cancelled=cancelled, rules=rules)
+        def work(progress, cancelled) -> LoadedRun:  # type: ignore[no-untyped-def]
+            result = run_screening(db, choice.path, choice.options, progress=progress,
+                                   cancelled=cancelled, rules=rules)
+            return _load(db, result.run.id)
 
         self.progress = QProgressDialog(self.tr("Screening %1…").replace(
             "%1", choice.path.name), self.tr("Cancel"), 0, 0, self)
@@ -274,7 +289,7 @@ class MainWindow(QMainWindow):
         self.job = Job(work, self, synchronous=self.synchronous_jobs)
         self.progress.canceled.connect(self.job.cancel)
         self.job.progress.connect(self._on_progress)
-        self.job.done.connect(lambda result: self.load_run(result.run.id))
+        self.job.done.connect(self.show_run)
         self.job.failed.connect(self._on_failed)
         self.job.finished.connect(self._job_finished)
         self.job.start()
@@ -298,19 +313,25 @@ class MainWindow(QMainWindow):
             self.progress = None
 
     def load_run(self, run_id: int) -> None:
-        with self.db.sessions() as session:
-            run = run_store.get_run(session, run_id)
-            if run is None:
-                self.error(self.tr("No run with id %1").replace("%1", str(run_id)))
-                return
-            table = run_store.load_line_table(session, run_id)
-            reviews = current_dispositions(session, run_id)
+        """Open a recorded run; its lines are read in the background."""
+        db = self.db
+        self.job = Job(lambda _progress, _cancelled: _load(db, run_id), self,
+                       synchronous=self.synchronous_jobs)
+        self.job.done.connect(self.show_run)
+        self.job.failed.connect(self._on_failed)
+        self.job.start()
+
+    def show_run(self, loaded: LoadedRun | None) -> None:
+        if loaded is None:
+            self.error(self.tr("That run is not in the database."))
+            return
+        run, table, reviews = loaded.run, loaded.table, loaded.reviews
         self.run = run
         self.model.load(table, reviews)
         self._fill_filters(table)
         self._update_summary()
         self.stack.setCurrentIndex(1)
-        self.settings.set(Settings.LAST_RUN, run_id)
+        self.settings.set(Settings.LAST_RUN, run.id)
         self.setWindowTitle(f"hkscreen — {run.input_name} (run {run.id})")
         self.run_label.setText(
             f"<b>{run.input_name}</b> · sheet {run.sheet or '-'} · {run.line_count:,} lines · "
@@ -344,7 +365,7 @@ class MainWindow(QMainWindow):
         counts = self.run.counts
         for verdict, button in self.verdict_buttons.items():
             button.setText(f"{verdict.replace('_', ' ')}: {counts.get(verdict, 0):,}")
-        unreviewed = sum(1 for i in range(len(self.model.table)) if self.model.is_unreviewed(i))
+        unreviewed = self.model.unreviewed_count()
         self.newly_button.setText(self.tr("Newly licensable: %1").replace(
             "%1", f"{self.run.newly_licensable:,}"))
         self.unreviewed_button.setText(self.tr("Unreviewed: %1").replace("%1", f"{unreviewed:,}"))
@@ -536,8 +557,21 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def open_link(url: QUrl) -> None:
-    QDesktopServices.openUrl(url)
+@dataclass(frozen=True)
+class LoadedRun:
+    run: run_store.RunInfo
+    table: run_store.LineTable
+    reviews: dict[int, ReviewRecord]
+
+
+def _load(db: Database, run_id: int) -> LoadedRun | None:
+    """Everything the workbench needs for a run (runs in a worker thread)."""
+    with db.sessions() as session:
+        run = run_store.get_run(session, run_id)
+        if run is None:
+            return None
+        return LoadedRun(run, run_store.load_line_table(session, run_id),
+                         current_dispositions(session, run_id))
 
 
 __all__ = ["Col", "MainWindow"]

@@ -292,7 +292,7 @@ def load_line_table(session: Session, run_id: int) -> LineTable:
     result = session.execute(
         select(t.c.row, t.c.line_id, t.c.verdict, t.c.destination, t.c.licensing_destination,
                t.c.newly_licensable, t.c.eccn, t.c.license_exception, t.c.findings_set)
-        .where(t.c.run_id == run_id).order_by(t.c.row)).yield_per(20_000)
+        .where(t.c.run_id == run_id).order_by(t.c.row)).yield_per(2_000)
     for r in result:
         table.rows.append(r[0])
         table.line_ids.append(r[1])

@@ -69,11 +69,13 @@ class ResultsModel(QAbstractTableModel):
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._brushes = {v: QBrush(QColor(c)) for v, c in VERDICT_COLOURS.items()}
         self._row_index: dict[int, int] = {}
+        self._search: list[str] | None = None
 
     # -- loading -----------------------------------------------------------------------
     def load(self, table: LineTable, reviews: dict[int, ReviewRecord]) -> None:
         self.beginResetModel()
         self.table, self.reviews = table, reviews
+        self._search = None
         self._row_index = {row: i for i, row in enumerate(table.rows)}
         self.view = self._filtered()
         if self._sort:
@@ -124,6 +126,12 @@ class ResultsModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
+    def _column(self, col: Col) -> list:  # type: ignore[type-arg]
+        t = self.table
+        return {Col.ROW: t.rows, Col.LINE_ID: t.line_ids, Col.SHIPPED_TO: t.destinations,
+                Col.LICENSED_AS: t.licensing, Col.ECCN: t.eccns, Col.EXCEPTION: t.exceptions,
+                Col.VERDICT: t.verdicts, Col.NEWLY: t.newly}[col]
+
     def _value(self, i: int, col: Col) -> object:
         t = self.table
         if col == Col.ROW:
@@ -163,8 +171,17 @@ class ResultsModel(QAbstractTableModel):
             rank = {v.value: v.rank for v in Verdict}
             verdicts = self.table.verdicts
             key = lambda i: (-rank.get(verdicts[i], 0), i)  # noqa: E731
+        elif col == Col.REVIEW:
+            statuses = [self.review_status(i) for i in range(len(self.table))]
+            key = statuses.__getitem__
         else:
-            key = lambda i: (_sortable(self._value(i, col)), i)  # noqa: E731
+            values = self._column(col)
+            if col in (Col.ROW, Col.NEWLY):
+                key = values.__getitem__
+            else:  # blanks last, case-insensitive; one key list, then a C-level sort
+                keys = [(v is None or v == "", (v or "").casefold()) for v in values]
+                key = keys.__getitem__
+        # list.sort is stable, and view is in input order after filtering: ties keep it.
         self.view.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
 
     def set_filters(self, filters: Filters) -> None:
@@ -201,12 +218,28 @@ class ResultsModel(QAbstractTableModel):
                 indexes = [i for i in indexes if self.review_status(i) == want]
         if f.text:
             needle = f.text.casefold()
-            cols = (t.line_ids, t.destinations, t.licensing, t.eccns, t.exceptions,
-                    t.verdicts)
-            indexes = [i for i in indexes
-                       if any(c[i] and needle in c[i].casefold() for c in cols)
-                       or needle in str(t.rows[i])]
+            haystack = self._haystack()
+            indexes = [i for i in indexes if needle in haystack[i]]
         return indexes
+
+    def _haystack(self) -> list[str]:
+        """One lower-case search text per line, built on the first quick filter."""
+        if self._search is None or len(self._search) != len(self.table):
+            t = self.table
+            self._search = [
+                "\t".join((str(r), lid, d or "", lic or "", e or "", x or "", v)).casefold()
+                for r, lid, d, lic, e, x, v in zip(t.rows, t.line_ids, t.destinations,
+                                                    t.licensing, t.eccns, t.exceptions,
+                                                    t.verdicts, strict=True)]
+        return self._search
+
+    def unreviewed_count(self) -> int:
+        clear = Verdict.CLEAR.value
+        flagged = sum(1 for v in self.table.verdicts if v != clear)
+        reviewed = sum(1 for row in self.reviews
+                       if (i := self._row_index.get(row)) is not None
+                       and self.table.verdicts[i] != clear)
+        return flagged - reviewed
 
     # -- helpers for the window ------------------------------------------------------------
     def row_at(self, view_row: int) -> int:
@@ -237,9 +270,3 @@ class ResultsModel(QAbstractTableModel):
         return self.review_status(i) == UNREVIEWED
 
 
-def _sortable(value: object) -> tuple[int, object]:
-    if value is None or value == "":
-        return (1, "")
-    if isinstance(value, bool | int | float):
-        return (0, value)
-    return (0, str(value).casefold())

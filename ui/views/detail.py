@@ -33,7 +33,8 @@ def line_html(line: StoredLine, headers: list[str], sheet: str,
     parts = [f"<h3>Row {line.row} · {escape(line.line_id)} · {line.verdict.value}</h3>",
              f"<p>{route}{' · <b>newly licensable</b>' if line.newly_licensable else ''}</p>",
              "<h4>Findings</h4><ul>"]
-    for f in line.findings:
+    order = ("prohibited", "license", "error", "review", "info")  # most severe first
+    for f in sorted(line.findings, key=lambda f: order.index(f.severity.value)):
         colour = _SEVERITY_COLOUR.get(f.severity.value, "#000")
         cites = ", ".join(_cite(c) for c in f.citations)
         unverified = (f"<br><i>Relies on unverified rule data: "
