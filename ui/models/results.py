@@ -168,9 +168,9 @@ class ResultsModel(QAbstractTableModel):
     def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
         col = Col(column)
         if col == Col.VERDICT:  # most severe first, not alphabetical
-            rank = {v.value: v.rank for v in Verdict}
-            verdicts = self.table.verdicts
-            key = lambda i: (-rank.get(verdicts[i], 0), i)  # noqa: E731
+            rank = {v.value: -v.rank for v in Verdict}
+            ranks = [rank[v] for v in self.table.verdicts]
+            key = ranks.__getitem__
         elif col == Col.REVIEW:
             statuses = [self.review_status(i) for i in range(len(self.table))]
             key = statuses.__getitem__
