@@ -205,13 +205,10 @@ class StoredLine:
     findings: tuple[Finding, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "row": self.row, "line_id": self.line_id, "verdict": self.verdict.value,
-            "destination": self.destination,
-            "licensing_destination": self.licensing_destination,
-            "newly_licensable": self.newly_licensable,
-            "findings": [f.to_json() for f in self.findings],
-        }
+        """The same line shape as ``hkscreen screen --json``."""
+        return Screening(self.row, self.line_id, self.verdict, self.destination,
+                         self.licensing_destination, self.newly_licensable,
+                         self.findings).to_json()
 
 
 def _normalized(r: Any) -> dict[str, Any]:

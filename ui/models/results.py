@@ -133,24 +133,9 @@ class ResultsModel(QAbstractTableModel):
                 Col.VERDICT: t.verdicts, Col.NEWLY: t.newly}[col]
 
     def _value(self, i: int, col: Col) -> object:
-        t = self.table
-        if col == Col.ROW:
-            return t.rows[i]
-        if col == Col.LINE_ID:
-            return t.line_ids[i]
-        if col == Col.SHIPPED_TO:
-            return t.destinations[i]
-        if col == Col.LICENSED_AS:
-            return t.licensing[i]
-        if col == Col.ECCN:
-            return t.eccns[i]
-        if col == Col.EXCEPTION:
-            return t.exceptions[i]
-        if col == Col.VERDICT:
-            return t.verdicts[i]
-        if col == Col.NEWLY:
-            return t.newly[i]
-        return self.review_status(i)
+        if col == Col.REVIEW:
+            return self.review_status(i)
+        return self._column(col)[i]
 
     def review_status(self, i: int) -> str:
         review = self.reviews.get(self.table.rows[i])
