@@ -323,3 +323,49 @@ def test_open_sample_from_empty_state(window, monkeypatch) -> None:
     window.open_sample()
     assert window.model.rowCount() == 34
     assert window.settings.get(Settings.RECENT_FILES)[0].endswith("hk_shipments_2020_2025.xlsx")
+
+
+def test_gui_review_survives_kill_minus_nine(db_url, tmp_path) -> None:
+    """The window commits a review as it is made: kill -9 straight after loses nothing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import textwrap
+    script = tmp_path / "gui_review.py"
+    script.write_text(textwrap.dedent(f"""
+        import os, sys, time
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtCore import QSettings
+        from PySide6.QtWidgets import QApplication
+        from screening.db import open_database
+        from screening.service import ScreenOptions, run_screening
+        from screening.store.reviews import Disposition
+        from ui.dialogs.review import ReviewInput
+        from ui.main_window import MainWindow
+        from ui.settings import Settings
+        app = QApplication([])
+        db = open_database({db_url!r})
+        run = run_screening(db, __import__("pathlib").Path({str(SAMPLE_XLSX)!r}),
+                            ScreenOptions()).run
+        window = MainWindow(db, Settings(QSettings({str(tmp_path / "s.ini")!r},
+                                                   QSettings.Format.IniFormat)),
+                            synchronous_jobs=True)
+        window.load_run(run.id)
+        window.record_review([12], ReviewInput(Disposition.HOLD, "kill test", "", "", "kim"))
+        print("clicked", run.id, flush=True)
+        time.sleep(60)
+    """), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, "HKSCREEN_DATA_DIR": str(tmp_path / "d")})
+    assert proc.stdout is not None
+    run_id = int(proc.stdout.readline().split()[1])
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    proc.stdout.close()
+    from screening.db import open_database
+    check = open_database(db_url)
+    with check.sessions() as session:
+        reviews = run_reviews(session, run_id, 12)
+    check.dispose()
+    assert [(r.reviewer, r.reason) for r in reviews] == [("kim", "kill test")]
