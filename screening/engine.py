@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, worst
@@ -45,10 +45,6 @@ class _Licensing:
     def needs_licence(self) -> bool:
         return any(f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in self.findings)
 
-
-def screen_lines(lines: Iterable[ShipmentLine], rules: RuleSet) -> Iterator[Screening]:
-    for line in lines:
-        yield screen_line(line, rules)
 
 
 MEMO_LIMIT = 500_000

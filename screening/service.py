@@ -24,7 +24,6 @@ from pathlib import Path
 from screening import __version__
 from screening.db import Database
 from screening.engine import screen_line
-from screening.ingest.columns import header_signature
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
 from screening.model import Screening, Verdict
 from screening.normalize import DateOrder
@@ -250,7 +249,3 @@ def _assemble_json(target: Path, run: run_store.RunInfo, lines_file: Path) -> Pa
     finally:
         lines_file.unlink(missing_ok=True)
     return target
-
-
-def headers_signature(prepared: PreparedInput) -> str:
-    return header_signature(prepared.mapping.headers)

@@ -573,5 +573,3 @@ def _load(db: Database, run_id: int) -> LoadedRun | None:
         return LoadedRun(run, run_store.load_line_table(session, run_id),
                          current_dispositions(session, run_id))
 
-
-__all__ = ["Col", "MainWindow"]

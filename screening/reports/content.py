@@ -9,7 +9,6 @@ import platform
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,7 +56,7 @@ class ReportContent:
     rules: RuleSet
     reviews: list[ReviewRecord]
     current: dict[int, ReviewRecord]
-    flagged_lines: int
+    flagged_rows: set[int]
     generated_at: dt.datetime
     generated_by: str
     environment: list[tuple[str, str]] = field(default_factory=list)
@@ -68,10 +67,7 @@ class ReportContent:
 
     @property
     def unreviewed_flagged(self) -> int:
-        return self.flagged_lines - sum(1 for r in self.current.values()
-                                        if r.row in self._flagged_rows)
-
-    _flagged_rows: set[int] = field(default_factory=set)
+        return len(self.flagged_rows - set(self.current))
 
     def statement(self) -> str:
         v = self.run.rules_version[:16]
@@ -134,10 +130,8 @@ def load_content(session: Session, run_id: int, generated_by: str) -> ReportCont
     environment = [("Python", platform.python_version()), ("Platform", platform.platform()),
                    ("Database", run.database), ("hkscreen", __version__)]
     environment += [(name, _pkg(name)) for name in ENV_PACKAGES]
-    content = ReportContent(run, load_ruleset(session), reviews, current, len(flagged),
-                            dt.datetime.now(dt.UTC), generated_by, environment)
-    content._flagged_rows = flagged
-    return content
+    return ReportContent(run, load_ruleset(session), reviews, current, flagged,
+                         dt.datetime.now(dt.UTC), generated_by, environment)
 
 
 def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
@@ -222,9 +216,3 @@ def rules_sections(content: ReportContent, destinations: set[str], claimed: set[
         ("Rule data not fully verified that findings in this run rely on",
          ["Rule data", "Findings"], unverified_rows),
     ]
-
-
-def to_json_value(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value

@@ -359,11 +359,11 @@ def write_rule_dir(tables: dict[str, list[dict[str, Any]]], directory: Path) -> 
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(spec.header)
             for row in tables.get(spec.filename, []):
-                writer.writerow([_format(row.get(c)) for c in spec.header])
+                writer.writerow([format_cell(row.get(c)) for c in spec.header])
         tmp.replace(target)
 
 
-def _format(value: Any) -> str:
+def format_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):

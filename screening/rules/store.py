@@ -13,7 +13,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from screening.paths import seed_rules_dir
-from screening.rules.files import RULE_FILES, _format, read_rule_dir
+from screening.rules.files import RULE_FILES, format_cell, read_rule_dir
 from screening.rules.schema import RuleMeta
 
 
@@ -21,7 +21,8 @@ def rules_version(tables: dict[str, list[dict[str, Any]]]) -> str:
     """SHA-256 over a canonical serialisation of the rule content (order-independent)."""
     canonical: dict[str, list[list[str]]] = {}
     for spec in RULE_FILES:
-        rows = [[_format(row.get(c)) for c in spec.header] for row in tables.get(spec.filename, [])]
+        rows = [[format_cell(row.get(c)) for c in spec.header]
+                for row in tables.get(spec.filename, [])]
         canonical[spec.filename] = sorted(rows)
     blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from screening.model import Finding, Screening, ShipmentLine, Verdict
@@ -247,10 +247,6 @@ def iter_lines(session: Session, run_id: int, batch: int = 5000) -> Iterator[Sto
                 loads(r.raw_json), _normalized(r), sets[r.findings_set])
         last_row = rows[-1].row
 
-
-def count_lines(session: Session, run_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(RunLine)
-                          .where(RunLine.run_id == run_id)) or 0
 
 
 @dataclass(frozen=True)
