@@ -369,3 +369,23 @@ def test_gui_review_survives_kill_minus_nine(db_url, tmp_path) -> None:
         reviews = run_reviews(session, run_id, 12)
     check.dispose()
     assert [(r.reviewer, r.reason) for r in reviews] == [("kim", "kill test")]
+
+
+def test_signal_emit_keeps_reference_counts(qtbot) -> None:
+    """PySide6 6.12.0 dropped a reference to True on each emit() and crashed long sessions;
+    pin the dependency and keep this guard."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal(object)
+
+    emitter = Emitter()
+    received = []
+    emitter.ping.connect(received.append)
+    before = sys.getrefcount(True)
+    for i in range(2000):
+        emitter.ping.emit(i)
+    assert len(received) == 2000
+    assert abs(sys.getrefcount(True) - before) < 50

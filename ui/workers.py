@@ -56,7 +56,7 @@ class Job(QObject):
         self._thread: QThread | None = None
         self.synchronous = synchronous
         for name in ("progress", "done", "failed", "finished"):
-            getattr(self._runner, name).connect(getattr(self, name).emit)
+            getattr(self._runner, name).connect(getattr(self, name))
 
     def start(self) -> None:
         if self.synchronous:
