@@ -163,8 +163,8 @@ class ResultsModel(QAbstractTableModel):
             values = self._column(col)
             if col in (Col.ROW, Col.NEWLY):
                 key = values.__getitem__
-            else:  # blanks last, case-insensitive; one key list, then a C-level sort
-                keys = [(v is None or v == "", (v or "").casefold()) for v in values]
+            else:  # case-insensitive, blanks last; one key list, then a C-level sort
+                keys = [v.casefold() if v else "\uffff" for v in values]
                 key = keys.__getitem__
         # list.sort is stable, and view is in input order after filtering: ties keep it.
         self.view.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
