@@ -389,3 +389,31 @@ def test_signal_emit_keeps_reference_counts(qtbot) -> None:
         emitter.ping.emit(i)
     assert len(received) == 2000
     assert abs(sys.getrefcount(True) - before) < 50
+
+
+def test_big_tables_sort_and_filter_in_the_background(qtbot) -> None:
+    """Above ASYNC_LIMIT lines the work runs in a worker; results are the same and stable."""
+    from screening.store.runs import LineTable
+    from ui.models.results import ASYNC_LIMIT, Filters
+    n = ASYNC_LIMIT + 50_000
+    verdicts = ["CLEAR", "REVIEW", "LICENSE_REQUIRED", "ERROR"]
+    table = LineTable(list(range(2, n + 2)), [f"L{(i * 7919) % n:07d}" for i in range(n)],
+                      [verdicts[i % 4] for i in range(n)], ["HK"] * n, ["CN"] * n,
+                      [i % 9 == 0 for i in range(n)], ["5A992.c"] * n, [None] * n, [1] * n,
+                      {1: ("LICENSED_AS",)})
+    model = ResultsModel()
+    model.load(table, {})
+    with qtbot.waitSignal(model.busy, check_params_cb=lambda busy: busy is False,
+                          timeout=30_000):
+        model.sort(Col.VERDICT, Qt.SortOrder.AscendingOrder)
+    first = [model.data(model.index(i, Col.VERDICT)) for i in range(3)]
+    assert first == ["LICENSE_REQUIRED"] * 3
+    rows = [model.row_at(i) for i in range(1000)]
+    assert rows == sorted(rows)  # ties keep input order
+    with qtbot.waitSignal(model.busy, check_params_cb=lambda busy: busy is False,
+                          timeout=30_000):
+        model.set_filters(Filters(verdicts=frozenset({"ERROR"}), newly_only=True))
+    assert model.rowCount() == sum(1 for i in range(n) if i % 4 == 3 and i % 9 == 0)
+    assert {model.data(model.index(i, Col.VERDICT)) for i in range(model.rowCount())} == \
+        {"ERROR"}
+    model.wait()

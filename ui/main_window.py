@@ -156,7 +156,11 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.review_filter, 1)
         filters.addWidget(clear)
         layout.addLayout(filters)
-        self.model = ResultsModel(self)
+        self.model = ResultsModel(self, synchronous=self.synchronous_jobs)
+        self.model.busy.connect(lambda busy: self.statusBar().showMessage(
+            self.tr("Sorting and filtering…") if busy else self.tr("%1 of %2 lines shown")
+            .replace("%1", f"{self.model.rowCount():,}")
+            .replace("%2", f"{len(self.model.table):,}")))
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -553,6 +557,7 @@ class MainWindow(QMainWindow):
         if self.job is not None and self.job.running:
             self.job.cancel()
             self.job.wait(10_000)
+        self.model.wait()
         self.save_state()
         super().closeEvent(event)
 

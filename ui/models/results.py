@@ -8,15 +8,17 @@ order) and exposes only those.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from screening.model import Verdict
 from screening.store.reviews import ReviewRecord
 from screening.store.runs import LineTable
+from ui.workers import Job
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -46,6 +48,8 @@ UNREVIEWED = "Unreviewed"
 NOT_NEEDED = ""  # CLEAR lines without a review need none
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
+ASYNC_LIMIT = 200_000  # lines above which sorting and filtering leave the GUI thread
+SORT_CHUNK = 100_000
 
 
 @dataclass
@@ -60,8 +64,13 @@ class Filters:
 
 
 class ResultsModel(QAbstractTableModel):
-    def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
+    busy = Signal(bool)  # background sort/filter running
+
+    def __init__(self, parent=None, *, synchronous: bool = False) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
+        self.synchronous = synchronous
+        self._generation = 0
+        self._jobs: list[Job] = []
         self.table = LineTable([], [], [], [], [], [], [], [], [], {})
         self.reviews: dict[int, ReviewRecord] = {}
         self.view: list[int] = []
@@ -77,9 +86,7 @@ class ResultsModel(QAbstractTableModel):
         self.table, self.reviews = table, reviews
         self._search = None
         self._row_index = {row: i for i, row in enumerate(table.rows)}
-        self.view = self._filtered()
-        if self._sort:
-            self._apply_sort(*self._sort)
+        self.view = self.compute_view(self.filters, self._sort)
         self.endResetModel()
 
     def set_reviews(self, reviews: dict[int, ReviewRecord]) -> None:
@@ -144,41 +151,88 @@ class ResultsModel(QAbstractTableModel):
         return NOT_NEEDED if self.table.verdicts[i] == Verdict.CLEAR.value else UNREVIEWED
 
     # -- sorting and filtering ------------------------------------------------------------
+    # Small tables are sorted and filtered at once. Big ones (a million lines) in a worker
+    # thread, in a way that leaves the GUI thread the interpreter lock: list comprehensions,
+    # chunks sorted separately (each a short C-level sort) and merged in Python.
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
-        self._apply_sort(column, order)
-        self.layoutChanged.emit()
+        if len(self.table) <= ASYNC_LIMIT:
+            self.layoutAboutToBeChanged.emit()
+            self.view = self._sorted(list(self.view), column, order)
+            self.layoutChanged.emit()
+            return
+        view, sort = list(self.view), self._sort
+        self._in_background(lambda: self._sorted(view, *sort), reset=False)
 
-    def _apply_sort(self, column: int, order: Qt.SortOrder) -> None:
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
+        if len(self.table) <= ASYNC_LIMIT:
+            self.beginResetModel()
+            self.view = self.compute_view(filters, self._sort)
+            self.endResetModel()
+            return
+        sort = self._sort
+        self._in_background(lambda: self.compute_view(filters, sort), reset=True)
+
+    def compute_view(self, filters: Filters, sort: tuple[int, Qt.SortOrder] | None
+                     ) -> list[int]:
+        """The visible line indexes for ``filters`` and ``sort`` (no model state changes:
+        safe to run in a worker thread)."""
+        view = self._filtered(filters)
+        return self._sorted(view, *sort) if sort else view
+
+    def _in_background(self, compute, *, reset: bool) -> None:  # type: ignore[no-untyped-def]
+        self._generation += 1
+        generation = self._generation
+        self.busy.emit(True)
+        job = Job(lambda _p, _c: compute(), self, synchronous=self.synchronous)
+
+        def apply(view: list[int]) -> None:
+            if generation != self._generation:  # a newer request superseded this one
+                return
+            if reset:
+                self.beginResetModel()
+                self.view = view
+                self.endResetModel()
+            else:
+                self.layoutAboutToBeChanged.emit()
+                self.view = view
+                self.layoutChanged.emit()
+            self.busy.emit(False)
+
+        job.done.connect(apply)
+        self._jobs = [j for j in self._jobs if j.running] + [job]
+        job.start()
+
+    def wait(self) -> None:
+        """Wait for background sorting/filtering (window close, tests)."""
+        for job in self._jobs:
+            job.wait()
+
+    def _sort_keys(self, column: int) -> list:  # type: ignore[type-arg]
         col = Col(column)
         if col == Col.VERDICT:  # most severe first, not alphabetical
             rank = {v.value: -v.rank for v in Verdict}
-            ranks = [rank[v] for v in self.table.verdicts]
-            key = ranks.__getitem__
-        elif col == Col.REVIEW:
-            statuses = [self.review_status(i) for i in range(len(self.table))]
-            key = statuses.__getitem__
-        else:
-            values = self._column(col)
-            if col in (Col.ROW, Col.NEWLY):
-                key = values.__getitem__
-            else:  # case-insensitive, blanks last; one key list, then a C-level sort
-                keys = [v.casefold() if v else "\uffff" for v in values]
-                key = keys.__getitem__
-        # list.sort is stable, and view is in input order after filtering: ties keep it.
-        self.view.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+            return [rank[v] for v in self.table.verdicts]
+        if col == Col.REVIEW:
+            return [self.review_status(i) for i in range(len(self.table))]
+        values = self._column(col)
+        if col in (Col.ROW, Col.NEWLY):
+            return values
+        return [v.casefold() if v else "\uffff" for v in values]  # blanks last
 
-    def set_filters(self, filters: Filters) -> None:
-        self.beginResetModel()
-        self.filters = filters
-        self.view = self._filtered()
-        if self._sort:
-            self._apply_sort(*self._sort)
-        self.endResetModel()
+    def _sorted(self, view: list[int], column: int, order: Qt.SortOrder) -> list[int]:
+        key = self._sort_keys(column).__getitem__
+        reverse = order == Qt.SortOrder.DescendingOrder
+        # Stable sorts, and view is in input order after filtering: ties keep input order.
+        if len(view) <= SORT_CHUNK:
+            return sorted(view, key=key, reverse=reverse)
+        chunks = [sorted(view[i:i + SORT_CHUNK], key=key, reverse=reverse)
+                  for i in range(0, len(view), SORT_CHUNK)]
+        return list(heapq.merge(*chunks, key=key, reverse=reverse))
 
-    def _filtered(self) -> list[int]:
-        t, f = self.table, self.filters
+    def _filtered(self, f: Filters) -> list[int]:
+        t = self.table
         indexes: list[int] = list(range(len(t)))
         if f.verdicts:
             verdicts = t.verdicts
