@@ -6,9 +6,7 @@ run exactly the same code.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import getpass
 import hashlib
 import json
@@ -17,7 +15,7 @@ import shutil
 import socket
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +27,7 @@ from screening.model import Screening, Verdict
 from screening.normalize import DateOrder
 from screening.paths import data_dir
 from screening.rules.ruleset import RuleSet, load_ruleset
+from screening.runtime import cyclic_gc_paused
 from screening.store import runs as run_store
 from screening.store.profiles import load_profile
 
@@ -109,22 +108,6 @@ def resolve_mapping(db: Database, text: str | None) -> tuple[MappingSpec | None,
     return spec, text
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """A run allocates millions of short-lived objects and keeps large caches alive; the
-    cyclic collector then repeatedly walks every live object (holding the GIL, so the GUI
-    stalls for 100 ms and more). Screening creates no reference cycles worth collecting
-    mid-run, so the collector is paused for the run and one young collection runs after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.collect(0)
-
-
 def prepare(db: Database, path: Path, options: ScreenOptions,
             rules: RuleSet | None = None) -> tuple[PreparedInput, RuleSet]:
     if rules is None:
@@ -173,7 +156,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             delete=False)
     status, message = "failed", ""
     try:
-        with _cyclic_gc_paused():
+        with cyclic_gc_paused():
             for batch in prepared.batches(BATCH):
                 if cancelled and cancelled():
                     raise Cancelled

@@ -8,6 +8,7 @@ order) and exposes only those.
 
 from __future__ import annotations
 
+import gc
 import heapq
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -16,6 +17,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from screening.model import Verdict
+from screening.runtime import cyclic_gc_paused
 from screening.store.reviews import ReviewRecord
 from screening.store.runs import LineTable
 from ui.workers import Job
@@ -88,6 +90,9 @@ class ResultsModel(QAbstractTableModel):
         self._row_index = {row: i for i, row in enumerate(table.rows)}
         self.view = self.compute_view(self.filters, self._sort)
         self.endResetModel()
+        # The table lives as long as the run is open: keep the cyclic collector from walking
+        # its millions of objects again and again (each walk would stall the window).
+        gc.freeze()
 
     def set_reviews(self, reviews: dict[int, ReviewRecord]) -> None:
         self.reviews = reviews
@@ -162,7 +167,9 @@ class ResultsModel(QAbstractTableModel):
             self.layoutChanged.emit()
             return
         view, sort = list(self.view), self._sort
-        self._in_background(lambda: self._sorted(view, *sort), reset=False)
+        # A reset, not a layout change: at a million rows Qt's persistent-index bookkeeping
+        # for a layout change costs more than the sort.
+        self._in_background(lambda: self._sorted(view, *sort), reset=True)
 
     def set_filters(self, filters: Filters) -> None:
         self.filters = filters
@@ -185,7 +192,11 @@ class ResultsModel(QAbstractTableModel):
         self._generation += 1
         generation = self._generation
         self.busy.emit(True)
-        job = Job(lambda _p, _c: compute(), self, synchronous=self.synchronous)
+        def work(_progress, _cancelled):  # type: ignore[no-untyped-def]
+            with cyclic_gc_paused():
+                return compute()
+
+        job = Job(work, self, synchronous=self.synchronous)
 
         def apply(view: list[int]) -> None:
             if generation != self._generation:  # a newer request superseded this one
