@@ -58,3 +58,30 @@ def make_line(dest: str | None = "HK", date: str | None = "2021-03-01",
         export_date=dt.date.fromisoformat(date) if date else None,
         eccn=normalize_eccn(eccn) if eccn else None, license_exception=exception,
         license_number=license_number, end_user_type=end_user_type)
+
+
+def run_then_kill(script: Path, lines: int, env: dict[str, str] | None = None) -> list[str]:
+    """Run ``script``, read its first ``lines`` output lines, then kill -9 it."""
+    import signal
+    import subprocess
+    import sys
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                            env={**os.environ, **(env or {})})
+    assert proc.stdout is not None
+    try:
+        return [proc.stdout.readline() for _ in range(lines)]
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def reviews_of(db_url: str, run_id: int, row: int) -> list[tuple[str, str]]:
+    """(reviewer, reason) of every review of a line, read through a fresh connection."""
+    from screening.store.reviews import run_reviews
+    check = open_database(db_url)
+    try:
+        with check.sessions() as session:
+            return [(r.reviewer, r.reason) for r in run_reviews(session, run_id, row)]
+    finally:
+        check.dispose()

@@ -11,7 +11,7 @@ from screening.model import Verdict
 from screening.service import Cancelled, ScreenOptions, run_screening
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, run_reviews
-from tests.conftest import SAMPLE_XLSX
+from tests.conftest import SAMPLE_XLSX, reviews_of, run_then_kill
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.review import ReviewDialog, ReviewInput
 from ui.main_window import MainWindow
@@ -327,10 +327,6 @@ def test_open_sample_from_empty_state(window, monkeypatch) -> None:
 
 def test_gui_review_survives_kill_minus_nine(db_url, tmp_path) -> None:
     """The window commits a review as it is made: kill -9 straight after loses nothing."""
-    import os
-    import signal
-    import subprocess
-    import sys
     import textwrap
     script = tmp_path / "gui_review.py"
     script.write_text(textwrap.dedent(f"""
@@ -356,19 +352,9 @@ def test_gui_review_survives_kill_minus_nine(db_url, tmp_path) -> None:
         print("clicked", run.id, flush=True)
         time.sleep(60)
     """), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "HKSCREEN_DATA_DIR": str(tmp_path / "d")})
-    assert proc.stdout is not None
-    run_id = int(proc.stdout.readline().split()[1])
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
-    proc.stdout.close()
-    from screening.db import open_database
-    check = open_database(db_url)
-    with check.sessions() as session:
-        reviews = run_reviews(session, run_id, 12)
-    check.dispose()
-    assert [(r.reviewer, r.reason) for r in reviews] == [("kim", "kill test")]
+    output = run_then_kill(script, 1, {"HKSCREEN_DATA_DIR": str(tmp_path / "d")})
+    run_id = int(output[0].split()[1])
+    assert reviews_of(db_url, run_id, 12) == [("kim", "kill test")]
 
 
 def test_signal_emit_keeps_reference_counts(qtbot) -> None:

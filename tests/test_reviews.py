@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -19,7 +15,7 @@ from screening.store.reviews import (
     current_dispositions,
     run_reviews,
 )
-from tests.conftest import SAMPLE_XLSX
+from tests.conftest import SAMPLE_XLSX, reviews_of, run_then_kill
 
 
 @pytest.fixture
@@ -91,19 +87,9 @@ def test_review_survives_kill_minus_nine(db_url, run_id, tmp_path) -> None:
         print("recorded", code, flush=True)
         time.sleep(60)
     """), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ})
-    assert proc.stdout is not None
-    assert proc.stdout.readline().startswith("1 review(s) recorded")
-    assert proc.stdout.readline().startswith("recorded 0")
-    proc.send_signal(signal.SIGKILL)
-    proc.wait(timeout=10)
-    proc.stdout.close()
-    check = open_database(db_url)
-    with check.sessions() as session:
-        reviews = run_reviews(session, run_id, 12)
-    check.dispose()
-    assert [(r.reviewer, r.reason) for r in reviews] == [("kim", "kill test")]
+    output = run_then_kill(script, 2)
+    assert output[0].startswith("1 review(s) recorded") and output[1].startswith("recorded 0")
+    assert reviews_of(db_url, run_id, 12) == [("kim", "kill test")]
 
 
 def test_cli_review(capsys, db_url, run_id) -> None:
