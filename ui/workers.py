@@ -1,5 +1,9 @@
-"""Long work off the GUI thread: a plain callable with progress and cooperative cancel,
-wrapped in a QThread. Threads are never killed: cancel sets a flag the callable checks."""
+"""Long work off the GUI thread: a plain callable with progress and cooperative cancel.
+
+The callable runs in a Python thread; its signals reach the GUI thread as queued Qt
+signals. (A QThread calling into Python was measured to starve the GUI thread of the
+interpreter lock for a whole job at times; a plain thread shares it as Python intends.)
+Threads are never killed: cancel sets a flag the callable checks."""
 
 from __future__ import annotations
 
@@ -9,35 +13,12 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
 log = logging.getLogger(__name__)
 
 #: work(progress, cancelled) -> result
 Work = Callable[[Callable[[Any], None], Callable[[], bool]], Any]
-
-
-class _Runner(QObject):
-    progress = Signal(object)
-    done = Signal(object)
-    failed = Signal(object, str)
-    finished = Signal()
-
-    def __init__(self, work: Work, cancel: threading.Event):
-        super().__init__()
-        self.work, self.cancel = work, cancel
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self.work(self.progress.emit, self.cancel.is_set)
-        except Exception as exc:  # reported to the GUI, never lost
-            log.exception("background job failed")
-            self.failed.emit(exc, traceback.format_exc())
-        else:
-            self.done.emit(result)
-        finally:
-            self.finished.emit()
 
 
 class Job(QObject):
@@ -51,32 +32,39 @@ class Job(QObject):
 
     def __init__(self, work: Work, parent: QObject | None = None, *, synchronous: bool = False):
         super().__init__(parent)
-        self._cancel = threading.Event()
-        self._runner = _Runner(work, self._cancel)
-        self._thread: QThread | None = None
+        self.work = work
         self.synchronous = synchronous
-        for name in ("progress", "done", "failed", "finished"):
-            getattr(self._runner, name).connect(getattr(self, name))
+        self._cancel = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         if self.synchronous:
-            self._runner.run()
+            self._run()
             return
-        self._thread = QThread()
-        self._runner.moveToThread(self._thread)
-        self._thread.started.connect(self._runner.run)
-        self._runner.finished.connect(self._thread.quit)
+        self._thread = threading.Thread(target=self._run, name="hkscreen-job", daemon=True)
         self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            result = self.work(self.progress.emit, self._cancel.is_set)
+        except Exception as exc:  # reported to the GUI, never lost
+            log.exception("background job failed")
+            self.failed.emit(exc, traceback.format_exc())
+        else:
+            self.done.emit(result)
+        finally:
+            self.finished.emit()
 
     def cancel(self) -> None:
         self._cancel.set()
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.isRunning()
+        return self._thread is not None and self._thread.is_alive()
 
     def wait(self, msecs: int = 30_000) -> bool:
-        """Cooperative: ask to stop, then wait (used when the window closes)."""
+        """Wait for the job to end (after ``cancel()`` when the window closes)."""
         if self._thread is None:
             return True
-        return self._thread.wait(msecs)
+        self._thread.join(msecs / 1000)
+        return not self._thread.is_alive()
