@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from screening import __version__
-from screening.db import DatabaseError, open_database, schema_revision
+from screening.db import Database, DatabaseError, open_database, schema_revision
 from screening.ingest.errors import IngestError
 from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
     db_sub.add_parser("upgrade", help="apply migrations")
     db_sub.add_parser("check", help="report schema version and connectivity")
+    backup = db_sub.add_parser("backup", help="copy the SQLite database safely while in use")
+    backup.add_argument("file", type=Path)
 
     profiles = sub.add_parser("profiles", help="named column-mapping profiles")
     prof_sub = profiles.add_subparsers(dest="profiles_command", required=True,
@@ -128,7 +130,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_opened: list[Database] = []
+
+
+def _open(url: str | None) -> Database:
+    """Open the database for this command; main() closes it when the command ends."""
+    db = open_database(url)
+    _opened.append(db)
+    return db
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    finally:
+        while _opened:
+            _opened.pop().dispose()
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     url = getattr(args, "sub_database_url", None) or args.database_url
     try:
@@ -160,7 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _version(url: str | None) -> int:
     try:
-        db = open_database(url)
+        db = _open(url)
         from screening.rules.store import current_meta
         with db.sessions() as session:
             meta = current_meta(session)
@@ -176,7 +196,7 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
 
     for target in args.report:
         report_format(target)  # refuse an unknown report suffix before screening
-    db = open_database(url)
+    db = _open(url)
     try:
         mapping, profile = resolve_mapping(db, args.mapping)
     except ValueError as exc:
@@ -222,7 +242,7 @@ def _write_reports(db, run_id: int, targets: list[Path]) -> None:  # type: ignor
 
 
 def _report(args: argparse.Namespace, url: str | None) -> int:
-    db = open_database(url)
+    db = _open(url)
     with db.sessions() as session:
         if run_store.get_run(session, args.run_id) is None:
             raise UsageError(f"no run with id {args.run_id}")
@@ -238,7 +258,7 @@ def _verify(args: argparse.Namespace, url: str | None) -> int:
     if args.input is not None and not args.input.exists():
         raise UsageError(f"{args.input}: file not found")
     try:
-        db = open_database(url)
+        db = _open(url)
     except DatabaseError as exc:
         print(f"hkscreen: note: {exc}; the re-screen check cannot be made", file=sys.stderr)
         db = None
@@ -294,7 +314,7 @@ def _print_flagged(session, run_id: int, limit: int = 25) -> None:  # type: igno
 def _rules(args: argparse.Namespace, url: str | None) -> int:
     from screening.rules.store import current_meta, import_rules, read_tables
 
-    db = open_database(url)
+    db = _open(url)
     if args.rules_command == "info":
         with db.sessions() as session:
             meta = current_meta(session)
@@ -328,7 +348,12 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
 
 
 def _db(args: argparse.Namespace, url: str | None) -> int:
-    db = open_database(url)  # opening applies migrations
+    db = _open(url)  # opening applies migrations
+    if args.db_command == "backup":
+        from screening.db import backup_sqlite
+        pages = backup_sqlite(db, args.file)
+        print(f"database backed up to {args.file} ({pages} pages)")
+        return EXIT_CLEAR
     current, head = schema_revision(db.engine)
     print(f"database {db.engine.url.render_as_string(hide_password=True)} ({db.backend})")
     print(f"schema revision {current} (code head {head})")
@@ -341,7 +366,7 @@ def _profiles(args: argparse.Namespace, url: str | None) -> int:
     from screening.service import current_user, prepare
     from screening.store.profiles import profile_names, save_profile
 
-    db = open_database(url)
+    db = _open(url)
     if args.profiles_command == "list":
         with db.sessions() as session:
             for name in profile_names(session):
@@ -378,7 +403,7 @@ def _parse_rows(text: str) -> list[int]:
 def _review(args: argparse.Namespace, url: str | None) -> int:
     from screening.service import current_user
 
-    db = open_database(url)
+    db = _open(url)
     rows = _parse_rows(args.rows)
     with db.sessions.begin() as session:
         if run_store.get_run(session, args.run_id) is None:
@@ -392,7 +417,7 @@ def _review(args: argparse.Namespace, url: str | None) -> int:
 
 
 def _runs(args: argparse.Namespace, url: str | None) -> int:
-    db = open_database(url)
+    db = _open(url)
     with db.sessions() as session:
         if args.runs_command == "list":
             runs = run_store.list_runs(session, args.limit)

@@ -70,6 +70,30 @@ def schema_revision(engine: Engine) -> tuple[str | None, str | None]:
     return current, head
 
 
+def backup_sqlite(database: Database, target: Path) -> int:
+    """Copy a SQLite database with SQLite's online backup API (safe while in use); the copy
+    is written beside the target and moved into place. Returns the copied page count."""
+    import sqlite3
+
+    if database.backend != "sqlite":
+        raise DatabaseError("backup is for SQLite databases; use pg_dump for PostgreSQL")
+    target = Path(target)
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    source = database.engine.raw_connection()
+    try:
+        destination = sqlite3.connect(tmp)
+        try:
+            source.driver_connection.backup(destination)  # type: ignore[union-attr]
+            pages = destination.execute("PRAGMA page_count").fetchone()[0]
+        finally:
+            destination.close()
+    finally:
+        source.close()
+    tmp.replace(target)
+    return int(pages)
+
+
 @dataclass
 class Database:
     url: str

@@ -31,9 +31,29 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
     return data
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+POSTGRES_URL = os.environ.get("HKSCREEN_TEST_POSTGRES_URL", "")
+
+
+def reset_postgres(url: str) -> None:
+    """An empty database for the next test (tests run one at a time)."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every database test runs on SQLite and on a real PostgreSQL server (.ci/run starts
+    one and sets HKSCREEN_TEST_POSTGRES_URL)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+    if not POSTGRES_URL:
+        pytest.skip("no PostgreSQL server: set HKSCREEN_TEST_POSTGRES_URL (.ci/run does)")
+    reset_postgres(POSTGRES_URL)
+    return POSTGRES_URL
 
 
 @pytest.fixture

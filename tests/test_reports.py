@@ -68,7 +68,7 @@ def test_xlsx_sheets_content_and_format(db, run_id, tmp_path) -> None:
     assert "85 FR 83765" in rules_text and "HK_PRE2020" in rules_text
     assert "INFERRED" in rules_text
     run_sheet = {r[0]: r[1] for r in book["Run"].iter_rows(min_row=3, values_only=True)}
-    assert run_sheet["Python"] and run_sheet["Database"] == "sqlite"
+    assert run_sheet["Python"] and run_sheet["Database"] == db.backend
     assert lines.page_setup.orientation == "landscape"
     for sheet in book.worksheets:
         for row in sheet.iter_rows():

@@ -44,6 +44,8 @@ def test_seeding_is_idempotent(db_url) -> None:
 
 
 def test_sqlite_pragmas(db) -> None:
+    if db.backend != "sqlite":
+        pytest.skip("SQLite pragmas")
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"

@@ -89,7 +89,8 @@ def insert_lines(session: Session, rows: list[tuple[Any, ...]]) -> None:
         session.execute(RunLine.__table__.insert(),
                         [dict(zip(LINE_COLUMNS, row, strict=True)) for row in rows])
         return
-    sql = (f"INSERT INTO run_lines ({', '.join(LINE_COLUMNS)}) "
+    quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
+    sql = (f"INSERT INTO run_lines ({', '.join(quote(c) for c in LINE_COLUMNS)}) "
            f"VALUES ({', '.join([marker] * len(LINE_COLUMNS))})")
     connection.exec_driver_sql(sql, rows)
 
