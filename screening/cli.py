@@ -115,6 +115,23 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--exception", default="", dest="license_exception")
     review.add_argument("--reviewer", help="default: the OS user")
 
+    lists = sub.add_parser("lists", help="restricted-party screening lists")
+    lists_sub = lists.add_subparsers(dest="lists_command", required=True, parser_class=_Parser)
+    lists_import = lists_sub.add_parser("import", help="import a Consolidated Screening List "
+                                        "(CSV or JSON) or a custom watch-list CSV")
+    lists_import.add_argument("file", type=Path)
+    lists_import.add_argument("--name", help="list name (a later import replaces it)")
+    lists_import.add_argument("--date", type=_date, help="the list's own publication date")
+    lists_sub.add_parser("info", help="the active lists")
+    false_positive = lists_sub.add_parser("false-positive", help="record that a party is not "
+                                          "a list entry (until the entry changes)")
+    false_positive.add_argument("party", help="the party name as it appears in the shipment")
+    false_positive.add_argument("entry", help="list entry key, e.g. ENTITY_LIST:90001")
+    false_positive.add_argument("--reason", required=True)
+    false_positive.add_argument("--reviewer", help="default: the OS user")
+    false_positive.add_argument("--run", type=int, help="the run where the match was seen")
+    false_positive.add_argument("--row", type=int, help="the line where the match was seen")
+
     gui = sub.add_parser("gui", help="open the desktop app")
     gui.add_argument("file", nargs="?", help="a spreadsheet to open")
 
@@ -159,7 +176,7 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_FAILED
         handler = {"screen": _screen, "rules": _rules, "db": _db, "runs": _runs,
                    "profiles": _profiles, "review": _review, "report": _report,
-                   "verify": _verify, "gui": _gui}[args.command]
+                   "verify": _verify, "gui": _gui, "lists": _lists}[args.command]
         return handler(args, url)
     except (IngestError, DatabaseError, UsageError, RuleFileError, ReviewError, ExportError,
             ReportUnreadable) as exc:
@@ -267,6 +284,42 @@ def _verify(args: argparse.Namespace, url: str | None) -> int:
     for check in result.checks:
         print(f"  {check.status.value:<9} {check.name}: {check.detail}")
     return result.exit_code
+
+
+def _lists(args: argparse.Namespace, url: str | None) -> int:
+    from screening.parties import PartyListError
+    from screening.service import current_user
+    from screening.store import parties as party_store
+
+    db = _open(url)
+    if args.lists_command == "info":
+        with db.sessions() as session:
+            lists = party_store.active_lists(session)
+        if not lists:
+            print("no screening lists imported (hkscreen lists import FILE)")
+        for item in lists:
+            print(f"{item.name}: {item.entry_count:,} entries from {item.file_name} "
+                  f"({item.format}, list date {item.list_date or 'not given'}, sha256 "
+                  f"{item.file_sha256[:16]}..., imported {item.imported_at:%Y-%m-%d %H:%M})")
+        return EXIT_CLEAR
+    if args.lists_command == "false-positive":
+        try:
+            with db.sessions.begin() as session:
+                party_store.mark_false_positive(
+                    session, args.party, args.entry, reason=args.reason,
+                    reviewer=args.reviewer or current_user(), run_id=args.run, row=args.row)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        print(f"recorded: {args.party!r} is not {args.entry}")
+        return EXIT_CLEAR
+    try:
+        with db.sessions.begin() as session:
+            info = party_store.import_list(session, args.file, name=args.name,
+                                          list_date=args.date, user=current_user())
+    except PartyListError as exc:
+        raise UsageError(f"list not imported:\n{exc}") from None
+    print(f"imported {info.entry_count:,} entries as list {info.name!r} ({info.format})")
+    return EXIT_CLEAR
 
 
 def _gui(args: argparse.Namespace, url: str | None) -> int:

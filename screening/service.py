@@ -18,16 +18,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from screening import __version__
 from screening.db import Database
 from screening.engine import screen_line
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
-from screening.model import Screening, Verdict
+from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import DateOrder
+from screening.parties import PartyIndex, party_findings
 from screening.paths import data_dir
 from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.runtime import cyclic_gc_paused
+from screening.store import parties as party_store
 from screening.store import runs as run_store
 from screening.store.profiles import load_profile
 
@@ -129,6 +132,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     recorded), Cancelled (run recorded as cancelled) or DatabaseError."""
     path = Path(path)
     prepared, rules = prepare(db, path, options, rules)
+    with db.sessions() as session:
+        party_index, party_lists = party_store.load_index(session)
+        suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
+    party_cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
     started = time.monotonic()
     sha256, size = file_digest(path)
     copy = keep_input_copy(path, sha256)
@@ -143,7 +150,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             date_order=prepared.date_order.value if prepared.date_order else "",
             as_of=options.as_of, app_version=__version__, rules_version=rules.version,
             user=current_user(), host=socket.gethostname(), database=db.backend,
-            started_at=dt.datetime.now(dt.UTC))
+            started_at=dt.datetime.now(dt.UTC),
+            party_lists_json=party_store.lists_json(party_lists))
     counts = {v.value: 0 for v in Verdict}
     newly = total = 0
     finding_sets = run_store.FindingSets(run_id)
@@ -164,6 +172,9 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                 out: list[str] = []
                 for line in batch:
                     result = screen_line(line, rules)
+                    if party_index is not None and (line.consignee or line.end_user):
+                        result = _with_parties(result, line, party_index, suppressed,
+                                               party_cache)
                     counts[result.verdict.value] += 1
                     newly += result.newly_licensable
                     set_no, findings_json = finding_sets.number(result.findings)
@@ -204,6 +215,26 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _with_parties(result: Screening, line: ShipmentLine, index: PartyIndex,
+                  suppressed: frozenset[tuple[str, str, str]],
+                  cache: dict[tuple[Any, ...], tuple[Finding, ...]]) -> Screening:
+    """Add restricted-party findings for the line's consignee and end user."""
+    country = line.ultimate_destination or line.destination
+    key = (line.consignee, line.end_user, country)
+    found = cache.get(key)
+    if found is None:
+        found = party_findings((("Consignee", line.consignee or ""),
+                                ("End user", line.end_user or "")), country, index, suppressed)
+        if len(cache) < 200_000:
+            cache[key] = found
+    if not found:
+        return result
+    findings = (*result.findings, *found)
+    return Screening(result.row, result.line_id, worst([f.verdict for f in findings]),
+                     result.destination, result.licensing_destination,
+                     result.newly_licensable, findings)
 
 
 def _line_json(result: Screening, findings_json: str) -> str:

@@ -50,6 +50,8 @@ class Run(Base):
     message: Mapped[str] = mapped_column(Text, default="")
     #: Runs are audit records: never deleted, only archived (hidden from the default list).
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The restricted-party lists the run was screened against (name, date, file hash).
+    party_lists_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
 
 class FindingSet(Base):
@@ -126,5 +128,56 @@ class Review(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     license_number: Mapped[str] = mapped_column(Text, default="")
     license_exception: Mapped[str] = mapped_column(Text, default="")
+    reviewer: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class PartyList(Base):
+    """One imported screening list (a later import under the same name replaces it)."""
+
+    __tablename__ = "party_lists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(20))
+    file_name: Mapped[str] = mapped_column(Text)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    list_date: Mapped[dt.date | None] = mapped_column(Date)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    imported_by: Mapped[str] = mapped_column(Text, default="")
+    entry_count: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PartyEntryRow(Base):
+    __tablename__ = "party_entries"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("party_lists.id", ondelete="RESTRICT"),
+                                         index=True)
+    key: Mapped[str] = mapped_column(Text)
+    list_code: Mapped[str] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    alt_names: Mapped[str] = mapped_column(Text, default="[]")
+    countries: Mapped[str] = mapped_column(Text, default="[]")
+    addresses: Mapped[str] = mapped_column(Text, default="[]")
+    license_requirement: Mapped[str] = mapped_column(Text, default="")
+    license_policy: Mapped[str] = mapped_column(Text, default="")
+    federal_register_notice: Mapped[str] = mapped_column(Text, default="")
+    start_date: Mapped[str] = mapped_column(Text, default="")
+    source_url: Mapped[str] = mapped_column(Text, default="")
+    content_hash: Mapped[str] = mapped_column(String(16))
+
+
+class PartyFalsePositive(Base):
+    """A reviewer's decision that a party is not the listed entry (append-only)."""
+
+    __tablename__ = "party_false_positives"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    party: Mapped[str] = mapped_column(Text, index=True)  # normalised party name
+    entry_key: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(16))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("runs.id", ondelete="RESTRICT"))
+    row: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,172 @@
+"""Restricted-party screening: list formats, normalisation, matching, verdicts, false
+positives, and the run recording which list it used."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from screening.cli import main
+from screening.model import Severity, Verdict
+from screening.parties import (
+    PartyIndex,
+    PartyListError,
+    normalize_party,
+    party_findings,
+    read_list_file,
+)
+from screening.paths import resources_dir
+from screening.service import ScreenOptions, run_screening
+from screening.store import parties as party_store
+from screening.store import runs as run_store
+
+SYNTHETIC = resources_dir() / "lists" / "synthetic_csl.csv"
+
+
+@pytest.fixture(scope="module")
+def index() -> PartyIndex:
+    return PartyIndex.build(read_list_file(SYNTHETIC)[1])
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Kowloon Trading Co., Ltd.", "KOWLOON TRADING LIMITED"),
+    ("Kowloon Trading Company", "kowloon-trading ltd"),
+    ("Harbour Power Systems Ltd", "Harbour Power Systems Limited"),
+    ("Smith & Sons Inc.", "SMITH AND SONS INCORPORATED"),
+    ("ＡＢＣ Trading", "ABC Trading"),  # full-width letters
+])
+def test_normalisation_folds_suffixes_case_and_punctuation(a, b) -> None:
+    assert normalize_party(a) == normalize_party(b)
+
+
+def test_transliteration_and_cjk_suffixes() -> None:
+    assert normalize_party("深圳华为技术有限公司") == "shen zhen hua wei ji shu"
+    assert normalize_party("海港電力系統有限公司") == normalize_party("海港電力系統")
+
+
+def test_csl_csv_fields(index) -> None:
+    entry = next(e for e in index.entries if e.name == "Harbour Power Systems Limited")
+    assert entry.key == "ENTITY_LIST:90001" and entry.countries == ("HK",)
+    assert entry.list_label == "Entity List" and entry.severity is Severity.LICENSE
+    assert "744.11" in entry.license_requirement and entry.license_policy
+    assert "海港電力系統有限公司" in entry.alt_names
+
+
+def test_csl_json_and_custom_csv(tmp_path) -> None:
+    data = {"results": [{"id": "x1", "source": "Entity List (EL) - Bureau of Industry and "
+                         "Security", "entity_number": "7", "name": "Example Optics Ltd",
+                         "alt_names": ["Ex Optics"], "addresses": [{"address": "1 Road",
+                                                                    "city": "Kowloon",
+                                                                    "country": "HK"}],
+                         "license_requirement": "All items", "license_policy": "Denial",
+                         "federal_register_notice": "85 FR 1", "start_date": "2020-01-01"}]}
+    (tmp_path / "csl.json").write_text(json.dumps(data), encoding="utf-8")
+    fmt, entries = read_list_file(tmp_path / "csl.json")
+    assert fmt == "csl-json" and entries[0].countries == ("HK",)
+    assert entries[0].alt_names == ("Ex Optics",) and entries[0].key == "ENTITY_LIST:7"
+    (tmp_path / "watch.csv").write_text("name,country,alt_names\nAcme Rockets,CN,Acme R\n",
+                                        encoding="utf-8")
+    fmt, entries = read_list_file(tmp_path / "watch.csv")
+    assert fmt == "custom-csv" and entries[0].list_code == "CUSTOM"
+    assert entries[0].severity is Severity.REVIEW
+
+
+def test_bad_list_refused_whole(tmp_path) -> None:
+    (tmp_path / "bad.csv").write_text("name,country\nGood Co,HK\n,CN\nOther,China\n",
+                                      encoding="utf-8")
+    with pytest.raises(PartyListError) as info:
+        read_list_file(tmp_path / "bad.csv")
+    assert len(info.value.problems) == 2
+    assert "row 3, column name" in info.value.problems[0]
+    assert "row 4, column country" in info.value.problems[1]
+    (tmp_path / "x.csv").write_text("foo,bar\n1,2\n", encoding="utf-8")
+    with pytest.raises(PartyListError, match="need a 'name' column"):
+        read_list_file(tmp_path / "x.csv")
+
+
+@pytest.mark.parametrize(("name", "country", "code", "severity"), [
+    ("Harbour Power Systems", "HK", "PARTY_MATCH_ENTITY_LIST", Severity.LICENSE),
+    ("HARBOUR POWER SYSTEMS LTD.", "HK", "PARTY_MATCH_ENTITY_LIST", Severity.LICENSE),
+    ("海港電力系統有限公司", "HK", "PARTY_MATCH_ENTITY_LIST", Severity.LICENSE),
+    ("Shek Kip Mei Trading Co., Ltd.", "HK", "PARTY_MATCH_SDN", Severity.PROHIBITED),
+    ("People's Liberation Army Signals Unit 61", "CN", "PARTY_MATCH_MEU_LIST",
+     Severity.LICENSE),
+    ("Tsuen Wan Distributors Limited", "HK", "PARTY_MATCH_UNVERIFIED_LIST", Severity.REVIEW),
+    ("Pearl Delta Micro System", "HK", "PARTY_MATCH_ENTITY_LIST", Severity.REVIEW),
+])
+def test_match_verdicts(index, name, country, code, severity) -> None:
+    findings = party_findings((("Consignee", name),), country, index)
+    assert findings, name
+    assert (findings[0].code, findings[0].severity) == (code, severity)
+    assert "score" in findings[0].message and findings[0].citations
+
+
+def test_no_match_for_unrelated_names(index) -> None:
+    assert party_findings((("Consignee", "Pearl River Electronics"),), "HK", index) == ()
+    assert party_findings((("Consignee", ""),), "HK", index) == ()
+
+
+def test_country_disagreement_weakens_a_match(index) -> None:
+    same = index.match("Golden Dragon Shipping", "HK")[0]
+    other = index.match("Golden Dragon Shipping", "US")[0]
+    assert same.country_agrees is True and other.country_agrees is False
+    assert other.score < same.score
+
+
+def test_screening_with_lists_and_false_positive(db, db_url, tmp_path, capsys) -> None:
+    assert main(["--database-url", db_url, "lists", "import", str(SYNTHETIC), "--name",
+                 "synthetic", "--date", "2026-11-01"]) == 0
+    assert main(["--database-url", db_url, "lists", "info"]) == 0
+    assert "15 entries" in capsys.readouterr().out
+    from tests.conftest import SAMPLE_XLSX
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    used = json.loads(_run_column(db, run.id))
+    assert used[0]["name"] == "synthetic" and used[0]["list_date"] == "2026-11-01"
+    with db.sessions() as session:
+        lines = {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
+    assert "PARTY_MATCH_ENTITY_LIST" in [f.code for f in lines["HK-1003"].findings]
+    assert lines["HK-1003"].verdict is Verdict.LICENSE_REQUIRED  # was CLEAR-able before
+    assert lines["HK-1011"].verdict is Verdict.PROHIBITED  # consignee on the SDN list
+    assert main(["--database-url", db_url, "lists", "false-positive", "Harbour Power Systems",
+                 "ENTITY_LIST:90001", "--reason", "different company, checked registry",
+                 "--reviewer", "ann"]) == 0
+    run2 = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions() as session:
+        line = next(ln for ln in run_store.iter_lines(session, run2.id)
+                    if ln.line_id == "HK-1003")
+    codes = [f.code for f in line.findings]
+    assert "PARTY_MATCH_SUPPRESSED" in codes and "PARTY_MATCH_ENTITY_LIST" not in codes
+    # The entry changes (new import with an edited entry): the match is raised again.
+    edited = tmp_path / "edited.csv"
+    edited.write_text(SYNTHETIC.read_text(encoding="utf-8").replace(
+        "Presumption of denial.", "Policy of denial.", 1), encoding="utf-8")
+    with db.sessions.begin() as session:
+        party_store.import_list(session, edited, name="synthetic")
+    run3 = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions() as session:
+        line = next(ln for ln in run_store.iter_lines(session, run3.id)
+                    if ln.line_id == "HK-1003")
+    assert "PARTY_MATCH_ENTITY_LIST" in [f.code for f in line.findings]
+    assert main(["--database-url", db_url, "lists", "false-positive", "X", "NOPE:1",
+                 "--reason", "r"]) == 2
+
+
+def test_cli_refuses_a_bad_list(db_url, tmp_path, capsys) -> None:
+    (tmp_path / "bad.csv").write_text("name,country\n,HK\n", encoding="utf-8")
+    assert main(["--database-url", db_url, "lists", "import", str(tmp_path / "bad.csv")]) == 2
+    assert "row 2, column name" in capsys.readouterr().err
+
+
+def _run_column(db, run_id: int) -> str:
+    from sqlalchemy import select
+
+    from screening.store.schema import Run
+    with db.sessions() as session:
+        return session.scalar(select(Run.party_lists_json).where(Run.id == run_id))
+
+
+def test_synthetic_list_is_labelled() -> None:
+    text = Path(SYNTHETIC).read_text(encoding="utf-8")
+    assert text.count("SYNTHETIC TEST DATA") == 15
