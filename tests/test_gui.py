@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import openpyxl
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -403,3 +405,30 @@ def test_big_tables_sort_and_filter_in_the_background(qtbot) -> None:
     assert {model.data(model.index(i, Col.VERDICT)) for i in range(model.rowCount())} == \
         {"ERROR"}
     model.wait()
+
+
+def test_import_list_and_false_positive_from_the_gui(window, monkeypatch, messages) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from screening.paths import resources_dir
+    from screening.store import parties as party_store
+    window.import_list(resources_dir() / "lists" / "synthetic_csl.csv")
+    with window.db.sessions() as session:
+        assert party_store.active_lists(session)[0].entry_count == 15
+    _screen_sample(window)
+    window.select_row(7)  # HK-1003: consignee Harbour Power Systems (Entity List)
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        lambda *a, **k: (a[3][0] if len(a) > 3 else k["items"][0], True))
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: ("different company: registry checked", True))
+    window.mark_false_positive()
+    with window.db.sessions() as session:
+        assert party_store.suppressed_pairs(session)
+        history = run_reviews(session, window.run.id, 7)
+    assert history and "False positive" in history[0].reason
+    bad = Path(window.db.url.split("///")[-1]).parent / "bad.csv" \
+        if window.db.backend == "sqlite" else None
+    if bad is not None:
+        bad.write_text("name,country\n,HK\n", encoding="utf-8")
+        window.import_list(bad)
+        assert "not imported" in messages[-1]

@@ -241,6 +241,11 @@ class MainWindow(QMainWindow):
         view = bar.addMenu(self.tr("&View"))
         action(view, self.tr("&Run history…"), self.show_runs, "Ctrl+R")
         action(view, self.tr("Rules &browser…"), self.show_rules, "Ctrl+B")
+        review.addSeparator()
+        action(review, self.tr("Mark a party match as a &false positive…"),
+               self.mark_false_positive)
+        lists_menu = bar.addMenu(self.tr("&Lists"))
+        action(lists_menu, self.tr("&Import screening list…"), self.import_list)
         settings = bar.addMenu(self.tr("&Settings"))
         action(settings, self.tr("&Reviewer name…"), self.edit_reviewer)
 
@@ -482,6 +487,65 @@ class MainWindow(QMainWindow):
     def show_rules(self) -> None:
         from ui.views.rules import RulesDialog
         RulesDialog(self.rules, self).exec()
+
+    def import_list(self, path: Path | None = None) -> None:
+        """Import a Consolidated Screening List (CSV/JSON) or a custom watch list."""
+        from screening.parties import PartyListError
+        from screening.store import parties as party_store
+        if path is None:
+            name, _ = QFileDialog.getOpenFileName(self, self.tr("Import screening list"), "",
+                                                  self.tr("Lists (*.csv *.json)"))
+            if not name:
+                return
+            path = Path(name)
+        try:
+            with self.db.sessions.begin() as session:
+                info = party_store.import_list(session, path, user=self.settings.reviewer())
+        except PartyListError as exc:
+            self.error(self.tr("The list was not imported:") + "\n" + str(exc))
+            return
+        self.statusBar().showMessage(self.tr("Imported %1 entries as list %2; they apply to "
+                                             "the next screening.")
+                                     .replace("%1", f"{info.entry_count:,}")
+                                     .replace("%2", info.name), 8000)
+
+    def mark_false_positive(self) -> None:
+        """For the selected line's party matches: this party is not that list entry."""
+        from screening.store import parties as party_store
+        rows = self.selected_rows()
+        if not rows or self.run is None:
+            return
+        with self.db.sessions() as session:
+            line = run_store.get_line(session, self.run.id, rows[0])
+            entries = {e.key: e for e in party_store.load_entries(session)}
+        if line is None:
+            return
+        matches = [f for f in line.findings if f.code.startswith("PARTY_MATCH_")
+                   and f.code != "PARTY_MATCH_SUPPRESSED"]
+        parties = [p for p in (line.normalized.get("consignee"), line.normalized.get("end_user"))
+                   if p]
+        options = [f"{party} ≠ {key} ({entry.name})" for party in parties
+                   for key, entry in entries.items()
+                   if any(entry.name in f.message and party in f.message for f in matches)]
+        if not options:
+            self.error(self.tr("The selected line has no restricted-party match."))
+            return
+        choice, ok = QInputDialog.getItem(self, self.tr("False positive"),
+                                          self.tr("Party and list entry:"), options, 0, False)
+        if not ok:
+            return
+        reason, ok = QInputDialog.getText(self, self.tr("False positive"),
+                                          self.tr("Why is this not the listed party?"))
+        if not ok or not reason.strip():
+            return
+        party, rest = choice.split(" ≠ ", 1)
+        with self.db.sessions.begin() as session:
+            party_store.mark_false_positive(session, party, rest.split(" (", 1)[0],
+                                            reason=reason, reviewer=self.settings.reviewer(),
+                                            run_id=self.run.id, row=rows[0])
+        self.show_detail()
+        self.statusBar().showMessage(self.tr("Recorded; the match is not raised again for "
+                                             "this party until the list entry changes."), 8000)
 
     def edit_reviewer(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("Reviewer name"),

@@ -104,6 +104,11 @@ def mark_false_positive(session: Session, party: str, entry_key: str, *, reason:
                                    content_hash=content_hash, run_id=run_id, row=row,
                                    reason=reason.strip(), reviewer=reviewer.strip(),
                                    created_at=dt.datetime.now(dt.UTC)))
+    if run_id is not None and row is not None:  # in the line's review history as well
+        from screening.store.reviews import Disposition, add_reviews
+        add_reviews(session, run_id, [row], Disposition.NOTE,
+                    reason=f"False positive: {party!r} is not list entry {entry_key}: "
+                           f"{reason.strip()}", reviewer=reviewer)
 
 
 def lists_json(lists: list[ListInfo]) -> str:
