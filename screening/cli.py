@@ -87,6 +87,20 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("directory", type=Path)
     imp = rules_sub.add_parser("import", help="replace the rules from CSV files (validated)")
     imp.add_argument("directory", type=Path)
+    get = rules_sub.add_parser("get", help="print one rule cell")
+    get.add_argument("file", help="rule file, e.g. country_chart.csv")
+    get.add_argument("key", help="key columns, e.g. row_key=HK_PRE2020")
+    get.add_argument("column")
+    set_ = rules_sub.add_parser("set", help="change one rule cell (logged; optimistic lock)")
+    set_.add_argument("file")
+    set_.add_argument("key", help="key columns, e.g. row_key=HK_PRE2020 or eccn=3A001")
+    set_.add_argument("column")
+    set_.add_argument("value")
+    set_.add_argument("--expect", required=True,
+                      help="the value you saw (the change is refused if it changed since)")
+    set_.add_argument("--reason", required=True)
+    set_.add_argument("--citation", required=True)
+    rules_sub.add_parser("log", help="every rule change: who, when, old, new, why, source")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -389,6 +403,8 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
         for row in sorted(tables["regime_changes.csv"], key=lambda r: r["effective"]):
             print(f"  {row['effective']}  {row['citation']:<38} {row['title']}")
         return EXIT_CLEAR
+    if args.rules_command in ("get", "set", "log"):
+        return _rule_edit(args, db)
     if args.rules_command == "export":
         with db.sessions() as session:
             write_rule_dir(read_tables(session), args.directory)
@@ -397,6 +413,41 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
     with db.sessions.begin() as session:
         version = import_rules(session, args.directory)
     print(f"rules imported from {args.directory}: version {version}")
+    return EXIT_CLEAR
+
+
+def _key(text: str) -> dict[str, str]:
+    try:
+        return dict(part.split("=", 1) for part in text.split(",") if part)
+    except ValueError:
+        raise UsageError(f"key {text!r}: use column=value[,column=value]") from None
+
+
+def _rule_edit(args: argparse.Namespace, db: Database) -> int:
+    from screening.rules.edit import RuleEditError, change_log, get_rule_value, set_rule_value
+    from screening.service import current_user
+
+    try:
+        if args.rules_command == "get":
+            with db.sessions() as session:
+                print(get_rule_value(session, args.file, _key(args.key), args.column))
+            return EXIT_CLEAR
+        if args.rules_command == "log":
+            with db.sessions() as session:
+                for c in change_log(session):
+                    print(f"{c.changed_at:%Y-%m-%d %H:%M} {c.changed_by}: {c.rule_file} "
+                          f"{c.row_key} {c.column}: {c.old_value!r} -> {c.new_value!r} "
+                          f"({c.reason}; {c.citation}) version {c.version_after[:12]}")
+            return EXIT_CLEAR
+        with db.sessions.begin() as session:
+            change = set_rule_value(session, args.file, _key(args.key), args.column,
+                                    args.value, expected=args.expect, reason=args.reason,
+                                    citation=args.citation, changed_by=current_user())
+    except RuleEditError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"changed {change.rule_file} {change.row_key} {change.column}: "
+          f"{change.old_value!r} -> {change.new_value!r}; rules version "
+          f"{change.version_after[:16]}...")
     return EXIT_CLEAR
 
 

@@ -145,7 +145,7 @@ def test_runs_are_recorded_with_input_copy(capsys, db_url, tmp_path,
 
 def test_db_check_and_upgrade(capsys, db_url) -> None:
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "upgrade")
-    assert code == 0 and "schema revision 0005 (code head 0005)" in stdout
+    assert code == 0 and "schema revision 0006 (code head 0006)" in stdout
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "check")
     assert code == 0
 

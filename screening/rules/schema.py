@@ -187,3 +187,21 @@ class RuleMeta(Base):
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     loaded_by: Mapped[str] = mapped_column(String(200), default="")
     source: Mapped[str] = mapped_column(Text, default="")
+
+
+class RuleChange(Base):
+    """One edit of one rule cell: permanent, with who, when, why and the source for it."""
+
+    __tablename__ = "rule_changes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    rule_file: Mapped[str] = mapped_column(String(40))
+    row_key: Mapped[str] = mapped_column(Text)  # JSON of the key columns
+    column: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str] = mapped_column(Text)
+    new_value: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    citation: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    version_before: Mapped[str] = mapped_column(String(64))
+    version_after: Mapped[str] = mapped_column(String(64))

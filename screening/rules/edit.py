@@ -1,0 +1,131 @@
+"""Editing one rule cell with a permanent change log and an optimistic lock.
+
+The lock is compare-and-swap on the cell itself: the update only applies while the cell
+still holds the value the editor saw, so of two editors changing the same rule the second
+gets a conflict instead of silently overwriting the first."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from screening.rules.files import RULE_FILES, RuleFile, format_cell
+from screening.rules.schema import RuleChange, RuleMeta
+from screening.rules.store import current_meta, read_tables, rules_version
+
+
+class RuleEditError(ValueError):
+    """The edit was refused; the message says why."""
+
+
+class RuleConflict(RuleEditError):
+    """Someone changed the rule since the editor read it."""
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    id: int
+    rule_file: str
+    row_key: dict[str, Any]
+    column: str
+    old_value: str
+    new_value: str
+    reason: str
+    citation: str
+    changed_by: str
+    changed_at: dt.datetime
+    version_before: str
+    version_after: str
+
+
+def _spec(filename: str) -> RuleFile:
+    for spec in RULE_FILES:
+        if spec.filename in (filename, f"{filename}.csv"):
+            return spec
+    names = ", ".join(s.filename for s in RULE_FILES)
+    raise RuleEditError(f"unknown rule file {filename!r} (one of: {names})")
+
+
+def get_rule_value(session: Session, filename: str, key: dict[str, str], column: str) -> str:
+    spec = _spec(filename)
+    table = spec.model.__table__  # type: ignore[attr-defined]
+    row = session.execute(select(table).where(*_where(spec, table, key))).mappings().all()
+    if len(row) != 1:
+        raise RuleEditError(f"{spec.filename}: {len(row)} rows match {key} (need exactly one)")
+    return format_cell(row[0][column])
+
+
+def _where(spec: RuleFile, table: Any, key: dict[str, str]) -> list[Any]:
+    columns = {c.name: c for c in spec.columns}
+    clauses = []
+    for name, text in key.items():
+        if name not in columns:
+            raise RuleEditError(f"{spec.filename}: no column {name!r}")
+        try:
+            value = columns[name].parse(text)
+        except ValueError as exc:
+            raise RuleEditError(f"{spec.filename}, column {name}: {text!r}: {exc}") from None
+        clauses.append(table.c[name].is_(None) if value is None else table.c[name] == value)
+    return clauses
+
+
+def set_rule_value(session: Session, filename: str, key: dict[str, str], column: str,
+                   new_text: str, *, expected: str, reason: str, citation: str,
+                   changed_by: str) -> ChangeRecord:
+    """Change one cell from ``expected`` to ``new_text`` inside the caller's transaction;
+    returns the change record (the rules version changes with the content)."""
+    if not reason.strip() or not citation.strip():
+        raise RuleEditError("a rule change needs both a reason and a citation")
+    spec = _spec(filename)
+    columns = {c.name: c for c in spec.columns}
+    if column not in columns:
+        raise RuleEditError(f"{spec.filename}: no column {column!r}")
+    try:
+        new_value = columns[column].parse(new_text)
+    except ValueError as exc:
+        raise RuleEditError(f"{spec.filename}, column {column}: {new_text!r}: {exc}") from None
+    if columns[column].required and new_value in ("", None):
+        raise RuleEditError(f"{spec.filename}, column {column}: a value is required")
+    table = spec.model.__table__  # type: ignore[attr-defined]
+    current = get_rule_value(session, spec.filename, key, column)
+    if current != expected:
+        raise RuleConflict(f"{spec.filename} {key} {column} is now {current!r}, not "
+                           f"{expected!r}: someone changed it since you read it; reload and "
+                           f"decide again")
+    old_value = columns[column].parse(expected) if expected else columns[column].parse("")
+    condition = (table.c[column].is_(None) if old_value is None
+                 else table.c[column] == old_value)
+    result = session.execute(update(table).where(*_where(spec, table, key), condition)
+                             .values({column: new_value}))
+    if result.rowcount != 1:  # changed between our read and our write
+        raise RuleConflict(f"{spec.filename} {key} {column} was changed by someone else just "
+                           f"now; reload and decide again")
+    meta = current_meta(session)
+    before = meta.version if meta else ""
+    after = rules_version(read_tables(session))
+    now = dt.datetime.now(dt.UTC)
+    change = RuleChange(rule_file=spec.filename, row_key=json.dumps(key, sort_keys=True),
+                        column=column, old_value=expected, new_value=format_cell(new_value),
+                        reason=reason.strip(), citation=citation.strip(),
+                        changed_by=changed_by, changed_at=now, version_before=before,
+                        version_after=after)
+    session.add(change)
+    session.add(RuleMeta(version=after, loaded_at=now, loaded_by=changed_by,
+                         source=f"edit of {spec.filename}: {reason.strip()}"))
+    session.flush()
+    return _record(change)
+
+
+def _record(c: RuleChange) -> ChangeRecord:
+    return ChangeRecord(c.id, c.rule_file, json.loads(c.row_key), c.column, c.old_value,
+                        c.new_value, c.reason, c.citation, c.changed_by, c.changed_at,
+                        c.version_before, c.version_after)
+
+
+def change_log(session: Session) -> list[ChangeRecord]:
+    return [_record(c) for c in session.scalars(select(RuleChange).order_by(RuleChange.id))]

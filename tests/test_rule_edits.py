@@ -1,0 +1,100 @@
+"""Rules maintenance: logged edits, validation, optimistic locking between two editors."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.cli import main
+from screening.db import open_database
+from screening.rules.edit import (
+    RuleConflict,
+    RuleEditError,
+    change_log,
+    get_rule_value,
+    set_rule_value,
+)
+from screening.rules.ruleset import load_ruleset
+from screening.rules.store import current_meta
+from screening.service import ScreenOptions, run_screening
+from tests.conftest import SAMPLE_XLSX, make_line
+
+KEY = {"row_key": "HK_PRE2020"}
+
+
+def test_edit_is_logged_and_changes_the_version_and_verdicts(db) -> None:
+    from screening.engine import screen_line
+    with db.sessions() as session:
+        before = current_meta(session).version
+        rules = load_ruleset(session)
+    line = make_line("HK", "2020-03-01", "2A290")
+    assert screen_line(line, rules).verdict.value == "CLEAR"  # NP2 blank (inferred)
+    with db.sessions.begin() as session:
+        change = set_rule_value(session, "country_chart.csv", KEY, "NP2", "X", expected="",
+                                reason="checked the 2020 CFR edition", citation="15 CFR 738 "
+                                "Supp. No. 1 (2020 edition)", changed_by="ann")
+    assert (change.old_value, change.new_value, change.version_before) == ("", "X", before)
+    with db.sessions() as session:
+        assert current_meta(session).version == change.version_after != before
+        log = change_log(session)
+        rules = load_ruleset(session)
+    assert [(c.changed_by, c.column, c.reason) for c in log] == [
+        ("ann", "NP2", "checked the 2020 CFR edition")]
+    assert screen_line(line, rules).verdict.value == "LICENSE_REQUIRED"
+
+
+def test_reason_citation_and_value_are_validated(db) -> None:
+    with db.sessions.begin() as session, pytest.raises(RuleEditError, match="reason"):
+        set_rule_value(session, "country_chart.csv", KEY, "NP2", "X", expected="",
+                       reason="", citation="x", changed_by="ann")
+    with db.sessions.begin() as session, pytest.raises(RuleEditError, match="expected X"):
+        set_rule_value(session, "country_chart.csv", KEY, "NP2", "maybe", expected="",
+                       reason="r", citation="c", changed_by="ann")
+    with db.sessions.begin() as session, pytest.raises(RuleEditError, match="0 rows"):
+        set_rule_value(session, "country_chart.csv", {"row_key": "NOPE"}, "NP2", "X",
+                       expected="", reason="r", citation="c", changed_by="ann")
+
+
+def test_two_editors_same_rule_second_gets_a_conflict(db, db_url) -> None:
+    other = open_database(db_url)
+    try:
+        with db.sessions() as s1, other.sessions() as s2:  # both read the cell
+            seen1 = get_rule_value(s1, "eccns.csv", {"eccn": "3A991"}, "supp2")
+            seen2 = get_rule_value(s2, "eccns.csv", {"eccn": "3A991"}, "supp2")
+        with db.sessions.begin() as session:
+            set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "supp2", "unknown",
+                           expected=seen1, reason="r1", citation="c1", changed_by="ann")
+        with other.sessions.begin() as session, pytest.raises(RuleConflict,
+                                                              match="someone changed it"):
+            set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "supp2", "no",
+                           expected=seen2, reason="r2", citation="c2", changed_by="bob")
+        with other.sessions() as session:
+            assert get_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "supp2") == \
+                "unknown"
+            assert [c.changed_by for c in change_log(session)] == ["ann"]
+    finally:
+        other.dispose()
+
+
+def test_cli_rules_get_set_log(capsys, db_url) -> None:
+    args = ["--database-url", db_url, "rules"]
+    assert main([*args, "get", "eccns.csv", "eccn=3A001", "supp2"]) == 0
+    assert capsys.readouterr().out.strip() == "no"
+    assert main([*args, "set", "eccns.csv", "eccn=3A001", "supp2", "unknown", "--expect",
+                 "no", "--reason", "under review", "--citation", "85 FR 23459"]) == 0
+    assert main([*args, "set", "eccns.csv", "eccn=3A001", "supp2", "yes", "--expect", "no",
+                 "--reason", "r", "--citation", "c"]) == 2
+    assert "someone changed it" in capsys.readouterr().err
+    assert main([*args, "log"]) == 0
+    assert "'no' -> 'unknown' (under review; 85 FR 23459)" in capsys.readouterr().out
+
+
+def test_runs_keep_their_rules_version(db) -> None:
+    first = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions.begin() as session:
+        set_rule_value(session, "country_chart.csv", KEY, "NP2", "X", expected="",
+                       reason="r", citation="c", changed_by="ann")
+    second = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    assert first.rules_version != second.rules_version
+    with db.sessions() as session:
+        from screening.store.runs import get_run
+        assert get_run(session, first.id).rules_version == first.rules_version
