@@ -154,6 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing = runs_sub.add_parser("list", help="list recent runs")
     listing.add_argument("--limit", type=int, default=50)
     listing.add_argument("--json", action="store_true", dest="as_json")
+    rescreen = runs_sub.add_parser("rescreen", help="screen a run's stored input again under "
+                                   "the current rules and show what changed")
+    rescreen.add_argument("run_id", type=int)
+    diff = runs_sub.add_parser("diff", help="line-by-line differences between two runs")
+    diff.add_argument("before", type=int)
+    diff.add_argument("after", type=int)
     show = runs_sub.add_parser("show", help="show one run")
     show.add_argument("run_id", type=int)
     show.add_argument("--json", action="store_true", dest="as_json",
@@ -520,8 +526,36 @@ def _review(args: argparse.Namespace, url: str | None) -> int:
     return EXIT_CLEAR
 
 
+def _print_diff(db: Database, before: int, after: int) -> int:
+    from screening.service import diff_runs
+
+    changes = diff_runs(db, before, after)
+    print(f"{len(changes)} line(s) differ between run {before} and run {after}")
+    for c in changes:
+        extra = "".join([f" +{','.join(c.added)}" if c.added else "",
+                         f" -{','.join(c.removed)}" if c.removed else ""])
+        print(f"  row {c.row:<6} {c.line_id[:14]:<14} {c.before} -> {c.after}{extra}")
+    return EXIT_CLEAR if not changes else EXIT_ATTENTION
+
+
 def _runs(args: argparse.Namespace, url: str | None) -> int:
     db = _open(url)
+    if args.runs_command == "diff":
+        return _print_diff(db, args.before, args.after)
+    if args.runs_command == "rescreen":
+        from screening.service import rescreen_options
+        with db.sessions() as session:
+            old = run_store.get_run(session, args.run_id)
+        if old is None:
+            raise UsageError(f"no run with id {args.run_id}")
+        try:
+            path, options = rescreen_options(old)
+        except FileNotFoundError as exc:
+            raise UsageError(str(exc)) from None
+        new = run_screening(db, path, options).run
+        print(f"run {old.id} (rules {old.rules_version[:12]}...) screened again as run "
+              f"{new.id} (rules {new.rules_version[:12]}...)")
+        return _print_diff(db, old.id, new.id)
     with db.sessions() as session:
         if args.runs_command == "list":
             runs = run_store.list_runs(session, args.limit)

@@ -60,6 +60,7 @@ class ScreenOptions:
     as_of: dt.date | None = None
     json_out: Path | None = None
     header_row: int | None = None
+    input_name: str | None = None  # shown name when screening a stored copy
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,47 @@ def resolve_mapping(db: Database, text: str | None) -> tuple[MappingSpec | None,
     return spec, text
 
 
+def rescreen_options(run: run_store.RunInfo) -> tuple[Path, ScreenOptions]:
+    """The stored input copy and the options that reproduce ``run``'s reading of it."""
+    copy = Path(run.input_copy)
+    if not copy.exists():
+        raise FileNotFoundError(f"the stored copy of {run.input_name} ({copy}) is missing")
+    mapping = MappingSpec(dict(run.mapping),
+                          DateOrder(run.date_order) if run.date_order else None,
+                          run.sheet or None, f"run {run.id}")
+    return copy, ScreenOptions(sheet=run.sheet or None, mapping=mapping,
+                               mapping_profile=run.mapping_profile,
+                               date_order=mapping.date_order, as_of=run.as_of,
+                               header_row=run.header_row, input_name=run.input_name)
+
+
+@dataclass(frozen=True)
+class LineChange:
+    row: int
+    line_id: str
+    before: str
+    after: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def diff_runs(db: Database, before_id: int, after_id: int) -> list[LineChange]:
+    """Line by line: verdicts and finding codes that differ between two runs of one input."""
+    with db.sessions() as session:
+        old = {ln.row: ln for ln in run_store.iter_lines(session, before_id)}
+        changes = []
+        for line in run_store.iter_lines(session, after_id):
+            prev = old.get(line.row)
+            codes = {f.code for f in line.findings}
+            prev_codes = {f.code for f in prev.findings} if prev else set()
+            before = prev.verdict.value if prev else "(no line)"
+            if before != line.verdict.value or codes != prev_codes:
+                changes.append(LineChange(line.row, line.line_id, before, line.verdict.value,
+                                          tuple(sorted(codes - prev_codes)),
+                                          tuple(sorted(prev_codes - codes))))
+    return changes
+
+
 def prepare(db: Database, path: Path, options: ScreenOptions,
             rules: RuleSet | None = None) -> tuple[PreparedInput, RuleSet]:
     if rules is None:
@@ -141,7 +183,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     copy = keep_input_copy(path, sha256)
     with db.sessions.begin() as session:
         run_id = run_store.create_run(
-            session, status="running", input_name=path.name, input_size=size,
+            session, status="running", input_name=options.input_name or path.name,
+            input_size=size,
             input_sha256=sha256, input_copy=str(copy), sheet=prepared.sheet,
             header_row=prepared.mapping.header_row,
             mapping_json=json.dumps(prepared.mapping.to_json(), ensure_ascii=False),

@@ -98,3 +98,16 @@ def test_runs_keep_their_rules_version(db) -> None:
     with db.sessions() as session:
         from screening.store.runs import get_run
         assert get_run(session, first.id).rules_version == first.rules_version
+
+
+def test_rescreen_under_current_rules_shows_changes(capsys, db, db_url) -> None:
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    assert main(["--database-url", db_url, "runs", "rescreen", str(run.id)]) == 0
+    assert "0 line(s) differ" in capsys.readouterr().out  # same rules: nothing changes
+    with db.sessions.begin() as session:
+        set_rule_value(session, "country_chart.csv", KEY, "NP2", "X", expected="",
+                       reason="r", citation="c", changed_by="ann")
+    assert main(["--database-url", db_url, "runs", "rescreen", str(run.id)]) == 1
+    out = capsys.readouterr().out
+    assert "row 7" in out and "CLEAR -> LICENSE_REQUIRED" in out  # HK-1003, 2A290 in 2020
+    assert "+CHART_LICENSE_REQUIRED" in out
