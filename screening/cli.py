@@ -20,7 +20,7 @@ from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
 from screening.reports.safety import ExportError
 from screening.reports.verify import ReportUnreadable
-from screening.rules.files import RuleFileError, write_rule_dir
+from screening.rules.files import RuleFileError
 from screening.service import Cancelled, Progress, ScreenOptions, resolve_mapping, run_screening
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, ReviewError, add_reviews
@@ -65,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--json", type=Path, dest="json_out", help="write the results as JSON")
     screen.add_argument("--database-url", dest="sub_database_url", help=argparse.SUPPRESS)
     screen.add_argument("--quiet", action="store_true", help="no progress or line list")
+    screen.add_argument("--party-strong", type=float, help="restricted-party score (0-100) "
+                        "for a strong match (default 92)")
+    screen.add_argument("--party-weak", type=float, help="restricted-party score (0-100) "
+                        "for a match worth a review (default 85)")
     screen.add_argument("--report", type=Path, action="append", default=[],
                         help="also write an audit report (.xlsx, .pdf, .csv or .json); "
                         "may be given more than once")
@@ -83,8 +87,10 @@ def build_parser() -> argparse.ArgumentParser:
     rules = sub.add_parser("rules", help="the local rules database")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     rules_sub.add_parser("info", help="rules version, counts, sources, last change")
-    export = rules_sub.add_parser("export", help="write the rules as CSV files")
+    export = rules_sub.add_parser("export", help="write the rules as a bundle: CSV files and a "
+                                  "manifest with their hashes and the rules version")
     export.add_argument("directory", type=Path)
+    export.add_argument("--note", default="", help="what this bundle is (e.g. who signed off)")
     imp = rules_sub.add_parser("import", help="replace the rules from CSV files (validated)")
     imp.add_argument("directory", type=Path)
     get = rules_sub.add_parser("get", help="print one rule cell")
@@ -240,7 +246,8 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
         raise UsageError(str(exc)) from None
     options = ScreenOptions(sheet=args.sheet, mapping=mapping, mapping_profile=profile,
                             date_order=DateOrder(args.date_order) if args.date_order else None,
-                            as_of=args.as_of, json_out=args.json_out)
+                            as_of=args.as_of, json_out=args.json_out,
+                            party_strong=args.party_strong, party_weak=args.party_weak)
     last = [0.0]
 
     def progress(p: Progress) -> None:
@@ -412,9 +419,12 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
     if args.rules_command in ("get", "set", "log"):
         return _rule_edit(args, db)
     if args.rules_command == "export":
+        from screening.rules.store import write_bundle
+        from screening.service import current_user
         with db.sessions() as session:
-            write_rule_dir(read_tables(session), args.directory)
-        print(f"rules exported to {args.directory}")
+            manifest = write_bundle(read_tables(session), args.directory,
+                                    author=current_user(), note=args.note)
+        print(f"rules exported to {args.directory} (version {manifest['rules_version']})")
         return EXIT_CLEAR
     with db.sessions.begin() as session:
         version = import_rules(session, args.directory)

@@ -305,9 +305,10 @@ class PartyIndex:
             agrees = None
             if country and entry.countries:
                 agrees = country in entry.countries
-                score += 3 if agrees else -10  # same name elsewhere is a weaker match
+                # The same name in another country is a weaker match.
+                score = min(score + (3 if agrees else -10), 100.0)
             if score >= self.weak and (e not in best or score > best[e].score):
-                best[e] = PartyMatch(entry, shown, min(score, 100.0), agrees)
+                best[e] = PartyMatch(entry, shown, score, agrees)
         return sorted(best.values(), key=lambda m: -m.score)
 
 

@@ -61,6 +61,8 @@ class ScreenOptions:
     json_out: Path | None = None
     header_row: int | None = None
     input_name: str | None = None  # shown name when screening a stored copy
+    party_strong: float | None = None  # restricted-party score thresholds (0-100)
+    party_weak: float | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     path = Path(path)
     prepared, rules = prepare(db, path, options, rules)
     with db.sessions() as session:
-        party_index, party_lists = party_store.load_index(session)
+        party_index, party_lists = party_store.load_index(
+            session, strong=options.party_strong, weak=options.party_weak)
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
     party_cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
     started = time.monotonic()

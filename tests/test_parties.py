@@ -170,3 +170,14 @@ def _run_column(db, run_id: int) -> str:
 def test_synthetic_list_is_labelled() -> None:
     text = Path(SYNTHETIC).read_text(encoding="utf-8")
     assert text.count("SYNTHETIC TEST DATA") == 15
+
+
+def test_thresholds_are_configurable(db, db_url) -> None:
+    _fmt, entries = read_list_file(SYNTHETIC)
+    lenient, strict = PartyIndex.build(entries), PartyIndex.build(entries, 95, 90)
+    assert lenient.match("Pearl Delta Micro System", "HK")  # score 88: worth a review
+    assert strict.match("Pearl Delta Micro System", "HK") == []
+    assert main(["--database-url", db_url, "lists", "import", str(SYNTHETIC)]) == 0
+    with db.sessions() as session:
+        index, _lists = party_store.load_index(session, strong=95, weak=90)
+    assert (index.strong, index.weak) == (95, 90)

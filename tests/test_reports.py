@@ -249,3 +249,21 @@ def test_cli_report_commands(capsys, db_url, tmp_path) -> None:
     assert main(["--database-url", db_url, "verify", str(tmp_path / "junk.xlsx")]) == 2
     assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--report",
                  str(tmp_path / "x.doc")]) == 2
+
+
+def test_rules_sheet_carries_the_change_log(db, tmp_path) -> None:
+    from screening.rules.edit import set_rule_value
+    with db.sessions.begin() as session:
+        set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes", "checked again",
+                       expected=get_notes(session), reason="annual review",
+                       citation="15 CFR 774", changed_by="ann")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    write_report(db, run.id, tmp_path / "r.xlsx", generated_by="x")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True)
+    text = " ".join(str(v) for r in book["Rules"].iter_rows(values_only=True) for v in r if v)
+    assert "change log" in text and "annual review" in text and "ann" in text
+
+
+def get_notes(session) -> str:  # type: ignore[no-untyped-def]
+    from screening.rules.edit import get_rule_value
+    return get_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes")

@@ -111,3 +111,33 @@ def test_rescreen_under_current_rules_shows_changes(capsys, db, db_url) -> None:
     out = capsys.readouterr().out
     assert "row 7" in out and "CLEAR -> LICENSE_REQUIRED" in out  # HK-1003, 2A290 in 2020
     assert "+CHART_LICENSE_REQUIRED" in out
+
+
+def test_rule_bundle_manifest_is_checked(capsys, db_url, tmp_path) -> None:
+    bundle = tmp_path / "bundle"
+    assert main(["--database-url", db_url, "rules", "export", str(bundle), "--note",
+                 "signed off by A. Officer"]) == 0
+    manifest = (bundle / "MANIFEST.json").read_text(encoding="utf-8")
+    assert "signed off by A. Officer" in manifest and "country_chart.csv" in manifest
+    assert main(["--database-url", db_url, "rules", "import", str(bundle)]) == 0
+    chart = bundle / "eccns.csv"
+    chart.write_text(chart.read_text(encoding="utf-8").replace("Firearms", "Fire arms"),
+                     encoding="utf-8")
+    (bundle / "eei_rules.csv").unlink()
+    capsys.readouterr()
+    assert main(["--database-url", db_url, "rules", "import", str(bundle)]) == 2
+    err = capsys.readouterr().err
+    assert "eei_rules.csv: file is missing" in err
+    (bundle / "eei_rules.csv").write_text("x", encoding="utf-8")
+    assert main(["--database-url", db_url, "rules", "import", str(bundle)]) == 2
+    err = capsys.readouterr().err
+    assert "eei_rules.csv" in err
+    # A valid bundle whose files no longer match the manifest is refused too.
+    good = tmp_path / "good"
+    assert main(["--database-url", db_url, "rules", "export", str(good)]) == 0
+    text = (good / "eccns.csv").read_text(encoding="utf-8")
+    (good / "eccns.csv").write_text(text.replace("Firearms", "Fire arms"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--database-url", db_url, "rules", "import", str(good)]) == 2
+    err = capsys.readouterr().err
+    assert "eccns.csv: SHA-256" in err and "rules version" in err

@@ -60,6 +60,7 @@ class ReportContent:
     generated_at: dt.datetime
     generated_by: str
     environment: list[tuple[str, str]] = field(default_factory=list)
+    rule_changes: list = field(default_factory=list)  # type: ignore[type-arg]
 
     @property
     def rules_match(self) -> bool:
@@ -130,8 +131,10 @@ def load_content(session: Session, run_id: int, generated_by: str) -> ReportCont
     environment = [("Python", platform.python_version()), ("Platform", platform.platform()),
                    ("Database", run.database), ("hkscreen", __version__)]
     environment += [(name, _pkg(name)) for name in ENV_PACKAGES]
+    from screening.rules.edit import change_log
     return ReportContent(run, load_ruleset(session), reviews, current, flagged,
-                         dt.datetime.now(dt.UTC), generated_by, environment)
+                         dt.datetime.now(dt.UTC), generated_by, environment,
+                         change_log(session))
 
 
 def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
@@ -202,6 +205,12 @@ def rules_sections(content: ReportContent, destinations: set[str], claimed: set[
     changes = [[c.effective, c.published, c.citation, c.title, c.summary, c.verification]
                for c in rules.regime_changes]
     unverified_rows = [[text, count] for text, count in sorted(unverified.items())]
+    started = content.run.started_at.replace(tzinfo=None)
+    changes = [[_naive_utc(c.changed_at), c.changed_by, c.rule_file,
+                json.dumps(c.row_key, ensure_ascii=False), c.column, c.old_value, c.new_value,
+                c.reason, c.citation, c.version_after]
+               for c in content.rule_changes
+               if _naive_utc(c.changed_at) is not None and _naive_utc(c.changed_at) <= started]
     return [
         ("Country Chart rows for the destinations in this run",
          ["Row key", "Destination", "Valid from", "Valid to", "Date basis", "X columns",
@@ -215,4 +224,7 @@ def rules_sections(content: ReportContent, destinations: set[str], claimed: set[
                             "Verification"], changes),
         ("Rule data not fully verified that findings in this run rely on",
          ["Rule data", "Findings"], unverified_rows),
+        ("Rule changes made before this run (change log)",
+         ["When (UTC)", "By", "Rule file", "Row", "Column", "Old", "New", "Reason",
+          "Citation", "Rules version after"], changes),
     ]

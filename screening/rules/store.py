@@ -52,9 +52,66 @@ def replace_rules(session: Session, tables: dict[str, list[dict[str, Any]]], sou
     return version
 
 
+MANIFEST = "MANIFEST.json"
+
+
+def write_bundle(tables: dict[str, list[dict[str, Any]]], directory: Path, *, author: str,
+                 note: str = "") -> dict[str, Any]:
+    """A rule bundle: the CSV files plus a manifest of their hashes and the rules version,
+    so a colleague can check that what they import is what was signed off."""
+    from screening.rules.files import write_rule_dir
+
+    write_rule_dir(tables, directory)
+    manifest = {
+        "rules_version": rules_version(tables),
+        "files": {spec.filename: _sha256(directory / spec.filename) for spec in RULE_FILES},
+        "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "exported_by": author, "note": note,
+    }
+    tmp = directory / (MANIFEST + ".part")
+    tmp.write_text(json.dumps(manifest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(directory / MANIFEST)
+    return manifest
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def check_manifest(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
+    """Every way the bundle differs from its manifest (empty when there is no manifest)."""
+    path = directory / MANIFEST
+    if not path.exists():
+        return []
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        files = manifest["files"]
+    except (ValueError, KeyError, TypeError) as exc:
+        return [f"{MANIFEST}: unreadable ({exc})"]
+    problems = []
+    for spec in RULE_FILES:
+        expected = files.get(spec.filename)
+        actual = _sha256(directory / spec.filename) if (directory / spec.filename).exists() \
+            else None
+        if expected != actual:
+            problems.append(f"{spec.filename}: SHA-256 {actual or 'missing'} does not match "
+                            f"the manifest ({expected or 'not listed'})")
+    version = rules_version(tables)
+    if manifest.get("rules_version") != version:
+        problems.append(f"{MANIFEST}: rules version {manifest.get('rules_version')} does not "
+                        f"match the files' content ({version})")
+    return problems
+
+
 def import_rules(session: Session, directory: Path) -> str:
-    """Validate every file in ``directory`` and replace the rules; raises RuleFileError."""
+    """Validate every file in ``directory`` (and its manifest, for a bundle) and replace the
+    rules; raises RuleFileError listing every problem, and then changes nothing."""
+    from screening.rules.files import RuleFileError
+
     tables = read_rule_dir(directory)
+    problems = check_manifest(directory, tables)
+    if problems:
+        raise RuleFileError(problems)
     return replace_rules(session, tables, f"import from {directory}")
 
 

@@ -13,6 +13,8 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from screening.parties import (
+    STRONG,
+    WEAK,
     PartyEntry,
     PartyIndex,
     entry_from_row,
@@ -76,11 +78,12 @@ def load_entries(session: Session) -> list[PartyEntry]:
     return [entry_from_row(dict(r)) for r in rows]
 
 
-def load_index(session: Session) -> tuple[PartyIndex | None, list[ListInfo]]:
+def load_index(session: Session, *, strong: float | None = None, weak: float | None = None
+               ) -> tuple[PartyIndex | None, list[ListInfo]]:
     lists = active_lists(session)
     if not lists:
         return None, []
-    return PartyIndex.build(load_entries(session)), lists
+    return PartyIndex.build(load_entries(session), strong or STRONG, weak or WEAK), lists
 
 
 def suppressed_pairs(session: Session) -> frozenset[tuple[str, str, str]]:
