@@ -432,3 +432,47 @@ def test_import_list_and_false_positive_from_the_gui(window, monkeypatch, messag
         bad.write_text("name,country\n,HK\n", encoding="utf-8")
         window.import_list(bad)
         assert "not imported" in messages[-1]
+
+
+def test_rules_editor_logs_changes_and_reports_conflicts(qtbot, window, messages) -> None:
+    from ui.views.rules import RulesDialog
+    dialog = RulesDialog(window.rules, window, db=window.db, editor="ann")
+    qtbot.addWidget(dialog)
+    from ui.views.rules import RuleEditor
+    editor = dialog.findChildren(RuleEditor)[0]
+    editor.file.setCurrentText("eccns.csv")
+    editor.key.setText("eccn=3A991")
+    editor.column.setText("supp2")
+    editor.read()
+    assert editor.current.text() == "'yes'"
+    editor.value.setText("unknown")
+    editor.save()
+    assert "reason and a citation" in editor.status.text()
+    editor.reason.setText("under review")
+    editor.citation.setText("85 FR 23459")
+    # Someone else changes the same rule after we read it: our save is refused.
+    from screening.rules.edit import set_rule_value
+    with window.db.sessions.begin() as session:
+        set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "supp2", "no", expected="yes",
+                       reason="other editor", citation="c", changed_by="bob")
+    editor.save()
+    assert messages and "someone changed it" in messages[-1]
+    assert editor.current.text() == "'no'"  # re-read after the conflict
+    editor.value.setText("unknown")
+    editor.save()
+    assert "Saved" in editor.status.text()
+    assert [row[1] for row in dialog.log_model.rows] == ["bob", "ann"]
+
+
+def test_database_setting_is_checked(window, monkeypatch, messages, tmp_path) -> None:
+    from PySide6.QtWidgets import QInputDialog
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: (f"sqlite:///{blocker}/sub/y.db", True))
+    window.edit_database()
+    assert messages and "cannot open database" in messages[-1]
+    assert not window.settings.get(Settings.DATABASE_URL)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (window.db.url, True))
+    window.edit_database()
+    assert window.settings.get(Settings.DATABASE_URL) == window.db.url

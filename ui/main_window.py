@@ -248,6 +248,7 @@ class MainWindow(QMainWindow):
         action(lists_menu, self.tr("&Import screening list…"), self.import_list)
         settings = bar.addMenu(self.tr("&Settings"))
         action(settings, self.tr("&Reviewer name…"), self.edit_reviewer)
+        action(settings, self.tr("&Database…"), self.edit_database)
 
     # -- files and runs ------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -486,7 +487,9 @@ class MainWindow(QMainWindow):
 
     def show_rules(self) -> None:
         from ui.views.rules import RulesDialog
-        RulesDialog(self.rules, self).exec()
+        RulesDialog(self.rules, self, db=self.db, editor=self.settings.reviewer()).exec()
+        with self.db.sessions() as session:  # rules may have been edited
+            self.rules = load_ruleset(session)
 
     def import_list(self, path: Path | None = None) -> None:
         """Import a Consolidated Screening List (CSV/JSON) or a custom watch list."""
@@ -546,6 +549,28 @@ class MainWindow(QMainWindow):
         self.show_detail()
         self.statusBar().showMessage(self.tr("Recorded; the match is not raised again for "
                                              "this party until the list entry changes."), 8000)
+
+    def edit_database(self) -> None:
+        """Point the app at another database (a team's PostgreSQL server); checked now,
+        used from the next start."""
+        from screening.db import DatabaseError, open_database
+        url, ok = QInputDialog.getText(
+            self, self.tr("Database"),
+            self.tr("SQLAlchemy URL (empty: the local SQLite file), e.g.\n"
+                    "postgresql+psycopg://user@server/hkscreen"),
+            text=self.settings.get(Settings.DATABASE_URL) or "")
+        if not ok:
+            return
+        url = url.strip()
+        if url:
+            try:
+                open_database(url).dispose()
+            except DatabaseError as exc:
+                self.error(str(exc))
+                return
+        self.settings.set(Settings.DATABASE_URL, url)
+        self.statusBar().showMessage(self.tr("Database saved; it is used from the next "
+                                             "start."), 8000)
 
     def edit_reviewer(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("Reviewer name"),

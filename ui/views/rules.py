@@ -3,20 +3,30 @@ exception availability, regime changes with citations."""
 
 from __future__ import annotations
 
+import json
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
     QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from screening.db import Database
+from screening.rules.edit import RuleConflict, RuleEditError, change_log, get_rule_value
+from screening.rules.edit import set_rule_value as _set_rule_value
+from screening.rules.files import RULE_FILES
 from screening.rules.ruleset import RuleSet
 from screening.rules.schema import CHART_COLUMNS
 from ui.models.simple import RowsModel
@@ -32,9 +42,10 @@ def _table(model: RowsModel, stretch: int | None = None) -> QTableView:
 
 
 class RulesDialog(QDialog):
-    def __init__(self, rules: RuleSet, parent: QWidget | None = None):
+    def __init__(self, rules: RuleSet, parent: QWidget | None = None, *,
+                 db: Database | None = None, editor: str = ""):
         super().__init__(parent)
-        self.rules = rules
+        self.rules, self.db, self.editor = rules, db, editor
         self.setWindowTitle(self.tr("Rules browser (read-only) · version %1").replace(
             "%1", rules.version[:16] + "…"))
         self.resize(1100, 600)
@@ -84,6 +95,21 @@ class RulesDialog(QDialog):
                             [[c.effective, c.citation, c.title, c.summary, c.verification]
                              for c in rules.regime_changes])
         tabs.addTab(_table(changes, 3), self.tr("Regime changes"))
+        if db is not None:
+            tabs.addTab(RuleEditor(db, editor, self), self.tr("Edit a rule"))
+            self.log_model = RowsModel(["When (UTC)", "By", "File", "Row", "Column", "Old",
+                                        "New", "Reason", "Citation", "Version after"])
+            tabs.addTab(_table(self.log_model, 7), self.tr("Change log"))
+            self.refresh_log()
+
+    def refresh_log(self) -> None:
+        if self.db is None:
+            return
+        with self.db.sessions() as session:
+            log = change_log(session)
+        self.log_model.set_rows([[str(c.changed_at)[:19], c.changed_by, c.rule_file,
+                                  json.dumps(c.row_key), c.column, c.old_value, c.new_value,
+                                  c.reason, c.citation, c.version_after[:12]] for c in log])
 
     def _chart(self) -> None:
         code = self.country.currentData()
@@ -108,3 +134,83 @@ class RulesDialog(QDialog):
                                    for r in self.rules.chart.get(code, ())
                                    + (self.rules.chart.get(licensing, ())
                                       if licensing != code else ())])
+
+
+class RuleEditor(QWidget):
+    """Change one rule cell: shows the value as read, refuses a change if someone else
+    changed it meanwhile (optimistic lock), and needs a reason and a citation."""
+
+    def __init__(self, db: Database, editor: str, dialog: RulesDialog):
+        super().__init__()
+        self.db, self.editor, self.dialog = db, editor, dialog
+        self.seen: str | None = None
+        form = QFormLayout(self)
+        self.file = QComboBox()
+        for spec in RULE_FILES:
+            self.file.addItem(spec.filename)
+        self.key = QLineEdit()
+        self.key.setPlaceholderText(self.tr("key columns, e.g. row_key=HK_PRE2020 or "
+                                            "eccn=3A001"))
+        self.column = QLineEdit()
+        self.column.setPlaceholderText(self.tr("column, e.g. NP2 or supp2"))
+        load = QPushButton(self.tr("&Read current value"))
+        load.clicked.connect(self.read)
+        self.current = QLabel()
+        self.value = QLineEdit()
+        self.reason = QLineEdit()
+        self.citation = QLineEdit()
+        self.citation.setPlaceholderText(self.tr("Federal Register or CFR cite (required)"))
+        save = QPushButton(self.tr("&Save change"))
+        save.clicked.connect(self.save)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        for label, widget in ((self.tr("Rule file"), self.file), (self.tr("Row key"), self.key),
+                              (self.tr("Column"), self.column), ("", load),
+                              (self.tr("Current value"), self.current),
+                              (self.tr("New value"), self.value),
+                              (self.tr("Reason"), self.reason),
+                              (self.tr("Citation"), self.citation), ("", save),
+                              ("", self.status)):
+            form.addRow(label, widget)
+
+    def _key(self) -> dict[str, str]:
+        return dict(p.split("=", 1) for p in self.key.text().split(",") if "=" in p)
+
+    def read(self) -> None:
+        try:
+            with self.db.sessions() as session:
+                self.seen = get_rule_value(session, self.file.currentText(), self._key(),
+                                           self.column.text().strip())
+        except (RuleEditError, KeyError) as exc:
+            self.seen = None
+            self.status.setText(str(exc))
+            return
+        self.current.setText(repr(self.seen))
+        self.value.setText(self.seen)
+        self.status.setText("")
+
+    def save(self) -> None:
+        if self.seen is None:
+            self.status.setText(self.tr("Read the current value first."))
+            return
+        try:
+            with self.db.sessions.begin() as session:
+                change = _set_rule_value(session, self.file.currentText(), self._key(),
+                                         self.column.text().strip(), self.value.text(),
+                                         expected=self.seen, reason=self.reason.text(),
+                                         citation=self.citation.text(),
+                                         changed_by=self.editor)
+        except RuleConflict as exc:
+            QMessageBox(QMessageBox.Icon.Warning, self.tr("Changed by someone else"), str(exc),
+                        parent=self).exec()
+            self.read()
+            return
+        except RuleEditError as exc:
+            self.status.setText(str(exc))
+            return
+        self.seen = change.new_value
+        self.current.setText(repr(self.seen))
+        self.status.setText(self.tr("Saved. Rules version is now %1; new runs use it, earlier "
+                                    "runs keep theirs.").replace("%1",
+                                                                 change.version_after[:16]))
+        self.dialog.refresh_log()
