@@ -107,6 +107,15 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--reason", required=True)
     set_.add_argument("--citation", required=True)
     rules_sub.add_parser("log", help="every rule change: who, when, old, new, why, source")
+    add = rules_sub.add_parser("add", help="add a rule row (logged)")
+    add.add_argument("file")
+    add.add_argument("values", help="column=value pairs, e.g. country_code=XX,group=D:5,...")
+    remove = rules_sub.add_parser("remove", help="remove a rule row (logged)")
+    remove.add_argument("file")
+    remove.add_argument("key")
+    for p in (add, remove):
+        p.add_argument("--reason", required=True)
+        p.add_argument("--citation", required=True)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -416,7 +425,7 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
         for row in sorted(tables["regime_changes.csv"], key=lambda r: r["effective"]):
             print(f"  {row['effective']}  {row['citation']:<38} {row['title']}")
         return EXIT_CLEAR
-    if args.rules_command in ("get", "set", "log"):
+    if args.rules_command in ("get", "set", "log", "add", "remove"):
         return _rule_edit(args, db)
     if args.rules_command == "export":
         from screening.rules.store import write_bundle
@@ -440,7 +449,14 @@ def _key(text: str) -> dict[str, str]:
 
 
 def _rule_edit(args: argparse.Namespace, db: Database) -> int:
-    from screening.rules.edit import RuleEditError, change_log, get_rule_value, set_rule_value
+    from screening.rules.edit import (
+        RuleEditError,
+        add_rule_row,
+        change_log,
+        get_rule_value,
+        remove_rule_row,
+        set_rule_value,
+    )
     from screening.service import current_user
 
     try:
@@ -456,9 +472,18 @@ def _rule_edit(args: argparse.Namespace, db: Database) -> int:
                           f"({c.reason}; {c.citation}) version {c.version_after[:12]}")
             return EXIT_CLEAR
         with db.sessions.begin() as session:
-            change = set_rule_value(session, args.file, _key(args.key), args.column,
-                                    args.value, expected=args.expect, reason=args.reason,
-                                    citation=args.citation, changed_by=current_user())
+            if args.rules_command == "add":
+                change = add_rule_row(session, args.file, _key(args.values),
+                                      reason=args.reason, citation=args.citation,
+                                      changed_by=current_user())
+            elif args.rules_command == "remove":
+                change = remove_rule_row(session, args.file, _key(args.key),
+                                         reason=args.reason, citation=args.citation,
+                                         changed_by=current_user())
+            else:
+                change = set_rule_value(session, args.file, _key(args.key), args.column,
+                                        args.value, expected=args.expect, reason=args.reason,
+                                        citation=args.citation, changed_by=current_user())
     except RuleEditError as exc:
         raise UsageError(str(exc)) from None
     print(f"changed {change.rule_file} {change.row_key} {change.column}: "

@@ -141,3 +141,27 @@ def test_rule_bundle_manifest_is_checked(capsys, db_url, tmp_path) -> None:
     assert main(["--database-url", db_url, "rules", "import", str(good)]) == 2
     err = capsys.readouterr().err
     assert "eccns.csv: SHA-256" in err and "rules version" in err
+
+
+def test_add_and_remove_rows_are_logged(capsys, db, db_url) -> None:
+    from screening.engine import screen_line
+    args = ["--database-url", db_url, "rules"]
+    assert main([*args, "add", "country_groups.csv",
+                 "country_code=SG,group=E:1,valid_from=2030-01-01,citation=99 FR 1,"
+                 "verification=VERIFIED", "--reason", "hypothetical embargo test",
+                 "--citation", "99 FR 1"]) == 0
+    with db.sessions() as session:
+        rules = load_ruleset(session)
+    assert screen_line(make_line("SG", "2030-02-01", "EAR99"), rules).verdict.value == \
+        "LICENSE_REQUIRED"
+    assert screen_line(make_line("SG", "2029-12-31", "EAR99"), rules).verdict.value == "CLEAR"
+    assert main([*args, "add", "country_groups.csv", "country_code=SG,group=E:1,"
+                 "valid_from=2030-01-01,citation=x,verification=VERIFIED", "--reason", "r",
+                 "--citation", "c"]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main([*args, "remove", "country_groups.csv",
+                 "country_code=SG,group=E:1,valid_from=2030-01-01", "--reason", "undo test",
+                 "--citation", "99 FR 1"]) == 0
+    assert main([*args, "log"]) == 0
+    out = capsys.readouterr().out
+    assert "(row added)" in out and "(row removed)" in out and "undo test" in out

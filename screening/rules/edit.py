@@ -105,20 +105,8 @@ def set_rule_value(session: Session, filename: str, key: dict[str, str], column:
     if result.rowcount != 1:  # changed between our read and our write
         raise RuleConflict(f"{spec.filename} {key} {column} was changed by someone else just "
                            f"now; reload and decide again")
-    meta = current_meta(session)
-    before = meta.version if meta else ""
-    after = rules_version(read_tables(session))
-    now = dt.datetime.now(dt.UTC)
-    change = RuleChange(rule_file=spec.filename, row_key=json.dumps(key, sort_keys=True),
-                        column=column, old_value=expected, new_value=format_cell(new_value),
-                        reason=reason.strip(), citation=citation.strip(),
-                        changed_by=changed_by, changed_at=now, version_before=before,
-                        version_after=after)
-    session.add(change)
-    session.add(RuleMeta(version=after, loaded_at=now, loaded_by=changed_by,
-                         source=f"edit of {spec.filename}: {reason.strip()}"))
-    session.flush()
-    return _record(change)
+    return _log(session, spec, key, column, expected, format_cell(new_value), reason,
+                citation, changed_by)
 
 
 def _record(c: RuleChange) -> ChangeRecord:
@@ -129,3 +117,69 @@ def _record(c: RuleChange) -> ChangeRecord:
 
 def change_log(session: Session) -> list[ChangeRecord]:
     return [_record(c) for c in session.scalars(select(RuleChange).order_by(RuleChange.id))]
+
+
+def _log(session: Session, spec: RuleFile, key: dict[str, Any], column: str, old: str,
+         new: str, reason: str, citation: str, changed_by: str) -> ChangeRecord:
+    meta = current_meta(session)
+    after = rules_version(read_tables(session))
+    now = dt.datetime.now(dt.UTC)
+    change = RuleChange(rule_file=spec.filename, row_key=json.dumps(key, sort_keys=True),
+                        column=column, old_value=old, new_value=new, reason=reason.strip(),
+                        citation=citation.strip(), changed_by=changed_by, changed_at=now,
+                        version_before=meta.version if meta else "", version_after=after)
+    session.add(change)
+    session.add(RuleMeta(version=after, loaded_at=now, loaded_by=changed_by,
+                         source=f"edit of {spec.filename}: {reason.strip()}"))
+    session.flush()
+    return _record(change)
+
+
+def add_rule_row(session: Session, filename: str, values: dict[str, str], *, reason: str,
+                 citation: str, changed_by: str) -> ChangeRecord:
+    """Add one row (e.g. a country newly in Country Group D:5), validated like a rule file
+    row and logged with the whole row as the new value."""
+    if not reason.strip() or not citation.strip():
+        raise RuleEditError("a rule change needs both a reason and a citation")
+    spec = _spec(filename)
+    unknown = set(values) - {c.name for c in spec.columns}
+    if unknown:
+        raise RuleEditError(f"{spec.filename}: no column(s) {', '.join(sorted(unknown))}")
+    row: dict[str, Any] = {}
+    for col in spec.columns:
+        text = values.get(col.name, "")
+        if col.required and not text.strip():
+            raise RuleEditError(f"{spec.filename}, column {col.name}: a value is required")
+        try:
+            row[col.name] = col.parse(text)
+        except ValueError as exc:
+            raise RuleEditError(f"{spec.filename}, column {col.name}: {text!r}: {exc}") \
+                from None
+    table = spec.model.__table__  # type: ignore[attr-defined]
+    if spec.key:
+        key = {k: format_cell(row[k]) for k in spec.key}
+        if session.execute(select(table).where(*_where(spec, table, key))).first():
+            raise RuleEditError(f"{spec.filename}: a row with {key} already exists")
+    session.execute(table.insert().values(row))
+    key = {k: format_cell(row[k]) for k in (spec.key or tuple(row))}
+    return _log(session, spec, key, "(row added)", "",
+                json.dumps({k: format_cell(v) for k, v in row.items()}, ensure_ascii=False),
+                reason, citation, changed_by)
+
+
+def remove_rule_row(session: Session, filename: str, key: dict[str, str], *, reason: str,
+                    citation: str, changed_by: str) -> ChangeRecord:
+    """Remove one row; the change log keeps the whole removed row as the old value."""
+    if not reason.strip() or not citation.strip():
+        raise RuleEditError("a rule change needs both a reason and a citation")
+    spec = _spec(filename)
+    table = spec.model.__table__  # type: ignore[attr-defined]
+    rows = session.execute(select(table).where(*_where(spec, table, key))).mappings().all()
+    if len(rows) != 1:
+        raise RuleEditError(f"{spec.filename}: {len(rows)} rows match {key} (need exactly one)")
+    old = json.dumps({c.name: format_cell(rows[0][c.name]) for c in spec.columns},
+                     ensure_ascii=False)
+    result = session.execute(table.delete().where(*_where(spec, table, key)))
+    if result.rowcount != 1:
+        raise RuleConflict(f"{spec.filename} {key} was changed by someone else just now")
+    return _log(session, spec, key, "(row removed)", old, "", reason, citation, changed_by)
