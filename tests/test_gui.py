@@ -476,3 +476,21 @@ def test_database_setting_is_checked(window, monkeypatch, messages, tmp_path) ->
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (window.db.url, True))
     window.edit_database()
     assert window.settings.get(Settings.DATABASE_URL) == window.db.url
+
+
+def test_rules_editor_adds_and_removes_rows(qtbot, window) -> None:
+    from ui.views.rules import RuleEditor, RulesDialog
+    dialog = RulesDialog(window.rules, window, db=window.db, editor="ann")
+    qtbot.addWidget(dialog)
+    editor = dialog.findChildren(RuleEditor)[0]
+    editor.file.setCurrentText("country_groups.csv")
+    editor.reason.setText("test membership")
+    editor.citation.setText("99 FR 2")
+    editor.row_values.setText("country_code=SG,group=D:5,valid_from=2030-01-01,"
+                              "citation=99 FR 2,verification=VERIFIED")
+    editor.add_row()
+    assert "row added" in editor.status.text()
+    editor.key.setText("country_code=SG,group=D:5,valid_from=2030-01-01")
+    editor.remove_row()
+    assert "row removed" in editor.status.text()
+    assert [row[4] for row in dialog.log_model.rows] == ["(row added)", "(row removed)"]

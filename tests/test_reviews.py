@@ -100,3 +100,36 @@ def test_cli_review(capsys, db_url, run_id) -> None:
     assert main(["--database-url", db_url, "review", str(run_id), "5", "--disposition",
                  "license_obtained"]) == 2
     assert "licence number" in capsys.readouterr().err
+
+
+def test_two_reviewers_at_the_same_moment_both_kept(db_url, run_id) -> None:
+    """Two connections, two threads, transactions open at the same time: no lost update."""
+    import threading
+    barrier = threading.Barrier(2, timeout=30)
+    errors: list[BaseException] = []
+
+    databases = {name: open_database(db_url) for name in ("ann", "bob")}
+
+    def review(name: str) -> None:
+        database = databases[name]
+        try:
+            with database.sessions.begin() as session:
+                session.execute(__import__("sqlalchemy").text("SELECT 1"))
+                barrier.wait()  # both transactions are open now
+                add_reviews(session, run_id, [12], Disposition.HOLD, reason=name,
+                            reviewer=name)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+        finally:
+            database.dispose()
+
+    threads = [threading.Thread(target=review, args=(n,)) for n in ("ann", "bob")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    check = open_database(db_url)
+    with check.sessions() as session:
+        assert sorted(r.reviewer for r in run_reviews(session, run_id, 12)) == ["ann", "bob"]
+    check.dispose()

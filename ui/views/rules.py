@@ -24,7 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from screening.db import Database
-from screening.rules.edit import RuleConflict, RuleEditError, change_log, get_rule_value
+from screening.rules.edit import (
+    RuleConflict,
+    RuleEditError,
+    add_rule_row,
+    change_log,
+    get_rule_value,
+    remove_rule_row,
+)
 from screening.rules.edit import set_rule_value as _set_rule_value
 from screening.rules.files import RULE_FILES
 from screening.rules.ruleset import RuleSet
@@ -162,6 +169,12 @@ class RuleEditor(QWidget):
         self.citation.setPlaceholderText(self.tr("Federal Register or CFR cite (required)"))
         save = QPushButton(self.tr("&Save change"))
         save.clicked.connect(self.save)
+        self.row_values = QLineEdit()
+        self.row_values.setPlaceholderText(self.tr("new row: column=value,column=value,..."))
+        add = QPushButton(self.tr("&Add this row"))
+        add.clicked.connect(self.add_row)
+        remove = QPushButton(self.tr("Re&move the row with this key"))
+        remove.clicked.connect(self.remove_row)
         self.status = QLabel()
         self.status.setWordWrap(True)
         for label, widget in ((self.tr("Rule file"), self.file), (self.tr("Row key"), self.key),
@@ -170,7 +183,8 @@ class RuleEditor(QWidget):
                               (self.tr("New value"), self.value),
                               (self.tr("Reason"), self.reason),
                               (self.tr("Citation"), self.citation), ("", save),
-                              ("", self.status)):
+                              (self.tr("Add a row"), self.row_values), ("", add),
+                              ("", remove), ("", self.status)):
             form.addRow(label, widget)
 
     def _key(self) -> dict[str, str]:
@@ -188,6 +202,29 @@ class RuleEditor(QWidget):
         self.current.setText(repr(self.seen))
         self.value.setText(self.seen)
         self.status.setText("")
+
+    def add_row(self) -> None:
+        values = dict(p.split("=", 1) for p in self.row_values.text().split(",") if "=" in p)
+        self._apply(lambda session: add_rule_row(
+            session, self.file.currentText(), values, reason=self.reason.text(),
+            citation=self.citation.text(), changed_by=self.editor))
+
+    def remove_row(self) -> None:
+        self._apply(lambda session: remove_rule_row(
+            session, self.file.currentText(), self._key(), reason=self.reason.text(),
+            citation=self.citation.text(), changed_by=self.editor))
+
+    def _apply(self, edit) -> None:  # type: ignore[no-untyped-def]
+        try:
+            with self.db.sessions.begin() as session:
+                change = edit(session)
+        except RuleEditError as exc:
+            self.status.setText(str(exc))
+            return
+        self.status.setText(self.tr("Saved (%1). Rules version is now %2.")
+                            .replace("%1", change.column)
+                            .replace("%2", change.version_after[:16]))
+        self.dialog.refresh_log()
 
     def save(self) -> None:
         if self.seen is None:
