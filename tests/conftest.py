@@ -105,3 +105,12 @@ def reviews_of(db_url: str, run_id: int, row: int) -> list[tuple[str, str]]:
             return [(r.reviewer, r.reason) for r in run_reviews(session, run_id, row)]
     finally:
         check.dispose()
+
+
+def big_csv(path: Path, n: int) -> Path:
+    """A plain n-line shipment CSV for tests of batching, progress and cancel."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Line,Destination,Export Date,ECCN\n")
+        for i in range(n):
+            out.write(f"{i},HK,2021-03-{1 + i % 28:02d},{'5A992.c' if i % 3 else '2A290'}\n")
+    return path

@@ -13,15 +13,7 @@ from screening.cli import main
 from screening.db import DatabaseError, backup_sqlite, open_database
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
-from tests.conftest import SAMPLE_XLSX, run_then_kill
-
-
-def _big_csv(path, n: int):
-    with path.open("w", encoding="utf-8") as out:
-        out.write("Line,Destination,Export Date,ECCN\n")
-        for i in range(n):
-            out.write(f"{i},HK,2021-03-{1 + i % 28:02d},{'5A992.c' if i % 3 else '2A290'}\n")
-    return path
+from tests.conftest import SAMPLE_XLSX, big_csv, run_then_kill
 
 
 def test_backup_is_a_consistent_copy(db, db_url, tmp_path, capsys) -> None:
@@ -40,7 +32,7 @@ def test_backup_is_a_consistent_copy(db, db_url, tmp_path, capsys) -> None:
 
 
 def test_kill_minus_nine_mid_write_leaves_a_sound_database(db_url, tmp_path) -> None:
-    data = _big_csv(tmp_path / "big.csv", 60_000)
+    data = big_csv(tmp_path / "big.csv", 60_000)
     script = tmp_path / "screen_then_die.py"
     script.write_text(textwrap.dedent(f"""
         import pathlib, time
@@ -83,7 +75,7 @@ def test_browsing_is_not_blocked_by_an_import(db, db_url, tmp_path) -> None:
             paused.set()
             resume.wait(30)
 
-    data = _big_csv(tmp_path / "big.csv", 12_000)
+    data = big_csv(tmp_path / "big.csv", 12_000)
     importer = threading.Thread(target=run_screening, args=(db, data, ScreenOptions()),
                                 kwargs={"progress": progress})
     importer.start()

@@ -9,20 +9,12 @@ import pytest
 from screening.ingest import IngestError
 from screening.service import Cancelled, Progress, ScreenOptions, run_screening
 from screening.store import runs as run_store
-from tests.conftest import SAMPLE_XLSX
-
-
-def _big_csv(path, n: int):
-    with path.open("w", encoding="utf-8") as handle:
-        handle.write("Line,Destination,Export Date,ECCN\n")
-        for i in range(n):
-            handle.write(f"{i},HK,2021-0{1 + i % 9}-1{i % 9},{'5A992.c' if i % 2 else 'EAR99'}\n")
-    return path
+from tests.conftest import SAMPLE_XLSX, big_csv
 
 
 def test_progress_reported_and_counts_add_up(db, tmp_path) -> None:
     seen: list[Progress] = []
-    result = run_screening(db, _big_csv(tmp_path / "big.csv", 12_000), ScreenOptions(),
+    result = run_screening(db, big_csv(tmp_path / "big.csv", 12_000), ScreenOptions(),
                            progress=seen.append)
     assert [p.lines for p in seen] == [5000, 10000, 12000]
     assert result.run.line_count == 12_000 == sum(result.run.counts.values())
@@ -38,7 +30,7 @@ def test_cancel_leaves_no_run_marked_complete(db, tmp_path) -> None:
 
     out = tmp_path / "o.json"
     with pytest.raises(Cancelled):
-        run_screening(db, _big_csv(tmp_path / "big.csv", 12_000), ScreenOptions(json_out=out),
+        run_screening(db, big_csv(tmp_path / "big.csv", 12_000), ScreenOptions(json_out=out),
                       cancelled=cancelled)
     with db.sessions() as session:
         run = run_store.list_runs(session)[0]
