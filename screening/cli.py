@@ -21,6 +21,7 @@ from screening.normalize import DateOrder
 from screening.reports.safety import ExportError
 from screening.reports.verify import ReportUnreadable
 from screening.rules.files import RuleFileError
+from screening.runtime import current_user
 from screening.service import Cancelled, Progress, ScreenOptions, resolve_mapping, run_screening
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, ReviewError, add_reviews
@@ -284,8 +285,6 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
 def _write_reports(db, run_id: int, targets: list[Path]) -> None:  # type: ignore[no-untyped-def]
     from screening.reports import write_report
     from screening.reports.writer import report_format
-    from screening.service import current_user
-
     for target in targets:
         report_format(target)  # refuse an unknown suffix before any work
     for target in targets:
@@ -324,7 +323,6 @@ def _verify(args: argparse.Namespace, url: str | None) -> int:
 
 def _lists(args: argparse.Namespace, url: str | None) -> int:
     from screening.parties import PartyListError
-    from screening.service import current_user
     from screening.store import parties as party_store
 
     db = _open(url)
@@ -429,7 +427,6 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
         return _rule_edit(args, db)
     if args.rules_command == "export":
         from screening.rules.store import write_bundle
-        from screening.service import current_user
         with db.sessions() as session:
             manifest = write_bundle(read_tables(session), args.directory,
                                     author=current_user(), note=args.note)
@@ -441,28 +438,20 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
     return EXIT_CLEAR
 
 
-def _key(text: str) -> dict[str, str]:
-    try:
-        return dict(part.split("=", 1) for part in text.split(",") if part)
-    except ValueError:
-        raise UsageError(f"key {text!r}: use column=value[,column=value]") from None
-
-
 def _rule_edit(args: argparse.Namespace, db: Database) -> int:
     from screening.rules.edit import (
         RuleEditError,
         add_rule_row,
         change_log,
         get_rule_value,
+        parse_key,
         remove_rule_row,
         set_rule_value,
     )
-    from screening.service import current_user
-
     try:
         if args.rules_command == "get":
             with db.sessions() as session:
-                print(get_rule_value(session, args.file, _key(args.key), args.column))
+                print(get_rule_value(session, args.file, parse_key(args.key), args.column))
             return EXIT_CLEAR
         if args.rules_command == "log":
             with db.sessions() as session:
@@ -473,15 +462,15 @@ def _rule_edit(args: argparse.Namespace, db: Database) -> int:
             return EXIT_CLEAR
         with db.sessions.begin() as session:
             if args.rules_command == "add":
-                change = add_rule_row(session, args.file, _key(args.values),
+                change = add_rule_row(session, args.file, parse_key(args.values),
                                       reason=args.reason, citation=args.citation,
                                       changed_by=current_user())
             elif args.rules_command == "remove":
-                change = remove_rule_row(session, args.file, _key(args.key),
+                change = remove_rule_row(session, args.file, parse_key(args.key),
                                          reason=args.reason, citation=args.citation,
                                          changed_by=current_user())
             else:
-                change = set_rule_value(session, args.file, _key(args.key), args.column,
+                change = set_rule_value(session, args.file, parse_key(args.key), args.column,
                                         args.value, expected=args.expect, reason=args.reason,
                                         citation=args.citation, changed_by=current_user())
     except RuleEditError as exc:
@@ -508,7 +497,7 @@ def _db(args: argparse.Namespace, url: str | None) -> int:
 def _profiles(args: argparse.Namespace, url: str | None) -> int:
     from screening.ingest.columns import header_signature
     from screening.ingest.pipeline import MappingSpec
-    from screening.service import current_user, prepare
+    from screening.service import prepare
     from screening.store.profiles import profile_names, save_profile
 
     db = _open(url)
@@ -546,8 +535,6 @@ def _parse_rows(text: str) -> list[int]:
 
 
 def _review(args: argparse.Namespace, url: str | None) -> int:
-    from screening.service import current_user
-
     db = _open(url)
     rows = _parse_rows(args.rows)
     with db.sessions.begin() as session:

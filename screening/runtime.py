@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import getpass
+import os
 from collections.abc import Iterator
+
+
+def current_user() -> str:
+    """The OS login name recorded as who ran, reviewed or edited something."""
+    try:
+        return getpass.getuser()
+    except Exception:  # containers without a passwd entry
+        return os.environ.get("USER", "unknown")
 
 
 @contextlib.contextmanager

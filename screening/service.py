@@ -7,7 +7,6 @@ run exactly the same code.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 import os
@@ -29,7 +28,7 @@ from screening.normalize import DateOrder
 from screening.parties import PartyIndex, party_findings
 from screening.paths import data_dir
 from screening.rules.ruleset import RuleSet, load_ruleset
-from screening.runtime import cyclic_gc_paused
+from screening.runtime import current_user, cyclic_gc_paused
 from screening.store import parties as party_store
 from screening.store import runs as run_store
 from screening.store.profiles import load_profile
@@ -70,12 +69,6 @@ class RunResult:
     run: run_store.RunInfo
     json_path: Path | None
 
-
-def current_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # containers without a passwd entry
-        return os.environ.get("USER", "unknown")
 
 
 def file_digest(path: Path) -> tuple[str, int]:

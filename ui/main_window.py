@@ -341,7 +341,6 @@ class MainWindow(QMainWindow):
         self._fill_filters(table)
         self._update_summary()
         self.stack.setCurrentIndex(1)
-        self.settings.set(Settings.LAST_RUN, run.id)
         self.setWindowTitle(f"hkscreen — {run.input_name} (run {run.id})")
         self.run_label.setText(
             f"<b>{run.input_name}</b> · sheet {run.sheet or '-'} · {run.line_count:,} lines · "

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import getpass
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
+
+from screening.runtime import current_user
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,6 @@ class Settings:
     WINDOW_STATE = _Key("window/state", QByteArray())
     SPLITTER = _Key("window/splitter", QByteArray())
     TABLE_HEADER = _Key("results/header", QByteArray())
-    LAST_RUN = _Key("results/last_run", 0)
     MAX_RECENT = 8
 
     def __init__(self, qsettings: QSettings | None = None):
@@ -47,12 +47,7 @@ class Settings:
 
     def reviewer(self) -> str:
         name = str(self.get(self.REVIEWER) or "").strip()
-        if name:
-            return name
-        try:
-            return getpass.getuser()
-        except Exception:  # no login name in some containers
-            return "unknown"
+        return name or current_user()
 
     def add_recent(self, path: str) -> list[str]:
         recent = [p for p in self.get(self.RECENT_FILES) if p != path]

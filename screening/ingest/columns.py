@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from screening.ingest.readers import column_index
 from screening.normalize import alias_key, clean_text
 
 
@@ -205,7 +206,7 @@ def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str)
         if key in keys:
             index = keys.index(key)
         elif str(header).isalpha() and len(str(header)) <= 3:
-            index = _letter_index(str(header))
+            index = column_index(str(header))
         else:
             seen = ", ".join(repr(h) for h in base.headers if h)
             raise ValueError(f"mapping names column {header!r} for {name}, but the header row "
@@ -214,12 +215,6 @@ def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str)
         columns[f] = index
     return ColumnMapping(columns, base.headers, base.header_row, source, base.unmapped)
 
-
-def _letter_index(letters: str) -> int:
-    index = 0
-    for ch in letters.upper():
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1
 
 
 def accepted_names() -> str:

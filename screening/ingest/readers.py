@@ -245,12 +245,13 @@ def _formula_cells_without_value(archive: zipfile.ZipFile, sheet: str) -> set[tu
                 if b"<f" in inner and not _VALUE_RE.search(inner):
                     ref = _REF_RE.search(match.group(1))
                     if ref:
-                        col = _col_index(ref.group(1).decode())
+                        col = column_index(ref.group(1).decode())
                         found.add((int(ref.group(2)), col))
     return found
 
 
-def _col_index(letters: str) -> int:
+def column_index(letters: str) -> int:
+    """Spreadsheet letters -> 0-based column index (A -> 0, AB -> 27)."""
     index = 0
     for ch in letters:
         index = index * 26 + (ord(ch) - 64)

@@ -18,6 +18,8 @@ import zipfile
 from pathlib import Path
 from typing import IO
 
+from screening.ingest.readers import column_letter
+
 _EPOCH = dt.datetime(1899, 12, 30)
 _CTRL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PROBE_CELL_RE = re.compile(r'<c r="([A-Z]+)2" s="(\d+)"')
@@ -26,14 +28,7 @@ _DIMENSION_RE = re.compile(r'<dimension ref="[^"]*"/>')
 
 
 def column_letters(count: int) -> list[str]:
-    out = []
-    for index in range(count):
-        letters, n = "", index + 1
-        while n:
-            n, rem = divmod(n - 1, 26)
-            letters = chr(65 + rem) + letters
-        out.append(letters)
-    return out
+    return [column_letter(i) for i in range(count)]
 
 
 def _escape(text: str) -> str:

@@ -43,6 +43,14 @@ class ChangeRecord:
     version_after: str
 
 
+def parse_key(text: str) -> dict[str, str]:
+    """``"country_code=HK,group=B"`` -> {"country_code": "HK", "group": "B"}."""
+    parts = [p for p in text.split(",") if p.strip()]
+    if not parts or any("=" not in p for p in parts):
+        raise RuleEditError(f"{text!r}: use column=value[,column=value]")
+    return {k.strip(): v.strip() for k, v in (p.split("=", 1) for p in parts)}
+
+
 def _spec(filename: str) -> RuleFile:
     for spec in RULE_FILES:
         if spec.filename in (filename, f"{filename}.csv"):

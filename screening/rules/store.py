@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import hashlib
 import json
 from pathlib import Path
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session
 from screening.paths import seed_rules_dir
 from screening.rules.files import RULE_FILES, format_cell, read_rule_dir
 from screening.rules.schema import RuleMeta
+from screening.runtime import current_user
 
 
 def rules_version(tables: dict[str, list[dict[str, Any]]]) -> str:
@@ -47,7 +47,7 @@ def replace_rules(session: Session, tables: dict[str, list[dict[str, Any]]], sou
             session.execute(insert(spec.model), rows)
     version = rules_version(tables)
     session.add(RuleMeta(version=version, loaded_at=dt.datetime.now(dt.UTC),
-                         loaded_by=_user(), source=source))
+                         loaded_by=current_user(), source=source))
     session.flush()
     return version
 
@@ -124,10 +124,3 @@ def ensure_seeded(session: Session) -> None:
     if current_meta(session) is None:
         tables = read_rule_dir(seed_rules_dir())
         replace_rules(session, tables, "bundled seed data")
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "unknown"

@@ -39,7 +39,13 @@ from screening.ingest.columns import (
     header_signature,
 )
 from screening.ingest.pipeline import HEADER_SCAN_ROWS, MappingSpec, prepare_input
-from screening.ingest.readers import list_sheets, open_csv, open_xlsx, sniff_kind
+from screening.ingest.readers import (
+    column_letter,
+    list_sheets,
+    open_csv,
+    open_xlsx,
+    sniff_kind,
+)
 from screening.normalize import DateOrder, clean_text
 from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions
@@ -163,7 +169,7 @@ class HeaderPage(QWizardPage):
         if self.w.kind == "csv" or not self.w.head:
             self.w.load_head(self.w.sheet)
         width = max((len(r) for _, r in self.w.head), default=0)
-        headers = [chr(65 + i) if i < 26 else f"C{i + 1}" for i in range(width)]
+        headers = [column_letter(i) for i in range(width)]
         self.model.set_rows([[clean_text(v) for v in r] for _, r in self.w.head], headers)
         found = detect_header([r for _, r in self.w.head])
         if found is not None:
@@ -327,7 +333,7 @@ class MappingPage(QWizardPage):
         for f, combo in self.combos.items():
             index = combo.currentData()
             out[f.value] = self.headers[index] if index is not None and \
-                self.headers[index] else ("" if index is None else _letters(index))
+                self.headers[index] else ("" if index is None else column_letter(index))
         return out
 
     def date_order(self) -> DateOrder | None:
@@ -341,10 +347,6 @@ class MappingPage(QWizardPage):
     def profile_to_save(self) -> str:
         return self.save_name.text().strip() if self.save.isChecked() else ""
 
-
-def _letters(index: int) -> str:
-    from screening.ingest.readers import column_letter
-    return column_letter(index)
 
 
 class PreviewPage(QWizardPage):

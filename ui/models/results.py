@@ -48,8 +48,6 @@ VERDICT_COLOURS = {
 }
 UNREVIEWED = "Unreviewed"
 NOT_NEEDED = ""  # CLEAR lines without a review need none
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-ROW_ROLE = Qt.ItemDataRole.UserRole + 2
 ASYNC_LIMIT = 200_000  # lines above which sorting and filtering leave the GUI thread
 SORT_CHUNK = 100_000
 
@@ -121,9 +119,9 @@ class ResultsModel(QAbstractTableModel):
             return None
         i = self.view[index.row()]
         col = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, SORT_ROLE):
+        if role == Qt.ItemDataRole.DisplayRole:
             value = self._value(i, Col(col))
-            if role == Qt.ItemDataRole.DisplayRole and col == Col.NEWLY:
+            if col == Col.NEWLY:
                 return "Yes" if value else ""
             return value if value is not None else ""
         if role == Qt.ItemDataRole.BackgroundRole and col == Col.VERDICT:
@@ -132,8 +130,6 @@ class ResultsModel(QAbstractTableModel):
             review = self.reviews.get(self.table.rows[i])
             if review:
                 return f"{review.disposition.label} by {review.reviewer}: {review.reason}"
-        if role == ROW_ROLE:
-            return self.table.rows[i]
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Col.ROW:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

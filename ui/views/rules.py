@@ -30,9 +30,10 @@ from screening.rules.edit import (
     add_rule_row,
     change_log,
     get_rule_value,
+    parse_key,
     remove_rule_row,
+    set_rule_value,
 )
-from screening.rules.edit import set_rule_value as _set_rule_value
 from screening.rules.files import RULE_FILES
 from screening.rules.ruleset import RuleSet
 from screening.rules.schema import CHART_COLUMNS
@@ -187,13 +188,11 @@ class RuleEditor(QWidget):
                               ("", remove), ("", self.status)):
             form.addRow(label, widget)
 
-    def _key(self) -> dict[str, str]:
-        return dict(p.split("=", 1) for p in self.key.text().split(",") if "=" in p)
-
     def read(self) -> None:
         try:
             with self.db.sessions() as session:
-                self.seen = get_rule_value(session, self.file.currentText(), self._key(),
+                self.seen = get_rule_value(session, self.file.currentText(),
+                                           parse_key(self.key.text()),
                                            self.column.text().strip())
         except (RuleEditError, KeyError) as exc:
             self.seen = None
@@ -204,14 +203,15 @@ class RuleEditor(QWidget):
         self.status.setText("")
 
     def add_row(self) -> None:
-        values = dict(p.split("=", 1) for p in self.row_values.text().split(",") if "=" in p)
         self._apply(lambda session: add_rule_row(
-            session, self.file.currentText(), values, reason=self.reason.text(),
+            session, self.file.currentText(), parse_key(self.row_values.text()),
+            reason=self.reason.text(),
             citation=self.citation.text(), changed_by=self.editor))
 
     def remove_row(self) -> None:
         self._apply(lambda session: remove_rule_row(
-            session, self.file.currentText(), self._key(), reason=self.reason.text(),
+            session, self.file.currentText(), parse_key(self.key.text()),
+            reason=self.reason.text(),
             citation=self.citation.text(), changed_by=self.editor))
 
     def _apply(self, edit) -> None:  # type: ignore[no-untyped-def]
@@ -232,7 +232,8 @@ class RuleEditor(QWidget):
             return
         try:
             with self.db.sessions.begin() as session:
-                change = _set_rule_value(session, self.file.currentText(), self._key(),
+                change = set_rule_value(session, self.file.currentText(),
+                                         parse_key(self.key.text()),
                                          self.column.text().strip(), self.value.text(),
                                          expected=self.seen, reason=self.reason.text(),
                                          citation=self.citation.text(),
