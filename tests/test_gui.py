@@ -266,6 +266,11 @@ def test_runs_and_rules_dialogs(qtbot, window) -> None:
     runs = RunsDialog(window.db, window)
     qtbot.addWidget(runs)
     assert runs.model.rowCount() == 1 and runs.model.rows[0][9] == "0 / 24"
+    for disposition, row in ((Disposition.HOLD, 12), (Disposition.CLEARED, 12),
+                             (Disposition.NOTE, 6), (Disposition.CLEARED, 5)):  # 5 is CLEAR
+        window.record_review([row], ReviewInput(disposition, "r", "", "", "ann"))
+    runs.refresh()
+    assert runs.model.rows[0][9] == "1 / 24"
     runs._archive()
     assert runs.model.rowCount() == 0
     runs.show_archived.setChecked(True)

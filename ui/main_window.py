@@ -279,12 +279,9 @@ class MainWindow(QMainWindow):
     def start_screening(self, choice: ImportChoice) -> None:
         if choice.save_profile and choice.options.mapping:
             from screening.ingest.columns import header_signature
-            from screening.service import prepare
-            prepared, _ = prepare(self.db, choice.path, choice.options, self.rules)
             with self.db.sessions.begin() as session:
                 save_profile(session, choice.save_profile, choice.options.mapping,
-                             header_signature(prepared.mapping.headers),
-                             self.settings.reviewer())
+                             header_signature(choice.headers), self.settings.reviewer())
         db, rules = self.db, self.rules
 
         def work(progress, cancelled) -> LoadedRun:  # type: ignore[no-untyped-def]

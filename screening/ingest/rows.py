@@ -72,8 +72,7 @@ class RowConverter:
 
     def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
-        texts = [v.strip() if v.__class__ is str and "  " not in v else clean_text(v)
-                 for v in values]
+        texts = [clean_text(v) for v in values]
         if not any(texts):
             return None
         if len(texts) < self.width:

@@ -69,6 +69,7 @@ class ImportChoice:
     path: Path
     options: ScreenOptions
     save_profile: str = ""
+    headers: tuple[str, ...] = ()  # the header row, for a saved profile's signature
 
 
 class ImportWizard(QWizard):
@@ -110,7 +111,8 @@ class ImportWizard(QWizard):
                                 mapping_profile=self.mapping_page.applied_profile,
                                 date_order=mapping.date_order, as_of=as_of,
                                 header_row=self.header_page.header_row())
-        return ImportChoice(self.path, options, self.mapping_page.profile_to_save())
+        return ImportChoice(self.path, options, self.mapping_page.profile_to_save(),
+                            tuple(self.mapping_page.headers))
 
 
 class SheetPage(QWizardPage):

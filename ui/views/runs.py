@@ -14,12 +14,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from screening.db import Database
 from screening.store import runs as run_store
-from screening.store.reviews import current_dispositions
-from screening.store.schema import RunLine
+from screening.store.schema import Review, RunLine
 from ui.models.simple import RowsModel
 
 HEADERS = ["Run", "Started (UTC)", "Status", "Input file", "SHA-256", "By", "Rules version",
@@ -63,11 +62,16 @@ class RunsDialog(QDialog):
         with self.db.sessions() as session:
             self.runs = run_store.list_runs(session, 1000,
                                             include_archived=self.show_archived.isChecked())
+            # A flagged line has a disposition once it has any non-note review (later ones
+            # supersede, never remove): count them for all runs in one query.
+            reviewed_by_run = dict(session.execute(
+                select(Review.run_id, func.count(func.distinct(Review.row)))
+                .join(RunLine, (RunLine.run_id == Review.run_id) & (RunLine.row == Review.row))
+                .where(RunLine.verdict != "CLEAR", Review.disposition != "note")
+                .group_by(Review.run_id)).all())
             for run in self.runs:
                 attention = run.line_count - run.counts.get("CLEAR", 0)
-                flagged = set(session.scalars(select(RunLine.row).where(
-                    RunLine.run_id == run.id, RunLine.verdict != "CLEAR")))
-                reviewed = sum(1 for r in current_dispositions(session, run.id) if r in flagged)
+                reviewed = reviewed_by_run.get(run.id, 0)
                 rows.append([run.id, run.started_at.strftime("%Y-%m-%d %H:%M"), run.status,
                              run.input_name, run.input_sha256[:16] + "…", run.user,
                              run.rules_version[:12] + "…", f"{run.line_count:,}",
