@@ -108,6 +108,13 @@ class Database:
     def backend(self) -> str:
         return self.engine.dialect.name
 
+    @property
+    def shareable(self) -> bool:
+        """Whether another process can open the same database (not an in-memory SQLite)."""
+        url = make_url(self.url)
+        return not (url.get_backend_name() == "sqlite"
+                    and url.database in (None, "", ":memory:"))
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -44,6 +44,7 @@ class Cancelled(Exception):
 class Progress:
     lines: int
     elapsed: float
+    fraction: float | None = None  # share of the input read (0..1), None if unknown
 
     @property
     def rate(self) -> float:
@@ -227,7 +228,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                     finding_sets.flush(session)
                     run_store.insert_lines(session, rows)
                 if progress:
-                    progress(Progress(total, time.monotonic() - started))
+                    progress(Progress(total, time.monotonic() - started,
+                                      prepared.fraction_read(batch[-1].row)))
         status = "complete"
     except Cancelled:
         status, message = "cancelled", f"cancelled by the user after {total} lines"

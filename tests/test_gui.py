@@ -17,7 +17,9 @@ from tests.conftest import SAMPLE_XLSX, reviews_of, run_then_kill
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.review import ReviewDialog, ReviewInput
 from ui.main_window import MainWindow
-from ui.models.results import Col, ResultsModel
+from ui.models.ordering import Col, Filters
+from ui.models.proxy import LineOrderProxy
+from ui.models.results import ResultsModel
 from ui.models.simple import RowsModel
 from ui.settings import Settings
 from ui.workers import Job
@@ -52,16 +54,49 @@ def _screen_sample(window: MainWindow) -> None:
     window.load_run(run.id)
 
 
-def test_results_model_passes_qtmodeltester(qtmodeltester, db) -> None:
+def test_results_model_and_proxy_pass_qtmodeltester(qtmodeltester, db) -> None:
     run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
     model = ResultsModel()
+    proxy = LineOrderProxy(model)
+
+    def fetch_raw(first: int, last: int) -> dict[int, list[str]]:
+        with db.sessions() as session:
+            return run_store.raw_cells(session, run.id, first, last)
+
     with db.sessions() as session:
-        model.load(run_store.load_line_table(session, run.id), {})
-    assert model.rowCount() == 34
+        model.load(run_store.load_line_table(session, run.id), {}, run.headers, fetch_raw)
+    assert model.rowCount() == proxy.rowCount() == 34
+    assert model.columnCount() == len(Col) + len(run.headers)
     qtmodeltester.check(model)
-    model.sort(Col.VERDICT, Qt.SortOrder.AscendingOrder)
-    assert model.data(model.index(0, Col.VERDICT)) == "LICENSE_REQUIRED"
-    qtmodeltester.check(model)
+    qtmodeltester.check(proxy)
+    proxy.sort(Col.VERDICT, Qt.SortOrder.AscendingOrder)
+    assert proxy.data(proxy.index(0, Col.VERDICT)) == "LICENSE_REQUIRED"
+    qtmodeltester.check(proxy)
+    proxy.set_filters(Filters(verdicts=frozenset({"CLEAR"})))
+    assert proxy.rowCount() == sum(1 for v in model.table.verdicts if v == "CLEAR")
+    first = proxy.mapToSource(proxy.index(0, Col.ROW))
+    assert proxy.mapFromSource(first).row() == 0
+    qtmodeltester.check(proxy)
+
+
+def test_original_columns_are_read_from_the_database(db) -> None:
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    model = ResultsModel()
+    calls: list[tuple[int, int]] = []
+
+    def fetch_raw(first: int, last: int) -> dict[int, list[str]]:
+        calls.append((first, last))
+        with db.sessions() as session:
+            return run_store.raw_cells(session, run.id, first, last)
+
+    with db.sessions() as session:
+        model.load(run_store.load_line_table(session, run.id), {}, run.headers, fetch_raw)
+        first_line = run_store.get_line(session, run.id, model.table.rows[0])
+    assert first_line is not None
+    for k, name in enumerate(run.headers):
+        assert model.headerData(len(Col) + k, Qt.Orientation.Horizontal) == name
+        assert model.data(model.index(0, len(Col) + k)) == first_line.raw[k]
+    assert calls == [(model.table.rows[0], model.table.rows[-1])]  # one block, read once
 
 
 def test_rows_model_passes_qtmodeltester(qtmodeltester) -> None:
@@ -215,17 +250,50 @@ def test_cancel_mid_run(window, tmp_path) -> None:
     window.job = None
     original = window._on_progress
 
+    progress_seen: list[tuple[int, int, str]] = []
+
     def cancel_on_progress(p) -> None:  # type: ignore[no-untyped-def]
         original(p)
+        dialog = window.progress
+        progress_seen.append((dialog.maximum(), dialog.value(), dialog.labelText()))
         window.job.cancel()
 
     window._on_progress = cancel_on_progress
     window._on_failed = lambda exc, details: failures.append(exc)
     window.start_screening(ImportChoice(path, ScreenOptions()))
     assert failures and isinstance(failures[0], Cancelled)
+    assert progress_seen and progress_seen[0][0] == 1000  # a percentage bar, not busy
+    assert 350 < progress_seen[0][1] < 500 and "5,000 lines screened" in progress_seen[0][2]
     with window.db.sessions() as session:
         runs = run_store.list_runs(session)
     assert runs[0].status == "cancelled" and runs[1].status == "complete"
+
+
+def test_input_file_columns_on_demand_and_remembered(qtbot, db, settings) -> None:
+    first = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(first)
+    _screen_sample(first)
+    header = first.table.horizontalHeader()
+    headers = first.results.headers
+    assert headers and all(header.isSectionHidden(len(Col) + k) for k in range(len(headers)))
+    menu = first.columns_menu()
+    texts = [a.text() for a in menu.actions() if a.isCheckable()]
+    assert texts[-len(headers):] == headers
+    wanted = headers[1]
+    next(a for a in menu.actions() if a.text() == wanted).setChecked(True)
+    section = len(Col) + 1
+    assert not header.isSectionHidden(section)
+    shown_row = first.model.row_at(0)
+    with db.sessions() as session:
+        line = run_store.get_line(session, first.run.id, shown_row)
+    assert first.model.data(first.model.index(0, section)) == line.raw[1]
+    first.close()
+    second = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(second)
+    second.load_run(first.run.id)
+    header = second.table.horizontalHeader()
+    assert [k for k in range(len(headers)) if not header.isSectionHidden(len(Col) + k)] == [1]
+    second.close()
 
 
 def test_error_dialog_on_corrupt_file(window, tmp_path, messages) -> None:
@@ -384,32 +452,71 @@ def test_signal_emit_keeps_reference_counts(qtbot) -> None:
     assert abs(sys.getrefcount(True) - before) < 50
 
 
-def test_big_tables_sort_and_filter_in_the_background(qtbot) -> None:
-    """Above ASYNC_LIMIT lines the work runs in a worker; results are the same and stable."""
+def test_big_orderings_are_chunked_and_stable() -> None:
+    """Above SORT_CHUNK lines sorting is done in chunks and merged: same result, ties keep
+    input order."""
     from screening.store.runs import LineTable
-    from ui.models.results import ASYNC_LIMIT, Filters
-    n = ASYNC_LIMIT + 50_000
+    from ui.models.ordering import SORT_CHUNK, LineOrdering, Sort
+    n = SORT_CHUNK + 50_000
     verdicts = ["CLEAR", "REVIEW", "LICENSE_REQUIRED", "ERROR"]
     table = LineTable(list(range(2, n + 2)), [f"L{(i * 7919) % n:07d}" for i in range(n)],
                       [verdicts[i % 4] for i in range(n)], ["HK"] * n, ["CN"] * n,
                       [i % 9 == 0 for i in range(n)], ["5A992.c"] * n, [None] * n, [1] * n,
                       {1: ("LICENSED_AS",)})
+    ordering = LineOrdering(table)
+    order = ordering.order(Filters(), Sort(Col.VERDICT))
+    assert [table.verdicts[i] for i in order[:3]] == ["LICENSE_REQUIRED"] * 3
+    assert list(order[:1000]) == sorted(order[:1000])  # ties keep input order
+    by_id = ordering.order(Filters(), Sort(Col.LINE_ID, descending=True))
+    assert [table.line_ids[i] for i in by_id] == sorted(table.line_ids, reverse=True)
+    filtered = ordering.order(Filters(verdicts=frozenset({"ERROR"}), newly_only=True), Sort())
+    assert list(filtered) == [i for i in range(n) if i % 4 == 3 and i % 9 == 0]
+
+
+def test_big_runs_are_ordered_by_the_helper_process(qtbot, db, monkeypatch) -> None:
+    """The helper process gives the same order as the window's own code, reviews included."""
+    import ui.models.proxy as proxy_module
+    from ui.models.order_server import OrderServer
+    from ui.models.ordering import LineOrdering, Sort, inverse
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    monkeypatch.setattr(proxy_module, "ASYNC_LIMIT", 10)
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
     model = ResultsModel()
-    model.load(table, {})
-    with qtbot.waitSignal(model.busy, check_params_cb=lambda busy: busy is False,
-                          timeout=30_000):
-        model.sort(Col.VERDICT, Qt.SortOrder.AscendingOrder)
-    first = [model.data(model.index(i, Col.VERDICT)) for i in range(3)]
-    assert first == ["LICENSE_REQUIRED"] * 3
-    rows = [model.row_at(i) for i in range(1000)]
-    assert rows == sorted(rows)  # ties keep input order
-    with qtbot.waitSignal(model.busy, check_params_cb=lambda busy: busy is False,
-                          timeout=30_000):
-        model.set_filters(Filters(verdicts=frozenset({"ERROR"}), newly_only=True))
-    assert model.rowCount() == sum(1 for i in range(n) if i % 4 == 3 and i % 9 == 0)
-    assert {model.data(model.index(i, Col.VERDICT)) for i in range(model.rowCount())} == \
-        {"ERROR"}
-    model.wait()
+    proxy = LineOrderProxy(model)
+    with db.sessions() as session:
+        table = run_store.load_line_table(session, run.id)
+    proxy.set_server(OrderServer(db.url, run.id))
+    try:
+        model.load(table, {})
+        flagged_row = next(r for r, v in zip(table.rows, table.verdicts, strict=True)
+                           if v != "CLEAR")
+        with db.sessions.begin() as session:
+            from screening.store.reviews import add_reviews
+            add_reviews(session, run.id, [flagged_row], Disposition.HOLD, reason="check",
+                        reviewer="ann")
+        with db.sessions() as session:
+            from screening.store.reviews import current_dispositions
+            model.set_reviews(current_dispositions(session, run.id))
+        proxy.reviews_changed()
+        local = LineOrdering(table, model.review_labels())
+        cases = [(Filters(), Sort(Col.VERDICT)),
+                 (Filters(), Sort(Col.REVIEW, descending=True)),
+                 (Filters(review="unreviewed"), Sort(Col.ECCN)),
+                 (Filters(review=Disposition.HOLD.label), Sort()),
+                 (Filters(text="hk", destination="HK"), Sort(Col.LINE_ID, descending=True))]
+        for filters, sort in cases:
+            with qtbot.waitSignal(proxy.reordered, timeout=30_000):
+                proxy.order_by = sort
+                proxy.set_filters(filters)
+            expected = local.order(filters, sort)
+            assert [proxy.line_at(r) for r in range(proxy.rowCount())] == list(expected)
+            assert list(proxy._pos) == list(inverse(expected, len(table)))
+            if filters.review == Disposition.HOLD.label:  # the one line put on hold
+                assert [proxy.row_at(0)] == [flagged_row]
+                assert proxy.view_row_of(flagged_row) == 0
+    finally:
+        proxy.close()
 
 
 def test_import_list_and_false_positive_from_the_gui(window, monkeypatch, messages) -> None:

@@ -17,8 +17,17 @@ def test_progress_reported_and_counts_add_up(db, tmp_path) -> None:
     result = run_screening(db, big_csv(tmp_path / "big.csv", 12_000), ScreenOptions(),
                            progress=seen.append)
     assert [p.lines for p in seen] == [5000, 10000, 12000]
+    fractions = [p.fraction for p in seen]  # share of the file's bytes read: a percentage
+    assert fractions[0] is not None and 0.35 < fractions[0] < 0.5
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
     assert result.run.line_count == 12_000 == sum(result.run.counts.values())
     assert result.run.status == "complete"
+
+
+def test_progress_fraction_of_an_xlsx_sheet(db) -> None:
+    seen: list[Progress] = []
+    run_screening(db, SAMPLE_XLSX, ScreenOptions(), progress=seen.append)
+    assert seen and seen[-1].fraction == 1.0  # last data row / sheet height
 
 
 def test_cancel_leaves_no_run_marked_complete(db, tmp_path) -> None:

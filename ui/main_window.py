@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
@@ -34,6 +35,7 @@ from screening.ingest import IngestError
 from screening.model import VERDICT_ORDER
 from screening.paths import samples_dir
 from screening.rules.ruleset import load_ruleset
+from screening.runtime import cyclic_gc_paused
 from screening.service import Cancelled, Progress, run_screening
 from screening.store import runs as run_store
 from screening.store.profiles import save_profile
@@ -46,12 +48,16 @@ from screening.store.reviews import (
 )
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.review import ReviewDialog
-from ui.models.results import Col, Filters, ResultsModel
+from ui.models.order_server import OrderServer
+from ui.models.ordering import Col, Filters
+from ui.models.proxy import ASYNC_LIMIT, LineOrderProxy
+from ui.models.results import ResultsModel
 from ui.settings import Settings
 from ui.views.detail import line_html
 from ui.workers import Job
 
 log = logging.getLogger(__name__)
+PROGRESS_STEPS = 1000
 SAMPLE = "hk_shipments_2020_2025.xlsx"
 REVIEW_KEYS = {Disposition.LICENSE_OBTAINED: "Ctrl+1", Disposition.EXCEPTION_CONFIRMED: "Ctrl+2",
                Disposition.CLEARED: "Ctrl+3", Disposition.HOLD: "Ctrl+4",
@@ -156,13 +162,19 @@ class MainWindow(QMainWindow):
         filters.addWidget(self.review_filter, 1)
         filters.addWidget(clear)
         layout.addLayout(filters)
-        self.model = ResultsModel(self, synchronous=self.synchronous_jobs)
+        self.results = ResultsModel(self)
+        self.model = LineOrderProxy(self.results, self, synchronous=self.synchronous_jobs)
         self.model.busy.connect(lambda busy: self.statusBar().showMessage(
-            self.tr("Sorting and filtering…") if busy else self.tr("%1 of %2 lines shown")
-            .replace("%1", f"{self.model.rowCount():,}")
-            .replace("%2", f"{len(self.model.table):,}")))
+            self.tr("Sorting and filtering…")) if busy else None)
+        self.model.reordered.connect(self._reordered)
+        self.model.failed.connect(self.error)
+        self._reselect: int | None = None
         self.table = QTableView()
         self.table.setModel(self.model)
+        header = self.table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: self.columns_menu().exec(header.mapToGlobal(pos)))
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(Col.ROW, Qt.SortOrder.AscendingOrder)  # input order first
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -241,6 +253,8 @@ class MainWindow(QMainWindow):
         view = bar.addMenu(self.tr("&View"))
         action(view, self.tr("&Run history…"), self.show_runs, "Ctrl+R")
         action(view, self.tr("Rules &browser…"), self.show_rules, "Ctrl+B")
+        columns = view.addMenu(self.tr("&Columns"))
+        columns.aboutToShow.connect(lambda: self.columns_menu(columns))
         review.addSeparator()
         action(review, self.tr("Mark a party match as a &false positive…"),
                self.mark_false_positive)
@@ -302,10 +316,16 @@ class MainWindow(QMainWindow):
         self.job.start()
 
     def _on_progress(self, p: Progress) -> None:
-        if self.progress is not None:
-            self.progress.setLabelText(self.tr("%1 lines screened (%2 lines/s)")
-                                       .replace("%1", f"{p.lines:,}")
-                                       .replace("%2", f"{p.rate:,.0f}"))
+        if self.progress is None:
+            return
+        self.progress.setLabelText(self.tr("%1 lines screened (%2 lines/s)")
+                                   .replace("%1", f"{p.lines:,}")
+                                   .replace("%2", f"{p.rate:,.0f}"))
+        if p.fraction is not None:  # a percentage once the reader knows how far it got
+            if self.progress.maximum() != PROGRESS_STEPS:
+                self.progress.setRange(0, PROGRESS_STEPS)
+            # Never the maximum while running: that would close the dialog early.
+            self.progress.setValue(min(PROGRESS_STEPS - 1, round(p.fraction * PROGRESS_STEPS)))
 
     def _on_failed(self, exc: BaseException, details: str) -> None:
         if isinstance(exc, Cancelled):
@@ -334,7 +354,17 @@ class MainWindow(QMainWindow):
             return
         run, table, reviews = loaded.run, loaded.table, loaded.reviews
         self.run = run
-        self.model.load(table, reviews)
+        db = self.db
+
+        def fetch_raw(first: int, last: int) -> dict[int, list[str]]:
+            with db.sessions() as session:
+                return run_store.raw_cells(session, run.id, first, last)
+
+        # Big runs are sorted and filtered by a helper process (it reads the run itself).
+        self.model.set_server(OrderServer(db.url, run.id)
+                              if len(table) > ASYNC_LIMIT and db.shareable else None)
+        self.results.load(table, reviews, run.headers, fetch_raw)
+        self._show_original_columns()
         self._fill_filters(table)
         self._update_summary()
         self.stack.setCurrentIndex(1)
@@ -346,12 +376,47 @@ class MainWindow(QMainWindow):
         if self.model.rowCount():
             self.table.selectRow(0)
 
+    def columns_menu(self, menu: QMenu | None = None) -> QMenu:
+        """Show or hide columns, the input file's own columns included (header right-click
+        and View > Columns)."""
+        menu = menu if menu is not None else QMenu(self)
+        menu.clear()
+        header = self.table.horizontalHeader()
+
+        def toggle(section: int, shown: bool) -> None:
+            header.setSectionHidden(section, not shown)
+            if section >= len(Col):
+                names = [n for k, n in enumerate(self.results.headers)
+                         if not header.isSectionHidden(len(Col) + k)]
+                self.settings.set(Settings.ORIGINAL_COLUMNS, names)
+
+        def add(section: int) -> None:
+            a = menu.addAction(str(self.results.headerData(section, Qt.Orientation.Horizontal)))
+            a.setCheckable(True)
+            a.setChecked(not header.isSectionHidden(section))
+            a.toggled.connect(lambda on, s=section: toggle(s, on))
+
+        for col in Col:
+            if col not in (Col.ROW, Col.VERDICT):  # a line is always named and decided
+                add(col)
+        if self.results.headers:
+            menu.addSection(self.tr("Columns of the input file"))
+            for k in range(len(self.results.headers)):
+                add(len(Col) + k)
+        return menu
+
+    def _show_original_columns(self) -> None:
+        shown = set(self.settings.get(Settings.ORIGINAL_COLUMNS))
+        header = self.table.horizontalHeader()
+        for k, name in enumerate(self.results.headers):
+            header.setSectionHidden(len(Col) + k, name not in shown)
+
     def _fill_filters(self, table: run_store.LineTable) -> None:
         for combo in (self.destination, self.finding, self.review_filter):
             combo.blockSignals(True)
             combo.clear()
         self.destination.addItem(self.tr("All"), "")
-        for code in sorted({c for c in table.destinations + table.licensing if c}):
+        for code in sorted((set(table.destinations) | set(table.licensing)) - {None, ""}):
             self.destination.addItem(f"{code} {self.rules.country_name(code)}", code)
         self.finding.addItem(self.tr("All"), "")
         for code in sorted({c for codes in table.set_codes.values() for c in codes}):
@@ -371,7 +436,7 @@ class MainWindow(QMainWindow):
         counts = self.run.counts
         for verdict, button in self.verdict_buttons.items():
             button.setText(f"{verdict.replace('_', ' ')}: {counts.get(verdict, 0):,}")
-        unreviewed = self.model.unreviewed_count()
+        unreviewed = self.results.unreviewed_count()
         self.newly_button.setText(self.tr("Newly licensable: %1").replace(
             "%1", f"{self.run.newly_licensable:,}"))
         self.unreviewed_button.setText(self.tr("Unreviewed: %1").replace("%1", f"{unreviewed:,}"))
@@ -387,11 +452,15 @@ class MainWindow(QMainWindow):
 
     def apply_filters(self) -> None:
         selected = self.selected_rows()
+        self._reselect = selected[0] if selected else None
         self.model.set_filters(self.current_filters())
+
+    def _reordered(self) -> None:
+        """A new order is shown: keep the officer on the line they were on."""
         self.statusBar().showMessage(self.tr("%1 of %2 lines shown").replace(
-            "%1", f"{self.model.rowCount():,}").replace("%2", f"{len(self.model.table):,}"))
-        if selected:
-            self.select_row(selected[0])
+            "%1", f"{self.model.rowCount():,}").replace("%2", f"{len(self.results.table):,}"))
+        if self._reselect is not None:
+            self.select_row(self._reselect)
 
     def clear_filters(self) -> None:
         for button in [*self.verdict_buttons.values(), self.newly_button,
@@ -468,7 +537,8 @@ class MainWindow(QMainWindow):
                         license_exception=value.license_exception, reviewer=value.reviewer)
         with self.db.sessions() as session:
             reviews = current_dispositions(session, self.run.id)
-        self.model.set_reviews(reviews)
+        self.results.set_reviews(reviews)
+        self.model.reviews_changed()
         self._update_summary()
         self.show_detail()
         self.statusBar().showMessage(self.tr("Review saved for %n line(s).", "", len(rows)),
@@ -642,7 +712,7 @@ class MainWindow(QMainWindow):
         if self.job is not None and self.job.running:
             self.job.cancel()
             self.job.wait(10_000)
-        self.model.wait()
+        self.model.close()
         self.save_state()
         super().closeEvent(event)
 
@@ -656,7 +726,7 @@ class LoadedRun:
 
 def _load(db: Database, run_id: int) -> LoadedRun | None:
     """Everything the workbench needs for a run (runs in a worker thread)."""
-    with db.sessions() as session:
+    with cyclic_gc_paused(), db.sessions() as session:
         run = run_store.get_run(session, run_id)
         if run is None:
             return None

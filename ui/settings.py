@@ -24,6 +24,7 @@ class Settings:
     WINDOW_STATE = _Key("window/state", QByteArray())
     SPLITTER = _Key("window/splitter", QByteArray())
     TABLE_HEADER = _Key("results/header", QByteArray())
+    ORIGINAL_COLUMNS = _Key("results/original_columns", [])  # input headers shown as columns
     MAX_RECENT = 8
 
     def __init__(self, qsettings: QSettings | None = None):

@@ -100,6 +100,10 @@ class PreparedInput:
                 continue
             yield line
 
+    def fraction_read(self, last_row: int) -> float | None:
+        """Share of the input read once ``last_row`` is (progress bars); None if unknown."""
+        return self.source.fraction_read(last_row)
+
     def batches(self, size: int = 5000) -> Iterator[list[ShipmentLine]]:
         iterator = self.lines()
         while batch := list(itertools.islice(iterator, size)):

@@ -11,11 +11,13 @@ import codecs
 import contextlib
 import csv
 import io
+import os
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 from xml.etree import ElementTree
 
 import python_calamine
@@ -61,6 +63,20 @@ class TableSource:
     delimiter: str | None = None
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     _col_offset: int = 0
+    _height: int = 0  # XLSX rows, known once reading starts
+    _file: IO[bytes] | None = None  # CSV bytes, whose position tells how far reading got
+
+    def fraction_read(self, last_row: int) -> float | None:
+        """How much of the input has been read once row ``last_row`` is (0..1), for a
+        progress bar; None if unknown."""
+        if self.kind == "xlsx":
+            return min(1.0, last_row / self._height) if self._height else None
+        if self._file is None:
+            return None
+        if self._file.closed:  # read to the end
+            return 1.0
+        size = os.fstat(self._file.fileno()).st_size
+        return min(1.0, self._file.tell() / size) if size else None
 
     def cell_ref(self, row: int, col: int) -> str:
         if self.kind == "xlsx":
@@ -78,6 +94,7 @@ class TableSource:
         try:
             sheet = workbook.get_sheet_by_name(self.sheet)
             start = sheet.start
+            self._height = sheet.height
             self._col_offset = start[1] if start else 0
             pad = [""] * self._col_offset
             for number, values in enumerate(sheet.iter_rows(), start=1):
@@ -92,7 +109,9 @@ class TableSource:
         assert self.encoding and self.delimiter
         number = 0
         try:
-            with self.path.open("r", encoding=self.encoding, newline="") as handle:
+            with self.path.open("rb") as raw, io.TextIOWrapper(
+                    raw, encoding=self.encoding, newline="") as handle:
+                self._file = raw
                 for number, record in enumerate(csv.reader(handle, delimiter=self.delimiter),
                                                 start=1):
                     yield number, record  # type: ignore[misc]

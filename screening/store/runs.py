@@ -312,3 +312,13 @@ def get_line(session: Session, run_id: int, row: int) -> StoredLine | None:
     return StoredLine(r.row, r.line_id, Verdict(r.verdict), r.destination,
                       r.licensing_destination, r.newly_licensable, r.eccn, r.license_exception,
                       r.export_date, json.loads(r.raw_json), _normalized(r), findings)
+
+
+def raw_cells(session: Session, run_id: int, first_row: int, last_row: int
+              ) -> dict[int, list[str]]:
+    """The original cells of the lines with input rows ``first_row..last_row`` (the workbench
+    reads them a block at a time, for the rows on screen)."""
+    t = RunLine.__table__
+    return {row: json.loads(text) for row, text in session.execute(
+        select(t.c.row, t.c.raw_json).where(t.c.run_id == run_id,
+                                            t.c.row.between(first_row, last_row)))}

@@ -1,0 +1,162 @@
+"""Which of a run's lines the workbench shows, and in what order. No Qt here: the same code
+runs in the window's process for small runs and in the ordering helper process
+(``ui.models.order_server``) for big ones, so both give identical results.
+
+A line is named by its index in the run's ``LineTable`` (input order)."""
+
+from __future__ import annotations
+
+import heapq
+from array import array
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from screening.model import Verdict
+from screening.store.runs import LineTable
+
+
+class Col(IntEnum):
+    """The workbench's fixed columns; the input file's own columns follow them."""
+
+    ROW = 0
+    LINE_ID = 1
+    SHIPPED_TO = 2
+    LICENSED_AS = 3
+    ECCN = 4
+    EXCEPTION = 5
+    VERDICT = 6
+    NEWLY = 7
+    REVIEW = 8
+
+
+UNREVIEWED = "Unreviewed"
+NOT_NEEDED = ""  # CLEAR lines without a review need none
+SORT_CHUNK = 100_000
+
+
+@dataclass(frozen=True)
+class Filters:
+    verdicts: frozenset[str] = frozenset()  # empty = all
+    destination: str = ""
+    finding_code: str = ""
+    review: str = ""  # "", "unreviewed", "reviewed", or a disposition label
+    newly_only: bool = False
+    text: str = ""
+
+    def to_json(self) -> dict[str, object]:
+        return {"verdicts": sorted(self.verdicts), "destination": self.destination,
+                "finding_code": self.finding_code, "review": self.review,
+                "newly_only": self.newly_only, "text": self.text}
+
+    @classmethod
+    def from_json(cls, d: dict[str, object]) -> Filters:
+        return cls(frozenset(d["verdicts"]), str(d["destination"]),  # type: ignore[arg-type]
+                   str(d["finding_code"]), str(d["review"]), bool(d["newly_only"]),
+                   str(d["text"]))
+
+
+@dataclass(frozen=True)
+class Sort:
+    column: int = Col.ROW
+    descending: bool = False
+
+
+@dataclass
+class LineOrdering:
+    """Filters and sorts a LineTable. ``reviews`` maps input row -> label of the decision in
+    force (only reviewed lines)."""
+
+    table: LineTable
+    reviews: dict[int, str] = field(default_factory=dict)
+    _search: list[str] | None = None
+
+    def review_status(self, i: int) -> str:
+        label = self.reviews.get(self.table.rows[i])
+        if label:
+            return label
+        return NOT_NEEDED if self.table.verdicts[i] == Verdict.CLEAR.value else UNREVIEWED
+
+    def order(self, filters: Filters, sort: Sort) -> array[int]:
+        """The visible line indexes for ``filters``, in ``sort`` order. Ties keep input order."""
+        view = self._filtered(filters)
+        if sort != Sort():  # the filtered view is already in input order
+            view = self._sorted(view, sort)
+        return array("i", view)
+
+    def _column(self, col: Col) -> list:  # type: ignore[type-arg]
+        t = self.table
+        return {Col.ROW: t.rows, Col.LINE_ID: t.line_ids, Col.SHIPPED_TO: t.destinations,
+                Col.LICENSED_AS: t.licensing, Col.ECCN: t.eccns, Col.EXCEPTION: t.exceptions,
+                Col.VERDICT: t.verdicts, Col.NEWLY: t.newly}[col]
+
+    def _sort_keys(self, col: Col) -> list:  # type: ignore[type-arg]
+        if col == Col.VERDICT:  # most severe first, not alphabetical
+            rank = {v.value: -v.rank for v in Verdict}
+            return [rank[v] for v in self.table.verdicts]
+        if col == Col.REVIEW:
+            return [self.review_status(i) for i in range(len(self.table))]
+        values = self._column(col)
+        if col in (Col.ROW, Col.NEWLY):
+            return values
+        return [v.casefold() if v else "\uffff" for v in values]  # blanks last
+
+    def _sorted(self, view: list[int], sort: Sort) -> list[int]:
+        key = self._sort_keys(Col(sort.column)).__getitem__
+        reverse = sort.descending
+        # Chunks sorted separately and merged: each C-level sort stays short, so a thread
+        # running this leaves the interpreter to the window between chunks.
+        if len(view) <= SORT_CHUNK:
+            return sorted(view, key=key, reverse=reverse)
+        chunks = [sorted(view[i:i + SORT_CHUNK], key=key, reverse=reverse)
+                  for i in range(0, len(view), SORT_CHUNK)]
+        return list(heapq.merge(*chunks, key=key, reverse=reverse))
+
+    def _filtered(self, f: Filters) -> list[int]:
+        t = self.table
+        indexes: list[int] = list(range(len(t)))
+        if f.verdicts:
+            verdicts = t.verdicts
+            indexes = [i for i in indexes if verdicts[i] in f.verdicts]
+        if f.destination:
+            d, lic = t.destinations, t.licensing
+            indexes = [i for i in indexes if f.destination in (d[i], lic[i])]
+        if f.newly_only:
+            newly = t.newly
+            indexes = [i for i in indexes if newly[i]]
+        if f.finding_code:
+            sets = {n for n, codes in t.set_codes.items() if f.finding_code in codes}
+            fs = t.finding_sets
+            indexes = [i for i in indexes if fs[i] in sets]
+        if f.review:
+            want = f.review
+            if want == "unreviewed":
+                indexes = [i for i in indexes if self.review_status(i) == UNREVIEWED]
+            elif want == "reviewed":
+                rows = t.rows
+                indexes = [i for i in indexes if rows[i] in self.reviews]
+            else:
+                indexes = [i for i in indexes if self.review_status(i) == want]
+        if f.text:
+            needle = f.text.casefold()
+            haystack = self._haystack()
+            indexes = [i for i in indexes if needle in haystack[i]]
+        return indexes
+
+    def _haystack(self) -> list[str]:
+        """One lower-case search text per line, built on the first quick filter."""
+        if self._search is None:
+            t = self.table
+            self._search = [
+                "\t".join((str(r), lid, d or "", lic or "", e or "", x or "", v)).casefold()
+                for r, lid, d, lic, e, x, v in zip(t.rows, t.line_ids, t.destinations,
+                                                    t.licensing, t.eccns, t.exceptions,
+                                                    t.verdicts, strict=True)]
+        return self._search
+
+
+def inverse(order: array[int], size: int) -> array[int]:
+    """Position of each line in ``order``, -1 where it is filtered out."""
+    pos = array("i", [-1]) * size
+    for p, i in enumerate(order):
+        pos[i] = p
+    return pos
