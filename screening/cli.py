@@ -164,6 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="open the desktop app")
     gui.add_argument("file", nargs="?", help="a spreadsheet to open")
+    gui.add_argument("--sample", action="store_true",
+                     help="screen the bundled sample at once and show its results")
 
     runs = sub.add_parser("runs", help="recorded runs")
     runs_sub = runs.add_subparsers(dest="runs_command", required=True, parser_class=_Parser)

@@ -606,3 +606,57 @@ def test_rules_editor_adds_and_removes_rows(qtbot, window) -> None:
     editor.remove_row()
     assert "row removed" in editor.status.text()
     assert [row[4] for row in dialog.log_model.rows] == ["(row added)", "(row removed)"]
+
+
+def test_gui_without_a_display_says_what_to_do(monkeypatch, capsys) -> None:
+    import sys
+
+    from ui.entry import main
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the check is for Linux desktops")
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert main(["gui", "--sample"]) == 2
+    err = capsys.readouterr().err
+    assert "needs a desktop session" in err and "hkscreen screen" in err
+
+
+def test_gui_sample_option_screens_the_sample(window) -> None:
+    from ui.app import parse_args
+    assert parse_args(["hkscreen-gui", "--sample", "-platform", "offscreen"]).sample
+    assert parse_args(["hkscreen-gui", "x.xlsx"]).file == "x.xlsx"
+    window.screen_sample()
+    assert window.stack.currentIndex() == 1 and window.model.rowCount() == 34
+    assert window.run is not None and window.run.input_name == "hk_shipments_2020_2025.xlsx"
+
+
+def test_ordering_helper_failure_is_reported_not_hidden(qtbot, db, monkeypatch) -> None:
+    import ui.models.proxy as proxy_module
+    from ui.models.order_server import OrderServer, OrderServerError
+    from ui.models.ordering import Sort
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    server = OrderServer(db.url, run.id)
+    server._proc.kill()
+    server._proc.wait()
+    with pytest.raises(OrderServerError):
+        server.request(1, Filters(), Sort(Col.VERDICT), reload_reviews=False)
+    server.close()
+    # Through the proxy: the failure reaches the window as a message; the view stays usable.
+    monkeypatch.setattr(proxy_module, "ASYNC_LIMIT", 10)
+    model = ResultsModel()
+    proxy = LineOrderProxy(model)
+    with db.sessions() as session:
+        model.load(run_store.load_line_table(session, run.id), {})
+    dead = OrderServer(db.url, run.id)
+    dead._proc.kill()
+    dead._proc.wait()
+    proxy.set_server(dead)
+    with qtbot.waitSignal(proxy.failed, timeout=30_000) as failure:
+        proxy.sort(Col.VERDICT, Qt.SortOrder.AscendingOrder)
+    assert "ordering helper" in failure.args[0]
+    assert proxy.server is None  # carried on in this process
+    assert proxy.rowCount() == 34 and proxy.data(proxy.index(0, Col.VERDICT)) == \
+        "LICENSE_REQUIRED"
+    proxy.close()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import logging.handlers
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -47,40 +49,74 @@ def show_exception(exc_type: type[BaseException], exc: BaseException,
     if QApplication.instance() is None:
         sys.__excepthook__(exc_type, exc, tb)
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, "hkscreen: unexpected error",
-                      f"{exc_type.__name__}: {exc}\n\nThe application keeps running. Details "
-                      f"are in the log:\n{log_path()}")
+    box = QMessageBox(QMessageBox.Icon.Critical,
+                      QApplication.translate("app", "hkscreen: unexpected error"),
+                      f"{exc_type.__name__}: {exc}\n\n" + QApplication.translate(
+                          "app", "The application keeps running. Details are in the log:")
+                      + f"\n{log_path()}")
     box.setDetailedText(details)
-    copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+    copy = box.addButton(QApplication.translate("app", "Copy details"),
+                         QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
     if box.clickedButton() is copy:
         QApplication.clipboard().setText(details)
 
 
+def no_display_message() -> str | None:
+    """Why Qt cannot show a window here, or None. (Without this check Qt aborts with a
+    message about platform plugins that tells an officer nothing.)"""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return ("hkscreen gui needs a desktop session (neither DISPLAY nor WAYLAND_DISPLAY is "
+            "set). Without one, screen from the command line, e.g.\n"
+            "  hkscreen screen resources/samples/hk_shipments_2020_2025.xlsx "
+            "--report report.xlsx")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="hkscreen gui", description="Open the desktop app.")
+    parser.add_argument("file", nargs="?", help="a spreadsheet to open in the import wizard")
+    parser.add_argument("--sample", action="store_true",
+                        help="screen the bundled sample file at once and show its results")
+    args, _qt_args = parser.parse_known_args(argv[1:])  # Qt takes its own (-platform …)
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     from screening.db import DatabaseError, open_database
     from ui.main_window import MainWindow
     from ui.settings import Settings
+    from ui.translations import install_translator
 
     argv = argv if argv is not None else sys.argv
+    args = parse_args(argv)
+    problem = no_display_message()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     configure_logging()
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(argv)
     app.setApplicationName("hkscreen")
     app.setOrganizationName("hkscreen")
-    sys.excepthook = show_exception
     settings = Settings()
+    install_translator(app, str(settings.get(Settings.LANGUAGE) or ""))
+    sys.excepthook = show_exception
     try:
         db = open_database(settings.get(Settings.DATABASE_URL) or None)
     except DatabaseError as exc:
-        QMessageBox.critical(None, "hkscreen", f"Cannot open the database:\n{exc}")
+        QMessageBox.critical(None, "hkscreen", QApplication.translate(
+            "app", "Cannot open the database:\n%1").replace("%1", str(exc)))
         return 2
     window = MainWindow(db, settings)
     window.show()
-    files = [a for a in argv[1:] if not a.startswith("-")]
-    if files:
-        window.open_file(Path(files[0]))
+    if args.sample:
+        window.screen_sample()
+    elif args.file:
+        window.open_file(Path(args.file))
     return int(app.exec())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, Qt, QTimer
@@ -36,7 +37,7 @@ from screening.model import VERDICT_ORDER
 from screening.paths import samples_dir
 from screening.rules.ruleset import load_ruleset
 from screening.runtime import cyclic_gc_paused
-from screening.service import Cancelled, Progress, run_screening
+from screening.service import Cancelled, Progress, ScreenOptions, run_screening
 from screening.store import runs as run_store
 from screening.store.profiles import save_profile
 from screening.store.reviews import (
@@ -46,6 +47,7 @@ from screening.store.reviews import (
     current_dispositions,
     run_reviews,
 )
+from ui import labels
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.review import ReviewDialog
 from ui.models.order_server import OrderServer
@@ -193,7 +195,7 @@ class MainWindow(QMainWindow):
         buttons = QHBoxLayout()
         self.review_buttons: dict[Disposition, QPushButton] = {}
         for disposition, key in REVIEW_KEYS.items():
-            button = QPushButton(f"{disposition.label} ({key})")
+            button = QPushButton(f"{labels.disposition(disposition)} ({key})")
             button.clicked.connect(lambda _c=False, d=disposition: self.review_selected(d))
             buttons.addWidget(button)
             self.review_buttons[disposition] = button
@@ -248,7 +250,7 @@ class MainWindow(QMainWindow):
         action(nav, self.tr("&Quick filter"), self.focus_quick, QKeySequence.StandardKey.Find)
         review = bar.addMenu(self.tr("&Review"))
         for disposition, key in REVIEW_KEYS.items():
-            action(review, disposition.label + "…",
+            action(review, labels.disposition(disposition) + "…",
                    lambda _c=False, d=disposition: self.review_selected(d), key)
         view = bar.addMenu(self.tr("&View"))
         action(view, self.tr("&Run history…"), self.show_runs, "Ctrl+R")
@@ -263,6 +265,7 @@ class MainWindow(QMainWindow):
         settings = bar.addMenu(self.tr("&Settings"))
         action(settings, self.tr("&Reviewer name…"), self.edit_reviewer)
         action(settings, self.tr("&Database…"), self.edit_database)
+        action(settings, self.tr("&Language…"), self.edit_language)
 
     # -- files and runs ------------------------------------------------------------------
     def choose_file(self) -> None:
@@ -274,6 +277,11 @@ class MainWindow(QMainWindow):
 
     def open_sample(self) -> None:
         self.open_file(samples_dir() / SAMPLE)
+
+    def screen_sample(self) -> None:
+        """Screen the bundled sample straight away (``hkscreen gui --sample``): its columns
+        are recognised without a mapping."""
+        self.start_screening(ImportChoice(samples_dir() / SAMPLE, ScreenOptions()))
 
     def open_file(self, path: Path, choice: ImportChoice | None = None) -> None:
         """Open ``path`` through the import wizard (or with a ready ``choice``)."""
@@ -368,11 +376,14 @@ class MainWindow(QMainWindow):
         self._fill_filters(table)
         self._update_summary()
         self.stack.setCurrentIndex(1)
-        self.setWindowTitle(f"hkscreen — {run.input_name} (run {run.id})")
+        self.setWindowTitle(self.tr("hkscreen — %1 (run %2)").replace("%1", run.input_name)
+                            .replace("%2", str(run.id)))
         self.run_label.setText(
-            f"<b>{run.input_name}</b> · sheet {run.sheet or '-'} · {run.line_count:,} lines · "
-            f"SHA-256 {run.input_sha256[:16]}… · run {run.id} by {run.user} · "
-            f"{run.status}")
+            self.tr("<b>%1</b> · sheet %2 · %3 lines · SHA-256 %4… · run %5 by %6 · %7")
+            .replace("%1", escape(run.input_name)).replace("%2", escape(run.sheet or "-"))
+            .replace("%3", f"{run.line_count:,}").replace("%4", run.input_sha256[:16])
+            .replace("%5", str(run.id)).replace("%6", escape(run.user))
+            .replace("%7", run.status))
         if self.model.rowCount():
             self.table.selectRow(0)
 
@@ -426,7 +437,7 @@ class MainWindow(QMainWindow):
         self.review_filter.addItem(self.tr("Reviewed"), "reviewed")
         for d in Disposition:
             if d is not Disposition.NOTE:
-                self.review_filter.addItem(d.label, d.label)
+                self.review_filter.addItem(labels.disposition(d), d.label)
         for combo in (self.destination, self.finding, self.review_filter):
             combo.blockSignals(False)
 
@@ -514,8 +525,8 @@ class MainWindow(QMainWindow):
             history = run_reviews(session, self.run.id, rows[0])
         if line is None:
             return
-        extra = (f"<p><i>{len(rows)} lines selected; review buttons apply to all of them.</i>"
-                 f"</p>" if len(rows) > 1 else "")
+        extra = ("<p><i>" + self.tr("%n lines selected; review buttons apply to all of them.",
+                                    "", len(rows)) + "</i></p>" if len(rows) > 1 else "")
         self.detail.setHtml(extra + line_html(line, self.run.headers, self.run.sheet, history))
 
     # -- review ------------------------------------------------------------------------------
@@ -615,6 +626,20 @@ class MainWindow(QMainWindow):
         self.show_detail()
         self.statusBar().showMessage(self.tr("Recorded; the match is not raised again for "
                                              "this party until the list entry changes."), 8000)
+
+    def edit_language(self) -> None:
+        from ui.translations import LANGUAGES
+        names = [self.tr("System language"), *LANGUAGES.values()]
+        codes = ["", *LANGUAGES]
+        current = codes.index(self.settings.get(Settings.LANGUAGE) or "") \
+            if (self.settings.get(Settings.LANGUAGE) or "") in codes else 0
+        name, ok = QInputDialog.getItem(self, self.tr("Language"),
+                                        self.tr("Language of the window:"), names, current,
+                                        False)
+        if ok:
+            self.settings.set(Settings.LANGUAGE, codes[names.index(name)])
+            self.statusBar().showMessage(self.tr("Language saved; it is used from the next "
+                                                 "start."), 8000)
 
     def edit_database(self) -> None:
         """Point the app at another database (a team's PostgreSQL server); checked now,

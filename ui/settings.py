@@ -20,6 +20,7 @@ class Settings:
     REVIEWER = _Key("review/reviewer", "")
     RECENT_FILES = _Key("files/recent", [])
     DATABASE_URL = _Key("database/url", "")
+    LANGUAGE = _Key("ui/language", "")  # "" = the system's language
     WINDOW_GEOMETRY = _Key("window/geometry", QByteArray())
     WINDOW_STATE = _Key("window/state", QByteArray())
     SPLITTER = _Key("window/splitter", QByteArray())

@@ -10,7 +10,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,18 +50,8 @@ from screening.normalize import DateOrder, clean_text
 from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions
 from screening.store.profiles import load_profile, profile_names, profiles_for_headers
+from ui import labels
 from ui.models.simple import RowsModel
-
-FIELD_LABELS = {
-    Field.LINE_ID: "Line ID", Field.DESTINATION: "Destination (ship-to)",
-    Field.ULTIMATE_DESTINATION: "Ultimate destination", Field.EXPORT_DATE: "Export / ship date",
-    Field.ECCN: "ECCN / classification", Field.LICENSE_EXCEPTION: "Licence exception",
-    Field.LICENSE_NUMBER: "Licence number", Field.END_USER: "End user",
-    Field.END_USER_TYPE: "End-user type", Field.CONSIGNEE: "Consignee",
-    Field.CONSIGNEE_ADDRESS: "Consignee address", Field.VALUE: "Value",
-    Field.QUANTITY: "Quantity", Field.DESCRIPTION: "Description", Field.HS_CODE: "HS code",
-}
-NOT_MAPPED = "(not mapped)"
 
 
 @dataclass(frozen=True)
@@ -131,7 +121,9 @@ class SheetPage(QWizardPage):
         best = 0
         for i, info in enumerate(list_sheets(self.w.path, with_rows=True)):
             hidden = "" if info.visible else self.tr(", hidden")
-            self.combo.addItem(f"{info.name} ({info.rows:,} rows{hidden})", info.name)
+            self.combo.addItem(self.tr("%1 (%2 rows%3)").replace("%1", info.name)
+                               .replace("%2", f"{info.rows:,}").replace("%3", hidden),
+                               info.name)
             source = open_xlsx(self.w.path, info.name)
             head = [r for _, r in itertools.islice(source.rows(), HEADER_SCAN_ROWS)]
             if best == 0 and detect_header(head) is not None:
@@ -229,7 +221,7 @@ class MappingPage(QWizardPage):
             row.addWidget(combo, 2)
             row.addWidget(status)
             row.addWidget(sample, 3)
-            form.addRow(FIELD_LABELS[f], row)
+            form.addRow(labels.field(f), row)
             combo.currentIndexChanged.connect(lambda _i, f=f: self._update(f))
             self.combos[f], self.status[f], self.samples[f] = combo, status, sample
         layout.addLayout(form)
@@ -259,7 +251,7 @@ class MappingPage(QWizardPage):
         for f, combo in self.combos.items():
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(NOT_MAPPED, None)
+            combo.addItem(self.tr("(not mapped)"), None)
             for i, h in enumerate(headers):
                 combo.addItem(h or f"(column {i + 1})", i)
             index = mapping.columns.get(f)
@@ -352,8 +344,14 @@ class MappingPage(QWizardPage):
 
 
 class PreviewPage(QWizardPage):
-    HEADERS = ("Row", "Line ID", "Destination", "Export date", "ECCN", "Exception",
-               "Verdict", "Problems")
+    HEADERS = (QT_TRANSLATE_NOOP("PreviewPage", "Row"),
+               QT_TRANSLATE_NOOP("PreviewPage", "Line ID"),
+               QT_TRANSLATE_NOOP("PreviewPage", "Destination"),
+               QT_TRANSLATE_NOOP("PreviewPage", "Export date"),
+               QT_TRANSLATE_NOOP("PreviewPage", "ECCN"),
+               QT_TRANSLATE_NOOP("PreviewPage", "Exception"),
+               QT_TRANSLATE_NOOP("PreviewPage", "Verdict"),
+               QT_TRANSLATE_NOOP("PreviewPage", "Problems"))
 
     def __init__(self, wizard: ImportWizard):
         super().__init__()
@@ -367,7 +365,7 @@ class PreviewPage(QWizardPage):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         self.problem_rows: set[int] = set()
-        self.model = RowsModel(self.HEADERS, background=lambda i: "#F4B6B6"
+        self.model = RowsModel([self.tr(h) for h in self.HEADERS], background=lambda i: "#F4B6B6"
                                if i in self.problem_rows else None)
         table = QTableView()
         table.setModel(self.model)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening.store.reviews import Disposition, ReviewError, validate
+from ui import labels
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class ReviewDialog(QDialog):
         form = QFormLayout()
         self.disposition = QComboBox()
         for d in Disposition:
-            self.disposition.addItem(d.label, d)
+            self.disposition.addItem(labels.disposition(d), d)
         self.disposition.setCurrentIndex(list(Disposition).index(disposition))
         self.license_number = QLineEdit()
         self.license_number.setPlaceholderText(self.tr("e.g. D1234567 (required for "

@@ -168,8 +168,13 @@ class LineOrderProxy(QAbstractProxyModel):
 
         def failed(exc: BaseException, _details: str) -> None:
             if generation == self._generation:
+                # Carry on without the helper: slower on a huge run, but never stuck.
+                log.error("ordering helper failed: %s", exc)
+                self.set_server(None)
                 self.busy.emit(False)
-                self.failed.emit(str(exc))
+                self.failed.emit(self.tr("%1. Sorting and filtering continue in the window "
+                                         "(slower on very large runs).").replace("%1", str(exc)))
+                self._request()
 
         job.done.connect(done)
         job.failed.connect(failed)

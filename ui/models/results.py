@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -24,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 from screening.model import Verdict
 from screening.store.reviews import ReviewRecord
 from screening.store.runs import LineTable
+from ui import labels
 from ui.models.ordering import NOT_NEEDED, UNREVIEWED, Col
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -32,17 +34,22 @@ ModelIndex = QModelIndex | QPersistentModelIndex
 RawFetcher = Callable[[int, int], dict[int, list[str]]]
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("ResultsModel", text)
+CONTEXT = "ResultsModel"
+HEADERS = {
+    Col.ROW: QT_TRANSLATE_NOOP("ResultsModel", "Row"),
+    Col.LINE_ID: QT_TRANSLATE_NOOP("ResultsModel", "Line ID"),
+    Col.SHIPPED_TO: QT_TRANSLATE_NOOP("ResultsModel", "Shipped to"),
+    Col.LICENSED_AS: QT_TRANSLATE_NOOP("ResultsModel", "Licensed as"),
+    Col.ECCN: QT_TRANSLATE_NOOP("ResultsModel", "ECCN"),
+    Col.EXCEPTION: QT_TRANSLATE_NOOP("ResultsModel", "Licence exc."),
+    Col.VERDICT: QT_TRANSLATE_NOOP("ResultsModel", "Verdict"),
+    Col.NEWLY: QT_TRANSLATE_NOOP("ResultsModel", "Newly licensable"),
+    Col.REVIEW: QT_TRANSLATE_NOOP("ResultsModel", "Review status"),
+}
 
 
 def header_text(col: Col) -> str:
-    return {
-        Col.ROW: _t("Row"), Col.LINE_ID: _t("Line ID"), Col.SHIPPED_TO: _t("Shipped to"),
-        Col.LICENSED_AS: _t("Licensed as"), Col.ECCN: _t("ECCN"),
-        Col.EXCEPTION: _t("Licence exc."), Col.VERDICT: _t("Verdict"),
-        Col.NEWLY: _t("Newly licensable"), Col.REVIEW: _t("Review status"),
-    }[col]
+    return QCoreApplication.translate(CONTEXT, HEADERS[col])
 
 
 VERDICT_COLOURS = {
@@ -62,6 +69,7 @@ class ResultsModel(QAbstractTableModel):
         self._fetch_raw: RawFetcher | None = None
         self._raw: OrderedDict[int, dict[int, list[str]]] = OrderedDict()
         self._flagged = 0
+        self._yes = QCoreApplication.translate("ResultsModel", "Yes")  # once, not per cell
         self._brushes = {v: QBrush(QColor(c)) for v, c in VERDICT_COLOURS.items()}
 
     def load(self, table: LineTable, reviews: dict[int, ReviewRecord],
@@ -98,7 +106,8 @@ class ResultsModel(QAbstractTableModel):
             return header_text(Col(section)) if section < len(Col) \
                 else self.headers[section - len(Col)]
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(Col):
-            return _t("Column as imported from the input file")
+            return QCoreApplication.translate("ResultsModel",
+                                              "Column as imported from the input file")
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -111,16 +120,19 @@ class ResultsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if col >= len(Col):
                 return self.raw_cell(i, col - len(Col))
+            if col == Col.REVIEW:
+                return labels.review_state(self.review_status(i))
             value = self.value(i, Col(col))
             if col == Col.NEWLY:
-                return _t("Yes") if value else ""
+                return self._yes if value else ""
             return value if value is not None else ""
         if role == Qt.ItemDataRole.BackgroundRole and col == Col.VERDICT:
             return self._brushes.get(self.table.verdicts[i])
         if role == Qt.ItemDataRole.ToolTipRole and col == Col.REVIEW:
             review = self.reviews.get(self.table.rows[i])
             if review:
-                return f"{review.disposition.label} — {review.reviewer}: {review.reason}"
+                return f"{labels.disposition(review.disposition)} — {review.reviewer}: " \
+                    f"{review.reason}"
         if role == Qt.ItemDataRole.TextAlignmentRole and col == Col.ROW:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

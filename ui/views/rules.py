@@ -80,33 +80,39 @@ class RulesDialog(QDialog):
         self.chart_text = QLabel()
         self.chart_text.setWordWrap(True)
         chart_layout.addWidget(self.chart_text)
-        self.chart_model = RowsModel(["Row", "Valid from", "Valid to", *CHART_COLUMNS,
-                                      "Verification", "Citation"])
+        self.chart_model = RowsModel([
+            self.tr("Row"), self.tr("Valid from"), self.tr("Valid to"), *CHART_COLUMNS,
+            self.tr("Verification"), self.tr("Citation")])
         chart_layout.addWidget(_table(self.chart_model))
         tabs.addTab(chart, self.tr("Country Chart"))
         self.country.currentIndexChanged.connect(self._chart)
         self.date.dateChanged.connect(self._chart)
         self._chart()
 
-        eccns = RowsModel(["ECCN", "Description", "Reasons", "Supp. No. 2 (744.21)",
-                           "Verification", "Notes"],
+        eccns = RowsModel([self.tr("ECCN"), self.tr("Description"), self.tr("Reasons"),
+                           self.tr("Supp. No. 2 (744.21)"), self.tr("Verification"),
+                           self.tr("Notes")],
                           [[e.eccn, e.description, " ".join(e.reasons), e.supp2,
                             e.verification, e.notes] for e in rules.eccns.values()])
         tabs.addTab(_table(eccns, 1), self.tr("ECCNs"))
         exceptions = RowsModel(
-            ["Exception", "Destination", "Status", "Valid from", "Valid to", "Note",
-             "Citation", "Verification"],
+            [self.tr("Exception"), self.tr("Destination"), self.tr("Status"),
+             self.tr("Valid from"), self.tr("Valid to"), self.tr("Note"), self.tr("Citation"),
+             self.tr("Verification")],
             [[r.code, r.country, r.status, r.valid_from, r.valid_to, r.note, r.citation,
               r.verification] for rs in rules.exception_rules.values() for r in rs])
         tabs.addTab(_table(exceptions, 5), self.tr("Licence exceptions"))
-        changes = RowsModel(["Effective", "Citation", "Title", "Summary", "Verification"],
+        changes = RowsModel([self.tr("Effective"), self.tr("Citation"), self.tr("Title"),
+                             self.tr("Summary"), self.tr("Verification")],
                             [[c.effective, c.citation, c.title, c.summary, c.verification]
                              for c in rules.regime_changes])
         tabs.addTab(_table(changes, 3), self.tr("Regime changes"))
         if db is not None:
             tabs.addTab(RuleEditor(db, editor, self), self.tr("Edit a rule"))
-            self.log_model = RowsModel(["When (UTC)", "By", "File", "Row", "Column", "Old",
-                                        "New", "Reason", "Citation", "Version after"])
+            self.log_model = RowsModel([
+                self.tr("When (UTC)"), self.tr("By"), self.tr("File"), self.tr("Row"),
+                self.tr("Column"), self.tr("Old"), self.tr("New"), self.tr("Reason"),
+                self.tr("Citation"), self.tr("Version after")])
             tabs.addTab(_table(self.log_model, 7), self.tr("Change log"))
             self.refresh_log()
 
@@ -125,16 +131,19 @@ class RulesDialog(QDialog):
         mapping = self.rules.mapping_on(code, date)
         licensing = mapping.licensed_as if mapping else code
         row = self.rules.chart_row(licensing, date)
-        text = f"{self.rules.country_name(code)} on {date}: "
+        none = self.tr("none")
+        text = self.tr("%1 on %2: ").replace("%1", self.rules.country_name(code)) \
+            .replace("%2", str(date))
         if mapping:
-            text += (f"licensed as {self.rules.country_name(licensing)} "
-                     f"({mapping.citation}). ")
+            text += self.tr("licensed as %1 (%2). ").replace(
+                "%1", self.rules.country_name(licensing)).replace("%2", mapping.citation)
         if row:
             groups = ", ".join(sorted(self.rules.groups_on(licensing, date)))
-            text += (f"row {row.row_key}, X in {' '.join(sorted(row.columns)) or 'none'}; "
-                     f"country groups {groups or 'none'}. {row.date_basis}")
+            text += self.tr("row %1, X in %2; country groups %3. ").replace(
+                "%1", row.row_key).replace("%2", " ".join(sorted(row.columns)) or none) \
+                .replace("%3", groups or none) + row.date_basis
         else:
-            text += "no Country Chart row in the rules database."
+            text += self.tr("no Country Chart row in the rules database.")
         self.chart_text.setText(text)
         self.chart_model.set_rows([[r.row_key, r.valid_from, r.valid_to,
                                     *("X" if c in r.columns else "" for c in CHART_COLUMNS),

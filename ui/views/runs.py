@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -21,8 +21,9 @@ from screening.store import runs as run_store
 from screening.store.schema import Review, RunLine
 from ui.models.simple import RowsModel
 
-HEADERS = ["Run", "Started (UTC)", "Status", "Input file", "SHA-256", "By", "Rules version",
-           "Lines", "Needs attention", "Reviewed", "Archived"]
+HEADERS = [QT_TRANSLATE_NOOP("RunsDialog", h) for h in (
+    "Run", "Started (UTC)", "Status", "Input file", "SHA-256", "By", "Rules version", "Lines",
+    "Needs attention", "Reviewed", "Archived")]
 
 
 class RunsDialog(QDialog):
@@ -34,7 +35,7 @@ class RunsDialog(QDialog):
         self.setWindowTitle(self.tr("Run history"))
         self.resize(1100, 500)
         layout = QVBoxLayout(self)
-        self.model = RowsModel(HEADERS)
+        self.model = RowsModel([self.tr(h) for h in HEADERS])
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -76,7 +77,7 @@ class RunsDialog(QDialog):
                              run.input_name, run.input_sha256[:16] + "…", run.user,
                              run.rules_version[:12] + "…", f"{run.line_count:,}",
                              f"{attention:,}", f"{reviewed:,} / {attention:,}",
-                             "yes" if run.archived else ""])
+                             self.tr("yes") if run.archived else ""])
         self.model.set_rows(rows)
         if rows:
             self.table.selectRow(0)

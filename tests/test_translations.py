@@ -1,0 +1,107 @@
+"""Every visible string goes through tr(), every tr() string is translated, and the compiled
+translations match their sources."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+from pathlib import Path
+
+import PySide6
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings, QTranslator
+
+from ui.translations import chosen_language, install_translator
+
+ROOT = Path(__file__).resolve().parent.parent
+TS = ROOT / "resources" / "translations" / "hkscreen_zh_HK.ts"
+QM = TS.with_suffix(".qm")
+TOOLS = Path(PySide6.__file__).resolve().parent
+UI_FILES = sorted(str(p) for p in (ROOT / "ui").rglob("*.py"))
+
+
+def _tool(name: str) -> str:
+    path = TOOLS / name
+    if not path.exists():
+        pytest.skip(f"{name} is not shipped with this PySide6")
+    return str(path)
+
+
+def test_every_tr_string_is_in_the_translation_and_finished(tmp_path) -> None:
+    copy = tmp_path / TS.name
+    shutil.copy(TS, copy)
+    out = subprocess.run([_tool("lupdate"), *UI_FILES, "-ts", str(copy), "-no-obsolete",
+                          "-locations", "none"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "(0 new and" in out, out  # lupdate found no string the .ts lacks
+    assert copy.read_text(encoding="utf-8") == TS.read_text(encoding="utf-8")
+    assert 'type="unfinished"' not in TS.read_text(encoding="utf-8")
+
+
+def test_compiled_translation_matches_its_source(tmp_path) -> None:
+    qm = tmp_path / QM.name
+    subprocess.run([_tool("lrelease"), str(TS), "-qm", str(qm)], capture_output=True,
+                   check=True)
+    assert qm.read_bytes() == QM.read_bytes(), "run pyside6-lrelease (README: translations)"
+
+
+# Calls whose first argument a user reads: it must come from tr()/translate(), not a literal.
+_VISIBLE = {"QLabel", "QPushButton", "QCheckBox", "QRadioButton", "QGroupBox", "QAction",
+            "setText", "setWindowTitle", "setPlaceholderText", "setToolTip", "showMessage",
+            "setTitle", "setSubTitle", "addTab", "addMenu", "addSection", "setLabelText"}
+
+
+def _literal_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value != "hkscreen" and any(c.isalpha() for c in node.value)
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.Constant) and any(c.isalpha() for c in str(v.value))
+                   for v in node.values)
+    return False
+
+
+def test_visible_strings_go_through_tr() -> None:
+    offenders = []
+    for name in UI_FILES:
+        tree = ast.parse(Path(name).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else \
+                func.id if isinstance(func, ast.Name) else ""
+            if called in _VISIBLE and _literal_text(node.args[0]):
+                offenders.append(f"{Path(name).relative_to(ROOT)}:{node.lineno} {called}")
+    assert not offenders, offenders
+
+
+def test_language_choice(monkeypatch) -> None:
+    monkeypatch.setenv("HKSCREEN_LANG", "zh_HK")
+    assert chosen_language("en") == "zh_HK"  # the environment wins
+    monkeypatch.setenv("HKSCREEN_LANG", "xx")
+    assert chosen_language() == "en"  # unknown: English, never a half-loaded state
+    monkeypatch.delenv("HKSCREEN_LANG")
+    assert chosen_language("zh_HK") == "zh_HK"
+
+
+def test_window_speaks_traditional_chinese(qtbot, db, tmp_path, monkeypatch) -> None:
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+    monkeypatch.delenv("HKSCREEN_LANG", raising=False)
+    app = QCoreApplication.instance()
+    assert app is not None
+    before = set(app.findChildren(QTranslator))
+    assert install_translator(app, "zh_HK") == "zh_HK"
+    try:
+        window = MainWindow(db, Settings(QSettings(str(tmp_path / "s.ini"),
+                                                   QSettings.Format.IniFormat)),
+                            synchronous_jobs=True)
+        qtbot.addWidget(window)
+        menus = [a.text() for a in window.menuBar().actions()]
+        assert menus[0] == "檔案(&F)" and "審核(&R)" in menus
+        assert window.model.headerData(6, PySide6.QtCore.Qt.Orientation.Horizontal) == "結果"
+    finally:
+        for translator in set(app.findChildren(QTranslator)) - before:
+            app.removeTranslator(translator)
+            translator.deleteLater()
