@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -48,6 +47,7 @@ from screening.store.reviews import (
     run_reviews,
 )
 from ui import labels
+from ui.dialogs import preferences
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.review import ReviewDialog
 from ui.models.order_server import OrderServer
@@ -55,6 +55,7 @@ from ui.models.ordering import Col, Filters
 from ui.models.proxy import ASYNC_LIMIT, LineOrderProxy
 from ui.models.results import ResultsModel
 from ui.settings import Settings
+from ui.views import party_actions
 from ui.views.detail import line_html
 from ui.workers import Job
 
@@ -568,107 +569,31 @@ class MainWindow(QMainWindow):
         with self.db.sessions() as session:  # rules may have been edited
             self.rules = load_ruleset(session)
 
+    # -- lists and preferences (their dialogs live in their own modules) ------------------
     def import_list(self, path: Path | None = None) -> None:
         """Import a Consolidated Screening List (CSV/JSON) or a custom watch list."""
-        from screening.parties import PartyListError
-        from screening.store import parties as party_store
-        if path is None:
-            name, _ = QFileDialog.getOpenFileName(self, self.tr("Import screening list"), "",
-                                                  self.tr("Lists (*.csv *.json)"))
-            if not name:
-                return
-            path = Path(name)
-        try:
-            with self.db.sessions.begin() as session:
-                info = party_store.import_list(session, path, user=self.settings.reviewer())
-        except PartyListError as exc:
-            self.error(self.tr("The list was not imported:") + "\n" + str(exc))
-            return
-        self.statusBar().showMessage(self.tr("Imported %1 entries as list %2; they apply to "
-                                             "the next screening.")
-                                     .replace("%1", f"{info.entry_count:,}")
-                                     .replace("%2", info.name), 8000)
+        self._say(party_actions.import_list(self, self.db, self.settings, path))
 
     def mark_false_positive(self) -> None:
         """For the selected line's party matches: this party is not that list entry."""
-        from screening.store import parties as party_store
         rows = self.selected_rows()
-        if not rows or self.run is None:
-            return
-        with self.db.sessions() as session:
-            line = run_store.get_line(session, self.run.id, rows[0])
-            entries = {e.key: e for e in party_store.load_entries(session)}
-        if line is None:
-            return
-        matches = [f for f in line.findings if f.code.startswith("PARTY_MATCH_")
-                   and f.code != "PARTY_MATCH_SUPPRESSED"]
-        parties = [p for p in (line.normalized.get("consignee"), line.normalized.get("end_user"))
-                   if p]
-        options = [f"{party} ≠ {key} ({entry.name})" for party in parties
-                   for key, entry in entries.items()
-                   if any(entry.name in f.message and party in f.message for f in matches)]
-        if not options:
-            self.error(self.tr("The selected line has no restricted-party match."))
-            return
-        choice, ok = QInputDialog.getItem(self, self.tr("False positive"),
-                                          self.tr("Party and list entry:"), options, 0, False)
-        if not ok:
-            return
-        reason, ok = QInputDialog.getText(self, self.tr("False positive"),
-                                          self.tr("Why is this not the listed party?"))
-        if not ok or not reason.strip():
-            return
-        party, rest = choice.split(" ≠ ", 1)
-        with self.db.sessions.begin() as session:
-            party_store.mark_false_positive(session, party, rest.split(" (", 1)[0],
-                                            reason=reason, reviewer=self.settings.reviewer(),
-                                            run_id=self.run.id, row=rows[0])
-        self.show_detail()
-        self.statusBar().showMessage(self.tr("Recorded; the match is not raised again for "
-                                             "this party until the list entry changes."), 8000)
+        if rows and self.run is not None:
+            self._say(party_actions.mark_false_positive(self, self.db, self.settings,
+                                                        self.run.id, rows[0]))
+            self.show_detail()
 
     def edit_language(self) -> None:
-        from ui.translations import LANGUAGES
-        names = [self.tr("System language"), *LANGUAGES.values()]
-        codes = ["", *LANGUAGES]
-        current = codes.index(self.settings.get(Settings.LANGUAGE) or "") \
-            if (self.settings.get(Settings.LANGUAGE) or "") in codes else 0
-        name, ok = QInputDialog.getItem(self, self.tr("Language"),
-                                        self.tr("Language of the window:"), names, current,
-                                        False)
-        if ok:
-            self.settings.set(Settings.LANGUAGE, codes[names.index(name)])
-            self.statusBar().showMessage(self.tr("Language saved; it is used from the next "
-                                                 "start."), 8000)
+        self._say(preferences.ask_language(self, self.settings))
 
     def edit_database(self) -> None:
-        """Point the app at another database (a team's PostgreSQL server); checked now,
-        used from the next start."""
-        from screening.db import DatabaseError, open_database
-        url, ok = QInputDialog.getText(
-            self, self.tr("Database"),
-            self.tr("SQLAlchemy URL (empty: the local SQLite file), e.g.\n"
-                    "postgresql+psycopg://user@server/hkscreen"),
-            text=self.settings.get(Settings.DATABASE_URL) or "")
-        if not ok:
-            return
-        url = url.strip()
-        if url:
-            try:
-                open_database(url).dispose()
-            except DatabaseError as exc:
-                self.error(str(exc))
-                return
-        self.settings.set(Settings.DATABASE_URL, url)
-        self.statusBar().showMessage(self.tr("Database saved; it is used from the next "
-                                             "start."), 8000)
+        self._say(preferences.ask_database(self, self.settings))
 
     def edit_reviewer(self) -> None:
-        name, ok = QInputDialog.getText(self, self.tr("Reviewer name"),
-                                        self.tr("Name recorded with each review:"),
-                                        text=self.settings.reviewer())
-        if ok and name.strip():
-            self.settings.set(Settings.REVIEWER, name.strip())
+        preferences.ask_reviewer(self, self.settings)
+
+    def _say(self, message: str | None) -> None:
+        if message:
+            self.statusBar().showMessage(message, 8000)
 
     def export(self, fmt: str, target: Path | None = None) -> Path | None:
         from screening.reports import write_report

@@ -32,6 +32,13 @@
     </message>
 </context>
 <context>
+    <name>LineOrderProxy</name>
+    <message>
+        <source>%1. Sorting and filtering continue in the window (slower on very large runs).</source>
+        <translation>%1。排序及篩選改在視窗內進行（處理極大量資料時較慢）。</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Rules version %1 · %2</source>
@@ -266,80 +273,6 @@
         </translation>
     </message>
     <message>
-        <source>Import screening list</source>
-        <translation>匯入篩查名單</translation>
-    </message>
-    <message>
-        <source>Lists (*.csv *.json)</source>
-        <translation>名單 (*.csv *.json)</translation>
-    </message>
-    <message>
-        <source>The list was not imported:</source>
-        <translation>名單未有匯入：</translation>
-    </message>
-    <message>
-        <source>Imported %1 entries as list %2; they apply to the next screening.</source>
-        <translation>已匯入 %1 個條目為名單 %2；下次篩查時生效。</translation>
-    </message>
-    <message>
-        <source>The selected line has no restricted-party match.</source>
-        <translation>所選的行沒有受限制當事方配對。</translation>
-    </message>
-    <message>
-        <source>False positive</source>
-        <translation>誤報</translation>
-    </message>
-    <message>
-        <source>Party and list entry:</source>
-        <translation>當事方及名單條目：</translation>
-    </message>
-    <message>
-        <source>Why is this not the listed party?</source>
-        <translation>為何此當事方並非名單上的當事方？</translation>
-    </message>
-    <message>
-        <source>Recorded; the match is not raised again for this party until the list entry changes.</source>
-        <translation>已記錄；在名單條目更改前，不會再就此當事方提出此配對。</translation>
-    </message>
-    <message>
-        <source>System language</source>
-        <translation>系統語言</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>語言</translation>
-    </message>
-    <message>
-        <source>Language of the window:</source>
-        <translation>視窗語言：</translation>
-    </message>
-    <message>
-        <source>Language saved; it is used from the next start.</source>
-        <translation>語言設定已儲存；下次啟動時生效。</translation>
-    </message>
-    <message>
-        <source>Database</source>
-        <translation>資料庫</translation>
-    </message>
-    <message>
-        <source>SQLAlchemy URL (empty: the local SQLite file), e.g.
-postgresql+psycopg://user@server/hkscreen</source>
-        <translation>SQLAlchemy URL（留空：本機 SQLite 檔案），例如
-postgresql+psycopg://user@server/hkscreen</translation>
-    </message>
-    <message>
-        <source>Database saved; it is used from the next start.</source>
-        <translation>資料庫設定已儲存；下次啟動時生效。</translation>
-    </message>
-    <message>
-        <source>Reviewer name</source>
-        <translation>審核人姓名</translation>
-    </message>
-    <message>
-        <source>Name recorded with each review:</source>
-        <translation>每項審核記錄的姓名：</translation>
-    </message>
-    <message>
         <source>Open or screen a file first.</source>
         <translation>請先開啟或篩查檔案。</translation>
     </message>
@@ -413,6 +346,86 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>mapped</source>
         <translation>已對應</translation>
+    </message>
+</context>
+<context>
+    <name>PartyActions</name>
+    <message>
+        <source>Import screening list</source>
+        <translation>匯入篩查名單</translation>
+    </message>
+    <message>
+        <source>Lists (*.csv *.json)</source>
+        <translation>名單 (*.csv *.json)</translation>
+    </message>
+    <message>
+        <source>The list was not imported:</source>
+        <translation>名單未有匯入：</translation>
+    </message>
+    <message>
+        <source>Imported %1 entries as list %2; they apply to the next screening.</source>
+        <translation>已匯入 %1 個條目為名單 %2；下次篩查時生效。</translation>
+    </message>
+    <message>
+        <source>The selected line has no restricted-party match.</source>
+        <translation>所選的行沒有受限制當事方配對。</translation>
+    </message>
+    <message>
+        <source>False positive</source>
+        <translation>誤報</translation>
+    </message>
+    <message>
+        <source>Party and list entry:</source>
+        <translation>當事方及名單條目：</translation>
+    </message>
+    <message>
+        <source>Why is this not the listed party?</source>
+        <translation>為何此當事方並非名單上的當事方？</translation>
+    </message>
+    <message>
+        <source>Recorded; the match is not raised again for this party until the list entry changes.</source>
+        <translation>已記錄；在名單條目更改前，不會再就此當事方提出此配對。</translation>
+    </message>
+</context>
+<context>
+    <name>Preferences</name>
+    <message>
+        <source>Reviewer name</source>
+        <translation>審核人姓名</translation>
+    </message>
+    <message>
+        <source>Name recorded with each review:</source>
+        <translation>每項審核記錄的姓名：</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>資料庫</translation>
+    </message>
+    <message>
+        <source>SQLAlchemy URL (empty: the local SQLite file), e.g.
+postgresql+psycopg://user@server/hkscreen</source>
+        <translation>SQLAlchemy URL（留空：本機 SQLite 檔案），例如
+postgresql+psycopg://user@server/hkscreen</translation>
+    </message>
+    <message>
+        <source>Database saved; it is used from the next start.</source>
+        <translation>資料庫設定已儲存；下次啟動時生效。</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系統語言</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>語言</translation>
+    </message>
+    <message>
+        <source>Language of the window:</source>
+        <translation>視窗語言：</translation>
+    </message>
+    <message>
+        <source>Language saved; it is used from the next start.</source>
+        <translation>語言設定已儲存；下次啟動時生效。</translation>
     </message>
 </context>
 <context>
