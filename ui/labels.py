@@ -26,6 +26,13 @@ _DISPOSITIONS = {
 _BY_ENGLISH = {d.label: text for d, text in _DISPOSITIONS.items()}
 _BY_ENGLISH[UNREVIEWED] = QT_TRANSLATE_NOOP("labels", "Unreviewed")
 
+_RUN_STATUS = {
+    "running": QT_TRANSLATE_NOOP("labels", "running"),
+    "complete": QT_TRANSLATE_NOOP("labels", "complete"),
+    "cancelled": QT_TRANSLATE_NOOP("labels", "cancelled"),
+    "failed": QT_TRANSLATE_NOOP("labels", "failed"),
+}
+
 FIELDS = {
     Field.LINE_ID: QT_TRANSLATE_NOOP("labels", "Line ID"),
     Field.DESTINATION: QT_TRANSLATE_NOOP("labels", "Destination (ship-to)"),
@@ -61,3 +68,8 @@ def review_state(english: str) -> str:
 
 def field(f: Field) -> str:
     return tr(FIELDS[f])
+
+
+def run_status(status: str) -> str:
+    text = _RUN_STATUS.get(status)
+    return tr(text) if text else status

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -193,12 +194,12 @@ class MainWindow(QMainWindow):
         self.detail.setOpenLinks(False)
         self.detail.anchorClicked.connect(QDesktopServices.openUrl)
         right_layout.addWidget(self.detail)
-        buttons = QHBoxLayout()
+        buttons = QGridLayout()  # two columns: one row of six would crowd out the table
         self.review_buttons: dict[Disposition, QPushButton] = {}
-        for disposition, key in REVIEW_KEYS.items():
+        for n, (disposition, key) in enumerate(REVIEW_KEYS.items()):
             button = QPushButton(f"{labels.disposition(disposition)} ({key})")
             button.clicked.connect(lambda _c=False, d=disposition: self.review_selected(d))
-            buttons.addWidget(button)
+            buttons.addWidget(button, n // 2, n % 2)
             self.review_buttons[disposition] = button
         right_layout.addLayout(buttons)
         self.splitter = QSplitter()
@@ -207,7 +208,7 @@ class MainWindow(QMainWindow):
         self.detail.setMinimumWidth(320)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([900, 600])
+        self._splitter_set = False  # sized when first shown (hidden widgets have no size)
         for col, width in ((Col.ROW, 60), (Col.LINE_ID, 110), (Col.SHIPPED_TO, 80),
                            (Col.LICENSED_AS, 85), (Col.ECCN, 90), (Col.EXCEPTION, 85),
                            (Col.VERDICT, 135), (Col.NEWLY, 115)):
@@ -377,6 +378,9 @@ class MainWindow(QMainWindow):
         self._fill_filters(table)
         self._update_summary()
         self.stack.setCurrentIndex(1)
+        if not self._splitter_set:  # first time, no saved layout: the table gets 60%
+            self._splitter_set = True
+            QTimer.singleShot(0, self._initial_split)  # once the page is laid out
         self.setWindowTitle(self.tr("hkscreen — %1 (run %2)").replace("%1", run.input_name)
                             .replace("%2", str(run.id)))
         self.run_label.setText(
@@ -384,7 +388,7 @@ class MainWindow(QMainWindow):
             .replace("%1", escape(run.input_name)).replace("%2", escape(run.sheet or "-"))
             .replace("%3", f"{run.line_count:,}").replace("%4", run.input_sha256[:16])
             .replace("%5", str(run.id)).replace("%6", escape(run.user))
-            .replace("%7", run.status))
+            .replace("%7", labels.run_status(run.status)))
         if self.model.rowCount():
             self.table.selectRow(0)
 
@@ -422,6 +426,10 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         for k, name in enumerate(self.results.headers):
             header.setSectionHidden(len(Col) + k, name not in shown)
+
+    def _initial_split(self) -> None:
+        total = sum(self.splitter.sizes())
+        self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
 
     def _fill_filters(self, table: run_store.LineTable) -> None:
         for combo in (self.destination, self.finding, self.review_filter):
@@ -649,6 +657,7 @@ class MainWindow(QMainWindow):
             value = s.get(key)
             if isinstance(value, QByteArray) and not value.isEmpty():
                 apply(value)
+                self._splitter_set = self._splitter_set or key is Settings.SPLITTER
 
     def save_state(self) -> None:
         s = self.settings

@@ -66,6 +66,21 @@ def main() -> None:
     dialog.show()
     app.processEvents()
     dialog.grab().save(str(HERE / "review_dialog.png"))
+    dialog.hide()
+    run_id = window.run.id if window.run else 0
+    window.close()
+
+    # The same run in Traditional Chinese (Hong Kong), two input-file columns shown.
+    from ui.translations import install_translator
+    install_translator(app, "zh_HK")
+    settings.set(Settings.ORIGINAL_COLUMNS, ["End User", "Value (USD)"])
+    chinese = MainWindow(db, settings, synchronous_jobs=True)
+    chinese.resize(1500, 900)
+    chinese.show()
+    chinese.load_run(run_id)
+    chinese.select_row(12)
+    app.processEvents()
+    chinese.grab().save(str(HERE / "workbench_zh_HK.png"))
     print("screenshots written to", HERE)
 
 

@@ -1003,6 +1003,22 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>未審核</translation>
     </message>
     <message>
+        <source>running</source>
+        <translation>進行中</translation>
+    </message>
+    <message>
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
         <source>Line ID</source>
         <translation>行號</translation>
     </message>

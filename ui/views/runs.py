@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from screening.db import Database
 from screening.store import runs as run_store
 from screening.store.schema import Review, RunLine
+from ui import labels
 from ui.models.simple import RowsModel
 
 HEADERS = [QT_TRANSLATE_NOOP("RunsDialog", h) for h in (
@@ -73,7 +74,8 @@ class RunsDialog(QDialog):
             for run in self.runs:
                 attention = run.line_count - run.counts.get("CLEAR", 0)
                 reviewed = reviewed_by_run.get(run.id, 0)
-                rows.append([run.id, run.started_at.strftime("%Y-%m-%d %H:%M"), run.status,
+                rows.append([run.id, run.started_at.strftime("%Y-%m-%d %H:%M"),
+                             labels.run_status(run.status),
                              run.input_name, run.input_sha256[:16] + "…", run.user,
                              run.rules_version[:12] + "…", f"{run.line_count:,}",
                              f"{attention:,}", f"{reviewed:,} / {attention:,}",
