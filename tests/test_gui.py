@@ -660,3 +660,17 @@ def test_ordering_helper_failure_is_reported_not_hidden(qtbot, db, monkeypatch) 
     assert proxy.rowCount() == 34 and proxy.data(proxy.index(0, Col.VERDICT)) == \
         "LICENSE_REQUIRED"
     proxy.close()
+
+
+def test_closing_during_a_request_does_not_wait_for_the_answer(db) -> None:
+    from ui.models.order_server import OrderServer
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    server = OrderServer(db.url, run.id)
+    server._lock.acquire()  # as if a worker thread were waiting for an answer
+    try:
+        server.close()
+    finally:
+        server._lock.release()
+    assert server._proc.returncode is not None and server._proc.returncode < 0  # killed

@@ -80,8 +80,11 @@ class OrderServer:
             return order, pos
 
     def close(self, timeout: float = 5.0) -> None:
+        busy = self._lock.locked()  # an answer nobody will read: do not wait for it
         with contextlib.suppress(OSError):  # already gone
             self._in.close()  # EOF: the helper exits
+        if busy:
+            self._proc.kill()
         try:
             self._proc.wait(timeout)
         except subprocess.TimeoutExpired:  # stuck in a long request: it holds no user data
