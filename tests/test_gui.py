@@ -499,8 +499,15 @@ def test_big_runs_are_ordered_by_the_helper_process(qtbot, db, monkeypatch) -> N
             from screening.store.reviews import current_dispositions
             model.set_reviews(current_dispositions(session, run.id))
         proxy.reviews_changed()
-        local = LineOrdering(table, model.review_labels())
+        def raw_cells():  # type: ignore[no-untyped-def]
+            with db.sessions() as session:
+                yield from run_store.iter_raw_cells(session, run.id)
+
+        local = LineOrdering(table, model.review_labels(), raw_cells)
+        value_column = len(Col) + run.headers.index("Value (USD)")
         cases = [(Filters(), Sort(Col.VERDICT)),
+                 (Filters(), Sort(value_column, descending=True)),
+                 (Filters(text="kowloon telecom"), Sort()),
                  (Filters(), Sort(Col.REVIEW, descending=True)),
                  (Filters(review="unreviewed"), Sort(Col.ECCN)),
                  (Filters(review=Disposition.HOLD.label), Sort()),
@@ -674,3 +681,30 @@ def test_closing_during_a_request_does_not_wait_for_the_answer(db) -> None:
     finally:
         server._lock.release()
     assert server._proc.returncode is not None and server._proc.returncode < 0  # killed
+
+
+def test_input_file_columns_sort_by_value_and_are_searched(window) -> None:
+    """Sorting an input-file column orders numbers by value; the quick filter finds text
+    that is only in the input file's own cells (here a customer name)."""
+    from ui.models.ordering import natural_key
+    assert sorted(["12,500", "9000", "", "abc", "Abd"], key=natural_key) == \
+        ["9000", "12,500", "abc", "Abd", ""]
+    _screen_sample(window)
+    value = len(Col) + window.results.headers.index("Value (USD)")
+    window.table.sortByColumn(value, Qt.SortOrder.DescendingOrder)
+    shown = [window.model.data(window.model.index(r, value))
+             for r in range(window.model.rowCount())]
+    keys = [natural_key(v) for v in shown]
+    assert keys == sorted(keys, reverse=True)
+    assert sum(1 for k in keys if k[0] == 0) > 20  # most are numbers, ordered by value
+    window.table.sortByColumn(Col.ROW, Qt.SortOrder.AscendingOrder)
+    window.quick.setText("kowloon telecom")  # an end user, not a workbench column
+    window.apply_filters()
+    end_user = window.results.headers.index("End User")
+    rows = [window.model.row_at(r) for r in range(window.model.rowCount())]
+    assert rows
+    with window.db.sessions() as session:
+        for row in rows:
+            line = run_store.get_line(session, window.run.id, row)
+            assert "kowloon telecom" in " ".join(line.raw).casefold()
+            assert line.raw[end_user] or line.raw[window.results.headers.index("Consignee")]

@@ -4,6 +4,7 @@ run history, rules browser and exports. The logic lives in ``screening``; this o
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(bar)
         filters = QHBoxLayout()
         self.quick = QLineEdit()
-        self.quick.setPlaceholderText(self.tr("Quick filter (Ctrl+F): line id, country, ECCN…"))
+        self.quick.setPlaceholderText(self.tr("Quick filter (Ctrl+F): any column — customer, ECCN, line id…"))
         self.quick.setClearButtonEnabled(True)
         self._quick_timer = QTimer(self, singleShot=True, interval=200)
         self._quick_timer.timeout.connect(self.apply_filters)
@@ -370,10 +371,14 @@ class MainWindow(QMainWindow):
             with db.sessions() as session:
                 return run_store.raw_cells(session, run.id, first, last)
 
+        def all_raw() -> Iterator[list[str]]:
+            with db.sessions() as session:
+                yield from run_store.iter_raw_cells(session, run.id)
+
         # Big runs are sorted and filtered by a helper process (it reads the run itself).
         self.model.set_server(OrderServer(db.url, run.id)
                               if len(table) > ASYNC_LIMIT and db.shareable else None)
-        self.results.load(table, reviews, run.headers, fetch_raw)
+        self.results.load(table, reviews, run.headers, fetch_raw, all_raw)
         self._show_original_columns()
         self._fill_filters(table)
         self._update_summary()

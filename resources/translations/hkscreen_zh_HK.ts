@@ -65,8 +65,8 @@
         <translation>亦可把 .xlsx 或 .csv 檔案拖放到此視窗。</translation>
     </message>
     <message>
-        <source>Quick filter (Ctrl+F): line id, country, ECCN…</source>
-        <translation>快速篩選（Ctrl+F）：行號、國家、ECCN…</translation>
+        <source>Quick filter (Ctrl+F): any column — customer, ECCN, line id…</source>
+        <translation>快速篩選（Ctrl+F）：任何欄位 — 客戶、ECCN、行號…</translation>
     </message>
     <message>
         <source>Clear filters</source>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from array import array
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -61,14 +62,33 @@ class Sort:
     descending: bool = False
 
 
+#: Streams every line's original cells in input order (read from the run's database rows).
+RawCells = Callable[[], Iterable[list[str]]]
+
+
+def natural_key(text: str) -> tuple[int, float, str]:
+    """Sort key for a cell as imported: numbers by value ("9,000" before "12,500"), then text
+    case-insensitively, blanks last."""
+    t = text.strip()
+    if not t:
+        return (2, 0.0, "")
+    try:
+        return (0, float(t.replace(",", "")), "")
+    except ValueError:
+        return (1, 0.0, t.casefold())
+
+
 @dataclass
 class LineOrdering:
     """Filters and sorts a LineTable. ``reviews`` maps input row -> label of the decision in
-    force (only reviewed lines)."""
+    force (only reviewed lines). ``raw`` gives the input file's own cells, read only when a
+    sort or the quick filter needs them."""
 
     table: LineTable
     reviews: dict[int, str] = field(default_factory=dict)
+    raw: RawCells | None = None
     _search: list[str] | None = None
+    _raw_keys: dict[int, list[tuple[int, float, str]]] = field(default_factory=dict)
 
     def review_status(self, i: int) -> str:
         label = self.reviews.get(self.table.rows[i])
@@ -89,7 +109,10 @@ class LineOrdering:
                 Col.LICENSED_AS: t.licensing, Col.ECCN: t.eccns, Col.EXCEPTION: t.exceptions,
                 Col.VERDICT: t.verdicts, Col.NEWLY: t.newly}[col]
 
-    def _sort_keys(self, col: Col) -> list:  # type: ignore[type-arg]
+    def _sort_keys(self, column: int) -> list:  # type: ignore[type-arg]
+        if column >= len(Col):  # the input file's own column
+            return self._raw_column_keys(column - len(Col))
+        col = Col(column)
         if col == Col.VERDICT:  # most severe first, not alphabetical
             rank = {v.value: -v.rank for v in Verdict}
             return [rank[v] for v in self.table.verdicts]
@@ -101,7 +124,7 @@ class LineOrdering:
         return [v.casefold() if v else "\uffff" for v in values]  # blanks last
 
     def _sorted(self, view: list[int], sort: Sort) -> list[int]:
-        key = self._sort_keys(Col(sort.column)).__getitem__
+        key = self._sort_keys(sort.column).__getitem__
         reverse = sort.descending
         # Chunks sorted separately and merged: each C-level sort stays short, so a thread
         # running this leaves the interpreter to the window between chunks.
@@ -142,15 +165,29 @@ class LineOrdering:
             indexes = [i for i in indexes if needle in haystack[i]]
         return indexes
 
+    def _raw_column_keys(self, k: int) -> list[tuple[int, float, str]]:
+        keys = self._raw_keys.get(k)
+        if keys is None:
+            cells = self.raw() if self.raw else ([] for _ in self.table.rows)
+            keys = [natural_key(c[k] if k < len(c) else "") for c in cells]
+            if len(keys) != len(self.table):
+                raise ValueError(f"the run has {len(self.table)} lines but {len(keys)} rows "
+                                 f"of original cells")
+            self._raw_keys[k] = keys
+        return keys
+
     def _haystack(self) -> list[str]:
-        """One lower-case search text per line, built on the first quick filter."""
+        """One lower-case search text per line (the workbench's columns and the input
+        file's own cells), built on the first quick filter."""
         if self._search is None:
             t = self.table
+            raw = self.raw() if self.raw else ([] for _ in t.rows)
             self._search = [
-                "\t".join((str(r), lid, d or "", lic or "", e or "", x or "", v)).casefold()
-                for r, lid, d, lic, e, x, v in zip(t.rows, t.line_ids, t.destinations,
-                                                    t.licensing, t.eccns, t.exceptions,
-                                                    t.verdicts, strict=True)]
+                "\t".join((str(r), lid, d or "", lic or "", e or "", x or "", v, *cells))
+                .casefold()
+                for r, lid, d, lic, e, x, v, cells in zip(
+                    t.rows, t.line_ids, t.destinations, t.licensing, t.eccns, t.exceptions,
+                    t.verdicts, raw, strict=True)]
         return self._search
 
 

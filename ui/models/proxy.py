@@ -105,8 +105,6 @@ class LineOrderProxy(QAbstractProxyModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        if column >= len(Col):  # the file's own columns are shown as imported, unsorted
-            return
         self.order_by = Sort(column, order == Qt.SortOrder.DescendingOrder)
         self._request()
 
@@ -149,7 +147,7 @@ class LineOrderProxy(QAbstractProxyModel):
             return
         if self.server is None or size <= ASYNC_LIMIT:
             if self._ordering is None or self._ordering.table is not self.source.table:
-                self._ordering = LineOrdering(self.source.table)
+                self._ordering = LineOrdering(self.source.table, raw=self.source.all_raw)
             self._ordering.reviews = self.source.review_labels()
             order = self._ordering.order(filters, sort)
             self._apply(order, inverse(order, size))

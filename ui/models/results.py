@@ -26,7 +26,7 @@ from screening.model import Verdict
 from screening.store.reviews import ReviewRecord
 from screening.store.runs import LineTable
 from ui import labels
-from ui.models.ordering import NOT_NEEDED, UNREVIEWED, Col
+from ui.models.ordering import NOT_NEEDED, UNREVIEWED, Col, RawCells
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -67,14 +67,19 @@ class ResultsModel(QAbstractTableModel):
         self.reviews: dict[int, ReviewRecord] = {}
         self.headers: list[str] = []
         self._fetch_raw: RawFetcher | None = None
+        self.all_raw: RawCells | None = None
         self._raw: OrderedDict[int, dict[int, list[str]]] = OrderedDict()
         self._flagged = 0
         self._yes = QCoreApplication.translate("ResultsModel", "Yes")  # once, not per cell
         self._brushes = {v: QBrush(QColor(c)) for v, c in VERDICT_COLOURS.items()}
 
     def load(self, table: LineTable, reviews: dict[int, ReviewRecord],
-             headers: list[str] | None = None, fetch_raw: RawFetcher | None = None) -> None:
+             headers: list[str] | None = None, fetch_raw: RawFetcher | None = None,
+             all_raw: RawCells | None = None) -> None:
+        """``fetch_raw`` reads a block of original cells (for painting), ``all_raw`` streams
+        them all (for sorting and searching them in this process)."""
         self.beginResetModel()
+        self.all_raw = all_raw
         self.table, self.reviews = table, reviews
         self.headers = list(headers or []) if fetch_raw else []
         self._fetch_raw = fetch_raw
