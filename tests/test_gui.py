@@ -452,12 +452,11 @@ def test_signal_emit_keeps_reference_counts(qtbot) -> None:
     assert abs(sys.getrefcount(True) - before) < 50
 
 
-def test_big_orderings_are_chunked_and_stable() -> None:
-    """Above SORT_CHUNK lines sorting is done in chunks and merged: same result, ties keep
-    input order."""
+def test_orderings_are_stable_and_complete() -> None:
+    """Sorts keep input order for ties (both directions); filters keep input order."""
     from screening.store.runs import LineTable
-    from ui.models.ordering import SORT_CHUNK, LineOrdering, Sort
-    n = SORT_CHUNK + 50_000
+    from ui.models.ordering import LineOrdering, Sort
+    n = 150_000
     verdicts = ["CLEAR", "REVIEW", "LICENSE_REQUIRED", "ERROR"]
     table = LineTable(list(range(2, n + 2)), [f"L{(i * 7919) % n:07d}" for i in range(n)],
                       [verdicts[i % 4] for i in range(n)], ["HK"] * n, ["CN"] * n,
@@ -467,6 +466,9 @@ def test_big_orderings_are_chunked_and_stable() -> None:
     order = ordering.order(Filters(), Sort(Col.VERDICT))
     assert [table.verdicts[i] for i in order[:3]] == ["LICENSE_REQUIRED"] * 3
     assert list(order[:1000]) == sorted(order[:1000])  # ties keep input order
+    down = ordering.order(Filters(), Sort(Col.VERDICT, descending=True))
+    assert [table.verdicts[i] for i in down[:2]] == ["CLEAR"] * 2
+    assert list(down[:1000]) == sorted(down[:1000])  # ties keep input order descending too
     by_id = ordering.order(Filters(), Sort(Col.LINE_ID, descending=True))
     assert [table.line_ids[i] for i in by_id] == sorted(table.line_ids, reverse=True)
     filtered = ordering.order(Filters(verdicts=frozenset({"ERROR"}), newly_only=True), Sort())
@@ -708,3 +710,20 @@ def test_input_file_columns_sort_by_value_and_are_searched(window) -> None:
             line = run_store.get_line(session, window.run.id, row)
             assert "kowloon telecom" in " ".join(line.raw).casefold()
             assert line.raw[end_user] or line.raw[window.results.headers.index("Consignee")]
+
+
+def test_rescreen_from_run_history_lists_what_changed(window) -> None:
+    from screening.rules.edit import set_rule_value
+    _screen_sample(window)
+    first = window.run
+    with window.db.sessions.begin() as session:
+        set_rule_value(session, "country_chart.csv", {"row_key": "HK_PRE2020"}, "NP2", "X",
+                       expected="", reason="test", citation="c", changed_by="ann")
+    window.rescreen(first.id)
+    assert window.run.id != first.id and window.run.rules_version != first.rules_version
+    dialog = window.rescreen_dialog
+    changed = {row[0]: row for row in dialog.model.rows}
+    assert changed[7][2:4] == ["CLEAR", "LICENSE_REQUIRED"]  # HK-1003, 2A290 in 2020
+    assert "CHART_LICENSE_REQUIRED" in changed[7][4]
+    dialog.line_chosen.emit(7)
+    assert window.selected_rows() == [7]

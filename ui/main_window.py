@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import replace
 from html import escape
 from pathlib import Path
 
@@ -37,13 +37,18 @@ from screening.ingest import IngestError
 from screening.model import VERDICT_ORDER
 from screening.paths import samples_dir
 from screening.rules.ruleset import load_ruleset
-from screening.runtime import cyclic_gc_paused
-from screening.service import Cancelled, Progress, ScreenOptions, run_screening
+from screening.service import (
+    Cancelled,
+    Progress,
+    ScreenOptions,
+    diff_runs,
+    rescreen_options,
+    run_screening,
+)
 from screening.store import runs as run_store
 from screening.store.profiles import save_profile
 from screening.store.reviews import (
     Disposition,
-    ReviewRecord,
     add_reviews,
     current_dispositions,
     run_reviews,
@@ -52,12 +57,13 @@ from ui import labels
 from ui.dialogs import preferences
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.review import ReviewDialog
+from ui.loaded_run import LoadedRun, load_run_data
 from ui.models.order_server import OrderServer
 from ui.models.ordering import Col, Filters
 from ui.models.proxy import ASYNC_LIMIT, LineOrderProxy
 from ui.models.results import ResultsModel
 from ui.settings import Settings
-from ui.views import party_actions
+from ui.views import columns, party_actions
 from ui.views.detail import line_html
 from ui.workers import Job
 
@@ -146,7 +152,8 @@ class MainWindow(QMainWindow):
         layout.addLayout(bar)
         filters = QHBoxLayout()
         self.quick = QLineEdit()
-        self.quick.setPlaceholderText(self.tr("Quick filter (Ctrl+F): any column — customer, ECCN, line id…"))
+        self.quick.setPlaceholderText(self.tr("Quick filter (Ctrl+F): any column — customer, "
+                                              "ECCN, line id…"))
         self.quick.setClearButtonEnabled(True)
         self._quick_timer = QTimer(self, singleShot=True, interval=200)
         self._quick_timer.timeout.connect(self.apply_filters)
@@ -258,8 +265,8 @@ class MainWindow(QMainWindow):
         view = bar.addMenu(self.tr("&View"))
         action(view, self.tr("&Run history…"), self.show_runs, "Ctrl+R")
         action(view, self.tr("Rules &browser…"), self.show_rules, "Ctrl+B")
-        columns = view.addMenu(self.tr("&Columns"))
-        columns.aboutToShow.connect(lambda: self.columns_menu(columns))
+        columns_menu = view.addMenu(self.tr("&Columns"))
+        columns_menu.aboutToShow.connect(lambda: self.columns_menu(columns_menu))
         review.addSeparator()
         action(review, self.tr("Mark a party match as a &false positive…"),
                self.mark_false_positive)
@@ -301,7 +308,8 @@ class MainWindow(QMainWindow):
         self._fill_recent()
         self.start_screening(choice)
 
-    def start_screening(self, choice: ImportChoice) -> None:
+    def start_screening(self, choice: ImportChoice,
+                        compare_with: run_store.RunInfo | None = None) -> None:
         if choice.save_profile and choice.options.mapping:
             from screening.ingest.columns import header_signature
             with self.db.sessions.begin() as session:
@@ -312,7 +320,11 @@ class MainWindow(QMainWindow):
         def work(progress, cancelled) -> LoadedRun:  # type: ignore[no-untyped-def]
             result = run_screening(db, choice.path, choice.options, progress=progress,
                                    cancelled=cancelled, rules=rules)
-            return _load(db, result.run.id)
+            loaded = load_run_data(db, result.run.id)
+            if compare_with is None or loaded is None:
+                return loaded
+            return replace(loaded, compared_with=compare_with,
+                           changes=diff_runs(db, compare_with.id, result.run.id))
 
         self.progress = QProgressDialog(self.tr("Screening %1…").replace(
             "%1", choice.path.name), self.tr("Cancel"), 0, 0, self)
@@ -353,7 +365,7 @@ class MainWindow(QMainWindow):
     def load_run(self, run_id: int) -> None:
         """Open a recorded run; its lines are read in the background."""
         db = self.db
-        self.job = Job(lambda _progress, _cancelled: _load(db, run_id), self,
+        self.job = Job(lambda _progress, _cancelled: load_run_data(db, run_id), self,
                        synchronous=self.synchronous_jobs)
         self.job.done.connect(self.show_run)
         self.job.failed.connect(self._on_failed)
@@ -396,41 +408,20 @@ class MainWindow(QMainWindow):
             .replace("%7", labels.run_status(run.status)))
         if self.model.rowCount():
             self.table.selectRow(0)
+        if loaded.compared_with is not None and loaded.changes is not None:
+            from ui.views.rescreen import RescreenDialog
+            self.rescreen_dialog = RescreenDialog(loaded.compared_with, run, loaded.changes,
+                                                  self)
+            self.rescreen_dialog.line_chosen.connect(self.select_row)
+            self.rescreen_dialog.show()
 
     def columns_menu(self, menu: QMenu | None = None) -> QMenu:
-        """Show or hide columns, the input file's own columns included (header right-click
-        and View > Columns)."""
-        menu = menu if menu is not None else QMenu(self)
-        menu.clear()
-        header = self.table.horizontalHeader()
-
-        def toggle(section: int, shown: bool) -> None:
-            header.setSectionHidden(section, not shown)
-            if section >= len(Col):
-                names = [n for k, n in enumerate(self.results.headers)
-                         if not header.isSectionHidden(len(Col) + k)]
-                self.settings.set(Settings.ORIGINAL_COLUMNS, names)
-
-        def add(section: int) -> None:
-            a = menu.addAction(str(self.results.headerData(section, Qt.Orientation.Horizontal)))
-            a.setCheckable(True)
-            a.setChecked(not header.isSectionHidden(section))
-            a.toggled.connect(lambda on, s=section: toggle(s, on))
-
-        for col in Col:
-            if col not in (Col.ROW, Col.VERDICT):  # a line is always named and decided
-                add(col)
-        if self.results.headers:
-            menu.addSection(self.tr("Columns of the input file"))
-            for k in range(len(self.results.headers)):
-                add(len(Col) + k)
-        return menu
+        """Show or hide columns (header right-click and View > Columns)."""
+        return columns.fill_menu(menu if menu is not None else QMenu(self),
+                                 self.table.horizontalHeader(), self.results, self.settings)
 
     def _show_original_columns(self) -> None:
-        shown = set(self.settings.get(Settings.ORIGINAL_COLUMNS))
-        header = self.table.horizontalHeader()
-        for k, name in enumerate(self.results.headers):
-            header.setSectionHidden(len(Col) + k, name not in shown)
+        columns.show_saved(self.table.horizontalHeader(), self.results, self.settings)
 
     def _initial_split(self) -> None:
         total = sum(self.splitter.sizes())
@@ -574,7 +565,22 @@ class MainWindow(QMainWindow):
         from ui.views.runs import RunsDialog
         dialog = RunsDialog(self.db, self)
         dialog.open_run.connect(self.load_run)
+        dialog.rescreen_run.connect(self.rescreen)
         dialog.exec()
+
+    def rescreen(self, run_id: int) -> None:
+        """Screen a run's stored input again under the current rules; list what changed."""
+        with self.db.sessions() as session:
+            old = run_store.get_run(session, run_id)
+            self.rules = load_ruleset(session)  # current: someone may have edited them
+        if old is None:
+            return
+        try:
+            path, options = rescreen_options(old)
+        except FileNotFoundError as exc:
+            self.error(str(exc))
+            return
+        self.start_screening(ImportChoice(path, options), compare_with=old)
 
     def show_rules(self) -> None:
         from ui.views.rules import RulesDialog
@@ -679,21 +685,3 @@ class MainWindow(QMainWindow):
         self.model.close()
         self.save_state()
         super().closeEvent(event)
-
-
-@dataclass(frozen=True)
-class LoadedRun:
-    run: run_store.RunInfo
-    table: run_store.LineTable
-    reviews: dict[int, ReviewRecord]
-
-
-def _load(db: Database, run_id: int) -> LoadedRun | None:
-    """Everything the workbench needs for a run (runs in a worker thread)."""
-    with cyclic_gc_paused(), db.sessions() as session:
-        run = run_store.get_run(session, run_id)
-        if run is None:
-            return None
-        return LoadedRun(run, run_store.load_line_table(session, run_id),
-                         current_dispositions(session, run_id))
-

@@ -2,6 +2,13 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_HK">
 <context>
+    <name>Columns</name>
+    <message>
+        <source>Columns of the input file</source>
+        <translation>輸入檔案的欄位</translation>
+    </message>
+</context>
+<context>
     <name>HeaderPage</name>
     <message>
         <source>Confirm the header row</source>
@@ -231,10 +238,6 @@
     <message>
         <source>&lt;b&gt;%1&lt;/b&gt; · sheet %2 · %3 lines · SHA-256 %4… · run %5 by %6 · %7</source>
         <translation>&lt;b&gt;%1&lt;/b&gt; · 工作表 %2 · %3 行 · SHA-256 %4… · 第 %5 次篩查，由 %6 執行 · %7</translation>
-    </message>
-    <message>
-        <source>Columns of the input file</source>
-        <translation>輸入檔案的欄位</translation>
     </message>
     <message>
         <source>All</source>
@@ -469,6 +472,17 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>Normalised values as they will be screened; problems in red. Press Screen to screen every line.</source>
         <translation>以下為將被篩查的標準化數值；問題以紅色顯示。按「篩查」以篩查每一行。</translation>
+    </message>
+</context>
+<context>
+    <name>RescreenDialog</name>
+    <message>
+        <source>Re-screen: what changed</source>
+        <translation>重新篩查：有何改變</translation>
+    </message>
+    <message>
+        <source>Run %1 (rules %2) screened again as run %3 (rules %4): %5 of %6 lines changed. The new run is open in the workbench; double-click a line to show it.</source>
+        <translation>第 %1 次篩查（規則 %2）已重新篩查為第 %3 次篩查（規則 %4）：%6 行中有 %5 行改變。新的篩查已在工作台開啟；按兩下任何一行即可顯示。</translation>
     </message>
 </context>
 <context>
@@ -819,6 +833,14 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>&amp;Archive / unarchive</source>
         <translation>封存／取消封存(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Re-&amp;screen with current rules</source>
+        <translation>按現行規則重新篩查(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Screen this run&apos;s stored copy of the input again and list every line whose verdict or findings changed</source>
+        <translation>按現行規則再次篩查此次篩查所保存的輸入檔案副本，並列出結果或發現有變的每一行</translation>
     </message>
     <message>
         <source>yes</source>

@@ -6,7 +6,6 @@ A line is named by its index in the run's ``LineTable`` (input order)."""
 
 from __future__ import annotations
 
-import heapq
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -32,7 +31,6 @@ class Col(IntEnum):
 
 UNREVIEWED = "Unreviewed"
 NOT_NEEDED = ""  # CLEAR lines without a review need none
-SORT_CHUNK = 100_000
 
 
 @dataclass(frozen=True)
@@ -124,15 +122,11 @@ class LineOrdering:
         return [v.casefold() if v else "\uffff" for v in values]  # blanks last
 
     def _sorted(self, view: list[int], sort: Sort) -> list[int]:
-        key = self._sort_keys(sort.column).__getitem__
-        reverse = sort.descending
-        # Chunks sorted separately and merged: each C-level sort stays short, so a thread
-        # running this leaves the interpreter to the window between chunks.
-        if len(view) <= SORT_CHUNK:
-            return sorted(view, key=key, reverse=reverse)
-        chunks = [sorted(view[i:i + SORT_CHUNK], key=key, reverse=reverse)
-                  for i in range(0, len(view), SORT_CHUNK)]
-        return list(heapq.merge(*chunks, key=key, reverse=reverse))
+        # One C-level sort: big runs are ordered in the helper process, whose interpreter
+        # the window does not share, so there is no need to break it up. Stable: ties keep
+        # input order, ascending or descending.
+        return sorted(view, key=self._sort_keys(sort.column).__getitem__,
+                      reverse=sort.descending)
 
     def _filtered(self, f: Filters) -> list[int]:
         t = self.table

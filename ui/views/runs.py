@@ -29,6 +29,7 @@ HEADERS = [QT_TRANSLATE_NOOP("RunsDialog", h) for h in (
 
 class RunsDialog(QDialog):
     open_run = Signal(int)
+    rescreen_run = Signal(int)  # screen the stored input again under the current rules
 
     def __init__(self, db: Database, parent: QWidget | None = None):
         super().__init__(parent)
@@ -51,9 +52,14 @@ class RunsDialog(QDialog):
         open_button.clicked.connect(self._open)
         self.archive_button = QPushButton(self.tr("&Archive / unarchive"))
         self.archive_button.clicked.connect(self._archive)
+        rescreen = QPushButton(self.tr("Re-&screen with current rules"))
+        rescreen.setToolTip(self.tr("Screen this run's stored copy of the input again and "
+                                    "list every line whose verdict or findings changed"))
+        rescreen.clicked.connect(self._rescreen)
         buttons.addWidget(self.show_archived)
         buttons.addStretch()
         buttons.addWidget(self.archive_button)
+        buttons.addWidget(rescreen)
         buttons.addWidget(open_button)
         layout.addLayout(buttons)
         self.runs: list[run_store.RunInfo] = []
@@ -92,6 +98,12 @@ class RunsDialog(QDialog):
         run = self._selected()
         if run is not None:
             self.open_run.emit(run.id)
+            self.accept()
+
+    def _rescreen(self) -> None:
+        run = self._selected()
+        if run is not None:
+            self.rescreen_run.emit(run.id)
             self.accept()
 
     def _archive(self) -> None:

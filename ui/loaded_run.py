@@ -1,0 +1,31 @@
+"""What the workbench needs to show a run, read off the GUI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from screening.db import Database
+from screening.runtime import cyclic_gc_paused
+from screening.service import LineChange
+from screening.store import runs as run_store
+from screening.store.reviews import ReviewRecord, current_dispositions
+
+
+@dataclass(frozen=True)
+class LoadedRun:
+    run: run_store.RunInfo
+    table: run_store.LineTable
+    reviews: dict[int, ReviewRecord]
+    compared_with: run_store.RunInfo | None = None  # a re-screen: the run screened again
+    changes: list[LineChange] | None = None
+
+
+def load_run_data(db: Database, run_id: int) -> LoadedRun | None:
+    """Everything the workbench needs for a run (runs in a worker thread)."""
+    with cyclic_gc_paused(), db.sessions() as session:
+        run = run_store.get_run(session, run_id)
+        if run is None:
+            return None
+        return LoadedRun(run, run_store.load_line_table(session, run_id),
+                         current_dispositions(session, run_id))
+
