@@ -324,18 +324,11 @@ def raw_cells(session: Session, run_id: int, first_row: int, last_row: int
                                             t.c.row.between(first_row, last_row)))}
 
 
-def iter_raw_cells(session: Session, run_id: int, batch: int = 5000) -> Iterator[list[str]]:
+def iter_raw_cells(session: Session, run_id: int) -> Iterator[list[str]]:
     """Every line's original cells, in input order, streamed (sorting and searching the
-    input file's own columns)."""
+    input file's own columns). One streamed query: paging by row cost three times as much."""
     t = RunLine.__table__
-    last_row = -1
     loads = json.loads
-    while True:
-        rows = session.execute(
-            select(t.c.row, t.c.raw_json).where(t.c.run_id == run_id, t.c.row > last_row)
-            .order_by(t.c.row).limit(batch)).all()
-        if not rows:
-            return
-        for _row, text in rows:
-            yield loads(text)
-        last_row = rows[-1][0]
+    for (text,) in session.execute(select(t.c.raw_json).where(t.c.run_id == run_id)
+                                   .order_by(t.c.row)).yield_per(5000):
+        yield loads(text)
