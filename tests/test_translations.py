@@ -17,6 +17,7 @@ from ui.translations import chosen_language, install_translator
 ROOT = Path(__file__).resolve().parent.parent
 TS = ROOT / "resources" / "translations" / "hkscreen_zh_HK.ts"
 QM = TS.with_suffix(".qm")
+EN_TS = TS.with_name("hkscreen_en.ts")
 TOOLS = Path(PySide6.__file__).resolve().parent
 UI_FILES = sorted(str(p) for p in (ROOT / "ui").rglob("*.py"))
 
@@ -39,11 +40,40 @@ def test_every_tr_string_is_in_the_translation_and_finished(tmp_path) -> None:
     assert 'type="unfinished"' not in TS.read_text(encoding="utf-8")
 
 
-def test_compiled_translation_matches_its_source(tmp_path) -> None:
-    qm = tmp_path / QM.name
-    subprocess.run([_tool("lrelease"), str(TS), "-qm", str(qm)], capture_output=True,
+@pytest.mark.parametrize("ts", [TS, EN_TS], ids=["zh_HK", "en"])
+def test_compiled_translation_matches_its_source(tmp_path, ts) -> None:
+    qm = tmp_path / ts.with_suffix(".qm").name
+    subprocess.run([_tool("lrelease"), str(ts), "-qm", str(qm)], capture_output=True,
                    check=True)
-    assert qm.read_bytes() == QM.read_bytes(), "run pyside6-lrelease (README: translations)"
+    assert qm.read_bytes() == ts.with_suffix(".qm").read_bytes(), \
+        "run pyside6-lrelease (resources/translations/README.md)"
+
+
+def test_english_plurals_cover_every_numerus_string(tmp_path) -> None:
+    copy = tmp_path / EN_TS.name
+    shutil.copy(EN_TS, copy)
+    subprocess.run([_tool("lupdate"), *UI_FILES, "-ts", str(copy), "-pluralonly",
+                    "-no-obsolete", "-locations", "none"], capture_output=True, check=True)
+    assert copy.read_text(encoding="utf-8") == EN_TS.read_text(encoding="utf-8")
+    assert 'type="unfinished"' not in EN_TS.read_text(encoding="utf-8")
+
+
+def test_english_says_one_line_not_line_s(qtbot, monkeypatch) -> None:
+    monkeypatch.delenv("HKSCREEN_LANG", raising=False)
+    app = QCoreApplication.instance()
+    assert app is not None
+    before = set(app.findChildren(QTranslator))
+    assert install_translator(app, "en") == "en"
+    try:
+        text = "%n line(s) selected: one decision, recorded for each."
+        assert QCoreApplication.translate("ReviewDialog", text, "", 1) == \
+            "1 line selected: the decision is recorded for it."
+        assert QCoreApplication.translate("ReviewDialog", text, "", 3) == \
+            "3 lines selected: one decision, recorded for each."
+    finally:
+        for translator in set(app.findChildren(QTranslator)) - before:
+            app.removeTranslator(translator)
+            translator.deleteLater()
 
 
 # Calls whose first argument a user reads: it must come from tr()/translate(), not a literal.

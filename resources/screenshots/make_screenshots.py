@@ -33,6 +33,8 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication(sys.argv)
     app.setStyle("Fusion")
+    from ui.translations import install_translator
+    install_translator(app, "en")  # as the app starts: English plurals
     db = open_database(f"sqlite:///{workdir / 'shots.sqlite3'}")
     settings = Settings(QSettings(str(workdir / "s.ini"), QSettings.Format.IniFormat))
     settings.set(Settings.REVIEWER, "A. Officer")
@@ -71,7 +73,6 @@ def main() -> None:
     window.close()
 
     # The same run in Traditional Chinese (Hong Kong), two input-file columns shown.
-    from ui.translations import install_translator
     install_translator(app, "zh_HK")
     settings.set(Settings.ORIGINAL_COLUMNS, ["End User", "Value (USD)"])
     chinese = MainWindow(db, settings, synchronous_jobs=True)
