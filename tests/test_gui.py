@@ -305,17 +305,32 @@ def test_error_dialog_on_corrupt_file(window, tmp_path, messages) -> None:
 
 
 def test_settings_restored(qtbot, db, settings) -> None:
+    """Window geometry, splitter, column widths and the sort come back on restart."""
     first = MainWindow(db, settings, synchronous_jobs=True)
     qtbot.addWidget(first)
-    first.splitter.setSizes([300, 900])
+    first.show()
+    _screen_sample(first)
+    qtbot.wait(10)  # the first layout of the workbench
+    first.resize(780, 700)  # within the offscreen screen (800 x 800): restore clamps to it
+    first.splitter.setSizes([450, 300])
     first.table.horizontalHeader().resizeSection(Col.LINE_ID, 211)
-    sizes = first.splitter.sizes()
-    first.save_state()
+    first.table.sortByColumn(Col.VERDICT, Qt.SortOrder.DescendingOrder)
+    sizes, geometry = first.splitter.sizes(), first.size()
+    run_id = first.run.id
+    first.close()  # saves the state
     settings.set(Settings.REVIEWER, "Ann Officer")
     second = MainWindow(db, settings, synchronous_jobs=True)
     qtbot.addWidget(second)
+    second.show()
+    second.load_run(run_id)
+    qtbot.wait(10)
+    assert second.size() == geometry
+    assert second.splitter.sizes() == sizes
     assert second.table.horizontalHeader().sectionSize(Col.LINE_ID) == 211
-    assert second.splitter.sizes() == sizes or sum(second.splitter.sizes()) > 0
+    header = second.table.horizontalHeader()
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == \
+        (Col.VERDICT, Qt.SortOrder.DescendingOrder)
+    assert second.model.data(second.model.index(0, Col.VERDICT)) == "CLEAR"  # least severe
     assert second.settings.reviewer() == "Ann Officer"
 
 
