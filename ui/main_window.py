@@ -473,6 +473,8 @@ class MainWindow(QMainWindow):
 
     def _reordered(self) -> None:
         """A new order is shown: keep the officer on the line they were on."""
+        if self.run is None:  # the start screen: no lines to count yet
+            return
         self.statusBar().showMessage(self.tr("%1 of %2 lines shown").replace(
             "%1", f"{self.model.rowCount():,}").replace("%2", f"{len(self.results.table):,}"))
         if self._reselect is not None:

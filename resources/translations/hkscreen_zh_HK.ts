@@ -477,6 +477,30 @@ postgresql+psycopg://user@server/hkscreen</translation>
 <context>
     <name>RescreenDialog</name>
     <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Line ID</source>
+        <translation>行號</translation>
+    </message>
+    <message>
+        <source>Verdict before</source>
+        <translation>之前結果</translation>
+    </message>
+    <message>
+        <source>Verdict now</source>
+        <translation>現時結果</translation>
+    </message>
+    <message>
+        <source>Findings added</source>
+        <translation>新增發現</translation>
+    </message>
+    <message>
+        <source>Findings removed</source>
+        <translation>移除發現</translation>
+    </message>
+    <message>
         <source>Re-screen: what changed</source>
         <translation>重新篩查：有何改變</translation>
     </message>
@@ -818,6 +842,50 @@ postgresql+psycopg://user@server/hkscreen</translation>
 </context>
 <context>
     <name>RunsDialog</name>
+    <message>
+        <source>Run</source>
+        <translation>篩查</translation>
+    </message>
+    <message>
+        <source>Started (UTC)</source>
+        <translation>開始時間（UTC）</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>狀態</translation>
+    </message>
+    <message>
+        <source>Input file</source>
+        <translation>輸入檔案</translation>
+    </message>
+    <message>
+        <source>SHA-256</source>
+        <translation>SHA-256</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>由</translation>
+    </message>
+    <message>
+        <source>Rules version</source>
+        <translation>規則版本</translation>
+    </message>
+    <message>
+        <source>Lines</source>
+        <translation>行數</translation>
+    </message>
+    <message>
+        <source>Needs attention</source>
+        <translation>需處理</translation>
+    </message>
+    <message>
+        <source>Reviewed</source>
+        <translation>已審核</translation>
+    </message>
+    <message>
+        <source>Archived</source>
+        <translation>已封存</translation>
+    </message>
     <message>
         <source>Run history</source>
         <translation>篩查記錄</translation>

@@ -204,6 +204,10 @@ class MappingPage(QWizardPage):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.profile_combo = QComboBox()
+        # Resized with every refill (profile names differ per file and per language); a
+        # floor because Qt measures fallback-font (e.g. Chinese) text too narrow.
+        self.profile_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.profile_combo.setMinimumContentsLength(14)
         top.addWidget(QLabel(self.tr("Apply profile:")))
         top.addWidget(self.profile_combo)
         top.addStretch()

@@ -19,8 +19,12 @@ from screening.service import LineChange
 from screening.store.runs import RunInfo
 from ui.models.simple import RowsModel
 
-HEADERS = [QT_TRANSLATE_NOOP("RescreenDialog", h) for h in (
-    "Row", "Line ID", "Verdict before", "Verdict now", "Findings added", "Findings removed")]
+HEADERS = [  # literal by literal: pyside6-lupdate only collects literals
+    QT_TRANSLATE_NOOP("RescreenDialog", "Row"), QT_TRANSLATE_NOOP("RescreenDialog", "Line ID"),
+    QT_TRANSLATE_NOOP("RescreenDialog", "Verdict before"),
+    QT_TRANSLATE_NOOP("RescreenDialog", "Verdict now"),
+    QT_TRANSLATE_NOOP("RescreenDialog", "Findings added"),
+    QT_TRANSLATE_NOOP("RescreenDialog", "Findings removed")]
 
 
 class RescreenDialog(QDialog):
