@@ -742,3 +742,15 @@ def test_rescreen_from_run_history_lists_what_changed(window) -> None:
     assert "CHART_LICENSE_REQUIRED" in changed[7][4]
     dialog.line_chosen.emit(7)
     assert window.selected_rows() == [7]
+
+
+def test_sorting_and_filtering_keep_the_selected_line(window) -> None:
+    _screen_sample(window)
+    window.select_row(12)  # HK-1008, LICENSE_REQUIRED
+    window.table.sortByColumn(Col.VERDICT, Qt.SortOrder.AscendingOrder)
+    assert window.selected_rows() == [12]
+    assert window.table.currentIndex().row() == window.model.view_row_of(12)
+    window.verdict_buttons["LICENSE_REQUIRED"].setChecked(True)
+    assert window.selected_rows() == [12]
+    window.clear_filters()
+    assert window.selected_rows() == [12] and window.model.rowCount() == 34

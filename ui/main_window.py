@@ -180,7 +180,9 @@ class MainWindow(QMainWindow):
             self.tr("Sorting and filtering…")) if busy else None)
         self.model.reordered.connect(self._reordered)
         self.model.failed.connect(self.error)
-        self._reselect: int | None = None
+        self._reselect: int | None = None  # input row to select again after a re-order
+        self._loading = False
+        self.model.modelAboutToBeReset.connect(self._remember_selection)
         self.table = QTableView()
         self.table.setModel(self.model)
         header = self.table.horizontalHeader()
@@ -390,7 +392,11 @@ class MainWindow(QMainWindow):
         # Big runs are sorted and filtered by a helper process (it reads the run itself).
         self.model.set_server(OrderServer(db.url, run.id)
                               if len(table) > ASYNC_LIMIT and db.shareable else None)
-        self.results.load(table, reviews, run.headers, fetch_raw, all_raw)
+        self._loading, self._reselect = True, None  # a new run: nothing to keep
+        try:
+            self.results.load(table, reviews, run.headers, fetch_raw, all_raw)
+        finally:
+            self._loading = False
         self._show_original_columns()
         self._fill_filters(table)
         self._update_summary()
@@ -467,9 +473,14 @@ class MainWindow(QMainWindow):
                        newly_only=self.newly_button.isChecked(), text=self.quick.text().strip())
 
     def apply_filters(self) -> None:
+        self.model.set_filters(self.current_filters())
+
+    def _remember_selection(self) -> None:
+        """Before any re-order (sort, filter): the line the officer is on."""
+        if self._loading or self._reselect is not None:
+            return
         selected = self.selected_rows()
         self._reselect = selected[0] if selected else None
-        self.model.set_filters(self.current_filters())
 
     def _reordered(self) -> None:
         """A new order is shown: keep the officer on the line they were on."""
@@ -479,6 +490,7 @@ class MainWindow(QMainWindow):
             "%1", f"{self.model.rowCount():,}").replace("%2", f"{len(self.results.table):,}"))
         if self._reselect is not None:
             self.select_row(self._reselect)
+            self._reselect = None
 
     def clear_filters(self) -> None:
         for button in [*self.verdict_buttons.values(), self.newly_button,
