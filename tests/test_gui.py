@@ -337,7 +337,9 @@ def test_settings_restored(qtbot, db, settings) -> None:
 def test_export_from_the_gui(window, tmp_path) -> None:
     _screen_sample(window)
     for fmt in ("xlsx", "pdf", "csv", "json"):
-        assert window.export(fmt, tmp_path / f"out.{fmt}") == tmp_path / f"out.{fmt}"
+        window.export(fmt, tmp_path / f"out.{fmt}")  # a background job (synchronous here)
+        assert (tmp_path / f"out.{fmt}").stat().st_size > 0
+        assert str(tmp_path / f"out.{fmt}") in window.statusBar().currentMessage()
     book = openpyxl.load_workbook(tmp_path / "out.xlsx", read_only=True)
     assert book.sheetnames[0] == "Summary"
 
@@ -754,3 +756,11 @@ def test_sorting_and_filtering_keep_the_selected_line(window) -> None:
     assert window.selected_rows() == [12]
     window.clear_filters()
     assert window.selected_rows() == [12] and window.model.rowCount() == 34
+
+
+def test_export_failure_is_shown_and_nothing_half_written(window, tmp_path, messages) -> None:
+    _screen_sample(window)
+    target = tmp_path / "missing-folder" / "report.xlsx"
+    window.export("xlsx", target)
+    assert messages and "missing-folder" in messages[-1]
+    assert not target.exists()

@@ -53,7 +53,7 @@ from screening.store.reviews import (
     current_dispositions,
     run_reviews,
 )
-from ui import labels
+from ui import labels, report_export
 from ui.dialogs import preferences
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.review import ReviewDialog
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
             self.rules = load_ruleset(session)
         self.run: run_store.RunInfo | None = None
         self.job: Job | None = None
+        self.export_job: Job | None = None
         self.progress: QProgressDialog | None = None
         self.setWindowTitle("hkscreen")
         self.setAcceptDrops(True)
@@ -628,28 +629,17 @@ class MainWindow(QMainWindow):
         if message:
             self.statusBar().showMessage(message, 8000)
 
-    def export(self, fmt: str, target: Path | None = None) -> Path | None:
-        from screening.reports import write_report
-        from screening.reports.safety import ExportError
+    def export(self, fmt: str, target: Path | None = None) -> None:
+        """Write a report of the open run (File > Export), off the GUI thread."""
         if self.run is None:
             self.error(self.tr("Open or screen a file first."))
-            return None
-        if target is None:
-            suggested = f"{Path(self.run.input_name).stem}-run{self.run.id}.{fmt}"
-            name, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), suggested,
-                                                  f"*.{fmt}")
-            if not name:
-                return None
-            target = Path(name)
-        try:
-            result = write_report(self.db, self.run.id, target,
-                                  generated_by=self.settings.reviewer(), fmt=fmt)
-        except ExportError as exc:
-            self.error(str(exc))
-            return None
-        self.statusBar().showMessage(self.tr("Exported %1").replace("%1", str(result.path)),
-                                     8000)
-        return result.path
+            return
+        self.export_job = report_export.start(
+            self, self.db, self.run, fmt, target, self.settings.reviewer(),
+            synchronous=self.synchronous_jobs,
+            done=lambda path: self.statusBar().showMessage(
+                self.tr("Exported %1").replace("%1", str(path)), 8000),
+            failed=self.error) or self.export_job
 
     def error(self, message: str, details: str = "") -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, "hkscreen", message, parent=self)
@@ -696,6 +686,8 @@ class MainWindow(QMainWindow):
         if self.job is not None and self.job.running:
             self.job.cancel()
             self.job.wait(10_000)
+        if self.export_job is not None:
+            self.export_job.wait(120_000)  # let a report being written finish
         self.model.close()
         self.save_state()
         super().closeEvent(event)

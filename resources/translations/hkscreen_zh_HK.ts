@@ -280,10 +280,6 @@
         <translation>請先開啟或篩查檔案。</translation>
     </message>
     <message>
-        <source>Export</source>
-        <translation>匯出</translation>
-    </message>
-    <message>
         <source>Exported %1</source>
         <translation>已匯出 %1</translation>
     </message>
@@ -472,6 +468,17 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>Normalised values as they will be screened; problems in red. Press Screen to screen every line.</source>
         <translation>以下為將被篩查的標準化數值；問題以紅色顯示。按「篩查」以篩查每一行。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportExport</name>
+    <message>
+        <source>Export</source>
+        <translation>匯出</translation>
+    </message>
+    <message>
+        <source>Writing %1…</source>
+        <translation>正在寫入 %1…</translation>
     </message>
 </context>
 <context>
