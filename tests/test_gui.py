@@ -764,3 +764,21 @@ def test_export_failure_is_shown_and_nothing_half_written(window, tmp_path, mess
     window.export("xlsx", target)
     assert messages and "missing-folder" in messages[-1]
     assert not target.exists()
+
+
+def test_bulk_review_of_thousands_of_lines_saved_in_the_background(window, tmp_path) -> None:
+    """Above BULK_IN_BACKGROUND lines the review is written by a job (synchronous here);
+    every line gets its decision, and only those lines are re-read."""
+    from tests.conftest import big_csv
+    from ui import review_saving
+    run = run_screening(window.db, big_csv(tmp_path / "big.csv", 3_000), ScreenOptions()).run
+    window.load_run(run.id)
+    rows = [window.model.row_at(r) for r in range(window.model.rowCount())]
+    assert len(rows) > review_saving.BULK_IN_BACKGROUND
+    window.record_review(rows, ReviewInput(Disposition.CLEARED, "bulk check", "", "",
+                                           "ann"))
+    assert window.review_job is not None  # went through the background path
+    assert set(window.results.reviews) == set(rows)
+    assert window.results.unreviewed_count() == 0
+    with window.db.sessions() as session:
+        assert len(run_reviews(session, run.id)) == len(rows)

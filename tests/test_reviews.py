@@ -133,3 +133,21 @@ def test_two_reviewers_at_the_same_moment_both_kept(db_url, run_id) -> None:
     with check.sessions() as session:
         assert sorted(r.reviewer for r in run_reviews(session, run_id, 12)) == ["ann", "bob"]
     check.dispose()
+
+
+def test_current_dispositions_for_some_rows(db) -> None:
+    from screening.service import ScreenOptions, run_screening
+    from screening.store.reviews import Disposition, add_reviews, current_dispositions
+    from tests.conftest import SAMPLE_XLSX
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [6, 7], Disposition.HOLD, reason="wait", reviewer="ann")
+        add_reviews(session, run.id, [6], Disposition.CLEARED, reason="ok", reviewer="bob")
+        add_reviews(session, run.id, [7], Disposition.NOTE, reason="fyi", reviewer="bob")
+    with db.sessions() as session:
+        some = current_dispositions(session, run.id, [6, 7, 8])
+        everything = current_dispositions(session, run.id)
+    assert {row: r.disposition for row, r in some.items()} == \
+        {6: Disposition.CLEARED, 7: Disposition.HOLD}  # a note decides nothing; 8 unreviewed
+    assert {row: (r.id, r.reason) for row, r in some.items()} == \
+        {row: (r.id, r.reason) for row, r in everything.items()}

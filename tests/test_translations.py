@@ -103,6 +103,11 @@ def test_visible_strings_go_through_tr() -> None:
                 func.id if isinstance(func, ast.Name) else ""
             if called in _VISIBLE and _literal_text(node.args[0]):
                 offenders.append(f"{Path(name).relative_to(ROOT)}:{node.lineno} {called}")
+            # pyside6-lupdate does not mark translate(ctx, text, "", n) as a plural: use
+            # self.tr(text, "", n) for %n strings.
+            if called == "translate" and len(node.args) > 2:
+                offenders.append(f"{Path(name).relative_to(ROOT)}:{node.lineno} translate "
+                                 f"with a count")
             # lupdate collects only literals: a variable here is never translated.
             if called == "QT_TRANSLATE_NOOP" and not all(
                     isinstance(a, ast.Constant) for a in node.args[:2]):

@@ -49,14 +49,13 @@ from screening.store import runs as run_store
 from screening.store.profiles import save_profile
 from screening.store.reviews import (
     Disposition,
-    add_reviews,
-    current_dispositions,
+    ReviewRecord,
     run_reviews,
 )
-from ui import labels, report_export
+from ui import labels, report_export, review_saving
 from ui.dialogs import preferences
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
-from ui.dialogs.review import ReviewDialog
+from ui.dialogs.review import ReviewDialog, ReviewInput
 from ui.loaded_run import LoadedRun, load_run_data
 from ui.models.order_server import OrderServer
 from ui.models.ordering import Col, Filters
@@ -85,6 +84,7 @@ class MainWindow(QMainWindow):
         self.run: run_store.RunInfo | None = None
         self.job: Job | None = None
         self.export_job: Job | None = None
+        self.review_job: Job | None = None
         self.progress: QProgressDialog | None = None
         self.setWindowTitle("hkscreen")
         self.setAcceptDrops(True)
@@ -559,21 +559,21 @@ class MainWindow(QMainWindow):
             return
         self.record_review(rows, dialog.value())
 
-    def record_review(self, rows: list[int], value) -> None:  # type: ignore[no-untyped-def]
+    def record_review(self, rows: list[int], value: ReviewInput) -> None:
         """Committed at once: a crash right after the click loses nothing."""
         assert self.run is not None
-        with self.db.sessions.begin() as session:
-            add_reviews(session, self.run.id, rows, value.disposition, reason=value.reason,
-                        license_number=value.license_number,
-                        license_exception=value.license_exception, reviewer=value.reviewer)
-        with self.db.sessions() as session:
-            reviews = current_dispositions(session, self.run.id)
-        self.results.set_reviews(reviews)
-        self.model.reviews_changed()
-        self._update_summary()
-        self.show_detail()
-        self.statusBar().showMessage(self.tr("Review saved for %n line(s).", "", len(rows)),
-                                     5000)
+
+        def saved(changed: dict[int, ReviewRecord]) -> None:
+            self.results.set_reviews({**self.results.reviews, **changed})
+            self.model.reviews_changed()
+            self._update_summary()
+            self.show_detail()
+            self.statusBar().showMessage(
+                self.tr("Review saved for %n line(s).", "", len(rows)), 5000)
+
+        self.review_job = review_saving.save(
+            self, self.db, self.run.id, rows, value, synchronous=self.synchronous_jobs,
+            done=saved, failed=self.error) or self.review_job
 
     # -- dialogs and exports -------------------------------------------------------------
     def show_runs(self) -> None:
@@ -686,8 +686,9 @@ class MainWindow(QMainWindow):
         if self.job is not None and self.job.running:
             self.job.cancel()
             self.job.wait(10_000)
-        if self.export_job is not None:
-            self.export_job.wait(120_000)  # let a report being written finish
+        for job in (self.export_job, self.review_job):
+            if job is not None:
+                job.wait(120_000)  # let a report or a bulk review being written finish
         self.model.close()
         self.save_state()
         super().closeEvent(event)

@@ -610,6 +610,13 @@ postgresql+psycopg://user@server/hkscreen</translation>
     </message>
 </context>
 <context>
+    <name>ReviewSaving</name>
+    <message>
+        <source>Saving reviews of %1 lines…</source>
+        <translation>正在儲存 %1 行的審核…</translation>
+    </message>
+</context>
+<context>
     <name>RuleEditor</name>
     <message>
         <source>key columns, e.g. row_key=HK_PRE2020 or eccn=3A001</source>

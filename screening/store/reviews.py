@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -85,9 +86,11 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     """Record one review per row (bulk review shares one reason); returns the new ids.
     The caller's transaction commits it: commit straight away so nothing is lost."""
     validate(disposition, reason, license_number, license_exception, reviewer)
-    line_ids = dict(session.execute(
-        select(RunLine.row, RunLine.line_id).where(RunLine.run_id == run_id,
-                                                   RunLine.row.in_(rows))).all())
+    line_ids: dict[int, str] = {}
+    for chunk in _chunks(rows):  # PostgreSQL takes at most 65,535 parameters a statement
+        line_ids.update(session.execute(
+            select(RunLine.row, RunLine.line_id).where(RunLine.run_id == run_id,
+                                                       RunLine.row.in_(chunk))).all())
     unknown = sorted(set(rows) - set(line_ids))
     if unknown:
         raise ReviewError(f"run {run_id} has no line at row(s) {unknown[:10]}")
@@ -124,7 +127,23 @@ def run_reviews(session: Session, run_id: int, row: int | None = None) -> list[R
             for r in reviews]
 
 
-def current_dispositions(session: Session, run_id: int) -> dict[int, ReviewRecord]:
-    """The decision in force for each reviewed line (row -> latest non-note review)."""
-    return {r.row: r for r in run_reviews(session, run_id)
-            if not r.superseded and r.disposition is not Disposition.NOTE}
+def current_dispositions(session: Session, run_id: int,
+                         rows: Sequence[int] | None = None) -> dict[int, ReviewRecord]:
+    """The decision in force for each reviewed line (row -> latest non-note review); only
+    for ``rows`` if given (refreshing the lines just reviewed, not the whole run)."""
+    if rows is None:
+        return {r.row: r for r in run_reviews(session, run_id)
+                if not r.superseded and r.disposition is not Disposition.NOTE}
+    latest: dict[int, Review] = {}
+    for chunk in _chunks(sorted(set(rows))):
+        for review in session.scalars(
+                select(Review).where(Review.run_id == run_id, Review.row.in_(chunk),
+                                     Review.disposition != Disposition.NOTE.value)
+                .order_by(Review.id)):
+            latest[review.row] = review
+    return {row: _record(review, False) for row, review in latest.items()}
+
+
+def _chunks(values: Sequence[int], size: int = 10_000) -> Iterator[Sequence[int]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
