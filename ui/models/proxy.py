@@ -28,7 +28,8 @@ from ui.workers import Job
 
 log = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex
-ASYNC_LIMIT = 50_000  # lines above which ordering is left to the helper process
+ASYNC_LIMIT = 20_000  # lines above which ordering is left to the helper process: at 20k
+# the first quick filter or input-column sort in the window takes ~75 ms, at 50k ~190 ms
 
 
 class LineOrderProxy(QAbstractProxyModel):
