@@ -642,9 +642,14 @@ def test_gui_without_a_display_says_what_to_do(monkeypatch, capsys) -> None:
         pytest.skip("the check is for Linux desktops")
     for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
-    assert main(["gui", "--sample"]) == 2
+    assert main(["gui"]) == 2
     err = capsys.readouterr().err
     assert "needs a desktop session" in err and "hkscreen screen" in err
+    # The README's first command still screens the sample (exit 1: lines need attention).
+    assert main(["gui", "--sample"]) == 1
+    out, err = capsys.readouterr()
+    assert "from the command line instead" in err
+    assert "34 lines" in out and "LICENSE_REQUIRED" in out
 
 
 def test_gui_sample_option_screens_the_sample(window) -> None:
