@@ -87,7 +87,7 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     The caller's transaction commits it: commit straight away so nothing is lost."""
     validate(disposition, reason, license_number, license_exception, reviewer)
     line_ids: dict[int, str] = {}
-    for chunk in _chunks(rows):  # PostgreSQL takes at most 65,535 parameters a statement
+    for chunk in _chunks(rows):  # PostgreSQL takes at most 65,535 parameters
         line_ids.update(session.execute(
             select(RunLine.row, RunLine.line_id).where(RunLine.run_id == run_id,
                                                        RunLine.row.in_(chunk))).all())
@@ -112,13 +112,20 @@ def _record(review: Review, superseded: bool) -> ReviewRecord:
                         superseded)
 
 
-def run_reviews(session: Session, run_id: int, row: int | None = None) -> list[ReviewRecord]:
-    """Every review of a run (or of one line) in the order made, each marked superseded when a
-    later decision on the same line exists. Notes never supersede a decision."""
-    query = select(Review).where(Review.run_id == run_id)
+def run_reviews(session: Session, run_id: int, row: int | None = None, *,
+                rows: Sequence[int] | None = None) -> list[ReviewRecord]:
+    """Every review of a run (or of one line, or of ``rows``) in the order made, each marked
+    superseded when a later decision on the same line exists. Notes never supersede a
+    decision."""
+    query = select(Review).where(Review.run_id == run_id).order_by(Review.id)
     if row is not None:
-        query = query.where(Review.row == row)
-    reviews = list(session.scalars(query.order_by(Review.id)))
+        reviews = list(session.scalars(query.where(Review.row == row)))
+    elif rows is not None:  # in chunks: PostgreSQL takes at most 65,535 parameters
+        reviews = sorted((r for chunk in _chunks(sorted(set(rows)))
+                          for r in session.scalars(query.where(Review.row.in_(chunk)))),
+                         key=lambda r: r.id)
+    else:
+        reviews = list(session.scalars(query))
     latest: dict[int, int] = {}
     for review in reviews:
         if review.disposition != Disposition.NOTE.value:
@@ -131,17 +138,8 @@ def current_dispositions(session: Session, run_id: int,
                          rows: Sequence[int] | None = None) -> dict[int, ReviewRecord]:
     """The decision in force for each reviewed line (row -> latest non-note review); only
     for ``rows`` if given (refreshing the lines just reviewed, not the whole run)."""
-    if rows is None:
-        return {r.row: r for r in run_reviews(session, run_id)
-                if not r.superseded and r.disposition is not Disposition.NOTE}
-    latest: dict[int, Review] = {}
-    for chunk in _chunks(sorted(set(rows))):
-        for review in session.scalars(
-                select(Review).where(Review.run_id == run_id, Review.row.in_(chunk),
-                                     Review.disposition != Disposition.NOTE.value)
-                .order_by(Review.id)):
-            latest[review.row] = review
-    return {row: _record(review, False) for row, review in latest.items()}
+    return {r.row: r for r in run_reviews(session, run_id, rows=rows)
+            if not r.superseded and r.disposition is not Disposition.NOTE}
 
 
 def _chunks(values: Sequence[int], size: int = 10_000) -> Iterator[Sequence[int]]:

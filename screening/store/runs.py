@@ -326,7 +326,8 @@ def raw_cells(session: Session, run_id: int, first_row: int, last_row: int
 
 def iter_raw_cells(session: Session, run_id: int) -> Iterator[list[str]]:
     """Every line's original cells, in input order, streamed (sorting and searching the
-    input file's own columns). One streamed query: paging by row cost three times as much."""
+    input file's own columns). One streamed query: paging by row took 3.3 s instead of
+    2.5 s for a million lines."""
     t = RunLine.__table__
     loads = json.loads
     for (text,) in session.execute(select(t.c.raw_json).where(t.c.run_id == run_id)
