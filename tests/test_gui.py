@@ -185,7 +185,7 @@ def test_filters_and_navigation(window) -> None:
     assert window.model.rowCount() == 7
     window.clear_filters()
     window.table.selectRow(0)  # row 5 is CLEAR (HK-1001)
-    window.jump(1, window.model.is_flagged)
+    window.jump(1, window.results.is_flagged)
     assert window.selected_rows() == [6]
     assert "HK-1002" in window.detail.toPlainText()
     assert "Original cells" in window.detail.toPlainText()

@@ -254,12 +254,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
         nav = bar.addMenu(self.tr("&Navigate"))
-        action(nav, self.tr("&Next flagged line"), lambda: self.jump(1, self.model.is_flagged),
+        action(nav, self.tr("&Next flagged line"), lambda: self.jump(1, self.results.is_flagged),
                "F8")
         action(nav, self.tr("&Previous flagged line"),
-               lambda: self.jump(-1, self.model.is_flagged), "Shift+F8")
+               lambda: self.jump(-1, self.results.is_flagged), "Shift+F8")
         action(nav, self.tr("Next &unreviewed line"),
-               lambda: self.jump(1, self.model.is_unreviewed), "Ctrl+U")
+               lambda: self.jump(1, self.results.is_unreviewed), "Ctrl+U")
         action(nav, self.tr("&Quick filter"), self.focus_quick, QKeySequence.StandardKey.Find)
         review = bar.addMenu(self.tr("&Review"))
         for disposition, key in REVIEW_KEYS.items():

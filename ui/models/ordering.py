@@ -31,6 +31,22 @@ class Col(IntEnum):
 
 UNREVIEWED = "Unreviewed"
 NOT_NEEDED = ""  # CLEAR lines without a review need none
+_TABLE_COLUMNS = {Col.ROW: "rows", Col.LINE_ID: "line_ids", Col.SHIPPED_TO: "destinations",
+                  Col.LICENSED_AS: "licensing", Col.ECCN: "eccns", Col.EXCEPTION: "exceptions",
+                  Col.VERDICT: "verdicts", Col.NEWLY: "newly"}
+
+
+def table_column(table: LineTable, col: Col) -> list:  # type: ignore[type-arg]
+    """The LineTable list behind a fixed column (all but REVIEW, which is derived)."""
+    return getattr(table, _TABLE_COLUMNS[col])  # type: ignore[no-any-return]
+
+
+def review_state(decision: str | None, verdict: str) -> str:
+    """What the Review status column says: the decision in force, else whether the line
+    needs one (flagged) or not (CLEAR)."""
+    if decision:
+        return decision
+    return NOT_NEEDED if verdict == Verdict.CLEAR.value else UNREVIEWED
 
 
 @dataclass(frozen=True)
@@ -89,10 +105,7 @@ class LineOrdering:
     _raw_keys: dict[int, list[tuple[int, float, str]]] = field(default_factory=dict)
 
     def review_status(self, i: int) -> str:
-        label = self.reviews.get(self.table.rows[i])
-        if label:
-            return label
-        return NOT_NEEDED if self.table.verdicts[i] == Verdict.CLEAR.value else UNREVIEWED
+        return review_state(self.reviews.get(self.table.rows[i]), self.table.verdicts[i])
 
     def order(self, filters: Filters, sort: Sort) -> array[int]:
         """The visible line indexes for ``filters``, in ``sort`` order. Ties keep input order."""
@@ -100,12 +113,6 @@ class LineOrdering:
         if sort != Sort():  # the filtered view is already in input order
             view = self._sorted(view, sort)
         return array("i", view)
-
-    def _column(self, col: Col) -> list:  # type: ignore[type-arg]
-        t = self.table
-        return {Col.ROW: t.rows, Col.LINE_ID: t.line_ids, Col.SHIPPED_TO: t.destinations,
-                Col.LICENSED_AS: t.licensing, Col.ECCN: t.eccns, Col.EXCEPTION: t.exceptions,
-                Col.VERDICT: t.verdicts, Col.NEWLY: t.newly}[col]
 
     def _sort_keys(self, column: int) -> list:  # type: ignore[type-arg]
         if column >= len(Col):  # the input file's own column
@@ -116,7 +123,7 @@ class LineOrdering:
             return [rank[v] for v in self.table.verdicts]
         if col == Col.REVIEW:
             return [self.review_status(i) for i in range(len(self.table))]
-        values = self._column(col)
+        values = table_column(self.table, col)
         if col in (Col.ROW, Col.NEWLY):
             return values
         return [v.casefold() if v else "\uffff" for v in values]  # blanks last

@@ -219,9 +219,3 @@ class LineOrderProxy(QAbstractProxyModel):
             if predicate(self._order[j]):
                 return j
         return None
-
-    def is_flagged(self, i: int) -> bool:
-        return self.source.is_flagged(i)
-
-    def is_unreviewed(self, i: int) -> bool:
-        return self.source.is_unreviewed(i)

@@ -26,7 +26,7 @@ from screening.model import Verdict
 from screening.store.reviews import ReviewRecord
 from screening.store.runs import LineTable
 from ui import labels
-from ui.models.ordering import NOT_NEEDED, UNREVIEWED, Col, RawCells
+from ui.models.ordering import UNREVIEWED, Col, RawCells, review_state, table_column
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -143,11 +143,9 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def value(self, i: int, col: Col) -> object:
-        t = self.table
         if col == Col.REVIEW:
             return self.review_status(i)
-        return (t.rows, t.line_ids, t.destinations, t.licensing, t.eccns, t.exceptions,
-                t.verdicts, t.newly)[col][i]
+        return table_column(self.table, col)[i]
 
     def raw_cell(self, i: int, k: int) -> str:
         block_no = i // RAW_BLOCK
@@ -169,9 +167,8 @@ class ResultsModel(QAbstractTableModel):
     # -- line questions (by line index) -------------------------------------------------
     def review_status(self, i: int) -> str:
         review = self.reviews.get(self.table.rows[i])
-        if review:
-            return review.disposition.label
-        return NOT_NEEDED if self.table.verdicts[i] == Verdict.CLEAR.value else UNREVIEWED
+        return review_state(review.disposition.label if review else None,
+                            self.table.verdicts[i])
 
     def review_labels(self) -> dict[int, str]:
         return {row: r.disposition.label for row, r in self.reviews.items()}
