@@ -30,3 +30,8 @@ def seed_rules_dir() -> Path:
 
 def samples_dir() -> Path:
     return resources_dir() / "samples"
+
+
+def bundled_sample() -> Path:
+    """The sample shipment workbook the README and the app's start screen offer."""
+    return samples_dir() / "hk_shipments_2020_2025.xlsx"

@@ -13,12 +13,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from screening.db import Database, open_database
 from screening.model import ShipmentLine
 from screening.normalize import EndUserType, normalize_eccn
-from screening.paths import samples_dir, seed_rules_dir
+from screening.paths import bundled_sample, samples_dir, seed_rules_dir
 from screening.rules.files import read_rule_dir
 from screening.rules.ruleset import RuleSet, build_ruleset
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_XLSX = samples_dir() / "hk_shipments_2020_2025.xlsx"
+SAMPLE_XLSX = bundled_sample()
 SAMPLE_CSV = samples_dir() / "eu_branch_cp1252_semicolon.csv"
 
 

@@ -101,10 +101,10 @@ def main(argv: list[str] | None = None) -> int:
         # The README's first command on a machine without a desktop still does the job:
         # the same screening of the sample, from the command line (its exit codes).
         from screening.cli import main as cli_main
-        from screening.paths import samples_dir
+        from screening.paths import bundled_sample
         print("Screening the bundled sample from the command line instead:",
               file=sys.stderr)
-        return cli_main(["screen", str(samples_dir() / "hk_shipments_2020_2025.xlsx")])
+        return cli_main(["screen", str(bundled_sample())])
     configure_logging()
     qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(argv)

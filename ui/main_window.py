@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressDialog,
     QPushButton,
     QSplitter,
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 from screening.db import Database
 from screening.ingest import IngestError
 from screening.model import VERDICT_ORDER
-from screening.paths import samples_dir
+from screening.paths import bundled_sample
 from screening.rules.ruleset import load_ruleset
 from screening.service import (
     Cancelled,
@@ -55,6 +54,7 @@ from screening.store.reviews import (
 from ui import labels, report_export, review_saving
 from ui.dialogs import preferences
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
+from ui.dialogs.messages import warn
 from ui.dialogs.review import ReviewDialog, ReviewInput
 from ui.loaded_run import LoadedRun, load_run_data
 from ui.models.order_server import OrderServer
@@ -68,7 +68,6 @@ from ui.workers import Job
 
 log = logging.getLogger(__name__)
 PROGRESS_STEPS = 1000
-SAMPLE = "hk_shipments_2020_2025.xlsx"
 REVIEW_KEYS = {Disposition.LICENSE_OBTAINED: "Ctrl+1", Disposition.EXCEPTION_CONFIRMED: "Ctrl+2",
                Disposition.CLEARED: "Ctrl+3", Disposition.HOLD: "Ctrl+4",
                Disposition.ESCALATE: "Ctrl+5", Disposition.NOTE: "Ctrl+6"}
@@ -289,12 +288,12 @@ class MainWindow(QMainWindow):
             self.open_file(Path(path))
 
     def open_sample(self) -> None:
-        self.open_file(samples_dir() / SAMPLE)
+        self.open_file(bundled_sample())
 
     def screen_sample(self) -> None:
         """Screen the bundled sample straight away (``hkscreen gui --sample``): its columns
         are recognised without a mapping."""
-        self.start_screening(ImportChoice(samples_dir() / SAMPLE, ScreenOptions()))
+        self.start_screening(ImportChoice(bundled_sample(), ScreenOptions()))
 
     def open_file(self, path: Path, choice: ImportChoice | None = None) -> None:
         """Open ``path`` through the import wizard (or with a ready ``choice``)."""
@@ -642,10 +641,7 @@ class MainWindow(QMainWindow):
             failed=self.error) or self.export_job
 
     def error(self, message: str, details: str = "") -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "hkscreen", message, parent=self)
-        if details:
-            box.setDetailedText(details)
-        box.exec()
+        warn(self, message, details)
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -7,12 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from screening.db import Database
 from screening.reports import write_report
 from screening.reports.safety import ExportError
 from screening.store.runs import RunInfo
+from ui.dialogs.messages import busy_dialog
 from ui.workers import Job
 
 
@@ -28,11 +29,9 @@ def start(parent: QWidget, db: Database, run: RunInfo, fmt: str, target: Path | 
         if not name:
             return None
         target = Path(name)
-    busy = QProgressDialog(QCoreApplication.translate("ReportExport", "Writing %1…")
-                           .replace("%1", target.name), "", 0, 0, parent)
-    busy.setCancelButton(None)  # a report write cannot stop halfway; it is atomic
-    busy.setWindowModality(Qt.WindowModality.WindowModal)
-    busy.setMinimumDuration(600)
+    busy = busy_dialog(parent, QCoreApplication.translate("ReportExport", "Writing %1…")
+                       .replace("%1", target.name), modality=Qt.WindowModality.WindowModal,
+                       show_after_ms=600)  # the write is atomic: no Cancel
     job = Job(lambda _p, _c: write_report(db, run.id, target, generated_by=reviewer,
                                           fmt=fmt), parent, synchronous=synchronous)
     job.done.connect(lambda result: done(result.path))

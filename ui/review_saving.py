@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from screening.db import Database
 from screening.store.reviews import ReviewRecord, add_reviews, current_dispositions
+from ui.dialogs.messages import busy_dialog
 from ui.dialogs.review import ReviewInput
 from ui.workers import Job
 
@@ -33,12 +34,10 @@ def save(parent: QWidget, db: Database, run_id: int, rows: list[int], value: Rev
     if len(rows) <= BULK_IN_BACKGROUND:
         done(work(None, None))
         return None
-    busy = QProgressDialog(QCoreApplication.translate(  # always thousands: plural
-        "ReviewSaving", "Saving reviews of %1 lines…").replace("%1", f"{len(rows):,}"), "",
-        0, 0, parent)
-    busy.setCancelButton(None)  # one transaction: all of the lines or none
-    busy.setWindowModality(Qt.WindowModality.ApplicationModal)
-    busy.setMinimumDuration(0)
+    busy = busy_dialog(parent, QCoreApplication.translate(  # always thousands: plural
+        "ReviewSaving", "Saving reviews of %1 lines…").replace("%1", f"{len(rows):,}"),
+        modality=Qt.WindowModality.ApplicationModal,
+        show_after_ms=0)  # one transaction, all of the lines or none: no Cancel
     job = Job(work, parent, synchronous=synchronous)
     job.done.connect(done)
     job.failed.connect(lambda exc, details: failed(str(exc), details))

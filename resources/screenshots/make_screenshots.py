@@ -24,7 +24,7 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="hkscreen-shots-"))
     os.environ["HKSCREEN_DATA_DIR"] = str(workdir)
     from screening.db import open_database
-    from screening.paths import samples_dir
+    from screening.paths import bundled_sample
     from screening.store.reviews import Disposition
     from ui.dialogs.import_wizard import ImportWizard
     from ui.dialogs.review import ReviewDialog, ReviewInput
@@ -43,7 +43,7 @@ def main() -> None:
     window.show()
     window.grab().save(str(HERE / "empty_state.png"))
 
-    sample = samples_dir() / "hk_shipments_2020_2025.xlsx"
+    sample = bundled_sample()
     wizard = ImportWizard(sample, db, window.rules, window)
     wizard.resize(1000, 720)
     wizard.show()

@@ -4,8 +4,9 @@ message to show, or None when nothing changed."""
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QWidget
 
+from ui.dialogs.messages import warn
 from ui.settings import Settings
 from ui.translations import LANGUAGES
 
@@ -36,7 +37,7 @@ def ask_database(parent: QWidget, settings: Settings) -> str | None:
         try:
             open_database(url).dispose()
         except DatabaseError as exc:
-            QMessageBox(QMessageBox.Icon.Warning, "hkscreen", str(exc), parent=parent).exec()
+            warn(parent, str(exc))
             return None
     settings.set(Settings.DATABASE_URL, url)
     return QCoreApplication.translate("Preferences",

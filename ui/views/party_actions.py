@@ -6,17 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from screening.db import Database
 from screening.parties import PartyListError
 from screening.store import parties as party_store
 from screening.store import runs as run_store
+from ui.dialogs.messages import warn
 from ui.settings import Settings
-
-
-def _warn(parent: QWidget, message: str) -> None:
-    QMessageBox(QMessageBox.Icon.Warning, "hkscreen", message, parent=parent).exec()
 
 
 def import_list(parent: QWidget, db: Database, settings: Settings,
@@ -32,7 +29,7 @@ def import_list(parent: QWidget, db: Database, settings: Settings,
         with db.sessions.begin() as session:
             info = party_store.import_list(session, path, user=settings.reviewer())
     except PartyListError as exc:
-        _warn(parent, QCoreApplication.translate("PartyActions", "The list was not imported:")
+        warn(parent, QCoreApplication.translate("PartyActions", "The list was not imported:")
               + "\n" + str(exc))
         return None
     return QCoreApplication.translate(
@@ -56,7 +53,7 @@ def mark_false_positive(parent: QWidget, db: Database, settings: Settings, run_i
                for key, entry in entries.items()
                if any(entry.name in f.message and party in f.message for f in matches)]
     if not options:
-        _warn(parent, QCoreApplication.translate(
+        warn(parent, QCoreApplication.translate(
             "PartyActions", "The selected line has no restricted-party match."))
         return None
     title = QCoreApplication.translate("PartyActions", "False positive")
