@@ -787,3 +787,13 @@ def test_bulk_review_of_thousands_of_lines_saved_in_the_background(window, tmp_p
     assert window.results.unreviewed_count() == 0
     with window.db.sessions() as session:
         assert len(run_reviews(session, run.id)) == len(rows)
+
+
+def test_filters_shown_are_the_filters_applied_after_opening_another_run(window) -> None:
+    _screen_sample(window)
+    window.destination.setCurrentIndex(window.destination.findData("CN"))
+    filtered = window.model.rowCount()
+    assert filtered < 34
+    _screen_sample(window)  # a new run: the destination list is refilled with "All" chosen
+    assert window.destination.currentData() == ""
+    assert window.model.filters.destination == "" and window.model.rowCount() == 34

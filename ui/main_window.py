@@ -392,13 +392,16 @@ class MainWindow(QMainWindow):
         # Big runs are sorted and filtered by a helper process (it reads the run itself).
         self.model.set_server(OrderServer(db.url, run.id)
                               if len(table) > ASYNC_LIMIT and db.shareable else None)
+        # The filter lists are refilled for this run (a destination or finding code chosen for
+        # the last run may not exist here); the proxy filters by what they now show.
+        self._fill_filters(table)
+        self.model.filters = self.current_filters()  # applied by the reset below
         self._loading, self._reselect = True, None  # a new run: nothing to keep
         try:
             self.results.load(table, reviews, run.headers, fetch_raw, all_raw)
         finally:
             self._loading = False
         self._show_original_columns()
-        self._fill_filters(table)
         self._update_summary()
         self.stack.setCurrentIndex(1)
         if not self._splitter_set:  # first time, no saved layout: the table gets 60%
