@@ -16,6 +16,7 @@ from screening.store.reviews import Disposition, run_reviews
 from tests.conftest import SAMPLE_XLSX, reviews_of, run_then_kill
 from ui.dialogs.import_wizard import ImportWizard
 from ui.dialogs.review import ReviewDialog, ReviewInput
+from ui.loaded_run import InputCells
 from ui.main_window import MainWindow
 from ui.models.ordering import Col, Filters
 from ui.models.proxy import LineOrderProxy
@@ -58,13 +59,9 @@ def test_results_model_and_proxy_pass_qtmodeltester(qtmodeltester, db) -> None:
     run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
     model = ResultsModel()
     proxy = LineOrderProxy(model)
-
-    def fetch_raw(first: int, last: int) -> dict[int, list[str]]:
-        with db.sessions() as session:
-            return run_store.raw_cells(session, run.id, first, last)
-
     with db.sessions() as session:
-        model.load(run_store.load_line_table(session, run.id), {}, run.headers, fetch_raw)
+        model.load(run_store.load_line_table(session, run.id), {}, run.headers,
+                   InputCells(db, run.id).block)
     assert model.rowCount() == proxy.rowCount() == 34
     assert model.columnCount() == len(Col) + len(run.headers)
     qtmodeltester.check(model)
@@ -86,8 +83,7 @@ def test_original_columns_are_read_from_the_database(db) -> None:
 
     def fetch_raw(first: int, last: int) -> dict[int, list[str]]:
         calls.append((first, last))
-        with db.sessions() as session:
-            return run_store.raw_cells(session, run.id, first, last)
+        return InputCells(db, run.id).block(first, last)
 
     with db.sessions() as session:
         model.load(run_store.load_line_table(session, run.id), {}, run.headers, fetch_raw)
@@ -518,11 +514,7 @@ def test_big_runs_are_ordered_by_the_helper_process(qtbot, db, monkeypatch) -> N
             from screening.store.reviews import current_dispositions
             model.set_reviews(current_dispositions(session, run.id))
         proxy.reviews_changed()
-        def raw_cells():  # type: ignore[no-untyped-def]
-            with db.sessions() as session:
-                yield from run_store.iter_raw_cells(session, run.id)
-
-        local = LineOrdering(table, model.review_labels(), raw_cells)
+        local = LineOrdering(table, model.review_labels(), InputCells(db, run.id).stream)
         value_column = len(Col) + run.headers.index("Value (USD)")
         cases = [(Filters(), Sort(Col.VERDICT)),
                  (Filters(), Sort(value_column, descending=True)),

@@ -1,7 +1,9 @@
-"""What the workbench needs to show a run, read off the GUI thread."""
+"""What the workbench needs to show a run: its lines (read off the GUI thread) and access to
+the input file's own cells. No Qt: the ordering helper process uses it too."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from screening.db import Database
@@ -9,6 +11,23 @@ from screening.runtime import cyclic_gc_paused
 from screening.service import LineChange
 from screening.store import runs as run_store
 from screening.store.reviews import ReviewRecord, current_dispositions
+
+
+@dataclass(frozen=True)
+class InputCells:
+    """A run's original cells, read from the database when asked, each read in its own
+    session (the window paints a block; sorting and searching stream them all)."""
+
+    db: Database
+    run_id: int
+
+    def block(self, first_row: int, last_row: int) -> dict[int, list[str]]:
+        with self.db.sessions() as session:
+            return run_store.raw_cells(session, self.run_id, first_row, last_row)
+
+    def stream(self) -> Iterator[list[str]]:
+        with self.db.sessions() as session:
+            yield from run_store.iter_raw_cells(session, self.run_id)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ run history, rules browser and exports. The logic lives in ``screening``; this o
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from dataclasses import replace
 from html import escape
 from pathlib import Path
@@ -56,7 +55,7 @@ from ui.dialogs import preferences
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.messages import warn
 from ui.dialogs.review import ReviewDialog, ReviewInput
-from ui.loaded_run import LoadedRun, load_run_data
+from ui.loaded_run import InputCells, LoadedRun, load_run_data
 from ui.models.order_server import OrderServer
 from ui.models.ordering import Col, Filters
 from ui.models.proxy import ASYNC_LIMIT, LineOrderProxy
@@ -380,15 +379,7 @@ class MainWindow(QMainWindow):
         run, table, reviews = loaded.run, loaded.table, loaded.reviews
         self.run = run
         db = self.db
-
-        def fetch_raw(first: int, last: int) -> dict[int, list[str]]:
-            with db.sessions() as session:
-                return run_store.raw_cells(session, run.id, first, last)
-
-        def all_raw() -> Iterator[list[str]]:
-            with db.sessions() as session:
-                yield from run_store.iter_raw_cells(session, run.id)
-
+        cells = InputCells(db, run.id)
         # Big runs are sorted and filtered by a helper process (it reads the run itself).
         self.model.set_server(OrderServer(db.url, run.id)
                               if len(table) > ASYNC_LIMIT and db.shareable else None)
@@ -398,7 +389,7 @@ class MainWindow(QMainWindow):
         self.model.filters = self.current_filters()  # applied by the reset below
         self._loading, self._reselect = True, None  # a new run: nothing to keep
         try:
-            self.results.load(table, reviews, run.headers, fetch_raw, all_raw)
+            self.results.load(table, reviews, run.headers, cells.block, cells.stream)
         finally:
             self._loading = False
         self._show_original_columns()

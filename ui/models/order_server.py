@@ -22,7 +22,6 @@ import subprocess
 import sys
 import threading
 from array import array
-from collections.abc import Iterator
 from typing import IO
 
 from ui.models.ordering import Filters, LineOrdering, Sort, inverse
@@ -98,7 +97,8 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
     """The helper's main loop."""
     from screening.db import open_database
     from screening.store.reviews import current_dispositions
-    from screening.store.runs import iter_raw_cells, load_line_table
+    from screening.store.runs import load_line_table
+    from ui.loaded_run import InputCells
 
     first = stdin.readline()
     if not first:
@@ -112,12 +112,9 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
             return {row: r.disposition.label
                     for row, r in current_dispositions(session, run_id).items()}
 
-    def raw_cells() -> Iterator[list[str]]:
-        with db.sessions() as session:
-            yield from iter_raw_cells(session, run_id)
-
     with db.sessions() as session:
-        ordering = LineOrdering(load_line_table(session, run_id), reviews(), raw_cells)
+        ordering = LineOrdering(load_line_table(session, run_id), reviews(),
+                                InputCells(db, run_id).stream)
     for line in stdin:
         req = json.loads(line)
         try:
