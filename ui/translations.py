@@ -41,14 +41,13 @@ def chosen_language(setting: str = "") -> str:
 def install_translator(app: QCoreApplication, setting: str = "") -> str:
     """Load the chosen language's translations into ``app``; returns the language used."""
     language = chosen_language(setting)
-    if language == "en":  # the source strings, plus English plurals ("1 line", "2 lines")
-        plurals = QTranslator(app)
-        if plurals.load("hkscreen_en", translations_dir()):
-            app.installTranslator(plurals)
-        return language
     ours = QTranslator(app)
-    if not ours.load(f"hkscreen_{language}", translations_dir()):
-        return "en"
+    if language != "en" and not ours.load(f"hkscreen_{language}", translations_dir()):
+        language = "en"  # its file is missing: English, never a half-translated window
+    if language == "en":  # the source strings, plus English plurals ("1 line", "2 lines")
+        if ours.load("hkscreen_en", translations_dir()):
+            app.installTranslator(ours)
+        return language
     app.installTranslator(ours)
     qt = QTranslator(app)
     qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
