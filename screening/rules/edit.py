@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from screening.rules.files import RULE_FILES, RuleFile, format_cell
+from screening.rules.files import RULE_FILES, Column, RuleFile, format_cell
 from screening.rules.schema import RuleChange, RuleMeta
 from screening.rules.store import current_meta, read_tables, rules_version
 
@@ -59,25 +59,43 @@ def _spec(filename: str) -> RuleFile:
     raise RuleEditError(f"unknown rule file {filename!r} (one of: {names})")
 
 
+def _require_reason(reason: str, citation: str) -> None:
+    if not reason.strip() or not citation.strip():
+        raise RuleEditError("a rule change needs both a reason and a citation")
+
+
+def _column(spec: RuleFile, name: str) -> Column:
+    for col in spec.columns:
+        if col.name == name:
+            return col
+    raise RuleEditError(f"{spec.filename}: no column {name!r}")
+
+
+def _parse(spec: RuleFile, col: Column, text: str) -> Any:
+    """A cell typed by a user, checked like a rule file's cell."""
+    try:
+        return col.parse(text)
+    except ValueError as exc:
+        raise RuleEditError(f"{spec.filename}, column {col.name}: {text!r}: {exc}") from None
+
+
+def _one_row(session: Session, spec: RuleFile, table: Any, key: dict[str, str]) -> Any:
+    rows = session.execute(select(table).where(*_where(spec, table, key))).mappings().all()
+    if len(rows) != 1:
+        raise RuleEditError(f"{spec.filename}: {len(rows)} rows match {key} (need exactly one)")
+    return rows[0]
+
+
 def get_rule_value(session: Session, filename: str, key: dict[str, str], column: str) -> str:
     spec = _spec(filename)
     table = spec.model.__table__  # type: ignore[attr-defined]
-    row = session.execute(select(table).where(*_where(spec, table, key))).mappings().all()
-    if len(row) != 1:
-        raise RuleEditError(f"{spec.filename}: {len(row)} rows match {key} (need exactly one)")
-    return format_cell(row[0][column])
+    return format_cell(_one_row(session, spec, table, key)[column])
 
 
 def _where(spec: RuleFile, table: Any, key: dict[str, str]) -> list[Any]:
-    columns = {c.name: c for c in spec.columns}
     clauses = []
     for name, text in key.items():
-        if name not in columns:
-            raise RuleEditError(f"{spec.filename}: no column {name!r}")
-        try:
-            value = columns[name].parse(text)
-        except ValueError as exc:
-            raise RuleEditError(f"{spec.filename}, column {name}: {text!r}: {exc}") from None
+        value = _parse(spec, _column(spec, name), text)
         clauses.append(table.c[name].is_(None) if value is None else table.c[name] == value)
     return clauses
 
@@ -87,17 +105,11 @@ def set_rule_value(session: Session, filename: str, key: dict[str, str], column:
                    changed_by: str) -> ChangeRecord:
     """Change one cell from ``expected`` to ``new_text`` inside the caller's transaction;
     returns the change record (the rules version changes with the content)."""
-    if not reason.strip() or not citation.strip():
-        raise RuleEditError("a rule change needs both a reason and a citation")
+    _require_reason(reason, citation)
     spec = _spec(filename)
-    columns = {c.name: c for c in spec.columns}
-    if column not in columns:
-        raise RuleEditError(f"{spec.filename}: no column {column!r}")
-    try:
-        new_value = columns[column].parse(new_text)
-    except ValueError as exc:
-        raise RuleEditError(f"{spec.filename}, column {column}: {new_text!r}: {exc}") from None
-    if columns[column].required and new_value in ("", None):
+    col = _column(spec, column)
+    new_value = _parse(spec, col, new_text)
+    if col.required and new_value in ("", None):
         raise RuleEditError(f"{spec.filename}, column {column}: a value is required")
     table = spec.model.__table__  # type: ignore[attr-defined]
     current = get_rule_value(session, spec.filename, key, column)
@@ -105,7 +117,7 @@ def set_rule_value(session: Session, filename: str, key: dict[str, str], column:
         raise RuleConflict(f"{spec.filename} {key} {column} is now {current!r}, not "
                            f"{expected!r}: someone changed it since you read it; reload and "
                            f"decide again")
-    old_value = columns[column].parse(expected) if expected else columns[column].parse("")
+    old_value = col.parse(expected) if expected else col.parse("")
     condition = (table.c[column].is_(None) if old_value is None
                  else table.c[column] == old_value)
     result = session.execute(update(table).where(*_where(spec, table, key), condition)
@@ -147,8 +159,7 @@ def add_rule_row(session: Session, filename: str, values: dict[str, str], *, rea
                  citation: str, changed_by: str) -> ChangeRecord:
     """Add one row (e.g. a country newly in Country Group D:5), validated like a rule file
     row and logged with the whole row as the new value."""
-    if not reason.strip() or not citation.strip():
-        raise RuleEditError("a rule change needs both a reason and a citation")
+    _require_reason(reason, citation)
     spec = _spec(filename)
     unknown = set(values) - {c.name for c in spec.columns}
     if unknown:
@@ -158,11 +169,7 @@ def add_rule_row(session: Session, filename: str, values: dict[str, str], *, rea
         text = values.get(col.name, "")
         if col.required and not text.strip():
             raise RuleEditError(f"{spec.filename}, column {col.name}: a value is required")
-        try:
-            row[col.name] = col.parse(text)
-        except ValueError as exc:
-            raise RuleEditError(f"{spec.filename}, column {col.name}: {text!r}: {exc}") \
-                from None
+        row[col.name] = _parse(spec, col, text)
     table = spec.model.__table__  # type: ignore[attr-defined]
     if spec.key:
         key = {k: format_cell(row[k]) for k in spec.key}
@@ -178,14 +185,11 @@ def add_rule_row(session: Session, filename: str, values: dict[str, str], *, rea
 def remove_rule_row(session: Session, filename: str, key: dict[str, str], *, reason: str,
                     citation: str, changed_by: str) -> ChangeRecord:
     """Remove one row; the change log keeps the whole removed row as the old value."""
-    if not reason.strip() or not citation.strip():
-        raise RuleEditError("a rule change needs both a reason and a citation")
+    _require_reason(reason, citation)
     spec = _spec(filename)
     table = spec.model.__table__  # type: ignore[attr-defined]
-    rows = session.execute(select(table).where(*_where(spec, table, key))).mappings().all()
-    if len(rows) != 1:
-        raise RuleEditError(f"{spec.filename}: {len(rows)} rows match {key} (need exactly one)")
-    old = json.dumps({c.name: format_cell(rows[0][c.name]) for c in spec.columns},
+    row = _one_row(session, spec, table, key)
+    old = json.dumps({c.name: format_cell(row[c.name]) for c in spec.columns},
                      ensure_ascii=False)
     result = session.execute(table.delete().where(*_where(spec, table, key)))
     if result.rowcount != 1:
