@@ -230,6 +230,12 @@ def test_libreoffice_opens_the_xlsx_report(db, run_id, tmp_path) -> None:
     sha = __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest()
     assert sha in text
     assert "Lines" in text and "34" in text
+    pages = subprocess.run(["pdfinfo", str(tmp_path / "lo" / "r.pdf")], check=True,
+                           capture_output=True, text=True).stdout
+    count = int(next(ln.split()[1] for ln in pages.splitlines() if ln.startswith("Pages:")))
+    assert count <= 8, f"the sample report prints on {count} pages"
+    assert text.count(f"input SHA-256 {sha}") == count  # footer on every page
+    assert f"Page {count} of {count}" in text
 
 
 def test_cli_report_commands(capsys, db_url, tmp_path) -> None:
@@ -328,3 +334,33 @@ def test_every_report_format_gets_the_same_file_mode(db, run_id, tmp_path) -> No
         assert stat.S_IMODE((tmp_path / "r.pdf").stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+def test_xlsx_print_layout_and_chart(db, run_id, tmp_path) -> None:
+    import zipfile
+    write_report(db, run_id, tmp_path / "r.xlsx", generated_by="x")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert setup.paperSize == 9, sheet.title  # A4 on every sheet
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert setup.fitToWidth in (None, 1), sheet.title  # one page wide (1 is the default)
+        assert sheet.print_title_rows, sheet.title
+        assert f"run {run_id}" in sheet.oddHeader.left.text, sheet.title
+        footer = sheet.oddFooter
+        assert "input SHA-256 a05cbf1f" in footer.left.text and "&P of &N" in \
+            footer.right.text, sheet.title
+    assert book["Lines"].print_area == "'Lines'!$A$1:$U$35"  # input columns: screen only
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode("utf-8")
+    assert "<c:grouping val=\"stacked\"/>" in xml and "Summary!$D$" in xml
+    assert "2020-06-30" in xml and "2020-12-23" in xml  # the two changes, marked
+    rows = list(book["Summary"].iter_rows(values_only=True))
+    table = {r[3]: r[4:9] for r in rows if isinstance(r[3], str) and r[3][:2] == "20"}
+    assert "2020-06" in table and "2020-12" in table
+    dated = [r for r in book["Lines"].iter_rows(min_row=2, values_only=True) if r[6]]
+    assert sum(sum(counts) for counts in table.values()) == len(dated) == 31
+    assert any("3 line(s) without an export date" in str(v) for r in rows for v in r)

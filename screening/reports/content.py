@@ -194,17 +194,17 @@ def rules_sections(content: ReportContent, destinations: set[str], claimed: set[
                                " ".join(c for c in CHART_COLUMNS if c in row.columns),
                                row.citation, row.verification,
                                " ".join(sorted(row.unverified_cells))])
-    mappings = [[m.country, m.licensed_as, m.valid_from, m.valid_to, m.summary, m.citation,
-                 m.verification] for ms in rules.mappings.values() for m in ms]
+    mappings = [[m.country, m.licensed_as, m.valid_from, m.valid_to, m.verification,
+                 m.citation, m.summary] for ms in rules.mappings.values() for m in ms]
     exception_rows: list[list[object]] = []
     for code in sorted(claimed | {"LVS", "GBS", "TSR", "APP", "STA", "ENC", "CIV"}):
         for r in rules.exception_rules.get(code, ()):
             if r.country in ("HK", "CN", "MO", "*") or r.country in destinations:
                 exception_rows.append([r.code, r.country, r.status, r.valid_from, r.valid_to,
                                        r.note, r.citation, r.verification])
-    regime_changes = [[c.effective, c.published, c.citation, c.title, c.summary,
-                       c.verification] for c in rules.regime_changes]
-    unverified_rows = [[text, count] for text, count in sorted(unverified.items())]
+    regime_changes = [[c.effective, c.published, c.citation, c.verification, c.title,
+                       c.summary] for c in rules.regime_changes]
+    unverified_rows = [[count, text] for text, count in sorted(unverified.items())]
     started = content.run.started_at.replace(tzinfo=None)
     change_log = [[_naive_utc(c.changed_at), c.changed_by, c.rule_file,
                 json.dumps(c.row_key, ensure_ascii=False), c.column, c.old_value, c.new_value,
@@ -216,14 +216,14 @@ def rules_sections(content: ReportContent, destinations: set[str], claimed: set[
          ["Row key", "Destination", "Valid from", "Valid to", "Date basis", "X columns",
           "Citation", "Verification", "Inferred / unverified cells"], chart_rows),
         ("Destination mappings", ["Shipped to", "Licensed as", "Valid from", "Valid to",
-                                  "Summary", "Citation", "Verification"], mappings),
+                                  "Verification", "Citation", "Summary"], mappings),
         ("Licence exception availability (Hong Kong, China, Macau and exceptions claimed)",
          ["Exception", "Destination", "Status", "Valid from", "Valid to", "Note", "Citation",
           "Verification"], exception_rows),
-        ("Regime changes", ["Effective", "Published", "Citation", "Title", "Summary",
-                            "Verification"], regime_changes),
+        ("Regime changes", ["Effective", "Published", "Citation", "Verification", "Title",
+                            "Summary"], regime_changes),
         ("Rule data not fully verified that findings in this run rely on",
-         ["Rule data", "Findings"], unverified_rows),
+         ["Findings", "Rule data"], unverified_rows),
         ("Rule changes made before this run (change log)",
          ["When (UTC)", "By", "Rule file", "Row", "Column", "Old", "New", "Reason",
           "Citation", "Rules version after"], change_log),
