@@ -400,7 +400,17 @@ def _print_flagged(session, run_id: int, limit: int = 25) -> None:  # type: igno
                             line.findings[0] if line.findings else None)
         text = main_finding.to_json()["message"] if main_finding else ""
         print(f"  row {line.row:<6} {line.line_id[:14]:<14} {line.verdict.value:<16} "
-              f"{where:<6} {text[:110]}")
+              f"{where:<6} {shorten(text, 110)}")
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut at a word with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _rules(args: argparse.Namespace, url: str | None) -> int:

@@ -195,3 +195,12 @@ def test_profiles_save_and_use(capsys, db_url, tmp_path) -> None:
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["run"]["mapping_profile"] == "branch"
     assert result["lines"][0]["verdict"] == "LICENSE_REQUIRED"  # 3 April 2021, read as DMY
+
+
+def test_long_finding_messages_are_cut_at_a_word_with_an_ellipsis() -> None:
+    from screening.cli import shorten
+    text = "Licence required for China (CN): ECCN 3A001 is controlled for NS2 " * 3
+    short = shorten(text, 110)
+    assert len(short) <= 110 and short.endswith("…")
+    assert text.startswith(short[:-1]) and text[len(short) - 1] == " "
+    assert shorten("short text", 110) == "short text"
