@@ -8,20 +8,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-#: A cell starting with one of these may be evaluated by a spreadsheet program.
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from screening.formulas import DANGEROUS_PREFIXES, neutralise
+
+__all__ = ["DANGEROUS_PREFIXES", "ExportError", "atomic_path", "neutralise"]
 
 
 class ExportError(Exception):
     """An export could not be written; any earlier file at the target is untouched."""
-
-
-def neutralise(text: str) -> str:
-    """For CSV: prefix a quote so Excel/LibreOffice show the text instead of evaluating it.
-    (XLSX needs no change: those cells are written as string cells, never formulas.)"""
-    if text and text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
 
 
 def _umask() -> int:
