@@ -147,6 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--license-number", default="")
     review.add_argument("--exception", default="", dest="license_exception")
     review.add_argument("--reviewer", help="default: the OS user")
+    review.add_argument("--override", default="", metavar="REASON", dest="override_reason",
+                        help="record a decision that goes against a finding (an exception the "
+                             "findings say is suspended or unavailable confirmed, a "
+                             "PROHIBITED line cleared), with the reason for overriding")
 
     lists = sub.add_parser("lists", help="restricted-party screening lists")
     lists_sub = lists.add_subparsers(dest="lists_command", required=True, parser_class=_Parser)
@@ -559,7 +563,8 @@ def _review(args: argparse.Namespace, url: str | None) -> int:
         ids = add_reviews(session, args.run_id, rows, Disposition(args.disposition),
                           reason=args.reason, license_number=args.license_number,
                           license_exception=args.license_exception,
-                          reviewer=args.reviewer or current_user())
+                          reviewer=args.reviewer or current_user(),
+                          override_reason=args.override_reason)
     print(f"{len(ids)} review(s) recorded on run {args.run_id}")
     return EXIT_CLEAR
 

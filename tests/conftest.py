@@ -85,8 +85,9 @@ def run_then_kill(script: Path, lines: int, env: dict[str, str] | None = None) -
     import signal
     import subprocess
     import sys
+    # The script's own folder comes first on sys.path: point it at this checkout's code.
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
     assert proc.stdout is not None
     try:
         return [proc.stdout.readline() for _ in range(lines)]

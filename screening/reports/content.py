@@ -31,7 +31,8 @@ LINE_HEADERS = (
 FINDING_HEADERS = ("Row", "Line ID", "Line verdict", "Code", "Severity", "Message",
                    "Citations", "Relies on unverified rule data")
 REVIEW_HEADERS = ("Review ID", "When (UTC)", "Reviewer", "Row", "Line ID", "Disposition",
-                  "Reason", "Licence number", "Licence exception", "Superseded")
+                  "Reason", "Licence number", "Licence exception", "Superseded",
+                  "Override (against a finding): reason")
 ENV_PACKAGES = ("sqlalchemy", "alembic", "openpyxl", "python-calamine", "xlsxwriter",
                 "reportlab", "platformdirs", "pycountry")
 
@@ -187,14 +188,15 @@ def review_status(review: ReviewRecord) -> str:
     """How a review stands: in force, superseded by a later decision, or a note."""
     if review.disposition.value == "note":
         return "note"
-    return "superseded" if review.superseded else "in force"
+    status = "superseded" if review.superseded else "in force"
+    return f"{status}; OVERRIDE: {review.override_reason}" if review.override else status
 
 
 def review_cells(review: ReviewRecord) -> list[object]:
     return [review.id, naive_utc(review.created_at), review.reviewer, review.row,
             review.line_id, review.disposition.label, review.reason,
             review.license_number or None, review.license_exception or None,
-            yes_no(review.superseded)]
+            yes_no(review.superseded), review.override_reason or None]
 
 
 def rules_sections(content: ReportContent, destinations: set[str], claimed: set[str],

@@ -424,7 +424,9 @@ def _flagged(session: Session, content: ReportContent, digest: Digest,
             extra = " ".join(x for x in (review.license_number, review.license_exception) if x)
             disposition = (f"{review.disposition.label}{' ' + extra if extra else ''} by "
                            f"{review.reviewer} at {canon(review.created_at)} UTC"
-                           + (f": {review.reason}" if review.reason else ""))
+                           + (f": {review.reason}" if review.reason else "")
+                           + (f" OVERRIDE of a finding: {review.override_reason}"
+                              if review.override else ""))
         else:
             disposition = "none recorded"
         verdict = line.verdict.value + ("\nnewly licensable" if line.newly_licensable else "")

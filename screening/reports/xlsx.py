@@ -211,7 +211,8 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     findings.ws.fit_to_pages(1, max(1, -(-(findings.row - 1) // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews")
-    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 60, 14, 12, 11], wrap={6: 62})
+    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 50, 14, 12, 11, 40],
+                   wrap={6: 56, 10: 45})
     for review in content.reviews:
         cells = review_cells(review)
         reviews.write(cells)
