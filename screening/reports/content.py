@@ -70,9 +70,32 @@ class ReportContent:
     def unreviewed_flagged(self) -> int:
         return len(self.flagged_rows - set(self.current))
 
+    @property
+    def complete(self) -> bool:
+        return self.run.status == "complete"
+
+    def short_notice(self) -> str:
+        """'' for a complete run; else one line for every page and sheet header."""
+        if self.complete:
+            return ""
+        return (f"RUN NOT COMPLETE (status: {self.run.status}): only the lines recorded before "
+                f"it ended; not a screening of the whole file")
+
+    def incomplete_notice(self) -> str:
+        """'' for a complete run; else what the report does not cover, and why."""
+        if self.complete:
+            return ""
+        why = f" Reason: {self.run.message}." if self.run.message else ""
+        return (f"RUN NOT COMPLETE. Status: {self.run.status}.{why} This report shows only "
+                f"the {self.run.line_count:,} lines recorded before the run ended; it does not "
+                f"cover the whole input file and is not a screening of it. Screen the file "
+                f"again for a complete report.")
+
     def statement(self) -> str:
         v = self.run.rules_version[:16]
-        return (f"This report records the screening of {self.run.input_name} against hkscreen "
+        notice = self.incomplete_notice()
+        return (f"{notice + ' ' if notice else ''}This report records the screening of "
+                f"{self.run.input_name} against hkscreen "
                 f"rules version {v}... on the export dates shown. CLEAR means no finding "
                 f"under rules version {v}...; it is not an approval, a licence determination "
                 f"or legal advice. Findings that rely on rule data marked INFERRED, PARTIAL or "
@@ -82,6 +105,7 @@ class ReportContent:
     def summary_rows(self) -> list[tuple[str, object]]:
         run = self.run
         rows: list[tuple[str, object]] = [
+            *([("RUN NOT COMPLETE", self.incomplete_notice())] if not self.complete else []),
             ("Report", "hkscreen screening report"),
             ("What this report says", self.statement()),
             ("Run ID", run.id),

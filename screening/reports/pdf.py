@@ -184,6 +184,10 @@ def write_pdf(session: Session, content: ReportContent, target: Path) -> int:
         canvas.drawString(MARGIN, MARGIN, f"rules version {run.rules_version[:16]}... · "
                                           f"generated {generated} UTC")
         canvas.drawRightString(PAGE_W - MARGIN, MARGIN, f"Page {number} of {len(pages)}")
+        if notice := content.short_notice():  # on every page of an incomplete run's report
+            canvas.setFillColorRGB(0.75, 0, 0)
+            canvas.setFont(_font_for(notice, "Bold"), 8.5)
+            canvas.drawString(MARGIN, PAGE_H - MARGIN - 10, notice)
         y = TOP
         for ln in lines:
             y -= ln.height

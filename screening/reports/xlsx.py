@@ -134,7 +134,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         formats[f"v:{verdict}"] = book.add_format({"bg_color": bg, "font_color": fg,
                                                    "bold": True, "valign": "top"})
     for name in SHEETS:
-        book.add_worksheet(name)
+        _mark_incomplete(book.add_worksheet(name), content)
     digest = Digest()
 
     findings = _Sheet(book, formats, "Findings")
@@ -212,6 +212,20 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     finally:
         rows_path.unlink(missing_ok=True)
     return value
+
+
+def _mark_incomplete(ws: Any, content: ReportContent) -> None:
+    """A report of a run that did not complete says so on every sheet: a red tab, a red
+    banner over the top of the sheet and the printed page header."""
+    notice = content.short_notice()
+    if not notice:
+        return
+    ws.set_tab_color("#C00000")
+    ws.set_header('&L&"-,Bold"&KC00000' + notice.replace("&", "&&")[:200])
+    ws.insert_textbox(0, 2, content.incomplete_notice(), {
+        "width": 620, "height": 70, "x_offset": 4, "y_offset": 2,
+        "font": {"bold": True, "color": "#FFFFFF", "size": 11},
+        "fill": {"color": "#C00000"}, "object_position": 3})
 
 
 def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],

@@ -52,6 +52,10 @@ class Run(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: The restricted-party lists the run was screened against (name, date, file hash).
     party_lists_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    #: The process writing a running run, and when it last wrote: a run whose process is gone
+    #: (or, on another machine, that has not written for a while) was interrupted.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FindingSet(Base):

@@ -1,0 +1,28 @@
+"""run writer pid and heartbeat (dead runs are marked interrupted)
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-30 04:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0008'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('runs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('pid', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('runs', schema=None) as batch_op:
+        batch_op.drop_column('heartbeat_at')
+        batch_op.drop_column('pid')
