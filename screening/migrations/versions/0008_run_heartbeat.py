@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from screening.store import append_only
+
 revision = '0008'
 down_revision = '0007'
 branch_labels = None
@@ -20,9 +22,11 @@ def upgrade() -> None:
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('pid', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True))
+    append_only.install(op.get_bind())  # the SQLite runs trigger names every column
 
 
 def downgrade() -> None:
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.drop_column('heartbeat_at')
         batch_op.drop_column('pid')
+    append_only.install(op.get_bind())
