@@ -226,7 +226,7 @@ class MappingPage(QWizardPage):
         top.addWidget(self.profile_combo)
         top.addStretch()
         layout.addLayout(top)
-        #: Fields more than one column matches: the officer must pick one (never guessed).
+        # Fields more than one column matches: the officer must pick one (never guessed).
         self.unresolved: set[Field] = set()
         self.duplicates = QLabel()
         self.duplicates.setWordWrap(True)
