@@ -91,6 +91,7 @@ class ReportContent:
             ("Sheet", run.sheet or "(CSV)"),
             ("Header row", run.header_row),
             ("Column mapping", json.dumps(run.mapping, ensure_ascii=False)),
+            *party_rows(run),
             ("Rules version", run.rules_version),
             ("Rules sources", "Commerce Country Chart (15 CFR 738 Supp. 1), Country Groups "
                               "(15 CFR 740 Supp. 1), 85 FR 83765, 85 FR 45998 and the other "
@@ -146,8 +147,38 @@ def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
         ("Mapping", json.dumps(run.mapping, ensure_ascii=False)),
         ("Header row", run.header_row), ("Blank rows skipped", run.blank_rows),
         ("Stored input copy", run.input_copy), ("Run message", run.message or ""),
+        *party_rows(run, detailed=True),
         *content.environment,
     ]
+
+
+def party_rows(run: run_store.RunInfo, *, detailed: bool = False
+               ) -> list[tuple[str, object]]:
+    """What the run says about restricted-party screening: performed or not, each list
+    used (name, source date, SHA-256, entries, age), warnings, thresholds."""
+    check = run.party_check
+    rows: list[tuple[str, object]] = [
+        ("Restricted-party screening", check.get("statement") or "not recorded"),
+        ("Party screening warnings", "; ".join(check.get("warnings") or []) or "none"),
+    ]
+    for item in check.get("lists") or []:
+        age = item.get("age_days")
+        rows.append((f"Party list: {item.get('name')}",
+                     f"source date {item.get('list_date') or 'unknown'}"
+                     f"{f', {age} days old at screening' if age is not None else ''}; "
+                     f"{item.get('entries'):,} entries; SHA-256 {item.get('sha256')}; "
+                     f"file {item.get('file')}"))
+        if detailed:
+            sources = item.get("sources") or {}
+            rows.append((f"Party list: {item.get('name')}: entries per source",
+                         "; ".join(f"{k}: {v:,}" for k, v in sources.items()) or "-"))
+    thresholds = check.get("thresholds") or {}
+    if thresholds:
+        rows.append(("Party match thresholds (score 0-100)",
+                     f"strong {thresholds.get('strong'):g}, weak {thresholds.get('weak'):g}"))
+    if detailed and check.get("max_list_age_days") is not None:
+        rows.append(("Party list age limit (days)", check.get("max_list_age_days")))
+    return rows
 
 
 def yes_no(value: object) -> str:
