@@ -267,3 +267,64 @@ def test_rules_sheet_carries_the_change_log(db, tmp_path) -> None:
 def get_notes(session) -> str:  # type: ignore[no-untyped-def]
     from screening.rules.edit import get_rule_value
     return get_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes")
+
+
+def _rules_sections_of(path) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    """The Rules sheet as {section title: data rows}."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    sections: dict[str, list[tuple]] = {}
+    title = None
+    header = False
+    for row in book["Rules"].iter_rows(min_row=3, values_only=True):
+        cells = [v for v in row if v is not None]
+        if not cells:
+            title = None
+            continue
+        if title is None:
+            title, header = str(cells[0]), True
+            sections[title] = []
+        elif header:
+            header = False
+        else:
+            sections[title].append(tuple(row))
+    return sections
+
+
+def test_rules_sheet_lists_regime_changes_and_change_log_separately(db, tmp_path) -> None:
+    from screening.rules.edit import set_rule_value
+    with db.sessions.begin() as session:
+        set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes", "checked again",
+                       expected=get_notes(session), reason="annual review",
+                       citation="15 CFR 774", changed_by="ann")
+        regime_count = len(load_ruleset_of(session).regime_changes)
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    write_report(db, run.id, tmp_path / "r.xlsx", generated_by="x")
+    sections = _rules_sections_of(tmp_path / "r.xlsx")
+    regime = sections["Regime changes"]
+    assert regime_count >= 10 and len(regime) == regime_count
+    assert any("85 FR 83765" in str(cell) for row in regime for cell in row)
+    assert not any("annual review" in str(cell) for row in regime for cell in row)
+    log = sections["Rule changes made before this run (change log)"]
+    assert len(log) == 1 and log[0][1] == "ann" and "annual review" in log[0]
+
+
+def load_ruleset_of(session):  # type: ignore[no-untyped-def]
+    from screening.rules.ruleset import load_ruleset
+    return load_ruleset(session)
+
+
+def test_every_report_format_gets_the_same_file_mode(db, run_id, tmp_path) -> None:
+    import os
+    import stat
+    old = os.umask(0o022)
+    try:
+        modes = {}
+        for fmt in ("xlsx", "pdf", "csv", "json"):
+            write_report(db, run_id, tmp_path / f"r.{fmt}", generated_by="x")
+            modes[fmt] = stat.S_IMODE((tmp_path / f"r.{fmt}").stat().st_mode)
+        assert set(modes.values()) == {0o644}, modes
+        (tmp_path / "r.pdf").chmod(0o600)  # a replaced report keeps the mode it had
+        write_report(db, run_id, tmp_path / "r.pdf", generated_by="x")
+        assert stat.S_IMODE((tmp_path / "r.pdf").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)

@@ -233,11 +233,11 @@ def rules_sections(content: ReportContent, destinations: set[str], claimed: set[
             if r.country in ("HK", "CN", "MO", "*") or r.country in destinations:
                 exception_rows.append([r.code, r.country, r.status, r.valid_from, r.valid_to,
                                        r.note, r.citation, r.verification])
-    changes = [[c.effective, c.published, c.citation, c.title, c.summary, c.verification]
-               for c in rules.regime_changes]
+    regime_changes = [[c.effective, c.published, c.citation, c.title, c.summary,
+                       c.verification] for c in rules.regime_changes]
     unverified_rows = [[text, count] for text, count in sorted(unverified.items())]
     started = content.run.started_at.replace(tzinfo=None)
-    changes = [[_naive_utc(c.changed_at), c.changed_by, c.rule_file,
+    change_log = [[_naive_utc(c.changed_at), c.changed_by, c.rule_file,
                 json.dumps(c.row_key, ensure_ascii=False), c.column, c.old_value, c.new_value,
                 c.reason, c.citation, c.version_after]
                for c in content.rule_changes
@@ -252,10 +252,10 @@ def rules_sections(content: ReportContent, destinations: set[str], claimed: set[
          ["Exception", "Destination", "Status", "Valid from", "Valid to", "Note", "Citation",
           "Verification"], exception_rows),
         ("Regime changes", ["Effective", "Published", "Citation", "Title", "Summary",
-                            "Verification"], changes),
+                            "Verification"], regime_changes),
         ("Rule data not fully verified that findings in this run rely on",
          ["Rule data", "Findings"], unverified_rows),
         ("Rule changes made before this run (change log)",
          ["When (UTC)", "By", "Rule file", "Row", "Column", "Old", "New", "Reason",
-          "Citation", "Rules version after"], changes),
+          "Citation", "Rules version after"], change_log),
     ]

@@ -1,7 +1,7 @@
 """party-list provenance, the run's party-screening statement, the affiliates rule table
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 04:10:00
 """
 
@@ -10,8 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+from screening.store import append_only
+
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
@@ -40,11 +42,13 @@ def upgrade() -> None:
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.add_column(sa.Column('party_check_json', sa.Text(), server_default='{}',
                                       nullable=False))
+    append_only.install(op.get_bind())  # the runs trigger names every column (SQLite)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('runs', schema=None) as batch_op:
         batch_op.drop_column('party_check_json')
+    append_only.install(op.get_bind())
     with op.batch_alter_table('party_entries', schema=None) as batch_op:
         batch_op.drop_column('number')
     with op.batch_alter_table('party_lists', schema=None) as batch_op:
