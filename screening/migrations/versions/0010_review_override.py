@@ -1,7 +1,7 @@
 """override reason on reviews (a decision recorded against a finding)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30 04:30:00.000000
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from screening.store import append_only
 
-revision = '0008'
-down_revision = '0007'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
