@@ -6,10 +6,12 @@ because findings repeat across lines."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -20,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
 
 from screening.model import Verdict
-from screening.reports.canonical import canon
+from screening.reports.canonical import DIGEST_LABEL, SIGNATURE_LABEL, canon
 from screening.reports.content import ReportContent
 from screening.store import runs as run_store
 
@@ -165,9 +167,33 @@ def _paginate(blocks: Iterator[Block]) -> list[list[_Line]]:
     return pages
 
 
-def write_pdf(session: Session, content: ReportContent, target: Path) -> int:
-    """Write the PDF to ``target``; returns the number of pages."""
-    pages = _paginate(_blocks(session, content))
+def _sealed(blocks: Iterator[Block], seal: Any) -> Iterator[Block]:
+    """The blocks, then the signature block: the digest covers every line of text before
+    it (SHA-256 of the lines, each ending in LF), signed by ``seal.sign``."""
+    digest = hashlib.sha256()
+    for block in blocks:
+        for ln in block:
+            digest.update(ln.text.encode("utf-8") + b"\n")
+        yield block
+    value = digest.hexdigest()
+    yield signature_block(value, seal.sign(value))
+
+
+def signature_block(digest: str, signature: str) -> Block:
+    """The report's digest and signature as text, at the end of the PDF."""
+    return [_Line("", size=8), *_para("Signature", "Bold", 12),
+            *_para(f"{DIGEST_LABEL}: {digest}", size=8),
+            *_para(f"{SIGNATURE_LABEL}: {signature}", size=8),
+            *_para("The digest covers the text above; the signing key is named in the "
+                   "summary. Check this file with: hkscreen verify FILE.pdf", size=8)]
+
+
+def write_pdf(session: Session, content: ReportContent, target: Path,
+              seal: Any = None) -> int:
+    """Write the PDF to ``target``; returns the number of pages. With a ``seal`` (an
+    object with ``sign(digest) -> signature``) the PDF ends with its signed digest."""
+    blocks = _blocks(session, content)
+    pages = _paginate(_sealed(blocks, seal) if seal is not None else blocks)
     canvas = Canvas(str(target), pagesize=A4, pageCompression=1,
                     invariant=True)  # invariant: no creation time or random id in the file
     canvas.setTitle(f"hkscreen report, run {content.run.id}")

@@ -15,7 +15,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from screening.reports import fastsheet
-from screening.reports.canonical import DIGEST_LABEL, Digest
+from screening.reports.canonical import DIGEST_LABEL, SIGNATURE_LABEL, CellDigest
 from screening.reports.content import (
     FINDING_HEADERS,
     LINE_HEADERS,
@@ -27,6 +27,7 @@ from screening.reports.content import (
     rules_sections,
     run_parameters,
 )
+from screening.signing import Signer
 from screening.store import runs as run_store
 
 MAX_CELL = 32767
@@ -41,8 +42,10 @@ SHEETS = ("Summary", "Findings", "Lines", "Reviews", "Rules", "Run")
 class _Sheet:
     """A worksheet with typed cell writing, formats and header set-up."""
 
-    def __init__(self, book: Any, formats: dict[str, Any], name: str):
+    def __init__(self, book: Any, formats: dict[str, Any], name: str, digest: CellDigest):
         self.ws = book.get_worksheet_by_name(name)
+        self.name = name
+        self.digest = digest
         self.f = formats
         self.row = 0
         self.wrap = {}
@@ -53,7 +56,7 @@ class _Sheet:
         characters per printed line for columns whose long text wraps."""
         self.wrap = wrap or {}
         for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
-            self.ws.write_string(self.row, col, text, self.f["head"])
+            self.text(self.row, col, text, self.f["head"])
             self.ws.set_column(col, col, width, self.f["long"] if col in self.wrap else None)
         self.ws.set_row(self.row, 30)
         self.ws.freeze_panes(self.row + 1, 2 if not fit_width else 0)
@@ -66,11 +69,21 @@ class _Sheet:
             self.ws.repeat_columns(0, 1)
         self.row += 1
 
+    def text(self, r: int, col: int, text: str, text_format: Any = None) -> None:
+        """A string cell, covered by the report digest like every cell."""
+        self.ws.write_string(r, col, text, text_format)
+        self.digest.cell(self.name, r, col, text)
+
     def cell(self, r: int, col: int, value: object, text_format: Any = None) -> None:
         """One typed cell: numbers, booleans and dates as themselves, text as a string."""
         ws = self.ws
         if value is None or value == "":
             return
+        if not isinstance(value, bool | int | float | dt.date):
+            value = str(value)
+            if len(value) > MAX_CELL:
+                value = value[: MAX_CELL - 20] + " [truncated]"
+        self.digest.cell(self.name, r, col, value)
         if isinstance(value, bool):
             ws.write_boolean(r, col, value, self.f["num"])
         elif isinstance(value, int | float):
@@ -81,10 +94,7 @@ class _Sheet:
         elif isinstance(value, dt.date):
             ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.f["date"])
         else:
-            text = str(value)
-            if len(text) > MAX_CELL:
-                text = text[: MAX_CELL - 20] + " [truncated]"
-            ws.write_string(r, col, text, text_format or self.f["wrap"])
+            ws.write_string(r, col, value, text_format or self.f["wrap"])
 
     wrap: dict[int, int]
 
@@ -106,8 +116,11 @@ class _Sheet:
         self.row += 1
 
 
-def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
-    """Write the report to ``target`` (a temporary path); returns the report digest."""
+def write_xlsx(session: Session, content: ReportContent, target: Path,
+               signer: Signer | None = None) -> tuple[str, str]:
+    """Write the report to ``target`` (a temporary path); returns the report digest (over
+    every cell but the digest's and the signature's own) and its signature ("" without a
+    signer)."""
     book = xlsxwriter.Workbook(str(target), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
@@ -135,12 +148,12 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
                                                    "bold": True, "valign": "top"})
     for name in SHEETS:
         book.add_worksheet(name)
-    digest = Digest()
+    digest = CellDigest()
 
-    findings = _Sheet(book, formats, "Findings")
+    findings = _Sheet(book, formats, "Findings", digest)
     findings.header(FINDING_HEADERS, [7, 14, 17, 28, 9, 80, 40, 40],
                     wrap={5: 85, 6: 42, 7: 42})
-    lines = _Sheet(book, formats, "Lines")
+    lines = _Sheet(book, formats, "Lines", digest)
     headers = list(content.run.headers)
     original = [f"Original: {h}" if h else f"Original: column {i + 1}"
                 for i, h in enumerate(headers)]
@@ -168,10 +181,9 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         cells = [*line_cells(line, content.current.get(line.row)), *line.raw]
         r += 1
         fast.write(r, cells, verdict_col=2)
-        digest.add("lines", cells)
+        digest.row("Lines", r - 1, cells)
         for row in finding_rows(line):
             findings.write(row, verdict_col=2)
-            digest.add("findings", row)
         for f in line.findings:
             unverified.update(f.unverified)
         destinations.update(c for c in (line.destination, line.licensing_destination) if c)
@@ -179,25 +191,21 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
             claimed.add(line.license_exception)
     findings.ws.autofilter(0, 0, max(findings.row - 1, 1), len(FINDING_HEADERS) - 1)
 
-    reviews = _Sheet(book, formats, "Reviews")
+    reviews = _Sheet(book, formats, "Reviews", digest)
     reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 60, 14, 12, 11], wrap={6: 62})
     for review in content.reviews:
-        cells = review_cells(review)
-        reviews.write(cells)
-        digest.add("reviews", cells)
+        reviews.write(review_cells(review))
     reviews.ws.autofilter(0, 0, max(reviews.row - 1, 1), len(REVIEW_HEADERS) - 1)
 
-    _write_rules(_Sheet(book, formats, "Rules"), content, destinations, claimed, unverified)
-    _write_pairs(_Sheet(book, formats, "Run"), "Run parameters and environment",
+    _write_rules(_Sheet(book, formats, "Rules", digest), content, destinations, claimed,
+                 unverified)
+    _write_pairs(_Sheet(book, formats, "Run", digest), "Run parameters and environment",
                  run_parameters(content))
-
-    summary_rows = content.summary_rows()
-    for label, value in summary_rows:
-        digest.add("summary", [label, value])
-    value = digest.hexdigest()
-    summary = _Sheet(book, formats, "Summary")
-    _write_pairs(summary, "hkscreen screening report", summary_rows,
-                 digest=(DIGEST_LABEL, value))
+    summary = _Sheet(book, formats, "Summary", digest)
+    _write_pairs(summary, "hkscreen screening report", content.summary_rows())
+    value = digest.hexdigest(SHEETS)  # every cell written so far, on every sheet
+    signature = signer.sign(value) if signer else ""
+    _write_seal(summary, [(DIGEST_LABEL, value), (SIGNATURE_LABEL, signature)])
     book.close()
     rows_handle.close()
     rows_path = Path(rows_handle.name)
@@ -211,33 +219,37 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         fastsheet.splice_rows(target, sheet_xml, rows_path, last)
     finally:
         rows_path.unlink(missing_ok=True)
-    return value
+    return value, signature
 
 
-def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],
-                 digest: tuple[str, str] | None = None) -> None:
+def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]]) -> None:
     ws = sheet.ws
     ws.set_column(0, 0, 50)
     ws.set_column(1, 1, 100)
-    ws.write_string(0, 0, title, sheet.f["title"])
-    ws.write_string(1, 0, "Field", sheet.f["head"])
-    ws.write_string(1, 1, "Value", sheet.f["head"])
+    sheet.text(0, 0, title, sheet.f["title"])
+    sheet.text(1, 0, "Field", sheet.f["head"])
+    sheet.text(1, 1, "Value", sheet.f["head"])
     ws.freeze_panes(2, 0)
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(1)
     sheet.row = 2
     for label, value in rows:
-        ws.write_string(sheet.row, 0, label, sheet.f["label"])
+        sheet.text(sheet.row, 0, label, sheet.f["label"])
         if isinstance(value, str) and len(value) > 95:
             ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 95), 30))
-            ws.write_string(sheet.row, 1, value, sheet.f["long"])
+            sheet.cell(sheet.row, 1, value, sheet.f["long"])
         else:
             sheet.cell(sheet.row, 1, value, sheet.f["left"])
         sheet.row += 1
-    if digest:
-        ws.write_string(sheet.row, 0, digest[0], sheet.f["label"])
-        ws.write_string(sheet.row, 1, digest[1], sheet.f["label"])
+
+
+def _write_seal(sheet: _Sheet, rows: list[tuple[str, str]]) -> None:
+    """The digest and signature rows: the only cells the digest does not cover."""
+    for label, value in rows:
+        sheet.ws.write_string(sheet.row, 0, label, sheet.f["label"])
+        if value:
+            sheet.ws.write_string(sheet.row, 1, value, sheet.f["label"])
         sheet.row += 1
 
 
@@ -248,21 +260,21 @@ def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
     ws.fit_to_pages(1, 0)
     for col, width in enumerate([14, 16, 11, 11, 26, 40, 50, 12, 40]):
         ws.set_column(col, col, width)
-    ws.write_string(0, 0, f"Rules applied (rules version {content.rules.version})",
-                    sheet.f["title"])
+    sheet.text(0, 0, f"Rules applied (rules version {content.rules.version})",
+               sheet.f["title"])
     sheet.row = 2
     if not content.rules_match:
-        ws.write_string(1, 0, f"Note: the run used rules version {content.run.rules_version}; "
-                        f"this database holds {content.rules.version}.", sheet.f["label"])
+        sheet.text(1, 0, f"Note: the run used rules version {content.run.rules_version}; "
+                   f"this database holds {content.rules.version}.", sheet.f["label"])
     for title, headers, rows in rules_sections(content, destinations, claimed,
                                                dict(unverified)):
-        ws.write_string(sheet.row, 0, title, sheet.f["section"])
+        sheet.text(sheet.row, 0, title, sheet.f["section"])
         sheet.row += 1
         for col, text in enumerate(headers):
-            ws.write_string(sheet.row, col, text, sheet.f["head"])
+            sheet.text(sheet.row, col, text, sheet.f["head"])
         sheet.row += 1
         if not rows:
-            ws.write_string(sheet.row, 0, "(none)")
+            sheet.text(sheet.row, 0, "(none)")
             sheet.row += 1
         for row in rows:
             sheet.write(row)
