@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from screening import __version__
+from screening.affiliates import AffiliateRuleRow, load_affiliate_rules, owner_findings
 from screening.db import Database
 from screening.engine import screen_line
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import DateOrder
-from screening.parties import PartyIndex, party_findings
+from screening.parties import STRONG, WEAK, PartyIndex, party_findings
 from screening.paths import data_dir
 from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.runtime import current_user, cyclic_gc_paused
@@ -63,6 +64,7 @@ class ScreenOptions:
     input_name: str | None = None  # shown name when screening a stored copy
     party_strong: float | None = None  # restricted-party score thresholds (0-100)
     party_weak: float | None = None
+    list_max_age_days: int | None = None  # older lists are a warning on the run (default 30)
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,13 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
-    party_cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
+        affiliate_rules = load_affiliate_rules(session) if party_index else ()
+    check = party_store.party_check(
+        party_lists, dt.datetime.now(dt.UTC).date(),
+        max_age_days=party_store.max_list_age_days(options.list_max_age_days),
+        strong=party_index.strong if party_index else options.party_strong or STRONG,
+        weak=party_index.weak if party_index else options.party_weak or WEAK)
+    parties = _PartyScreen(party_index, suppressed, affiliate_rules) if party_index else None
     started = time.monotonic()
     sha256, size = file_digest(path)
     copy = keep_input_copy(path, sha256)
@@ -191,7 +199,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             as_of=options.as_of, app_version=__version__, rules_version=rules.version,
             user=current_user(), host=socket.gethostname(), database=db.backend,
             started_at=dt.datetime.now(dt.UTC),
-            party_lists_json=party_store.lists_json(party_lists))
+            party_lists_json=party_store.lists_json(party_lists),
+            party_check_json=json.dumps(check, ensure_ascii=False))
     counts = {v.value: 0 for v in Verdict}
     newly = total = 0
     finding_sets = run_store.FindingSets(run_id)
@@ -212,9 +221,9 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                 out: list[str] = []
                 for line in batch:
                     result = screen_line(line, rules)
-                    if party_index is not None and (line.consignee or line.end_user):
-                        result = _with_parties(result, line, party_index, suppressed,
-                                               party_cache)
+                    if parties is not None and (line.consignee or line.end_user
+                                                or line.owners):
+                        result = parties.screen(result, line)
                     counts[result.verdict.value] += 1
                     newly += result.newly_licensable
                     set_no, findings_json = finding_sets.number(result.findings)
@@ -258,24 +267,41 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _with_parties(result: Screening, line: ShipmentLine, index: PartyIndex,
-                  suppressed: frozenset[tuple[str, str, str]],
-                  cache: dict[tuple[Any, ...], tuple[Finding, ...]]) -> Screening:
-    """Add restricted-party findings for the line's consignee and end user."""
-    country = line.ultimate_destination or line.destination
-    key = (line.consignee, line.end_user, country)
-    found = cache.get(key)
-    if found is None:
-        found = party_findings((("Consignee", line.consignee or ""),
-                                ("End user", line.end_user or "")), country, index, suppressed)
-        if len(cache) < 200_000:
-            cache[key] = found
-    if not found:
-        return result
-    findings = (*result.findings, *found)
-    return Screening(result.row, result.line_id, worst([f.verdict for f in findings]),
-                     result.destination, result.licensing_destination,
-                     result.newly_licensable, findings)
+class _PartyScreen:
+    """Restricted-party findings for a line's consignee, end user and owners, each distinct
+    party worked out once per run (shipment files repeat their parties)."""
+
+    def __init__(self, index: PartyIndex, suppressed: frozenset[tuple[str, str, str]],
+                 affiliate_rules: tuple[AffiliateRuleRow, ...]):
+        self.index, self.suppressed, self.affiliate_rules = index, suppressed, affiliate_rules
+        self.cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
+
+    def _party(self, role: str, name: str, country: str | None) -> tuple[Finding, ...]:
+        key = (role, name, country)
+        found = self.cache.get(key)
+        if found is None:
+            found = party_findings(((role, name),), country, self.index, self.suppressed)
+            if len(self.cache) < 200_000:
+                self.cache[key] = found
+        return found
+
+    def screen(self, result: Screening, line: ShipmentLine) -> Screening:
+        country = line.ultimate_destination or line.destination
+        found: tuple[Finding, ...] = ()
+        if line.consignee:
+            found += self._party("Consignee", line.consignee, country)
+        if line.end_user:
+            found += self._party("End user", line.end_user, country)
+        if line.owners:
+            found += owner_findings(line.owners, line.ownership_pct, country,
+                                    line.export_date, self.index, self.affiliate_rules,
+                                    self.suppressed)
+        if not found:
+            return result
+        findings = (*result.findings, *found)
+        return Screening(result.row, result.line_id, worst([f.verdict for f in findings]),
+                         result.destination, result.licensing_destination,
+                         result.newly_licensable, findings)
 
 
 def _line_json(result: Screening, findings_json: str) -> str:

@@ -49,6 +49,11 @@ FIELDS = {
     Field.QUANTITY: QT_TRANSLATE_NOOP("labels", "Quantity"),
     Field.DESCRIPTION: QT_TRANSLATE_NOOP("labels", "Description"),
     Field.HS_CODE: QT_TRANSLATE_NOOP("labels", "HS code"),
+    Field.PARENT_COMPANY: QT_TRANSLATE_NOOP("labels", "Parent company"),
+    Field.ULTIMATE_PARENT: QT_TRANSLATE_NOOP("labels", "Ultimate parent"),
+    Field.OWNER: QT_TRANSLATE_NOOP("labels", "Owner"),
+    Field.BENEFICIAL_OWNER: QT_TRANSLATE_NOOP("labels", "Beneficial owner"),
+    Field.OWNERSHIP_PCT: QT_TRANSLATE_NOOP("labels", "Ownership %"),
 }
 
 

@@ -1182,5 +1182,25 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <source>HS code</source>
         <translation>HS 編碼</translation>
     </message>
+    <message>
+        <source>Parent company</source>
+        <translation>母公司</translation>
+    </message>
+    <message>
+        <source>Ultimate parent</source>
+        <translation>最終母公司</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>擁有人</translation>
+    </message>
+    <message>
+        <source>Beneficial owner</source>
+        <translation>實益擁有人</translation>
+    </message>
+    <message>
+        <source>Ownership %</source>
+        <translation>持股比例 %</translation>
+    </message>
 </context>
 </TS>

@@ -28,6 +28,16 @@ class Field(StrEnum):
     QUANTITY = "quantity"
     DESCRIPTION = "description"
     HS_CODE = "hs_code"
+    PARENT_COMPANY = "parent_company"
+    ULTIMATE_PARENT = "ultimate_parent"
+    OWNER = "owner"
+    BENEFICIAL_OWNER = "beneficial_owner"
+    OWNERSHIP_PCT = "ownership_pct"
+
+
+#: Owner columns, screened against the restricted-party lists like the consignee.
+OWNER_FIELDS: tuple[Field, ...] = (Field.PARENT_COMPANY, Field.ULTIMATE_PARENT, Field.OWNER,
+                                   Field.BENEFICIAL_OWNER)
 
 
 #: Fields a file must map (export date may instead come from --as-of).
@@ -94,6 +104,28 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "hs code", "hts", "hs", "schedule b", "hts code", "tariff code", "hs tariff",
         "schedule b number", "hts number",
     ),
+    Field.PARENT_COMPANY: (
+        "parent company", "parent", "parent co", "parent company name", "immediate parent",
+        "parent entity", "parent name", "母公司",
+    ),
+    Field.ULTIMATE_PARENT: (
+        "ultimate parent", "ultimate parent company", "ultimate parent name",
+        "ultimate holding company", "group parent", "ultimate owner", "最终母公司", "最終母公司",
+    ),
+    Field.OWNER: (
+        "owner", "owner name", "owned by", "shareholder", "majority owner",
+        "majority shareholder", "controlling shareholder", "股东", "股東",
+    ),
+    Field.BENEFICIAL_OWNER: (
+        "beneficial owner", "beneficial owners", "ultimate beneficial owner", "ubo",
+        "beneficial owner name", "实益拥有人", "實益擁有人",
+    ),
+    Field.OWNERSHIP_PCT: (
+        "ownership", "ownership pct", "ownership percentage", "ownership percent",
+        "ownership share", "owned", "percent owned", "pct owned", "owner share",
+        "shareholding", "shareholding pct", "equity share", "equity", "stake",
+        "持股比例",
+    ),
 }
 
 _SYNONYM_INDEX: dict[str, Field] = {
@@ -124,7 +156,10 @@ def guess_field(header: object) -> Field | None:
                 return _SYNONYM_INDEX[shorter]
     words = key.split()
     if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
-        return _SYNONYM_INDEX[words[0]]
+        guess = _SYNONYM_INDEX[words[0]]
+        if guess in OWNER_FIELDS and ("country" in words or "address" in words):
+            return None  # "Owner Country" is not an owner's name
+        return guess
     return None
 
 

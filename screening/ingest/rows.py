@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from screening.ingest.columns import ColumnMapping, Field
+from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field
 from screening.ingest.readers import TableSource
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
@@ -69,6 +69,7 @@ class RowConverter:
         self._date = _memo(lambda value: parse_date(value, date_order))
         self._exception = _memo(normalize_license_exception)
         self._end_user = _memo(normalize_end_user_type)
+        self.owner_columns = [(f, cols[f]) for f in OWNER_FIELDS if f in cols]
 
     def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
@@ -121,6 +122,15 @@ class RowConverter:
             problems = self._problems(number, texts, blocked, destination, ultimate, eccn,
                                       export_date, date_problem, value_ok, quantity_ok)
         eut = self._end_user(eut_text) if eut_text else None
+        owners: tuple[tuple[str, str], ...] = ()
+        share = None
+        if self.owner_columns:
+            owners = tuple((self.mapping.header_for(f), texts[index])
+                           for f, index in self.owner_columns
+                           if texts[index] and index not in blocked)
+            share, share_problem = self._share(number, values, texts, blocked)
+            if share_problem:
+                problems = (*problems, share_problem)
 
         def text(f: Field) -> str | None:
             index = i[f]
@@ -129,7 +139,26 @@ class RowConverter:
         return ShipmentLine(
             number, line_id or str(number), tuple(texts), destination, ultimate, export_date,
             eccn, exception, license_number, text(Field.END_USER), eut, text(Field.CONSIGNEE),
-            value, quantity, text(Field.DESCRIPTION), text(Field.HS_CODE), assumed, problems)
+            value, quantity, text(Field.DESCRIPTION), text(Field.HS_CODE), assumed, problems,
+            owners, share)
+
+    def _share(self, number: int, values: list[Any], texts: list[str], blocked: set[int]
+               ) -> tuple[float | None, Finding | None]:
+        """The ownership percentage: "60", "60 %", or a spreadsheet percentage cell (0.6)."""
+        index = self.i[Field.OWNERSHIP_PCT]
+        if index is None or index in blocked or not texts[index]:
+            return None, None
+        raw = values[index]
+        text = texts[index].replace("%", "").strip()
+        share, ok = parse_number(raw if raw.__class__ is not str else text)
+        if ok and share is not None and raw.__class__ is not str and 0 < share <= 1:
+            share *= 100  # a cell formatted as a percentage holds the fraction
+        if not ok or share is None or not 0 <= share <= 100:
+            return None, Finding("INVALID_VALUE", Severity.ERROR, (
+                f"{self.source.cell_ref(number, index)}: "
+                f"{_quote(texts[index])} is not an ownership percentage from 0 to 100 "
+                f"({self.mapping.header_for(Field.OWNERSHIP_PCT)!r} column)."))
+        return round(share, 4), None
 
     @staticmethod
     def _amount(values: list[Any], texts: list[str], index: int | None,

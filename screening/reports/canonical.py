@@ -143,3 +143,26 @@ class CellDigest:
         combined = _encode([[name, self._sheets[name].hexdigest()] for name in sheet_order
                             if name in self._sheets])
         return hashlib.sha256(combined.encode("utf-8")).hexdigest()
+
+
+SECTIONS = ("summary", "findings", "lines", "reviews")
+
+
+class Digest:
+    """The PDF's digest: what the report states (summary, findings, lines, reviews), hashed
+    by section so rows can be streamed in any interleaving; the digest is the hash of the
+    section hashes in a fixed order. (The XLSX digest is ``CellDigest``, over its cells.)"""
+
+    def __init__(self) -> None:
+        self._sections = {name: hashlib.sha256() for name in SECTIONS}
+        self.rows = dict.fromkeys(SECTIONS, 0)
+
+    def add(self, section: str, row: Sequence[object]) -> None:
+        line = _encode([canon(v) for v in row]) + "\n"
+        self._sections[section].update(line.encode("utf-8"))
+        self.rows[section] += 1
+
+    def hexdigest(self) -> str:
+        combined = json.dumps({name: h.hexdigest() for name, h in self._sections.items()},
+                              sort_keys=True)
+        return hashlib.sha256(combined.encode("ascii")).hexdigest()

@@ -64,8 +64,8 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
                 digest, signature = write_xlsx(session, content, tmp, signer)
             elif fmt == "pdf":
                 seal = Seal(signer)
-                pages = write_pdf(session, content, tmp, seal)
-                digest, signature = seal.digest, seal.signature
+                pages, digest = write_pdf(session, content, tmp, seal)
+                signature = seal.signature
             else:
                 (write_csv if fmt == "csv" else write_json)(session, content, tmp)
                 digest = file_sha256(tmp)
@@ -81,7 +81,7 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
 
 @dataclass
 class Seal:
-    """Signs a digest computed while a report is written (the PDF's text)."""
+    """Signs a digest computed while a report is written (the PDF's)."""
 
     signer: Signer
     digest: str = ""

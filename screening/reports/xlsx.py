@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from screening.reports import fastsheet
 from screening.reports.canonical import DIGEST_LABEL, SIGNATURE_LABEL, CellDigest
+from screening.reports.charts import VERDICTS, MonthlyVerdicts
 from screening.reports.content import (
     FINDING_HEADERS,
     LINE_HEADERS,
@@ -37,6 +39,30 @@ VERDICT_COLOURS = {
     "CLEAR": ("#C9E7C1", "#000000"),
 }
 SHEETS = ("Summary", "Findings", "Lines", "Reviews", "Rules", "Run")
+#: Lines columns printed: the report's own columns; the input's original cells (after them)
+#: are on screen only, so the sheet prints one page wide at a readable size.
+LINES_PRINTED = len(LINE_HEADERS)
+FINDINGS_PER_PAGE = 50
+
+
+def _hf(text: str) -> str:
+    """Text for an Excel page header/footer: '&' is a control character there."""
+    return text.replace("&", "&&")
+
+
+def print_setup(ws: Any, content: ReportContent, sheet: str) -> None:
+    """The same page set-up on every sheet: A4 landscape, one page wide, a header with the
+    run id and input and a footer with the input hash and 'page N of M'."""
+    run = content.run
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    name = run.input_name if len(run.input_name) <= 60 else run.input_name[:57] + "..."
+    ws.set_header(f"&L&8hkscreen report \u00b7 run {run.id} \u00b7 {_hf(name)}"
+                  f"&R&8{_hf(sheet)}", margin=0.3)
+    ws.set_footer(f"&L&8Run {run.id} \u00b7 input SHA-256 {run.input_sha256}"
+                  "&R&8Page &P of &N", margin=0.3)
 
 
 class _Sheet:
@@ -49,6 +75,7 @@ class _Sheet:
         self.f = formats
         self.row = 0
         self.wrap = {}
+        self.merge_to: int | None = None
 
     def header(self, headers: list[str] | tuple[str, ...], widths: list[int], *,
                fit_width: bool = True, wrap: dict[int, int] | None = None) -> None:
@@ -58,15 +85,11 @@ class _Sheet:
         for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
             self.text(self.row, col, text, self.f["head"])
             self.ws.set_column(col, col, width, self.f["long"] if col in self.wrap else None)
-        self.ws.set_row(self.row, 30)
+        lines = max(-(-len(text) // max(width - 1, 1)) for text, width in zip(headers, widths,
+                                                                              strict=True))
+        self.ws.set_row(self.row, 15 * min(max(lines, 2), 4))
         self.ws.freeze_panes(self.row + 1, 2 if not fit_width else 0)
         self.ws.repeat_rows(self.row)
-        self.ws.set_landscape()
-        self.ws.set_paper(9)  # A4
-        if fit_width:
-            self.ws.fit_to_pages(1, 0)
-        else:
-            self.ws.repeat_columns(0, 1)
         self.row += 1
 
     def text(self, r: int, col: int, text: str, text_format: Any = None) -> None:
@@ -112,6 +135,9 @@ class _Sheet:
                 fmt = self.f["long"]
             else:
                 fmt = None
+            last = col == len(values) - 1
+            if last and self.merge_to is not None and self.merge_to > col:
+                self.ws.merge_range(self.row, col, self.row, self.merge_to, "", fmt)
             self.cell(self.row, col, value, fmt)
         self.row += 1
 
@@ -147,12 +173,12 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
         formats[f"v:{verdict}"] = book.add_format({"bg_color": bg, "font_color": fg,
                                                    "bold": True, "valign": "top"})
     for name in SHEETS:
-        book.add_worksheet(name)
+        print_setup(book.add_worksheet(name), content, name)
     digest = CellDigest()
 
     findings = _Sheet(book, formats, "Findings", digest)
-    findings.header(FINDING_HEADERS, [7, 14, 17, 28, 9, 80, 40, 40],
-                    wrap={5: 85, 6: 42, 7: 42})
+    findings.header(FINDING_HEADERS, [6, 11, 17, 27, 8, 72, 34, 30],
+                    wrap={5: 84, 6: 39, 7: 34})
     lines = _Sheet(book, formats, "Lines", digest)
     headers = list(content.run.headers)
     original = [f"Original: {h}" if h else f"Original: column {i + 1}"
@@ -161,6 +187,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     lines.header([*LINE_HEADERS, *original],
                  [7, 14, 17, 9, 8, 8, 11, 9, 12, 9, 12, 22, 11, 22, 11, 8, 28, 10, 24, 14, 19]
                  + [16] * len(original), fit_width=False)
+    lines.ws.print_area(0, 0, max(content.run.line_count, 1), LINES_PRINTED - 1)
     # The Lines rows bypass xlsxwriter (see fastsheet); a probe row carries their styles.
     probe = ["num", "date", "datetime", "text", *(f"v:{v}" for v in VERDICT_COLOURS)]
     styles = {}
@@ -176,10 +203,12 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     destinations: set[str] = set()
     claimed: set[str] = set()
     unverified: Counter[str] = Counter()
+    monthly = MonthlyVerdicts()
     r = 1
     for line in run_store.iter_lines(session, content.run.id):
         cells = [*line_cells(line, content.current.get(line.row)), *line.raw]
         r += 1
+        monthly.add(line.export_date, line.verdict.value)
         fast.write(r, cells, verdict_col=2)
         digest.row("Lines", r - 1, cells)
         for row in finding_rows(line):
@@ -190,6 +219,9 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
         if line.license_exception:
             claimed.add(line.license_exception)
     findings.ws.autofilter(0, 0, max(findings.row - 1, 1), len(FINDING_HEADERS) - 1)
+    # Findings wrap onto several lines each: at one page wide they would print about 25 to a
+    # page; about 50 keeps the text readable (7 pt) in half the paper.
+    findings.ws.fit_to_pages(1, max(1, -(-(findings.row - 1) // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews", digest)
     reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 60, 14, 12, 11], wrap={6: 62})
@@ -199,13 +231,28 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
 
     _write_rules(_Sheet(book, formats, "Rules", digest), content, destinations, claimed,
                  unverified)
-    _write_pairs(_Sheet(book, formats, "Run", digest), "Run parameters and environment",
-                 run_parameters(content))
+    run_sheet = _Sheet(book, formats, "Run", digest)
+    _write_pairs(run_sheet, "Run parameters and environment", run_parameters(content))
+
     summary = _Sheet(book, formats, "Summary", digest)
     _write_pairs(summary, "hkscreen screening report", content.summary_rows())
-    value = digest.hexdigest(SHEETS)  # every cell written so far, on every sheet
+    seal_row = summary.row
+    summary.row += 2  # the digest and signature rows, written once the digest is known
+    chart_cells: list[tuple[int, int, object, Any]] = []
+
+    def later(r: int, col: int, value: object, fmt: Any = None) -> None:
+        digest.cell("Summary", r, col, value)  # covered now, written after the seal rows
+        chart_cells.append((r, col, value, fmt))
+
+    _write_chart(book, summary, monthly, later)
+    value = digest.hexdigest(SHEETS)  # every cell of every sheet but the seal's own
     signature = signer.sign(value) if signer else ""
-    _write_seal(summary, [(DIGEST_LABEL, value), (SIGNATURE_LABEL, signature)])
+    _write_seal(summary, seal_row, [(DIGEST_LABEL, value), (SIGNATURE_LABEL, signature)])
+    for r_, col, cell_value, fmt in chart_cells:  # constant memory: rows in order
+        if isinstance(cell_value, str):
+            summary.ws.write_string(r_, col, cell_value, fmt)
+        else:
+            summary.ws.write_number(r_, col, cell_value, fmt)
     book.close()
     rows_handle.close()
     rows_path = Path(rows_handle.name)
@@ -224,41 +271,116 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
 
 def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]]) -> None:
     ws = sheet.ws
-    ws.set_column(0, 0, 50)
-    ws.set_column(1, 1, 100)
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 1, 90)
     sheet.text(0, 0, title, sheet.f["title"])
     sheet.text(1, 0, "Field", sheet.f["head"])
     sheet.text(1, 1, "Value", sheet.f["head"])
     ws.freeze_panes(2, 0)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(1)
     sheet.row = 2
     for label, value in rows:
         sheet.text(sheet.row, 0, label, sheet.f["label"])
-        if isinstance(value, str) and len(value) > 95:
-            ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 95), 30))
+        if isinstance(value, str) and len(value) > 85:
+            ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 85), 30))
             sheet.cell(sheet.row, 1, value, sheet.f["long"])
         else:
             sheet.cell(sheet.row, 1, value, sheet.f["left"])
         sheet.row += 1
 
 
-def _write_seal(sheet: _Sheet, rows: list[tuple[str, str]]) -> None:
+def _write_seal(sheet: _Sheet, row: int, rows: list[tuple[str, str]]) -> None:
     """The digest and signature rows: the only cells the digest does not cover."""
-    for label, value in rows:
-        sheet.ws.write_string(sheet.row, 0, label, sheet.f["label"])
+    for r, (label, value) in enumerate(rows, start=row):
+        sheet.ws.write_string(r, 0, label, sheet.f["label"])
         if value:
-            sheet.ws.write_string(sheet.row, 1, value, sheet.f["label"])
-        sheet.row += 1
+            sheet.ws.write_string(r, 1, value, sheet.f["label"])
+
+
+CHART_COL = 3  # column D: the chart and its data sit to the right of the summary
+CHART_ROWS = 22  # rows the chart covers (from row 3)
+
+
+def _write_chart(book: Any, sheet: _Sheet, monthly: MonthlyVerdicts,
+                 put: Callable[..., None]) -> None:
+    """A native chart of lines by export month and verdict (stacked columns), the months of
+    2020-06-30 and 2020-12-23 marked by a band on a hidden second axis; its data table
+    below the summary (not printed: the chart states it). Cells go through ``put(row, col,
+    value, format)`` (below the digest and signature rows, so written after them)."""
+    ws, f = sheet.ws, sheet.f
+    summary_end = max(sheet.row, CHART_ROWS + 3)
+    ws.set_column(CHART_COL - 1, CHART_COL - 1, 1)
+    table = monthly.table()
+    if not table:  # under the summary (constant memory: an earlier row could not be written)
+        ws.print_area(0, 0, max(summary_end - 1, sheet.row), CHART_COL + len(VERDICTS) + 1)
+        put(sheet.row, 0, "No line has an export date: no chart by month.", f["label"])
+        return
+    ws.print_area(0, 0, summary_end - 1, CHART_COL + len(VERDICTS) + 1)
+    top = summary_end + 2
+    put(top - 1, CHART_COL, "Lines by export month and verdict (chart data)", f["section"])
+    headers = ["Export month", *VERDICTS, "Hong Kong change month (marker, not lines)",
+               "What changed"]
+    for col, text in enumerate(headers):
+        put(top, CHART_COL + col, text, f["head"])
+    ws.set_column(CHART_COL, CHART_COL, 12)
+    ws.set_column(CHART_COL + 1, CHART_COL + len(VERDICTS) + 1, 11)
+    ws.set_column(CHART_COL + len(VERDICTS) + 2, CHART_COL + len(VERDICTS) + 2, 50)
+    for index, (month, counts) in enumerate(table, start=1):
+        r = top + index
+        put(r, CHART_COL, month)
+        for col, count in enumerate(counts, start=1):
+            put(r, CHART_COL + col, count)
+        mark = monthly.mark_label(month)
+        if mark:  # a band from the month's bars to the top of the chart
+            put(r, CHART_COL + len(VERDICTS) + 1, monthly.chart_top() - sum(counts))
+            put(r, CHART_COL + len(VERDICTS) + 2, mark)
+    last = top + len(table)
+    if monthly.undated_total:
+        put(last + 1, CHART_COL, f"{monthly.undated_total} line(s) without an export date are "
+            f"not in the chart.", f["label"])
+    name = sheet.ws.name
+    chart = book.add_chart({"type": "column", "subtype": "stacked"})
+    categories = [name, top + 1, CHART_COL, last, CHART_COL]
+    for col, verdict in enumerate(VERDICTS, start=1):
+        chart.add_series({
+            "name": [name, top, CHART_COL + col], "categories": categories,
+            "values": [name, top + 1, CHART_COL + col, last, CHART_COL + col],
+            "fill": {"color": VERDICT_COLOURS[verdict][0]},
+            "border": {"color": "#808080", "width": 0.5}, "gap": 30,
+        })
+    band_col = CHART_COL + len(VERDICTS) + 1
+    points = [{"delete": True} if not monthly.mark_label(m) else
+              {"value": monthly.mark_label(m)[:10]} for m, _ in table]
+    chart.add_series({
+        "name": [name, top, band_col], "categories": categories,
+        "values": [name, top + 1, band_col, last, band_col],
+        "fill": {"color": "#9DC3E6", "transparency": 40},
+        "border": {"color": "#1F4E79", "width": 1.25, "dash_type": "dash"}, "gap": 30,
+        "data_labels": {"value": True, "custom": points, "position": "inside_base",
+                        "font": {"size": 7, "bold": True, "color": "#1F4E79",
+                                 "rotation": -90}},
+    })
+    chart.set_title({"name": "Lines by export month and verdict",
+                     "name_font": {"size": 11}})
+    chart.set_x_axis({"num_font": {"size": 7, "rotation": -45}})
+    chart.set_y_axis({"name": "Lines", "name_font": {"size": 8, "bold": False},
+                      "num_font": {"size": 8}, "min": 0, "max": monthly.chart_top(),
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_size({"width": 560, "height": 400})
+    ws.insert_chart(2, CHART_COL, chart, {"x_offset": 4, "y_offset": 4})
+
+
+RULES_WIDTHS = [14, 16, 12, 12, 26, 40, 50, 13, 40, 20]
 
 
 def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
                  claimed: set[str], unverified: Counter[str]) -> None:
+    """Sections of different shapes on one sheet: every cell wraps within its column (a
+    two-column section's text spans the rest of the row), so nothing is cut when printed."""
     ws = sheet.ws
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    for col, width in enumerate([14, 16, 11, 11, 26, 40, 50, 12, 40]):
+    ws.repeat_rows(0)  # the title with the rules version, on every printed page
+    for col, width in enumerate(RULES_WIDTHS):
         ws.set_column(col, col, width)
     sheet.text(0, 0, f"Rules applied (rules version {content.rules.version})",
                sheet.f["title"])
@@ -266,12 +388,23 @@ def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
     if not content.rules_match:
         sheet.text(1, 0, f"Note: the run used rules version {content.run.rules_version}; "
                    f"this database holds {content.rules.version}.", sheet.f["label"])
+    last = len(RULES_WIDTHS) - 2  # the change log alone uses the tenth column
     for title, headers, rows in rules_sections(content, destinations, claimed,
                                                dict(unverified)):
         sheet.text(sheet.row, 0, title, sheet.f["section"])
         sheet.row += 1
+        merge = len(headers) - 1 if len(headers) < len(RULES_WIDTHS) - 1 else None
+        widths = list(RULES_WIDTHS[:len(headers)])
+        if merge is not None:
+            widths[merge] = sum(RULES_WIDTHS[merge:last + 1])
+        sheet.wrap = {col: max(int(width * 1.15), 8) for col, width in enumerate(widths)}
+        sheet.merge_to = last if merge is not None else None
         for col, text in enumerate(headers):
-            sheet.text(sheet.row, col, text, sheet.f["head"])
+            if col == merge:
+                ws.merge_range(sheet.row, col, sheet.row, last, text, sheet.f["head"])
+                sheet.digest.cell(sheet.name, sheet.row, col, text)
+            else:
+                sheet.text(sheet.row, col, text, sheet.f["head"])
         sheet.row += 1
         if not rows:
             sheet.text(sheet.row, 0, "(none)")
@@ -279,3 +412,4 @@ def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
         for row in rows:
             sheet.write(row)
         sheet.row += 1
+    sheet.merge_to = None

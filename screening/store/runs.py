@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from screening.model import Finding, Screening, ShipmentLine, Verdict
+from screening.store.parties import party_check_of_run
 from screening.store.schema import FindingSet, Run, RunLine
 
 
@@ -132,6 +133,13 @@ class RunInfo:
     newly_licensable: int
     message: str
     archived: bool = False
+    #: Restricted-party screening: performed or not, lists used (name, date, SHA-256,
+    #: entries, age), thresholds, list-age limit and warnings (see store.parties).
+    party_check: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def party_warnings(self) -> list[str]:
+        return list(self.party_check.get("warnings") or [])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -154,6 +162,7 @@ class RunInfo:
             "date_order": self.date_order or None,
             "user": self.user,
             "host": self.host,
+            "party_screening": self.party_check,
         }
 
 
@@ -170,7 +179,7 @@ def _info(run: Run) -> RunInfo:
         run.mapping_profile, run.date_order, run.as_of, run.app_version, run.rules_version,
         run.user, run.host, run.database, run.started_at, run.finished_at, run.line_count,
         run.blank_rows, json.loads(run.counts_json), run.newly_licensable, run.message,
-        bool(run.archived))
+        bool(run.archived), party_check_of_run(run.party_lists_json, run.party_check_json))
 
 
 def get_run(session: Session, run_id: int) -> RunInfo | None:
