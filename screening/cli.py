@@ -92,8 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
                                   "manifest with their hashes and the rules version")
     export.add_argument("directory", type=Path)
     export.add_argument("--note", default="", help="what this bundle is (e.g. who signed off)")
-    imp = rules_sub.add_parser("import", help="replace the rules from CSV files (validated)")
+    imp = rules_sub.add_parser("import", help="replace the rules from a bundle written by "
+                               "`rules export` (manifest and every file validated; logged)")
     imp.add_argument("directory", type=Path)
+    imp.add_argument("--reason", required=True, help="why the rules change (change log)")
+    imp.add_argument("--citation", required=True, help="the source for the change")
     get = rules_sub.add_parser("get", help="print one rule cell")
     get.add_argument("file", help="rule file, e.g. country_chart.csv")
     get.add_argument("key", help="key columns, e.g. row_key=HK_PRE2020")
@@ -397,7 +400,17 @@ def _print_flagged(session, run_id: int, limit: int = 25) -> None:  # type: igno
                             line.findings[0] if line.findings else None)
         text = main_finding.to_json()["message"] if main_finding else ""
         print(f"  row {line.row:<6} {line.line_id[:14]:<14} {line.verdict.value:<16} "
-              f"{where:<6} {text[:110]}")
+              f"{where:<6} {shorten(text, 110)}")
+
+
+def shorten(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut at a word with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[: width - 1]
+    if " " in cut:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
 
 
 def _rules(args: argparse.Namespace, url: str | None) -> int:
@@ -435,7 +448,8 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
         print(f"rules exported to {args.directory} (version {manifest['rules_version']})")
         return EXIT_CLEAR
     with db.sessions.begin() as session:
-        version = import_rules(session, args.directory)
+        version = import_rules(session, args.directory, reason=args.reason,
+                               citation=args.citation, changed_by=current_user())
     print(f"rules imported from {args.directory}: version {version}")
     return EXIT_CLEAR
 

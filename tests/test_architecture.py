@@ -44,3 +44,13 @@ def test_screening_runs_without_qt_loaded() -> None:
 def test_import_linter_contract() -> None:
     result = subprocess.run(["lint-imports"], check=False, cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_docs_stay_inside_the_repository() -> None:
+    """The README and docs point to docs/ARCHITECTURE.md, never to files outside the
+    repository."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "../shared" not in readme and "/work/shared" not in readme
+    assert "docs/ARCHITECTURE.md" in readme
+    architecture = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    assert "## Where each rule lives" in architecture and "../shared" not in architecture

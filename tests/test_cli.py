@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from alembic.script import ScriptDirectory
 
 from screening.cli import main
+from screening.db import alembic_config
 from tests.conftest import SAMPLE_CSV, SAMPLE_XLSX
 
 
@@ -121,11 +122,11 @@ def test_rules_info_export_import(capsys, db_url, tmp_path) -> None:
     code, _, _ = run_cli(capsys, "--database-url", db_url, "rules", "export", str(tmp_path / "r"))
     assert code == 0 and (tmp_path / "r" / "country_chart.csv").exists()
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "rules", "import",
-                              str(tmp_path / "r"))
+                              str(tmp_path / "r"), "--reason", "r", "--citation", "c")
     assert code == 0 and "imported" in stdout
     (tmp_path / "r" / "eccns.csv").write_text("nonsense\n", encoding="utf-8")
     code, _, stderr = run_cli(capsys, "--database-url", db_url, "rules", "import",
-                              str(tmp_path / "r"))
+                              str(tmp_path / "r"), "--reason", "r", "--citation", "c")
     assert code == 2 and "eccns.csv: row 1" in stderr
 
 
@@ -146,8 +147,8 @@ def test_runs_are_recorded_with_input_copy(capsys, db_url, tmp_path,
 
 def test_db_check_and_upgrade(capsys, db_url) -> None:
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "upgrade")
-    match = re.search(r"schema revision (\w+) \(code head (\w+)\)", stdout)
-    assert code == 0 and match and match.group(1) == match.group(2)
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert code == 0 and f"schema revision {head} (code head {head})" in stdout
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "check")
     assert code == 0
 
@@ -194,3 +195,12 @@ def test_profiles_save_and_use(capsys, db_url, tmp_path) -> None:
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["run"]["mapping_profile"] == "branch"
     assert result["lines"][0]["verdict"] == "LICENSE_REQUIRED"  # 3 April 2021, read as DMY
+
+
+def test_long_finding_messages_are_cut_at_a_word_with_an_ellipsis() -> None:
+    from screening.cli import shorten
+    text = "Licence required for China (CN): ECCN 3A001 is controlled for NS2 " * 3
+    short = shorten(text, 110)
+    assert len(short) <= 110 and short.endswith("…")
+    assert text.startswith(short[:-1]) and text[len(short) - 1] == " "
+    assert shorten("short text", 110) == "short text"

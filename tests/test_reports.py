@@ -203,19 +203,68 @@ def test_verify_with_other_rules_version_is_not_made(db, run_id, tmp_path) -> No
     assert "not available" in result.checks[2].detail
 
 
+def _pdf_text(path) -> str:  # type: ignore[no-untyped-def]
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
 def test_pdf_report(db, run_id, tmp_path) -> None:
     result = write_report(db, run_id, tmp_path / "r.pdf", generated_by="x")
     assert result.pages and result.pages >= 2
+    assert result.digest and len(result.digest) == 64
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) not installed")
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = _pdf_text(tmp_path / "r.pdf")
     sha = __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest()
     assert text.count(f"input SHA-256 {sha}") == result.pages  # header on every page
-    assert f"Page 1 of {result.pages}" in text
-    assert "HK-1008" in text and "Licence obtained D765432 by bob" in text
+    assert text.count(f"run {run_id} ·") == result.pages
+    assert f"Page 1 of {result.pages}" in text and f"Page {result.pages} of {result.pages}" \
+        in text
+    assert "HK-1008" in text and "Licence obtained D765432 by bob" in " ".join(text.split())
     assert "10 CLEAR lines are omitted" in text
     assert "HK-1010" not in text  # a CLEAR line
+    # the cover: a summary table with the verdict counts and the chart
+    cover = text.split("\f")[0]
+    assert "LICENSE_REQUIRED" in cover and "With a" in cover and "Lines by export month" \
+        in cover and "2020-12-23" in cover and "2020-06-30" in cover
+    # an audit document: every review (superseded marked), a rules appendix, the digest
+    reviews = text[text.index("Reviews\n"):]
+    assert "waiting for end-use statement" in reviews and "superseded" in reviews
+    assert "in force" in reviews
+    appendix = text[text.index("Rules appendix"):]
+    assert "Regime changes" in appendix and "85 FR 83765" in appendix
+    assert "INFERRED" in appendix and "VERIFIED" in appendix
+    assert "Digest and signature" in text
+    assert "Report digest (SHA-256)" in text and result.digest in text
+
+
+def test_pdf_and_xlsx_state_the_same_digest(db, run_id, tmp_path) -> None:
+    from screening.reports.content import load_content
+    from screening.reports.pdf import write_pdf
+    from screening.reports.xlsx import write_xlsx
+    with db.sessions() as session:
+        content = load_content(session, run_id, "x")
+        xlsx_digest = write_xlsx(session, content, tmp_path / "r.xlsx")
+        pages, pdf_digest = write_pdf(session, content, tmp_path / "r.pdf")
+    assert pdf_digest == xlsx_digest and pages >= 2
+
+
+def test_pdf_long_rows_continue_under_a_repeated_header(db, tmp_path) -> None:
+    """A run with many flagged lines: the table header is on every page of the table."""
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Line,Destination,Export Date,ECCN\n")
+        for i in range(120):
+            out.write(f"L{i},HK,2021-03-{1 + i % 28:02d},3A001.a.2\n")
+    run = run_screening(db, path, ScreenOptions()).run
+    result = write_report(db, run.id, tmp_path / "many.pdf", generated_by="x")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    pages = _pdf_text(tmp_path / "many.pdf").split("\f")
+    flagged = [p for p in pages if "L1" in p and "Reviews\n" not in p]
+    assert len(flagged) >= 3
+    assert all("Findings" in p and "Disposition" in p for p in flagged)
+    assert result.pages == len([p for p in pages if p.strip()])
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
@@ -230,6 +279,12 @@ def test_libreoffice_opens_the_xlsx_report(db, run_id, tmp_path) -> None:
     sha = __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest()
     assert sha in text
     assert "Lines" in text and "34" in text
+    pages = subprocess.run(["pdfinfo", str(tmp_path / "lo" / "r.pdf")], check=True,
+                           capture_output=True, text=True).stdout
+    count = int(next(ln.split()[1] for ln in pages.splitlines() if ln.startswith("Pages:")))
+    assert count <= 8, f"the sample report prints on {count} pages"
+    assert text.count(f"input SHA-256 {sha}") == count  # footer on every page
+    assert f"Page {count} of {count}" in text
 
 
 def test_cli_report_commands(capsys, db_url, tmp_path) -> None:
@@ -267,3 +322,94 @@ def test_rules_sheet_carries_the_change_log(db, tmp_path) -> None:
 def get_notes(session) -> str:  # type: ignore[no-untyped-def]
     from screening.rules.edit import get_rule_value
     return get_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes")
+
+
+def _rules_sections_of(path) -> dict[str, list[tuple]]:  # type: ignore[no-untyped-def]
+    """The Rules sheet as {section title: data rows}."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    sections: dict[str, list[tuple]] = {}
+    title = None
+    header = False
+    for row in book["Rules"].iter_rows(min_row=3, values_only=True):
+        cells = [v for v in row if v is not None]
+        if not cells:
+            title = None
+            continue
+        if title is None:
+            title, header = str(cells[0]), True
+            sections[title] = []
+        elif header:
+            header = False
+        else:
+            sections[title].append(tuple(row))
+    return sections
+
+
+def test_rules_sheet_lists_regime_changes_and_change_log_separately(db, tmp_path) -> None:
+    from screening.rules.edit import set_rule_value
+    with db.sessions.begin() as session:
+        set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes", "checked again",
+                       expected=get_notes(session), reason="annual review",
+                       citation="15 CFR 774", changed_by="ann")
+        regime_count = len(load_ruleset_of(session).regime_changes)
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    write_report(db, run.id, tmp_path / "r.xlsx", generated_by="x")
+    sections = _rules_sections_of(tmp_path / "r.xlsx")
+    regime = sections["Regime changes"]
+    assert regime_count >= 10 and len(regime) == regime_count
+    assert any("85 FR 83765" in str(cell) for row in regime for cell in row)
+    assert not any("annual review" in str(cell) for row in regime for cell in row)
+    log = sections["Rule changes made before this run (change log)"]
+    assert len(log) == 1 and log[0][1] == "ann" and "annual review" in log[0]
+
+
+def load_ruleset_of(session):  # type: ignore[no-untyped-def]
+    from screening.rules.ruleset import load_ruleset
+    return load_ruleset(session)
+
+
+def test_every_report_format_gets_the_same_file_mode(db, run_id, tmp_path) -> None:
+    import os
+    import stat
+    old = os.umask(0o022)
+    try:
+        modes = {}
+        for fmt in ("xlsx", "pdf", "csv", "json"):
+            write_report(db, run_id, tmp_path / f"r.{fmt}", generated_by="x")
+            modes[fmt] = stat.S_IMODE((tmp_path / f"r.{fmt}").stat().st_mode)
+        assert set(modes.values()) == {0o644}, modes
+        (tmp_path / "r.pdf").chmod(0o600)  # a replaced report keeps the mode it had
+        write_report(db, run_id, tmp_path / "r.pdf", generated_by="x")
+        assert stat.S_IMODE((tmp_path / "r.pdf").stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_xlsx_print_layout_and_chart(db, run_id, tmp_path) -> None:
+    import zipfile
+    write_report(db, run_id, tmp_path / "r.xlsx", generated_by="x")
+    book = openpyxl.load_workbook(tmp_path / "r.xlsx")
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert setup.paperSize == 9, sheet.title  # A4 on every sheet
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        assert setup.fitToWidth in (None, 1), sheet.title  # one page wide (1 is the default)
+        assert sheet.print_title_rows, sheet.title
+        assert f"run {run_id}" in sheet.oddHeader.left.text, sheet.title
+        footer = sheet.oddFooter
+        assert "input SHA-256 a05cbf1f" in footer.left.text and "&P of &N" in \
+            footer.right.text, sheet.title
+    assert book["Lines"].print_area == "'Lines'!$A$1:$U$35"  # input columns: screen only
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as archive:
+        charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
+        assert len(charts) == 1
+        xml = archive.read(charts[0]).decode("utf-8")
+    assert "<c:grouping val=\"stacked\"/>" in xml and "Summary!$D$" in xml
+    assert "2020-06-30" in xml and "2020-12-23" in xml  # the two changes, marked
+    rows = list(book["Summary"].iter_rows(values_only=True))
+    table = {r[3]: r[4:9] for r in rows if isinstance(r[3], str) and r[3][:2] == "20"}
+    assert "2020-06" in table and "2020-12" in table
+    dated = [r for r in book["Lines"].iter_rows(min_row=2, values_only=True) if r[6]]
+    assert sum(sum(counts) for counts in table.values()) == len(dated) == 31
+    assert any("3 line(s) without an export date" in str(v) for r in rows for v in r)

@@ -113,23 +113,26 @@ def test_rescreen_under_current_rules_shows_changes(capsys, db, db_url) -> None:
     assert "CHART_LICENSE_REQUIRED" in out.split("row 7", 1)[1].splitlines()[0]
 
 
+LOGGED = ["--reason", "bundle from head office", "--citation", "85 FR 83765"]
+
+
 def test_rule_bundle_manifest_is_checked(capsys, db_url, tmp_path) -> None:
     bundle = tmp_path / "bundle"
     assert main(["--database-url", db_url, "rules", "export", str(bundle), "--note",
                  "signed off by A. Officer"]) == 0
     manifest = (bundle / "MANIFEST.json").read_text(encoding="utf-8")
     assert "signed off by A. Officer" in manifest and "country_chart.csv" in manifest
-    assert main(["--database-url", db_url, "rules", "import", str(bundle)]) == 0
+    assert main(["--database-url", db_url, "rules", "import", str(bundle), *LOGGED]) == 0
     chart = bundle / "eccns.csv"
     chart.write_text(chart.read_text(encoding="utf-8").replace("Firearms", "Fire arms"),
                      encoding="utf-8")
     (bundle / "eei_rules.csv").unlink()
     capsys.readouterr()
-    assert main(["--database-url", db_url, "rules", "import", str(bundle)]) == 2
+    assert main(["--database-url", db_url, "rules", "import", str(bundle), *LOGGED]) == 2
     err = capsys.readouterr().err
     assert "eei_rules.csv: file is missing" in err
     (bundle / "eei_rules.csv").write_text("x", encoding="utf-8")
-    assert main(["--database-url", db_url, "rules", "import", str(bundle)]) == 2
+    assert main(["--database-url", db_url, "rules", "import", str(bundle), *LOGGED]) == 2
     err = capsys.readouterr().err
     assert "eei_rules.csv" in err
     # A valid bundle whose files no longer match the manifest is refused too.
@@ -138,7 +141,7 @@ def test_rule_bundle_manifest_is_checked(capsys, db_url, tmp_path) -> None:
     text = (good / "eccns.csv").read_text(encoding="utf-8")
     (good / "eccns.csv").write_text(text.replace("Firearms", "Fire arms"), encoding="utf-8")
     capsys.readouterr()
-    assert main(["--database-url", db_url, "rules", "import", str(good)]) == 2
+    assert main(["--database-url", db_url, "rules", "import", str(good), *LOGGED]) == 2
     err = capsys.readouterr().err
     assert "eccns.csv: SHA-256" in err and "rules version" in err
 

@@ -15,10 +15,17 @@ from sqlalchemy import func, select, text
 from screening.db import open_database, schema_revision
 from screening.orm import Base
 from screening.paths import seed_rules_dir
-from screening.rules.files import RULE_FILES, RuleFileError, read_rule_dir, write_rule_dir
+from screening.rules.edit import change_log
+from screening.rules.files import RULE_FILES, RuleFileError, read_rule_dir
 from screening.rules.ruleset import load_ruleset
 from screening.rules.schema import ChartRow, RuleMeta
-from screening.rules.store import current_meta, import_rules, read_tables, rules_version
+from screening.rules.store import (
+    current_meta,
+    import_rules,
+    read_tables,
+    rules_version,
+    write_bundle,
+)
 
 
 def test_first_use_creates_migrates_and_seeds(db) -> None:
@@ -101,9 +108,11 @@ def test_reference_facts_in_seed_data() -> None:
 def test_export_import_round_trip_keeps_version(db, tmp_path) -> None:
     with db.sessions() as session:
         before = current_meta(session).version
-        write_rule_dir(read_tables(session), tmp_path / "out")
+        write_bundle(read_tables(session), tmp_path / "out", author="ann")
     with db.sessions.begin() as session:
-        assert import_rules(session, tmp_path / "out") == before
+        assert import_rules(session, tmp_path / "out", reason="round trip",
+                            citation="none") == before
+        assert change_log(session) == []  # nothing changed, nothing logged
 
 
 def test_version_changes_with_content(tmp_path) -> None:
@@ -135,7 +144,7 @@ def test_bad_rule_files_refused_whole_with_every_problem(db, tmp_path) -> None:
     with db.sessions() as session:
         before = current_meta(session).version
     with pytest.raises(RuleFileError) as info, db.sessions.begin() as session:
-        import_rules(session, bad)
+        import_rules(session, bad, reason="r", citation="c")
     problems = info.value.problems
     assert any(p.startswith("country_chart.csv: row 4, column ") and "'Y'" in p
                for p in problems), problems

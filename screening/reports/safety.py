@@ -8,20 +8,34 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-#: A cell starting with one of these may be evaluated by a spreadsheet program.
-DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from screening.formulas import DANGEROUS_PREFIXES, neutralise
+
+__all__ = ["DANGEROUS_PREFIXES", "ExportError", "atomic_path", "neutralise"]
 
 
 class ExportError(Exception):
     """An export could not be written; any earlier file at the target is untouched."""
 
 
-def neutralise(text: str) -> str:
-    """For CSV: prefix a quote so Excel/LibreOffice show the text instead of evaluating it.
-    (XLSX needs no change: those cells are written as string cells, never formulas.)"""
-    if text and text.startswith(DANGEROUS_PREFIXES):
-        return "'" + text
-    return text
+def _umask() -> int:
+    try:  # Linux states it without changing it
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: read it by setting it, then put it back
+    os.umask(mask)
+    return mask
+
+
+def _file_mode(target: Path) -> int:
+    """The mode a report gets, the same for every format: an earlier file's mode when it is
+    replaced, else what the user's umask gives a new file (temporary files are 0600)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        return 0o666 & ~_umask()
 
 
 @contextlib.contextmanager
@@ -41,6 +55,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except ExportError:
         tmp.unlink(missing_ok=True)

@@ -47,7 +47,8 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
             if fmt == "xlsx":
                 return ReportResult(target, fmt, digest=write_xlsx(session, content, tmp))
             if fmt == "pdf":
-                return ReportResult(target, fmt, pages=write_pdf(session, content, tmp))
+                pages, digest = write_pdf(session, content, tmp)
+                return ReportResult(target, fmt, digest=digest, pages=pages)
             if fmt == "csv":
                 write_csv(session, content, tmp)
             else:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from screening.reports import fastsheet
 from screening.reports.canonical import DIGEST_LABEL, Digest
+from screening.reports.charts import VERDICTS, MonthlyVerdicts
 from screening.reports.content import (
     FINDING_HEADERS,
     LINE_HEADERS,
@@ -36,6 +37,30 @@ VERDICT_COLOURS = {
     "CLEAR": ("#C9E7C1", "#000000"),
 }
 SHEETS = ("Summary", "Findings", "Lines", "Reviews", "Rules", "Run")
+#: Lines columns printed: the report's own columns; the input's original cells (after them)
+#: are on screen only, so the sheet prints one page wide at a readable size.
+LINES_PRINTED = len(LINE_HEADERS)
+FINDINGS_PER_PAGE = 50
+
+
+def _hf(text: str) -> str:
+    """Text for an Excel page header/footer: '&' is a control character there."""
+    return text.replace("&", "&&")
+
+
+def print_setup(ws: Any, content: ReportContent, sheet: str) -> None:
+    """The same page set-up on every sheet: A4 landscape, one page wide, a header with the
+    run id and input and a footer with the input hash and 'page N of M'."""
+    run = content.run
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.75)
+    name = run.input_name if len(run.input_name) <= 60 else run.input_name[:57] + "..."
+    ws.set_header(f"&L&8hkscreen report \u00b7 run {run.id} \u00b7 {_hf(name)}"
+                  f"&R&8{_hf(sheet)}", margin=0.3)
+    ws.set_footer(f"&L&8Run {run.id} \u00b7 input SHA-256 {run.input_sha256}"
+                  "&R&8Page &P of &N", margin=0.3)
 
 
 class _Sheet:
@@ -46,6 +71,7 @@ class _Sheet:
         self.f = formats
         self.row = 0
         self.wrap = {}
+        self.merge_to: int | None = None
 
     def header(self, headers: list[str] | tuple[str, ...], widths: list[int], *,
                fit_width: bool = True, wrap: dict[int, int] | None = None) -> None:
@@ -55,15 +81,11 @@ class _Sheet:
         for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
             self.ws.write_string(self.row, col, text, self.f["head"])
             self.ws.set_column(col, col, width, self.f["long"] if col in self.wrap else None)
-        self.ws.set_row(self.row, 30)
+        lines = max(-(-len(text) // max(width - 1, 1)) for text, width in zip(headers, widths,
+                                                                              strict=True))
+        self.ws.set_row(self.row, 15 * min(max(lines, 2), 4))
         self.ws.freeze_panes(self.row + 1, 2 if not fit_width else 0)
         self.ws.repeat_rows(self.row)
-        self.ws.set_landscape()
-        self.ws.set_paper(9)  # A4
-        if fit_width:
-            self.ws.fit_to_pages(1, 0)
-        else:
-            self.ws.repeat_columns(0, 1)
         self.row += 1
 
     def cell(self, r: int, col: int, value: object, text_format: Any = None) -> None:
@@ -102,6 +124,9 @@ class _Sheet:
                 fmt = self.f["long"]
             else:
                 fmt = None
+            last = col == len(values) - 1
+            if last and self.merge_to is not None and self.merge_to > col:
+                self.ws.merge_range(self.row, col, self.row, self.merge_to, "", fmt)
             self.cell(self.row, col, value, fmt)
         self.row += 1
 
@@ -134,12 +159,12 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         formats[f"v:{verdict}"] = book.add_format({"bg_color": bg, "font_color": fg,
                                                    "bold": True, "valign": "top"})
     for name in SHEETS:
-        book.add_worksheet(name)
+        print_setup(book.add_worksheet(name), content, name)
     digest = Digest()
 
     findings = _Sheet(book, formats, "Findings")
-    findings.header(FINDING_HEADERS, [7, 14, 17, 28, 9, 80, 40, 40],
-                    wrap={5: 85, 6: 42, 7: 42})
+    findings.header(FINDING_HEADERS, [6, 11, 17, 27, 8, 72, 34, 30],
+                    wrap={5: 84, 6: 39, 7: 34})
     lines = _Sheet(book, formats, "Lines")
     headers = list(content.run.headers)
     original = [f"Original: {h}" if h else f"Original: column {i + 1}"
@@ -148,6 +173,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     lines.header([*LINE_HEADERS, *original],
                  [7, 14, 17, 9, 8, 8, 11, 9, 12, 9, 12, 22, 11, 22, 11, 8, 28, 10, 24, 14, 19]
                  + [16] * len(original), fit_width=False)
+    lines.ws.print_area(0, 0, max(content.run.line_count, 1), LINES_PRINTED - 1)
     # The Lines rows bypass xlsxwriter (see fastsheet); a probe row carries their styles.
     probe = ["num", "date", "datetime", "text", *(f"v:{v}" for v in VERDICT_COLOURS)]
     styles = {}
@@ -163,10 +189,12 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     destinations: set[str] = set()
     claimed: set[str] = set()
     unverified: Counter[str] = Counter()
+    monthly = MonthlyVerdicts()
     r = 1
     for line in run_store.iter_lines(session, content.run.id):
         cells = [*line_cells(line, content.current.get(line.row)), *line.raw]
         r += 1
+        monthly.add(line.export_date, line.verdict.value)
         fast.write(r, cells, verdict_col=2)
         digest.add("lines", cells)
         for row in finding_rows(line):
@@ -178,6 +206,9 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         if line.license_exception:
             claimed.add(line.license_exception)
     findings.ws.autofilter(0, 0, max(findings.row - 1, 1), len(FINDING_HEADERS) - 1)
+    # Findings wrap onto several lines each: at one page wide they would print about 25 to a
+    # page; about 50 keeps the text readable (7 pt) in half the paper.
+    findings.ws.fit_to_pages(1, max(1, -(-(findings.row - 1) // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews")
     reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 60, 14, 12, 11], wrap={6: 62})
@@ -188,8 +219,8 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     reviews.ws.autofilter(0, 0, max(reviews.row - 1, 1), len(REVIEW_HEADERS) - 1)
 
     _write_rules(_Sheet(book, formats, "Rules"), content, destinations, claimed, unverified)
-    _write_pairs(_Sheet(book, formats, "Run"), "Run parameters and environment",
-                 run_parameters(content))
+    run_sheet = _Sheet(book, formats, "Run")
+    _write_pairs(run_sheet, "Run parameters and environment", run_parameters(content))
 
     summary_rows = content.summary_rows()
     for label, value in summary_rows:
@@ -198,6 +229,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     summary = _Sheet(book, formats, "Summary")
     _write_pairs(summary, "hkscreen screening report", summary_rows,
                  digest=(DIGEST_LABEL, value))
+    _write_chart(book, summary, monthly)
     book.close()
     rows_handle.close()
     rows_path = Path(rows_handle.name)
@@ -217,20 +249,18 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
 def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],
                  digest: tuple[str, str] | None = None) -> None:
     ws = sheet.ws
-    ws.set_column(0, 0, 50)
-    ws.set_column(1, 1, 100)
+    ws.set_column(0, 0, 48)
+    ws.set_column(1, 1, 90)
     ws.write_string(0, 0, title, sheet.f["title"])
     ws.write_string(1, 0, "Field", sheet.f["head"])
     ws.write_string(1, 1, "Value", sheet.f["head"])
     ws.freeze_panes(2, 0)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
     ws.repeat_rows(1)
     sheet.row = 2
     for label, value in rows:
         ws.write_string(sheet.row, 0, label, sheet.f["label"])
-        if isinstance(value, str) and len(value) > 95:
-            ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 95), 30))
+        if isinstance(value, str) and len(value) > 85:
+            ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 85), 30))
             ws.write_string(sheet.row, 1, value, sheet.f["long"])
         else:
             sheet.cell(sheet.row, 1, value, sheet.f["left"])
@@ -241,12 +271,91 @@ def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],
         sheet.row += 1
 
 
+CHART_COL = 3  # column D: the chart and its data sit to the right of the summary
+CHART_ROWS = 22  # rows the chart covers (from row 3)
+
+
+def _write_chart(book: Any, sheet: _Sheet, monthly: MonthlyVerdicts) -> None:
+    """A native chart of lines by export month and verdict (stacked columns), the months of
+    2020-06-30 and 2020-12-23 marked by a band on a hidden second axis; its data table
+    below the summary (not printed: the chart states it)."""
+    ws, f = sheet.ws, sheet.f
+    summary_end = max(sheet.row, CHART_ROWS + 3)
+    ws.set_column(CHART_COL - 1, CHART_COL - 1, 1)
+    ws.print_area(0, 0, summary_end - 1, CHART_COL + len(VERDICTS) + 1)
+    table = monthly.table()
+    if not table:
+        ws.write_string(2, CHART_COL, "No line has an export date: no chart by month.",
+                        f["label"])
+        return
+    top = summary_end + 2
+    ws.write_string(top - 1, CHART_COL, "Lines by export month and verdict (chart data)",
+                    f["section"])
+    headers = ["Export month", *VERDICTS, "Hong Kong change month (marker, not lines)",
+               "What changed"]
+    for col, text in enumerate(headers):
+        ws.write_string(top, CHART_COL + col, text, f["head"])
+    ws.set_column(CHART_COL, CHART_COL, 12)
+    ws.set_column(CHART_COL + 1, CHART_COL + len(VERDICTS) + 1, 11)
+    ws.set_column(CHART_COL + len(VERDICTS) + 2, CHART_COL + len(VERDICTS) + 2, 50)
+    for index, (month, counts) in enumerate(table, start=1):
+        r = top + index
+        ws.write_string(r, CHART_COL, month)
+        for col, count in enumerate(counts, start=1):
+            ws.write_number(r, CHART_COL + col, count)
+        mark = monthly.mark_label(month)
+        if mark:  # a band from the month's bars to the top of the chart
+            ws.write_number(r, CHART_COL + len(VERDICTS) + 1,
+                            monthly.chart_top() - sum(counts))
+            ws.write_string(r, CHART_COL + len(VERDICTS) + 2, mark)
+    last = top + len(table)
+    if monthly.undated_total:
+        ws.write_string(last + 1, CHART_COL,
+                        f"{monthly.undated_total} line(s) without an export date are not in "
+                        f"the chart.", f["label"])
+    name = sheet.ws.name
+    chart = book.add_chart({"type": "column", "subtype": "stacked"})
+    categories = [name, top + 1, CHART_COL, last, CHART_COL]
+    for col, verdict in enumerate(VERDICTS, start=1):
+        chart.add_series({
+            "name": [name, top, CHART_COL + col], "categories": categories,
+            "values": [name, top + 1, CHART_COL + col, last, CHART_COL + col],
+            "fill": {"color": VERDICT_COLOURS[verdict][0]},
+            "border": {"color": "#808080", "width": 0.5}, "gap": 30,
+        })
+    band_col = CHART_COL + len(VERDICTS) + 1
+    points = [{"delete": True} if not monthly.mark_label(m) else
+              {"value": monthly.mark_label(m)[:10]} for m, _ in table]
+    chart.add_series({
+        "name": [name, top, band_col], "categories": categories,
+        "values": [name, top + 1, band_col, last, band_col],
+        "fill": {"color": "#9DC3E6", "transparency": 40},
+        "border": {"color": "#1F4E79", "width": 1.25, "dash_type": "dash"}, "gap": 30,
+        "data_labels": {"value": True, "custom": points, "position": "inside_base",
+                        "font": {"size": 7, "bold": True, "color": "#1F4E79",
+                                 "rotation": -90}},
+    })
+    chart.set_title({"name": "Lines by export month and verdict",
+                     "name_font": {"size": 11}})
+    chart.set_x_axis({"num_font": {"size": 7, "rotation": -45}})
+    chart.set_y_axis({"name": "Lines", "name_font": {"size": 8, "bold": False},
+                      "num_font": {"size": 8}, "min": 0, "max": monthly.chart_top(),
+                      "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
+    chart.set_legend({"position": "bottom", "font": {"size": 8}})
+    chart.set_size({"width": 560, "height": 400})
+    ws.insert_chart(2, CHART_COL, chart, {"x_offset": 4, "y_offset": 4})
+
+
+RULES_WIDTHS = [14, 16, 12, 12, 26, 40, 50, 13, 40, 20]
+
+
 def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
                  claimed: set[str], unverified: Counter[str]) -> None:
+    """Sections of different shapes on one sheet: every cell wraps within its column (a
+    two-column section's text spans the rest of the row), so nothing is cut when printed."""
     ws = sheet.ws
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    for col, width in enumerate([14, 16, 11, 11, 26, 40, 50, 12, 40]):
+    ws.repeat_rows(0)  # the title with the rules version, on every printed page
+    for col, width in enumerate(RULES_WIDTHS):
         ws.set_column(col, col, width)
     ws.write_string(0, 0, f"Rules applied (rules version {content.rules.version})",
                     sheet.f["title"])
@@ -254,12 +363,22 @@ def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
     if not content.rules_match:
         ws.write_string(1, 0, f"Note: the run used rules version {content.run.rules_version}; "
                         f"this database holds {content.rules.version}.", sheet.f["label"])
+    last = len(RULES_WIDTHS) - 2  # the change log alone uses the tenth column
     for title, headers, rows in rules_sections(content, destinations, claimed,
                                                dict(unverified)):
         ws.write_string(sheet.row, 0, title, sheet.f["section"])
         sheet.row += 1
+        merge = len(headers) - 1 if len(headers) < len(RULES_WIDTHS) - 1 else None
+        widths = list(RULES_WIDTHS[:len(headers)])
+        if merge is not None:
+            widths[merge] = sum(RULES_WIDTHS[merge:last + 1])
+        sheet.wrap = {col: max(int(width * 1.15), 8) for col, width in enumerate(widths)}
+        sheet.merge_to = last if merge is not None else None
         for col, text in enumerate(headers):
-            ws.write_string(sheet.row, col, text, sheet.f["head"])
+            if col == merge:
+                ws.merge_range(sheet.row, col, sheet.row, last, text, sheet.f["head"])
+            else:
+                ws.write_string(sheet.row, col, text, sheet.f["head"])
         sheet.row += 1
         if not rows:
             ws.write_string(sheet.row, 0, "(none)")
@@ -267,3 +386,4 @@ def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
         for row in rows:
             sheet.write(row)
         sheet.row += 1
+    sheet.merge_to = None

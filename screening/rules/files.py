@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from screening.formulas import quote_cell, unquote_cell
 from screening.orm import Base
 from screening.rules import schema as s
 
@@ -357,7 +358,7 @@ def read_rule_file(path: Path, spec: RuleFile, problems: list[str]) -> list[dict
         row: dict[str, Any] = {}
         ok = True
         for col in spec.columns:
-            raw = cells[index[col.name]]
+            raw = unquote_cell(cells[index[col.name]])  # written by quote_cell
             if col.required and not raw.strip():
                 problems.append(f"{path.name}: row {number}, column {col.name}: value required")
                 ok = False
@@ -429,7 +430,8 @@ def write_rule_dir(tables: dict[str, list[dict[str, Any]]], directory: Path) -> 
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(spec.header)
             for row in tables.get(spec.filename, []):
-                writer.writerow([format_cell(row.get(c)) for c in spec.header])
+                # Quoted so a spreadsheet never evaluates a cell (=HYPERLINK(...) citations).
+                writer.writerow([quote_cell(format_cell(row.get(c))) for c in spec.header])
         tmp.replace(target)
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from screening.paths import seed_rules_dir
 from screening.rules.files import RULE_FILES, format_cell, read_rule_dir
-from screening.rules.schema import RuleMeta
+from screening.rules.schema import RuleChange, RuleMeta
 from screening.runtime import current_user
 
 
@@ -37,7 +37,8 @@ def read_tables(session: Session) -> dict[str, list[dict[str, Any]]]:
     return tables
 
 
-def replace_rules(session: Session, tables: dict[str, list[dict[str, Any]]], source: str) -> str:
+def replace_rules(session: Session, tables: dict[str, list[dict[str, Any]]], source: str,
+                  *, loaded_by: str | None = None) -> str:
     """Replace every rule table with ``tables`` inside the caller's transaction."""
     for spec in reversed(RULE_FILES):
         session.execute(delete(spec.model))
@@ -47,7 +48,7 @@ def replace_rules(session: Session, tables: dict[str, list[dict[str, Any]]], sou
             session.execute(insert(spec.model), rows)
     version = rules_version(tables)
     session.add(RuleMeta(version=version, loaded_at=dt.datetime.now(dt.UTC),
-                         loaded_by=current_user(), source=source))
+                         loaded_by=loaded_by or current_user(), source=source))
     session.flush()
     return version
 
@@ -78,41 +79,93 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def check_manifest(directory: Path, tables: dict[str, list[dict[str, Any]]]) -> list[str]:
-    """Every way the bundle differs from its manifest (empty when there is no manifest)."""
+def check_manifest(directory: Path, tables: dict[str, list[dict[str, Any]]] | None
+                   ) -> list[str]:
+    """Every way the bundle differs from its manifest; a directory without a manifest is
+    not a bundle and is refused (``tables`` None: the files could not be read, so only their
+    hashes are checked)."""
     path = directory / MANIFEST
-    if not path.exists():
-        return []
+    if not path.is_file():
+        return [f"{MANIFEST}: missing; rules are imported only from a bundle written by "
+                f"`hkscreen rules export` (its manifest lists every file's SHA-256)"]
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         files = manifest["files"]
-    except (ValueError, KeyError, TypeError) as exc:
+        if not isinstance(files, dict):
+            raise TypeError("'files' is not an object")
+    except (ValueError, KeyError, TypeError, OSError) as exc:
         return [f"{MANIFEST}: unreadable ({exc})"]
     problems = []
     for spec in RULE_FILES:
         expected = files.get(spec.filename)
-        actual = _sha256(directory / spec.filename) if (directory / spec.filename).exists() \
+        actual = _sha256(directory / spec.filename) if (directory / spec.filename).is_file() \
             else None
         if expected != actual:
             problems.append(f"{spec.filename}: SHA-256 {actual or 'missing'} does not match "
                             f"the manifest ({expected or 'not listed'})")
-    version = rules_version(tables)
-    if manifest.get("rules_version") != version:
-        problems.append(f"{MANIFEST}: rules version {manifest.get('rules_version')} does not "
-                        f"match the files' content ({version})")
+    if tables is not None:
+        version = rules_version(tables)
+        if manifest.get("rules_version") != version:
+            problems.append(f"{MANIFEST}: rules version {manifest.get('rules_version')} does "
+                            f"not match the files' content ({version})")
     return problems
 
 
-def import_rules(session: Session, directory: Path) -> str:
-    """Validate every file in ``directory`` (and its manifest, for a bundle) and replace the
-    rules; raises RuleFileError listing every problem, and then changes nothing."""
+def import_rules(session: Session, directory: Path, *, reason: str, citation: str,
+                 changed_by: str | None = None) -> str:
+    """Validate a bundle (its manifest and every file) and replace the rules, logging one
+    change-log entry per changed table with ``reason`` and ``citation``; raises
+    RuleFileError listing every problem, and then changes nothing."""
     from screening.rules.files import RuleFileError
 
-    tables = read_rule_dir(directory)
+    if not reason.strip() or not citation.strip():
+        raise RuleFileError(["a rules import needs both a reason and a citation"])
+    try:
+        tables = read_rule_dir(directory)
+    except RuleFileError as exc:
+        raise RuleFileError(check_manifest(directory, None) + exc.problems) from None
     problems = check_manifest(directory, tables)
     if problems:
         raise RuleFileError(problems)
-    return replace_rules(session, tables, f"import from {directory}")
+    before = read_tables(session)
+    meta = current_meta(session)
+    who = changed_by or current_user()
+    version = replace_rules(session, tables, f"import from {directory}: {reason.strip()}",
+                            loaded_by=who)
+    now = dt.datetime.now(dt.UTC)
+    for spec in RULE_FILES:
+        removed, added = _table_diff(spec.header, before.get(spec.filename, []),
+                                     tables.get(spec.filename, []))
+        if removed or added:
+            session.add(RuleChange(
+                rule_file=spec.filename, row_key=json.dumps(
+                    {"bundle": str(directory), "rows removed": len(removed),
+                     "rows added": len(added)}, ensure_ascii=False),
+                column="(table imported)", old_value=_rows_text(removed),
+                new_value=_rows_text(added), reason=reason.strip(),
+                citation=citation.strip(), changed_by=who, changed_at=now,
+                version_before=meta.version if meta else "", version_after=version))
+    session.flush()
+    return version
+
+
+def _table_diff(header: list[str], old: list[dict[str, Any]], new: list[dict[str, Any]]
+                ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    """(rows only in ``old``, rows only in ``new``), as text; a changed row is in both."""
+    def rows(table: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+        out = {}
+        for row in table:
+            cells = {c: format_cell(row.get(c)) for c in header}
+            out[json.dumps(cells, sort_keys=True, ensure_ascii=False)] = cells
+        return out
+
+    old_rows, new_rows = rows(old), rows(new)
+    return ([old_rows[k] for k in sorted(old_rows.keys() - new_rows.keys())],
+            [new_rows[k] for k in sorted(new_rows.keys() - old_rows.keys())])
+
+
+def _rows_text(rows: list[dict[str, str]]) -> str:
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows)
 
 
 def current_meta(session: Session) -> RuleMeta | None:

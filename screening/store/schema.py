@@ -181,3 +181,33 @@ class PartyFalsePositive(Base):
     reason: Mapped[str] = mapped_column(Text)
     reviewer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SigningKey(Base):
+    """A public key this database signs its reports with (the private key stays in a file:
+    the data directory, or a team's key path). Append-only: a key is never changed."""
+
+    __tablename__ = "signing_keys"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    public_key: Mapped[str] = mapped_column(Text)  # base64 of the raw 32-byte Ed25519 key
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(Text, default="")
+    host: Mapped[str] = mapped_column(Text, default="")
+
+
+class IssuedReport(Base):
+    """One report this database issued: what it states (digest), its signature, when, who
+    and in which format. Append-only."""
+
+    __tablename__ = "issued_reports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="RESTRICT"), index=True)
+    format: Mapped[str] = mapped_column(String(8))
+    digest: Mapped[str] = mapped_column(String(64), index=True)
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    signature: Mapped[str] = mapped_column(Text)  # base64 Ed25519 signature
+    key_fingerprint: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    issued_by: Mapped[str] = mapped_column(Text, default="")
+    file_name: Mapped[str] = mapped_column(Text, default="")

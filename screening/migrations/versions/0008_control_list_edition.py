@@ -4,8 +4,8 @@ The rule tables are seed data: their rows are removed here and the first start a
 upgrade loads the bundled rules again (screening.rules.store.ensure_seeded). Runs keep the
 rules version they were screened with; the change log is untouched.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-30 03:57:52.768005
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

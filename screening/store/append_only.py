@@ -1,0 +1,146 @@
+"""Append-only records enforced by the database itself (triggers), not only by the code.
+
+- ``reviews``, ``rule_changes``, ``signing_keys`` and ``issued_reports``: no UPDATE, no
+  DELETE (and no TRUNCATE on PostgreSQL).
+- ``runs``: once a run is ``complete`` its record cannot be deleted and no column but
+  ``archived`` can change (archiving hides a run from the default list; it is the one later
+  change the app makes). A run that is still running (or ended otherwise) stays writable, so
+  the code that finishes, fails or marks it interrupted keeps working.
+- ``run_lines`` and ``run_finding_sets`` of a complete run: no UPDATE, no DELETE.
+
+``install`` is idempotent (drops, then creates). On SQLite the ``runs`` trigger names every
+column but ``archived`` (SQLite has no generic row comparison): a migration that adds a
+column to ``runs``, or rebuilds one of these tables (batch mode drops triggers), must call
+``install(op.get_bind())`` again; ``tests/test_append_only.py`` fails until it does.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+
+#: Tables where every row is final once written.
+FROZEN_TABLES = ("reviews", "rule_changes", "signing_keys", "issued_reports")
+#: Tables whose rows belong to a run and freeze with it.
+RUN_PARTS = ("run_lines", "run_finding_sets")
+#: The columns of a complete run that may still change.
+RUN_MUTABLE = ("archived",)
+COMPLETE = "complete"
+
+
+def _message(table: str) -> str:
+    return f"{table} is append-only: recorded entries cannot be changed or deleted"
+
+
+RUN_MESSAGE = "a complete run is an audit record: only its archived flag can change"
+PART_MESSAGE = "the lines and findings of a complete run cannot be changed or deleted"
+
+
+def _sqlite_statements(connection: Connection) -> list[str]:
+    statements = []
+    for table in FROZEN_TABLES:
+        for op in ("UPDATE", "DELETE"):
+            statements.append(
+                f"CREATE TRIGGER hk_{table}_no_{op.lower()} BEFORE {op} ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, '{_message(table)}'); END")
+    columns = [c["name"] for c in inspect(connection).get_columns("runs")]
+    changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns
+                          if c not in RUN_MUTABLE)
+    statements.append(
+        f"CREATE TRIGGER hk_runs_complete_no_update BEFORE UPDATE ON runs "
+        f"WHEN OLD.status = '{COMPLETE}' AND ({changed}) "
+        f"BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
+    statements.append(
+        f"CREATE TRIGGER hk_runs_complete_no_delete BEFORE DELETE ON runs "
+        f"WHEN OLD.status = '{COMPLETE}' BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
+    for table in RUN_PARTS:
+        complete = (f"(SELECT status FROM runs WHERE id = OLD.run_id) = '{COMPLETE}'")
+        statements.append(
+            f"CREATE TRIGGER hk_{table}_complete_no_update BEFORE UPDATE ON {table} "
+            f"WHEN {complete} OR (SELECT status FROM runs WHERE id = NEW.run_id) = "
+            f"'{COMPLETE}' BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
+        statements.append(
+            f"CREATE TRIGGER hk_{table}_complete_no_delete BEFORE DELETE ON {table} "
+            f"WHEN {complete} BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
+    return statements
+
+
+def _sqlite_trigger_names() -> list[str]:
+    names = [f"hk_{t}_no_{op}" for t in FROZEN_TABLES for op in ("update", "delete")]
+    names += ["hk_runs_complete_no_update", "hk_runs_complete_no_delete"]
+    names += [f"hk_{t}_complete_no_{op}" for t in RUN_PARTS for op in ("update", "delete")]
+    return names
+
+
+_PG_FUNCTIONS = [
+    """CREATE OR REPLACE FUNCTION hk_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '% is append-only: recorded entries cannot be changed or deleted',
+            TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION hk_run_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF OLD.status = '{COMPLETE}' AND (TG_OP = 'DELETE' OR
+                (to_jsonb(NEW) - '{{{",".join(RUN_MUTABLE)}}}'::text[])
+                IS DISTINCT FROM (to_jsonb(OLD) - '{{{",".join(RUN_MUTABLE)}}}'::text[])) THEN
+            RAISE EXCEPTION '{RUN_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END $$""",
+    f"""CREATE OR REPLACE FUNCTION hk_run_part_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM runs WHERE id = OLD.run_id AND status = '{COMPLETE}')
+                OR (TG_OP = 'UPDATE' AND EXISTS (
+                    SELECT 1 FROM runs WHERE id = NEW.run_id AND status = '{COMPLETE}')) THEN
+            RAISE EXCEPTION '{PART_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END $$""",
+]
+
+
+def _pg_triggers() -> list[tuple[str, str, str]]:
+    """(name, table, definition after ON table)."""
+    triggers = []
+    for table in FROZEN_TABLES:
+        triggers.append((f"hk_{table}_append_only", table,
+                         "FOR EACH ROW EXECUTE FUNCTION hk_refuse_change()"))
+        triggers.append((f"hk_{table}_no_truncate", table,
+                         "FOR EACH STATEMENT EXECUTE FUNCTION hk_refuse_change()"))
+    triggers.append(("hk_runs_complete", "runs",
+                     "FOR EACH ROW EXECUTE FUNCTION hk_run_frozen()"))
+    for table in RUN_PARTS:
+        triggers.append((f"hk_{table}_complete", table,
+                         "FOR EACH ROW EXECUTE FUNCTION hk_run_part_frozen()"))
+    return triggers
+
+
+def _pg_events(name: str) -> str:
+    return "BEFORE TRUNCATE" if name.endswith("_no_truncate") else "BEFORE UPDATE OR DELETE"
+
+
+def remove(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        for name in _sqlite_trigger_names():
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        return
+    for name, table, _definition in _pg_triggers():
+        connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+    for function in ("hk_refuse_change", "hk_run_frozen", "hk_run_part_frozen"):
+        connection.execute(text(f"DROP FUNCTION IF EXISTS {function}()"))
+
+
+def install(connection: Connection) -> None:
+    """(Re)create every append-only trigger on the connection's database."""
+    remove(connection)
+    if connection.dialect.name == "sqlite":
+        for statement in _sqlite_statements(connection):
+            connection.execute(text(statement))
+        return
+    for function in _PG_FUNCTIONS:
+        connection.execute(text(function))
+    for name, table, definition in _pg_triggers():
+        connection.execute(text(f"CREATE TRIGGER {name} {_pg_events(name)} ON {table} "
+                                f"{definition}"))

@@ -1,0 +1,120 @@
+"""Reviews, the rule change log and complete runs are immutable in the database itself:
+UPDATE and DELETE fail on SQLite and PostgreSQL, whoever sends them. The changes the app
+does make (archiving a run, adding reviews, finishing a run) keep working."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from screening.rules.edit import set_rule_value
+from screening.service import ScreenOptions, run_screening
+from screening.store import append_only
+from screening.store import runs as run_store
+from screening.store.reviews import Disposition, add_reviews, run_reviews
+from screening.store.schema import Run
+from tests.conftest import SAMPLE_XLSX
+
+
+def _refused(db, sql: str, match: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DBAPIError, match=match), db.engine.begin() as conn:
+        conn.execute(text(sql))
+
+
+@pytest.fixture
+def run_id(db) -> int:  # type: ignore[no-untyped-def]
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [12], Disposition.LICENSE_OBTAINED,
+                    license_number="D765432", reviewer="bob")
+    return run.id
+
+
+def test_reviews_update_and_delete_refused(db, run_id) -> None:
+    _refused(db, "UPDATE reviews SET license_number = 'FAKE'", "append-only")
+    _refused(db, "UPDATE reviews SET reviewer = 'mallory' WHERE id = 1", "append-only")
+    _refused(db, "DELETE FROM reviews", "append-only")
+    if db.backend == "postgresql":
+        _refused(db, "TRUNCATE reviews", "append-only")
+    with db.sessions.begin() as session:  # adding reviews still works
+        add_reviews(session, run_id, [12], Disposition.HOLD, reason="query", reviewer="ann")
+    with db.sessions() as session:
+        reviews = run_reviews(session, run_id, 12)
+    assert [(r.reviewer, r.license_number, r.superseded) for r in reviews] == [
+        ("bob", "D765432", True), ("ann", "", False)]
+
+
+def test_rule_change_log_update_and_delete_refused(db) -> None:
+    with db.sessions.begin() as session:
+        set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes", "checked",
+                       expected=_notes(session), reason="annual review",
+                       citation="15 CFR 774", changed_by="ann")
+    _refused(db, "UPDATE rule_changes SET reason = 'nothing to see'", "append-only")
+    _refused(db, "DELETE FROM rule_changes", "append-only")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT reason FROM rule_changes")).scalar() == "annual review"
+
+
+def _notes(session) -> str:  # type: ignore[no-untyped-def]
+    from screening.rules.edit import get_rule_value
+    return get_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes")
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE runs SET input_sha256 = 'forged' WHERE id = {run}",
+    "UPDATE runs SET counts_json = '{{}}' WHERE id = {run}",
+    "UPDATE runs SET rules_version = 'other' WHERE id = {run}",
+    "UPDATE runs SET line_count = 3 WHERE id = {run}",
+    "UPDATE runs SET status = 'running' WHERE id = {run}",
+    "UPDATE runs SET archived = NOT archived, \"user\" = 'mallory' WHERE id = {run}",
+    "DELETE FROM runs WHERE id = {run}",
+])
+def test_complete_run_record_refused(db, run_id, sql) -> None:
+    _refused(db, sql.format(run=run_id), "complete run")
+
+
+@pytest.mark.parametrize("sql", [
+    "UPDATE run_lines SET verdict = 'CLEAR' WHERE run_id = {run}",
+    "DELETE FROM run_lines WHERE run_id = {run}",
+    "UPDATE run_finding_sets SET findings_json = '[]' WHERE run_id = {run}",
+    "DELETE FROM run_finding_sets WHERE run_id = {run}",
+])
+def test_complete_run_lines_refused(db, run_id, sql) -> None:
+    # Deleting lines would hit the reviews' foreign key too; the trigger answers first.
+    _refused(db, sql.format(run=run_id), "complete run")
+
+
+def test_archiving_and_running_runs_still_work(db, run_id) -> None:
+    with db.sessions.begin() as session:
+        run_store.set_archived(session, run_id, True)
+    with db.sessions.begin() as session:
+        run_store.set_archived(session, run_id, False)
+        assert run_store.get_run(session, run_id).archived is False
+    # A run that is not complete yet is written as it goes (finish, fail, interrupted).
+    with db.sessions.begin() as session:
+        other = run_store.create_run(
+            session, status="running", input_name="x.csv", input_size=1, input_sha256="0" * 64,
+            app_version="t", rules_version="r", started_at=run_store.get_run(
+                session, run_id).started_at)
+        run_store.finish_run(session, other, status="failed", counts={}, line_count=0,
+                             newly=0, blank_rows=0, message="disk full")
+        assert run_store.get_run(session, other).status == "failed"
+
+
+def test_sqlite_run_trigger_names_every_run_column(db) -> None:
+    """SQLite triggers list the columns they compare: a migration that adds a column to
+    runs must call append_only.install(op.get_bind()) again (see its docstring)."""
+    if db.backend != "sqlite":
+        pytest.skip("PostgreSQL compares whole rows")
+    with db.engine.connect() as conn:
+        sql = conn.execute(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+                                "name = 'hk_runs_complete_no_update'")).scalar()
+        triggers = set(conn.execute(text(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'")).scalars())
+    assert set(append_only._sqlite_trigger_names()) <= triggers
+    for column in Run.__table__.columns:
+        if column.name not in append_only.RUN_MUTABLE:
+            assert f'NEW."{column.name}" IS NOT OLD."{column.name}"' in sql, (
+                f"runs.{column.name} is not protected: call append_only.install() in the "
+                f"migration that added it")
