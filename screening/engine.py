@@ -131,9 +131,8 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
         if basis:
             findings.append(Finding(
                 CLEAR_ON_UNVERIFIED, Severity.INFO,
-                "No licence requirement was found, but the determination rests on rule data "
-                "not fully verified against the regulation; check these before relying on the "
-                "CLEAR.", (), basis))
+                "No licence requirement found; this rests on rule data not fully verified.",
+                (), basis))
     return _result(line, findings, licensing, newly)
 
 
@@ -330,12 +329,23 @@ def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: fr
             _cites(special.citation), _unverified(f"special control {special.id}",
                                                   special.verification)))
     if findings and entry.edition and date < dt.date.fromisoformat(entry.edition):
-        findings.append(Finding(
-            "CCL_DATE_BASIS", Severity.INFO,
-            f"ECCN {eccn.base} is screened on its text in the eCFR edition of {entry.edition}; "
-            f"the entry in force on the export date is assumed to be the same unless a dated "
-            f"rule says otherwise.", _cites(entry.citation)))
+        findings = _with_edition_basis(findings, eccn, entry)
     return findings
+
+
+def _with_edition_basis(findings: list[Finding], eccn: Eccn, entry: EccnRule) -> list[Finding]:
+    """Say once that the line is screened on the edition's text: folded into the chart's
+    date-basis note when there is one (one INFO line, not two, on every older line)."""
+    text = (f"ECCN {eccn.base} is screened on its text in the eCFR edition of {entry.edition}; "
+            f"the entry in force on the export date is assumed to be the same unless a dated "
+            f"rule says otherwise.")
+    for i, f in enumerate(findings):
+        if f.code == "CHART_DATE_BASIS":
+            findings[i] = replace(f, message=(
+                f"{f.message[:-1]}, and ECCN {eccn.base} on its entry in the eCFR edition of "
+                f"{entry.edition}."), citations=_cites(*f.citations, entry.citation))
+            return findings
+    return [*findings, Finding("CCL_DATE_BASIS", Severity.INFO, text, _cites(entry.citation))]
 
 
 def _special_message(eccn: Eccn, special: SpecialRule, name: str, applies: bool | None) -> str:
@@ -398,8 +408,8 @@ def _chart(eccn: Eccn, controls: Iterable[ControlRule], row: ChartRowRule, date:
     if (row.known_as_of and date < row.known_as_of) or (row.date_basis and not row.known_as_of):
         findings.append(Finding(
             "CHART_DATE_BASIS", Severity.INFO,
-            f"The Country Chart {where} is the {row.date_basis}; the row in force on the export "
-            f"date is assumed to be the same.", _cites(row.citation)))
+            f"Screened on the Country Chart {where} of the {row.date_basis} (assumed unchanged "
+            f"since the export date).", _cites(row.citation)))
     return findings
 
 

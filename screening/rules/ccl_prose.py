@@ -169,7 +169,7 @@ class Requirement:
     kind: str = ""
 
 
-_SECTION_RE = re.compile(r"(?:§§?|[Ss]ections?|part)\s*([0-9]{3}(?:\.[0-9]+)?(?:\([a-z0-9]+\))*)")
+_SECTION_RE = re.compile(r"(?:§§?|[Ss]ections?)\s*([0-9]{3}(?:\.[0-9]+)?(?:\([A-Za-z0-9]+\))*)")
 _COLUMN_RE = re.compile(r"^(?:([A-Z]{2})\s+)?Column\s+([123])\b")
 #: Destinations the off-chart wording names, by the words the regulation uses.
 NAMED_DESTINATIONS: dict[str, str] = {
