@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from screening import __version__
 from screening.db import Database, DatabaseError, open_database, schema_revision
@@ -22,7 +25,14 @@ from screening.reports.safety import ExportError
 from screening.reports.verify import ReportUnreadable
 from screening.rules.files import RuleFileError
 from screening.runtime import current_user
-from screening.service import Cancelled, Progress, ScreenOptions, resolve_mapping, run_screening
+from screening.service import (
+    Cancelled,
+    Progress,
+    RunAbandoned,
+    ScreenOptions,
+    resolve_mapping,
+    run_screening,
+)
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, ReviewError, add_reviews
 
@@ -70,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "for a strong match (default 92)")
     screen.add_argument("--party-weak", type=float, help="restricted-party score (0-100) "
                         "for a match worth a review (default 85)")
+    screen.add_argument("--list-max-age", type=int, metavar="DAYS", help="warn when a "
+                        "screening list is older than DAYS at screening (default 30, or "
+                        "HKSCREEN_LIST_MAX_AGE_DAYS)")
     screen.add_argument("--report", type=Path, action="append", default=[],
                         help="also write an audit report (.xlsx, .pdf, .csv or .json); "
                         "may be given more than once")
@@ -167,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     lists_import.add_argument("--name", help="list name (a later import replaces it)")
     lists_import.add_argument("--date", type=_date, help="the list's own publication date")
     lists_sub.add_parser("info", help="the active lists")
+    lists_remove = lists_sub.add_parser("remove", help="stop screening against a list (it "
+                                        "stays recorded for the runs that used it)")
+    lists_remove.add_argument("name", help="the list's name as `lists info` shows it")
     false_positive = lists_sub.add_parser("false-positive", help="record that a party is not "
                                           "a list entry (until the entry changes)")
     false_positive.add_argument("party", help="the party name as it appears in the shipment")
@@ -237,14 +253,40 @@ def _main(argv: Sequence[str] | None) -> int:
     except Cancelled:
         print("hkscreen: cancelled", file=sys.stderr)
         return EXIT_FAILED
+    except RunAbandoned as exc:
+        print(f"hkscreen: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("hkscreen: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # read-only or full disk, permissions: one line, with the path
+        print(f"hkscreen: {os_error_message(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except SQLAlchemyError as exc:
+        print(f"hkscreen: database error: {_first_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:
         if os.environ.get("HKSCREEN_DEBUG"):
             raise
         print(f"hkscreen: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an operating-system error: what failed, on which path, and why."""
+    paths = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p)
+    reason = exc.strerror or str(exc)
+    hint = {errno.ENOSPC: " (the disk is full: free some space and run again)",
+            errno.EROFS: " (the file system is read-only)",
+            errno.EACCES: " (permission denied: check the folder's permissions or set "
+                          "HKSCREEN_DATA_DIR to a writable folder)",
+            errno.EPERM: " (operation not permitted)"}.get(exc.errno or 0, "")
+    return f"cannot write or read {paths or 'a file'}: {reason}{hint}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
 def _version(url: str | None) -> int:
@@ -273,7 +315,8 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
     options = ScreenOptions(sheet=args.sheet, mapping=mapping, mapping_profile=profile,
                             date_order=DateOrder(args.date_order) if args.date_order else None,
                             as_of=args.as_of, json_out=args.json_out,
-                            party_strong=args.party_strong, party_weak=args.party_weak)
+                            party_strong=args.party_strong, party_weak=args.party_weak,
+                            list_max_age_days=args.list_max_age)
     last = [0.0]
 
     def progress(p: Progress) -> None:
@@ -287,6 +330,8 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
     if last[0]:
         print(file=sys.stderr)
     run = result.run
+    for warning in run.party_warnings:  # no list, or a stale one: never silent
+        print(f"hkscreen: warning: {warning}", file=sys.stderr)
     _print_summary(run)
     if not args.quiet:
         with db.sessions() as session:
@@ -350,7 +395,18 @@ def _lists(args: argparse.Namespace, url: str | None) -> int:
         for item in lists:
             print(f"{item.name}: {item.entry_count:,} entries from {item.file_name} "
                   f"({item.format}, list date {item.list_date or 'not given'}, sha256 "
-                  f"{item.file_sha256[:16]}..., imported {item.imported_at:%Y-%m-%d %H:%M})")
+                  f"{item.file_sha256[:16]}..., imported {item.imported_at:%Y-%m-%d %H:%M}"
+                  f"{', bundled with hkscreen' if item.origin == 'bundled' else ''})")
+            for source, count in item.source_counts.items():
+                print(f"  {count:>7,}  {source}")
+        return EXIT_CLEAR
+    if args.lists_command == "remove":
+        with db.sessions.begin() as session:
+            removed = party_store.remove_list(session, args.name)
+        if not removed:
+            raise UsageError(f"no active list named {args.name!r} (see hkscreen lists info)")
+        print(f"list {args.name!r} removed: runs from now on say which lists remain, or that "
+              f"party screening was not performed")
         return EXIT_CLEAR
     if args.lists_command == "false-positive":
         try:
@@ -384,6 +440,8 @@ def _print_summary(run: run_store.RunInfo) -> None:
           f"(sha256 {run.input_sha256[:16]}...)")
     print(f"Rules version {run.rules_version[:16]}...  app {run.app_version}  "
           f"as of {run.as_of or 'each line export date'}")
+    if run.party_check.get("statement"):
+        print(run.party_check["statement"])
     for verdict in VERDICT_ORDER:
         count = run.counts.get(verdict.value, 0)
         extra = (f"   newly licensable because of the Hong Kong change: {run.newly_licensable:,}"

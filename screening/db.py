@@ -122,6 +122,7 @@ class Database:
 def open_database(url: str | None = None, *, seed: bool = True) -> Database:
     """Open (creating, migrating and seeding on first use) the database at ``url``."""
     from screening.rules.store import ensure_seeded  # local: rules.store imports this module
+    from screening.store.parties import ensure_bundled_list
 
     url = url or default_database_url()
     try:
@@ -131,6 +132,10 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
         if seed:
             with database.sessions.begin() as session:
                 ensure_seeded(session)
+            with database.sessions.begin() as session:
+                ensure_bundled_list(session)
+            from screening.recovery import recover  # local: it uses the run store
+            recover(database)
     except DatabaseError:
         raise
     except Exception as exc:  # driver errors come in many types; report them as one

@@ -142,6 +142,10 @@ class ShipmentLine:
     hs_code: str | None = None
     date_assumed: bool = False  # export date came from --as-of, not the row
     problems: tuple[Finding, ...] = ()
+    #: Owners of the line's party as (column header, name): parent company, ultimate parent,
+    #: owner, beneficial owner; screened against the lists like the consignee.
+    owners: tuple[tuple[str, str], ...] = ()
+    ownership_pct: float | None = None  # the stated ownership share, 0-100
 
     def normalized(self) -> dict[str, Any]:
         """JSON-ready normalised values (what the engine saw)."""
@@ -160,6 +164,9 @@ class ShipmentLine:
             "quantity": self.quantity,
             "description": self.description,
             "hs_code": self.hs_code,
+            **({"owners": [list(o) for o in self.owners]} if self.owners else {}),
+            **({"ownership_pct": self.ownership_pct}
+               if self.ownership_pct is not None else {}),
         }
 
 

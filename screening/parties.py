@@ -7,13 +7,14 @@ party is compared with tens of list names, not thousands."""
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ LIST_KINDS: tuple[tuple[str, str, str, Severity], ...] = (
 CUSTOM = ("CUSTOM", "Custom watch list", Severity.REVIEW)
 STRONG, WEAK = 92.0, 85.0  # scores (0-100) for a strong match and for one worth a look
 MAX_POSTING = 200
+CACHE_LIMIT = 200_000  # distinct party names whose candidate scores a run keeps
 _LEGAL = {
     "ltd", "limited", "co", "company", "corp", "corporation", "inc", "incorporated", "llc",
     "plc", "gmbh", "ag", "sa", "srl", "bv", "pte", "pty", "llp", "lp", "jsc", "ooo", "oao",
@@ -59,7 +61,10 @@ def list_kind(source: str) -> tuple[str, str, Severity]:
     for needle, code, label, severity in LIST_KINDS:
         if needle in text:
             return code, label, severity
-    return (re.sub(r"[^A-Z0-9]+", "_", source.upper()).strip("_")[:40] or "OTHER_LIST",
+    # Other lists by the abbreviation the CSL gives them: "... List (SSI) - Treasury" -> SSI.
+    abbreviation = re.search(r"\(([A-Z][A-Za-z-]*(?: List)?)\)", source or "")
+    code = abbreviation.group(1) if abbreviation else source.upper()
+    return (re.sub(r"[^A-Z0-9]+", "_", code.upper()).strip("_")[:40] or "OTHER_LIST",
             source or "Other list", Severity.REVIEW)
 
 
@@ -92,6 +97,13 @@ class PartyEntry:
     federal_register_notice: str = ""
     start_date: str = ""
     source_url: str = ""
+    number: str = ""  # the list's own entity number, when it gives one
+
+    @property
+    def reference(self) -> str:
+        """How a finding names the entry: its list number, or the content-derived key."""
+        return (f"{self.list_label} no. {self.number}" if self.number
+                else f"{self.key} (the list gives no entity number)")
 
     @property
     def content_hash(self) -> str:
@@ -110,7 +122,7 @@ class PartyEntry:
                 "license_policy": self.license_policy,
                 "federal_register_notice": self.federal_register_notice,
                 "start_date": self.start_date, "source_url": self.source_url,
-                "content_hash": self.content_hash}
+                "number": self.number, "content_hash": self.content_hash}
 
 
 def entry_from_row(row: dict[str, Any]) -> PartyEntry:
@@ -121,7 +133,7 @@ def entry_from_row(row: dict[str, Any]) -> PartyEntry:
                       tuple(json.loads(row["countries"] or "[]")),
                       tuple(json.loads(row["addresses"] or "[]")), row["license_requirement"],
                       row["license_policy"], row["federal_register_notice"],
-                      row["start_date"], row["source_url"])
+                      row["start_date"], row["source_url"], row.get("number") or "")
 
 
 # --- reading list files -------------------------------------------------------------------
@@ -139,11 +151,60 @@ def _countries(addresses: Any, extra: Iterable[str] = ()) -> tuple[str, ...]:
     return tuple(sorted({c.strip().upper() for c in [*found, *extra] if c and c.strip()}))
 
 
-def _csl_entry(row: dict[str, Any], where: str, problems: list[str]) -> PartyEntry | None:
+MAX_FIELD = 32_768  # characters; the longest field of the real list is about 3,000
+_CSV_LIMIT = 1 << 20  # the csv module's own limit (an unterminated quote meets it first)
+_TEXT_FIELDS = ("name", "source", "entity_number", "id", "_id", "type", "country",
+                "license_requirement", "license_policy", "federal_register_notice",
+                "start_date", "source_list_url", "programs")
+
+
+def _check_json_types(row: dict[str, Any], where: str, problems: list[str]) -> bool:
+    """A CSL JSON result's fields have the published types: text (or a number for ids),
+    lists of text, addresses as objects."""
+    ok = True
+    for key in _TEXT_FIELDS:
+        value = row.get(key)
+        if value is None or isinstance(value, str) or (
+                key in ("entity_number", "id", "_id") and isinstance(value, int)
+                and not isinstance(value, bool)):
+            continue
+        problems.append(f"{where}, field {key}: expected text, got {type(value).__name__}")
+        ok = False
+    for key in ("alt_names", "address_countries", "programs"):
+        value = row.get(key)
+        if value is None or isinstance(value, str) or (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            continue
+        problems.append(f"{where}, field {key}: expected a list of text, got "
+                        f"{type(value).__name__}")
+        ok = False
+    addresses = row.get("addresses")
+    if not (addresses is None or isinstance(addresses, str) or (
+            isinstance(addresses, list) and all(isinstance(a, dict) for a in addresses))):
+        problems.append(f"{where}, field addresses: expected a list of address objects")
+        ok = False
+    return ok
+
+
+def _oversized(row: dict[str, Any], where: str, problems: list[str],
+               word: str = "column") -> bool:
+    for key, value in row.items():
+        if isinstance(value, str) and len(value) > MAX_FIELD:
+            problems.append(f"{where}, {word} {key}: {len(value):,} characters, more than "
+                            f"the {MAX_FIELD:,} a list field may have")
+            return True
+    return False
+
+
+def _csl_entry(row: dict[str, Any], where: str, problems: list[str],
+               word: str = "column") -> PartyEntry | None:
+    if _oversized(row, where, problems, word):
+        return None
     name = str(row.get("name") or "").strip()
     source = str(row.get("source") or "").strip()
     if not name or not source:
-        problems.append(f"{where}: 'name' and 'source' are required")
+        missing = "name" if not name else "source"
+        problems.append(f"{where}, {word} {missing}: value required")
         return None
     code, label, severity = list_kind(source)
     number = str(row.get("entity_number") or row.get("id") or row.get("_id") or "").strip()
@@ -154,7 +215,8 @@ def _csl_entry(row: dict[str, Any], where: str, problems: list[str]) -> PartyEnt
                                         if a.get(k)) for a in addresses if isinstance(a, dict))
     else:
         address_texts = _split(addresses)
-    countries = _countries(addresses, _split(row.get("country")))
+    countries = _countries(addresses, (*_split(row.get("country")),
+                                       *_split(row.get("address_countries"))))
     if not countries:  # CSV addresses end with the country code: "..., Shenzhen, CN"
         countries = tuple(sorted({a.rsplit(",", 1)[-1].strip().upper() for a in address_texts
                                   if len(a.rsplit(",", 1)[-1].strip()) == 2}))
@@ -163,71 +225,158 @@ def _csl_entry(row: dict[str, Any], where: str, problems: list[str]) -> PartyEnt
                        str(row.get("license_policy") or ""),
                        str(row.get("federal_register_notice") or ""),
                        str(row.get("start_date") or ""),
-                       str(row.get("source_list_url") or ""))
+                       str(row.get("source_list_url") or ""), number)
     return replace(entry, key=f"{code}:{number}" if number else f"{code}:{entry.content_hash}")
+
+
+def _open_text(path: Path) -> io.TextIOWrapper:
+    """The file as text (UTF-8, with or without BOM; ``.gz`` decompressed)."""
+    raw: Any = gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")  # noqa: SIM115 (the wrapper closes it)
+    return io.TextIOWrapper(raw, encoding="utf-8-sig", errors="strict", newline="")
+
+
+def list_digest(path: Path) -> str:
+    """SHA-256 of the list's content (of the decompressed text for a ``.gz`` file, so the
+    bundled copy has the hash of the file as published)."""
+    digest = hashlib.sha256()
+    opener: Any = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def read_list_file(path: Path) -> tuple[str, list[PartyEntry]]:
     """(format, entries) for a CSL CSV, a CSL JSON or a custom watch-list CSV. A file with any
     bad row is refused whole, listing every problem."""
+    fmt, entries = scan_list_file(path)
+    return fmt, list(entries)
+
+
+def scan_list_file(path: Path) -> tuple[str, Iterator[PartyEntry]]:
+    """(format, entries as they are read). The iterator raises PartyListError at the end
+    (listing every problem) if any row was bad: a caller storing entries as they come does
+    so inside a transaction and lets the error roll it back."""
+    path = Path(path)
     try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise PartyListError([f"{path}: cannot be read ({exc.strerror or exc})"]) from exc
-    text = raw.decode("utf-8-sig", errors="replace")
+        handle = _open_text(path)
+        head = handle.read(4096)
+    except (OSError, EOFError) as exc:
+        raise PartyListError([f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})"]
+                             ) from exc
+    except UnicodeDecodeError as exc:
+        raise PartyListError([f"{path}: not UTF-8 text ({exc})"]) from exc
+    if head.lstrip().startswith(("{", "[")):
+        handle.close()
+        return "csl-json", _json_entries(path)
+    handle.seek(0)
+    first = csv.reader(io.StringIO(head.split("\n", 1)[0]))
+    header = {h.strip().casefold() for h in next(first, [])}
+    if {"source", "name"} <= header:
+        return "csl-csv", _csv_entries(path, handle, custom=False)
+    if "name" in header:
+        return "custom-csv", _csv_entries(path, handle, custom=True)
+    handle.close()
+    raise PartyListError([f"{path}: not a screening list: need a 'name' column (and "
+                          f"'source' for the Consolidated Screening List format)"])
+
+
+def _json_entries(path: Path) -> Iterator[PartyEntry]:
+    try:
+        with _open_text(path) as handle:
+            data = json.load(handle)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise PartyListError([f"{path.name}: not valid JSON ({exc})"]) from exc
+    results = data.get("results") if isinstance(data, dict) else data
+    if not isinstance(results, list):
+        raise PartyListError([f"{path.name}: expected a 'results' list (CSL JSON format)"])
     problems: list[str] = []
-    entries: list[PartyEntry] = []
-    if text.lstrip().startswith(("{", "[")):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise PartyListError([f"{path}: not valid JSON ({exc})"]) from exc
-        results = data.get("results") if isinstance(data, dict) else data
-        if not isinstance(results, list):
-            raise PartyListError([f"{path}: expected a 'results' list (CSL JSON format)"])
-        for i, row in enumerate(results, start=1):
-            if not isinstance(row, dict):
-                problems.append(f"{path.name}: result {i}: not an object")
-                continue
-            entry = _csl_entry(row, f"{path.name}: result {i}", problems)
-            if entry:
-                entries.append(entry)
-        fmt = "csl-json"
-    else:
-        reader = csv.DictReader(io.StringIO(text))
-        header = {h.strip().casefold() for h in reader.fieldnames or []}
-        if {"source", "name"} <= header:
-            fmt = "csl-csv"
-            for i, row in enumerate(reader, start=2):
-                entry = _csl_entry({k.strip(): v for k, v in row.items() if k},
-                                   f"{path.name}: row {i}", problems)
-                if entry:
-                    entries.append(entry)
-        elif "name" in header:
-            fmt = "custom-csv"
-            for i, cells in enumerate(reader, start=2):
-                row = {k.strip().casefold(): (v or "").strip() for k, v in cells.items() if k}
-                if not row.get("name"):
-                    problems.append(f"{path.name}: row {i}, column name: value required")
-                    continue
-                country = row.get("country", "").upper()
-                if country and not re.fullmatch(r"[A-Z]{2}", country):
-                    problems.append(f"{path.name}: row {i}, column country: {country!r} is "
-                                    f"not a two-letter code")
-                    continue
-                base = PartyEntry("", CUSTOM[0], CUSTOM[1], CUSTOM[2],
-                                  row.get("list") or CUSTOM[1], row["name"],
-                                  _split(row.get("alt_names")), (country,) if country else (),
-                                  _split(row.get("address")), "", "", "", "", "")
-                entries.append(replace(base, key=f"CUSTOM:{row.get('id') or base.content_hash}"))
-        else:
-            raise PartyListError([f"{path}: not a screening list: need a 'name' column (and "
-                                  f"'source' for the Consolidated Screening List format)"])
+    count = 0
+    for i, row in enumerate(results, start=1):
+        where = f"{path.name}: result {i}"
+        if not isinstance(row, dict):
+            problems.append(f"{where}: expected an object, got {type(row).__name__}")
+            continue
+        if not _check_json_types(row, where, problems):
+            continue
+        entry = _csl_entry(row, where, problems, "field")
+        if entry and not problems:
+            count += 1
+            yield entry
+    _finish(path, problems, count)
+
+
+def _finish(path: Path, problems: list[str], count: int) -> None:
     if problems:
-        raise PartyListError(problems)
-    if not entries:
-        raise PartyListError([f"{path}: the list has no entries"])
-    return fmt, entries
+        raise PartyListError(problems[:200] + ([f"... and {len(problems) - 200:,} more "
+                                                f"problems"] if len(problems) > 200 else []))
+    if not count:
+        raise PartyListError([f"{path.name}: the list has no entries"])
+
+
+def _csv_entries(path: Path, handle: io.TextIOWrapper, *, custom: bool
+                 ) -> Iterator[PartyEntry]:
+    problems: list[str] = []
+    count = 0
+    previous = csv.field_size_limit(_CSV_LIMIT)
+    try:
+        reader = csv.reader(handle, strict=True)
+        header = [h.strip() for h in next(reader)]
+        keys = [h.casefold() if custom else h for h in header]
+        while True:
+            start = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                text = str(exc)
+                if "end of data" in text:
+                    problems.append(f"{path.name}: row {start}: unterminated quote (a quoted "
+                                    f"field that starts on this row never ends)")
+                elif "field limit" in text or "larger than" in text:
+                    problems.append(f"{path.name}: row {start}: a field is longer than "
+                                    f"{_CSV_LIMIT:,} characters (or a quote never ends)")
+                else:
+                    problems.append(f"{path.name}: row {start}: not valid CSV ({text})")
+                break  # the reader cannot find the next row reliably after this
+            except UnicodeDecodeError as exc:
+                problems.append(f"{path.name}: near row {start}: not UTF-8 text ({exc})")
+                break
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) > len(header):
+                problems.append(f"{path.name}: row {start}: has {len(cells)} fields, the "
+                                f"header has {len(header)}")
+                continue
+            row = dict(zip(keys, cells, strict=False))
+            where = f"{path.name}: row {start}"
+            entry = _custom_entry(row, where, problems) if custom else \
+                _csl_entry(row, where, problems)
+            if entry and not problems:
+                count += 1
+                yield entry
+    finally:
+        csv.field_size_limit(previous)
+        handle.close()
+    _finish(path, problems, count)
+
+
+def _custom_entry(cells: dict[str, str], where: str, problems: list[str]) -> PartyEntry | None:
+    if _oversized(cells, where, problems):
+        return None
+    row = {k.strip(): (v or "").strip() for k, v in cells.items() if k}
+    if not row.get("name"):
+        problems.append(f"{where}, column name: value required")
+        return None
+    country = row.get("country", "").upper()
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        problems.append(f"{where}, column country: {country!r} is not a two-letter code")
+        return None
+    base = PartyEntry("", CUSTOM[0], CUSTOM[1], CUSTOM[2], row.get("list") or CUSTOM[1],
+                      row["name"], _split(row.get("alt_names")), (country,) if country else (),
+                      _split(row.get("address")), "", "", "", "", "", row.get("id", ""))
+    return replace(base, key=f"CUSTOM:{row.get('id') or base.content_hash}")
 
 
 # --- matching -----------------------------------------------------------------------------
@@ -249,6 +398,7 @@ class PartyIndex:
     compact: list[str] = field(default_factory=list)  # the same without spaces
     owners: list[tuple[int, str]] = field(default_factory=list)  # (entry index, shown name)
     tokens: dict[str, list[int]] = field(default_factory=dict)
+    _cache: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entries: list[PartyEntry], strong: float = STRONG,
@@ -271,9 +421,31 @@ class PartyIndex:
 
     def match(self, name: str, country: str | None = None) -> list[PartyMatch]:
         """Best match per list entry at or above the weak threshold, best first."""
-        query = normalize_party(name)
+        scores = self._cache.get(name)
+        if scores is None:
+            scores = self._scores(normalize_party(name))
+            if len(self._cache) < CACHE_LIMIT:
+                self._cache[name] = scores
+        best: dict[int, PartyMatch] = {}
+        for n, base in scores:
+            score = base
+            e, shown = self.owners[n]
+            entry = self.entries[e]
+            agrees = None
+            if country and entry.countries:
+                agrees = country in entry.countries
+                # The same name in another country is a weaker match.
+                score = min(score + (3 if agrees else -10), 100.0)
+            if score >= self.weak and (e not in best or score > best[e].score):
+                best[e] = PartyMatch(entry, shown, score, agrees)
+        return sorted(best.values(), key=lambda m: -m.score)
+
+    def _scores(self, query: str) -> tuple[tuple[int, float], ...]:
+        """(name number, score before the country adjustment) of every candidate name that
+        may reach the weak threshold. Shipment files repeat their parties, so this is
+        computed once per distinct name."""
         if not query:
-            return []
+            return ()
         # Rare keys find the candidates; a key shared by hundreds of names (a word such as
         # "trading") adds nothing once rarer keys have found some.
         candidates: set[int] = set()
@@ -283,7 +455,7 @@ class PartyIndex:
                 break
             candidates.update(posting)
         if not candidates:
-            return []
+            return ()
         ids = list(candidates)
         choices = [self.names[i] for i in ids]
         scores: dict[int, float] = {}
@@ -297,19 +469,7 @@ class PartyIndex:
                 query.replace(" ", ""), compact, scorer=fuzz.ratio,
                 score_cutoff=self.weak - 10, limit=20):
             scores[pos] = max(scores.get(pos, 0.0), score)
-        best: dict[int, PartyMatch] = {}
-        for pos, base in scores.items():
-            score = base
-            e, shown = self.owners[ids[pos]]
-            entry = self.entries[e]
-            agrees = None
-            if country and entry.countries:
-                agrees = country in entry.countries
-                # The same name in another country is a weaker match.
-                score = min(score + (3 if agrees else -10), 100.0)
-            if score >= self.weak and (e not in best or score > best[e].score):
-                best[e] = PartyMatch(entry, shown, score, agrees)
-        return sorted(best.values(), key=lambda m: -m.score)
+        return tuple((ids[pos], score) for pos, score in scores.items())
 
 
 def _block_keys(normalized: str) -> set[str]:
@@ -337,12 +497,15 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
             agree = {True: f", country agrees ({country})",
                      False: f", but the entry is in {'/'.join(entry.countries)}, not {country}",
                      None: ""}[m.country_agrees]
-            text = (f"{role} {name!r} matches {entry.list_label} entry {entry.name!r} "
-                    f"(matched {m.matched_name!r}, score {m.score:.0f}{agree}).")
+            cites = f" Federal Register: {entry.federal_register_notice}." \
+                if entry.federal_register_notice else ""
+            text = (f"{role} {name!r} matches {entry.list_label} entry {entry.name!r}, "
+                    f"{entry.reference} (matched {m.matched_name!r}, score "
+                    f"{m.score:.0f}{agree}).{cites}")
             if (normalized, entry.key, entry.content_hash) in suppressed:
                 findings.append(Finding("PARTY_MATCH_SUPPRESSED", Severity.INFO,
                                         text + " Marked a false positive by a reviewer.",
-                                        _party_cites(entry)))
+                                        party_cites(entry)))
                 continue
             strong = m.score >= index.strong
             severity = entry.severity if strong else Severity.REVIEW
@@ -354,10 +517,10 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
             if not strong:
                 extra += " Weaker match: confirm or mark it a false positive."
             findings.append(Finding(f"PARTY_MATCH_{entry.list_code}", severity, text + extra,
-                                    _party_cites(entry)))
+                                    party_cites(entry)))
     return tuple(findings)
 
 
-def _party_cites(entry: PartyEntry) -> tuple[str, ...]:
+def party_cites(entry: PartyEntry) -> tuple[str, ...]:
     cites = [c.strip() for c in entry.federal_register_notice.split(";") if c.strip()]
     return (*cites, entry.source) if entry.source else tuple(cites)

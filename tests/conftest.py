@@ -28,7 +28,18 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
     data = tmp_path_factory.mktemp("hkdata")
     monkeypatch.setenv("HKSCREEN_DATA_DIR", str(data))
     monkeypatch.delenv("HKSCREEN_DATABASE_URL", raising=False)
+    monkeypatch.delenv("HKSCREEN_LIST_MAX_AGE_DAYS", raising=False)
+    # Installing the bundled 25,921-entry list takes about a second per new database; tests
+    # that need it use the ``bundled_lists`` fixture (a fresh install does it for real).
+    monkeypatch.setenv("HKSCREEN_BUNDLED_LISTS", "0")
     return data
+
+
+@pytest.fixture
+def bundled_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New databases install the bundled Consolidated Screening List, as on a real first
+    start."""
+    monkeypatch.delenv("HKSCREEN_BUNDLED_LISTS", raising=False)
 
 
 POSTGRES_URL = os.environ.get("HKSCREEN_TEST_POSTGRES_URL", "")
@@ -80,13 +91,20 @@ def make_line(dest: str | None = "HK", date: str | None = "2021-03-01",
         license_number=license_number, end_user_type=end_user_type)
 
 
+def code_under_test() -> dict[str, str]:
+    """Environment that makes a child Python import this checkout's code (a script's own
+    folder comes first on its path, so it would otherwise get the installed copy)."""
+    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {"PYTHONPATH": os.pathsep.join(paths)}
+
+
 def run_then_kill(script: Path, lines: int, env: dict[str, str] | None = None) -> list[str]:
     """Run ``script``, read its first ``lines`` output lines, then kill -9 it."""
     import signal
     import subprocess
     import sys
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, **(env or {})})
+                            env={**os.environ, **code_under_test(), **(env or {})})
     assert proc.stdout is not None
     try:
         return [proc.stdout.readline() for _ in range(lines)]

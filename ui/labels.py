@@ -31,6 +31,7 @@ _RUN_STATUS = {
     "complete": QT_TRANSLATE_NOOP("labels", "complete"),
     "cancelled": QT_TRANSLATE_NOOP("labels", "cancelled"),
     "failed": QT_TRANSLATE_NOOP("labels", "failed"),
+    "interrupted": QT_TRANSLATE_NOOP("labels", "interrupted"),
 }
 
 FIELDS = {
@@ -49,6 +50,11 @@ FIELDS = {
     Field.QUANTITY: QT_TRANSLATE_NOOP("labels", "Quantity"),
     Field.DESCRIPTION: QT_TRANSLATE_NOOP("labels", "Description"),
     Field.HS_CODE: QT_TRANSLATE_NOOP("labels", "HS code"),
+    Field.PARENT_COMPANY: QT_TRANSLATE_NOOP("labels", "Parent company"),
+    Field.ULTIMATE_PARENT: QT_TRANSLATE_NOOP("labels", "Ultimate parent"),
+    Field.OWNER: QT_TRANSLATE_NOOP("labels", "Owner"),
+    Field.BENEFICIAL_OWNER: QT_TRANSLATE_NOOP("labels", "Beneficial owner"),
+    Field.OWNERSHIP_PCT: QT_TRANSLATE_NOOP("labels", "Ownership %"),
 }
 
 

@@ -131,6 +131,12 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(page)
         self.run_label = QLabel()
         layout.addWidget(self.run_label)
+        # Restricted-party screening not performed, or a stale list: stated on every run.
+        self.party_label = QLabel()
+        self.party_label.setWordWrap(True)
+        self.party_label.setStyleSheet("color: #a40000; font-weight: bold;")
+        self.party_label.setVisible(False)
+        layout.addWidget(self.party_label)
         bar = QHBoxLayout()
         self.verdict_buttons: dict[str, QPushButton] = {}
         for verdict in VERDICT_ORDER:
@@ -406,6 +412,9 @@ class MainWindow(QMainWindow):
             .replace("%3", f"{run.line_count:,}").replace("%4", run.input_sha256[:16])
             .replace("%5", str(run.id)).replace("%6", escape(run.user))
             .replace("%7", labels.run_status(run.status)))
+        warnings = run.party_warnings  # English, like findings: part of the audit record
+        self.party_label.setText(escape(" · ".join(warnings)))
+        self.party_label.setVisible(bool(warnings))
         if self.model.rowCount():
             self.table.selectRow(0)
         if loaded.compared_with is not None and loaded.changes is not None:

@@ -335,8 +335,24 @@
         <translation>  （與這些標題相符）</translation>
     </message>
     <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> 及 </translation>
+    </message>
+    <message>
+        <source>Ambiguous columns: more than one column matches the same field, and hkscreen will not pick one. Choose the column to use for each: %1</source>
+        <translation>欄位不明確：多於一欄對應同一欄位，hkscreen 不會代為選擇。請為每一項選擇要使用的欄：%1</translation>
+    </message>
+    <message>
         <source>Some dates read differently day-first and month-first: choose the order.</source>
         <translation>部分日期按日在前或月在前會讀成不同日期：請選擇次序。</translation>
+    </message>
+    <message>
+        <source>choose one</source>
+        <translation>請選擇一欄</translation>
     </message>
     <message>
         <source>missing</source>
@@ -1123,6 +1139,10 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>失敗</translation>
     </message>
     <message>
+        <source>interrupted</source>
+        <translation>已中斷</translation>
+    </message>
+    <message>
         <source>Line ID</source>
         <translation>行號</translation>
     </message>
@@ -1181,6 +1201,26 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>HS code</source>
         <translation>HS 編碼</translation>
+    </message>
+    <message>
+        <source>Parent company</source>
+        <translation>母公司</translation>
+    </message>
+    <message>
+        <source>Ultimate parent</source>
+        <translation>最終母公司</translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation>擁有人</translation>
+    </message>
+    <message>
+        <source>Beneficial owner</source>
+        <translation>實益擁有人</translation>
+    </message>
+    <message>
+        <source>Ownership %</source>
+        <translation>持股比例 %</translation>
     </message>
 </context>
 </TS>

@@ -73,9 +73,32 @@ class ReportContent:
     def unreviewed_flagged(self) -> int:
         return len(self.flagged_rows - set(self.current))
 
+    @property
+    def complete(self) -> bool:
+        return self.run.status == "complete"
+
+    def short_notice(self) -> str:
+        """'' for a complete run; else one line for every page and sheet header."""
+        if self.complete:
+            return ""
+        return (f"RUN NOT COMPLETE (status: {self.run.status}): only the lines recorded before "
+                f"it ended; not a screening of the whole file")
+
+    def incomplete_notice(self) -> str:
+        """'' for a complete run; else what the report does not cover, and why."""
+        if self.complete:
+            return ""
+        why = f" Reason: {self.run.message}." if self.run.message else ""
+        return (f"RUN NOT COMPLETE. Status: {self.run.status}.{why} This report shows only "
+                f"the {self.run.line_count:,} lines recorded before the run ended; it does not "
+                f"cover the whole input file and is not a screening of it. Screen the file "
+                f"again for a complete report.")
+
     def statement(self) -> str:
         v = self.run.rules_version[:16]
-        return (f"This report records the screening of {self.run.input_name} against hkscreen "
+        notice = self.incomplete_notice()
+        return (f"{notice + ' ' if notice else ''}This report records the screening of "
+                f"{self.run.input_name} against hkscreen "
                 f"rules version {v}... on the export dates shown. CLEAR means no finding "
                 f"under rules version {v}...; it is not an approval, a licence determination "
                 f"or legal advice. Findings that rely on rule data marked INFERRED, PARTIAL or "
@@ -85,6 +108,7 @@ class ReportContent:
     def summary_rows(self) -> list[tuple[str, object]]:
         run = self.run
         rows: list[tuple[str, object]] = [
+            *([("RUN NOT COMPLETE", self.incomplete_notice())] if not self.complete else []),
             ("Report", "hkscreen screening report"),
             ("What this report says", self.statement()),
             ("Run ID", run.id),
@@ -94,6 +118,7 @@ class ReportContent:
             ("Sheet", run.sheet or "(CSV)"),
             ("Header row", run.header_row),
             ("Column mapping", json.dumps(run.mapping, ensure_ascii=False)),
+            *party_rows(run),
             ("Rules version", run.rules_version),
             ("Rules sources", "Commerce Country Chart (15 CFR 738 Supp. 1), Country Groups "
                               "(15 CFR 740 Supp. 1), 85 FR 83765, 85 FR 45998 and the other "
@@ -154,8 +179,38 @@ def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
         ("Mapping", json.dumps(run.mapping, ensure_ascii=False)),
         ("Header row", run.header_row), ("Blank rows skipped", run.blank_rows),
         ("Stored input copy", run.input_copy), ("Run message", run.message or ""),
+        *party_rows(run, detailed=True),
         *content.environment,
     ]
+
+
+def party_rows(run: run_store.RunInfo, *, detailed: bool = False
+               ) -> list[tuple[str, object]]:
+    """What the run says about restricted-party screening: performed or not, each list
+    used (name, source date, SHA-256, entries, age), warnings, thresholds."""
+    check = run.party_check
+    rows: list[tuple[str, object]] = [
+        ("Restricted-party screening", check.get("statement") or "not recorded"),
+        ("Party screening warnings", "; ".join(check.get("warnings") or []) or "none"),
+    ]
+    for item in check.get("lists") or []:
+        age = item.get("age_days")
+        rows.append((f"Party list: {item.get('name')}",
+                     f"source date {item.get('list_date') or 'unknown'}"
+                     f"{f', {age} days old at screening' if age is not None else ''}; "
+                     f"{item.get('entries'):,} entries; SHA-256 {item.get('sha256')}; "
+                     f"file {item.get('file')}"))
+        if detailed:
+            sources = item.get("sources") or {}
+            rows.append((f"Party list: {item.get('name')}: entries per source",
+                         "; ".join(f"{k}: {v:,}" for k, v in sources.items()) or "-"))
+    thresholds = check.get("thresholds") or {}
+    if thresholds:
+        rows.append(("Party match thresholds (score 0-100)",
+                     f"strong {thresholds.get('strong'):g}, weak {thresholds.get('weak'):g}"))
+    if detailed and check.get("max_list_age_days") is not None:
+        rows.append(("Party list age limit (days)", check.get("max_list_age_days")))
+    return rows
 
 
 def yes_no(value: object) -> str:

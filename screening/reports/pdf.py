@@ -591,6 +591,10 @@ def write_pdf(session: Session, content: ReportContent, target: Path) -> tuple[i
                                           f"generated {generated} UTC \u00b7 report digest "
                                           f"{digest_value[0][:16]}...")
         canvas.drawRightString(PAGE_W - MARGIN, MARGIN, f"Page {number} of {len(pages)}")
+        if notice := content.short_notice():  # on every page of an incomplete run's report
+            canvas.setFillColorRGB(0.75, 0, 0)
+            canvas.setFont(_font_for(notice, "Bold"), 8.5)
+            canvas.drawString(MARGIN, PAGE_H - MARGIN - 10, notice)
         for item, top in items:
             item.draw(canvas, top)
         canvas.showPage()

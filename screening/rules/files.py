@@ -320,6 +320,29 @@ RULE_FILES: tuple[RuleFile, ...] = (
 )
 
 
+def _share(value: str) -> float:
+    share = float(value.strip())
+    if not 0 < share <= 100:
+        raise ValueError("expected a percentage above 0 and up to 100")
+    return share
+
+
+#: The affiliates (50 percent) rule and its suspensions; see screening/affiliates.py.
+AFFILIATE_RULES = RuleFile(
+    "affiliate_rules.csv", s.AffiliateRule,
+    (
+        Column("id", required=True),
+        Column("lists", _list_of(re.compile(r"^[A-Z][A-Z0-9_]*$"), "list codes such as "
+                                 "ENTITY_LIST"), True),
+        Column("min_share_pct", _share, True),
+        Column("status", _choice("in_force", "suspended"), True),
+        *_VALIDITY, Column("published", _date), *_CITED, Column("summary", required=True),
+    ),
+    key=("id",), checks=(_dates_ordered,),
+)
+RULE_FILES = (*RULE_FILES, AFFILIATE_RULES)
+
+
 def read_rule_file(path: Path, spec: RuleFile, problems: list[str]) -> list[dict[str, Any]]:
     """Parse one file; append every problem (file, row, column) to ``problems``."""
     try:

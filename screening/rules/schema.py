@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String, Text
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.orm import Base
@@ -281,3 +281,18 @@ class RuleChange(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     version_before: Mapped[str] = mapped_column(String(64))
     version_after: Mapped[str] = mapped_column(String(64))
+
+
+class AffiliateRule(_Cited, Base):
+    """The Entity List / MEU "affiliates" (50 percent) rule and its suspensions, by date:
+    ``status`` is ``in_force`` or ``suspended`` from valid_from to valid_to (inclusive)."""
+
+    __tablename__ = "rule_affiliate_rules"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    lists: Mapped[str] = mapped_column(Text, default="")  # ;-separated list codes
+    min_share_pct: Mapped[float] = mapped_column(Float, default=50.0)
+    status: Mapped[str] = mapped_column(String(12))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")

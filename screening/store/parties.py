@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-from dataclasses import dataclass
+import os
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +18,13 @@ from screening.parties import (
     WEAK,
     PartyEntry,
     PartyIndex,
+    PartyListError,
     entry_from_row,
+    list_digest,
     normalize_party,
-    read_list_file,
+    scan_list_file,
 )
+from screening.paths import resources_dir
 from screening.store.schema import PartyEntryRow, PartyFalsePositive, PartyList
 
 
@@ -34,35 +38,70 @@ class ListInfo:
     list_date: dt.date | None
     imported_at: dt.datetime
     entry_count: int
+    source_counts: dict[str, int] = field(default_factory=dict)
+    origin: str = "import"
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "format": self.format,
                 "file": self.file_name, "sha256": self.file_sha256,
                 "list_date": self.list_date.isoformat() if self.list_date else None,
-                "entries": self.entry_count}
+                "entries": self.entry_count, "sources": self.source_counts,
+                "origin": self.origin}
+
+
+INSERT_BATCH = 5000
 
 
 def import_list(session: Session, path: Path, *, name: str | None = None,
-                list_date: dt.date | None = None, user: str = "") -> ListInfo:
+                list_date: dt.date | None = None, user: str = "",
+                origin: str = "import") -> ListInfo:
     """Validate and store a list file, replacing an earlier list of the same name (kept,
-    inactive, for the runs that used it). Raises PartyListError; nothing is stored then."""
-    fmt, entries = read_list_file(path)
-    name = name or Path(path).stem
-    sha = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    session.execute(update(PartyList).where(PartyList.name == name).values(active=False))
-    row = PartyList(name=name, format=fmt, file_name=Path(path).name, file_sha256=sha,
+    inactive, for the runs that used it). Entries are read and stored in batches (a list of
+    half a million entries is never all in memory); a bad row anywhere raises
+    PartyListError and the caller's transaction is rolled back, so nothing of the file is
+    kept and the previous list stays active."""
+    path = Path(path)
+    fmt, entries = scan_list_file(path)
+    name = name or path.stem
+    sha = list_digest(path)
+    row = PartyList(name=name, format=fmt, file_name=path.name, file_sha256=sha,
                     list_date=list_date, imported_at=dt.datetime.now(dt.UTC), imported_by=user,
-                    entry_count=len(entries), active=True)
+                    entry_count=0, active=False, origin=origin)
     session.add(row)
     session.flush()
-    session.execute(insert(PartyEntryRow), [{"list_id": row.id, **e.to_row()}
-                                            for e in entries])
+    counts: Counter[str] = Counter()
+    batch: list[dict[str, Any]] = []
+    for entry in entries:
+        counts[entry.source] += 1
+        batch.append({"list_id": row.id, **entry.to_row()})
+        if len(batch) >= INSERT_BATCH:
+            session.execute(insert(PartyEntryRow), batch)
+            batch = []
+    if batch:
+        session.execute(insert(PartyEntryRow), batch)
+    # Only now, with every row valid and stored, does the new list replace the old one.
+    session.execute(update(PartyList).where(PartyList.name == name, PartyList.id != row.id)
+                    .values(active=False))
+    row.entry_count = sum(counts.values())
+    row.source_counts_json = json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
+    row.active = True
+    session.flush()
     return _info(row)
+
+
+def remove_list(session: Session, name: str) -> int:
+    """Deactivate the active list(s) called ``name`` (kept for the runs that used them);
+    returns how many were active."""
+    result = session.execute(update(PartyList).where(PartyList.name == name,
+                                                     PartyList.active.is_(True))
+                             .values(active=False))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def _info(row: PartyList) -> ListInfo:
     return ListInfo(row.id, row.name, row.format, row.file_name, row.file_sha256,
-                    row.list_date, row.imported_at, row.entry_count)
+                    row.list_date, row.imported_at, row.entry_count,
+                    json.loads(row.source_counts_json or "{}"), row.origin or "import")
 
 
 def active_lists(session: Session) -> list[ListInfo]:
@@ -116,3 +155,85 @@ def mark_false_positive(session: Session, party: str, entry_key: str, *, reason:
 
 def lists_json(lists: list[ListInfo]) -> str:
     return json.dumps([item.to_json() for item in lists])
+
+
+ENV_BUNDLED = "HKSCREEN_BUNDLED_LISTS"  # "0": do not install the bundled list (tests only)
+
+
+def bundled_list_manifest() -> dict[str, Any]:
+    return dict(json.loads((resources_dir() / "lists" / "bundled.json").read_text("utf-8")))
+
+
+def ensure_bundled_list(session: Session) -> ListInfo | None:
+    """Install the bundled Consolidated Screening List on first start (no list was ever
+    imported); a database whose lists were removed on purpose is left without one."""
+    if os.environ.get(ENV_BUNDLED) == "0":
+        return None
+    if session.scalar(select(PartyList.id).limit(1)) is not None:
+        return None
+    manifest = bundled_list_manifest()
+    path = resources_dir() / "lists" / manifest["file"]
+    digest = list_digest(path)
+    if digest != manifest["sha256"]:
+        raise PartyListError([f"{path}: SHA-256 {digest} does not match bundled.json "
+                              f"({manifest['sha256']}): the bundled list is damaged"])
+    return import_list(session, path, name=manifest["name"],
+                       list_date=dt.date.fromisoformat(manifest["list_date"]),
+                       user="hkscreen (bundled list)", origin="bundled")
+
+
+ENV_MAX_AGE = "HKSCREEN_LIST_MAX_AGE_DAYS"
+DEFAULT_MAX_AGE_DAYS = 30
+NOT_PERFORMED = "party screening not performed"
+
+
+def max_list_age_days(value: int | None = None) -> int:
+    """The list-age limit: the caller's value, else HKSCREEN_LIST_MAX_AGE_DAYS, else 30."""
+    if value is not None:
+        return value
+    text = os.environ.get(ENV_MAX_AGE, "").strip()
+    return int(text) if text.isdigit() else DEFAULT_MAX_AGE_DAYS
+
+
+def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: int,
+                strong: float, weak: float) -> dict[str, Any]:
+    """What a run states about restricted-party screening: performed or not, the lists with
+    their age on the screening date, the thresholds and every warning."""
+    warnings: list[str] = []
+    described = []
+    for item in lists:
+        age = (screened_on - item.list_date).days if item.list_date else None
+        described.append({**item.to_json(), "age_days": age})
+        if age is None:
+            warnings.append(f"{item.name} has no publication date: its age at screening is "
+                            f"unknown (import it with --date).")
+        elif age > max_age_days:
+            warnings.append(f"{item.name} of {item.list_date}, {age} days old at screening "
+                            f"(limit {max_age_days} days): download the current list and "
+                            f"import it (hkscreen lists import).")
+    if lists:
+        statement = "Restricted-party screening performed against " + "; ".join(
+            f"{item.name} of {item.list_date or 'unknown date'} ({item.entry_count:,} "
+            f"entries, SHA-256 {item.file_sha256[:16]}...)" for item in lists) + "."
+    else:
+        statement = (f"Restricted-party screening: {NOT_PERFORMED}: no screening list is "
+                     f"loaded, so no consignee, end user or owner was checked against any "
+                     f"list (hkscreen lists import FILE).")
+        warnings.insert(0, statement)
+    return {"performed": bool(lists), "statement": statement, "warnings": warnings,
+            "lists": described, "thresholds": {"strong": strong, "weak": weak},
+            "max_list_age_days": max_age_days}
+
+
+def party_check_of_run(lists_json: str, check_json: str) -> dict[str, Any]:
+    """The stored statement of a run (runs recorded before it existed: from their lists)."""
+    check = json.loads(check_json or "{}")
+    if check:
+        return dict(check)
+    lists = json.loads(lists_json or "[]")
+    return {"performed": bool(lists),
+            "statement": "Restricted-party screening performed against " + "; ".join(
+                f"{item.get('name')} ({item.get('entries')} entries)" for item in lists) + "."
+            if lists else f"Restricted-party screening: {NOT_PERFORMED} (no list recorded).",
+            "warnings": [] if lists else [f"{NOT_PERFORMED} (no list recorded)"],
+            "lists": lists, "thresholds": None, "max_list_age_days": None}

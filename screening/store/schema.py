@@ -52,6 +52,13 @@ class Run(Base):
     archived: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     #: The restricted-party lists the run was screened against (name, date, file hash).
     party_lists_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    #: Whether party screening was performed, the thresholds, the list-age limit and the
+    #: warnings stated on every report of the run.
+    party_check_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    #: The process writing a running run, and when it last wrote: a run whose process is gone
+    #: (or, on another machine, that has not written for a while) was interrupted.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FindingSet(Base):
@@ -146,6 +153,10 @@ class PartyList(Base):
     imported_by: Mapped[str] = mapped_column(Text, default="")
     entry_count: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Entries per source list ({"Entity List (EL) - ...": 3420, ...}).
+    source_counts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    #: "bundled" (installed on first start) or "import".
+    origin: Mapped[str] = mapped_column(String(16), default="import", server_default="import")
 
 
 class PartyEntryRow(Base):
@@ -165,6 +176,7 @@ class PartyEntryRow(Base):
     federal_register_notice: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[str] = mapped_column(Text, default="")
     source_url: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(Text, default="", server_default="")
     content_hash: Mapped[str] = mapped_column(String(16))
 
 
