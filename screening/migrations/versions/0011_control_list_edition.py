@@ -4,8 +4,8 @@ The rule tables are seed data: their rows are removed here and the first start a
 upgrade loads the bundled rules again (screening.rules.store.ensure_seeded). Runs keep the
 rules version they were screened with; the change log is untouched.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-30 03:57:52.768005
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0010'
-down_revision = '0009'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 
