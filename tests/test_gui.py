@@ -140,7 +140,7 @@ def test_wizard_end_to_end_on_the_sample(qtbot, window, db) -> None:
     window.start_screening(choice)
     assert window.stack.currentIndex() == 1
     assert window.model.rowCount() == 34
-    assert "LICENSE REQUIRED: 9" in window.verdict_buttons["LICENSE_REQUIRED"].text()
+    assert "LICENSE REQUIRED: 10" in window.verdict_buttons["LICENSE_REQUIRED"].text()
 
 
 def test_mapping_a_renamed_column_by_hand(qtbot, window, db, tmp_path) -> None:
@@ -180,7 +180,7 @@ def test_mapping_a_renamed_column_by_hand(qtbot, window, db, tmp_path) -> None:
 def test_filters_and_navigation(window) -> None:
     _screen_sample(window)
     window.verdict_buttons["LICENSE_REQUIRED"].setChecked(True)
-    assert window.model.rowCount() == 9
+    assert window.model.rowCount() == 10
     window.verdict_buttons["LICENSE_REQUIRED"].setChecked(False)
     window.quick.setText("HK-1008")
     window.apply_filters()
