@@ -172,7 +172,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     recorded), Cancelled (run recorded as cancelled) or DatabaseError."""
     path = Path(path)
     prepared, rules = prepare(db, path, options, rules)
-    with db.sessions() as session:
+    with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
@@ -277,6 +277,8 @@ class _PartyScreen:
         self.cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
 
     def _party(self, role: str, name: str, country: str | None) -> tuple[Finding, ...]:
+        if not self.index.candidates(name):  # most parties: no list name comes close
+            return ()
         key = (role, name, country)
         found = self.cache.get(key)
         if found is None:
