@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from screening import __version__
 from screening.db import Database, DatabaseError, open_database, schema_revision
@@ -22,7 +25,14 @@ from screening.reports.safety import ExportError
 from screening.reports.verify import ReportUnreadable
 from screening.rules.files import RuleFileError
 from screening.runtime import current_user
-from screening.service import Cancelled, Progress, ScreenOptions, resolve_mapping, run_screening
+from screening.service import (
+    Cancelled,
+    Progress,
+    RunAbandoned,
+    ScreenOptions,
+    resolve_mapping,
+    run_screening,
+)
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, ReviewError, add_reviews
 
@@ -150,6 +160,10 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--license-number", default="")
     review.add_argument("--exception", default="", dest="license_exception")
     review.add_argument("--reviewer", help="default: the OS user")
+    review.add_argument("--override", default="", metavar="REASON", dest="override_reason",
+                        help="record a decision that goes against a finding (an exception the "
+                             "findings say is suspended or unavailable confirmed, a "
+                             "PROHIBITED line cleared), with the reason for overriding")
 
     lists = sub.add_parser("lists", help="restricted-party screening lists")
     lists_sub = lists.add_subparsers(dest="lists_command", required=True, parser_class=_Parser)
@@ -232,14 +246,40 @@ def _main(argv: Sequence[str] | None) -> int:
     except Cancelled:
         print("hkscreen: cancelled", file=sys.stderr)
         return EXIT_FAILED
+    except RunAbandoned as exc:
+        print(f"hkscreen: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("hkscreen: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:  # read-only or full disk, permissions: one line, with the path
+        print(f"hkscreen: {os_error_message(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except SQLAlchemyError as exc:
+        print(f"hkscreen: database error: {_first_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:
         if os.environ.get("HKSCREEN_DEBUG"):
             raise
         print(f"hkscreen: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def os_error_message(exc: OSError) -> str:
+    """One line for an operating-system error: what failed, on which path, and why."""
+    paths = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p)
+    reason = exc.strerror or str(exc)
+    hint = {errno.ENOSPC: " (the disk is full: free some space and run again)",
+            errno.EROFS: " (the file system is read-only)",
+            errno.EACCES: " (permission denied: check the folder's permissions or set "
+                          "HKSCREEN_DATA_DIR to a writable folder)",
+            errno.EPERM: " (operation not permitted)"}.get(exc.errno or 0, "")
+    return f"cannot write or read {paths or 'a file'}: {reason}{hint}"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
 def _version(url: str | None) -> int:
@@ -581,7 +621,8 @@ def _review(args: argparse.Namespace, url: str | None) -> int:
         ids = add_reviews(session, args.run_id, rows, Disposition(args.disposition),
                           reason=args.reason, license_number=args.license_number,
                           license_exception=args.license_exception,
-                          reviewer=args.reviewer or current_user())
+                          reviewer=args.reviewer or current_user(),
+                          override_reason=args.override_reason)
     print(f"{len(ids)} review(s) recorded on run {args.run_id}")
     return EXIT_CLEAR
 

@@ -134,6 +134,8 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
                 ensure_seeded(session)
             with database.sessions.begin() as session:
                 ensure_bundled_list(session)
+            from screening.recovery import recover  # local: it uses the run store
+            recover(database)
     except DatabaseError:
         raise
     except Exception as exc:  # driver errors come in many types; report them as one

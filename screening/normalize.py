@@ -136,6 +136,7 @@ _MON_DAY_YEAR_RE = re.compile(
 class DateProblem(StrEnum):
     AMBIGUOUS = "ambiguous"
     INVALID = "invalid"
+    OUT_OF_RANGE = "out_of_range"  # a real date, but not a plausible export date
 
 
 def _year(text: str) -> int:

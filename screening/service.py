@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import socket
@@ -23,11 +24,14 @@ from screening import __version__
 from screening.affiliates import AffiliateRuleRow, load_affiliate_rules, owner_findings
 from screening.db import Database
 from screening.engine import screen_line
+from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
+from screening.ingest.readers import check_regular_file
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import DateOrder
 from screening.parties import STRONG, WEAK, PartyIndex, party_findings
 from screening.paths import data_dir
+from screening.recovery import temp_file
 from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.runtime import current_user, cyclic_gc_paused
 from screening.store import parties as party_store
@@ -35,6 +39,7 @@ from screening.store import runs as run_store
 from screening.store.profiles import load_profile
 
 BATCH = 5000
+log = logging.getLogger(__name__)
 
 
 class Cancelled(Exception):
@@ -84,16 +89,30 @@ def file_digest(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
+def input_copy_path(path: Path, sha256: str) -> Path:
+    return data_dir() / "inputs" / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+
+
 def keep_input_copy(path: Path, sha256: str) -> Path:
-    """Content-addressed copy in the data directory so a run can be reproduced later."""
-    target = data_dir() / "inputs" / sha256[:2] / f"{sha256}{path.suffix.lower()}"
+    """Content-addressed copy in the data directory so a run can be reproduced later. The
+    copy is checked against ``sha256`` before it is moved into place."""
+    target = input_copy_path(path, sha256)
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-        os.close(fd)
-        shutil.copyfile(path, tmp)
-        os.replace(tmp, target)
+        tmp = temp_file(".copy.part")
+        try:
+            shutil.copyfile(path, tmp)
+            if file_digest(tmp)[0] != sha256:
+                raise IngestError(str(path), "the file changed while it was being copied; "
+                                  "screen it again once it is saved")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
     return target
+
+
+class RunAbandoned(Exception):
+    """The run was declared interrupted by another start while this process still ran."""
 
 
 def resolve_mapping(db: Database, text: str | None) -> tuple[MappingSpec | None, str]:
@@ -168,9 +187,15 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                   progress: Callable[[Progress], None] | None = None,
                   cancelled: Callable[[], bool] | None = None,
                   rules: RuleSet | None = None) -> RunResult:
-    """Screen ``path`` and record the run. Raises IngestError (file unusable, nothing
-    recorded), Cancelled (run recorded as cancelled) or DatabaseError."""
+    """Screen ``path`` and record the run. Raises IngestError (file unusable: nothing
+    recorded if found before reading the data, else the run is recorded as failed with the
+    reason), Cancelled (run recorded as cancelled), OSError or DatabaseError.
+
+    The input is hashed before anything reads it and again after the last row: a file that
+    changed meanwhile fails the run. Every data row read must come out as one line."""
     path = Path(path)
+    check_regular_file(path)
+    sha256, size = file_digest(path)  # before any reading
     prepared, rules = prepare(db, path, options, rules)
     with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
@@ -184,11 +209,12 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         weak=party_index.weak if party_index else options.party_weak or WEAK)
     parties = _PartyScreen(party_index, suppressed, affiliate_rules) if party_index else None
     started = time.monotonic()
-    sha256, size = file_digest(path)
-    copy = keep_input_copy(path, sha256)
+    copy = input_copy_path(path, sha256)
+    now = dt.datetime.now(dt.UTC)
     with db.sessions.begin() as session:
         run_id = run_store.create_run(
-            session, status="running", input_name=options.input_name or path.name,
+            session, status="running", pid=os.getpid(), heartbeat_at=now,
+            input_name=options.input_name or path.name,
             input_size=size,
             input_sha256=sha256, input_copy=str(copy), sheet=prepared.sheet,
             header_row=prepared.mapping.header_row,
@@ -198,7 +224,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             date_order=prepared.date_order.value if prepared.date_order else "",
             as_of=options.as_of, app_version=__version__, rules_version=rules.version,
             user=current_user(), host=socket.gethostname(), database=db.backend,
-            started_at=dt.datetime.now(dt.UTC),
+            started_at=now,
             party_lists_json=party_store.lists_json(party_lists),
             party_check_json=json.dumps(check, ensure_ascii=False))
     counts = {v.value: 0 for v in Verdict}
@@ -206,13 +232,12 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     finding_sets = run_store.FindingSets(run_id)
     as_text = db.backend == "sqlite"  # how SQLAlchemy stores dates there
     lines_tmp = None
-    if options.json_out:
-        options.json_out.parent.mkdir(parents=True, exist_ok=True)
-        lines_tmp = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed in finally)
-            "w", encoding="utf-8", dir=options.json_out.parent, suffix=".lines.part",
-            delete=False)
     status, message = "failed", ""
     try:
+        keep_input_copy(path, sha256)
+        if options.json_out:
+            options.json_out.parent.mkdir(parents=True, exist_ok=True)
+            lines_tmp = temp_file(".lines.part").open("w", encoding="utf-8")
         with cyclic_gc_paused():
             for batch in prepared.batches(BATCH):
                 if cancelled and cancelled():
@@ -236,25 +261,43 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                 with db.sessions.begin() as session:
                     finding_sets.flush(session)
                     run_store.insert_lines(session, rows)
+                    run_store.heartbeat(session, run_id)
                 if progress:
                     progress(Progress(total, time.monotonic() - started,
                                       prepared.fraction_read(batch[-1].row)))
+        prepared.check_complete(total)
+        if file_digest(path) != (sha256, size):
+            raise IngestError(str(path), f"the file changed while it was being read (it was "
+                              f"{size:,} bytes, SHA-256 {sha256[:16]}... when reading "
+                              f"started); this run is marked failed. Screen it again once "
+                              f"it is saved and closed")
         status = "complete"
     except Cancelled:
         status, message = "cancelled", f"cancelled by the user after {total} lines"
+        raise
+    except KeyboardInterrupt:
+        status, message = "interrupted", f"interrupted (Ctrl+C) after {total} lines"
+        raise
+    except IngestError as exc:
+        message = str(exc)
+        raise
+    except OSError as exc:
+        message = f"{exc.strerror or exc} ({exc.filename or path})"
         raise
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        with db.sessions.begin() as session:
-            run_store.finish_run(session, run_id, status=status, counts=counts,
-                                 line_count=total, newly=newly,
-                                 blank_rows=prepared.blank_rows, message=message)
+        ended = _end_run(db, run_id, status=status, counts=counts, line_count=total,
+                         newly=newly, blank_rows=prepared.blank_rows, message=message)
         if lines_tmp:
             lines_tmp.close()
-            if status != "complete":
-                os.unlink(lines_tmp.name)
+            if status != "complete" or not ended:
+                Path(lines_tmp.name).unlink(missing_ok=True)
+    if not ended:
+        raise RunAbandoned(f"run {run_id} was declared interrupted by another hkscreen while "
+                           f"it was being written (no heartbeat for "
+                           f"{run_store.STALE_AFTER}); screen the file again")
     with db.sessions() as session:
         info = run_store.get_run(session, run_id)
     assert info is not None
@@ -262,6 +305,17 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     if options.json_out and lines_tmp:
         json_path = _assemble_json(options.json_out, info, Path(lines_tmp.name))
     return RunResult(info, json_path)
+
+
+def _end_run(db: Database, run_id: int, **fields: Any) -> bool:
+    """Record the run's final state. If the database itself fails here, the run stays
+    "running" and the next start marks it interrupted; the original error is not masked."""
+    try:
+        with db.sessions.begin() as session:
+            return run_store.finish_run(session, run_id, **fields)
+    except Exception:
+        log.exception("could not record the end of run %s", run_id)
+        return True
 
 
 _encode = json.JSONEncoder(ensure_ascii=False).encode

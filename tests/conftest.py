@@ -91,13 +91,20 @@ def make_line(dest: str | None = "HK", date: str | None = "2021-03-01",
         license_number=license_number, end_user_type=end_user_type)
 
 
+def code_under_test() -> dict[str, str]:
+    """Environment that makes a child Python import this checkout's code (a script's own
+    folder comes first on its path, so it would otherwise get the installed copy)."""
+    paths = [str(ROOT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
+    return {"PYTHONPATH": os.pathsep.join(paths)}
+
+
 def run_then_kill(script: Path, lines: int, env: dict[str, str] | None = None) -> list[str]:
     """Run ``script``, read its first ``lines`` output lines, then kill -9 it."""
     import signal
     import subprocess
     import sys
     proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+                            env={**os.environ, **code_under_test(), **(env or {})})
     assert proc.stdout is not None
     try:
         return [proc.stdout.readline() for _ in range(lines)]

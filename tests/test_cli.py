@@ -146,8 +146,8 @@ def test_runs_are_recorded_with_input_copy(capsys, db_url, tmp_path,
 
 
 def test_db_check_and_upgrade(capsys, db_url) -> None:
-    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "upgrade")
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "upgrade")
     assert code == 0 and f"schema revision {head} (code head {head})" in stdout
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "db", "check")
     assert code == 0

@@ -57,7 +57,8 @@ def test_kill_minus_nine_mid_write_leaves_a_sound_database(db_url, tmp_path) -> 
             raw.close()
         with check.sessions() as session:
             runs = run_store.list_runs(session)
-        assert runs[0].status == "running"  # interrupted: never recorded as complete
+        # The next start found the writer dead: interrupted, never complete, never "running".
+        assert runs[0].status == "interrupted" and "pid" in runs[0].message
         with check.sessions() as session:
             table = run_store.load_line_table(session, runs[0].id)
         assert len(table) % 5000 == 0 and len(table) >= 10_000  # whole batches only

@@ -31,6 +31,7 @@ _RUN_STATUS = {
     "complete": QT_TRANSLATE_NOOP("labels", "complete"),
     "cancelled": QT_TRANSLATE_NOOP("labels", "cancelled"),
     "failed": QT_TRANSLATE_NOOP("labels", "failed"),
+    "interrupted": QT_TRANSLATE_NOOP("labels", "interrupted"),
 }
 
 FIELDS = {

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from screening.ingest.readers import column_index
+from screening.ingest.readers import column_index, column_letter
 from screening.normalize import alias_key, clean_text
 
 
@@ -172,6 +172,23 @@ class ColumnMapping:
     header_row: int  # 1-based
     source: str = "detected"  # detected | mapping file | profile NAME
     unmapped: tuple[str, ...] = field(default=())
+    #: Fields more than one column looks like (all their columns), until a mapping chooses.
+    duplicates: tuple[tuple[Field, tuple[int, ...]], ...] = field(default=())
+
+    def duplicate_message(self) -> str:
+        """'' or the mapping error naming every header that claims the same field."""
+        if not self.duplicates:
+            return ""
+        parts = []
+        for f, indices in self.duplicates:
+            named = " and ".join(f"{self.headers[i]!r} (column {column_letter(i)})"
+                                 for i in indices)
+            parts.append(f"{named} both map to {f.value}")
+        example = self.duplicates[0]
+        first = self.headers[example[1][0]]
+        return (f"ambiguous columns: {'; '.join(parts)}. hkscreen will not pick one: name the "
+                f"column to use in a mapping file, e.g. "
+                f'{{"columns": {{"{example[0].value}": "{first}"}}}}, or rename the other')
 
     def missing(self, *, have_as_of: bool) -> list[Field]:
         return [f for f in REQUIRED if f not in self.columns
@@ -209,10 +226,13 @@ def detect_header(rows: Sequence[Sequence[object]]) -> int | None:
 
 def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
     columns: dict[Field, int] = {}
+    claims: dict[Field, list[int]] = {}
     texts = tuple(clean_text(h) for h in headers)
     unmapped = []
     for index, text in enumerate(texts):
         f = guess_field(text)
+        if f is not None:
+            claims.setdefault(f, []).append(index)
         if f is None or f in columns:
             if text:
                 unmapped.append(text)
@@ -221,7 +241,10 @@ def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
     # "Country of Ultimate Destination" alone is the destination.
     if Field.DESTINATION not in columns and Field.ULTIMATE_DESTINATION in columns:
         columns[Field.DESTINATION] = columns.pop(Field.ULTIMATE_DESTINATION)
-    return ColumnMapping(columns, texts, header_row, "detected", tuple(unmapped))
+        claims[Field.DESTINATION] = claims.pop(Field.ULTIMATE_DESTINATION)
+    duplicates = tuple((f, tuple(indices)) for f, indices in claims.items()
+                       if len(indices) > 1)
+    return ColumnMapping(columns, texts, header_row, "detected", tuple(unmapped), duplicates)
 
 
 def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str) -> ColumnMapping:
@@ -248,7 +271,10 @@ def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str)
                              f"has only: {seen}")
         columns = {k: v for k, v in columns.items() if v != index}
         columns[f] = index
-    return ColumnMapping(columns, base.headers, base.header_row, source, base.unmapped)
+    chosen = {name for name in overrides}
+    duplicates = tuple((f, indices) for f, indices in base.duplicates if f.value not in chosen)
+    return ColumnMapping(columns, base.headers, base.header_row, source, base.unmapped,
+                         duplicates)
 
 
 

@@ -22,7 +22,7 @@ from screening.ingest.columns import (
 )
 from screening.ingest.errors import IngestError
 from screening.ingest.readers import TableSource, list_sheets, open_csv, open_xlsx, sniff_kind
-from screening.ingest.rows import RowConverter
+from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, latest_export_date
 from screening.model import ShipmentLine
 from screening.normalize import DateOrder, clean_text
 
@@ -86,6 +86,7 @@ class PreparedInput:
     _converter: RowConverter
     _rows: Iterator[tuple[int, list[object]]]
     blank_rows: int = 0
+    rows_in: int = 0  # data rows read (after the header row), blank ones included
 
     @property
     def sheet(self) -> str:
@@ -94,11 +95,27 @@ class PreparedInput:
     def lines(self) -> Iterator[ShipmentLine]:
         convert = self._converter.convert
         for number, values in self._rows:
+            self.rows_in += 1
             line = convert(number, values)
             if line is None:
                 self.blank_rows += 1
                 continue
             yield line
+
+    def check_complete(self, lines_out: int) -> None:
+        """IngestError unless the reader reached the end of the data and every data row
+        read became exactly one line out (or was blank)."""
+        source, name = self.source, str(self.path)
+        if not source.finished:
+            raise IngestError(name, f"reading stopped after {self.rows_in:,} data rows, "
+                              f"before the end of the data", sheet=source.sheet)
+        if source.expected_rows is not None and source.rows_read != source.expected_rows:
+            raise IngestError(name, f"the reader handed out {source.rows_read:,} rows but the "
+                              f"sheet holds {source.expected_rows:,}", sheet=source.sheet)
+        if self.rows_in != lines_out + self.blank_rows:
+            raise IngestError(name, f"{self.rows_in:,} data rows were read but "
+                              f"{lines_out:,} lines came out (and {self.blank_rows:,} blank "
+                              f"rows); the run is not complete", sheet=source.sheet)
 
     def fraction_read(self, last_row: int) -> float | None:
         """Share of the input read once ``last_row`` is (progress bars); None if unknown."""
@@ -114,11 +131,17 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                   sheet: str | None = None, mapping: MappingSpec | None = None,
                   date_order: DateOrder | None = None,
                   as_of: dt.date | None = None,
-                  header_row: int | None = None) -> PreparedInput:
+                  header_row: int | None = None,
+                  run_date: dt.date | None = None) -> PreparedInput:
     """Open ``path`` and decide sheet, header row and mapping; raise IngestError if the file
     cannot be screened at all (with file/sheet/row/column in the message). ``header_row``
     (1-based, within the first rows) overrides the detected header row."""
     path = Path(path)
+    run_date = run_date or dt.date.today()
+    if as_of is not None and not (EARLIEST_EXPORT_DATE <= as_of <= latest_export_date(run_date)):
+        raise IngestError(str(path), f"the assumed export date {as_of.isoformat()} (--as-of) "
+                          f"is outside {EARLIEST_EXPORT_DATE.isoformat()} to "
+                          f"{latest_export_date(run_date).isoformat()}")
     kind = sniff_kind(path)
     sheet = sheet or (mapping.sheet if mapping else None)
     if kind == "csv":
@@ -167,6 +190,8 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
         except ValueError as exc:
             raise IngestError(str(path), str(exc), sheet=source.sheet,
                               row=header_number) from None
+    if duplicated := column_mapping.duplicate_message():
+        raise IngestError(str(path), duplicated, sheet=source.sheet, row=header_number)
     missing = column_mapping.missing(have_as_of=as_of is not None)
     if missing:
         seen = ", ".join(repr(h) for h in column_mapping.headers if h) or "(none)"
@@ -179,7 +204,8 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                           sheet=source.sheet, row=header_number)
     order = date_order or (mapping.date_order if mapping else None)
     converter = RowConverter(source, column_mapping, aliases, exception_codes, order,
-                             as_of if Field.EXPORT_DATE not in column_mapping.columns else None)
+                             as_of if Field.EXPORT_DATE not in column_mapping.columns else None,
+                             run_date)
     remaining = itertools.chain(head[header_index + 1:], rows)
     return PreparedInput(path, source, column_mapping, order, as_of, converter, remaining)
 

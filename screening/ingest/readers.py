@@ -11,38 +11,31 @@ import codecs
 import contextlib
 import csv
 import io
+import itertools
 import os
-import re
-import zipfile
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
-from xml.etree import ElementTree
 
 import python_calamine
 
 from screening.ingest.errors import IngestError
+from screening.ingest.xlsx_package import (
+    check_zip,
+    column_index,
+    column_letter,
+    scan_sheet,
+)
 
-MAX_UNCOMPRESSED = 2 * 1024**3  # 2 GiB of XML is far beyond any real shipment sheet
-MAX_RATIO = 200  # compression ratio beyond which a member is treated as a zip bomb
+__all__ = ["SheetInfo", "TableSource", "check_regular_file", "check_zip", "column_index",
+           "column_letter", "list_sheets", "open_csv", "open_xlsx", "sniff_kind"]
+
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
 _CSV_SUFFIXES = (".csv", ".txt", ".tsv")
-_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
-
-
-def column_letter(index: int) -> str:
-    """0-based column index -> spreadsheet letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True)
@@ -54,7 +47,10 @@ class SheetInfo:
 
 @dataclass
 class TableSource:
-    """Raw rows of one sheet or CSV file; ``rows()`` yields (1-based row number, values)."""
+    """Raw rows of one sheet or CSV file; ``rows()`` yields (1-based row number, values).
+
+    ``rows_read`` counts the rows handed out and ``finished`` says the reader reached the end
+    of the data, so the caller can check that every row in became a line out."""
 
     path: Path
     kind: str  # "xlsx" | "csv"
@@ -62,6 +58,10 @@ class TableSource:
     encoding: str | None = None
     delimiter: str | None = None
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    formula_rows: frozenset[int] = frozenset()
+    rows_read: int = 0
+    finished: bool = False
+    expected_rows: int | None = None  # rows the reader should hand out in all, once known
     _col_offset: int = 0
     _height: int = 0  # XLSX rows, known once reading starts
     _file: IO[bytes] | None = None  # CSV bytes, whose position tells how far reading got
@@ -84,18 +84,20 @@ class TableSource:
         return f"{self.path.name} row {row} col {column_letter(col)}"
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
-        if self.kind == "xlsx":
-            yield from self._xlsx_rows()
-        else:
-            yield from self._csv_rows()
+        reader = self._xlsx_rows() if self.kind == "xlsx" else self._csv_rows()
+        for item in reader:
+            self.rows_read += 1
+            yield item
+        self.finished = True
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[object]]]:
         workbook = _calamine(self.path)
+        number = 0
         try:
             sheet = workbook.get_sheet_by_name(self.sheet)
             start = sheet.start
-            self._height = sheet.height
             self._col_offset = start[1] if start else 0
+            self._height = (start[0] if start else 0) + sheet.height
             pad = [""] * self._col_offset
             for number, values in enumerate(sheet.iter_rows(), start=1):
                 yield number, (pad + values) if pad else values
@@ -104,32 +106,125 @@ class TableSource:
                               sheet=self.sheet) from exc
         finally:
             workbook.close()
+        # Rows made only of formulas without cached values hold no value calamine reports,
+        # so they can lie beyond its last row: they are data rows all the same.
+        extra = sorted(r for r in self.formula_rows if r > number)
+        self.expected_rows = self._height + len(extra)
+        for number in extra:
+            yield number, []
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self.encoding and self.delimiter
         number = 0
+        widest = 0
+        line = 0
         try:
             with self.path.open("rb") as raw, io.TextIOWrapper(
                     raw, encoding=self.encoding, newline="") as handle:
                 self._file = raw
-                for number, record in enumerate(csv.reader(handle, delimiter=self.delimiter),
-                                                start=1):
+                reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+                for number, record in enumerate(reader, start=1):
+                    if reader.line_num - line > 1:  # a quoted cell spanning lines
+                        _check_multiline(self, record, widest, number, line + 1)
+                    line = reader.line_num
+                    widest = max(widest, len(record))
                     yield number, record  # type: ignore[misc]
+                self.expected_rows = number
+                if raw.tell() != os.fstat(raw.fileno()).st_size:
+                    raise IngestError(str(self.path), "the file changed size while it was "
+                                      "being read", row=number)
         except UnicodeDecodeError as exc:
             raise IngestError(str(self.path), f"text is not valid {self.encoding} "
                               f"(byte {exc.start} of a chunk); save it as UTF-8",
                               row=number + 1) from exc
         except csv.Error as exc:
-            raise IngestError(str(self.path), f"malformed CSV: {exc}", row=number + 1) from exc
+            raise _quoting_error(self, number + 1, line + 1, str(exc)) from exc
+
+
+def _check_multiline(source: TableSource, record: list[str], widest: int, number: int,
+                     first_line: int) -> None:
+    """A quoted cell may hold line breaks (addresses do), but one whose later lines carry as
+    many separators as a whole row is rows swallowed by a quote that was never closed."""
+    delimiter = source.delimiter or ","
+    for col, cell in enumerate(record):
+        if "\n" in cell or "\r" in cell:
+            later = cell.splitlines()[1:]
+            if widest > 2 and any(ln.count(delimiter) >= widest - 1 for ln in later):
+                raise IngestError(
+                    str(source.path), f"malformed CSV: the quote that opens the cell in "
+                    f"column {column_letter(col)} (line {first_line}) runs over "
+                    f"{len(later)} more line(s) that look like rows; a closing quote is "
+                    f"missing. Fix the quote and save again (no row was screened)",
+                    row=number, column=column_letter(col))
+
+
+def _quoting_error(source: TableSource, number: int, first_line: int,
+                   reason: str) -> IngestError:
+    """An IngestError naming the row, line and column where the bad quoting starts."""
+    col = _open_quote_column(source, first_line)
+    where = f" in column {column_letter(col)}" if col is not None else ""
+    hint = ("a quote opened here is never closed" if "end of data" in reason
+            else f"bad quoting ({reason})")
+    return IngestError(str(source.path), f"malformed CSV at line {first_line}{where}: {hint}. "
+                       f"Fix the quote and save again (no row was screened)", row=number,
+                       column=column_letter(col) if col is not None else None)
+
+
+def _open_quote_column(source: TableSource, line_number: int) -> int | None:
+    """0-based column of the first quote on ``line_number`` that is not closed on it."""
+    try:
+        with source.path.open(encoding=source.encoding, errors="replace", newline="") as f:
+            text = next(itertools.islice(f, line_number - 1, None), None)
+    except OSError:
+        return None
+    if text is None:
+        return None
+    col, quoted, at_start = 0, False, True
+    opened = None
+    for i, ch in enumerate(text):
+        if quoted:
+            if ch == '"':
+                if i + 1 < len(text) and text[i + 1] == '"':
+                    continue
+                quoted = False
+        elif ch == '"' and at_start:
+            quoted, opened = True, col
+        elif ch == source.delimiter:
+            col, at_start = col + 1, True
+            continue
+        elif ch == '"':
+            return col
+        at_start = False
+    return opened if quoted else None
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "is a folder"), (stat.S_ISFIFO, "is a named pipe (FIFO)"),
+                (stat.S_ISCHR, "is a character device"), (stat.S_ISBLK, "is a block device"),
+                (stat.S_ISSOCK, "is a socket"))
+
+
+def check_regular_file(path: Path) -> os.stat_result:
+    """The file's status, or IngestError for anything but a regular file (a pipe or a device
+    would block or never end), checked without opening it."""
+    name = str(path)
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise IngestError(name, "file not found") from None
+    except OSError as exc:
+        raise IngestError(name, f"cannot be opened: {exc.strerror or exc}") from exc
+    if not stat.S_ISREG(status.st_mode):
+        what = next((text for test, text in _NOT_REGULAR if test(status.st_mode)),
+                    "is not a regular file")
+        raise IngestError(name, f"{what}, not a spreadsheet file; hkscreen reads only "
+                          f"regular .xlsx or .csv files")
+    return status
 
 
 def sniff_kind(path: Path) -> str:
     """'xlsx' or 'csv', or IngestError for anything that is neither."""
     name = str(path)
-    if not path.exists():
-        raise IngestError(name, "file not found")
-    if path.is_dir():
-        raise IngestError(name, "is a folder, not a spreadsheet")
+    check_regular_file(path)
     try:
         with path.open("rb") as handle:
             head = handle.read(4096)
@@ -158,28 +253,6 @@ def sniff_kind(path: Path) -> str:
     return "csv"
 
 
-def check_zip(path: Path) -> zipfile.ZipFile:
-    """Open an XLSX package, refusing corrupt files and zip bombs before reading anything."""
-    name = str(path)
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise IngestError(name, f"not a valid XLSX workbook (corrupt ZIP: {exc})") from exc
-    total = 0
-    for info in archive.infolist():
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNCOMPRESSED or (info.file_size > 100 * 1024**2 and ratio > MAX_RATIO):
-            archive.close()
-            raise IngestError(name, f"refused: the workbook would expand to an absurd size "
-                              f"({info.filename}: {info.file_size:,} bytes from "
-                              f"{info.compress_size:,}); possible zip bomb")
-    if "xl/workbook.xml" not in archive.namelist():
-        archive.close()
-        raise IngestError(name, "not an Excel workbook (no xl/workbook.xml in the package)")
-    return archive
-
-
 def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
     try:
         return python_calamine.CalamineWorkbook.from_path(str(path))
@@ -191,94 +264,40 @@ def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
 
 
 def list_sheets(path: Path, *, with_rows: bool = False) -> list[SheetInfo]:
-    """Worksheets in file order; ``with_rows`` counts rows, which reads every sheet."""
+    """Worksheets in file order; ``with_rows`` gives each sheet's row count from its XML
+    (no sheet is loaded; -1 for a sheet too large to read)."""
     kind = sniff_kind(path)
     if kind == "csv":
         return [SheetInfo(path.name, -1, True)]
-    check_zip(path).close()
-    workbook = _calamine(path)
-    try:
-        out = []
-        for meta in workbook.sheets_metadata:
-            if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
-                continue
-            height = -1
-            if with_rows:
-                with contextlib.suppress(python_calamine.CalamineError):
-                    height = workbook.get_sheet_by_name(meta.name).height
-            visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
-            out.append(SheetInfo(meta.name, height, visible))
-        return out
-    finally:
-        workbook.close()
+    with check_zip(path) as archive:
+        workbook = _calamine(path)
+        try:
+            out = []
+            for meta in workbook.sheets_metadata:
+                if str(meta.typ) != str(python_calamine.SheetTypeEnum.WorkSheet):
+                    continue
+                height = -1
+                if with_rows:
+                    with contextlib.suppress(IngestError):
+                        height = scan_sheet(archive, meta.name, str(path)).rows
+                visible = str(meta.visible) == str(python_calamine.SheetVisibleEnum.Visible)
+                out.append(SheetInfo(meta.name, height, visible))
+            return out
+        finally:
+            workbook.close()
 
 
 def open_xlsx(path: Path, sheet: str) -> TableSource:
+    """A sheet's source, once the package and the sheet's extent have been checked."""
     with check_zip(path) as archive:
-        formulas = _formula_cells_without_value(archive, sheet)
-    return TableSource(path, "xlsx", sheet=sheet, formula_cells=formulas)
-
-
-_CELL_RE = re.compile(rb"<c\b([^>]*)>(.*?)</c>", re.DOTALL)
-_REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
-_VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
-
-
-def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rid = None
-    for node in workbook.iterfind("m:sheets/m:sheet", _NS):
-        if node.get("name") == sheet:
-            rid = node.get(f"{{{_NS['r']}}}id")
-    if rid is None:
-        return None
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    for rel in rels.iterfind("rel:Relationship", _NS):
-        if rel.get("Id") == rid:
-            target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
-    return None
-
-
-def _formula_cells_without_value(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
-    """(row, 0-based col) of formula cells whose cached value is missing."""
-    xml_path = _sheet_xml_path(archive, sheet)
-    if xml_path is None or xml_path not in archive.namelist():
-        return set()
-    found: set[tuple[int, int]] = set()
-    tail = b""
-    with archive.open(xml_path) as handle:
-        while chunk := handle.read(8 * 1024 * 1024):
-            data = tail + chunk
-            cut = data.rfind(b"</c>")
-            if cut < 0:
-                tail = data
-                continue
-            body, tail = data[: cut + 4], data[cut + 4:]
-            if b"<f" not in body:
-                continue
-            for match in _CELL_RE.finditer(body):
-                inner = match.group(2)
-                if b"<f" in inner and not _VALUE_RE.search(inner):
-                    ref = _REF_RE.search(match.group(1))
-                    if ref:
-                        col = column_index(ref.group(1).decode())
-                        found.add((int(ref.group(2)), col))
-    return found
-
-
-def column_index(letters: str) -> int:
-    """Spreadsheet letters -> 0-based column index (A -> 0, AB -> 27)."""
-    index = 0
-    for ch in letters:
-        index = index * 26 + (ord(ch) - 64)
-    return index - 1
+        scan = scan_sheet(archive, sheet, str(path))
+    return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
+                       formula_rows=frozenset(r for r, _ in scan.formula_cells))
 
 
 def open_csv(path: Path) -> TableSource:
     name = str(path)
+    check_regular_file(path)
     with path.open("rb") as handle:
         sample = handle.read(1024 * 1024)
     encoding = _detect_encoding(sample, name)

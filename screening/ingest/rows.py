@@ -9,6 +9,7 @@ dates on thousands of rows), and the slow path that builds messages runs only fo
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,45 @@ from screening.normalize import (
 
 _MISSING = object()
 _CACHE_LIMIT = 200_000
+
+#: Export dates hkscreen accepts: from 1990 (older dates in a shipment file are typos or
+#: small numbers read as Excel day counts: 1 is 1899-12-31, 60 is 1900-02-28) to two years
+#: after the run.
+EARLIEST_EXPORT_DATE = dt.date(1990, 1, 1)
+LATEST_EXPORT_YEARS = 2
+
+#: Cell texts that stand for "no value" (compared case-insensitively). "NA" is also
+#: Namibia's code, so it is never read as a country either.
+PLACEHOLDERS = frozenset({
+    "n/a", "na", "n.a.", "n.a", "#n/a", "n/d", "tbd", "tba", "tbc", "-", "--", "---", "\u2013",
+    "\u2014", "?", "??", "???", "none", "unknown", "unk", "null", "nil", "pending", "xx",
+})
+_KEEP_CONTROLS = frozenset("\t\n\r")  # ordinary line breaks and tabs: read as spaces
+_UNTRUSTED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
+
+
+def latest_export_date(run_date: dt.date) -> dt.date:
+    try:
+        return run_date.replace(year=run_date.year + LATEST_EXPORT_YEARS)
+    except ValueError:  # 29 February
+        return run_date.replace(year=run_date.year + LATEST_EXPORT_YEARS, day=28)
+
+
+def untrusted_characters(text: str) -> list[str]:
+    """Control, bidirectional-override, zero-width and other invisible characters: a cell
+    holding one may display differently from what it is (U+202E before "KH" shows "HK")."""
+    if text.isprintable():
+        return []
+    return [ch for ch in text if ch not in _KEEP_CONTROLS
+            and unicodedata.category(ch) in _UNTRUSTED_CATEGORIES]
+
+
+def escaped(text: str) -> str:
+    """``text`` quoted, with every untrusted character written as an escape (\\u202e)."""
+    bad = set(untrusted_characters(text))
+    shown = "".join(f"\\u{ord(ch):04x}" if ch in bad and ord(ch) > 0xFF else
+                    f"\\x{ord(ch):02x}" if ch in bad else ch for ch in text)
+    return _quote(shown)
 
 
 def _quote(text: str) -> str:
@@ -51,12 +91,16 @@ def _memo(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lookup
 
 
+_PLACEHOLDER_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION, Field.ECCN,
+                                 Field.EXPORT_DATE})
+
+
 class RowConverter:
     """Converts raw rows of one source with one mapping."""
 
     def __init__(self, source: TableSource, mapping: ColumnMapping, aliases: dict[str, str],
                  exception_codes: frozenset[str], date_order: DateOrder | None,
-                 as_of: dt.date | None):
+                 as_of: dt.date | None, run_date: dt.date | None = None):
         self.source, self.mapping = source, mapping
         self.codes = exception_codes
         self.as_of = as_of
@@ -64,7 +108,13 @@ class RowConverter:
         cols = mapping.columns
         self.i = {f: cols.get(f) for f in Field}
         self.has_date_column = Field.EXPORT_DATE in cols
-        self._country = _memo(lambda text: normalize_country(text, aliases))
+        self.latest_date = latest_export_date(run_date or dt.date.today())
+        #: Columns whose cells must be plain text to be trusted (others are only recorded).
+        self.guarded = tuple(index for f in (Field.DESTINATION, Field.ULTIMATE_DESTINATION,
+                                             Field.ECCN, Field.EXPORT_DATE)
+                             if (index := cols.get(f)) is not None)
+        self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
+                              else normalize_country(text, aliases))
         self._eccn = _memo(normalize_eccn)
         self._date = _memo(lambda value: parse_date(value, date_order))
         self._exception = _memo(normalize_license_exception)
@@ -74,7 +124,7 @@ class RowConverter:
     def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
         texts = [clean_text(v) for v in values]
-        if not any(texts):
+        if not any(texts) and number not in self.source.formula_rows:
             return None
         if len(texts) < self.width:
             texts.extend([""] * (self.width - len(texts)))
@@ -85,6 +135,13 @@ class RowConverter:
                        and (number, index) in self.source.formula_cells}
         else:
             blocked = set()
+        tainted: dict[int, str] = {}
+        for index in self.guarded:
+            raw = values[index]
+            if raw.__class__ is str and not raw.isprintable() and untrusted_characters(raw):
+                tainted[index] = raw
+        if tainted:  # never normalised: the line is ERROR, the finding shows the escapes
+            blocked |= set(tainted)
         get = [texts[index] if index is not None and index not in blocked else ""
                for index in (i[Field.LINE_ID], i[Field.DESTINATION],
                              i[Field.ULTIMATE_DESTINATION], i[Field.ECCN],
@@ -96,6 +153,7 @@ class RowConverter:
         eccn = self._eccn(eccn_text) if eccn_text else None
 
         export_date, assumed, date_problem = None, False, None
+        out_of_range: dt.date | None = None
         date_index = i[Field.EXPORT_DATE]
         if not self.has_date_column:
             export_date, assumed = self.as_of, True
@@ -103,6 +161,10 @@ class RowConverter:
             raw = values[date_index]
             export_date, date_problem = self._date(raw if raw.__class__ is not str
                                                    else texts[date_index])
+            if export_date is not None and not (
+                    EARLIEST_EXPORT_DATE <= export_date <= self.latest_date):
+                date_problem, out_of_range = DateProblem.OUT_OF_RANGE, export_date
+                export_date = None
 
         exception = self._exception(exc_text) if exc_text else None
         license_number = None
@@ -119,8 +181,9 @@ class RowConverter:
         if (blocked or destination is None or eccn is None or date_problem is not None
                 or export_date is None or (ult_text and ultimate is None)
                 or not value_ok or not quantity_ok):
-            problems = self._problems(number, texts, blocked, destination, ultimate, eccn,
-                                      export_date, date_problem, value_ok, quantity_ok)
+            problems = self._problems(number, texts, blocked, tainted, destination, ultimate,
+                                      eccn, export_date, date_problem, out_of_range,
+                                      value_ok, quantity_ok)
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -169,9 +232,10 @@ class RowConverter:
         return parse_number(raw if raw.__class__ is not str else texts[index])
 
     def _problems(self, number: int, texts: list[str], blocked: set[int],
-                  destination: str | None, ultimate: str | None, eccn: Any,
-                  export_date: dt.date | None, date_problem: DateProblem | None,
-                  value_ok: bool, quantity_ok: bool) -> tuple[Finding, ...]:
+                  tainted: dict[int, str], destination: str | None, ultimate: str | None,
+                  eccn: Any, export_date: dt.date | None, date_problem: DateProblem | None,
+                  out_of_range: dt.date | None, value_ok: bool,
+                  quantity_ok: bool) -> tuple[Finding, ...]:
         """The slow path: one finding per bad cell, naming the cell."""
         i, ref, header = self.i, self.source.cell_ref, self.mapping.header_for
         out: list[Finding] = []
@@ -180,7 +244,31 @@ class RowConverter:
             out.append(Finding(code, Severity.ERROR, f"{ref(number, index)}: {message}"))
 
         for f, index in i.items():
-            if index is not None and index in blocked:
+            if index is not None and index in tainted:
+                chars = ", ".join(dict.fromkeys(
+                    f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
+                    for ch in untrusted_characters(tainted[index])))
+                add("UNTRUSTED_CHARACTERS", index,
+                    f"{escaped(tainted[index])} holds invisible or control characters "
+                    f"({chars}) that can make it display as something it is not; the "
+                    f"{header(f)!r} cell was not read. Retype the value.")
+        blocked = blocked - set(tainted)
+        for f, index in i.items():
+            if index is None or index in blocked or f not in _PLACEHOLDER_FIELDS:
+                continue
+            key = texts[index].casefold()
+            if key == "na":
+                add("PLACEHOLDER_VALUE", index, f'"{texts[index]}" is ambiguous: Namibia\'s '
+                    f'code or "not available" ({header(f)!r} column). Write "Namibia" or '
+                    f'"NAM" if Namibia is meant, otherwise the real value.')
+            elif key in PLACEHOLDERS:
+                add("PLACEHOLDER_VALUE", index, f"{_quote(texts[index])} is a placeholder, "
+                    f"not a value ({header(f)!r} column); enter the real value.")
+        blocked |= {index for f, index in i.items() if index is not None
+                    and f in _PLACEHOLDER_FIELDS and texts[index].casefold() in PLACEHOLDERS}
+        for f, index in i.items():
+            if index is not None and index in blocked and index not in tainted \
+                    and texts[index].casefold() not in PLACEHOLDERS:
                 add("FORMULA_NO_VALUE", index,
                     f"the {header(f)!r} cell is a formula with no calculated value (the "
                     f"workbook was saved without recalculating); open it in Excel, "
@@ -202,6 +290,14 @@ class RowConverter:
                 add("AMBIGUOUS_DATE", index, f"{shown} could be read day-first or "
                     f"month-first; set the date order (DMY or MDY) in the mapping or with "
                     f"--date-order.")
+            elif date_problem is DateProblem.OUT_OF_RANGE and out_of_range is not None:
+                serial = (" (a small number is read as an Excel day count)"
+                          if texts[index].replace(".", "", 1).isdigit() else "")
+                add("DATE_OUT_OF_RANGE", index,
+                    f"{shown} reads as {out_of_range.isoformat()}{serial}, outside the export "
+                    f"dates hkscreen accepts ({EARLIEST_EXPORT_DATE.isoformat()} to "
+                    f"{self.latest_date.isoformat()}, two years after this run); enter the "
+                    f"real export date.")
             elif date_problem is DateProblem.INVALID:
                 add("INVALID_VALUE", index, f"{shown} is not a date.")
             elif export_date is None:

@@ -31,7 +31,8 @@ LINE_HEADERS = (
 FINDING_HEADERS = ("Row", "Line ID", "Line verdict", "Code", "Severity", "Message",
                    "Citations", "Relies on unverified rule data")
 REVIEW_HEADERS = ("Review ID", "When (UTC)", "Reviewer", "Row", "Line ID", "Disposition",
-                  "Reason", "Licence number", "Licence exception", "Superseded")
+                  "Reason", "Licence number", "Licence exception", "Superseded",
+                  "Override (against a finding): reason")
 ENV_PACKAGES = ("sqlalchemy", "alembic", "openpyxl", "python-calamine", "xlsxwriter",
                 "reportlab", "platformdirs", "pycountry")
 
@@ -73,9 +74,32 @@ class ReportContent:
     def unreviewed_flagged(self) -> int:
         return len(self.flagged_rows - set(self.current))
 
+    @property
+    def complete(self) -> bool:
+        return self.run.status == "complete"
+
+    def short_notice(self) -> str:
+        """'' for a complete run; else one line for every page and sheet header."""
+        if self.complete:
+            return ""
+        return (f"RUN NOT COMPLETE (status: {self.run.status}): only the lines recorded before "
+                f"it ended; not a screening of the whole file")
+
+    def incomplete_notice(self) -> str:
+        """'' for a complete run; else what the report does not cover, and why."""
+        if self.complete:
+            return ""
+        why = f" Reason: {self.run.message}." if self.run.message else ""
+        return (f"RUN NOT COMPLETE. Status: {self.run.status}.{why} This report shows only "
+                f"the {self.run.line_count:,} lines recorded before the run ended; it does not "
+                f"cover the whole input file and is not a screening of it. Screen the file "
+                f"again for a complete report.")
+
     def statement(self) -> str:
         v = self.run.rules_version[:16]
-        return (f"This report records the screening of {self.run.input_name} against hkscreen "
+        notice = self.incomplete_notice()
+        return (f"{notice + ' ' if notice else ''}This report records the screening of "
+                f"{self.run.input_name} against hkscreen "
                 f"rules version {v}... on the export dates shown. CLEAR means no finding "
                 f"under rules version {v}...; it is not an approval, a licence determination "
                 f"or legal advice. Findings that rely on rule data marked INFERRED, PARTIAL or "
@@ -85,6 +109,7 @@ class ReportContent:
     def summary_rows(self) -> list[tuple[str, object]]:
         run = self.run
         rows: list[tuple[str, object]] = [
+            *([("RUN NOT COMPLETE", self.incomplete_notice())] if not self.complete else []),
             ("Report", "hkscreen screening report"),
             ("What this report says", self.statement()),
             ("Run ID", run.id),
@@ -218,14 +243,15 @@ def review_status(review: ReviewRecord) -> str:
     """How a review stands: in force, superseded by a later decision, or a note."""
     if review.disposition.value == "note":
         return "note"
-    return "superseded" if review.superseded else "in force"
+    status = "superseded" if review.superseded else "in force"
+    return f"{status}; OVERRIDE: {review.override_reason}" if review.override else status
 
 
 def review_cells(review: ReviewRecord) -> list[object]:
     return [review.id, naive_utc(review.created_at), review.reviewer, review.row,
             review.line_id, review.disposition.label, review.reason,
             review.license_number or None, review.license_exception or None,
-            yes_no(review.superseded)]
+            yes_no(review.superseded), review.override_reason or None]
 
 
 def rules_sections(content: ReportContent, destinations: set[str], claimed: set[str],

@@ -424,7 +424,9 @@ def _flagged(session: Session, content: ReportContent, digest: Digest,
             extra = " ".join(x for x in (review.license_number, review.license_exception) if x)
             disposition = (f"{review.disposition.label}{' ' + extra if extra else ''} by "
                            f"{review.reviewer} at {canon(review.created_at)} UTC"
-                           + (f": {review.reason}" if review.reason else ""))
+                           + (f": {review.reason}" if review.reason else "")
+                           + (f" OVERRIDE of a finding: {review.override_reason}"
+                              if review.override else ""))
         else:
             disposition = "none recorded"
         verdict = line.verdict.value + ("\nnewly licensable" if line.newly_licensable else "")
@@ -591,6 +593,10 @@ def write_pdf(session: Session, content: ReportContent, target: Path) -> tuple[i
                                           f"generated {generated} UTC \u00b7 report digest "
                                           f"{digest_value[0][:16]}...")
         canvas.drawRightString(PAGE_W - MARGIN, MARGIN, f"Page {number} of {len(pages)}")
+        if notice := content.short_notice():  # on every page of an incomplete run's report
+            canvas.setFillColorRGB(0.75, 0, 0)
+            canvas.setFont(_font_for(notice, "Bold"), 8.5)
+            canvas.drawString(MARGIN, PAGE_H - MARGIN - 10, notice)
         for item, top in items:
             item.draw(canvas, top)
         canvas.showPage()

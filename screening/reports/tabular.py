@@ -18,11 +18,13 @@ def write_csv(session: Session, content: ReportContent, target: Path) -> None:
     """UTF-8 with BOM so Excel opens it correctly; every text neutralised against formula
     injection. No run metadata: the same input and rules give the same bytes."""
     headers = [*LINE_HEADERS, *(f"Original: {h}" for h in content.run.headers)]
+    # A run that did not complete: every row says so in a first column.
+    status = [f"NOT COMPLETE ({content.run.status})"] if not content.complete else []
     with target.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(headers)
+        writer.writerow([*(["Run status"] if status else []), *headers])
         for line in run_store.iter_lines(session, content.run.id):
-            cells = [*line_cells(line, content.current.get(line.row)), *line.raw]
+            cells = [*status, *line_cells(line, content.current.get(line.row)), *line.raw]
             writer.writerow([neutralise(canon(v)) for v in cells])
 
 

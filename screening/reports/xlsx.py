@@ -159,7 +159,9 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         formats[f"v:{verdict}"] = book.add_format({"bg_color": bg, "font_color": fg,
                                                    "bold": True, "valign": "top"})
     for name in SHEETS:
-        print_setup(book.add_worksheet(name), content, name)
+        ws = book.add_worksheet(name)
+        print_setup(ws, content, name)
+        _mark_incomplete(ws, content, name)
     digest = Digest()
 
     findings = _Sheet(book, formats, "Findings")
@@ -211,7 +213,8 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     findings.ws.fit_to_pages(1, max(1, -(-(findings.row - 1) // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews")
-    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 60, 14, 12, 11], wrap={6: 62})
+    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 50, 14, 12, 11, 40],
+                   wrap={6: 56, 10: 45})
     for review in content.reviews:
         cells = review_cells(review)
         reviews.write(cells)
@@ -244,6 +247,22 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     finally:
         rows_path.unlink(missing_ok=True)
     return value
+
+
+def _mark_incomplete(ws: Any, content: ReportContent, sheet: str) -> None:
+    """A report of a run that did not complete says so on every sheet: a red tab, a red
+    banner over the top of the sheet and the printed page header."""
+    if content.complete:
+        return
+    run = content.run
+    ws.set_tab_color("#C00000")
+    ws.set_header(f'&L&8hkscreen report \u00b7 run {run.id}&C&"-,Bold"&10&KC00000RUN NOT '
+                  f'COMPLETE ({_hf(run.status)}): partial, not a screening of the whole file'
+                  f'&R&8{_hf(sheet)}', margin=0.3)
+    ws.insert_textbox(0, 2, content.incomplete_notice(), {
+        "width": 620, "height": 70, "x_offset": 4, "y_offset": 2,
+        "font": {"bold": True, "color": "#FFFFFF", "size": 11},
+        "fill": {"color": "#C00000"}, "object_position": 3})
 
 
 def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from screening.model import Finding, Screening, ShipmentLine, Verdict
@@ -96,11 +96,64 @@ def insert_lines(session: Session, rows: list[tuple[Any, ...]]) -> None:
     connection.exec_driver_sql(sql, rows)
 
 
-def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, int],
-               line_count: int, newly: int, blank_rows: int, message: str = "") -> None:
+#: The states a run ends in; "running" is the only other one, while its process lives.
+FINAL_STATES = ("complete", "failed", "cancelled", "interrupted")
+#: A run on another machine that has not written for this long is taken as interrupted.
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def heartbeat(session: Session, run_id: int) -> None:
     session.execute(update(Run).where(Run.id == run_id).values(
+        heartbeat_at=dt.datetime.now(dt.UTC)))
+
+
+def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, int],
+               line_count: int, newly: int, blank_rows: int, message: str = "") -> bool:
+    """Record how the run ended; False if it had already been declared interrupted (its
+    heartbeat went stale), which this never overwrites."""
+    result = session.execute(update(Run).where(
+        Run.id == run_id, Run.status == "running").values(
         status=status, finished_at=dt.datetime.now(dt.UTC), counts_json=json.dumps(counts),
         line_count=line_count, newly_licensable=newly, blank_rows=blank_rows, message=message))
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class DeadRun:
+    id: int
+    pid: int | None
+    host: str
+
+
+def mark_dead_runs(session: Session, host: str, alive: Callable[[int], bool],
+                   now: dt.datetime | None = None) -> list[DeadRun]:
+    """Mark "running" runs whose writer is gone as interrupted: on this host, its process no
+    longer exists; elsewhere (or with no pid recorded), no heartbeat for STALE_AFTER."""
+    now = now or dt.datetime.now(dt.UTC)
+    dead = []
+    for run in session.scalars(select(Run).where(Run.status == "running")):
+        last = run.heartbeat_at or run.started_at
+        if last.tzinfo is None:  # SQLite hands back naive UTC
+            last = last.replace(tzinfo=dt.UTC)
+        if run.host == host and run.pid is not None:
+            gone = not alive(run.pid)
+        else:
+            gone = now - last > STALE_AFTER
+        if gone:
+            dead.append(DeadRun(run.id, run.pid, run.host))
+    for run in dead:
+        counts = {v.value: 0 for v in Verdict}
+        for verdict, number in session.execute(
+                select(RunLine.verdict, func.count()).where(RunLine.run_id == run.id)
+                .group_by(RunLine.verdict)):
+            counts[verdict] = number
+        why = (f"interrupted: the process writing it (pid {run.pid} on {run.host}) ended "
+               f"without finishing; found by the next start" if run.pid is not None else
+               f"interrupted: no sign of life for {STALE_AFTER}; found by the next start")
+        session.execute(update(Run).where(Run.id == run.id, Run.status == "running").values(
+            status="interrupted", finished_at=now, message=why,
+            line_count=sum(counts.values()), counts_json=json.dumps(counts)))
+    return dead
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,10 @@ class Run(Base):
     #: Whether party screening was performed, the thresholds, the list-age limit and the
     #: warnings stated on every report of the run.
     party_check_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    #: The process writing a running run, and when it last wrote: a run whose process is gone
+    #: (or, on another machine, that has not written for a while) was interrupted.
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class FindingSet(Base):
@@ -133,6 +137,10 @@ class Review(Base):
     license_exception: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Set when the decision goes against a finding (an exception the findings say is
+    #: suspended or unavailable confirmed, a PROHIBITED line cleared): why, in the
+    #: reviewer's words.
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PartyList(Base):

@@ -70,10 +70,12 @@ class ImportWizard(QWizard):
         self.setMinimumSize(900, 600)
         # Refuse unreadable files before any page shows (IngestError goes to the caller).
         self.kind = sniff_kind(self.path)
-        if self.kind == "xlsx":
-            list_sheets(self.path)
         self.head: list[tuple[int, list[object]]] = []
         self.sheet: str | None = None
+        if self.kind == "xlsx":
+            list_sheets(self.path)
+        else:
+            self.load_head(None)
         self.sheet_page = SheetPage(self)
         self.header_page = HeaderPage(self)
         self.mapping_page = MappingPage(self)
@@ -114,6 +116,10 @@ class SheetPage(QWizardPage):
         self.combo = QComboBox()
         layout.addWidget(QLabel(self.tr("Worksheets in this workbook (rows per sheet):")))
         layout.addWidget(self.combo)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #B00020")
+        layout.addWidget(self.error)
         layout.addStretch()
 
     def initializePage(self) -> None:
@@ -124,14 +130,22 @@ class SheetPage(QWizardPage):
             self.combo.addItem(self.tr("%1 (%2 rows%3)").replace("%1", info.name)
                                .replace("%2", f"{info.rows:,}").replace("%3", hidden),
                                info.name)
-            source = open_xlsx(self.w.path, info.name)
-            head = [r for _, r in itertools.islice(source.rows(), HEADER_SCAN_ROWS)]
+            try:
+                source = open_xlsx(self.w.path, info.name)
+                head = [r for _, r in itertools.islice(source.rows(), HEADER_SCAN_ROWS)]
+            except IngestError:  # said when the sheet is chosen
+                continue
             if best == 0 and detect_header(head) is not None:
                 best = i
         self.combo.setCurrentIndex(best)
 
     def validatePage(self) -> bool:
-        self.w.load_head(self.combo.currentData())
+        try:
+            self.w.load_head(self.combo.currentData())
+        except IngestError as exc:
+            self.error.setText(str(exc))
+            return False
+        self.error.setText("")
         return True
 
 
@@ -160,7 +174,7 @@ class HeaderPage(QWizardPage):
         return "#D9E1F2" if self.w.head and self.w.head[i][0] == self.spin.value() else None
 
     def initializePage(self) -> None:
-        if self.w.kind == "csv" or not self.w.head:
+        if not self.w.head:
             self.w.load_head(self.w.sheet)
         width = max((len(r) for _, r in self.w.head), default=0)
         headers = [column_letter(i) for i in range(width)]
@@ -212,6 +226,12 @@ class MappingPage(QWizardPage):
         top.addWidget(self.profile_combo)
         top.addStretch()
         layout.addLayout(top)
+        # Fields more than one column matches: the officer must pick one (never guessed).
+        self.unresolved: set[Field] = set()
+        self.duplicates = QLabel()
+        self.duplicates.setWordWrap(True)
+        self.duplicates.setStyleSheet("color: #B00020")
+        layout.addWidget(self.duplicates)
         form = QFormLayout()
         self.combos: dict[Field, QComboBox] = {}
         self.samples: dict[Field, QLabel] = {}
@@ -226,7 +246,7 @@ class MappingPage(QWizardPage):
             row.addWidget(status)
             row.addWidget(sample, 3)
             form.addRow(labels.field(f), row)
-            combo.currentIndexChanged.connect(lambda _i, f=f: self._update(f))
+            combo.currentIndexChanged.connect(lambda _i, f=f: self._chosen(f))
             self.combos[f], self.status[f], self.samples[f] = combo, status, sample
         layout.addLayout(form)
         extra = QFormLayout()
@@ -252,13 +272,16 @@ class MappingPage(QWizardPage):
         headers = [clean_text(h) for h in self.w.header_page.header_cells()]
         self.headers = headers
         mapping = auto_mapping(headers, self.w.header_page.header_row())
+        self.unresolved = {f for f, _ in mapping.duplicates}
+        self.duplicates.setText(self._duplicates_text(mapping.duplicates))
+        self.duplicates.setVisible(bool(mapping.duplicates))
         for f, combo in self.combos.items():
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(self.tr("(not mapped)"), None)
             for i, h in enumerate(headers):
                 combo.addItem(h or f"(column {i + 1})", i)
-            index = mapping.columns.get(f)
+            index = None if f in self.unresolved else mapping.columns.get(f)
             combo.setCurrentIndex(0 if index is None else index + 1)
             combo.blockSignals(False)
             self._update(f)
@@ -274,6 +297,23 @@ class MappingPage(QWizardPage):
             self.profile_combo.setCurrentIndex(names.index(sorted(matching)[0]) + 1)
             self._apply_profile()
         self._flag_ambiguous_dates()
+
+    def _duplicates_text(self, duplicates: tuple[tuple[Field, tuple[int, ...]], ...]) -> str:
+        parts = [self.tr("%1: %2").replace("%1", labels.field(f)).replace(
+                 "%2", self.tr(" and ").join(f"'{self.headers[i]}' ({column_letter(i)})"
+                                             for i in indices))
+                 for f, indices in duplicates]
+        return self.tr("Ambiguous columns: more than one column matches the same field, and "
+                       "hkscreen will not pick one. Choose the column to use for each: "
+                       "%1").replace("%1", "; ".join(parts))
+
+    def _chosen(self, f: Field) -> None:
+        """The officer (or a profile) picked a column for ``f``."""
+        if f in self.unresolved:
+            self.unresolved.discard(f)
+            if not self.unresolved:
+                self.duplicates.setVisible(False)
+        self._update(f)
 
     def _apply_profile(self) -> None:
         name = self.profile_combo.currentData()
@@ -308,7 +348,11 @@ class MappingPage(QWizardPage):
     def _update(self, f: Field) -> None:
         index = self.combos[f].currentData()
         required = f in REQUIRED
-        if index is None:
+        if f in self.unresolved:
+            self.status[f].setText(self.tr("choose one"))
+            self.status[f].setStyleSheet("color: #B00020")
+            self.samples[f].setText("")
+        elif index is None:
             self.status[f].setText(self.tr("missing") if required else "")
             self.status[f].setStyleSheet("color: #B00020" if required else "")
             self.samples[f].setText("")
@@ -321,6 +365,8 @@ class MappingPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
+        if self.unresolved:
+            return False
         return all(self.combos[f].currentData() is not None for f in REQUIRED
                    if f is not Field.EXPORT_DATE) and (
             self.combos[Field.EXPORT_DATE].currentData() is not None or

@@ -1,0 +1,245 @@
+"""Checking an XLSX package before any reader allocates memory for it.
+
+A workbook is a ZIP of XML parts. Three things are checked before python-calamine loads a
+sheet (calamine allocates a dense grid for the sheet's bounding box, so one stray cell at
+XFD1048576 in a 5 KB file would ask for hundreds of GiB):
+
+- the package: entry count, the real (decompressed, CRC-checked) size of every entry, its
+  compression ratio, and no DTD or entity declarations in any XML part (Excel never writes
+  them; they are how "billion laughs" and external-entity tricks work);
+- the sheet's extent: the declared ``<dimension>``, every explicit cell and row reference,
+  and (for cells written without a reference) the number of cells per row;
+- formula cells that carry no cached value (calamine reports those as blank).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from xml.etree import ElementTree
+
+from screening.ingest.errors import IngestError
+
+MAX_ENTRIES = 10_000  # a workbook has a few dozen parts
+MAX_UNCOMPRESSED = 1024**3  # 1 GiB of XML in all: far beyond any shipment file
+MAX_RATIO = 1000  # a part that expands more than this (and to over 10 MB) is a zip bomb
+MAX_COLUMNS = 1024  # column AMJ; shipment sheets have a few dozen
+MAX_CELLS = 20_000_000  # rows x columns of the sheet's bounding box (about 1.5 GB in calamine)
+_RATIO_FLOOR = 10 * 1024**2
+_CHUNK = 4 * 1024 * 1024
+
+_NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+       "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+       "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+_DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"),
+                "<!ENTITY".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"),
+                "<!ENTITY".encode("utf-16-be"))
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> spreadsheet letters (0 -> A, 27 -> AB)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_index(letters: str) -> int:
+    """Spreadsheet letters -> 0-based column index (A -> 0, AB -> 27)."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1
+
+
+def check_zip(path: Path) -> zipfile.ZipFile:
+    """Open an XLSX package, refusing corrupt files, lying sizes, zip bombs and XML entity
+    declarations before anything else reads it."""
+    name = str(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise IngestError(name, f"not a valid XLSX workbook (corrupt ZIP: {exc})") from exc
+    try:
+        _check_entries(archive, name)
+        if "xl/workbook.xml" not in archive.namelist():
+            raise IngestError(name, "not an Excel workbook (no xl/workbook.xml in the package)")
+    except BaseException:
+        archive.close()
+        raise
+    return archive
+
+
+def _check_entries(archive: zipfile.ZipFile, name: str) -> None:
+    infos = archive.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise IngestError(name, f"refused: the package has {len(infos):,} entries (limit "
+                          f"{MAX_ENTRIES:,}); not a workbook Excel writes")
+    declared = sum(i.file_size for i in infos)
+    if declared > MAX_UNCOMPRESSED:
+        raise IngestError(name, f"refused: the workbook would expand to {declared:,} bytes "
+                          f"(limit {MAX_UNCOMPRESSED:,}); possible zip bomb")
+    total = 0
+    for info in infos:
+        real = _real_size(archive, info, name, MAX_UNCOMPRESSED - total)
+        total += real
+        if real > _RATIO_FLOOR and real / max(info.compress_size, 1) > MAX_RATIO:
+            raise IngestError(name, f"refused: {info.filename} expands {real:,} bytes from "
+                              f"{info.compress_size:,} (more than {MAX_RATIO}:1); possible "
+                              f"zip bomb")
+
+
+def _real_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budget: int) -> int:
+    """Decompress one entry (streaming), check its CRC and declared size, and look for DTDs
+    in XML parts. Returns the real size."""
+    is_xml = info.filename.lower().endswith((".xml", ".rels", ".vml"))
+    size, tail = 0, b""
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(_CHUNK):
+                size += len(chunk)
+                if size > budget:
+                    raise IngestError(name, f"refused: {info.filename} expands beyond "
+                                      f"{MAX_UNCOMPRESSED:,} bytes in all (limit); possible "
+                                      f"zip bomb")
+                if is_xml:
+                    window = tail + chunk
+                    if any(m in window for m in _DTD_MARKERS):
+                        raise IngestError(name, f"refused: {info.filename} declares a DTD or "
+                                          f"XML entities, which Excel never writes (an XML "
+                                          f"entity attack such as 'billion laughs')")
+                    tail = chunk[-32:]
+    except IngestError:
+        raise
+    except (zipfile.BadZipFile, EOFError, zlib.error, OSError, ValueError, RuntimeError,
+            NotImplementedError) as exc:
+        raise IngestError(name, f"the ZIP package is damaged: {info.filename} does not match "
+                          f"its declared size or checksum ({info.file_size:,} bytes declared; "
+                          f"{exc})") from exc
+    if size != info.file_size:
+        raise IngestError(name, f"the ZIP package is damaged: {info.filename} declares "
+                          f"{info.file_size:,} bytes but holds {size:,}")
+    return size
+
+
+def _parse_xml(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Element:
+    try:
+        return ElementTree.fromstring(archive.read(member))
+    except KeyError:
+        raise IngestError(name, f"not an Excel workbook ({member} is missing)") from None
+    except ElementTree.ParseError as exc:
+        raise IngestError(name, f"the workbook is damaged: {member} is not well-formed XML "
+                          f"({exc})") from None
+
+
+def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | None:
+    workbook = _parse_xml(archive, "xl/workbook.xml", name)
+    rid = None
+    for node in workbook.iterfind("m:sheets/m:sheet", _NS):
+        if node.get("name") == sheet:
+            rid = node.get(f"{{{_NS['r']}}}id")
+    if rid is None:
+        return None
+    rels = _parse_xml(archive, "xl/_rels/workbook.xml.rels", name)
+    for rel in rels.iterfind("rel:Relationship", _NS):
+        if rel.get("Id") == rid:
+            target = rel.get("Target", "")
+            if target.startswith("/"):
+                return target.lstrip("/")
+            return str(PurePosixPath("xl") / target)
+    return None
+
+
+@dataclass
+class SheetScan:
+    """What the sheet XML says before any cell is loaded."""
+
+    rows: int = 0  # the last row with a cell or row element (1-based)
+    columns: int = 0  # the widest column used (1-based count)
+    far_cell: str = ""  # the reference that sets the extent, for messages
+    #: (row, 0-based col) of formula cells whose cached value is missing
+    formula_cells: set[tuple[int, int]] = field(default_factory=set)
+
+
+_DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
+# Rows and cells, in any attribute order. A literal first character keeps the scan fast; an
+# unrelated attribute ending in "r" can only make the extent look larger (a refusal), never
+# smaller.
+_ROW_NUMBER_RE = re.compile(rb'r="[A-Z]*([0-9]+)"')
+_WIDE_COL_RE = re.compile(rb'r="([A-Z]{3,})([0-9]+)"')
+_TWO_LETTER_COL_RE = re.compile(rb'r="([A-Z]{2})[0-9]')
+_CELL_RE = re.compile(rb"<c\b([^>]*)>(.*?)</c>", re.DOTALL)
+_REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
+
+
+def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
+    """The sheet's extent and value-less formula cells, refusing a sheet whose bounding box
+    exceeds MAX_COLUMNS or MAX_CELLS (by its declared dimension or by its real cells)."""
+    scan = SheetScan()
+    xml_path = sheet_xml_path(archive, sheet, name)
+    if xml_path is None or xml_path not in archive.namelist():
+        return scan
+    max_row = max_col = row_tags = 0
+    far = ""
+    tail = b""
+    first = True
+    with archive.open(xml_path) as handle:
+        while chunk := handle.read(_CHUNK):
+            data = tail + chunk
+            cut = data.rfind(b">")
+            if cut < 0:
+                tail = data
+                continue
+            body, tail = data[: cut + 1], data[cut + 1:]
+            if first:
+                first = False
+                if match := _DIMENSION_RE.search(body):
+                    letters, row = match.group(1).decode(), int(match.group(2))
+                    _check_extent(name, sheet, row, column_index(letters) + 1,
+                                  f"{letters}{row}", "declares its size as reaching")
+            if numbers := set(_ROW_NUMBER_RE.findall(body)):
+                top = max(map(int, numbers))
+                if top > max_row:
+                    max_row, far = top, f"row {top}"
+            row_tags += body.count(b"<row")
+            for letters, row in set(_WIDE_COL_RE.findall(body)):
+                col = column_index(letters.decode()) + 1
+                if col > max_col:
+                    max_col, far = col, f"{letters.decode()}{int(row)}"
+            for letters in set(_TWO_LETTER_COL_RE.findall(body)):
+                max_col = max(max_col, column_index(letters.decode()) + 1)
+            cells = body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>")
+            if cells > body.count(b'<c r="'):  # cells placed by position: count them per row
+                for segment in body.split(b"<row")[1:]:
+                    max_col = max(max_col, segment.count(b"<c ") + segment.count(b"<c>")
+                                  + segment.count(b"<c/>"))
+            if b"<f" in body:
+                _formula_cells(body, scan.formula_cells)
+    max_row = max(max_row, row_tags)
+    scan.rows, scan.columns, scan.far_cell = max_row, max(max_col, 26), far
+    _check_extent(name, sheet, max_row, scan.columns, far, "has a cell at")
+    return scan
+
+
+def _check_extent(name: str, sheet: str, rows: int, cols: int, ref: str, how: str) -> None:
+    if cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
+        raise IngestError(
+            name, f"refused: the sheet {how} {ref or 'its last cell'} ({cols:,} columns x "
+            f"{rows:,} rows = {rows * cols:,} cells); hkscreen reads at most {MAX_COLUMNS:,} "
+            f"columns and {MAX_CELLS:,} cells. Delete the stray cells beyond the data "
+            f"(Ctrl+End in Excel shows the last one) and save again", sheet=sheet)
+
+
+def _formula_cells(body: bytes, found: set[tuple[int, int]]) -> None:
+    for match in _CELL_RE.finditer(body):
+        inner = match.group(2)
+        if b"<f" in inner and not _VALUE_RE.search(inner):
+            ref = _REF_RE.search(match.group(1))
+            if ref:
+                found.add((int(ref.group(2)), column_index(ref.group(1).decode())))
