@@ -963,3 +963,12 @@ def test_workbench_opens_on_the_first_flagged_line_with_a_verdict_chart(qtbot, w
         window.table.viewport().width()
     metrics = header.fontMetrics()
     assert header.sectionSize(Col.REVIEW) >= metrics.horizontalAdvance("Review status") + 12
+
+
+def test_detail_pane_shows_values_as_written(qtbot, window) -> None:
+    """Whole numbers without ".0", and a normalised value with the cell it came from."""
+    _screen_sample(window)
+    window.select_row(5)  # HK-1001: value 12500, quantity 50, end-user type "commercial"
+    text = window.detail.toPlainText()
+    assert "12500" in text and "12500.0" not in text and "50.0" not in text
+    assert "civil (from the cell \u201ccommercial\u201d)" in text

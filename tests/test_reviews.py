@@ -189,6 +189,13 @@ def test_confirming_a_suspended_exception_needs_an_override(db, run_id, tmp_path
     assert [r[column] for r in rows] == ["BIS advisory opinion 2020-17 allows it", None]
     from screening.reports.verify import Status, verify_report
     assert verify_report(tmp_path / "r.xlsx", None, db).checks[0].status is Status.PASSED
+    import shutil
+    import subprocess
+    write_report(db, run_id, tmp_path / "r.pdf", generated_by="x")
+    if shutil.which("pdftotext"):
+        text = " ".join(subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], check=True,
+                                       capture_output=True, text=True).stdout.split())
+        assert "OVERRIDE" in text and "BIS advisory opinion 2020-17 allows it" in text
 
 
 def test_clearing_a_prohibited_line_needs_an_override() -> None:

@@ -97,6 +97,10 @@ class ReportContent:
                 f"cover the whole input file and is not a screening of it. Screen the file "
                 f"again for a complete report.")
 
+    def ccl_editions(self) -> str:
+        """The eCFR edition(s) of the Commerce Control List the rules were taken from."""
+        return ", ".join(sorted({e.edition for e in self.rules.eccns.values() if e.edition}))
+
     def statement(self) -> str:
         v = self.run.rules_version[:16]
         notice = self.incomplete_notice()
@@ -126,6 +130,7 @@ class ReportContent:
             ("Rules sources", "Commerce Country Chart (15 CFR 738 Supp. 1), Country Groups "
                               "(15 CFR 740 Supp. 1), 85 FR 83765, 85 FR 45998 and the other "
                               "citations on the Rules sheet"),
+            ("Control List edition (eCFR)", self.ccl_editions() or "(not recorded)"),
             ("App version", run.app_version),
             ("Screened by", run.user),
             ("Machine", run.host),
