@@ -33,6 +33,7 @@ from screening.service import (
     resolve_mapping,
     run_screening,
 )
+from screening.signing import SigningError
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, ReviewError, add_reviews
 
@@ -93,10 +94,21 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", type=Path, required=True, action="append",
                         help="report file (.xlsx, .pdf, .csv or .json); may repeat")
 
-    verify = sub.add_parser("verify", help="check an XLSX report's digest, its input file "
-                            "and a re-screen with the stated rules version")
+    verify = sub.add_parser("verify", help="check a report's digest, its input file, a "
+                            "re-screen with the stated rules version, its signature, that "
+                            "this database issued it and that it equals the stored run")
     verify.add_argument("report", type=Path)
     verify.add_argument("input", type=Path, nargs="?")
+    verify.add_argument("--public-key", type=Path, help="check the signature with this public "
+                        "key file (`hkscreen keys export`) instead of a database: on an "
+                        "auditor's machine (with --database-url, the database checks too)")
+
+    keys = sub.add_parser("keys", help="the keys this database signs its reports with")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True, parser_class=_Parser)
+    keys_sub.add_parser("list", help="fingerprints of this database's signing keys")
+    keys_export = keys_sub.add_parser("export", help="write this database's public keys (PEM) "
+                                      "for `verify --public-key`")
+    keys_export.add_argument("file", type=Path)
 
     rules = sub.add_parser("rules", help="the local rules database")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -160,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--license-number", default="")
     review.add_argument("--exception", default="", dest="license_exception")
     review.add_argument("--reviewer", help="default: the OS user")
+    review.add_argument("--override", default="", metavar="REASON", dest="override_reason",
+                        help="record a decision that goes against a finding (an exception the "
+                             "findings say is suspended or unavailable confirmed, a "
+                             "PROHIBITED line cleared), with the reason for overriding")
 
     lists = sub.add_parser("lists", help="restricted-party screening lists")
     lists_sub = lists.add_subparsers(dest="lists_command", required=True, parser_class=_Parser)
@@ -233,10 +249,11 @@ def _main(argv: Sequence[str] | None) -> int:
             return EXIT_FAILED
         handler = {"screen": _screen, "rules": _rules, "db": _db, "runs": _runs,
                    "profiles": _profiles, "review": _review, "report": _report,
-                   "verify": _verify, "gui": _gui, "lists": _lists}[args.command]
+                   "verify": _verify, "gui": _gui, "lists": _lists,
+                   "keys": _keys}[args.command]
         return handler(args, url)
     except (IngestError, DatabaseError, UsageError, RuleFileError, ReviewError, ExportError,
-            ReportUnreadable) as exc:
+            ReportUnreadable, SigningError) as exc:
         print(f"hkscreen: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except Cancelled:
@@ -334,7 +351,7 @@ def _write_reports(db, run_id: int, targets: list[Path]) -> None:  # type: ignor
         report_format(target)  # refuse an unknown suffix before any work
     for target in targets:
         result = write_report(db, run_id, target, generated_by=current_user())
-        extra = f" (digest {result.digest})" if result.digest else ""
+        extra = f" (digest {result.digest}, signed)" if result.digest else ""
         print(f"report written to {result.path}{extra}")
 
 
@@ -354,16 +371,41 @@ def _verify(args: argparse.Namespace, url: str | None) -> int:
         raise UsageError(f"{args.report}: file not found")
     if args.input is not None and not args.input.exists():
         raise UsageError(f"{args.input}: file not found")
-    try:
-        db = _open(url)
-    except DatabaseError as exc:
-        print(f"hkscreen: note: {exc}; the re-screen check cannot be made", file=sys.stderr)
-        db = None
-    result = verify_report(args.report, args.input, db)
+    public_keys = None
+    if args.public_key is not None:
+        from screening.signing import load_public_keys
+        public_keys = load_public_keys(args.public_key)
+    db = None
+    if args.public_key is None or url or os.environ.get("HKSCREEN_DATABASE_URL"):
+        try:
+            db = _open(url)
+        except DatabaseError as exc:
+            print(f"hkscreen: note: {exc}; the checks that need it cannot be made",
+                  file=sys.stderr)
+    result = verify_report(args.report, args.input, db, public_keys)
     print(f"Verifying {args.report}")
     for check in result.checks:
         print(f"  {check.status.value:<9} {check.name}: {check.detail}")
     return result.exit_code
+
+
+def _keys(args: argparse.Namespace, url: str | None) -> int:
+    from screening.signing import database_keys, public_keys_pem
+
+    db = _open(url)
+    with db.sessions() as session:
+        keys = database_keys(session)
+    if args.keys_command == "list":
+        if not keys:
+            print("no signing key yet (one is made when the first report is written)")
+        for fp in keys:
+            print(fp)
+        return EXIT_CLEAR
+    if not keys:
+        raise UsageError("this database has no signing key yet: write a report first")
+    args.file.write_text(public_keys_pem(list(keys.values())), encoding="ascii")
+    print(f"{len(keys)} public key(s) written to {args.file}")
+    return EXIT_CLEAR
 
 
 def _lists(args: argparse.Namespace, url: str | None) -> int:
@@ -612,7 +654,8 @@ def _review(args: argparse.Namespace, url: str | None) -> int:
         ids = add_reviews(session, args.run_id, rows, Disposition(args.disposition),
                           reason=args.reason, license_number=args.license_number,
                           license_exception=args.license_exception,
-                          reviewer=args.reviewer or current_user())
+                          reviewer=args.reviewer or current_user(),
+                          override_reason=args.override_reason)
     print(f"{len(ids)} review(s) recorded on run {args.run_id}")
     return EXIT_CLEAR
 

@@ -225,13 +225,62 @@ def test_bulk_review_via_dialog(qtbot, window, monkeypatch) -> None:
 
 
 def test_review_dialog_validation(qtbot) -> None:
-    dialog = ReviewDialog(2, "ann", Disposition.LICENSE_OBTAINED)
+    dialog = ReviewDialog([(5, "HK-1001"), (6, "HK-1002")], "ann", Disposition.LICENSE_OBTAINED)
     qtbot.addWidget(dialog)
     dialog.accept()
     assert "licence number" in dialog.error.text() and not dialog.result()
     dialog.license_number.setText("D1")
     dialog.accept()
     assert dialog.result() and dialog.value().license_number == "D1"
+    assert dialog.value().reviewer == "ann" and dialog.reviewer.text() == "ann"
+
+
+def test_review_dialog_names_the_lines(qtbot) -> None:
+    one = ReviewDialog([(8, "HK-1004")], "ann", Disposition.HOLD)
+    many = ReviewDialog([(5 + i, f"HK-{1001 + i}") for i in range(12)], "ann", Disposition.HOLD)
+    for dialog in (one, many):
+        qtbot.addWidget(dialog)
+    assert one.lines_label.text() == "Decision for HK-1004 (row 8)."
+    text = many.lines_label.text()  # "12 lines" once the English plurals are loaded
+    assert text.startswith("One decision, recorded for each of 12 line")
+    assert text.endswith(": HK-1001 \u2026 HK-1012.")
+
+
+def test_review_override_needs_a_reason(qtbot, window) -> None:
+    """Confirming GBS on HK-1004, whose findings say GBS is suspended, needs an override with
+    a reason; the history and the detail pane mark it as an override."""
+    _screen_sample(window)
+    run_id = window.run.id
+    from screening.store.reviews import review_conflicts
+
+    def check(disposition, exception):  # type: ignore[no-untyped-def]
+        with window.db.sessions() as session:
+            return review_conflicts(session, run_id, [8], disposition, exception)
+
+    dialog = ReviewDialog([(8, "HK-1004")], "ann", Disposition.EXCEPTION_CONFIRMED,
+                          suggested_exception="GBS", conflicts=check)
+    qtbot.addWidget(dialog)
+    assert not dialog.override_box.isHidden()
+    assert "LICENSE_EXCEPTION_SUSPENDED" in dialog.conflict_label.text()
+    dialog.reason.setPlainText("eligible under GBS")
+    dialog.accept()
+    assert not dialog.result() and "Override" in dialog.error.text()
+    dialog.override.setChecked(True)
+    dialog.accept()
+    assert not dialog.result() and "reason for overriding" in dialog.error.text()
+    dialog.override_reason.setText("advisory opinion relied on")
+    dialog.accept()
+    assert dialog.result()
+    dialog.disposition.setCurrentIndex(list(Disposition).index(Disposition.HOLD))
+    assert dialog.override_box.isHidden()  # a hold goes against no finding
+    dialog.disposition.setCurrentIndex(list(Disposition).index(
+        Disposition.EXCEPTION_CONFIRMED))
+    window.record_review([8], dialog.value())
+    with window.db.sessions() as session:
+        [record] = run_reviews(session, run_id, 8)
+    assert record.override and record.override_reason == "advisory opinion relied on"
+    window.select_row(8)
+    assert "override" in window.detail.toPlainText().lower()
 
 
 def test_cancel_mid_run(window, tmp_path) -> None:
@@ -570,9 +619,10 @@ def test_rules_editor_logs_changes_and_reports_conflicts(qtbot, window, messages
     qtbot.addWidget(dialog)
     from ui.views.rules import RuleEditor
     editor = dialog.findChildren(RuleEditor)[0]
-    editor.file.setCurrentText("eccns.csv")
-    editor.key.setText("eccn=3A991")
-    editor.column.setText("supp2")
+    editor.choose_file("eccns.csv")
+    assert editor.file.currentText() == "ECCNs" and list(editor.key_fields) == ["eccn"]
+    editor.set_key(eccn="3A991")
+    editor.column.setCurrentText("supp2")
     editor.read()
     assert editor.current.text() == "'yes'"
     editor.value.setText("unknown")
@@ -592,6 +642,36 @@ def test_rules_editor_logs_changes_and_reports_conflicts(qtbot, window, messages
     editor.save()
     assert "Saved" in editor.status.text()
     assert [row[1] for row in dialog.log_model.rows] == ["bob", "ann"]
+    assert dialog.log_model.rows[-1][3] == "eccn 3A991"  # the row as people read it
+
+
+def test_rule_edit_refreshes_every_view_of_the_rules_version(qtbot, window) -> None:
+    """After an edit the rules browser's title and tabs and the window's status bar show
+    the new version and value (they kept the old ones)."""
+    from ui.views.rules import RuleEditor, RulesDialog
+    old = window.rules.version
+    assert old[:12] in window.rules_label.text()
+    dialog = RulesDialog(window.rules, window, db=window.db, editor="ann")
+    qtbot.addWidget(dialog)
+    dialog.rules_changed.connect(window.rules_edited)
+    assert "read-only" not in dialog.windowTitle() and old[:16] in dialog.windowTitle()
+    editor = dialog.findChildren(RuleEditor)[0]
+    editor.choose_file("eccns.csv")
+    editor.set_key(eccn="3A991")
+    editor.column.setCurrentText("description")
+    editor.read()
+    editor.value.setText("Electronic devices (edited)")
+    editor.reason.setText("wording")
+    editor.citation.setText("15 CFR 774")
+    editor.save()
+    new = window.rules.version
+    assert new != old and "Saved" in editor.status.text()
+    assert new[:16] in dialog.windowTitle() and old[:16] not in dialog.windowTitle()
+    assert new[:12] in window.rules_label.text() and old[:12] not in window.rules_label.text()
+    eccns = {row[0]: row for row in dialog.eccn_model.rows}
+    assert eccns["3A991"][1] == "Electronic devices (edited)"
+    assert RulesDialog(window.rules, window).windowTitle().startswith(
+        "Rules browser (read-only)")  # without a database it is read-only
 
 
 def test_database_setting_is_checked(window, monkeypatch, messages, tmp_path) -> None:
@@ -613,14 +693,18 @@ def test_rules_editor_adds_and_removes_rows(qtbot, window) -> None:
     dialog = RulesDialog(window.rules, window, db=window.db, editor="ann")
     qtbot.addWidget(dialog)
     editor = dialog.findChildren(RuleEditor)[0]
-    editor.file.setCurrentText("country_groups.csv")
+    editor.choose_file("country_groups.csv")
     editor.reason.setText("test membership")
     editor.citation.setText("99 FR 2")
-    editor.row_values.setText("country_code=SG,group=D:5,valid_from=2030-01-01,"
-                              "citation=99 FR 2,verification=VERIFIED")
+    values = {"country_code": "SG", "group": "D:5", "valid_from": "2030-01-01",
+              "citation": "99 FR 2", "verification": "VERIFIED"}
+    for r in range(editor.new_row.rowCount()):
+        column = editor.new_row.item(r, 0).text()
+        if column in values:
+            editor.new_row.item(r, 1).setText(values[column])
     editor.add_row()
     assert "row added" in editor.status.text()
-    editor.key.setText("country_code=SG,group=D:5,valid_from=2030-01-01")
+    editor.set_key(country_code="SG", group="D:5", valid_from="2030-01-01")
     editor.remove_row()
     assert "row removed" in editor.status.text()
     assert [row[4] for row in dialog.log_model.rows] == ["(row added)", "(row removed)"]
@@ -789,3 +873,24 @@ def test_filters_shown_are_the_filters_applied_after_opening_another_run(window)
     _screen_sample(window)  # a new run: the destination list is refilled with "All" chosen
     assert window.destination.currentData() == ""
     assert window.model.filters.destination == "" and window.model.rowCount() == 34
+
+
+def test_review_dialog_speaks_chinese(qtbot, monkeypatch) -> None:
+    """The validation message is in the window's language (it was English in zh_HK)."""
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
+    from ui.translations import install_translator
+    monkeypatch.setenv("HKSCREEN_LANG", "zh_HK")
+    app = QCoreApplication.instance()
+    before = set(app.findChildren(QTranslator))
+    assert install_translator(app) == "zh_HK"
+    try:
+        dialog = ReviewDialog([(12, "HK-1008")], "ann", Disposition.LICENSE_OBTAINED)
+        qtbot.addWidget(dialog)
+        dialog.accept()
+        assert dialog.error.text() == "「已取得許可證」須填寫許可證號碼。"
+        assert dialog.lines_label.text() == "為 HK-1008（第 12 行） 作出決定。"
+    finally:
+        for translator in set(app.findChildren(QTranslator)) - before:
+            app.removeTranslator(translator)
+            translator.deleteLater()

@@ -172,10 +172,11 @@ def test_verify_passes_then_detects_tampering(db, run_id, tmp_path) -> None:
     report = tmp_path / "r.xlsx"
     write_report(db, run_id, report, generated_by="x")
     result = verify_report(report, SAMPLE_XLSX, db)
-    assert [c.status for c in result.checks] == [Status.PASSED] * 3, result.checks
+    assert [c.status for c in result.checks] == [Status.PASSED] * 6, result.checks
     assert result.exit_code == 0
     only = verify_report(report, None, db)
-    assert [c.status for c in only.checks] == [Status.PASSED, Status.NOT_MADE, Status.NOT_MADE]
+    assert [c.status for c in only.checks] == [Status.PASSED, Status.NOT_MADE, Status.NOT_MADE,
+                                               Status.PASSED, Status.PASSED, Status.PASSED]
     other = tmp_path / "other.csv"
     other.write_text("x", encoding="utf-8")
     wrong = verify_report(report, other, db)
@@ -238,15 +239,22 @@ def test_pdf_report(db, run_id, tmp_path) -> None:
     assert "Report digest (SHA-256)" in text and result.digest in text
 
 
-def test_pdf_and_xlsx_state_the_same_digest(db, run_id, tmp_path) -> None:
+def test_pdf_digest_covers_what_it_states(db, run_id, tmp_path) -> None:
+    """The PDF's digest is over its summary, findings, lines and reviews (the XLSX digest is
+    over every cell of the workbook, so the two differ): the same content gives the same
+    digest, another review another digest."""
     from screening.reports.content import load_content
     from screening.reports.pdf import write_pdf
-    from screening.reports.xlsx import write_xlsx
     with db.sessions() as session:
         content = load_content(session, run_id, "x")
-        xlsx_digest = write_xlsx(session, content, tmp_path / "r.xlsx")
-        pages, pdf_digest = write_pdf(session, content, tmp_path / "r.pdf")
-    assert pdf_digest == xlsx_digest and pages >= 2
+        pages, first = write_pdf(session, content, tmp_path / "a.pdf")
+        assert write_pdf(session, content, tmp_path / "b.pdf")[1] == first and pages >= 2
+    with db.sessions.begin() as session:
+        add_reviews(session, run_id, [12], Disposition.NOTE, reason="later", reviewer="cy")
+    with db.sessions() as session:
+        later = load_content(session, run_id, "x")
+        later.generated_at = content.generated_at
+        assert write_pdf(session, later, tmp_path / "c.pdf")[1] != first
 
 
 def test_pdf_long_rows_continue_under_a_repeated_header(db, tmp_path) -> None:
@@ -299,7 +307,7 @@ def test_cli_report_commands(capsys, db_url, tmp_path) -> None:
     capsys.readouterr()
     assert main(["--database-url", db_url, "verify", str(tmp_path / "s.xlsx"),
                  str(SAMPLE_XLSX)]) == 0
-    assert capsys.readouterr().out.count("PASSED") == 3
+    assert capsys.readouterr().out.count("PASSED") == 6
     (tmp_path / "junk.xlsx").write_bytes(b"junk")
     assert main(["--database-url", db_url, "verify", str(tmp_path / "junk.xlsx")]) == 2
     assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--report",

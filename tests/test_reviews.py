@@ -151,3 +151,69 @@ def test_current_dispositions_for_some_rows(db) -> None:
         {6: Disposition.CLEARED, 7: Disposition.HOLD}  # a note decides nothing; 8 unreviewed
     assert {row: (r.id, r.reason) for row, r in some.items()} == \
         {row: (r.id, r.reason) for row, r in everything.items()}
+
+
+def test_confirming_a_suspended_exception_needs_an_override(db, run_id, tmp_path) -> None:
+    """Row 8 (HK-1004) claims GBS, which its findings say is suspended for Hong Kong."""
+    from screening.store.reviews import OverrideRequired, review_conflicts
+    with db.sessions() as session:
+        found = review_conflicts(session, run_id, [8, 12], Disposition.EXCEPTION_CONFIRMED,
+                                 "GBS")
+        assert [(c.row, c.line_id, c.finding) for c in found] == [
+            (8, "HK-1004", "LICENSE_EXCEPTION_SUSPENDED")]
+        assert review_conflicts(session, run_id, [8], Disposition.HOLD) == []
+    with db.sessions.begin() as session, pytest.raises(OverrideRequired) as refused:
+        add_reviews(session, run_id, [8, 12], Disposition.EXCEPTION_CONFIRMED,
+                    license_exception="GBS", reason="eligible", reviewer="ann")
+    assert "row 8 (HK-1004)" in str(refused.value) and "override" in str(refused.value)
+    with db.sessions() as session:
+        assert run_reviews(session, run_id) == []  # nothing recorded
+    with db.sessions.begin() as session:
+        add_reviews(session, run_id, [8, 12], Disposition.EXCEPTION_CONFIRMED,
+                    license_exception="GBS", reason="eligible", reviewer="ann",
+                    override_reason="BIS advisory opinion 2020-17 allows it")
+    with db.sessions() as session:
+        records = {r.row: r for r in run_reviews(session, run_id)}
+    assert records[8].override and records[8].override_reason.startswith("BIS advisory")
+    assert not records[12].override  # row 12 had no finding against the decision
+    assert records[8].to_json()["override"] is True
+
+    from screening.reports import write_report
+    write_report(db, run_id, tmp_path / "r.xlsx", generated_by="x")
+    import openpyxl
+    sheet = openpyxl.load_workbook(tmp_path / "r.xlsx")["Reviews"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2,
+                                                                       values_only=True)]
+    column = "Override (against a finding): reason"
+    assert [r[column] for r in rows] == ["BIS advisory opinion 2020-17 allows it", None]
+    from screening.reports.verify import Status, verify_report
+    assert verify_report(tmp_path / "r.xlsx", None, db).checks[0].status is Status.PASSED
+
+
+def test_clearing_a_prohibited_line_needs_an_override() -> None:
+    from screening.model import Finding, Severity
+    from screening.store.reviews import finding_conflicts
+    sdn = [Finding("PARTY_MATCH_SDN", Severity.PROHIBITED, "matches an SDN entry")]
+    found = finding_conflicts(Disposition.CLEARED, "", 5, "L5", "PROHIBITED", None, sdn)
+    assert [c.describe() for c in found] == [
+        "row 5 (L5) is PROHIBITED: 'Not subject / cleared' goes against its findings"]
+    assert finding_conflicts(Disposition.CLEARED, "", 5, "L5", "REVIEW", None, sdn) == []
+    assert finding_conflicts(Disposition.ESCALATE, "", 5, "L5", "PROHIBITED", None, sdn) == []
+    blocked = [Finding("LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE,
+                       "License exception LVS (Limited value shipments) is not available.")]
+    assert finding_conflicts(Disposition.EXCEPTION_CONFIRMED, "lvs", 5, "L5", "REVIEW", None,
+                             blocked)  # named in the finding although not claimed
+    assert not finding_conflicts(Disposition.EXCEPTION_CONFIRMED, "ENC", 5, "L5", "REVIEW",
+                                 None, blocked)
+
+
+def test_cli_review_override(capsys, db_url) -> None:
+    from screening.cli import main
+    assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--quiet"]) == 1
+    args = ["--database-url", db_url, "review", "1", "8", "--disposition",
+            "exception_confirmed", "--exception", "GBS", "--reason", "eligible"]
+    assert main(args) == 2
+    assert "override" in capsys.readouterr().err
+    assert main([*args, "--override", "checked with counsel"]) == 0
+    assert reviews_of(db_url, 1, 8) == [(__import__("getpass").getuser(), "eligible")]

@@ -65,11 +65,11 @@ def test_english_says_one_line_not_line_s(qtbot, monkeypatch) -> None:
     before = set(app.findChildren(QTranslator))
     assert install_translator(app, "en") == "en"
     try:
-        text = "%n line(s) selected: one decision, recorded for each."
+        text = "One decision, recorded for each of %n line(s): %1."
         assert QCoreApplication.translate("ReviewDialog", text, "", 1) == \
-            "1 line selected: the decision is recorded for it."
+            "One decision, recorded for each of 1 line: %1."
         assert QCoreApplication.translate("ReviewDialog", text, "", 3) == \
-            "3 lines selected: one decision, recorded for each."
+            "One decision, recorded for each of 3 lines: %1."
     finally:
         for translator in set(app.findChildren(QTranslator)) - before:
             app.removeTranslator(translator)

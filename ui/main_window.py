@@ -46,8 +46,10 @@ from screening.service import (
 from screening.store import runs as run_store
 from screening.store.profiles import save_profile
 from screening.store.reviews import (
+    Conflict,
     Disposition,
     ReviewRecord,
+    review_conflicts,
     run_reviews,
 )
 from ui import labels, report_export, review_saving
@@ -92,9 +94,9 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self._empty_page())
         self.stack.addWidget(self._workbench())
         self._menus()
-        self.statusBar().addPermanentWidget(QLabel(
-            self.tr("Rules version %1 · %2").replace("%1", self.rules.version[:12] + "…")
-            .replace("%2", db.backend)))
+        self.rules_label = QLabel()
+        self.statusBar().addPermanentWidget(self.rules_label)
+        self._show_rules_version()
         self._restore()
 
     # -- layout ----------------------------------------------------------------------------
@@ -549,14 +551,25 @@ class MainWindow(QMainWindow):
             return
         extra = ("<p><i>" + self.tr("%n lines selected; review buttons apply to all of them.",
                                     "", len(rows)) + "</i></p>" if len(rows) > 1 else "")
-        self.detail.setHtml(extra + line_html(line, self.run.headers, self.run.sheet, history))
+        self.detail.setHtml(extra + line_html(line, self.run.headers, self.run.sheet, history,
+                                              self.run.mapping))
 
     # -- review ------------------------------------------------------------------------------
     def review_selected(self, disposition: Disposition) -> None:
         rows = self.selected_rows()
         if not rows or self.run is None:
             return
-        dialog = ReviewDialog(len(rows), self.settings.reviewer(), disposition, self)
+        run_id = self.run.id
+        table = self.results.table
+        lines = [(row, table.line_ids[i] if (i := self.results.line_of_row(row)) is not None
+                  else "") for row in rows]
+
+        def conflicts(chosen: Disposition, exception: str) -> list[Conflict]:
+            with self.db.sessions() as session:
+                return review_conflicts(session, run_id, rows, chosen, exception)
+
+        dialog = ReviewDialog(lines, self.settings.reviewer(), disposition, self,
+                              conflicts=conflicts)
         if not dialog.exec():
             return
         self.record_review(rows, dialog.value())
@@ -601,9 +614,20 @@ class MainWindow(QMainWindow):
 
     def show_rules(self) -> None:
         from ui.views.rules import RulesDialog
-        RulesDialog(self.rules, self, db=self.db, editor=self.settings.reviewer()).exec()
-        with self.db.sessions() as session:  # rules may have been edited
+        dialog = RulesDialog(self.rules, self, db=self.db, editor=self.settings.reviewer())
+        dialog.rules_changed.connect(self.rules_edited)
+        dialog.exec()
+
+    def rules_edited(self, _version: str = "") -> None:
+        """The rules changed (an edit in the rules browser): new runs use the new version,
+        the status bar says so at once."""
+        with self.db.sessions() as session:
             self.rules = load_ruleset(session)
+        self._show_rules_version()
+
+    def _show_rules_version(self) -> None:
+        self.rules_label.setText(self.tr("Rules version %1 · %2").replace(
+            "%1", self.rules.version[:12] + "…").replace("%2", self.db.backend))
 
     # -- lists and preferences (their dialogs live in their own modules) ------------------
     def import_list(self, path: Path | None = None) -> None:

@@ -27,7 +27,8 @@ def save(parent: QWidget, db: Database, run_id: int, rows: list[int], value: Rev
         with db.sessions.begin() as session:
             add_reviews(session, run_id, rows, value.disposition, reason=value.reason,
                         license_number=value.license_number,
-                        license_exception=value.license_exception, reviewer=value.reviewer)
+                        license_exception=value.license_exception, reviewer=value.reviewer,
+                        override_reason=value.override_reason)
         with db.sessions() as session:  # only these lines: a run may have many reviews
             return current_dispositions(session, run_id, rows)
 

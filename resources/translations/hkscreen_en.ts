@@ -21,10 +21,24 @@
 <context>
     <name>ReviewDialog</name>
     <message numerus="yes">
-        <source>%n line(s) selected: one decision, recorded for each.</source>
+        <source>One decision, recorded for each of %n line(s): %1.</source>
         <translation>
-            <numerusform>%n line selected: the decision is recorded for it.</numerusform>
-            <numerusform>%n lines selected: one decision, recorded for each.</numerusform>
+            <numerusform>One decision, recorded for each of %n line: %1.</numerusform>
+            <numerusform>One decision, recorded for each of %n lines: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>One decision, recorded for each of %n line(s): %1 … %2.</source>
+        <translation>
+            <numerusform>One decision, recorded for each of %n line: %1 … %2.</numerusform>
+            <numerusform>One decision, recorded for each of %n lines: %1 … %2.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more line(s)</source>
+        <translation>
+            <numerusform>and %n more line</numerusform>
+            <numerusform>and %n more lines</numerusform>
         </translation>
     </message>
 </context>

@@ -584,13 +584,8 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <name>ReviewDialog</name>
     <message>
         <source>Review</source>
+        <extracomment>The lines&apos; (row, line id), in table order.</extracomment>
         <translation>審核</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n line(s) selected: one decision, recorded for each.</source>
-        <translation>
-            <numerusform>已選取 %n 行：一個決定，逐行記錄。</numerusform>
-        </translation>
     </message>
     <message>
         <source>e.g. D1234567 (required for &apos;Licence obtained&apos;)</source>
@@ -603,6 +598,14 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>Why: required to clear a line or confirm an exception</source>
         <translation>原因：放行或確認例外時必填</translation>
+    </message>
+    <message>
+        <source>(no name: set it in Settings)</source>
+        <translation>（未設定姓名：請在「設定」中設定）</translation>
+    </message>
+    <message>
+        <source>The reviewer name from Settings; every review records it.</source>
+        <translation>「設定」中的審核人姓名；每項審核都會記錄。</translation>
     </message>
     <message>
         <source>&amp;Disposition</source>
@@ -624,6 +627,76 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <source>Reviewer</source>
         <translation>審核人</translation>
     </message>
+    <message>
+        <source>This decision goes against the findings</source>
+        <translation>此決定與審查結果相抵觸</translation>
+    </message>
+    <message>
+        <source>&amp;Override: record this decision against the findings (marked as an override in the history and the reports)</source>
+        <translation>推翻(&amp;O)：不顧審查結果記錄此決定（在歷史及報告中標示為推翻）</translation>
+    </message>
+    <message>
+        <source>Reason for overriding (required), e.g. the advisory opinion relied on</source>
+        <translation>推翻理由（必填），例如所依據的諮詢意見</translation>
+    </message>
+    <message>
+        <source>%1 (row %2)</source>
+        <translation>%1（第 %2 行）</translation>
+    </message>
+    <message>
+        <source>Decision for %1.</source>
+        <translation>為 %1 作出決定。</translation>
+    </message>
+    <message numerus="yes">
+        <source>One decision, recorded for each of %n line(s): %1.</source>
+        <translation>
+            <numerusform>一個決定，分別記錄於 %n 行：%1。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>One decision, recorded for each of %n line(s): %1 … %2.</source>
+        <translation>
+            <numerusform>一個決定，分別記錄於 %n 行：%1 … %2。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>and %n more line(s)</source>
+        <translation>
+            <numerusform>及另外 %n 行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 is PROHIBITED: clearing it goes against its findings.</source>
+        <translation>%1 為 PROHIBITED：將其放行與其審查結果相抵觸。</translation>
+    </message>
+    <message>
+        <source>%1: its finding %2 says this licence exception cannot be used.</source>
+        <translation>%1：其審查結果 %2 指此許可證例外不可使用。</translation>
+    </message>
+    <message>
+        <source>A reviewer name is required: set it in Settings.</source>
+        <translation>必須有審核人姓名：請在「設定」中設定。</translation>
+    </message>
+    <message>
+        <source>&apos;Licence obtained&apos; needs the licence number.</source>
+        <translation>「已取得許可證」須填寫許可證號碼。</translation>
+    </message>
+    <message>
+        <source>&apos;Licence exception confirmed&apos; needs the exception and a reason.</source>
+        <translation>「已確認許可證例外」須填寫例外及理由。</translation>
+    </message>
+    <message>
+        <source>&apos;%1&apos; needs a reason.</source>
+        <translation>「%1」須填寫理由。</translation>
+    </message>
+    <message>
+        <source>This decision goes against the findings: tick Override and give the reason, or choose another decision.</source>
+        <translation>此決定與審查結果相抵觸：請剔選「推翻」並填寫理由，或選擇其他決定。</translation>
+    </message>
+    <message>
+        <source>An override needs the reason for overriding.</source>
+        <translation>推翻須填寫推翻理由。</translation>
+    </message>
 </context>
 <context>
     <name>ReviewSaving</name>
@@ -634,14 +707,6 @@ postgresql+psycopg://user@server/hkscreen</translation>
 </context>
 <context>
     <name>RuleEditor</name>
-    <message>
-        <source>key columns, e.g. row_key=HK_PRE2020 or eccn=3A001</source>
-        <translation>鍵欄，例如 row_key=HK_PRE2020 或 eccn=3A001</translation>
-    </message>
-    <message>
-        <source>column, e.g. NP2 or supp2</source>
-        <translation>欄位，例如 NP2 或 supp2</translation>
-    </message>
     <message>
         <source>&amp;Read current value</source>
         <translation>讀取現值(&amp;R)</translation>
@@ -655,28 +720,80 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>儲存更改(&amp;S)</translation>
     </message>
     <message>
-        <source>new row: column=value,column=value,...</source>
-        <translation>新行：欄位=數值,欄位=數值,...</translation>
-    </message>
-    <message>
         <source>&amp;Add this row</source>
         <translation>新增此行(&amp;A)</translation>
     </message>
     <message>
-        <source>Re&amp;move the row with this key</source>
-        <translation>移除此鍵的行(&amp;M)</translation>
+        <source>Country Chart rows</source>
+        <translation>國家列表（Country Chart）行</translation>
     </message>
     <message>
-        <source>Rule file</source>
-        <translation>規則檔案</translation>
+        <source>Country Group memberships</source>
+        <translation>國家組別成員</translation>
     </message>
     <message>
-        <source>Row key</source>
-        <translation>行鍵</translation>
+        <source>Country names and aliases</source>
+        <translation>國家名稱及別名</translation>
+    </message>
+    <message>
+        <source>Destination mappings</source>
+        <translation>目的地對應</translation>
+    </message>
+    <message>
+        <source>ECCNs</source>
+        <translation>ECCN</translation>
+    </message>
+    <message>
+        <source>ECCN licence requirements</source>
+        <translation>ECCN 許可證要求</translation>
+    </message>
+    <message>
+        <source>Special controls</source>
+        <translation>特別管制</translation>
+    </message>
+    <message>
+        <source>Licence exceptions</source>
+        <translation>許可證例外</translation>
+    </message>
+    <message>
+        <source>Licence exception availability</source>
+        <translation>許可證例外的適用情況</translation>
+    </message>
+    <message>
+        <source>End-use and end-user rules</source>
+        <translation>最終用途及最終用戶規則</translation>
+    </message>
+    <message>
+        <source>EEI filing rules</source>
+        <translation>EEI 申報規則</translation>
+    </message>
+    <message>
+        <source>Savings clauses</source>
+        <translation>保留條款</translation>
+    </message>
+    <message>
+        <source>Regime changes</source>
+        <translation>制度變更</translation>
     </message>
     <message>
         <source>Column</source>
         <translation>欄位</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Re&amp;move the row named above</source>
+        <translation>刪除上述指明的行(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Rule table</source>
+        <translation>規則表</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
     </message>
     <message>
         <source>Current value</source>
@@ -695,8 +812,8 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>引用</translation>
     </message>
     <message>
-        <source>Add a row</source>
-        <translation>新增一行</translation>
+        <source>New row</source>
+        <translation>新行</translation>
     </message>
     <message>
         <source>Saved (%1). Rules version is now %2.</source>
@@ -848,6 +965,10 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>Change log</source>
         <translation>更改記錄</translation>
+    </message>
+    <message>
+        <source>Rules · version %1</source>
+        <translation>規則 · 版本 %1</translation>
     </message>
     <message>
         <source>none</source>
@@ -1044,6 +1165,10 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>HS 編碼</translation>
     </message>
     <message>
+        <source>Yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
         <source>shipped to %1, licensed as %2</source>
         <translation>付運至 %1，按 %2 申領許可證</translation>
     </message>
@@ -1076,12 +1201,20 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>已被取代</translation>
     </message>
     <message>
+        <source>OVERRIDE of a finding:</source>
+        <translation>推翻審查結果：</translation>
+    </message>
+    <message>
         <source>No reviews yet.</source>
         <translation>尚未審核。</translation>
     </message>
     <message>
         <source>Normalised values</source>
         <translation>標準化數值</translation>
+    </message>
+    <message>
+        <source>(from the cell “%1”)</source>
+        <translation>（來自儲存格「%1」）</translation>
     </message>
     <message>
         <source>Original cells</source>

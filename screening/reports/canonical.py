@@ -1,9 +1,14 @@
-"""The report digest: SHA-256 over a canonical serialisation of what the report states.
+"""The report digest: SHA-256 over a canonical serialisation of every cell of the report.
 
 The same canonical form is computed when the report is written (from the values written)
-and by ``hkscreen verify`` (from the cells read back), so any edit to a covered cell shows.
-Sections are hashed separately (rows can then be streamed in any interleaving) and the digest
-is the hash of the section hashes in a fixed order.
+and by ``hkscreen verify`` (from the cells read back), so any edit shows: a changed, added
+or removed cell on any sheet (Summary, Findings, Lines, Reviews, Rules, Run, or a new one).
+Only the cells that carry the digest and the signature themselves are left out.
+
+A cell is its sheet, row and column and its value as text: ``cell_text`` of the value
+written equals ``read_cell_text`` of the value read back (a date cell as a date, Excel's
+``_xHHHH_`` escapes of control characters decoded). Each sheet is hashed row by row; the
+digest is the hash of the sheets' hashes in workbook order.
 """
 
 from __future__ import annotations
@@ -11,11 +16,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Sequence
+from typing import Any
 
-SECTIONS = ("summary", "findings", "lines", "reviews")
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 DIGEST_LABEL = "Report digest (SHA-256)"
+SIGNATURE_LABEL = "Report signature (Ed25519)"
+KEY_FINGERPRINT_LABEL = "Signing key fingerprint (SHA-256)"
+PUBLIC_KEY_LABEL = "Signing public key (Ed25519)"
+#: Summary rows whose cells are not covered: they carry the digest and the signature.
+UNSIGNED_LABELS = (DIGEST_LABEL, SIGNATURE_LABEL)
 
 
 def canon(value: object) -> str:
@@ -43,7 +54,105 @@ def canon(value: object) -> str:
     return str(value)
 
 
+_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescape(match: re.Match[str]) -> str:
+    return chr(int(match.group(1), 16))
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as written, as text."""
+    if isinstance(value, dt.datetime) and value.microsecond:  # serial days: to the second
+        value = value.replace(microsecond=0) + dt.timedelta(
+            seconds=1 if value.microsecond >= 500_000 else 0)
+    return canon(value)
+
+
+def read_value(value: object) -> object:
+    """A cell's value as read back by openpyxl, with Excel's ``_xHHHH_`` escapes decoded
+    (see ``read_cell_text``)."""
+    if value.__class__ is str and "_x" in value:  # type: ignore[operator]
+        return _ESCAPE_RE.sub(_unescape, value)  # type: ignore[arg-type]
+    return value
+
+
+def read_cell_text(value: object) -> str:
+    """A cell's value as read back by openpyxl, as text equal to ``cell_text`` of the value
+    written: XML cannot carry control characters (nor CR, which it turns into LF), so the
+    file stores Excel's ``_xHHHH_`` escapes (a literal ``_x`` as ``_x005F_x``), which
+    openpyxl hands back undecoded. Decoded here, in one pass as Excel does."""
+    if value.__class__ is str and "_x" in value:  # type: ignore[operator]
+        return _ESCAPE_RE.sub(_unescape, value)  # type: ignore[arg-type]
+    return cell_text(value)
+
+
+class CellDigest:
+    """Hashes the cells of a workbook as they are written (or read): rows of each sheet in
+    increasing order, each row the texts of its columns up to its last non-empty one."""
+
+    def __init__(self, *, reading: bool = False) -> None:
+        self._text = read_cell_text if reading else cell_text
+        self._sheets: dict[str, Any] = {}
+        self._last: dict[str, int] = {}
+        self._pending: dict[str, tuple[int, dict[int, str]]] = {}
+
+    def _hash_row(self, sheet: str, row: int, texts: list[str]) -> None:
+        while texts and not texts[-1]:
+            texts.pop()
+        if not texts:
+            return
+        if row <= self._last.get(sheet, -1):
+            raise RuntimeError(f"{sheet}: row {row + 1} hashed out of order")
+        self._last[sheet] = row
+        h = self._sheets.get(sheet)
+        if h is None:
+            h = self._sheets[sheet] = hashlib.sha256()
+        h.update((_encode([row, texts]) + "\n").encode("utf-8"))
+
+    def row(self, sheet: str, row: int, values: Sequence[object]) -> None:
+        """A whole row (0-based index) at once: the fast path for big sheets."""
+        self._flush(sheet)
+        text = self._text
+        self._hash_row(sheet, row, [text(v) for v in values])
+
+    def cell(self, sheet: str, row: int, col: int, value: object) -> None:
+        """One cell; the cells of a row may come one by one, rows in order."""
+        pending = self._pending.get(sheet)
+        if pending is not None and pending[0] != row:
+            self._flush(sheet)
+            pending = None
+        if pending is None:
+            pending = self._pending[sheet] = (row, {})
+        text = self._text(value)
+        if text:
+            pending[1][col] = text
+
+    def _flush(self, sheet: str) -> None:
+        pending = self._pending.pop(sheet, None)
+        if pending and pending[1]:
+            cells = pending[1]
+            self._hash_row(sheet, pending[0], [cells.get(c, "") for c in range(max(cells) + 1)])
+
+    def hexdigest(self, sheet_order: Sequence[str]) -> str:
+        for sheet in list(self._pending):
+            self._flush(sheet)
+        unknown = set(self._sheets) - set(sheet_order)
+        if unknown:
+            raise RuntimeError(f"cells hashed on sheets not in the workbook: {unknown}")
+        combined = _encode([[name, self._sheets[name].hexdigest()] for name in sheet_order
+                            if name in self._sheets])
+        return hashlib.sha256(combined.encode("utf-8")).hexdigest()
+
+
+SECTIONS = ("summary", "findings", "lines", "reviews")
+
+
 class Digest:
+    """The PDF's digest: what the report states (summary, findings, lines, reviews), hashed
+    by section so rows can be streamed in any interleaving; the digest is the hash of the
+    section hashes in a fixed order. (The XLSX digest is ``CellDigest``, over its cells.)"""
+
     def __init__(self) -> None:
         self._sections = {name: hashlib.sha256() for name in SECTIONS}
         self.rows = dict.fromkeys(SECTIONS, 0)

@@ -21,7 +21,8 @@ from typing import IO
 from screening.ingest.readers import column_letter
 
 _EPOCH = dt.datetime(1899, 12, 30)
-_CTRL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: Characters XML cannot carry (and CR, which XML turns into LF), and a literal escape.
+_CTRL_RE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
 _PROBE_CELL_RE = re.compile(r'<c r="([A-Z]+)2" s="(\d+)"')
 _ROW_RE = re.compile(r'<row r="2"[^>]*>.*?</row>', re.DOTALL)
 _DIMENSION_RE = re.compile(r'<dimension ref="[^"]*"/>')
@@ -38,7 +39,7 @@ def _escape(text: str) -> str:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
-    if _CTRL_RE.search(text):  # characters XML cannot carry, in Excel's own escape form
+    if _CTRL_RE.search(text):  # in Excel's own escape form, as xlsxwriter writes them
         text = _CTRL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -25,7 +26,14 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
 
 from screening.model import Verdict
-from screening.reports.canonical import DIGEST_LABEL, Digest, canon
+from screening.reports.canonical import (
+    DIGEST_LABEL,
+    KEY_FINGERPRINT_LABEL,
+    PUBLIC_KEY_LABEL,
+    SIGNATURE_LABEL,
+    Digest,
+    canon,
+)
 from screening.reports.charts import MARKS, VERDICTS, MonthlyVerdicts, monthly_verdicts
 from screening.reports.content import (
     ReportContent,
@@ -231,7 +239,8 @@ def _section(title: str, note: str = "") -> Iterator[Item]:
 
 _COVER_SKIP = {"Report", "What this report says", "Lines", "Newly licensable because of the "
                "Hong Kong change", "Lines with a disposition",
-               "Flagged lines without a disposition", "Reviews recorded (all, incl. superseded)"}
+               "Flagged lines without a disposition", "Reviews recorded (all, incl. superseded)",
+               KEY_FINGERPRINT_LABEL, PUBLIC_KEY_LABEL}  # the key: in the signature block
 
 
 def _cover_value(label: str, value: object, content: ReportContent) -> str:
@@ -424,7 +433,9 @@ def _flagged(session: Session, content: ReportContent, digest: Digest,
             extra = " ".join(x for x in (review.license_number, review.license_exception) if x)
             disposition = (f"{review.disposition.label}{' ' + extra if extra else ''} by "
                            f"{review.reviewer} at {canon(review.created_at)} UTC"
-                           + (f": {review.reason}" if review.reason else ""))
+                           + (f": {review.reason}" if review.reason else "")
+                           + (f" OVERRIDE of a finding: {review.override_reason}"
+                              if review.override else ""))
         else:
             disposition = "none recorded"
         verdict = line.verdict.value + ("\nnewly licensable" if line.newly_licensable else "")
@@ -482,22 +493,28 @@ def _share(header: str, values: Sequence[object]) -> float:
     return min(max(longest, 6), 60) + 4
 
 
-def _signature(digest_value: list[str], rows_counted: dict[str, int]) -> Iterator[Item]:
-    """The digest and signature block: where a signature over the digest belongs."""
+def _signature(digest_value: list[str], rows_counted: dict[str, int], signature: str,
+               key: tuple[str, str] | None) -> Iterator[Item]:
+    """The digest and signature block: the digest signed with the database's key."""
     yield from _section("Digest and signature",
                         "SHA-256 over a canonical form of the summary, findings, lines and "
-                        "reviews this report states (the same digest as the XLSX report "
-                        "written from the same data; `hkscreen verify` checks an XLSX "
-                        "report's digest against its cells).")
+                        "reviews this report states, signed (Ed25519) with the database's key "
+                        "named below. The database records every report it issues: "
+                        "`hkscreen verify FILE.pdf` checks this file against that record and "
+                        "the signature against the database's keys.")
     table = Table([Column("", 30), Column("", 70)], size=8)
     yield table.row([DIGEST_LABEL, digest_value[0] if digest_value else ""], bold={0, 1})
+    yield table.row([SIGNATURE_LABEL, signature or "(not signed)"], bold={0})
+    if key:
+        yield table.row([KEY_FINGERPRINT_LABEL, key[0]], bold={0})
+        yield table.row([PUBLIC_KEY_LABEL, key[1]], bold={0})
     yield table.row(["Content covered", ", ".join(f"{n:,} {section} rows"
                                                   for section, n in rows_counted.items())],
                     bold={0})
 
 
 def _document(session: Session, content: ReportContent, digest: Digest,
-              digest_value: list[str]) -> Iterator[Item]:
+              digest_value: list[str], seal: Any = None) -> Iterator[Item]:
     yield from _cover(content, monthly_verdicts(session, content.run.id), digest_value)
     yield _PageBreak()
     seen = _Seen(set(), set(), {})
@@ -508,7 +525,8 @@ def _document(session: Session, content: ReportContent, digest: Digest,
     for label, value in content.summary_rows():
         digest.add("summary", [label, value])
     digest_value.append(digest.hexdigest())
-    yield from _signature(digest_value, dict(digest.rows))
+    signature = seal.sign(digest_value[0]) if seal is not None else ""
+    yield from _signature(digest_value, dict(digest.rows), signature, content.signing)
 
 
 class _PageBreak(Item):
@@ -570,10 +588,12 @@ def _paginate(items: Iterator[Item]) -> list[list[tuple[Item, float]]]:
     return pages
 
 
-def write_pdf(session: Session, content: ReportContent, target: Path) -> tuple[int, str]:
-    """Write the PDF to ``target``; returns the number of pages and the report digest."""
+def write_pdf(session: Session, content: ReportContent, target: Path,
+              seal: Any = None) -> tuple[int, str]:
+    """Write the PDF to ``target``; returns the number of pages and the report digest. A
+    ``seal`` (``sign(digest) -> signature``) signs the digest into the signature block."""
     digest_value: list[str] = []
-    pages = _paginate(_document(session, content, Digest(), digest_value))
+    pages = _paginate(_document(session, content, Digest(), digest_value, seal))
     canvas = Canvas(str(target), pagesize=(PAGE_W, PAGE_H), pageCompression=1,
                     invariant=True)  # invariant: no creation time or random id in the file
     canvas.setTitle(f"hkscreen report, run {content.run.id}")

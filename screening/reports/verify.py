@@ -1,11 +1,17 @@
-"""``hkscreen verify``: check an XLSX report against itself, its input file and the rules.
+"""``hkscreen verify``: check a report against itself, its signature, the database that
+issued it, its input file and the rules.
 
-Three checks, each PASSED, FAILED or NOT MADE (with the reason):
-1. the report digest recomputed from the report's own sheets equals the stated digest
-   (any edit to a covered cell shows);
-2. the input file's SHA-256 equals the one the report states (when the file is given);
-3. re-screening the input with the stated rules version gives the same verdicts and finding
-   codes line by line (when the file is given and that rules version is available here).
+Each check is PASSED, FAILED or NOT MADE (with the reason), in this order (the first three
+are the original contract; the others were added after them):
+1. report digest: recomputed from every cell of every sheet (XLSX), it equals the stated
+   digest; for a PDF, CSV or JSON report: the file is byte for byte one this database issued;
+2. input file hash: the input file's SHA-256 equals the one the report states (when given);
+3. re-screen: the input re-screened with the stated rules version gives the same verdicts and
+   finding codes line by line (XLSX, when the file is given and that rules version is here);
+4. report signature: the Ed25519 signature over the digest is valid under one of this
+   database's keys (or the ``--public-key`` file's), so a recomputed digest does not pass;
+5. issued by this database: the database recorded issuing this digest and signature;
+6. stored run: the report's run, counts, lines, findings and reviews equal the stored run.
 """
 
 from __future__ import annotations
@@ -19,14 +25,30 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
 
 from screening.db import Database
 from screening.engine import screen_line
 from screening.ingest.pipeline import MappingSpec
+from screening.model import VERDICT_ORDER
 from screening.normalize import DateOrder
-from screening.reports.canonical import DIGEST_LABEL, Digest
+from screening.reports.canonical import (
+    DIGEST_LABEL,
+    KEY_FINGERPRINT_LABEL,
+    SIGNATURE_LABEL,
+    UNSIGNED_LABELS,
+    CellDigest,
+    read_value,
+)
 from screening.rules.ruleset import load_ruleset
 from screening.service import ScreenOptions, file_digest, prepare
+from screening.signing import database_keys, signature_valid
+from screening.store import runs as run_store
+from screening.store.reviews import run_reviews
+from screening.store.schema import IssuedReport
+
+PublicKeys = dict[str, Ed25519PublicKey]
 
 
 class Status(StrEnum):
@@ -56,80 +78,308 @@ class ReportUnreadable(Exception):
     """Not an hkscreen XLSX report (or damaged beyond reading)."""
 
 
-def _rows(book: Any, name: str, first: int) -> list[tuple[Any, ...]]:
-    if name not in book.sheetnames:
-        raise ReportUnreadable(f"the report has no {name!r} sheet")
-    return [tuple(r) for r in book[name].iter_rows(min_row=first, values_only=True)]
-
-
 def _trim(row: tuple[Any, ...], width: int) -> list[Any]:
     cells = list(row[:width])
     return cells + [None] * (width - len(cells))
 
 
-def verify_report(report: Path, input_path: Path | None, db: Database | None) -> Verification:
-    result = Verification(report)
+@dataclass
+class _Sheets:
+    """What verify reads from an XLSX report."""
+
+    fields: dict[str, Any]
+    seal: dict[str, list[Any]]
+    digest: str
+    sections: dict[str, tuple[tuple[Any, ...], list[list[Any]]]]
+    run_params: dict[str, Any]
+
+
+_KEPT = ("Summary", "Findings", "Lines", "Reviews", "Run")
+
+
+def _read_xlsx(report: Path) -> _Sheets:
     try:
         book = openpyxl.load_workbook(report, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged packages
         raise ReportUnreadable(f"{report}: cannot be opened as an XLSX workbook ({exc})") \
             from exc
+    digest = CellDigest(reading=True)
+    seal: dict[str, list[Any]] = {label: [] for label in UNSIGNED_LABELS}
+    kept: dict[str, list[tuple[Any, ...]]] = {}
     try:
-        summary = _rows(book, "Summary", 3)
-        pairs: list[tuple[str, Any]] = []
-        stated = None
-        for row in summary:
-            label = row[0] if row else None
-            if label is None:
-                continue
-            if label == DIGEST_LABEL:
-                stated = row[1]
-                break
-            pairs.append((str(label), row[1] if len(row) > 1 else None))
-        if stated is None:
-            raise ReportUnreadable(f"{report}: the Summary sheet has no {DIGEST_LABEL!r}")
-        fields = dict(pairs)
-        digest = Digest()
-        for label, value in pairs:
-            digest.add("summary", [label, value])
-        sections = {}
-        for section, sheet in (("findings", "Findings"), ("lines", "Lines"),
-                               ("reviews", "Reviews")):
-            header = _rows(book, sheet, 1)[:1]
-            width = len([h for h in header[0] if h is not None]) if header else 0
-            data = [_trim(r, width) for r in _rows(book, sheet, 2)
-                    if any(v not in (None, "") for v in r)]
-            sections[section] = (header[0][:width] if header else (), data)
-            for row in data:
-                digest.add(section, row)
-        run_params = dict((str(r[0]), r[1]) for r in _rows(book, "Run", 3) if r and r[0])
+        for name in _KEPT:
+            if name not in book.sheetnames:
+                raise ReportUnreadable(f"the report has no {name!r} sheet")
+        for ws in book.worksheets:
+            ws.reset_dimensions()  # read every cell, whatever the sheet declares
+            rows = kept[ws.title] = []
+            for index, row in enumerate(ws.iter_rows(values_only=True)):
+                if ws.title == "Summary" and row and row[0] in UNSIGNED_LABELS:
+                    seal[row[0]].append(row[1] if len(row) > 1 else None)
+                    row = (None, None, *row[2:])  # noqa: PLW2901  (the seal is not covered)
+                digest.row(ws.title, index, row)
+                rows.append(tuple(read_value(v) for v in row) if ws.title in _KEPT else ())
+        order = list(book.sheetnames)
     finally:
         book.close()
-    recomputed = digest.hexdigest()
-    if recomputed == stated:
+    if not seal[DIGEST_LABEL]:
+        raise ReportUnreadable(f"{report}: the Summary sheet has no {DIGEST_LABEL!r}")
+    fields: dict[str, Any] = {}
+    for row in kept["Summary"][2:]:
+        if row and row[0] is not None:
+            fields.setdefault(str(row[0]), row[1] if len(row) > 1 else None)
+    sections = {}
+    for section, sheet in (("findings", "Findings"), ("lines", "Lines"),
+                           ("reviews", "Reviews")):
+        rows = kept[sheet]
+        header = rows[0] if rows else ()
+        width = len([h for h in header if h is not None])
+        sections[section] = (tuple(header[:width]), [
+            _trim(r, width) for r in rows[1:] if any(v not in (None, "") for v in r)])
+    run_params = {str(r[0]): r[1] if len(r) > 1 else None for r in kept["Run"][2:]
+                  if r and r[0]}
+    return _Sheets(fields, seal, digest.hexdigest(order), sections, run_params)
+
+
+def verify_report(report: Path, input_path: Path | None, db: Database | None,
+                  public_keys: PublicKeys | None = None) -> Verification:
+    """Verify ``report`` (XLSX: every check; PDF, CSV, JSON: against the database's record
+    of issuing it). ``public_keys`` (from ``--public-key``) replace the database's keys for
+    the signature check, so it can be made on a machine without the database."""
+    if report.suffix.lower() != ".xlsx":
+        return _verify_issued_file(report, input_path, db, public_keys)
+    result = Verification(report)
+    sheets = _read_xlsx(report)
+    stated = sheets.seal[DIGEST_LABEL][0]
+    recomputed = sheets.digest
+    if len(sheets.seal[DIGEST_LABEL]) > 1 or len(sheets.seal[SIGNATURE_LABEL]) > 1:
+        result.checks.append(Check("report digest", Status.FAILED,
+                                   "the Summary sheet states a digest or signature twice: "
+                                   "the report was changed after it was written"))
+    elif recomputed == stated:
         result.checks.append(Check("report digest", Status.PASSED,
-                                   f"recomputed from the sheets: {recomputed}"))
+                                   f"recomputed from every cell of every sheet: {recomputed}"))
     else:
         result.checks.append(Check("report digest", Status.FAILED,
                                    f"the report states {stated} but its sheets give "
                                    f"{recomputed}: the report was changed after it was "
                                    f"written"))
+    fields = sheets.fields
     if input_path is None:
         result.checks.append(Check("input file hash", Status.NOT_MADE,
                                    "no input file was given"))
         result.checks.append(Check("re-screen", Status.NOT_MADE, "no input file was given"))
+    else:
+        sha, size = file_digest(input_path)
+        if sha != fields.get("Input SHA-256"):
+            result.checks.append(Check("input file hash", Status.FAILED,
+                                       f"{input_path} has SHA-256 {sha}; the report states "
+                                       f"{fields.get('Input SHA-256')}"))
+            result.checks.append(Check("re-screen", Status.NOT_MADE,
+                                       "the input file is not the one the report describes"))
+        else:
+            result.checks.append(Check("input file hash", Status.PASSED,
+                                       f"SHA-256 {sha}, {size} bytes"))
+            result.checks.append(_rescreen(input_path, fields, sheets.run_params,
+                                           sheets.sections, db))
+    signatures = sheets.seal[SIGNATURE_LABEL]
+    signature = str(signatures[0] or "") if signatures else ""
+    keys, source = _keys(db, public_keys)
+    result.checks.append(_signature_check(recomputed, signature,
+                                          str(fields.get(KEY_FINGERPRINT_LABEL) or ""),
+                                          keys, source))
+    result.checks.append(_issued_check(db, recomputed, signature, fields.get("Run ID")))
+    result.checks.append(_stored_run_check(db, fields, sheets.sections))
+    return result
+
+
+def _keys(db: Database | None, public_keys: PublicKeys | None
+          ) -> tuple[PublicKeys | None, str]:
+    if public_keys is not None:
+        return public_keys, "the --public-key file's"
+    if db is None:
+        return None, ""
+    with db.sessions() as session:
+        return database_keys(session), "this database's"
+
+
+def _signature_check(digest: str, signature: str, stated_key: str, keys: PublicKeys | None,
+                     source: str) -> Check:
+    name = "report signature"
+    if keys is None:
+        return Check(name, Status.NOT_MADE, "no database and no --public-key to check it with")
+    if not signature:
+        return Check(name, Status.FAILED, "the report carries no signature")
+    key = keys.get(stated_key)
+    if key is None:
+        return Check(name, Status.FAILED,
+                     f"the report names signing key {stated_key[:16] or '(none)'}..., which "
+                     f"is not {source} key")
+    if not signature_valid(key, digest, signature):
+        return Check(name, Status.FAILED,
+                     "the signature does not match the report's content: the report was "
+                     "changed after it was signed, or the signature comes from another report")
+    return Check(name, Status.PASSED, f"Ed25519 signature valid under {source} key "
+                                      f"{stated_key}")
+
+
+def _issued_record(db: Database, **where: str) -> IssuedReport | None:
+    with db.sessions() as session:
+        query = select(IssuedReport)
+        for column, value in where.items():
+            query = query.where(getattr(IssuedReport, column) == value)
+        return session.scalars(query.order_by(IssuedReport.id).limit(1)).first()
+
+
+def _issued_text(record: IssuedReport) -> str:
+    return (f"issued {record.issued_at:%Y-%m-%d %H:%M:%S} UTC by {record.issued_by} as "
+            f"{record.format} ({record.file_name}) for run {record.run_id}")
+
+
+def _issued_check(db: Database | None, digest: str, signature: str, run_id: Any) -> Check:
+    name = "issued by this database"
+    if db is None:
+        return Check(name, Status.NOT_MADE, "no database")
+    record = _issued_record(db, digest=digest, signature=signature)
+    if record is None:
+        return Check(name, Status.FAILED, f"this database has no record of issuing a report "
+                                          f"with digest {digest[:16]}... and this signature")
+    if str(record.run_id) != str(run_id):
+        return Check(name, Status.FAILED, f"the record is for run {record.run_id}, the report "
+                                          f"says run {run_id}")
+    return Check(name, Status.PASSED, _issued_text(record))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _stored_run_check(db: Database | None, fields: dict[str, Any],
+                      sections: dict[str, Any]) -> Check:
+    name = "stored run"
+    if db is None:
+        return Check(name, Status.NOT_MADE, "no database")
+    try:
+        run_id = int(fields.get("Run ID"))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return Check(name, Status.FAILED, f"the report names no run ({fields.get('Run ID')!r})")
+    problems: list[str] = []
+    with db.sessions() as session:
+        run = run_store.get_run(session, run_id)
+        if run is None:
+            return Check(name, Status.FAILED, f"this database has no run {run_id}")
+        stated = {"Input SHA-256": run.input_sha256, "Rules version": run.rules_version,
+                  "Lines": run.line_count, "Run status": run.status,
+                  **{f"Lines {v.value}": run.counts.get(v.value, 0) for v in VERDICT_ORDER}}
+        for label, value in stated.items():
+            if _text(fields.get(label)) != _text(value):
+                problems.append(f"{label}: report {fields.get(label)!r}, stored {value!r}")
+        codes: dict[int, list[str]] = defaultdict(list)
+        for row in sections["findings"][1]:
+            codes[_int(row[0])].append(_text(row[3]))
+        report_lines = {_int(r[0]): (_text(r[1]), _text(r[2])) for r in sections["lines"][1]}
+        stored_rows = set()
+        for line in run_store.iter_lines(session, run_id):
+            stored_rows.add(line.row)
+            got = report_lines.get(line.row)
+            want = (line.line_id, line.verdict.value)
+            if got != want or codes.get(line.row, []) != [f.code for f in line.findings]:
+                problems.append(f"row {line.row}: report {got} {codes.get(line.row, [])}, "
+                                f"stored {want} {[f.code for f in line.findings]}")
+        for row in sorted(set(report_lines) - stored_rows):
+            problems.append(f"row {row}: in the report, not in the stored run")
+        stored_reviews = {r.id: r for r in run_reviews(session, run_id)}
+    seen = set()
+    for r in sections["reviews"][1]:
+        review_id = _int(r[0])
+        seen.add(review_id)
+        stored_review = stored_reviews.get(review_id)
+        if stored_review is None:
+            problems.append(f"review {review_id} ({_text(r[5])} by {_text(r[2])}) is not "
+                            f"recorded in this database")
+            continue
+        want = (stored_review.reviewer, stored_review.row, stored_review.disposition.label,
+                stored_review.reason, stored_review.license_number,
+                stored_review.license_exception, stored_review.override_reason)
+        got = (_text(r[2]), _int(r[3]), _text(r[5]), _text(r[6]), _text(r[7]), _text(r[8]),
+               _text(r[10]) if len(r) > 10 else "")
+        if tuple(_text(v) for v in want) != tuple(_text(v) for v in got):
+            problems.append(f"review {review_id}: report {got}, stored {want}")
+    generated = fields.get("Report generated (UTC)")
+    if isinstance(generated, dt.datetime):
+        for review in stored_reviews.values():
+            created = review.created_at.astimezone(dt.UTC).replace(tzinfo=None) \
+                if review.created_at.tzinfo else review.created_at
+            if review.id not in seen and created < generated:
+                problems.append(f"review {review.id}, recorded before the report was made, "
+                                f"is missing from it")
+    if problems:
+        return Check(name, Status.FAILED, f"{len(problems)} difference(s) with run {run_id} "
+                                          f"in this database: {'; '.join(problems[:5])}")
+    return Check(name, Status.PASSED, f"run {run_id}: counts, {len(stored_rows)} lines with "
+                                      f"their findings and {len(seen)} reviews as stored")
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _verify_issued_file(report: Path, input_path: Path | None, db: Database | None,
+                        public_keys: PublicKeys | None) -> Verification:
+    """A PDF, CSV or JSON report: the database recorded the SHA-256 of each file it issued
+    and the signature of its digest, so the file is checked against that record."""
+    from screening.reports.writer import file_sha256
+
+    result = Verification(report)
+    try:
+        sha = file_sha256(report)
+    except OSError as exc:
+        raise ReportUnreadable(f"{report}: cannot be read ({exc.strerror or exc})") from None
+    record = _issued_record(db, file_sha256=sha) if db is not None else None
+    if db is None:
+        result.checks.append(Check("report digest", Status.NOT_MADE,
+                                   "a PDF, CSV or JSON report is checked against the database "
+                                   "that issued it; no database"))
+    elif record is None:
+        result.checks.append(Check("report digest", Status.FAILED,
+                                   f"this database never issued a file with SHA-256 {sha}: "
+                                   f"the file was changed, or it comes from elsewhere"))
+    else:
+        result.checks.append(Check("report digest", Status.PASSED,
+                                   f"the file is byte for byte the {record.format} report "
+                                   f"issued with digest {record.digest}"))
+    run = None
+    if record is not None:
+        with db.sessions() as session:  # type: ignore[union-attr]
+            run = run_store.get_run(session, record.run_id)
+    if input_path is None or run is None:
+        why = "no input file was given" if input_path is None else "the report's run is unknown"
+        result.checks.append(Check("input file hash", Status.NOT_MADE, why))
+    else:
+        input_sha, size = file_digest(input_path)
+        status = Status.PASSED if input_sha == run.input_sha256 else Status.FAILED
+        result.checks.append(Check("input file hash", status,
+                                   f"{input_path} has SHA-256 {input_sha} ({size} bytes); "
+                                   f"run {run.id} screened {run.input_sha256}"))
+    result.checks.append(Check("re-screen", Status.NOT_MADE,
+                               "made for XLSX reports (verify the XLSX report of the run)"))
+    keys, source = _keys(db, public_keys)
+    if record is None:
+        result.checks.append(Check("report signature", Status.NOT_MADE,
+                                   "no record of this file to check the signature of"))
+        result.checks.append(_issued_check(db, "", "", None) if db is None else Check(
+            "issued by this database", Status.FAILED, "no record of issuing this file"))
+        result.checks.append(Check("stored run", Status.NOT_MADE, "the report's run is unknown"))
         return result
-    sha, size = file_digest(input_path)
-    if sha != fields.get("Input SHA-256"):
-        result.checks.append(Check("input file hash", Status.FAILED,
-                                   f"{input_path} has SHA-256 {sha}; the report states "
-                                   f"{fields.get('Input SHA-256')}"))
-        result.checks.append(Check("re-screen", Status.NOT_MADE,
-                                   "the input file is not the one the report describes"))
-        return result
-    result.checks.append(Check("input file hash", Status.PASSED, f"SHA-256 {sha}, {size} "
-                                                                   f"bytes"))
-    result.checks.append(_rescreen(input_path, fields, run_params, sections, db))
+    result.checks.append(_signature_check(record.digest, record.signature,
+                                          record.key_fingerprint, keys, source))
+    result.checks.append(Check("issued by this database", Status.PASSED, _issued_text(record)))
+    result.checks.append(Check("stored run", Status.PASSED if run else Status.FAILED,
+                               f"run {record.run_id} ({run.status}, {run.line_count} lines)"
+                               if run else f"this database has no run {record.run_id}"))
     return result
 
 

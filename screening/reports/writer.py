@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from screening.db import Database
 from screening.reports.content import load_content
 from screening.reports.safety import ExportError, atomic_path
+from screening.signing import Signer, SigningError, signer_for
+from screening.store.schema import IssuedReport
 
 REPORT_FORMATS = ("xlsx", "pdf", "csv", "json")
 
@@ -18,6 +21,8 @@ class ReportResult:
     format: str
     digest: str | None = None
     pages: int | None = None
+    signature: str | None = None
+    key_fingerprint: str | None = None
 
 
 def report_format(target: Path, fmt: str | None = None) -> str:
@@ -30,27 +35,72 @@ def report_format(target: Path, fmt: str | None = None) -> str:
 
 def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
                  fmt: str | None = None) -> ReportResult:
-    """Write the report of ``run_id`` to ``target``. Raises ExportError with one clear
-    message when it cannot; an earlier file at ``target`` is then left untouched."""
+    """Write the report of ``run_id`` to ``target``, signed with this database's key and
+    recorded as issued. Raises ExportError with one clear message when it cannot; an earlier
+    file at ``target`` is then left untouched.
+
+    XLSX and PDF carry their digest and signature inside; CSV and JSON (whose layout is a
+    contract) are recorded with the SHA-256 of the file as their digest."""
     from screening.reports.pdf import write_pdf
     from screening.reports.tabular import write_csv, write_json
     from screening.reports.xlsx import write_xlsx
 
     target = Path(target)
     fmt = report_format(target, fmt)
+    try:
+        with db.sessions.begin() as session:
+            signer = signer_for(session)  # created and registered on first use
+    except SigningError as exc:
+        raise ExportError(f"cannot sign {target}: {exc}") from None
     with db.sessions() as session:
         try:
             content = load_content(session, run_id, generated_by)
         except LookupError as exc:
             raise ExportError(str(exc)) from None
+        content.signing = (signer.fingerprint, signer.public_text)
+        pages = None
         with atomic_path(target) as tmp:
             if fmt == "xlsx":
-                return ReportResult(target, fmt, digest=write_xlsx(session, content, tmp))
-            if fmt == "pdf":
-                pages, digest = write_pdf(session, content, tmp)
-                return ReportResult(target, fmt, digest=digest, pages=pages)
-            if fmt == "csv":
-                write_csv(session, content, tmp)
+                digest, signature = write_xlsx(session, content, tmp, signer)
+            elif fmt == "pdf":
+                seal = Seal(signer)
+                pages, digest = write_pdf(session, content, tmp, seal)
+                signature = seal.signature
             else:
-                write_json(session, content, tmp)
-            return ReportResult(target, fmt)
+                (write_csv if fmt == "csv" else write_json)(session, content, tmp)
+                digest = file_sha256(tmp)
+                signature = signer.sign(digest)
+            record_issued(db, IssuedReport(
+                run_id=run_id, format=fmt, digest=digest, file_sha256=file_sha256(tmp),
+                signature=signature, key_fingerprint=signer.fingerprint,
+                issued_at=content.generated_at, issued_by=generated_by,
+                file_name=target.name))
+    return ReportResult(target, fmt, digest=digest, pages=pages, signature=signature,
+                        key_fingerprint=signer.fingerprint)
+
+
+@dataclass
+class Seal:
+    """Signs a digest computed while a report is written (the PDF's)."""
+
+    signer: Signer
+    digest: str = ""
+    signature: str = ""
+
+    def sign(self, digest: str) -> str:
+        self.digest, self.signature = digest, self.signer.sign(digest)
+        return self.signature
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def record_issued(db: Database, record: IssuedReport) -> None:
+    """Record the report before its file appears (append-only)."""
+    with db.sessions.begin() as session:
+        session.add(record)

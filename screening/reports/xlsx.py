@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from screening.reports import fastsheet
-from screening.reports.canonical import DIGEST_LABEL, Digest
+from screening.reports.canonical import DIGEST_LABEL, SIGNATURE_LABEL, CellDigest
 from screening.reports.charts import VERDICTS, MonthlyVerdicts
 from screening.reports.content import (
     FINDING_HEADERS,
@@ -28,6 +29,7 @@ from screening.reports.content import (
     rules_sections,
     run_parameters,
 )
+from screening.signing import Signer
 from screening.store import runs as run_store
 
 MAX_CELL = 32767
@@ -66,8 +68,10 @@ def print_setup(ws: Any, content: ReportContent, sheet: str) -> None:
 class _Sheet:
     """A worksheet with typed cell writing, formats and header set-up."""
 
-    def __init__(self, book: Any, formats: dict[str, Any], name: str):
+    def __init__(self, book: Any, formats: dict[str, Any], name: str, digest: CellDigest):
         self.ws = book.get_worksheet_by_name(name)
+        self.name = name
+        self.digest = digest
         self.f = formats
         self.row = 0
         self.wrap = {}
@@ -79,7 +83,7 @@ class _Sheet:
         characters per printed line for columns whose long text wraps."""
         self.wrap = wrap or {}
         for col, (text, width) in enumerate(zip(headers, widths, strict=True)):
-            self.ws.write_string(self.row, col, text, self.f["head"])
+            self.text(self.row, col, text, self.f["head"])
             self.ws.set_column(col, col, width, self.f["long"] if col in self.wrap else None)
         lines = max(-(-len(text) // max(width - 1, 1)) for text, width in zip(headers, widths,
                                                                               strict=True))
@@ -88,11 +92,21 @@ class _Sheet:
         self.ws.repeat_rows(self.row)
         self.row += 1
 
+    def text(self, r: int, col: int, text: str, text_format: Any = None) -> None:
+        """A string cell, covered by the report digest like every cell."""
+        self.ws.write_string(r, col, text, text_format)
+        self.digest.cell(self.name, r, col, text)
+
     def cell(self, r: int, col: int, value: object, text_format: Any = None) -> None:
         """One typed cell: numbers, booleans and dates as themselves, text as a string."""
         ws = self.ws
         if value is None or value == "":
             return
+        if not isinstance(value, bool | int | float | dt.date):
+            value = str(value)
+            if len(value) > MAX_CELL:
+                value = value[: MAX_CELL - 20] + " [truncated]"
+        self.digest.cell(self.name, r, col, value)
         if isinstance(value, bool):
             ws.write_boolean(r, col, value, self.f["num"])
         elif isinstance(value, int | float):
@@ -103,10 +117,7 @@ class _Sheet:
         elif isinstance(value, dt.date):
             ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.f["date"])
         else:
-            text = str(value)
-            if len(text) > MAX_CELL:
-                text = text[: MAX_CELL - 20] + " [truncated]"
-            ws.write_string(r, col, text, text_format or self.f["wrap"])
+            ws.write_string(r, col, value, text_format or self.f["wrap"])
 
     wrap: dict[int, int]
 
@@ -131,8 +142,11 @@ class _Sheet:
         self.row += 1
 
 
-def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
-    """Write the report to ``target`` (a temporary path); returns the report digest."""
+def write_xlsx(session: Session, content: ReportContent, target: Path,
+               signer: Signer | None = None) -> tuple[str, str]:
+    """Write the report to ``target`` (a temporary path); returns the report digest (over
+    every cell but the digest's and the signature's own) and its signature ("" without a
+    signer)."""
     book = xlsxwriter.Workbook(str(target), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
@@ -162,12 +176,12 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         ws = book.add_worksheet(name)
         print_setup(ws, content, name)
         _mark_incomplete(ws, content, name)
-    digest = Digest()
+    digest = CellDigest()
 
-    findings = _Sheet(book, formats, "Findings")
+    findings = _Sheet(book, formats, "Findings", digest)
     findings.header(FINDING_HEADERS, [6, 11, 17, 27, 8, 72, 34, 30],
                     wrap={5: 84, 6: 39, 7: 34})
-    lines = _Sheet(book, formats, "Lines")
+    lines = _Sheet(book, formats, "Lines", digest)
     headers = list(content.run.headers)
     original = [f"Original: {h}" if h else f"Original: column {i + 1}"
                 for i, h in enumerate(headers)]
@@ -198,10 +212,9 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         r += 1
         monthly.add(line.export_date, line.verdict.value)
         fast.write(r, cells, verdict_col=2)
-        digest.add("lines", cells)
+        digest.row("Lines", r - 1, cells)
         for row in finding_rows(line):
             findings.write(row, verdict_col=2)
-            digest.add("findings", row)
         for f in line.findings:
             unverified.update(f.unverified)
         destinations.update(c for c in (line.destination, line.licensing_destination) if c)
@@ -212,26 +225,37 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
     # page; about 50 keeps the text readable (7 pt) in half the paper.
     findings.ws.fit_to_pages(1, max(1, -(-(findings.row - 1) // FINDINGS_PER_PAGE)))
 
-    reviews = _Sheet(book, formats, "Reviews")
-    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 60, 14, 12, 11], wrap={6: 62})
+    reviews = _Sheet(book, formats, "Reviews", digest)
+    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 50, 14, 12, 11, 40],
+                   wrap={6: 56, 10: 45})
     for review in content.reviews:
-        cells = review_cells(review)
-        reviews.write(cells)
-        digest.add("reviews", cells)
+        reviews.write(review_cells(review))
     reviews.ws.autofilter(0, 0, max(reviews.row - 1, 1), len(REVIEW_HEADERS) - 1)
 
-    _write_rules(_Sheet(book, formats, "Rules"), content, destinations, claimed, unverified)
-    run_sheet = _Sheet(book, formats, "Run")
+    _write_rules(_Sheet(book, formats, "Rules", digest), content, destinations, claimed,
+                 unverified)
+    run_sheet = _Sheet(book, formats, "Run", digest)
     _write_pairs(run_sheet, "Run parameters and environment", run_parameters(content))
 
-    summary_rows = content.summary_rows()
-    for label, value in summary_rows:
-        digest.add("summary", [label, value])
-    value = digest.hexdigest()
-    summary = _Sheet(book, formats, "Summary")
-    _write_pairs(summary, "hkscreen screening report", summary_rows,
-                 digest=(DIGEST_LABEL, value))
-    _write_chart(book, summary, monthly)
+    summary = _Sheet(book, formats, "Summary", digest)
+    _write_pairs(summary, "hkscreen screening report", content.summary_rows())
+    seal_row = summary.row
+    summary.row += 2  # the digest and signature rows, written once the digest is known
+    chart_cells: list[tuple[int, int, object, Any]] = []
+
+    def later(r: int, col: int, value: object, fmt: Any = None) -> None:
+        digest.cell("Summary", r, col, value)  # covered now, written after the seal rows
+        chart_cells.append((r, col, value, fmt))
+
+    _write_chart(book, summary, monthly, later)
+    value = digest.hexdigest(SHEETS)  # every cell of every sheet but the seal's own
+    signature = signer.sign(value) if signer else ""
+    _write_seal(summary, seal_row, [(DIGEST_LABEL, value), (SIGNATURE_LABEL, signature)])
+    for r_, col, cell_value, fmt in chart_cells:  # constant memory: rows in order
+        if isinstance(cell_value, str):
+            summary.ws.write_string(r_, col, cell_value, fmt)
+        else:
+            summary.ws.write_number(r_, col, cell_value, fmt)
     book.close()
     rows_handle.close()
     rows_path = Path(rows_handle.name)
@@ -245,7 +269,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path) -> str:
         fastsheet.splice_rows(target, sheet_xml, rows_path, last)
     finally:
         rows_path.unlink(missing_ok=True)
-    return value
+    return value, signature
 
 
 def _mark_incomplete(ws: Any, content: ReportContent, sheet: str) -> None:
@@ -264,73 +288,75 @@ def _mark_incomplete(ws: Any, content: ReportContent, sheet: str) -> None:
         "fill": {"color": "#C00000"}, "object_position": 3})
 
 
-def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]],
-                 digest: tuple[str, str] | None = None) -> None:
+def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]]) -> None:
     ws = sheet.ws
     ws.set_column(0, 0, 48)
     ws.set_column(1, 1, 90)
-    ws.write_string(0, 0, title, sheet.f["title"])
-    ws.write_string(1, 0, "Field", sheet.f["head"])
-    ws.write_string(1, 1, "Value", sheet.f["head"])
+    sheet.text(0, 0, title, sheet.f["title"])
+    sheet.text(1, 0, "Field", sheet.f["head"])
+    sheet.text(1, 1, "Value", sheet.f["head"])
     ws.freeze_panes(2, 0)
     ws.repeat_rows(1)
     sheet.row = 2
     for label, value in rows:
-        ws.write_string(sheet.row, 0, label, sheet.f["label"])
+        sheet.text(sheet.row, 0, label, sheet.f["label"])
         if isinstance(value, str) and len(value) > 85:
             ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 85), 30))
-            ws.write_string(sheet.row, 1, value, sheet.f["long"])
+            sheet.cell(sheet.row, 1, value, sheet.f["long"])
         else:
             sheet.cell(sheet.row, 1, value, sheet.f["left"])
         sheet.row += 1
-    if digest:
-        ws.write_string(sheet.row, 0, digest[0], sheet.f["label"])
-        ws.write_string(sheet.row, 1, digest[1], sheet.f["label"])
-        sheet.row += 1
+
+
+def _write_seal(sheet: _Sheet, row: int, rows: list[tuple[str, str]]) -> None:
+    """The digest and signature rows: the only cells the digest does not cover."""
+    for r, (label, value) in enumerate(rows, start=row):
+        sheet.ws.write_string(r, 0, label, sheet.f["label"])
+        if value:
+            sheet.ws.write_string(r, 1, value, sheet.f["label"])
 
 
 CHART_COL = 3  # column D: the chart and its data sit to the right of the summary
 CHART_ROWS = 22  # rows the chart covers (from row 3)
 
 
-def _write_chart(book: Any, sheet: _Sheet, monthly: MonthlyVerdicts) -> None:
+def _write_chart(book: Any, sheet: _Sheet, monthly: MonthlyVerdicts,
+                 put: Callable[..., None]) -> None:
     """A native chart of lines by export month and verdict (stacked columns), the months of
     2020-06-30 and 2020-12-23 marked by a band on a hidden second axis; its data table
-    below the summary (not printed: the chart states it)."""
+    below the summary (not printed: the chart states it). Cells go through ``put(row, col,
+    value, format)`` (below the digest and signature rows, so written after them)."""
     ws, f = sheet.ws, sheet.f
     summary_end = max(sheet.row, CHART_ROWS + 3)
     ws.set_column(CHART_COL - 1, CHART_COL - 1, 1)
-    ws.print_area(0, 0, summary_end - 1, CHART_COL + len(VERDICTS) + 1)
     table = monthly.table()
-    if not table:
-        ws.write_string(2, CHART_COL, "No line has an export date: no chart by month.",
-                        f["label"])
+    if not table:  # under the summary (constant memory: an earlier row could not be written)
+        ws.print_area(0, 0, max(summary_end - 1, sheet.row), CHART_COL + len(VERDICTS) + 1)
+        put(sheet.row, 0, "No line has an export date: no chart by month.", f["label"])
         return
+    ws.print_area(0, 0, summary_end - 1, CHART_COL + len(VERDICTS) + 1)
     top = summary_end + 2
-    ws.write_string(top - 1, CHART_COL, "Lines by export month and verdict (chart data)",
-                    f["section"])
+    put(top - 1, CHART_COL, "Lines by export month and verdict (chart data)", f["section"])
     headers = ["Export month", *VERDICTS, "Hong Kong change month (marker, not lines)",
                "What changed"]
     for col, text in enumerate(headers):
-        ws.write_string(top, CHART_COL + col, text, f["head"])
+        put(top, CHART_COL + col, text, f["head"])
     ws.set_column(CHART_COL, CHART_COL, 12)
     ws.set_column(CHART_COL + 1, CHART_COL + len(VERDICTS) + 1, 11)
     ws.set_column(CHART_COL + len(VERDICTS) + 2, CHART_COL + len(VERDICTS) + 2, 50)
     for index, (month, counts) in enumerate(table, start=1):
         r = top + index
-        ws.write_string(r, CHART_COL, month)
+        put(r, CHART_COL, month)
         for col, count in enumerate(counts, start=1):
-            ws.write_number(r, CHART_COL + col, count)
+            put(r, CHART_COL + col, count)
         mark = monthly.mark_label(month)
         if mark:  # a band from the month's bars to the top of the chart
-            ws.write_number(r, CHART_COL + len(VERDICTS) + 1,
-                            monthly.chart_top() - sum(counts))
-            ws.write_string(r, CHART_COL + len(VERDICTS) + 2, mark)
+            put(r, CHART_COL + len(VERDICTS) + 1, monthly.chart_top() - sum(counts))
+            put(r, CHART_COL + len(VERDICTS) + 2, mark)
     last = top + len(table)
     if monthly.undated_total:
-        ws.write_string(last + 1, CHART_COL,
-                        f"{monthly.undated_total} line(s) without an export date are not in "
-                        f"the chart.", f["label"])
+        put(last + 1, CHART_COL, f"{monthly.undated_total} line(s) without an export date are "
+            f"not in the chart.", f["label"])
     name = sheet.ws.name
     chart = book.add_chart({"type": "column", "subtype": "stacked"})
     categories = [name, top + 1, CHART_COL, last, CHART_COL]
@@ -375,16 +401,16 @@ def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
     ws.repeat_rows(0)  # the title with the rules version, on every printed page
     for col, width in enumerate(RULES_WIDTHS):
         ws.set_column(col, col, width)
-    ws.write_string(0, 0, f"Rules applied (rules version {content.rules.version})",
-                    sheet.f["title"])
+    sheet.text(0, 0, f"Rules applied (rules version {content.rules.version})",
+               sheet.f["title"])
     sheet.row = 2
     if not content.rules_match:
-        ws.write_string(1, 0, f"Note: the run used rules version {content.run.rules_version}; "
-                        f"this database holds {content.rules.version}.", sheet.f["label"])
+        sheet.text(1, 0, f"Note: the run used rules version {content.run.rules_version}; "
+                   f"this database holds {content.rules.version}.", sheet.f["label"])
     last = len(RULES_WIDTHS) - 2  # the change log alone uses the tenth column
     for title, headers, rows in rules_sections(content, destinations, claimed,
                                                dict(unverified)):
-        ws.write_string(sheet.row, 0, title, sheet.f["section"])
+        sheet.text(sheet.row, 0, title, sheet.f["section"])
         sheet.row += 1
         merge = len(headers) - 1 if len(headers) < len(RULES_WIDTHS) - 1 else None
         widths = list(RULES_WIDTHS[:len(headers)])
@@ -395,11 +421,12 @@ def _write_rules(sheet: _Sheet, content: ReportContent, destinations: set[str],
         for col, text in enumerate(headers):
             if col == merge:
                 ws.merge_range(sheet.row, col, sheet.row, last, text, sheet.f["head"])
+                sheet.digest.cell(sheet.name, sheet.row, col, text)
             else:
-                ws.write_string(sheet.row, col, text, sheet.f["head"])
+                sheet.text(sheet.row, col, text, sheet.f["head"])
         sheet.row += 1
         if not rows:
-            ws.write_string(sheet.row, 0, "(none)")
+            sheet.text(sheet.row, 0, "(none)")
             sheet.row += 1
         for row in rows:
             sheet.write(row)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,7 +12,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.store.schema import Review, RunLine
+from screening.model import Finding, Verdict
+from screening.store.schema import FindingSet, Review, RunLine
 
 
 class Disposition(StrEnum):
@@ -41,6 +43,77 @@ class ReviewError(ValueError):
     """A review that cannot be recorded as given (the message says what is missing)."""
 
 
+#: Findings that say the claimed licence exception cannot be used.
+EXCEPTION_BLOCKED = frozenset({"LICENSE_EXCEPTION_SUSPENDED", "LICENSE_EXCEPTION_REMOVED",
+                               "LICENSE_EXCEPTION_NOT_AVAILABLE"})
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A decision that goes against a finding of the line it is for."""
+
+    row: int
+    line_id: str
+    finding: str  # the finding code, or the verdict
+
+    def describe(self) -> str:
+        if self.finding == Verdict.PROHIBITED.value:
+            return (f"row {self.row} ({self.line_id}) is PROHIBITED: "
+                    f"'{Disposition.CLEARED.label}' goes against its findings")
+        return (f"row {self.row} ({self.line_id}): its finding {self.finding} says the "
+                f"licence exception cannot be used")
+
+
+class OverrideRequired(ReviewError):
+    """The decision goes against a finding: recording it needs an override with a reason."""
+
+    def __init__(self, conflicts: list[Conflict]):
+        self.conflicts = conflicts
+        shown = "; ".join(c.describe() for c in conflicts[:5])
+        more = f"; and {len(conflicts) - 5} more" if len(conflicts) > 5 else ""
+        super().__init__(f"this decision goes against the findings ({shown}{more}): record "
+                         f"it as an override, with the reason for overriding")
+
+
+def finding_conflicts(disposition: Disposition, license_exception: str, row: int, line_id: str,
+                      verdict: str, claimed: str | None,
+                      findings: Sequence[Finding]) -> list[Conflict]:
+    """Why recording ``disposition`` on this line needs an override (empty: it does not)."""
+    if disposition is Disposition.CLEARED and verdict == Verdict.PROHIBITED.value:
+        return [Conflict(row, line_id, verdict)]
+    if disposition is not Disposition.EXCEPTION_CONFIRMED:
+        return []
+    code = license_exception.strip().upper()
+    return [Conflict(row, line_id, f.code) for f in findings if f.code in EXCEPTION_BLOCKED
+            and (code == (claimed or "").upper() or code in f.message.split())]
+
+
+def review_conflicts(session: Session, run_id: int, rows: Sequence[int],
+                     disposition: Disposition, license_exception: str = "") -> list[Conflict]:
+    """The lines among ``rows`` on which ``disposition`` goes against a finding."""
+    if disposition not in (Disposition.CLEARED, Disposition.EXCEPTION_CONFIRMED):
+        return []
+    lines = []
+    for chunk in _chunks(sorted(set(rows))):  # PostgreSQL takes at most 65,535 parameters
+        lines += session.execute(
+            select(RunLine.row, RunLine.line_id, RunLine.verdict, RunLine.license_exception,
+                   RunLine.findings_set)
+            .where(RunLine.run_id == run_id, RunLine.row.in_(chunk))).all()
+    sets: dict[int, list[Finding]] = {}
+    wanted = sorted({line.findings_set for line in lines})
+    for chunk in _chunks(wanted):
+        for number, text in session.execute(
+                select(FindingSet.set_no, FindingSet.findings_json)
+                .where(FindingSet.run_id == run_id, FindingSet.set_no.in_(chunk))):
+            sets[number] = [Finding.from_json(f) for f in json.loads(text)]
+    found: list[Conflict] = []
+    for line in lines:
+        found += finding_conflicts(disposition, license_exception, line.row, line.line_id,
+                                   line.verdict, line.license_exception,
+                                   sets.get(line.findings_set, []))
+    return found
+
+
 @dataclass(frozen=True)
 class ReviewRecord:
     id: int
@@ -54,6 +127,12 @@ class ReviewRecord:
     reviewer: str
     created_at: dt.datetime
     superseded: bool = False
+    override_reason: str = ""
+
+    @property
+    def override(self) -> bool:
+        """Recorded against a finding, with an override reason."""
+        return bool(self.override_reason)
 
     def to_json(self) -> dict[str, Any]:
         created = self.created_at if self.created_at.tzinfo else \
@@ -64,6 +143,7 @@ class ReviewRecord:
             "license_number": self.license_number or None,
             "license_exception": self.license_exception or None, "reviewer": self.reviewer,
             "created_at": created.isoformat(timespec="seconds"), "superseded": self.superseded,
+            "override": self.override, "override_reason": self.override_reason or None,
         }
 
 
@@ -82,10 +162,18 @@ def validate(disposition: Disposition, reason: str, license_number: str,
 
 def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Disposition,
                 *, reason: str = "", license_number: str = "", license_exception: str = "",
-                reviewer: str, when: dt.datetime | None = None) -> list[int]:
+                reviewer: str, when: dt.datetime | None = None,
+                override_reason: str = "") -> list[int]:
     """Record one review per row (bulk review shares one reason); returns the new ids.
-    The caller's transaction commits it: commit straight away so nothing is lost."""
+    A decision that goes against a line's findings (see ``review_conflicts``) raises
+    OverrideRequired unless ``override_reason`` says why; it is then recorded as an override
+    on those lines. The caller's transaction commits it: commit straight away so nothing is
+    lost."""
     validate(disposition, reason, license_number, license_exception, reviewer)
+    conflicts = review_conflicts(session, run_id, rows, disposition, license_exception)
+    if conflicts and not override_reason.strip():
+        raise OverrideRequired(conflicts)
+    overridden = {c.row for c in conflicts}
     line_ids: dict[int, str] = {}
     for chunk in _chunks(rows):  # PostgreSQL takes at most 65,535 parameters
         line_ids.update(session.execute(
@@ -99,7 +187,9 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
                       disposition=disposition.value, reason=reason.strip(),
                       license_number=license_number.strip(),
                       license_exception=license_exception.strip().upper(),
-                      reviewer=reviewer.strip(), created_at=when) for row in rows]
+                      reviewer=reviewer.strip(), created_at=when,
+                      override_reason=override_reason.strip() if row in overridden else "")
+               for row in rows]
     session.add_all(records)
     session.flush()
     return [r.id for r in records]
@@ -109,7 +199,7 @@ def _record(review: Review, superseded: bool) -> ReviewRecord:
     return ReviewRecord(review.id, review.run_id, review.row, review.line_id,
                         Disposition(review.disposition), review.reason, review.license_number,
                         review.license_exception, review.reviewer, review.created_at,
-                        superseded)
+                        superseded, review.override_reason or "")
 
 
 def run_reviews(session: Session, run_id: int, row: int | None = None, *,

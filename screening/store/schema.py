@@ -137,6 +137,10 @@ class Review(Base):
     license_exception: Mapped[str] = mapped_column(Text, default="")
     reviewer: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    #: Set when the decision goes against a finding (an exception the findings say is
+    #: suspended or unavailable confirmed, a PROHIBITED line cleared): why, in the
+    #: reviewer's words.
+    override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PartyList(Base):

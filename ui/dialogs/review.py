@@ -1,14 +1,19 @@
-"""Review dialog: one disposition, with its reason / licence number, for the selected lines."""
+"""Review dialog: one disposition, with its reason / licence number, for the lines it names.
+A decision that goes against a line's findings (an exception they say is suspended or not
+available confirmed, a PROHIBITED line cleared) needs an explicit override with a reason."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -16,8 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from screening.store.reviews import Disposition, ReviewError, validate
+from screening.model import Verdict
+from screening.store.reviews import Conflict, Disposition
 from ui import labels
+
+#: The lines' (row, line id), in table order.
+Lines = Sequence[tuple[int, str]]
+ConflictCheck = Callable[[Disposition, str], list[Conflict]]
 
 
 @dataclass(frozen=True)
@@ -27,17 +37,23 @@ class ReviewInput:
     license_number: str
     license_exception: str
     reviewer: str
+    override_reason: str = ""
 
 
 class ReviewDialog(QDialog):
-    def __init__(self, count: int, reviewer: str, disposition: Disposition,
-                 parent: QWidget | None = None, suggested_exception: str = ""):
+    def __init__(self, lines: Lines, reviewer: str, disposition: Disposition,
+                 parent: QWidget | None = None, suggested_exception: str = "",
+                 conflicts: ConflictCheck | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Review"))
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
+        self._reviewer = reviewer.strip()
+        self._check = conflicts
+        self._conflicts: list[Conflict] = []
         layout = QVBoxLayout(self)
-        what = self.tr("%n line(s) selected: one decision, recorded for each.", "", count)
-        layout.addWidget(QLabel(what))
+        self.lines_label = QLabel(self._describe_lines(lines))
+        self.lines_label.setWordWrap(True)
+        layout.addWidget(self.lines_label)
         form = QFormLayout()
         self.disposition = QComboBox()
         for d in Disposition:
@@ -51,14 +67,34 @@ class ReviewDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setPlaceholderText(self.tr("Why: required to clear a line or confirm an "
                                                "exception"))
-        self.reviewer = QLineEdit(reviewer)
+        self.reviewer = QLabel(self._reviewer or self.tr("(no name: set it in Settings)"))
+        self.reviewer.setToolTip(self.tr("The reviewer name from Settings; every review "
+                                         "records it."))
         form.addRow(self.tr("&Disposition"), self.disposition)
         form.addRow(self.tr("Licence &number"), self.license_number)
         form.addRow(self.tr("Licence e&xception"), self.license_exception)
         form.addRow(self.tr("&Reason / note"), self.reason)
         form.addRow(self.tr("Reviewer"), self.reviewer)
         layout.addLayout(form)
+
+        self.override_box = QGroupBox(self.tr("This decision goes against the findings"))
+        box = QVBoxLayout(self.override_box)
+        self.conflict_label = QLabel()
+        self.conflict_label.setWordWrap(True)
+        self.conflict_label.setStyleSheet("color: #B00020")
+        self.override = QCheckBox(self.tr("&Override: record this decision against the "
+                                          "findings (marked as an override in the history "
+                                          "and the reports)"))
+        self.override_reason = QLineEdit()
+        self.override_reason.setPlaceholderText(self.tr("Reason for overriding (required), "
+                                                        "e.g. the advisory opinion relied on"))
+        box.addWidget(self.conflict_label)
+        box.addWidget(self.override)
+        box.addWidget(self.override_reason)
+        layout.addWidget(self.override_box)
+
         self.error = QLabel()
+        self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #B00020")
         layout.addWidget(self.error)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
@@ -67,7 +103,46 @@ class ReviewDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.disposition.currentIndexChanged.connect(self._focus_field)
+        self.disposition.currentIndexChanged.connect(self._refresh_conflicts)
+        self.license_exception.textChanged.connect(self._refresh_conflicts)
+        self.override.toggled.connect(self.override_reason.setEnabled)
         self._focus_field()
+        self._refresh_conflicts()
+
+    def _describe_lines(self, lines: Lines) -> str:
+        named = [self.tr("%1 (row %2)").replace("%1", line_id or "?").replace("%2", str(row))
+                 for row, line_id in lines]
+        if len(named) == 1:
+            return self.tr("Decision for %1.").replace("%1", named[0])
+        if len(named) <= 3:
+            return self.tr("One decision, recorded for each of %n line(s): %1.", "",
+                           len(named)).replace("%1", ", ".join(named))
+        first, last = lines[0][1] or str(lines[0][0]), lines[-1][1] or str(lines[-1][0])
+        return self.tr("One decision, recorded for each of %n line(s): %1 \u2026 %2.", "",
+                       len(named)).replace("%1", first).replace("%2", last)
+
+    def _refresh_conflicts(self) -> None:
+        d = self.value_disposition()
+        self._conflicts = self._check(d, self.license_exception.text()) if self._check else []
+        shown = [self._describe_conflict(c) for c in self._conflicts[:6]]
+        if len(self._conflicts) > 6:
+            shown.append(self.tr("and %n more line(s)", "", len(self._conflicts) - 6))
+        self.conflict_label.setText("\n".join(shown))
+        self.override_box.setVisible(bool(self._conflicts))
+        self.override_reason.setEnabled(self.override.isChecked())
+
+    def _describe_conflict(self, conflict: Conflict) -> str:
+        line = self.tr("%1 (row %2)").replace("%1", conflict.line_id or "?") \
+            .replace("%2", str(conflict.row))
+        if conflict.finding == Verdict.PROHIBITED.value:
+            return self.tr("%1 is PROHIBITED: clearing it goes against its findings.") \
+                .replace("%1", line)
+        return self.tr("%1: its finding %2 says this licence exception cannot be used.") \
+            .replace("%1", line).replace("%2", conflict.finding)
+
+    @property
+    def conflicts(self) -> list[Conflict]:
+        return list(self._conflicts)
 
     def _focus_field(self) -> None:
         d = self.value_disposition()
@@ -80,19 +155,39 @@ class ReviewDialog(QDialog):
 
     def value(self) -> ReviewInput:
         d = self.value_disposition()
+        override = self.override_reason.text().strip() \
+            if self._conflicts and self.override.isChecked() else ""
         return ReviewInput(d, self.reason.toPlainText().strip(),
                            self.license_number.text().strip() if d is
                            Disposition.LICENSE_OBTAINED else "",
                            self.license_exception.text().strip() if d is
                            Disposition.EXCEPTION_CONFIRMED else "",
-                           self.reviewer.text().strip())
+                           self._reviewer, override)
+
+    def problem(self) -> str:
+        """What stops the decision being recorded, in the officer's language ('' if nothing).
+        The same rules as the core's ``validate``, which stays the last word."""
+        v = self.value()
+        if not v.reviewer:
+            return self.tr("A reviewer name is required: set it in Settings.")
+        if v.disposition is Disposition.LICENSE_OBTAINED and not v.license_number:
+            return self.tr("'Licence obtained' needs the licence number.")
+        if v.disposition is Disposition.EXCEPTION_CONFIRMED and not (
+                v.license_exception and v.reason):
+            return self.tr("'Licence exception confirmed' needs the exception and a reason.")
+        if v.disposition in (Disposition.CLEARED, Disposition.NOTE) and not v.reason:
+            return self.tr("'%1' needs a reason.").replace("%1",
+                                                           labels.disposition(v.disposition))
+        if self._conflicts and not self.override.isChecked():
+            return self.tr("This decision goes against the findings: tick Override and give "
+                           "the reason, or choose another decision.")
+        if self._conflicts and not v.override_reason:
+            return self.tr("An override needs the reason for overriding.")
+        return ""
 
     def accept(self) -> None:
-        v = self.value()
-        try:
-            validate(v.disposition, v.reason, v.license_number, v.license_exception,
-                     v.reviewer)
-        except ReviewError as exc:
-            self.error.setText(str(exc))
+        problem = self.problem()
+        if problem:
+            self.error.setText(problem)
             return
         super().accept()

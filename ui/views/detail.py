@@ -32,6 +32,7 @@ _LABELS = {
     "description": QT_TRANSLATE_NOOP("detail", "Description"),
     "hs_code": QT_TRANSLATE_NOOP("detail", "HS code"),
 }
+QT_TRANSLATE_NOOP("detail", "Yes")
 
 
 def _t(text: str) -> str:
@@ -43,8 +44,17 @@ def _cite(text: str) -> str:
     return f'<a href="{escape(url)}">{escape(text)}</a>' if url else escape(text)
 
 
+def shown_value(value: object) -> str:
+    """A normalised value as an officer reads it: 12500.0 is 12500, 0.5 stays 0.5."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)
+
+
 def line_html(line: StoredLine, headers: list[str], sheet: str,
-              history: list[ReviewRecord]) -> str:
+              history: list[ReviewRecord], mapping: dict[str, str] | None = None) -> str:
+    """``mapping`` (field -> input header) lets a normalised value show the cell it came
+    from when they differ ("civil", from the cell "commercial")."""
     route = escape(line.destination or "?")
     if line.licensing_destination and line.licensing_destination != line.destination:
         route = QCoreApplication.translate("detail", "shipped to %1, licensed as %2") \
@@ -75,19 +85,32 @@ def line_html(line: StoredLine, headers: list[str], sheet: str,
             extra = " ".join(x for x in (r.license_number, r.license_exception) if x)
             state = " <i>(" + QCoreApplication.translate("detail", "superseded") + ")</i>" \
                 if r.superseded else ""
+            override = (' <b style="color:#B00020">' + QCoreApplication.translate(
+                "detail", "OVERRIDE of a finding:") + "</b> " + escape(r.override_reason)
+                if r.override else "")
             parts.append(f"<li>{escape(str(r.created_at)[:19])} UTC · <b>{escape(r.reviewer)}"
                          f"</b> · {escape(labels.disposition(r.disposition))} "
                          f"{escape(extra)}{state}"
-                         f"{': ' + escape(r.reason) if r.reason else ''}</li>")
+                         f"{': ' + escape(r.reason) if r.reason else ''}{override}</li>")
         parts.append("</ul>")
     else:
         parts.append("<p>" + QCoreApplication.translate("detail", "No reviews yet.") + "</p>")
     parts.append("<h4>" + QCoreApplication.translate("detail", "Normalised values")
                  + "</h4><table cellspacing=2>")
+    columns = {h: i for i, h in enumerate(headers)}
     for key, label in _LABELS.items():
         value = line.normalized.get(key)
-        if value not in (None, "", False):
-            parts.append(f"<tr><td><b>{_t(label)}</b></td><td>{escape(str(value))}</td></tr>")
+        if value in (None, "", False):
+            continue
+        text = shown_value(value) if value is not True else _t("Yes")
+        index = columns.get((mapping or {}).get(key, ""))
+        cell = line.raw[index].strip() if index is not None and index < len(line.raw) else ""
+        source = ""
+        if cell and cell.casefold() != text.casefold():
+            source = " <small>" + QCoreApplication.translate(
+                "detail", "(from the cell \u201c%1\u201d)").replace("%1", escape(cell)) \
+                + "</small>"
+        parts.append(f"<tr><td><b>{_t(label)}</b></td><td>{escape(text)}{source}</td></tr>")
     parts.append("</table><h4>" + QCoreApplication.translate("detail", "Original cells")
                  + "</h4><table cellspacing=2>")
     for col, (header, value) in enumerate(zip(headers, line.raw, strict=False)):
