@@ -230,3 +230,24 @@ def test_update_ccl_refuses_a_malformed_folder_whole(capsys, db, db_url, tmp_pat
     assert "country_chart.csv: row" in err and "column CB1" in err
     with db.sessions() as session:
         assert current_meta(session).version == before
+
+
+def test_run_counts_clear_lines_on_unverified_data(capsys, db_url, tmp_path) -> None:
+    import json
+
+    import openpyxl
+
+    from screening.paths import bundled_sample
+    out = tmp_path / "r.json"
+    code = main(["--database-url", db_url, "screen", str(bundled_sample()), "--json", str(out),
+                 "--report", str(tmp_path / "r.xlsx")])
+    assert code == 1
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    expected = sum(1 for line in doc["lines"] if line["verdict"] == "CLEAR" and any(
+        f["code"] == "CLEAR_ON_UNVERIFIED_DATA" for f in line["findings"]))
+    assert expected > 0 and doc["run"]["clear_on_unverified_data"] == expected
+    assert f"CLEAR on unverified data: {expected}" in capsys.readouterr().out
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"]
+               .iter_rows(min_row=1, max_col=2, values_only=True) if r[0]}
+    label = next(k for k in summary if str(k).startswith("CLEAR on unverified data"))
+    assert summary[label] == expected

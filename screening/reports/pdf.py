@@ -278,6 +278,8 @@ def _cover(content: ReportContent, monthly: MonthlyVerdicts, digest: list[str]) 
     extra = Table([Column("", 64), Column("", 36)], size=7.5, x=right_x, width=right_w)
     right.append(extra.row(["Newly licensable because of the Hong Kong change",
                             content.run.newly_licensable], bold={0}))
+    right.append(extra.row(["CLEAR on unverified rule data",
+                            content.run.clear_on_unverified], bold={0}))
     right.append(extra.row(["Reviews recorded (all, incl. superseded)",
                             len(content.reviews)], bold={0}))
     chart = _chart_item(monthly, right_x, right_w, 190)
