@@ -278,8 +278,6 @@ def _cover(content: ReportContent, monthly: MonthlyVerdicts, digest: list[str]) 
     extra = Table([Column("", 64), Column("", 36)], size=7.5, x=right_x, width=right_w)
     right.append(extra.row(["Newly licensable because of the Hong Kong change",
                             content.run.newly_licensable], bold={0}))
-    right.append(extra.row(["CLEAR on unverified rule data",
-                            content.run.clear_on_unverified], bold={0}))
     right.append(extra.row(["Reviews recorded (all, incl. superseded)",
                             len(content.reviews)], bold={0}))
     chart = _chart_item(monthly, right_x, right_w, 190)
@@ -473,7 +471,9 @@ def _appendix(content: ReportContent, destinations: set[str], claimed: set[str],
               unverified: dict[str, int]) -> Iterator[Item]:
     yield from _section(f"Rules appendix (rules version {content.rules.version})",
                         "The regime changes and the rule rows the findings relied on, each "
-                        "with its citation and verification status."
+                        "with its citation and verification status. CLEAR lines whose "
+                        f"determination rests on rule data not fully verified: "
+                        f"{content.run.clear_on_unverified}."
                         + ("" if content.rules_match else
                            f" Note: the run used rules version {content.run.rules_version}; "
                            f"this database holds the version shown."))
