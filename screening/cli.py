@@ -471,6 +471,8 @@ def _print_summary(run: run_store.RunInfo) -> None:
         count = run.counts.get(verdict.value, 0)
         extra = (f"   newly licensable because of the Hong Kong change: {run.newly_licensable:,}"
                  if verdict is Verdict.LICENSE_REQUIRED else "")
+        if verdict is Verdict.CLEAR and run.clear_on_unverified:
+            extra = f"   CLEAR on unverified data: {run.clear_on_unverified:,}"
         print(f"  {verdict.value:<17}{count:>9,}{extra}")
     if run.blank_rows:
         print(f"  ({run.blank_rows} entirely blank rows skipped)")
