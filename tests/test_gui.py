@@ -972,3 +972,21 @@ def test_detail_pane_shows_values_as_written(qtbot, window) -> None:
     text = window.detail.toPlainText()
     assert "12500" in text and "12500.0" not in text and "50.0" not in text
     assert "civil (from the cell \u201ccommercial\u201d)" in text
+
+
+def test_rules_browser_shows_the_edition_and_an_entrys_rows_and_paragraphs(qtbot,
+                                                                         window) -> None:
+    from ui.views.rules import RulesDialog
+    dialog = RulesDialog(window.rules, window)
+    qtbot.addWidget(dialog)
+    assert "eCFR edition 2026-08-07 (637 entries)" in dialog.edition.text()
+    browser = dialog.eccns
+    assert browser.model.rowCount() == len(window.rules.eccns)
+    browser.find.setText("3A090")
+    assert browser.proxy.rowCount() >= 1
+    browser.select("3A090")
+    rows = browser.requirements.rows
+    assert any(r[1] == "licence: any destination" and r[2] == "3A090.a" for r in rows)
+    assert any("742.6(a)(6)(iii)(A)" in str(r[3]) for r in rows)
+    assert "total processing performance" in browser.paragraphs.toPlainText()
+    assert "3A090" in browser.heading.text()
