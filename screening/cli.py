@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from screening import __version__
 from screening.db import Database, DatabaseError, first_line, open_database, schema_revision
+from screening.errors import os_error_message
 from screening.ingest.errors import IngestError
 from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
@@ -287,18 +287,6 @@ def _main(argv: Sequence[str] | None) -> int:
             raise
         print(f"hkscreen: unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILED
-
-
-def os_error_message(exc: OSError) -> str:
-    """One line for an operating-system error: what failed, on which path, and why."""
-    paths = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p)
-    reason = exc.strerror or str(exc)
-    hint = {errno.ENOSPC: " (the disk is full: free some space and run again)",
-            errno.EROFS: " (the file system is read-only)",
-            errno.EACCES: " (permission denied: check the folder's permissions or set "
-                          "HKSCREEN_DATA_DIR to a writable folder)",
-            errno.EPERM: " (operation not permitted)"}.get(exc.errno or 0, "")
-    return f"cannot write or read {paths or 'a file'}: {reason}{hint}"
 
 
 def _version(url: str | None) -> int:
