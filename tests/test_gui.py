@@ -107,9 +107,15 @@ def test_wizard_end_to_end_on_the_sample(qtbot, window, db) -> None:
     assert "rows" in wizard.sheet_page.combo.currentText()
     wizard.next()
     assert wizard.header_page.header_row() == 4
+    head = wizard.header_page.model  # the sheet's row numbers down the side
+    assert [head.headerData(i, Qt.Orientation.Vertical) for i in range(3)] == ["1", "2", "3"]
     wizard.next()
     page = wizard.mapping_page
     assert page.status[page.combos.__iter__().__next__()].text() == ""  # line id: optional
+    # The sample's ambiguous "03/04/2021" is in row 32, past the 30-row header scan.
+    assert 32 in page.ambiguous_rows and "32" in page.order_note.text()
+    widths = {combo.width() for combo in page.combos.values()}
+    assert len(widths) == 1  # one column of drop-downs, even right edges
     from screening.ingest.columns import Field
     assert page.combos[Field.DESTINATION].currentText() == "Ship-to Country"
     assert page.status[Field.ECCN].text() == "mapped"
@@ -120,6 +126,16 @@ def test_wizard_end_to_end_on_the_sample(qtbot, window, db) -> None:
     assert preview.rowCount() == 34
     problems = [preview.rows[i][7] for i in sorted(wizard.preview_page.problem_rows)]
     assert any("31/02/2021" in p for p in problems)
+    from PySide6.QtCore import Qt as _Qt
+    verdict = preview.index(next(i for i, r in enumerate(preview.rows)
+                                 if r[6] == "LICENSE_REQUIRED"), 6)
+    assert preview.data(verdict, _Qt.ItemDataRole.BackgroundRole).color().name() == "#f4b6b6"
+    table = wizard.preview_page.table
+    assert table.columnWidth(6) >= table.fontMetrics().horizontalAdvance("LICENSE_REQUIRED")
+    longest = max(sorted(wizard.preview_page.problem_rows),
+                  key=lambda i: len(preview.rows[i][7]))
+    assert table.rowHeight(longest) > table.rowHeight(0) or \
+        table.columnWidth(7) >= table.fontMetrics().horizontalAdvance(preview.rows[longest][7])
     choice = wizard.choice()
     window.start_screening(choice)
     assert window.stack.currentIndex() == 1
@@ -396,6 +412,17 @@ def test_runs_and_rules_dialogs(qtbot, window) -> None:
     runs = RunsDialog(window.db, window)
     qtbot.addWidget(runs)
     assert runs.model.rowCount() == 1 and runs.model.rows[0][9] == "0 / 24"
+    runs.show()
+    qtbot.waitExposed(runs)
+    header = runs.table.horizontalHeader()
+    metrics = runs.table.fontMetrics()
+    for col in range(runs.model.columnCount()):  # no header and no cell cut short
+        title = runs.model.headerData(col, Qt.Orientation.Horizontal)
+        assert header.sectionSize(col) >= header.fontMetrics().horizontalAdvance(title), title
+        text = str(runs.model.rows[0][col])
+        assert header.sectionSize(col) >= metrics.horizontalAdvance(text), (title, text)
+    assert header.sectionViewportPosition(10) + header.sectionSize(10) <= \
+        runs.table.viewport().width()  # the whole table fits the dialog
     for disposition, row in ((Disposition.HOLD, 12), (Disposition.CLEARED, 12),
                              (Disposition.NOTE, 6), (Disposition.CLEARED, 5)):  # 5 is CLEAR
         window.record_review([row], ReviewInput(disposition, "r", "", "", "ann"))
@@ -725,6 +752,8 @@ def test_gui_without_a_display_says_what_to_do(monkeypatch, capsys) -> None:
     assert main(["gui", "--sample"]) == 1
     out, err = capsys.readouterr()
     assert "from the command line instead" in err
+    from screening.db import default_database_url
+    assert f"recorded in the database {default_database_url()}" in err  # says where
     assert "34 lines" in out and "LICENSE_REQUIRED" in out
 
 
@@ -894,3 +923,39 @@ def test_review_dialog_speaks_chinese(qtbot, monkeypatch) -> None:
         for translator in set(app.findChildren(QTranslator)) - before:
             app.removeTranslator(translator)
             translator.deleteLater()
+
+
+def test_workbench_opens_on_the_first_flagged_line_with_a_verdict_chart(qtbot, window) -> None:
+    _screen_sample(window)
+    [row] = window.selected_rows()
+    i = window.results.line_of_row(row)
+    assert window.results.is_flagged(i)  # not the CLEAR line in the first row
+    first_flagged = min(r for r, v in zip(window.results.table.rows,
+                                          window.results.table.verdicts, strict=True)
+                        if v != "CLEAR")
+    assert row == first_flagged
+    chart = window.verdict_chart
+    window.resize(1400, 850)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(50)  # the splitter is sized once the page is laid out
+    assert chart.counts == {"PROHIBITED": 0, "LICENSE_REQUIRED": 9, "ERROR": 8, "REVIEW": 7,
+                            "CLEAR": 10}
+    assert chart.newly == 7 and chart.flagged == 24 and chart.reviewed == 0
+    segments = chart.segments()
+    assert [s.verdict for s in segments] == ["LICENSE_REQUIRED", "ERROR", "REVIEW", "CLEAR"]
+    widths = {s.verdict: s.rect.width() for s in segments}
+    assert abs(widths["LICENSE_REQUIRED"] / widths["CLEAR"] - 9 / 10) < 0.05
+    image = chart.grab().toImage()
+    corner = segments[0].rect.topLeft()
+    assert image.pixelColor(int(corner.x()) + 3, int(corner.y()) + 3).name() == "#f4b6b6"
+    qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=segments[1].rect.center().toPoint())
+    assert window.verdict_buttons["ERROR"].isChecked()
+    window.record_review([row], ReviewInput(Disposition.HOLD, "r", "", "", "ann"))
+    assert chart.reviewed == 1
+    # At the default size every column of the table is readable, Review status included.
+    header = window.table.horizontalHeader()
+    assert header.sectionViewportPosition(Col.REVIEW) + header.sectionSize(Col.REVIEW) <= \
+        window.table.viewport().width()
+    metrics = header.fontMetrics()
+    assert header.sectionSize(Col.REVIEW) >= metrics.horizontalAdvance("Review status") + 12

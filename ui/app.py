@@ -101,8 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         # The README's first command on a machine without a desktop still does the job:
         # the same screening of the sample, from the command line (its exit codes).
         from screening.cli import main as cli_main
+        from screening.db import ENV_URL, default_database_url
         from screening.paths import bundled_sample
-        print("Screening the bundled sample from the command line instead:",
+        url = os.environ.get(ENV_URL) or default_database_url()
+        print(f"Screening the bundled sample from the command line instead; the run is "
+              f"recorded in the database {url} (set {ENV_URL} to record it elsewhere):",
               file=sys.stderr)
         return cli_main(["screen", str(bundled_sample())])
     configure_logging()

@@ -65,6 +65,7 @@ from ui.models.results import ResultsModel
 from ui.settings import Settings
 from ui.views import columns, party_actions
 from ui.views.detail import line_html
+from ui.views.verdict_chart import VerdictChart
 from ui.workers import Job
 
 log = logging.getLogger(__name__)
@@ -155,7 +156,10 @@ class MainWindow(QMainWindow):
         self.unreviewed_button.toggled.connect(self.apply_filters)
         bar.addWidget(self.newly_button)
         bar.addWidget(self.unreviewed_button)
-        bar.addStretch()
+        self.verdict_chart = VerdictChart()
+        self.verdict_chart.verdict_clicked.connect(
+            lambda verdict: self.verdict_buttons[verdict].toggle())
+        bar.addWidget(self.verdict_chart, 1)
         layout.addLayout(bar)
         filters = QHBoxLayout()
         self.quick = QLineEdit()
@@ -226,9 +230,11 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self._splitter_set = False  # sized when first shown (hidden widgets have no size)
-        for col, width in ((Col.ROW, 60), (Col.LINE_ID, 110), (Col.SHIPPED_TO, 80),
-                           (Col.LICENSED_AS, 85), (Col.ECCN, 90), (Col.EXCEPTION, 85),
-                           (Col.VERDICT, 135), (Col.NEWLY, 115)):
+        # Sized so that at the default 1400 x 850 every column, Review status included, is
+        # readable beside the detail pane.
+        for col, width in ((Col.ROW, 46), (Col.LINE_ID, 84), (Col.SHIPPED_TO, 72),
+                           (Col.LICENSED_AS, 80), (Col.ECCN, 80), (Col.EXCEPTION, 78),
+                           (Col.VERDICT, 126), (Col.NEWLY, 106)):
             self.table.horizontalHeader().resizeSection(col, width)
         layout.addWidget(self.splitter, 1)
         return page
@@ -417,8 +423,7 @@ class MainWindow(QMainWindow):
         warnings = run.party_warnings  # English, like findings: part of the audit record
         self.party_label.setText(escape(" · ".join(warnings)))
         self.party_label.setVisible(bool(warnings))
-        if self.model.rowCount():
-            self.table.selectRow(0)
+        self.select_first_flagged()
         if loaded.compared_with is not None and loaded.changes is not None:
             from ui.views.rescreen import RescreenDialog
             self.rescreen_dialog = RescreenDialog(loaded.compared_with, run, loaded.changes,
@@ -467,6 +472,9 @@ class MainWindow(QMainWindow):
         self.newly_button.setText(self.tr("Newly licensable: %1").replace(
             "%1", f"{self.run.newly_licensable:,}"))
         self.unreviewed_button.setText(self.tr("Unreviewed: %1").replace("%1", f"{unreviewed:,}"))
+        flagged = sum(counts.values()) - counts.get("CLEAR", 0)
+        self.verdict_chart.set_counts(counts, self.run.newly_licensable, flagged,
+                                      flagged - unreviewed)
 
     # -- filters, navigation, detail -----------------------------------------------------
     def current_filters(self) -> Filters:
@@ -525,6 +533,14 @@ class MainWindow(QMainWindow):
         if view_row is not None:
             self.table.selectRow(view_row)
             self.table.scrollTo(self.model.index(view_row, 0))
+
+    def select_first_flagged(self) -> None:
+        """Open a run on the first line that needs attention (the first line if none)."""
+        if not self.model.rowCount():
+            return
+        self.table.selectRow(0)
+        if not self.results.is_flagged(self.results.line_of_row(self.model.row_at(0)) or 0):
+            self.jump(1, self.results.is_flagged)
 
     def jump(self, step: int, predicate) -> None:  # type: ignore[no-untyped-def]
         if not self.model.rowCount():

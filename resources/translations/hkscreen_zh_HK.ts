@@ -347,8 +347,12 @@
         <translation>欄位不明確：多於一欄對應同一欄位，hkscreen 不會代為選擇。請為每一項選擇要使用的欄：%1</translation>
     </message>
     <message>
-        <source>Some dates read differently day-first and month-first: choose the order.</source>
-        <translation>部分日期按日在前或月在前會讀成不同日期：請選擇次序。</translation>
+        <source>Some dates read differently day-first and month-first (rows %1): choose the order.</source>
+        <translation>部分日期以日先或月先讀法會有不同結果（第 %1 行）：請選擇次序。</translation>
+    </message>
+    <message>
+        <source>Ambiguous dates in rows %1: choose the order.</source>
+        <translation>第 %1 行的日期有歧義：請選擇次序。</translation>
     </message>
     <message>
         <source>choose one</source>
@@ -1083,6 +1087,17 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>%1 (%2 rows%3)</source>
         <translation>%1（%2 行%3）</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictChart</name>
+    <message>
+        <source>Newly licensable: %1 of %2 lines</source>
+        <translation>新增須領證：%2 行中的 %1 行</translation>
+    </message>
+    <message>
+        <source>Flagged lines with a decision: %1 of %2</source>
+        <translation>已作決定的標示行：%2 行中的 %1 行</translation>
     </message>
 </context>
 <context>

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -51,7 +51,10 @@ from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions
 from screening.store.profiles import load_profile, profile_names, profiles_for_headers
 from ui import labels
+from ui.models.results import VERDICT_COLOURS
 from ui.models.simple import RowsModel
+
+MAPPING_SCAN_ROWS = 2_000  # rows the mapping page checks for ambiguous dates
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,8 @@ class ImportWizard(QWizard):
         self.kind = sniff_kind(self.path)
         self.head: list[tuple[int, list[object]]] = []
         self.sheet: str | None = None
+        self._sample_rows: list[tuple[int, list[object]]] | None = None
+        self._sample_sheet: str | None = None
         if self.kind == "xlsx":
             list_sheets(self.path)
         else:
@@ -91,6 +96,15 @@ class ImportWizard(QWizard):
         self.sheet = sheet
         source = open_xlsx(self.path, sheet) if sheet else open_csv(self.path)
         self.head = list(itertools.islice(source.rows(), HEADER_SCAN_ROWS))
+
+    def sample_rows(self) -> list[tuple[int, list[object]]]:
+        """The first ``MAPPING_SCAN_ROWS`` rows, for the mapping page's checks (an ambiguous
+        date in row 32 must not be missed: the header scan reads only 30)."""
+        if self._sample_rows is None or self._sample_sheet != self.sheet:
+            source = open_xlsx(self.path, self.sheet) if self.sheet else open_csv(self.path)
+            self._sample_rows = list(itertools.islice(source.rows(), MAPPING_SCAN_ROWS))
+            self._sample_sheet = self.sheet
+        return self._sample_rows
 
     def spec(self) -> MappingSpec:
         return MappingSpec(self.mapping_page.columns(), self.mapping_page.date_order(),
@@ -167,6 +181,7 @@ class HeaderPage(QWizardPage):
         self.model = RowsModel([], background=self._background)
         self.table = QTableView()
         self.table.setModel(self.model)
+        self.table.verticalHeader().setVisible(True)  # the sheet's own row numbers
         layout.addWidget(self.table)
         self.spin.valueChanged.connect(lambda _: self.table.viewport().update())
 
@@ -178,7 +193,8 @@ class HeaderPage(QWizardPage):
             self.w.load_head(self.w.sheet)
         width = max((len(r) for _, r in self.w.head), default=0)
         headers = [column_letter(i) for i in range(width)]
-        self.model.set_rows([[clean_text(v) for v in r] for _, r in self.w.head], headers)
+        self.model.set_rows([[clean_text(v) for v in r] for _, r in self.w.head], headers,
+                            [str(number) for number, _ in self.w.head])
         found = detect_header([r for _, r in self.w.head])
         if found is not None:
             self.spin.setValue(self.w.head[found][0])
@@ -232,40 +248,52 @@ class MappingPage(QWizardPage):
         self.duplicates.setWordWrap(True)
         self.duplicates.setStyleSheet("color: #B00020")
         layout.addWidget(self.duplicates)
-        form = QFormLayout()
+        # One grid: one label column, drop-downs of one width, then status and samples.
+        grid = QGridLayout()
+        grid.setColumnStretch(3, 1)
+        grid.setHorizontalSpacing(10)
         self.combos: dict[Field, QComboBox] = {}
         self.samples: dict[Field, QLabel] = {}
         self.status: dict[Field, QLabel] = {}
-        for f in Field:
+        for r, f in enumerate(Field):
             combo = QComboBox()
+            combo.setMinimumWidth(240)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(22)
             status = QLabel()
+            status.setMinimumWidth(70)
             sample = QLabel()
             sample.setStyleSheet("color: #555")
-            row = QHBoxLayout()
-            row.addWidget(combo, 2)
-            row.addWidget(status)
-            row.addWidget(sample, 3)
-            form.addRow(labels.field(f), row)
+            label = QLabel(labels.field(f))
+            label.setBuddy(combo)
+            grid.addWidget(label, r, 0)
+            grid.addWidget(combo, r, 1)
+            grid.addWidget(status, r, 2)
+            grid.addWidget(sample, r, 3)
             combo.currentIndexChanged.connect(lambda _i, f=f: self._chosen(f))
             self.combos[f], self.status[f], self.samples[f] = combo, status, sample
-        layout.addLayout(form)
-        extra = QFormLayout()
         self.order = QComboBox()
         self.order.addItem(self.tr("Not set (ambiguous numeric dates become errors)"), None)
         self.order.addItem(self.tr("Day first (31/12/2021)"), DateOrder.DMY)
         self.order.addItem(self.tr("Month first (12/31/2021)"), DateOrder.MDY)
+        self.order_note = QLabel()
+        self.order_note.setStyleSheet("color: #B00020")
+        self.ambiguous_rows: list[int] = []
         self.as_of_edit = QDateEdit(QDate.currentDate())
         self.as_of_edit.setCalendarPopup(True)
         self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
         self.save = QCheckBox(self.tr("Save this mapping as a profile named"))
         self.save_name = QLineEdit()
-        save_row = QHBoxLayout()
-        save_row.addWidget(self.save)
-        save_row.addWidget(self.save_name)
-        extra.addRow(self.tr("Date order"), self.order)
-        extra.addRow(self.tr("As-of export date (no date column)"), self.as_of_edit)
-        extra.addRow(save_row)
-        layout.addLayout(extra)
+        r = len(Field)
+        grid.addWidget(QLabel(self.tr("Date order")), r, 0)
+        grid.addWidget(self.order, r, 1)
+        grid.addWidget(self.order_note, r, 2, 1, 2)
+        grid.addWidget(QLabel(self.tr("As-of export date (no date column)")), r + 1, 0)
+        grid.addWidget(self.as_of_edit, r + 1, 1)
+        grid.addWidget(self.save, r + 2, 0)
+        grid.addWidget(self.save_name, r + 2, 1)
+        layout.addLayout(grid)
+        layout.addStretch()
         self.profile_combo.activated.connect(self._apply_profile)
 
     def initializePage(self) -> None:
@@ -337,13 +365,21 @@ class MappingPage(QWizardPage):
         index = self.combos[Field.EXPORT_DATE].currentData()
         if index is None:
             return
-        for number, cells in self.w.head:
-            if number > self.w.header_page.header_row() and index < len(cells) and \
-                    parse_date(cells[index])[1] is DateProblem.AMBIGUOUS:
-                self.order.setStyleSheet("background: #FFE599")
-                self.order.setToolTip(self.tr("Some dates read differently day-first and "
-                                              "month-first: choose the order."))
-                return
+        self.ambiguous_rows = [
+            number for number, cells in self.w.sample_rows()
+            if number > self.w.header_page.header_row() and index < len(cells)
+            and parse_date(cells[index])[1] is DateProblem.AMBIGUOUS]
+        if self.ambiguous_rows:
+            shown = ", ".join(str(n) for n in self.ambiguous_rows[:5])
+            self.order.setStyleSheet("background: #FFE599")
+            self.order.setToolTip(self.tr("Some dates read differently day-first and "
+                                          "month-first (rows %1): choose the order.")
+                                  .replace("%1", shown))
+            self.order_note.setText(self.tr("Ambiguous dates in rows %1: choose the order.")
+                                    .replace("%1", shown))
+        else:
+            self.order.setStyleSheet("")
+            self.order_note.setText("")
 
     def _update(self, f: Field) -> None:
         index = self.combos[f].currentData()
@@ -362,6 +398,7 @@ class MappingPage(QWizardPage):
             self.samples[f].setText(", ".join(self.w.header_page.samples(index)))
         if f is Field.EXPORT_DATE:
             self.as_of_edit.setEnabled(index is None)
+            self._flag_ambiguous_dates()
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -403,6 +440,13 @@ class PreviewPage(QWizardPage):
                QT_TRANSLATE_NOOP("PreviewPage", "Verdict"),
                QT_TRANSLATE_NOOP("PreviewPage", "Problems"))
 
+    VERDICT, PROBLEMS = 6, 7
+
+    def _cell_colour(self, i: int, col: int) -> str | None:
+        if col == self.VERDICT and i < len(self.model.rows):
+            return VERDICT_COLOURS.get(str(self.model.rows[i][col]))
+        return "#F4B6B6" if i in self.problem_rows and col == self.PROBLEMS else None
+
     def __init__(self, wizard: ImportWizard):
         super().__init__()
         self.w = wizard
@@ -415,12 +459,17 @@ class PreviewPage(QWizardPage):
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
         self.problem_rows: set[int] = set()
-        self.model = RowsModel([self.tr(h) for h in self.HEADERS], background=lambda i: "#F4B6B6"
-                               if i in self.problem_rows else None)
-        table = QTableView()
-        table.setModel(self.model)
-        table.horizontalHeader().setSectionResizeMode(7, QHeaderView.ResizeMode.Stretch)
-        layout.addWidget(table)
+        self.model = RowsModel([self.tr(h) for h in self.HEADERS],
+                               cell_background=self._cell_colour)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)  # a problem is read whole: it says how to fix the cell
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(self.PROBLEMS, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setVisible(False)
+        layout.addWidget(self.table)
         self.ok = False
 
     def initializePage(self) -> None:

@@ -15,19 +15,24 @@ class RowsModel(QAbstractTableModel):
 
     def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[object]] = (),
                  background: Callable[[int], str | None] | None = None,
-                 tooltip: Callable[[int], str | None] | None = None, parent=None) -> None:  # type: ignore[no-untyped-def]
+                 tooltip: Callable[[int], str | None] | None = None, parent=None,  # type: ignore[no-untyped-def]
+                 cell_background: Callable[[int, int], str | None] | None = None) -> None:
         super().__init__(parent)
         self.headers = list(headers)
         self.rows = [list(r) for r in rows]
+        self.row_headers: list[str] = []
         self._background = background
+        self._cell_background = cell_background
         self._tooltip = tooltip
 
     def set_rows(self, rows: Sequence[Sequence[object]], headers: Sequence[str] | None = None,
-                 ) -> None:
+                 row_headers: Sequence[str] | None = None) -> None:
+        """``row_headers``: labels down the side (e.g. the sheet's row numbers)."""
         self.beginResetModel()
         if headers is not None:
             self.headers = list(headers)
         self.rows = [list(r) for r in rows]
+        self.row_headers = list(row_headers or [])
         self.endResetModel()
 
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
@@ -42,7 +47,7 @@ class RowsModel(QAbstractTableModel):
             return None
         if orientation == Qt.Orientation.Horizontal:
             return self.headers[section] if section < len(self.headers) else None
-        return None
+        return self.row_headers[section] if section < len(self.row_headers) else None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or index.row() >= len(self.rows):
@@ -51,9 +56,16 @@ class RowsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = row[index.column()] if index.column() < len(row) else ""
             return "" if value is None else str(value)
-        if role == Qt.ItemDataRole.BackgroundRole and self._background:
-            colour = self._background(index.row())
+        if role == Qt.ItemDataRole.BackgroundRole:
+            colour = self._cell_background(index.row(), index.column()) \
+                if self._cell_background else None
+            if colour is None and self._background:
+                colour = self._background(index.row())
             return QBrush(QColor(colour)) if colour else None
-        if role == Qt.ItemDataRole.ToolTipRole and self._tooltip:
-            return self._tooltip(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if self._tooltip:
+                return self._tooltip(index.row())
+            value = row[index.column()] if index.column() < len(row) else None
+            text = "" if value is None else str(value)
+            return text if len(text) > 40 else None  # long text in full, when it is cut
         return None

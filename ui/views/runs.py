@@ -39,14 +39,20 @@ class RunsDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self.setWindowTitle(self.tr("Run history"))
-        self.resize(1100, 500)
+        self.resize(1200, 520)
         layout = QVBoxLayout(self)
         self.model = RowsModel([self.tr(h) for h in HEADERS])
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Every column as wide as its content and header (dates on one line, the file name
+        # whole); the file name takes what is left, never less than its text.
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _i: self._open())
         layout.addWidget(self.table)
         buttons = QHBoxLayout()
