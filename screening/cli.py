@@ -136,6 +136,17 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("--reason", required=True)
     set_.add_argument("--citation", required=True)
     rules_sub.add_parser("log", help="every rule change: who, when, old, new, why, source")
+    ccl = rules_sub.add_parser("update-ccl", help="load a newer eCFR edition of the Control "
+                               "List, Country Chart and Country Groups (shows what changed; "
+                               "one logged change)")
+    ccl.add_argument("directory", type=Path, help="edition folder (ccl_license_requirements.csv, "
+                     "country_chart.csv, ...)")
+    ccl.add_argument("--edition", help="edition date YYYY-MM-DD (default: from README.md)")
+    ccl.add_argument("--groups-edition", help="edition date of the Country Groups, paragraphs "
+                     "and exception lines if different")
+    ccl.add_argument("--reason", default="", help="why (default: the edition update)")
+    ccl.add_argument("--citation", default="", help="source (default: the eCFR edition)")
+    ccl.add_argument("--dry-run", action="store_true", help="show the differences only")
     add = rules_sub.add_parser("add", help="add a rule row (logged)")
     add.add_argument("file")
     add.add_argument("values", help="column=value pairs, e.g. country_code=XX,group=D:5,...")
@@ -540,6 +551,8 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
         return EXIT_CLEAR
     if args.rules_command in ("get", "set", "log", "add", "remove"):
         return _rule_edit(args, db)
+    if args.rules_command == "update-ccl":
+        return _update_ccl(args, db)
     if args.rules_command == "export":
         from screening.rules.store import write_bundle
         with db.sessions() as session:
@@ -551,6 +564,32 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
         version = import_rules(session, args.directory, reason=args.reason,
                                citation=args.citation, changed_by=current_user())
     print(f"rules imported from {args.directory}: version {version}")
+    return EXIT_CLEAR
+
+
+def _update_ccl(args: argparse.Namespace, db: Database) -> int:
+    from screening.rules.ccl_edition import ccl_citation, edition_date_from
+    from screening.rules.ccl_update import apply_update, plan_update
+
+    edition = args.edition or edition_date_from(args.directory)
+    if not edition:
+        raise UsageError(f"{args.directory}: no edition date in README.md; give --edition "
+                         f"YYYY-MM-DD")
+    with db.sessions.begin() as session:
+        plan = plan_update(session, args.directory, edition, args.groups_edition)
+        lines = plan.diff.lines()
+        print(f"Control List edition {edition}: {len(lines)} difference(s)")
+        for line in lines:
+            print(f"  {line}")
+        if args.dry_run or not lines:
+            print("nothing applied" if args.dry_run else "the rules already match it")
+            return EXIT_CLEAR
+        change = apply_update(
+            session, plan, changed_by=current_user(),
+            reason=args.reason or f"Control List updated to the eCFR edition of {edition}",
+            citation=args.citation or ccl_citation(edition))
+    print(f"applied as change {change.id}; rules version {change.version_before[:12]}... -> "
+          f"{change.version_after[:12]}... (runs already made keep their version)")
     return EXIT_CLEAR
 
 

@@ -6,19 +6,20 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, worst
+from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
 from screening.normalize import EndUserType
-from screening.rules.ruleset import ChartRowRule, RuleSet
+from screening.rules.ruleset import ChartRowRule, ControlRule, EccnRule, RuleSet, SpecialRule
 
 HK, CN = "HK", "CN"
 #: Hong Kong's treatment before 2020-06-30 is the baseline for "newly licensable".
 HK_BASELINE_DATE = dt.date(2020, 6, 29)
 HK_CHANGE_START = dt.date(2020, 6, 30)
-EMBARGO_GROUPS = ("E:1", "E:2")
 _NOT_VERIFIED = ("PARTIAL", "INFERRED", "UNVERIFIED")
 #: Findings meaning "a licence may be required; the data cannot tell".
 _INDETERMINATE = ("CHART_PARAGRAPH_DEPENDENT", "SPECIAL_CONTROL_REVIEW", "UNKNOWN_ECCN",
-                  "NO_CHART_ROW")
+                  "NO_CHART_ROW", "ECCN_POINTS_TO_USML", "ECCN_NOT_IN_FORCE",
+                  "PARAGRAPH_NOT_IN_FORCE", "ECCN_NO_REQUIREMENTS", "PART_746_REVIEW",
+                  "PART_746_REFERRAL")
 
 
 def _cites(*texts: str) -> tuple[str, ...]:
@@ -117,7 +118,7 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
                 "2020-06-30 (its own Country Chart row, Country Groups A:6 and B, and the "
                 "license exceptions then available).",
                 _cites("85 FR 83765", "85 FR 45998"),
-                _baseline_unverified(eccn, rules)))
+                _baseline_unverified(eccn, licensing, date, rules)))
         findings.extend(_savings(line, rules, target, newly))
     elif target == HK and line.license_exception and date >= HK_CHANGE_START:
         findings.extend(_savings(line, rules, target, newly))
@@ -125,21 +126,63 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
     findings.extend(_eei(eccn, shipped, licensing, date, rules))
     if line.license_number and actual.needs_licence:
         findings = _licence_cited(findings, line.license_number)
+    if worst([f.verdict for f in findings]) is Verdict.CLEAR:
+        basis = _clear_basis(line, eccn, licensing, date, rules, findings)
+        if basis:
+            findings.append(Finding(
+                CLEAR_ON_UNVERIFIED, Severity.INFO,
+                "No licence requirement found; this rests on rule data not fully verified.",
+                (), basis))
     return _result(line, findings, licensing, newly)
 
 
-def _baseline_unverified(eccn: Eccn, rules: RuleSet) -> tuple[str, ...]:
-    """The inferred cells of Hong Kong's old row that the 'newly licensable' call rests on."""
-    row = rules.chart_row(HK, HK_BASELINE_DATE)
+#: INFO finding on a CLEAR line whose determination used PARTIAL/INFERRED/UNVERIFIED rows.
+CLEAR_ON_UNVERIFIED = "CLEAR_ON_UNVERIFIED_DATA"
+
+
+def _clear_basis(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date, rules: RuleSet,
+                 findings: list[Finding]) -> tuple[str, ...]:
+    """The rows a CLEAR rests on that are not VERIFIED: the chart row's cells for the
+    columns controlling the item, the destination mapping, the item's Supplement No. 2
+    status where the military end-use rule reaches the destination, and whatever the INFO
+    findings already name."""
+    basis: list[str] = [u for f in findings for u in f.unverified]
+    mapping = rules.mapping_on(line.ultimate_destination or line.destination or "", date)
+    if mapping:
+        basis.extend(_unverified("destination mapping", mapping.verification))
     entry = rules.eccns.get(eccn.base)
-    if row is None or entry is None:
+    row = rules.chart_row(dest, date)
+    if entry is not None and not eccn.is_ear99:
+        if row is not None:
+            basis.extend(f"Country Chart {row.row_key} {c.column} cell (INFERRED)"
+                         for c in entry.controls
+                         if c.covers(date) and c.column in row.unverified_cells
+                         and c.applies(eccn.paragraph) is not False)
+            basis.extend(_unverified(f"Country Chart row {row.row_key}", row.verification)
+                         if not row.unverified_cells else ())
+        if any(r.country == dest and r.scope == "supp2" and r.covers(date)
+               for r in rules.end_use):
+            basis.extend(_unverified(f"Supp. No. 2 status of {eccn.base}",
+                                     entry.supp2_verification or entry.verification))
+    return tuple(dict.fromkeys(basis))
+
+
+def _baseline_unverified(eccn: Eccn, licensing: str, date: dt.date,
+                         rules: RuleSet) -> tuple[str, ...]:
+    """The inferred cells of Hong Kong's old row that the 'newly licensable' call rests on:
+    only the columns that make the item licensable now."""
+    row = rules.chart_row(HK, HK_BASELINE_DATE)
+    now = rules.chart_row(licensing, date)
+    entry = rules.eccns.get(eccn.base)
+    if row is None or entry is None or now is None:
         return ()
     # The old "no licence" rests on blank cells of Hong Kong's old row for the columns that
-    # control this item; name those that are inferred rather than verified.
-    return tuple(f"Country Chart {row.row_key} {c.column} cell (INFERRED)"
-                 for c in entry.controls
-                 if c.column in row.unverified_cells and c.column not in row.columns
-                 and c.applies(eccn.paragraph) is not False)
+    # require a licence now; name those that are inferred rather than verified.
+    return tuple(dict.fromkeys(
+        f"Country Chart {row.row_key} {c.column} cell (INFERRED)"
+        for c in entry.controls
+        if c.covers(date) and c.column in now.columns and c.column in row.unverified_cells
+        and c.column not in row.columns and c.applies(eccn.paragraph) is True))
 
 
 def _result(line: ShipmentLine, findings: list[Finding], licensing: str | None,
@@ -157,19 +200,41 @@ def _licensing(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                rules: RuleSet) -> _Licensing:
     findings: list[Finding] = []
     groups = rules.groups_on(dest, date)
-    name = rules.country_name(dest)
-    embargo = sorted(groups.intersection(EMBARGO_GROUPS))
-    if embargo:
-        findings.append(Finding(
-            "EMBARGOED_DESTINATION", Severity.LICENSE,
-            f"{name} is in Country Group {', '.join(embargo)}: a licence is required for "
-            f"virtually all items subject to the EAR, including EAR99 (part 746).",
-            ("15 CFR part 746", "15 CFR part 740, Supp. No. 1")))
+    findings.extend(_destination_controls(eccn, dest, date, rules))
     if not eccn.is_ear99:
         findings.extend(_chart_and_special(eccn, dest, date, groups, rules))
     findings = _apply_exception(line, findings, dest, date, rules)
     findings.extend(_end_use(line, eccn, dest, date, rules))
     return _Licensing(tuple(findings))
+
+
+def _destination_controls(eccn: Eccn, dest: str, date: dt.date,
+                          rules: RuleSet) -> list[Finding]:
+    """Part 746: destinations the Country Chart does not govern (embargoes, sanctions)."""
+    name = rules.country_name(dest)
+    findings: list[Finding] = []
+    for rule in rules.destination_controls.get(dest, ()):
+        if not rule.covers(date):
+            continue
+        if (rule.items == "ccl" and eccn.is_ear99) or (rule.items == "ear99"
+                                                       and not eccn.is_ear99):
+            continue
+        severity = {"license": Severity.LICENSE, "prohibited": Severity.PROHIBITED}.get(
+            rule.severity, Severity.REVIEW)
+        code = ("EMBARGOED_DESTINATION" if rule.items == "all" else
+                "PART_746_LICENSE_REQUIRED" if severity is not Severity.REVIEW
+                else "PART_746_REVIEW")
+        findings.append(Finding(
+            code, severity, f"{name}: {rule.summary}. The regulation: \"{rule.requirement}\"",
+            _cites(rule.citation), _unverified(f"Part 746 rule {rule.id}", rule.verification)))
+    row = rules.chart_row(dest, date)
+    if row is not None and row.referral and not findings:
+        findings.append(Finding(
+            "PART_746_REFERRAL", Severity.REVIEW,
+            f"The Country Chart does not govern {name}: \"{row.referral}\" The rules database "
+            f"has no Part 746 rule for this item on the export date (indeterminate).",
+            _cites(row.citation, "15 CFR part 746")))
+    return findings
 
 
 def _chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
@@ -181,6 +246,45 @@ def _chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[s
     return list(hit)
 
 
+def _entry_problems(eccn: Eccn, entry: EccnRule, date: dt.date) -> list[Finding]:
+    """An entry that points to the USML, has no licence requirements, or did not exist on
+    the export date: the chart cannot decide (REVIEW, in the entry's own words)."""
+    cites = _cites(entry.citation)
+    if entry.points_to_itar:
+        return [Finding(
+            "ECCN_POINTS_TO_USML", Severity.REVIEW,
+            f"ECCN {eccn.text} points to the USML: \"{entry.description}\" Items it describes "
+            f"are subject to the ITAR (22 CFR parts 120-130), licensed by the State Department, "
+            f"not under the EAR Country Chart. Confirm the jurisdiction and classification.",
+            _cites("22 CFR parts 120-130", *cites))]
+    if entry.valid_from and date < entry.valid_from:
+        made = next((d for d in entry.created if d.kind == "created" and not d.paragraphs),
+                    None)
+        return [Finding(
+            "ECCN_NOT_IN_FORCE", Severity.REVIEW,
+            f"ECCN {eccn.base} did not exist on the export date: it was created on "
+            f"{entry.valid_from}. Check the classification the item had on the export date.",
+            _cites(made.citation if made else "", *cites),
+            _unverified(f"creation date of {eccn.base}", made.verification) if made else ())]
+    for d in entry.created:
+        if (d.kind == "created" and d.paragraphs and eccn.paragraph and date < d.valid_from
+                and any(eccn.paragraph == p or eccn.paragraph.startswith(p + ".")
+                        for p in d.paragraphs)):
+            return [Finding(
+                "PARAGRAPH_NOT_IN_FORCE", Severity.REVIEW,
+                f"Paragraph {eccn.text} did not exist on the export date: {d.summary} on "
+                f"{d.valid_from}. Check the classification the item had on the export date.",
+                _cites(d.citation, *cites), _unverified(f"creation date {d.id}",
+                                                        d.verification))]
+    if not entry.controls and not entry.specials:
+        return [Finding(
+            "ECCN_NO_REQUIREMENTS", Severity.REVIEW,
+            f"ECCN {eccn.base} has no licence requirements in the Control List edition: "
+            f"\"{entry.description}\" (reserved entries, items of the 0x521 series or entries "
+            f"controlled elsewhere). The licence requirement cannot be determined here.", cites)]
+    return []
+
+
 def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
                                 rules: RuleSet) -> list[Finding]:
     entry = rules.eccns.get(eccn.base)
@@ -188,85 +292,139 @@ def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: fr
     if entry is None:
         return [Finding(
             "UNKNOWN_ECCN", Severity.REVIEW,
-            f"ECCN {eccn.text} is not in the rules database, so its licence requirement for "
-            f"{name} cannot be determined (indeterminate). Check the Commerce Control List.",
-            ("15 CFR part 774, Supp. No. 1",))]
+            f"ECCN {eccn.text} is not on the Commerce Control List the rules database holds, "
+            f"so its licence requirement for {name} cannot be determined (indeterminate). "
+            f"Check the classification.", ("15 CFR part 774, Supp. No. 1",))]
+    problems = _entry_problems(eccn, entry, date)
+    if problems:
+        return problems
     findings: list[Finding] = []
     row = rules.chart_row(dest, date)
     if row is None:
-        findings.append(Finding(
-            "NO_CHART_ROW", Severity.REVIEW,
-            f"The rules database has no Country Chart row for {name} on the export date: "
-            f"the licence requirement cannot be determined.", ("15 CFR part 738, Supp. No. 1",)))
-    else:
-        findings.extend(_chart(eccn, entry.controls, row, date, name, entry.citation))
+        if not rules.destination_controls.get(dest):
+            findings.append(Finding(
+                "NO_CHART_ROW", Severity.REVIEW,
+                f"The rules database has no Country Chart row for {name} on the export date: "
+                f"the licence requirement cannot be determined.",
+                ("15 CFR part 738, Supp. No. 1",)))
+    elif not row.referral:
+        findings.extend(_chart(eccn, [c for c in entry.controls if c.covers(date)], row, date,
+                               name, entry))
     for special in entry.specials:
         if not special.covers(date):
-            continue
-        if eccn.paragraph and special.paragraphs and not any(
-                eccn.paragraph == p or eccn.paragraph.startswith(p + ".")
-                for p in special.paragraphs):
             continue
         hit = ("*" in special.destinations or dest in special.destinations
                or bool(groups.intersection(special.groups)))
         if (not hit or dest in special.except_destinations
                 or groups.intersection(special.except_groups)):
             continue
-        unsure = special.paragraphs and not eccn.paragraph
-        severity = Severity.REVIEW if unsure or special.severity == "review" else Severity.LICENSE
-        suffix = (f" Applies to {eccn.base}.{'/.'.join(special.paragraphs)} only: the "
-                  f"paragraph is not given." if unsure else "")
+        applies = special.applies(eccn.paragraph)
+        if applies is False:
+            continue
+        severity = (Severity.REVIEW if applies is None or special.severity == "review"
+                    else Severity.LICENSE)
         findings.append(Finding(
             "SPECIAL_CONTROL" if severity is Severity.LICENSE else "SPECIAL_CONTROL_REVIEW",
-            severity, f"ECCN {eccn.text} to {name}: {special.summary}.{suffix}",
+            severity, _special_message(eccn, special, name, applies),
             _cites(special.citation), _unverified(f"special control {special.id}",
                                                   special.verification)))
+    if findings and entry.edition and date < dt.date.fromisoformat(entry.edition):
+        findings = _with_edition_basis(findings, eccn, entry)
     return findings
 
 
-def _chart(eccn: Eccn, controls: Iterable, row: ChartRowRule, date: dt.date, name: str,
-           entry_citation: str) -> list[Finding]:
+def _with_edition_basis(findings: list[Finding], eccn: Eccn, entry: EccnRule) -> list[Finding]:
+    """Say once that the line is screened on the edition's text: folded into the chart's
+    date-basis note when there is one (one INFO line, not two, on every older line)."""
+    text = (f"ECCN {eccn.base} is screened on its text in the eCFR edition of {entry.edition}; "
+            f"the entry in force on the export date is assumed to be the same unless a dated "
+            f"rule says otherwise.")
+    for i, f in enumerate(findings):
+        if f.code == "CHART_DATE_BASIS":
+            findings[i] = replace(f, message=(
+                f"{f.message[:-1]}, and ECCN {eccn.base} on its entry in the eCFR edition of "
+                f"{entry.edition}."), citations=_cites(*f.citations, entry.citation))
+            return findings
+    return [*findings, Finding("CCL_DATE_BASIS", Severity.INFO, text, _cites(entry.citation))]
+
+
+def _special_message(eccn: Eccn, special: SpecialRule, name: str, applies: bool | None) -> str:
+    text = f"ECCN {eccn.text} to {name}: {special.summary}"
+    if special.condition and applies is None:
+        text += (f". It applies only when: \"{special.condition}\" - the data cannot check "
+                 f"this (indeterminate)")
+    elif applies is None:
+        text += (f". It applies to {special.scope_text(eccn.base)} only, and the "
+                 f"classification does not say whether this item is one of them "
+                 f"(indeterminate)")
+    return text + "."
+
+
+def _chart(eccn: Eccn, controls: Iterable[ControlRule], row: ChartRowRule, date: dt.date,
+           name: str, entry: EccnRule) -> list[Finding]:
     required: list[str] = []
-    unsure: list[str] = []
+    unsure: list[ControlRule] = []
     unverified: list[str] = []
-    citations = [row.citation, entry_citation]
+    citations = [row.citation, entry.citation]
     for control in controls:
         if control.column not in row.columns:
             continue
         applies = control.applies(eccn.paragraph)
         if applies is False:
             continue
-        (required if applies else unsure).append(control.column)
+        if applies:
+            required.append(control.column)
+        else:
+            unsure.append(control)
         citations.append(control.citation)
         unverified.extend(_unverified(f"ECCN {eccn.base} {control.column} control",
                                       control.verification))
         if control.column in row.unverified_cells:
             unverified.append(f"Country Chart {row.row_key} {control.column} cell (INFERRED)")
+    required = list(dict.fromkeys(required))
+    where = _row_label(row, name)
     findings: list[Finding] = []
     if required:
         findings.append(Finding(
             "CHART_LICENSE_REQUIRED", Severity.LICENSE,
-            f"ECCN {eccn.text} is controlled for {', '.join(required)}, and the Country Chart row "
-            f"for {name} ({row.name}) has an X in {', '.join(required)}: licence required.",
-            _cites(*citations), tuple(unverified)))
-    if unsure and required:
-        findings.append(Finding(
-            "CHART_PARAGRAPH_DEPENDENT", Severity.INFO,
-            f"ECCN {eccn.text} may also be controlled for {', '.join(unsure)} (depends on the "
-            f"paragraph); this matters for the licence application, not for whether one is "
-            f"needed.", _cites(*citations), tuple(unverified)))
-    elif unsure:
-        findings.append(Finding(
-            "CHART_PARAGRAPH_DEPENDENT", Severity.REVIEW,
-            f"ECCN {eccn.text}: the {', '.join(unsure)} control applies only to some paragraphs "
-            f"and the data cannot tell whether this item is one of them; {name} has an X in "
-            f"{', '.join(unsure)} (indeterminate).", _cites(*citations), tuple(unverified)))
+            f"ECCN {eccn.text} is controlled for {', '.join(required)}, and the Country Chart "
+            f"{where} has an X in {', '.join(required)}: licence required.",
+            _cites(*citations), tuple(dict.fromkeys(unverified))))
+    if unsure:
+        detail = "; ".join(_unsure_text(eccn, c) for c in unsure)
+        columns = ", ".join(dict.fromkeys(c.column for c in unsure))
+        if required:
+            findings.append(Finding(
+                "CHART_PARAGRAPH_DEPENDENT", Severity.INFO,
+                f"ECCN {eccn.text} may also be controlled for {columns}: {detail}. This "
+                f"matters for the licence application, not for whether one is needed.",
+                _cites(*citations), tuple(dict.fromkeys(unverified))))
+        else:
+            findings.append(Finding(
+                "CHART_PARAGRAPH_DEPENDENT", Severity.REVIEW,
+                f"ECCN {eccn.text}: {detail}. The Country Chart {where} has an X in "
+                f"{columns}, so a licence may be required (indeterminate).",
+                _cites(*citations), tuple(dict.fromkeys(unverified))))
     if (row.known_as_of and date < row.known_as_of) or (row.date_basis and not row.known_as_of):
         findings.append(Finding(
             "CHART_DATE_BASIS", Severity.INFO,
-            f"The Country Chart row for {name} is the {row.date_basis}; the row in force on "
-            f"the export date is assumed to be the same.", _cites(row.citation)))
+            f"Screened on the Country Chart {where} of the {row.date_basis} (assumed unchanged "
+            f"since the export date).", _cites(row.citation)))
     return findings
+
+
+def _row_label(row: ChartRowRule, name: str) -> str:
+    """"row for China", or "row Hong Kong (separate destination) ..." when the row's own
+    name says more than the destination's."""
+    return f"row for {name}" if row.name in (name, "") else f"row \"{row.name}\""
+
+
+def _unsure_text(eccn: Eccn, control: ControlRule) -> str:
+    if control.condition:
+        return (f"{control.column} applies only when \"{control.condition}\" (the data "
+                f"cannot check this)")
+    return (f"{control.column} applies to {control.scope_text(eccn.base)} only and the "
+            f"classification gives no paragraph that settles it")
 
 
 # --- step 4: license exceptions ----------------------------------------------------------
@@ -297,6 +455,14 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             "UNKNOWN_LICENSE_EXCEPTION", Severity.REVIEW,
             f"License exception {code!r} is not a code the rules database knows.",
             ("15 CFR part 740",))]
+    if code == "APR" and line.destination == HK and dest == CN:
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
+            "License exception APR (15 CFR 740.16(a)) authorises only reexports from a country "
+            "in Country Group A:1 under that country's own authorisation; a reexport from Hong "
+            "Kong to China is not one (Hong Kong is not in A:1, and since 2020-12-23 it is "
+            "licensed as China itself).", _cites("15 CFR 740.16(a)", "85 FR 83765",
+                                                 info.citation))]
     rule = rules.exception_rule(code, dest, date)
     status = rule.status if rule else None
     citations = _cites(rule.citation if rule else "", info.citation)
@@ -312,15 +478,21 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
     if status in ("suspended", "not_available", "removed"):
         was_hk = HK in (line.destination, line.ultimate_destination)
         hk_before = rules.exception_rule(code, HK, HK_BASELINE_DATE)
-        if status == "suspended" or (was_hk and dest == CN and hk_before
-                                     and hk_before.status in ("available", "partial")):
+        if was_hk and dest == CN and hk_before and hk_before.status in ("available",
+                                                                        "partial"):
+            fcode = "LICENSE_EXCEPTION_SUSPENDED"
+            message = (f"License exception {code} ({info.name}) is not available for exports to "
+                       f"Hong Kong on the export date: since 2020-12-23 Hong Kong is licensed "
+                       f"as China, and {code} is not available to China (85 FR 83765; the "
+                       f"2020-06-30 suspension under 15 CFR 740.2(a)(23) ended with Hong Kong's "
+                       f"separate treatment).")
+            citations = _cites("85 FR 83765", *citations)
+        elif status == "suspended":
             fcode = "LICENSE_EXCEPTION_SUSPENDED"
             message = (f"License exception {code} ({info.name}) is not available for exports to "
                        f"Hong Kong on the export date: suspended from 2020-06-30 "
-                       f"(15 CFR 740.2(a)(23)) and, "
-                       f"from 2020-12-23, Hong Kong only gets what China gets.")
-            citations = _cites("BIS notice of 2020-06-30", "85 FR 45998", "85 FR 83765",
-                               *citations)
+                       f"(15 CFR 740.2(a)(23)).")
+            citations = _cites("BIS notice of 2020-06-30", "85 FR 45998", *citations)
         elif status == "removed":
             fcode = "LICENSE_EXCEPTION_REMOVED"
             message = (f"License exception {code} ({info.name}) was removed from the EAR "
@@ -353,45 +525,71 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
     findings: list[Finding] = []
     entry = rules.eccns.get(eccn.base)
     end_user = line.end_user_type
+    name = rules.country_name(dest)
     for rule in rules.end_use:
         if rule.country != dest or not rule.covers(date):
             continue
-        name = rules.country_name(dest)
+        unverified = _unverified(f"{rule.rule} rule", rule.verification)
+        cites = _cites(rule.citation)
+        if rule.scope == "ccl":  # an end-use control the data cannot check (744.23)
+            if not eccn.is_ear99 and entry is not None:
+                findings.append(Finding(f"{_code(rule.rule)}_END_USE", Severity.INFO,
+                                        f"{name}: {rule.summary}.", cites, unverified))
+            continue
         if rule.scope == "all":
-            if end_user == EndUserType.MILITARY:
+            wanted = (EndUserType.MILITARY_INTELLIGENCE if rule.end_user == "intelligence"
+                      else EndUserType.MILITARY)
+            military = (EndUserType.MILITARY, EndUserType.MILITARY_INTELLIGENCE)
+            if end_user == wanted or (rule.end_user == "military" and end_user in military):
+                severity = Severity.LICENSE if rule.severity == "license" else Severity.REVIEW
+                suffix = ("licence required" if severity is Severity.LICENSE else
+                          "check whether the end user or end use is covered"
+                          + (" (for example a military-intelligence end user)"
+                             if rule.rule == "MIEU" else ""))
+                kind = "LICENSE_REQUIRED" if severity is Severity.LICENSE else "REVIEW"
                 findings.append(Finding(
-                    f"{rule.rule}_REVIEW", Severity.REVIEW,
-                    f"Military end user in {name}: {rule.summary}; check whether the end user "
-                    f"is a military-intelligence end user.", _cites(rule.citation),
-                    _unverified(f"{rule.rule} rule", rule.verification)))
+                    f"{_code(rule.rule)}_{kind}", severity,
+                    f"{str(end_user).capitalize() if end_user else 'The'} end user in {name}: "
+                    f"{rule.summary}; {suffix}.", cites, unverified))
             continue
         if eccn.is_ear99 or entry is None:
             continue
         if entry.supp2 == "no" or (entry.supp2_since and date < entry.supp2_since):
             continue
-        unverified = (*_unverified(f"{rule.rule} rule", rule.verification),
-                      *_unverified(f"Supp. No. 2 status of {eccn.base}", entry.verification))
+        unverified = (*unverified, *_unverified(f"Supp. No. 2 status of {eccn.base}",
+                                                entry.supp2_verification or entry.verification))
         listed = ("is listed in" if entry.supp2 == "yes"
                   else "may be listed in (status unknown)")
         base = (f"ECCN {eccn.base} {listed} Supplement No. 2 to part 744 and {name} is covered "
                 f"by the military end use/user rule (15 CFR 744.21)")
         cites = _cites(rule.citation, entry.supp2_citation)
-        if end_user == EndUserType.MILITARY and entry.supp2 == "yes":
-            findings.append(Finding(f"{rule.rule}_LICENSE_REQUIRED", Severity.LICENSE,
+        code = _code(rule.rule)
+        military = end_user in (EndUserType.MILITARY, EndUserType.MILITARY_INTELLIGENCE)
+        if military and entry.supp2 == "yes" and rule.severity != "review":
+            findings.append(Finding(f"{code}_LICENSE_REQUIRED", Severity.LICENSE,
                                     f"{base}; the end user is military: licence required.",
                                     cites, unverified))
+        elif military and entry.supp2 == "yes":
+            findings.append(Finding(f"{code}_REVIEW", Severity.REVIEW,
+                                    f"{base}: {rule.summary}. The end user is military: "
+                                    f"confirm there is no military end use.", cites, unverified))
         elif end_user == EndUserType.CIVIL and entry.supp2 == "yes":
-            findings.append(Finding(f"{rule.rule}_DECLARED_CIVIL", Severity.INFO,
+            findings.append(Finding(f"{code}_DECLARED_CIVIL", Severity.INFO,
                                     f"{base}; the end user is declared civil. The rule still "
                                     f"applies if you know of a military end use or user.",
                                     cites, unverified))
         else:
-            who = f"the end user type is {end_user.value}" if end_user else \
-                  "the end user type is not given"
-            findings.append(Finding(f"{rule.rule}_REVIEW", Severity.REVIEW,
+            who = (f"the end user type is {end_user}" if end_user
+                   else "the end user type is not given")
+            findings.append(Finding(f"{code}_REVIEW", Severity.REVIEW,
                                     f"{base}; {who}: confirm the end use and end user are not "
                                     f"military.", cites, unverified))
     return findings
+
+
+def _code(rule: str) -> str:
+    """A rule name as a finding-code prefix ("744.23" -> "EUC_744_23")."""
+    return rule.replace("-", "_") if rule[:1].isalpha() else "EUC_" + rule.replace(".", "_")
 
 
 # --- step 6 and 7: savings clauses and EEI ------------------------------------------------
@@ -404,8 +602,16 @@ def _savings(line: ShipmentLine, rules: RuleSet, target: str, newly: bool) -> li
     for clause in rules.savings:
         if clause.country != target or date < clause.change_date:
             continue
+        if exception_lost and not newly and line.license_exception:
+            # An exception already unavailable the day before the change was not lost by it.
+            before = rules.exception_rule(line.license_exception, target,
+                                          clause.change_date - dt.timedelta(days=1))
+            if before is None or before.status not in ("available", "partial"):
+                continue
         lost = newly or (clause.lost == "exception" and exception_lost)
         if clause.lost == "exception" and not exception_lost:
+            continue
+        if clause.lost == "nlr_or_exception" and not newly and not exception_lost:
             continue
         if not lost:
             continue

@@ -274,6 +274,8 @@ def normalize_license_exception(value: object) -> str | None:
 
 class EndUserType(StrEnum):
     MILITARY = "military"
+    #: 15 CFR 744.22 'military-intelligence end user' (e.g. a military intelligence service)
+    MILITARY_INTELLIGENCE = "military intelligence"
     GOVERNMENT = "government"
     CIVIL = "civil"
     OTHER = "other"
@@ -283,6 +285,10 @@ _END_USER_WORDS: dict[str, EndUserType] = {
     "military": EndUserType.MILITARY, "mil": EndUserType.MILITARY,
     "military end user": EndUserType.MILITARY, "armed forces": EndUserType.MILITARY,
     "defense": EndUserType.MILITARY, "defence": EndUserType.MILITARY, "pla": EndUserType.MILITARY,
+    "military intelligence": EndUserType.MILITARY_INTELLIGENCE,
+    "military intelligence end user": EndUserType.MILITARY_INTELLIGENCE,
+    "mieu": EndUserType.MILITARY_INTELLIGENCE,
+    "military intelligence service": EndUserType.MILITARY_INTELLIGENCE,
     "government": EndUserType.GOVERNMENT, "gov": EndUserType.GOVERNMENT,
     "govt": EndUserType.GOVERNMENT, "public sector": EndUserType.GOVERNMENT,
     "civil": EndUserType.CIVIL, "civilian": EndUserType.CIVIL, "commercial": EndUserType.CIVIL,
@@ -298,6 +304,8 @@ def normalize_end_user_type(value: object) -> EndUserType | None:
         return None
     if key in _END_USER_WORDS:
         return _END_USER_WORDS[key]
+    if "intelligence" in key and ("military" in key or "defen" in key):
+        return EndUserType.MILITARY_INTELLIGENCE
     if "military" in key or "defen" in key or "army" in key or "navy" in key:
         return EndUserType.MILITARY
     return EndUserType.OTHER

@@ -140,7 +140,7 @@ def test_wizard_end_to_end_on_the_sample(qtbot, window, db) -> None:
     window.start_screening(choice)
     assert window.stack.currentIndex() == 1
     assert window.model.rowCount() == 34
-    assert "LICENSE REQUIRED: 9" in window.verdict_buttons["LICENSE_REQUIRED"].text()
+    assert "LICENSE REQUIRED: 10" in window.verdict_buttons["LICENSE_REQUIRED"].text()
 
 
 def test_mapping_a_renamed_column_by_hand(qtbot, window, db, tmp_path) -> None:
@@ -180,7 +180,7 @@ def test_mapping_a_renamed_column_by_hand(qtbot, window, db, tmp_path) -> None:
 def test_filters_and_navigation(window) -> None:
     _screen_sample(window)
     window.verdict_buttons["LICENSE_REQUIRED"].setChecked(True)
-    assert window.model.rowCount() == 9
+    assert window.model.rowCount() == 10
     window.verdict_buttons["LICENSE_REQUIRED"].setChecked(False)
     window.quick.setText("HK-1008")
     window.apply_filters()
@@ -939,13 +939,13 @@ def test_workbench_opens_on_the_first_flagged_line_with_a_verdict_chart(qtbot, w
     window.show()
     qtbot.waitExposed(window)
     qtbot.wait(50)  # the splitter is sized once the page is laid out
-    assert chart.counts == {"PROHIBITED": 0, "LICENSE_REQUIRED": 9, "ERROR": 8, "REVIEW": 7,
+    assert chart.counts == {"PROHIBITED": 0, "LICENSE_REQUIRED": 10, "ERROR": 8, "REVIEW": 6,
                             "CLEAR": 10}
     assert chart.newly == 7 and chart.flagged == 24 and chart.reviewed == 0
     segments = chart.segments()
     assert [s.verdict for s in segments] == ["LICENSE_REQUIRED", "ERROR", "REVIEW", "CLEAR"]
     widths = {s.verdict: s.rect.width() for s in segments}
-    assert abs(widths["LICENSE_REQUIRED"] / widths["CLEAR"] - 9 / 10) < 0.05
+    assert abs(widths["LICENSE_REQUIRED"] / widths["CLEAR"] - 10 / 10) < 0.05
     image = chart.grab().toImage()
     corner = segments[0].rect.topLeft()
     assert image.pixelColor(int(corner.x()) + 3, int(corner.y()) + 3).name() == "#f4b6b6"

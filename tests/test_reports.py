@@ -41,7 +41,7 @@ def test_xlsx_sheets_content_and_format(db, run_id, tmp_path) -> None:
     summary = {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=3, values_only=True)}
     assert summary["Input SHA-256"] == (
         __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest())
-    assert summary["Lines"] == 34 and summary["Lines LICENSE_REQUIRED"] == 9
+    assert summary["Lines"] == 34 and summary["Lines LICENSE_REQUIRED"] == 10
     assert summary["Report digest (SHA-256)"] == result.digest
     assert "no finding under rules version" in summary["What this report says"]
     assert "approved" not in summary["What this report says"].lower()

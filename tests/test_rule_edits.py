@@ -110,7 +110,7 @@ def test_rescreen_under_current_rules_shows_changes(capsys, db, db_url) -> None:
     assert main(["--database-url", db_url, "runs", "rescreen", str(run.id)]) == 1
     out = capsys.readouterr().out
     assert "row 7" in out and "CLEAR -> LICENSE_REQUIRED" in out  # HK-1003, 2A290 in 2020
-    assert "+CHART_LICENSE_REQUIRED" in out
+    assert "CHART_LICENSE_REQUIRED" in out.split("row 7", 1)[1].splitlines()[0]
 
 
 LOGGED = ["--reason", "bundle from head office", "--citation", "85 FR 83765"]
@@ -149,22 +149,22 @@ def test_rule_bundle_manifest_is_checked(capsys, db_url, tmp_path) -> None:
 def test_add_and_remove_rows_are_logged(capsys, db, db_url) -> None:
     from screening.engine import screen_line
     args = ["--database-url", db_url, "rules"]
-    assert main([*args, "add", "country_groups.csv",
-                 "country_code=SG,group=E:1,valid_from=2030-01-01,citation=99 FR 1,"
-                 "verification=VERIFIED", "--reason", "hypothetical embargo test",
-                 "--citation", "99 FR 1"]) == 0
+    assert main([*args, "add", "destination_controls.csv",
+                 "id=SG-TEST,country_code=SG,items=all,severity=license,"
+                 "valid_from=2030-01-01,requirement=A licence is required for all items,"
+                 "summary=hypothetical embargo,citation=99 FR 1,verification=VERIFIED",
+                 "--reason", "hypothetical embargo test", "--citation", "99 FR 1"]) == 0
     with db.sessions() as session:
         rules = load_ruleset(session)
     assert screen_line(make_line("SG", "2030-02-01", "EAR99"), rules).verdict.value == \
         "LICENSE_REQUIRED"
     assert screen_line(make_line("SG", "2029-12-31", "EAR99"), rules).verdict.value == "CLEAR"
-    assert main([*args, "add", "country_groups.csv", "country_code=SG,group=E:1,"
-                 "valid_from=2030-01-01,citation=x,verification=VERIFIED", "--reason", "r",
-                 "--citation", "c"]) == 2
+    assert main([*args, "add", "destination_controls.csv", "id=SG-TEST,country_code=SG,"
+                 "items=all,severity=license,requirement=x,summary=x,citation=x,"
+                 "verification=VERIFIED", "--reason", "r", "--citation", "c"]) == 2
     assert "already exists" in capsys.readouterr().err
-    assert main([*args, "remove", "country_groups.csv",
-                 "country_code=SG,group=E:1,valid_from=2030-01-01", "--reason", "undo test",
-                 "--citation", "99 FR 1"]) == 0
+    assert main([*args, "remove", "destination_controls.csv", "id=SG-TEST",
+                 "--reason", "undo test", "--citation", "99 FR 1"]) == 0
     assert main([*args, "log"]) == 0
     out = capsys.readouterr().out
     assert "(row added)" in out and "(row removed)" in out and "undo test" in out

@@ -120,8 +120,8 @@ def test_version_changes_with_content(tmp_path) -> None:
     before = rules_version(read_rule_dir(tmp_path / "r"))
     path = tmp_path / "r" / "eccns.csv"
     original = path.read_text(encoding="utf-8")
-    assert "Firearms (non-automatic)" in original
-    path.write_text(original.replace("Firearms (non-automatic)", "Firearms (edited)"),
+    assert "Firearms (except 0A502" in original
+    path.write_text(original.replace("Firearms (except 0A502", "Firearms (edited) (except 0A502"),
                     encoding="utf-8")
     assert rules_version(read_rule_dir(tmp_path / "r")) != before
 

@@ -120,8 +120,30 @@ def _dates_ordered(row: dict[str, Any]) -> str | None:
     return None
 
 
+def _int(value: str) -> int:
+    value = value.strip()
+    if not value.isdigit():
+        raise ValueError("expected a whole number")
+    return int(value)
+
+
+def _paragraph_list(value: str) -> str:
+    items = [v.strip() for v in value.split(";") if v.strip()]
+    for item in items:
+        if not _PARAGRAPH_RE.match(item):
+            raise ValueError(f"expected a ;-separated list of paragraphs such as z.1.a, got "
+                             f"{item!r}")
+    return ";".join(items)
+
+
+_PARAGRAPH_RE = re.compile(r"^[a-z0-9]+(\.[a-z0-9]+)*$")
 _CITED = (Column("citation", required=True), Column("verification", _verification, True))
 _VALIDITY = (Column("valid_from", _date), Column("valid_to", _date))
+_SCOPE = (
+    Column("reason"), Column("paragraphs", _paragraph_list),
+    Column("except_paragraphs", _paragraph_list), Column("condition"), Column("scope"),
+)
+_EDITION = Column("edition")
 
 RULE_FILES: tuple[RuleFile, ...] = (
     RuleFile(
@@ -131,7 +153,8 @@ RULE_FILES: tuple[RuleFile, ...] = (
             Column("name", required=True),
             *(Column(c, _x) for c in s.CHART_COLUMNS),
             *_VALIDITY, Column("date_basis"), *_CITED,
-            Column("unverified_cells", _columns), Column("notes"),
+            Column("unverified_cells", _columns), Column("footnotes"), Column("referral"),
+            _EDITION, Column("notes"),
         ),
         key=("row_key",), checks=(_dates_ordered,),
     ),
@@ -140,7 +163,7 @@ RULE_FILES: tuple[RuleFile, ...] = (
         (
             Column("country_code", _country, True),
             Column("group", _matching(_GROUP_RE, "a country group such as D:1"), True),
-            *_VALIDITY, Column("date_basis"), *_CITED, Column("notes"),
+            *_VALIDITY, Column("date_basis"), *_CITED, _EDITION, Column("notes"),
         ),
         key=("country_code", "group", "valid_from"), checks=(_dates_ordered,),
     ),
@@ -161,31 +184,76 @@ RULE_FILES: tuple[RuleFile, ...] = (
         "eccns.csv", s.EccnEntry,
         (
             Column("eccn", _eccn, True), Column("description", required=True),
-            Column("reasons_for_control"),
+            Column("reasons_for_control"), Column("points_to_itar", _choice("", "yes")),
+            Column("valid_from", _date),
             Column("supp2", _choice("yes", "no", "unknown"), True),
-            Column("supp2_since", _date), Column("supp2_citation"), *_CITED, Column("notes"),
+            Column("supp2_since", _date), Column("supp2_citation"),
+            Column("supp2_verification", _choice("", *VERIFICATION)), _EDITION, *_CITED,
+            Column("notes"),
         ),
         key=("eccn",),
     ),
     RuleFile(
         "eccn_controls.csv", s.EccnControl,
         (
-            Column("eccn", _eccn, True),
-            Column("column", _choice(*s.CHART_COLUMNS), True),
-            Column("paragraphs"), Column("except_paragraphs"), *_CITED, Column("note"),
+            Column("id", required=True), Column("eccn", _eccn, True),
+            Column("column", _choice(*s.CHART_COLUMNS), True), *_SCOPE, *_VALIDITY,
+            _EDITION, *_CITED, Column("note"),
         ),
-        key=("eccn", "column"),
+        key=("id",), checks=(_dates_ordered,),
     ),
     RuleFile(
         "special_controls.csv", s.SpecialControl,
         (
-            Column("id", required=True), Column("eccn", _eccn, True), Column("paragraphs"),
+            Column("id", required=True), Column("eccn", _eccn, True), *_SCOPE,
+            Column("requirement"),
             Column("destinations", _countries), Column("groups", _groups),
             Column("except_groups", _groups), Column("except_destinations", _countries),
             *_VALIDITY, Column("severity", _choice("license", "review"), True),
-            Column("summary", required=True), *_CITED,
+            Column("summary", required=True), _EDITION, *_CITED,
         ),
         key=("id",), checks=(_dates_ordered,),
+    ),
+    RuleFile(
+        "destination_controls.csv", s.DestinationControl,
+        (
+            Column("id", required=True), Column("country_code", _country, True),
+            Column("items", _choice("all", "ccl", "ear99"), True),
+            Column("severity", _choice("license", "review", "prohibited"), True), *_VALIDITY,
+            Column("requirement", required=True), Column("summary", required=True), *_CITED,
+        ),
+        key=("id",), checks=(_dates_ordered,),
+    ),
+    RuleFile(
+        "ccl_dates.csv", s.CclDate,
+        (
+            Column("id", required=True), Column("eccn", _eccn, True),
+            Column("paragraphs", _paragraph_list),
+            Column("kind", _choice("created", "offchart_from"), True),
+            Column("valid_from", _date, True), Column("summary", required=True), *_CITED,
+        ),
+        key=("id",),
+    ),
+    RuleFile(
+        "eccn_paragraphs.csv", s.EccnParagraph,
+        (
+            Column("eccn", _eccn, True), Column("seq", _int, True), Column("paragraph"),
+            Column("depth", _int, True), Column("text"), _EDITION,
+        ),
+        key=("eccn", "seq"),
+    ),
+    RuleFile(
+        "eccn_exception_flags.csv", s.EccnExceptionFlag,
+        (
+            Column("eccn", _eccn, True), Column("exception", required=True), Column("text"),
+            _EDITION,
+        ),
+        key=("eccn", "exception"),
+    ),
+    RuleFile(
+        "chart_footnotes.csv", s.ChartFootnote,
+        (Column("footnote", required=True), Column("text", required=True), _EDITION),
+        key=("footnote",),
     ),
     RuleFile(
         "license_exceptions.csv", s.LicenseException,
@@ -213,11 +281,12 @@ RULE_FILES: tuple[RuleFile, ...] = (
         "end_use_rules.csv", s.EndUseRule,
         (
             Column("rule", required=True), Column("country_code", _country, True),
-            Column("scope", _choice("supp2", "all"), True),
-            Column("end_user", _choice("military"), True),
+            Column("scope", _choice("supp2", "all", "ccl"), True),
+            Column("end_user", _choice("military", "intelligence", "any"), True),
+            Column("severity", _choice("", "license", "review", "info")),
             *_VALIDITY, *_CITED, Column("summary", required=True),
         ),
-        key=("rule", "country_code", "valid_from"), checks=(_dates_ordered,),
+        key=("rule", "country_code", "end_user", "valid_from"), checks=(_dates_ordered,),
     ),
     RuleFile(
         "eei_rules.csv", s.EeiRule,
@@ -361,7 +430,8 @@ def _cross_checks(tables: dict[str, list[dict[str, Any]]]) -> list[str]:
     problems: list[str] = []
     eccns = {r["eccn"] for r in tables.get("eccns.csv", [])}
     codes = {r["code"] for r in tables.get("license_exceptions.csv", [])}
-    for filename in ("eccn_controls.csv", "special_controls.csv"):
+    for filename in ("eccn_controls.csv", "special_controls.csv", "ccl_dates.csv",
+                     "eccn_paragraphs.csv", "eccn_exception_flags.csv"):
         for i, row in enumerate(tables.get(filename, []), start=2):
             if eccns and row["eccn"] not in eccns:
                 problems.append(f"{filename}: data row {i - 1}, column eccn: "

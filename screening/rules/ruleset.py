@@ -44,6 +44,8 @@ class ChartRowRule(Dated):
     citation: str
     verification: str
     unverified_cells: frozenset[str]
+    footnotes: tuple[str, ...] = ()
+    referral: str = ""
 
     @property
     def known_as_of(self) -> dt.date | None:
@@ -67,29 +69,56 @@ class MappingRule(Dated):
     summary: str
 
 
+class _ParagraphScope:
+    """Which paragraphs a requirement row covers (see screening.rules.ccl_prose.Scope)."""
+
+    __slots__ = ()
+    paragraphs: tuple[str, ...]
+    except_paragraphs: tuple[str, ...]
+    condition: str
+
+    def applies(self, paragraph: str) -> bool | None:
+        """True/False, or None when the data cannot tell for this paragraph (no paragraph
+        given where only some are controlled, or words the data cannot check)."""
+        if self.paragraphs == ("?",):
+            return None
+        if self.paragraphs and paragraph and not _para_in(paragraph, self.paragraphs) \
+                and not any(p.startswith(paragraph + ".") for p in self.paragraphs):
+            return False
+        if self.except_paragraphs and paragraph and _para_in(paragraph, self.except_paragraphs):
+            return False
+        if self.condition:
+            return None
+        if self.except_paragraphs and not paragraph:
+            return None
+        if not self.paragraphs:
+            return True
+        if not paragraph or not _para_in(paragraph, self.paragraphs):
+            return None  # a parent paragraph of a controlled one: depends on the sub-item
+        return True
+
+    def scope_text(self, base: str) -> str:
+        """The paragraphs in the regulation's style: 3A001.z.1.a, .z.2.a."""
+        if self.paragraphs and self.paragraphs != ("?",):
+            return f"{base}.{self.paragraphs[0]}" + "".join(f", .{p}"
+                                                           for p in self.paragraphs[1:])
+        if self.except_paragraphs:
+            return f"{base} except .{', .'.join(self.except_paragraphs)}"
+        return f"the whole of {base}"
+
+
 @dataclass(frozen=True, slots=True)
-class ControlRule:
+class ControlRule(_ParagraphScope, Dated):
+    id: str
     column: str
+    reason: str
     paragraphs: tuple[str, ...]  # () = whole entry; ("?",) = some paragraphs, not captured
     except_paragraphs: tuple[str, ...]
+    condition: str
+    scope: str
     citation: str
     verification: str
     note: str
-
-    def applies(self, paragraph: str) -> bool | None:
-        """True/False, or None when the data cannot tell for this paragraph."""
-        if self.paragraphs == ("?",):
-            return None
-        if self.except_paragraphs:
-            if not paragraph:
-                return None
-            if _para_in(paragraph, self.except_paragraphs):
-                return False
-        if not self.paragraphs:
-            return True
-        if not paragraph:
-            return None
-        return _para_in(paragraph, self.paragraphs)
 
 
 def _para_in(paragraph: str, prefixes: tuple[str, ...]) -> bool:
@@ -97,10 +126,15 @@ def _para_in(paragraph: str, prefixes: tuple[str, ...]) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class SpecialRule(Dated):
+class SpecialRule(_ParagraphScope, Dated):
     id: str
     eccn: str
     paragraphs: tuple[str, ...]
+    except_paragraphs: tuple[str, ...]
+    condition: str
+    scope: str
+    requirement: str
+    reason: str
     destinations: tuple[str, ...]
     groups: tuple[str, ...]
     except_groups: tuple[str, ...]
@@ -124,6 +158,35 @@ class EccnRule:
     notes: str
     controls: tuple[ControlRule, ...] = ()
     specials: tuple[SpecialRule, ...] = ()
+    points_to_itar: bool = False
+    valid_from: dt.date | None = None
+    edition: str = ""
+    supp2_verification: str = ""
+    created: tuple[CclDateRule, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CclDateRule:
+    id: str
+    eccn: str
+    paragraphs: tuple[str, ...]
+    kind: str
+    valid_from: dt.date
+    summary: str
+    citation: str
+    verification: str
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationRule(Dated):
+    id: str
+    country: str
+    items: str
+    severity: str
+    requirement: str
+    summary: str
+    citation: str
+    verification: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +218,7 @@ class EndUseRuleR(Dated):
     citation: str
     verification: str
     summary: str
+    severity: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +269,10 @@ class RuleSet:
     savings: tuple[SavingsRule, ...]
     regime_changes: tuple[RegimeChangeR, ...]
     country_names: dict[str, str] = field(default_factory=dict)
+    destination_controls: dict[str, tuple[DestinationRule, ...]] = field(default_factory=dict)
+    footnotes: dict[str, str] = field(default_factory=dict)
+    #: ECCN -> exception code -> the entry's "List Based License Exceptions" text
+    exception_flags: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Engine memo (results depend on dates only through rule boundaries, see ``epoch``).
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -232,8 +300,17 @@ class RuleSet:
                 add(m.valid_from, m.valid_to)
         for entry in self.eccns.values():
             add(entry.supp2_since)
+            add(entry.valid_from)
             for s in entry.specials:
                 add(s.valid_from, s.valid_to)
+            for c in entry.controls:
+                add(c.valid_from, c.valid_to)
+            for d in entry.created:
+                add(d.valid_from)
+            add(dt.date.fromisoformat(entry.edition) if entry.edition else None)
+        for rules_ in self.destination_controls.values():
+            for dr in rules_:
+                add(dr.valid_from, dr.valid_to)
         for rules in self.exception_rules.values():
             for r in rules:
                 add(r.valid_from, r.valid_to)
@@ -285,6 +362,7 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
             r["valid_from"], r["valid_to"], r["row_key"], r["country_code"], r["name"],
             frozenset(c for c in CHART_COLUMNS if r[c]), r["date_basis"], r["citation"],
             r["verification"], frozenset(_split(r["unverified_cells"])),
+            _split(r["footnotes"]), r["referral"],
         ))
         if r["row_key"] == r["country_code"]:
             names[r["country_code"]] = r["name"]
@@ -301,24 +379,42 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
     controls: dict[str, list[ControlRule]] = defaultdict(list)
     for r in tables["eccn_controls.csv"]:
         controls[r["eccn"]].append(ControlRule(
-            r["column"], _split(r["paragraphs"]), _split(r["except_paragraphs"]), r["citation"],
-            r["verification"], r["note"]))
+            r["valid_from"], r["valid_to"], r["id"], r["column"], r["reason"],
+            _split(r["paragraphs"]), _split(r["except_paragraphs"]), r["condition"], r["scope"],
+            r["citation"], r["verification"], r["note"]))
     specials: dict[str, list[SpecialRule]] = defaultdict(list)
     for r in tables["special_controls.csv"]:
         specials[r["eccn"]].append(SpecialRule(
             r["valid_from"], r["valid_to"], r["id"], r["eccn"], _split(r["paragraphs"]),
-            _split(r["destinations"]), _split(r["groups"]), _split(r["except_groups"]),
-            _split(r["except_destinations"]), r["severity"], r["summary"], r["citation"],
-            r["verification"]))
+            _split(r["except_paragraphs"]), r["condition"], r["scope"], r["requirement"],
+            r["reason"], _split(r["destinations"]), _split(r["groups"]),
+            _split(r["except_groups"]), _split(r["except_destinations"]), r["severity"],
+            r["summary"], r["citation"], r["verification"]))
+    created: dict[str, list[CclDateRule]] = defaultdict(list)
+    for r in tables["ccl_dates.csv"]:
+        created[r["eccn"]].append(CclDateRule(
+            r["id"], r["eccn"], _split(r["paragraphs"]), r["kind"], r["valid_from"],
+            r["summary"], r["citation"], r["verification"]))
     eccns = {
         r["eccn"]: EccnRule(
             r["eccn"], r["description"], _split(r["reasons_for_control"]), r["supp2"],
             r["supp2_since"], r["supp2_citation"], r["citation"], r["verification"], r["notes"],
-            tuple(sorted(controls.get(r["eccn"], ()), key=lambda c: CHART_COLUMNS.index(c.column))),
+            tuple(sorted(controls.get(r["eccn"], ()),
+                         key=lambda c: (CHART_COLUMNS.index(c.column), c.id))),
             tuple(sorted(specials.get(r["eccn"], ()), key=lambda s: s.id)),
+            r["points_to_itar"] == "yes", r["valid_from"], r["edition"],
+            r["supp2_verification"], tuple(created.get(r["eccn"], ())),
         )
         for r in tables["eccns.csv"]
     }
+    destination_controls: dict[str, list[DestinationRule]] = defaultdict(list)
+    for r in tables["destination_controls.csv"]:
+        destination_controls[r["country_code"]].append(DestinationRule(
+            r["valid_from"], r["valid_to"], r["id"], r["country_code"], r["items"],
+            r["severity"], r["requirement"], r["summary"], r["citation"], r["verification"]))
+    flags: dict[str, dict[str, str]] = defaultdict(dict)
+    for r in tables["eccn_exception_flags.csv"]:
+        flags[r["eccn"]][r["exception"]] = r["text"]
     exception_rules: dict[str, list[ExceptionRule]] = defaultdict(list)
     for r in tables["license_exception_rules.csv"]:
         exception_rules[r["code"]].append(ExceptionRule(
@@ -339,7 +435,8 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
         exception_rules={k: tuple(v) for k, v in exception_rules.items()},
         end_use=tuple(EndUseRuleR(r["valid_from"], r["valid_to"], r["rule"], r["country_code"],
                                   r["scope"], r["end_user"], r["citation"], r["verification"],
-                                  r["summary"]) for r in tables["end_use_rules.csv"]),
+                                  r["summary"], r["severity"])
+                      for r in tables["end_use_rules.csv"]),
         eei=tuple(EeiRuleR(r["valid_from"], r["valid_to"], r["country_code"], r["scope"],
                            r["citation"], r["verification"], r["summary"])
                   for r in tables["eei_rules.csv"]),
@@ -352,6 +449,9 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
                            r["summary"], r["verification"]) for r in tables["regime_changes.csv"]),
             key=lambda c: c.effective)),
         country_names=names,
+        destination_controls={k: tuple(v) for k, v in destination_controls.items()},
+        footnotes={r["footnote"]: r["text"] for r in tables["chart_footnotes.csv"]},
+        exception_flags=dict(flags),
     )
 
 

@@ -49,6 +49,9 @@ class ChartRow(_Cited, Base):
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     date_basis: Mapped[str] = mapped_column(Text, default="")
     unverified_cells: Mapped[str] = mapped_column(Text, default="")
+    footnotes: Mapped[str] = mapped_column(Text, default="")
+    referral: Mapped[str] = mapped_column(Text, default="")
+    edition: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -60,6 +63,7 @@ class CountryGroup(_Cited, Base):
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     date_basis: Mapped[str] = mapped_column(Text, default="")
+    edition: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -85,35 +89,106 @@ class EccnEntry(_Cited, Base):
     eccn: Mapped[str] = mapped_column(String(8), primary_key=True)
     description: Mapped[str] = mapped_column(Text, default="")
     reasons_for_control: Mapped[str] = mapped_column(String(100), default="")
+    points_to_itar: Mapped[str] = mapped_column(String(8), default="")
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
     supp2: Mapped[str] = mapped_column(String(8), default="no")
     supp2_since: Mapped[dt.date | None] = mapped_column(Date)
     supp2_citation: Mapped[str] = mapped_column(Text, default="")
+    supp2_verification: Mapped[str] = mapped_column(String(12), default="")
+    edition: Mapped[str] = mapped_column(String(20), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
 
 
-class EccnControl(_Cited, Base):
-    __tablename__ = "rule_eccn_controls"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    eccn: Mapped[str] = mapped_column(String(8), index=True)
-    column: Mapped[str] = mapped_column(String(4))
+class _Scoped:
+    """A licence-requirement row's scope, as the regulation words it and as parsed."""
+
+    reason: Mapped[str] = mapped_column(String(8), default="")
     paragraphs: Mapped[str] = mapped_column(Text, default="")
     except_paragraphs: Mapped[str] = mapped_column(Text, default="")
+    condition: Mapped[str] = mapped_column(Text, default="")
+    scope: Mapped[str] = mapped_column(Text, default="")
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    edition: Mapped[str] = mapped_column(String(20), default="")
+
+
+class EccnControl(_Cited, _Scoped, Base):
+    __tablename__ = "rule_eccn_controls"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    eccn: Mapped[str] = mapped_column(String(8), index=True)
+    column: Mapped[str] = mapped_column(String(4))
     note: Mapped[str] = mapped_column(Text, default="")
 
 
-class SpecialControl(_Cited, Base):
+class SpecialControl(_Cited, _Scoped, Base):
     __tablename__ = "rule_special_controls"
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     eccn: Mapped[str] = mapped_column(String(8), index=True)
-    paragraphs: Mapped[str] = mapped_column(Text, default="")
+    requirement: Mapped[str] = mapped_column(Text, default="")
     destinations: Mapped[str] = mapped_column(Text, default="")
     groups: Mapped[str] = mapped_column(Text, default="")
     except_groups: Mapped[str] = mapped_column(Text, default="")
     except_destinations: Mapped[str] = mapped_column(Text, default="")
-    valid_from: Mapped[dt.date | None] = mapped_column(Date)
-    valid_to: Mapped[dt.date | None] = mapped_column(Date)
     severity: Mapped[str] = mapped_column(String(12))
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class DestinationControl(_Cited, Base):
+    """Licence requirements that depend on the destination alone (Part 746 embargoes and
+    sanctions, which the Country Chart does not govern)."""
+
+    __tablename__ = "rule_destination_controls"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(2), index=True)
+    items: Mapped[str] = mapped_column(String(8))
+    severity: Mapped[str] = mapped_column(String(12))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    requirement: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class CclDate(_Cited, Base):
+    """When an entry or some of its paragraphs came into force (the edition does not say)."""
+
+    __tablename__ = "rule_ccl_dates"
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    eccn: Mapped[str] = mapped_column(String(8), index=True)
+    paragraphs: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(16))
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class EccnParagraph(Base):
+    """The "Items" paragraphs of an entry, for showing an officer what a paragraph is."""
+
+    __tablename__ = "rule_eccn_paragraphs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    eccn: Mapped[str] = mapped_column(String(8), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    paragraph: Mapped[str] = mapped_column(String(40), default="")
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text, default="")
+    edition: Mapped[str] = mapped_column(String(20), default="")
+
+
+class EccnExceptionFlag(Base):
+    """An entry's "List Based License Exceptions" line (LVS $5000, GBS Yes/N/A, ...)."""
+
+    __tablename__ = "rule_eccn_exception_flags"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    eccn: Mapped[str] = mapped_column(String(8), index=True)
+    exception: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text, default="")
+    edition: Mapped[str] = mapped_column(String(20), default="")
+
+
+class ChartFootnote(Base):
+    __tablename__ = "rule_chart_footnotes"
+    footnote: Mapped[str] = mapped_column(String(8), primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    edition: Mapped[str] = mapped_column(String(20), default="")
 
 
 class LicenseException(_Cited, Base):
@@ -143,6 +218,7 @@ class EndUseRule(_Cited, Base):
     country_code: Mapped[str] = mapped_column(String(2))
     scope: Mapped[str] = mapped_column(String(8))
     end_user: Mapped[str] = mapped_column(String(20))
+    severity: Mapped[str] = mapped_column(String(12), default="")
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text, default="")

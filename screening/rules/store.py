@@ -173,7 +173,13 @@ def current_meta(session: Session) -> RuleMeta | None:
 
 
 def ensure_seeded(session: Session) -> None:
-    """Load the bundled seed rules on first use (no rules yet); otherwise leave them alone."""
-    if current_meta(session) is None:
+    """Load the bundled seed rules on first use (no rules yet), and after a schema upgrade
+    that emptied the rule tables (migration 0007); otherwise leave them alone."""
+    from screening.rules.schema import EccnEntry
+
+    meta = current_meta(session)
+    if meta is None or session.scalars(select(EccnEntry.eccn).limit(1)).first() is None:
         tables = read_rule_dir(seed_rules_dir())
-        replace_rules(session, tables, "bundled seed data")
+        source = "bundled seed data" if meta is None else \
+            "bundled seed data (reloaded after the schema upgrade to the whole Control List)"
+        replace_rules(session, tables, source)

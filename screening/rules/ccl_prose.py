@@ -1,0 +1,235 @@
+"""Reading the Control List's licence-requirement prose into data the engine can apply.
+
+Each ECCN's "License Requirements" table has rows such as ``NS applies to 4A003.b, .c, and
+.z.1`` / ``NS Column 1``. Two pieces of prose matter:
+
+* the **scope** (which paragraphs of the entry a row covers): the whole entry, the whole entry
+  except some paragraphs, a list of paragraphs, or words the data cannot check ("when usable in
+  missiles"), kept verbatim as a *condition*;
+* the **requirement**: a Country Chart column, or destination wording that the chart does not
+  show ("To or within any destination worldwide", "Macau or a destination specified in Country
+  Group D:5", "China, Russia, or Venezuela", ...).
+
+Anything not recognised is never dropped: it becomes a condition (scope) or a worldwide
+review requirement (destinations), so the engine says REVIEW and quotes the regulation.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+_ECCN = r"[0-9][A-E][0-9]{3}"
+_REASONS = r"(?:NS|MT|NP|RS|CB|AT|CC|FC|UN|SL|EI|CW|SS|SI|SA)"
+_PREFIX_RE = re.compile(
+    rf"^(?:Country Chart\.\s*)?{_REASONS}(?:\s*(?:,|and)\s*{_REASONS})*"
+    r"\s+appl(?:y|ies)\s+(?:to\s+)?")
+_OTHER_PREFIX_RE = re.compile(r"^.*?\bappl(?:y|ies)\s+(?:to\s+)?", re.IGNORECASE)
+_SENTENCE_END_RE = re.compile(r"\.\s+(?=[A-Z(])")
+_ENTIRE_RE = re.compile(r"^(?:the\s+)?entire\s+entry$", re.IGNORECASE)
+_EXCEPT_RE = re.compile(r"^(?:the\s+)?entire\s+entry,?\s+except:?\s+(.+)$", re.IGNORECASE)
+_REFER_NOTE_RE = re.compile(r"\s*\((?:refer|see)\b[^)]*\)\s*$", re.IGNORECASE)
+_LEADING_WORDS_RE = re.compile(
+    r"^(?:items\s+controlled\s+(?:by|in)\s+|items\s+in\s+|paragraphs?\s+)", re.IGNORECASE)
+_TRAILING_WORDS_RE = re.compile(r"\s*(?:\bonly|\bof this entry)\s*$", re.IGNORECASE)
+_PARA = r"[a-z](?:\.[a-z0-9]+)*"
+_TOKEN_RE = re.compile(rf"^(?:(?P<eccn>{_ECCN})\.|\.)?(?P<para>{_PARA})\.?$")
+_RANGE_RE = re.compile(
+    rf"^(?:(?P<eccn>{_ECCN})\.|\.)?(?P<a>{_PARA})\s+(?:to|through)\s+\.?(?P<b>{_PARA})$")
+_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|\bor\b)\s*")
+_ANY_ECCN_RE = re.compile(rf"\b({_ECCN})(?:\.({_PARA}))?")
+_MENTION_RE = re.compile(
+    rf"\b{_ECCN}\.({_PARA})((?:\s*(?:,|\bor\b|\band\b)+\s*\.?{_PARA}(?![\w]))*)")
+_SHORTHAND_RE = re.compile(rf"(?<![\w.])\.?({_PARA})(?![\w])")
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which paragraphs a requirement row covers.
+
+    ``paragraphs`` empty means the whole entry (less ``except_paragraphs``). With a
+    ``condition`` the row applies only when words the data cannot check are true; its
+    ``paragraphs`` then name the paragraphs the words mention (the row covers nothing else).
+    """
+
+    paragraphs: tuple[str, ...] = ()
+    except_paragraphs: tuple[str, ...] = ()
+    condition: str = ""
+
+
+def parse_paragraph_list(eccn: str, text: str) -> tuple[str, ...] | None:
+    """``"4A003.b, .c, and .z.1"`` -> ("b", "c", "z.1"); None when anything is not a paragraph
+    of ``eccn`` (another ECCN, prose)."""
+    text = _TRAILING_WORDS_RE.sub("", _LEADING_WORDS_RE.sub("", text.strip())).strip(" .")
+    if not text:
+        return None
+    out: list[str] = []
+    for raw in _SPLIT_RE.split(text):
+        token = raw.strip().removeprefix("and ").removeprefix("or ").strip()
+        if not token:
+            continue
+        if m := _RANGE_RE.match(token):
+            if m.group("eccn") not in (None, eccn):
+                return None
+            expanded = _expand_range(m.group("a"), m.group("b"))
+            if expanded is None:
+                return None
+            out.extend(expanded)
+            continue
+        m = _TOKEN_RE.match(token)
+        if not m or m.group("eccn") not in (None, eccn):
+            return None
+        out.append(m.group("para").rstrip("."))
+    return tuple(dict.fromkeys(out)) or None
+
+
+def _expand_range(first: str, last: str) -> list[str] | None:
+    """``k`` to ``n`` -> k, l, m, n; ``a.1`` through ``a.8`` -> a.1 ... a.8."""
+    a_head, _, a_tail = first.rpartition(".")
+    b_head, _, b_tail = last.rpartition(".")
+    if a_head != b_head:
+        return None
+    prefix = f"{a_head}." if a_head else ""
+    if a_tail.isdigit() and b_tail.isdigit() and int(a_tail) <= int(b_tail):
+        return [f"{prefix}{n}" for n in range(int(a_tail), int(b_tail) + 1)]
+    letters = string.ascii_lowercase
+    if (len(a_tail) == len(b_tail) == 1 and a_tail in letters and b_tail in letters
+            and a_tail <= b_tail):
+        return [f"{prefix}{c}" for c in letters[letters.index(a_tail):letters.index(b_tail) + 1]]
+    return None
+
+
+def parse_scope(eccn: str, text: str) -> Scope:
+    """The scope prose of one licence-requirement row."""
+    original = " ".join(text.split())
+    if not original:
+        return Scope()
+    body = original
+    if (m := _PREFIX_RE.match(body)) or (m := _OTHER_PREFIX_RE.match(body)):
+        body = body[m.end():]
+    else:
+        return Scope(_mentioned(eccn, original), (), original)
+    body = _SENTENCE_END_RE.split(body, maxsplit=1)[0]
+    body = _REFER_NOTE_RE.sub("", body).strip().rstrip(".").strip()
+    if _ENTIRE_RE.match(body):
+        return Scope()
+    if m := _EXCEPT_RE.match(body):
+        excepted = parse_paragraph_list(eccn, m.group(1))
+        if excepted is not None:
+            return Scope((), excepted, "")
+        return Scope((), (), original)
+    listed = parse_paragraph_list(eccn, body)
+    if listed is not None:
+        return Scope(listed, (), "")
+    return Scope(_mentioned(eccn, original), (), original)
+
+
+def _mentioned(eccn: str, text: str) -> tuple[str, ...]:
+    """Paragraphs of ``eccn`` a conditional scope mentions, when it mentions nothing else.
+
+    ``NP applies to pulse discharge capacitors in 3A001.e.2 and ... in 3A001.e.3`` can only
+    cover 3A001.e.2 and .e.3; a text about the whole entry narrows
+    nothing. Other ECCNs named as parameters do not widen it. Shorthand after a mention
+    (``6A003.a.3 or a.4``) counts too; a stray word taken for a paragraph only widens the
+    set, which is the safe direction."""
+    if re.search(r"entire entry", text, re.IGNORECASE):
+        return ()
+    # An "except ..." clause only narrows the row further, so the mentions before it bound it.
+    text = re.split(r"\bexcept\b", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    # Mentions of other ECCNs ("parameters in 3A201.a") qualify this entry's paragraphs;
+    # a bare mention of this entry ("technology for 3A001") bounds nothing.
+    found = [(code, para) for code, para in _ANY_ECCN_RE.findall(text) if code == eccn]
+    if not found or any(not para for _, para in found):
+        return ()
+    out: list[str] = []
+    mention = re.compile(_MENTION_RE.pattern.replace(_ECCN, re.escape(eccn), 1))
+    for m in mention.finditer(text):
+        out.append(m.group(1).rstrip("."))
+        out.extend(t.rstrip(".") for t in _SHORTHAND_RE.findall(m.group(2)))
+    return tuple(dict.fromkeys(out))
+
+
+# --- requirements ----------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """Where a requirement row applies. ``column`` for Country Chart rows; otherwise the
+    destination rule. ``severity`` is "license" when the words are clear, "review" when the
+    destinations depend on prose the data cannot express; "none" for rows that state no
+    requirement ("N/A"); "itar" for rows that send the item to the USML."""
+
+    column: str = ""
+    destinations: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    except_groups: tuple[str, ...] = ()
+    except_destinations: tuple[str, ...] = ()
+    severity: str = "license"
+    section: str = ""
+    kind: str = ""
+
+
+_SECTION_RE = re.compile(r"(?:§§?|[Ss]ections?)\s*([0-9]{3}(?:\.[0-9]+)?(?:\([A-Za-z0-9]+\))*)")
+_COLUMN_RE = re.compile(r"^(?:([A-Z]{2})\s+)?Column\s+([123])\b")
+#: Destinations the off-chart wording names, by the words the regulation uses.
+NAMED_DESTINATIONS: dict[str, str] = {
+    "North Korea": "KP", "Iran": "IR", "Iraq": "IQ", "Pakistan": "PK", "Syria": "SY",
+    "Cuba": "CU", "Russia": "RU", "Belarus": "BY", "Venezuela": "VE", "China": "CN",
+    "United Arab Emirates": "AE", "Macau": "MO", "Canada": "CA",
+}
+
+
+def _sections(text: str) -> str:
+    found = [f"15 CFR {'part ' if '.' not in s else ''}{s}" for s in _SECTION_RE.findall(text)]
+    return "; ".join(dict.fromkeys(found))
+
+
+def classify_requirement(text: str, chart_column: str, reasons: tuple[str, ...] = (),
+                         un_destinations: tuple[str, ...] = ()) -> Requirement:
+    """The destination rule of one requirement row (``un_destinations``: the destinations the
+    Country Chart sends to § 746.1(b) for UN controls, i.e. its footnote 1)."""
+    words = " ".join(text.split())
+    section = _sections(words)
+    if chart_column:
+        return Requirement(column=chart_column, section=section, kind="chart")
+    low = words.lower()
+    if not words or low in ("n/a", "n/a."):
+        return Requirement(severity="none", kind="none")
+    if m := _COLUMN_RE.match(words):
+        reason = m.group(1) or (reasons[0] if len(reasons) == 1 else "")
+        if reason:
+            return Requirement(column=f"{reason}{m.group(2)}", section=section, kind="chart")
+    if "subject to the itar" in low or "department of state" in low:
+        return Requirement(severity="itar", section="22 CFR parts 120-130", kind="usml")
+    if "united arab emirates" in low and "d:1" in low:
+        return Requirement(destinations=("AE",), groups=("D:1", "D:4", "D:5"),
+                           except_groups=("A:5", "A:6"), section=section, kind="groups")
+    if "d:1" in low and "d:4" in low and "d:5" in low and "a:5" in low:
+        return Requirement(groups=("D:1", "D:4", "D:5"), except_groups=("A:5", "A:6"),
+                           section=section, kind="groups")
+    if "macau" in low and "d:5" in low:
+        return Requirement(destinations=("MO",), groups=("D:5",), section=section,
+                           kind="groups")
+    if "except canada" in low or "except for canada" in low:
+        return Requirement(destinations=("*",), except_destinations=("CA",), section=section,
+                           kind="worldwide")
+    if ("all destinations" in low or "any destination worldwide" in low
+            or low.startswith("worldwide")):
+        return Requirement(destinations=("*",), section=section, kind="worldwide")
+    if "742.15" in low:  # encryption items (EI): all destinations except Canada, § 742.15(a)
+        return Requirement(destinations=("*",), except_destinations=("CA",), section=section,
+                           kind="worldwide")
+    if "746.8" in low:  # Russian/Belarusian industry sector sanctions
+        return Requirement(destinations=("RU", "BY"), section=section, kind="named")
+    if "un controls" in low and un_destinations:
+        return Requirement(destinations=un_destinations, section=section or "15 CFR 746.1(b)",
+                           kind="un")
+    named = tuple(code for name, code in NAMED_DESTINATIONS.items()
+                  if re.search(rf"\b{name}\b", words) and code != "CA")
+    groups = tuple(g for g in ("E:1", "E:2") if g.lower() in low)
+    if (named or groups) and ("license is required" in low or low.startswith(
+            ("china", "to ")) or "(see §" in low):
+        return Requirement(destinations=named, groups=groups, section=section, kind="named")
+    # Short supply (part 754), chemical weapons (742.18), significant items (742.14) and
+    # anything else: the destinations depend on prose; review everywhere, quoting it.
+    return Requirement(destinations=("*",), severity="review", section=section, kind="prose")

@@ -1,0 +1,232 @@
+"""The whole Control List as rule data: every ECCN of the bundled eCFR edition screened against
+the destinations the issue names, read from the seed data (not a hand list)."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from screening.cli import main
+from screening.engine import screen_line
+from screening.model import Severity, Verdict
+from screening.paths import resources_dir, seed_rules_dir
+from screening.rules.ccl_prose import classify_requirement, parse_scope
+from screening.rules.files import read_rule_dir
+from tests.conftest import make_line
+
+EDITION = resources_dir() / "ccl" / "edition-2026-08-07"
+DESTINATIONS = ("CN", "HK", "MO", "DE", "JP", "IN", "AE", "RU", "IR")
+DATE = "2026-09-01"  # after the edition: the edition is the law
+
+
+def _tables():
+    return read_rule_dir(seed_rules_dir())
+
+
+def test_seed_holds_every_eccn_and_row_of_the_edition() -> None:
+    tables = _tables()
+    with (EDITION / "ccl_license_requirements.csv").open(encoding="utf-8") as handle:
+        source = list(csv.DictReader(handle))
+    eccns = {r["eccn"] for r in source}
+    seeded = {r["eccn"] for r in tables["eccns.csv"] if r["edition"] == "2026-08-07"}
+    assert len(eccns) == 637 and seeded == eccns
+    derived = [r for name in ("eccn_controls.csv", "special_controls.csv")
+               for r in tables[name] if r["edition"]]
+    stated = [r for r in source if r["control_scope"] or r["requirement"] or r["chart_column"]]
+    na = [r for r in stated if not r["chart_column"]
+          and r["requirement"].strip().lower() in ("n/a", "n/a.")]
+    assert len(derived) == len(stated) - len(na)
+    for row in derived:
+        assert row["citation"].startswith(
+            f"15 CFR part 774 Supp. No. 1 (ECCN {row['eccn']}), eCFR edition 2026-08-07")
+        assert row["verification"] == "VERIFIED"
+
+
+@pytest.fixture(scope="module")
+def screened(rules):
+    out = {}
+    for eccn in sorted(rules.eccns):
+        if eccn == "EAR99":
+            continue
+        for dest in DESTINATIONS:
+            out[eccn, dest] = screen_line(make_line(dest, DATE, eccn), rules)
+    return out
+
+
+def test_no_eccn_of_the_control_list_is_unknown(screened) -> None:
+    unknown = [k for k, r in screened.items()
+               if any(f.code == "UNKNOWN_ECCN" for f in r.findings)]
+    assert len(screened) == 637 * len(DESTINATIONS) and unknown == []
+
+
+def test_entire_entry_rows_meeting_an_x_are_licence_required(rules, screened) -> None:
+    tables = _tables()
+    chart = {r["country_code"]: r for r in tables["country_chart.csv"] if r["edition"]}
+    checked = 0
+    for row in tables["eccn_controls.csv"]:
+        if row["paragraphs"] or row["except_paragraphs"] or row["condition"]:
+            continue
+        entry = rules.eccns[row["eccn"]]
+        if entry.points_to_itar or (entry.valid_from and str(entry.valid_from) > DATE):
+            continue
+        for dest in DESTINATIONS:
+            licensing = "CN" if dest == "HK" else dest
+            if licensing in chart and chart[licensing][row["column"]]:
+                result = screened[row["eccn"], dest]
+                assert result.verdict in (Verdict.LICENSE_REQUIRED, Verdict.PROHIBITED), \
+                    (row["eccn"], dest, row["column"])
+                checked += 1
+    assert checked > 2000
+
+
+def test_no_clear_where_an_off_chart_row_or_part_746_requires_a_licence(rules,
+                                                                          screened) -> None:
+    groups = {d: rules.groups_on(d, __import__("datetime").date(2026, 9, 1))
+              for d in DESTINATIONS}
+    hits = 0
+    for eccn, entry in rules.eccns.items():
+        for special in entry.specials:
+            if special.valid_to is not None:
+                continue
+            for dest in DESTINATIONS:
+                licensing = "CN" if dest == "HK" else dest
+                hit = ("*" in special.destinations or licensing in special.destinations
+                       or set(special.groups) & groups[licensing])
+                if not hit or licensing in special.except_destinations or \
+                        set(special.except_groups) & groups[licensing]:
+                    continue
+                hits += 1
+                assert screened[eccn, dest].verdict is not Verdict.CLEAR, (eccn, dest)
+    assert hits > 500
+    for (eccn, dest), result in screened.items():
+        if dest in ("RU", "IR"):  # Part 746: every CCL item needs a licence
+            assert result.verdict is Verdict.LICENSE_REQUIRED, (eccn, dest)
+
+
+def test_bare_3a090_is_never_clear_anywhere(screened) -> None:
+    for dest in ("DE", "IN", "JP"):
+        result = screened["3A090", dest]
+        assert result.verdict is not Verdict.CLEAR
+        text = " ".join(f.message for f in result.findings)
+        assert "3A090.a" in text and "any destination worldwide" in text
+
+
+def test_usml_pointer_says_itar_not_unknown(screened) -> None:
+    result = screened["0A002", "DE"]
+    finding = next(f for f in result.findings if f.code == "ECCN_POINTS_TO_USML")
+    assert finding.severity is Severity.REVIEW and "ITAR" in finding.message
+    assert "22 CFR parts 120-130" in finding.citations
+
+
+@pytest.mark.parametrize(("eccn", "text", "paragraphs", "excepted", "condition"), [
+    ("4A003", "NS applies to 4A003.b, .c, and .z.1", ("b", "c", "z.1"), (), False),
+    ("0A501", "NS applies to entire entry except 0A501.y", (), ("y",), False),
+    ("3A090", "RS applies to 3A090.a", ("a",), (), False),
+    ("5A992", "RS applies to items controlled by 5A992.z.2", ("z.2",), (), False),
+    ("3B001", "NS applies to 3B001.a.4, c, d, f.1, k to n", ("a.4", "c", "d", "f.1", "k", "l",
+                                                              "m", "n"), (), False),
+    ("9E003", "SI applies to 9E003.a.1 through a.3, .h", ("a.1", "a.2", "a.3", "h"), (), False),
+    ("3A001", 'MT applies to 3A001.a.1.a when usable in "missiles"', ("a.1.a",), (), True),
+    ("3E001", 'NS applies to "technology" for commodities controlled by 3A001, 3A002', (), (),
+     True),
+    ("2A290", "NP applies to entire entry", (), (), False),
+])
+def test_scope_prose_becomes_paragraph_sets(eccn, text, paragraphs, excepted,
+                                             condition) -> None:
+    scope = parse_scope(eccn, text)
+    assert scope.paragraphs == paragraphs and scope.except_paragraphs == excepted
+    assert bool(scope.condition) is condition
+
+
+def test_destination_wording_becomes_data() -> None:
+    uae = classify_requirement(
+        "To or within the United Arab Emirates or destinations specified in Country Groups "
+        "D:1, D:4, and D:5 of supplement no. 1 to part 740 of the EAR, excluding any "
+        "destination also specified in Country Groups A:5 or A:6. See § 742.6(a)(6)(iii)(B).",
+        "")
+    assert uae.destinations == ("AE",) and uae.groups == ("D:1", "D:4", "D:5")
+    assert uae.except_groups == ("A:5", "A:6") and "742.6(a)(6)(iii)(B)" in uae.section
+    macau = classify_requirement("To or within Macau or a destination specified in Country "
+                                 "Group D:5 of supplement no. 1 to part 740 of the EAR.", "")
+    assert macau.destinations == ("MO",) and macau.groups == ("D:5",)
+    named = classify_requirement("China, Russia, or Venezuela (see § 742.6(a)(7)).", "")
+    assert named.destinations == ("RU", "VE", "CN") or set(named.destinations) == {
+        "CN", "RU", "VE"}
+    everywhere = classify_requirement("CC applies to entire entry. A license is required for "
+                                      "ALL destinations regardless of end-use.", "")
+    assert everywhere.destinations == ("*",) and everywhere.severity == "license"
+    unknown = classify_requirement("SS applies to entire entry. Proceed to part 754.", "")
+    assert unknown.severity == "review" and unknown.destinations == ("*",)
+
+
+def test_0a983_needs_a_licence_to_all_destinations(screened) -> None:
+    for dest in DESTINATIONS:
+        assert screened["0A983", dest].verdict is Verdict.LICENSE_REQUIRED
+
+
+# --- rules update-ccl ----------------------------------------------------------------------
+
+def _edited_edition(tmp_path: Path) -> Path:
+    folder = tmp_path / "edition"
+    shutil.copytree(EDITION, folder)
+    path = folder / "ccl_license_requirements.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], [r for r in rows[1:] if r[0] != "0A983"]  # one ECCN removed
+    body.append(["9A999", "A new entry for the test", "AT", "", "AT applies to entire entry",
+                 "AT Column 1.", "AT1"])  # one ECCN added
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *body])
+    chart = folder / "country_chart.csv"
+    with chart.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    col = rows[0].index("NS2")
+    for row in rows:
+        if row[0] == "Japan":
+            row[col] = "X"  # one column changed
+    with chart.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return folder
+
+
+def test_update_ccl_prints_the_differences_and_logs_one_change(capsys, db, db_url,
+                                                                tmp_path) -> None:
+    folder = _edited_edition(tmp_path)
+    args = ["--database-url", db_url, "rules"]
+    assert main([*args, "update-ccl", str(folder), "--edition", "2026-11-01"]) == 0
+    out = capsys.readouterr().out
+    listed = [line.strip() for line in out.splitlines() if line.startswith("  ")]
+    assert listed == ["ECCN added: 9A999", "ECCN removed: 0A983",
+                      "Country Chart Japan: column NS2 now X"], out
+    assert main([*args, "log"]) == 0
+    log = capsys.readouterr().out.splitlines()
+    assert len(log) == 1 and "ccl_edition" in log[0] and "2026-11-01" in log[0]
+    from screening.rules.ruleset import load_ruleset
+    with db.sessions() as session:
+        rules = load_ruleset(session)
+    assert "9A999" in rules.eccns and "0A983" not in rules.eccns
+    assert rules.eccns["9A999"].edition == "2026-11-01"
+    assert screen_line(make_line("JP", DATE, "3A001.a.2"), rules).verdict is \
+        Verdict.LICENSE_REQUIRED
+
+
+def test_update_ccl_refuses_a_malformed_folder_whole(capsys, db, db_url, tmp_path) -> None:
+    folder = _edited_edition(tmp_path)
+    chart = folder / "country_chart.csv"
+    chart.write_text(chart.read_text(encoding="utf-8").replace("Germany,X", "Germany,Y", 1),
+                     encoding="utf-8")
+    (folder / "ccl_paragraphs.csv").unlink()
+    from screening.rules.store import current_meta
+    with db.sessions() as session:
+        before = current_meta(session).version
+    code = main(["--database-url", db_url, "rules", "update-ccl", str(folder), "--edition",
+                 "2026-11-01"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "ccl_paragraphs.csv: file is missing" in err
+    assert "country_chart.csv: row" in err and "column CB1" in err
+    with db.sessions() as session:
+        assert current_meta(session).version == before
