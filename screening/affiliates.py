@@ -93,7 +93,7 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
     findings: list[Finding] = []
     stated = f"{share:g}%" if share is not None else "not stated"
     for column, name in owners:
-        normalized = normalize_party(name)
+        normalized = normalize_party(name) if suppressed else ""
         for m in index.match(name, country):
             entry = m.entry
             text = (f"Owner {name!r} ({column} column) matches {entry.list_label} entry "

@@ -7,6 +7,7 @@ party is compared with tens of list names, not thousands."""
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import hashlib
 import io
@@ -16,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +58,7 @@ class PartyListError(Exception):
         super().__init__("\n".join(problems))
 
 
+@functools.lru_cache(maxsize=256)
 def list_kind(source: str) -> tuple[str, str, Severity]:
     text = source.casefold()
     for needle, code, label, severity in LIST_KINDS:
@@ -71,17 +74,21 @@ def list_kind(source: str) -> tuple[str, str, Severity]:
 def normalize_party(name: str) -> str:
     """Case, punctuation, legal suffixes (Ltd, Co., 有限公司 ...) and script folded away:
     "Kowloon Trading Co., Ltd." and "KOWLOON TRADING LIMITED" give the same text."""
-    text = unicodedata.normalize("NFKC", name or "").strip()
-    for suffix in _CJK_SUFFIXES:
-        text = text.replace(suffix, " ")
-    if _CJK_RE.search(text):  # transliterate, one token per syllable
-        text = _CJK_RE.sub(lambda m: " " + anyascii(m.group()) + " ", text)
-    text = anyascii(text).casefold().replace("&", " and ")
+    text = name or ""
+    if text.isascii():  # most names: nothing to fold but case and punctuation
+        text = text.lower().replace("&", " and ")
+    else:
+        text = unicodedata.normalize("NFKC", text).strip()
+        for suffix in _CJK_SUFFIXES:
+            text = text.replace(suffix, " ")
+        if _CJK_RE.search(text):  # transliterate, one token per syllable
+            text = _CJK_RE.sub(lambda m: " " + anyascii(m.group()) + " ", text)
+        text = anyascii(text).casefold().replace("&", " and ")
     tokens = [t for t in _SPACE_RE.split(_PUNCT_RE.sub(" ", text)) if t and t not in _LEGAL]
     return " ".join(tokens)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a 500,000-entry list is held in memory
 class PartyEntry:
     key: str  # list code + entity number (or a content hash)
     list_code: str
@@ -125,13 +132,17 @@ class PartyEntry:
                 "number": self.number, "content_hash": self.content_hash}
 
 
-def entry_from_row(row: dict[str, Any]) -> PartyEntry:
+def _json_tuple(text: str | None) -> tuple[Any, ...]:
+    return tuple(json.loads(text)) if text and text != "[]" else ()
+
+
+def entry_from_row(row: Any) -> PartyEntry:
+    """An entry from a ``party_entries`` row (a mapping)."""
     code, label, severity = list_kind(row["source"]) if row["list_code"] != CUSTOM[0] \
         else CUSTOM
     return PartyEntry(row["key"], code, label, severity, row["source"], row["name"],
-                      tuple(json.loads(row["alt_names"] or "[]")),
-                      tuple(json.loads(row["countries"] or "[]")),
-                      tuple(json.loads(row["addresses"] or "[]")), row["license_requirement"],
+                      _json_tuple(row["alt_names"]), _json_tuple(row["countries"]),
+                      _json_tuple(row["addresses"]), row["license_requirement"],
                       row["license_policy"], row["federal_register_notice"],
                       row["start_date"], row["source_url"], row.get("number") or "")
 
@@ -405,29 +416,34 @@ class PartyIndex:
               weak: float = WEAK) -> PartyIndex:
         index = cls(entries, strong, weak)
         tokens: dict[str, list[int]] = defaultdict(list)
+        names, compact, owners = index.names, index.compact, index.owners
+        seen: dict[str, str] = {}  # the same alias text recurs across entries
         for e, entry in enumerate(entries):
-            for shown in dict.fromkeys((entry.name, *entry.alt_names)):
-                normalized = normalize_party(shown)
+            for shown in (dict.fromkeys((entry.name, *entry.alt_names)) if entry.alt_names
+                          else (entry.name,)):
+                normalized = seen.get(shown)
+                if normalized is None:
+                    normalized = seen[shown] = normalize_party(shown)
                 if not normalized:
                     continue
-                n = len(index.names)
-                index.names.append(normalized)
-                index.compact.append(normalized.replace(" ", ""))
-                index.owners.append((e, shown))
-                for key in _block_keys(normalized):
-                    tokens[key].append(n)
-        index.tokens = dict(tokens)
+                n = len(names)
+                names.append(normalized)
+                flat = normalized.replace(" ", "")
+                compact.append(flat)
+                owners.append((e, shown))
+                # The keys of _block_keys, inline: this runs for every name of the list.
+                for word in normalized.split():
+                    tokens[word].append(n)
+                    if len(word) > 3:
+                        tokens["~" + word[:3]].append(n)
+                tokens["#" + flat[:6]].append(n)
+        index.tokens = dict(tokens)  # a word twice in one name repeats it: harmless
         return index
 
     def match(self, name: str, country: str | None = None) -> list[PartyMatch]:
         """Best match per list entry at or above the weak threshold, best first."""
-        scores = self._cache.get(name)
-        if scores is None:
-            scores = self._scores(normalize_party(name))
-            if len(self._cache) < CACHE_LIMIT:
-                self._cache[name] = scores
         best: dict[int, PartyMatch] = {}
-        for n, base in scores:
+        for n, base in self.candidates(name):
             score = base
             e, shown = self.owners[n]
             entry = self.entries[e]
@@ -439,6 +455,16 @@ class PartyIndex:
             if score >= self.weak and (e not in best or score > best[e].score):
                 best[e] = PartyMatch(entry, shown, score, agrees)
         return sorted(best.values(), key=lambda m: -m.score)
+
+    def candidates(self, name: str) -> tuple[tuple[int, float], ...]:
+        """(name number, score before the country adjustment) of the list names that may
+        match ``name``; empty for most parties. Cached per distinct name."""
+        scores = self._cache.get(name)
+        if scores is None:
+            scores = self._scores(normalize_party(name))
+            if len(self._cache) < CACHE_LIMIT:
+                self._cache[name] = scores
+        return scores
 
     def _scores(self, query: str) -> tuple[tuple[int, float], ...]:
         """(name number, score before the country adjustment) of every candidate name that
@@ -457,14 +483,15 @@ class PartyIndex:
         if not candidates:
             return ()
         ids = list(candidates)
-        choices = [self.names[i] for i in ids]
+        pick = itemgetter(*ids) if len(ids) > 1 else lambda seq: (seq[ids[0]],)
+        choices = pick(self.names)
         scores: dict[int, float] = {}
         for _text, score, pos in process.extract(
                 query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=self.weak - 10,
                 limit=20):
             scores[pos] = score
         # "Hong Kong" / "Hongkong", "Nato Import" / "NatoImport": compare without spaces too.
-        compact = [self.compact[i] for i in ids]
+        compact = pick(self.compact)
         for _text, score, pos in process.extract(
                 query.replace(" ", ""), compact, scorer=fuzz.ratio,
                 score_cutoff=self.weak - 10, limit=20):
@@ -491,7 +518,7 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
     for role, name in parties:
         if not name:
             continue
-        normalized = normalize_party(name)
+        normalized = normalize_party(name) if suppressed else ""
         for m in index.match(name, country):
             entry = m.entry
             agree = {True: f", country agrees ({country})",

@@ -197,7 +197,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     check_regular_file(path)
     sha256, size = file_digest(path)  # before any reading
     prepared, rules = prepare(db, path, options, rules)
-    with db.sessions() as session:
+    with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
@@ -331,6 +331,8 @@ class _PartyScreen:
         self.cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
 
     def _party(self, role: str, name: str, country: str | None) -> tuple[Finding, ...]:
+        if not self.index.candidates(name):  # most parties: no list name comes close
+            return ()
         key = (role, name, country)
         found = self.cache.get(key)
         if found is None:

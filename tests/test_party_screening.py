@@ -357,3 +357,22 @@ def test_official_layouts_and_compressed_files(tmp_path) -> None:
     assert entry.key.startswith("ENTITY_LIST:") and "no entity number" in entry.reference
     assert party_store.list_digest(path) == __import__("hashlib").sha256(
         csv_text.encode("utf-8")).hexdigest()
+
+
+def test_the_built_index_is_kept_and_a_damaged_copy_rebuilt(db, db_url) -> None:
+    from screening.parties import PartyIndex
+    from screening.paths import data_dir
+    _import_synthetic(db_url, 1)  # the import builds and keeps the index
+    (cached,) = (data_dir() / "cache").glob("party-index-*.marshal")
+    with db.sessions() as session:
+        index, _lists = party_store.load_index(session, strong=95, weak=80)
+        fresh = PartyIndex.build(party_store.load_entries(session), 95, 80)
+    assert index is not None and (index.strong, index.weak) == (95, 80)
+    assert index.entries == fresh.entries and index.names == fresh.names
+    assert index.tokens == fresh.tokens
+    assert index.match("Harbour Power Systems Ltd", "HK") == \
+        fresh.match("Harbour Power Systems Ltd", "HK")
+    cached.write_bytes(b"not marshal data")
+    with db.sessions() as session:
+        again, _lists = party_store.load_index(session)
+    assert again is not None and again.entries == fresh.entries

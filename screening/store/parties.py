@@ -86,6 +86,8 @@ def import_list(session: Session, path: Path, *, name: str | None = None,
     row.source_counts_json = json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
     row.active = True
     session.flush()
+    from screening.store import party_index_cache
+    party_index_cache.warm(session)  # runs read the built index instead of building it
     return _info(row)
 
 
@@ -114,15 +116,23 @@ def load_entries(session: Session) -> list[PartyEntry]:
     rows = session.execute(
         select(table).join(PartyList, PartyList.id == table.c.list_id)
         .where(PartyList.active.is_(True)).order_by(table.c.id)).mappings()
-    return [entry_from_row(dict(r)) for r in rows]
+    return [entry_from_row(r) for r in rows]
 
 
 def load_index(session: Session, *, strong: float | None = None, weak: float | None = None
                ) -> tuple[PartyIndex | None, list[ListInfo]]:
+    from screening.store import party_index_cache
+
     lists = active_lists(session)
     if not lists:
         return None, []
-    return PartyIndex.build(load_entries(session), strong or STRONG, weak or WEAK), lists
+    strong, weak = strong or STRONG, weak or WEAK
+    key = party_index_cache.cache_key(lists)
+    index = party_index_cache.load(key, strong, weak)
+    if index is None:
+        index = PartyIndex.build(load_entries(session), strong, weak)
+        party_index_cache.save(key, index)
+    return index, lists
 
 
 def suppressed_pairs(session: Session) -> frozenset[tuple[str, str, str]]:
