@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from screening import __version__
-from screening.db import Database, DatabaseError, open_database, schema_revision
+from screening.db import Database, DatabaseError, first_line, open_database, schema_revision
 from screening.ingest.errors import IngestError
 from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
@@ -280,7 +280,7 @@ def _main(argv: Sequence[str] | None) -> int:
         print(f"hkscreen: {os_error_message(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except SQLAlchemyError as exc:
-        print(f"hkscreen: database error: {_first_line(exc)}", file=sys.stderr)
+        print(f"hkscreen: database error: {first_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except Exception as exc:
         if os.environ.get("HKSCREEN_DEBUG"):
@@ -299,11 +299,6 @@ def os_error_message(exc: OSError) -> str:
                           "HKSCREEN_DATA_DIR to a writable folder)",
             errno.EPERM: " (operation not permitted)"}.get(exc.errno or 0, "")
     return f"cannot write or read {paths or 'a file'}: {reason}{hint}"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__
 
 
 def _version(url: str | None) -> int:

@@ -25,6 +25,12 @@ class DatabaseError(Exception):
     """The database could not be opened, migrated or used; the message says why."""
 
 
+def first_line(exc: BaseException) -> str:
+    """The driver's own message, first line only (no SQL text or documentation links)."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def default_database_url() -> str:
     return os.environ.get(ENV_URL) or f"sqlite:///{data_dir() / 'hkscreen.sqlite3'}"
 
@@ -140,5 +146,5 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
         raise
     except Exception as exc:  # driver errors come in many types; report them as one
         safe_url = make_url(url).render_as_string(hide_password=True)
-        raise DatabaseError(f"cannot open database {safe_url}: {exc}") from exc
+        raise DatabaseError(f"cannot open database {safe_url}: {first_line(exc)}") from exc
     return database

@@ -231,11 +231,16 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 2)
         self._splitter_set = False  # sized when first shown (hidden widgets have no size)
         # Sized so that at the default 1400 x 850 every column, Review status included, is
-        # readable beside the detail pane.
-        for col, width in ((Col.ROW, 46), (Col.LINE_ID, 84), (Col.SHIPPED_TO, 72),
-                           (Col.LICENSED_AS, 80), (Col.ECCN, 80), (Col.EXCEPTION, 78),
-                           (Col.VERDICT, 126), (Col.NEWLY, 106)):
-            self.table.horizontalHeader().resizeSection(col, width)
+        # readable beside the detail pane: never narrower than its header (in the window's
+        # language) or, for the verdict, its longest value.
+        header = self.table.horizontalHeader()
+        verdict = self.table.fontMetrics().horizontalAdvance("LICENSE_REQUIRED") + 14
+        for col, width in ((Col.ROW, 44), (Col.LINE_ID, 78), (Col.SHIPPED_TO, 60),
+                           (Col.LICENSED_AS, 60), (Col.ECCN, 74), (Col.EXCEPTION, 60),
+                           (Col.VERDICT, verdict), (Col.NEWLY, 60)):
+            text = self.results.headerData(col, Qt.Orientation.Horizontal)
+            header.resizeSection(col, max(width, header.fontMetrics().horizontalAdvance(
+                str(text)) + 16))
         layout.addWidget(self.splitter, 1)
         return page
 
@@ -409,7 +414,7 @@ class MainWindow(QMainWindow):
         self._show_original_columns()
         self._update_summary()
         self.stack.setCurrentIndex(1)
-        if not self._splitter_set:  # first time, no saved layout: the table gets 60%
+        if not self._splitter_set:  # first time, no saved layout: the table gets 62%
             self._splitter_set = True
             QTimer.singleShot(0, self._initial_split)  # once the page is laid out
         self.setWindowTitle(self.tr("hkscreen — %1 (run %2)").replace("%1", run.input_name)
@@ -441,7 +446,7 @@ class MainWindow(QMainWindow):
 
     def _initial_split(self) -> None:
         total = sum(self.splitter.sizes())
-        self.splitter.setSizes([total * 3 // 5, total - total * 3 // 5])
+        self.splitter.setSizes([total * 62 // 100, total - total * 62 // 100])
 
     def _fill_filters(self, table: run_store.LineTable) -> None:
         for combo in (self.destination, self.finding, self.review_filter):

@@ -351,6 +351,10 @@
         <translation>部分日期以日先或月先讀法會有不同結果（第 %1 行）：請選擇次序。</translation>
     </message>
     <message>
+        <source>Ambiguous date in row %1: choose the order.</source>
+        <translation>第 %1 行的日期有歧義：請選擇次序。</translation>
+    </message>
+    <message>
         <source>Ambiguous dates in rows %1: choose the order.</source>
         <translation>第 %1 行的日期有歧義：請選擇次序。</translation>
     </message>
@@ -636,8 +640,12 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>此決定與審查結果相抵觸</translation>
     </message>
     <message>
-        <source>&amp;Override: record this decision against the findings (marked as an override in the history and the reports)</source>
-        <translation>推翻(&amp;O)：不顧審查結果記錄此決定（在歷史及報告中標示為推翻）</translation>
+        <source>&amp;Override the findings and record this decision</source>
+        <translation>推翻審查結果並記錄此決定(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Marked as an override, with its reason, in the review history and the reports.</source>
+        <translation>會連同理由在審核記錄及報告中標示為推翻。</translation>
     </message>
     <message>
         <source>Reason for overriding (required), e.g. the advisory opinion relied on</source>
@@ -983,12 +991,12 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>%1 於 %2：</translation>
     </message>
     <message>
-        <source>licensed as %1 (%2). </source>
-        <translation>按 %1 申領許可證（%2）。</translation>
+        <source>licensed as %1 under %2. </source>
+        <translation>依 %2 按 %1 申領許可證。</translation>
     </message>
     <message>
-        <source>row %1, X in %2; country groups %3. </source>
-        <translation>行 %1，標有 X 的欄：%2；國家組別 %3。</translation>
+        <source>Row %1: X in %2; Country Groups %3. </source>
+        <translation>行 %1：標有 X 的欄：%2；國家組別 %3。</translation>
     </message>
     <message>
         <source>no Country Chart row in the rules database.</source>

@@ -252,7 +252,7 @@ class RowConverter:
                     f"{escaped(tainted[index])} holds invisible or control characters "
                     f"({chars}) that can make it display as something it is not; the "
                     f"{header(f)!r} cell was not read. Retype the value.")
-        blocked = blocked - set(tainted)
+        formulas = blocked - set(tainted)
         for f, index in i.items():
             if index is None or index in blocked or f not in _PLACEHOLDER_FIELDS:
                 continue
@@ -264,11 +264,11 @@ class RowConverter:
             elif key in PLACEHOLDERS:
                 add("PLACEHOLDER_VALUE", index, f"{_quote(texts[index])} is a placeholder, "
                     f"not a value ({header(f)!r} column); enter the real value.")
-        blocked |= {index for f, index in i.items() if index is not None
-                    and f in _PLACEHOLDER_FIELDS and texts[index].casefold() in PLACEHOLDERS}
+        blocked = blocked | {index for f, index in i.items() if index is not None
+                             and f in _PLACEHOLDER_FIELDS
+                             and texts[index].casefold() in PLACEHOLDERS}
         for f, index in i.items():
-            if index is not None and index in blocked and index not in tainted \
-                    and texts[index].casefold() not in PLACEHOLDERS:
+            if index is not None and index in formulas:
                 add("FORMULA_NO_VALUE", index,
                     f"the {header(f)!r} cell is a formula with no calculated value (the "
                     f"workbook was saved without recalculating); open it in Excel, "

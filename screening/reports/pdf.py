@@ -56,7 +56,8 @@ MAX_CELL_LINES = 80
 _FONT_FILES = {
     "Body": ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"],
     "Bold": ["/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"],
-    "CJK": ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "CJK": ["/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",  # TrueType: reportlab reads it
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
             "/usr/share/fonts/truetype/noto/NotoSansCJK-Regular.ttc"],
 }
 _FALLBACK = {"Body": "Helvetica", "Bold": "Helvetica-Bold", "CJK": "Helvetica"}

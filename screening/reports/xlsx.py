@@ -42,7 +42,7 @@ SHEETS = ("Summary", "Findings", "Lines", "Reviews", "Rules", "Run")
 #: Lines columns printed: the report's own columns; the input's original cells (after them)
 #: are on screen only, so the sheet prints one page wide at a readable size.
 LINES_PRINTED = len(LINE_HEADERS)
-FINDINGS_PER_PAGE = 50
+FINDINGS_PER_PAGE = 60
 
 
 def _hf(text: str) -> str:
@@ -179,8 +179,8 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     digest = CellDigest()
 
     findings = _Sheet(book, formats, "Findings", digest)
-    findings.header(FINDING_HEADERS, [6, 11, 17, 27, 8, 72, 34, 30],
-                    wrap={5: 84, 6: 39, 7: 34})
+    findings.header(FINDING_HEADERS, [6, 11, 17, 27, 8, 110, 48, 36],
+                    wrap={5: 128, 6: 55, 7: 41})
     lines = _Sheet(book, formats, "Lines", digest)
     headers = list(content.run.headers)
     original = [f"Original: {h}" if h else f"Original: column {i + 1}"
@@ -222,7 +222,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
             claimed.add(line.license_exception)
     findings.ws.autofilter(0, 0, max(findings.row - 1, 1), len(FINDING_HEADERS) - 1)
     # Findings wrap onto several lines each: at one page wide they would print about 25 to a
-    # page; about 50 keeps the text readable (7 pt) in half the paper.
+    # page; about 60 keeps the text readable (6 pt) in less than half the paper.
     findings.ws.fit_to_pages(1, max(1, -(-(findings.row - 1) // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews", digest)
@@ -298,6 +298,7 @@ def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]]) -> N
     sheet.text(1, 1, "Value", sheet.f["head"])
     ws.freeze_panes(2, 0)
     ws.repeat_rows(1)
+    ws.fit_to_pages(1, 1)  # a summary of fields reads best on one page
     sheet.row = 2
     for label, value in rows:
         sheet.text(sheet.row, 0, label, sheet.f["label"])

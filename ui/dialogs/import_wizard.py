@@ -257,7 +257,7 @@ class MappingPage(QWizardPage):
         self.status: dict[Field, QLabel] = {}
         for r, f in enumerate(Field):
             combo = QComboBox()
-            combo.setMinimumWidth(240)
+            combo.setMinimumWidth(300)
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(22)
             status = QLabel()
@@ -375,8 +375,10 @@ class MappingPage(QWizardPage):
             self.order.setToolTip(self.tr("Some dates read differently day-first and "
                                           "month-first (rows %1): choose the order.")
                                   .replace("%1", shown))
-            self.order_note.setText(self.tr("Ambiguous dates in rows %1: choose the order.")
-                                    .replace("%1", shown))
+            note = self.tr("Ambiguous date in row %1: choose the order.") \
+                if len(self.ambiguous_rows) == 1 else \
+                self.tr("Ambiguous dates in rows %1: choose the order.")
+            self.order_note.setText(note.replace("%1", shown))
         else:
             self.order.setStyleSheet("")
             self.order_note.setText("")

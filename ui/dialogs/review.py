@@ -46,7 +46,7 @@ class ReviewDialog(QDialog):
                  conflicts: ConflictCheck | None = None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Review"))
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(580)
         self._reviewer = reviewer.strip()
         self._check = conflicts
         self._conflicts: list[Conflict] = []
@@ -82,9 +82,9 @@ class ReviewDialog(QDialog):
         self.conflict_label = QLabel()
         self.conflict_label.setWordWrap(True)
         self.conflict_label.setStyleSheet("color: #B00020")
-        self.override = QCheckBox(self.tr("&Override: record this decision against the "
-                                          "findings (marked as an override in the history "
-                                          "and the reports)"))
+        self.override = QCheckBox(self.tr("&Override the findings and record this decision"))
+        self.override.setToolTip(self.tr("Marked as an override, with its reason, in the "
+                                         "review history and the reports."))
         self.override_reason = QLineEdit()
         self.override_reason.setPlaceholderText(self.tr("Reason for overriding (required), "
                                                         "e.g. the advisory opinion relied on"))
@@ -130,6 +130,7 @@ class ReviewDialog(QDialog):
         self.conflict_label.setText("\n".join(shown))
         self.override_box.setVisible(bool(self._conflicts))
         self.override_reason.setEnabled(self.override.isChecked())
+        self.adjustSize()  # room for the wrapped conflict text
 
     def _describe_conflict(self, conflict: Conflict) -> str:
         line = self.tr("%1 (row %2)").replace("%1", conflict.line_id or "?") \
@@ -189,5 +190,6 @@ class ReviewDialog(QDialog):
         problem = self.problem()
         if problem:
             self.error.setText(problem)
+            self.adjustSize()
             return
         super().accept()

@@ -167,11 +167,11 @@ class RulesDialog(QDialog):
         text = self.tr("%1 on %2: ").replace("%1", self.rules.country_name(code)) \
             .replace("%2", str(date))
         if mapping:
-            text += self.tr("licensed as %1 (%2). ").replace(
+            text += self.tr("licensed as %1 under %2. ").replace(
                 "%1", self.rules.country_name(licensing)).replace("%2", mapping.citation)
         if row:
             groups = ", ".join(sorted(self.rules.groups_on(licensing, date)))
-            text += self.tr("row %1, X in %2; country groups %3. ").replace(
+            text += self.tr("Row %1: X in %2; Country Groups %3. ").replace(
                 "%1", row.row_key).replace("%2", " ".join(sorted(row.columns)) or none) \
                 .replace("%3", groups or none) + row.date_basis
         else:

@@ -1,0 +1,42 @@
+"""The import wizard shows the same mapping error as the CLI for two columns that match one
+field (issue 11) and makes the officer choose; it never lets the first column win silently."""
+
+from __future__ import annotations
+
+from screening.ingest.columns import Field
+from ui.dialogs.import_wizard import ImportWizard
+
+
+def test_wizard_makes_the_officer_choose_between_two_destination_columns(qtbot, db, rules,
+                                                                          tmp_path) -> None:
+    path = tmp_path / "two_dest.csv"
+    path.write_text("Line,Dest,Destination,Ship Date,ECCN\n1,DE,HK,2021-03-01,3A001\n",
+                    encoding="utf-8")
+    wizard = ImportWizard(path, db, rules)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.next()  # header row -> mapping
+    page = wizard.mapping_page
+    assert wizard.currentPage() is page
+    message = page.duplicates.text()
+    assert page.duplicates.isVisible() and "'Dest' (B)" in message and \
+        "'Destination' (C)" in message
+    assert page.combos[Field.DESTINATION].currentData() is None  # nothing picked for them
+    assert page.status[Field.DESTINATION].text() == "choose one"
+    assert not page.isComplete()
+    page.combos[Field.DESTINATION].setCurrentIndex(3)  # (not mapped), Line, Dest, Destination
+    assert page.isComplete() and not page.duplicates.isVisible()
+    wizard.next()
+    assert wizard.preview_page.isComplete()
+    assert wizard.preview_page.model.rows[0][2] == "HK"
+    assert wizard.choice().options.mapping.columns["destination"] == "Destination"
+
+
+def test_wizard_refuses_a_broken_csv_before_any_page(db, rules, tmp_path) -> None:
+    import pytest
+
+    from screening.ingest import IngestError
+    path = tmp_path / "quote.csv"
+    path.write_text('Line,Dest,Ship Date,ECCN\n1,"HK,2021-03-01,EAR99\n', encoding="utf-8")
+    with pytest.raises(IngestError, match="never closed"):
+        ImportWizard(path, db, rules)
