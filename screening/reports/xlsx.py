@@ -236,7 +236,6 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
                  unverified)
     run_sheet = _Sheet(book, formats, "Run", digest)
     _write_pairs(run_sheet, "Run parameters and environment", run_parameters(content))
-    run_sheet.ws.fit_to_pages(1, 1)  # a short list of facts: one printed page
 
     summary = _Sheet(book, formats, "Summary", digest)
     _write_pairs(summary, "hkscreen screening report", content.summary_rows())
