@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import errno
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from screening import __version__
 from screening.db import Database, DatabaseError, first_line, open_database, schema_revision
+from screening.errors import os_error_message
 from screening.ingest.errors import IngestError
 from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
@@ -289,18 +289,6 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_FAILED
 
 
-def os_error_message(exc: OSError) -> str:
-    """One line for an operating-system error: what failed, on which path, and why."""
-    paths = " -> ".join(str(p) for p in (exc.filename, exc.filename2) if p)
-    reason = exc.strerror or str(exc)
-    hint = {errno.ENOSPC: " (the disk is full: free some space and run again)",
-            errno.EROFS: " (the file system is read-only)",
-            errno.EACCES: " (permission denied: check the folder's permissions or set "
-                          "HKSCREEN_DATA_DIR to a writable folder)",
-            errno.EPERM: " (operation not permitted)"}.get(exc.errno or 0, "")
-    return f"cannot write or read {paths or 'a file'}: {reason}{hint}"
-
-
 def _version(url: str | None) -> int:
     try:
         db = _open(url)
@@ -483,6 +471,8 @@ def _print_summary(run: run_store.RunInfo) -> None:
         count = run.counts.get(verdict.value, 0)
         extra = (f"   newly licensable because of the Hong Kong change: {run.newly_licensable:,}"
                  if verdict is Verdict.LICENSE_REQUIRED else "")
+        if verdict is Verdict.CLEAR and run.clear_on_unverified:
+            extra = f"   CLEAR on unverified data: {run.clear_on_unverified:,}"
         print(f"  {verdict.value:<17}{count:>9,}{extra}")
     if run.blank_rows:
         print(f"  ({run.blank_rows} entirely blank rows skipped)")

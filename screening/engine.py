@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -22,14 +23,24 @@ _INDETERMINATE = ("CHART_PARAGRAPH_DEPENDENT", "SPECIAL_CONTROL_REVIEW", "UNKNOW
                   "PART_746_REFERRAL")
 
 
+_FR_KEY = re.compile(r"^(\d+ FR \d+)")
+
+
 def _cites(*texts: str) -> tuple[str, ...]:
-    """Split '; '-joined citation strings into a de-duplicated tuple."""
-    out: dict[str, None] = {}
+    """Split '; '-joined citation strings into a de-duplicated tuple; two forms of one
+    Federal Register citation ("85 FR 23459" and "85 FR 23459 (2020-04-28)") count once,
+    the fuller form kept."""
+    out: dict[str, str] = {}
     for text in texts:
-        for part in (text or "").split(";"):
-            if part.strip():
-                out[part.strip()] = None
-    return tuple(out)
+        for raw in (text or "").split(";"):
+            part = raw.strip()
+            if not part:
+                continue
+            m = _FR_KEY.match(part)
+            key = m.group(1) if m else part
+            if key not in out or len(part) > len(out[key]):
+                out[key] = part
+    return tuple(out.values())
 
 
 def _unverified(label: str, verification: str) -> tuple[str, ...]:
@@ -602,12 +613,8 @@ def _savings(line: ShipmentLine, rules: RuleSet, target: str, newly: bool) -> li
     for clause in rules.savings:
         if clause.country != target or date < clause.change_date:
             continue
-        if exception_lost and not newly and line.license_exception:
-            # An exception already unavailable the day before the change was not lost by it.
-            before = rules.exception_rule(line.license_exception, target,
-                                          clause.change_date - dt.timedelta(days=1))
-            if before is None or before.status not in ("available", "partial"):
-                continue
+        if _needed_before(line, target, clause.change_date, rules):
+            continue  # already licensable the day before: nothing was lost on that date
         lost = newly or (clause.lost == "exception" and exception_lost)
         if clause.lost == "exception" and not exception_lost:
             continue
@@ -628,6 +635,15 @@ def _savings(line: ShipmentLine, rules: RuleSet, target: str, newly: bool) -> li
             _cites(clause.citation), _unverified(f"savings clause {clause.id}",
                                                  clause.verification)))
     return findings
+
+
+def _needed_before(line: ShipmentLine, target: str, change: dt.date, rules: RuleSet) -> bool:
+    """Did the line need a licence on the day before a change (under the rules then)?"""
+    day = change - dt.timedelta(days=1)
+    mapping = rules.mapping_on(target, day)
+    assert line.eccn is not None
+    return _licensing(line, line.eccn, mapping.licensed_as if mapping else target, day,
+                      rules).needs_licence
 
 
 def _eei(eccn: Eccn, shipped: str, licensing: str, date: dt.date,

@@ -275,7 +275,7 @@ def normalize_license_exception(value: object) -> str | None:
 class EndUserType(StrEnum):
     MILITARY = "military"
     #: 15 CFR 744.22 'military-intelligence end user' (e.g. a military intelligence service)
-    MILITARY_INTELLIGENCE = "military intelligence"
+    MILITARY_INTELLIGENCE = "mil-intelligence"  # fits the stored 20 characters
     GOVERNMENT = "government"
     CIVIL = "civil"
     OTHER = "other"

@@ -230,3 +230,58 @@ def test_update_ccl_refuses_a_malformed_folder_whole(capsys, db, db_url, tmp_pat
     assert "country_chart.csv: row" in err and "column CB1" in err
     with db.sessions() as session:
         assert current_meta(session).version == before
+
+
+def test_run_counts_clear_lines_on_unverified_data(capsys, db_url, tmp_path) -> None:
+    import json
+
+    import openpyxl
+
+    from screening.paths import bundled_sample
+    out = tmp_path / "r.json"
+    code = main(["--database-url", db_url, "screen", str(bundled_sample()), "--json", str(out),
+                 "--report", str(tmp_path / "r.xlsx")])
+    assert code == 1
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    expected = sum(1 for line in doc["lines"] if line["verdict"] == "CLEAR" and any(
+        f["code"] == "CLEAR_ON_UNVERIFIED_DATA" for f in line["findings"]))
+    assert expected > 0 and doc["run"]["clear_on_unverified_data"] == expected
+    assert f"CLEAR on unverified data: {expected}" in capsys.readouterr().out
+    summary = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "r.xlsx")["Summary"]
+               .iter_rows(min_row=1, max_col=2, values_only=True) if r[0]}
+    assert summary["CLEAR on unverified rule data"] == expected
+
+
+def test_an_older_database_gets_the_whole_control_list_on_upgrade(tmp_path) -> None:
+    """A database made before the Control List migration: its rule tables are reloaded from
+    the bundled rules on the first start after the upgrade; the change log stays."""
+    from sqlalchemy import func, select
+
+    from screening.db import create_db_engine, open_database, upgrade
+    from screening.rules.schema import EccnEntry, RuleChange
+    from screening.rules.store import current_meta
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_db_engine(url)
+    upgrade(engine, "0010")  # the schema before the Control List
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO rule_meta (version, loaded_at, loaded_by, source) "
+            "VALUES ('old', '2026-01-01 00:00:00', 'ann', 'bundled seed data')")
+        conn.exec_driver_sql(
+            "INSERT INTO rule_eccns (eccn, description, reasons_for_control, supp2, "
+            "supp2_citation, notes, citation, verification) VALUES ('3A001', 'old', 'NS', "
+            "'no', '', '', 'x', 'VERIFIED')")
+        conn.exec_driver_sql(
+            "INSERT INTO rule_changes (rule_file, row_key, \"column\", old_value, new_value, "
+            "reason, citation, changed_by, changed_at, version_before, version_after) VALUES "
+            "('eccns.csv', '{}', 'notes', '', 'x', 'r', 'c', 'ann', '2026-01-01 00:00:00', "
+            "'old', 'old')")
+    engine.dispose()
+    db = open_database(url)
+    try:
+        with db.sessions() as session:
+            assert session.scalar(select(func.count()).select_from(EccnEntry)) == 638
+            assert "reloaded after the schema upgrade" in current_meta(session).source
+            assert session.scalar(select(func.count()).select_from(RuleChange)) == 1
+    finally:
+        db.dispose()

@@ -145,9 +145,10 @@ SCENARIOS = [
       CL, "MO", end_user=CIV, lacks=("LICENSED_AS", "MEU_DECLARED_CIVIL")),
     S("3A090 RS licence for China from 2022-10-07 reaches HK (87 FR 62186)", "HK",
       "2023-02-01", "3A090", LR, "CN", True, has=("SPECIAL_CONTROL",)),
-    S("3A090 RS requirement for Macau only from 2023-01-18 (88 FR 2821)", "MO", "2022-11-01",
+    S("3A090 RS requirement for Macau only from 2023-01-17 (88 FR 2821)", "MO", "2022-11-01",
       "3A090", CL, "MO", lacks=("SPECIAL_CONTROL",)),
-    S("3A090 RS requirement reaches Macau from 2023-01-18", "MO", "2023-01-18", "3A090", LR,
+    S("3A090 RS requirement reaches Macau from 2023-01-17 (effective the day before "
+      "publication)", "MO", "2023-01-17", "3A090", LR,
       "MO", has=("SPECIAL_CONTROL",)),
     S("Embargoed destination (E:1) needs a licence even for EAR99", "IR", "2021-01-01", "EAR99",
       LR, "IR", has=("EMBARGOED_DESTINATION",)),
@@ -169,6 +170,136 @@ SCENARIOS = [
     S("Missing classification is ERROR", "HK", "2021-03-01", None, ER, None,
       has=("MISSING_VALUE",)),
 ]
+
+
+@dataclass(frozen=True)
+class C:
+    """A scenario for a rule change of issue 9: the verdict and the citation it must carry."""
+
+    fact: str
+    dest: str
+    date: str
+    eccn: str
+    verdict: Verdict
+    code: str
+    citation: str
+    end_user: EndUserType | None = None
+    exception: str | None = None
+    ultimate: str | None = None
+
+
+MIEU_T = EndUserType.MILITARY_INTELLIGENCE
+CITED = [
+    C("744.21 (72 FR 33646, 2007-06-19): AT-only Supp. No. 2 item to a military end user in "
+      "China in 2019 is REVIEW, not CLEAR", "CN", "2019-05-01", "4A994", RV, "MEU_REVIEW",
+      "72 FR 33646", MIL),
+    C("744.21 as first published did not exist before 2007-06-19", "CN", "2007-06-18", "4A994",
+      CL, "", "", MIL),
+    C("744.22 (86 FR 4865): a military-intelligence end user in China needs a licence for "
+      "EAR99 too", "HK", "2022-02-01", "EAR99", LR, "MIEU_LICENSE_REQUIRED", "86 FR 4865",
+      MIEU_T),
+    C("744.23 end-use controls (87 FR 62186) named on a China line", "CN", "2023-03-01",
+      "3A991", CL, "EUC_744_23_END_USE", "87 FR 62186", CIV),
+    C("3A090 did not exist before 2022-10-07 (87 FR 62186): REVIEW the classification", "CN",
+      "2022-10-06", "3A090.a", RV, "ECCN_NOT_IN_FORCE", "87 FR 62186"),
+    C("3A090.c (HBM) did not exist before 2024-12-02 (89 FR 96790)", "CN", "2024-12-01",
+      "3A090.c", RV, "PARAGRAPH_NOT_IN_FORCE", "89 FR 96790"),
+    C(".z paragraphs did not exist before 2023-11-17 (88 FR 73458)", "HK", "2023-06-01",
+      "5A992.z.1", RV, "PARAGRAPH_NOT_IN_FORCE", "88 FR 73458"),
+    C("5A992.z.1 to Hong Kong needs a licence worldwide (742.6(a)(6)(iii)(A))", "HK",
+      "2026-09-01", "5A992.z.1", LR, "SPECIAL_CONTROL", "15 CFR 742.6(a)(6)(iii)(A)", CIV),
+    C("3A090.a to Germany needs a licence (any destination worldwide) from the AI diffusion "
+      "text", "DE", "2026-09-01", "3A090.a", LR, "SPECIAL_CONTROL",
+      "15 CFR 742.6(a)(6)(iii)(A)"),
+    C("3A090 to Germany in 2024 (before the worldwide wording) is not licensed", "DE",
+      "2024-06-01", "3A090.b", CL, "", ""),
+    C("3A090 to China between 2022-10-07 and 2025-01-12 uses the dated China row", "CN",
+      "2023-03-01", "3A090.b", LR, "SPECIAL_CONTROL", "87 FR 62186"),
+    C("Foundry due-diligence (90 FR 5298): 3A090.a lines carry the presumption note", "SG",
+      "2025-02-01", "3A090.a", LR, "SPECIAL_CONTROL_REVIEW", "90 FR 5298"),
+    C("4A003 NS1 applies to .b/.c/.z.1 only: 4A003.g to China is NS2", "CN", "2026-09-01",
+      "4A003.g", LR, "CHART_LICENSE_REQUIRED", "15 CFR part 738 Supp. No. 1"),
+    C("6A003 NS2 covers the entire entry: 6A003.a.1 to China needs a licence", "CN",
+      "2026-09-01", "6A003.a.1", LR, "CHART_LICENSE_REQUIRED",
+      "15 CFR part 774 Supp. No. 1 (ECCN 6A003), eCFR edition 2026-08-07"),
+    C("600-series .y to China: RS under 742.6(a)(7) (named destinations), not 744.21", "CN",
+      "2026-09-01", "9A610.y.1", LR, "SPECIAL_CONTROL", "15 CFR 742.6(a)(7)"),
+    C("Russia: every CCL item licensed under 746.8 from 2022-04-08 (87 FR 22130)", "RU",
+      "2023-01-01", "5A992.c", LR, "PART_746_LICENSE_REQUIRED", "87 FR 22130"),
+    C("Russia 2022-03-01: only Categories 3-9 then; REVIEW the category", "RU", "2022-03-01",
+      "0A999", RV, "PART_746_REVIEW", "87 FR 12226"),
+    C("Cuba: Part 746 governs, licence even for EAR99", "CU", "2026-09-01", "EAR99", LR,
+      "EMBARGOED_DESTINATION", "15 CFR 746.2"),
+    C("0A983 needs a licence to all destinations regardless of end use", "JP", "2026-09-01",
+      "0A983", LR, "SPECIAL_CONTROL", "15 CFR part 742"),
+    C("A USML pointer entry says ITAR, not 'not an ECCN'", "HK", "2026-09-01", "0A002", RV,
+      "ECCN_POINTS_TO_USML", "22 CFR parts 120-130"),
+    C("After 2020-12-23 a Hong Kong line is told GBS is not available to China (not "
+      "'suspended under 740.2(a)(23)')", "HK", "2021-07-02", "3A001.a.2", LR,
+      "LICENSE_EXCEPTION_SUSPENDED", "85 FR 83765", exception="GBS"),
+    C("Reexport of a 3A001 item from Hong Kong to China under APR is LICENSE_REQUIRED", "HK",
+      "2022-05-01", "3A001.a.2", LR, "LICENSE_EXCEPTION_NOT_AVAILABLE", "15 CFR 740.16(a)",
+      exception="APR", ultimate="CN"),
+]
+
+
+@pytest.mark.parametrize("c", CITED, ids=[c.fact for c in CITED])
+def test_rule_change_scenario(c: C, rules) -> None:
+    line = make_line(c.dest, c.date, c.eccn, end_user_type=c.end_user, exception=c.exception,
+                     ultimate=c.ultimate)
+    result = screen_line(line, rules)
+    summary = [(f.code, f.severity.value, f.citations) for f in result.findings]
+    assert result.verdict is c.verdict, (c.fact, summary)
+    if c.code:
+        finding = next((f for f in result.findings if f.code == c.code), None)
+        assert finding is not None, (c.fact, summary)
+        assert any(c.citation in cite for cite in finding.citations), (c.fact, summary)
+
+
+def test_hong_kong_messages_say_what_applied_on_the_date(rules) -> None:
+    after = screen_line(make_line("HK", "2021-07-02", "3A001.a.2", exception="GBS"), rules)
+    message = next(f.message for f in after.findings
+                   if f.code == "LICENSE_EXCEPTION_SUSPENDED")
+    assert "not available to China" in message and "suspended from 2020-06-30" not in message
+    during = screen_line(make_line("HK", "2020-08-17", "3A001.a.2", exception="GBS"), rules)
+    assert "suspended from 2020-06-30" in next(
+        f.message for f in during.findings if f.code == "LICENSE_EXCEPTION_SUSPENDED")
+    # GBS was already lost on 2020-06-30: the 2020-12-23 savings clause does not apply.
+    lost = screen_line(make_line("HK", "2021-01-10", "3A001.a.2", exception="GBS"), rules)
+    assert not any(f.code.startswith("SAVINGS_CLAUSE") for f in lost.findings)
+
+
+def test_no_finding_repeats_a_citation_and_2020_lines_cite_no_later_rule(rules) -> None:
+    for s in SCENARIOS:
+        if s.date is None:
+            continue
+        line = make_line(s.dest, s.date, s.eccn, exception=s.exception, end_user_type=s.end_user,
+                         ultimate=s.ultimate, license_number=s.license_number)
+        for f in screen_line(line, rules).findings:
+            keys = [" ".join(c.split()[:3]) for c in f.citations if " FR " in c]
+            assert len(keys) == len(set(keys)), (s.fact, f.code, f.citations)
+            if s.date < "2021-01-01":
+                later = [c for c in f.citations if c.split(" FR ")[0] in ("87", "88", "89", "90")]
+                assert not later, (s.fact, f.code, later)
+
+
+def test_newly_licensable_names_only_the_cells_it_rests_on(rules) -> None:
+    result = screen_line(make_line("HK", "2021-03-01", "2A290"), rules)
+    newly = next(f for f in result.findings if f.code == "NEWLY_LICENSABLE")
+    assert newly.unverified == ("Country Chart HK_PRE2020 NP2 cell (INFERRED)",)
+
+
+def test_a_clear_on_unverified_data_says_so(rules) -> None:
+    result = screen_line(make_line("CN", "2026-09-01", "5A992.c", end_user_type=CIV), rules)
+    assert result.verdict is CL
+    assert result.verdict is Verdict.CLEAR
+    note = next(f for f in result.findings if f.code == "CLEAR_ON_UNVERIFIED_DATA")
+    assert "Supp. No. 2 status of 5A992 (PARTIAL)" in note.unverified
+    verified = screen_line(make_line("DE", "2026-09-01", "3A001.a.2"), rules)
+    assert verified.verdict is CL
+    assert not any(f.code == "CLEAR_ON_UNVERIFIED_DATA" for f in verified.findings)
+
+
 
 
 @pytest.mark.parametrize("s", SCENARIOS, ids=[s.fact for s in SCENARIOS])

@@ -963,3 +963,21 @@ def test_workbench_opens_on_the_first_flagged_line_with_a_verdict_chart(qtbot, w
         window.table.viewport().width()
     metrics = header.fontMetrics()
     assert header.sectionSize(Col.REVIEW) >= metrics.horizontalAdvance("Review status") + 12
+
+
+def test_rules_browser_shows_the_edition_and_an_entrys_rows_and_paragraphs(qtbot,
+                                                                         window) -> None:
+    from ui.views.rules import RulesDialog
+    dialog = RulesDialog(window.rules, window)
+    qtbot.addWidget(dialog)
+    assert "eCFR edition 2026-08-07 (637 entries)" in dialog.edition.text()
+    browser = dialog.eccns
+    assert browser.model.rowCount() == len(window.rules.eccns)
+    browser.find.setText("3A090")
+    assert browser.proxy.rowCount() >= 1
+    browser.select("3A090")
+    rows = browser.requirements.rows
+    assert any(r[1] == "licence: any destination" and r[2] == "3A090.a" for r in rows)
+    assert any("742.6(a)(6)(iii)(A)" in str(r[3]) for r in rows)
+    assert "total processing performance" in browser.paragraphs.toPlainText()
+    assert "3A090" in browser.heading.text()

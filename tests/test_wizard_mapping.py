@@ -40,3 +40,33 @@ def test_wizard_refuses_a_broken_csv_before_any_page(db, rules, tmp_path) -> Non
     path.write_text('Line,Dest,Ship Date,ECCN\n1,"HK,2021-03-01,EAR99\n', encoding="utf-8")
     with pytest.raises(IngestError, match="never closed"):
         ImportWizard(path, db, rules)
+
+
+def test_screening_that_hits_a_full_disk_shows_one_line_without_traceback(
+        qtbot, db, tmp_path, monkeypatch) -> None:
+    import errno
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QMessageBox
+
+    from screening.service import ScreenOptions
+    from tests.conftest import big_csv
+    from ui.dialogs.import_wizard import ImportChoice
+    from ui.main_window import MainWindow
+    from ui.settings import Settings
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "exec",
+                        lambda box: shown.append((box.text(), box.detailedText())) or 0)
+
+    def full(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr("screening.service.shutil.copyfile", full)
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(window)
+    window.start_screening(ImportChoice(big_csv(tmp_path / "in.csv", 5), ScreenOptions()))
+    assert len(shown) == 1
+    text, details = shown[0]
+    assert "No space left on device (the disk is full" in text and details == ""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening.db import Database
+from screening.errors import user_message
 from screening.ingest import IngestError
 from screening.model import VERDICT_ORDER
 from screening.paths import bundled_sample
@@ -375,7 +376,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Screening cancelled; the run is recorded as "
                                                  "cancelled."), 8000)
             return
-        self.error(str(exc), details if not isinstance(exc, IngestError) else "")
+        known = user_message(exc)  # a file, disk or database problem: one line, no traceback
+        self.error(known or str(exc), "" if known else details)
 
     def _job_finished(self) -> None:
         if self.progress is not None:

@@ -9,6 +9,77 @@
     </message>
 </context>
 <context>
+    <name>EccnBrowser</name>
+    <message>
+        <source>Find an ECCN or words in its heading (e.g. 3A090, cameras)</source>
+        <translation>搜尋 ECCN 或標題字詞（例如 3A090、cameras）</translation>
+    </message>
+    <message>
+        <source>ECCN</source>
+        <translation>ECCN</translation>
+    </message>
+    <message>
+        <source>Heading</source>
+        <translation>標題</translation>
+    </message>
+    <message>
+        <source>Reasons</source>
+        <translation>管制原因</translation>
+    </message>
+    <message>
+        <source>Supp. No. 2 (744.21)</source>
+        <translation>第744部分補編2（744.21）</translation>
+    </message>
+    <message>
+        <source>In force from</source>
+        <translation>生效日期</translation>
+    </message>
+    <message>
+        <source>Edition</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Requirement</source>
+        <translation>許可要求</translation>
+    </message>
+    <message>
+        <source>Paragraphs</source>
+        <translation>段落</translation>
+    </message>
+    <message>
+        <source>Scope (the regulation&apos;s words)</source>
+        <translation>範圍（法規原文）</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>由</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Citation</source>
+        <translation>出處</translation>
+    </message>
+    <message>
+        <source> Points to the USML (ITAR).</source>
+        <translation> 指向美國軍火清單（ITAR）。</translation>
+    </message>
+    <message>
+        <source>List based license exceptions</source>
+        <translation>按清單的許可例外</translation>
+    </message>
+    <message>
+        <source>No paragraph text in the edition for this entry.</source>
+        <translation>此版本沒有此條目的段落文字。</translation>
+    </message>
+</context>
+<context>
     <name>HeaderPage</name>
     <message>
         <source>Confirm the header row</source>
@@ -855,6 +926,18 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>目的地</translation>
     </message>
     <message>
+        <source>Commerce Control List: eCFR edition %1 (%2 entries)</source>
+        <translation>商業管制清單：eCFR %1 版（%2 個條目）</translation>
+    </message>
+    <message>
+        <source>; Country Chart of the same edition (%1 destinations)</source>
+        <translation>；同版國家表（%1 個目的地）</translation>
+    </message>
+    <message>
+        <source>No Control List edition loaded</source>
+        <translation>未載入管制清單版本</translation>
+    </message>
+    <message>
         <source>Export date</source>
         <translation>出口日期</translation>
     </message>
@@ -881,26 +964,6 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>Country Chart</source>
         <translation>國家圖表</translation>
-    </message>
-    <message>
-        <source>ECCN</source>
-        <translation>ECCN</translation>
-    </message>
-    <message>
-        <source>Description</source>
-        <translation>描述</translation>
-    </message>
-    <message>
-        <source>Reasons</source>
-        <translation>管制原因</translation>
-    </message>
-    <message>
-        <source>Supp. No. 2 (744.21)</source>
-        <translation>補充文件 2 號（744.21）</translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation>附註</translation>
     </message>
     <message>
         <source>ECCNs</source>

@@ -137,6 +137,7 @@ class ReportContent:
         rows += [(f"Lines {v.value}", run.counts.get(v.value, 0)) for v in VERDICT_ORDER]
         rows += [
             ("Newly licensable because of the Hong Kong change", run.newly_licensable),
+            ("CLEAR on unverified rule data", run.clear_on_unverified),
             ("Lines with a disposition", len(self.current)),
             ("Flagged lines without a disposition", self.unreviewed_flagged),
             ("Reviews recorded (all, incl. superseded)", len(self.reviews)),

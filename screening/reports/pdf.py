@@ -472,7 +472,9 @@ def _appendix(content: ReportContent, destinations: set[str], claimed: set[str],
               unverified: dict[str, int]) -> Iterator[Item]:
     yield from _section(f"Rules appendix (rules version {content.rules.version})",
                         "The regime changes and the rule rows the findings relied on, each "
-                        "with its citation and verification status."
+                        "with its citation and verification status. CLEAR lines whose "
+                        f"determination rests on rule data not fully verified: "
+                        f"{content.run.clear_on_unverified}."
                         + ("" if content.rules_match else
                            f" Note: the run used rules version {content.run.rules_version}; "
                            f"this database holds the version shown."))

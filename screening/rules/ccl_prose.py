@@ -169,7 +169,8 @@ class Requirement:
     kind: str = ""
 
 
-_SECTION_RE = re.compile(r"(?:§§?|[Ss]ections?)\s*([0-9]{3}(?:\.[0-9]+)?(?:\([A-Za-z0-9]+\))*)")
+_SECTION_RE = re.compile(
+    r"(?:§§?|[Ss]ections?|part)\s*([0-9]{3}(?:\.[0-9]+)?(?:\([A-Za-z0-9]+\))*)")
 _COLUMN_RE = re.compile(r"^(?:([A-Z]{2})\s+)?Column\s+([123])\b")
 #: Destinations the off-chart wording names, by the words the regulation uses.
 NAMED_DESTINATIONS: dict[str, str] = {
@@ -180,7 +181,9 @@ NAMED_DESTINATIONS: dict[str, str] = {
 
 
 def _sections(text: str) -> str:
-    found = [f"15 CFR {'part ' if '.' not in s else ''}{s}" for s in _SECTION_RE.findall(text)]
+    # "supplement no. 1 to part 740" names where the Country Groups are, not a requirement
+    found = [f"15 CFR {'part ' if '.' not in s else ''}{s}" for s in _SECTION_RE.findall(text)
+             if s not in ("738", "740")]
     return "; ".join(dict.fromkeys(found))
 
 

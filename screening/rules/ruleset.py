@@ -273,6 +273,8 @@ class RuleSet:
     footnotes: dict[str, str] = field(default_factory=dict)
     #: ECCN -> exception code -> the entry's "List Based License Exceptions" text
     exception_flags: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: ECCN -> its "Items" paragraphs (paragraph, depth, text), for showing an officer
+    paragraphs: dict[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
     #: Engine memo (results depend on dates only through rule boundaries, see ``epoch``).
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -452,7 +454,15 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
         destination_controls={k: tuple(v) for k, v in destination_controls.items()},
         footnotes={r["footnote"]: r["text"] for r in tables["chart_footnotes.csv"]},
         exception_flags=dict(flags),
+        paragraphs=_paragraphs(tables["eccn_paragraphs.csv"]),
     )
+
+
+def _paragraphs(rows: list[dict[str, Any]]) -> dict[str, tuple[tuple[str, int, str], ...]]:
+    out: dict[str, list[tuple[int, str, int, str]]] = defaultdict(list)
+    for r in rows:
+        out[r["eccn"]].append((r["seq"], r["paragraph"], r["depth"], r["text"]))
+    return {k: tuple((p, d, t) for _, p, d, t in sorted(v)) for k, v in out.items()}
 
 
 def _date_key(row: ChartRowRule) -> dt.date:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from screening.engine import CLEAR_ON_UNVERIFIED
 from screening.model import Finding, Screening, ShipmentLine, Verdict
 from screening.store.parties import party_check_of_run
 from screening.store.schema import FindingSet, Run, RunLine
@@ -189,6 +190,8 @@ class RunInfo:
     #: Restricted-party screening: performed or not, lists used (name, date, SHA-256,
     #: entries, age), thresholds, list-age limit and warnings (see store.parties).
     party_check: dict[str, Any] = field(default_factory=dict)
+    #: CLEAR lines whose determination rests on rule data not fully verified.
+    clear_on_unverified: int = 0
 
     @property
     def party_warnings(self) -> list[str]:
@@ -206,6 +209,7 @@ class RunInfo:
             "finished_at": _iso(self.finished_at) if self.finished_at else None,
             "counts": self.counts,
             "newly_licensable": self.newly_licensable,
+            "clear_on_unverified_data": self.clear_on_unverified,
             "line_count": self.line_count,
             "blank_rows_skipped": self.blank_rows,
             "as_of": self.as_of.isoformat() if self.as_of else None,
@@ -237,7 +241,20 @@ def _info(run: Run) -> RunInfo:
 
 def get_run(session: Session, run_id: int) -> RunInfo | None:
     run = session.get(Run, run_id)
-    return _info(run) if run else None
+    if run is None:
+        return None
+    return replace(_info(run), clear_on_unverified=clear_on_unverified(session, run_id))
+
+
+def clear_on_unverified(session: Session, run_id: int) -> int:
+    """How many CLEAR lines of a run rest on PARTIAL/INFERRED/UNVERIFIED rule data (read
+    from the stored findings, so earlier runs are counted the same way)."""
+    sets = select(FindingSet.set_no).where(
+        FindingSet.run_id == run_id,
+        FindingSet.findings_json.contains(f'"{CLEAR_ON_UNVERIFIED}"'))
+    return session.scalar(select(func.count()).select_from(RunLine).where(
+        RunLine.run_id == run_id, RunLine.verdict == "CLEAR",
+        RunLine.findings_set.in_(sets))) or 0
 
 
 def list_runs(session: Session, limit: int = 100, *,

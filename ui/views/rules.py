@@ -38,6 +38,26 @@ from screening.rules.files import RULE_FILES
 from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.rules.schema import CHART_COLUMNS
 from ui.models.simple import RowsModel
+from ui.views.eccn_browser import EccnBrowser
+
+
+def edition_text(rules: RuleSet) -> str:
+    """"Commerce Control List: eCFR edition 2026-08-07 (637 entries) ..." for the browser."""
+    editions: dict[str, int] = {}
+    for entry in rules.eccns.values():
+        if entry.edition:
+            editions[entry.edition] = editions.get(entry.edition, 0) + 1
+    chart = sorted({r.row_key for rows in rules.chart.values() for r in rows
+                    if r.date_basis.startswith("eCFR edition")})
+    text = "; ".join(
+        QCoreApplication.translate("RulesDialog", "Commerce Control List: eCFR edition %1 "
+                                   "(%2 entries)").replace("%1", e).replace("%2", str(n))
+        for e, n in sorted(editions.items()))
+    if chart:
+        text += QCoreApplication.translate(
+            "RulesDialog", "; Country Chart of the same edition (%1 destinations)").replace(
+            "%1", str(len(chart)))
+    return text or QCoreApplication.translate("RulesDialog", "No Control List edition loaded")
 
 
 def _table(model: RowsModel, stretch: int | None = None) -> QTableView:
@@ -68,6 +88,9 @@ class RulesDialog(QDialog):
         self.resize(1200, 640)
         tabs = QTabWidget()
         layout = QVBoxLayout(self)
+        self.edition = QLabel()
+        self.edition.setWordWrap(True)
+        layout.addWidget(self.edition)
         layout.addWidget(tabs)
 
         chart = QWidget()
@@ -93,10 +116,9 @@ class RulesDialog(QDialog):
         chart_layout.addWidget(self.chart_view)
         tabs.addTab(chart, self.tr("Country Chart"))
 
-        self.eccn_model = RowsModel([self.tr("ECCN"), self.tr("Description"),
-                                     self.tr("Reasons"), self.tr("Supp. No. 2 (744.21)"),
-                                     self.tr("Verification"), self.tr("Notes")])
-        tabs.addTab(_table(self.eccn_model, 1), self.tr("ECCNs"))
+        self.eccns = EccnBrowser()
+        self.eccn_model = self.eccns.model
+        tabs.addTab(self.eccns, self.tr("ECCNs"))
         self.exception_model = RowsModel(
             [self.tr("Exception"), self.tr("Destination"), self.tr("Status"),
              self.tr("Valid from"), self.tr("Valid to"), self.tr("Note"), self.tr("Citation"),
@@ -131,8 +153,8 @@ class RulesDialog(QDialog):
         self.country.setCurrentIndex(max(self.country.findData(chosen), 0))
         self.country.blockSignals(False)
         self._chart()
-        self.eccn_model.set_rows([[e.eccn, e.description, " ".join(e.reasons), e.supp2,
-                                   e.verification, e.notes] for e in rules.eccns.values()])
+        self.edition.setText(edition_text(rules))
+        self.eccns.show_rules(rules)
         self.exception_model.set_rows(
             [[r.code, r.country, r.status, r.valid_from, r.valid_to, r.note, r.citation,
               r.verification] for rs in rules.exception_rules.values() for r in rs])
