@@ -466,6 +466,15 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             "UNKNOWN_LICENSE_EXCEPTION", Severity.REVIEW,
             f"License exception {code!r} is not a code the rules database knows.",
             ("15 CFR part 740",))]
+    entry = rules.eccns.get(line.eccn.base) if line.eccn else None
+    flag = rules.exception_flags.get(entry.eccn, {}).get(code, "") if entry else ""
+    if flag.strip().rstrip(".").upper() == "N/A":  # "N/A for MT" is only partly N/A
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
+            f"License exception {code} ({info.name}) is not available for ECCN "
+            f"{entry.eccn if entry else ''}: the entry's List Based License Exceptions line "
+            f"reads \"{code}: {flag.strip()}\".",
+            _cites(entry.citation if entry else "", info.citation))]
     if code == "APR" and line.destination == HK and dest == CN:
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,

@@ -237,6 +237,9 @@ CITED = [
     C("After 2020-12-23 a Hong Kong line is told GBS is not available to China (not "
       "'suspended under 740.2(a)(23)')", "HK", "2021-07-02", "3A001.a.2", LR,
       "LICENSE_EXCEPTION_SUSPENDED", "85 FR 83765", exception="GBS"),
+    C("GBS claimed for an ECCN whose entry says 'GBS: N/A' (0A501) is not available", "SG",
+      "2026-09-01", "0A501.a", LR, "LICENSE_EXCEPTION_NOT_AVAILABLE",
+      "15 CFR part 774 Supp. No. 1 (ECCN 0A501)", exception="GBS"),
     C("Reexport of a 3A001 item from Hong Kong to China under APR is LICENSE_REQUIRED", "HK",
       "2022-05-01", "3A001.a.2", LR, "LICENSE_EXCEPTION_NOT_AVAILABLE", "15 CFR 740.16(a)",
       exception="APR", ultimate="CN"),

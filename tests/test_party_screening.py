@@ -87,7 +87,10 @@ def test_fresh_install_screens_a_real_entity_list_entry(bundled_lists, _isolated
     assert screening["thresholds"] == {"strong": 92.0, "weak": 85.0}
     summary = _summary(report)
     assert "Consolidated Screening List of 2026-07-31" in summary["Restricted-party screening"]
-    assert info.file_sha256 in summary["Party list: Consolidated Screening List"]
+    assert info.file_sha256 in summary["run:Party list: Consolidated Screening List"]
+    assert "Entity List (EL) - Bureau of Industry and Security: 3,420" in \
+        summary["run:Party list: Consolidated Screening List: entries per source"]
+    assert summary["run:Party match thresholds (score 0-100)"] == "strong 92, weak 85"
 
     # The same line with the lists removed: the run says no party screening was done.
     capsys.readouterr()
@@ -145,7 +148,9 @@ def test_list_age_warning_in_the_run_and_the_reports(db, db_url, tmp_path, days,
     from screening.reports import write_report
     write_report(db, run.id, tmp_path / "r.xlsx", generated_by="t")
     write_report(db, run.id, tmp_path / "r.pdf", generated_by="t")
-    assert (text in _summary(tmp_path / "r.xlsx")["Party screening warnings"]) is warned
+    assert (text in _summary(tmp_path / "r.xlsx").get("Party screening warnings", "")) \
+        is warned
+    assert (text in _summary(tmp_path / "r.xlsx")["run:Party screening warnings"]) is warned
     import subprocess
     pdf = subprocess.run(["pdftotext", "-raw", str(tmp_path / "r.pdf"), "-"], check=True,
                          capture_output=True, text=True).stdout

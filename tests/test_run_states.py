@@ -228,3 +228,23 @@ def test_failed_run_report_says_so(db_url, tmp_path, capsys) -> None:
     rows = out.read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("Run status,") and len(rows) > 1
     assert all(r.startswith("NOT COMPLETE (failed),") for r in rows[1:])
+
+
+def test_a_row_lost_between_reader_and_store_fails_the_run(db, tmp_path, monkeypatch) -> None:
+    """Rows in are counted against lines out: a line that went missing on the way (here a
+    batch that silently drops its first line) fails the run instead of completing it."""
+    from screening.ingest import IngestError
+    from screening.ingest.pipeline import PreparedInput
+    from screening.service import ScreenOptions, run_screening
+    original = PreparedInput.batches
+
+    def lossy(self, size=5000):  # type: ignore[no-untyped-def]
+        for i, batch in enumerate(original(self, size)):
+            yield batch[1:] if i == 0 else batch
+
+    monkeypatch.setattr(PreparedInput, "batches", lossy)
+    with pytest.raises(IngestError, match="7,000 data rows were read but 6,999 lines came out"):
+        run_screening(db, big_csv(tmp_path / "in.csv", 7000), ScreenOptions())
+    with db.sessions() as session:
+        run = run_store.list_runs(session)[0]
+    assert run.status == "failed" and "6,999 lines came out" in run.message

@@ -194,13 +194,17 @@ def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
 
 def party_rows(run: run_store.RunInfo, *, detailed: bool = False
                ) -> list[tuple[str, object]]:
-    """What the run says about restricted-party screening: performed or not, each list
-    used (name, source date, SHA-256, entries, age), warnings, thresholds."""
+    """What the run says about restricted-party screening: performed or not (with the lists'
+    names, dates, entries and hashes) and warnings; ``detailed`` (the Run sheet) adds each
+    list's full SHA-256, age, entries per source, the thresholds and the age limit."""
     check = run.party_check
     rows: list[tuple[str, object]] = [
-        ("Restricted-party screening", check.get("statement") or "not recorded"),
-        ("Party screening warnings", "; ".join(check.get("warnings") or []) or "none"),
-    ]
+        ("Restricted-party screening", check.get("statement") or "not recorded")]
+    warnings = check.get("warnings") or []
+    if warnings or detailed:
+        rows.append(("Party screening warnings", "; ".join(warnings) or "none"))
+    if not detailed:
+        return rows
     for item in check.get("lists") or []:
         age = item.get("age_days")
         rows.append((f"Party list: {item.get('name')}",
@@ -208,15 +212,14 @@ def party_rows(run: run_store.RunInfo, *, detailed: bool = False
                      f"{f', {age} days old at screening' if age is not None else ''}; "
                      f"{item.get('entries'):,} entries; SHA-256 {item.get('sha256')}; "
                      f"file {item.get('file')}"))
-        if detailed:
-            sources = item.get("sources") or {}
-            rows.append((f"Party list: {item.get('name')}: entries per source",
-                         "; ".join(f"{k}: {v:,}" for k, v in sources.items()) or "-"))
+        sources = item.get("sources") or {}
+        rows.append((f"Party list: {item.get('name')}: entries per source",
+                     "; ".join(f"{k}: {v:,}" for k, v in sources.items()) or "-"))
     thresholds = check.get("thresholds") or {}
     if thresholds:
         rows.append(("Party match thresholds (score 0-100)",
                      f"strong {thresholds.get('strong'):g}, weak {thresholds.get('weak'):g}"))
-    if detailed and check.get("max_list_age_days") is not None:
+    if check.get("max_list_age_days") is not None:
         rows.append(("Party list age limit (days)", check.get("max_list_age_days")))
     return rows
 

@@ -241,6 +241,7 @@ def _section(title: str, note: str = "") -> Iterator[Item]:
 _COVER_SKIP = {"Report", "What this report says", "Lines", "Newly licensable because of the "
                "Hong Kong change", "Lines with a disposition",
                "Flagged lines without a disposition", "Reviews recorded (all, incl. superseded)",
+               "CLEAR on unverified rule data",  # stated in the rules appendix
                KEY_FINGERPRINT_LABEL, PUBLIC_KEY_LABEL}  # the key: in the signature block
 
 

@@ -234,8 +234,8 @@ def edition_tables(edition: Edition, base: dict[str, list[dict[str, Any]]]
         entries.append({
             "eccn": eccn, "description": row["heading"],
             "reasons_for_control": row["reasons_for_control"],
-            "points_to_itar": "yes" if any(r["points_to_itar"] == "yes" for r in requirements
-                                           if r["eccn"] == eccn) else "",
+            "points_to_itar": "yes" if _points_to_usml(eccn, row["heading"], requirements)
+                              else "",
             "valid_from": created.get(eccn),
             "supp2": old["supp2"] if old else "unknown",
             "supp2_since": old["supp2_since"] if old else None,
@@ -298,6 +298,17 @@ def edition_tables(edition: Edition, base: dict[str, list[dict[str, Any]]]
                 "edition": edition.groups_date})
     tables["eccn_exception_flags.csv"] = list(flags.values())
     return tables
+
+
+_USML_WORDS = re.compile(r"subject to the ITAR|22 CFR|Department of State", re.IGNORECASE)
+
+
+def _points_to_usml(eccn: str, heading: str, requirements: list[dict[str, str]]) -> bool:
+    """An entry sends the item to the USML when its heading says so; an entry with no EAR
+    licence section for another reason (0x521 items, reserved or Wassenaar munitions entries)
+    is not an ITAR pointer and is screened as "no requirement rows" instead."""
+    flagged = any(r["points_to_itar"] == "yes" for r in requirements if r["eccn"] == eccn)
+    return flagged and bool(_USML_WORDS.search(heading))
 
 
 def _reason_of(scope: str, requirement: Requirement, reasons: tuple[str, ...]) -> str:

@@ -229,7 +229,7 @@ def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: in
         statement = (f"Restricted-party screening: {NOT_PERFORMED}: no screening list is "
                      f"loaded, so no consignee, end user or owner was checked against any "
                      f"list (hkscreen lists import FILE).")
-        warnings.insert(0, statement)
+        warnings.insert(0, f"{NOT_PERFORMED} (no screening list loaded)")
     return {"performed": bool(lists), "statement": statement, "warnings": warnings,
             "lists": described, "thresholds": {"strong": strong, "weak": weak},
             "max_list_age_days": max_age_days}
