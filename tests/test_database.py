@@ -96,3 +96,10 @@ def test_browsing_is_not_blocked_by_an_import(db, db_url, tmp_path) -> None:
         importer.join(60)
     with db.sessions() as session:
         assert run_store.list_runs(session)[0].status == "complete"
+
+
+def test_code_head_read_from_the_files_matches_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from screening.db import alembic_config, code_head
+    assert code_head() == ScriptDirectory.from_config(alembic_config()).get_current_head()

@@ -369,9 +369,13 @@ def test_the_built_index_is_kept_and_a_damaged_copy_rebuilt(db, db_url) -> None:
     from screening.paths import data_dir
     _import_synthetic(db_url, 1)  # the import builds and keeps the index
     (cached,) = (data_dir() / "cache").glob("party-index-*.marshal")
+    stamp = cached.stat().st_mtime_ns
     with db.sessions() as session:
         index, _lists = party_store.load_index(session, strong=95, weak=80)
         fresh = PartyIndex.build(party_store.load_entries(session), 95, 80)
+    # The run read the copy the import made (it did not build and write another).
+    assert list((data_dir() / "cache").glob("party-index-*.marshal")) == [cached]
+    assert cached.stat().st_mtime_ns == stamp
     assert index is not None and (index.strong, index.weak) == (95, 80)
     assert index.entries == fresh.entries and index.names == fresh.names
     assert index.tokens == fresh.tokens

@@ -24,7 +24,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
@@ -99,6 +98,8 @@ _KEPT = ("Summary", "Findings", "Lines", "Reviews", "Run")
 
 def _read_xlsx(report: Path) -> _Sheets:
     try:
+        import openpyxl  # only when a report is verified (start-up stays light)
+
         book = openpyxl.load_workbook(report, read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many types for damaged packages
         raise ReportUnreadable(f"{report}: cannot be opened as an XLSX workbook ({exc})") \

@@ -273,10 +273,18 @@ class RuleSet:
     footnotes: dict[str, str] = field(default_factory=dict)
     #: ECCN -> exception code -> the entry's "List Based License Exceptions" text
     exception_flags: dict[str, dict[str, str]] = field(default_factory=dict)
-    #: ECCN -> its "Items" paragraphs (paragraph, depth, text), for showing an officer
-    paragraphs: dict[str, tuple[tuple[str, int, str], ...]] = field(default_factory=dict)
+    #: The "Items" paragraph rows, indexed on first use (only the rules browser shows them).
+    paragraph_rows: tuple[dict[str, Any], ...] = field(default=(), repr=False)
     #: Engine memo (results depend on dates only through rule boundaries, see ``epoch``).
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def paragraphs(self) -> dict[str, tuple[tuple[str, int, str], ...]]:
+        """ECCN -> its paragraphs (paragraph, depth, text) in the regulation's order."""
+        out: dict[str, list[tuple[int, str, int, str]]] = defaultdict(list)
+        for r in self.paragraph_rows:
+            out[r["eccn"]].append((r["seq"], r["paragraph"], r["depth"], r["text"]))
+        return {k: tuple((p, d, t) for _, p, d, t in sorted(v)) for k, v in out.items()}
 
     @cached_property
     def boundaries(self) -> tuple[dt.date, ...]:
@@ -454,15 +462,8 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
         destination_controls={k: tuple(v) for k, v in destination_controls.items()},
         footnotes={r["footnote"]: r["text"] for r in tables["chart_footnotes.csv"]},
         exception_flags=dict(flags),
-        paragraphs=_paragraphs(tables["eccn_paragraphs.csv"]),
+        paragraph_rows=tuple(tables["eccn_paragraphs.csv"]),
     )
-
-
-def _paragraphs(rows: list[dict[str, Any]]) -> dict[str, tuple[tuple[str, int, str], ...]]:
-    out: dict[str, list[tuple[int, str, int, str]]] = defaultdict(list)
-    for r in rows:
-        out[r["eccn"]].append((r["seq"], r["paragraph"], r["depth"], r["text"]))
-    return {k: tuple((p, d, t) for _, p, d, t in sorted(v)) for k, v in out.items()}
 
 
 def _date_key(row: ChartRowRule) -> dt.date:

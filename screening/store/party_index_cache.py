@@ -11,6 +11,7 @@ when it is read); a cache file that cannot be read is ignored and rebuilt.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import logging
 import marshal
@@ -32,8 +33,15 @@ _CODE = hashlib.sha256(Path(parties_module.__file__).read_bytes()).hexdigest()
 def cache_key(lists: list[Any]) -> str:
     """``lists``: the active ListInfo records."""
     parts = [_CODE, *(f"{x.id}|{x.name}|{x.file_sha256}|{x.entry_count}|"
-                      f"{x.imported_at.isoformat()}" for x in lists)]
+                      f"{_utc(x.imported_at)}" for x in lists)]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _utc(value: dt.datetime) -> str:
+    """The same text for the time as written (aware) and as SQLite returns it (naive UTC)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
+    return value.isoformat()
 
 
 def _path(key: str) -> Path:
