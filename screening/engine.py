@@ -3,48 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from screening.citations import cites, unverified_note
+from screening.control_list_check import chart_and_special, destination_controls
 from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
 from screening.normalize import EndUserType
-from screening.rules.ruleset import ChartRowRule, ControlRule, EccnRule, RuleSet, SpecialRule
+from screening.rules.ruleset import RuleSet
 
 HK, CN = "HK", "CN"
 #: Hong Kong's treatment before 2020-06-30 is the baseline for "newly licensable".
 HK_BASELINE_DATE = dt.date(2020, 6, 29)
 HK_CHANGE_START = dt.date(2020, 6, 30)
-_NOT_VERIFIED = ("PARTIAL", "INFERRED", "UNVERIFIED")
 #: Findings meaning "a licence may be required; the data cannot tell".
 _INDETERMINATE = ("CHART_PARAGRAPH_DEPENDENT", "SPECIAL_CONTROL_REVIEW", "UNKNOWN_ECCN",
                   "NO_CHART_ROW", "ECCN_POINTS_TO_USML", "ECCN_NOT_IN_FORCE",
                   "PARAGRAPH_NOT_IN_FORCE", "ECCN_NO_REQUIREMENTS", "PART_746_REVIEW",
                   "PART_746_REFERRAL")
-
-
-_FR_KEY = re.compile(r"^(\d+ FR \d+)")
-
-
-def _cites(*texts: str) -> tuple[str, ...]:
-    """Split '; '-joined citation strings into a de-duplicated tuple; two forms of one
-    Federal Register citation ("85 FR 23459" and "85 FR 23459 (2020-04-28)") count once,
-    the fuller form kept."""
-    out: dict[str, str] = {}
-    for text in texts:
-        for raw in (text or "").split(";"):
-            part = raw.strip()
-            if not part:
-                continue
-            m = _FR_KEY.match(part)
-            key = m.group(1) if m else part
-            if key not in out or len(part) > len(out[key]):
-                out[key] = part
-    return tuple(out.values())
-
-
-def _unverified(label: str, verification: str) -> tuple[str, ...]:
-    return (f"{label} ({verification})",) if verification in _NOT_VERIFIED else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +77,7 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
             "LICENSED_AS", Severity.INFO,
             f"Shipped to {rules.country_name(target)}: licensed as "
             f"{rules.country_name(licensing)} from {mapping.valid_from} ({mapping.summary}).",
-            _cites(mapping.citation), _unverified("destination mapping", mapping.verification)))
+            cites(mapping.citation), unverified_note("destination mapping", mapping.verification)))
     if shipped == HK and target == CN:
         findings.append(Finding(
             "TRANSSHIPMENT_TO_CN", Severity.REVIEW,
@@ -128,8 +103,8 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
                 "A licence is needed now, but was not under Hong Kong's treatment before "
                 "2020-06-30 (its own Country Chart row, Country Groups A:6 and B, and the "
                 "license exceptions then available).",
-                _cites("85 FR 83765", "85 FR 45998"),
-                _baseline_unverified(eccn, licensing, date, rules)))
+                cites("85 FR 83765", "85 FR 45998"),
+                _baselineunverified_note(eccn, licensing, date, rules)))
         findings.extend(_savings(line, rules, target, newly))
     elif target == HK and line.license_exception and date >= HK_CHANGE_START:
         findings.extend(_savings(line, rules, target, newly))
@@ -160,7 +135,7 @@ def _clear_basis(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date, rules
     basis: list[str] = [u for f in findings for u in f.unverified]
     mapping = rules.mapping_on(line.ultimate_destination or line.destination or "", date)
     if mapping:
-        basis.extend(_unverified("destination mapping", mapping.verification))
+        basis.extend(unverified_note("destination mapping", mapping.verification))
     entry = rules.eccns.get(eccn.base)
     row = rules.chart_row(dest, date)
     if entry is not None and not eccn.is_ear99:
@@ -169,16 +144,16 @@ def _clear_basis(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date, rules
                          for c in entry.controls
                          if c.covers(date) and c.column in row.unverified_cells
                          and c.applies(eccn.paragraph) is not False)
-            basis.extend(_unverified(f"Country Chart row {row.row_key}", row.verification)
+            basis.extend(unverified_note(f"Country Chart row {row.row_key}", row.verification)
                          if not row.unverified_cells else ())
         if any(r.country == dest and r.scope == "supp2" and r.covers(date)
                for r in rules.end_use):
-            basis.extend(_unverified(f"Supp. No. 2 status of {eccn.base}",
+            basis.extend(unverified_note(f"Supp. No. 2 status of {eccn.base}",
                                      entry.supp2_verification or entry.verification))
     return tuple(dict.fromkeys(basis))
 
 
-def _baseline_unverified(eccn: Eccn, licensing: str, date: dt.date,
+def _baselineunverified_note(eccn: Eccn, licensing: str, date: dt.date,
                          rules: RuleSet) -> tuple[str, ...]:
     """The inferred cells of Hong Kong's old row that the 'newly licensable' call rests on:
     only the columns that make the item licensable now."""
@@ -211,231 +186,12 @@ def _licensing(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                rules: RuleSet) -> _Licensing:
     findings: list[Finding] = []
     groups = rules.groups_on(dest, date)
-    findings.extend(_destination_controls(eccn, dest, date, rules))
+    findings.extend(destination_controls(eccn, dest, date, rules))
     if not eccn.is_ear99:
-        findings.extend(_chart_and_special(eccn, dest, date, groups, rules))
+        findings.extend(chart_and_special(eccn, dest, date, groups, rules))
     findings = _apply_exception(line, findings, dest, date, rules)
     findings.extend(_end_use(line, eccn, dest, date, rules))
     return _Licensing(tuple(findings))
-
-
-def _destination_controls(eccn: Eccn, dest: str, date: dt.date,
-                          rules: RuleSet) -> list[Finding]:
-    """Part 746: destinations the Country Chart does not govern (embargoes, sanctions)."""
-    name = rules.country_name(dest)
-    findings: list[Finding] = []
-    for rule in rules.destination_controls.get(dest, ()):
-        if not rule.covers(date):
-            continue
-        if (rule.items == "ccl" and eccn.is_ear99) or (rule.items == "ear99"
-                                                       and not eccn.is_ear99):
-            continue
-        severity = {"license": Severity.LICENSE, "prohibited": Severity.PROHIBITED}.get(
-            rule.severity, Severity.REVIEW)
-        code = ("EMBARGOED_DESTINATION" if rule.items == "all" else
-                "PART_746_LICENSE_REQUIRED" if severity is not Severity.REVIEW
-                else "PART_746_REVIEW")
-        findings.append(Finding(
-            code, severity, f"{name}: {rule.summary}. The regulation: \"{rule.requirement}\"",
-            _cites(rule.citation), _unverified(f"Part 746 rule {rule.id}", rule.verification)))
-    row = rules.chart_row(dest, date)
-    if row is not None and row.referral and not findings:
-        findings.append(Finding(
-            "PART_746_REFERRAL", Severity.REVIEW,
-            f"The Country Chart does not govern {name}: \"{row.referral}\" The rules database "
-            f"has no Part 746 rule for this item on the export date (indeterminate).",
-            _cites(row.citation, "15 CFR part 746")))
-    return findings
-
-
-def _chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
-                       rules: RuleSet) -> list[Finding]:
-    key = ("chart", eccn, dest, rules.epoch(date))
-    hit = rules.memo.get(key)
-    if hit is None:
-        hit = rules.memo[key] = tuple(_chart_and_special_uncached(eccn, dest, date, groups, rules))
-    return list(hit)
-
-
-def _entry_problems(eccn: Eccn, entry: EccnRule, date: dt.date) -> list[Finding]:
-    """An entry that points to the USML, has no licence requirements, or did not exist on
-    the export date: the chart cannot decide (REVIEW, in the entry's own words)."""
-    cites = _cites(entry.citation)
-    if entry.points_to_itar:
-        return [Finding(
-            "ECCN_POINTS_TO_USML", Severity.REVIEW,
-            f"ECCN {eccn.text} points to the USML: \"{entry.description}\" Items it describes "
-            f"are subject to the ITAR (22 CFR parts 120-130), licensed by the State Department, "
-            f"not under the EAR Country Chart. Confirm the jurisdiction and classification.",
-            _cites("22 CFR parts 120-130", *cites))]
-    if entry.valid_from and date < entry.valid_from:
-        made = next((d for d in entry.created if d.kind == "created" and not d.paragraphs),
-                    None)
-        return [Finding(
-            "ECCN_NOT_IN_FORCE", Severity.REVIEW,
-            f"ECCN {eccn.base} did not exist on the export date: it was created on "
-            f"{entry.valid_from}. Check the classification the item had on the export date.",
-            _cites(made.citation if made else "", *cites),
-            _unverified(f"creation date of {eccn.base}", made.verification) if made else ())]
-    for d in entry.created:
-        if (d.kind == "created" and d.paragraphs and eccn.paragraph and date < d.valid_from
-                and any(eccn.paragraph == p or eccn.paragraph.startswith(p + ".")
-                        for p in d.paragraphs)):
-            return [Finding(
-                "PARAGRAPH_NOT_IN_FORCE", Severity.REVIEW,
-                f"Paragraph {eccn.text} did not exist on the export date: {d.summary} on "
-                f"{d.valid_from}. Check the classification the item had on the export date.",
-                _cites(d.citation, *cites), _unverified(f"creation date {d.id}",
-                                                        d.verification))]
-    if not entry.controls and not entry.specials:
-        return [Finding(
-            "ECCN_NO_REQUIREMENTS", Severity.REVIEW,
-            f"ECCN {eccn.base} has no licence requirements in the Control List edition: "
-            f"\"{entry.description}\" (reserved entries, items of the 0x521 series or entries "
-            f"controlled elsewhere). The licence requirement cannot be determined here.", cites)]
-    return []
-
-
-def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
-                                rules: RuleSet) -> list[Finding]:
-    entry = rules.eccns.get(eccn.base)
-    name = rules.country_name(dest)
-    if entry is None:
-        return [Finding(
-            "UNKNOWN_ECCN", Severity.REVIEW,
-            f"ECCN {eccn.text} is not on the Commerce Control List the rules database holds, "
-            f"so its licence requirement for {name} cannot be determined (indeterminate). "
-            f"Check the classification.", ("15 CFR part 774, Supp. No. 1",))]
-    problems = _entry_problems(eccn, entry, date)
-    if problems:
-        return problems
-    findings: list[Finding] = []
-    row = rules.chart_row(dest, date)
-    if row is None:
-        if not rules.destination_controls.get(dest):
-            findings.append(Finding(
-                "NO_CHART_ROW", Severity.REVIEW,
-                f"The rules database has no Country Chart row for {name} on the export date: "
-                f"the licence requirement cannot be determined.",
-                ("15 CFR part 738, Supp. No. 1",)))
-    elif not row.referral:
-        findings.extend(_chart(eccn, [c for c in entry.controls if c.covers(date)], row, date,
-                               name, entry))
-    for special in entry.specials:
-        if not special.covers(date):
-            continue
-        hit = ("*" in special.destinations or dest in special.destinations
-               or bool(groups.intersection(special.groups)))
-        if (not hit or dest in special.except_destinations
-                or groups.intersection(special.except_groups)):
-            continue
-        applies = special.applies(eccn.paragraph)
-        if applies is False:
-            continue
-        severity = (Severity.REVIEW if applies is None or special.severity == "review"
-                    else Severity.LICENSE)
-        findings.append(Finding(
-            "SPECIAL_CONTROL" if severity is Severity.LICENSE else "SPECIAL_CONTROL_REVIEW",
-            severity, _special_message(eccn, special, name, applies),
-            _cites(special.citation), _unverified(f"special control {special.id}",
-                                                  special.verification)))
-    if findings and entry.edition and date < dt.date.fromisoformat(entry.edition):
-        findings = _with_edition_basis(findings, eccn, entry)
-    return findings
-
-
-def _with_edition_basis(findings: list[Finding], eccn: Eccn, entry: EccnRule) -> list[Finding]:
-    """Say once that the line is screened on the edition's text: folded into the chart's
-    date-basis note when there is one (one INFO line, not two, on every older line)."""
-    text = (f"ECCN {eccn.base} is screened on its text in the eCFR edition of {entry.edition}; "
-            f"the entry in force on the export date is assumed to be the same unless a dated "
-            f"rule says otherwise.")
-    for i, f in enumerate(findings):
-        if f.code == "CHART_DATE_BASIS":
-            findings[i] = replace(f, message=(
-                f"{f.message[:-1]}, and ECCN {eccn.base} on its entry in the eCFR edition of "
-                f"{entry.edition}."), citations=_cites(*f.citations, entry.citation))
-            return findings
-    return [*findings, Finding("CCL_DATE_BASIS", Severity.INFO, text, _cites(entry.citation))]
-
-
-def _special_message(eccn: Eccn, special: SpecialRule, name: str, applies: bool | None) -> str:
-    text = f"ECCN {eccn.text} to {name}: {special.summary}"
-    if special.condition and applies is None:
-        text += (f". It applies only when: \"{special.condition}\" - the data cannot check "
-                 f"this (indeterminate)")
-    elif applies is None:
-        text += (f". It applies to {special.scope_text(eccn.base)} only, and the "
-                 f"classification does not say whether this item is one of them "
-                 f"(indeterminate)")
-    return text + "."
-
-
-def _chart(eccn: Eccn, controls: Iterable[ControlRule], row: ChartRowRule, date: dt.date,
-           name: str, entry: EccnRule) -> list[Finding]:
-    required: list[str] = []
-    unsure: list[ControlRule] = []
-    unverified: list[str] = []
-    citations = [row.citation, entry.citation]
-    for control in controls:
-        if control.column not in row.columns:
-            continue
-        applies = control.applies(eccn.paragraph)
-        if applies is False:
-            continue
-        if applies:
-            required.append(control.column)
-        else:
-            unsure.append(control)
-        citations.append(control.citation)
-        unverified.extend(_unverified(f"ECCN {eccn.base} {control.column} control",
-                                      control.verification))
-        if control.column in row.unverified_cells:
-            unverified.append(f"Country Chart {row.row_key} {control.column} cell (INFERRED)")
-    required = list(dict.fromkeys(required))
-    where = _row_label(row, name)
-    findings: list[Finding] = []
-    if required:
-        findings.append(Finding(
-            "CHART_LICENSE_REQUIRED", Severity.LICENSE,
-            f"ECCN {eccn.text} is controlled for {', '.join(required)}, and the Country Chart "
-            f"{where} has an X in {', '.join(required)}: licence required.",
-            _cites(*citations), tuple(dict.fromkeys(unverified))))
-    if unsure:
-        detail = "; ".join(_unsure_text(eccn, c) for c in unsure)
-        columns = ", ".join(dict.fromkeys(c.column for c in unsure))
-        if required:
-            findings.append(Finding(
-                "CHART_PARAGRAPH_DEPENDENT", Severity.INFO,
-                f"ECCN {eccn.text} may also be controlled for {columns}: {detail}. This "
-                f"matters for the licence application, not for whether one is needed.",
-                _cites(*citations), tuple(dict.fromkeys(unverified))))
-        else:
-            findings.append(Finding(
-                "CHART_PARAGRAPH_DEPENDENT", Severity.REVIEW,
-                f"ECCN {eccn.text}: {detail}. The Country Chart {where} has an X in "
-                f"{columns}, so a licence may be required (indeterminate).",
-                _cites(*citations), tuple(dict.fromkeys(unverified))))
-    if (row.known_as_of and date < row.known_as_of) or (row.date_basis and not row.known_as_of):
-        findings.append(Finding(
-            "CHART_DATE_BASIS", Severity.INFO,
-            f"Screened on the Country Chart {where} of the {row.date_basis} (assumed unchanged "
-            f"since the export date).", _cites(row.citation)))
-    return findings
-
-
-def _row_label(row: ChartRowRule, name: str) -> str:
-    """"row for China", or "row Hong Kong (separate destination) ..." when the row's own
-    name says more than the destination's."""
-    return f"row for {name}" if row.name in (name, "") else f"row \"{row.name}\""
-
-
-def _unsure_text(eccn: Eccn, control: ControlRule) -> str:
-    if control.condition:
-        return (f"{control.column} applies only when \"{control.condition}\" (the data "
-                f"cannot check this)")
-    return (f"{control.column} applies to {control.scope_text(eccn.base)} only and the "
-            f"classification gives no paragraph that settles it")
 
 
 # --- step 4: license exceptions ----------------------------------------------------------
@@ -474,24 +230,24 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"License exception {code} ({info.name}) is not available for ECCN "
             f"{entry.eccn if entry else ''}: the entry's List Based License Exceptions line "
             f"reads \"{code}: {flag.strip()}\".",
-            _cites(entry.citation if entry else "", info.citation))]
+            cites(entry.citation if entry else "", info.citation))]
     if code == "APR" and line.destination == HK and dest == CN:
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
             "License exception APR (15 CFR 740.16(a)) authorises only reexports from a country "
             "in Country Group A:1 under that country's own authorisation; a reexport from Hong "
             "Kong to China is not one (Hong Kong is not in A:1, and since 2020-12-23 it is "
-            "licensed as China itself).", _cites("15 CFR 740.16(a)", "85 FR 83765",
+            "licensed as China itself).", cites("15 CFR 740.16(a)", "85 FR 83765",
                                                  info.citation))]
     rule = rules.exception_rule(code, dest, date)
     status = rule.status if rule else None
-    citations = _cites(rule.citation if rule else "", info.citation)
-    unverified = (_unverified(f"license exception {code} rule", rule.verification) if rule
-                  else _unverified(f"license exception {code}", info.verification))
+    citations = cites(rule.citation if rule else "", info.citation)
+    unverified = (unverified_note(f"license exception {code} rule", rule.verification) if rule
+                  else unverified_note(f"license exception {code}", info.verification))
     if status is None and info.eligible_groups:
         member = rules.groups_on(dest, date).intersection(info.eligible_groups)
         status = "available" if member else "not_available"
-        citations = _cites(info.citation, "15 CFR part 740, Supp. No. 1")
+        citations = cites(info.citation, "15 CFR part 740, Supp. No. 1")
     severity = Severity.LICENSE if needed else Severity.REVIEW
     not_needed = "" if needed else " (No licence requirement was found for this line, so the " \
                                    "claim is not needed; correct the export documents.)"
@@ -506,13 +262,13 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
                        f"as China, and {code} is not available to China (85 FR 83765; the "
                        f"2020-06-30 suspension under 15 CFR 740.2(a)(23) ended with Hong Kong's "
                        f"separate treatment).")
-            citations = _cites("85 FR 83765", *citations)
+            citations = cites("85 FR 83765", *citations)
         elif status == "suspended":
             fcode = "LICENSE_EXCEPTION_SUSPENDED"
             message = (f"License exception {code} ({info.name}) is not available for exports to "
                        f"Hong Kong on the export date: suspended from 2020-06-30 "
                        f"(15 CFR 740.2(a)(23)).")
-            citations = _cites("BIS notice of 2020-06-30", "85 FR 45998", *citations)
+            citations = cites("BIS notice of 2020-06-30", "85 FR 45998", *citations)
         elif status == "removed":
             fcode = "LICENSE_EXCEPTION_REMOVED"
             message = (f"License exception {code} ({info.name}) was removed from the EAR "
@@ -549,12 +305,12 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
     for rule in rules.end_use:
         if rule.country != dest or not rule.covers(date):
             continue
-        unverified = _unverified(f"{rule.rule} rule", rule.verification)
-        cites = _cites(rule.citation)
+        unverified = unverified_note(f"{rule.rule} rule", rule.verification)
+        sources = cites(rule.citation)
         if rule.scope == "ccl":  # an end-use control the data cannot check (744.23)
             if not eccn.is_ear99 and entry is not None:
                 findings.append(Finding(f"{_code(rule.rule)}_END_USE", Severity.INFO,
-                                        f"{name}: {rule.summary}.", cites, unverified))
+                                        f"{name}: {rule.summary}.", sources, unverified))
             continue
         if rule.scope == "all":
             wanted = (EndUserType.MILITARY_INTELLIGENCE if rule.end_user == "intelligence"
@@ -570,40 +326,40 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                 findings.append(Finding(
                     f"{_code(rule.rule)}_{kind}", severity,
                     f"{str(end_user).capitalize() if end_user else 'The'} end user in {name}: "
-                    f"{rule.summary}; {suffix}.", cites, unverified))
+                    f"{rule.summary}; {suffix}.", sources, unverified))
             continue
         if eccn.is_ear99 or entry is None:
             continue
         if entry.supp2 == "no" or (entry.supp2_since and date < entry.supp2_since):
             continue
-        unverified = (*unverified, *_unverified(f"Supp. No. 2 status of {eccn.base}",
+        unverified = (*unverified, *unverified_note(f"Supp. No. 2 status of {eccn.base}",
                                                 entry.supp2_verification or entry.verification))
         listed = ("is listed in" if entry.supp2 == "yes"
                   else "may be listed in (status unknown)")
         base = (f"ECCN {eccn.base} {listed} Supplement No. 2 to part 744 and {name} is covered "
                 f"by the military end use/user rule (15 CFR 744.21)")
-        cites = _cites(rule.citation, entry.supp2_citation)
+        sources = cites(rule.citation, entry.supp2_citation)
         code = _code(rule.rule)
         military = end_user in (EndUserType.MILITARY, EndUserType.MILITARY_INTELLIGENCE)
         if military and entry.supp2 == "yes" and rule.severity != "review":
             findings.append(Finding(f"{code}_LICENSE_REQUIRED", Severity.LICENSE,
                                     f"{base}; the end user is military: licence required.",
-                                    cites, unverified))
+                                    sources, unverified))
         elif military and entry.supp2 == "yes":
             findings.append(Finding(f"{code}_REVIEW", Severity.REVIEW,
                                     f"{base}: {rule.summary}. The end user is military: "
-                                    f"confirm there is no military end use.", cites, unverified))
+                                    f"confirm there is no military end use.", sources, unverified))
         elif end_user == EndUserType.CIVIL and entry.supp2 == "yes":
             findings.append(Finding(f"{code}_DECLARED_CIVIL", Severity.INFO,
                                     f"{base}; the end user is declared civil. The rule still "
                                     f"applies if you know of a military end use or user.",
-                                    cites, unverified))
+                                    sources, unverified))
         else:
             who = (f"the end user type is {end_user}" if end_user
                    else "the end user type is not given")
             findings.append(Finding(f"{code}_REVIEW", Severity.REVIEW,
                                     f"{base}; {who}: confirm the end use and end user are not "
-                                    f"military.", cites, unverified))
+                                    f"military.", sources, unverified))
     return findings
 
 
@@ -641,7 +397,7 @@ def _savings(line: ShipmentLine, rules: RuleSet, target: str, newly: bool) -> li
             clause.summary + (" The export date is the last day of the window: check the "
                               "exact wording before relying on it." if edge else
                               " Confirm the on-dock / en-route status before relying on it."),
-            _cites(clause.citation), _unverified(f"savings clause {clause.id}",
+            cites(clause.citation), unverified_note(f"savings clause {clause.id}",
                                                  clause.verification)))
     return findings
 
@@ -669,8 +425,8 @@ def _eei(eccn: Eccn, shipped: str, licensing: str, date: dt.date,
             aes = " Report the AES country of destination as HK." if shipped == HK else ""
             return [Finding("EEI_REQUIRED", Severity.INFO,
                             f"{rule.summary} (filing required regardless of value).{aes}",
-                            _cites(rule.citation),
-                            _unverified("EEI rule", rule.verification))]
+                            cites(rule.citation),
+                            unverified_note("EEI rule", rule.verification))]
     return []
 
 

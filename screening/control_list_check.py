@@ -1,0 +1,233 @@
+"""Step 3 of the screening procedure: what the Control List and Part 746 require for an item
+to a destination on a date (Country Chart columns, off-chart destination rows, paragraph
+scope, entries that point to the USML or did not exist yet)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
+
+from screening.citations import cites, unverified_note
+from screening.model import Eccn, Finding, Severity
+from screening.rules.ruleset import ChartRowRule, ControlRule, EccnRule, RuleSet, SpecialRule
+
+
+def destination_controls(eccn: Eccn, dest: str, date: dt.date,
+                          rules: RuleSet) -> list[Finding]:
+    """Part 746: destinations the Country Chart does not govern (embargoes, sanctions)."""
+    name = rules.country_name(dest)
+    findings: list[Finding] = []
+    for rule in rules.destination_controls.get(dest, ()):
+        if not rule.covers(date):
+            continue
+        if (rule.items == "ccl" and eccn.is_ear99) or (rule.items == "ear99"
+                                                       and not eccn.is_ear99):
+            continue
+        severity = {"license": Severity.LICENSE, "prohibited": Severity.PROHIBITED}.get(
+            rule.severity, Severity.REVIEW)
+        code = ("EMBARGOED_DESTINATION" if rule.items == "all" else
+                "PART_746_LICENSE_REQUIRED" if severity is not Severity.REVIEW
+                else "PART_746_REVIEW")
+        findings.append(Finding(
+            code, severity, f"{name}: {rule.summary}. The regulation: \"{rule.requirement}\"",
+            cites(rule.citation), unverified_note(f"Part 746 rule {rule.id}", rule.verification)))
+    row = rules.chart_row(dest, date)
+    if row is not None and row.referral and not findings:
+        findings.append(Finding(
+            "PART_746_REFERRAL", Severity.REVIEW,
+            f"The Country Chart does not govern {name}: \"{row.referral}\" The rules database "
+            f"has no Part 746 rule for this item on the export date (indeterminate).",
+            cites(row.citation, "15 CFR part 746")))
+    return findings
+
+
+def chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
+                       rules: RuleSet) -> list[Finding]:
+    key = ("chart", eccn, dest, rules.epoch(date))
+    hit = rules.memo.get(key)
+    if hit is None:
+        hit = rules.memo[key] = tuple(_chart_and_special_uncached(eccn, dest, date, groups, rules))
+    return list(hit)
+
+
+def _entry_problems(eccn: Eccn, entry: EccnRule, date: dt.date) -> list[Finding]:
+    """An entry that points to the USML, has no licence requirements, or did not exist on
+    the export date: the chart cannot decide (REVIEW, in the entry's own words)."""
+    entry_cites = cites(entry.citation)
+    if entry.points_to_itar:
+        return [Finding(
+            "ECCN_POINTS_TO_USML", Severity.REVIEW,
+            f"ECCN {eccn.text} points to the USML: \"{entry.description}\" Items it describes "
+            f"are subject to the ITAR (22 CFR parts 120-130), licensed by the State Department, "
+            f"not under the EAR Country Chart. Confirm the jurisdiction and classification.",
+            cites("22 CFR parts 120-130", *entry_cites))]
+    if entry.valid_from and date < entry.valid_from:
+        made = next((d for d in entry.created if d.kind == "created" and not d.paragraphs),
+                    None)
+        return [Finding(
+            "ECCN_NOT_IN_FORCE", Severity.REVIEW,
+            f"ECCN {eccn.base} did not exist on the export date: it was created on "
+            f"{entry.valid_from}. Check the classification the item had on the export date.",
+            cites(made.citation if made else "", *entry_cites),
+            unverified_note(f"creation date of {eccn.base}", made.verification) if made else ())]
+    for d in entry.created:
+        if (d.kind == "created" and d.paragraphs and eccn.paragraph and date < d.valid_from
+                and any(eccn.paragraph == p or eccn.paragraph.startswith(p + ".")
+                        for p in d.paragraphs)):
+            return [Finding(
+                "PARAGRAPH_NOT_IN_FORCE", Severity.REVIEW,
+                f"Paragraph {eccn.text} did not exist on the export date: {d.summary} on "
+                f"{d.valid_from}. Check the classification the item had on the export date.",
+                cites(d.citation, *entry_cites), unverified_note(f"creation date {d.id}",
+                                                        d.verification))]
+    if not entry.controls and not entry.specials:
+        return [Finding(
+            "ECCN_NO_REQUIREMENTS", Severity.REVIEW,
+            f"ECCN {eccn.base} has no licence requirements in the Control List edition: "
+            f"\"{entry.description}\" (reserved entries, items of the 0x521 series or entries "
+            f"controlled elsewhere). The licence requirement cannot be determined here.",
+            entry_cites)]
+    return []
+
+
+def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
+                                rules: RuleSet) -> list[Finding]:
+    entry = rules.eccns.get(eccn.base)
+    name = rules.country_name(dest)
+    if entry is None:
+        return [Finding(
+            "UNKNOWN_ECCN", Severity.REVIEW,
+            f"ECCN {eccn.text} is not on the Commerce Control List the rules database holds, "
+            f"so its licence requirement for {name} cannot be determined (indeterminate). "
+            f"Check the classification.", ("15 CFR part 774, Supp. No. 1",))]
+    problems = _entry_problems(eccn, entry, date)
+    if problems:
+        return problems
+    findings: list[Finding] = []
+    row = rules.chart_row(dest, date)
+    if row is None:
+        if not rules.destination_controls.get(dest):
+            findings.append(Finding(
+                "NO_CHART_ROW", Severity.REVIEW,
+                f"The rules database has no Country Chart row for {name} on the export date: "
+                f"the licence requirement cannot be determined.",
+                ("15 CFR part 738, Supp. No. 1",)))
+    elif not row.referral:
+        findings.extend(_chart(eccn, [c for c in entry.controls if c.covers(date)], row, date,
+                               name, entry))
+    for special in entry.specials:
+        if not special.covers(date):
+            continue
+        hit = ("*" in special.destinations or dest in special.destinations
+               or bool(groups.intersection(special.groups)))
+        if (not hit or dest in special.except_destinations
+                or groups.intersection(special.except_groups)):
+            continue
+        applies = special.applies(eccn.paragraph)
+        if applies is False:
+            continue
+        severity = (Severity.REVIEW if applies is None or special.severity == "review"
+                    else Severity.LICENSE)
+        findings.append(Finding(
+            "SPECIAL_CONTROL" if severity is Severity.LICENSE else "SPECIAL_CONTROL_REVIEW",
+            severity, _special_message(eccn, special, name, applies),
+            cites(special.citation), unverified_note(f"special control {special.id}",
+                                                  special.verification)))
+    if findings and entry.edition and date < dt.date.fromisoformat(entry.edition):
+        findings = _with_edition_basis(findings, eccn, entry)
+    return findings
+
+
+def _with_edition_basis(findings: list[Finding], eccn: Eccn, entry: EccnRule) -> list[Finding]:
+    """Say once that the line is screened on the edition's text: folded into the chart's
+    date-basis note when there is one (one INFO line, not two, on every older line)."""
+    text = (f"ECCN {eccn.base} is screened on its text in the eCFR edition of {entry.edition}; "
+            f"the entry in force on the export date is assumed to be the same unless a dated "
+            f"rule says otherwise.")
+    for i, f in enumerate(findings):
+        if f.code == "CHART_DATE_BASIS":
+            findings[i] = replace(f, message=(
+                f"{f.message[:-1]}, and ECCN {eccn.base} on its entry in the eCFR edition of "
+                f"{entry.edition}."), citations=cites(*f.citations, entry.citation))
+            return findings
+    return [*findings, Finding("CCL_DATE_BASIS", Severity.INFO, text, cites(entry.citation))]
+
+
+def _special_message(eccn: Eccn, special: SpecialRule, name: str, applies: bool | None) -> str:
+    text = f"ECCN {eccn.text} to {name}: {special.summary}"
+    if special.condition and applies is None:
+        text += (f". It applies only when: \"{special.condition}\" - the data cannot check "
+                 f"this (indeterminate)")
+    elif applies is None:
+        text += (f". It applies to {special.scope_text(eccn.base)} only, and the "
+                 f"classification does not say whether this item is one of them "
+                 f"(indeterminate)")
+    return text + "."
+
+
+def _chart(eccn: Eccn, controls: Iterable[ControlRule], row: ChartRowRule, date: dt.date,
+           name: str, entry: EccnRule) -> list[Finding]:
+    required: list[str] = []
+    unsure: list[ControlRule] = []
+    unverified: list[str] = []
+    citations = [row.citation, entry.citation]
+    for control in controls:
+        if control.column not in row.columns:
+            continue
+        applies = control.applies(eccn.paragraph)
+        if applies is False:
+            continue
+        if applies:
+            required.append(control.column)
+        else:
+            unsure.append(control)
+        citations.append(control.citation)
+        unverified.extend(unverified_note(f"ECCN {eccn.base} {control.column} control",
+                                      control.verification))
+        if control.column in row.unverified_cells:
+            unverified.append(f"Country Chart {row.row_key} {control.column} cell (INFERRED)")
+    required = list(dict.fromkeys(required))
+    where = _row_label(row, name)
+    findings: list[Finding] = []
+    if required:
+        findings.append(Finding(
+            "CHART_LICENSE_REQUIRED", Severity.LICENSE,
+            f"ECCN {eccn.text} is controlled for {', '.join(required)}, and the Country Chart "
+            f"{where} has an X in {', '.join(required)}: licence required.",
+            cites(*citations), tuple(dict.fromkeys(unverified))))
+    if unsure:
+        detail = "; ".join(_unsure_text(eccn, c) for c in unsure)
+        columns = ", ".join(dict.fromkeys(c.column for c in unsure))
+        if required:
+            findings.append(Finding(
+                "CHART_PARAGRAPH_DEPENDENT", Severity.INFO,
+                f"ECCN {eccn.text} may also be controlled for {columns}: {detail}. This "
+                f"matters for the licence application, not for whether one is needed.",
+                cites(*citations), tuple(dict.fromkeys(unverified))))
+        else:
+            findings.append(Finding(
+                "CHART_PARAGRAPH_DEPENDENT", Severity.REVIEW,
+                f"ECCN {eccn.text}: {detail}. The Country Chart {where} has an X in "
+                f"{columns}, so a licence may be required (indeterminate).",
+                cites(*citations), tuple(dict.fromkeys(unverified))))
+    if (row.known_as_of and date < row.known_as_of) or (row.date_basis and not row.known_as_of):
+        findings.append(Finding(
+            "CHART_DATE_BASIS", Severity.INFO,
+            f"Screened on the Country Chart {where} of the {row.date_basis} (assumed unchanged "
+            f"since the export date).", cites(row.citation)))
+    return findings
+
+
+def _row_label(row: ChartRowRule, name: str) -> str:
+    """"row for China", or "row Hong Kong (separate destination) ..." when the row's own
+    name says more than the destination's."""
+    return f"row for {name}" if row.name in (name, "") else f"row \"{row.name}\""
+
+
+def _unsure_text(eccn: Eccn, control: ControlRule) -> str:
+    if control.condition:
+        return (f"{control.column} applies only when \"{control.condition}\" (the data "
+                f"cannot check this)")
+    return (f"{control.column} applies to {control.scope_text(eccn.base)} only and the "
+            f"classification gives no paragraph that settles it")
