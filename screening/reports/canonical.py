@@ -112,9 +112,14 @@ class CellDigest:
 
     def row(self, sheet: str, row: int, values: Sequence[object]) -> None:
         """A whole row (0-based index) at once: the fast path for big sheets."""
-        self._flush(sheet)
+        if sheet in self._pending:
+            self._flush(sheet)
         text = self._text
-        self._hash_row(sheet, row, [text(v) for v in values])
+        if text is cell_text:  # a million-line sheet: text as itself, no call per cell
+            texts = [v if v.__class__ is str else "" if v is None else text(v) for v in values]
+        else:
+            texts = [text(v) for v in values]
+        self._hash_row(sheet, row, texts)
 
     def cell(self, sheet: str, row: int, col: int, value: object) -> None:
         """One cell; the cells of a row may come one by one, rows in order."""

@@ -21,8 +21,10 @@ from typing import IO
 from screening.ingest.readers import column_letter
 
 _EPOCH = dt.datetime(1899, 12, 30)
-#: Characters XML cannot carry (and CR, which XML turns into LF), and a literal escape.
-_CTRL_RE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_(?=x[0-9A-Fa-f]{4}_)")
+#: Characters XML cannot carry (and CR, which XML turns into LF), as xlsxwriter escapes them.
+_CTRL_RE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+#: Text that reads as an escape is itself escaped ("_x000B_" -> "_x005F_x000B_").
+_LITERAL_RE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 _PROBE_CELL_RE = re.compile(r'<c r="([A-Z]+)2" s="(\d+)"')
 _ROW_RE = re.compile(r'<row r="2"[^>]*>.*?</row>', re.DOTALL)
 _DIMENSION_RE = re.compile(r'<dimension ref="[^"]*"/>')
@@ -39,6 +41,8 @@ def _escape(text: str) -> str:
         text = text.replace("<", "&lt;")
     if ">" in text:
         text = text.replace(">", "&gt;")
+    if "_x" in text:
+        text = _LITERAL_RE.sub("_x005F_", text)
     if _CTRL_RE.search(text):  # in Excel's own escape form, as xlsxwriter writes them
         text = _CTRL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
