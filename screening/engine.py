@@ -76,7 +76,8 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
         findings.append(Finding(
             "LICENSED_AS", Severity.INFO,
             f"Shipped to {rules.country_name(target)}: licensed as "
-            f"{rules.country_name(licensing)} from {mapping.valid_from} ({mapping.summary}).",
+            f"{rules.country_name(licensing)} from {mapping.valid_from}. "
+            f"{_sentence(mapping.summary)}",
             cites(mapping.citation), unverified_note("destination mapping", mapping.verification)))
     if shipped == HK and target == CN:
         findings.append(Finding(
@@ -394,12 +395,19 @@ def _savings(line: ShipmentLine, rules: RuleSet, target: str, newly: bool) -> li
         findings.append(Finding(
             "SAVINGS_CLAUSE_EDGE" if edge else "SAVINGS_CLAUSE",
             Severity.REVIEW if edge else Severity.INFO,
-            clause.summary + (" The export date is the last day of the window: check the "
-                              "exact wording before relying on it." if edge else
-                              " Confirm the on-dock / en-route status before relying on it."),
+            _sentence(clause.summary) + (
+                " The export date is the last day of the window: check the exact wording "
+                "before relying on it." if edge else
+                " Confirm the on-dock / en-route status before relying on it."),
             cites(clause.citation), unverified_note(f"savings clause {clause.id}",
                                                  clause.verification)))
     return findings
+
+
+def _sentence(text: str) -> str:
+    """Rule-data prose as a sentence (ends with a full stop), so findings read as text."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _needed_before(line: ShipmentLine, target: str, change: dt.date, rules: RuleSet) -> bool:

@@ -1,4 +1,4 @@
-"""Scenario tests written from ../shared/reference (timeline, Country Chart, exceptions).
+"""Scenario tests written from the regulations (timeline, Country Chart, exceptions).
 
 Each scenario's id states the regulatory fact it checks.
 """
