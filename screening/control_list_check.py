@@ -44,7 +44,7 @@ def destination_controls(eccn: Eccn, dest: str, date: dt.date,
 
 def chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
                        rules: RuleSet) -> list[Finding]:
-    key = ("chart", eccn, dest, rules.epoch(date))
+    key = ("chart", eccn, dest, rules.epoch_for(date, (dest,), eccn.base))
     hit = rules.memo.get(key)
     if hit is None:
         hit = rules.memo[key] = tuple(_chart_and_special_uncached(eccn, dest, date, groups, rules))

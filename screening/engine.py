@@ -42,7 +42,9 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
     results, so those are memoised on the RuleSet (big files repeat them a lot)."""
     if line.problems or line.export_date is None:
         return _screen(line, rules)
-    key = (line.destination, line.ultimate_destination, rules.epoch(line.export_date),
+    epoch = rules.epoch_for(line.export_date, (line.destination, line.ultimate_destination),
+                            line.eccn.base if line.eccn else "")
+    key = (line.destination, line.ultimate_destination, epoch,
            line.eccn, line.license_exception, line.license_number, line.end_user_type)
     memo = rules.memo
     hit = memo.get(key)

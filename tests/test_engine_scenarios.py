@@ -358,3 +358,30 @@ def test_verdict_is_most_severe_finding(rules) -> None:
     result = screen_line(line, rules)
     assert result.verdict is Verdict.LICENSE_REQUIRED
     assert "INVALID_VALUE" in [f.code for f in result.findings]
+
+
+def test_the_memo_never_changes_a_result(rules) -> None:
+    """screen_line reuses results across dates in one epoch (per destination and ECCN);
+    every reuse must equal screening the line afresh, on both sides of every boundary."""
+    import datetime as dt
+    import random
+
+    from screening.engine import _screen
+    from screening.paths import seed_rules_dir
+    from screening.rules.files import read_rule_dir
+    from screening.rules.ruleset import build_ruleset
+    fresh = build_ruleset(read_rule_dir(seed_rules_dir()))
+    rng = random.Random(7)
+    day = dt.timedelta(days=1)
+    dates = sorted({d + delta for d in fresh.boundaries for delta in (-day, dt.timedelta(0))})
+    eccns = ["EAR99", "3A001.a.2", "3A090", "3A090.c", "5A992.z.1", "2A290", "4A994",
+             "9A610.y.1", "0A983", "3E001", "5A002"]
+    dests = ["HK", "CN", "MO", "RU", "DE", "IR", "BY", "VE", "SG", "MM"]
+    for _ in range(3000):
+        line = make_line(rng.choice(dests), str(rng.choice(dates)), rng.choice(eccns),
+                         exception=rng.choice([None, None, "GBS", "NLR", "APR"]),
+                         end_user_type=rng.choice([None, MIL, CIV]),
+                         ultimate=rng.choice([None, None, "CN"]))
+        memoised, direct = screen_line(line, fresh), _screen(line, fresh)
+        assert (memoised.verdict, memoised.findings, memoised.newly_licensable) == \
+            (direct.verdict, direct.findings, direct.newly_licensable), line

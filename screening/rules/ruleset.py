@@ -277,6 +277,8 @@ class RuleSet:
     paragraph_rows: tuple[dict[str, Any], ...] = field(default=(), repr=False)
     #: Engine memo (results depend on dates only through rule boundaries, see ``epoch``).
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+    _line_boundaries: dict[Any, tuple[dt.date, ...]] = field(default_factory=dict,
+                                                            compare=False, repr=False)
 
     @cached_property
     def paragraphs(self) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -337,6 +339,79 @@ class RuleSet:
     def epoch(self, date: dt.date) -> int:
         """Dates with the same epoch are screened identically by every rule."""
         return bisect.bisect_right(self.boundaries, date)
+
+    @cached_property
+    def _scoped_boundaries(self) -> tuple[dict[str, frozenset[dt.date]],
+                                          dict[str, frozenset[dt.date]], frozenset[dt.date]]:
+        """The boundaries split by what they concern: a destination, an ECCN, or everyone.
+        A Russian sanctions date cannot change a Hong Kong line, so it need not split the
+        memo's epochs for it (the Control List added many such dates)."""
+        day = dt.timedelta(days=1)
+        country: dict[str, set[dt.date]] = defaultdict(set)
+        eccn: dict[str, set[dt.date]] = defaultdict(set)
+        shared: set[dt.date] = set()
+
+        def add(into: set[dt.date], start: dt.date | None, end: dt.date | None = None) -> None:
+            if start:
+                into.add(start)
+            if end:
+                into.add(end + day)
+
+        for code, rows in self.chart.items():
+            for row in rows:
+                add(country[code], row.valid_from, row.valid_to)
+                add(country[code], row.known_as_of)
+        for code, groups in self.groups.items():
+            for g in groups:
+                add(country[code], g.valid_from, g.valid_to)
+        for code, mappings in self.mappings.items():
+            for m in mappings:
+                add(country[code], m.valid_from, m.valid_to)
+        for code, rules_ in self.destination_controls.items():
+            for dr in rules_:
+                add(country[code], dr.valid_from, dr.valid_to)
+        for rules in self.exception_rules.values():
+            for r in rules:
+                add(shared if r.country == "*" else country[r.country], r.valid_from, r.valid_to)
+        for u in self.end_use:
+            add(country[u.country], u.valid_from, u.valid_to)
+        for e in self.eei:
+            add(country[e.country], e.valid_from, e.valid_to)
+        for c in self.savings:
+            add(country[c.country], c.change_date, c.change_date)
+            add(country[c.country], c.export_by, c.export_by)
+            add(country[c.country], c.edge_date, c.edge_date)
+        for code, entry in self.eccns.items():
+            into = eccn[code]
+            add(into, entry.supp2_since)
+            add(into, entry.valid_from)
+            for sp in entry.specials:
+                add(into, sp.valid_from, sp.valid_to)
+            for c in entry.controls:
+                add(into, c.valid_from, c.valid_to)
+            for d in entry.created:
+                add(into, d.valid_from)
+            add(into, dt.date.fromisoformat(entry.edition) if entry.edition else None)
+        # A destination licensed as another (Hong Kong as China) is screened on both.
+        for code, mappings in self.mappings.items():
+            for m in mappings:
+                country[code] |= country[m.licensed_as]
+        frozen = {k: frozenset(v) for k, v in country.items()}
+        return frozen, {k: frozenset(v) for k, v in eccn.items()}, frozenset(shared)
+
+    def epoch_for(self, date: dt.date, countries: tuple[str | None, ...], eccn: str) -> int:
+        """Like ``epoch``, over only the boundaries that can matter to a line for these
+        destinations and this ECCN (finer memo reuse, same results)."""
+        key = (countries, eccn)
+        dates = self._line_boundaries.get(key)
+        if dates is None:
+            by_country, by_eccn, shared = self._scoped_boundaries
+            union = set(shared) | by_eccn.get(eccn, frozenset())
+            for code in countries:
+                if code:
+                    union |= by_country.get(code, frozenset())
+            dates = self._line_boundaries[key] = tuple(sorted(union))
+        return bisect.bisect_right(dates, date)
 
     # -- look-ups ------------------------------------------------------------------------
     def chart_row(self, country: str, date: dt.date) -> ChartRowRule | None:
