@@ -14,7 +14,7 @@ from screening.rules.ruleset import ChartRowRule, ControlRule, EccnRule, RuleSet
 
 
 def destination_controls(eccn: Eccn, dest: str, date: dt.date,
-                          rules: RuleSet) -> list[Finding]:
+                         rules: RuleSet) -> list[Finding]:
     """Part 746: destinations the Country Chart does not govern (embargoes, sanctions)."""
     name = rules.country_name(dest)
     findings: list[Finding] = []
@@ -43,7 +43,7 @@ def destination_controls(eccn: Eccn, dest: str, date: dt.date,
 
 
 def chart_and_special(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
-                       rules: RuleSet) -> list[Finding]:
+                      rules: RuleSet) -> list[Finding]:
     key = ("chart", eccn, dest, rules.epoch_for(date, (dest,), eccn.base))
     hit = rules.memo.get(key)
     if hit is None:
@@ -184,18 +184,19 @@ def _chart(eccn: Eccn, controls: Iterable[ControlRule], row: ChartRowRule, date:
             unsure.append(control)
         citations.append(control.citation)
         unverified.extend(unverified_note(f"ECCN {eccn.base} {control.column} control",
-                                      control.verification))
+                                          control.verification))
         if control.column in row.unverified_cells:
             unverified.append(f"Country Chart {row.row_key} {control.column} cell (INFERRED)")
     required = list(dict.fromkeys(required))
     where = _row_label(row, name)
+    sources, relies = cites(*citations), tuple(dict.fromkeys(unverified))
     findings: list[Finding] = []
     if required:
         findings.append(Finding(
             "CHART_LICENSE_REQUIRED", Severity.LICENSE,
             f"ECCN {eccn.text} is controlled for {', '.join(required)}, and the Country Chart "
             f"{where} has an X in {', '.join(required)}: licence required.",
-            cites(*citations), tuple(dict.fromkeys(unverified))))
+            sources, relies))
     if unsure:
         detail = "; ".join(_unsure_text(eccn, c) for c in unsure)
         columns = ", ".join(dict.fromkeys(c.column for c in unsure))
@@ -204,13 +205,13 @@ def _chart(eccn: Eccn, controls: Iterable[ControlRule], row: ChartRowRule, date:
                 "CHART_PARAGRAPH_DEPENDENT", Severity.INFO,
                 f"ECCN {eccn.text} may also be controlled for {columns}: {detail}. This "
                 f"matters for the licence application, not for whether one is needed.",
-                cites(*citations), tuple(dict.fromkeys(unverified))))
+                sources, relies))
         else:
             findings.append(Finding(
                 "CHART_PARAGRAPH_DEPENDENT", Severity.REVIEW,
                 f"ECCN {eccn.text}: {detail}. The Country Chart {where} has an X in "
                 f"{columns}, so a licence may be required (indeterminate).",
-                cites(*citations), tuple(dict.fromkeys(unverified))))
+                sources, relies))
     if (row.known_as_of and date < row.known_as_of) or (row.date_basis and not row.known_as_of):
         findings.append(Finding(
             "CHART_DATE_BASIS", Severity.INFO,

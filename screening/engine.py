@@ -227,13 +227,12 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             ("15 CFR part 740",))]
     entry = rules.eccns.get(line.eccn.base) if line.eccn else None
     flag = rules.exception_flags.get(entry.eccn, {}).get(code, "") if entry else ""
-    if flag.strip().rstrip(".").upper() == "N/A":  # "N/A for MT" is only partly N/A
+    if entry and flag.strip().rstrip(".").upper() == "N/A":  # "N/A for MT" is partly N/A
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
             f"License exception {code} ({info.name}) is not available for ECCN "
-            f"{entry.eccn if entry else ''}: the entry's List Based License Exceptions line "
-            f"reads \"{code}: {flag.strip()}\".",
-            cites(entry.citation if entry else "", info.citation))]
+            f"{entry.eccn}: the entry's List Based License Exceptions line reads "
+            f"\"{code}: {flag.strip()}\".", cites(entry.citation, info.citation))]
     if code == "APR" and line.destination == HK and dest == CN:
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,

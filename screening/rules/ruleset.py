@@ -275,7 +275,7 @@ class RuleSet:
     exception_flags: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The "Items" paragraph rows, indexed on first use (only the rules browser shows them).
     paragraph_rows: tuple[dict[str, Any], ...] = field(default=(), repr=False)
-    #: Engine memo (results depend on dates only through rule boundaries, see ``epoch``).
+    #: Engine memo (results depend on dates only through rule boundaries, see ``epoch_for``).
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     _line_boundaries: dict[Any, tuple[dt.date, ...]] = field(default_factory=dict,
                                                             compare=False, repr=False)
@@ -291,54 +291,8 @@ class RuleSet:
     @cached_property
     def boundaries(self) -> tuple[dt.date, ...]:
         """Every date on which some rule starts or stops applying."""
-        day = dt.timedelta(days=1)
-        dates: set[dt.date] = set()
-
-        def add(start: dt.date | None, end: dt.date | None = None) -> None:
-            if start:
-                dates.add(start)
-            if end:
-                dates.add(end + day)
-
-        for rows in self.chart.values():
-            for row in rows:
-                add(row.valid_from, row.valid_to)
-                add(row.known_as_of)
-        for groups in self.groups.values():
-            for g in groups:
-                add(g.valid_from, g.valid_to)
-        for mappings in self.mappings.values():
-            for m in mappings:
-                add(m.valid_from, m.valid_to)
-        for entry in self.eccns.values():
-            add(entry.supp2_since)
-            add(entry.valid_from)
-            for s in entry.specials:
-                add(s.valid_from, s.valid_to)
-            for c in entry.controls:
-                add(c.valid_from, c.valid_to)
-            for d in entry.created:
-                add(d.valid_from)
-            add(dt.date.fromisoformat(entry.edition) if entry.edition else None)
-        for rules_ in self.destination_controls.values():
-            for dr in rules_:
-                add(dr.valid_from, dr.valid_to)
-        for rules in self.exception_rules.values():
-            for r in rules:
-                add(r.valid_from, r.valid_to)
-        for u in self.end_use:
-            add(u.valid_from, u.valid_to)
-        for e in self.eei:
-            add(e.valid_from, e.valid_to)
-        for c in self.savings:
-            add(c.change_date, c.change_date)
-            add(c.export_by, c.export_by)
-            add(c.edge_date, c.edge_date)
-        return tuple(sorted(dates))
-
-    def epoch(self, date: dt.date) -> int:
-        """Dates with the same epoch are screened identically by every rule."""
-        return bisect.bisect_right(self.boundaries, date)
+        by_country, by_eccn, shared = self._scoped_boundaries
+        return tuple(sorted(shared.union(*by_country.values(), *by_eccn.values())))
 
     @cached_property
     def _scoped_boundaries(self) -> tuple[dict[str, frozenset[dt.date]],
