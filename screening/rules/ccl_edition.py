@@ -274,9 +274,14 @@ def edition_tables(edition: Edition, base: dict[str, list[dict[str, Any]]]
                              "valid_from": _row_start(eccn, scope.paragraphs, dates,
                                                       ("created",)),
                              "citation": ccl_citation(date, eccn), "note": ""})
-        elif requirement.severity != "none":
-            specials.append(_special(common, requirement, row["requirement"], scope.paragraphs,
-                                     dates, date))
+        else:
+            if requirement.severity == "none":
+                # "NP applies ... | N/A": a reason that applies with no column or destinations
+                # the data can read is reviewed everywhere, never dropped.
+                requirement = Requirement(destinations=("*",), severity="review", kind="prose")
+            specials.append(_special(common, requirement,
+                                     row["requirement"] or row["control_scope"],
+                                     scope.paragraphs, dates, date))
     tables["eccn_controls.csv"] = controls
     tables["special_controls.csv"] = specials
     tables["country_chart.csv"] = _chart_rows(edition, tables.get("country_chart.csv", []))
