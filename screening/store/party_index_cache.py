@@ -17,8 +17,9 @@ import logging
 import marshal
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, overload
 
 import screening.parties as parties_module
 from screening.model import Severity
@@ -48,18 +49,54 @@ def _path(key: str) -> Path:
     return data_dir() / "cache" / f"party-index-{key}.marshal"
 
 
+_SEVERITY_AT = _FIELDS.index("severity")
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+class _Entries(Sequence[PartyEntry]):
+    """The cached entries, each made a PartyEntry when first asked for: a run meets a
+    handful of the list's 26,000 entries, and making them all cost a small run 40 ms."""
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._made: dict[int, PartyEntry] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> PartyEntry: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[PartyEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> PartyEntry | list[PartyEntry]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        if index < 0:
+            index += len(self._rows)
+        entry = self._made.get(index)
+        if entry is None:
+            row = self._rows[index]  # IndexError as a list would raise it
+            entry = self._made[index] = PartyEntry(
+                *row[:_SEVERITY_AT], _SEVERITIES[row[_SEVERITY_AT]], *row[_SEVERITY_AT + 1:])
+        return entry
+
+
 def load(key: str, strong: float, weak: float) -> PartyIndex | None:
     path = _path(key)
     if not path.exists():
         return None
     try:
         data = marshal.loads(path.read_bytes())
-        severities = {s.value: s for s in Severity}
-        at = _FIELDS.index("severity")
-        entries = [PartyEntry(*row[:at], severities[row[at]], *row[at + 1:])
-                   for row in data["entries"]]
-        return PartyIndex(entries, strong, weak, data["names"], data["compact"],
-                          data["owners"], data["tokens"])
+        rows = data["entries"]
+        # Checked now, not when a match first reads an entry: a bad file is rebuilt here.
+        if any(len(row) != len(_FIELDS) for row in rows) or \
+                not {row[_SEVERITY_AT] for row in rows} <= _SEVERITIES.keys():
+            raise ValueError("cached entries do not have the fields of PartyEntry")
+        entries = _Entries(rows)
+        # PartyIndex reads entries by position only (entries[e]); a sequence serves it.
+        return PartyIndex(cast(list[PartyEntry], entries), strong, weak, data["names"],
+                          data["compact"], data["owners"], data["tokens"])
     except Exception:  # a damaged or foreign file: build the index again
         log.warning("party index cache %s unreadable; rebuilding", path, exc_info=True)
         return None
