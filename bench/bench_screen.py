@@ -43,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,18 +151,34 @@ def bare_read(kind: str, path: Path) -> dict:
     return {"seconds": seconds, "rss_mb": rss_mb, "lines": lines}
 
 
+#: Seconds after which a measured process is stopped (``--timeout``); None: no limit.
+TIMEOUT: list[float | None] = [None]
+
+
 def _run_process(argv: list[str], env: dict[str, str] | None = None,
-                 ok: tuple[int, ...] = (0,)) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB of that process, stdout) of one child process."""
+                 ok: tuple[int, ...] = (0,), *, limit: bool = True
+                 ) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MB of that process, stdout) of one child process; ``limit``:
+    stopped after ``--timeout`` seconds."""
+    timeout = TIMEOUT[0] if limit else None
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         child = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=err, text=True)
-        _, status, usage = os.wait4(child.pid, 0)
+        timer = threading.Timer(timeout, child.kill) if timeout else None
+        if timer:
+            timer.start()
+        try:
+            _, status, usage = os.wait4(child.pid, 0)
+        finally:
+            if timer:
+                timer.cancel()
         seconds = time.perf_counter() - started
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
+    if timer and timer.finished.is_set() and seconds >= (timeout or 0):
+        raise RuntimeError(f"stopped after {timeout:g} s, the --timeout")
     if child.returncode not in ok:
         raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{stderr[-2000:]}")
     return seconds, usage.ru_maxrss / 1024, stdout
@@ -183,7 +200,7 @@ class DataDirs:
             # The first start creates, migrates and seeds the database and caches the party
             # index: done here so that no measured run pays for it.
             _run_process(hk_argv(self.small, prepared / "out.json", url),
-                         hk_env(prepared), ok=(0, 1))
+                         hk_env(prepared), ok=(0, 1), limit=False)
             self.prepared[key] = prepared
         run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=self.work))
         shutil.rmtree(run_dir)
@@ -233,6 +250,7 @@ def interpreter_start() -> dict:
 class Samples:
     label: str
     values: list[dict] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
 
     def seconds(self) -> list[float]:
         return [v["seconds"] for v in self.values]
@@ -313,35 +331,35 @@ def _ratio(hk: Samples, floor: Samples) -> tuple[float, str]:
 def figures(args: argparse.Namespace, s: dict[str, Samples]) -> list[Figure]:
     out: list[Figure] = []
     x, c = f"{args.xlsx_lines:,}", f"{args.csv_lines:,}"
-    if "small_csv" in s:
-        for key, kind in (("small_csv", "CSV"), ("small_xlsx", "XLSX")):
+    for key, kind in (("small_csv", "CSV"), ("small_xlsx", "XLSX")):
+        if {key, "python"} <= s.keys():
             med = s[key].median()
             out.append(Figure(
                 f"start-up: `hkscreen screen` of a 10-line {kind}", s[key].spread(),
                 f"interpreter start {s['python'].spread()}", f"{med:.2f} s", "< 0.4 s",
                 med < 0.4, "whole process wall time incl. interpreter start; data directory "
                 "prepared beforehand, so first-start database creation is excluded"))
-    if "calamine" in s:
+    if {"calamine", "hk_xlsx"} <= s.keys():
         ratio, text = _ratio(s["hk_xlsx"], s["calamine"])
         out.append(Figure(
             f"{x}-line x 12-col XLSX, `screen --json`", f"{s['hk_xlsx'].spread()}, "
             f"{s['hk_xlsx'].rss():.0f} MB", f"python-calamine {s['calamine'].spread()}",
             text, "≤ 2.0x", ratio <= 2.0, "hkscreen: whole CLI process; calamine: the read "
             "loop only"))
-    if "openpyxl" in s:
+    if {"openpyxl", "hk_xlsx"} <= s.keys():
         ratio, text = _ratio(s["hk_xlsx"], s["openpyxl"])
         out.append(Figure(
             f"{x}-line XLSX, `screen --json` vs openpyxl", s["hk_xlsx"].spread(),
             f"openpyxl read-only {s['openpyxl'].spread()}", text, "comparison", None,
             "as above"))
-    if "hk_report" in s:
+    if {"hk_report", "hk_xlsx"} <= s.keys():
         ratio, text = _ratio(s["hk_report"], s["hk_xlsx"])
         out.append(Figure(
             f"{x}-line XLSX with `--report r.xlsx`", f"{s['hk_report'].spread()}, "
             f"{s['hk_report'].rss():.0f} MB", f"same run without the report "
             f"{s['hk_xlsx'].spread()}", text, "≤ 1.5x", ratio <= 1.5,
             "both: whole CLI process"))
-    if "csvread" in s:
+    if {"csvread", "hk_csv"} <= s.keys():
         hk = s["hk_csv"]
         ratio, text = _ratio(hk, s["csvread"])
         met = hk.median() < 12 and ratio <= 7 and hk.rss() < 500
@@ -350,7 +368,7 @@ def figures(args: argparse.Namespace, s: dict[str, Samples]) -> list[Figure]:
             f"{hk.rss():.0f} MB", f"stdlib csv {s['csvread'].spread()}", text,
             "< 12 s, ≤ 7x, < 500 MB", met, "hkscreen: whole CLI process, peak RSS of that "
             "process; csv: the read loop only"))
-    if "hk_pg" in s:
+    if {"hk_pg", "hk_csv"} <= s.keys():
         ratio, text = _ratio(s["hk_pg"], s["hk_csv"])
         out.append(Figure(
             f"{c}-line CSV, `screen --json` into PostgreSQL", f"{s['hk_pg'].spread()}, "
@@ -366,7 +384,7 @@ def markdown(figs: list[Figure], args: argparse.Namespace) -> str:
     today = dt.date.today().isoformat()
     rows = [f"| {f.what}; {f.includes} | {f.hk} vs {f.floor}: **{f.ratio}** | {f.target}"
             f"{'' if f.met is None else (' (met)' if f.met else ' (not met)')} | {COMMAND} |"
-            for f in figs]
+            if f.floor else f"| {f.what} | {f.hk} | | {COMMAND} |" for f in figs]
     head = "| what | measured | target | command |\n| --- | --- | --- | --- |"
     note = (f"Rows from `bench_screen.py` measured {today} ({os.cpu_count()} cores, Python "
             f"{platform.python_version()}): min / median / max of {args.runs} interleaved "
@@ -415,6 +433,8 @@ def main() -> None:
     parser.add_argument("--database-url", help="PostgreSQL URL for the postgres measurement")
     parser.add_argument("--openpyxl", action="store_true",
                         help="also time an openpyxl read-only read of the XLSX")
+    parser.add_argument("--timeout", type=float, help="stop a measured process after this "
+                        "many seconds (its figure is then reported as not measured)")
     parser.add_argument("--write-readme", action="store_true",
                         help="regenerate this script's rows of README.md's performance table")
     args = parser.parse_args()
@@ -429,6 +449,7 @@ def main() -> None:
     if args.write_readme and not set(GROUPS[:4]) <= set(groups):
         parser.error(f"--write-readme needs every measurement ({','.join(GROUPS[:4])}, "
                      f"and postgres if you have the server) so the table stays one run's")
+    TIMEOUT[0] = args.timeout
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if groups_need(groups, "xlsx", "report"):
@@ -446,14 +467,25 @@ def main() -> None:
         samples = {key: Samples(label) for key, (label, _) in kinds.items()}
         for round_ in range(1, args.runs + 1):
             for key, (label, measure) in kinds.items():
-                r = measure()  # type: ignore[operator]
+                try:
+                    r = measure()  # type: ignore[operator]
+                except RuntimeError as exc:  # a failed or stopped run: said, not averaged
+                    samples[key].failures.append(str(exc).splitlines()[0])
+                    print(f"round {round_}  {label:<38} FAILED: {exc}", flush=True)
+                    continue
                 samples[key].values.append(r)
                 rate = f"{r['lines'] / r['seconds']:>10,.0f} lines/s" if r["lines"] > 1000 else ""
                 print(f"round {round_}  {label:<38} {r['seconds']:8.2f} s  peak RSS "
                       f"{r['rss_mb']:6.0f} MB  {r['lines']:>10,} lines {rate}", flush=True)
-    figs = figures(args, samples)
+    complete = {k: v for k, v in samples.items() if v.values and not v.failures}
+    figs = figures(args, complete)
+    for key, s in samples.items():
+        if key not in complete:
+            reason = s.failures[0] if s.failures else "no run"
+            print(f"not measured: {s.label}: {reason}")
+            figs.append(Figure(s.label, f"not measured ({reason})", "", "", "", None, ""))
     print()
-    for f in figs:
+    for f in (f for f in figs if f.floor):
         verdict = "" if f.met is None else ("  target met" if f.met else "  TARGET NOT MET")
         print(f"{f.what}: {f.hk} vs {f.floor}: {f.ratio}; target {f.target}{verdict}")
     table = markdown(figs, args)
