@@ -15,6 +15,8 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -34,7 +36,8 @@ def column_letters(count: int) -> list[str]:
     return [column_letter(i) for i in range(count)]
 
 
-def _escape(text: str) -> str:
+def escape(text: str) -> str:
+    """Text for a ``<t>`` element, as xlsxwriter writes it."""
     if "&" in text:
         text = text.replace("&", "&amp;")
     if "<" in text:
@@ -46,6 +49,14 @@ def _escape(text: str) -> str:
     if _CTRL_RE.search(text):  # in Excel's own escape form, as xlsxwriter writes them
         text = _CTRL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
+
+
+def inline_text(text: str) -> str:
+    """The ``<is>`` element of an inline string cell, as xlsxwriter writes it: whitespace at
+    either end of the escaped text is preserved."""
+    text = escape(text)
+    space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+    return f"<is><t{space}>{text}</t></is>"
 
 
 class RowWriter:
@@ -67,11 +78,8 @@ class RowWriter:
             if value.__class__ is str:
                 style = styles.get(f"v:{value}", styles["text"]) if index == verdict_col \
                     else styles["text"]
-                text = _escape(value)  # type: ignore[arg-type]
-                space = ' xml:space="preserve"' if text[:1].isspace() or \
-                    text[-1:].isspace() else ""
-                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{text}'
-                             f"</t></is></c>")
+                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr">'
+                             f"{inline_text(value)}</c>")  # type: ignore[arg-type]
             elif value is True or value is False:
                 parts.append(f'<c r="{ref}" s="{styles["num"]}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, int | float):
@@ -83,9 +91,8 @@ class RowWriter:
                 serial = (value - _EPOCH.date()).days
                 parts.append(f'<c r="{ref}" s="{styles["date"]}"><v>{serial}</v></c>')
             else:
-                text = _escape(str(value))
-                parts.append(f'<c r="{ref}" s="{styles["text"]}" t="inlineStr"><is><t>{text}'
-                             f"</t></is></c>")
+                parts.append(f'<c r="{ref}" s="{styles["text"]}" t="inlineStr">'
+                             f"{inline_text(str(value))}</c>")
         parts.append("</row>")
         self.handle.write("".join(parts))
         self.rows += 1
@@ -101,20 +108,22 @@ def probe_styles(xlsx: Path, sheet_xml: str, names: list[str]) -> dict[str, int]
                                                                        strict=True)}
 
 
-def splice_rows(xlsx: Path, sheet_xml: str, rows_file: Path, last_ref: str) -> None:
-    """Replace the probe row of ``sheet_xml`` with the rows in ``rows_file``."""
+def splice_rows(xlsx: Path, sheets: dict[str, tuple[Path, str]]) -> None:
+    """Replace the probe row of each sheet XML named in ``sheets`` with the rows in its rows
+    file; its dimension becomes ``A1:<last cell>``."""
     tmp = xlsx.with_name(xlsx.name + ".splice")
     with zipfile.ZipFile(xlsx) as source, zipfile.ZipFile(
             tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in source.infolist():
-            if info.filename != sheet_xml:
+            if info.filename not in sheets:
                 target.writestr(info, source.read(info.filename),
                                 compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
                 continue
+            rows_file, last_ref = sheets[info.filename]
             xml = source.read(info.filename).decode("utf-8")
             match = _ROW_RE.search(xml)
             if match is None:
-                raise ValueError(f"{sheet_xml}: probe row not found")
+                raise ValueError(f"{info.filename}: probe row not found")
             head = _DIMENSION_RE.sub(f'<dimension ref="A1:{last_ref}"/>', xml[: match.start()])
             tail = xml[match.end():]
             member = zipfile.ZipInfo(info.filename, info.date_time)
@@ -128,6 +137,16 @@ def splice_rows(xlsx: Path, sheet_xml: str, rows_file: Path, last_ref: str) -> N
     tmp.replace(xlsx)
 
 
-def rows_tempfile(folder: Path) -> IO[str]:
-    return tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", dir=folder, suffix=".rows", delete=False)
+@contextmanager
+def rows_tempfiles(folder: Path, count: int) -> Iterator[list[IO[str]]]:
+    """``count`` temporary files for sheet rows next to the report, removed afterwards."""
+    handles: list[IO[str]] = []
+    try:
+        for _ in range(count):
+            handles.append(tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below)
+                "w", encoding="utf-8", dir=folder, suffix=".rows", delete=False))
+        yield handles
+    finally:
+        for handle in handles:
+            handle.close()
+            Path(handle.name).unlink(missing_ok=True)
