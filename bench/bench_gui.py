@@ -170,7 +170,7 @@ def main() -> None:
     print("first use (builds what later requests reuse):")
     once("  sort by verdict", by_verdict)
     timed(input_order)
-    once("  quick filter (builds the search index)", quick("L00123"))
+    once("  quick filter (waits for the search columns)", quick("L00123"))
     timed(input_order)
     once("  sort by an input-file column", lambda: window.table.sortByColumn(
         raw_column, Qt.SortOrder.DescendingOrder))

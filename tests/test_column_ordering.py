@@ -165,3 +165,25 @@ def test_raw_cells_that_do_not_match_the_run_are_an_error() -> None:
     compact = ColumnOrdering(_columns(table), reviews, lambda: iter(raw[:-1]))
     with pytest.raises(ValueError, match="20 lines but 19 rows"):
         compact.order(Filters(text="a"), Sort())
+
+
+def test_search_columns_prepared_in_another_thread_are_built_once() -> None:
+    """The helper prepares the quick filter's columns in the background; a request that
+    needs them meanwhile waits for that build instead of starting its own."""
+    import threading
+    table, raw, reviews = _table(3000, seed=5)
+    reads: list[int] = []
+
+    def stream():  # type: ignore[no-untyped-def]
+        reads.append(1)
+        return iter(raw)
+
+    reference = LineOrdering(table, reviews, lambda: iter(raw))
+    compact = ColumnOrdering(_columns(table), reviews, stream)
+    worker = threading.Thread(target=compact.prepare)
+    worker.start()
+    filters = Filters(text="kowloon")
+    assert compact.order(filters, Sort(Col.VERDICT)).tolist() == \
+        list(reference.order(filters, Sort(Col.VERDICT)))
+    worker.join()
+    assert reads == [1]

@@ -9,6 +9,7 @@ filtering a sorted view, is one pass picking the permutation's visible lines. No
 from __future__ import annotations
 
 import math
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 
@@ -157,6 +158,7 @@ class ColumnOrdering:
         self._raw_columns: list[TextColumn] | None = None
         self._row_texts: TextColumn | None = None
         self._permutations: OrderedDict[tuple[int, bool], Lines] = OrderedDict()
+        self._building = threading.Lock()  # the search columns: built once, by one thread
         verdict = columns.text["verdict"]
         assert verdict.values is not None
         self._clear = verdict.equal_to(Verdict.CLEAR.value)
@@ -308,17 +310,26 @@ class ColumnOrdering:
         return text.per_line(_text_ranks(text))
 
     # -- columns read when first needed -------------------------------------------------------
+    def prepare(self) -> None:
+        """Build what the quick filter searches now (the helper does this in the background
+        as soon as a run is open, so the officer's first search need not wait for a whole
+        read of the input file's cells). Safe to call from another thread."""
+        self._raw()
+        self._rows_as_text()
+
     def _raw(self) -> list[TextColumn]:
-        if self._raw_columns is None:
-            columns, lines = raw_columns(self.raw() if self.raw else (), len(self))
-            if self.raw and lines != len(self):
-                raise ValueError(f"the run has {len(self)} lines but {lines} rows of "
-                                 f"original cells")
-            self._raw_columns = columns
-        return self._raw_columns
+        with self._building:
+            if self._raw_columns is None:
+                columns, lines = raw_columns(self.raw() if self.raw else (), len(self))
+                if self.raw and lines != len(self):
+                    raise ValueError(f"the run has {len(self)} lines but {lines} rows of "
+                                     f"original cells")
+                self._raw_columns = columns
+            return self._raw_columns
 
     def _rows_as_text(self) -> TextColumn:
-        if self._row_texts is None:
-            self._row_texts = text_column(map(str, self.columns.rows.tolist()),
-                                          capacity=len(self), per_line=True)
-        return self._row_texts
+        with self._building:
+            if self._row_texts is None:
+                self._row_texts = text_column(map(str, self.columns.rows.tolist()),
+                                              capacity=len(self), per_line=True)
+            return self._row_texts

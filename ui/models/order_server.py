@@ -1,9 +1,12 @@
 """A helper process that filters and sorts a big run for the workbench.
 
-Why a process: at a million lines a sort or filter is a second of Python work. In a thread
-of the window's process it competes with painting for the interpreter lock and the window
-stalls; in its own process it cannot. The helper reads the run from the database itself (the
-window only sends the run id), answers each request with the visible order and its inverse
+Why a process: at a million lines, reading a run's columns and the input file's cells is
+seconds of Python work, and holding them costs memory the window need not carry. In a thread
+of the window's process that work would compete with painting for the interpreter lock and
+the window would stall; in its own process it cannot. The helper reads the run from the
+database itself (the window only sends the run id) into compact columns
+(``line_columns``), prepares what the quick filter searches in the background, answers each
+request (``column_ordering``: tens of milliseconds) with the visible order and its inverse
 as raw int32 arrays, and exits when its stdin closes.
 
 Protocol: stdin takes JSON lines: first ``{"url", "run_id"}``, then requests
@@ -133,6 +136,15 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
         ordering = ColumnOrdering(load_line_columns(session, run_id), reviews(),
                                   InputCells(db, run_id).stream)
     release_free_memory()
+
+    def prepare() -> None:
+        try:
+            ordering.prepare()
+        except Exception:  # the first quick filter tries again and reports it
+            log.warning("preparing the search columns failed", exc_info=True)
+        release_free_memory()
+
+    threading.Thread(target=prepare, name="hkscreen-prepare-search", daemon=True).start()
     for line in stdin:
         req = json.loads(line)
         try:
