@@ -14,15 +14,27 @@ import pytest
 import xlsxwriter
 
 from screening.model import Finding, Severity, Verdict
-from screening.reports import write_report
+from screening.reports import write_report, xlsx
 from screening.reports.canonical import CellDigest, read_value
-from screening.reports.content import FINDING_HEADERS, finding_rows
+from screening.reports.content import FINDING_HEADERS, finding_rows, line_cells, record_cells
 from screening.reports.findings_sheet import WRAP
 from screening.reports.verify import Status, verify_report
 from screening.reports.xlsx import FINDING_WIDTHS, _Sheet, cell_formats
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
+from screening.store.report_lines import LineRecord, iter_line_records
+from screening.store.reviews import Disposition, add_reviews
 from tests.conftest import SAMPLE_XLSX
+
+
+def _record(line: run_store.StoredLine) -> LineRecord:
+    n = line.normalized
+    return LineRecord(line.row, line.line_id, line.verdict.value, line.destination,
+                      line.licensing_destination, line.newly_licensable, line.export_date,
+                      bool(n.get("date_assumed")), line.eccn, line.license_exception,
+                      n.get("license_number"), n.get("end_user"), n.get("end_user_type"),
+                      n.get("consignee"), n.get("value"), n.get("quantity"),
+                      n.get("description"), n.get("hs_code"), list(line.raw), line.findings)
 
 
 def _reference_findings(lines: list[run_store.StoredLine], target: Path) -> None:
@@ -127,6 +139,9 @@ def test_findings_sheet_edge_cases_equal_the_cell_by_cell_writer(db, tmp_path,
     real = run_store.iter_lines
     monkeypatch.setattr(run_store, "iter_lines",
                         lambda session, run_id: iter([*real(session, run_id), *extra]))
+    records = xlsx.iter_line_records
+    monkeypatch.setattr(xlsx, "iter_line_records", lambda session, run_id: iter(
+        [*records(session, run_id), *map(_record, extra)]))
     book = _compare(db, run.id, tmp_path)
     texts = [r[5] for r in book["Findings"].iter_rows(min_row=2, values_only=True)]
     assert any(t and t.endswith(" [truncated]") for t in texts)
@@ -142,3 +157,25 @@ def test_findings_sheet_of_a_run_without_findings(db, tmp_path, lines) -> None:
     run = run_screening(db, data, ScreenOptions()).run
     book = _compare(db, run.id, tmp_path, has_findings=False)
     assert book["Findings"].max_row == 1
+
+
+def test_report_line_records_equal_the_stored_lines(db, tmp_path) -> None:
+    """The report's own streamed query gives every line's cells exactly as ``iter_lines`` and
+    ``line_cells`` do (dates, booleans, numbers, raw cells, dispositions, findings)."""
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [12], Disposition.HOLD, reason="why", reviewer="ann")
+    with db.sessions() as session:
+        from screening.store.reviews import run_reviews
+        current = {r.row: r for r in run_reviews(session, run.id) if not r.superseded}
+        stored = list(run_store.iter_lines(session, run.id))
+        records = list(iter_line_records(session, run.id))
+    assert len(records) == len(stored) == 34
+    for line, record in zip(stored, records, strict=True):
+        review = current.get(line.row)
+        assert record_cells(record, review) == line_cells(line, review)
+        assert [type(v) for v in record_cells(record, review)] == \
+            [type(v) for v in line_cells(line, review)]
+        assert (record.raw, record.findings, record.verdict) == (
+            line.raw, line.findings, line.verdict.value)
+    assert any(record_cells(r, current.get(r.row))[18] for r in records)

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import xlsxwriter
 from sqlalchemy.orm import Session
@@ -23,13 +23,14 @@ from screening.reports.content import (
     LINE_HEADERS,
     REVIEW_HEADERS,
     ReportContent,
-    line_cells,
+    record_cells,
     review_cells,
     rules_sections,
     run_parameters,
 )
+from screening.reports.package import DeflatedRows
 from screening.signing import Signer
-from screening.store import runs as run_store
+from screening.store.report_lines import iter_line_records
 
 MAX_CELL = 32767
 VERDICT_COLOURS = {
@@ -170,13 +171,13 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     """Write the report to ``target`` (a temporary path); returns the report digest (over
     every cell but the digest's and the signature's own) and its signature ("" without a
     signer)."""
-    with fastsheet.rows_tempfiles(target.parent, 2) as (rows_handle, findings_handle):
+    with fastsheet.deflated_rows(target.parent, 2) as (rows_handle, findings_handle):
         return _write_book(session, content, target, signer, rows_handle, findings_handle)
 
 
 def _write_book(session: Session, content: ReportContent, target: Path,
-                signer: Signer | None, rows_handle: IO[str], findings_handle: IO[str]
-                ) -> tuple[str, str]:
+                signer: Signer | None, rows_handle: DeflatedRows,
+                findings_handle: DeflatedRows) -> tuple[str, str]:
     book = xlsxwriter.Workbook(str(target), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
@@ -210,23 +211,25 @@ def _write_book(session: Session, content: ReportContent, target: Path,
     lines.ws.autofilter(0, 0, max(content.run.line_count, 1), width - 1)
     findings_probe = [*findings_sheet.PROBE, *(f"v:{v}" for v in VERDICT_COLOURS)]
     finding_styles = _probe_row(findings.ws, formats, findings_probe)
-    fast = fastsheet.RowWriter(rows_handle, width, styles)
+    fast = fastsheet.RowWriter(rows_handle, width, styles, digest)
     finding_rows = findings_sheet.FindingsWriter(findings_handle, finding_styles, digest)
     destinations: set[str] = set()
     claimed: set[str] = set()
     monthly = MonthlyVerdicts()
     r = 1
-    for line in run_store.iter_lines(session, content.run.id):
-        cells = [*line_cells(line, content.current.get(line.row)), *line.raw]
+    current = content.current
+    for line in iter_line_records(session, content.run.id):
+        cells = record_cells(line, current.get(line.row))
+        cells += line.raw
         r += 1
-        verdict = line.verdict.value
+        verdict = line.verdict
         monthly.add(line.export_date, verdict)
-        fast.write(r, cells, verdict_col=2)
-        digest.row("Lines", r - 1, cells)
+        fast.write(r, cells, verdict_col=2)  # and hashes the row
         finding_rows.write(line.row, line.line_id, verdict, line.findings)
         destinations.update(c for c in (line.destination, line.licensing_destination) if c)
         if line.license_exception:
             claimed.add(line.license_exception)
+    fast.flush()
     finding_rows.flush()
     unverified = finding_rows.unverified()
     last_finding = finding_rows.row - 1  # 0-based, as xlsxwriter counts rows
@@ -274,7 +277,7 @@ def _write_book(session: Session, content: ReportContent, target: Path,
              len(FINDING_HEADERS), finding_rows.row)):
         handle.close()
         sheet_xml = f"xl/worksheets/sheet{SHEETS.index(name) + 1}.xml"
-        spliced[sheet_xml] = (Path(handle.name),
+        spliced[sheet_xml] = (handle,
                               fastsheet.column_letters(cols)[-1] + str(max(last_row, 1)))
         written = fastsheet.probe_styles(target, sheet_xml, probed)
         if written != wanted:
