@@ -59,7 +59,7 @@ def load(key: str, strong: float, weak: float) -> PartyIndex | None:
         entries = [PartyEntry(*row[:at], severities[row[at]], *row[at + 1:])
                    for row in data["entries"]]
         return PartyIndex(entries, strong, weak, data["names"], data["compact"],
-                          data["owners"], data["tokens"])
+                          data.get("sorted_names") or [], data["owners"], data["tokens"])
     except Exception:  # a damaged or foreign file: build the index again
         log.warning("party index cache %s unreadable; rebuilding", path, exc_info=True)
         return None
@@ -88,6 +88,7 @@ def save(key: str, index: PartyIndex) -> None:
         rows = [tuple(e.severity.value if name == "severity" else getattr(e, name)
                       for name in _FIELDS) for e in index.entries]
         blob = marshal.dumps({"entries": rows, "names": index.names, "compact": index.compact,
+                              "sorted_names": index.sorted_names,
                               "owners": index.owners, "tokens": index.tokens})
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
         with os.fdopen(fd, "wb") as handle:
