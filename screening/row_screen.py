@@ -23,7 +23,10 @@ from screening.rules.ruleset import RuleSet
 from screening.store.runs import FindingSets, line_row
 
 _encode: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
+_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 OUTCOME_LIMIT = 500_000
+#: Rows read before the fast reader decides which columns to cache.
+TUNE_AFTER = 2000
 
 
 class Outcome:
@@ -63,6 +66,7 @@ class RowScreener:
         self.counts = {v.value: 0 for v in Verdict}
         self.newly = 0
         self.total = 0
+        self.tuned = False
 
     def screen(self, batch: list[tuple[int, list[Any]]]) -> tuple[list[tuple[Any, ...]],
                                                                   list[str]]:
@@ -104,10 +108,13 @@ class RowScreener:
                              outcome.licensing, outcome.newly, date_db, assumed, eccn_text, exc,
                              lic, end_user, eut_text, consignee, value, quantity, description,
                              hs_code, raw_json, outcome.set_no))
-            out.append(f'{{"row": {number}, "line_id": {_encode(line_id)}, {outcome.tail}')
+            out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.tail}')
             counts[outcome.verdict] += 1
             newly += outcome.newly
         self.prepared.rows_in += len(batch)
+        if not self.tuned and self.prepared.rows_in >= TUNE_AFTER:
+            self.fast.tune(self.prepared.rows_in)
+            self.tuned = True
         self.newly += newly
         self.total += len(rows)
         return rows, out

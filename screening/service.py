@@ -24,7 +24,7 @@ from screening.affiliates import load_affiliate_rules
 from screening.db import Database
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
-from screening.ingest.readers import check_regular_file
+from screening.ingest.readers import check_regular_file, warm_xlsx
 from screening.json_output import JsonOutput
 from screening.normalize import DateOrder
 from screening.parties import STRONG, WEAK
@@ -197,12 +197,14 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     path = Path(path)
     check_regular_file(path)
     sha256, size = file_digest(path)  # before any reading
-    prepared, rules = prepare(db, path, options, rules)
+    # A workbook's sheet loads on a thread while the party index and the rules load here.
+    warm_xlsx(path, options.sheet or (options.mapping.sheet if options.mapping else None))
     with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
         affiliate_rules = load_affiliate_rules(session) if party_index else ()
+    prepared, rules = prepare(db, path, options, rules)
     check = party_store.party_check(
         party_lists, dt.datetime.now(dt.UTC).date(),
         max_age_days=party_store.max_list_age_days(options.list_max_age_days),

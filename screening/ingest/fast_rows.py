@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from operator import call
 from typing import Any
 
 from screening.ingest.columns import Field
@@ -27,16 +28,23 @@ _CACHE_LIMIT = 200_000
 _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
+_KEPT = frozenset({str, dt.date, dt.datetime})
+
+
 class _Cache(dict):  # type: ignore[type-arg]
     """``cache[value]``: a C-speed hit, ``compute(value)`` on a miss (kept while small)."""
 
     def __init__(self, compute: Callable[[Any], Any]):
         super().__init__()
         self.compute = compute
+        self.seen = 0  # misses
 
     def __missing__(self, key: Any) -> Any:
+        self.seen += 1
         value = self.compute(key)
-        if len(self) < _CACHE_LIMIT:
+        # Numbers are not kept: True == 1 == 1.0 are one key but read differently, and
+        # amounts rarely repeat. Texts and dates are.
+        if key.__class__ in _KEPT and len(self) < _CACHE_LIMIT:
             self[key] = value
         return value
 
@@ -152,54 +160,105 @@ class FastRows:
         self.exception = _Cache(exception)
         self.licence = _Cache(licence)
         self.end_user_type = _Cache(end_user_type)
-        self.text = _Cache(clean_text)  # str cells only: 1, 1.0 and True are equal keys
-        self.cell_json = _Cache(_encode_text)  # cleaned text -> its JSON string
+        #: Per column: the cell's cleaned text and its JSON string. Columns whose values
+        #: hardly repeat (line ids, amounts, descriptions) stop being cached after the first
+        #: rows (``tune``): a miss costs more than computing.
+        self.texts: list[Callable[[Any], str]] = [
+            _Cache(clean_text).__getitem__ for _ in range(self.width)]
+        self.jsons: list[Callable[[Any], str]] = [
+            _Cache(_cell_json).__getitem__ for _ in range(self.width)]
 
-    def read(self, number: int, values: list[Any]) -> FastLine | None:
-        if len(values) < self.width or number in self.formula_rows:
-            return None
-        dest = self.country[values[self.i_dest]]
-        eccn = self.eccn[values[self.i_eccn]]
-        if dest is BAD or eccn is BAD:
-            return None
-        ult = self.ultimate[values[self.i_ult]] if self.i_ult is not None else None
-        if self.i_date is not None:
-            date = self.date[values[self.i_date]]
-            if date is BAD:
-                return None
-            assumed = False
-        elif self.as_of is not None:
-            date, assumed = self.as_of, True
-        else:
-            return None
-        exc = self.exception[values[self.i_exc]] if self.i_exc is not None else None
-        lic = self.licence[values[self.i_lic]] if self.i_lic is not None else (None, None)
-        eut = self.end_user_type[values[self.i_eut]] if self.i_eut is not None else (None,
-                                                                                       None)
-        if ult is BAD or exc is BAD or lic is BAD or eut is BAD:
-            return None
-        text = self.text
-        texts = [text[v] if v.__class__ is str else clean_text(v) for v in values]
-        for index in self.owner_indexes:
-            if texts[index]:
-                return None
-        value = self._amount(values, texts, self.i_value)
-        quantity = self._amount(values, texts, self.i_qty)
-        if value is BAD or quantity is BAD:
-            return None
-        cell_json = self.cell_json
-        end_user, consignee, description, hs_code = (
-            texts[i] or None if i is not None else None for i in self.text_fields)
-        line_id = texts[self.i_id] if self.i_id is not None else ""
-        return (number, line_id or str(number), dest, ult, date[0], date[1], assumed,
-                eccn[0], eccn[1], exc or lic[0], lic[1], eut[0], eut[1], end_user, consignee,
-                value, quantity, description, hs_code,
-                "[" + ",".join([cell_json[t] for t in texts]) + "]")
+        self.read = self._reader()
 
-    @staticmethod
-    def _amount(values: list[Any], texts: list[str], index: int | None) -> Any:
-        if index is None or not texts[index]:
-            return None
-        raw = values[index]
-        number, ok = parse_number(raw if raw.__class__ is not str else texts[index])
-        return number if ok else BAD
+    def _reader(self) -> Callable[[int, list[Any]], FastLine | None]:
+        """``read`` as a closure over everything it needs (locals are the fastest names)."""
+        width, formula_rows = self.width, self.formula_rows
+        owner_indexes = self.owner_indexes
+        i_dest, i_eccn, i_ult, i_date = self.i_dest, self.i_eccn, self.i_ult, self.i_date
+        i_exc, i_lic, i_eut, i_id = self.i_exc, self.i_lic, self.i_eut, self.i_id
+        i_user, i_consignee, i_desc, i_hs = self.text_fields
+        i_value, i_qty = self.i_value, self.i_qty
+        country, ultimate, eccns, dates = self.country, self.ultimate, self.eccn, self.date
+        exceptions, licences, end_user_types = self.exception, self.licence, self.end_user_type
+        texts, jsons = self.texts, self.jsons
+        line_text = texts[i_id] if i_id is not None else None
+        user_text = texts[i_user] if i_user is not None else None
+        consignee_text = texts[i_consignee] if i_consignee is not None else None
+        desc_text = texts[i_desc] if i_desc is not None else None
+        hs_text = texts[i_hs] if i_hs is not None else None
+        value_text = texts[i_value] if i_value is not None else None
+        qty_text = texts[i_qty] if i_qty is not None else None
+        owners = tuple((i, texts[i]) for i in owner_indexes)
+        as_of = self.as_of
+        no_pair = (None, None)
+
+        def read(number: int, values: list[Any]) -> FastLine | None:
+            if len(values) != width or number in formula_rows:
+                return None
+            dest = country[values[i_dest]]
+            eccn = eccns[values[i_eccn]]
+            if dest is BAD or eccn is BAD:
+                return None
+            if i_date is not None:
+                date = dates[values[i_date]]
+                if date is BAD:
+                    return None
+                assumed = False
+            elif as_of is not None:
+                date, assumed = as_of, True
+            else:
+                return None
+            ult = ultimate[values[i_ult]] if i_ult is not None else None
+            exc = exceptions[values[i_exc]] if i_exc is not None else None
+            lic = licences[values[i_lic]] if i_lic is not None else no_pair
+            eut = end_user_types[values[i_eut]] if i_eut is not None else no_pair
+            if ult is BAD or exc is BAD or lic is BAD or eut is BAD:
+                return None
+            for index, owner_text in owners:
+                if owner_text(values[index]):
+                    return None
+            value = _amount(values[i_value], value_text) if value_text is not None else None
+            quantity = _amount(values[i_qty], qty_text) if qty_text is not None else None
+            if value is BAD or quantity is BAD:
+                return None
+            line_id = line_text(values[i_id]) if line_text is not None else ""
+            return (number, line_id or str(number), dest, ult, date[0], date[1], assumed,
+                    eccn[0], eccn[1], exc or lic[0], lic[1], eut[0], eut[1],
+                    user_text(values[i_user]) or None if user_text is not None else None,
+                    consignee_text(values[i_consignee]) or None
+                    if consignee_text is not None else None,
+                    value, quantity,
+                    desc_text(values[i_desc]) or None if desc_text is not None else None,
+                    hs_text(values[i_hs]) or None if hs_text is not None else None,
+                    "[" + ",".join(map(call, jsons, values)) + "]")
+
+        return read
+
+    def tune(self, rows: int) -> None:
+        """After the first ``rows`` rows: stop caching the columns whose values hardly
+        repeat (or are numbers, which are never kept)."""
+        for column in (self.texts, self.jsons):
+            for index, lookup in enumerate(column):
+                cache = getattr(lookup, "__self__", None)
+                if isinstance(cache, _Cache) and cache.seen > rows * UNIQUE_SHARE:
+                    column[index] = cache.compute
+        self.read = self._reader()
+
+
+#: Share of look-ups missing the cache above which a column is not cached.
+UNIQUE_SHARE = 0.9
+
+
+def _cell_json(raw: Any) -> str:
+    return _encode_text(clean_text(raw))
+
+
+def _amount(raw: Any, text: Callable[[Any], str]) -> Any:
+    """A value or quantity cell: its number, None if blank, BAD if not a number."""
+    cleaned = text(raw)
+    if not cleaned:
+        return None
+    number, ok = parse_number(raw if raw.__class__ is not str else cleaned)
+    return number if ok else BAD
+
+
