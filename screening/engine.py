@@ -304,8 +304,8 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
     entry = rules.eccns.get(eccn.base)
     end_user = line.end_user_type
     name = rules.country_name(dest)
-    for rule in rules.end_use:
-        if rule.country != dest or not rule.covers(date):
+    for rule in rules.end_use_by_country.get(dest, ()):
+        if not rule.covers(date):
             continue
         unverified = unverified_note(f"{rule.rule} rule", rule.verification)
         sources = cites(rule.citation)

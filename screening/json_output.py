@@ -14,6 +14,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from screening.recovery import temp_file
+
+POINTER_SUFFIX = ".jsonpart"
 HEADROOM = 4096  # bytes beyond the run object as known at the start
 _HEAD = b'{"run": '
 _LINES = ', "lines": ['
@@ -23,9 +26,13 @@ class JsonOutput:
     def __init__(self, target: Path, run_json: str):
         self.target = target
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
-                                    suffix=".part")
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.run-"
+                                    f"{os.getpid()}-", suffix=".part")
         self.part = Path(name)
+        # A pointer in the data directory's tmp folder: if this process is killed, the next
+        # start removes the part file (recovery.clean_temp_files).
+        self.pointer = temp_file(POINTER_SUFFIX)
+        self.pointer.write_text(str(self.part.resolve()), encoding="utf-8")
         self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
         self.slot = len(run_json.encode("utf-8")) + HEADROOM
         self.handle.write(_HEAD.decode() + " " * self.slot + _LINES)
@@ -53,12 +60,14 @@ class JsonOutput:
         except BaseException:
             self.discard()
             raise
+        self.pointer.unlink(missing_ok=True)
         return self.target
 
     def discard(self) -> None:
         if not self.handle.closed:
             self.handle.close()
         self.part.unlink(missing_ok=True)
+        self.pointer.unlink(missing_ok=True)
 
     def _rewrite(self, run: bytes) -> None:
         fd, name = tempfile.mkstemp(dir=self.target.parent, suffix=".part")

@@ -67,6 +67,7 @@ class RowScreener:
         self.newly = 0
         self.total = 0
         self.tuned = False
+        self.seen = 0  # rows screened
 
     def screen(self, batch: list[tuple[int, list[Any]]]) -> tuple[list[tuple[Any, ...]],
                                                                   list[str]]:
@@ -111,9 +112,9 @@ class RowScreener:
             out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.tail}')
             counts[outcome.verdict] += 1
             newly += outcome.newly
-        self.prepared.rows_in += len(batch)
-        if not self.tuned and self.prepared.rows_in >= TUNE_AFTER:
-            self.fast.tune(self.prepared.rows_in)
+        self.seen += len(batch)
+        if not self.tuned and self.seen >= TUNE_AFTER:
+            self.fast.tune(self.seen)
             self.tuned = True
         self.newly += newly
         self.total += len(rows)

@@ -49,7 +49,7 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class Progress:
-    lines: int
+    lines: int  # lines screened and stored
     elapsed: float
     fraction: float | None = None  # share of the input read (0..1), None if unknown
 
@@ -243,18 +243,20 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                 started_info = run_store.get_run(session, run_id)
             assert started_info is not None
             json_out = JsonOutput(options.json_out, _run_json(started_info))
-        writer = LineWriter(db, run_id, json_out.write_lines if json_out else None)
+        def stored(lines: int, fraction: float | None) -> None:  # on the writer's thread
+            if progress:
+                progress(Progress(lines, time.monotonic() - started, fraction))
+
+        writer = LineWriter(db, run_id, json_out.write_lines if json_out else None, stored)
         with cyclic_gc_paused():
             for batch in prepared.raw_batches(BATCH):
                 if cancelled and cancelled():
                     raise Cancelled
                 rows, out = screener.screen(batch)
-                writer.put(sets.take_pending(), rows, out if json_out else [])
-                if progress:
-                    progress(Progress(screener.total, time.monotonic() - started,
-                                      prepared.fraction_read(batch[-1][0])))
+                writer.put(sets.take_pending(), rows, out if json_out else [],
+                           prepared.fraction_read(batch[-1][0]))
         writer.close()
-        prepared.check_complete(screener.total)
+        prepared.check_complete(writer.stored)  # rows read against lines stored
         if file_digest(path) != (sha256, size):
             raise IngestError(str(path), f"the file changed while it was being read (it was "
                               f"{size:,} bytes, SHA-256 {sha256[:16]}... when reading "

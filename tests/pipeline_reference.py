@@ -74,7 +74,7 @@ def mixed_rows(n: int, seed: int, *, as_text: bool) -> list[list[Any]]:
         share: Any = ""
         parent = ""
         if rnd.random() < 0.05:
-            parent = rnd.choice(LISTED + ["Parent Holdings Ltd", "Acme Group"])
+            parent = rnd.choice([*LISTED, "Parent Holdings Ltd", "Acme Group"])
             share = rnd.choice(["60", "60 %", "150", "abc", "", "25"] +
                                ([] if as_text else [0.6]))
         listed = rnd.random() < 0.03

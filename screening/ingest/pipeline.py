@@ -122,10 +122,11 @@ class PreparedInput:
         return self.source.fraction_read(last_row)
 
     def raw_batches(self, size: int = 5000) -> Iterator[list[tuple[int, list[Any]]]]:
-        """The data rows as read, ``size`` at a time; whoever converts them counts
-        ``rows_in`` and ``blank_rows`` (row_screen.RowScreener does)."""
+        """The data rows as read, ``size`` at a time, counted in ``rows_in``; whoever converts
+        them counts ``blank_rows`` (row_screen.RowScreener does)."""
         rows = self._rows
         while batch := list(itertools.islice(rows, size)):
+            self.rows_in += len(batch)
             yield batch
 
     def batches(self, size: int = 5000) -> Iterator[list[ShipmentLine]]:

@@ -24,20 +24,25 @@ _STOP = None
 
 class LineWriter:
     def __init__(self, db: Database, run_id: int,
-                 write_text: Callable[[list[str]], Any] | None = None, depth: int = 3):
+                 write_text: Callable[[list[str]], Any] | None = None,
+                 on_stored: Callable[[int, Any], Any] | None = None, depth: int = 3):
+        """``on_stored(lines stored so far, the batch's tag)`` is called on the writer's
+        thread after each batch commits."""
         self.db, self.run_id, self.write_text = db, run_id, write_text
+        self.on_stored = on_stored
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
+        self.stored = 0  # lines committed so far
         self._thread = threading.Thread(target=self._work, name=f"hkscreen-run-{run_id}",
                                         daemon=True)
         self._thread.start()
 
-    def put(self, sets: list[dict[str, Any]], rows: list[tuple[Any, ...]], text: list[str]
-            ) -> None:
+    def put(self, sets: list[dict[str, Any]], rows: list[tuple[Any, ...]], text: list[str],
+            tag: Any = None) -> None:
         """Queue one batch (waits while the writer is ``depth`` batches behind); raises the
         writer's error if an earlier batch failed."""
         self._raise()
-        self._queue.put((sets, rows, text))
+        self._queue.put((sets, rows, text, tag))
 
     def close(self) -> None:
         """Wait until every queued batch is stored; raises the writer's error if any."""
@@ -67,14 +72,17 @@ class LineWriter:
         while (item := self._queue.get()) is not _STOP:
             if self._error is not None:
                 continue  # keep taking batches so the producer never blocks on a full queue
-            sets, rows, text = item
+            sets, rows, text, tag = item
             try:
                 with self.db.sessions.begin() as session:
                     if sets:
                         session.execute(FindingSet.__table__.insert(), sets)
                     run_store.insert_lines(session, rows)
                     run_store.heartbeat(session, self.run_id)
+                self.stored += len(rows)
                 if self.write_text is not None and text:
                     self.write_text(text)
+                if self.on_stored is not None:
+                    self.on_stored(self.stored, tag)
             except BaseException as exc:  # handed to the producer thread, which raises it
                 self._error = exc
