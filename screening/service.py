@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import shutil
 import socket
 import time
@@ -243,19 +244,35 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                 started_info = run_store.get_run(session, run_id)
             assert started_info is not None
             json_out = JsonOutput(options.json_out, _run_json(started_info))
-        def stored(lines: int, fraction: float | None) -> None:  # on the writer's thread
-            if progress:
-                progress(Progress(lines, time.monotonic() - started, fraction))
+        # Progress is reported on this thread (a GUI's worker, the CLI), as batches are stored.
+        stored_events: queue.SimpleQueue[tuple[int, float | None]] = queue.SimpleQueue()
 
-        writer = LineWriter(db, run_id, json_out.write_lines if json_out else None, stored)
+        def report_stored() -> None:
+            while True:
+                try:
+                    lines, fraction = stored_events.get_nowait()
+                except queue.Empty:
+                    return
+                if progress:
+                    progress(Progress(lines, time.monotonic() - started, fraction))
+
+        def stop_if_cancelled() -> None:  # on the writer's thread too: no batch stored after
+            if cancelled and cancelled():
+                raise Cancelled
+
+        writer = LineWriter(db, run_id, json_out.write_lines if json_out else None,
+                            lambda lines, tag: stored_events.put((lines, tag)),
+                            stop_if_cancelled)
         with cyclic_gc_paused():
             for batch in prepared.raw_batches(BATCH):
-                if cancelled and cancelled():
-                    raise Cancelled
+                stop_if_cancelled()
                 rows, out = screener.screen(batch)
                 writer.put(sets.take_pending(), rows, out if json_out else [],
                            prepared.fraction_read(batch[-1][0]))
+                report_stored()
         writer.close()
+        report_stored()
+        stop_if_cancelled()  # cancelled before the run is recorded complete
         prepared.check_complete(writer.stored)  # rows read against lines stored
         if file_digest(path) != (sha256, size):
             raise IngestError(str(path), f"the file changed while it was being read (it was "

@@ -25,11 +25,13 @@ _STOP = None
 class LineWriter:
     def __init__(self, db: Database, run_id: int,
                  write_text: Callable[[list[str]], Any] | None = None,
-                 on_stored: Callable[[int, Any], Any] | None = None, depth: int = 3):
-        """``on_stored(lines stored so far, the batch's tag)`` is called on the writer's
-        thread after each batch commits."""
+                 on_stored: Callable[[int, Any], Any] | None = None,
+                 before_batch: Callable[[], Any] | None = None, depth: int = 3):
+        """On the writer's thread, ``before_batch()`` runs before each batch is stored (it may
+        raise, e.g. the user cancelled: that batch and the rest are not stored) and
+        ``on_stored(lines stored so far, the batch's tag)`` after it commits."""
         self.db, self.run_id, self.write_text = db, run_id, write_text
-        self.on_stored = on_stored
+        self.on_stored, self.before_batch = on_stored, before_batch
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self.stored = 0  # lines committed so far
@@ -74,6 +76,8 @@ class LineWriter:
                 continue  # keep taking batches so the producer never blocks on a full queue
             sets, rows, text, tag = item
             try:
+                if self.before_batch is not None:
+                    self.before_batch()
                 with self.db.sessions.begin() as session:
                     if sets:
                         session.execute(FindingSet.__table__.insert(), sets)
