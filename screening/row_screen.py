@@ -63,6 +63,8 @@ class RowScreener:
         self.fast = FastRows(prepared._converter, dates_as_text)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.merged: dict[tuple[Any, ...], Outcome] = {}
+        #: (consignee, end user, country) -> their party findings
+        self.line_parties: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
         self.counts = {v.value: 0 for v in Verdict}
         self.newly = 0
         self.total = 0
@@ -75,6 +77,7 @@ class RowScreener:
         read, convert = self.fast.read, self.prepared._converter.convert
         rules, parties, run_id = self.rules, self.parties, self.run_id
         epoch_for, outcomes, counts = rules.epoch_for, self.outcomes, self.counts
+        line_parties = self.line_parties
         rows: list[tuple[Any, ...]] = []
         out: list[str] = []
         newly = 0
@@ -102,7 +105,12 @@ class RowScreener:
                 if outcome is None:
                     outcome = self._outcome(key, fast)
                 if parties is not None and (consignee or end_user):
-                    found = parties.parties_of(consignee, end_user, ult or dest)
+                    party_key = (consignee, end_user, ult or dest)
+                    found = line_parties.get(party_key)
+                    if found is None:
+                        found = parties.parties_of(consignee, end_user, ult or dest)
+                        if len(line_parties) < OUTCOME_LIMIT:
+                            line_parties[party_key] = found
                     if found:
                         outcome = self._merged(outcome, found)
                 rows.append((run_id, number, line_id, outcome.verdict, dest, ult,
