@@ -1,24 +1,98 @@
-"""Report-writing benchmark: a 100,000-line run with about 20,000 findings.
+"""Report-writing benchmark.
 
-Screens a generated CSV once (5,000 Hong Kong lines that carry findings, 95,000 CLEAR lines
-without), then writes each report format in a fresh subprocess (so peak RSS is its own), and
-times the two XLSX writers side by side on the same Lines table (xlsxwriter constant_memory
-vs openpyxl write-only). Usage: python3 bench/bench_reports.py
+The report ratio (issue 13's target: at most 1.5x): ``hkscreen screen FILE --json OUT`` on the
+100,000-line benchmark workbook, with and without ``--report r.xlsx``, 3 interleaved runs of
+each (every run a fresh process and a fresh, already created SQLite database); prints each run,
+min/median/max of both and of the ratio (run with report / run without, pair by pair), and
+what the report itself cost.
+
+``--formats`` also screens a generated 100,000-line CSV once (5,000 Hong Kong lines that carry
+findings, 95,000 CLEAR lines) and writes each report format in a fresh subprocess (so peak RSS
+is its own), and times the two XLSX writers side by side on the same Lines table (xlsxwriter
+constant_memory vs openpyxl write-only).
+
+Usage: python3 bench/bench_reports.py [--runs 3] [--xlsx-lines 100000] [--formats]
+           [--code DIR]   (measure another checkout's code, e.g. an earlier commit's)
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+OUT = Path(__file__).resolve().parent / "out"
 WORK = Path(tempfile.gettempdir()) / "hkscreen-bench-reports"
 
+
+# --- the report ratio ------------------------------------------------------------------------
+
+def _env(code: Path, data: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(code), "HKSCREEN_DATA_DIR": str(data)}
+
+
+def _screen(code: Path, data_file: Path, run_dir: Path, report: bool) -> float:
+    """Seconds for one ``hkscreen screen`` in a fresh process on a fresh database."""
+    run_dir.mkdir(parents=True)
+    url = f"sqlite:///{run_dir / 'bench.sqlite3'}"
+    env = _env(code, run_dir)
+    subprocess.run([sys.executable, "-c", "import sys; from screening.db import open_database; "
+                    "open_database(sys.argv[1]).dispose()", url],
+                   check=True, env=env, cwd=code)  # schema and bundled lists: not timed
+    command = [sys.executable, "-m", "screening.cli", "--database-url", url, "screen",
+               str(data_file), "--json", str(run_dir / "out.json"), "--quiet"]
+    if report:
+        command += ["--report", str(run_dir / "r.xlsx")]
+    started = time.perf_counter()
+    result = subprocess.run(command, env=env, cwd=code, capture_output=True, text=True,
+                            check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode not in (0, 1):  # 1: lines need attention (or a stale list warning)
+        raise SystemExit(f"screen failed ({result.returncode}): {result.stderr}")
+    if report and not (run_dir / "r.xlsx").exists():
+        raise SystemExit(f"no report written: {result.stdout}{result.stderr}")
+    return seconds
+
+
+def _spread(values: list[float], unit: str = " s") -> str:
+    return (f"min {min(values):.2f}{unit}  median {statistics.median(values):.2f}{unit}  "
+            f"max {max(values):.2f}{unit}")
+
+
+def report_ratio(code: Path, lines: int, runs: int) -> None:
+    data_file = OUT / f"bench_{lines}.xlsx"
+    if not data_file.exists():
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from bench_screen import make_xlsx
+        OUT.mkdir(exist_ok=True)
+        print(f"generating {data_file} ...", file=sys.stderr)
+        make_xlsx(data_file, lines)
+    base = Path(tempfile.mkdtemp(prefix="hkbench-ratio-"))
+    without: list[float] = []
+    with_report: list[float] = []
+    print(f"hkscreen screen {data_file.name} --json OUT [--report r.xlsx], code from {code}")
+    for i in range(runs):
+        without.append(_screen(code, data_file, base / f"plain{i}", report=False))
+        with_report.append(_screen(code, data_file, base / f"report{i}", report=True))
+        print(f"  run {i + 1}: without report {without[-1]:6.2f} s   with --report "
+              f"{with_report[-1]:6.2f} s   ratio {with_report[-1] / without[-1]:.2f}x",
+              flush=True)
+    ratios = [w / p for w, p in zip(with_report, without, strict=True)]
+    print(f"without report: {_spread(without)}")
+    print(f"with --report:  {_spread(with_report)}")
+    print(f"report itself:  {_spread([w - p for w, p in zip(with_report, without, strict=True)])}")
+    print(f"report ratio:   {_spread(ratios, 'x')}   target <= 1.5x")
+
+
+# --- each format on a generated run (--formats) ------------------------------------------------
 
 def _make_run() -> tuple[str, int]:
     WORK.mkdir(exist_ok=True)
@@ -78,10 +152,7 @@ def _measure(url: str, run_id: int, kind: str) -> dict:
             "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def main() -> None:
-    if len(sys.argv) == 5 and sys.argv[1] == "_measure":
-        print(json.dumps(_measure(sys.argv[2], int(sys.argv[3]), sys.argv[4])))
-        return
+def formats() -> None:
     url, run_id = _make_run()
     from screening.db import open_database
     from screening.store import runs as run_store
@@ -94,6 +165,22 @@ def main() -> None:
                              check=True, capture_output=True, text=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{kind:<16} {r['seconds']:7.2f} s   peak RSS {r['rss_mb']:6.0f} MB", flush=True)
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "_measure":
+        print(json.dumps(_measure(sys.argv[2], int(sys.argv[3]), sys.argv[4])))
+        return
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--xlsx-lines", type=int, default=100_000)
+    parser.add_argument("--formats", action="store_true", help="also time each report format")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="checkout whose code is measured (default: this one)")
+    args = parser.parse_args()
+    report_ratio(args.code.resolve(), args.xlsx_lines, args.runs)
+    if args.formats:
+        formats()
 
 
 if __name__ == "__main__":

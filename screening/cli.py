@@ -17,12 +17,11 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from screening import __version__
 from screening.db import Database, DatabaseError, first_line, open_database, schema_revision
-from screening.errors import os_error_message
+from screening.errors import ReportUnreadable, SigningError, os_error_message
 from screening.ingest.errors import IngestError
 from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
 from screening.reports.safety import ExportError
-from screening.reports.verify import ReportUnreadable
 from screening.rules.files import RuleFileError
 from screening.runtime import current_user
 from screening.service import (
@@ -33,7 +32,6 @@ from screening.service import (
     resolve_mapping,
     run_screening,
 )
-from screening.signing import SigningError
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, ReviewError, add_reviews
 
@@ -303,10 +301,11 @@ def _version(url: str | None) -> int:
 
 
 def _screen(args: argparse.Namespace, url: str | None) -> int:
-    from screening.reports.writer import report_format
+    if args.report:  # the report writers are imported only when a report is asked for
+        from screening.reports.writer import report_format
 
-    for target in args.report:
-        report_format(target)  # refuse an unknown report suffix before screening
+        for target in args.report:
+            report_format(target)  # refuse an unknown report suffix before screening
     db = _open(url)
     try:
         mapping, profile = resolve_mapping(db, args.mapping)
@@ -338,7 +337,8 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
             _print_flagged(session, run.id)
     if result.json_path:
         print(f"JSON written to {result.json_path}")
-    _write_reports(db, run.id, args.report)
+    if args.report:
+        _write_reports(db, run.id, args.report)
     return EXIT_CLEAR if run.counts.get(Verdict.CLEAR.value, 0) == run.line_count \
         else EXIT_ATTENTION
 

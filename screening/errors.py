@@ -1,10 +1,21 @@
-"""One-line messages for errors the user can act on (no traceback ever reaches them)."""
+"""One-line messages for errors the user can act on (no traceback ever reaches them), and
+the error types the CLI reports as such that would otherwise cost it an import of the module
+raising them (signing loads cryptography, verification the report readers)."""
 
 from __future__ import annotations
 
 import errno
 
 from screening.db import first_line
+
+
+class SigningError(Exception):
+    """A signing key cannot be used or read; the message names the file and the fix."""
+
+
+class ReportUnreadable(Exception):
+    """Not an hkscreen XLSX report (or damaged beyond reading)."""
+
 
 _HINTS = {errno.ENOSPC: " (the disk is full: free some space and run again)",
           errno.EDQUOT: " (the disk quota is used up)",

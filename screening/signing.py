@@ -25,16 +25,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from screening.errors import SigningError
 from screening.paths import data_dir
 from screening.runtime import current_user
 from screening.store.schema import SigningKey
 
 ENV_SIGNING_KEY = "HKSCREEN_SIGNING_KEY"
 _RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
-
-
-class SigningError(Exception):
-    """A signing key cannot be used or read; the message names the file and the fix."""
 
 
 def _message(digest: str) -> bytes:

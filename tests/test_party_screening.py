@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import marshal
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +21,7 @@ from screening.parties import MAX_FIELD, PartyListError, read_list_file
 from screening.paths import resources_dir
 from screening.service import ScreenOptions, run_screening
 from screening.store import parties as party_store
+from screening.store import party_index_cache
 from screening.store.schema import PartyEntryRow
 
 SYNTHETIC = resources_dir() / "lists" / "synthetic_csl.csv"
@@ -377,7 +379,11 @@ def test_the_built_index_is_kept_and_a_damaged_copy_rebuilt(db, db_url) -> None:
     assert list((data_dir() / "cache").glob("party-index-*.marshal")) == [cached]
     assert cached.stat().st_mtime_ns == stamp
     assert index is not None and (index.strong, index.weak) == (95, 80)
-    assert index.entries == fresh.entries and index.names == fresh.names
+    # The cached entries become PartyEntry objects as they are read (a sequence, not a list).
+    assert len(index.entries) == len(fresh.entries) and len(index.owners) == len(fresh.owners)
+    assert list(index.owners) == fresh.owners and index.owners[-2:] == fresh.owners[-2:]
+    assert index.entries[-1] == fresh.entries[-1] and index.entries[1:3] == fresh.entries[1:3]
+    assert list(index.entries) == fresh.entries and index.names == fresh.names
     assert index.tokens == fresh.tokens
     assert index.match("Harbour Power Systems Ltd", "HK") == \
         fresh.match("Harbour Power Systems Ltd", "HK")
@@ -385,3 +391,8 @@ def test_the_built_index_is_kept_and_a_damaged_copy_rebuilt(db, db_url) -> None:
     with db.sessions() as session:
         again, _lists = party_store.load_index(session)
     assert again is not None and again.entries == fresh.entries
+    # A readable file whose packed parts were damaged is rebuilt too, not used.
+    blob = marshal.loads(cached.read_bytes())
+    blob["entries"] = blob["entries"][:-1]
+    cached.write_bytes(marshal.dumps(blob))
+    assert party_index_cache.load(cached.stem.removeprefix("party-index-"), 92, 85) is None

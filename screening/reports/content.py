@@ -19,6 +19,7 @@ from screening.model import VERDICT_ORDER, Verdict
 from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.rules.schema import CHART_COLUMNS
 from screening.store import runs as run_store
+from screening.store.report_lines import LineRecord
 from screening.store.reviews import ReviewRecord, run_reviews
 from screening.store.schema import RunLine
 
@@ -243,6 +244,20 @@ def line_cells(line: run_store.StoredLine, review: ReviewRecord | None) -> list[
         line.license_exception, n.get("license_number"), n.get("end_user"),
         n.get("end_user_type"), n.get("consignee"), n.get("value"), n.get("quantity"),
         n.get("description"), n.get("hs_code"),
+        review.disposition.label if review else None, review.reviewer if review else None,
+        naive_utc(review.created_at) if review else None,
+    ]
+
+
+def record_cells(line: LineRecord, review: ReviewRecord | None) -> list[object]:
+    """``line_cells`` of a line read with ``report_lines.iter_line_records``."""
+    return [
+        line.row, line.line_id, line.verdict, yes_no(line.newly_licensable),
+        line.destination, line.licensing_destination, line.export_date,
+        yes_no(line.date_assumed), line.eccn,
+        line.license_exception, line.license_number, line.end_user,
+        line.end_user_type, line.consignee, line.value, line.quantity,
+        line.description, line.hs_code,
         review.disposition.label if review else None, review.reviewer if review else None,
         naive_utc(review.created_at) if review else None,
     ]

@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from screening.db import Database
 from screening.engine import screen_line
+from screening.errors import ReportUnreadable
 from screening.ingest.pipeline import MappingSpec
 from screening.model import VERDICT_ORDER
 from screening.normalize import DateOrder
@@ -71,10 +72,6 @@ class Verification:
     @property
     def exit_code(self) -> int:
         return 1 if any(c.status is Status.FAILED for c in self.checks) else 0
-
-
-class ReportUnreadable(Exception):
-    """Not an hkscreen XLSX report (or damaged beyond reading)."""
 
 
 def _trim(row: tuple[Any, ...], width: int) -> list[Any]:

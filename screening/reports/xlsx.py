@@ -15,7 +15,7 @@ from typing import Any
 import xlsxwriter
 from sqlalchemy.orm import Session
 
-from screening.reports import fastsheet
+from screening.reports import fastsheet, findings_sheet
 from screening.reports.canonical import DIGEST_LABEL, SIGNATURE_LABEL, CellDigest
 from screening.reports.charts import VERDICTS, MonthlyVerdicts
 from screening.reports.content import (
@@ -23,14 +23,14 @@ from screening.reports.content import (
     LINE_HEADERS,
     REVIEW_HEADERS,
     ReportContent,
-    finding_rows,
-    line_cells,
+    record_cells,
     review_cells,
     rules_sections,
     run_parameters,
 )
+from screening.reports.package import DeflatedRows
 from screening.signing import Signer
-from screening.store import runs as run_store
+from screening.store.report_lines import iter_line_records
 
 MAX_CELL = 32767
 VERDICT_COLOURS = {
@@ -43,6 +43,7 @@ SHEETS = ("Summary", "Findings", "Lines", "Reviews", "Rules", "Run")
 #: are on screen only, so the sheet prints one page wide at a readable size.
 LINES_PRINTED = len(LINE_HEADERS)
 FINDINGS_PER_PAGE = 60
+FINDING_WIDTHS = [6, 11, 17, 27, 8, 110, 48, 36]
 
 
 def _hf(text: str) -> str:
@@ -142,18 +143,8 @@ class _Sheet:
         self.row += 1
 
 
-def write_xlsx(session: Session, content: ReportContent, target: Path,
-               signer: Signer | None = None) -> tuple[str, str]:
-    """Write the report to ``target`` (a temporary path); returns the report digest (over
-    every cell but the digest's and the signature's own) and its signature ("" without a
-    signer)."""
-    book = xlsxwriter.Workbook(str(target), {
-        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
-        "tmpdir": str(target.parent)})
-    book.set_properties({"title": f"hkscreen report, run {content.run.id}",
-                         "subject": content.run.input_name, "author": content.generated_by,
-                         "comments": f"Input SHA-256 {content.run.input_sha256}"})
+def cell_formats(book: Any) -> dict[str, Any]:
+    """The workbook's cell formats by name (verdict fills as ``v:<verdict>``)."""
     formats = {
         "head": book.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1,
                                  "text_wrap": True, "valign": "top"}),
@@ -172,6 +163,29 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     for verdict, (bg, fg) in VERDICT_COLOURS.items():
         formats[f"v:{verdict}"] = book.add_format({"bg_color": bg, "font_color": fg,
                                                    "bold": True, "valign": "top"})
+    return formats
+
+
+def write_xlsx(session: Session, content: ReportContent, target: Path,
+               signer: Signer | None = None) -> tuple[str, str]:
+    """Write the report to ``target`` (a temporary path); returns the report digest (over
+    every cell but the digest's and the signature's own) and its signature ("" without a
+    signer)."""
+    with fastsheet.deflated_rows(target.parent, 2) as (rows_handle, findings_handle):
+        return _write_book(session, content, target, signer, rows_handle, findings_handle)
+
+
+def _write_book(session: Session, content: ReportContent, target: Path,
+                signer: Signer | None, rows_handle: DeflatedRows,
+                findings_handle: DeflatedRows) -> tuple[str, str]:
+    book = xlsxwriter.Workbook(str(target), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
+        "tmpdir": str(target.parent)})
+    book.set_properties({"title": f"hkscreen report, run {content.run.id}",
+                         "subject": content.run.input_name, "author": content.generated_by,
+                         "comments": f"Input SHA-256 {content.run.input_sha256}"})
+    formats = cell_formats(book)
     for name in SHEETS:
         ws = book.add_worksheet(name)
         print_setup(ws, content, name)
@@ -179,8 +193,8 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     digest = CellDigest()
 
     findings = _Sheet(book, formats, "Findings", digest)
-    findings.header(FINDING_HEADERS, [6, 11, 17, 27, 8, 110, 48, 36],
-                    wrap={5: 128, 6: 55, 7: 41})
+    findings.header(FINDING_HEADERS, FINDING_WIDTHS,
+                    wrap=findings_sheet.WRAP)
     lines = _Sheet(book, formats, "Lines", digest)
     headers = list(content.run.headers)
     original = [f"Original: {h}" if h else f"Original: column {i + 1}"
@@ -190,40 +204,39 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
                  [7, 14, 17, 9, 8, 8, 11, 9, 12, 9, 12, 22, 11, 22, 11, 8, 28, 10, 24, 14, 19]
                  + [16] * len(original), fit_width=False)
     lines.ws.print_area(0, 0, max(content.run.line_count, 1), LINES_PRINTED - 1)
-    # The Lines rows bypass xlsxwriter (see fastsheet); a probe row carries their styles.
+    # The Lines and Findings rows bypass xlsxwriter (see fastsheet and findings_sheet); a
+    # probe row on each carries the styles they use.
     probe = ["num", "date", "datetime", "text", *(f"v:{v}" for v in VERDICT_COLOURS)]
-    styles = {}
-    for col, name in enumerate(probe):
-        fmt = formats["wrap"] if name == "text" else formats[name]
-        lines.ws.write_blank(1, col, None, fmt)
-        # xlsxwriter numbers a format when it is first used; asking now gives the number it
-        # will write. The probe row read back after closing confirms it (see below).
-        styles[name] = fmt._get_xf_index()
+    styles = _probe_row(lines.ws, formats, probe)
     lines.ws.autofilter(0, 0, max(content.run.line_count, 1), width - 1)
-    rows_handle = fastsheet.rows_tempfile(target.parent)
-    fast = fastsheet.RowWriter(rows_handle, width, styles)
+    findings_probe = [*findings_sheet.PROBE, *(f"v:{v}" for v in VERDICT_COLOURS)]
+    finding_styles = _probe_row(findings.ws, formats, findings_probe)
+    fast = fastsheet.RowWriter(rows_handle, width, styles, digest)
+    finding_rows = findings_sheet.FindingsWriter(findings_handle, finding_styles, digest)
     destinations: set[str] = set()
     claimed: set[str] = set()
-    unverified: Counter[str] = Counter()
     monthly = MonthlyVerdicts()
     r = 1
-    for line in run_store.iter_lines(session, content.run.id):
-        cells = [*line_cells(line, content.current.get(line.row)), *line.raw]
+    current = content.current
+    for line in iter_line_records(session, content.run.id):
+        cells = record_cells(line, current.get(line.row))
+        cells += line.raw
         r += 1
-        monthly.add(line.export_date, line.verdict.value)
-        fast.write(r, cells, verdict_col=2)
-        digest.row("Lines", r - 1, cells)
-        for row in finding_rows(line):
-            findings.write(row, verdict_col=2)
-        for f in line.findings:
-            unverified.update(f.unverified)
+        verdict = line.verdict
+        monthly.add(line.export_date, verdict)
+        fast.write(r, cells, verdict_col=2)  # and hashes the row
+        finding_rows.write(line.row, line.line_id, verdict, line.findings)
         destinations.update(c for c in (line.destination, line.licensing_destination) if c)
         if line.license_exception:
             claimed.add(line.license_exception)
-    findings.ws.autofilter(0, 0, max(findings.row - 1, 1), len(FINDING_HEADERS) - 1)
+    fast.flush()
+    finding_rows.flush()
+    unverified = finding_rows.unverified()
+    last_finding = finding_rows.row - 1  # 0-based, as xlsxwriter counts rows
+    findings.ws.autofilter(0, 0, max(last_finding, 1), len(FINDING_HEADERS) - 1)
     # Findings wrap onto several lines each: at one page wide they would print about 25 to a
     # page; about 60 keeps the text readable (6 pt) in less than half the paper.
-    findings.ws.fit_to_pages(1, max(1, -(-(findings.row - 1) // FINDINGS_PER_PAGE)))
+    findings.ws.fit_to_pages(1, max(1, -(-last_finding // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews", digest)
     reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 50, 14, 12, 11, 40],
@@ -257,19 +270,33 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
         else:
             summary.ws.write_number(r_, col, cell_value, fmt)
     book.close()
-    rows_handle.close()
-    rows_path = Path(rows_handle.name)
-    try:
-        sheet_xml = f"xl/worksheets/sheet{SHEETS.index('Lines') + 1}.xml"
-        written = fastsheet.probe_styles(target, sheet_xml, probe)
-        if written != styles:
-            raise RuntimeError(f"xlsxwriter style numbers changed ({written} != {styles}); "
-                               f"the Lines sheet would be mis-formatted")
-        last = fastsheet.column_letters(width)[-1] + str(max(r, 1))
-        fastsheet.splice_rows(target, sheet_xml, rows_path, last)
-    finally:
-        rows_path.unlink(missing_ok=True)
+    spliced = {}
+    for name, handle, probed, wanted, cols, last_row in (
+            ("Lines", rows_handle, probe, styles, width, r),
+            ("Findings", findings_handle, findings_probe, finding_styles,
+             len(FINDING_HEADERS), finding_rows.row)):
+        handle.close()
+        sheet_xml = f"xl/worksheets/sheet{SHEETS.index(name) + 1}.xml"
+        spliced[sheet_xml] = (handle,
+                              fastsheet.column_letters(cols)[-1] + str(max(last_row, 1)))
+        written = fastsheet.probe_styles(target, sheet_xml, probed)
+        if written != wanted:
+            raise RuntimeError(f"xlsxwriter style numbers changed ({written} != {wanted}); "
+                               f"the {name} sheet would be mis-formatted")
+    fastsheet.splice_rows(target, spliced)
     return value, signature
+
+
+def _probe_row(ws: Any, formats: dict[str, Any], names: list[str]) -> dict[str, int]:
+    """Row 2 of a sheet whose rows are written as XML: one blank cell per style the rows use
+    (xlsxwriter numbers a format when it is first used; asking now gives the number it will
+    write, and the probe row read back after closing confirms it)."""
+    styles = {}
+    for col, name in enumerate(names):
+        fmt = formats["wrap"] if name == "text" else formats[name]
+        ws.write_blank(1, col, None, fmt)
+        styles[name] = fmt._get_xf_index()
+    return styles
 
 
 def _mark_incomplete(ws: Any, content: ReportContent, sheet: str) -> None:

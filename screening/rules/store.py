@@ -33,9 +33,10 @@ def rules_version(tables: dict[str, list[dict[str, Any]]]) -> str:
 def read_tables(session: Session) -> dict[str, list[dict[str, Any]]]:
     tables: dict[str, list[dict[str, Any]]] = {}
     for spec in RULE_FILES:
-        columns = [spec.model.__table__.c[name] for name in spec.header]  # type: ignore[attr-defined]
-        result = session.execute(select(*columns))
-        tables[spec.filename] = [dict(zip(spec.header, row, strict=True)) for row in result]
+        header = spec.header  # a property that builds the list: read once per table
+        columns = [spec.model.__table__.c[name] for name in header]  # type: ignore[attr-defined]
+        rows = session.execute(select(*columns)).all()  # one fetch, not one per row
+        tables[spec.filename] = [dict(zip(header, row, strict=True)) for row in rows]
     return tables
 
 
