@@ -36,7 +36,7 @@ from screening.paths import data_dir
 log = logging.getLogger(__name__)
 _FIELDS = [f.name for f in dataclasses.fields(PartyEntry)]
 _CODE = hashlib.sha256(Path(parties_module.__file__).read_bytes()).hexdigest()
-_LAYOUT = "2"  # entries and owners packed, postings as int32 arrays
+_LAYOUT = "3"  # entries and owners packed, postings as int32 arrays, sorted names
 _SEVERITY_AT = _FIELDS.index("severity")
 _SEVERITIES = {s.value: s for s in Severity}
 
