@@ -36,7 +36,7 @@ from screening.paths import data_dir
 log = logging.getLogger(__name__)
 _FIELDS = [f.name for f in dataclasses.fields(PartyEntry)]
 _CODE = hashlib.sha256(Path(parties_module.__file__).read_bytes()).hexdigest()
-_LAYOUT = "3"  # entries and owners packed, postings as int32 arrays, texts by field
+_LAYOUT = "4"  # entries and owners packed, postings as int32 arrays, texts by field
 #: PartyIndex's lists of name texts (names, compact, ...), stored as they are.
 _TEXTS = [f.name for f in dataclasses.fields(PartyIndex) if f.name not in
           ("entries", "owners", "tokens", "strong", "weak") and not f.name.startswith("_")]
