@@ -63,8 +63,6 @@ class RowScreener:
         self.fast = FastRows(prepared._converter, dates_as_text)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.merged: dict[tuple[Any, ...], Outcome] = {}
-        #: (consignee, end user, country) -> their party findings
-        self.line_parties: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
         self.counts = {v.value: 0 for v in Verdict}
         self.newly = 0
         self.total = 0
@@ -77,7 +75,7 @@ class RowScreener:
         read, convert = self.fast.read, self.prepared._converter.convert
         rules, parties, run_id = self.rules, self.parties, self.run_id
         epoch_for, outcomes, counts = rules.epoch_for, self.outcomes, self.counts
-        line_parties = self.line_parties
+        party_cache = parties.cache if parties is not None else {}
         rows: list[tuple[Any, ...]] = []
         out: list[str] = []
         newly = 0
@@ -104,13 +102,18 @@ class RowScreener:
                 outcome = outcomes.get(key)  # type: ignore[assignment]
                 if outcome is None:
                     outcome = self._outcome(key, fast)
-                if parties is not None and (consignee or end_user):
-                    party_key = (consignee, end_user, ult or dest)
-                    found = line_parties.get(party_key)
+                if parties is not None:
+                    country = ult or dest
+                    found = party_cache.get(("Consignee", consignee, country)) \
+                        if consignee else ()
                     if found is None:
-                        found = parties.parties_of(consignee, end_user, ult or dest)
-                        if len(line_parties) < OUTCOME_LIMIT:
-                            line_parties[party_key] = found
+                        found = parties.party("Consignee", consignee, country)
+                    if end_user:
+                        more = party_cache.get(("End user", end_user, country))
+                        if more is None:
+                            more = parties.party("End user", end_user, country)
+                        if more:
+                            found += more
                     if found:
                         outcome = self._merged(outcome, found)
                 rows.append((run_id, number, line_id, outcome.verdict, dest, ult,

@@ -91,13 +91,21 @@ def insert_lines(session: Session, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
+    columns = ", ".join(quote(c) for c in LINE_COLUMNS)
+    if connection.dialect.driver == "psycopg":  # COPY: several times faster than INSERTs
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY run_lines ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
     if marker is None:  # an unusual driver: let SQLAlchemy do the binding
         session.execute(RunLine.__table__.insert(),
                         [dict(zip(LINE_COLUMNS, row, strict=True)) for row in rows])
         return
-    quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
-    sql = (f"INSERT INTO run_lines ({', '.join(quote(c) for c in LINE_COLUMNS)}) "
+    sql = (f"INSERT INTO run_lines ({columns}) "
            f"VALUES ({', '.join([marker] * len(LINE_COLUMNS))})")
     connection.exec_driver_sql(sql, rows)
 
