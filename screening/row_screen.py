@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from screening.engine import screen_line
@@ -32,25 +33,36 @@ TUNE_AFTER = 2000
 class Outcome:
     """One distinct result as stored and written: verdict, destinations, findings set."""
 
-    __slots__ = ("destination", "findings", "licensing", "newly", "set_no", "tail", "verdict")
+    __slots__ = ("destination", "findings", "findings_json", "head", "licensing", "newly",
+                 "set_no", "verdict")
 
     def __init__(self, verdict: Verdict, destination: str | None, licensing: str | None,
                  newly: bool, findings: tuple[Finding, ...], sets: FindingSets):
         self.verdict = verdict.value
         self.destination, self.licensing, self.newly = destination, licensing, newly
         self.findings = findings
-        self.set_no, findings_json = sets.number(findings)
-        #: The line's JSON after its row number and id.
-        self.tail = (f'"verdict": "{self.verdict}", '
+        #: The findings' JSON is the set's own text, shared by every outcome with that set.
+        self.set_no, self.findings_json = sets.number(findings)
+        #: The line's JSON after its row number and id, up to the findings.
+        self.head = (f'"verdict": "{self.verdict}", '
                      f'"destination": {_encode(destination)}, '
                      f'"licensing_destination": {_encode(licensing)}, '
                      f'"newly_licensable": {"true" if newly else "false"}, '
-                     f'"findings": {findings_json}}}')
+                     f'"findings": ')
 
 
 def _of(result: Screening, sets: FindingSets) -> Outcome:
     return Outcome(result.verdict, result.destination, result.licensing_destination,
                    result.newly_licensable, result.findings, sets)
+
+
+@dataclass(frozen=True)
+class BatchTally:
+    """Lines of a batch, per verdict, and how many are newly licensable."""
+
+    lines: int
+    counts: dict[str, int]
+    newly: int
 
 
 class RowScreener:
@@ -63,18 +75,16 @@ class RowScreener:
         self.fast = FastRows(prepared._converter, dates_as_text)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.merged: dict[tuple[Any, ...], Outcome] = {}
-        self.counts = {v.value: 0 for v in Verdict}
-        self.newly = 0
-        self.total = 0
         self.tuned = False
         self.seen = 0  # rows screened
 
     def screen(self, batch: list[tuple[int, list[Any]]]) -> tuple[list[tuple[Any, ...]],
-                                                                  list[str]]:
-        """(run_lines rows, JSON texts of the lines) for ``batch``."""
+                                                                  list[str], BatchTally]:
+        """(run_lines rows, JSON texts of the lines, their tally) for ``batch``."""
         read, convert = self.fast.read, self.prepared._converter.convert
         rules, parties, run_id = self.rules, self.parties, self.run_id
-        epoch_for, outcomes, counts = rules.epoch_for, self.outcomes, self.counts
+        epoch_for, outcomes = rules.epoch_for, self.outcomes
+        counts = {v.value: 0 for v in Verdict}
         party_cache = parties.cache if parties is not None else {}
         rows: list[tuple[Any, ...]] = []
         out: list[str] = []
@@ -120,16 +130,15 @@ class RowScreener:
                              outcome.licensing, outcome.newly, date_db, assumed, eccn_text, exc,
                              lic, end_user, eut_text, consignee, value, quantity, description,
                              hs_code, raw_json, outcome.set_no))
-            out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.tail}')
+            out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.head}'
+                       f'{outcome.findings_json}}}')
             counts[outcome.verdict] += 1
             newly += outcome.newly
         self.seen += len(batch)
         if not self.tuned and self.seen >= TUNE_AFTER:
             self.fast.tune(self.seen)
             self.tuned = True
-        self.newly += newly
-        self.total += len(rows)
-        return rows, out
+        return rows, out, BatchTally(len(rows), counts, newly)
 
     def _party_names(self, batch: list[tuple[int, list[Any]]]) -> set[str]:
         """The batch's consignee and end-user names, as the lines will read them."""
