@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from screening.engine import screen_line
-from screening.ingest.fast_rows import FastRows
+from screening.ingest.fast_rows import FastLine, FastRows
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
@@ -33,8 +33,8 @@ TUNE_AFTER = 2000
 class Outcome:
     """One distinct result as stored and written: verdict, destinations, findings set."""
 
-    __slots__ = ("destination", "findings", "findings_json", "head", "licensing", "newly",
-                 "set_no", "verdict")
+    __slots__ = ("db_part", "destination", "findings", "findings_json", "head", "licensing",
+                 "newly", "set_no", "verdict")
 
     def __init__(self, verdict: Verdict, destination: str | None, licensing: str | None,
                  newly: bool, findings: tuple[Finding, ...], sets: FindingSets):
@@ -43,6 +43,8 @@ class Outcome:
         self.findings = findings
         #: The findings' JSON is the set's own text, shared by every outcome with that set.
         self.set_no, self.findings_json = sets.number(findings)
+        #: Its part of a run_lines row (store.runs.LINE_COLUMNS after raw_json).
+        self.db_part = (self.verdict, licensing, newly, self.set_no)
         #: The line's JSON after its row number and id, up to the findings.
         self.head = (f'"verdict": "{self.verdict}", '
                      f'"destination": {_encode(destination)}, '
@@ -72,7 +74,7 @@ class RowScreener:
                  sets: FindingSets, run_id: int, dates_as_text: bool):
         self.prepared, self.rules, self.parties, self.sets = prepared, rules, parties, sets
         self.run_id, self.as_text = run_id, dates_as_text
-        self.fast = FastRows(prepared._converter, dates_as_text)
+        self.fast = FastRows(prepared._converter, dates_as_text, run_id)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.merged: dict[tuple[Any, ...], Outcome] = {}
         self.tuned = False
@@ -105,15 +107,15 @@ class RowScreener:
                 rows.append(line_row(run_id, line, result, outcome.set_no, self.as_text))
                 line_id = line.line_id
             else:
-                (_, line_id, dest, ult, date, date_db, assumed, eccn, eccn_text, exc, lic,
-                 eut, eut_text, end_user, consignee, value, quantity, description, hs_code,
-                 raw_json) = fast
+                head, date, eccn, eut = fast
+                dest, ult, exc, lic = head[3], head[4], head[8], head[9]
                 key = (dest, ult, epoch_for(date, (dest, ult), eccn.base), eccn, exc, lic, eut)
                 outcome = outcomes.get(key)  # type: ignore[assignment]
                 if outcome is None:
                     outcome = self._outcome(key, fast)
                 if parties is not None:
                     country = ult or dest
+                    consignee, end_user = head[12], head[10]
                     found = party_cache.get(("Consignee", consignee, country)) \
                         if consignee else ()
                     if found is None:
@@ -126,10 +128,8 @@ class RowScreener:
                             found += more
                     if found:
                         outcome = self._merged(outcome, found)
-                rows.append((run_id, number, line_id, outcome.verdict, dest, ult,
-                             outcome.licensing, outcome.newly, date_db, assumed, eccn_text, exc,
-                             lic, end_user, eut_text, consignee, value, quantity, description,
-                             hs_code, raw_json, outcome.set_no))
+                rows.append(head + outcome.db_part)
+                line_id = head[2]
             out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.head}'
                        f'{outcome.findings_json}}}')
             counts[outcome.verdict] += 1
@@ -147,9 +147,10 @@ class RowScreener:
             raw.update(values[index] for _n, values in batch if len(values) > index)
         return {text for text in map(clean_text, raw) if text}
 
-    def _outcome(self, key: tuple[Any, ...], fast: tuple[Any, ...]) -> Outcome:
-        (number, line_id, dest, ult, date, _date_db, assumed, eccn, _eccn_text, exc, lic, eut,
-         _eut_text, end_user, consignee, value, quantity, description, hs_code, _raw) = fast
+    def _outcome(self, key: tuple[Any, ...], fast: FastLine) -> Outcome:
+        head, date, eccn, eut = fast
+        (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic, end_user,
+         _eut_text, consignee, value, quantity, description, hs_code, _raw) = head
         line = ShipmentLine(number, line_id, (), dest, ult, date, eccn, exc, lic, end_user,
                             eut, consignee, value, quantity, description, hs_code, assumed)
         outcome = _of(screen_line(line, self.rules), self.sets)

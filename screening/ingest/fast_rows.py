@@ -56,17 +56,17 @@ def _plain(raw: Any) -> str | None:
     return clean_text(raw)
 
 
-#: (row number, line id, destination, ultimate destination, export date, date for the
-#: database, date assumed, Eccn, ECCN text, exception, licence number, end-user type,
-#: its text, end user, consignee, value, quantity, description, HS code, raw cells JSON)
-FastLine = tuple[Any, ...]
+#: (the line's part of its run_lines row, in store.runs.LINE_COLUMNS order up to raw_json;
+#: export date; Eccn; EndUserType or None)
+FastLine = tuple[tuple[Any, ...], Any, Any, Any]
 
 
 class FastRows:
     """``read(number, values)``: the row as a FastLine, or None to convert it the slow way."""
 
-    def __init__(self, converter: RowConverter, dates_as_text: bool):
+    def __init__(self, converter: RowConverter, dates_as_text: bool, run_id: int = 0):
         c = converter
+        self.run_id = run_id
         self.width = c.width
         cols = c.mapping.columns
         self.formula_rows = c.source.formula_rows
@@ -179,7 +179,7 @@ class FastRows:
         country, ultimate, eccns, dates = self.country, self.ultimate, self.eccn, self.date
         exceptions, licences, end_user_types = self.exception, self.licence, self.end_user_type
         text_of = self.texts
-        as_of = self.as_of
+        as_of, run_id = self.as_of, self.run_id
         no_pair = (None, None)
 
         def read(number: int, values: list[Any]) -> FastLine | None:
@@ -212,15 +212,16 @@ class FastRows:
             quantity = _amount(values[i_qty], texts[i_qty]) if i_qty is not None else None
             if value is BAD or quantity is BAD:
                 return None
-            line_id = texts[i_id] if i_id is not None else ""
-            return (number, line_id or str(number), dest, ult, date[0], date[1], assumed,
-                    eccn[0], eccn[1], exc or lic[0], lic[1], eut[0], eut[1],
-                    texts[i_user] or None if i_user is not None else None,
-                    texts[i_consignee] or None if i_consignee is not None else None,
-                    value, quantity,
-                    texts[i_desc] or None if i_desc is not None else None,
-                    texts[i_hs] or None if i_hs is not None else None,
-                    "[" + ",".join(map(_encode_text, texts)) + "]")
+            line_id = texts[i_id] or str(number) if i_id is not None else str(number)
+            end_user = texts[i_user] or None if i_user is not None else None
+            consignee = texts[i_consignee] or None if i_consignee is not None else None
+            exception = exc or lic[0]
+            return ((run_id, number, line_id, dest, ult, date[1], assumed, eccn[1], exception,
+                     lic[1], end_user, eut[1], consignee, value, quantity,
+                     texts[i_desc] or None if i_desc is not None else None,
+                     texts[i_hs] or None if i_hs is not None else None,
+                     "[" + ",".join(map(_encode_text, texts)) + "]"),
+                    date[0], eccn[0], eut[0])
 
         return read
 

@@ -27,8 +27,15 @@ def create_run(session: Session, **fields: Any) -> int:
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-#: Column order of ``line_row`` tuples (everything but the surrogate id).
-LINE_COLUMNS: tuple[str, ...] = tuple(c.name for c in RunLine.__table__.columns if c.name != "id")
+#: Column order of ``line_row`` tuples (everything but the surrogate id): what the line
+#: itself holds first, then what its screening adds, so a row can be built as the line's
+#: part plus its outcome's part (row_screen does).
+LINE_COLUMNS: tuple[str, ...] = (
+    "run_id", "row", "line_id", "destination", "ultimate_destination", "export_date",
+    "date_assumed", "eccn", "license_exception", "license_number", "end_user",
+    "end_user_type", "consignee", "value", "quantity", "description", "hs_code", "raw_json",
+    "verdict", "licensing_destination", "newly_licensable", "findings_set")
+assert set(LINE_COLUMNS) == {c.name for c in RunLine.__table__.columns} - {"id"}
 
 
 def line_row(run_id: int, line: ShipmentLine, result: Screening, findings_set: int,
@@ -37,12 +44,13 @@ def line_row(run_id: int, line: ShipmentLine, result: Screening, findings_set: i
     eut = line.end_user_type
     date = line.export_date
     return (
-        run_id, line.row, line.line_id, result.verdict.value, line.destination,
-        line.ultimate_destination, result.licensing_destination, result.newly_licensable,
+        run_id, line.row, line.line_id, line.destination, line.ultimate_destination,
         date.isoformat() if dates_as_text and date is not None else date, line.date_assumed,
         line.eccn.text if line.eccn else None, line.license_exception, line.license_number,
         line.end_user, eut.value if eut else None, line.consignee, line.value, line.quantity,
-        line.description, line.hs_code, _encode(line.raw), findings_set,
+        line.description, line.hs_code, _encode(line.raw),
+        result.verdict.value, result.licensing_destination, result.newly_licensable,
+        findings_set,
     )
 
 
