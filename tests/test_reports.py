@@ -288,6 +288,7 @@ def test_libreoffice_opens_the_xlsx_report(db, run_id, tmp_path) -> None:
     sha = __import__("hashlib").sha256(SAMPLE_XLSX.read_bytes()).hexdigest()
     assert sha in text
     assert "Lines" in text and "34" in text
+    assert "LICENSED_AS" in text and "HK-1008" in text  # Findings and Lines rows (spliced)
     pages = subprocess.run(["pdfinfo", str(tmp_path / "lo" / "r.pdf")], check=True,
                            capture_output=True, text=True).stdout
     count = int(next(ln.split()[1] for ln in pages.splitlines() if ln.startswith("Pages:")))
