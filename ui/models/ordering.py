@@ -6,6 +6,7 @@ A line is named by its index in the run's ``LineTable`` (input order)."""
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ class Col(IntEnum):
 
 
 UNREVIEWED = "Unreviewed"
+#: The quick filter finds text within one cell. Cells never hold NUL (the importer refuses
+#: control characters), so it separates them in the search text.
+CELL_SEPARATOR = "\x00"
 NOT_NEEDED = ""  # CLEAR lines without a review need none
 _TABLE_COLUMNS = {Col.ROW: "rows", Col.LINE_ID: "line_ids", Col.SHIPPED_TO: "destinations",
                   Col.LICENSED_AS: "licensing", Col.ECCN: "eccns", Col.EXCEPTION: "exceptions",
@@ -82,14 +86,17 @@ RawCells = Callable[[], Iterable[list[str]]]
 
 def natural_key(text: str) -> tuple[int, float, str]:
     """Sort key for a cell as imported: numbers by value ("9,000" before "12,500"), then text
-    case-insensitively, blanks last."""
-    t = text.strip()
+    case-insensitively, blanks last. Decided on the case-folded text (so a cell and its
+    case-folded copy, which is what the ordering helper keeps, get the same key); "nan" is
+    text, not a number that would compare with nothing."""
+    t = text.casefold().strip()
     if not t:
         return (2, 0.0, "")
     try:
-        return (0, float(t.replace(",", "")), "")
+        number = float(t.replace(",", ""))
     except ValueError:
-        return (1, 0.0, t.casefold())
+        return (1, 0.0, t)
+    return (1, 0.0, t) if math.isnan(number) else (0, number, "")
 
 
 @dataclass
@@ -108,7 +115,10 @@ class LineOrdering:
         return review_state(self.reviews.get(self.table.rows[i]), self.table.verdicts[i])
 
     def order(self, filters: Filters, sort: Sort) -> array[int]:
-        """The visible line indexes for ``filters``, in ``sort`` order. Ties keep input order."""
+        """The visible line indexes for ``filters``, in ``sort`` order. Ties keep input order.
+        The quick filter (``filters.text``) shows the lines with a cell (a workbench column
+        but the review status, or one of the input file's own) that contains the text,
+        ignoring case."""
         view = self._filtered(filters)
         if sort != Sort():  # the filtered view is already in input order
             view = self._sorted(view, sort)
@@ -163,7 +173,9 @@ class LineOrdering:
         if f.text:
             needle = f.text.casefold()
             haystack = self._haystack()
-            indexes = [i for i in indexes if needle in haystack[i]]
+            # Text holding the separator would only match across two cells: none match.
+            indexes = [] if CELL_SEPARATOR in needle else \
+                [i for i in indexes if needle in haystack[i]]
         return indexes
 
     def _raw_column_keys(self, k: int) -> list[tuple[int, float, str]]:
@@ -178,14 +190,15 @@ class LineOrdering:
         return keys
 
     def _haystack(self) -> list[str]:
-        """One lower-case search text per line (the workbench's columns and the input
-        file's own cells), built on the first quick filter."""
+        """One case-folded search text per line (the workbench's columns and the input
+        file's own cells, separated by a character cells never hold), built on the first
+        quick filter."""
         if self._search is None:
             t = self.table
             raw = self.raw() if self.raw else ([] for _ in t.rows)
             self._search = [
-                "\t".join((str(r), lid, d or "", lic or "", e or "", x or "", v, *cells))
-                .casefold()
+                CELL_SEPARATOR.join((str(r), lid, d or "", lic or "", e or "", x or "", v,
+                                     *cells)).casefold()
                 for r, lid, d, lic, e, x, v, cells in zip(
                     t.rows, t.line_ids, t.destinations, t.licensing, t.eccns, t.exceptions,
                     t.verdicts, raw, strict=True)]

@@ -52,6 +52,7 @@ class LineOrderProxy(QAbstractProxyModel):
         self._ordering: LineOrdering | None = None
         self._generation = 0
         self._reviews_changed = False
+        self._busy = False
         self._jobs: list[Job] = []
         self.setSourceModel(source)
         source.modelAboutToBeReset.connect(self.beginResetModel)
@@ -145,6 +146,7 @@ class LineOrderProxy(QAbstractProxyModel):
         size = len(self.source.table)
         if filters == Filters() and sort == Sort():  # input order: nothing to compute
             self._apply(range(size), range(size))
+            self._set_busy(False)  # a request still running is superseded
             return
         if self.server is None or size <= ASYNC_LIMIT:
             if self._ordering is None or self._ordering.table is not self.source.table:
@@ -152,10 +154,11 @@ class LineOrderProxy(QAbstractProxyModel):
             self._ordering.reviews = self.source.review_labels()
             order = self._ordering.order(filters, sort)
             self._apply(order, inverse(order, size))
+            self._set_busy(False)
             return
         server, reload_reviews = self.server, self._reviews_changed
         self._reviews_changed = False
-        self.busy.emit(True)
+        self._set_busy(True)
         job = Job(lambda _p, _c: server.request(generation, filters, sort,
                                                 reload_reviews=reload_reviews),
                   self, synchronous=self.synchronous)
@@ -163,14 +166,14 @@ class LineOrderProxy(QAbstractProxyModel):
         def done(result: tuple[array[int], array[int]]) -> None:
             if generation == self._generation:  # else a newer request superseded this one
                 self._apply(*result)
-                self.busy.emit(False)
+                self._set_busy(False)
 
         def failed(exc: BaseException, _details: str) -> None:
             if generation == self._generation:
                 # Carry on without the helper: slower on a huge run, but never stuck.
                 log.error("ordering helper failed: %s", exc)
                 self.set_server(None)
-                self.busy.emit(False)
+                self._set_busy(False)
                 self.failed.emit(self.tr("%1. Sorting and filtering continue in the window "
                                          "(slower on very large runs).").replace("%1", str(exc)))
                 self._request()
@@ -179,6 +182,11 @@ class LineOrderProxy(QAbstractProxyModel):
         job.failed.connect(failed)
         self._jobs = [j for j in self._jobs if j.running] + [job]
         job.start()
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busy.emit(busy)
 
     def _apply(self, order: Sequence[int], pos: Sequence[int]) -> None:
         # A reset, not a layout change: at a million rows Qt's persistent-index bookkeeping
