@@ -766,6 +766,38 @@ def test_gui_sample_option_screens_the_sample(window) -> None:
     assert window.run is not None and window.run.input_name == "hk_shipments_2020_2025.xlsx"
 
 
+def test_big_runs_start_their_ordering_helper_while_the_window_reads_the_lines(
+        window, monkeypatch) -> None:
+    """The helper of a big run is started before the window reads the lines (both load
+    at once), handed to the workbench, and orders as the window's own code does."""
+    import ui.main_window as main_window_module
+    import ui.models.proxy as proxy_module
+    from ui.loaded_run import load_run_data
+    from ui.models.ordering import LineOrdering, Sort
+    if not window.db.shareable:
+        pytest.skip("needs a database another process can open")
+    run = run_screening(window.db, SAMPLE_XLSX, ScreenOptions(), rules=window.rules).run
+    assert load_run_data(window.db, run.id, helper_above=run.line_count).server is None
+    monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
+    monkeypatch.setattr(proxy_module, "ASYNC_LIMIT", 10)
+    started: list[object] = []
+    original = load_run_data
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        loaded = original(*args, **kwargs)
+        started.append(loaded.server)
+        return loaded
+
+    monkeypatch.setattr(main_window_module, "load_run_data", spy)
+    window.load_run(run.id)
+    assert started and started[0] is not None and window.model.server is started[0]
+    window.table.sortByColumn(Col.VERDICT, Qt.SortOrder.DescendingOrder)
+    expected = LineOrdering(window.results.table).order(Filters(), Sort(Col.VERDICT, True))
+    assert [window.model.line_at(r) for r in range(window.model.rowCount())] == list(expected)
+    assert window.model.server is started[0]  # answered by the helper, not the fallback
+    window.model.close()
+
+
 def test_ordering_helper_failure_is_reported_not_hidden(qtbot, db, monkeypatch) -> None:
     import ui.models.proxy as proxy_module
     from ui.models.order_server import OrderServer, OrderServerError

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from screening.db import Database
 from screening.runtime import cyclic_gc_paused
 from screening.service import LineChange
 from screening.store import runs as run_store
 from screening.store.reviews import ReviewRecord, current_dispositions
+
+if TYPE_CHECKING:
+    from ui.models.order_server import OrderServer
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,27 @@ class LoadedRun:
     reviews: dict[int, ReviewRecord]
     compared_with: run_store.RunInfo | None = None  # a re-screen: the run screened again
     changes: list[LineChange] | None = None
+    server: OrderServer | None = None  # the ordering helper of a big run, already loading
 
 
-def load_run_data(db: Database, run_id: int) -> LoadedRun | None:
-    """Everything the workbench needs for a run (runs in a worker thread)."""
+def load_run_data(db: Database, run_id: int, *,
+                  helper_above: int | None = None) -> LoadedRun | None:
+    """Everything the workbench needs for a run (runs in a worker thread). A run of more
+    than ``helper_above`` lines gets its ordering helper process started first, so that it
+    reads the run while this thread does (two cores, not one after the other)."""
     with cyclic_gc_paused(), db.sessions() as session:
         run = run_store.get_run(session, run_id)
         if run is None:
             return None
-        return LoadedRun(run, run_store.load_line_table(session, run_id),
-                         current_dispositions(session, run_id))
+        server = None
+        if helper_above is not None and run.line_count > helper_above and db.shareable:
+            from ui.models.order_server import OrderServer
+            server = OrderServer(db.url, run_id)
+        try:
+            return LoadedRun(run, run_store.load_line_table(session, run_id),
+                             current_dispositions(session, run_id), server=server)
+        except BaseException:
+            if server is not None:
+                server.close()
+            raise
 

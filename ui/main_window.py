@@ -341,7 +341,7 @@ class MainWindow(QMainWindow):
         def work(progress, cancelled) -> LoadedRun:  # type: ignore[no-untyped-def]
             result = run_screening(db, choice.path, choice.options, progress=progress,
                                    cancelled=cancelled, rules=rules)
-            loaded = load_run_data(db, result.run.id)
+            loaded = load_run_data(db, result.run.id, helper_above=ASYNC_LIMIT)
             if compare_with is None or loaded is None:
                 return loaded
             return replace(loaded, compared_with=compare_with,
@@ -387,7 +387,8 @@ class MainWindow(QMainWindow):
     def load_run(self, run_id: int) -> None:
         """Open a recorded run; its lines are read in the background."""
         db = self.db
-        self.job = Job(lambda _progress, _cancelled: load_run_data(db, run_id), self,
+        self.job = Job(lambda _progress, _cancelled: load_run_data(
+            db, run_id, helper_above=ASYNC_LIMIT), self,
                        synchronous=self.synchronous_jobs)
         self.job.done.connect(self.show_run)
         self.job.failed.connect(self._on_failed)
@@ -401,9 +402,15 @@ class MainWindow(QMainWindow):
         self.run = run
         db = self.db
         cells = InputCells(db, run.id)
-        # Big runs are sorted and filtered by a helper process (it reads the run itself).
-        self.model.set_server(OrderServer(db.url, run.id)
-                              if len(table) > ASYNC_LIMIT and db.shareable else None)
+        # Big runs are sorted and filtered by a helper process (it reads the run itself,
+        # usually started while the lines were read for this window).
+        big = len(table) > ASYNC_LIMIT and db.shareable
+        server = loaded.server
+        if server is not None and not big:
+            server.close()
+            server = None
+        self.model.set_server(server if server is not None or not big
+                              else OrderServer(db.url, run.id))
         # The filter lists are refilled for this run (a destination or finding code chosen for
         # the last run may not exist here); the proxy filters by what they now show.
         self._fill_filters(table)

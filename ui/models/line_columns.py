@@ -33,10 +33,10 @@ def encode(text: str) -> bytes:
     return text.encode(*_ENCODING)
 
 
-class _Codes(dict[str, int]):
+class _Codes(dict[str | None, int]):
     """Distinct value -> code, numbered in order of first appearance."""
 
-    def __missing__(self, key: str) -> int:
+    def __missing__(self, key: str | None) -> int:
         code = self[key] = len(self)
         return code
 
@@ -60,7 +60,7 @@ class TextColumn:
 
     def __init__(self, data: bytes | bytearray, ends: NDArray[np.uint32],
                  codes: NDArray[np.uint16] | NDArray[np.uint32] | None,
-                 values: list[str] | None, lines: int) -> None:
+                 values: list[str | None] | None, lines: int) -> None:
         self.data = data
         self.buffer = np.frombuffer(data, np.uint8)
         self.starts = np.empty(len(ends) + 1, ends.dtype)
@@ -157,7 +157,8 @@ class TextColumnBuilder:
         if lines_before:
             self.add([""] * lines_before)
 
-    def add(self, values: Sequence[str]) -> None:
+    def add(self, values: Sequence[str | None]) -> None:
+        """The next lines' values (None: blank, as "")."""
         start = self.lines
         self.lines += len(values)
         if self._codes is None:
@@ -178,8 +179,10 @@ class TextColumnBuilder:
                 self._add_texts([distinct[c] for c in so_far[first:first + BATCH].tolist()],
                                 first)
 
-    def _add_texts(self, values: Sequence[str], start: int) -> None:
-        data, ends = _entries(values)
+    def _add_texts(self, values: Sequence[str | None], start: int) -> None:
+        if None in values:
+            values = [v or "" for v in values]
+        data, ends = _entries(values)  # type: ignore[arg-type]
         base = len(self._data)
         if base + len(data) >= 1 << 32:
             raise ValueError("a column holds more than 4 GB of text")
@@ -191,7 +194,7 @@ class TextColumnBuilder:
         if self._codes is None:
             return TextColumn(self._data, self._ends[:self.lines], None, None, self.lines)
         values = list(self._codes)
-        data, ends = _entries(values)
+        data, ends = _entries([v or "" for v in values])
         codes = self._code_array[:self.lines]
         if len(values) <= 1 << 16:
             codes = codes.astype(np.uint16, copy=False)
@@ -248,7 +251,7 @@ def line_columns(rows: Iterable[tuple[int, str, str | None, str | None, str | No
         numbers, newly, sets = (_fit(a, lines) for a in (numbers, newly, sets))
         numbers[first:lines], newly[first:lines], sets[first:lines] = row, new, fset
         for name, values in zip(TEXT_FIELDS, texts, strict=True):
-            builders[name].add([v or "" for v in values])
+            builders[name].add(values)  # None (no value) is blank, like ""
     text = {}
     for name in TEXT_FIELDS:
         text[name] = builders.pop(name).finish()
@@ -270,7 +273,7 @@ def load_line_columns(session: Session, run_id: int) -> LineColumns:
         select(t.c.row, t.c.line_id, t.c.destination, t.c.licensing_destination, t.c.eccn,
                t.c.license_exception, t.c.verdict, t.c.newly_licensable, t.c.findings_set)
         .where(t.c.run_id == run_id).order_by(t.c.row)).yield_per(BATCH)
-    return line_columns((tuple(r) for r in result), codes, lines)  # type: ignore[misc]
+    return line_columns(result, codes, lines)  # type: ignore[arg-type]
 
 
 def raw_columns(cells: Iterable[list[str]], capacity: int = 0
