@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+
 from screening import __version__
 from screening.affiliates import load_affiliate_rules
 from screening.db import Database
@@ -306,6 +308,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                          blank_rows=prepared.blank_rows, message=message)
         if json_out is not None and (status != "complete" or not ended):
             json_out.discard()
+    if db.backend == "postgresql" and _stored(writer) >= ANALYZE_AFTER:
+        _refresh_statistics(db)
     if not ended:
         raise RunAbandoned(f"run {run_id} was declared interrupted by another hkscreen while "
                            f"it was being written (no heartbeat for "
@@ -326,6 +330,19 @@ def _end_run(db: Database, run_id: int, **fields: Any) -> bool:
     except Exception:
         log.exception("could not record the end of run %s", run_id)
         return True
+
+
+#: Lines a run adds after which PostgreSQL's planner statistics are refreshed at once (it
+#: would otherwise plan the next queries on the run as if its table were nearly empty).
+ANALYZE_AFTER = 50_000
+
+
+def _refresh_statistics(db: Database) -> None:
+    try:
+        with db.sessions.begin() as session:
+            session.execute(text("ANALYZE run_lines"))
+    except Exception:  # only planning suffers; autovacuum analyses the table later anyway
+        log.warning("could not refresh the database statistics", exc_info=True)
 
 
 def _stored(writer: LineWriter | None) -> int:
