@@ -116,7 +116,15 @@ def test_bulk_party_scoring_equals_one_name_at_a_time() -> None:
     one_by_one = PartyIndex.build(entries)
     expected = {n: one_by_one._scores(normalize_party(n)) for n in names}
     bulk = PartyIndex.build(entries)
-    bulk.prefetch(names)
+    from rapidfuzz import process
+    calls = []
+    original = process.cdist
+    process.cdist = lambda *a, **k: calls.append(1) or original(*a, **k)  # type: ignore[assignment]
+    try:
+        bulk.prefetch(names)
+    finally:
+        process.cdist = original  # type: ignore[assignment]
+    assert calls  # the bulk path did run
     assert {n: bulk.candidates(n) for n in names} == expected
     assert sum(1 for v in expected.values() if v) > 100  # many names do have candidates
 
