@@ -3,6 +3,7 @@ verified, and links from Federal Register cites and CFR sections to their public
 
 from __future__ import annotations
 
+import functools
 import re
 
 _FR_RE = re.compile(r"\b(\d{2,3}) FR (\d{3,6})\b")
@@ -26,6 +27,7 @@ NOT_VERIFIED = ("PARTIAL", "INFERRED", "UNVERIFIED")
 _FR_KEY = re.compile(r"^(\d+ FR \d+)")
 
 
+@functools.lru_cache(maxsize=4096)  # the same few hundred combinations, a million times
 def cites(*texts: str) -> tuple[str, ...]:
     """Split '; '-joined citation strings into a de-duplicated tuple; two forms of one
     Federal Register citation ("85 FR 23459" and "85 FR 23459 (2020-04-28)") count once,

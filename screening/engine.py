@@ -44,21 +44,44 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
         return _screen(line, rules)
     epoch = rules.epoch_for(line.export_date, (line.destination, line.ultimate_destination),
                             line.eccn.base if line.eccn else "")
+    # The licence number is not in the key: it only adds its citation to a line needing a
+    # licence, and numbers rarely repeat.
     key = (line.destination, line.ultimate_destination, epoch,
-           line.eccn, line.license_exception, line.license_number, line.end_user_type)
+           line.eccn, line.license_exception, line.end_user_type)
     memo = rules.memo
     hit = memo.get(key)
     if hit is None:
-        hit = _screen(line, rules)
+        hit = _screen_uncited(line, rules)
         if len(memo) > MEMO_LIMIT:
             memo.clear()
         memo[key] = hit
-        return hit
-    return Screening(line.row, line.line_id, hit.verdict, hit.destination,
-                     hit.licensing_destination, hit.newly_licensable, hit.findings)
+    base, needs = hit
+    if line.license_number and needs:
+        return _cite_licence(base, line, line.license_number)
+    if base.row == line.row and base.line_id == line.line_id:
+        return base
+    return Screening(line.row, line.line_id, base.verdict, base.destination,
+                     base.licensing_destination, base.newly_licensable, base.findings)
 
 
 def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
+    result, needs = _screen_uncited(line, rules)
+    if line.license_number and needs:
+        return _cite_licence(result, line, line.license_number)
+    return result
+
+
+def _cite_licence(result: Screening, line: ShipmentLine, number: str) -> Screening:
+    """``result`` of a line needing a licence, with the licence the line cites."""
+    findings = _licence_cited(list(result.findings), number)
+    return Screening(line.row, line.line_id, worst([f.verdict for f in findings]),
+                     result.destination, result.licensing_destination,
+                     result.newly_licensable, tuple(findings))
+
+
+def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]:
+    """The line's result as if it cited no licence number, and whether a licence is
+    needed (a cited number then turns the licence findings into a check of it)."""
     findings: list[Finding] = list(line.problems)
     if line.destination is None or line.export_date is None or line.eccn is None:
         missing = [name for name, value in (("destination", line.destination),
@@ -67,7 +90,7 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
         if not any(f.severity is Severity.ERROR for f in findings):
             findings.append(Finding("MISSING_VALUE", Severity.ERROR,
                                     f"Cannot screen: no usable {', '.join(missing)}."))
-        return _result(line, findings, None, newly=False)
+        return _result(line, findings, None, newly=False), False
 
     date, eccn, shipped = line.export_date, line.eccn, line.destination
     target = line.ultimate_destination or shipped
@@ -113,8 +136,6 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
         findings.extend(_savings(line, rules, target, newly))
 
     findings.extend(_eei(eccn, shipped, licensing, date, rules))
-    if line.license_number and actual.needs_licence:
-        findings = _licence_cited(findings, line.license_number)
     if worst([f.verdict for f in findings]) is Verdict.CLEAR:
         basis = _clear_basis(line, eccn, licensing, date, rules, findings)
         if basis:
@@ -122,7 +143,8 @@ def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
                 CLEAR_ON_UNVERIFIED, Severity.INFO,
                 "No licence requirement found; this rests on rule data not fully verified.",
                 (), basis))
-    return _result(line, findings, licensing, newly)
+    # A line needing a licence is never CLEAR, so citing one later cannot affect the above.
+    return _result(line, findings, licensing, newly), actual.needs_licence
 
 
 #: INFO finding on a CLEAR line whose determination used PARTIAL/INFERRED/UNVERIFIED rows.
@@ -304,8 +326,8 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
     entry = rules.eccns.get(eccn.base)
     end_user = line.end_user_type
     name = rules.country_name(dest)
-    for rule in rules.end_use:
-        if rule.country != dest or not rule.covers(date):
+    for rule in rules.end_use_by_country.get(dest, ()):
+        if not rule.covers(date):
             continue
         unverified = unverified_note(f"{rule.rule} rule", rule.verification)
         sources = cites(rule.citation)

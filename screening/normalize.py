@@ -35,6 +35,9 @@ def clean_text(value: object) -> str:
             return ""
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))  # calamine hands integers over as floats
+        return str(value)  # never holds spaces
+    if value.__class__ is dt.date:
+        return value.isoformat()
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date().isoformat()
     text = str(value).replace("\u00a0", " ")

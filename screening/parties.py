@@ -21,6 +21,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+import numpy
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
@@ -407,6 +408,9 @@ class PartyIndex:
     weak: float = WEAK
     names: list[str] = field(default_factory=list)  # normalised names
     compact: list[str] = field(default_factory=list)  # the same without spaces
+    #: The same with their words in sorted order: token_sort_ratio is the plain ratio of
+    #: these, so sorting each list name once spares every query re-sorting all candidates.
+    sorted_names: list[str] = field(default_factory=list)
     owners: list[tuple[int, str]] = field(default_factory=list)  # (entry index, shown name)
     tokens: dict[str, list[int]] = field(default_factory=dict)
     _cache: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict, repr=False)
@@ -417,6 +421,7 @@ class PartyIndex:
         index = cls(entries, strong, weak)
         tokens: dict[str, list[int]] = defaultdict(list)
         names, compact, owners = index.names, index.compact, index.owners
+        sorted_names = index.sorted_names
         seen: dict[str, str] = {}  # the same alias text recurs across entries
         for e, entry in enumerate(entries):
             for shown in (dict.fromkeys((entry.name, *entry.alt_names)) if entry.alt_names
@@ -430,6 +435,7 @@ class PartyIndex:
                 names.append(normalized)
                 flat = normalized.replace(" ", "")
                 compact.append(flat)
+                sorted_names.append(_sort_words(normalized))
                 owners.append((e, shown))
                 # The keys of _block_keys, inline: this runs for every name of the list.
                 for word in normalized.split():
@@ -466,6 +472,9 @@ class PartyIndex:
                 self._cache[name] = scores
         return scores
 
+    def _keys_in_order(self, query: str) -> list[str]:
+        return sorted(_block_keys(query), key=lambda k: len(self.tokens.get(k, ())))
+
     def _scores(self, query: str) -> tuple[tuple[int, float], ...]:
         """(name number, score before the country adjustment) of every candidate name that
         may reach the weak threshold. Shipment files repeat their parties, so this is
@@ -475,28 +484,102 @@ class PartyIndex:
         # Rare keys find the candidates; a key shared by hundreds of names (a word such as
         # "trading") adds nothing once rarer keys have found some.
         candidates: set[int] = set()
-        for key in sorted(_block_keys(query), key=lambda k: len(self.tokens.get(k, ()))):
+        for key in self._keys_in_order(query):
             posting = self.tokens.get(key, ())
             if candidates and len(posting) > MAX_POSTING:
                 break
             candidates.update(posting)
         if not candidates:
             return ()
-        ids = list(candidates)
+        ids = sorted(candidates)  # a fixed order: ties at the limit do not depend on hashing
         pick = itemgetter(*ids) if len(ids) > 1 else lambda seq: (seq[ids[0]],)
-        choices = pick(self.names)
-        scores: dict[int, float] = {}
-        for _text, score, pos in process.extract(
-                query, choices, scorer=fuzz.token_sort_ratio, score_cutoff=self.weak - 10,
-                limit=20):
-            scores[pos] = score
+        self._sorted_names_ready()
+        cutoff = self.weak - 10
+        first = process.extract(_sort_words(query), pick(self.sorted_names),
+                                scorer=fuzz.ratio, score_cutoff=cutoff, limit=LIMIT)
         # "Hong Kong" / "Hongkong", "Nato Import" / "NatoImport": compare without spaces too.
-        compact = pick(self.compact)
-        for _text, score, pos in process.extract(
-                query.replace(" ", ""), compact, scorer=fuzz.ratio,
-                score_cutoff=self.weak - 10, limit=20):
-            scores[pos] = max(scores.get(pos, 0.0), score)
-        return tuple((ids[pos], score) for pos, score in scores.items())
+        second = process.extract(query.replace(" ", ""), pick(self.compact),
+                                 scorer=fuzz.ratio, score_cutoff=cutoff, limit=LIMIT)
+        return _merge(ids, [(pos, score) for _t, score, pos in first],
+                      [(pos, score) for _t, score, pos in second])
+
+    def _sorted_names_ready(self) -> None:
+        if len(self.sorted_names) != len(self.names):  # an index built before they were kept
+            self.sorted_names = [_sort_words(n) for n in self.names]
+
+    def _lone_posting(self, query: str) -> str | None:
+        """The key whose posting alone makes the candidates of ``query``, if that posting is
+        one of the large ones (every rarer key of the query finds nothing)."""
+        for key in self._keys_in_order(query):
+            posting = self.tokens.get(key, ())
+            if posting:
+                return key if len(posting) > MAX_POSTING else None
+        return None
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Work out ``candidates`` for many names at once. Names whose candidates are one
+        large posting (a common word or prefix, hundreds of list names) are scored together
+        against it, one matrix per posting on every core (rapidfuzz cdist), which gives the
+        same scores, in the same order, as scoring each name alone."""
+        groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for name in names:
+            if name in self._cache or len(self._cache) >= CACHE_LIMIT:
+                continue
+            query = normalize_party(name)
+            key = self._lone_posting(query) if query else None
+            if key is None:
+                self._cache[name] = self._scores(query)
+            else:
+                groups[key].append((name, query))
+        for key, members in groups.items():
+            if len(members) < BATCH_MIN:
+                for name, query in members:
+                    self._cache[name] = self._scores(query)
+                continue
+            ids = sorted(set(self.tokens[key]))
+            self._sorted_names_ready()
+            cutoff = self.weak - 10
+            first = process.cdist([_sort_words(q) for _n, q in members],
+                                  [self.sorted_names[i] for i in ids], scorer=fuzz.ratio,
+                                  score_cutoff=cutoff, dtype=numpy.float64, workers=-1)
+            second = process.cdist([q.replace(" ", "") for _n, q in members],
+                                   [self.compact[i] for i in ids], scorer=fuzz.ratio,
+                                   score_cutoff=cutoff, dtype=numpy.float64, workers=-1)
+            best_first, best_second = _best(first, cutoff), _best(second, cutoff)
+            for row, (name, _query) in enumerate(members):
+                self._cache[name] = _merge(ids, best_first.get(row, []),
+                                           best_second.get(row, []))
+
+
+#: Candidates kept per name and way of comparing (the best ones).
+LIMIT = 20
+#: Fewer names than this sharing a large posting are scored one by one.
+BATCH_MIN = 8
+
+
+def _best(matrix: Any, cutoff: float) -> dict[int, list[tuple[int, float]]]:
+    """Per row of a cdist matrix, (position, score) of its LIMIT best scores, best first,
+    ties in position order: what process.extract returns for the same choices."""
+    rows, cols = numpy.nonzero(matrix >= cutoff)  # most rows have none
+    found: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for row, col, score in zip(rows.tolist(), cols.tolist(), matrix[rows, cols].tolist(),
+                               strict=True):
+        found[row].append((col, score))
+    return {row: sorted(pairs, key=lambda p: (-p[1], p[0]))[:LIMIT]
+            for row, pairs in found.items()}
+
+
+def _merge(ids: list[int], first: list[tuple[int, float]], second: list[tuple[int, float]]
+           ) -> tuple[tuple[int, float], ...]:
+    scores: dict[int, float] = dict(first)
+    for pos, score in second:
+        scores[pos] = max(scores.get(pos, 0.0), score)
+    return tuple((ids[pos], score) for pos, score in scores.items())
+
+
+def _sort_words(normalized: str) -> str:
+    """What rapidfuzz's token_sort_ratio compares: the words sorted, single-spaced."""
+    return " ".join(sorted(normalized.split()))
 
 
 def _block_keys(normalized: str) -> set[str]:

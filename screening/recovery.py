@@ -5,7 +5,8 @@ A running run records its writer's pid and host and a heartbeat written with eve
 On the same host a dead pid is proof; a run from another host is interrupted once its
 heartbeat is older than ``runs.STALE_AFTER``. Temporary files carry their writer's pid in
 their name (``run-PID-...``) in the data directory's ``tmp`` folder, so files whose writer is
-gone are removed whatever database they belonged to.
+gone are removed whatever database they belonged to. A ``screen --json`` output being written
+sits beside its target; a ``.jsonpart`` pointer here names it.
 """
 
 from __future__ import annotations
@@ -64,12 +65,28 @@ def clean_temp_files(directory: Path | None = None) -> list[Path]:
         except (IndexError, ValueError):
             continue
         if not pid_alive(pid):
+            if path.name.endswith(".jsonpart"):
+                _remove_pointed(path, pid)
             try:
                 path.unlink()
                 removed.append(path)
             except OSError as exc:
                 log.warning("cannot remove temporary file %s: %s", path, exc)
     return removed
+
+
+def _remove_pointed(pointer: Path, pid: int) -> None:
+    """A ``screen --json`` part file lives beside its target; the pointer names it. Only a
+    part file of that writer is removed."""
+    try:
+        part = Path(pointer.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError):
+        return
+    if f".run-{pid}-" in part.name and part.name.endswith(".part"):
+        try:
+            part.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("cannot remove temporary file %s: %s", part, exc)
 
 
 def recover(db: Database) -> list[int]:

@@ -11,9 +11,9 @@ import hashlib
 import json
 import logging
 import os
+import queue
 import shutil
 import socket
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,21 +21,23 @@ from pathlib import Path
 from typing import Any
 
 from screening import __version__
-from screening.affiliates import AffiliateRuleRow, load_affiliate_rules, owner_findings
+from screening.affiliates import load_affiliate_rules
 from screening.db import Database
-from screening.engine import screen_line
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
-from screening.ingest.readers import check_regular_file
-from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
+from screening.ingest.readers import check_regular_file, warm_xlsx
+from screening.json_output import JsonOutput
 from screening.normalize import DateOrder
-from screening.parties import STRONG, WEAK, PartyIndex, party_findings
+from screening.parties import STRONG, WEAK
+from screening.party_screen import PartyScreen
 from screening.paths import data_dir
 from screening.recovery import temp_file
+from screening.row_screen import RowScreener
 from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.runtime import current_user, cyclic_gc_paused
 from screening.store import parties as party_store
 from screening.store import runs as run_store
+from screening.store.line_writer import LineWriter
 from screening.store.profiles import load_profile
 
 BATCH = 5000
@@ -48,7 +50,7 @@ class Cancelled(Exception):
 
 @dataclass(frozen=True)
 class Progress:
-    lines: int
+    lines: int  # lines screened and stored
     elapsed: float
     fraction: float | None = None  # share of the input read (0..1), None if unknown
 
@@ -196,18 +198,20 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     path = Path(path)
     check_regular_file(path)
     sha256, size = file_digest(path)  # before any reading
-    prepared, rules = prepare(db, path, options, rules)
+    # A workbook's sheet loads on a thread while the party index and the rules load here.
+    warm_xlsx(path, options.sheet or (options.mapping.sheet if options.mapping else None))
     with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
         affiliate_rules = load_affiliate_rules(session) if party_index else ()
+    prepared, rules = prepare(db, path, options, rules)
     check = party_store.party_check(
         party_lists, dt.datetime.now(dt.UTC).date(),
         max_age_days=party_store.max_list_age_days(options.list_max_age_days),
         strong=party_index.strong if party_index else options.party_strong or STRONG,
         weak=party_index.weak if party_index else options.party_weak or WEAK)
-    parties = _PartyScreen(party_index, suppressed, affiliate_rules) if party_index else None
+    parties = PartyScreen(party_index, suppressed, affiliate_rules) if party_index else None
     started = time.monotonic()
     copy = input_copy_path(path, sha256)
     now = dt.datetime.now(dt.UTC)
@@ -227,45 +231,49 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             started_at=now,
             party_lists_json=party_store.lists_json(party_lists),
             party_check_json=json.dumps(check, ensure_ascii=False))
-    counts = {v.value: 0 for v in Verdict}
-    newly = total = 0
-    finding_sets = run_store.FindingSets(run_id)
-    as_text = db.backend == "sqlite"  # how SQLAlchemy stores dates there
-    lines_tmp = None
+    sets = run_store.FindingSets(run_id)
+    screener = RowScreener(prepared, rules, parties, sets, run_id,
+                           dates_as_text=db.backend == "sqlite")  # how SQLAlchemy stores them
+    json_out: JsonOutput | None = None
+    writer: LineWriter | None = None
     status, message = "failed", ""
     try:
         keep_input_copy(path, sha256)
         if options.json_out:
-            options.json_out.parent.mkdir(parents=True, exist_ok=True)
-            lines_tmp = temp_file(".lines.part").open("w", encoding="utf-8")
-        with cyclic_gc_paused():
-            for batch in prepared.batches(BATCH):
-                if cancelled and cancelled():
-                    raise Cancelled
-                rows = []
-                out: list[str] = []
-                for line in batch:
-                    result = screen_line(line, rules)
-                    if parties is not None and (line.consignee or line.end_user
-                                                or line.owners):
-                        result = parties.screen(result, line)
-                    counts[result.verdict.value] += 1
-                    newly += result.newly_licensable
-                    set_no, findings_json = finding_sets.number(result.findings)
-                    rows.append(run_store.line_row(run_id, line, result, set_no, as_text))
-                    if lines_tmp:
-                        out.append(_line_json(result, findings_json))
-                    total += 1
-                if lines_tmp:
-                    lines_tmp.write(("," if total > len(batch) else "") + ",".join(out))
-                with db.sessions.begin() as session:
-                    finding_sets.flush(session)
-                    run_store.insert_lines(session, rows)
-                    run_store.heartbeat(session, run_id)
+            with db.sessions() as session:
+                started_info = run_store.get_run(session, run_id)
+            assert started_info is not None
+            json_out = JsonOutput(options.json_out, _run_json(started_info))
+        # Progress is reported on this thread (a GUI's worker, the CLI), as batches are stored.
+        stored_events: queue.SimpleQueue[tuple[int, float | None]] = queue.SimpleQueue()
+
+        def report_stored() -> None:
+            while True:
+                try:
+                    lines, fraction = stored_events.get_nowait()
+                except queue.Empty:
+                    return
                 if progress:
-                    progress(Progress(total, time.monotonic() - started,
-                                      prepared.fraction_read(batch[-1].row)))
-        prepared.check_complete(total)
+                    progress(Progress(lines, time.monotonic() - started, fraction))
+
+        def stop_if_cancelled() -> None:  # on the writer's thread too: no batch stored after
+            if cancelled and cancelled():
+                raise Cancelled
+
+        writer = LineWriter(db, run_id, json_out.write_lines if json_out else None,
+                            lambda lines, tag: stored_events.put((lines, tag)),
+                            stop_if_cancelled)
+        with cyclic_gc_paused():
+            for batch in prepared.raw_batches(BATCH):
+                stop_if_cancelled()
+                rows, out = screener.screen(batch)
+                writer.put(sets.take_pending(), rows, out if json_out else [],
+                           prepared.fraction_read(batch[-1][0]))
+                report_stored()
+        writer.close()
+        report_stored()
+        stop_if_cancelled()  # cancelled before the run is recorded complete
+        prepared.check_complete(writer.stored)  # rows read against lines stored
         if file_digest(path) != (sha256, size):
             raise IngestError(str(path), f"the file changed while it was being read (it was "
                               f"{size:,} bytes, SHA-256 {sha256[:16]}... when reading "
@@ -273,10 +281,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                               f"it is saved and closed")
         status = "complete"
     except Cancelled:
-        status, message = "cancelled", f"cancelled by the user after {total} lines"
+        status, message = "cancelled", f"cancelled by the user after {screener.total} lines"
         raise
     except KeyboardInterrupt:
-        status, message = "interrupted", f"interrupted (Ctrl+C) after {total} lines"
+        status, message = "interrupted", f"interrupted (Ctrl+C) after {screener.total} lines"
         raise
     except IngestError as exc:
         message = str(exc)
@@ -288,12 +296,13 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         message = f"{type(exc).__name__}: {exc}"
         raise
     finally:
-        ended = _end_run(db, run_id, status=status, counts=counts, line_count=total,
-                         newly=newly, blank_rows=prepared.blank_rows, message=message)
-        if lines_tmp:
-            lines_tmp.close()
-            if status != "complete" or not ended:
-                Path(lines_tmp.name).unlink(missing_ok=True)
+        if writer is not None:
+            writer.abandon()  # nothing left to do once closed; else stop before the end
+        ended = _end_run(db, run_id, status=status, counts=screener.counts,
+                         line_count=screener.total, newly=screener.newly,
+                         blank_rows=prepared.blank_rows, message=message)
+        if json_out is not None and (status != "complete" or not ended):
+            json_out.discard()
     if not ended:
         raise RunAbandoned(f"run {run_id} was declared interrupted by another hkscreen while "
                            f"it was being written (no heartbeat for "
@@ -301,9 +310,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     with db.sessions() as session:
         info = run_store.get_run(session, run_id)
     assert info is not None
-    json_path = None
-    if options.json_out and lines_tmp:
-        json_path = _assemble_json(options.json_out, info, Path(lines_tmp.name))
+    json_path = json_out.finish(_run_json(info)) if json_out is not None else None
     return RunResult(info, json_path)
 
 
@@ -318,71 +325,5 @@ def _end_run(db: Database, run_id: int, **fields: Any) -> bool:
         return True
 
 
-_encode = json.JSONEncoder(ensure_ascii=False).encode
-
-
-class _PartyScreen:
-    """Restricted-party findings for a line's consignee, end user and owners, each distinct
-    party worked out once per run (shipment files repeat their parties)."""
-
-    def __init__(self, index: PartyIndex, suppressed: frozenset[tuple[str, str, str]],
-                 affiliate_rules: tuple[AffiliateRuleRow, ...]):
-        self.index, self.suppressed, self.affiliate_rules = index, suppressed, affiliate_rules
-        self.cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
-
-    def _party(self, role: str, name: str, country: str | None) -> tuple[Finding, ...]:
-        if not self.index.candidates(name):  # most parties: no list name comes close
-            return ()
-        key = (role, name, country)
-        found = self.cache.get(key)
-        if found is None:
-            found = party_findings(((role, name),), country, self.index, self.suppressed)
-            if len(self.cache) < 200_000:
-                self.cache[key] = found
-        return found
-
-    def screen(self, result: Screening, line: ShipmentLine) -> Screening:
-        country = line.ultimate_destination or line.destination
-        found: tuple[Finding, ...] = ()
-        if line.consignee:
-            found += self._party("Consignee", line.consignee, country)
-        if line.end_user:
-            found += self._party("End user", line.end_user, country)
-        if line.owners:
-            found += owner_findings(line.owners, line.ownership_pct, country,
-                                    line.export_date, self.index, self.affiliate_rules,
-                                    self.suppressed)
-        if not found:
-            return result
-        findings = (*result.findings, *found)
-        return Screening(result.row, result.line_id, worst([f.verdict for f in findings]),
-                         result.destination, result.licensing_destination,
-                         result.newly_licensable, findings)
-
-
-def _line_json(result: Screening, findings_json: str) -> str:
-    return (f'{{"row": {result.row}, "line_id": {_encode(result.line_id)}, '
-            f'"verdict": "{result.verdict.value}", '
-            f'"destination": {_encode(result.destination)}, '
-            f'"licensing_destination": {_encode(result.licensing_destination)}, '
-            f'"newly_licensable": {"true" if result.newly_licensable else "false"}, '
-            f'"findings": {findings_json}}}')
-
-
-def _assemble_json(target: Path, run: run_store.RunInfo, lines_file: Path) -> Path:
-    """{"run": ..., "lines": [...]} written to a temp file, then atomically moved into place."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".json.part")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out, lines_file.open(encoding="utf-8") as src:
-            out.write('{"run": ')
-            out.write(json.dumps(run.to_json(), ensure_ascii=False))
-            out.write(', "lines": [')
-            shutil.copyfileobj(src, out, 4 * 1024 * 1024)
-            out.write("]}\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        lines_file.unlink(missing_ok=True)
-    return target
+def _run_json(run: run_store.RunInfo) -> str:
+    return json.dumps(run.to_json(), ensure_ascii=False)

@@ -72,7 +72,7 @@ def test_browsing_is_not_blocked_by_an_import(db, db_url, tmp_path) -> None:
     paused, resume = threading.Event(), threading.Event()
 
     def progress(p) -> None:  # type: ignore[no-untyped-def]
-        if p.lines == 5000:
+        if p.lines == 5000:  # after the first batch is stored
             paused.set()
             resume.wait(30)
 

@@ -121,6 +121,14 @@ class PreparedInput:
         """Share of the input read once ``last_row`` is (progress bars); None if unknown."""
         return self.source.fraction_read(last_row)
 
+    def raw_batches(self, size: int = 5000) -> Iterator[list[tuple[int, list[Any]]]]:
+        """The data rows as read, ``size`` at a time, counted in ``rows_in``; whoever converts
+        them counts ``blank_rows`` (row_screen.RowScreener does)."""
+        rows = self._rows
+        while batch := list(itertools.islice(rows, size)):
+            self.rows_in += len(batch)
+            yield batch
+
     def batches(self, size: int = 5000) -> Iterator[list[ShipmentLine]]:
         iterator = self.lines()
         while batch := list(itertools.islice(iterator, size)):

@@ -14,10 +14,11 @@ import io
 import itertools
 import os
 import stat
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import python_calamine
 
@@ -65,6 +66,7 @@ class TableSource:
     _col_offset: int = 0
     _height: int = 0  # XLSX rows, known once reading starts
     _file: IO[bytes] | None = None  # CSV bytes, whose position tells how far reading got
+    _loading: _SheetLoad | None = None  # XLSX sheet being loaded on a thread (``warm_xlsx``)
 
     def fraction_read(self, last_row: int) -> float | None:
         """How much of the input has been read once row ``last_row`` is (0..1), for a
@@ -91,10 +93,11 @@ class TableSource:
         self.finished = True
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[object]]]:
-        workbook = _calamine(self.path)
+        loading, self._loading = self._loading, None
+        workbook = loading.workbook() if loading else _calamine(self.path)
         number = 0
         try:
-            sheet = workbook.get_sheet_by_name(self.sheet)
+            sheet = loading.sheet() if loading else workbook.get_sheet_by_name(self.sheet)
             start = sheet.start
             self._col_offset = start[1] if start else 0
             self._height = (start[0] if start else 0) + sheet.height
@@ -287,8 +290,78 @@ def list_sheets(path: Path, *, with_rows: bool = False) -> list[SheetInfo]:
             workbook.close()
 
 
+class _SheetLoad:
+    """python-calamine loading one sheet on a thread of its own (it releases the interpreter
+    lock), started only after the package and the sheet's extent were checked."""
+
+    def __init__(self, path: Path, sheet: str):
+        self._result: list[object] = []
+        self._thread = threading.Thread(target=self._load, args=(path, sheet),
+                                        name="hkscreen-sheet-load", daemon=True)
+        self._thread.start()
+
+    def _load(self, path: Path, sheet: str) -> None:
+        try:
+            book = _calamine(path)
+            self._result.append(book)
+            self._result.append(book.get_sheet_by_name(sheet))
+        except BaseException as exc:  # raised where the rows are read
+            self._result.append(exc)
+
+    def _get(self, at: int) -> Any:
+        self._thread.join()
+        if len(self._result) > at and not isinstance(self._result[at], BaseException):
+            return self._result[at]
+        raise self._result[-1]  # type: ignore[misc]
+
+    def workbook(self) -> python_calamine.CalamineWorkbook:
+        return self._get(0)
+
+    def sheet(self) -> Any:
+        return self._get(1)
+
+
+_warm: dict[tuple[str, str], tuple[tuple[int, int, int], TableSource]] = {}
+_warm_lock = threading.Lock()
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_size, status.st_mtime_ns
+
+
+def warm_xlsx(path: Path, sheet: str | None) -> None:
+    """Check the workbook and start loading the sheet a screening of it will read first
+    (``sheet``, else the first visible one), so the load overlaps with other start-up work;
+    ``open_xlsx`` hands that source out once. Does nothing for other files or on any
+    problem (``open_xlsx`` then reports it as usual)."""
+    try:
+        if sniff_kind(path) != "xlsx":
+            return
+        sheets = list_sheets(path)
+        names = [s.name for s in sheets]
+        if sheet is None:
+            sheet = next((s.name for s in sheets if s.visible), names[0] if names else None)
+        if sheet is None or sheet not in names:
+            return
+        identity = _identity(path)
+        source = open_xlsx(path, sheet)
+        source._loading = _SheetLoad(path, sheet)
+    except (IngestError, OSError):
+        return
+    with _warm_lock:
+        _warm.clear()  # one at a time: a source not used is dropped
+        _warm[(str(path), sheet)] = (identity, source)
+
+
 def open_xlsx(path: Path, sheet: str) -> TableSource:
     """A sheet's source, once the package and the sheet's extent have been checked."""
+    with _warm_lock:
+        warmed = _warm.pop((str(path), sheet), None)
+    if warmed is not None:
+        with contextlib.suppress(OSError):
+            if warmed[0] == _identity(path):
+                return warmed[1]
     with check_zip(path) as archive:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,

@@ -295,6 +295,14 @@ class RuleSet:
         return tuple(sorted(shared.union(*by_country.values(), *by_eccn.values())))
 
     @cached_property
+    def end_use_by_country(self) -> dict[str, tuple[EndUseRuleR, ...]]:
+        """``end_use`` per destination, in the same order."""
+        out: dict[str, list[EndUseRuleR]] = defaultdict(list)
+        for rule in self.end_use:
+            out[rule.country].append(rule)
+        return {country: tuple(rules) for country, rules in out.items()}
+
+    @cached_property
     def _scoped_boundaries(self) -> tuple[dict[str, frozenset[dt.date]],
                                           dict[str, frozenset[dt.date]], frozenset[dt.date]]:
         """The boundaries split by what they concern: a destination, an ECCN, or everyone.

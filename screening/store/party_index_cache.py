@@ -36,7 +36,7 @@ from screening.paths import data_dir
 log = logging.getLogger(__name__)
 _FIELDS = [f.name for f in dataclasses.fields(PartyEntry)]
 _CODE = hashlib.sha256(Path(parties_module.__file__).read_bytes()).hexdigest()
-_LAYOUT = "2"  # entries and owners packed, postings as int32 arrays
+_LAYOUT = "3"  # entries and owners packed, postings as int32 arrays, sorted names
 _SEVERITY_AT = _FIELDS.index("severity")
 _SEVERITIES = {s.value: s for s in Severity}
 
@@ -161,6 +161,7 @@ def load(key: str, strong: float, weak: float) -> PartyIndex | None:
         entries, owners = data["entries"], data["owners"]
         if data["layout"] != _LAYOUT or data["checksum"] != _checksum(entries, owners) or \
                 len(data["names"]) != len(data["compact"]) or \
+                len(data["names"]) != len(data["sorted_names"]) or \
                 data["owner_count"] != len(data["names"]):
             raise ValueError("party index cache: damaged or of another layout")
         # PartyIndex reads entries and owners by position and tokens with get(): the
@@ -168,9 +169,11 @@ def load(key: str, strong: float, weak: float) -> PartyIndex | None:
         return PartyIndex(
             cast(list[PartyEntry], _Entries(_Packed(entries, len(_FIELDS)),
                                             data["entry_count"])),
-            strong, weak, data["names"], data["compact"],
-            cast(list[tuple[int, str]], _Owners(_Packed(owners, 2), data["owner_count"])),
-            cast(dict[str, list[int]], _Postings(data["tokens"])))
+            strong, weak, names=data["names"], compact=data["compact"],
+            sorted_names=data["sorted_names"],
+            owners=cast(list[tuple[int, str]], _Owners(_Packed(owners, 2),
+                                                       data["owner_count"])),
+            tokens=cast(dict[str, list[int]], _Postings(data["tokens"])))
     except Exception:  # a damaged or foreign file: build the index again
         log.warning("party index cache %s unreadable; rebuilding", path, exc_info=True)
         return None
@@ -212,6 +215,7 @@ def save(key: str, index: PartyIndex) -> None:
             "entry_count": len(index.entries), "entries": entries,
             "owner_count": len(index.owners), "owners": owners,
             "names": index.names, "compact": index.compact,
+            "sorted_names": index.sorted_names,
             "tokens": {k: array("i", v).tobytes() for k, v in index.tokens.items()}})
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
         with os.fdopen(fd, "wb") as handle:

@@ -74,6 +74,11 @@ class FindingSets:
             self._by_id[id(findings)] = (findings, hit)
         return hit
 
+    def take_pending(self) -> list[dict[str, Any]]:
+        """The sets numbered since the last call, to store with the lines using them."""
+        pending, self._pending = self._pending, []
+        return pending
+
     def flush(self, session: Session) -> None:
         if self._pending:
             session.execute(FindingSet.__table__.insert(), self._pending)
