@@ -36,7 +36,10 @@ from screening.paths import data_dir
 log = logging.getLogger(__name__)
 _FIELDS = [f.name for f in dataclasses.fields(PartyEntry)]
 _CODE = hashlib.sha256(Path(parties_module.__file__).read_bytes()).hexdigest()
-_LAYOUT = "3"  # entries and owners packed, postings as int32 arrays, sorted names
+_LAYOUT = "4"  # entries and owners packed, postings as int32 arrays, texts by field
+#: PartyIndex's lists of name texts (names, compact, ...), stored as they are.
+_TEXTS = [f.name for f in dataclasses.fields(PartyIndex) if f.name not in
+          ("entries", "owners", "tokens", "strong", "weak") and not f.name.startswith("_")]
 _SEVERITY_AT = _FIELDS.index("severity")
 _SEVERITIES = {s.value: s for s in Severity}
 
@@ -158,22 +161,20 @@ def load(key: str, strong: float, weak: float) -> PartyIndex | None:
         return None
     try:
         data = marshal.loads(path.read_bytes())
-        entries, owners = data["entries"], data["owners"]
+        entries, owners, texts = data["entries"], data["owners"], data["texts"]
         if data["layout"] != _LAYOUT or data["checksum"] != _checksum(entries, owners) or \
-                len(data["names"]) != len(data["compact"]) or \
-                len(data["names"]) != len(data["sorted_names"]) or \
-                data["owner_count"] != len(data["names"]):
+                sorted(texts) != sorted(_TEXTS) or \
+                any(len(v) not in (0, data["owner_count"]) for v in texts.values()):
             raise ValueError("party index cache: damaged or of another layout")
-        # PartyIndex reads entries and owners by position and tokens with get(): the
+        # PartyIndex reads entries and owners by position and tokens with get() or []: the
         # sequences and the mapping serve it as the lists and the dict would.
         return PartyIndex(
-            cast(list[PartyEntry], _Entries(_Packed(entries, len(_FIELDS)),
-                                            data["entry_count"])),
-            strong, weak, names=data["names"], compact=data["compact"],
-            sorted_names=data["sorted_names"],
+            entries=cast(list[PartyEntry], _Entries(_Packed(entries, len(_FIELDS)),
+                                                    data["entry_count"])),
             owners=cast(list[tuple[int, str]], _Owners(_Packed(owners, 2),
                                                        data["owner_count"])),
-            tokens=cast(dict[str, list[int]], _Postings(data["tokens"])))
+            tokens=cast(dict[str, list[int]], _Postings(data["tokens"])),
+            strong=strong, weak=weak, **texts)
     except Exception:  # a damaged or foreign file: build the index again
         log.warning("party index cache %s unreadable; rebuilding", path, exc_info=True)
         return None
@@ -214,8 +215,7 @@ def save(key: str, index: PartyIndex) -> None:
             "layout": _LAYOUT, "checksum": _checksum(entries, owners),
             "entry_count": len(index.entries), "entries": entries,
             "owner_count": len(index.owners), "owners": owners,
-            "names": index.names, "compact": index.compact,
-            "sorted_names": index.sorted_names,
+            "texts": {name: getattr(index, name) for name in _TEXTS},
             "tokens": {k: array("i", v).tobytes() for k, v in index.tokens.items()}})
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".part")
         with os.fdopen(fd, "wb") as handle:
