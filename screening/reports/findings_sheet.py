@@ -99,6 +99,7 @@ class FindingsWriter:
                 if texts[col]:
                     style = styles["long"] if col in WRAP else styles["text"]
                     cells.append(_text_cell(letter, style, texts[col]))
+            cells.append("</row>")
             rows.append((height, tuple("".join(cells).split("\0"))))
             tail = texts[2:]
             while tail and not tail[-1]:
@@ -139,12 +140,15 @@ class FindingsWriter:
         for (height, parts), tail in zip(rendered.rows, rendered.digest_tails, strict=True):
             r += 1
             n = str(r)
-            b_cell = f'<c r="B{n}{id_cell}' if id_cell else ""
-            out.append(f'<row r="{n}"{height}><c r="A{n}" s="{num}"><v>{row}</v></c>{b_cell}'
-                       f'{n.join(parts)}</row>')
+            if id_cell:
+                out.append(f'<row r="{n}"{height}><c r="A{n}" s="{num}"><v>{row}</v></c>'
+                           f'<c r="B{n}{id_cell}')
+            else:
+                out.append(f'<row r="{n}"{height}><c r="A{n}" s="{num}"><v>{row}</v></c>')
+            out.append(n.join(parts))  # the cells C..H and </row>
             hashed.append(f'[{r - 1}, ["{row}", {id_json}, {tail}]]\n')
         self.row = r
-        if len(out) >= 2000:
+        if len(out) >= 4000:
             self.flush()
 
     def flush(self) -> None:

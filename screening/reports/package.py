@@ -101,6 +101,10 @@ class DeflatedRows:
         self.closed = False
 
     def write(self, text: str) -> None:
+        if len(text) >= self.CHUNK:  # a writer's batch: no second copy
+            self._hand_over()
+            self._queue.put(text.encode("utf-8"))
+            return
         self._parts.append(text)
         self._chars += len(text)
         if self._chars >= self.CHUNK:

@@ -41,10 +41,6 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
 
     XLSX and PDF carry their digest and signature inside; CSV and JSON (whose layout is a
     contract) are recorded with the SHA-256 of the file as their digest."""
-    from screening.reports.pdf import write_pdf
-    from screening.reports.tabular import write_csv, write_json
-    from screening.reports.xlsx import write_xlsx
-
     target = Path(target)
     fmt = report_format(target, fmt)
     try:
@@ -60,13 +56,18 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
         content.signing = (signer.fingerprint, signer.public_text)
         pages = None
         with atomic_path(target) as tmp:
+            # Each format's writer is imported when asked for (reportlab is not needed for an
+            # XLSX report, nor xlsxwriter for a PDF).
             if fmt == "xlsx":
+                from screening.reports.xlsx import write_xlsx
                 digest, signature = write_xlsx(session, content, tmp, signer)
             elif fmt == "pdf":
+                from screening.reports.pdf import write_pdf
                 seal = Seal(signer)
                 pages, digest = write_pdf(session, content, tmp, seal)
                 signature = seal.signature
             else:
+                from screening.reports.tabular import write_csv, write_json
                 (write_csv if fmt == "csv" else write_json)(session, content, tmp)
                 digest = file_sha256(tmp)
                 signature = signer.sign(digest)

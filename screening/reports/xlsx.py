@@ -213,9 +213,9 @@ def _write_book(session: Session, content: ReportContent, target: Path,
     finding_styles = _probe_row(findings.ws, formats, findings_probe)
     fast = fastsheet.RowWriter(rows_handle, width, styles, digest)
     finding_rows = findings_sheet.FindingsWriter(findings_handle, finding_styles, digest)
-    destinations: set[str] = set()
-    claimed: set[str] = set()
-    monthly = MonthlyVerdicts()
+    seen_destinations: set[str | None] = set()
+    seen_exceptions: set[str | None] = set()
+    by_date: Counter[tuple[dt.date | None, str]] = Counter()  # for the chart, by month below
     r = 1
     current = content.current
     for line in iter_line_records(session, content.run.id):
@@ -223,14 +223,19 @@ def _write_book(session: Session, content: ReportContent, target: Path,
         cells += line.raw
         r += 1
         verdict = line.verdict
-        monthly.add(line.export_date, verdict)
+        by_date[(line.export_date, verdict)] += 1
         fast.write(r, cells, verdict_col=2)  # and hashes the row
         finding_rows.write(line.row, line.line_id, verdict, line.findings)
-        destinations.update(c for c in (line.destination, line.licensing_destination) if c)
-        if line.license_exception:
-            claimed.add(line.license_exception)
+        seen_destinations.add(line.destination)
+        seen_destinations.add(line.licensing_destination)
+        seen_exceptions.add(line.license_exception)
     fast.flush()
     finding_rows.flush()
+    destinations = {d for d in seen_destinations if d}
+    claimed = {e for e in seen_exceptions if e}
+    monthly = MonthlyVerdicts()
+    for (day, verdict_), count in by_date.items():
+        monthly.add(day, verdict_, count)
     unverified = finding_rows.unverified()
     last_finding = finding_rows.row - 1  # 0-based, as xlsxwriter counts rows
     findings.ws.autofilter(0, 0, max(last_finding, 1), len(FINDING_HEADERS) - 1)

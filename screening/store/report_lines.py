@@ -67,8 +67,9 @@ def iter_line_records(session: Session, run_id: int) -> Iterator[LineRecord]:
     quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
     sql = text(f"SELECT {', '.join(quote(c) for c in COLUMNS)} FROM run_lines "
                f"WHERE run_id = :run_id ORDER BY {quote('row')}")
-    result = connection.execution_options(stream_results=True, yield_per=5000).execute(
-        sql, {"run_id": run_id})
+    # Options on the statement: on the connection they would stay for later queries.
+    result = connection.execute(sql.execution_options(stream_results=True, yield_per=5000),
+                                {"run_id": run_id})
     dates: dict[object, dt.date | None] = {None: None}
     loads = json.loads
     for r in result:
