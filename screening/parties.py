@@ -21,7 +21,6 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-import numpy
 from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
@@ -536,6 +535,8 @@ class PartyIndex:
                 for name, query in members:
                     self._cache[name] = self._scores(query)
                 continue
+            import numpy  # only here: numpy takes 0.1 s to import, small runs never need it
+
             ids = sorted(set(self.tokens[key]))
             self._sorted_names_ready()
             cutoff = self.weak - 10
@@ -560,7 +561,7 @@ BATCH_MIN = 8
 def _best(matrix: Any, cutoff: float) -> dict[int, list[tuple[int, float]]]:
     """Per row of a cdist matrix, (position, score) of its LIMIT best scores, best first,
     ties in position order: what process.extract returns for the same choices."""
-    rows, cols = numpy.nonzero(matrix >= cutoff)  # most rows have none
+    rows, cols = (matrix >= cutoff).nonzero()  # most rows have none
     found: dict[int, list[tuple[int, float]]] = defaultdict(list)
     for row, col, score in zip(rows.tolist(), cols.tolist(), matrix[rows, cols].tolist(),
                                strict=True):

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from screening.engine import screen_line
-from screening.ingest.fast_rows import FastRows
+from screening.ingest.fast_rows import FastLine, FastRows
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
@@ -32,25 +33,38 @@ TUNE_AFTER = 2000
 class Outcome:
     """One distinct result as stored and written: verdict, destinations, findings set."""
 
-    __slots__ = ("destination", "findings", "licensing", "newly", "set_no", "tail", "verdict")
+    __slots__ = ("db_part", "destination", "findings", "findings_json", "head", "licensing",
+                 "newly", "set_no", "verdict")
 
     def __init__(self, verdict: Verdict, destination: str | None, licensing: str | None,
                  newly: bool, findings: tuple[Finding, ...], sets: FindingSets):
         self.verdict = verdict.value
         self.destination, self.licensing, self.newly = destination, licensing, newly
         self.findings = findings
-        self.set_no, findings_json = sets.number(findings)
-        #: The line's JSON after its row number and id.
-        self.tail = (f'"verdict": "{self.verdict}", '
+        #: The findings' JSON is the set's own text, shared by every outcome with that set.
+        self.set_no, self.findings_json = sets.number(findings)
+        #: Its part of a run_lines row (store.runs.LINE_COLUMNS after raw_json).
+        self.db_part = (self.verdict, licensing, newly, self.set_no)
+        #: The line's JSON after its row number and id, up to the findings.
+        self.head = (f'"verdict": "{self.verdict}", '
                      f'"destination": {_encode(destination)}, '
                      f'"licensing_destination": {_encode(licensing)}, '
                      f'"newly_licensable": {"true" if newly else "false"}, '
-                     f'"findings": {findings_json}}}')
+                     f'"findings": ')
 
 
 def _of(result: Screening, sets: FindingSets) -> Outcome:
     return Outcome(result.verdict, result.destination, result.licensing_destination,
                    result.newly_licensable, result.findings, sets)
+
+
+@dataclass(frozen=True)
+class BatchTally:
+    """Lines of a batch, per verdict, and how many are newly licensable."""
+
+    lines: int
+    counts: dict[str, int]
+    newly: int
 
 
 class RowScreener:
@@ -60,24 +74,20 @@ class RowScreener:
                  sets: FindingSets, run_id: int, dates_as_text: bool):
         self.prepared, self.rules, self.parties, self.sets = prepared, rules, parties, sets
         self.run_id, self.as_text = run_id, dates_as_text
-        self.fast = FastRows(prepared._converter, dates_as_text)
+        self.fast = FastRows(prepared._converter, dates_as_text, run_id)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.merged: dict[tuple[Any, ...], Outcome] = {}
-        #: (consignee, end user, country) -> their party findings
-        self.line_parties: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
-        self.counts = {v.value: 0 for v in Verdict}
-        self.newly = 0
-        self.total = 0
         self.tuned = False
         self.seen = 0  # rows screened
 
     def screen(self, batch: list[tuple[int, list[Any]]]) -> tuple[list[tuple[Any, ...]],
-                                                                  list[str]]:
-        """(run_lines rows, JSON texts of the lines) for ``batch``."""
+                                                                  list[str], BatchTally]:
+        """(run_lines rows, JSON texts of the lines, their tally) for ``batch``."""
         read, convert = self.fast.read, self.prepared._converter.convert
         rules, parties, run_id = self.rules, self.parties, self.run_id
-        epoch_for, outcomes, counts = rules.epoch_for, self.outcomes, self.counts
-        line_parties = self.line_parties
+        epoch_for, outcomes = rules.epoch_for, self.outcomes
+        counts = {v.value: 0 for v in Verdict}
+        party_cache = parties.cache if parties is not None else {}
         rows: list[tuple[Any, ...]] = []
         out: list[str] = []
         newly = 0
@@ -97,36 +107,38 @@ class RowScreener:
                 rows.append(line_row(run_id, line, result, outcome.set_no, self.as_text))
                 line_id = line.line_id
             else:
-                (_, line_id, dest, ult, date, date_db, assumed, eccn, eccn_text, exc, lic,
-                 eut, eut_text, end_user, consignee, value, quantity, description, hs_code,
-                 raw_json) = fast
+                head, date, eccn, eut = fast
+                dest, ult, exc, lic = head[3], head[4], head[8], head[9]
                 key = (dest, ult, epoch_for(date, (dest, ult), eccn.base), eccn, exc, lic, eut)
                 outcome = outcomes.get(key)  # type: ignore[assignment]
                 if outcome is None:
                     outcome = self._outcome(key, fast)
-                if parties is not None and (consignee or end_user):
-                    party_key = (consignee, end_user, ult or dest)
-                    found = line_parties.get(party_key)
+                if parties is not None:
+                    country = ult or dest
+                    consignee, end_user = head[12], head[10]
+                    found = party_cache.get(("Consignee", consignee, country)) \
+                        if consignee else ()
                     if found is None:
-                        found = parties.parties_of(consignee, end_user, ult or dest)
-                        if len(line_parties) < OUTCOME_LIMIT:
-                            line_parties[party_key] = found
+                        found = parties.party("Consignee", consignee, country)
+                    if end_user:
+                        more = party_cache.get(("End user", end_user, country))
+                        if more is None:
+                            more = parties.party("End user", end_user, country)
+                        if more:
+                            found += more
                     if found:
                         outcome = self._merged(outcome, found)
-                rows.append((run_id, number, line_id, outcome.verdict, dest, ult,
-                             outcome.licensing, outcome.newly, date_db, assumed, eccn_text, exc,
-                             lic, end_user, eut_text, consignee, value, quantity, description,
-                             hs_code, raw_json, outcome.set_no))
-            out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.tail}')
+                rows.append(head + outcome.db_part)
+                line_id = head[2]
+            out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.head}'
+                       f'{outcome.findings_json}}}')
             counts[outcome.verdict] += 1
             newly += outcome.newly
         self.seen += len(batch)
         if not self.tuned and self.seen >= TUNE_AFTER:
             self.fast.tune(self.seen)
             self.tuned = True
-        self.newly += newly
-        self.total += len(rows)
-        return rows, out
+        return rows, out, BatchTally(len(rows), counts, newly)
 
     def _party_names(self, batch: list[tuple[int, list[Any]]]) -> set[str]:
         """The batch's consignee and end-user names, as the lines will read them."""
@@ -135,9 +147,10 @@ class RowScreener:
             raw.update(values[index] for _n, values in batch if len(values) > index)
         return {text for text in map(clean_text, raw) if text}
 
-    def _outcome(self, key: tuple[Any, ...], fast: tuple[Any, ...]) -> Outcome:
-        (number, line_id, dest, ult, date, _date_db, assumed, eccn, _eccn_text, exc, lic, eut,
-         _eut_text, end_user, consignee, value, quantity, description, hs_code, _raw) = fast
+    def _outcome(self, key: tuple[Any, ...], fast: FastLine) -> Outcome:
+        head, date, eccn, eut = fast
+        (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic, end_user,
+         _eut_text, consignee, value, quantity, description, hs_code, _raw) = head
         line = ShipmentLine(number, line_id, (), dest, ult, date, eccn, exc, lic, end_user,
                             eut, consignee, value, quantity, description, hs_code, assumed)
         outcome = _of(screen_line(line, self.rules), self.sets)

@@ -27,6 +27,7 @@ from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
 from screening.ingest.readers import check_regular_file, warm_xlsx
 from screening.json_output import JsonOutput
+from screening.model import Verdict
 from screening.normalize import DateOrder
 from screening.parties import STRONG, WEAK
 from screening.party_screen import PartyScreen
@@ -266,9 +267,9 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         with cyclic_gc_paused():
             for batch in prepared.raw_batches(BATCH):
                 stop_if_cancelled()
-                rows, out = screener.screen(batch)
-                writer.put(sets.take_pending(), rows, out if json_out else [],
-                           prepared.fraction_read(batch[-1][0]))
+                rows, out, tally = screener.screen(batch)
+                writer.put(sets.take_pending(), rows, out if json_out else [], tally.counts,
+                           tally.newly, prepared.fraction_read(batch[-1][0]))
                 report_stored()
         writer.close()
         report_stored()
@@ -281,10 +282,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                               f"it is saved and closed")
         status = "complete"
     except Cancelled:
-        status, message = "cancelled", f"cancelled by the user after {screener.total} lines"
+        status, message = "cancelled", f"cancelled by the user after {_stored(writer)} lines"
         raise
     except KeyboardInterrupt:
-        status, message = "interrupted", f"interrupted (Ctrl+C) after {screener.total} lines"
+        status, message = "interrupted", f"interrupted (Ctrl+C) after {_stored(writer)} lines"
         raise
     except IngestError as exc:
         message = str(exc)
@@ -298,8 +299,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     finally:
         if writer is not None:
             writer.abandon()  # nothing left to do once closed; else stop before the end
-        ended = _end_run(db, run_id, status=status, counts=screener.counts,
-                         line_count=screener.total, newly=screener.newly,
+        # What was stored: a run that did not complete counts the lines it kept.
+        counts = {v.value: 0 for v in Verdict} | (writer.counts if writer else {})
+        ended = _end_run(db, run_id, status=status, counts=counts,
+                         line_count=_stored(writer), newly=writer.newly if writer else 0,
                          blank_rows=prepared.blank_rows, message=message)
         if json_out is not None and (status != "complete" or not ended):
             json_out.discard()
@@ -323,6 +326,10 @@ def _end_run(db: Database, run_id: int, **fields: Any) -> bool:
     except Exception:
         log.exception("could not record the end of run %s", run_id)
         return True
+
+
+def _stored(writer: LineWriter | None) -> int:
+    return writer.stored if writer is not None else 0
 
 
 def _run_json(run: run_store.RunInfo) -> str:

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from screening.db import Database
 from screening.service import ScreenOptions, run_screening
-from screening.store.runs import LINE_COLUMNS
+from screening.store.schema import RunLine
 from tests.pipeline_reference import reference_screen, write_mixed_csv, write_mixed_xlsx
 
 LINES = 20_000
@@ -20,8 +20,9 @@ MARKER = ', "lines": ['
 
 
 def _stored_rows(db: Database, run_id: int) -> list[tuple[object, ...]]:
-    columns = ", ".join(f"l.{db.engine.dialect.identifier_preparer.quote(c)}"
-                        for c in LINE_COLUMNS if c not in ("run_id", "findings_set"))
+    columns = ", ".join(f"l.{db.engine.dialect.identifier_preparer.quote(c.name)}"
+                        for c in RunLine.__table__.columns
+                        if c.name not in ("id", "run_id", "findings_set"))
     with db.sessions() as session:
         return [tuple(r) for r in session.execute(text(
             f"SELECT {columns}, s.findings_json FROM run_lines l JOIN run_finding_sets s "

@@ -14,9 +14,10 @@ import pytest
 
 from tests.conftest import ROOT, SAMPLE_XLSX
 
-#: Modules `hkscreen screen FILE --json OUT` must not load (each costs start-up time).
+#: Modules `hkscreen screen FILE --json OUT` must not load (each costs start-up time; numpy
+#: alone 0.1 s: bulk party scoring imports it when a big file needs it, not before).
 HEAVY = ("alembic", "mako", "openpyxl", "reportlab", "xlsxwriter", "PySide6", "shiboken6",
-         "cryptography", "ui.app", "ui.main_window",
+         "cryptography", "numpy", "ui.app", "ui.main_window",
          "screening.reports.writer", "screening.reports.xlsx", "screening.reports.pdf",
          "screening.reports.verify", "screening.signing")
 

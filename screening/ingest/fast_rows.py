@@ -56,17 +56,17 @@ def _plain(raw: Any) -> str | None:
     return clean_text(raw)
 
 
-#: (row number, line id, destination, ultimate destination, export date, date for the
-#: database, date assumed, Eccn, ECCN text, exception, licence number, end-user type,
-#: its text, end user, consignee, value, quantity, description, HS code, raw cells JSON)
-FastLine = tuple[Any, ...]
+#: (the line's part of its run_lines row, in store.runs.LINE_COLUMNS order up to raw_json;
+#: export date; Eccn; EndUserType or None)
+FastLine = tuple[tuple[Any, ...], Any, Any, Any]
 
 
 class FastRows:
     """``read(number, values)``: the row as a FastLine, or None to convert it the slow way."""
 
-    def __init__(self, converter: RowConverter, dates_as_text: bool):
+    def __init__(self, converter: RowConverter, dates_as_text: bool, run_id: int = 0):
         c = converter
+        self.run_id = run_id
         self.width = c.width
         cols = c.mapping.columns
         self.formula_rows = c.source.formula_rows
@@ -160,13 +160,11 @@ class FastRows:
         self.exception = _Cache(exception)
         self.licence = _Cache(licence)
         self.end_user_type = _Cache(end_user_type)
-        #: Per column: the cell's cleaned text and its JSON string. Columns whose values
-        #: hardly repeat (line ids, amounts, descriptions) stop being cached after the first
-        #: rows (``tune``): a miss costs more than computing.
+        #: Per column: the cell's cleaned text. Columns whose values hardly repeat (line
+        #: ids, amounts, descriptions) stop being cached after the first rows (``tune``): a
+        #: miss costs more than cleaning the text.
         self.texts: list[Callable[[Any], str]] = [
             _Cache(clean_text).__getitem__ for _ in range(self.width)]
-        self.jsons: list[Callable[[Any], str]] = [
-            _Cache(_cell_json).__getitem__ for _ in range(self.width)]
 
         self.read = self._reader()
 
@@ -180,16 +178,8 @@ class FastRows:
         i_value, i_qty = self.i_value, self.i_qty
         country, ultimate, eccns, dates = self.country, self.ultimate, self.eccn, self.date
         exceptions, licences, end_user_types = self.exception, self.licence, self.end_user_type
-        texts, jsons = self.texts, self.jsons
-        line_text = texts[i_id] if i_id is not None else None
-        user_text = texts[i_user] if i_user is not None else None
-        consignee_text = texts[i_consignee] if i_consignee is not None else None
-        desc_text = texts[i_desc] if i_desc is not None else None
-        hs_text = texts[i_hs] if i_hs is not None else None
-        value_text = texts[i_value] if i_value is not None else None
-        qty_text = texts[i_qty] if i_qty is not None else None
-        owners = tuple((i, texts[i]) for i in owner_indexes)
-        as_of = self.as_of
+        text_of = self.texts
+        as_of, run_id = self.as_of, self.run_id
         no_pair = (None, None)
 
         def read(number: int, values: list[Any]) -> FastLine | None:
@@ -214,34 +204,34 @@ class FastRows:
             eut = end_user_types[values[i_eut]] if i_eut is not None else no_pair
             if ult is BAD or exc is BAD or lic is BAD or eut is BAD:
                 return None
-            for index, owner_text in owners:
-                if owner_text(values[index]):
+            texts = list(map(call, text_of, values))
+            for index in owner_indexes:
+                if texts[index]:
                     return None
-            value = _amount(values[i_value], value_text) if value_text is not None else None
-            quantity = _amount(values[i_qty], qty_text) if qty_text is not None else None
+            value = _amount(values[i_value], texts[i_value]) if i_value is not None else None
+            quantity = _amount(values[i_qty], texts[i_qty]) if i_qty is not None else None
             if value is BAD or quantity is BAD:
                 return None
-            line_id = line_text(values[i_id]) if line_text is not None else ""
-            return (number, line_id or str(number), dest, ult, date[0], date[1], assumed,
-                    eccn[0], eccn[1], exc or lic[0], lic[1], eut[0], eut[1],
-                    user_text(values[i_user]) or None if user_text is not None else None,
-                    consignee_text(values[i_consignee]) or None
-                    if consignee_text is not None else None,
-                    value, quantity,
-                    desc_text(values[i_desc]) or None if desc_text is not None else None,
-                    hs_text(values[i_hs]) or None if hs_text is not None else None,
-                    "[" + ",".join(map(call, jsons, values)) + "]")
+            line_id = texts[i_id] or str(number) if i_id is not None else str(number)
+            end_user = texts[i_user] or None if i_user is not None else None
+            consignee = texts[i_consignee] or None if i_consignee is not None else None
+            exception = exc or lic[0]
+            return ((run_id, number, line_id, dest, ult, date[1], assumed, eccn[1], exception,
+                     lic[1], end_user, eut[1], consignee, value, quantity,
+                     texts[i_desc] or None if i_desc is not None else None,
+                     texts[i_hs] or None if i_hs is not None else None,
+                     "[" + ",".join(map(_encode_text, texts)) + "]"),
+                    date[0], eccn[0], eut[0])
 
         return read
 
     def tune(self, rows: int) -> None:
         """After the first ``rows`` rows: stop caching the columns whose values hardly
         repeat (or are numbers, which are never kept)."""
-        for column in (self.texts, self.jsons):
-            for index, lookup in enumerate(column):
-                cache = getattr(lookup, "__self__", None)
-                if isinstance(cache, _Cache) and cache.seen > rows * UNIQUE_SHARE:
-                    column[index] = cache.compute
+        for index, lookup in enumerate(self.texts):
+            cache = getattr(lookup, "__self__", None)
+            if isinstance(cache, _Cache) and cache.seen > rows * UNIQUE_SHARE:
+                self.texts[index] = cache.compute
         self.read = self._reader()
 
 
@@ -249,13 +239,8 @@ class FastRows:
 UNIQUE_SHARE = 0.9
 
 
-def _cell_json(raw: Any) -> str:
-    return _encode_text(clean_text(raw))
-
-
-def _amount(raw: Any, text: Callable[[Any], str]) -> Any:
+def _amount(raw: Any, cleaned: str) -> Any:
     """A value or quantity cell: its number, None if blank, BAD if not a number."""
-    cleaned = text(raw)
     if not cleaned:
         return None
     number, ok = parse_number(raw if raw.__class__ is not str else cleaned)

@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import itertools
+import logging
 import os
 import stat
 import threading
@@ -33,6 +34,7 @@ from screening.ingest.xlsx_package import (
 __all__ = ["SheetInfo", "TableSource", "check_regular_file", "check_zip", "column_index",
            "column_letter", "list_sheets", "open_csv", "open_xlsx", "sniff_kind"]
 
+log = logging.getLogger(__name__)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -266,9 +268,12 @@ def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
         raise IngestError(str(path), f"not a readable XLSX workbook ({exc})") from exc
 
 
-def list_sheets(path: Path, *, with_rows: bool = False) -> list[SheetInfo]:
+def list_sheets(path: Path, *, with_rows: bool = False,
+                _warming: bool = False) -> list[SheetInfo]:
     """Worksheets in file order; ``with_rows`` gives each sheet's row count from its XML
     (no sheet is loaded; -1 for a sheet too large to read)."""
+    if not _warming:
+        _await_warm(path)
     kind = sniff_kind(path)
     if kind == "csv":
         return [SheetInfo(path.name, -1, True)]
@@ -331,23 +336,44 @@ def _identity(path: Path) -> tuple[int, int, int]:
 
 
 def warm_xlsx(path: Path, sheet: str | None) -> None:
-    """Check the workbook and start loading the sheet a screening of it will read first
-    (``sheet``, else the first visible one), so the load overlaps with other start-up work;
-    ``open_xlsx`` hands that source out once. Does nothing for other files or on any
-    problem (``open_xlsx`` then reports it as usual)."""
+    """On a thread: check the workbook and load the sheet a screening of it will read first
+    (``sheet``, else the first visible one), so this overlaps with other start-up work;
+    ``list_sheets`` and ``open_xlsx`` wait for it, and ``open_xlsx`` hands that source out
+    once. Any problem is left for ``open_xlsx`` to report as usual."""
+    thread = threading.Thread(target=_warm_now, args=(path, sheet), daemon=True,
+                              name="hkscreen-sheet-check")
+    with _warm_lock:
+        _pending[str(path)] = thread
+    thread.start()
+
+
+def _await_warm(path: Path) -> None:
+    with _warm_lock:
+        thread = _pending.pop(str(path), None)
+    if thread is not None and thread is not threading.current_thread():
+        thread.join()
+
+
+_pending: dict[str, threading.Thread] = {}
+
+
+def _warm_now(path: Path, sheet: str | None) -> None:
     try:
         if sniff_kind(path) != "xlsx":
             return
-        sheets = list_sheets(path)
+        sheets = list_sheets(path, _warming=True)
         names = [s.name for s in sheets]
         if sheet is None:
             sheet = next((s.name for s in sheets if s.visible), names[0] if names else None)
         if sheet is None or sheet not in names:
             return
         identity = _identity(path)
-        source = open_xlsx(path, sheet)
+        source = _open_xlsx_checked(path, sheet)
         source._loading = _SheetLoad(path, sheet)
     except (IngestError, OSError):
+        return
+    except Exception:  # never in the way of the screening, which will report it
+        log.debug("warming %s failed", path, exc_info=True)
         return
     with _warm_lock:
         _warm.clear()  # one at a time: a source not used is dropped
@@ -356,12 +382,17 @@ def warm_xlsx(path: Path, sheet: str | None) -> None:
 
 def open_xlsx(path: Path, sheet: str) -> TableSource:
     """A sheet's source, once the package and the sheet's extent have been checked."""
+    _await_warm(path)
     with _warm_lock:
         warmed = _warm.pop((str(path), sheet), None)
     if warmed is not None:
         with contextlib.suppress(OSError):
             if warmed[0] == _identity(path):
                 return warmed[1]
+    return _open_xlsx_checked(path, sheet)
+
+
+def _open_xlsx_checked(path: Path, sheet: str) -> TableSource:
     with check_zip(path) as archive:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,

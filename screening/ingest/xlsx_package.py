@@ -15,6 +15,7 @@ XFD1048576 in a 5 KB file would ask for hundreds of GiB):
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -66,13 +67,32 @@ def check_zip(path: Path) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise IngestError(name, f"not a valid XLSX workbook (corrupt ZIP: {exc})") from exc
     try:
-        _check_entries(archive, name)
+        identity = _identity(path)
+        if identity not in _checked:  # a package already checked unchanged is not again
+            _check_entries(archive, name)
         if "xl/workbook.xml" not in archive.namelist():
             raise IngestError(name, "not an Excel workbook (no xl/workbook.xml in the package)")
     except BaseException:
         archive.close()
         raise
+    with _checked_lock:
+        if len(_checked) >= 16:
+            _checked.clear()
+        _checked.add(identity)
     return archive
+
+
+#: Packages that passed ``_check_entries``, by file identity (device, inode, size, change
+#: time): the screening of one file opens its package several times (sheets, extent,
+#: header), and each check decompresses every part.
+_checked: set[tuple[int, ...]] = set()
+_checked_lock = threading.Lock()
+
+
+def _identity(path: Path) -> tuple[int, ...]:
+    status = path.stat()
+    return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, \
+        status.st_ctime_ns
 
 
 def _check_entries(archive: zipfile.ZipFile, name: str) -> None:

@@ -390,9 +390,20 @@ class RuleSet:
         return next((m for m in self.mappings.get(country, ()) if m.covers(date)), None)
 
     def exception_rule(self, code: str, country: str, date: dt.date) -> ExceptionRule | None:
-        rules = self.exception_rules.get(code, ())
-        specific = next((r for r in rules if r.country == country and r.covers(date)), None)
-        return specific or next((r for r in rules if r.country == "*" and r.covers(date)), None)
+        by_country = self._exception_rules_by_country
+        specific = next((r for r in by_country.get((code, country), ()) if r.covers(date)),
+                        None)
+        return specific or next((r for r in by_country.get((code, "*"), ()) if r.covers(date)),
+                                None)
+
+    @cached_property
+    def _exception_rules_by_country(self) -> dict[tuple[str, str], tuple[ExceptionRule, ...]]:
+        """``exception_rules`` per (code, country), in the same order."""
+        out: dict[tuple[str, str], list[ExceptionRule]] = defaultdict(list)
+        for code, rules in self.exception_rules.items():
+            for rule in rules:
+                out[(code, rule.country)].append(rule)
+        return {key: tuple(rules) for key, rules in out.items()}
 
     def country_name(self, code: str | None) -> str:
         if not code:

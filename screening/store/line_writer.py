@@ -35,16 +35,19 @@ class LineWriter:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self.stored = 0  # lines committed so far
+        self.counts: dict[str, int] = {}  # of those, per verdict
+        self.newly = 0  # of those, newly licensable
         self._thread = threading.Thread(target=self._work, name=f"hkscreen-run-{run_id}",
                                         daemon=True)
         self._thread.start()
 
     def put(self, sets: list[dict[str, Any]], rows: list[tuple[Any, ...]], text: list[str],
-            tag: Any = None) -> None:
-        """Queue one batch (waits while the writer is ``depth`` batches behind); raises the
-        writer's error if an earlier batch failed."""
+            counts: dict[str, int], newly: int, tag: Any = None) -> None:
+        """Queue one batch with its lines' tally (added to ``counts`` and ``newly`` once
+        stored); waits while the writer is ``depth`` batches behind; raises the writer's
+        error if an earlier batch failed."""
         self._raise()
-        self._queue.put((sets, rows, text, tag))
+        self._queue.put((sets, rows, text, counts, newly, tag))
 
     def close(self) -> None:
         """Wait until every queued batch is stored; raises the writer's error if any."""
@@ -74,7 +77,7 @@ class LineWriter:
         while (item := self._queue.get()) is not _STOP:
             if self._error is not None:
                 continue  # keep taking batches so the producer never blocks on a full queue
-            sets, rows, text, tag = item
+            sets, rows, text, counts, newly, tag = item
             try:
                 if self.before_batch is not None:
                     self.before_batch()
@@ -84,6 +87,9 @@ class LineWriter:
                     run_store.insert_lines(session, rows)
                     run_store.heartbeat(session, self.run_id)
                 self.stored += len(rows)
+                for verdict, count in counts.items():
+                    self.counts[verdict] = self.counts.get(verdict, 0) + count
+                self.newly += newly
                 if self.write_text is not None and text:
                     self.write_text(text)
                 if self.on_stored is not None:

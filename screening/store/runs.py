@@ -27,8 +27,15 @@ def create_run(session: Session, **fields: Any) -> int:
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-#: Column order of ``line_row`` tuples (everything but the surrogate id).
-LINE_COLUMNS: tuple[str, ...] = tuple(c.name for c in RunLine.__table__.columns if c.name != "id")
+#: Column order of ``line_row`` tuples (everything but the surrogate id): what the line
+#: itself holds first, then what its screening adds, so a row can be built as the line's
+#: part plus its outcome's part (row_screen does).
+LINE_COLUMNS: tuple[str, ...] = (
+    "run_id", "row", "line_id", "destination", "ultimate_destination", "export_date",
+    "date_assumed", "eccn", "license_exception", "license_number", "end_user",
+    "end_user_type", "consignee", "value", "quantity", "description", "hs_code", "raw_json",
+    "verdict", "licensing_destination", "newly_licensable", "findings_set")
+assert set(LINE_COLUMNS) == {c.name for c in RunLine.__table__.columns} - {"id"}
 
 
 def line_row(run_id: int, line: ShipmentLine, result: Screening, findings_set: int,
@@ -37,12 +44,13 @@ def line_row(run_id: int, line: ShipmentLine, result: Screening, findings_set: i
     eut = line.end_user_type
     date = line.export_date
     return (
-        run_id, line.row, line.line_id, result.verdict.value, line.destination,
-        line.ultimate_destination, result.licensing_destination, result.newly_licensable,
+        run_id, line.row, line.line_id, line.destination, line.ultimate_destination,
         date.isoformat() if dates_as_text and date is not None else date, line.date_assumed,
         line.eccn.text if line.eccn else None, line.license_exception, line.license_number,
         line.end_user, eut.value if eut else None, line.consignee, line.value, line.quantity,
-        line.description, line.hs_code, _encode(line.raw), findings_set,
+        line.description, line.hs_code, _encode(line.raw),
+        result.verdict.value, result.licensing_destination, result.newly_licensable,
+        findings_set,
     )
 
 
@@ -91,13 +99,21 @@ def insert_lines(session: Session, rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     connection = session.connection()
+    quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
+    columns = ", ".join(quote(c) for c in LINE_COLUMNS)
+    if connection.dialect.driver == "psycopg":  # COPY: several times faster than INSERTs
+        raw = connection.connection.driver_connection
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[union-attr]
+                f"COPY run_lines ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(connection.dialect.paramstyle)
     if marker is None:  # an unusual driver: let SQLAlchemy do the binding
         session.execute(RunLine.__table__.insert(),
                         [dict(zip(LINE_COLUMNS, row, strict=True)) for row in rows])
         return
-    quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
-    sql = (f"INSERT INTO run_lines ({', '.join(quote(c) for c in LINE_COLUMNS)}) "
+    sql = (f"INSERT INTO run_lines ({columns}) "
            f"VALUES ({', '.join([marker] * len(LINE_COLUMNS))})")
     connection.exec_driver_sql(sql, rows)
 

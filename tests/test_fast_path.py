@@ -1,0 +1,207 @@
+"""The pieces of the fast screening loop, each against the plain way it replaces: the cell
+reader against ``RowConverter.convert``, bulk party scoring against scoring one name at a
+time, the JSON writer, the line writer thread and the package check memo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import random
+from pathlib import Path
+
+import pytest
+
+from screening.ingest.fast_rows import FastRows
+from screening.ingest.pipeline import prepare_input
+from screening.ingest.xlsx_package import _checked, check_zip
+from screening.json_output import HEADROOM, JsonOutput
+from screening.model import Screening, Verdict
+from screening.parties import PartyIndex, normalize_party, read_list_file
+from screening.paths import resources_dir
+from screening.recovery import clean_temp_files, temp_dir
+from screening.rules.ruleset import RuleSet
+from screening.service import ScreenOptions, run_screening
+from screening.store import runs as run_store
+from tests.conftest import big_csv
+from tests.pipeline_reference import write_mixed_csv
+
+HEADER = ["Line ID", "Ship Date", "Ship-to Country", "Country of Ultimate Destination", "ECCN",
+          "License Exception", "License No.", "End-User Type", "Consignee", "Value", "Qty",
+          "Parent Company"]
+
+#: Values a calamine row can hold in the mapped columns, good and bad, including the ones
+#: that compare equal but read differently (True, 1, 1.0) and NaN.
+TRICKY: list[list[object]] = [
+    ["L1", dt.date(2021, 3, 1), "HK", "", "5A992.c", "GBS", "", "military", "A Ltd", 12.5,
+     3.0, ""],
+    ["L2", dt.datetime(2021, 3, 1, 0, 0), "Hong Kong", "China", "5a992c", "", "NLR", "",
+     "B", 1.0, True, ""],
+    ["L3", dt.datetime(2021, 3, 1, 13, 5), "HKG", "", "EAR99", "LVS", "D123", "civil", "",
+     True, 1, ""],
+    [True, 44000.0, "HK", "", "3A001.a.2", "", "", "", "", math.nan, "", ""],
+    ["L5", "2021-03-01", " hong  kong ", "", "EAR99", "N.L.R.", "", "", "", "1,234.50", "",
+     ""],
+    ["L6", "06/07/2020", "HK", "", "EAR99", "", "", "", "", "", "", ""],
+    ["L7", "2021-03-01", "NA", "", "EAR99", "", "", "", "", "", "", ""],
+    ["L8", "2021-03-01", "\u202eKH", "", "EAR99", "", "", "", "", "", "", ""],
+    ["L9", "2021-03-01", "HK", "", "EAR99", "", "", "", "", "abc", "", ""],
+    ["L10", "2021-03-01", "HK", "", "EAR99", "", "", "", "", "", "", "Huawei"],
+    ["L11", "2021-03-01", "HK", "Xanadu", "EAR99", "", "", "", "", "", "", ""],
+    ["L12", "2021-03-01", "HK", "", "EAR99", 1.0, "", "", "", "", "", ""],
+    ["L13", 1.0, "HK", "", "EAR99", "", "", "", "", "", "", ""],
+    ["L14", "2021-03-01", "HK", "", "EAR99"],  # short row
+    ["", "2021-03-01", "HK", "", "EAR99", "", "", "MEU", "", "", "", ""],
+    ["L16", "2021-03-01", "HK", "", "XYZ", "", "", "", "", "", "", ""],
+]
+
+
+_NO_RESULT = Screening(0, "", Verdict.CLEAR, None, None, False)
+
+
+def _converter(tmp_path: Path, rules: RuleSet):  # type: ignore[no-untyped-def]
+    source = tmp_path / "head.csv"
+    source.write_text(",".join(HEADER) + "\nL0,2021-03-01,HK,,EAR99,,,,,,,\n",
+                      encoding="utf-8")
+    prepared = prepare_input(source, aliases=rules.aliases,
+                             exception_codes=frozenset(rules.exceptions))
+    return prepared._converter
+
+
+@pytest.mark.parametrize("as_text", [True, False])
+def test_fast_reader_agrees_with_convert_or_declines(tmp_path: Path, rules: RuleSet,
+                                                     as_text: bool) -> None:
+    converter = _converter(tmp_path, rules)
+    fast = FastRows(converter, as_text, run_id=7)
+    taken = 0
+    for rounds in range(2):  # the second time every value comes from the caches
+        for number, values in enumerate(TRICKY, start=2):
+            got = fast.read(number, list(values))
+            line = converter.convert(number, list(values))
+            if got is None:
+                continue
+            taken += 1
+            assert line is not None and not line.problems, values
+            head, date, eccn, eut = got
+            assert head == run_store.line_row(7, line, _NO_RESULT, 0, as_text)[:len(head)]
+            assert (date, eccn, eut) == (line.export_date, line.eccn, line.end_user_type)
+            assert isinstance(head[13], float | type(None))  # the value, a number
+        if rounds == 0:
+            fast.tune(len(TRICKY))
+    assert taken == 2 * 3  # the three plain rows are taken, the rest declined
+
+
+def test_fast_reader_never_takes_a_row_with_something_to_report(tmp_path: Path,
+                                                                rules: RuleSet) -> None:
+    converter = _converter(tmp_path, rules)
+    fast = FastRows(converter, True)
+    for number, values in enumerate(TRICKY, start=2):
+        line = converter.convert(number, list(values))
+        if line is None or line.problems:
+            assert fast.read(number, list(values)) is None, values
+
+
+def test_bulk_party_scoring_equals_one_name_at_a_time() -> None:
+    _digest, entries = read_list_file(
+        resources_dir() / "lists" / "consolidated_screening_list_2026-07-31.csv.gz")
+    rnd = random.Random(5)
+    names = [f"Consignee {rnd.randrange(20_000)} Ltd" for _ in range(300)]
+    names += [f"Constructora {i} SA" for i in range(40)]  # a large posting ("~con")
+    for entry in rnd.sample(entries, 200):  # real names, some with a letter dropped
+        name = entry.name
+        if rnd.random() < 0.5 and len(name) > 5:
+            cut = rnd.randrange(len(name))
+            name = name[:cut] + name[cut + 1:]
+        names.append(name)
+    one_by_one = PartyIndex.build(entries)
+    expected = {n: one_by_one._scores(normalize_party(n)) for n in names}
+    bulk = PartyIndex.build(entries)
+    bulk.prefetch(names)
+    assert {n: bulk.candidates(n) for n in names} == expected
+    assert sum(1 for v in expected.values() if v) > 100  # many names do have candidates
+
+
+def test_json_output_reserves_the_run_and_falls_back_when_it_grows(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    small = JsonOutput(target, json.dumps({"id": 1}))
+    small.write_lines(['{"row": 2}', '{"row": 3}'])
+    small.write_lines(['{"row": 4}'])
+    assert small.finish(json.dumps({"id": 1, "status": "complete"})) == target
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data == {"run": {"id": 1, "status": "complete"},
+                    "lines": [{"row": 2}, {"row": 3}, {"row": 4}]}
+    grown = JsonOutput(target, json.dumps({"id": 2}))
+    grown.write_lines(['{"row": 2}'])
+    big_run = {"id": 2, "note": "x" * (HEADROOM * 2)}
+    grown.finish(json.dumps(big_run))
+    text = target.read_text(encoding="utf-8")
+    assert json.loads(text) == {"run": big_run, "lines": [{"row": 2}]}
+    assert text.startswith('{"run": {"id": 2, "note": "xx')  # rewritten, no padding left
+    assert not list(tmp_path.glob(".*.part")) and not list(temp_dir().glob("*.jsonpart"))
+
+
+def test_json_output_discarded_leaves_nothing(tmp_path: Path) -> None:
+    output = JsonOutput(tmp_path / "out.json", "{}")
+    output.write_lines(['{"row": 2}'])
+    output.discard()
+    assert list(tmp_path.iterdir()) == [] and not list(temp_dir().glob("*.jsonpart"))
+
+
+def test_next_start_removes_the_part_file_of_a_dead_writer(tmp_path: Path) -> None:
+    part = tmp_path / ".out.json.run-999999999-abc.part"
+    part.write_text("{", encoding="utf-8")
+    pointer = temp_dir() / "run-999999999-x.jsonpart"
+    pointer.write_text(str(part), encoding="utf-8")
+    other = tmp_path / "unrelated.part"  # a pointer naming another file is not followed
+    other.write_text("keep", encoding="utf-8")
+    (temp_dir() / "run-999999998-y.jsonpart").write_text(str(other), encoding="utf-8")
+    clean_temp_files()
+    assert not part.exists() and not pointer.exists() and other.exists()
+
+
+def test_writer_error_reaches_the_screening_and_stops_it(db, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    from screening.store import line_writer
+
+    data = big_csv(tmp_path / "in.csv", 12_000)
+    insert = line_writer.run_store.insert_lines
+    calls = []
+
+    def fail_second(session, rows) -> None:  # type: ignore[no-untyped-def]
+        calls.append(len(rows))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        insert(session, rows)
+
+    monkeypatch.setattr(line_writer.run_store, "insert_lines", fail_second)
+    with pytest.raises(OSError, match="No space left"):
+        run_screening(db, data, ScreenOptions(json_out=tmp_path / "out.json"))
+    with db.sessions() as session:
+        run = run_store.list_runs(session)[0]
+    assert run.status == "failed" and "No space left" in run.message
+    assert run.line_count == 5000  # the first batch only: whole batches, nothing after
+    assert not (tmp_path / "out.json").exists() and not list(tmp_path.glob(".*.part"))
+
+
+def test_a_changed_package_is_checked_again(tmp_path: Path) -> None:
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    book.add_worksheet("S").write_row(0, 0, ["a"])
+    book.close()
+    check_zip(path).close()
+    before = set(_checked)
+    assert before
+    path.write_bytes(b"PK\x03\x04 damaged")  # same name, new content
+    with pytest.raises(Exception, match="not a valid XLSX"):
+        check_zip(path)
+
+
+def test_pipeline_fast_and_slow_rows_mixed_in_one_batch(db, tmp_path: Path) -> None:
+    source = tmp_path / "mixed.csv"
+    write_mixed_csv(source, 3000)
+    result = run_screening(db, source, ScreenOptions(json_out=tmp_path / "out.json"))
+    lines = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["lines"]
+    assert len(lines) == result.run.line_count == sum(result.run.counts.values())
+    assert [ln["row"] for ln in lines] == sorted(ln["row"] for ln in lines)
