@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -67,6 +68,7 @@ def _screen(code: Path, data_file: Path, run_dir: Path, report: bool) -> tuple[f
         raise SystemExit(f"screen failed ({result.returncode}): {result.stderr}")
     if report and not (run_dir / "r.xlsx").exists():
         raise SystemExit(f"no report written: {result.stdout}{result.stderr}")
+    shutil.rmtree(run_dir)  # the database, JSON and report of a run: hundreds of MB
     return seconds, cpu
 
 
@@ -87,13 +89,16 @@ def report_ratio(code: Path, lines: int, runs: int) -> None:
     without: list[tuple[float, float]] = []
     with_report: list[tuple[float, float]] = []
     print(f"hkscreen screen {data_file.name} --json OUT [--report r.xlsx], code from {code}")
-    for i in range(runs):
-        without.append(_screen(code, data_file, base / f"plain{i}", report=False))
-        with_report.append(_screen(code, data_file, base / f"report{i}", report=True))
-        (plain, plain_cpu), (full, full_cpu) = without[-1], with_report[-1]
-        print(f"  run {i + 1}: without report {plain:6.2f} s (CPU {plain_cpu:5.2f} s)   "
-              f"with --report {full:6.2f} s (CPU {full_cpu:5.2f} s)   ratio {full / plain:.2f}x",
-              flush=True)
+    try:
+        for i in range(runs):
+            without.append(_screen(code, data_file, base / f"plain{i}", report=False))
+            with_report.append(_screen(code, data_file, base / f"report{i}", report=True))
+            (plain, plain_cpu), (full, full_cpu) = without[-1], with_report[-1]
+            print(f"  run {i + 1}: without report {plain:6.2f} s (CPU {plain_cpu:5.2f} s)   "
+                  f"with --report {full:6.2f} s (CPU {full_cpu:5.2f} s)   "
+                  f"ratio {full / plain:.2f}x", flush=True)
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
     for label, index in (("wall clock", 0), ("CPU", 1)):
         plain_s = [w[index] for w in without]
         full_s = [w[index] for w in with_report]

@@ -386,11 +386,12 @@ def markdown(figs: list[Figure], args: argparse.Namespace) -> str:
             f"{'' if f.met is None else (' (met)' if f.met else ' (not met)')} | {COMMAND} |"
             if f.floor else f"| {f.what} | {f.hk} | | {COMMAND} |" for f in figs]
     head = "| what | measured | target | command |\n| --- | --- | --- | --- |"
+    loads = sorted(args.loads)
     note = (f"Rows from `bench_screen.py` measured {today} ({os.cpu_count()} cores, Python "
-            f"{platform.python_version()}): min / median / max of {args.runs} interleaved "
-            f"runs, each a fresh process, on a machine shared with other work (figures may be "
-            f"noisy); the ratio is of the medians. Rows from the other bench scripts are from "
-            f"earlier sessions.")
+            f"{platform.python_version()}; 1-minute load average {loads[0]:.1f} to "
+            f"{loads[-1]:.1f} during the run, so figures may be noisy): min / median / max "
+            f"of {args.runs} interleaved runs, each a fresh process; the ratio is of the "
+            f"medians. Rows from the other bench scripts are from earlier sessions.")
     return note + "\n\n" + head + "\n" + "\n".join(rows)
 
 
@@ -463,6 +464,7 @@ def main() -> None:
         args.small_xlsx = work_dir / "small.xlsx"
         make_xlsx(args.small_xlsx, 10)
         args.dirs = DataDirs(work_dir, args.small_csv)
+        args.loads = [os.getloadavg()[0]]
         kinds = plan(args, groups)
         samples = {key: Samples(label) for key, (label, _) in kinds.items()}
         for round_ in range(1, args.runs + 1):
@@ -474,6 +476,7 @@ def main() -> None:
                     print(f"round {round_}  {label:<38} FAILED: {exc}", flush=True)
                     continue
                 samples[key].values.append(r)
+                args.loads.append(os.getloadavg()[0])
                 rate = f"{r['lines'] / r['seconds']:>10,.0f} lines/s" if r["lines"] > 1000 else ""
                 print(f"round {round_}  {label:<38} {r['seconds']:8.2f} s  peak RSS "
                       f"{r['rss_mb']:6.0f} MB  {r['lines']:>10,} lines {rate}", flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -19,8 +20,11 @@ from screening.rules.store import read_tables, rules_version
 _ISO_IN_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
 
+@functools.lru_cache(maxsize=8192)  # the same lists (citations, groups) recur across rows
 def _split(text: str) -> tuple[str, ...]:
-    return tuple(t.strip() for t in (text or "").split(";") if t.strip())
+    if not text:
+        return ()
+    return tuple(t for t in map(str.strip, text.split(";")) if t)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,8 +23,8 @@ def rules_version(tables: dict[str, list[dict[str, Any]]]) -> str:
     for spec in RULE_FILES:
         header = spec.header
         # Most cells are already text; format only the rest (8,000 rows on every run start).
-        rows = [[v if type(v) is str else format_cell(v) for v in map(row.get, header)]
-                for row in tables.get(spec.filename, [])]
+        rows = [[v if type(v) is str else "" if v is None else format_cell(v)
+                 for v in map(row.get, header)] for row in tables.get(spec.filename, [])]
         canonical[spec.filename] = sorted(rows)
     blob = json.dumps(canonical, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
