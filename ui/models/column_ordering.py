@@ -29,13 +29,14 @@ from ui.models.ordering import (
 )
 
 Lines = NDArray[np.int32]
+Ranks = NDArray[np.int32]  # a rank per line or entry: equal keys, equal rank
 _FIELD = {Col.LINE_ID: "line_id", Col.SHIPPED_TO: "destination", Col.LICENSED_AS: "licensing",
           Col.ECCN: "eccn", Col.EXCEPTION: "exception", Col.VERDICT: "verdict"}
 _BLANK_LAST = "\uffff".encode()  # the sort key of a blank workbench cell, as LineOrdering's
-PERMUTATIONS_KEPT = 8  # 4 MB each at a million lines
+PERMUTATIONS_KEPT = 6  # 4 MB each at a million lines
 
 
-def _smallest(ranks: NDArray[np.int64]) -> NDArray:  # type: ignore[type-arg]
+def _smallest(ranks: Ranks) -> NDArray:  # type: ignore[type-arg]
     """Non-negative ranks in the narrowest unsigned type (8 and 16 bits sort by radix)."""
     top = int(ranks.max()) if ranks.size else 0
     for dtype in (np.uint8, np.uint16, np.uint32):
@@ -44,10 +45,10 @@ def _smallest(ranks: NDArray[np.int64]) -> NDArray:  # type: ignore[type-arg]
     return ranks
 
 
-def _dense_ranks(keys: Sequence[object]) -> NDArray[np.int64]:
+def _dense_ranks(keys: Sequence[object]) -> Ranks:
     """Rank of each key among the distinct keys (equal keys, equal rank)."""
     order = sorted(range(len(keys)), key=keys.__getitem__)
-    ranks = np.empty(len(keys), np.int64)
+    ranks = np.empty(len(keys), np.int32)
     rank, previous = -1, object()
     for i in order:
         key = keys[i]
@@ -61,8 +62,8 @@ _MATRIX_LIMIT = 64 << 20  # bytes of fixed-width keys sorted by numpy at once
 _FEW = 50_000  # fewer keys than this are ranked by Python's sort
 
 
-def _byte_ranks(column: TextColumn, starts: NDArray[np.int64], ends: NDArray[np.int64],
-                blank: bytes | None = None) -> NDArray[np.int64]:
+def _byte_ranks(column: TextColumn, starts: NDArray[np.uint32], ends: NDArray[np.uint32],
+                blank: bytes | None = None) -> Ranks:
     """Dense ranks of the texts ``column.data[starts[i]:ends[i]]`` (UTF-8, so byte order
     is code point order, as str comparison); empty ones rank as ``blank`` when given. Many
     short texts are copied into a fixed-width array and ranked by numpy, not as a million
@@ -79,7 +80,7 @@ def _byte_ranks(column: TextColumn, starts: NDArray[np.int64], ends: NDArray[np.
     matrix = np.zeros((n, width), np.uint8)  # NUL padding: shorter sorts first, as in str
     flat = matrix.reshape(-1)
     for first in range(0, n, 1 << 16):
-        lens = lengths[first:first + (1 << 16)]
+        lens = lengths[first:first + (1 << 16)].astype(np.int64)
         total = int(lens.sum())
         offset = np.arange(total) - np.repeat(np.cumsum(lens) - lens, lens)
         rows = np.repeat(np.arange(first, first + len(lens)), lens)
@@ -88,17 +89,16 @@ def _byte_ranks(column: TextColumn, starts: NDArray[np.int64], ends: NDArray[np.
     if blank is not None:
         matrix[lengths == 0, :len(blank)] = np.frombuffer(blank, np.uint8)
     _, ranks = np.unique(matrix.view(f"S{width}").reshape(n), return_inverse=True)
-    return ranks.reshape(-1).astype(np.int64)
+    return ranks.reshape(-1).astype(np.int32)
 
 
-def _text_ranks(column: TextColumn) -> NDArray[np.int64]:
+def _text_ranks(column: TextColumn) -> Ranks:
     """Entry ranks of a workbench text column: case-folded text, blanks last (as
     ``LineOrdering``: ``v.casefold() if v else "\\uffff"``)."""
-    starts = column.starts.astype(np.int64)
-    return _byte_ranks(column, starts[:-1], starts[1:] - 1, _BLANK_LAST)
+    return _byte_ranks(column, column.starts[:-1], column.starts[1:] - 1, _BLANK_LAST)
 
 
-def _natural_ranks(column: TextColumn) -> NDArray[np.int64]:
+def _natural_ranks(column: TextColumn) -> Ranks:
     """Entry ranks by ``ordering.natural_key``: numbers by value, then text, blanks last."""
     n = column.entries
     kind = np.full(n, 2, np.uint8)  # 0 number, 1 text, 2 blank
@@ -120,14 +120,14 @@ def _natural_ranks(column: TextColumn) -> NDArray[np.int64]:
         if len(t) != len(text):
             lead = len(encode(text[:len(text) - len(text.lstrip())]))
             padded[e] = (lead, lead + len(encode(t)))
-    ranks = np.empty(n, np.int64)
+    ranks = np.empty(n, np.int32)
     is_number = kind == 0
     distinct, inverse = np.unique(number[is_number], return_inverse=True)
     ranks[is_number] = inverse.reshape(-1)
     del number, inverse, is_number
-    is_text = np.flatnonzero(kind == 1)
-    starts = column.starts[is_text].astype(np.int64)
-    ends = column.starts[is_text + 1].astype(np.int64) - 1
+    is_text = np.flatnonzero(kind == 1).astype(np.uint32)
+    starts = column.starts[is_text]
+    ends = column.starts[is_text + 1] - 1
     for e, (lead, end) in padded.items():
         i = int(np.searchsorted(is_text, e))
         starts[i], ends[i] = starts[i] + lead, starts[i] + end
@@ -239,7 +239,7 @@ class ColumnOrdering:
         review; as ``ordering.review_state`` says."""
         if self._status is None:
             names = {NOT_NEEDED: 0, UNREVIEWED: 1}
-            status = np.where(self._clear, 0, 1).astype(np.int64)
+            status = np.where(self._clear, 0, 1).astype(np.int32)
             reviewed = np.zeros(len(self), bool)
             rows = self.columns.rows
             if self._reviews and len(rows):
@@ -283,7 +283,7 @@ class ColumnOrdering:
                 self._permutations.popitem(last=False)
         return permutation
 
-    def _ranks(self, column: int) -> NDArray[np.int64]:
+    def _ranks(self, column: int) -> Ranks:
         """Each line's rank in ascending order of ``column``'s sort key (as
         ``LineOrdering._sort_keys``)."""
         c = self.columns
@@ -291,13 +291,13 @@ class ColumnOrdering:
             raw = self._raw()
             k = column - len(Col)
             if k >= len(raw):
-                return np.zeros(len(self), np.int64)
+                return np.zeros(len(self), np.int32)
             return raw[k].per_line(_natural_ranks(raw[k]))
         col = Col(column)
         if col == Col.ROW:
             return _dense_ranks(c.rows.tolist())
         if col == Col.NEWLY:
-            return c.newly.astype(np.int64)
+            return c.newly.astype(np.int32)
         if col == Col.REVIEW:
             status, names, _ = self._review_status()
             rank_of_name = _dense_ranks(list(names))
