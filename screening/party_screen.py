@@ -31,11 +31,19 @@ class PartyScreen:
 
     def parties_of(self, consignee: str | None, end_user: str | None,
                    country: str | None) -> tuple[Finding, ...]:
+        """Findings for a line's consignee and end user. Called for every line of a run:
+        the cache is read here first, ``party`` only works out a party not seen yet."""
+        cache = self.cache
         found: tuple[Finding, ...] = ()
         if consignee:
-            found += self.party("Consignee", consignee, country)
+            found = cache.get(("Consignee", consignee, country))  # type: ignore[assignment]
+            if found is None:
+                found = self.party("Consignee", consignee, country)
         if end_user:
-            found += self.party("End user", end_user, country)
+            more = cache.get(("End user", end_user, country))
+            if more is None:
+                more = self.party("End user", end_user, country)
+            found += more
         return found
 
     def screen(self, result: Screening, line: ShipmentLine) -> Screening:

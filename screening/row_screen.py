@@ -60,9 +60,8 @@ def _of(result: Screening, sets: FindingSets) -> Outcome:
 
 @dataclass(frozen=True)
 class BatchTally:
-    """Lines of a batch, per verdict, and how many are newly licensable."""
+    """A batch's lines per verdict, and how many are newly licensable."""
 
-    lines: int
     counts: dict[str, int]
     newly: int
 
@@ -87,7 +86,6 @@ class RowScreener:
         rules, parties, run_id = self.rules, self.parties, self.run_id
         epoch_for, outcomes = rules.epoch_for, self.outcomes
         counts = {v.value: 0 for v in Verdict}
-        party_cache = parties.cache if parties is not None else {}
         rows: list[tuple[Any, ...]] = []
         out: list[str] = []
         newly = 0
@@ -114,18 +112,7 @@ class RowScreener:
                 if outcome is None:
                     outcome = self._outcome(key, fast)
                 if parties is not None:
-                    country = ult or dest
-                    consignee, end_user = head[12], head[10]
-                    found = party_cache.get(("Consignee", consignee, country)) \
-                        if consignee else ()
-                    if found is None:
-                        found = parties.party("Consignee", consignee, country)
-                    if end_user:
-                        more = party_cache.get(("End user", end_user, country))
-                        if more is None:
-                            more = parties.party("End user", end_user, country)
-                        if more:
-                            found += more
+                    found = parties.parties_of(head[12], head[10], ult or dest)
                     if found:
                         outcome = self._merged(outcome, found)
                 rows.append(head + outcome.db_part)
@@ -138,7 +125,7 @@ class RowScreener:
         if not self.tuned and self.seen >= TUNE_AFTER:
             self.fast.tune(self.seen)
             self.tuned = True
-        return rows, out, BatchTally(len(rows), counts, newly)
+        return rows, out, BatchTally(counts, newly)
 
     def _party_names(self, batch: list[tuple[int, list[Any]]]) -> set[str]:
         """The batch's consignee and end-user names, as the lines will read them."""

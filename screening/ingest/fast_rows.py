@@ -92,21 +92,19 @@ class FastRows:
             if c.as_of is not None else None
         latest = c.latest_date
 
-        def country(raw: Any) -> Any:
-            text = _plain(raw)
-            if not text:
-                return BAD
+        def country_code(text: str) -> Any:
             code = c._country(text)
             return BAD if code is None else code
 
-        def ultimate(raw: Any) -> Any:
+        def country(raw: Any) -> Any:  # the destination: required
+            text = _plain(raw)
+            return country_code(text) if text else BAD
+
+        def ultimate(raw: Any) -> Any:  # the ultimate destination: may be blank
             text = _plain(raw)
             if text is None:
                 return BAD
-            if not text:
-                return None
-            code = c._country(text)
-            return BAD if code is None else code
+            return country_code(text) if text else None
 
         def eccn(raw: Any) -> Any:
             text = _plain(raw)

@@ -21,7 +21,14 @@ from screening.ingest.columns import (
     detect_header,
 )
 from screening.ingest.errors import IngestError
-from screening.ingest.readers import TableSource, list_sheets, open_csv, open_xlsx, sniff_kind
+from screening.ingest.readers import (
+    TableSource,
+    list_sheets,
+    open_csv,
+    open_xlsx,
+    sheet_order,
+    sniff_kind,
+)
 from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, latest_export_date
 from screening.model import ShipmentLine
 from screening.normalize import DateOrder, clean_text
@@ -129,10 +136,6 @@ class PreparedInput:
             self.rows_in += len(batch)
             yield batch
 
-    def batches(self, size: int = 5000) -> Iterator[list[ShipmentLine]]:
-        iterator = self.lines()
-        while batch := list(itertools.islice(iterator, size)):
-            yield batch
 
 
 def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: frozenset[str],
@@ -165,8 +168,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
         if sheet is not None and sheet not in [s.name for s in sheets]:
             names = ", ".join(repr(s.name) for s in sheets)
             raise IngestError(str(path), f"no sheet named {sheet!r}; sheets: {names}")
-        candidates = [sheet] if sheet else [s.name for s in sorted(
-            sheets, key=lambda s: not s.visible)]
+        candidates = sheet_order(sheets, sheet)
         found = None
         first_head: list[tuple[int, list[object]]] = []
         for name in candidates:

@@ -28,11 +28,13 @@ from screening.ingest.xlsx_package import (
     check_zip,
     column_index,
     column_letter,
+    file_identity,
     scan_sheet,
 )
 
 __all__ = ["SheetInfo", "TableSource", "check_regular_file", "check_zip", "column_index",
-           "column_letter", "list_sheets", "open_csv", "open_xlsx", "sniff_kind"]
+           "column_letter", "list_sheets", "open_csv", "open_xlsx", "sheet_order", "sniff_kind",
+           "warm_xlsx"]
 
 log = logging.getLogger(__name__)
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -326,13 +328,8 @@ class _SheetLoad:
         return self._get(1)
 
 
-_warm: dict[tuple[str, str], tuple[tuple[int, int, int], TableSource]] = {}
+_warm: dict[tuple[str, str], tuple[tuple[int, ...], TableSource]] = {}
 _warm_lock = threading.Lock()
-
-
-def _identity(path: Path) -> tuple[int, int, int]:
-    status = path.stat()
-    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def warm_xlsx(path: Path, sheet: str | None) -> None:
@@ -362,12 +359,11 @@ def _warm_now(path: Path, sheet: str | None) -> None:
         if sniff_kind(path) != "xlsx":
             return
         sheets = list_sheets(path, _warming=True)
-        names = [s.name for s in sheets]
-        if sheet is None:
-            sheet = next((s.name for s in sheets if s.visible), names[0] if names else None)
-        if sheet is None or sheet not in names:
+        candidates = sheet_order(sheets, sheet)
+        if not candidates:
             return
-        identity = _identity(path)
+        sheet = candidates[0]
+        identity = file_identity(path)
         source = _open_xlsx_checked(path, sheet)
         source._loading = _SheetLoad(path, sheet)
     except (IngestError, OSError):
@@ -380,6 +376,14 @@ def _warm_now(path: Path, sheet: str | None) -> None:
         _warm[(str(path), sheet)] = (identity, source)
 
 
+def sheet_order(sheets: list[SheetInfo], sheet: str | None) -> list[str]:
+    """The sheets to look for the data in, in order: ``sheet`` alone if named (none if the
+    workbook has no such sheet), else visible sheets first, each group in file order."""
+    if sheet:
+        return [sheet] if sheet in [s.name for s in sheets] else []
+    return [s.name for s in sorted(sheets, key=lambda s: not s.visible)]
+
+
 def open_xlsx(path: Path, sheet: str) -> TableSource:
     """A sheet's source, once the package and the sheet's extent have been checked."""
     _await_warm(path)
@@ -387,7 +391,7 @@ def open_xlsx(path: Path, sheet: str) -> TableSource:
         warmed = _warm.pop((str(path), sheet), None)
     if warmed is not None:
         with contextlib.suppress(OSError):
-            if warmed[0] == _identity(path):
+            if warmed[0] == file_identity(path):
                 return warmed[1]
     return _open_xlsx_checked(path, sheet)
 

@@ -67,7 +67,7 @@ def check_zip(path: Path) -> zipfile.ZipFile:
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise IngestError(name, f"not a valid XLSX workbook (corrupt ZIP: {exc})") from exc
     try:
-        identity = _identity(path)
+        identity = file_identity(path)
         if identity not in _checked:  # a package already checked unchanged is not again
             _check_entries(archive, name)
         if "xl/workbook.xml" not in archive.namelist():
@@ -89,7 +89,8 @@ _checked: set[tuple[int, ...]] = set()
 _checked_lock = threading.Lock()
 
 
-def _identity(path: Path) -> tuple[int, ...]:
+def file_identity(path: Path) -> tuple[int, ...]:
+    """What changes when the file's content may have: device, inode, size, times."""
     status = path.stat()
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, \
         status.st_ctime_ns

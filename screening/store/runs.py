@@ -87,10 +87,6 @@ class FindingSets:
         pending, self._pending = self._pending, []
         return pending
 
-    def flush(self, session: Session) -> None:
-        if self._pending:
-            session.execute(FindingSet.__table__.insert(), self._pending)
-            self._pending = []
 
 
 def insert_lines(session: Session, rows: list[tuple[Any, ...]]) -> None:
