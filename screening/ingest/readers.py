@@ -81,10 +81,13 @@ class TableSource:
             return min(1.0, last_row / self._height) if self._height else None
         if self._file is None:
             return None
+        # The reader is up to a chunk ahead of the row being screened: scale its position by
+        # the share of the rows it has taken that are done.
+        done = min(1.0, last_row / self.rows_read) if self.rows_read else 0.0
         if self._file.closed:  # read to the end
-            return 1.0
+            return done
         size = os.fstat(self._file.fileno()).st_size
-        return min(1.0, self._file.tell() / size) if size else None
+        return min(1.0, self._file.tell() / size * done) if size else None
 
     def cell_ref(self, row: int, col: int) -> str:
         if self.kind == "xlsx":
