@@ -259,6 +259,8 @@ class ColumnsWriter:
             xml, js = column.render(values)
             xml_columns.append(xml)
             json_columns.append(js)
+        if '""' in json_columns[0]:  # every row is hashed: it must have a first cell
+            raise ValueError(f"{self.sheet}: a row without a value in its first column")
         numbers = list(map(str, range(first, first + count)))
         self.handle.write("".join([
             f'<row r="{n}">{"".join(cells)}</row>'.replace(ROW, n)
