@@ -9,7 +9,9 @@ computes the version, so a changed database or a changed app never meets an old 
 version a run records is always the one computed from the rules it screened with.
 
 ``marshal`` holds only plain data (no code runs when it is read); dates are kept as day
-numbers. A file that cannot be read, or fails its checksum, is ignored and written again.
+numbers. A file that cannot be read, or fails its checksum, is ignored and written again; one that
+cannot be written (a read-only data directory) only costs the next run the full read. Neither
+is the user's concern: they are logged at INFO, not shown.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def load(token: str) -> tuple[Tables, str] | None:
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign file: read the database instead
-        log.warning("rules cache %s unreadable; rebuilding", path, exc_info=True)
+        log.info("rules cache %s unreadable; reading the database", path, exc_info=True)
         return None
     try:
         blob = data["tables"]
@@ -99,7 +101,7 @@ def load(token: str) -> tuple[Tables, str] | None:
             raise ValueError("rules cache: damaged or of another layout")
         return _unpack(marshal.loads(blob)), str(data["version"])
     except Exception:
-        log.warning("rules cache %s unreadable; rebuilding", path, exc_info=True)
+        log.info("rules cache %s unreadable; reading the database", path, exc_info=True)
         return None
 
 
@@ -130,4 +132,4 @@ def save(token: str, tables: Tables, version: str) -> None:
             if old != target:
                 old.unlink(missing_ok=True)
     except OSError:
-        log.warning("rules cache %s not written", target, exc_info=True)
+        log.info("rules cache %s not written", target, exc_info=True)
