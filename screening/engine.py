@@ -42,10 +42,23 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
     results, so those are memoised on the RuleSet (big files repeat them a lot)."""
     if line.problems or line.export_date is None:
         return _screen(line, rules)
+    base, needs = screen_uncited(line, rules)
+    if line.license_number and needs:
+        return cite_licence(base, line, line.license_number)
+    if base.row == line.row and base.line_id == line.line_id:
+        return base
+    return Screening(line.row, line.line_id, base.verdict, base.destination,
+                     base.licensing_destination, base.newly_licensable, base.findings)
+
+
+def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]:
+    """The result of a line without problems and with an export date as if it cited no
+    licence number (its row and line id may be another line's), and whether a licence is
+    needed; memoised. The licence number is not in the key: it only adds its citation to a
+    line needing a licence (``cite_licence``), and numbers rarely repeat."""
+    assert line.export_date is not None
     epoch = rules.epoch_for(line.export_date, (line.destination, line.ultimate_destination),
                             line.eccn.base if line.eccn else "")
-    # The licence number is not in the key: it only adds its citation to a line needing a
-    # licence, and numbers rarely repeat.
     key = (line.destination, line.ultimate_destination, epoch,
            line.eccn, line.license_exception, line.end_user_type)
     memo = rules.memo
@@ -55,23 +68,17 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
         if len(memo) > MEMO_LIMIT:
             memo.clear()
         memo[key] = hit
-    base, needs = hit
-    if line.license_number and needs:
-        return _cite_licence(base, line, line.license_number)
-    if base.row == line.row and base.line_id == line.line_id:
-        return base
-    return Screening(line.row, line.line_id, base.verdict, base.destination,
-                     base.licensing_destination, base.newly_licensable, base.findings)
+    return hit
 
 
 def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
     result, needs = _screen_uncited(line, rules)
     if line.license_number and needs:
-        return _cite_licence(result, line, line.license_number)
+        return cite_licence(result, line, line.license_number)
     return result
 
 
-def _cite_licence(result: Screening, line: ShipmentLine, number: str) -> Screening:
+def cite_licence(result: Screening, line: ShipmentLine, number: str) -> Screening:
     """``result`` of a line needing a licence, with the licence the line cites."""
     findings = _licence_cited(list(result.findings), number)
     return Screening(line.row, line.line_id, worst([f.verdict for f in findings]),

@@ -2,20 +2,26 @@
 
 Each distinct screening outcome (the engine's result for a key of destination, rule epoch,
 ECCN, exception, licence and end-user type, plus any party findings) is rendered once: its
-findings set number and the JSON text after the line's own row number and id. A line then
-costs a few look-ups and one tuple. Rows the fast reader does not take go through the record
+findings set number and the JSON text after the line's own row number and id. The rows the
+fast reader takes are screened column by column: keys, outcomes, party findings, stored rows
+and JSON texts are built by C-level ``map``/``zip`` over the batch, Python runs only for an
+outcome or party not seen before. Rows the fast reader does not take go through the record
 path (``RowConverter.convert``, ``screen_line``) and are rendered the same way.
 """
 
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import compress
+from operator import add, attrgetter
 from typing import Any
 
-from screening.engine import screen_line
-from screening.ingest.fast_rows import FastLine, FastRows
+from screening.engine import cite_licence, screen_line, screen_uncited
+from screening.ingest.fast_rows import Columns, FastRows, json_plain
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
@@ -28,13 +34,17 @@ _text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[att
 OUTCOME_LIMIT = 500_000
 #: Rows read before the fast reader decides which columns to cache.
 TUNE_AFTER = 2000
+_LINE_JSON = '{{"row": {}, "line_id": {}, {}'.format
+_LINE_JSON_PLAIN_ID = '{{"row": {}, "line_id": "{}", {}'.format
+_tail, _db_part = attrgetter("tail"), attrgetter("db_part")
+_verdict, _newly = attrgetter("verdict"), attrgetter("newly")
 
 
 class Outcome:
     """One distinct result as stored and written: verdict, destinations, findings set."""
 
-    __slots__ = ("db_part", "destination", "findings", "findings_json", "head", "licensing",
-                 "newly", "set_no", "verdict")
+    __slots__ = ("db_part", "destination", "findings", "licensing", "newly", "set_no",
+                 "tail", "verdict")
 
     def __init__(self, verdict: Verdict, destination: str | None, licensing: str | None,
                  newly: bool, findings: tuple[Finding, ...], sets: FindingSets):
@@ -42,20 +52,34 @@ class Outcome:
         self.destination, self.licensing, self.newly = destination, licensing, newly
         self.findings = findings
         #: The findings' JSON is the set's own text, shared by every outcome with that set.
-        self.set_no, self.findings_json = sets.number(findings)
+        self.set_no, findings_json = sets.number(findings)
         #: Its part of a run_lines row (store.runs.LINE_COLUMNS after raw_json).
         self.db_part = (self.verdict, licensing, newly, self.set_no)
-        #: The line's JSON after its row number and id, up to the findings.
-        self.head = (f'"verdict": "{self.verdict}", '
+        #: The line's JSON after its row number and id.
+        self.tail = (f'"verdict": "{self.verdict}", '
                      f'"destination": {_encode(destination)}, '
                      f'"licensing_destination": {_encode(licensing)}, '
                      f'"newly_licensable": {"true" if newly else "false"}, '
-                     f'"findings": ')
+                     f'"findings": {findings_json}}}')
 
 
 def _of(result: Screening, sets: FindingSets) -> Outcome:
     return Outcome(result.verdict, result.destination, result.licensing_destination,
                    result.newly_licensable, result.findings, sets)
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """``memo[key]``: a C-speed hit, ``compute(key)`` on a miss (kept while small)."""
+
+    def __init__(self, compute: Callable[[Any], Any], limit: int = 200_000):
+        super().__init__()
+        self.compute, self.limit = compute, limit
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.compute(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
 
 
 @dataclass(frozen=True)
@@ -76,73 +100,146 @@ class RowScreener:
         self.fast = FastRows(prepared._converter, dates_as_text, run_id)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.merged: dict[tuple[Any, ...], Outcome] = {}
+        #: Outcome key without the licence number: whether a licence is needed.
+        self.needs: dict[tuple[Any, ...], bool] = {}
+        #: (destination, ultimate destination, ECCN text): the rule dates that can matter.
+        self.boundaries = _Memo(lambda key: rules.boundaries_for(
+            key[:2], key[2].split(".", 1)[0]))
+        if parties is not None:
+            #: Party name: whether any list name may match it (most have none, whatever
+            #: the country); only those are screened per (name, country).
+            self.listed = _Memo(lambda name: bool(parties.index.candidates(name)))
+            self.listed[None] = False
+            self.consignees = _Memo(lambda key: parties.party("Consignee", *key))
+            self.end_users = _Memo(lambda key: parties.party("End user", *key))
         self.tuned = False
         self.seen = 0  # rows screened
 
     def screen(self, batch: list[tuple[int, list[Any]]]) -> tuple[list[tuple[Any, ...]],
                                                                   list[str], BatchTally]:
         """(run_lines rows, JSON texts of the lines, their tally) for ``batch``."""
-        read, convert = self.fast.read, self.prepared._converter.convert
-        rules, parties, run_id = self.rules, self.parties, self.run_id
-        epoch_for, outcomes = rules.epoch_for, self.outcomes
-        counts = {v.value: 0 for v in Verdict}
+        columns, slow = self.fast.read(batch)
+        if self.parties is not None:
+            self.parties.index.prefetch(self._party_names(batch, columns, slow))
         rows: list[tuple[Any, ...]] = []
         out: list[str] = []
-        newly = 0
-        if parties is not None:
-            parties.index.prefetch(self._party_names(batch))
-        for number, values in batch:
-            fast = read(number, values)
-            if fast is None:
-                line = convert(number, values)
-                if line is None:
-                    self.prepared.blank_rows += 1
-                    continue
-                result = screen_line(line, rules)
-                if parties is not None and (line.consignee or line.end_user or line.owners):
-                    result = parties.screen(result, line)
-                outcome = _of(result, self.sets)
-                rows.append(line_row(run_id, line, result, outcome.set_no, self.as_text))
-                line_id = line.line_id
-            else:
-                head, date, eccn, eut = fast
-                dest, ult, exc, lic = head[3], head[4], head[8], head[9]
-                key = (dest, ult, epoch_for(date, (dest, ult), eccn.base), eccn, exc, lic, eut)
-                outcome = outcomes.get(key)  # type: ignore[assignment]
-                if outcome is None:
-                    outcome = self._outcome(key, fast)
-                if parties is not None:
-                    found = parties.parties_of(head[12], head[10], ult or dest)
-                    if found:
-                        outcome = self._merged(outcome, found)
-                rows.append(head + outcome.db_part)
-                line_id = head[2]
-            out.append(f'{{"row": {number}, "line_id": {_text(line_id)}, {outcome.head}'
-                       f'{outcome.findings_json}}}')
-            counts[outcome.verdict] += 1
-            newly += outcome.newly
+        outcomes: list[Outcome] = []
+        if columns is not None:
+            rows, out, outcomes = self._screen_columns(columns)
+        if slow:
+            rows, out, outcomes = self._with_slow_rows(batch, columns, slow,
+                                                       rows, out, outcomes)
         self.seen += len(batch)
         if not self.tuned and self.seen >= TUNE_AFTER:
             self.fast.tune(self.seen)
             self.tuned = True
-        return rows, out, BatchTally(counts, newly)
+        counts = {v.value: 0 for v in Verdict}
+        counts.update(Counter(map(_verdict, outcomes)))
+        return rows, out, BatchTally(counts, sum(map(_newly, outcomes)))
 
-    def _party_names(self, batch: list[tuple[int, list[Any]]]) -> set[str]:
+    def _screen_columns(self, c: Columns) -> tuple[list[tuple[Any, ...]], list[str],
+                                                   list[Outcome]]:
+        (_run, numbers, line_id, dest, ult, _date_db, _assumed, eccn_text, exception,
+         lic_text, end_user, eut_text, consignee, *_rest) = c.line
+        bounds = map(self.boundaries.__getitem__, zip(dest, ult, eccn_text, strict=True))
+        epochs = map(bisect_right, bounds, c.dates)
+        keys = list(zip(dest, ult, epochs, eccn_text, exception, lic_text, eut_text,
+                        strict=True))
+        found: list[Outcome] = list(map(self.outcomes.get, keys))  # type: ignore[arg-type]
+        if None in found:
+            for i in [i for i, outcome in enumerate(found) if outcome is None]:
+                found[i] = self.outcomes.get(keys[i]) or self._outcome(keys[i], c, i)
+        if self.parties is not None:
+            self._add_parties(found, consignee, end_user, c.party_country)
+        rows = list(map(add, zip(*c.line, strict=True), map(_db_part, found)))
+        out = list(map(_LINE_JSON_PLAIN_ID, numbers, line_id, map(_tail, found))
+                   if json_plain(line_id) else
+                   map(_LINE_JSON, numbers, map(_text, line_id), map(_tail, found)))
+        return rows, out, found
+
+    def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
+                     country: list[Any]) -> None:
+        """Raises the outcomes of lines whose consignee or end user is on a list."""
+        listed_consignee = list(map(self.listed.__getitem__, consignee))
+        listed_end_user = list(map(self.listed.__getitem__, end_user))
+        if not any(listed_consignee) and not any(listed_end_user):
+            return
+        everywhere = range(len(found))
+        for i in sorted(set(compress(everywhere, listed_consignee))
+                        | set(compress(everywhere, listed_end_user))):
+            parties = (self.consignees[consignee[i], country[i]] if listed_consignee[i]
+                       else ()) + (self.end_users[end_user[i], country[i]]
+                                   if listed_end_user[i] else ())
+            if parties:
+                found[i] = self._merged(found[i], parties)
+
+    def _with_slow_rows(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
+                        slow: list[int], rows: list[tuple[Any, ...]], out: list[str],
+                        outcomes: list[Outcome]) -> tuple[list[tuple[Any, ...]], list[str],
+                                                          list[Outcome]]:
+        """The batch's results in row order: the fast rows' and the slow rows' ones."""
+        placed: list[Any] = [None] * len(batch)
+        if columns is not None:
+            positions = columns.positions if columns.positions is not None else \
+                range(columns.count)
+            for position, row, text, outcome in zip(positions, rows, out, outcomes,
+                                                    strict=True):
+                placed[position] = (row, text, outcome)
+        for position in slow:
+            placed[position] = self._screen_slow(*batch[position])
+        rows, out, outcomes = [], [], []
+        for item in placed:
+            if item is None:  # a blank row
+                continue
+            rows.append(item[0])
+            out.append(item[1])
+            outcomes.append(item[2])
+        return rows, out, outcomes
+
+    def _screen_slow(self, number: int, values: list[Any]) -> tuple[Any, ...] | None:
+        line = self.prepared._converter.convert(number, values)
+        if line is None:
+            self.prepared.blank_rows += 1
+            return None
+        result = screen_line(line, self.rules)
+        if self.parties is not None and (line.consignee or line.end_user or line.owners):
+            result = self.parties.screen(result, line)
+        outcome = _of(result, self.sets)
+        row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)
+        return row, _LINE_JSON(number, _text(line.line_id), outcome.tail), outcome
+
+    def _party_names(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
+                     slow: list[int]) -> set[str]:
         """The batch's consignee and end-user names, as the lines will read them."""
+        names: set[str] = set()
+        if columns is not None:
+            names.update(columns.line[12])  # consignee
+            names.update(columns.line[10])  # end user
         raw: set[Any] = set()
         for index in self.fast.party_columns:
-            raw.update(values[index] for _n, values in batch if len(values) > index)
-        return {text for text in map(clean_text, raw) if text}
+            raw.update(batch[i][1][index] for i in slow if len(batch[i][1]) > index)
+        names.update(map(clean_text, raw))
+        names.discard(None)  # type: ignore[arg-type]
+        names.discard("")
+        return names
 
-    def _outcome(self, key: tuple[Any, ...], fast: FastLine) -> Outcome:
-        head, date, eccn, eut = fast
+    def _outcome(self, key: tuple[Any, ...], c: Columns, i: int) -> Outcome:
         (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic, end_user,
-         _eut_text, consignee, value, quantity, description, hs_code, _raw) = head
-        line = ShipmentLine(number, line_id, (), dest, ult, date, eccn, exc, lic, end_user,
-                            eut, consignee, value, quantity, description, hs_code, assumed)
-        outcome = _of(screen_line(line, self.rules), self.sets)
+         _eut_text, consignee, value, quantity, description, hs_code, _raw) = c.head(i)
+        line = ShipmentLine(number, line_id, (), dest, ult, c.dates[i], c.eccns[i], exc, lic,
+                            end_user, c.end_user_types[i], consignee, value, quantity,
+                            description, hs_code, assumed)
+        # A licence number changes the result only of a line needing a licence: the others
+        # share the outcome of the same key without one.
+        uncited_key = (*key[:5], None, key[6])
+        if lic is None or (outcome := self.outcomes.get(uncited_key)) is None \
+                or self.needs.get(uncited_key, True):
+            base, needs = screen_uncited(line, self.rules)
+            self.needs[uncited_key] = needs
+            outcome = _of(cite_licence(base, line, lic) if lic and needs else base, self.sets)
         if len(self.outcomes) > OUTCOME_LIMIT:
             self.outcomes.clear()
+            self.needs.clear()
         self.outcomes[key] = outcome
         return outcome
 

@@ -1,11 +1,12 @@
-"""The common case of ``RowConverter.convert``, a few dictionary look-ups per row.
+"""The common case of ``RowConverter.convert``, a batch at a time, column by column.
 
 Shipment files repeat their countries, classifications, dates and exception codes on
 thousands of rows, so each distinct cell value of those columns is read once into what the
-row needs, and a row made only of readable values becomes a plain tuple without building any
-record. Any row with something to report (a blank or bad value, a formula, a short row,
-owners, invisible characters) is handed back (``None``) to ``RowConverter.convert``, which
-alone writes the findings that name the cell. Both give the same values for the same row: a
+row needs, and a batch's rows made only of readable values become columns built by C-level
+look-ups (``map`` over a cache), without a Python step or record per row. Any row with
+something to report (a blank or bad value, a formula, a short row, owners, invisible
+characters) is handed back by position to ``RowConverter.convert``, which alone writes the
+findings that name the cell. Both give the same values for the same row: a
 test screens a mixed file both ways and compares them byte for byte.
 """
 
@@ -13,13 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import re
 from collections.abc import Callable
-from operator import call
+from itertools import compress
+from operator import itemgetter
 from typing import Any
 
 from screening.ingest.columns import Field
 from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, untrusted_characters
-from screening.normalize import clean_text, parse_number
+from screening.normalize import _PLAIN_NUMBER_RE, clean_text, parse_number
 
 #: A cell value the fast path does not take (the row goes to ``RowConverter.convert``).
 BAD: Any = object()
@@ -56,13 +60,33 @@ def _plain(raw: Any) -> str | None:
     return clean_text(raw)
 
 
-#: (the line's part of its run_lines row, in store.runs.LINE_COLUMNS order up to raw_json;
-#: export date; Eccn; EndUserType or None)
-FastLine = tuple[tuple[Any, ...], Any, Any, Any]
+class Columns:
+    """The rows of a batch the fast path takes, column by column.
+
+    ``positions`` are their places in the batch (None: every row of it). ``line`` holds the
+    columns of their run_lines rows in store.runs.LINE_COLUMNS order up to raw_json; the
+    others are what screening needs besides: export dates, parsed classifications, end-user
+    types, and the country a party is screened for.
+    """
+
+    __slots__ = ("count", "dates", "eccns", "end_user_types", "line", "party_country",
+                 "positions")
+
+    def __init__(self, positions: list[int] | None, count: int, line: list[Any],
+                 dates: list[Any], eccns: list[Any], end_user_types: Any,
+                 party_country: list[Any]):
+        self.positions, self.count, self.line = positions, count, line
+        self.dates, self.eccns, self.end_user_types = dates, eccns, end_user_types
+        self.party_country = party_country
+
+    def head(self, i: int) -> tuple[Any, ...]:
+        """Row ``i``'s part of its run_lines row (as the slow path would build it)."""
+        return tuple(column[i] for column in self.line)
 
 
 class FastRows:
-    """``read(number, values)``: the row as a FastLine, or None to convert it the slow way."""
+    """``read(batch)``: (the rows it takes as Columns or None, the positions of the rest),
+    the rest to be converted the slow way."""
 
     def __init__(self, converter: RowConverter, dates_as_text: bool, run_id: int = 0):
         c = converter
@@ -164,64 +188,111 @@ class FastRows:
         self.texts: list[Callable[[Any], str]] = [
             _Cache(clean_text).__getitem__ for _ in range(self.width)]
 
-        self.read = self._reader()
+    def read(self, batch: list[tuple[int, list[Any]]]) -> tuple[Columns | None, list[int]]:
+        """The rows of ``batch`` made only of readable values, as Columns, and the
+        positions of the others (each has something to report: the slow path reads it)."""
+        numbers = list(map(itemgetter(0), batch))
+        rows = list(map(itemgetter(1), batch))
+        width, size = self.width, len(batch)
+        slow: set[int] = set()
+        if min(map(len, rows), default=width) != width or \
+                max(map(len, rows), default=width) != width:
+            slow.update(i for i, values in enumerate(rows) if len(values) != width)
+        if self.formula_rows and not self.formula_rows.isdisjoint(numbers):
+            slow.update(i for i, number in enumerate(numbers) if number in self.formula_rows)
+        positions: list[int] | None = None
+        if slow:
+            positions = [i for i in range(size) if i not in slow]
+            numbers = [numbers[i] for i in positions]
+            rows = [rows[i] for i in positions]
+        if not rows:
+            return None, sorted(slow)
+        cells = list(zip(*rows, strict=True))  # one tuple per column
+        count = len(rows)
 
-    def _reader(self) -> Callable[[int, list[Any]], FastLine | None]:
-        """``read`` as a closure over everything it needs (locals are the fastest names)."""
-        width, formula_rows = self.width, self.formula_rows
-        owner_indexes = self.owner_indexes
-        i_dest, i_eccn, i_ult, i_date = self.i_dest, self.i_eccn, self.i_ult, self.i_date
-        i_exc, i_lic, i_eut, i_id = self.i_exc, self.i_lic, self.i_eut, self.i_id
+        def looked_up(cache: _Cache, index: int | None, absent: Any) -> Any:
+            if index is None:
+                return [absent] * count
+            column = list(map(cache.__getitem__, cells[index]))
+            if BAD in column:
+                bad.update(i for i, value in enumerate(column) if value is BAD)
+            return column
+
+        bad: set[int] = set()
+        dest = looked_up(self.country, self.i_dest, None)
+        eccn = looked_up(self.eccn, self.i_eccn, None)
+        if self.i_date is not None:
+            date = looked_up(self.date, self.i_date, None)
+            assumed = False
+        elif self.as_of is not None:
+            date, assumed = [self.as_of] * count, True
+        else:  # no export date at all: the slow path reports it on every row
+            return None, list(range(size))
+        ult = looked_up(self.ultimate, self.i_ult, None)
+        exc = looked_up(self.exception, self.i_exc, None)
+        lic = looked_up(self.licence, self.i_lic, (None, None))
+        eut = looked_up(self.end_user_type, self.i_eut, (None, None))
+        texts = list(map(_cleaned, cells, self.texts))
+        for index in self.owner_indexes:
+            if any(texts[index]):
+                bad.update(i for i, text in enumerate(texts[index]) if text)
+        value = self._amounts(cells, texts, self.i_value, count, bad)
+        quantity = self._amounts(cells, texts, self.i_qty, count, bad)
+        if bad:  # these rows go the slow way too
+            keep = [i not in bad for i in range(count)]
+            numbers = list(compress(numbers, keep))
+            dest, eccn, date, ult, exc, lic, eut, value, quantity = (
+                list(compress(c, keep))
+                for c in (dest, eccn, date, ult, exc, lic, eut, value, quantity))
+            texts = [list(compress(c, keep)) for c in texts]
+            fast = positions if positions is not None else list(range(size))
+            slow.update(fast[i] for i in bad)
+            positions = [p for p, k in zip(fast, keep, strict=True) if k]
+            count = len(numbers)
+            if not count:
+                return None, sorted(slow)
         i_user, i_consignee, i_desc, i_hs = self.text_fields
-        i_value, i_qty = self.i_value, self.i_qty
-        country, ultimate, eccns, dates = self.country, self.ultimate, self.eccn, self.date
-        exceptions, licences, end_user_types = self.exception, self.licence, self.end_user_type
-        text_of = self.texts
-        as_of, run_id = self.as_of, self.run_id
-        no_pair = (None, None)
+        line_id = texts[self.i_id] if self.i_id is not None else list(map(str, numbers))
+        if not all(line_id):
+            line_id = [text or str(number)
+                       for text, number in zip(line_id, numbers, strict=True)]
+        end_user, consignee, description, hs_code = (
+            _or_none(texts[i] if i is not None else None, count)
+            for i in (i_user, i_consignee, i_desc, i_hs))
+        lic_code, lic_text = _split(lic)
+        exception = exc if self.i_lic is None else \
+            [e or code for e, code in zip(exc, lic_code, strict=True)]
+        dates, date_db = _split(date)
+        eccns, eccn_text = _split(eccn)
+        end_user_types, eut_text = _split(eut)
+        inner = zip(*map(_json_inner, texts), strict=True)
+        raw = list(map('["{}"]'.format, map('","'.join, inner)))
+        party_country = dest if self.i_ult is None or not any(ult) else \
+            [u or d for u, d in zip(ult, dest, strict=True)]
+        line = [[self.run_id] * count, numbers, line_id, dest, ult, date_db,
+                [assumed] * count, eccn_text, exception, lic_text, end_user, eut_text,
+                consignee, value, quantity, description, hs_code, raw]
+        return (Columns(positions, count, line, dates, eccns, end_user_types, party_country),
+                sorted(slow))
 
-        def read(number: int, values: list[Any]) -> FastLine | None:
-            if len(values) != width or number in formula_rows:
-                return None
-            dest = country[values[i_dest]]
-            eccn = eccns[values[i_eccn]]
-            if dest is BAD or eccn is BAD:
-                return None
-            if i_date is not None:
-                date = dates[values[i_date]]
-                if date is BAD:
-                    return None
-                assumed = False
-            elif as_of is not None:
-                date, assumed = as_of, True
-            else:
-                return None
-            ult = ultimate[values[i_ult]] if i_ult is not None else None
-            exc = exceptions[values[i_exc]] if i_exc is not None else None
-            lic = licences[values[i_lic]] if i_lic is not None else no_pair
-            eut = end_user_types[values[i_eut]] if i_eut is not None else no_pair
-            if ult is BAD or exc is BAD or lic is BAD or eut is BAD:
-                return None
-            texts = list(map(call, text_of, values))
-            for index in owner_indexes:
-                if texts[index]:
-                    return None
-            value = _amount(values[i_value], texts[i_value]) if i_value is not None else None
-            quantity = _amount(values[i_qty], texts[i_qty]) if i_qty is not None else None
-            if value is BAD or quantity is BAD:
-                return None
-            line_id = texts[i_id] or str(number) if i_id is not None else str(number)
-            end_user = texts[i_user] or None if i_user is not None else None
-            consignee = texts[i_consignee] or None if i_consignee is not None else None
-            exception = exc or lic[0]
-            return ((run_id, number, line_id, dest, ult, date[1], assumed, eccn[1], exception,
-                     lic[1], end_user, eut[1], consignee, value, quantity,
-                     texts[i_desc] or None if i_desc is not None else None,
-                     texts[i_hs] or None if i_hs is not None else None,
-                     "[" + ",".join(map(_encode_text, texts)) + "]"),
-                    date[0], eccn[0], eut[0])
-
-        return read
+    @staticmethod
+    def _amounts(cells: list[tuple[Any, ...]], texts: list[list[str]], index: int | None,
+                 count: int, bad: set[int]) -> Any:
+        """A value or quantity column as numbers (None if blank); bad cells into ``bad``."""
+        if index is None:
+            return [None] * count
+        raw, cleaned = cells[index], texts[index]
+        kinds = set(map(type, raw))
+        if kinds == {str} and all(cleaned) and all(map(_PLAIN_NUMBER_RE.match, cleaned)):
+            return list(map(float, cleaned))  # the common case of a CSV: plain decimals
+        if kinds == {float}:
+            numbers = list(raw)
+            if all(map(math.isfinite, numbers)):
+                return numbers
+        column = list(map(_amount, raw, cleaned))
+        if BAD in column:
+            bad.update(i for i, number in enumerate(column) if number is BAD)
+        return column
 
     def tune(self, rows: int) -> None:
         """After the first ``rows`` rows: stop caching the columns whose values hardly
@@ -230,7 +301,48 @@ class FastRows:
             cache = getattr(lookup, "__self__", None)
             if isinstance(cache, _Cache) and cache.seen > rows * UNIQUE_SHARE:
                 self.texts[index] = cache.compute
-        self.read = self._reader()
+
+
+def _cleaned(cells: tuple[Any, ...], lookup: Callable[[Any], str]) -> list[str]:
+    """``clean_text`` of every cell of a column (``lookup`` is it, cached): for a column of
+    plain strings its fast path at C speed, a strip per cell and one scan of them all."""
+    try:
+        stripped = list(map(str.strip, cells))
+    except TypeError:  # numbers, dates, empty cells of a workbook
+        return list(map(lookup, cells))
+    joined = "|".join(stripped)
+    if "  " in joined or "\u00a0" in joined or "\n" in joined or "\t" in joined \
+            or "\r" in joined:
+        return list(map(lookup, cells))
+    return stripped
+
+
+#: What JSON escapes in a string (``encode_basestring``): quotes, backslashes, controls.
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
+
+
+def json_plain(texts: list[str]) -> bool:
+    """True if none of ``texts`` has anything JSON escapes (they go between quotes as is)."""
+    return _JSON_ESCAPED.search("".join(texts)) is None
+
+
+def _json_inner(texts: list[str]) -> list[str]:
+    """The texts as they stand between quotes in JSON."""
+    if json_plain(texts):
+        return texts
+    return [_encode_text(text)[1:-1] for text in texts]
+
+
+def _or_none(column: list[str] | None, count: int) -> list[Any]:
+    """A text column with blanks as None (what the slow path stores)."""
+    if column is None:
+        return [None] * count
+    return column if all(column) else [text or None for text in column]
+
+
+def _split(pairs: list[tuple[Any, Any]]) -> tuple[list[Any], list[Any]]:
+    """Two columns from a column of pairs."""
+    return list(map(itemgetter(0), pairs)), list(map(itemgetter(1), pairs))
 
 
 #: Share of look-ups missing the cache above which a column is not cached.

@@ -370,6 +370,12 @@ class RuleSet:
     def epoch_for(self, date: dt.date, countries: tuple[str | None, ...], eccn: str) -> int:
         """Like ``epoch``, over only the boundaries that can matter to a line for these
         destinations and this ECCN (finer memo reuse, same results)."""
+        return bisect.bisect_right(self.boundaries_for(countries, eccn), date)
+
+    def boundaries_for(self, countries: tuple[str | None, ...], eccn: str
+                       ) -> tuple[dt.date, ...]:
+        """The dates on which a rule that can matter to a line for these destinations and
+        this ECCN (its five-character entry) changes, sorted."""
         key = (countries, eccn)
         dates = self._line_boundaries.get(key)
         if dates is None:
@@ -379,7 +385,7 @@ class RuleSet:
                 if code:
                     union |= by_country.get(code, frozenset())
             dates = self._line_boundaries[key] = tuple(sorted(union))
-        return bisect.bisect_right(dates, date)
+        return dates
 
     # -- look-ups ------------------------------------------------------------------------
     def chart_row(self, country: str, date: dt.date) -> ChartRowRule | None:
