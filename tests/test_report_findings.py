@@ -22,7 +22,7 @@ from screening.reports.verify import Status, verify_report
 from screening.reports.xlsx import FINDING_WIDTHS, _Sheet, cell_formats
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
-from screening.store.report_lines import LineRecord, iter_line_records
+from screening.store.report_lines import LineChunk, LineRecord, iter_line_records
 from screening.store.reviews import Disposition, add_reviews
 from tests.conftest import SAMPLE_XLSX
 
@@ -139,9 +139,9 @@ def test_findings_sheet_edge_cases_equal_the_cell_by_cell_writer(db, tmp_path,
     real = run_store.iter_lines
     monkeypatch.setattr(run_store, "iter_lines",
                         lambda session, run_id: iter([*real(session, run_id), *extra]))
-    records = xlsx.iter_line_records
-    monkeypatch.setattr(xlsx, "iter_line_records", lambda session, run_id: iter(
-        [*records(session, run_id), *map(_record, extra)]))
+    chunks = xlsx.iter_line_chunks
+    monkeypatch.setattr(xlsx, "iter_line_chunks", lambda session, run_id: iter(
+        [*chunks(session, run_id), LineChunk.of([_record(line) for line in extra])]))
     book = _compare(db, run.id, tmp_path)
     texts = [r[5] for r in book["Findings"].iter_rows(min_row=2, values_only=True)]
     assert any(t and t.endswith(" [truncated]") for t in texts)

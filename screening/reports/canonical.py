@@ -121,11 +121,11 @@ class CellDigest:
             texts = [text(v) for v in values]
         self._hash_row(sheet, row, texts)
 
-    def encoded_rows(self, sheet: str, first: int, last: int, text: str) -> None:
+    def encoded_rows(self, sheet: str, first: int, last: int, text: str | bytes) -> None:
         """Rows ``first..last`` already in canonical form: each row's ``[row, texts]`` JSON
         (``json`` default separators, ``ensure_ascii=False``) and a newline, texts without
-        trailing empties, as ``_hash_row`` writes them. For writers that render repeated rows
-        once (the Findings sheet)."""
+        trailing empties, as ``_hash_row`` writes them (bytes: that text as UTF-8). For
+        writers that render repeated rows once (the Findings sheet)."""
         if sheet in self._pending:
             self._flush(sheet)
         if first <= self._last.get(sheet, -1) or last < first:
@@ -134,7 +134,7 @@ class CellDigest:
         h = self._sheets.get(sheet)
         if h is None:
             h = self._sheets[sheet] = hashlib.sha256()
-        h.update(text.encode("utf-8"))
+        h.update(text if isinstance(text, bytes) else text.encode("utf-8"))
 
     def cell(self, sheet: str, row: int, col: int, value: object) -> None:
         """One cell; the cells of a row may come one by one, rows in order."""

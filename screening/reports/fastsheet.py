@@ -15,10 +15,11 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from screening.ingest.readers import column_letter
 from screening.reports.canonical import CellDigest, cell_text
@@ -49,9 +50,16 @@ def escape(text: str) -> str:
         text = text.replace(">", "&gt;")
     if "_x" in text:
         text = _LITERAL_RE.sub("_x005F_", text)
-    if _CTRL_RE.search(text):  # in Excel's own escape form, as xlsxwriter writes them
+    if _has_control(text):  # in Excel's own escape form, as xlsxwriter writes them
         text = _CTRL_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
+
+
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a character ``escape`` writes as ``_xHHHH_``."""
+    if text.isascii():  # a byte-wide pass (much faster than the regular expression)
+        return len(text.encode("ascii").translate(None, _CTRL_BYTES)) != len(text)
+    return _CTRL_RE.search(text) is not None
 
 
 def inline_text(text: str) -> str:
@@ -66,105 +74,204 @@ class TextSink(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
-class RowWriter:
-    """Streams ``<row>`` elements to ``handle`` and, given a ``digest``, hashes each row into
-    it in the same pass (as ``CellDigest.row`` would). A text value's cell is rendered once
-    and reused (values repeat heavily: countries, ECCNs, verdicts, names)."""
+#: Joins the texts of a column so they are escaped in one pass: DEL, which XML carries as it
+#: is and escaping leaves alone (a column holding it is escaped text by text).
+_SEP = "\x7f"
+_CTRL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20)])
+_EPOCH_DATE = _EPOCH.date()
+ROW = "\0"  # where the row number goes in a rendered cell (escaped text never holds NUL)
+_STRIP = ', ""'  # an empty text at the end of a row's digest text
+_PRESERVE = ' xml:space="preserve"'
 
-    CACHE = 100_000  # distinct texts kept
-    BATCH = 1000  # rows handed over at once
 
-    def __init__(self, handle: TextSink, width: int, styles: dict[str, int],
+def escape_all(texts: list[str]) -> list[str]:
+    """``escape`` of each text, in one pass over the joined texts where it can."""
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != len(texts) - 1:
+        return [escape(t) for t in texts]
+    return escape(joined).split(_SEP)  # no escape crosses a separator
+
+
+def text_cells(column: str, style: int, texts: list[str]) -> list[str]:
+    """Inline string cells (as ``inline_text`` writes them) of ``texts`` in column
+    ``column``, their row number left as ``ROW``; an empty text has no cell ("")."""
+    if not texts:
+        return []
+    escaped = escape_all(texts)
+    head = f'<c r="{column}{ROW}" s="{style}" t="inlineStr"><is><t'
+    if list(map(str.strip, escaped)) != escaped:  # whitespace at an end: preserved
+        cells = [f"{head}{_PRESERVE if e[:1].isspace() or e[-1:].isspace() else ''}>"
+                 f"{e}</t></is></c>" for e in escaped]
+    else:
+        cells = f"{head}>{f'</t></is></c>{_SEP}{head}>'.join(escaped)}</t></is></c>".split(_SEP)
+        if len(cells) != len(texts):  # a separator in an escaped text: one by one
+            cells = [f"{head}>{e}</t></is></c>" for e in escaped]
+    if "" in texts:
+        cells = [c if t else "" for c, t in zip(cells, texts, strict=True)]
+    return cells
+
+
+def _canon_number(value: object) -> str:
+    return encode_basestring(cell_text(value))
+
+
+class _Column:
+    """How one column's values become cells (XML without the row number) and digest texts
+    (JSON strings), a chunk of lines at a time."""
+
+    def __init__(self, letter: str, styles: dict[str, int], kind: str) -> None:
+        self.letter = letter
+        self.styles = styles
+        self.kind = kind
+        self._xml: dict[object, str] = {None: ""}
+        self._json: dict[object, str] = {None: '""'}
+
+    def render(self, values: Sequence[object]) -> tuple[list[str], list[str]]:
+        kind = self.kind
+        kinds = set(map(type, values))
+        if kinds == _NONE:
+            return [""] * len(values), ['""'] * len(values)
+        if kind == "text" and kinds <= _TEXT_TYPES:
+            return self._texts(values, type(None) in kinds)
+        if kind == "number" and kinds <= _NUMBER_TYPES:
+            num = self.styles["num"]
+            head = f'<c r="{self.letter}{ROW}" s="{num}"><v>'
+            return ([f"{head}{v!r}</v></c>" if v is not None else "" for v in values],
+                    [_canon_number(v) if v is not None else '""' for v in values])
+        if kind == "date" and kinds <= _DATE_TYPES:
+            return self._cached(values, self._date)
+        if kind == "verdict" and kinds <= _TEXT_TYPES:
+            return self._cached(values, self._verdict)
+        pairs = [self._any(v) for v in values]  # anything else: cell by cell
+        return [x for x, _ in pairs], [j for _, j in pairs]
+
+    def _texts(self, values: Sequence[object], has_none: bool) -> tuple[list[str], list[str]]:
+        distinct = set(values)
+        if len(distinct) * 2 > len(values):  # mostly distinct: render them all, keep none
+            texts: list[str] = ([v if v is not None else "" for v in values]  # type: ignore[misc]
+                                if has_none else list(values))  # type: ignore[arg-type]
+            return (text_cells(self.letter, self.styles["text"], texts),
+                    list(map(encode_basestring, texts)))
+        xml, js = self._xml, self._json
+        new = distinct.difference(xml)
+        if new:
+            if len(xml) + len(new) > CACHE:
+                xml.clear()
+                js.clear()
+                xml[None], js[None] = "", '""'
+                new = distinct.difference(xml)
+            added: list[str] = list(new)  # type: ignore[arg-type]
+            xml.update(zip(added, text_cells(self.letter, self.styles["text"], added),
+                           strict=True))
+            js.update(zip(added, map(encode_basestring, added), strict=True))
+        return list(map(xml.__getitem__, values)), list(map(js.__getitem__, values))
+
+    def _cached(self, values: Sequence[object], render: Callable[[Any], tuple[str, str]]
+                ) -> tuple[list[str], list[str]]:
+        xml, js = self._xml, self._json
+        for value in set(values).difference(xml):
+            xml[value], js[value] = render(value)
+        return list(map(xml.__getitem__, values)), list(map(js.__getitem__, values))
+
+    def _date(self, value: dt.date | None) -> tuple[str, str]:
+        if value is None:
+            return "", '""'
+        if isinstance(value, dt.datetime):
+            return self._any(value)
+        serial = (value - _EPOCH_DATE).days
+        return (f'<c r="{self.letter}{ROW}" s="{self.styles["date"]}"><v>{serial}</v></c>',
+                encode_basestring(cell_text(value)))
+
+    def _verdict(self, value: str | None) -> tuple[str, str]:
+        if not value:
+            return "", '""'
+        style = self.styles.get(f"v:{value}", self.styles["text"])
+        return text_cells(self.letter, style, [value])[0], encode_basestring(value)
+
+    def _any(self, value: object) -> tuple[str, str]:
+        """One cell of any value, as xlsxwriter would type it."""
+        letter, styles = self.letter, self.styles
+        if value is None:
+            return "", '""'
+        if value.__class__ is str:
+            if not value:
+                return "", '""'
+            return (text_cells(letter, styles["text"], [value])[0],  # type: ignore[list-item]
+                    encode_basestring(value))  # type: ignore[arg-type]
+        text = encode_basestring(cell_text(value))
+        if value is True or value is False:
+            return f'<c r="{letter}{ROW}" s="{styles["num"]}" t="b"><v>{int(value)}</v></c>', text
+        if isinstance(value, int | float):
+            return f'<c r="{letter}{ROW}" s="{styles["num"]}"><v>{value!r}</v></c>', text
+        if isinstance(value, dt.datetime):
+            serial = (value - _EPOCH).total_seconds() / 86400
+            return f'<c r="{letter}{ROW}" s="{styles["datetime"]}"><v>{serial!r}</v></c>', text
+        if isinstance(value, dt.date):
+            return self._date(value)
+        as_text = str(value)
+        if not as_text:
+            return "", text
+        return text_cells(letter, styles["text"], [as_text])[0], text
+
+
+CACHE = 50_000  # distinct texts kept per column
+_NONE = {type(None)}
+_TEXT_TYPES = {str, type(None)}
+_NUMBER_TYPES = {int, float, type(None)}
+_DATE_TYPES = {dt.date, type(None)}
+
+
+def _strip_empty(body: str) -> str:
+    while body.endswith(_STRIP):
+        body = body[:-4]
+    return body
+
+
+class ColumnsWriter:
+    """Streams the ``<row>`` elements of a sheet to ``handle`` a chunk of rows at a time,
+    given as columns, and hashes each row into ``digest`` in the same pass (as
+    ``CellDigest.row`` would). Each column has a kind: "text" (text or None; a text value's
+    cell is rendered once and reused while values repeat), "verdict" (text styled by its
+    value), "number", "date", or "any" (typed cell by cell)."""
+
+    def __init__(self, handle: TextSink, kinds: Sequence[str], styles: dict[str, int],
                  digest: CellDigest | None = None, sheet: str = "Lines"):
         self.handle = handle
-        self.cols = column_letters(width)
-        self.styles = styles
+        self.columns = [_Column(letter, styles, kind)
+                        for letter, kind in zip(column_letters(len(kinds)), kinds,
+                                                strict=True)]
         self.digest = digest
         self.sheet = sheet
         self.rows = 0
-        #: text -> the rest of its cell after the column letter and row number
-        self._texts: dict[str, str] = {}
-        self._dates: dict[dt.date, tuple[str, str]] = {}
-        self._out: list[str] = []
-        self._hashed: list[str] = []
-        self._first: int | None = None
-        self._last = -1
 
-    def _text_cell(self, value: str, style: int) -> str:
-        return f'" s="{style}" t="inlineStr">{inline_text(value)}</c>'
-
-    def write(self, r: int, values: list[object], verdict_col: int | None = None) -> None:
-        n = str(r)
-        parts = [f'<row r="{n}">']
-        texts: list[str] = []
-        cols, styles = self.cols, self.styles
-        cache = self._texts
-        for index, value in enumerate(values):
-            if value.__class__ is str:
-                texts.append(value)  # type: ignore[arg-type]
-                if not value:
-                    continue
-                if index == verdict_col:
-                    suffix = self._text_cell(value, styles.get(f"v:{value}",  # type: ignore[arg-type]
-                                                               styles["text"]))
-                else:
-                    suffix = cache.get(value)  # type: ignore[arg-type]
-                    if suffix is None:
-                        suffix = self._text_cell(value, styles["text"])  # type: ignore[arg-type]
-                        if len(cache) >= self.CACHE:
-                            cache.clear()
-                        cache[value] = suffix  # type: ignore[index]
-                parts.append(f'<c r="{cols[index]}{n}{suffix}')
-            elif value is None:
-                texts.append("")
-            elif value is True or value is False:
-                texts.append(cell_text(value))
-                parts.append(f'<c r="{cols[index]}{n}" s="{styles["num"]}" t="b">'
-                             f"<v>{int(value)}</v></c>")
-            elif isinstance(value, int | float):
-                texts.append(cell_text(value))
-                parts.append(f'<c r="{cols[index]}{n}" s="{styles["num"]}"><v>{value!r}</v></c>')
-            elif isinstance(value, dt.datetime):
-                texts.append(cell_text(value))
-                serial = (value - _EPOCH).total_seconds() / 86400
-                parts.append(f'<c r="{cols[index]}{n}" s="{styles["datetime"]}">'
-                             f"<v>{serial!r}</v></c>")
-            elif isinstance(value, dt.date):
-                known = self._dates.get(value)
-                if known is None:
-                    serial = (value - _EPOCH.date()).days
-                    known = self._dates[value] = (
-                        cell_text(value), f'" s="{styles["date"]}"><v>{serial}</v></c>')
-                texts.append(known[0])
-                parts.append(f'<c r="{cols[index]}{n}{known[1]}')
-            else:
-                text = str(value)
-                texts.append(cell_text(value))
-                if text:
-                    parts.append(f'<c r="{cols[index]}{n}{self._text_cell(text, styles["text"])}')
-        parts.append("</row>")
-        self._out.append("".join(parts))
-        self.rows += 1
+    def write(self, first: int, columns: Sequence[Sequence[object]]) -> None:
+        """Rows ``first``, ``first + 1``, ... (1-based sheet rows) of ``columns`` (one
+        sequence of values per column, all of one length; missing columns are empty)."""
+        if not columns or not columns[0]:
+            return
+        count = len(columns[0])
+        xml_columns: list[list[str]] = []
+        json_columns: list[list[str]] = []
+        for column, values in zip(self.columns, columns, strict=False):
+            if len(values) != count:
+                raise ValueError(f"{self.sheet}: a column of {len(values)} values in a chunk "
+                                 f"of {count} rows")
+            xml, js = column.render(values)
+            xml_columns.append(xml)
+            json_columns.append(js)
+        if '""' in json_columns[0]:  # every row is hashed: it must have a first cell
+            raise ValueError(f"{self.sheet}: a row without a value in its first column")
+        numbers = list(map(str, range(first, first + count)))
+        self.handle.write("".join([
+            f'<row r="{n}">{"".join(cells)}</row>'.replace(ROW, n)
+            for n, cells in zip(numbers, zip(*xml_columns, strict=True), strict=True)]))
+        self.rows += count
         if self.digest is not None:
-            while texts and not texts[-1]:
-                texts.pop()
-            if texts:
-                if self._first is None:
-                    self._first = r - 1
-                self._last = r - 1
-                self._hashed.append(f"{_encode([r - 1, texts])}\n")
-        if len(self._out) >= self.BATCH:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._out:
-            self.handle.write("".join(self._out))
-            self._out = []
-        if self._hashed and self.digest is not None and self._first is not None:
-            self.digest.encoded_rows(self.sheet, self._first, self._last,
-                                     "".join(self._hashed))
-            self._hashed = []
-            self._first = None
+            text = "".join([
+                f"[{i}, [{_strip_empty(b) if (b := ', '.join(texts)).endswith(_STRIP) else b}]]\n"
+                for i, texts in zip(range(first - 1, first - 1 + count),
+                                    zip(*json_columns, strict=True), strict=True)])
+            self.digest.encoded_rows(self.sheet, first - 1, first - 2 + count, text)
 
 
 def probe_styles(xlsx: Path, sheet_xml: str, names: list[str]) -> dict[str, int]:

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import IO
 
 from screening.model import Finding
 from screening.reports.canonical import CellDigest
-from screening.reports.fastsheet import inline_text
+from screening.reports.fastsheet import inline_text, text_cells
 
 #: Characters per printed line of the columns that wrap (Message, Citations, Unverified).
 WRAP = {5: 128, 6: 55, 7: 41}
@@ -54,24 +56,38 @@ def _text_cell(column: str, style: int, text: str) -> str:
     return f'<c r="{column}\0" s="{style}" t="inlineStr">{inline_text(text)}</c>'
 
 
+#: In a rendered row: where the sheet row number goes (the row is split there). Escaped text
+#: never holds NUL.
+_N = "\0"
+
+
 @dataclass(slots=True)
 class _Rendered:
-    """One findings list as seen from a line with a given verdict."""
+    """One findings list as seen from a line with a given verdict, as UTF-8: per finding,
+    its row's attributes (height), its cells from column C split where the sheet row number
+    goes, and its digest text from column C (a JSON list's inside)."""
 
     findings: tuple[Finding, ...]
-    #: Per finding: the row's attributes and its cells C..H split where the row number goes.
-    rows: tuple[tuple[str, tuple[str, ...]], ...]
-    #: Per finding: the digest text of its cells from column C, as a JSON list's inside.
-    digest_tails: tuple[str, ...]
+    rows: tuple[tuple[bytes, list[bytes], bytes], ...]
     #: Lines written with it.
     uses: int = 0
 
 
+@dataclass(slots=True)
+class _FindingCells:
+    """What a finding's row holds whatever the line: its height attributes, its cells from
+    column D (row number left as ``_N``) and their texts (truncated) for the digest."""
+
+    height: str
+    cells: str
+    texts: list[str]
+
+
 class FindingsWriter:
     """Streams the Findings rows of each line to ``handle`` and hashes them into ``digest``,
-    rendering each distinct (findings list, verdict) once."""
+    rendering each distinct finding once and each distinct (findings list, verdict) once."""
 
-    def __init__(self, handle: IO[str], styles: dict[str, int], digest: CellDigest,
+    def __init__(self, handle: IO[bytes], styles: dict[str, int], digest: CellDigest,
                  sheet: str = "Findings") -> None:
         self.handle = handle
         self.styles = styles
@@ -80,32 +96,36 @@ class FindingsWriter:
         self.row = 1  # the last sheet row written (1-based): the header
         self._by_id: dict[tuple[int, str], _Rendered] = {}
         self._by_value: dict[tuple[tuple[Finding, ...], str], _Rendered] = {}
-        self._out: list[str] = []
-        self._hashed: list[str] = []
-        self._first_unhashed = 1
+        self._findings: dict[Finding, _FindingCells] = {}
+
+    def _finding(self, f: Finding) -> _FindingCells:
+        known = self._findings.get(f)
+        if known is None:
+            styles = self.styles
+            texts = ["", "", "", f.code, f.severity.value, f.message,
+                     "; ".join(f.citations), "; ".join(f.unverified)]
+            height = row_height(texts)  # from the text before truncation, as before
+            texts = [truncate(t) for t in texts]
+            cells = [_text_cell(letter, styles["long"] if col in WRAP else styles["text"],
+                                texts[col])
+                     for col, letter in ((3, "D"), (4, "E"), (5, "F"), (6, "G"), (7, "H"))
+                     if texts[col]]
+            known = self._findings[f] = _FindingCells(height, "".join(cells), texts[3:])
+        return known
 
     def _render(self, findings: tuple[Finding, ...], verdict: str) -> _Rendered:
         styles = self.styles
         verdict_cell = _text_cell("C", styles.get(f"v:{verdict}", styles["text"]), verdict)
         rows = []
-        tails = []
         for f in findings:
-            texts = ["", "", verdict, f.code, f.severity.value, f.message,
-                     "; ".join(f.citations), "; ".join(f.unverified)]
-            height = row_height(texts)  # from the text before truncation, as before
-            texts = [truncate(t) for t in texts]
-            cells = [verdict_cell]
-            for col, letter in ((3, "D"), (4, "E"), (5, "F"), (6, "G"), (7, "H")):
-                if texts[col]:
-                    style = styles["long"] if col in WRAP else styles["text"]
-                    cells.append(_text_cell(letter, style, texts[col]))
-            cells.append("</row>")
-            rows.append((height, tuple("".join(cells).split("\0"))))
-            tail = texts[2:]
+            known = self._finding(f)
+            tail = [truncate(verdict), *known.texts]
             while tail and not tail[-1]:
                 tail.pop()
-            tails.append(_encode(tail)[1:-1])
-        return _Rendered(findings, tuple(rows), tuple(tails))
+            rows.append((known.height.encode(),
+                         f"{verdict_cell}{known.cells}</row>".encode().split(b"\0"),
+                         _encode(tail)[1:-1].encode()))
+        return _Rendered(findings, tuple(rows))
 
     def rendered(self, findings: tuple[Finding, ...], verdict: str) -> _Rendered:
         # Lines read back share one tuple per findings list: look it up by identity first
@@ -123,43 +143,50 @@ class FindingsWriter:
     def write(self, row: int, line_id: str, verdict: str,
               findings: tuple[Finding, ...]) -> None:
         """The Findings rows of one line (input row ``row``)."""
-        if not findings:
-            return
-        rendered = self.rendered(findings, verdict)
-        rendered.uses += 1
-        line_id = truncate(line_id)
+        self.write_chunk([row], [line_id], [verdict], [findings])
+
+    def write_chunk(self, rows: Sequence[int], line_ids: Sequence[str],
+                    verdicts: Sequence[str], findings: Sequence[tuple[Finding, ...]]) -> None:
+        """The Findings rows of consecutive lines (input rows ``rows``), given as columns."""
+        ids = [truncate(i) for i in line_ids] if max(map(len, line_ids), default=0) > MAX_CELL \
+            else list(line_ids)
+        # The line ID's cell after its reference, and its digest text, as UTF-8 (NUL, which
+        # neither holds, joins them for one encoding).
+        id_cells = _N.join([c[c.index(_N) + 1:] if c else ""
+                            for c in text_cells("B", self.styles["text"], ids)]
+                           ).encode().split(b"\0")
+        id_texts = _N.join(map(encode_basestring, ids)).encode().split(b"\0")
         num = self.styles["num"]
-        if line_id:
-            id_cell = f'" s="{self.styles["text"]}" t="inlineStr">{inline_text(line_id)}</c>'
-        else:
-            id_cell = ""
-        id_json = _encode(line_id)
-        out = self._out
-        hashed = self._hashed
-        r = self.row
-        for (height, parts), tail in zip(rendered.rows, rendered.digest_tails, strict=True):
-            r += 1
-            n = str(r)
-            if id_cell:
-                out.append(f'<row r="{n}"{height}><c r="A{n}" s="{num}"><v>{row}</v></c>'
-                           f'<c r="B{n}{id_cell}')
-            else:
-                out.append(f'<row r="{n}"{height}><c r="A{n}" s="{num}"><v>{row}</v></c>')
-            out.append(n.join(parts))  # the cells C..H and </row>
-            hashed.append(f'[{r - 1}, ["{row}", {id_json}, {tail}]]\n')
+        head = f'<row r="%s"%s><c r="A%s" s="{num}"><v>%s</v></c><c r="B%s%s'.encode()
+        bare = f'<row r="%s"%s><c r="A%s" s="{num}"><v>%s</v></c>'.encode()
+        out: list[bytes] = []
+        hashed: list[bytes] = []
+        put, hash_ = out.append, hashed.append
+        by_id = self._by_id
+        first = r = self.row
+        for row, id_cell, id_text, verdict, found in zip(rows, id_cells, id_texts,
+                                                         verdicts, findings, strict=True):
+            if not found:
+                continue
+            rendered = by_id.get((id(found), verdict))
+            if rendered is None or rendered.findings is not found:
+                rendered = self.rendered(found, verdict)
+            rendered.uses += 1
+            row_text = b"%d" % row
+            for height, cells, tail in rendered.rows:
+                r += 1
+                n = b"%d" % r
+                put(head % (n, height, n, row_text, n, id_cell) if id_cell else
+                    bare % (n, height, n, row_text))
+                put(n.join(cells))
+                hash_(b'[%d, ["%s", %s, %s]]\n' % (r - 1, row_text, id_text, tail))
         self.row = r
-        if len(out) >= 4000:
-            self.flush()
+        if out:
+            self.handle.write(b"".join(out))
+            self.digest.encoded_rows(self.sheet, first, r - 1, b"".join(hashed))
 
     def flush(self) -> None:
-        if self._out:
-            self.handle.write("".join(self._out))
-            self._out = []
-        if self._hashed:
-            self.digest.encoded_rows(self.sheet, self._first_unhashed, self.row - 1,
-                                     "".join(self._hashed))
-            self._hashed = []
-            self._first_unhashed = self.row
+        """Nothing is held back (kept for callers that flush)."""
 
     def unverified(self) -> Counter[str]:
         """Findings relying on each piece of unverified rule data, over all lines."""

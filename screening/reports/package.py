@@ -100,7 +100,12 @@ class DeflatedRows:
         self._worker.start()
         self.closed = False
 
-    def write(self, text: str) -> None:
+    def write(self, text: str | bytes) -> None:
+        """Rows as text or as UTF-8."""
+        if isinstance(text, bytes):
+            self._hand_over()
+            self._queue.put(text)
+            return
         if len(text) >= self.CHUNK:  # a writer's batch: no second copy
             self._hand_over()
             self._queue.put(text.encode("utf-8"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +23,15 @@ from screening.reports.content import (
     LINE_HEADERS,
     REVIEW_HEADERS,
     ReportContent,
-    record_cells,
+    naive_utc,
     review_cells,
     rules_sections,
     run_parameters,
 )
 from screening.reports.package import DeflatedRows
 from screening.signing import Signer
-from screening.store.report_lines import iter_line_records
+from screening.store.report_lines import LineChunk, iter_line_chunks
+from screening.store.reviews import ReviewRecord
 
 MAX_CELL = 32767
 VERDICT_COLOURS = {
@@ -211,26 +212,21 @@ def _write_book(session: Session, content: ReportContent, target: Path,
     lines.ws.autofilter(0, 0, max(content.run.line_count, 1), width - 1)
     findings_probe = [*findings_sheet.PROBE, *(f"v:{v}" for v in VERDICT_COLOURS)]
     finding_styles = _probe_row(findings.ws, formats, findings_probe)
-    fast = fastsheet.RowWriter(rows_handle, width, styles, digest)
+    fast = fastsheet.ColumnsWriter(rows_handle, [*LINE_KINDS, *["text"] * len(original)],
+                                   styles, digest)
     finding_rows = findings_sheet.FindingsWriter(findings_handle, finding_styles, digest)
     seen_destinations: set[str | None] = set()
     seen_exceptions: set[str | None] = set()
     by_date: Counter[tuple[dt.date | None, str]] = Counter()  # for the chart, by month below
     r = 1
-    current = content.current
-    for line in iter_line_records(session, content.run.id):
-        cells = record_cells(line, current.get(line.row))
-        cells += line.raw
-        r += 1
-        verdict = line.verdict
-        by_date[(line.export_date, verdict)] += 1
-        fast.write(r, cells, verdict_col=2)  # and hashes the row
-        finding_rows.write(line.row, line.line_id, verdict, line.findings)
-        seen_destinations.add(line.destination)
-        seen_destinations.add(line.licensing_destination)
-        seen_exceptions.add(line.license_exception)
-    fast.flush()
-    finding_rows.flush()
+    for chunk in iter_line_chunks(session, content.run.id):
+        by_date.update(zip(chunk.export_date, chunk.verdict, strict=True))
+        fast.write(r + 1, line_columns(chunk, content.current, len(original)))  # and hashes
+        r += len(chunk.row)
+        finding_rows.write_chunk(chunk.row, chunk.line_id, chunk.verdict, chunk.findings)
+        seen_destinations.update(chunk.destination)
+        seen_destinations.update(chunk.licensing_destination)
+        seen_exceptions.update(chunk.license_exception)
     destinations = {d for d in seen_destinations if d}
     claimed = {e for e in seen_exceptions if e}
     monthly = MonthlyVerdicts()
@@ -302,6 +298,45 @@ def _probe_row(ws: Any, formats: dict[str, Any], names: list[str]) -> dict[str, 
         ws.write_blank(1, col, None, fmt)
         styles[name] = fmt._get_xf_index()
     return styles
+
+
+#: How each report column of the Lines sheet is written (see fastsheet.ColumnsWriter); the
+#: input's original cells after them are text.
+LINE_KINDS = ("number", "text", "verdict", "text", "text", "text", "date", "text", "text",
+              "text", "text", "text", "text", "text", "number", "number", "text", "text",
+              "text", "text", "any")
+
+
+def line_columns(chunk: LineChunk, current: dict[int, ReviewRecord],
+                 originals: int) -> list[Sequence[object]]:
+    """The Lines sheet's columns of ``chunk`` (``record_cells`` and the raw cells of each
+    line, column by column)."""
+    yes_no = ["No", "Yes"]
+    reviews = list(map(current.get, chunk.row)) if current else None
+    if reviews is not None and not any(reviews):
+        reviews = None
+    none: list[object] = [None] * len(chunk.row)
+    raw = chunk.raw
+    widths = set(map(len, raw))
+    if widths != {originals}:
+        if max(widths) > originals:
+            raise ValueError(f"a stored line has {max(widths)} original cells; the run's "
+                             f"headers name {originals}")
+        raw = [cells + [""] * (originals - len(cells)) for cells in raw]
+    return [
+        chunk.row, chunk.line_id, chunk.verdict,
+        [yes_no[bool(v)] for v in chunk.newly_licensable],
+        chunk.destination, chunk.licensing_destination, chunk.export_date,
+        [yes_no[bool(v)] for v in chunk.date_assumed],
+        chunk.eccn, chunk.license_exception, chunk.license_number, chunk.end_user,
+        chunk.end_user_type, chunk.consignee, chunk.value, chunk.quantity,
+        chunk.description, chunk.hs_code,
+        *(([r.disposition.label if r else None for r in reviews],
+           [r.reviewer if r else None for r in reviews],
+           [naive_utc(r.created_at) if r else None for r in reviews])
+          if reviews is not None else (none, none, none)),
+        *(zip(*raw, strict=True) if originals else ()),
+    ]
 
 
 def _mark_incomplete(ws: Any, content: ReportContent, sheet: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import select, text
@@ -58,30 +58,81 @@ def finding_sets(session: Session, run_id: int) -> dict[int, tuple[Finding, ...]
                 .where(FindingSet.run_id == run_id))}
 
 
-def iter_line_records(session: Session, run_id: int) -> Iterator[LineRecord]:
-    """Every line of the run in input order, streamed (a server-side cursor on PostgreSQL).
-    Untyped rows: no per-row type processing; SQLite's ISO date text is parsed once per
-    distinct date."""
+class LineChunk(NamedTuple):
+    """Consecutive lines as columns (the fields of ``LineRecord``, each a sequence with one
+    value per line): a report renders a column at a time."""
+
+    row: Sequence[int]
+    line_id: Sequence[str]
+    verdict: Sequence[str]
+    destination: Sequence[str | None]
+    licensing_destination: Sequence[str | None]
+    newly_licensable: Sequence[object]  # truthy: newly licensable
+    export_date: Sequence[dt.date | None]
+    date_assumed: Sequence[object]  # truthy: the as-of date was assumed
+    eccn: Sequence[str | None]
+    license_exception: Sequence[str | None]
+    license_number: Sequence[str | None]
+    end_user: Sequence[str | None]
+    end_user_type: Sequence[str | None]
+    consignee: Sequence[str | None]
+    value: Sequence[float | None]
+    quantity: Sequence[float | None]
+    description: Sequence[str | None]
+    hs_code: Sequence[str | None]
+    raw: Sequence[list[str]]
+    findings: Sequence[tuple[Finding, ...]]
+
+    @classmethod
+    def of(cls, records: Sequence[LineRecord]) -> LineChunk:
+        """The columns of ``records`` (at least one)."""
+        return cls(*zip(*records, strict=True))
+
+    def records(self) -> Iterator[LineRecord]:
+        for values in zip(*self, strict=True):
+            yield LineRecord(*values)
+
+
+class _Dates(dict[object, "dt.date | None"]):
+    """A stored export date (SQLite's ISO text, or a date) as a date, parsed once."""
+
+    def __missing__(self, value: object) -> dt.date | None:
+        parsed = self[value] = None if value is None else _date(value)
+        return parsed
+
+
+def iter_line_chunks(session: Session, run_id: int, size: int = 5000
+                     ) -> Iterator[LineChunk]:
+    """Every line of the run in input order, ``size`` lines at a time as columns, streamed
+    (a server-side cursor on PostgreSQL). Untyped rows: no per-row type processing; each
+    distinct date and findings list is parsed once, the raw cells of a chunk at once."""
     sets = finding_sets(session, run_id)
     connection = session.connection()
     quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
     sql = text(f"SELECT {', '.join(quote(c) for c in COLUMNS)} FROM run_lines "
                f"WHERE run_id = :run_id ORDER BY {quote('row')}")
     # Options on the statement: on the connection they would stay for later queries.
-    result = connection.execute(sql.execution_options(stream_results=True, yield_per=5000),
+    result = connection.execute(sql.execution_options(stream_results=True, yield_per=size),
                                 {"run_id": run_id})
-    dates: dict[object, dt.date | None] = {None: None}
+    dates = _Dates()
     loads = json.loads
-    for r in result:
-        date = r[6]
-        if date.__class__ is not dt.date:
-            known = dates.get(date)
-            if known is None and date is not None:
-                known = dates[date] = _date(date)
-            date = known
-        yield LineRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), date, bool(r[7]), r[8],
-                         r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16], r[17],
-                         loads(r[18]), sets[r[19]])
+    for part in result.partitions(size):
+        if not part:
+            continue
+        columns = list(zip(*part, strict=True))
+        columns[6] = list(map(dates.__getitem__, columns[6]))
+        # One parse for the chunk's raw cells: a JSON array of the stored arrays.
+        columns[18] = loads(f"[{','.join(columns[18])}]")
+        columns[19] = list(map(sets.__getitem__, columns[19]))
+        yield LineChunk(*columns)
+
+
+def iter_line_records(session: Session, run_id: int) -> Iterator[LineRecord]:
+    """Every line of the run in input order, one record each (see ``iter_line_chunks``)."""
+    for chunk in iter_line_chunks(session, run_id):
+        for values in zip(*chunk, strict=True):
+            yield LineRecord(values[0], values[1], values[2], values[3], values[4],
+                             bool(values[5]), values[6], bool(values[7]), *values[8:])
 
 
 def _date(value: object) -> dt.date:
