@@ -128,28 +128,40 @@ class _Column:
 
     def render(self, values: Sequence[object]) -> tuple[list[str], list[str]]:
         kind = self.kind
-        kinds = set(map(type, values))
+        try:
+            distinct = set(values)
+        except TypeError:  # an unhashable value: cell by cell
+            return self._each(values)
+        # Types of the distinct values (equal values of other types, such as 5 and 5.0, are
+        # one value there: numbers are typed value by value).
+        kinds = set(map(type, values if kind == "number" else distinct))
         if kinds == _NONE:
             return [""] * len(values), ['""'] * len(values)
         if kind == "text" and kinds <= _TEXT_TYPES:
-            return self._texts(values, type(None) in kinds)
+            return self._texts(values, distinct)
         if kind == "number" and kinds <= _NUMBER_TYPES:
-            num = self.styles["num"]
-            head = f'<c r="{self.letter}{ROW}" s="{num}"><v>'
-            return ([f"{head}{v!r}</v></c>" if v is not None else "" for v in values],
-                    [_canon_number(v) if v is not None else '""' for v in values])
+            head = f'<c r="{self.letter}{ROW}" s="{self.styles["num"]}"><v>'
+            xml = [f"{head}{v!r}</v></c>" if v is not None else "" for v in values]
+            if kinds <= _FLOAT_TYPES:  # canon() of a float, inline
+                return xml, [('""' if v is None else f'"{int(v)}"'  # type: ignore[call-overload]
+                              if v.is_integer() and -1e15 < v < 1e15  # type: ignore[union-attr, operator]
+                              else f'"{v:.15g}"') for v in values]
+            return xml, [_canon_number(v) if v is not None else '""' for v in values]
         if kind == "date" and kinds <= _DATE_TYPES:
-            return self._cached(values, self._date)
+            return self._cached(values, distinct, self._date)
         if kind == "verdict" and kinds <= _TEXT_TYPES:
-            return self._cached(values, self._verdict)
+            return self._cached(values, distinct, self._verdict)
+        return self._each(values)
+
+    def _each(self, values: Sequence[object]) -> tuple[list[str], list[str]]:
         pairs = [self._any(v) for v in values]  # anything else: cell by cell
         return [x for x, _ in pairs], [j for _, j in pairs]
 
-    def _texts(self, values: Sequence[object], has_none: bool) -> tuple[list[str], list[str]]:
-        distinct = set(values)
+    def _texts(self, values: Sequence[object], distinct: set[object]
+               ) -> tuple[list[str], list[str]]:
         if len(distinct) * 2 > len(values):  # mostly distinct: render them all, keep none
             texts: list[str] = ([v if v is not None else "" for v in values]  # type: ignore[misc]
-                                if has_none else list(values))  # type: ignore[arg-type]
+                                if None in distinct else list(values))  # type: ignore[arg-type]
             return (text_cells(self.letter, self.styles["text"], texts),
                     list(map(encode_basestring, texts)))
         xml, js = self._xml, self._json
@@ -166,10 +178,10 @@ class _Column:
             js.update(zip(added, map(encode_basestring, added), strict=True))
         return list(map(xml.__getitem__, values)), list(map(js.__getitem__, values))
 
-    def _cached(self, values: Sequence[object], render: Callable[[Any], tuple[str, str]]
-                ) -> tuple[list[str], list[str]]:
+    def _cached(self, values: Sequence[object], distinct: set[object],
+                render: Callable[[Any], tuple[str, str]]) -> tuple[list[str], list[str]]:
         xml, js = self._xml, self._json
-        for value in set(values).difference(xml):
+        for value in distinct.difference(xml):
             xml[value], js[value] = render(value)
         return list(map(xml.__getitem__, values)), list(map(js.__getitem__, values))
 
@@ -218,6 +230,7 @@ CACHE = 50_000  # distinct texts kept per column
 _NONE = {type(None)}
 _TEXT_TYPES = {str, type(None)}
 _NUMBER_TYPES = {int, float, type(None)}
+_FLOAT_TYPES = {float, type(None)}
 _DATE_TYPES = {dt.date, type(None)}
 
 
@@ -284,18 +297,47 @@ def probe_styles(xlsx: Path, sheet_xml: str, names: list[str]) -> dict[str, int]
                                                                        strict=True)}
 
 
-def splice_rows(xlsx: Path, sheets: dict[str, tuple[DeflatedRows, str]]) -> None:
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_SHARED_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+_SHARED_RELATION = ('<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/sharedStrings" '
+                    'Target="sharedStrings.xml"/>')
+_RELATION_ID_RE = re.compile(r'Id="rId(\d+)"')
+
+
+def _with_shared_strings(name: str, data: bytes) -> bytes:
+    """The content types and the workbook's relationships, naming the shared strings part."""
+    xml = data.decode("utf-8")
+    if name == "[Content_Types].xml":
+        return xml.replace("</Types>", f"{_SHARED_TYPE}</Types>").encode("utf-8")
+    number = max(map(int, _RELATION_ID_RE.findall(xml)), default=0) + 1
+    return xml.replace("</Relationships>", f"{_SHARED_RELATION.format(number)}"
+                                           "</Relationships>").encode("utf-8")
+
+
+def splice_rows(xlsx: Path, sheets: dict[str, tuple[DeflatedRows, str]],
+                shared_strings: bytes | None = None) -> None:
     """Replace the probe row of each sheet XML named in ``sheets`` with its rows (compressed
     already); its dimension becomes ``A1:<last cell>``. The rows are not compressed again:
-    the member is the sheet's head, the rows and its tail as one deflate stream."""
+    the member is the sheet's head, the rows and its tail as one deflate stream. Given
+    ``shared_strings``, the package gains that shared strings part (xlsxwriter writes every
+    string inline in constant-memory mode, so there is none yet)."""
     tmp = xlsx.with_name(xlsx.name + ".splice")
     out = ZipWriter(tmp)
     try:
         with zipfile.ZipFile(xlsx) as source:
+            if shared_strings is not None and SHARED_STRINGS in source.namelist():
+                raise ValueError(f"{xlsx}: xlsxwriter wrote a shared strings part")
             for info in source.infolist():
                 data = source.read(info.filename)
+                if shared_strings is not None and info.filename in (
+                        "[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+                    data = _with_shared_strings(info.filename, data)
                 if info.filename not in sheets:
                     out.add(info.filename, data, info.date_time)
+                    if info.filename == "xl/workbook.xml" and shared_strings is not None:
+                        out.add(SHARED_STRINGS, shared_strings, info.date_time, level=1)
                     continue
                 rows, last_ref = sheets[info.filename]
                 xml = data.decode("utf-8")

@@ -284,7 +284,7 @@ def _write_book(session: Session, content: ReportContent, target: Path,
         if written != wanted:
             raise RuntimeError(f"xlsxwriter style numbers changed ({written} != {wanted}); "
                                f"the {name} sheet would be mis-formatted")
-    fastsheet.splice_rows(target, spliced)
+    fastsheet.splice_rows(target, spliced, finding_rows.shared_strings())
     return value, signature
 
 
