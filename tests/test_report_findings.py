@@ -5,8 +5,8 @@ cell by cell through xlsxwriter; that writer is kept here as the reference."""
 from __future__ import annotations
 
 import dataclasses
-import zipfile
 import datetime as dt
+import zipfile
 from collections import Counter
 from pathlib import Path
 

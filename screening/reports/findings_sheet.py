@@ -2,10 +2,11 @@
 
 A run has far fewer distinct findings lists than lines (lines share them: ``run_finding_sets``),
 and a finding's row differs from line to line only in the row number, the input row and the
-line ID. So each distinct (findings list, line verdict) is rendered once, as XML split where
-the row number goes and as the finding's canonical digest text; a line then costs a join per
-finding. The cells, styles and row heights are exactly those xlsxwriter wrote cell by cell
-(``tests/test_report_findings.py`` compares them).
+line ID. So each distinct finding is rendered once, and each distinct (findings list, line
+verdict) once, as UTF-8 split where the row number goes and as the findings' canonical digest
+text; a line then costs a few byte formats per finding. Finding texts go to the shared
+strings table (written once, not on every line). The cells, styles and row heights are
+exactly those xlsxwriter wrote cell by cell (``tests/test_report_findings.py`` compares them).
 """
 
 from __future__ import annotations
