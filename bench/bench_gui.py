@@ -108,10 +108,11 @@ def main() -> None:
         time.sleep(0.001)
     first_results = time.perf_counter() - started
     opening_stall = worst[0]
+    rss_open, peak_open = _memory_mb("self", "VmRSS"), _memory_mb("self", "VmHWM")
 
     busy = [False]
     window.model.busy.connect(lambda b: busy.__setitem__(0, b))
-    helper = "helper process" if len(window.results.table) > ASYNC_LIMIT else "GUI thread"
+    helper = "helper process" if len(window.results.lines) > ASYNC_LIMIT else "GUI thread"
 
     def timed(action: Callable[[], object]) -> tuple[float, int]:
         """Milliseconds until the result is shown, and the longest stall meanwhile."""
@@ -155,9 +156,11 @@ def main() -> None:
     lines = window.model.rowCount()
     print(f"file: {path.name}, lines: {lines:,}; sorting and filtering in the {helper}")
     if reuse is not None:
-        print(f"time to reopen run {reuse.id} (already screened)  {first_results:8.2f} s")
+        print(f"time to first rows, reopening run {reuse.id}    {first_results:8.2f} s")
     else:
-        print(f"time to first results                  {first_results:8.2f} s")
+        print(f"time to first rows (screening included) {first_results:8.2f} s")
+    print(f"window process with the run open        {rss_open:8.0f} MB (peak so far "
+          f"{peak_open:.0f} MB; target: well under 300 MB)")
     print(f"longest event-loop stall while opening {opening_stall:8d} ms "
           f"(target: none over 100 ms)")
     shown = ", ".join(f"{gap} ms at {at / 1000:.2f} s" for at, gap in
@@ -208,7 +211,8 @@ def main() -> None:
     once("scroll to the middle", lambda: window.table.scrollTo(
         window.model.index(window.model.rowCount() // 2, len(Col))))
     server = window.model.server
-    print(f"memory: window process peak {_memory_mb('self', 'VmHWM'):.0f} MB"
+    print(f"memory: window process now {_memory_mb('self', 'VmRSS'):.0f} MB, peak "
+          f"{_memory_mb('self', 'VmHWM'):.0f} MB"
           + (f"; ordering helper peak {_memory_mb(str(server._proc.pid), 'VmHWM'):.0f} MB,"
              f" now {_memory_mb(str(server._proc.pid), 'VmRSS'):.0f} MB (target: under 300 MB)"
              if server else ""))

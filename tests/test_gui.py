@@ -70,7 +70,7 @@ def test_results_model_and_proxy_pass_qtmodeltester(qtmodeltester, db) -> None:
     assert proxy.data(proxy.index(0, Col.VERDICT)) == "LICENSE_REQUIRED"
     qtmodeltester.check(proxy)
     proxy.set_filters(Filters(verdicts=frozenset({"CLEAR"})))
-    assert proxy.rowCount() == sum(1 for v in model.table.verdicts if v == "CLEAR")
+    assert proxy.rowCount() == sum(1 for v in model.lines.verdicts if v == "CLEAR")
     first = proxy.mapToSource(proxy.index(0, Col.ROW))
     assert proxy.mapFromSource(first).row() == 0
     qtmodeltester.check(proxy)
@@ -87,12 +87,12 @@ def test_original_columns_are_read_from_the_database(db) -> None:
 
     with db.sessions() as session:
         model.load(run_store.load_line_table(session, run.id), {}, run.headers, fetch_raw)
-        first_line = run_store.get_line(session, run.id, model.table.rows[0])
+        first_line = run_store.get_line(session, run.id, model.lines.row(0))
     assert first_line is not None
     for k, name in enumerate(run.headers):
         assert model.headerData(len(Col) + k, Qt.Orientation.Horizontal) == name
         assert model.data(model.index(0, len(Col) + k)) == first_line.raw[k]
-    assert calls == [(model.table.rows[0], model.table.rows[-1])]  # one block, read once
+    assert calls == [(model.lines.row(0), model.lines.row(-1))]  # one block, read once
 
 
 def test_rows_model_passes_qtmodeltester(qtmodeltester) -> None:
@@ -792,7 +792,8 @@ def test_big_runs_start_their_ordering_helper_while_the_window_reads_the_lines(
     window.load_run(run.id)
     assert started and started[0] is not None and window.model.server is started[0]
     window.table.sortByColumn(Col.VERDICT, Qt.SortOrder.DescendingOrder)
-    expected = LineOrdering(window.results.table).order(Filters(), Sort(Col.VERDICT, True))
+    expected = LineOrdering(window.results.lines.as_table()).order(Filters(),
+                                                                   Sort(Col.VERDICT, True))
     assert [window.model.line_at(r) for r in range(window.model.rowCount())] == list(expected)
     assert window.model.server is started[0]  # answered by the helper, not the fallback
     window.model.close()
@@ -962,8 +963,8 @@ def test_workbench_opens_on_the_first_flagged_line_with_a_verdict_chart(qtbot, w
     [row] = window.selected_rows()
     i = window.results.line_of_row(row)
     assert window.results.is_flagged(i)  # not the CLEAR line in the first row
-    first_flagged = min(r for r, v in zip(window.results.table.rows,
-                                          window.results.table.verdicts, strict=True)
+    first_flagged = min(r for r, v in zip(window.results.lines.rows.tolist(),
+                                          window.results.lines.verdicts, strict=True)
                         if v != "CLEAR")
     assert row == first_flagged
     chart = window.verdict_chart
@@ -1022,3 +1023,96 @@ def test_rules_browser_shows_the_edition_and_an_entrys_rows_and_paragraphs(qtbot
     assert any("742.6(a)(6)(iii)(A)" in str(r[3]) for r in rows)
     assert "total processing performance" in browser.paragraphs.toPlainText()
     assert "3A090" in browser.heading.text()
+
+
+def _recording_helpers(monkeypatch) -> list:  # type: ignore[type-arg]
+    """Every ordering helper process started from now on."""
+    import ui.models.order_server as order_server_module
+    started: list[order_server_module.OrderServer] = []
+
+    class Recorded(order_server_module.OrderServer):
+        def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(order_server_module, "OrderServer", Recorded)
+    return started
+
+
+def test_closing_the_window_while_a_big_run_loads_stops_its_helper(
+        qtbot, db, settings, monkeypatch) -> None:
+    """The window is closed while the lines of a big run are still being read: the read is
+    cancelled and the helper process started for the run is stopped and reaped."""
+    import threading
+
+    import ui.loaded_run as loaded_run_module
+    import ui.main_window as main_window_module
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
+    started = _recording_helpers(monkeypatch)
+    reading = threading.Event()
+    original = loaded_run_module.read_run_lines
+
+    def slow_read(session, run_id, expected=0, *, progress=None, cancelled=None):  # type: ignore[no-untyped-def]
+        reading.set()
+        while not cancelled():  # a read that only a cancel ends
+            threading.Event().wait(0.01)
+        return original(session, run_id, expected, progress=progress, cancelled=cancelled)
+
+    monkeypatch.setattr(loaded_run_module, "read_run_lines", slow_read)
+    win = MainWindow(db, settings)  # jobs in worker threads, as in the app
+    qtbot.addWidget(win)
+    win.load_run(run.id)
+    assert reading.wait(30)
+    assert len(started) == 1 and not started[0].exited
+    win.close()
+    assert started[0].exited  # stopped and reaped by the time the window is closed
+    qtbot.wait(10)  # the cancelled job's signals arrive: nothing is shown, nothing restarts
+    assert win.run is None and win.model.server is None and len(started) == 1
+
+
+def test_a_run_read_but_not_yet_shown_when_the_window_closes_stops_its_helper(
+        qtbot, db, settings, monkeypatch) -> None:
+    """The lines were read, but the window closed before it could show them (the job's
+    result still queued): the helper started for the run does not outlive the window."""
+    import ui.main_window as main_window_module
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
+    started = _recording_helpers(monkeypatch)
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.load_run(run.id)
+    assert win.job is not None and win.job.wait()  # read, but its result not delivered yet
+    assert len(started) == 1 and not started[0].exited
+    win.close()
+    assert started[0].exited
+    qtbot.wait(10)  # the queued result arrives after the close: discarded, not shown
+    assert win.run is None and win.model.server is None
+
+
+def test_opening_another_run_while_one_loads_shows_only_the_newest(
+        qtbot, db, settings, monkeypatch) -> None:
+    import ui.main_window as main_window_module
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    first = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    second = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
+    started = _recording_helpers(monkeypatch)
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.load_run(first.id)
+    win.load_run(second.id)
+    qtbot.waitUntil(lambda: win.run is not None, timeout=30_000)
+    qtbot.wait(10)
+    assert win.run.id == second.id and win.model.rowCount() == 34
+    shown = win.model.server
+    assert shown in started and not shown.exited
+    # The first run's helper, if its read got that far, is stopped by its cancelled job.
+    qtbot.waitUntil(lambda: all(s.exited for s in started if s is not shown), timeout=30_000)
+    win.close()
+    assert all(s.exited for s in started)

@@ -59,10 +59,12 @@ from ui.dialogs.import_wizard import ImportChoice, ImportWizard
 from ui.dialogs.messages import warn
 from ui.dialogs.review import ReviewDialog, ReviewInput
 from ui.loaded_run import InputCells, LoadedRun, load_run_data
+from ui.memory import return_big_blocks
 from ui.models.order_server import OrderServer
 from ui.models.ordering import Col, Filters
 from ui.models.proxy import ASYNC_LIMIT, LineOrderProxy
 from ui.models.results import ResultsModel
+from ui.models.run_lines import LoadCancelled, RunLines
 from ui.settings import Settings
 from ui.views import columns, party_actions
 from ui.views.detail import line_html
@@ -79,12 +81,14 @@ REVIEW_KEYS = {Disposition.LICENSE_OBTAINED: "Ctrl+1", Disposition.EXCEPTION_CON
 class MainWindow(QMainWindow):
     def __init__(self, db: Database, settings: Settings, *, synchronous_jobs: bool = False):
         super().__init__()
+        return_big_blocks()  # a big run's orders are freed with every sort: give them back
         self.db, self.settings = db, settings
         self.synchronous_jobs = synchronous_jobs
         with db.sessions() as session:
             self.rules = load_ruleset(session)
         self.run: run_store.RunInfo | None = None
         self.job: Job | None = None
+        self._closing = False
         self.export_job: Job | None = None
         self.review_job: Job | None = None
         self.progress: QProgressDialog | None = None
@@ -341,26 +345,58 @@ class MainWindow(QMainWindow):
         def work(progress, cancelled) -> LoadedRun:  # type: ignore[no-untyped-def]
             result = run_screening(db, choice.path, choice.options, progress=progress,
                                    cancelled=cancelled, rules=rules)
-            loaded = load_run_data(db, result.run.id, helper_above=ASYNC_LIMIT)
+            loaded = load_run_data(db, result.run.id, helper_above=ASYNC_LIMIT,
+                                   progress=lambda n, total: progress((n, total)),
+                                   cancelled=cancelled)
             if compare_with is None or loaded is None:
                 return loaded
-            return replace(loaded, compared_with=compare_with,
-                           changes=diff_runs(db, compare_with.id, result.run.id))
+            try:
+                return replace(loaded, compared_with=compare_with,
+                               changes=diff_runs(db, compare_with.id, result.run.id))
+            except BaseException:
+                loaded.discard()
+                raise
 
-        self.progress = QProgressDialog(self.tr("Screening %1…").replace(
-            "%1", choice.path.name), self.tr("Cancel"), 0, 0, self)
+        self._start_job(work, self.tr("Screening %1…").replace("%1", choice.path.name))
+
+    def _start_job(self, work, label: str) -> None:  # type: ignore[no-untyped-def]
+        """Screen or open a run in the background, with a progress dialog (its Cancel
+        stops the work) once it takes a while; the run is shown when its lines are read. A
+        job still running is cancelled: only the newest one's run is shown."""
+        if self.job is not None and self.job.running:
+            self.job.cancel()
+        if self.progress is not None:
+            self.progress.reset()
+        self.progress = QProgressDialog(label, self.tr("Cancel"), 0, 0, self)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(600)  # only for work that is not instant
-        self.job = Job(work, self, synchronous=self.synchronous_jobs)
-        self.progress.canceled.connect(self.job.cancel)
-        self.job.progress.connect(self._on_progress)
-        self.job.done.connect(self.show_run)
-        self.job.failed.connect(self._on_failed)
-        self.job.finished.connect(self._job_finished)
-        self.job.start()
+        job = self.job = Job(work, self, synchronous=self.synchronous_jobs, keep_result=True)
+        self.progress.canceled.connect(job.cancel)
+        job.progress.connect(lambda p: self._on_progress(p) if job is self.job else None)
+        job.done.connect(lambda loaded: self._job_done(job, loaded))
+        job.failed.connect(lambda exc, details: self._on_failed(exc, details)
+                           if job is self.job else None)
+        job.finished.connect(lambda: self._job_finished() if job is self.job else None)
+        job.start()
 
-    def _on_progress(self, p: Progress) -> None:
+    def _job_done(self, job: Job, loaded: LoadedRun | None) -> None:
+        if job is not self.job or self._closing:  # superseded, or the window is closing
+            if loaded is not None:
+                loaded.discard()
+            return
+        self.show_run(loaded)
+
+    def _on_progress(self, p: Progress | tuple[int, int]) -> None:
         if self.progress is None:
+            return
+        if isinstance(p, tuple):  # the lines of the run being opened
+            read, total = p
+            self.progress.setLabelText(self.tr("Opening the results: %1 of %2 lines")
+                                       .replace("%1", f"{read:,}").replace("%2", f"{total:,}"))
+            if self.progress.maximum() != PROGRESS_STEPS:
+                self.progress.setRange(0, PROGRESS_STEPS)
+            self.progress.setValue(min(PROGRESS_STEPS - 1,
+                                       read * PROGRESS_STEPS // max(total, 1)))
             return
         self.progress.setLabelText(self.tr("%1 lines screened (%2 lines/s)")
                                    .replace("%1", f"{p.lines:,}")
@@ -372,6 +408,8 @@ class MainWindow(QMainWindow):
             self.progress.setValue(min(PROGRESS_STEPS - 1, round(p.fraction * PROGRESS_STEPS)))
 
     def _on_failed(self, exc: BaseException, details: str) -> None:
+        if isinstance(exc, LoadCancelled):  # another run was opened, or the window closed
+            return
         if isinstance(exc, Cancelled):
             self.statusBar().showMessage(self.tr("Screening cancelled; the run is recorded as "
                                                  "cancelled."), 8000)
@@ -385,26 +423,28 @@ class MainWindow(QMainWindow):
             self.progress = None
 
     def load_run(self, run_id: int) -> None:
-        """Open a recorded run; its lines are read in the background."""
+        """Open a recorded run; its lines are read in the background (with a progress
+        dialog when that takes a while, its Cancel stops the reading)."""
         db = self.db
-        self.job = Job(lambda _progress, _cancelled: load_run_data(
-            db, run_id, helper_above=ASYNC_LIMIT), self,
-                       synchronous=self.synchronous_jobs)
-        self.job.done.connect(self.show_run)
-        self.job.failed.connect(self._on_failed)
-        self.job.start()
+
+        def work(progress, cancelled) -> LoadedRun | None:  # type: ignore[no-untyped-def]
+            return load_run_data(db, run_id, helper_above=ASYNC_LIMIT,
+                                 progress=lambda n, total: progress((n, total)),
+                                 cancelled=cancelled)
+
+        self._start_job(work, self.tr("Opening run %1…").replace("%1", str(run_id)))
 
     def show_run(self, loaded: LoadedRun | None) -> None:
         if loaded is None:
             self.error(self.tr("That run is not in the database."))
             return
-        run, table, reviews = loaded.run, loaded.table, loaded.reviews
+        run, lines, reviews = loaded.run, loaded.lines, loaded.reviews
         self.run = run
         db = self.db
         cells = InputCells(db, run.id)
         # Big runs are sorted and filtered by a helper process (it reads the run itself,
         # usually started while the lines were read for this window).
-        big = len(table) > ASYNC_LIMIT and db.shareable
+        big = len(lines) > ASYNC_LIMIT and db.shareable
         server = loaded.server
         if server is not None and not big:
             server.close()
@@ -413,11 +453,11 @@ class MainWindow(QMainWindow):
                               else OrderServer(db.url, run.id))
         # The filter lists are refilled for this run (a destination or finding code chosen for
         # the last run may not exist here); the proxy filters by what they now show.
-        self._fill_filters(table)
+        self._fill_filters(lines)
         self.model.filters = self.current_filters()  # applied by the reset below
         self._loading, self._reselect = True, None  # a new run: nothing to keep
         try:
-            self.results.load(table, reviews, run.headers, cells.block, cells.stream)
+            self.results.load(lines, reviews, run.headers, cells.block, cells.stream)
         finally:
             self._loading = False
         self._show_original_columns()
@@ -457,15 +497,16 @@ class MainWindow(QMainWindow):
         total = sum(self.splitter.sizes())
         self.splitter.setSizes([total * 62 // 100, total - total * 62 // 100])
 
-    def _fill_filters(self, table: run_store.LineTable) -> None:
+    def _fill_filters(self, lines: RunLines) -> None:
         for combo in (self.destination, self.finding, self.review_filter):
             combo.blockSignals(True)
             combo.clear()
         self.destination.addItem(self.tr("All"), "")
-        for code in sorted((set(table.destinations) | set(table.licensing)) - {None, ""}):
+        for code in sorted((lines.destinations.distinct() | lines.licensing.distinct())
+                           - {None, ""}):
             self.destination.addItem(f"{code} {self.rules.country_name(code)}", code)
         self.finding.addItem(self.tr("All"), "")
-        for code in sorted({c for codes in table.set_codes.values() for c in codes}):
+        for code in sorted({c for codes in lines.set_codes.values() for c in codes}):
             self.finding.addItem(code, code)
         self.review_filter.addItem(self.tr("All"), "")
         self.review_filter.addItem(self.tr("Unreviewed"), "unreviewed")
@@ -514,7 +555,7 @@ class MainWindow(QMainWindow):
         if self.run is None:  # the start screen: no lines to count yet
             return
         self.statusBar().showMessage(self.tr("%1 of %2 lines shown").replace(
-            "%1", f"{self.model.rowCount():,}").replace("%2", f"{len(self.results.table):,}"))
+            "%1", f"{self.model.rowCount():,}").replace("%2", f"{len(self.results.lines):,}"))
         if self._reselect is not None:
             self.select_row(self._reselect)
             self._reselect = None
@@ -590,9 +631,9 @@ class MainWindow(QMainWindow):
         if not rows or self.run is None:
             return
         run_id = self.run.id
-        table = self.results.table
-        lines = [(row, table.line_ids[i] if (i := self.results.line_of_row(row)) is not None
-                  else "") for row in rows]
+        ids = self.results.lines.line_ids
+        lines = [(row, ids[i] if (i := self.results.line_of_row(row)) is not None else "")
+                 for row in rows]
 
         def conflicts(chosen: Disposition, exception: str) -> list[Conflict]:
             with self.db.sessions() as session:
@@ -736,9 +777,14 @@ class MainWindow(QMainWindow):
         s.q.sync()
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        if self.job is not None and self.job.running:
+        # A run still being screened or opened is cancelled, and the helper process started
+        # for it stopped: also when its lines were read but not yet shown.
+        self._closing = True
+        if self.job is not None:
             self.job.cancel()
             self.job.wait(10_000)
+            if isinstance(self.job.result, LoadedRun):
+                self.job.result.discard()
         for job in (self.export_job, self.review_job):
             if job is not None:
                 job.wait(120_000)  # let a report or a bulk review being written finish

@@ -30,12 +30,16 @@ class Job(QObject):
     failed = Signal(object, str)
     finished = Signal()
 
-    def __init__(self, work: Work, parent: QObject | None = None, *, synchronous: bool = False):
+    def __init__(self, work: Work, parent: QObject | None = None, *, synchronous: bool = False,
+                 keep_result: bool = False):
         super().__init__(parent)
         self.work = work
         self.synchronous = synchronous
+        self.keep_result = keep_result
         self._cancel = threading.Event()
         self._thread: threading.Thread | None = None
+        self.result: Any = None  # with ``keep_result``: what the work returned (also when
+        # nobody took ``done``: the window closed first)
 
     def start(self) -> None:
         if self.synchronous:
@@ -51,6 +55,8 @@ class Job(QObject):
             log.exception("background job failed")
             self.failed.emit(exc, traceback.format_exc())
         else:
+            if self.keep_result:
+                self.result = result
             self.done.emit(result)
         finally:
             self.finished.emit()

@@ -291,12 +291,20 @@
         <translation>取消</translation>
     </message>
     <message>
+        <source>Opening the results: %1 of %2 lines</source>
+        <translation>正在開啟結果：已讀取 %1 行，共 %2 行</translation>
+    </message>
+    <message>
         <source>%1 lines screened (%2 lines/s)</source>
         <translation>已篩查 %1 行（每秒 %2 行）</translation>
     </message>
     <message>
         <source>Screening cancelled; the run is recorded as cancelled.</source>
         <translation>篩查已取消；此次篩查記錄為「已取消」。</translation>
+    </message>
+    <message>
+        <source>Opening run %1…</source>
+        <translation>正在開啟第 %1 次篩查…</translation>
     </message>
     <message>
         <source>That run is not in the database.</source>

@@ -33,7 +33,7 @@ def encode(text: str) -> bytes:
     return text.encode(*_ENCODING)
 
 
-class _Codes(dict[str | None, int]):
+class Codes(dict[str | None, int]):
     """Distinct value -> code, numbered in order of first appearance."""
 
     def __missing__(self, key: str | None) -> int:
@@ -144,14 +144,14 @@ class TextColumnBuilder:
                  per_line: bool = False) -> None:
         self._spill = spill
         self._capacity = capacity
-        self._codes: _Codes | None = None
+        self._codes: Codes | None = None
         self._code_array: NDArray[np.uint16] | NDArray[np.uint32] = np.empty(0, np.uint16)
         self._data = bytearray()
         self._ends: NDArray[np.uint32] = np.empty(0, np.uint32)
         if per_line:
             self._ends = np.empty(capacity, np.uint32)
         else:
-            self._codes = _Codes()
+            self._codes = Codes()
             self._code_array = np.empty(capacity, np.uint16)
         self.lines = 0
         if lines_before:

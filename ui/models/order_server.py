@@ -18,8 +18,6 @@ No Qt here."""
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import json
 import logging
 import struct
@@ -29,6 +27,7 @@ import threading
 from array import array
 from typing import IO
 
+from ui.memory import release_free_memory, return_big_blocks
 from ui.models.ordering import Filters, Sort
 
 log = logging.getLogger(__name__)
@@ -84,7 +83,10 @@ class OrderServer:
                 raise OrderServerError(f"ordering helper answered {got}, expected {req_id}")
             return order, pos
 
-    def close(self, timeout: float = 5.0) -> None:
+    def close(self, timeout: float = 0.5) -> None:
+        """Stop the helper and reap it. An idle helper exits at once when its input closes;
+        one still reading the run, or in a long request, is killed after ``timeout``
+        seconds (it holds no user data)."""
         busy = self._lock.locked()  # an answer nobody will read: do not wait for it
         with contextlib.suppress(OSError):  # already gone
             self._in.close()  # EOF: the helper exits
@@ -92,23 +94,19 @@ class OrderServer:
             self._proc.kill()
         try:
             self._proc.wait(timeout)
-        except subprocess.TimeoutExpired:  # stuck in a long request: it holds no user data
+        except subprocess.TimeoutExpired:
             self._proc.kill()
             self._proc.wait()
         self._out.close()
 
+    @property
+    def pid(self) -> int:
+        return self._proc.pid
 
-def release_free_memory() -> None:
-    """Hand memory freed after building columns back to the system (glibc keeps it in the
-    heap otherwise: tens of megabytes at a million lines). Elsewhere, nothing to do."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            _libc().malloc_trim(0)
-
-
-@functools.cache
-def _libc() -> ctypes.CDLL:
-    return ctypes.CDLL("libc.so.6")
+    @property
+    def exited(self) -> bool:
+        """The helper has ended and been reaped."""
+        return self._proc.returncode is not None
 
 
 def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
@@ -120,6 +118,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
     from ui.models.column_ordering import ColumnOrdering, inverse
     from ui.models.line_columns import load_line_columns
 
+    return_big_blocks()
     first = stdin.readline()
     if not first:
         return 0

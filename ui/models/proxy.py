@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 from ui.models.order_server import OrderServer
 from ui.models.ordering import Col, Filters, LineOrdering, Sort, inverse
 from ui.models.results import ResultsModel
+from ui.models.run_lines import RunLines
 from ui.workers import Job
 
 log = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class LineOrderProxy(QAbstractProxyModel):
         self._order: Sequence[int] = range(0)
         self._pos: Sequence[int] = range(0)
         self._ordering: LineOrdering | None = None
+        self._ordering_of: RunLines | None = None  # the lines it was made for
         self._generation = 0
         self._reviews_changed = False
         self._busy = False
@@ -128,7 +130,7 @@ class LineOrderProxy(QAbstractProxyModel):
             self._request()
 
     def _source_reset(self) -> None:
-        self._ordering = None
+        self._ordering, self._ordering_of = None, None
         self._order, self._pos = range(0), range(0)
         self.endResetModel()
         self._request()
@@ -143,14 +145,17 @@ class LineOrderProxy(QAbstractProxyModel):
         self._generation += 1
         generation = self._generation
         filters, sort = self.filters, self.order_by
-        size = len(self.source.table)
+        size = len(self.source.lines)
         if filters == Filters() and sort == Sort():  # input order: nothing to compute
             self._apply(range(size), range(size))
             self._set_busy(False)  # a request still running is superseded
             return
         if self.server is None or size <= ASYNC_LIMIT:
-            if self._ordering is None or self._ordering.table is not self.source.table:
-                self._ordering = LineOrdering(self.source.table, raw=self.source.all_raw)
+            if self._ordering is None or self._ordering_of is not self.source.lines:
+                # Lists of the lines, made for this: the window keeps only compact columns.
+                self._ordering = LineOrdering(self.source.lines.as_table(),
+                                              raw=self.source.all_raw)
+                self._ordering_of = self.source.lines
             self._ordering.reviews = self.source.review_labels()
             order = self._ordering.order(filters, sort)
             self._apply(order, inverse(order, size))
@@ -211,7 +216,7 @@ class LineOrderProxy(QAbstractProxyModel):
 
     def row_at(self, view_row: int) -> int:
         """The input row number shown at ``view_row``."""
-        return self.source.table.rows[self._order[view_row]]
+        return self.source.lines.row(self._order[view_row])
 
     def view_row_of(self, row: int) -> int | None:
         i = self.source.line_of_row(row)

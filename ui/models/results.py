@@ -1,17 +1,17 @@
 """The source table model: one row per line of a run, in input order.
 
-Fixed columns (``Col``) come from the run's LineTable, held in memory as parallel columns.
-The input file's own columns follow them, hidden until asked for; their cells are read from
-the database a block at a time, only for rows that are painted. Sorting and filtering are
+Fixed columns (``Col``) come from the run's ``RunLines``, compact columns held in memory
+(codes and numpy arrays, decoded only for the cells painted). The input file's own columns
+follow them, hidden until asked for; their cells are read from the database a block at a
+time, only for rows that are painted. Sorting and filtering are
 the proxy's job (``ui.models.proxy``)."""
 
 from __future__ import annotations
 
-import gc
-from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
 
+import numpy as np
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
@@ -26,7 +26,8 @@ from screening.model import Verdict
 from screening.store.reviews import ReviewRecord
 from screening.store.runs import LineTable
 from ui import labels
-from ui.models.ordering import UNREVIEWED, Col, RawCells, review_state, table_column
+from ui.models.ordering import UNREVIEWED, Col, RawCells, review_state
+from ui.models.run_lines import CodedColumn, RunLines, TextList, empty_run_lines, run_lines_of
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -63,7 +64,7 @@ RAW_BLOCKS_KEPT = 64
 class ResultsModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent)
-        self.table = LineTable([], [], [], [], [], [], [], [], [], {})
+        self.lines: RunLines = empty_run_lines()
         self.reviews: dict[int, ReviewRecord] = {}
         self.headers: list[str] = []
         self._fetch_raw: RawFetcher | None = None
@@ -73,32 +74,31 @@ class ResultsModel(QAbstractTableModel):
         self._yes = QCoreApplication.translate("ResultsModel", "Yes")  # once, not per cell
         self._brushes = {v: QBrush(QColor(c)) for v, c in VERDICT_COLOURS.items()}
 
-    def load(self, table: LineTable, reviews: dict[int, ReviewRecord],
+    def load(self, lines: RunLines | LineTable, reviews: dict[int, ReviewRecord],
              headers: list[str] | None = None, fetch_raw: RawFetcher | None = None,
              all_raw: RawCells | None = None) -> None:
         """``fetch_raw`` reads a block of original cells (for painting), ``all_raw`` streams
-        them all (for sorting and searching them in this process)."""
+        them all (for sorting and searching them in this process). Lines already in lists
+        (a LineTable) are made compact first."""
         self.beginResetModel()
         self.all_raw = all_raw
-        self.table, self.reviews = table, reviews
+        self.lines = lines if isinstance(lines, RunLines) else run_lines_of(lines)
+        self.reviews = reviews
         self.headers = list(headers or []) if fetch_raw else []
         self._fetch_raw = fetch_raw
         self._raw.clear()
-        self._flagged = len(table) - table.verdicts.count(Verdict.CLEAR.value)
+        self._flagged = int(np.count_nonzero(self.lines.flagged()))
         self.endResetModel()
-        # The table lives as long as the run is open: keep the cyclic collector from walking
-        # its millions of objects again and again (each walk would stall the window).
-        gc.freeze()
 
     def set_reviews(self, reviews: dict[int, ReviewRecord]) -> None:
         self.reviews = reviews
-        if len(self.table):
+        if len(self.lines):
             self.dataChanged.emit(self.index(0, Col.REVIEW),
-                                  self.index(len(self.table) - 1, Col.REVIEW))
+                                  self.index(len(self.lines) - 1, Col.REVIEW))
 
     # -- Qt model API ------------------------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.table)
+        return 0 if parent.isValid() else len(self.lines)
 
     def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Col) + len(self.headers)
@@ -116,7 +116,7 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def data(self, index: ModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self.table):
+        if not index.isValid() or not 0 <= index.row() < len(self.lines):
             return None
         return self.data_at(index.row(), index.column(), role)
 
@@ -132,9 +132,9 @@ class ResultsModel(QAbstractTableModel):
                 return self._yes if value else ""
             return value if value is not None else ""
         if role == Qt.ItemDataRole.BackgroundRole and col == Col.VERDICT:
-            return self._brushes.get(self.table.verdicts[i])
+            return self._brushes.get(self.lines.verdicts[i])  # type: ignore[arg-type]
         if role == Qt.ItemDataRole.ToolTipRole and col == Col.REVIEW:
-            review = self.reviews.get(self.table.rows[i])
+            review = self.reviews.get(self.lines.row(i))
             if review:
                 return f"{labels.disposition(review.disposition)} — {review.reviewer}: " \
                     f"{review.reason}"
@@ -143,51 +143,58 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def value(self, i: int, col: Col) -> object:
+        """Line ``i``'s value in a fixed column, as a Python value (int, bool or text)."""
+        lines = self.lines
+        if col == Col.ROW:
+            return lines.row(i)
+        if col == Col.NEWLY:
+            return bool(lines.newly[i])
         if col == Col.REVIEW:
             return self.review_status(i)
-        return table_column(self.table, col)[i]
+        column: CodedColumn | TextList = getattr(lines, _TEXT_COLUMNS[col])
+        return column[i]
 
     def raw_cell(self, i: int, k: int) -> str:
         block_no = i // RAW_BLOCK
         block = self._raw.get(block_no)
         if block is None:
             assert self._fetch_raw is not None
-            rows = self.table.rows
             first = block_no * RAW_BLOCK
-            last = min(first + RAW_BLOCK, len(rows)) - 1
-            block = self._fetch_raw(rows[first], rows[last])
+            last = min(first + RAW_BLOCK, len(self.lines)) - 1
+            block = self._fetch_raw(self.lines.row(first), self.lines.row(last))
             self._raw[block_no] = block
             if len(self._raw) > RAW_BLOCKS_KEPT:
                 self._raw.popitem(last=False)
         else:
             self._raw.move_to_end(block_no)
-        cells = block.get(self.table.rows[i], [])
+        cells = block.get(self.lines.row(i), [])
         return cells[k] if k < len(cells) else ""
 
     # -- line questions (by line index) -------------------------------------------------
     def review_status(self, i: int) -> str:
-        review = self.reviews.get(self.table.rows[i])
+        review = self.reviews.get(self.lines.row(i))
         return review_state(review.disposition.label if review else None,
-                            self.table.verdicts[i])
+                            self.lines.verdicts[i])  # type: ignore[arg-type]
 
     def review_labels(self) -> dict[int, str]:
         return {row: r.disposition.label for row, r in self.reviews.items()}
 
     def unreviewed_count(self) -> int:
-        clear = Verdict.CLEAR.value
         reviewed = sum(1 for row in self.reviews
-                       if (i := self.line_of_row(row)) is not None
-                       and self.table.verdicts[i] != clear)
+                       if (i := self.line_of_row(row)) is not None and self.is_flagged(i))
         return self._flagged - reviewed
 
     def line_of_row(self, row: int) -> int | None:
-        """The line index of input row ``row`` (rows are stored in ascending order)."""
-        rows = self.table.rows
-        i = bisect_left(rows, row)
-        return i if i < len(rows) and rows[i] == row else None
+        """The line index of input row ``row``."""
+        return self.lines.line_of_row(row)
 
     def is_flagged(self, i: int) -> bool:
-        return self.table.verdicts[i] != Verdict.CLEAR.value
+        return self.lines.verdicts[i] != Verdict.CLEAR.value
 
     def is_unreviewed(self, i: int) -> bool:
         return self.review_status(i) == UNREVIEWED
+
+
+_TEXT_COLUMNS = {Col.LINE_ID: "line_ids", Col.SHIPPED_TO: "destinations",
+                 Col.LICENSED_AS: "licensing", Col.ECCN: "eccns", Col.EXCEPTION: "exceptions",
+                 Col.VERDICT: "verdicts"}
