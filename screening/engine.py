@@ -178,8 +178,8 @@ def _clear_basis(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date, rules
                          and c.applies(eccn.paragraph) is not False)
             basis.extend(unverified_note(f"Country Chart row {row.row_key}", row.verification)
                          if not row.unverified_cells else ())
-        if any(r.country == dest and r.scope == "supp2" and r.covers(date)
-               for r in rules.end_use):
+        if any(r.scope == "supp2" and r.covers(date)
+               for r in rules.end_use_by_country.get(dest, ())):
             basis.extend(unverified_note(f"Supp. No. 2 status of {eccn.base}",
                                      entry.supp2_verification or entry.verification))
     return tuple(dict.fromkeys(basis))
@@ -442,11 +442,18 @@ def _sentence(text: str) -> str:
 
 def _needed_before(line: ShipmentLine, target: str, change: dt.date, rules: RuleSet) -> bool:
     """Did the line need a licence on the day before a change (under the rules then)?"""
-    day = change - dt.timedelta(days=1)
-    mapping = rules.mapping_on(target, day)
-    assert line.eccn is not None
-    return _licensing(line, line.eccn, mapping.licensed_as if mapping else target, day,
-                      rules).needs_licence
+    # Memoised in the rules' memo: a fixed day, and _licensing reads only these of the line.
+    key = ("needed_before", line.destination, line.ultimate_destination, line.eccn,
+           line.license_exception, line.end_user_type, target, change)
+    needed = rules.memo.get(key)
+    if needed is None:
+        day = change - dt.timedelta(days=1)
+        mapping = rules.mapping_on(target, day)
+        assert line.eccn is not None
+        needed = rules.memo[key] = _licensing(
+            line, line.eccn, mapping.licensed_as if mapping else target, day,
+            rules).needs_licence
+    return needed
 
 
 def _eei(eccn: Eccn, shipped: str, licensing: str, date: dt.date,

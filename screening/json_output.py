@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from itertools import chain
 from pathlib import Path
 
 from screening.recovery import temp_file
@@ -19,7 +20,7 @@ from screening.recovery import temp_file
 POINTER_SUFFIX = ".jsonpart"
 HEADROOM = 4096  # bytes beyond the run object as known at the start
 _HEAD = b'{"run": '
-_LINES = ', "lines": ['
+_LINES = b', "lines": ['
 
 
 class JsonOutput:
@@ -33,21 +34,28 @@ class JsonOutput:
         # start removes the part file (recovery.clean_temp_files).
         self.pointer = temp_file(POINTER_SUFFIX)
         self.pointer.write_text(str(self.part.resolve()), encoding="utf-8")
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.handle = os.fdopen(fd, "wb")
         self.slot = len(run_json.encode("utf-8")) + HEADROOM
-        self.handle.write(_HEAD.decode() + " " * self.slot + _LINES)
+        self.handle.write(_HEAD + b" " * self.slot + _LINES)
         self.first = True
 
     def write_lines(self, lines: list[str]) -> None:
         """Append JSON texts of lines (called in line order)."""
+        self.write_parts([(b"," + line.encode("utf-8"),) for line in lines])
+
+    def write_parts(self, lines: list[tuple[bytes, ...]]) -> None:
+        """Append lines, each given as UTF-8 pieces whose concatenation is a comma and the
+        line's JSON text (called in line order). Lines share their pieces (a big run has a
+        few thousand distinct results), so the batch is joined once and never decoded."""
         if lines:
-            self.handle.write(("" if self.first else ",") + ",".join(lines))
+            data = b"".join(chain.from_iterable(lines))
+            self.handle.write(data[1:] if self.first else data)
             self.first = False
 
     def finish(self, run_json: str) -> Path:
         """Close the document with the final run object and move it into place."""
         try:
-            self.handle.write("]}\n")
+            self.handle.write(b"]}\n")
             self.handle.close()
             data = run_json.encode("utf-8")
             if len(data) <= self.slot:

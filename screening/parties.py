@@ -17,6 +17,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from itertools import filterfalse
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -521,9 +522,9 @@ class PartyIndex:
         against it, one matrix per posting on every core (rapidfuzz cdist), which gives the
         same scores, in the same order, as scoring each name alone."""
         groups: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for name in names:
-            if name in self._cache or len(self._cache) >= CACHE_LIMIT:
-                continue
+        for name in filterfalse(self._cache.__contains__, names):  # the new ones
+            if len(self._cache) >= CACHE_LIMIT:
+                break
             query = normalize_party(name)
             key = self._lone_posting(query) if query else None
             if key is None:

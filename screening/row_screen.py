@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from operator import add, attrgetter
 from typing import Any
 
@@ -34,17 +34,21 @@ _text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[att
 OUTCOME_LIMIT = 500_000
 #: Rows read before the fast reader decides which columns to cache.
 TUNE_AFTER = 2000
-_LINE_JSON = '{{"row": {}, "line_id": {}, {}'.format
-_LINE_JSON_PLAIN_ID = '{{"row": {}, "line_id": "{}", {}'.format
-_tail, _db_part = attrgetter("tail"), attrgetter("db_part")
+#: A line's JSON: a comma and its start (row number, id), its outcome's head, its findings
+#: (shared by all lines with that outcome, the findings by all with that set) and "}".
+_START = ',{{"row": {}, "line_id": {}, '.format
+_START_PLAIN_ID = ',{{"row": {}, "line_id": "{}", '.format
+_head, _findings_json = attrgetter("head"), attrgetter("findings_json")
+_db_part = attrgetter("db_part")
+_encoded = str.encode  # UTF-8
 _verdict, _newly = attrgetter("verdict"), attrgetter("newly")
 
 
 class Outcome:
     """One distinct result as stored and written: verdict, destinations, findings set."""
 
-    __slots__ = ("db_part", "destination", "findings", "licensing", "newly", "set_no",
-                 "tail", "verdict")
+    __slots__ = ("db_part", "destination", "findings", "findings_json", "head", "licensing",
+                 "newly", "set_no", "verdict")
 
     def __init__(self, verdict: Verdict, destination: str | None, licensing: str | None,
                  newly: bool, findings: tuple[Finding, ...], sets: FindingSets):
@@ -52,15 +56,15 @@ class Outcome:
         self.destination, self.licensing, self.newly = destination, licensing, newly
         self.findings = findings
         #: The findings' JSON is the set's own text, shared by every outcome with that set.
-        self.set_no, findings_json = sets.number(findings)
+        self.set_no, self.findings_json = sets.number_utf8(findings)
         #: Its part of a run_lines row (store.runs.LINE_COLUMNS after raw_json).
         self.db_part = (self.verdict, licensing, newly, self.set_no)
-        #: The line's JSON after its row number and id.
-        self.tail = (f'"verdict": "{self.verdict}", '
+        #: The line's JSON after its row number and id up to the findings, as UTF-8.
+        self.head = (f'"verdict": "{self.verdict}", '
                      f'"destination": {_encode(destination)}, '
                      f'"licensing_destination": {_encode(licensing)}, '
                      f'"newly_licensable": {"true" if newly else "false"}, '
-                     f'"findings": {findings_json}}}')
+                     f'"findings": ').encode()
 
 
 def _of(result: Screening, sets: FindingSets) -> Outcome:
@@ -115,14 +119,16 @@ class RowScreener:
         self.tuned = False
         self.seen = 0  # rows screened
 
-    def screen(self, batch: list[tuple[int, list[Any]]]) -> tuple[list[tuple[Any, ...]],
-                                                                  list[str], BatchTally]:
-        """(run_lines rows, JSON texts of the lines, their tally) for ``batch``."""
+    def screen(self, batch: list[tuple[int, list[Any]]]
+               ) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, ...]], BatchTally]:
+        """(run_lines rows, JSON of the lines, their tally) for ``batch``. A line's JSON is
+        pieces of UTF-8 whose concatenation is a comma and its JSON text: its start, then
+        pieces shared by the lines with its outcome (JsonOutput.write_parts)."""
         columns, slow = self.fast.read(batch)
         if self.parties is not None:
             self.parties.index.prefetch(self._party_names(batch, columns, slow))
         rows: list[tuple[Any, ...]] = []
-        out: list[str] = []
+        out: list[tuple[bytes, ...]] = []
         outcomes: list[Outcome] = []
         if columns is not None:
             rows, out, outcomes = self._screen_columns(columns)
@@ -137,8 +143,8 @@ class RowScreener:
         counts.update(Counter(map(_verdict, outcomes)))
         return rows, out, BatchTally(counts, sum(map(_newly, outcomes)))
 
-    def _screen_columns(self, c: Columns) -> tuple[list[tuple[Any, ...]], list[str],
-                                                   list[Outcome]]:
+    def _screen_columns(self, c: Columns) -> tuple[list[tuple[Any, ...]],
+                                                   list[tuple[bytes, ...]], list[Outcome]]:
         (_run, numbers, line_id, dest, ult, _date_db, _assumed, eccn_text, exception,
          lic_text, end_user, eut_text, consignee, *_rest) = c.line
         bounds = map(self.boundaries.__getitem__, zip(dest, ult, eccn_text, strict=True))
@@ -152,9 +158,10 @@ class RowScreener:
         if self.parties is not None:
             self._add_parties(found, consignee, end_user, c.party_country)
         rows = list(map(add, zip(*c.line, strict=True), map(_db_part, found)))
-        out = list(map(_LINE_JSON_PLAIN_ID, numbers, line_id, map(_tail, found))
-                   if json_plain(line_id) else
-                   map(_LINE_JSON, numbers, map(_text, line_id), map(_tail, found)))
+        starts = map(_START_PLAIN_ID, numbers, line_id) if json_plain(line_id) else \
+            map(_START, numbers, map(_text, line_id))
+        out = list(zip(map(_encoded, starts), map(_head, found), map(_findings_json, found),
+                       repeat(b"}"), strict=False))  # repeat is endless
         return rows, out, found
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
@@ -174,9 +181,10 @@ class RowScreener:
                 found[i] = self._merged(found[i], parties)
 
     def _with_slow_rows(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
-                        slow: list[int], rows: list[tuple[Any, ...]], out: list[str],
-                        outcomes: list[Outcome]) -> tuple[list[tuple[Any, ...]], list[str],
-                                                          list[Outcome]]:
+                        slow: list[int], rows: list[tuple[Any, ...]],
+                        out: list[tuple[bytes, ...]], outcomes: list[Outcome]
+                        ) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, ...]],
+                                   list[Outcome]]:
         """The batch's results in row order: the fast rows' and the slow rows' ones."""
         placed: list[Any] = [None] * len(batch)
         if columns is not None:
@@ -206,7 +214,8 @@ class RowScreener:
             result = self.parties.screen(result, line)
         outcome = _of(result, self.sets)
         row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)
-        return row, _LINE_JSON(number, _text(line.line_id), outcome.tail), outcome
+        return row, (_START(number, _text(line.line_id)).encode(), outcome.head,
+                     outcome.findings_json, b"}"), outcome
 
     def _party_names(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
                      slow: list[int]) -> set[str]:

@@ -263,7 +263,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             if cancelled and cancelled():
                 raise Cancelled
 
-        writer = LineWriter(db, run_id, json_out.write_lines if json_out else None,
+        writer = LineWriter(db, run_id, json_out.write_parts if json_out else None,
                             lambda lines, tag: stored_events.put((lines, tag)),
                             stop_if_cancelled)
         with cyclic_gc_paused():

@@ -79,7 +79,7 @@ def mixed_rows(n: int, seed: int, *, as_text: bool) -> list[list[Any]]:
                                ([] if as_text else [0.6]))
         listed = rnd.random() < 0.03
         rows.append([
-            f"L{i + 1:06d}" if rnd.random() > 0.01 else "",
+            f"L{i + 1:06d}" if rnd.random() > 0.01 else rnd.choice(["", f'L"{i}"', f"L\\{i}"]),
             _date_cell(rnd, as_text),
             country,
             rnd.choice(["China", "Hong Kong", "Iran"]) if rnd.random() < 0.04 else "",
@@ -96,7 +96,8 @@ def mixed_rows(n: int, seed: int, *, as_text: bool) -> list[list[Any]]:
             value,
             rnd.choice(["", "10", "x", "2.5"]) if not as_text else str(rnd.randrange(1, 50)),
             rnd.choice(["", "8542.31", "8471.50.0150"]),
-            rnd.choice(["Part assembly", "Router  board", "Line\nbreak", "Server"]),
+            rnd.choice(["Part assembly", "Router  board", "Line\nbreak", "Server",
+                        'Cable 3" long', "C:\\parts\\x", "Ünïcödé 部件", "bell\x07ring"]),
         ])
     return rows
 

@@ -187,3 +187,37 @@ def test_search_columns_prepared_in_another_thread_are_built_once() -> None:
         list(reference.order(filters, Sort(Col.VERDICT)))
     worker.join()
     assert reads == [1]
+
+
+def test_quick_filter_answers_from_the_workbench_columns_while_the_input_columns_load() -> None:
+    """While the input file's columns are still being read in the background, a quick
+    filter is answered at once from the workbench's columns, saying how far the read is;
+    once they are read, the complete answer (as ``LineOrdering``'s)."""
+    import threading
+    table, raw, reviews = _table(3000, 7)
+    release = threading.Event()
+    halfway = threading.Event()
+
+    def slow_cells():  # type: ignore[no-untyped-def]
+        for n, cells in enumerate(raw):
+            if n == 2048 + 100:
+                halfway.set()
+                assert release.wait(30)
+            yield cells
+
+    ordering = ColumnOrdering(_columns(table), dict(reviews), slow_cells)
+    thread = ordering.prepare_in_background()
+    assert halfway.wait(30)
+    workbench_only = LineOrdering(table, dict(reviews))  # no input-file cells to search
+    for filters, sort in [(Filters(text="hk"), Sort()),
+                          (Filters(text="abc", verdicts=frozenset({"CLEAR"})),
+                           Sort(Col.VERDICT, True))]:
+        order, complete = ordering.order_now(filters, sort)
+        assert list(order) == list(workbench_only.order(filters, sort))
+        assert 0.5 < complete < 1.0  # 2048 of 3000 lines read
+    assert ordering.order_now(Filters(), Sort(Col.ECCN))[1] == 1.0  # no text: complete
+    release.set()
+    thread.join(30)
+    reference = LineOrdering(table, dict(reviews), lambda: iter(raw))
+    order, complete = ordering.order_now(Filters(text="hk"), Sort())
+    assert complete == 1.0 and list(order) == list(reference.order(Filters(text="hk"), Sort()))

@@ -600,7 +600,10 @@ def test_big_runs_are_ordered_by_the_helper_process(qtbot, db, monkeypatch) -> N
                  (Filters(review=Disposition.HOLD.label), Sort()),
                  (Filters(text="hk", destination="HK"), Sort(Col.LINE_ID, descending=True))]
         for filters, sort in cases:
-            with qtbot.waitSignal(proxy.reordered, timeout=30_000):
+            # Until the complete answer (a quick filter may first show the lines found in
+            # the workbench's columns while the helper reads the input file's).
+            with qtbot.waitSignal(proxy.busy, timeout=30_000,
+                                  check_params_cb=lambda busy: not busy):
                 proxy.order_by = sort
                 proxy.set_filters(filters)
             expected = local.order(filters, sort)
@@ -1116,3 +1119,54 @@ def test_opening_another_run_while_one_loads_shows_only_the_newest(
     qtbot.waitUntil(lambda: all(s.exited for s in started if s is not shown), timeout=30_000)
     win.close()
     assert all(s.exited for s in started)
+
+
+def test_a_quick_filter_answered_in_part_is_shown_then_completed(qtbot, monkeypatch) -> None:
+    """While the helper still reads the input file's columns it answers a quick filter from
+    the workbench's columns: those lines are shown at once (the window says the search goes
+    on), and the proxy asks again until the complete answer replaces them."""
+    from array import array
+
+    import ui.models.proxy as proxy_module
+    from ui.models.run_lines import run_lines_of
+    monkeypatch.setattr(proxy_module, "ASYNC_LIMIT", 2)
+    monkeypatch.setattr(proxy_module, "PARTIAL_RETRY_MS", 1)
+    n = 6
+    table = run_store.LineTable(list(range(2, n + 2)), [f"L{i}" for i in range(n)],
+                                ["CLEAR"] * n, ["HK"] * n, ["HK"] * n, [False] * n,
+                                ["EAR99"] * n, [None] * n, [1] * n, {1: ()})
+
+    class Answers:  # the helper's answers: two partial ones, then the complete one
+        def __init__(self) -> None:
+            self.asked: list[Filters] = []
+
+        def request(self, req_id, filters, sort, *, reload_reviews):  # type: ignore[no-untyped-def]
+            self.asked.append(filters)
+            found = [1] if len(self.asked) < 3 else [1, 4]
+            pos = array("i", [-1] * n)
+            for p, i in enumerate(found):
+                pos[i] = p
+            return array("i", found), pos, (0.3, 0.6, 1.0)[len(self.asked) - 1]
+
+        def close(self) -> None:
+            pass
+
+    model = ResultsModel()
+    proxy = LineOrderProxy(model, synchronous=True)
+    model.load(run_lines_of(table), {})
+    answers = Answers()
+    proxy.server = answers  # type: ignore[assignment]
+    progress: list[float] = []
+    proxy.searching.connect(progress.append)
+    with qtbot.waitSignal(proxy.busy, timeout=30_000, check_params_cb=lambda busy: not busy):
+        proxy.set_filters(Filters(text="l1"))
+        assert proxy.rowCount() == 1 and proxy.line_at(0) == 1  # the lines found so far
+    assert progress == [0.3, 0.6]
+    assert answers.asked == [Filters(text="l1")] * 3
+    assert [proxy.line_at(r) for r in range(proxy.rowCount())] == [1, 4]
+    # A newer request supersedes a partial answer's retry.
+    answers.asked.clear()
+    proxy.set_filters(Filters(text="l"))
+    proxy.set_filters(Filters())  # input order: nothing to ask
+    qtbot.wait(20)
+    assert answers.asked == [Filters(text="l")] and proxy.rowCount() == n

@@ -65,6 +65,33 @@ def test_unterminated_quote_is_a_file_error_not_a_merged_row(rules, capsys, tmp_
     assert_clear_message(err)
 
 
+def test_quoting_is_checked_and_located_the_same_deep_in_a_big_file(rules, tmp_path) -> None:
+    """The CSV reader takes rows a chunk at a time: multi-line cells and a broken quote
+    thousands of rows in still give the row and the line each starts on."""
+    plain = "".join(f"{n},HK,2021-03-01,EAR99\n" for n in range(2, 2501))
+    multiline = ('2501,"HK\r\nKowloon",2021-03-01,EAR99\n'  # one break: lines 2501-2502
+                 '2502,HK,2021-03-01,"EAR99\na\nb"\n')  # two: lines 2503-2505
+    more = "".join(f"{n},HK,2021-03-01,EAR99\n" for n in range(2503, 3200))  # to line 3202
+    good = tmp_path / "good.csv"
+    good.write_text(HEAD + plain + multiline + more, encoding="utf-8", newline="")
+    prepared = prep(good, rules)
+    assert [line.row for line in prepared.lines()] == list(range(2, 3200))
+    assert prepared.source.rows_read == prepared.source.expected_rows == 3199
+    broken = tmp_path / "broken.csv"
+    broken.write_text(HEAD + plain + multiline + more + '3200,"HK,2021-03-01,EAR99\n'
+                      "3201,HK,2021-03-01,EAR99\n", encoding="utf-8", newline="")
+    with pytest.raises(IngestError) as info:
+        list(prep(broken, rules).lines())
+    assert "malformed CSV at line 3203 in column B" in str(info.value)
+    assert info.value.row == 3200
+    swallowed = tmp_path / "swallowed.csv"  # a quote closed rows later, after the multilines
+    swallowed.write_text(HEAD + plain + multiline + '2503,"HK,2021-03-01,EAR99\n'
+                         '2504,HK,2021-03-01,EAR99\n2505,HK",2021-03-01,EAR99\n',
+                         encoding="utf-8", newline="")
+    with pytest.raises(IngestError, match=r"row 2503, column B: .*\(line 2506\).*closing"):
+        list(prep(swallowed, rules).lines())
+
+
 def test_quote_closed_rows_later_is_refused_but_a_multiline_address_is_not(rules,
                                                                            tmp_path) -> None:
     merged = tmp_path / "merged.csv"

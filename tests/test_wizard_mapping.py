@@ -32,7 +32,7 @@ def test_wizard_makes_the_officer_choose_between_two_destination_columns(qtbot, 
     assert wizard.choice().options.mapping.columns["destination"] == "Destination"
 
 
-def test_wizard_refuses_a_broken_csv_before_any_page(db, rules, tmp_path) -> None:
+def test_wizard_refuses_a_broken_csv_before_any_page(qtbot, db, rules, tmp_path) -> None:
     import pytest
 
     from screening.ingest import IngestError

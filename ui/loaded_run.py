@@ -14,6 +14,7 @@ from screening.store import runs as run_store
 from screening.store.reviews import ReviewRecord, current_dispositions
 from ui.memory import release_free_memory
 from ui.models.run_lines import LoadCancelled, RunLines, read_run_lines
+from ui.models.stored_rows import read_raw_cells
 
 if TYPE_CHECKING:
     from ui.models.order_server import OrderServer
@@ -33,7 +34,8 @@ class InputCells:
 
     def stream(self) -> Iterator[list[str]]:
         with self.db.sessions() as session:
-            yield from run_store.iter_raw_cells(session, self.run_id)
+            for batch in read_raw_cells(session, self.run_id):
+                yield from batch
 
 
 @dataclass(frozen=True)

@@ -195,6 +195,10 @@ class MainWindow(QMainWindow):
         self.model.busy.connect(lambda busy: self.statusBar().showMessage(
             self.tr("Sorting and filtering…")) if busy else None)
         self.model.reordered.connect(self._reordered)
+        self.model.searching.connect(lambda fraction: self.statusBar().showMessage(
+            self.tr("%1 lines found so far; still reading the input file's columns to search "
+                    "them too (%2%)…").replace("%1", f"{self.model.rowCount():,}")
+            .replace("%2", str(int(100 * fraction)))))
         self.model.failed.connect(self.error)
         self._reselect: int | None = None  # input row to select again after a re-order
         self._loading = False

@@ -167,6 +167,10 @@
         <translation>正在排序及篩選…</translation>
     </message>
     <message>
+        <source>%1 lines found so far; still reading the input file&apos;s columns to search them too (%2%)…</source>
+        <translation>暫時找到 %1 行；仍在讀取輸入檔案的欄位以一併搜尋（%2%）…</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>檔案(&amp;F)</translation>
     </message>

@@ -37,6 +37,8 @@ __all__ = ["SheetInfo", "TableSource", "check_regular_file", "check_zip", "colum
            "warm_xlsx"]
 
 log = logging.getLogger(__name__)
+#: Rows a reader takes from the file at a time.
+CHUNK = 1000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -79,10 +81,13 @@ class TableSource:
             return min(1.0, last_row / self._height) if self._height else None
         if self._file is None:
             return None
+        # The reader is up to a chunk ahead of the row being screened: scale its position by
+        # the share of the rows it has taken that are done.
+        done = min(1.0, last_row / self.rows_read) if self.rows_read else 0.0
         if self._file.closed:  # read to the end
-            return 1.0
+            return done
         size = os.fstat(self._file.fileno()).st_size
-        return min(1.0, self._file.tell() / size) if size else None
+        return min(1.0, self._file.tell() / size * done) if size else None
 
     def cell_ref(self, row: int, col: int) -> str:
         if self.kind == "xlsx":
@@ -90,10 +95,9 @@ class TableSource:
         return f"{self.path.name} row {row} col {column_letter(col)}"
 
     def rows(self) -> Iterator[tuple[int, list[object]]]:
-        reader = self._xlsx_rows() if self.kind == "xlsx" else self._csv_rows()
-        for item in reader:
-            self.rows_read += 1
-            yield item
+        # The readers hand out rows a chunk at a time (``yield from`` a list: no Python step
+        # per row) and count them in ``rows_read`` as they do.
+        yield from self._xlsx_rows() if self.kind == "xlsx" else self._csv_rows()
         self.finished = True
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[object]]]:
@@ -106,8 +110,13 @@ class TableSource:
             self._col_offset = start[1] if start else 0
             self._height = (start[0] if start else 0) + sheet.height
             pad = [""] * self._col_offset
-            for number, values in enumerate(sheet.iter_rows(), start=1):
-                yield number, (pad + values) if pad else values
+            numbered = enumerate(sheet.iter_rows(), start=1)
+            while chunk := list(itertools.islice(numbered, CHUNK)):
+                if pad:
+                    chunk = [(n, pad + values) for n, values in chunk]
+                number = chunk[-1][0]
+                self.rows_read += len(chunk)
+                yield from chunk
         except python_calamine.CalamineError as exc:
             raise IngestError(str(self.path), f"cannot read the sheet: {exc}",
                               sheet=self.sheet) from exc
@@ -118,6 +127,7 @@ class TableSource:
         extra = sorted(r for r in self.formula_rows if r > number)
         self.expected_rows = self._height + len(extra)
         for number in extra:
+            self.rows_read += 1
             yield number, []
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
@@ -130,12 +140,32 @@ class TableSource:
                     raw, encoding=self.encoding, newline="") as handle:
                 self._file = raw
                 reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
-                for number, record in enumerate(reader, start=1):
-                    if reader.line_num - line > 1:  # a quoted cell spanning lines
-                        _check_multiline(self, record, widest, number, line + 1)
+                while True:
+                    chunk = []
+                    try:
+                        chunk.extend(itertools.islice(reader, CHUNK))  # kept up to an error
+                    except (csv.Error, UnicodeDecodeError):
+                        # The error names the row and line it starts on: count the records
+                        # read before it (each its lines), as reading one at a time would.
+                        for record in chunk:
+                            number += 1
+                            line += 1 + _line_breaks(record)
+                        raise
+                    if not chunk:
+                        break
+                    first = number + 1
+                    if reader.line_num - line != len(chunk):  # quoted cells spanning lines
+                        for offset, record in enumerate(chunk):
+                            if _line_breaks(record):
+                                _check_multiline(self, record, widest, first + offset,
+                                                 line + 1)
+                            line += 1 + _line_breaks(record)
+                            widest = max(widest, len(record))
                     line = reader.line_num
-                    widest = max(widest, len(record))
-                    yield number, record  # type: ignore[misc]
+                    widest = max(widest, *map(len, chunk))
+                    number += len(chunk)
+                    self.rows_read += len(chunk)
+                    yield from zip(range(first, number + 1), chunk, strict=True)
                 self.expected_rows = number
                 if raw.tell() != os.fstat(raw.fileno()).st_size:
                     raise IngestError(str(self.path), "the file changed size while it was "
@@ -146,6 +176,13 @@ class TableSource:
                               row=number + 1) from exc
         except csv.Error as exc:
             raise _quoting_error(self, number + 1, line + 1, str(exc)) from exc
+
+
+def _line_breaks(record: list[str]) -> int:
+    """The line breaks inside a record's cells, counted as the CSV reader counts lines (a
+    CR LF pair is one)."""
+    joined = "".join(record)
+    return joined.count("\n") + joined.count("\r") - joined.count("\r\n")
 
 
 def _check_multiline(source: TableSource, record: list[str], widest: int, number: int,

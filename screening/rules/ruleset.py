@@ -14,6 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from screening.normalize import build_alias_index
+from screening.rules import cache as rules_cache
+from screening.rules import revision
 from screening.rules.schema import CHART_COLUMNS
 from screening.rules.store import read_tables, rules_version
 
@@ -421,8 +423,10 @@ class RuleSet:
         return self.country_names.get(code, code)
 
 
-def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
-    """Index the rule tables (as read from files or from the database)."""
+def build_ruleset(tables: dict[str, list[dict[str, Any]]], *, version: str | None = None
+                  ) -> RuleSet:
+    """Index the rule tables (as read from files or from the database); ``version``: the
+    rules version already computed from these very tables (else it is computed here)."""
     chart: dict[str, list[ChartRowRule]] = defaultdict(list)
     names: dict[str, str] = {}
     for r in tables["country_chart.csv"]:
@@ -489,7 +493,7 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]]) -> RuleSet:
             r["valid_from"], r["valid_to"], r["code"], r["country_code"], r["status"],
             r["citation"], r["verification"], r["note"]))
     return RuleSet(
-        version=rules_version(tables),
+        version=rules_version(tables) if version is None else version,
         aliases=build_alias_index({r["alias"]: r["country_code"]
                                    for r in tables["country_aliases.csv"]}),
         chart={k: tuple(sorted(v, key=_date_key)) for k, v in chart.items()},
@@ -529,4 +533,18 @@ def _date_key(row: ChartRowRule) -> dt.date:
 
 
 def load_ruleset(session: Session) -> RuleSet:
-    return build_ruleset(read_tables(session))
+    """The rules in the database. The tables and their version are kept between runs
+    (``screening.rules.cache``) under the database's rules revision token, which changes
+    with every change to a rule table; they are kept only when the token read before the
+    tables is still the token after them (no change committed in between)."""
+    token = revision.token(session)
+    if token is not None:
+        kept = rules_cache.load(token)
+        if kept is not None:
+            tables, version = kept
+            return build_ruleset(tables, version=version)
+    tables = read_tables(session)
+    rules = build_ruleset(tables)
+    if token is not None and revision.token(session) == token:
+        rules_cache.save(token, tables, rules.version)
+    return rules

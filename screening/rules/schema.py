@@ -9,7 +9,7 @@ UNVERIFIED) so that findings can say when they rest on unverified data.
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, String, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.orm import Base
@@ -297,3 +297,12 @@ class AffiliateRule(_Cited, Base):
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     published: Mapped[dt.date | None] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text, default="")
+
+
+#: One row: a random token that triggers on every rule table replace on each change
+#: (screening.rules.revision), naming the rules' content for the kept copy of them.
+rules_revision = Table(
+    "rules_revision", Base.metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("token", String(32), nullable=False),
+)

@@ -24,7 +24,7 @@ _STOP = None
 
 class LineWriter:
     def __init__(self, db: Database, run_id: int,
-                 write_text: Callable[[list[str]], Any] | None = None,
+                 write_text: Callable[[list[Any]], Any] | None = None,
                  on_stored: Callable[[int, Any], Any] | None = None,
                  before_batch: Callable[[], Any] | None = None, depth: int = 3):
         """On the writer's thread, ``before_batch()`` runs before each batch is stored (it may
@@ -41,7 +41,7 @@ class LineWriter:
                                         daemon=True)
         self._thread.start()
 
-    def put(self, sets: list[dict[str, Any]], rows: list[tuple[Any, ...]], text: list[str],
+    def put(self, sets: list[dict[str, Any]], rows: list[tuple[Any, ...]], text: list[Any],
             counts: dict[str, int], newly: int, tag: Any = None) -> None:
         """Queue one batch with its lines' tally (added to ``counts`` and ``newly`` once
         stored); waits while the writer is ``depth`` batches behind; raises the writer's

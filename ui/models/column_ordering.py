@@ -8,10 +8,11 @@ filtering a sorted view, is one pass picking the permutation's visible lines. No
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,6 +29,7 @@ from ui.models.ordering import (
     Sort,
 )
 
+log = logging.getLogger(__name__)
 Lines = NDArray[np.int32]
 Ranks = NDArray[np.int32]  # a rank per line or entry: equal keys, equal rank
 _FIELD = {Col.LINE_ID: "line_id", Col.SHIPPED_TO: "destination", Col.LICENSED_AS: "licensing",
@@ -158,7 +160,12 @@ class ColumnOrdering:
         self._raw_columns: list[TextColumn] | None = None
         self._row_texts: TextColumn | None = None
         self._permutations: OrderedDict[tuple[int, bool], Lines] = OrderedDict()
-        self._building = threading.Lock()  # the search columns: built once, by one thread
+        # The search columns: each built once, by one thread. The input file's take seconds
+        # at a million lines; meanwhile ``order_now`` answers from the others.
+        self._building_raw = threading.Lock()
+        self._building_rows = threading.Lock()
+        self.raw_lines_read = 0  # progress of building the input file's columns
+        self._preparing = False
         verdict = columns.text["verdict"]
         assert verdict.values is not None
         self._clear = verdict.equal_to(Verdict.CLEAR.value)
@@ -188,8 +195,22 @@ class ColumnOrdering:
         permutation = self._permutation(sort)
         return permutation if mask is None else permutation[mask[permutation]]
 
+    def order_now(self, filters: Filters, sort: Sort) -> tuple[Lines, float]:
+        """``order``, without waiting for the input file's columns while another thread
+        builds them: the quick filter then searches the workbench's columns only. Returns
+        the order and how complete it is: 1.0, or the fraction of the input file's lines
+        read so far (ask again for the complete answer)."""
+        if filters.text and self._raw_columns is None and self._preparing:
+            mask = self._mask(filters, input_columns=False)
+            assert mask is not None
+            order = np.flatnonzero(mask).astype(np.int32) if sort == Sort() else \
+                (p := self._permutation(sort))[mask[p]]
+            if self._raw_columns is None:  # still not built
+                return order, min(self.raw_lines_read / max(len(self), 1), 0.99)
+        return self.order(filters, sort), 1.0
+
     # -- filters ----------------------------------------------------------------------------
-    def _mask(self, f: Filters) -> NDArray[np.bool_] | None:
+    def _mask(self, f: Filters, *, input_columns: bool = True) -> NDArray[np.bool_] | None:
         """Lines that pass ``f`` (None: all)."""
         c = self.columns
         masks: list[NDArray[np.bool_]] = []
@@ -215,7 +236,7 @@ class ColumnOrdering:
                 masks.append(status == names[want] if want in names
                              else np.zeros(len(self), bool))
         if f.text:
-            masks.append(self._containing(f.text.casefold()))
+            masks.append(self._containing(f.text.casefold(), input_columns=input_columns))
         if not masks:
             return None
         mask = masks[0]
@@ -223,14 +244,15 @@ class ColumnOrdering:
             mask = mask & m
         return mask
 
-    def _containing(self, needle: str) -> NDArray[np.bool_]:
-        """Lines with a cell (as searched by ``LineOrdering``) that contains ``needle``."""
+    def _containing(self, needle: str, *, input_columns: bool = True) -> NDArray[np.bool_]:
+        """Lines with a cell (as searched by ``LineOrdering``) that contains ``needle``
+        (in the workbench's columns only, without ``input_columns``)."""
         found = np.zeros(len(self), bool)
         if CELL_SEPARATOR in needle:  # would only match across two cells
             return found
         text = encode(needle)
         for column in (self._rows_as_text(), *self.columns.text.values(),
-                       *self._raw()):
+                       *(self._raw() if input_columns else ())):
             found |= column.lines_containing(text)
         return found
 
@@ -314,21 +336,49 @@ class ColumnOrdering:
         """Build what the quick filter searches now (the helper does this in the background
         as soon as a run is open, so the officer's first search need not wait for a whole
         read of the input file's cells). Safe to call from another thread."""
+        self._rows_as_text()  # quick: the searches meanwhile need it
         self._raw()
-        self._rows_as_text()
+
+    def prepare_in_background(self, then: Callable[[], None] | None = None
+                              ) -> threading.Thread:
+        """``prepare`` in a thread of its own (then ``then``); until it is done,
+        ``order_now`` answers quick filters from the workbench's columns."""
+        self._preparing = True
+
+        def run() -> None:
+            try:
+                self.prepare()
+            except Exception:  # the first quick filter tries again and reports it
+                log.warning("preparing the search columns failed", exc_info=True)
+            finally:
+                self._preparing = False
+                if then is not None:
+                    then()
+
+        thread = threading.Thread(target=run, name="hkscreen-prepare-search", daemon=True)
+        thread.start()
+        return thread
 
     def _raw(self) -> list[TextColumn]:
-        with self._building:
+        with self._building_raw:
             if self._raw_columns is None:
-                columns, lines = raw_columns(self.raw() if self.raw else (), len(self))
+                columns, lines = raw_columns(self._counted(self.raw() if self.raw else ()),
+                                             len(self))
                 if self.raw and lines != len(self):
                     raise ValueError(f"the run has {len(self)} lines but {lines} rows of "
                                      f"original cells")
                 self._raw_columns = columns
             return self._raw_columns
 
+    def _counted(self, cells: Iterable[list[str]]) -> Iterator[list[str]]:
+        self.raw_lines_read = 0
+        for n, line in enumerate(cells, 1):
+            if not n % 1024:
+                self.raw_lines_read = n
+            yield line
+
     def _rows_as_text(self) -> TextColumn:
-        with self._building:
+        with self._building_rows:
             if self._row_texts is None:
                 self._row_texts = text_column(map(str, self.columns.rows.tolist()),
                                               capacity=len(self), per_line=True)

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
-from itertools import islice, pairwise
+from itertools import chain, islice, pairwise
 
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+
+from ui.models.stored_rows import row_batches
 
 #: A column with more distinct values than this keeps one text per line instead of codes
 #: when nearly every line so far differs (line IDs, amounts), or when it has more than
@@ -269,11 +272,11 @@ def load_line_columns(session: Session, run_id: int) -> LineColumns:
              session.execute(select(FindingSet.set_no, FindingSet.findings_json)
                              .where(FindingSet.run_id == run_id))}
     lines = session.scalar(select(func.count()).where(t.c.run_id == run_id)) or 0
-    result = session.execute(
-        select(t.c.row, t.c.line_id, t.c.destination, t.c.licensing_destination, t.c.eccn,
-               t.c.license_exception, t.c.verdict, t.c.newly_licensable, t.c.findings_set)
-        .where(t.c.run_id == run_id).order_by(t.c.row)).yield_per(BATCH)
-    return line_columns(result, codes, lines)  # type: ignore[arg-type]
+    statement = select(t.c.row, t.c.line_id, t.c.destination, t.c.licensing_destination,
+                       t.c.eccn, t.c.license_exception, t.c.verdict, t.c.newly_licensable,
+                       t.c.findings_set).where(t.c.run_id == run_id).order_by(t.c.row)
+    with closing(row_batches(session, statement, BATCH)) as batches:
+        return line_columns(chain.from_iterable(batches), codes, lines)
 
 
 def raw_columns(cells: Iterable[list[str]], capacity: int = 0

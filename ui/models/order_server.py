@@ -11,8 +11,11 @@ as raw int32 arrays, and exits when its stdin closes.
 
 Protocol: stdin takes JSON lines: first ``{"url", "run_id"}``, then requests
 ``{"id", "filters", "sort": [column, descending], "reload_reviews"}``. stdout answers each
-request with a header ``<qqq`` (id, order length, inverse length) and the two arrays; a
-negative order length means failure and is followed by that many bytes of UTF-8 message.
+request with a header ``<qqqd`` (id, order length, inverse length, completeness) and the two
+arrays; a negative order length means failure and is followed by that many bytes of UTF-8
+message. Completeness is 1.0, or below while the input file's columns are still being read
+for the quick filter: the answer then searched the workbench's columns only, and the
+fraction says how far that read is (ask again).
 No Qt here."""
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from ui.memory import release_free_memory, return_big_blocks
 from ui.models.ordering import Filters, Sort
 
 log = logging.getLogger(__name__)
-HEADER = struct.Struct("<qqq")
+HEADER = struct.Struct("<qqqd")
 
 
 class OrderServerError(RuntimeError):
@@ -65,13 +68,14 @@ class OrderServer:
         return data
 
     def request(self, req_id: int, filters: Filters, sort: Sort, *,
-                reload_reviews: bool) -> tuple[array[int], array[int]]:
+                reload_reviews: bool) -> tuple[array[int], array[int], float]:
+        """The visible order, its inverse, and how complete it is (see the protocol)."""
         with self._lock:
             try:
                 self._send({"id": req_id, "filters": filters.to_json(),
                             "sort": [sort.column, sort.descending],
                             "reload_reviews": reload_reviews})
-                got, n_order, n_inverse = HEADER.unpack(self._read(HEADER.size))
+                got, n_order, n_inverse, complete = HEADER.unpack(self._read(HEADER.size))
                 if n_order < 0:
                     raise OrderServerError(self._read(-n_order).decode("utf-8", "replace"))
                 order, pos = array("i"), array("i")
@@ -81,7 +85,7 @@ class OrderServer:
                 raise OrderServerError(f"ordering helper failed: {exc}") from exc
             if got != req_id:
                 raise OrderServerError(f"ordering helper answered {got}, expected {req_id}")
-            return order, pos
+            return order, pos, complete
 
     def close(self, timeout: float = 0.5) -> None:
         """Stop the helper and reap it. An idle helper exits at once when its input closes;
@@ -136,28 +140,22 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
                                   InputCells(db, run_id).stream)
     release_free_memory()
 
-    def prepare() -> None:
-        try:
-            ordering.prepare()
-        except Exception:  # the first quick filter tries again and reports it
-            log.warning("preparing the search columns failed", exc_info=True)
-        release_free_memory()
-
-    threading.Thread(target=prepare, name="hkscreen-prepare-search", daemon=True).start()
+    ordering.prepare_in_background(then=release_free_memory)
     for line in stdin:
         req = json.loads(line)
         try:
             if req["reload_reviews"]:
                 ordering.reviews = reviews()
-            order = ordering.order(Filters.from_json(req["filters"]),
-                                   Sort(int(req["sort"][0]), bool(req["sort"][1])))
+            order, complete = ordering.order_now(
+                Filters.from_json(req["filters"]), Sort(int(req["sort"][0]),
+                                                        bool(req["sort"][1])))
             pos = inverse(order, len(ordering))
         except Exception as exc:  # reported to the window, which shows it
             log.exception("ordering request failed")
             message = f"{type(exc).__name__}: {exc}".encode()
-            stdout.write(HEADER.pack(req["id"], -len(message), 0) + message)
+            stdout.write(HEADER.pack(req["id"], -len(message), 0, 1.0) + message)
         else:
-            stdout.write(HEADER.pack(req["id"], len(order), len(pos)))
+            stdout.write(HEADER.pack(req["id"], len(order), len(pos), complete))
             stdout.write(order.tobytes())
             stdout.write(pos.tobytes())
         stdout.flush()

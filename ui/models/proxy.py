@@ -18,6 +18,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
@@ -31,12 +32,16 @@ log = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex
 ASYNC_LIMIT = 20_000  # lines above which ordering is left to the helper process: at 20k
 # the first quick filter or input-column sort in the window takes ~75 ms, at 50k ~190 ms
+PARTIAL_RETRY_MS = 250  # asking again for a quick filter answered from part of the columns
 
 
 class LineOrderProxy(QAbstractProxyModel):
     busy = Signal(bool)  # the helper is ordering
     reordered = Signal()  # a new order is shown
     failed = Signal(str)
+    # The quick filter's lines found so far are shown: the helper is still reading the
+    # input file's columns to search them (the fraction read); the complete answer follows.
+    searching = Signal(float)
 
     def __init__(self, source: ResultsModel, parent: QObject | None = None, *,
                  synchronous: bool = False) -> None:
@@ -168,10 +173,17 @@ class LineOrderProxy(QAbstractProxyModel):
                                                 reload_reviews=reload_reviews),
                   self, synchronous=self.synchronous)
 
-        def done(result: tuple[array[int], array[int]]) -> None:
-            if generation == self._generation:  # else a newer request superseded this one
-                self._apply(*result)
-                self._set_busy(False)
+        def done(result: tuple[array[int], array[int], float]) -> None:
+            if generation != self._generation:  # a newer request superseded this one
+                return
+            order, pos, complete = result
+            self._apply(order, pos)
+            if complete < 1.0:  # shown meanwhile; still busy: ask again shortly
+                self.searching.emit(complete)
+                QTimer.singleShot(PARTIAL_RETRY_MS, self, lambda: self._request()
+                                  if generation == self._generation else None)
+                return
+            self._set_busy(False)
 
         def failed(exc: BaseException, _details: str) -> None:
             if generation == self._generation:
