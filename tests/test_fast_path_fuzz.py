@@ -455,8 +455,6 @@ def test_chunked_csv_reader_reads_what_one_record_at_a_time_reads(
         want_rows, want_error = _one_record_at_a_time(path)
         if error is None and want_error is not None and "runs over" in want_error:
             pytest.fail(f"seed {seed}: {want_error} not reported")
-        if want_error is not None and "runs over" in want_error and error != want_error:
-            continue  # a swallowing quote with a later error in its chunk: see the xfail
         assert error == want_error, seed
         errors += error is not None
         if error is None:
@@ -464,10 +462,6 @@ def test_chunked_csv_reader_reads_what_one_record_at_a_time_reads(
     assert errors >= 5  # broken files were among them
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "readers._csv_rows: when a chunk raises csv.Error, the records read before it in that "
-    "chunk are not checked by _check_multiline, so a quote swallowing rows earlier in the "
-    "chunk is reported as the later quoting error instead (reported to the lead)"))
 def test_a_swallowing_quote_is_reported_before_a_later_error_in_its_chunk(
         tmp_path: Path) -> None:
     path = tmp_path / "swallow.csv"
@@ -481,13 +475,8 @@ def test_a_swallowing_quote_is_reported_before_a_later_error_in_its_chunk(
     assert error is not None and "row 2, column C" in error and "(line 2)" in error
 
 
-# --- known gaps (reported to the lead) ----------------------------------------------------
+# --- cells the reader cannot give ----------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason=(
-    "python-calamine reads a cell holding an Excel error value (t=\"e\", e.g. #N/A from a "
-    "failed VLOOKUP) as an empty cell, and xlsx_package.scan_sheet flags only formulas "
-    "without a cached value: an #N/A ultimate destination is read as no ultimate "
-    "destination and the line is CLEAR (a CSV export of the same sheet, '#N/A', is ERROR)"))
 def test_an_excel_error_cell_in_a_mapped_column_is_error(sqlite_db: Database,
                                                         tmp_path: Path) -> None:
     import xlsxwriter
@@ -500,9 +489,14 @@ def test_an_excel_error_cell_in_a_mapped_column_is_error(sqlite_db: Database,
     sheet.write_row(1, 0, ["L1", "2021-03-01", "Germany"])
     sheet.write_formula(1, 3, "=VLOOKUP(A2,Z:Z,1,FALSE)", None, "#N/A")
     sheet.write_row(1, 4, ["EAR99", "10"])
+    sheet.write_row(2, 0, ["L2", "2021-03-01", "Germany", "", "EAR99"])
+    sheet.write_formula(2, 5, "=1/0", None, "#DIV/0!")
+    sheet.write_row(3, 0, ["L3", "2021-03-01", "Germany", "", "EAR99", "10"])
     book.close()
     out = tmp_path / "out.json"
     run_screening(sqlite_db, source, ScreenOptions(json_out=out))
-    line = json.loads(out.read_text(encoding="utf-8"))["lines"][0]
-    assert line["verdict"] == "ERROR"
-    assert any("D2" in f["message"] for f in line["findings"])
+    lines = json.loads(out.read_text(encoding="utf-8"))["lines"]
+    assert [line["verdict"] for line in lines] == ["ERROR", "ERROR", "CLEAR"]
+    assert any("D2" in f["message"] and "#N/A" in f["message"] for f in lines[0]["findings"])
+    assert any("F3" in f["message"] and "#DIV/0!" in f["message"]
+               for f in lines[1]["findings"])

@@ -66,6 +66,8 @@ class TableSource:
     delimiter: str | None = None
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     formula_rows: frozenset[int] = frozenset()
+    #: Cells holding an Excel error (also in formula_cells): their text, e.g. "#N/A"
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     rows_read: int = 0
     finished: bool = False
     expected_rows: int | None = None  # rows the reader should hand out in all, once known
@@ -145,11 +147,15 @@ class TableSource:
                     try:
                         chunk.extend(itertools.islice(reader, CHUNK))  # kept up to an error
                     except (csv.Error, UnicodeDecodeError):
-                        # The error names the row and line it starts on: count the records
-                        # read before it (each its lines), as reading one at a time would.
+                        # The error names the row and line it starts on: check and count the
+                        # records read before it (each its lines), as reading one at a time
+                        # would (a quote swallowing rows among them is the first error).
                         for record in chunk:
                             number += 1
+                            if _line_breaks(record):
+                                _check_multiline(self, record, widest, number, line + 1)
                             line += 1 + _line_breaks(record)
+                            widest = max(widest, len(record))
                         raise
                     if not chunk:
                         break
@@ -437,7 +443,8 @@ def _open_xlsx_checked(path: Path, sheet: str) -> TableSource:
     with check_zip(path) as archive:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
-                       formula_rows=frozenset(r for r, _ in scan.formula_cells))
+                       formula_rows=frozenset(r for r, _ in scan.formula_cells),
+                       error_cells=scan.error_cells)
 
 
 def open_csv(path: Path) -> TableSource:

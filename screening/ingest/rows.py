@@ -268,7 +268,12 @@ class RowConverter:
                              and f in _PLACEHOLDER_FIELDS
                              and texts[index].casefold() in PLACEHOLDERS}
         for f, index in i.items():
-            if index is not None and index in formulas:
+            if index is not None and index in formulas \
+                    and (error := self.source.error_cells.get((number, index))) is not None:
+                add("EXCEL_ERROR_VALUE", index,
+                    f"the {header(f)!r} cell holds the Excel error {error} instead of a "
+                    f"value; correct the formula or the value in the workbook and save.")
+            elif index is not None and index in formulas:
                 add("FORMULA_NO_VALUE", index,
                     f"the {header(f)!r} cell is a formula with no calculated value (the "
                     f"workbook was saved without recalculating); open it in Excel, "

@@ -183,8 +183,11 @@ class SheetScan:
     rows: int = 0  # the last row with a cell or row element (1-based)
     columns: int = 0  # the widest column used (1-based count)
     far_cell: str = ""  # the reference that sets the extent, for messages
-    #: (row, 0-based col) of formula cells whose cached value is missing
+    #: (row, 0-based col) of formula cells whose cached value is missing, and of cells
+    #: holding an Excel error (both read as empty by the cell reader)
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
+    #: (row, 0-based col) of cells holding an Excel error: its text ("#N/A", "#DIV/0!")
+    error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 _DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
@@ -197,6 +200,8 @@ _TWO_LETTER_COL_RE = re.compile(rb'r="([A-Z]{2})[0-9]')
 _CELL_RE = re.compile(rb"<c\b([^>]*)>(.*?)</c>", re.DOTALL)
 _REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
+_ERROR_TYPE_RE = re.compile(rb'\bt="e"')
+_ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
 
 def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
@@ -242,6 +247,9 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                                   + segment.count(b"<c/>"))
             if b"<f" in body:
                 _formula_cells(body, scan.formula_cells)
+            if b't="e"' in body:
+                _error_cells(body, scan.error_cells)
+    scan.formula_cells |= set(scan.error_cells)
     max_row = max(max_row, row_tags)
     scan.rows, scan.columns, scan.far_cell = max_row, max(max_col, 26), far
     _check_extent(name, sheet, max_row, scan.columns, far, "has a cell at")
@@ -255,6 +263,20 @@ def _check_extent(name: str, sheet: str, rows: int, cols: int, ref: str, how: st
             f"{rows:,} rows = {rows * cols:,} cells); hkscreen reads at most {MAX_COLUMNS:,} "
             f"columns and {MAX_CELLS:,} cells. Delete the stray cells beyond the data "
             f"(Ctrl+End in Excel shows the last one) and save again", sheet=sheet)
+
+
+def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
+    """Cells of type "e": an error value (#N/A, #DIV/0!...), which the cell reader hands over
+    as an empty cell. Such a cell never reads as blank: its row's line is ERROR."""
+    for match in _CELL_RE.finditer(body):
+        attributes = match.group(1)
+        if not _ERROR_TYPE_RE.search(attributes):
+            continue
+        ref = _REF_RE.search(attributes)
+        if ref:
+            value = _ERROR_VALUE_RE.search(match.group(2))
+            text = value.group(1).decode("utf-8", "replace") if value else "an error"
+            found[(int(ref.group(2)), column_index(ref.group(1).decode()))] = text
 
 
 def _formula_cells(body: bytes, found: set[tuple[int, int]]) -> None:
