@@ -1076,6 +1076,40 @@ def test_closing_the_window_while_a_big_run_loads_stops_its_helper(
     assert win.run is None and win.model.server is None and len(started) == 1
 
 
+def test_cancel_while_a_big_run_opens_stops_its_helper(qtbot, db, settings,
+                                                      monkeypatch) -> None:
+    """The progress dialog's Cancel stops reading a big run's lines: nothing is shown, the
+    helper process is stopped, and the window says so."""
+    import threading
+
+    import ui.loaded_run as loaded_run_module
+    import ui.main_window as main_window_module
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
+    started = _recording_helpers(monkeypatch)
+    reading = threading.Event()
+    original = loaded_run_module.read_run_lines
+
+    def slow_read(session, run_id, expected=0, *, progress=None, cancelled=None):  # type: ignore[no-untyped-def]
+        reading.set()
+        while not cancelled():
+            threading.Event().wait(0.01)
+        return original(session, run_id, expected, progress=progress, cancelled=cancelled)
+
+    monkeypatch.setattr(loaded_run_module, "read_run_lines", slow_read)
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.load_run(run.id)
+    assert reading.wait(30) and win.progress is not None
+    win.progress.canceled.emit()  # as its Cancel button does
+    qtbot.waitUntil(lambda: win.progress is None, timeout=30_000)  # the job has ended
+    assert started[0].exited and win.run is None and win.model.server is None
+    assert win.statusBar().currentMessage() == "Opening the run was cancelled."
+    win.close()
+
+
 def test_a_run_read_but_not_yet_shown_when_the_window_closes_stops_its_helper(
         qtbot, db, settings, monkeypatch) -> None:
     """The lines were read, but the window closed before it could show them (the job's
