@@ -1158,7 +1158,8 @@ def test_opening_another_run_while_one_loads_shows_only_the_newest(
 def test_a_quick_filter_answered_in_part_is_shown_then_completed(qtbot, monkeypatch) -> None:
     """While the helper still reads the input file's columns it answers a quick filter from
     the workbench's columns: those lines are shown at once (the window says the search goes
-    on), and the proxy asks again until the complete answer replaces them."""
+    on), then the proxy asks for the complete answer (the helper waits for its read), which
+    replaces them."""
     from array import array
 
     import ui.models.proxy as proxy_module
@@ -1170,17 +1171,17 @@ def test_a_quick_filter_answered_in_part_is_shown_then_completed(qtbot, monkeypa
                                 ["CLEAR"] * n, ["HK"] * n, ["HK"] * n, [False] * n,
                                 ["EAR99"] * n, [None] * n, [1] * n, {1: ()})
 
-    class Answers:  # the helper's answers: two partial ones, then the complete one
+    class Answers:  # the helper: in part unless asked for the complete answer
         def __init__(self) -> None:
-            self.asked: list[Filters] = []
+            self.asked: list[tuple[Filters, bool]] = []
 
-        def request(self, req_id, filters, sort, *, reload_reviews):  # type: ignore[no-untyped-def]
-            self.asked.append(filters)
-            found = [1] if len(self.asked) < 3 else [1, 4]
+        def request(self, req_id, filters, sort, *, reload_reviews, complete=False):  # type: ignore[no-untyped-def]
+            self.asked.append((filters, complete))
+            found = [1, 4] if complete else [1]
             pos = array("i", [-1] * n)
             for p, i in enumerate(found):
                 pos[i] = p
-            return array("i", found), pos, (0.3, 0.6, 1.0)[len(self.asked) - 1]
+            return array("i", found), pos, 1.0 if complete else 0.3
 
         def close(self) -> None:
             pass
@@ -1195,12 +1196,12 @@ def test_a_quick_filter_answered_in_part_is_shown_then_completed(qtbot, monkeypa
     with qtbot.waitSignal(proxy.busy, timeout=30_000, check_params_cb=lambda busy: not busy):
         proxy.set_filters(Filters(text="l1"))
         assert proxy.rowCount() == 1 and proxy.line_at(0) == 1  # the lines found so far
-    assert progress == [0.3, 0.6]
-    assert answers.asked == [Filters(text="l1")] * 3
+    assert progress == [0.3]
+    assert answers.asked == [(Filters(text="l1"), False), (Filters(text="l1"), True)]
     assert [proxy.line_at(r) for r in range(proxy.rowCount())] == [1, 4]
     # A newer request supersedes a partial answer's retry.
     answers.asked.clear()
     proxy.set_filters(Filters(text="l"))
     proxy.set_filters(Filters())  # input order: nothing to ask
     qtbot.wait(20)
-    assert answers.asked == [Filters(text="l")] and proxy.rowCount() == n
+    assert answers.asked == [(Filters(text="l"), False)] and proxy.rowCount() == n
