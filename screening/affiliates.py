@@ -16,12 +16,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+import sqlalchemy as sa
+from sqlalchemy import Date, Float, String, select
 from sqlalchemy.orm import Session
 
 from screening.model import Finding, Severity
 from screening.parties import PartyIndex, PartyMatch, normalize_party, party_cites
-from screening.rules.schema import AffiliateRule
+
+#: The columns of ``rule_affiliate_rules`` (screening.rules.schema.AffiliateRule) a run
+#: reads, typed so that dates come back as dates: every run reads them, and the rule table
+#: definitions are loaded only when the rules themselves must be read from the database.
+_TABLE = sa.table("rule_affiliate_rules", *(sa.column(name, kind) for name, kind in (
+    ("id", String), ("lists", String), ("min_share_pct", Float), ("status", String),
+    ("valid_from", Date), ("valid_to", Date), ("citation", String),
+    ("verification", String), ("summary", String))))
 
 LATER_NOTICE = ("A later Federal Register notice may have changed this rule after the rule "
                 "data was recorded: check the Federal Register and 15 CFR 744.11.")
@@ -53,8 +61,7 @@ def rows_from_table(rows: Iterable[dict[str, Any]]) -> tuple[AffiliateRuleRow, .
 
 
 def load_affiliate_rules(session: Session) -> tuple[AffiliateRuleRow, ...]:
-    table = AffiliateRule.__table__
-    return rows_from_table(dict(r) for r in session.execute(select(table)).mappings())
+    return rows_from_table(dict(r) for r in session.execute(select(_TABLE)).mappings())
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from screening.ingest.errors import IngestError
 from screening.model import VERDICT_ORDER, Verdict
 from screening.normalize import DateOrder
 from screening.reports.safety import ExportError
-from screening.rules.files import RuleFileError
+from screening.rules.errors import RuleFileError
 from screening.runtime import current_user
 from screening.service import (
     Cancelled,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -167,9 +167,16 @@ class Database:
         self.engine.dispose()
 
 
+def _rules_missing(session: Session) -> bool:
+    """Whether the rules need seeding (``ensure_seeded``'s test, without loading the rule
+    table definitions that seeding needs): no rules version yet, or empty rule tables."""
+    meta, eccn = session.execute(text(
+        "SELECT (SELECT 1 FROM rule_meta LIMIT 1), (SELECT 1 FROM rule_eccns LIMIT 1)")).one()
+    return meta is None or eccn is None
+
+
 def open_database(url: str | None = None, *, seed: bool = True) -> Database:
     """Open (creating, migrating and seeding on first use) the database at ``url``."""
-    from screening.rules.store import ensure_seeded  # local: rules.store imports this module
     from screening.store.parties import ensure_bundled_list
 
     url = url or default_database_url()
@@ -179,7 +186,10 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
         database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
         if seed:
             with database.sessions.begin() as session:
-                ensure_seeded(session)
+                if _rules_missing(session):
+                    # local: rules.store imports this module
+                    from screening.rules.store import ensure_seeded
+                    ensure_seeded(session)
             with database.sessions.begin() as session:
                 ensure_bundled_list(session)
             from screening.recovery import recover  # local: it uses the run store

@@ -37,7 +37,7 @@ from screening.paths import data_dir
 from screening.recovery import temp_file
 from screening.row_screen import RowScreener
 from screening.rules.ruleset import RuleSet, load_ruleset
-from screening.runtime import current_user, cyclic_gc_paused
+from screening.runtime import current_user, cyclic_gc_paused, quick_lock_handover
 from screening.store import parties as party_store
 from screening.store import runs as run_store
 from screening.store.line_writer import LineWriter
@@ -266,7 +266,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         writer = LineWriter(db, run_id, json_out.write_parts if json_out else None,
                             lambda lines, tag: stored_events.put((lines, tag)),
                             stop_if_cancelled)
-        with cyclic_gc_paused():
+        with cyclic_gc_paused(), quick_lock_handover():
             for batch in prepared.raw_batches(BATCH):
                 stop_if_cancelled()
                 rows, out, tally = screener.screen(batch)

@@ -248,3 +248,26 @@ def test_postgresql_statistics_refreshed_after_a_big_run(db, tmp_path: Path,
         tuples = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = "
                                      "'run_lines'"))
     assert tuples is not None and tuples >= 2000  # -1 until the table is analysed
+
+
+def test_run_hands_the_interpreter_lock_over_quickly_and_restores_it(db, tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    """The storing thread must not wait 5 ms per row for the lock (see quick_lock_handover),
+    and the process's own setting comes back after the run."""
+    import sys
+
+    from screening.row_screen import RowScreener
+    from screening.runtime import SWITCH_INTERVAL
+
+    seen: list[float] = []
+    original = RowScreener.screen
+
+    def recording(self, batch):  # type: ignore[no-untyped-def]
+        seen.append(sys.getswitchinterval())
+        return original(self, batch)
+
+    monkeypatch.setattr(RowScreener, "screen", recording)
+    before = sys.getswitchinterval()
+    run_screening(db, big_csv(tmp_path / "in.csv", 6000), ScreenOptions())
+    assert len(seen) == 2 and all(s <= SWITCH_INTERVAL < before for s in seen)
+    assert sys.getswitchinterval() == before

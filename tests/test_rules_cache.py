@@ -13,7 +13,7 @@ from sqlalchemy import text
 from screening.paths import data_dir
 from screening.rules import cache as rules_cache
 from screening.rules import revision
-from screening.rules import ruleset as ruleset_module
+from screening.rules import store as rules_store
 from screening.rules.edit import get_rule_value, set_rule_value
 from screening.rules.files import RULE_FILES
 from screening.rules.ruleset import build_ruleset, load_ruleset
@@ -50,7 +50,7 @@ def test_second_load_uses_the_kept_copy_and_equals_a_fresh_read(db, monkeypatch)
         first = load_ruleset(session)
     assert len(_kept()) == 1
     with monkeypatch.context() as patch, db.sessions() as session:
-        patch.setattr(ruleset_module, "read_tables", _refuse)
+        patch.setattr(rules_store, "read_tables", _refuse)
         second = load_ruleset(session)
     fresh = _fresh(db)
     assert second.version == first.version == fresh.version
@@ -122,7 +122,7 @@ def test_a_rolled_back_change_keeps_the_old_token(db) -> None:
 def test_a_change_while_the_tables_are_read_is_not_kept(db, monkeypatch) -> None:
     """The token is read before and after the tables: a change committed in between (by
     another process) means what was read may be a mix, so nothing is kept under either."""
-    real_read = ruleset_module.read_tables
+    real_read = rules_store.read_tables
 
     def read_then_change(session):  # type: ignore[no-untyped-def]
         tables = real_read(session)
@@ -132,7 +132,7 @@ def test_a_change_while_the_tables_are_read_is_not_kept(db, monkeypatch) -> None
         return tables
 
     with monkeypatch.context() as patch, db.sessions() as session:
-        patch.setattr(ruleset_module, "read_tables", read_then_change)
+        patch.setattr(rules_store, "read_tables", read_then_change)
         load_ruleset(session)
     assert _kept() == []
     with db.sessions() as session:
@@ -161,7 +161,7 @@ def test_a_damaged_copy_is_ignored_and_written_again(db, monkeypatch) -> None:
     kept.write_bytes(kept.read_bytes()[:1000])
     with db.sessions() as session:
         assert load_ruleset(session).version == expected
-    monkeypatch.setattr(ruleset_module, "read_tables", _refuse)
+    monkeypatch.setattr(rules_store, "read_tables", _refuse)
     with db.sessions() as session:
         assert load_ruleset(session).version == expected
 

@@ -19,7 +19,9 @@ from tests.conftest import ROOT, SAMPLE_XLSX
 HEAVY = ("alembic", "mako", "openpyxl", "reportlab", "xlsxwriter", "PySide6", "shiboken6",
          "cryptography", "numpy", "ui.app", "ui.main_window",
          "screening.reports.writer", "screening.reports.xlsx", "screening.reports.pdf",
-         "screening.reports.verify", "screening.signing")
+         "screening.reports.verify", "screening.signing",
+         # the rule table definitions: the rules come from their kept copy while unchanged
+         "screening.rules.schema", "screening.rules.files", "screening.rules.store")
 
 # Runs the console script's main() as `hkscreen` does, then lists the modules it loaded.
 _PROBE = """

@@ -17,19 +17,12 @@ from typing import Any
 from screening.formulas import quote_cell, unquote_cell
 from screening.orm import Base
 from screening.rules import schema as s
+from screening.rules.errors import RuleFileError
 
 VERIFICATION = ("VERIFIED", "PARTIAL", "INFERRED", "UNVERIFIED")
 _GROUP_RE = re.compile(r"^[A-E](:[0-9])?$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _ECCN_RE = re.compile(r"^([0-9][A-E][0-9]{3}|EAR99)$")
-
-
-class RuleFileError(Exception):
-    """A rule file (or directory) failed validation; ``problems`` lists every one."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in rule files:\n" + "\n".join(problems))
 
 
 Parser = Callable[[str], Any]

@@ -16,8 +16,7 @@ from sqlalchemy.orm import Session
 from screening.normalize import build_alias_index
 from screening.rules import cache as rules_cache
 from screening.rules import revision
-from screening.rules.schema import CHART_COLUMNS
-from screening.rules.store import read_tables, rules_version
+from screening.rules.chart import CHART_COLUMNS
 
 _ISO_IN_TEXT = re.compile(r"(\d{4}-\d{2}-\d{2})")
 
@@ -493,7 +492,7 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]], *, version: str | Non
             r["valid_from"], r["valid_to"], r["code"], r["country_code"], r["status"],
             r["citation"], r["verification"], r["note"]))
     return RuleSet(
-        version=rules_version(tables) if version is None else version,
+        version=_version_of(tables) if version is None else version,
         aliases=build_alias_index({r["alias"]: r["country_code"]
                                    for r in tables["country_aliases.csv"]}),
         chart={k: tuple(sorted(v, key=_date_key)) for k, v in chart.items()},
@@ -528,6 +527,12 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]], *, version: str | Non
     )
 
 
+def _version_of(tables: dict[str, list[dict[str, Any]]]) -> str:
+    from screening.rules.store import rules_version  # the table definitions: only here
+
+    return rules_version(tables)
+
+
 def _date_key(row: ChartRowRule) -> dt.date:
     return row.valid_from or dt.date.min
 
@@ -543,6 +548,8 @@ def load_ruleset(session: Session) -> RuleSet:
         if kept is not None:
             tables, version = kept
             return build_ruleset(tables, version=version)
+    from screening.rules.store import read_tables  # the table definitions: only here
+
     tables = read_tables(session)
     rules = build_ruleset(tables)
     if token is not None and revision.token(session) == token:

@@ -13,11 +13,7 @@ from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column
 
 from screening.orm import Base
-
-CHART_COLUMNS: tuple[str, ...] = (
-    "CB1", "CB2", "CB3", "NP1", "NP2", "NS1", "NS2", "MT1",
-    "RS1", "RS2", "FC1", "CC1", "CC2", "CC3", "AT1", "AT2",
-)
+from screening.rules.chart import CHART_COLUMNS  # noqa: F401  (its former home)
 
 
 class _Cited:
