@@ -23,6 +23,7 @@ from screening.store import parties as party_store
 from screening.store import runs as run_store
 
 SYNTHETIC = resources_dir() / "lists" / "synthetic_csl.csv"
+from tests.conftest import SAMPLE_XLSX  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -181,3 +182,39 @@ def test_thresholds_are_configurable(db, db_url) -> None:
     with db.sessions() as session:
         index, _lists = party_store.load_index(session, strong=95, weak=90)
     assert (index.strong, index.weak) == (95, 90)
+
+
+def test_verify_rescreens_the_parties_with_the_runs_lists(db, tmp_path) -> None:
+    """A party match stands in the report: verify's re-screen makes the same restricted-party
+    check (same lists, thresholds and prior decisions), so the report passes; once those
+    lists are replaced, it says the parties were not re-screened and compares the rules'
+    findings only; a later false-positive decision does not change the re-screen."""
+    from screening.reports.verify import Status, verify_report
+    from screening.reports.writer import write_report
+
+    with db.sessions.begin() as session:
+        party_store.import_list(session, SYNTHETIC, name="synthetic")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions() as session:
+        flagged = [ln for ln in run_store.iter_lines(session, run.id)
+                   if any(f.code.startswith("PARTY_MATCH_") for f in ln.findings)]
+    assert flagged  # the sample has listed consignees
+    report = tmp_path / "r.xlsx"
+    write_report(db, run.id, report, generated_by="x")
+    with db.sessions.begin() as session:
+        party_store.mark_false_positive(session, "harbour power systems", "ENTITY_LIST:90001",
+                                        reason="checked", reviewer="ann")
+    later = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions() as session:
+        assert any(f.code == "PARTY_MATCH_SUPPRESSED" for ln in
+                   run_store.iter_lines(session, later.id) for f in ln.findings)
+    check = verify_report(report, SAMPLE_XLSX, db).checks[2]
+    assert check.name == "re-screen" and check.status is Status.PASSED, check.detail
+    assert "with the run's restricted-party lists" in check.detail
+    edited = tmp_path / "edited.csv"
+    edited.write_text(SYNTHETIC.read_text(encoding="utf-8").replace(
+        "Presumption of denial.", "Policy of denial.", 1), encoding="utf-8")
+    with db.sessions.begin() as session:
+        party_store.import_list(session, edited, name="synthetic")
+    check = verify_report(report, SAMPLE_XLSX, db).checks[2]
+    assert check.status is Status.PASSED and "not re-screened" in check.detail, check.detail

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -147,6 +148,15 @@ def test_findings_sheet_edge_cases_equal_the_cell_by_cell_writer(db, tmp_path,
     assert any(t and t.endswith(" [truncated]") for t in texts)
     checks = {c.name: c.status for c in verify_report(tmp_path / "r.xlsx", None, db).checks}
     assert checks["report digest"] is Status.PASSED
+    # Finding texts are shared strings, but a text with a literal escape stays inline (openpyxl
+    # reads "_x005F_" differently in the two); Excel's parts name the table.
+    with zipfile.ZipFile(tmp_path / "r.xlsx") as package:
+        sheet = package.read("xl/worksheets/sheet2.xml").decode()
+        shared = package.read("xl/sharedStrings.xml").decode()
+        assert "sharedStrings.xml" in package.read("[Content_Types].xml").decode()
+        assert "sharedStrings.xml" in package.read("xl/_rels/workbook.xml.rels").decode()
+    assert ' t="s"><v>' in sheet and "LONG" in shared
+    assert "c _x005F_x000D_ &lt;r&gt;" in sheet and "_x005F_" not in shared
 
 
 @pytest.mark.parametrize("lines", [0, 1])

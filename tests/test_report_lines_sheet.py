@@ -135,3 +135,30 @@ def test_an_empty_first_column_is_refused() -> None:
     writer = ColumnsWriter(_Sink(), ["text", "text"], STYLES, CellDigest())
     with pytest.raises(ValueError, match="first column"):
         writer.write(2, [["a", ""], ["b", "c"]])
+
+
+def test_hashing_on_the_worker_thread_gives_the_same_digest() -> None:
+    """Cells, rows and encoded rows hashed in the background, in their order per sheet."""
+    digests = []
+    for background in (False, True):
+        digest = CellDigest()
+        if background:
+            digest.hash_in_background()
+        digest.cell("Lines", 0, 0, "Row")
+        digest.encoded_rows("Lines", 1, 2, '[1, ["a"]]\n[2, ["b"]]\n')
+        digest.encoded_rows("Findings", 1, 1, b'[1, ["x" ]]\n' * 5000)
+        digest.row("Summary", 0, ["t", 5, dt.date(2020, 6, 30)])
+        digests.append(digest.hexdigest(["Summary", "Findings", "Lines"]))
+        digest.close()  # again: nothing left to stop
+    assert digests[0] == digests[1]
+
+
+def test_a_failing_background_hash_is_reported() -> None:
+    digest = CellDigest()
+    digest.hash_in_background()
+    digest.encoded_rows("Lines", 0, 0, "x")
+    digest._sheets["Lines"] = object()  # the worker's update now fails
+    with pytest.raises(AttributeError):  # when the next piece is handed over, or at the end
+        digest.encoded_rows("Lines", 1, 1, "y")
+        digest.hexdigest(["Lines"])
+    digest.close()

@@ -13,10 +13,13 @@ digest is the hash of the sheets' hashes in workbook order.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
+import queue
 import re
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -96,6 +99,27 @@ class CellDigest:
         self._sheets: dict[str, Any] = {}
         self._last: dict[str, int] = {}
         self._pending: dict[str, tuple[int, dict[int, str]]] = {}
+        self._worker: _Hasher | None = None
+
+    def hash_in_background(self) -> None:
+        """Hash on a worker thread from now on (SHA-256 releases the GIL on big pieces, so
+        it overlaps writing the rows); ``hexdigest`` waits for it, ``close`` stops it."""
+        if self._worker is None:
+            self._worker = _Hasher()
+
+    def close(self) -> None:
+        """Stop the worker thread, if any, when writing failed (a failure of its own was
+        raised where a piece was handed over)."""
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            with contextlib.suppress(Exception):
+                worker.finish()
+
+    def _update(self, h: Any, data: bytes) -> None:
+        if self._worker is not None:
+            self._worker.put(h, data)
+        else:
+            h.update(data)
 
     def _hash_row(self, sheet: str, row: int, texts: list[str]) -> None:
         while texts and not texts[-1]:
@@ -108,7 +132,7 @@ class CellDigest:
         h = self._sheets.get(sheet)
         if h is None:
             h = self._sheets[sheet] = hashlib.sha256()
-        h.update((_encode([row, texts]) + "\n").encode("utf-8"))
+        self._update(h, (_encode([row, texts]) + "\n").encode("utf-8"))
 
     def row(self, sheet: str, row: int, values: Sequence[object]) -> None:
         """A whole row (0-based index) at once: the fast path for big sheets."""
@@ -134,7 +158,7 @@ class CellDigest:
         h = self._sheets.get(sheet)
         if h is None:
             h = self._sheets[sheet] = hashlib.sha256()
-        h.update(text if isinstance(text, bytes) else text.encode("utf-8"))
+        self._update(h, text if isinstance(text, bytes) else text.encode("utf-8"))
 
     def cell(self, sheet: str, row: int, col: int, value: object) -> None:
         """One cell; the cells of a row may come one by one, rows in order."""
@@ -157,12 +181,44 @@ class CellDigest:
     def hexdigest(self, sheet_order: Sequence[str]) -> str:
         for sheet in list(self._pending):
             self._flush(sheet)
+        if self._worker is not None:  # every piece hashed (or the worker's failure raised)
+            worker, self._worker = self._worker, None
+            worker.finish()
         unknown = set(self._sheets) - set(sheet_order)
         if unknown:
             raise RuntimeError(f"cells hashed on sheets not in the workbook: {unknown}")
         combined = _encode([[name, self._sheets[name].hexdigest()] for name in sheet_order
                             if name in self._sheets])
         return hashlib.sha256(combined.encode("utf-8")).hexdigest()
+
+
+class _Hasher:
+    """A thread that feeds hash objects their pieces, in the order given."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[tuple[Any, bytes] | None] = queue.Queue(maxsize=16)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="report-digest", daemon=True)
+        self._thread.start()
+
+    def put(self, h: Any, data: bytes) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put((h, data))
+
+    def _run(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    item[0].update(item[1])
+                except BaseException as exc:  # handed to the writing thread
+                    self._error = exc
+
+    def finish(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 SECTIONS = ("summary", "findings", "lines", "reviews")

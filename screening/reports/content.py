@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from screening import __version__
@@ -59,7 +59,8 @@ class ReportContent:
     rules: RuleSet
     reviews: list[ReviewRecord]
     current: dict[int, ReviewRecord]
-    flagged_rows: set[int]
+    #: Lines whose verdict is not CLEAR.
+    flagged: int
     generated_at: dt.datetime
     generated_by: str
     environment: list[tuple[str, str]] = field(default_factory=list)
@@ -75,7 +76,9 @@ class ReportContent:
 
     @property
     def unreviewed_flagged(self) -> int:
-        return len(self.flagged_rows - set(self.current))
+        reviewed = sum(n for verdict, n in self.reviewed_by_verdict.items()
+                       if verdict != Verdict.CLEAR.value)
+        return self.flagged - reviewed
 
     @property
     def complete(self) -> bool:
@@ -168,8 +171,8 @@ def load_content(session: Session, run_id: int, generated_by: str) -> ReportCont
     reviews = run_reviews(session, run_id)
     current = {r.row: r for r in reviews
                if not r.superseded and r.disposition.value != "note"}
-    flagged = set(session.scalars(select(RunLine.row).where(
-        RunLine.run_id == run_id, RunLine.verdict != Verdict.CLEAR.value)))
+    flagged = session.scalar(select(func.count()).select_from(RunLine).where(
+        RunLine.run_id == run_id, RunLine.verdict != Verdict.CLEAR.value)) or 0
     reviewed_by_verdict: Counter[str] = Counter()
     reviewed_rows = sorted(current)
     for start in range(0, len(reviewed_rows), 10_000):  # PostgreSQL's parameter limit

@@ -1,11 +1,14 @@
 """A fast path for the one huge worksheet (Lines): its rows are written as sheet XML directly
 and spliced into the workbook that xlsxwriter produced.
 
-xlsxwriter spends about 4 µs per cell; a 100,000-line run has over two million cells. Here a
-cell costs a string format. Everything else (styles, column widths, frozen panes, autofilter,
-print set-up) still comes from xlsxwriter: the sheet is created there with its header row and
-one probe row whose cells carry each style we need, and the probe row tells us the style
-indexes to use. Text is written as inline strings, so it can never be a formula.
+xlsxwriter spends about 4 µs per cell; a 100,000-line run has over three million cells. Here
+rows come a chunk at a time as columns (``ColumnsWriter``): a column's repeated texts are
+rendered once and looked up, its distinct texts escaped in one pass over the joined column,
+and each row is its cells joined, all by map and zip, so no Python code runs per cell.
+Everything else (styles, column widths, frozen panes, autofilter, print set-up) still comes
+from xlsxwriter: the sheet is created there with its header row and one probe row whose cells
+carry each style we need, and the probe row tells us the style indexes to use. Text is written
+as inline strings, so it can never be a formula.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any, Protocol
@@ -128,28 +132,40 @@ class _Column:
 
     def render(self, values: Sequence[object]) -> tuple[list[str], list[str]]:
         kind = self.kind
-        kinds = set(map(type, values))
+        try:
+            distinct = set(values)
+        except TypeError:  # an unhashable value: cell by cell
+            return self._each(values)
+        # Types of the distinct values (equal values of other types, such as 5 and 5.0, are
+        # one value there: numbers are typed value by value).
+        kinds = set(map(type, values if kind == "number" else distinct))
         if kinds == _NONE:
             return [""] * len(values), ['""'] * len(values)
         if kind == "text" and kinds <= _TEXT_TYPES:
-            return self._texts(values, type(None) in kinds)
+            return self._texts(values, distinct)
         if kind == "number" and kinds <= _NUMBER_TYPES:
-            num = self.styles["num"]
-            head = f'<c r="{self.letter}{ROW}" s="{num}"><v>'
-            return ([f"{head}{v!r}</v></c>" if v is not None else "" for v in values],
-                    [_canon_number(v) if v is not None else '""' for v in values])
+            head = f'<c r="{self.letter}{ROW}" s="{self.styles["num"]}"><v>'
+            xml = [f"{head}{v!r}</v></c>" if v is not None else "" for v in values]
+            if kinds <= _FLOAT_TYPES:  # canon() of a float, inline
+                return xml, [('""' if v is None else f'"{int(v)}"'  # type: ignore[call-overload]
+                              if v.is_integer() and -1e15 < v < 1e15  # type: ignore[union-attr, operator]
+                              else f'"{v:.15g}"') for v in values]
+            return xml, [_canon_number(v) if v is not None else '""' for v in values]
         if kind == "date" and kinds <= _DATE_TYPES:
-            return self._cached(values, self._date)
+            return self._cached(values, distinct, self._date)
         if kind == "verdict" and kinds <= _TEXT_TYPES:
-            return self._cached(values, self._verdict)
+            return self._cached(values, distinct, self._verdict)
+        return self._each(values)
+
+    def _each(self, values: Sequence[object]) -> tuple[list[str], list[str]]:
         pairs = [self._any(v) for v in values]  # anything else: cell by cell
         return [x for x, _ in pairs], [j for _, j in pairs]
 
-    def _texts(self, values: Sequence[object], has_none: bool) -> tuple[list[str], list[str]]:
-        distinct = set(values)
+    def _texts(self, values: Sequence[object], distinct: set[object]
+               ) -> tuple[list[str], list[str]]:
         if len(distinct) * 2 > len(values):  # mostly distinct: render them all, keep none
             texts: list[str] = ([v if v is not None else "" for v in values]  # type: ignore[misc]
-                                if has_none else list(values))  # type: ignore[arg-type]
+                                if None in distinct else list(values))  # type: ignore[arg-type]
             return (text_cells(self.letter, self.styles["text"], texts),
                     list(map(encode_basestring, texts)))
         xml, js = self._xml, self._json
@@ -166,10 +182,10 @@ class _Column:
             js.update(zip(added, map(encode_basestring, added), strict=True))
         return list(map(xml.__getitem__, values)), list(map(js.__getitem__, values))
 
-    def _cached(self, values: Sequence[object], render: Callable[[Any], tuple[str, str]]
-                ) -> tuple[list[str], list[str]]:
+    def _cached(self, values: Sequence[object], distinct: set[object],
+                render: Callable[[Any], tuple[str, str]]) -> tuple[list[str], list[str]]:
         xml, js = self._xml, self._json
-        for value in set(values).difference(xml):
+        for value in distinct.difference(xml):
             xml[value], js[value] = render(value)
         return list(map(xml.__getitem__, values)), list(map(js.__getitem__, values))
 
@@ -218,6 +234,7 @@ CACHE = 50_000  # distinct texts kept per column
 _NONE = {type(None)}
 _TEXT_TYPES = {str, type(None)}
 _NUMBER_TYPES = {int, float, type(None)}
+_FLOAT_TYPES = {float, type(None)}
 _DATE_TYPES = {dt.date, type(None)}
 
 
@@ -262,15 +279,19 @@ class ColumnsWriter:
         if '""' in json_columns[0]:  # every row is hashed: it must have a first cell
             raise ValueError(f"{self.sheet}: a row without a value in its first column")
         numbers = list(map(str, range(first, first + count)))
-        self.handle.write("".join([
-            f'<row r="{n}">{"".join(cells)}</row>'.replace(ROW, n)
-            for n, cells in zip(numbers, zip(*xml_columns, strict=True), strict=True)]))
+        # Each row's cells joined, then its number put where the cells left it: by map and
+        # zip, no Python code per row.
+        self.handle.write("".join(map(
+            str.replace, map("".join, zip(repeat(f'<row r="{ROW}">'), *xml_columns,
+                                          repeat("</row>"))),
+            repeat(ROW), numbers)))
         self.rows += count
         if self.digest is not None:
-            text = "".join([
-                f"[{i}, [{_strip_empty(b) if (b := ', '.join(texts)).endswith(_STRIP) else b}]]\n"
-                for i, texts in zip(range(first - 1, first - 1 + count),
-                                    zip(*json_columns, strict=True), strict=True)])
+            bodies = list(map(", ".join, zip(*json_columns, strict=True)))
+            if any(map(str.endswith, bodies, repeat(_STRIP))):
+                bodies = [_strip_empty(b) for b in bodies]
+            text = "".join(map("[{}, [{}]]\n".format, range(first - 1, first - 1 + count),
+                               bodies))
             self.digest.encoded_rows(self.sheet, first - 1, first - 2 + count, text)
 
 
@@ -284,18 +305,47 @@ def probe_styles(xlsx: Path, sheet_xml: str, names: list[str]) -> dict[str, int]
                                                                        strict=True)}
 
 
-def splice_rows(xlsx: Path, sheets: dict[str, tuple[DeflatedRows, str]]) -> None:
+SHARED_STRINGS = "xl/sharedStrings.xml"
+_SHARED_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>')
+_SHARED_RELATION = ('<Relationship Id="rId{}" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/sharedStrings" '
+                    'Target="sharedStrings.xml"/>')
+_RELATION_ID_RE = re.compile(r'Id="rId(\d+)"')
+
+
+def _with_shared_strings(name: str, data: bytes) -> bytes:
+    """The content types and the workbook's relationships, naming the shared strings part."""
+    xml = data.decode("utf-8")
+    if name == "[Content_Types].xml":
+        return xml.replace("</Types>", f"{_SHARED_TYPE}</Types>").encode("utf-8")
+    number = max(map(int, _RELATION_ID_RE.findall(xml)), default=0) + 1
+    return xml.replace("</Relationships>", f"{_SHARED_RELATION.format(number)}"
+                                           "</Relationships>").encode("utf-8")
+
+
+def splice_rows(xlsx: Path, sheets: dict[str, tuple[DeflatedRows, str]],
+                shared_strings: bytes | None = None) -> None:
     """Replace the probe row of each sheet XML named in ``sheets`` with its rows (compressed
     already); its dimension becomes ``A1:<last cell>``. The rows are not compressed again:
-    the member is the sheet's head, the rows and its tail as one deflate stream."""
+    the member is the sheet's head, the rows and its tail as one deflate stream. Given
+    ``shared_strings``, the package gains that shared strings part (xlsxwriter writes every
+    string inline in constant-memory mode, so there is none yet)."""
     tmp = xlsx.with_name(xlsx.name + ".splice")
     out = ZipWriter(tmp)
     try:
         with zipfile.ZipFile(xlsx) as source:
+            if shared_strings is not None and SHARED_STRINGS in source.namelist():
+                raise ValueError(f"{xlsx}: xlsxwriter wrote a shared strings part")
             for info in source.infolist():
                 data = source.read(info.filename)
+                if shared_strings is not None and info.filename in (
+                        "[Content_Types].xml", "xl/_rels/workbook.xml.rels"):
+                    data = _with_shared_strings(info.filename, data)
                 if info.filename not in sheets:
                     out.add(info.filename, data, info.date_time)
+                    if info.filename == "xl/workbook.xml" and shared_strings is not None:
+                        out.add(SHARED_STRINGS, shared_strings, info.date_time, level=1)
                     continue
                 rows, last_ref = sheets[info.filename]
                 xml = data.decode("utf-8")

@@ -2,10 +2,11 @@
 
 A run has far fewer distinct findings lists than lines (lines share them: ``run_finding_sets``),
 and a finding's row differs from line to line only in the row number, the input row and the
-line ID. So each distinct (findings list, line verdict) is rendered once, as XML split where
-the row number goes and as the finding's canonical digest text; a line then costs a join per
-finding. The cells, styles and row heights are exactly those xlsxwriter wrote cell by cell
-(``tests/test_report_findings.py`` compares them).
+line ID. So each distinct finding is rendered once, and each distinct (findings list, line
+verdict) once, as UTF-8 split where the row number goes and as the findings' canonical digest
+text; a line then costs a few byte formats per finding. Finding texts go to the shared
+strings table (written once, not on every line). The cells, styles and row heights are
+exactly those xlsxwriter wrote cell by cell (``tests/test_report_findings.py`` compares them).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import IO
 
 from screening.model import Finding
 from screening.reports.canonical import CellDigest
-from screening.reports.fastsheet import inline_text, text_cells
+from screening.reports.fastsheet import escape, inline_text, text_cells
 
 #: Characters per printed line of the columns that wrap (Message, Citations, Unverified).
 WRAP = {5: 128, 6: 55, 7: 41}
@@ -97,6 +98,35 @@ class FindingsWriter:
         self._by_id: dict[tuple[int, str], _Rendered] = {}
         self._by_value: dict[tuple[tuple[Finding, ...], str], _Rendered] = {}
         self._findings: dict[Finding, _FindingCells] = {}
+        #: The shared strings table: texts by first use (see ``_cell``).
+        self._shared: dict[str, int] = {}
+
+    def _cell(self, column: str, style: int, text: str) -> str:
+        """A string cell whose reference is ``column`` followed by the row number (``_N``).
+        Findings repeat their texts on line after line: a text is written once, in the
+        shared strings table, and a cell refers to it. A text whose written form holds
+        ``x005F_`` (a literal ``_xHHHH_`` escaped) stays an inline string: openpyxl (which
+        ``hkscreen verify`` reads with) drops ``x005F_`` from shared strings, not from
+        inline ones, and would read the two differently."""
+        if "x005F_" in escape(text):
+            return _text_cell(column, style, text)
+        index = self._shared.get(text)
+        if index is None:
+            index = self._shared[text] = len(self._shared)
+        return f'<c r="{column}{_N}" s="{style}" t="s"><v>{index}</v></c>'
+
+    def shared_strings(self) -> bytes | None:
+        """The shared strings part (``xl/sharedStrings.xml``), None when no cell uses it."""
+        if not self._shared:
+            return None
+        refs = Counter[str]()
+        for rendered in self._by_value.values():
+            for _height, cells, _tail in rendered.rows:
+                refs["cells"] += rendered.uses * b"".join(cells).count(b' t="s">')
+        items = "".join(f"<si>{inline_text(text)[4:-5]}</si>" for text in self._shared)
+        return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="'
+                f'http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="'
+                f'{refs["cells"]}" uniqueCount="{len(self._shared)}">{items}</sst>').encode()
 
     def _finding(self, f: Finding) -> _FindingCells:
         known = self._findings.get(f)
@@ -106,7 +136,7 @@ class FindingsWriter:
                      "; ".join(f.citations), "; ".join(f.unverified)]
             height = row_height(texts)  # from the text before truncation, as before
             texts = [truncate(t) for t in texts]
-            cells = [_text_cell(letter, styles["long"] if col in WRAP else styles["text"],
+            cells = [self._cell(letter, styles["long"] if col in WRAP else styles["text"],
                                 texts[col])
                      for col, letter in ((3, "D"), (4, "E"), (5, "F"), (6, "G"), (7, "H"))
                      if texts[col]]
@@ -115,7 +145,7 @@ class FindingsWriter:
 
     def _render(self, findings: tuple[Finding, ...], verdict: str) -> _Rendered:
         styles = self.styles
-        verdict_cell = _text_cell("C", styles.get(f"v:{verdict}", styles["text"]), verdict)
+        verdict_cell = self._cell("C", styles.get(f"v:{verdict}", styles["text"]), verdict)
         rows = []
         for f in findings:
             known = self._finding(f)

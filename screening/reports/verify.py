@@ -27,12 +27,14 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 
+from screening.affiliates import load_affiliate_rules
 from screening.db import Database
 from screening.engine import screen_line
 from screening.errors import ReportUnreadable
 from screening.ingest.pipeline import MappingSpec
 from screening.model import VERDICT_ORDER
 from screening.normalize import DateOrder
+from screening.party_screen import PartyScreen
 from screening.reports.canonical import (
     DIGEST_LABEL,
     KEY_FINGERPRINT_LABEL,
@@ -44,9 +46,10 @@ from screening.reports.canonical import (
 from screening.rules.ruleset import load_ruleset
 from screening.service import ScreenOptions, file_digest, prepare
 from screening.signing import database_keys, signature_valid
+from screening.store import parties as party_store
 from screening.store import runs as run_store
 from screening.store.reviews import run_reviews
-from screening.store.schema import IssuedReport
+from screening.store.schema import IssuedReport, PartyFalsePositive
 
 PublicKeys = dict[str, Ed25519PublicKey]
 
@@ -401,6 +404,7 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
     spec = MappingSpec(json.loads(str(fields.get("Column mapping") or "{}")), order,
                        None if sheet in (None, "(CSV)") else str(sheet), "report mapping")
     prepared, _ = prepare(db, input_path, ScreenOptions(mapping=spec, as_of=as_of), rules)
+    parties, party_note = _party_rescreen(db, fields.get("Run ID"))
     expected: dict[int, tuple[str, list[str]]] = {}
     for row in sections["lines"][1]:
         expected[int(row[0])] = (str(row[2]), [])
@@ -412,9 +416,18 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
     for line in prepared.lines():
         seen += 1
         got = screen_line(line, rules)
+        if parties is not None:
+            got = parties.screen(got, line)
         want_verdict = expected.get(line.row, ("(missing)", []))[0]
+        want_codes = codes.get(line.row, [])
         got_codes = [f.code for f in got.findings]
-        if got.verdict.value != want_verdict or got_codes != codes.get(line.row, []):
+        if parties is None and any(map(_is_party_code, want_codes)):
+            # The lists cannot be re-screened: compare the rules' findings only.
+            want_codes = [c for c in want_codes if not _is_party_code(c)]
+            same = got_codes == want_codes
+        else:
+            same = got.verdict.value == want_verdict and got_codes == want_codes
+        if not same:
             differences.append(f"row {line.row}: report {want_verdict} {codes.get(line.row)}"
                                f", now {got.verdict.value} {got_codes}")
     if seen != len(expected):
@@ -423,7 +436,44 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
         shown = "; ".join(differences[:5])
         return Check("re-screen", Status.FAILED,
                      f"{len(differences)} difference(s) with rules version "
-                     f"{stated_version[:16]}...: {shown}")
+                     f"{stated_version[:16]}...{party_note}: {shown}")
     return Check("re-screen", Status.PASSED,
-                 f"{seen} lines re-screened with rules version {stated_version[:16]}...: "
-                 f"same verdicts and findings")
+                 f"{seen} lines re-screened with rules version {stated_version[:16]}..."
+                 f"{party_note}: same verdicts and findings")
+
+
+def _is_party_code(code: str) -> bool:
+    """Findings of the restricted-party check (names, owners, the affiliates rule)."""
+    return code.startswith(("PARTY_", "AFFILIATES_RULE"))
+
+
+def _party_rescreen(db: Database, run_id: Any) -> tuple[PartyScreen | None, str]:
+    """The restricted-party check as the run made it: the same lists (by file SHA-256),
+    thresholds and false-positive decisions recorded before the run started; or None and
+    why, if this database no longer holds those lists."""
+    with db.sessions() as session:
+        run = run_store.get_run(session, int(run_id)) if str(run_id or "").isdigit() else None
+        if run is None:
+            return None, ("; restricted-party findings not re-screened (the run is not in "
+                          "this database)")
+        check = run.party_check
+        recorded = sorted((int(item.get("id", 0)), str(item.get("sha256", "")))
+                          for item in check.get("lists") or [])
+        if not check.get("performed") or not recorded:
+            return None, "; no restricted-party check was made in the run"
+        lists = party_store.active_lists(session)
+        if sorted((item.id, item.file_sha256) for item in lists) != recorded:
+            return None, ("; restricted-party findings not re-screened (the lists the run "
+                          "used are no longer the active lists of this database)")
+        thresholds = check.get("thresholds") or {}
+        index, _ = party_store.load_index(session, strong=thresholds.get("strong"),
+                                          weak=thresholds.get("weak"))
+        decided = session.execute(
+            select(PartyFalsePositive.party, PartyFalsePositive.entry_key,
+                   PartyFalsePositive.content_hash)
+            .where(PartyFalsePositive.created_at <= run.started_at))
+        suppressed = frozenset((party, key, content) for party, key, content in decided)
+        affiliates = load_affiliate_rules(session)
+    if index is None:
+        return None, "; restricted-party findings not re-screened (no list loaded)"
+    return PartyScreen(index, suppressed, affiliates), ", with the run's restricted-party lists"

@@ -172,13 +172,19 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     """Write the report to ``target`` (a temporary path); returns the report digest (over
     every cell but the digest's and the signature's own) and its signature ("" without a
     signer)."""
-    with fastsheet.deflated_rows(target.parent, 2) as (rows_handle, findings_handle):
-        return _write_book(session, content, target, signer, rows_handle, findings_handle)
+    digest = CellDigest()
+    digest.hash_in_background()  # overlaps writing the rows
+    try:
+        with fastsheet.deflated_rows(target.parent, 2) as (rows_handle, findings_handle):
+            return _write_book(session, content, target, signer, rows_handle,
+                               findings_handle, digest)
+    finally:
+        digest.close()
 
 
 def _write_book(session: Session, content: ReportContent, target: Path,
                 signer: Signer | None, rows_handle: DeflatedRows,
-                findings_handle: DeflatedRows) -> tuple[str, str]:
+                findings_handle: DeflatedRows, digest: CellDigest) -> tuple[str, str]:
     book = xlsxwriter.Workbook(str(target), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
@@ -191,7 +197,6 @@ def _write_book(session: Session, content: ReportContent, target: Path,
         ws = book.add_worksheet(name)
         print_setup(ws, content, name)
         _mark_incomplete(ws, content, name)
-    digest = CellDigest()
 
     findings = _Sheet(book, formats, "Findings", digest)
     findings.header(FINDING_HEADERS, FINDING_WIDTHS,
@@ -284,7 +289,7 @@ def _write_book(session: Session, content: ReportContent, target: Path,
         if written != wanted:
             raise RuntimeError(f"xlsxwriter style numbers changed ({written} != {wanted}); "
                                f"the {name} sheet would be mis-formatted")
-    fastsheet.splice_rows(target, spliced)
+    fastsheet.splice_rows(target, spliced, finding_rows.shared_strings())
     return value, signature
 
 

@@ -1,5 +1,6 @@
-"""A run's lines read for a report: plain tuples of the columns a report states, streamed in
-input order with one query, and each distinct findings list of the run read and parsed once.
+"""A run's lines read for a report: the columns a report states, streamed in input order with
+one query on the DBAPI connection (plain tuples, a chunk at a time), and each distinct
+findings list of the run read and parsed once.
 
 ``runs.iter_lines`` builds a ``StoredLine`` (a frozen dataclass, a dict of normalised values,
 an enum) per line; at 100,000 lines that was a quarter of writing the XLSX report.
@@ -12,7 +13,7 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.model import Finding
@@ -104,27 +105,33 @@ class _Dates(dict[object, "dt.date | None"]):
 def iter_line_chunks(session: Session, run_id: int, size: int = 5000
                      ) -> Iterator[LineChunk]:
     """Every line of the run in input order, ``size`` lines at a time as columns, streamed
-    (a server-side cursor on PostgreSQL). Untyped rows: no per-row type processing; each
-    distinct date and findings list is parsed once, the raw cells of a chunk at once."""
+    (a server-side cursor on PostgreSQL). Read on the session's own DBAPI connection (in its
+    transaction): plain tuples, no per-row type processing; each distinct date and findings
+    list is parsed once, the raw cells of a chunk in one parse."""
     sets = finding_sets(session, run_id)
     connection = session.connection()
-    quote = connection.dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
-    sql = text(f"SELECT {', '.join(quote(c) for c in COLUMNS)} FROM run_lines "
-               f"WHERE run_id = :run_id ORDER BY {quote('row')}")
-    # Options on the statement: on the connection they would stay for later queries.
-    result = connection.execute(sql.execution_options(stream_results=True, yield_per=size),
-                                {"run_id": run_id})
-    dates = _Dates()
-    loads = json.loads
-    for part in result.partitions(size):
-        if not part:
-            continue
-        columns = list(zip(*part, strict=True))
-        columns[6] = list(map(dates.__getitem__, columns[6]))
-        # One parse for the chunk's raw cells: a JSON array of the stored arrays.
-        columns[18] = loads(f"[{','.join(columns[18])}]")
-        columns[19] = list(map(sets.__getitem__, columns[19]))
-        yield LineChunk(*columns)
+    dialect = connection.dialect
+    quote = dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
+    sql = (f"SELECT {', '.join(quote(c) for c in COLUMNS)} FROM run_lines "
+           f"WHERE run_id = {int(run_id)} ORDER BY {quote('row')}")
+    dbapi = connection.connection.dbapi_connection
+    if dbapi is None:  # pragma: no cover - a connection always has one while in use
+        raise RuntimeError("no database connection")
+    server_side = dialect.name == "postgresql"
+    cursor = dbapi.cursor(name="hkscreen_report_lines") if server_side else dbapi.cursor()
+    try:
+        cursor.execute(sql)
+        dates = _Dates()
+        loads = json.loads
+        while part := cursor.fetchmany(size):
+            columns: list[Sequence[object]] = list(zip(*part, strict=True))
+            columns[6] = list(map(dates.__getitem__, columns[6]))
+            # One parse for the chunk's raw cells: a JSON array of the stored arrays.
+            columns[18] = loads(f"[{','.join(columns[18])}]")  # type: ignore[arg-type]
+            columns[19] = list(map(sets.__getitem__, columns[19]))
+            yield LineChunk(*columns)
+    finally:
+        cursor.close()
 
 
 def iter_line_records(session: Session, run_id: int) -> Iterator[LineRecord]:
