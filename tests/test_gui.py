@@ -1076,6 +1076,40 @@ def test_closing_the_window_while_a_big_run_loads_stops_its_helper(
     assert win.run is None and win.model.server is None and len(started) == 1
 
 
+def test_cancel_while_a_big_run_opens_stops_its_helper(qtbot, db, settings,
+                                                      monkeypatch) -> None:
+    """The progress dialog's Cancel stops reading a big run's lines: nothing is shown, the
+    helper process is stopped, and the window says so."""
+    import threading
+
+    import ui.loaded_run as loaded_run_module
+    import ui.main_window as main_window_module
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
+    started = _recording_helpers(monkeypatch)
+    reading = threading.Event()
+    original = loaded_run_module.read_run_lines
+
+    def slow_read(session, run_id, expected=0, *, progress=None, cancelled=None):  # type: ignore[no-untyped-def]
+        reading.set()
+        while not cancelled():
+            threading.Event().wait(0.01)
+        return original(session, run_id, expected, progress=progress, cancelled=cancelled)
+
+    monkeypatch.setattr(loaded_run_module, "read_run_lines", slow_read)
+    win = MainWindow(db, settings)
+    qtbot.addWidget(win)
+    win.load_run(run.id)
+    assert reading.wait(30) and win.progress is not None
+    win.progress.canceled.emit()  # as its Cancel button does
+    qtbot.waitUntil(lambda: win.progress is None, timeout=30_000)  # the job has ended
+    assert started[0].exited and win.run is None and win.model.server is None
+    assert win.statusBar().currentMessage() == "Opening the run was cancelled."
+    win.close()
+
+
 def test_a_run_read_but_not_yet_shown_when_the_window_closes_stops_its_helper(
         qtbot, db, settings, monkeypatch) -> None:
     """The lines were read, but the window closed before it could show them (the job's
@@ -1124,7 +1158,8 @@ def test_opening_another_run_while_one_loads_shows_only_the_newest(
 def test_a_quick_filter_answered_in_part_is_shown_then_completed(qtbot, monkeypatch) -> None:
     """While the helper still reads the input file's columns it answers a quick filter from
     the workbench's columns: those lines are shown at once (the window says the search goes
-    on), and the proxy asks again until the complete answer replaces them."""
+    on), then the proxy asks for the complete answer (the helper waits for its read), which
+    replaces them."""
     from array import array
 
     import ui.models.proxy as proxy_module
@@ -1136,17 +1171,17 @@ def test_a_quick_filter_answered_in_part_is_shown_then_completed(qtbot, monkeypa
                                 ["CLEAR"] * n, ["HK"] * n, ["HK"] * n, [False] * n,
                                 ["EAR99"] * n, [None] * n, [1] * n, {1: ()})
 
-    class Answers:  # the helper's answers: two partial ones, then the complete one
+    class Answers:  # the helper: in part unless asked for the complete answer
         def __init__(self) -> None:
-            self.asked: list[Filters] = []
+            self.asked: list[tuple[Filters, bool]] = []
 
-        def request(self, req_id, filters, sort, *, reload_reviews):  # type: ignore[no-untyped-def]
-            self.asked.append(filters)
-            found = [1] if len(self.asked) < 3 else [1, 4]
+        def request(self, req_id, filters, sort, *, reload_reviews, complete=False):  # type: ignore[no-untyped-def]
+            self.asked.append((filters, complete))
+            found = [1, 4] if complete else [1]
             pos = array("i", [-1] * n)
             for p, i in enumerate(found):
                 pos[i] = p
-            return array("i", found), pos, (0.3, 0.6, 1.0)[len(self.asked) - 1]
+            return array("i", found), pos, 1.0 if complete else 0.3
 
         def close(self) -> None:
             pass
@@ -1161,12 +1196,12 @@ def test_a_quick_filter_answered_in_part_is_shown_then_completed(qtbot, monkeypa
     with qtbot.waitSignal(proxy.busy, timeout=30_000, check_params_cb=lambda busy: not busy):
         proxy.set_filters(Filters(text="l1"))
         assert proxy.rowCount() == 1 and proxy.line_at(0) == 1  # the lines found so far
-    assert progress == [0.3, 0.6]
-    assert answers.asked == [Filters(text="l1")] * 3
+    assert progress == [0.3]
+    assert answers.asked == [(Filters(text="l1"), False), (Filters(text="l1"), True)]
     assert [proxy.line_at(r) for r in range(proxy.rowCount())] == [1, 4]
     # A newer request supersedes a partial answer's retry.
     answers.asked.clear()
     proxy.set_filters(Filters(text="l"))
     proxy.set_filters(Filters())  # input order: nothing to ask
     qtbot.wait(20)
-    assert answers.asked == [Filters(text="l")] and proxy.rowCount() == n
+    assert answers.asked == [(Filters(text="l"), False)] and proxy.rowCount() == n

@@ -412,7 +412,9 @@ class MainWindow(QMainWindow):
             self.progress.setValue(min(PROGRESS_STEPS - 1, round(p.fraction * PROGRESS_STEPS)))
 
     def _on_failed(self, exc: BaseException, details: str) -> None:
-        if isinstance(exc, LoadCancelled):  # another run was opened, or the window closed
+        if isinstance(exc, LoadCancelled):  # Cancel pressed while the lines were read
+            if not self._closing:
+                self.statusBar().showMessage(self.tr("Opening the run was cancelled."), 8000)
             return
         if isinstance(exc, Cancelled):
             self.statusBar().showMessage(self.tr("Screening cancelled; the run is recorded as "

@@ -303,6 +303,10 @@
         <translation>已篩查 %1 行（每秒 %2 行）</translation>
     </message>
     <message>
+        <source>Opening the run was cancelled.</source>
+        <translation>已取消開啟此次篩查。</translation>
+    </message>
+    <message>
         <source>Screening cancelled; the run is recorded as cancelled.</source>
         <translation>篩查已取消；此次篩查記錄為「已取消」。</translation>
     </message>

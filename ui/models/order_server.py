@@ -10,12 +10,13 @@ request (``column_ordering``: tens of milliseconds) with the visible order and i
 as raw int32 arrays, and exits when its stdin closes.
 
 Protocol: stdin takes JSON lines: first ``{"url", "run_id"}``, then requests
-``{"id", "filters", "sort": [column, descending], "reload_reviews"}``. stdout answers each
-request with a header ``<qqqd`` (id, order length, inverse length, completeness) and the two
-arrays; a negative order length means failure and is followed by that many bytes of UTF-8
-message. Completeness is 1.0, or below while the input file's columns are still being read
-for the quick filter: the answer then searched the workbench's columns only, and the
-fraction says how far that read is (ask again).
+``{"id", "filters", "sort": [column, descending], "reload_reviews", "complete"}``. stdout
+answers each request with a header ``<qqqd`` (id, order length, inverse length,
+completeness) and the two arrays; a negative order length means failure and is followed by
+that many bytes of UTF-8 message. Completeness is 1.0, or below while the input file's
+columns are still being read for the quick filter: the answer then searched the workbench's
+columns only, and the fraction says how far that read is. A request with ``complete`` true
+waits for that read (asked once the partial answer is shown).
 No Qt here."""
 
 from __future__ import annotations
@@ -67,15 +68,15 @@ class OrderServer:
                 f"ordering helper ended unexpectedly (exit code {self._proc.poll()})")
         return data
 
-    def request(self, req_id: int, filters: Filters, sort: Sort, *,
-                reload_reviews: bool) -> tuple[array[int], array[int], float]:
+    def request(self, req_id: int, filters: Filters, sort: Sort, *, reload_reviews: bool,
+                complete: bool = False) -> tuple[array[int], array[int], float]:
         """The visible order, its inverse, and how complete it is (see the protocol)."""
         with self._lock:
             try:
                 self._send({"id": req_id, "filters": filters.to_json(),
                             "sort": [sort.column, sort.descending],
-                            "reload_reviews": reload_reviews})
-                got, n_order, n_inverse, complete = HEADER.unpack(self._read(HEADER.size))
+                            "reload_reviews": reload_reviews, "complete": complete})
+                got, n_order, n_inverse, fraction = HEADER.unpack(self._read(HEADER.size))
                 if n_order < 0:
                     raise OrderServerError(self._read(-n_order).decode("utf-8", "replace"))
                 order, pos = array("i"), array("i")
@@ -85,7 +86,7 @@ class OrderServer:
                 raise OrderServerError(f"ordering helper failed: {exc}") from exc
             if got != req_id:
                 raise OrderServerError(f"ordering helper answered {got}, expected {req_id}")
-            return order, pos, complete
+            return order, pos, fraction
 
     def close(self, timeout: float = 0.5) -> None:
         """Stop the helper and reap it. An idle helper exits at once when its input closes;
@@ -146,9 +147,12 @@ def serve(stdin: IO[bytes], stdout: IO[bytes]) -> int:
         try:
             if req["reload_reviews"]:
                 ordering.reviews = reviews()
-            order, complete = ordering.order_now(
-                Filters.from_json(req["filters"]), Sort(int(req["sort"][0]),
-                                                        bool(req["sort"][1])))
+            filters = Filters.from_json(req["filters"])
+            sort = Sort(int(req["sort"][0]), bool(req["sort"][1]))
+            if req.get("complete"):
+                order, complete = ordering.order(filters, sort), 1.0
+            else:
+                order, complete = ordering.order_now(filters, sort)
             pos = inverse(order, len(ordering))
         except Exception as exc:  # reported to the window, which shows it
             log.exception("ordering request failed")

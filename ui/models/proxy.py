@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 ModelIndex = QModelIndex | QPersistentModelIndex
 ASYNC_LIMIT = 20_000  # lines above which ordering is left to the helper process: at 20k
 # the first quick filter or input-column sort in the window takes ~75 ms, at 50k ~190 ms
-PARTIAL_RETRY_MS = 250  # asking again for a quick filter answered from part of the columns
+PARTIAL_RETRY_MS = 50  # then asking for the complete answer (the helper waits to give it)
 
 
 class LineOrderProxy(QAbstractProxyModel):
@@ -146,7 +146,9 @@ class LineOrderProxy(QAbstractProxyModel):
             self.dataChanged.emit(self.index(0, top.column()),
                                   self.index(len(self._order) - 1, bottom.column()), roles or [])
 
-    def _request(self) -> None:
+    def _request(self, *, complete: bool = False) -> None:
+        """Ask for the order of the current filters and sort (``complete``: the helper
+        waits for the input file's columns rather than answering a quick filter in part)."""
         self._generation += 1
         generation = self._generation
         filters, sort = self.filters, self.order_by
@@ -170,17 +172,18 @@ class LineOrderProxy(QAbstractProxyModel):
         self._reviews_changed = False
         self._set_busy(True)
         job = Job(lambda _p, _c: server.request(generation, filters, sort,
-                                                reload_reviews=reload_reviews),
+                                                reload_reviews=reload_reviews,
+                                                complete=complete),
                   self, synchronous=self.synchronous)
 
         def done(result: tuple[array[int], array[int], float]) -> None:
             if generation != self._generation:  # a newer request superseded this one
                 return
-            order, pos, complete = result
+            order, pos, fraction = result
             self._apply(order, pos)
-            if complete < 1.0:  # shown meanwhile; still busy: ask again shortly
-                self.searching.emit(complete)
-                QTimer.singleShot(PARTIAL_RETRY_MS, self, lambda: self._request()
+            if fraction < 1.0:  # shown meanwhile; still busy: ask for the complete answer
+                self.searching.emit(fraction)
+                QTimer.singleShot(PARTIAL_RETRY_MS, self, lambda: self._request(complete=True)
                                   if generation == self._generation else None)
                 return
             self._set_busy(False)
