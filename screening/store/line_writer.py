@@ -82,7 +82,11 @@ class LineWriter:
                 if self.before_batch is not None:
                     self.before_batch()
                 with self.db.sessions.begin() as session:
-                    if sets:
+                    if sets and self.db.backend == "sqlite":  # see insert_sqlite_rows
+                        run_store.insert_sqlite_rows(
+                            session, "run_finding_sets", "run_id, set_no, findings_json", 3,
+                            [(s["run_id"], s["set_no"], s["findings_json"]) for s in sets])
+                    elif sets:
                         session.execute(FindingSet.__table__.insert(), sets)
                     run_store.insert_lines(session, rows)
                     run_store.heartbeat(session, self.run_id)
