@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from screening.model import Verdict
 from screening.store.runs import LineTable
-from ui.models.line_columns import Codes
+from ui.models.line_columns import Codes, _fit
 from ui.models.stored_rows import row_batches
 
 BATCH = 5000  # lines read and encoded at a time (a few milliseconds of the interpreter)
@@ -145,15 +145,6 @@ class RunLines:
                          list(self.destinations), list(self.licensing), self.newly.tolist(),
                          list(self.eccns), list(self.exceptions), self.finding_sets.tolist(),
                          self.set_codes)
-
-
-def _fit(array: NDArray, size: int) -> NDArray:  # type: ignore[type-arg]
-    """``array`` with room for ``size`` items (grown by doubling when short)."""
-    if len(array) >= size:
-        return array
-    grown = np.empty(max(size, 2 * len(array)), array.dtype)
-    grown[:len(array)] = array
-    return grown
 
 
 def _trimmed(array: NDArray, size: int) -> NDArray:  # type: ignore[type-arg]
