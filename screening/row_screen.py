@@ -21,7 +21,7 @@ from operator import add, attrgetter
 from typing import Any
 
 from screening.engine import cite_licence, screen_line, screen_uncited
-from screening.ingest.fast_rows import Columns, FastRows, json_plain
+from screening.ingest.fast_rows import Columns, FastRows, Memo, json_plain
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
@@ -72,20 +72,6 @@ def _of(result: Screening, sets: FindingSets) -> Outcome:
                    result.newly_licensable, result.findings, sets)
 
 
-class _Memo(dict):  # type: ignore[type-arg]
-    """``memo[key]``: a C-speed hit, ``compute(key)`` on a miss (kept while small)."""
-
-    def __init__(self, compute: Callable[[Any], Any], limit: int = 200_000):
-        super().__init__()
-        self.compute, self.limit = compute, limit
-
-    def __missing__(self, key: Any) -> Any:
-        value = self.compute(key)
-        if len(self) < self.limit:
-            self[key] = value
-        return value
-
-
 @dataclass(frozen=True)
 class BatchTally:
     """A batch's lines per verdict, and how many are newly licensable."""
@@ -107,15 +93,15 @@ class RowScreener:
         #: Outcome key without the licence number: whether a licence is needed.
         self.needs: dict[tuple[Any, ...], bool] = {}
         #: (destination, ultimate destination, ECCN text): the rule dates that can matter.
-        self.boundaries = _Memo(lambda key: rules.boundaries_for(
+        self.boundaries = Memo(lambda key: rules.boundaries_for(
             key[:2], key[2].split(".", 1)[0]))
         if parties is not None:
             #: Party name: whether any list name may match it (most have none, whatever
             #: the country); only those are screened per (name, country).
-            self.listed = _Memo(lambda name: bool(parties.index.candidates(name)))
+            self.listed = Memo(lambda name: bool(parties.index.candidates(name)))
             self.listed[None] = False
-            self.consignees = _Memo(lambda key: parties.party("Consignee", *key))
-            self.end_users = _Memo(lambda key: parties.party("End user", *key))
+            self.consignees = Memo(lambda key: parties.party("Consignee", *key))
+            self.end_users = Memo(lambda key: parties.party("End user", *key))
         self.tuned = False
         self.seen = 0  # rows screened
 

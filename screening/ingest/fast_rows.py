@@ -35,22 +35,34 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 _KEPT = frozenset({str, dt.date, dt.datetime})
 
 
-class _Cache(dict):  # type: ignore[type-arg]
-    """``cache[value]``: a C-speed hit, ``compute(value)`` on a miss (kept while small)."""
+class Memo(dict):  # type: ignore[type-arg]
+    """``memo[key]``: a C-speed hit, ``compute(key)`` on a miss (kept while small)."""
+
+    def __init__(self, compute: Callable[[Any], Any], limit: int = _CACHE_LIMIT):
+        super().__init__()
+        self.compute, self.limit = compute, limit
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.compute(key)
+        if len(self) < self.limit:
+            self[key] = value
+        return value
+
+
+class _Cache(Memo):
+    """A Memo of a column's cell values that counts its misses (``FastRows.tune``)."""
 
     def __init__(self, compute: Callable[[Any], Any]):
-        super().__init__()
-        self.compute = compute
+        super().__init__(compute)
         self.seen = 0  # misses
 
     def __missing__(self, key: Any) -> Any:
         self.seen += 1
-        value = self.compute(key)
         # Numbers are not kept: True == 1 == 1.0 are one key but read differently, and
         # amounts rarely repeat. Texts and dates are.
-        if key.__class__ in _KEPT and len(self) < _CACHE_LIMIT:
-            self[key] = value
-        return value
+        if key.__class__ in _KEPT:
+            return super().__missing__(key)
+        return self.compute(key)
 
 
 def _plain(raw: Any) -> str | None:
