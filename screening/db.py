@@ -167,6 +167,12 @@ class Database:
         self.engine.dispose()
 
 
+def open_existing(url: str) -> Database:
+    """A database already opened (migrated, seeded) by another process of this run."""
+    engine = create_db_engine(url)
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False))
+
+
 def _rules_missing(session: Session) -> bool:
     """Whether the rules need seeding (``ensure_seeded``'s test, without loading the rule
     table definitions that seeding needs): no rules version yet, or empty rule tables."""

@@ -40,6 +40,7 @@ from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.runtime import current_user, cyclic_gc_paused, quick_lock_handover
 from screening.store import parties as party_store
 from screening.store import runs as run_store
+from screening.store import store_process
 from screening.store.line_writer import LineWriter
 from screening.store.profiles import load_profile
 
@@ -265,7 +266,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
 
         writer = LineWriter(db, run_id, json_out.write_parts if json_out else None,
                             lambda lines, tag: stored_events.put((lines, tag)),
-                            stop_if_cancelled)
+                            stop_if_cancelled,
+                            process=store_process.suitable(db.shareable, size))
         with cyclic_gc_paused(), quick_lock_handover():
             for batch in prepared.raw_batches(BATCH):
                 stop_if_cancelled()

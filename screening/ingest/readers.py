@@ -138,7 +138,7 @@ class TableSource:
         widest = 0
         line = 0
         try:
-            with self.path.open("rb") as raw, io.TextIOWrapper(
+            with self.path.open("rb", buffering=1 << 20) as raw, io.TextIOWrapper(
                     raw, encoding=self.encoding, newline="") as handle:
                 self._file = raw
                 reader = csv.reader(handle, delimiter=self.delimiter, strict=True)

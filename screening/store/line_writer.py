@@ -1,23 +1,26 @@
 """Storing a run's lines on a thread of its own, so reading and screening the next batch
 overlaps with the database writing this one (SQLite and the PostgreSQL driver release the
-interpreter lock while the database works).
+interpreter lock while the database works). For big files the thread hands the batches to a
+child process that stores them (store.store_process): binding values needs the lock, and a
+process has its own.
 
 Each batch is one transaction: its new findings sets, its lines and the run's heartbeat. A
 run killed midway keeps the batches committed so far, stays "running" and is marked
-interrupted by the next start, never complete. The JSON text of the batch is written after
-its transaction commits.
+interrupted by the next start, never complete. The JSON text of a batch is written once
+the batch is handed over (it is kept only if the run completes).
 """
 
 from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
 from screening.db import Database
 from screening.store import runs as run_store
-from screening.store.schema import FindingSet
+from screening.store.store_process import StoreProcess
 
 _STOP = None
 
@@ -26,10 +29,12 @@ class LineWriter:
     def __init__(self, db: Database, run_id: int,
                  write_text: Callable[[list[Any]], Any] | None = None,
                  on_stored: Callable[[int, Any], Any] | None = None,
-                 before_batch: Callable[[], Any] | None = None, depth: int = 3):
+                 before_batch: Callable[[], Any] | None = None, depth: int = 3,
+                 process: bool = False):
         """On the writer's thread, ``before_batch()`` runs before each batch is stored (it may
         raise, e.g. the user cancelled: that batch and the rest are not stored) and
-        ``on_stored(lines stored so far, the batch's tag)`` after it commits."""
+        ``on_stored(lines stored so far, the batch's tag)`` after it commits. ``process``:
+        store in a child process (the database must be one another process can open)."""
         self.db, self.run_id, self.write_text = db, run_id, write_text
         self.on_stored, self.before_batch = on_stored, before_batch
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
@@ -37,11 +42,12 @@ class LineWriter:
         self.stored = 0  # lines committed so far
         self.counts: dict[str, int] = {}  # of those, per verdict
         self.newly = 0  # of those, newly licensable
+        self._process = StoreProcess(db.url, run_id) if process else None
         self._thread = threading.Thread(target=self._work, name=f"hkscreen-run-{run_id}",
                                         daemon=True)
         self._thread.start()
 
-    def put(self, sets: list[dict[str, Any]], rows: list[tuple[Any, ...]], text: list[Any],
+    def put(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]], text: list[Any],
             counts: dict[str, int], newly: int, tag: Any = None) -> None:
         """Queue one batch with its lines' tally (added to ``counts`` and ``newly`` once
         stored); waits while the writer is ``depth`` batches behind; raises the writer's
@@ -74,29 +80,52 @@ class LineWriter:
             raise self._error
 
     def _work(self) -> None:
-        while (item := self._queue.get()) is not _STOP:
-            if self._error is not None:
-                continue  # keep taking batches so the producer never blocks on a full queue
-            sets, rows, text, counts, newly, tag = item
-            try:
-                if self.before_batch is not None:
-                    self.before_batch()
-                with self.db.sessions.begin() as session:
-                    if sets and self.db.backend == "sqlite":  # see insert_sqlite_rows
-                        run_store.insert_sqlite_rows(
-                            session, "run_finding_sets", "run_id, set_no, findings_json", 3,
-                            [(s["run_id"], s["set_no"], s["findings_json"]) for s in sets])
-                    elif sets:
-                        session.execute(FindingSet.__table__.insert(), sets)
-                    run_store.insert_lines(session, rows)
-                    run_store.heartbeat(session, self.run_id)
-                self.stored += len(rows)
-                for verdict, count in counts.items():
-                    self.counts[verdict] = self.counts.get(verdict, 0) + count
-                self.newly += newly
-                if self.write_text is not None and text:
-                    self.write_text(text)
-                if self.on_stored is not None:
-                    self.on_stored(self.stored, tag)
-            except BaseException as exc:  # handed to the producer thread, which raises it
+        # Batches handed to the child, not yet acknowledged as committed: (lines, counts,
+        # newly, tag). One may be in flight while the next is screened and its JSON written.
+        sent: deque[tuple[int, dict[str, int], int, Any]] = deque()
+        try:
+            while (item := self._queue.get()) is not _STOP:
+                if self._error is not None:
+                    continue  # keep taking batches so the producer never blocks on a full queue
+                sets, rows, text, counts, newly, tag = item
+                try:
+                    if self.before_batch is not None:
+                        self.before_batch()
+                    if self._process is None:
+                        run_store.store_batch(self.db, self.run_id, sets, rows)
+                        self._stored(len(rows), counts, newly, tag)
+                    else:
+                        self._process.send(sets, rows)
+                        sent.append((len(rows), counts, newly, tag))
+                    if self.write_text is not None and text:
+                        self.write_text(text)
+                    while len(sent) > 1:
+                        self._process.acknowledged()  # type: ignore[union-attr]
+                        self._stored(*sent.popleft())
+                except BaseException as exc:  # handed to the producer thread, which raises it
+                    self._error = exc
+        finally:
+            if self._process is not None:
+                self._finish_process(sent)
+
+    def _finish_process(self, sent: deque[tuple[int, dict[str, int], int, Any]]) -> None:
+        """What was handed over is stored (or fails) before the child ends: count it, so
+        the run records exactly the lines the database holds."""
+        assert self._process is not None
+        try:
+            while sent:
+                self._process.acknowledged()
+                self._stored(*sent.popleft())
+        except BaseException as exc:
+            if self._error is None:
                 self._error = exc
+        finally:
+            self._process.close()
+
+    def _stored(self, lines: int, counts: dict[str, int], newly: int, tag: Any) -> None:
+        self.stored += lines
+        for verdict, count in counts.items():
+            self.counts[verdict] = self.counts.get(verdict, 0) + count
+        self.newly += newly
+        if self.on_stored is not None:
+            self.on_stored(self.stored, tag)

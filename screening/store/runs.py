@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -17,6 +17,9 @@ from screening.engine import CLEAR_ON_UNVERIFIED
 from screening.model import Finding, Screening, ShipmentLine, Verdict
 from screening.store.parties import party_check_of_run
 from screening.store.schema import FindingSet, Run, RunLine
+
+if TYPE_CHECKING:
+    from screening.db import Database
 
 
 def create_run(session: Session, **fields: Any) -> int:
@@ -63,7 +66,7 @@ class FindingSets:
     def __init__(self, run_id: int):
         self.run_id = run_id
         self._numbers: dict[tuple[Finding, ...], tuple[int, str]] = {}
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[tuple[int, int, str]] = []  # run_id, set_no, findings_json
         self._by_id: dict[int, tuple[tuple[Finding, ...], tuple[int, str]]] = {}
         self._utf8: dict[int, bytes] = {}
 
@@ -79,8 +82,7 @@ class FindingSets:
             text = _encode([f.to_json() for f in findings])
             hit = (len(self._numbers) + 1, text)
             self._numbers[findings] = hit
-            self._pending.append({"run_id": self.run_id, "set_no": hit[0],
-                                  "findings_json": text})
+            self._pending.append((self.run_id, hit[0], text))
         if len(self._by_id) < 100_000:
             self._by_id[id(findings)] = (findings, hit)
         return hit
@@ -94,11 +96,27 @@ class FindingSets:
             data = self._utf8[set_no] = text.encode()
         return set_no, data
 
-    def take_pending(self) -> list[dict[str, Any]]:
-        """The sets numbered since the last call, to store with the lines using them."""
+    def take_pending(self) -> list[tuple[int, int, str]]:
+        """The sets numbered since the last call, to store with the lines using them:
+        (run_id, set_no, findings_json)."""
         pending, self._pending = self._pending, []
         return pending
 
+
+
+def store_batch(db: Database, run_id: int, sets: list[tuple[int, int, str]],
+                rows: list[tuple[Any, ...]]) -> None:
+    """One batch of a run in one transaction: its new findings sets (run_id, set_no,
+    findings_json), its lines and the run's heartbeat."""
+    with db.sessions.begin() as session:
+        if sets and db.backend == "sqlite":  # see insert_sqlite_rows
+            insert_sqlite_rows(session, "run_finding_sets", "run_id, set_no, findings_json",
+                               3, sets)
+        elif sets:
+            session.execute(FindingSet.__table__.insert(), [
+                {"run_id": r, "set_no": n, "findings_json": f} for r, n, f in sets])
+        insert_lines(session, rows)
+        heartbeat(session, run_id)
 
 
 def insert_lines(session: Session, rows: list[tuple[Any, ...]]) -> None:

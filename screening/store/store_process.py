@@ -1,0 +1,189 @@
+"""Storing a big run's lines in a process of its own.
+
+A run screens on one thread while another stores. Both need the interpreter lock, and the
+storing side needs it for every value it binds (twenty per line): at a million lines the
+screening thread waited five seconds for it, a third of the run. A child process has its
+own interpreter and lock, so the database writes overlap screening fully; the lines reach
+it through a pipe as marshalled batches (cheap to encode: about 0.3 s per million lines).
+
+It costs the child's start (about 0.3 s, spent beside the reading), so it is used only for
+files big enough to gain from it (``PROCESS_MIN_BYTES``) and only on a database another
+process can open. Small files store on a thread (store.line_writer).
+
+The child (``python -m screening.store.store_process``) stores each batch in one
+transaction and answers ``+`` once it is committed, or ``!`` and the reason and stops. It
+ignores Ctrl+C (the parent decides what a run's end is), stops at the end of its input,
+and on Linux dies with its parent: a killed run keeps only whole committed batches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import marshal
+import os
+import pickle
+import signal
+import struct
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import IO, Any
+
+#: Input files at least this big store their lines in a child process.
+PROCESS_MIN_BYTES = 8 * 1024 * 1024
+
+_FRAME = struct.Struct("<Q")
+_CONFIG, _MARSHAL, _PICKLE = b"c", b"m", b"p"
+_OK, _FAILED = b"+", b"!"
+_PIPE_BYTES = 1 << 20  # a batch passes in a few writes, not hundreds
+
+
+class StoreProcessError(Exception):
+    """The child could not store a batch (the message is the database's reason) or ended
+    unexpectedly."""
+
+
+def suitable(shareable: bool, input_size: int) -> bool:
+    return shareable and input_size >= PROCESS_MIN_BYTES
+
+
+def _code_root() -> str:
+    """The folder holding the ``screening`` package, so the child runs this same code."""
+    return str(Path(__file__).resolve().parents[2])
+
+
+class StoreProcess:
+    """The parent's side: ``send`` a batch, then ``acknowledged`` when it is committed."""
+
+    def __init__(self, url: str, run_id: int):
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [_code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
+        # Its error output goes to a file, never a pipe: a full one would block it.
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "screening.store.store_process", str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=env)
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self._in: IO[bytes] = self.proc.stdin
+        self._out: IO[bytes] = self.proc.stdout
+        _widen(self._in)
+        self._write(_CONFIG + json.dumps({"url": url, "run_id": run_id}).encode("utf-8"))
+
+    def send(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]]) -> None:
+        try:
+            payload = _MARSHAL + marshal.dumps((sets, rows))
+        except ValueError:  # a value marshal does not know (dates for PostgreSQL)
+            payload = _PICKLE + pickle.dumps((sets, rows), protocol=pickle.HIGHEST_PROTOCOL)
+        self._write(payload)
+
+    def acknowledged(self) -> None:
+        """Wait until the oldest batch not yet acknowledged is committed; raises
+        StoreProcessError if it was not."""
+        answer = self._out.readline()
+        if answer == _OK + b"\n":
+            return
+        if answer.startswith(_FAILED):
+            raise StoreProcessError(answer[1:].decode("utf-8", "replace").strip())
+        raise self._ended()
+
+    def close(self) -> None:
+        """End the child's input and wait for it to exit (after storing what it was sent:
+        collect those acknowledgements first)."""
+        with contextlib.suppress(OSError):
+            self._in.close()
+        try:
+            self.proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._out.close()
+        self._errors.close()
+
+    def _write(self, payload: bytes) -> None:
+        try:
+            self._in.write(_FRAME.pack(len(payload)))
+            self._in.write(payload)
+            self._in.flush()
+        except (BrokenPipeError, ValueError) as exc:
+            raise self._ended() from exc
+
+    def _ended(self) -> StoreProcessError:
+        code = self.proc.wait()
+        self._errors.seek(0)
+        lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
+        said = f": {lines[-1]}" if lines else ""
+        return StoreProcessError(f"the process storing the run's lines ended unexpectedly "
+                                 f"(exit code {code}){said}")
+
+
+def _widen(pipe: IO[bytes]) -> None:
+    """A bigger pipe buffer (Linux): fewer hand-overs per batch."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
+    except (ImportError, OSError):
+        pass
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: be killed when the parent dies, so a killed run stores nothing more."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it died before that took effect
+        os._exit(1)
+
+
+def _read_frame(stream: IO[bytes]) -> bytes | None:
+    head = stream.read(_FRAME.size)
+    if len(head) < _FRAME.size:
+        return None  # the parent closed our input (or died): stop
+    (size,) = _FRAME.unpack(head)
+    payload = stream.read(size)
+    return payload if len(payload) == size else None
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent(int(argv[0]))
+    source, answers = sys.stdin.buffer, sys.stdout.buffer
+    config = _read_frame(source)
+    if config is None or config[:1] != _CONFIG:
+        return 2
+    settings = json.loads(config[1:])
+
+    def answer(text: bytes) -> None:
+        answers.write(text + b"\n")
+        answers.flush()
+
+    from screening.db import first_line, open_existing
+    from screening.store.runs import store_batch
+
+    try:
+        db = open_existing(settings["url"])
+    except Exception as exc:  # reported on the first batch's acknowledgement
+        answer(_FAILED + f"cannot open the database: {first_line(exc)}".encode())
+        return 1
+    try:
+        while (frame := _read_frame(source)) is not None:
+            sets, rows = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
+                          else pickle.loads(frame[1:]))
+            try:
+                store_batch(db, settings["run_id"], sets, rows)
+            except Exception as exc:
+                answer(_FAILED + first_line(exc).encode("utf-8", "replace"))
+                return 1
+            answer(_OK)
+    finally:
+        db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
