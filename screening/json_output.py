@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from itertools import chain
 from pathlib import Path
 
 from screening.recovery import temp_file
@@ -37,24 +36,21 @@ class JsonOutput:
         self.handle = os.fdopen(fd, "wb")
         self.slot = len(run_json.encode("utf-8")) + HEADROOM
         self.handle.write(_HEAD + b" " * self.slot + _LINES)
-        self.first = True
 
-    def write_lines(self, lines: list[str]) -> None:
-        """Append JSON texts of lines (called in line order)."""
-        self.write_parts([(b"," + line.encode("utf-8"),) for line in lines])
+    def append(self, data: bytes) -> None:
+        """Append lines as line_json renders them (called in line order)."""
+        self.handle.write(data)
 
-    def write_parts(self, lines: list[tuple[bytes, ...]]) -> None:
-        """Append lines, each given as UTF-8 pieces whose concatenation is a comma and the
-        line's JSON text (called in line order). Lines share their pieces (a big run has a
-        few thousand distinct results), so the batch is joined once and never decoded."""
-        if lines:
-            data = b"".join(chain.from_iterable(lines))
-            self.handle.write(data[1:] if self.first else data)
-            self.first = False
+    def hand_over(self) -> str:
+        """The part file's path, for another process to append the lines to (its own
+        handle, in line order); ``finish`` once that process has closed it."""
+        self.handle.flush()
+        return str(self.part)
 
     def finish(self, run_json: str) -> Path:
         """Close the document with the final run object and move it into place."""
         try:
+            self.handle.seek(0, os.SEEK_END)  # after lines another process may have added
             self.handle.write(b"]}\n")
             self.handle.close()
             data = run_json.encode("utf-8")

@@ -1,27 +1,26 @@
-"""Raw rows in, stored rows and JSON text out: the screening loop of a run.
+"""Raw rows in, stored rows out: the screening loop of a run.
 
 Each distinct screening outcome (the engine's result for a key of destination, rule epoch,
-ECCN, exception, licence and end-user type, plus any party findings) is rendered once: its
-findings set number and the JSON text after the line's own row number and id. The rows the
-fast reader takes are screened column by column: keys, outcomes, party findings, stored rows
-and JSON texts are built by C-level ``map``/``zip`` over the batch, Python runs only for an
-outcome or party not seen before. Rows the fast reader does not take go through the record
-path (``RowConverter.convert``, ``screen_line``) and are rendered the same way.
+ECCN, exception, licence and end-user type, plus any party findings) is numbered once: its
+findings set and its part of a stored row. The rows the fast reader takes are screened
+column by column: keys, outcomes, party findings and stored rows are built by C-level
+``map``/``zip`` over the batch, Python runs only for an outcome or party not seen before.
+Rows the fast reader does not take go through the record path (``RowConverter.convert``,
+``screen_line``) and are numbered the same way. The ``--json`` text is rendered from the
+stored rows by whoever stores them (line_json).
 """
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress
 from operator import add, attrgetter
 from typing import Any
 
 from screening.engine import cite_licence, screen_line, screen_uncited
-from screening.ingest.fast_rows import Columns, FastRows, Memo, json_plain
+from screening.ingest.fast_rows import Columns, FastRows, Memo
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
@@ -29,42 +28,27 @@ from screening.party_screen import PartyScreen
 from screening.rules.ruleset import RuleSet
 from screening.store.runs import FindingSets, line_row
 
-_encode: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
-_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 OUTCOME_LIMIT = 500_000
 #: Rows read before the fast reader decides which columns to cache.
 TUNE_AFTER = 2000
-#: A line's JSON: a comma and its start (row number, id), its outcome's head, its findings
-#: (shared by all lines with that outcome, the findings by all with that set) and "}".
-_START = ',{{"row": {}, "line_id": {}, '.format
-_START_PLAIN_ID = ',{{"row": {}, "line_id": "{}", '.format
-_head, _findings_json = attrgetter("head"), attrgetter("findings_json")
 _db_part = attrgetter("db_part")
-_encoded = str.encode  # UTF-8
 _verdict, _newly = attrgetter("verdict"), attrgetter("newly")
 
 
 class Outcome:
     """One distinct result as stored and written: verdict, destinations, findings set."""
 
-    __slots__ = ("db_part", "destination", "findings", "findings_json", "head", "licensing",
-                 "newly", "set_no", "verdict")
+    __slots__ = ("db_part", "destination", "findings", "licensing", "newly", "set_no",
+                 "verdict")
 
     def __init__(self, verdict: Verdict, destination: str | None, licensing: str | None,
                  newly: bool, findings: tuple[Finding, ...], sets: FindingSets):
         self.verdict = verdict.value
         self.destination, self.licensing, self.newly = destination, licensing, newly
         self.findings = findings
-        #: The findings' JSON is the set's own text, shared by every outcome with that set.
-        self.set_no, self.findings_json = sets.number_utf8(findings)
+        self.set_no = sets.number(findings)[0]
         #: Its part of a run_lines row (store.runs.LINE_COLUMNS after raw_json).
         self.db_part = (self.verdict, licensing, newly, self.set_no)
-        #: The line's JSON after its row number and id up to the findings, as UTF-8.
-        self.head = (f'"verdict": "{self.verdict}", '
-                     f'"destination": {_encode(destination)}, '
-                     f'"licensing_destination": {_encode(licensing)}, '
-                     f'"newly_licensable": {"true" if newly else "false"}, '
-                     f'"findings": ').encode()
 
 
 def _of(result: Screening, sets: FindingSets) -> Outcome:
@@ -106,32 +90,27 @@ class RowScreener:
         self.seen = 0  # rows screened
 
     def screen(self, batch: list[tuple[int, list[Any]]]
-               ) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, ...]], BatchTally]:
-        """(run_lines rows, JSON of the lines, their tally) for ``batch``. A line's JSON is
-        pieces of UTF-8 whose concatenation is a comma and its JSON text: its start, then
-        pieces shared by the lines with its outcome (JsonOutput.write_parts)."""
+               ) -> tuple[list[tuple[Any, ...]], BatchTally]:
+        """(run_lines rows, their tally) for ``batch`` (its blank rows make no line)."""
         columns, slow = self.fast.read(batch)
         if self.parties is not None:
             self.parties.index.prefetch(self._party_names(batch, columns, slow))
         rows: list[tuple[Any, ...]] = []
-        out: list[tuple[bytes, ...]] = []
         outcomes: list[Outcome] = []
         if columns is not None:
-            rows, out, outcomes = self._screen_columns(columns)
+            rows, outcomes = self._screen_columns(columns)
         if slow:
-            rows, out, outcomes = self._with_slow_rows(batch, columns, slow,
-                                                       rows, out, outcomes)
+            rows, outcomes = self._with_slow_rows(batch, columns, slow, rows, outcomes)
         self.seen += len(batch)
         if not self.tuned and self.seen >= TUNE_AFTER:
             self.fast.tune(self.seen)
             self.tuned = True
         counts = {v.value: 0 for v in Verdict}
         counts.update(Counter(map(_verdict, outcomes)))
-        return rows, out, BatchTally(counts, sum(map(_newly, outcomes)))
+        return rows, BatchTally(counts, sum(map(_newly, outcomes)))
 
-    def _screen_columns(self, c: Columns) -> tuple[list[tuple[Any, ...]],
-                                                   list[tuple[bytes, ...]], list[Outcome]]:
-        (_run, numbers, line_id, dest, ult, _date_db, _assumed, eccn_text, exception,
+    def _screen_columns(self, c: Columns) -> tuple[list[tuple[Any, ...]], list[Outcome]]:
+        (_run, _numbers, _line_id, dest, ult, _date_db, _assumed, eccn_text, exception,
          lic_text, end_user, eut_text, consignee, *_rest) = c.line
         bounds = map(self.boundaries.__getitem__, zip(dest, ult, eccn_text, strict=True))
         epochs = map(bisect_right, bounds, c.dates)
@@ -144,11 +123,7 @@ class RowScreener:
         if self.parties is not None:
             self._add_parties(found, consignee, end_user, c.party_country)
         rows = list(map(add, zip(*c.line, strict=True), map(_db_part, found)))
-        starts = map(_START_PLAIN_ID, numbers, line_id) if json_plain(line_id) else \
-            map(_START, numbers, map(_text, line_id))
-        out = list(zip(map(_encoded, starts), map(_head, found), map(_findings_json, found),
-                       repeat(b"}"), strict=False))  # repeat is endless
-        return rows, out, found
+        return rows, found
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
                      country: list[Any]) -> None:
@@ -167,28 +142,19 @@ class RowScreener:
                 found[i] = self._merged(found[i], parties)
 
     def _with_slow_rows(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
-                        slow: list[int], rows: list[tuple[Any, ...]],
-                        out: list[tuple[bytes, ...]], outcomes: list[Outcome]
-                        ) -> tuple[list[tuple[Any, ...]], list[tuple[bytes, ...]],
-                                   list[Outcome]]:
+                        slow: list[int], rows: list[tuple[Any, ...]], outcomes: list[Outcome]
+                        ) -> tuple[list[tuple[Any, ...]], list[Outcome]]:
         """The batch's results in row order: the fast rows' and the slow rows' ones."""
         placed: list[Any] = [None] * len(batch)
         if columns is not None:
             positions = columns.positions if columns.positions is not None else \
                 range(columns.count)
-            for position, row, text, outcome in zip(positions, rows, out, outcomes,
-                                                    strict=True):
-                placed[position] = (row, text, outcome)
+            for position, row, outcome in zip(positions, rows, outcomes, strict=True):
+                placed[position] = (row, outcome)
         for position in slow:
             placed[position] = self._screen_slow(*batch[position])
-        rows, out, outcomes = [], [], []
-        for item in placed:
-            if item is None:  # a blank row
-                continue
-            rows.append(item[0])
-            out.append(item[1])
-            outcomes.append(item[2])
-        return rows, out, outcomes
+        kept = [item for item in placed if item is not None]  # None: a blank row
+        return [item[0] for item in kept], [item[1] for item in kept]
 
     def _screen_slow(self, number: int, values: list[Any]) -> tuple[Any, ...] | None:
         line = self.prepared._converter.convert(number, values)
@@ -199,9 +165,7 @@ class RowScreener:
         if self.parties is not None and (line.consignee or line.end_user or line.owners):
             result = self.parties.screen(result, line)
         outcome = _of(result, self.sets)
-        row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)
-        return row, (_START(number, _text(line.line_id)).encode(), outcome.head,
-                     outcome.findings_json, b"}"), outcome
+        return line_row(self.run_id, line, result, outcome.set_no, self.as_text), outcome
 
     def _party_names(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
                      slow: list[int]) -> set[str]:

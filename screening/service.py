@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -15,6 +16,7 @@ import queue
 import shutil
 import socket
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +37,7 @@ from screening.parties import STRONG, WEAK
 from screening.party_screen import PartyScreen
 from screening.paths import data_dir
 from screening.recovery import temp_file
-from screening.row_screen import RowScreener
+from screening.row_screen import BatchTally, RowScreener
 from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.runtime import current_user, cyclic_gc_paused, quick_lock_handover
 from screening.store import parties as party_store
@@ -44,7 +46,11 @@ from screening.store import store_process
 from screening.store.line_writer import LineWriter
 from screening.store.profiles import load_profile
 
+#: Rows stored per transaction (a killed run keeps whole batches).
 BATCH = 5000
+#: Rows read and screened at a time: what one part holds then stays in the processor's
+#: cache (a million-line run screened in parts of 5000 took a second longer).
+SCREEN_PART = 2500
 log = logging.getLogger(__name__)
 
 
@@ -264,16 +270,20 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             if cancelled and cancelled():
                 raise Cancelled
 
-        writer = LineWriter(db, run_id, json_out.write_parts if json_out else None,
+        writer = LineWriter(db, run_id, json_out,
                             lambda lines, tag: stored_events.put((lines, tag)),
                             stop_if_cancelled,
                             process=store_process.suitable(db.shareable, size))
         with cyclic_gc_paused(), quick_lock_handover():
-            for batch in prepared.raw_batches(BATCH):
+            # BATCH rows read and screened a part at a time, then stored at once.
+            part = min(SCREEN_PART, BATCH)
+            parts = prepared.raw_batches(part)
+            for first in parts:
                 stop_if_cancelled()
-                rows, out, tally = screener.screen(batch)
-                writer.put(sets.take_pending(), rows, out if json_out else [], tally.counts,
-                           tally.newly, prepared.fraction_read(batch[-1][0]))
+                batch = [first, *itertools.islice(parts, max(1, BATCH // part) - 1)]
+                rows, tally = screen_parts(screener, batch)
+                writer.put(sets.take_pending(), rows, tally.counts, tally.newly,
+                           prepared.fraction_read(batch[-1][-1][0]))
                 report_stored()
         writer.close()
         report_stored()
@@ -321,6 +331,22 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     assert info is not None
     json_path = json_out.finish(_run_json(info)) if json_out is not None else None
     return RunResult(info, json_path)
+
+
+def screen_parts(screener: RowScreener, parts: list[list[tuple[int, list[Any]]]]
+                 ) -> tuple[list[tuple[Any, ...]], BatchTally]:
+    """Screen the parts of a batch: its rows and tally as one."""
+    if len(parts) == 1:
+        return screener.screen(parts[0])
+    rows: list[tuple[Any, ...]] = []
+    counts: Counter[str] = Counter()
+    newly = 0
+    for part in parts:
+        part_rows, tally = screener.screen(part)
+        rows += part_rows
+        counts.update(tally.counts)
+        newly += tally.newly
+    return rows, BatchTally(dict(counts), newly)
 
 
 def _end_run(db: Database, run_id: int, **fields: Any) -> bool:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
@@ -23,6 +22,7 @@ from typing import Any
 
 from screening.ingest.columns import Field
 from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, untrusted_characters
+from screening.line_json import json_plain
 from screening.normalize import _PLAIN_NUMBER_RE, clean_text, parse_number
 
 #: A cell value the fast path does not take (the row goes to ``RowConverter.convert``).
@@ -327,15 +327,6 @@ def _cleaned(cells: tuple[Any, ...], lookup: Callable[[Any], str]) -> list[str]:
             or "\r" in joined:
         return list(map(lookup, cells))
     return stripped
-
-
-#: What JSON escapes in a string (``encode_basestring``): quotes, backslashes, controls.
-_JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
-
-
-def json_plain(texts: list[str]) -> bool:
-    """True if none of ``texts`` has anything JSON escapes (they go between quotes as is)."""
-    return _JSON_ESCAPED.search("".join(texts)) is None
 
 
 def _json_inner(texts: list[str]) -> list[str]:

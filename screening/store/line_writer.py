@@ -6,8 +6,8 @@ process has its own.
 
 Each batch is one transaction: its new findings sets, its lines and the run's heartbeat. A
 run killed midway keeps the batches committed so far, stays "running" and is marked
-interrupted by the next start, never complete. The JSON text of a batch is written once
-the batch is handed over (it is kept only if the run completes).
+interrupted by the next start, never complete. Whoever stores a batch also renders its
+``--json`` lines (line_json) after it commits; the JSON is kept only if the run completes.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collections.abc import Callable
 from typing import Any
 
 from screening.db import Database
+from screening.json_output import JsonOutput
+from screening.line_json import LineJson
 from screening.store import runs as run_store
 from screening.store.store_process import StoreProcess
 
@@ -26,8 +28,7 @@ _STOP = None
 
 
 class LineWriter:
-    def __init__(self, db: Database, run_id: int,
-                 write_text: Callable[[list[Any]], Any] | None = None,
+    def __init__(self, db: Database, run_id: int, json_out: JsonOutput | None = None,
                  on_stored: Callable[[int, Any], Any] | None = None,
                  before_batch: Callable[[], Any] | None = None, depth: int = 3,
                  process: bool = False):
@@ -35,25 +36,27 @@ class LineWriter:
         raise, e.g. the user cancelled: that batch and the rest are not stored) and
         ``on_stored(lines stored so far, the batch's tag)`` after it commits. ``process``:
         store in a child process (the database must be one another process can open)."""
-        self.db, self.run_id, self.write_text = db, run_id, write_text
+        self.db, self.run_id, self.json_out = db, run_id, json_out
+        self._json = LineJson()
         self.on_stored, self.before_batch = on_stored, before_batch
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self.stored = 0  # lines committed so far
         self.counts: dict[str, int] = {}  # of those, per verdict
         self.newly = 0  # of those, newly licensable
-        self._process = StoreProcess(db.url, run_id) if process else None
+        self._process = StoreProcess(db.url, run_id, json_out.hand_over() if json_out
+                                     else None) if process else None
         self._thread = threading.Thread(target=self._work, name=f"hkscreen-run-{run_id}",
                                         daemon=True)
         self._thread.start()
 
-    def put(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]], text: list[Any],
+    def put(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]],
             counts: dict[str, int], newly: int, tag: Any = None) -> None:
         """Queue one batch with its lines' tally (added to ``counts`` and ``newly`` once
         stored); waits while the writer is ``depth`` batches behind; raises the writer's
         error if an earlier batch failed."""
         self._raise()
-        self._queue.put((sets, rows, text, counts, newly, tag))
+        self._queue.put((sets, rows, counts, newly, tag))
 
     def close(self) -> None:
         """Wait until every queued batch is stored; raises the writer's error if any."""
@@ -81,24 +84,24 @@ class LineWriter:
 
     def _work(self) -> None:
         # Batches handed to the child, not yet acknowledged as committed: (lines, counts,
-        # newly, tag). One may be in flight while the next is screened and its JSON written.
+        # newly, tag). One may be in flight while the next is screened.
         sent: deque[tuple[int, dict[str, int], int, Any]] = deque()
         try:
             while (item := self._queue.get()) is not _STOP:
                 if self._error is not None:
                     continue  # keep taking batches so the producer never blocks on a full queue
-                sets, rows, text, counts, newly, tag = item
+                sets, rows, counts, newly, tag = item
                 try:
                     if self.before_batch is not None:
                         self.before_batch()
                     if self._process is None:
                         run_store.store_batch(self.db, self.run_id, sets, rows)
+                        if self.json_out is not None:
+                            self.json_out.append(self._json.render(sets, rows))
                         self._stored(len(rows), counts, newly, tag)
                     else:
                         self._process.send(sets, rows)
                         sent.append((len(rows), counts, newly, tag))
-                    if self.write_text is not None and text:
-                        self.write_text(text)
                     while len(sent) > 1:
                         self._process.acknowledged()  # type: ignore[union-attr]
                         self._stored(*sent.popleft())

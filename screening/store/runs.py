@@ -68,7 +68,6 @@ class FindingSets:
         self._numbers: dict[tuple[Finding, ...], tuple[int, str]] = {}
         self._pending: list[tuple[int, int, str]] = []  # run_id, set_no, findings_json
         self._by_id: dict[int, tuple[tuple[Finding, ...], tuple[int, str]]] = {}
-        self._utf8: dict[int, bytes] = {}
 
     def number(self, findings: tuple[Finding, ...]) -> tuple[int, str]:
         """(set number, findings JSON) for ``findings``."""
@@ -86,15 +85,6 @@ class FindingSets:
         if len(self._by_id) < 100_000:
             self._by_id[id(findings)] = (findings, hit)
         return hit
-
-    def number_utf8(self, findings: tuple[Finding, ...]) -> tuple[int, bytes]:
-        """(set number, findings JSON as UTF-8) for ``findings``; the bytes are shared by
-        every caller with the same set."""
-        set_no, text = self.number(findings)
-        data = self._utf8.get(set_no)
-        if data is None:
-            data = self._utf8[set_no] = text.encode()
-        return set_no, data
 
     def take_pending(self) -> list[tuple[int, int, str]]:
         """The sets numbered since the last call, to store with the lines using them:

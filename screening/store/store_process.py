@@ -57,7 +57,8 @@ def _code_root() -> str:
 class StoreProcess:
     """The parent's side: ``send`` a batch, then ``acknowledged`` when it is committed."""
 
-    def __init__(self, url: str, run_id: int):
+    def __init__(self, url: str, run_id: int, json_part: str | None = None):
+        """``json_part``: the ``--json`` part file to append each batch's lines to."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [_code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
@@ -70,7 +71,8 @@ class StoreProcess:
         self._in: IO[bytes] = self.proc.stdin
         self._out: IO[bytes] = self.proc.stdout
         _widen(self._in)
-        self._write(_CONFIG + json.dumps({"url": url, "run_id": run_id}).encode("utf-8"))
+        self._write(_CONFIG + json.dumps({"url": url, "run_id": run_id,
+                                                 "json": json_part}).encode("utf-8"))
 
     def send(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]]) -> None:
         try:
@@ -163,6 +165,7 @@ def main(argv: list[str]) -> int:
         answers.flush()
 
     from screening.db import first_line, open_existing
+    from screening.line_json import LineJson
     from screening.store.runs import store_batch
 
     try:
@@ -170,19 +173,34 @@ def main(argv: list[str]) -> int:
     except Exception as exc:  # reported on the first batch's acknowledgement
         answer(_FAILED + f"cannot open the database: {first_line(exc)}".encode())
         return 1
+    lines = LineJson()
     try:
-        while (frame := _read_frame(source)) is not None:
-            sets, rows = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
-                          else pickle.loads(frame[1:]))
-            try:
-                store_batch(db, settings["run_id"], sets, rows)
-            except Exception as exc:
-                answer(_FAILED + first_line(exc).encode("utf-8", "replace"))
-                return 1
-            answer(_OK)
+        with contextlib.ExitStack() as stack:
+            json_out = stack.enter_context(open(settings["json"], "ab")) \
+                if settings["json"] else None
+            while (frame := _read_frame(source)) is not None:
+                sets, rows = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
+                              else pickle.loads(frame[1:]))
+                try:
+                    store_batch(db, settings["run_id"], sets, rows)
+                    if json_out is not None:
+                        json_out.write(lines.render(sets, rows))
+                except Exception as exc:
+                    answer(_FAILED + _reason(exc))
+                    return 1
+                answer(_OK)
     finally:
         db.dispose()
     return 0
+
+
+def _reason(exc: Exception) -> bytes:
+    """What the parent records as the run's failure: the system's or database's words."""
+    from screening.db import first_line
+
+    text = f"{exc.strerror} ({exc.filename})" if isinstance(exc, OSError) and exc.strerror \
+        else first_line(exc)
+    return text.encode("utf-8", "replace")
 
 
 if __name__ == "__main__":
