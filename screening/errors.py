@@ -37,9 +37,10 @@ def user_message(exc: BaseException) -> str | None:
     the disk, the database), or None for a genuine bug (which deserves its details)."""
     from sqlalchemy.exc import SQLAlchemyError
 
+    from screening.db import DatabaseError
     from screening.ingest.errors import IngestError
     from screening.service import RunAbandoned
-    if isinstance(exc, IngestError | RunAbandoned):
+    if isinstance(exc, IngestError | RunAbandoned | DatabaseError):
         return str(exc)
     if isinstance(exc, OSError):
         return os_error_message(exc)

@@ -39,7 +39,12 @@ class JsonOutput:
 
     def append(self, data: bytes) -> None:
         """Append lines as line_json renders them (called in line order)."""
-        self.handle.write(data)
+        try:
+            self.handle.write(data)
+        except OSError as exc:  # a full disk names no file: name the one being written
+            if exc.filename is not None:
+                raise
+            raise OSError(exc.errno, exc.strerror, str(self.target)) from exc
 
     def hand_over(self) -> str:
         """The part file's path, for another process to append the lines to (its own

@@ -26,7 +26,7 @@ from sqlalchemy import text
 
 from screening import __version__
 from screening.affiliates import load_affiliate_rules
-from screening.db import Database
+from screening.db import Database, DatabaseError
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
 from screening.ingest.readers import check_regular_file, warm_xlsx
@@ -296,10 +296,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                               f"it is saved and closed")
         status = "complete"
     except Cancelled:
-        status, message = "cancelled", f"cancelled by the user after {_stored(writer)} lines"
+        status, message = "cancelled", "cancelled by the user after {} lines"
         raise
     except KeyboardInterrupt:
-        status, message = "interrupted", f"interrupted (Ctrl+C) after {_stored(writer)} lines"
+        status, message = "interrupted", "interrupted (Ctrl+C) after {} lines"
         raise
     except IngestError as exc:
         message = str(exc)
@@ -307,12 +307,17 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     except OSError as exc:
         message = f"{exc.strerror or exc} ({exc.filename or path})"
         raise
+    except DatabaseError as exc:
+        message = str(exc)
+        raise
     except Exception as exc:
         message = f"{type(exc).__name__}: {exc}"
         raise
     finally:
         if writer is not None:
             writer.abandon()  # nothing left to do once closed; else stop before the end
+        if status in ("cancelled", "interrupted"):  # batches in flight were stored by now
+            message = message.format(_stored(writer))
         # What was stored: a run that did not complete counts the lines it kept.
         counts = {v.value: 0 for v in Verdict} | (writer.counts if writer else {})
         ended = _end_run(db, run_id, status=status, counts=counts,

@@ -4,6 +4,7 @@ recorded with the database's reason, a cancel or a killed run never marked compl
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import textwrap
@@ -13,7 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from screening.db import Database
+from screening.db import Database, DatabaseError
+from screening.errors import user_message
+from screening.json_output import JsonOutput
 from screening.service import Cancelled, ScreenOptions, run_screening
 from screening.store import runs as run_store
 from screening.store import store_process
@@ -72,6 +75,16 @@ def test_a_mixed_workbook_through_the_child(db, tmp_path, in_process) -> None:
     assert _count_lines(db, result.run.id) == result.run.line_count > 0
 
 
+def _wide_csv(path: Path, n: int) -> Path:
+    """Lines wide enough that a batch overflows the pipe: the child may fail while the
+    parent is still handing it the next batch."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Line,Destination,Export Date,ECCN,Description\n")
+        for i in range(n):
+            out.write(f"{i},HK,2021-03-{1 + i % 28:02d},5A992.c,{'part ' * 60}{i}\n")
+    return path
+
+
 def test_a_database_error_in_the_child_fails_the_run_with_its_reason(
         db, tmp_path, in_process) -> None:
     with db.sessions.begin() as session:  # the database refuses the second batch
@@ -86,14 +99,71 @@ def test_a_database_error_in_the_child_fails_the_run_with_its_reason(
                 "LANGUAGE plpgsql"))
             session.execute(text("CREATE TRIGGER refuse AFTER INSERT ON run_lines "
                                  "FOR EACH ROW EXECUTE FUNCTION refuse()"))
-    with pytest.raises(store_process.StoreProcessError, match="disk is full"):
-        _run(db, big_csv(tmp_path / "big.csv", 12_000), tmp_path / "o.json")
+    with pytest.raises(DatabaseError, match=r"database error: .*disk is full") as caught:
+        _run(db, _wide_csv(tmp_path / "big.csv", 30_000), tmp_path / "o.json")
+    assert user_message(caught.value) == str(caught.value)  # the GUI's one line, no trace
     with db.sessions() as session:
         run = run_store.list_runs(session)[0]
     assert run.status == "failed" and "disk is full" in run.message
     assert run.line_count == 5000 == _count_lines(db, run.id)  # whole batches only
     assert sum(run.counts.values()) == 5000
     assert not (tmp_path / "o.json").exists()
+
+
+@pytest.mark.parametrize("process", [False, True], ids=["thread", "child"])
+def test_a_json_file_that_cannot_be_written_stores_nothing_more(
+        db, tmp_path, monkeypatch, process) -> None:
+    """A batch whose JSON cannot be written is not stored: the lines counted are the lines
+    the database holds, and the message names the JSON file, not the input."""
+    out = tmp_path / "o.json"
+    if process:
+        if not Path("/dev/full").exists():
+            pytest.skip("needs /dev/full")
+        monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES", 0)
+        monkeypatch.setattr(JsonOutput, "hand_over", lambda self: "/dev/full")
+        expected = 0  # the child's first write fails
+    else:
+        real = JsonOutput.append
+        calls: list[int] = []
+
+        def second_fails(self, data):  # type: ignore[no-untyped-def]
+            calls.append(1)
+            if len(calls) == 2:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real(self, data)
+        monkeypatch.setattr(JsonOutput, "append", second_fails)
+        expected = 5000
+    with pytest.raises(OSError, match="No space left") as caught:
+        _run(db, big_csv(tmp_path / "big.csv", 12_000), out)
+    if not process:
+        assert caught.value.filename is None  # raised as is by the stand-in above
+    with db.sessions() as session:
+        run = run_store.list_runs(session)[0]
+    assert run.status == "failed" and "No space left" in run.message
+    assert run.line_count == expected == _count_lines(db, run.id)
+    if process:
+        assert str(out) in run.message and str(out) == caught.value.filename
+
+
+def test_json_output_names_its_target_when_a_write_fails(tmp_path) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("needs /dev/full")
+    output = JsonOutput(tmp_path / "o.json", "{}")
+    output.handle.close()
+    output.handle = open("/dev/full", "wb", buffering=0)  # noqa: SIM115
+    with pytest.raises(OSError) as caught:
+        output.append(b'{"row": 2}')
+    assert caught.value.errno == errno.ENOSPC
+    assert caught.value.filename == str(tmp_path / "o.json")
+    output.discard()
+
+
+def test_a_child_that_cannot_start_its_work_says_why(tmp_path) -> None:
+    """The child's own answer, not just its exit code, even when no batch was sent."""
+    child = store_process.StoreProcess("nosuchdatabase://nowhere", 1)
+    with pytest.raises(DatabaseError, match="cannot open the database"):
+        child.close()
+    assert child.proc.returncode == 1
 
 
 def test_a_child_that_dies_fails_the_run(db, tmp_path, in_process) -> None:
@@ -121,6 +191,7 @@ def test_cancel_stores_whole_batches_and_counts_them(db, tmp_path, in_process) -
     assert run.status == "cancelled" and run.line_count % 5000 == 0
     assert 5000 <= run.line_count < 30_000
     assert run.line_count == _count_lines(db, run.id) == sum(run.counts.values())
+    assert run.message == f"cancelled by the user after {run.line_count} lines"
     assert not _children()
 
 

@@ -34,7 +34,8 @@ class LineWriter:
                  process: bool = False):
         """On the writer's thread, ``before_batch()`` runs before each batch is stored (it may
         raise, e.g. the user cancelled: that batch and the rest are not stored) and
-        ``on_stored(lines stored so far, the batch's tag)`` after it commits. ``process``:
+        ``on_stored(lines stored so far, the batch's tag)`` after it commits (after its JSON is
+        written: a batch whose JSON cannot be written is not stored). ``process``:
         store in a child process (the database must be one another process can open)."""
         self.db, self.run_id, self.json_out = db, run_id, json_out
         self._json = LineJson()
@@ -44,8 +45,9 @@ class LineWriter:
         self.stored = 0  # lines committed so far
         self.counts: dict[str, int] = {}  # of those, per verdict
         self.newly = 0  # of those, newly licensable
-        self._process = StoreProcess(db.url, run_id, json_out.hand_over() if json_out
-                                     else None) if process else None
+        self._process = StoreProcess(
+            db.url, run_id, json_out.hand_over() if json_out else None,
+            str(json_out.target) if json_out else None) if process else None
         self._thread = threading.Thread(target=self._work, name=f"hkscreen-run-{run_id}",
                                         daemon=True)
         self._thread.start()
@@ -95,9 +97,11 @@ class LineWriter:
                     if self.before_batch is not None:
                         self.before_batch()
                     if self._process is None:
-                        run_store.store_batch(self.db, self.run_id, sets, rows)
+                        # The JSON first: a batch that cannot be written is not stored, so
+                        # the lines counted are the lines the database holds.
                         if self.json_out is not None:
                             self.json_out.append(self._json.render(sets, rows))
+                        run_store.store_batch(self.db, self.run_id, sets, rows)
                         self._stored(len(rows), counts, newly, tag)
                     else:
                         self._process.send(sets, rows)
@@ -123,7 +127,11 @@ class LineWriter:
             if self._error is None:
                 self._error = exc
         finally:
-            self._process.close()
+            try:
+                self._process.close()  # raises if the child did not end cleanly
+            except BaseException as exc:
+                if self._error is None:
+                    self._error = exc
 
     def _stored(self, lines: int, counts: dict[str, int], newly: int, tag: Any) -> None:
         self.stored += lines

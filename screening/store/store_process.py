@@ -31,6 +31,8 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
+from screening.db import DatabaseError
+
 #: Input files at least this big store their lines in a child process.
 PROCESS_MIN_BYTES = 8 * 1024 * 1024
 
@@ -40,9 +42,9 @@ _OK, _FAILED = b"+", b"!"
 _PIPE_BYTES = 1 << 20  # a batch passes in a few writes, not hundreds
 
 
-class StoreProcessError(Exception):
+class StoreProcessError(DatabaseError):
     """The child could not store a batch (the message is the database's reason) or ended
-    unexpectedly."""
+    unexpectedly. (A file it could not write is an OSError, as on the thread.)"""
 
 
 def suitable(shareable: bool, input_size: int) -> bool:
@@ -57,8 +59,10 @@ def _code_root() -> str:
 class StoreProcess:
     """The parent's side: ``send`` a batch, then ``acknowledged`` when it is committed."""
 
-    def __init__(self, url: str, run_id: int, json_part: str | None = None):
-        """``json_part``: the ``--json`` part file to append each batch's lines to."""
+    def __init__(self, url: str, run_id: int, json_part: str | None = None,
+                 json_target: str | None = None):
+        """``json_part``: the ``--json`` part file to append each batch's lines to;
+        ``json_target``: the file it becomes, named in a message if writing fails."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [_code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
@@ -71,8 +75,9 @@ class StoreProcess:
         self._in: IO[bytes] = self.proc.stdin
         self._out: IO[bytes] = self.proc.stdout
         _widen(self._in)
-        self._write(_CONFIG + json.dumps({"url": url, "run_id": run_id,
-                                                 "json": json_part}).encode("utf-8"))
+        self._failure: BaseException | None = None  # what the child said before it ended
+        self._write(_CONFIG + json.dumps({"url": url, "run_id": run_id, "json": json_part,
+                                          "json_target": json_target}).encode("utf-8"))
 
     def send(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]]) -> None:
         try:
@@ -88,21 +93,28 @@ class StoreProcess:
         if answer == _OK + b"\n":
             return
         if answer.startswith(_FAILED):
-            raise StoreProcessError(answer[1:].decode("utf-8", "replace").strip())
+            self._failure = _failure(answer)
+            raise self._failure
         raise self._ended()
 
     def close(self) -> None:
         """End the child's input and wait for it to exit (after storing what it was sent:
-        collect those acknowledgements first)."""
+        collect those acknowledgements first); raises StoreProcessError if it did not
+        exit cleanly."""
         with contextlib.suppress(OSError):
             self._in.close()
         try:
-            self.proc.wait(timeout=60)
+            code = self.proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-        self._out.close()
-        self._errors.close()
+            code = None
+        try:
+            if code != 0:
+                raise self._ended()
+        finally:
+            self._out.close()
+            self._errors.close()
 
     def _write(self, payload: bytes) -> None:
         try:
@@ -112,13 +124,32 @@ class StoreProcess:
         except (BrokenPipeError, ValueError) as exc:
             raise self._ended() from exc
 
-    def _ended(self) -> StoreProcessError:
+    def _ended(self) -> BaseException:
+        """Why the child ended: its own answer if it gave one (it stops after a failure,
+        so a batch sent meanwhile meets a closed pipe), else its exit."""
+        if self._failure is not None:
+            return self._failure
+        with contextlib.suppress(OSError, ValueError):
+            for answer in self._out:
+                if answer.startswith(_FAILED):
+                    self._failure = _failure(answer)
+                    return self._failure
         code = self.proc.wait()
         self._errors.seek(0)
         lines = self._errors.read().decode("utf-8", "replace").strip().splitlines()
         said = f": {lines[-1]}" if lines else ""
-        return StoreProcessError(f"the process storing the run's lines ended unexpectedly "
-                                 f"(exit code {code}){said}")
+        self._failure = StoreProcessError(
+            f"the process storing the run's lines ended unexpectedly (exit code {code})"
+            f"{said}")
+        return self._failure
+
+
+def _failure(answer: bytes) -> BaseException:
+    """The child's ``!`` answer as the error the thread path would have raised."""
+    said = json.loads(answer[1:])
+    if "errno" in said:
+        return OSError(said["errno"], said["strerror"], said["filename"])
+    return StoreProcessError(f"database error: {said['message']}")
 
 
 def _widen(pipe: IO[bytes]) -> None:
@@ -171,22 +202,34 @@ def main(argv: list[str]) -> int:
     try:
         db = open_existing(settings["url"])
     except Exception as exc:  # reported on the first batch's acknowledgement
-        answer(_FAILED + f"cannot open the database: {first_line(exc)}".encode())
+        answer(_FAILED + _said(exc, f"cannot open the database: {first_line(exc)}"))
         return 1
     lines = LineJson()
     try:
         with contextlib.ExitStack() as stack:
-            json_out = stack.enter_context(open(settings["json"], "ab")) \
-                if settings["json"] else None
+            try:
+                json_out = stack.enter_context(open(settings["json"], "ab")) \
+                    if settings["json"] else None
+            except OSError as exc:
+                answer(_FAILED + _said(OSError(exc.errno, exc.strerror,
+                                               settings["json_target"]), ""))
+                return 1
             while (frame := _read_frame(source)) is not None:
                 sets, rows = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
                               else pickle.loads(frame[1:]))
                 try:
-                    store_batch(db, settings["run_id"], sets, rows)
+                    # The JSON first: a batch is answered committed only once all of it is
+                    # written, and one that fails is not stored at all.
                     if json_out is not None:
-                        json_out.write(lines.render(sets, rows))
+                        try:
+                            json_out.write(lines.render(sets, rows))
+                            json_out.flush()
+                        except OSError as exc:
+                            raise OSError(exc.errno, exc.strerror,
+                                          settings["json_target"]) from exc
+                    store_batch(db, settings["run_id"], sets, rows)
                 except Exception as exc:
-                    answer(_FAILED + _reason(exc))
+                    answer(_FAILED + _said(exc, first_line(exc)))
                     return 1
                 answer(_OK)
     finally:
@@ -194,13 +237,15 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _reason(exc: Exception) -> bytes:
-    """What the parent records as the run's failure: the system's or database's words."""
-    from screening.db import first_line
-
-    text = f"{exc.strerror} ({exc.filename})" if isinstance(exc, OSError) and exc.strerror \
-        else first_line(exc)
-    return text.encode("utf-8", "replace")
+def _said(exc: Exception, message: str) -> bytes:
+    """A failure as the parent re-raises it: a file's error as an OSError, else the
+    database's words."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        said: dict[str, Any] = {"errno": exc.errno, "strerror": exc.strerror,
+                                "filename": exc.filename}
+    else:
+        said = {"message": message}
+    return json.dumps(said).encode("utf-8")
 
 
 if __name__ == "__main__":
