@@ -4,14 +4,16 @@ A run screens on one thread while another stores. Both need the interpreter lock
 storing side needs it for every value it binds (twenty per line): at a million lines the
 screening thread waited five seconds for it, a third of the run. A child process has its
 own interpreter and lock, so the database writes overlap screening fully; the lines reach
-it through a pipe as marshalled batches (cheap to encode: about 0.3 s per million lines).
+it through a pipe as marshalled batches (about 0.8 s per million lines to encode).
 
 It costs the child's start (about 0.3 s, spent beside the reading), so it is used only for
 files big enough to gain from it (``PROCESS_MIN_BYTES``) and only on a database another
 process can open. Small files store on a thread (store.line_writer).
 
-The child (``python -m screening.store.store_process``) stores each batch in one
-transaction and answers ``+`` once it is committed, or ``!`` and the reason and stops. It
+The child (``python -m screening.store.store_process``) appends each batch's ``--json``
+lines to the part file, stores the batch in one transaction and answers ``+`` once it is
+committed, or ``!`` and the reason (as JSON: a file's error, or the database's words) and
+stops. It
 ignores Ctrl+C (the parent decides what a run's end is), stops at the end of its input,
 and on Linux dies with its parent: a killed run keeps only whole committed batches.
 """
