@@ -188,6 +188,34 @@ def test_sentinel_dates_and_small_numbers_are_error_naming_the_cell(rules, tmp_p
         "S!C2", "S!C3", "S!C4"]
 
 
+def test_a_day_number_in_the_date_column_is_never_clear(db, tmp_path) -> None:
+    """44000 reads as 2020-06-18 (Excel's day count), days before Hong Kong lost its
+    exceptions: the cell does not say it is a date, so the line shows how it was read and
+    cannot be CLEAR (a written date on the same line is)."""
+    path = tmp_path / "numbers.csv"
+    path.write_text(HEAD + "1,HK,44000,EAR99\n2,HK,2020-06-18,EAR99\n3,HK,44000.0,EAR99\n",
+                    encoding="utf-8")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "S"
+    ws.append(["Line", "Dest", "Ship Date", "ECCN"])
+    ws.append(["1", "HK", 44000, "EAR99"])
+    wb.save(tmp_path / "numbers.xlsx")
+    for source, cells in ((path, ["numbers.csv row 2 col C", None, "numbers.csv row 4 col C"]),
+                          (tmp_path / "numbers.xlsx", ["S!C2"])):
+        out = tmp_path / f"{source.name}.json"
+        run_screening(db, source, ScreenOptions(json_out=out))
+        lines = json.loads(out.read_text(encoding="utf-8"))["lines"]
+        for line, cell in zip(lines, cells, strict=True):
+            found = {f["code"]: f["message"] for f in line["findings"]}
+            if cell is None:
+                assert line["verdict"] == "CLEAR" and "DATE_FROM_DAY_NUMBER" not in found
+                continue
+            assert line["verdict"] == "REVIEW", line
+            message = found["DATE_FROM_DAY_NUMBER"]
+            assert message.startswith(f"{cell}: the export date") and "2020-06-18" in message
+
+
 def test_as_of_date_out_of_range_is_refused(capsys, tmp_path) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("Line,Dest,ECCN\n1,HK,EAR99\n", encoding="utf-8")

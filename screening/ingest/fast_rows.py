@@ -21,7 +21,12 @@ from operator import itemgetter
 from typing import Any
 
 from screening.ingest.columns import Field
-from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, untrusted_characters
+from screening.ingest.rows import (
+    EARLIEST_EXPORT_DATE,
+    RowConverter,
+    is_day_number,
+    untrusted_characters,
+)
 from screening.line_json import json_plain
 from screening.normalize import _PLAIN_NUMBER_RE, clean_text, parse_number
 
@@ -150,7 +155,7 @@ class FastRows:
         def date(raw: Any) -> Any:
             if raw.__class__ is str:
                 text = _plain(raw)
-                if not text:
+                if not text or is_day_number(raw, text):  # the slow path says how it reads
                     return BAD
                 value = text
             elif isinstance(raw, dt.date):  # datetime is a date too

@@ -9,6 +9,7 @@ dates on thousands of rows), and the slow path that builds messages runs only fo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -69,6 +70,17 @@ def escaped(text: str) -> str:
     shown = "".join(f"\\u{ord(ch):04x}" if ch in bad and ord(ch) > 0xFF else
                     f"\\x{ord(ch):02x}" if ch in bad else ch for ch in text)
     return _quote(shown)
+
+
+_DAY_NUMBER_RE = re.compile(r"\d+(\.\d+)?")
+
+
+def is_day_number(raw: Any, text: str) -> bool:
+    """Whether a date cell is a number (a numeric cell, or digits as text), which parse_date
+    reads as an Excel day count."""
+    if raw.__class__ in (int, float):
+        return True
+    return bool(text) and text[0].isdigit() and _DAY_NUMBER_RE.fullmatch(text) is not None
 
 
 def _quote(text: str) -> str:
@@ -153,6 +165,7 @@ class RowConverter:
         eccn = self._eccn(eccn_text) if eccn_text else None
 
         export_date, assumed, date_problem = None, False, None
+        day_number = False  # the date was a number, read as an Excel day count
         out_of_range: dt.date | None = None
         date_index = i[Field.EXPORT_DATE]
         if not self.has_date_column:
@@ -165,6 +178,7 @@ class RowConverter:
                     EARLIEST_EXPORT_DATE <= export_date <= self.latest_date):
                 date_problem, out_of_range = DateProblem.OUT_OF_RANGE, export_date
                 export_date = None
+            day_number = export_date is not None and is_day_number(raw, texts[date_index])
 
         exception = self._exception(exc_text) if exc_text else None
         license_number = None
@@ -184,6 +198,8 @@ class RowConverter:
             problems = self._problems(number, texts, blocked, tainted, destination, ultimate,
                                       eccn, export_date, date_problem, out_of_range,
                                       value_ok, quantity_ok)
+        if day_number and export_date is not None:
+            problems = (*problems, self._day_number(number, texts, export_date))
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -204,6 +220,19 @@ class RowConverter:
             eccn, exception, license_number, text(Field.END_USER), eut, text(Field.CONSIGNEE),
             value, quantity, text(Field.DESCRIPTION), text(Field.HS_CODE), assumed, problems,
             owners, share)
+
+    def _day_number(self, number: int, texts: list[str], date: dt.date) -> Finding:
+        """A number in the date column is Excel's count of days, most likely: but the cell
+        does not say so, and the rules for Hong Kong changed on 2020-06-30 and 2020-12-23,
+        so the reading is shown for the officer to confirm (the line cannot be CLEAR)."""
+        index = self.i[Field.EXPORT_DATE]
+        assert index is not None
+        return Finding("DATE_FROM_DAY_NUMBER", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the export date {_quote(texts[index])} "
+            f"is a number, not a date; it was read as an Excel day count: "
+            f"{date.isoformat()}. Confirm the export date (format the "
+            f"{self.mapping.header_for(Field.EXPORT_DATE)!r} column as dates in the "
+            f"spreadsheet, or write dates such as {date.isoformat()})."))
 
     def _share(self, number: int, values: list[Any], texts: list[str], blocked: set[int]
                ) -> tuple[float | None, Finding | None]:
