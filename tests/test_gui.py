@@ -330,6 +330,54 @@ def test_cancel_mid_run(window, tmp_path) -> None:
     assert runs[0].status == "cancelled" and runs[1].status == "complete"
 
 
+def test_a_big_run_stored_by_a_child_process_cancels_and_completes(
+        qtbot, db, settings, tmp_path, monkeypatch) -> None:
+    """The GUI runs on a worker thread; with the store in a child process (as for files of
+    8 MB and more) a cancel stops it with whole batches counted and no child left, and a
+    run to the end completes with its JSON."""
+    from screening.store import store_process
+    from tests.conftest import big_csv
+    from ui.dialogs.import_wizard import ImportChoice
+    monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES", 0)
+    children: list = []
+    real = store_process.StoreProcess.__init__
+
+    def spy(self, *args):  # type: ignore[no-untyped-def]
+        real(self, *args)
+        children.append(self.proc)
+    monkeypatch.setattr(store_process.StoreProcess, "__init__", spy)
+    win = MainWindow(db, settings, synchronous_jobs=False)
+    qtbot.addWidget(win)
+    failures: list = []
+    win._on_failed = lambda exc, details: failures.append(exc)
+    original = win._on_progress
+
+    def cancel_on_progress(p) -> None:  # type: ignore[no-untyped-def]
+        original(p)
+        if not isinstance(p, tuple) and p.lines >= 10_000:
+            win.job.cancel()
+    win._on_progress = cancel_on_progress
+    data = big_csv(tmp_path / "big.csv", 40_000)
+    out = tmp_path / "out"
+    win.start_screening(ImportChoice(data, ScreenOptions(json_out=out / "cancelled.json")))
+    qtbot.waitUntil(lambda: not win.job.running, timeout=60_000)
+    assert failures and isinstance(failures[0], Cancelled), failures
+    win._on_progress = original
+    win.start_screening(ImportChoice(data, ScreenOptions(json_out=out / "done.json")))
+    qtbot.waitUntil(lambda: not win.job.running, timeout=60_000)
+    assert len(failures) == 1, failures
+    assert len(children) == 2 and all(child.poll() is not None for child in children)
+    with db.sessions() as session:
+        cancelled, done = sorted(run_store.list_runs(session), key=lambda r: r.id)
+        stored = {r.id: sum(1 for _ in run_store.iter_lines(session, r.id))
+                  for r in (cancelled, done)}
+    assert cancelled.status == "cancelled" and cancelled.line_count % 5000 == 0
+    assert cancelled.line_count == stored[cancelled.id] < 40_000
+    assert done.status == "complete" and done.line_count == stored[done.id] == 40_000
+    assert [p.name for p in out.iterdir()] == ["done.json"]
+    win.close()
+
+
 def test_input_file_columns_on_demand_and_remembered(qtbot, db, settings) -> None:
     first = MainWindow(db, settings, synchronous_jobs=True)
     qtbot.addWidget(first)
