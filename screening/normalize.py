@@ -118,6 +118,7 @@ _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMERIC_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})" + _TIME + "$")
+_DAY_COUNT_RE = re.compile(r"\d+(\.\d+)?")  # after the patterns above: an Excel day count
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -158,6 +159,19 @@ def excel_serial_to_date(serial: float) -> dt.date | None:
     if not math.isfinite(serial) or not _SERIAL_MIN <= serial <= _SERIAL_MAX:
         return None
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def reads_as_day_count(value: object) -> bool:
+    """Whether ``parse_date`` reads ``value`` as an Excel day count: a number, or digits that
+    are not an eight-digit yyyymmdd date."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    if not isinstance(value, str):
+        return False
+    text = clean_text(value)
+    return _DAY_COUNT_RE.fullmatch(text) is not None and not _COMPACT_RE.match(text)
 
 
 def parse_date(
@@ -208,7 +222,7 @@ def parse_date(
         month = _MONTHS.get(match.group(1))
         date = _make(_year(match.group(3)), month, int(match.group(2))) if month else None
         return (date, None) if date else (None, DateProblem.INVALID)
-    if re.fullmatch(r"\d+(\.\d+)?", text):
+    if _DAY_COUNT_RE.fullmatch(text):
         date = excel_serial_to_date(float(text))
         return (date, None) if date else (None, DateProblem.INVALID)
     return None, DateProblem.INVALID

@@ -193,15 +193,16 @@ def test_a_day_number_in_the_date_column_is_never_clear(db, tmp_path) -> None:
     exceptions: the cell does not say it is a date, so the line shows how it was read and
     cannot be CLEAR (a written date on the same line is)."""
     path = tmp_path / "numbers.csv"
-    path.write_text(HEAD + "1,HK,44000,EAR99\n2,HK,2020-06-18,EAR99\n3,HK,44000.0,EAR99\n",
-                    encoding="utf-8")
+    path.write_text(HEAD + "1,HK,44000,EAR99\n2,HK,2020-06-18,EAR99\n3,HK,44000.0,EAR99\n"
+                    "4,HK,20200618,EAR99\n", encoding="utf-8")  # 4: yyyymmdd, a written date
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "S"
     ws.append(["Line", "Dest", "Ship Date", "ECCN"])
     ws.append(["1", "HK", 44000, "EAR99"])
     wb.save(tmp_path / "numbers.xlsx")
-    for source, cells in ((path, ["numbers.csv row 2 col C", None, "numbers.csv row 4 col C"]),
+    for source, cells in ((path, ["numbers.csv row 2 col C", None, "numbers.csv row 4 col C",
+                                  None]),
                           (tmp_path / "numbers.xlsx", ["S!C2"])):
         out = tmp_path / f"{source.name}.json"
         run_screening(db, source, ScreenOptions(json_out=out))

@@ -180,3 +180,16 @@ def test_exception_normaliser_is_idempotent(text: str) -> None:
 def test_date_round_trip_is_idempotent(date: dt.date) -> None:
     assert parse_date(date.isoformat()) == (date, None)
     assert parse_date(parse_date(date.isoformat())[0]) == (date, None)
+
+
+@pytest.mark.parametrize("value, expected", [
+    (44000, True), (44000.5, True), ("44000", True), (" 44000.5 ", True),
+    ("20200618", False),  # yyyymmdd: a written date, not a day count
+    ("2020-06-18", False), ("18/06/2020", False), (True, False), (None, False),
+    (dt.date(2020, 6, 18), False), ("", False), ("abc", False),
+])
+def test_reads_as_day_count_matches_how_parse_date_reads(value, expected) -> None:
+    from screening.normalize import reads_as_day_count
+    assert reads_as_day_count(value) is expected
+    if expected:  # parse_date reads it as Excel's day count indeed
+        assert parse_date(value)[0] == dt.date(2020, 6, 18)

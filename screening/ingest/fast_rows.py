@@ -21,14 +21,14 @@ from operator import itemgetter
 from typing import Any
 
 from screening.ingest.columns import Field
-from screening.ingest.rows import (
-    EARLIEST_EXPORT_DATE,
-    RowConverter,
-    is_day_number,
-    untrusted_characters,
-)
+from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, untrusted_characters
 from screening.line_json import json_plain
-from screening.normalize import _PLAIN_NUMBER_RE, clean_text, parse_number
+from screening.normalize import (
+    _PLAIN_NUMBER_RE,
+    clean_text,
+    parse_number,
+    reads_as_day_count,
+)
 
 #: A cell value the fast path does not take (the row goes to ``RowConverter.convert``).
 BAD: Any = object()
@@ -155,7 +155,7 @@ class FastRows:
         def date(raw: Any) -> Any:
             if raw.__class__ is str:
                 text = _plain(raw)
-                if not text or is_day_number(raw, text):  # the slow path says how it reads
+                if not text or reads_as_day_count(text):  # the slow path says how it reads
                     return BAD
                 value = text
             elif isinstance(raw, dt.date):  # datetime is a date too

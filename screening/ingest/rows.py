@@ -9,7 +9,6 @@ dates on thousands of rows), and the slow path that builds messages runs only fo
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +26,7 @@ from screening.normalize import (
     normalize_license_exception,
     parse_date,
     parse_number,
+    reads_as_day_count,
 )
 
 _MISSING = object()
@@ -70,17 +70,6 @@ def escaped(text: str) -> str:
     shown = "".join(f"\\u{ord(ch):04x}" if ch in bad and ord(ch) > 0xFF else
                     f"\\x{ord(ch):02x}" if ch in bad else ch for ch in text)
     return _quote(shown)
-
-
-_DAY_NUMBER_RE = re.compile(r"\d+(\.\d+)?")
-
-
-def is_day_number(raw: Any, text: str) -> bool:
-    """Whether a date cell is a number (a numeric cell, or digits as text), which parse_date
-    reads as an Excel day count."""
-    if raw.__class__ in (int, float):
-        return True
-    return bool(text) and text[0].isdigit() and _DAY_NUMBER_RE.fullmatch(text) is not None
 
 
 def _quote(text: str) -> str:
@@ -172,13 +161,13 @@ class RowConverter:
             export_date, assumed = self.as_of, True
         elif date_index not in blocked:
             raw = values[date_index]
-            export_date, date_problem = self._date(raw if raw.__class__ is not str
-                                                   else texts[date_index])
+            date_value = raw if raw.__class__ is not str else texts[date_index]
+            export_date, date_problem = self._date(date_value)
             if export_date is not None and not (
                     EARLIEST_EXPORT_DATE <= export_date <= self.latest_date):
                 date_problem, out_of_range = DateProblem.OUT_OF_RANGE, export_date
                 export_date = None
-            day_number = export_date is not None and is_day_number(raw, texts[date_index])
+            day_number = export_date is not None and reads_as_day_count(date_value)
 
         exception = self._exception(exc_text) if exc_text else None
         license_number = None
