@@ -36,15 +36,15 @@ _verdict, _newly = attrgetter("verdict"), attrgetter("newly")
 
 
 class Outcome:
-    """One distinct result as stored and written: verdict, destinations, findings set."""
+    """One distinct result as stored: verdict, licensing destination, findings set (the
+    line's own destination is in its part of the row)."""
 
-    __slots__ = ("db_part", "destination", "findings", "licensing", "newly", "set_no",
-                 "verdict")
+    __slots__ = ("db_part", "findings", "licensing", "newly", "set_no", "verdict")
 
-    def __init__(self, verdict: Verdict, destination: str | None, licensing: str | None,
-                 newly: bool, findings: tuple[Finding, ...], sets: FindingSets):
+    def __init__(self, verdict: Verdict, licensing: str | None, newly: bool,
+                 findings: tuple[Finding, ...], sets: FindingSets):
         self.verdict = verdict.value
-        self.destination, self.licensing, self.newly = destination, licensing, newly
+        self.licensing, self.newly = licensing, newly
         self.findings = findings
         self.set_no = sets.number(findings)[0]
         #: Its part of a run_lines row (store.runs.LINE_COLUMNS after raw_json).
@@ -52,8 +52,8 @@ class Outcome:
 
 
 def _of(result: Screening, sets: FindingSets) -> Outcome:
-    return Outcome(result.verdict, result.destination, result.licensing_destination,
-                   result.newly_licensable, result.findings, sets)
+    return Outcome(result.verdict, result.licensing_destination, result.newly_licensable,
+                   result.findings, sets)
 
 
 @dataclass(frozen=True)
@@ -207,8 +207,8 @@ class RowScreener:
         merged = self.merged.get(key)
         if merged is None:
             findings = (*outcome.findings, *found)
-            merged = Outcome(worst([f.verdict for f in findings]), outcome.destination,
-                             outcome.licensing, outcome.newly, findings, self.sets)
+            merged = Outcome(worst([f.verdict for f in findings]), outcome.licensing,
+                             outcome.newly, findings, self.sets)
             if len(self.merged) > OUTCOME_LIMIT:
                 self.merged.clear()
             self.merged[key] = merged

@@ -7,7 +7,8 @@ process has its own.
 Each batch is one transaction: its new findings sets, its lines and the run's heartbeat. A
 run killed midway keeps the batches committed so far, stays "running" and is marked
 interrupted by the next start, never complete. Whoever stores a batch also renders its
-``--json`` lines (line_json) after it commits; the JSON is kept only if the run completes.
+``--json`` lines (line_json), before it commits: a batch whose JSON cannot be written is not
+stored. The JSON is kept only if the run completes.
 """
 
 from __future__ import annotations
