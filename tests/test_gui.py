@@ -1090,16 +1090,14 @@ def _recording_helpers(monkeypatch) -> list:  # type: ignore[type-arg]
     return started
 
 
-def test_closing_the_window_while_a_big_run_loads_stops_its_helper(
-        qtbot, db, settings, monkeypatch) -> None:
-    """The window is closed while the lines of a big run are still being read: the read is
-    cancelled and the helper process started for the run is stopped and reaped."""
+def _big_run_whose_read_waits_for_a_cancel(db, monkeypatch):  # type: ignore[no-untyped-def]
+    """A screened run that opens as a big one (read on a worker thread, with a helper
+    process), whose read of the lines only a cancel ends: (run, helpers started, an event
+    set once the read has begun)."""
     import threading
 
     import ui.loaded_run as loaded_run_module
     import ui.main_window as main_window_module
-    if not db.shareable:
-        pytest.skip("needs a database another process can open")
     run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
     monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
     started = _recording_helpers(monkeypatch)
@@ -1113,6 +1111,16 @@ def test_closing_the_window_while_a_big_run_loads_stops_its_helper(
         return original(session, run_id, expected, progress=progress, cancelled=cancelled)
 
     monkeypatch.setattr(loaded_run_module, "read_run_lines", slow_read)
+    return run, started, reading
+
+
+def test_closing_the_window_while_a_big_run_loads_stops_its_helper(
+        qtbot, db, settings, monkeypatch) -> None:
+    """The window is closed while the lines of a big run are still being read: the read is
+    cancelled and the helper process started for the run is stopped and reaped."""
+    if not db.shareable:
+        pytest.skip("needs a database another process can open")
+    run, started, reading = _big_run_whose_read_waits_for_a_cancel(db, monkeypatch)
     win = MainWindow(db, settings)  # jobs in worker threads, as in the app
     qtbot.addWidget(win)
     win.load_run(run.id)
@@ -1128,25 +1136,9 @@ def test_cancel_while_a_big_run_opens_stops_its_helper(qtbot, db, settings,
                                                       monkeypatch) -> None:
     """The progress dialog's Cancel stops reading a big run's lines: nothing is shown, the
     helper process is stopped, and the window says so."""
-    import threading
-
-    import ui.loaded_run as loaded_run_module
-    import ui.main_window as main_window_module
     if not db.shareable:
         pytest.skip("needs a database another process can open")
-    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
-    monkeypatch.setattr(main_window_module, "ASYNC_LIMIT", 10)
-    started = _recording_helpers(monkeypatch)
-    reading = threading.Event()
-    original = loaded_run_module.read_run_lines
-
-    def slow_read(session, run_id, expected=0, *, progress=None, cancelled=None):  # type: ignore[no-untyped-def]
-        reading.set()
-        while not cancelled():
-            threading.Event().wait(0.01)
-        return original(session, run_id, expected, progress=progress, cancelled=cancelled)
-
-    monkeypatch.setattr(loaded_run_module, "read_run_lines", slow_read)
+    run, started, reading = _big_run_whose_read_waits_for_a_cancel(db, monkeypatch)
     win = MainWindow(db, settings)
     qtbot.addWidget(win)
     win.load_run(run.id)
