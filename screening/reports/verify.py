@@ -49,7 +49,7 @@ from screening.signing import database_keys, signature_valid
 from screening.store import parties as party_store
 from screening.store import runs as run_store
 from screening.store.reviews import run_reviews
-from screening.store.schema import IssuedReport, PartyFalsePositive
+from screening.store.schema import IssuedReport
 
 PublicKeys = dict[str, Ed25519PublicKey]
 
@@ -468,11 +468,7 @@ def _party_rescreen(db: Database, run_id: Any) -> tuple[PartyScreen | None, str]
         thresholds = check.get("thresholds") or {}
         index, _ = party_store.load_index(session, strong=thresholds.get("strong"),
                                           weak=thresholds.get("weak"))
-        decided = session.execute(
-            select(PartyFalsePositive.party, PartyFalsePositive.entry_key,
-                   PartyFalsePositive.content_hash)
-            .where(PartyFalsePositive.created_at <= run.started_at))
-        suppressed = frozenset((party, key, content) for party, key, content in decided)
+        suppressed = party_store.suppressed_pairs(session, decided_by=run.started_at)
         affiliates = load_affiliate_rules(session)
     if index is None:
         return None, "; restricted-party findings not re-screened (no list loaded)"

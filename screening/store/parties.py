@@ -135,10 +135,15 @@ def load_index(session: Session, *, strong: float | None = None, weak: float | N
     return index, lists
 
 
-def suppressed_pairs(session: Session) -> frozenset[tuple[str, str, str]]:
-    rows = session.execute(select(PartyFalsePositive.party, PartyFalsePositive.entry_key,
-                                  PartyFalsePositive.content_hash))
-    return frozenset((party, key, content) for party, key, content in rows)
+def suppressed_pairs(session: Session, decided_by: dt.datetime | None = None
+                     ) -> frozenset[tuple[str, str, str]]:
+    """The false-positive decisions (party, entry key, entry content hash); ``decided_by``:
+    only those recorded by then (what a past run knew)."""
+    query = select(PartyFalsePositive.party, PartyFalsePositive.entry_key,
+                   PartyFalsePositive.content_hash)
+    if decided_by is not None:
+        query = query.where(PartyFalsePositive.created_at <= decided_by)
+    return frozenset((party, key, content) for party, key, content in session.execute(query))
 
 
 def mark_false_positive(session: Session, party: str, entry_key: str, *, reason: str,
