@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,12 +29,16 @@ from screening.service import (
     Cancelled,
     Progress,
     RunAbandoned,
+    RunResult,
     ScreenOptions,
     resolve_mapping,
     run_screening,
 )
 from screening.store import runs as run_store
 from screening.store.reviews import Disposition, ReviewError, add_reviews
+
+if TYPE_CHECKING:
+    from screening.reports.prerender import Prerender
 
 EXIT_CLEAR, EXIT_ATTENTION, EXIT_FAILED = 0, 1, 2
 
@@ -325,8 +330,37 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
             print(f"\r  {p.lines:,} lines screened ({p.rate:,.0f} lines/s)", end="",
                   file=sys.stderr, flush=True)
 
-    result = run_screening(db, args.input, options, progress=progress)
-    if last[0]:
+    prerender = _prerender(db, args.input, args.report)
+    try:
+        result = run_screening(db, args.input, options, progress=progress,
+                               on_created=prerender.follow if prerender else None)
+        return _screened(db, args, result, last[0] > 0, prerender)
+    finally:
+        if prerender is not None:
+            prerender.close()
+
+
+def _prerender(db: Database, path: Path, targets: list[Path]) -> Prerender | None:
+    """The helper rendering an XLSX report's rows while the run screens (big inputs only),
+    or None."""
+    if not targets:
+        return None  # nothing of the report writers is imported without a report
+    from screening.reports.writer import report_format
+    xlsx = [t for t in targets if report_format(t) == "xlsx"]
+    if not xlsx:
+        return None
+    from screening.reports import prerender
+    try:
+        if not prerender.suitable(db.shareable, path.stat().st_size):
+            return None
+        return prerender.Prerender(db.url, xlsx[0].resolve().parent)
+    except OSError:  # no such input (the run says so) or folder: rendered afterwards
+        return None
+
+
+def _screened(db: Database, args: argparse.Namespace, result: RunResult, progressed: bool,
+              prerender: Prerender | None) -> int:
+    if progressed:
         print(file=sys.stderr)
     run = result.run
     for warning in run.party_warnings:  # no list, or a stale one: never silent
@@ -338,18 +372,23 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
     if result.json_path:
         print(f"JSON written to {result.json_path}")
     if args.report:
-        _write_reports(db, run.id, args.report)
+        _write_reports(db, run.id, args.report, prerender)
     return EXIT_CLEAR if run.counts.get(Verdict.CLEAR.value, 0) == run.line_count \
         else EXIT_ATTENTION
 
 
-def _write_reports(db, run_id: int, targets: list[Path]) -> None:  # type: ignore[no-untyped-def]
+def _write_reports(db: Database, run_id: int, targets: list[Path],
+                   prerender: Prerender | None = None) -> None:
     from screening.reports import write_report
     from screening.reports.writer import report_format
     for target in targets:
         report_format(target)  # refuse an unknown suffix before any work
     for target in targets:
-        result = write_report(db, run_id, target, generated_by=current_user())
+        rendered = None
+        if prerender is not None and report_format(target) == "xlsx":
+            rendered, prerender = prerender.result(), None  # the first XLSX report's rows
+        result = write_report(db, run_id, target, generated_by=current_user(),
+                              rendered=rendered)
         extra = f" (digest {result.digest}, signed)" if result.digest else ""
         print(f"report written to {result.path}{extra}")
 

@@ -198,7 +198,8 @@ def prepare(db: Database, path: Path, options: ScreenOptions,
 def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                   progress: Callable[[Progress], None] | None = None,
                   cancelled: Callable[[], bool] | None = None,
-                  rules: RuleSet | None = None) -> RunResult:
+                  rules: RuleSet | None = None,
+                  on_created: Callable[[int], None] | None = None) -> RunResult:
     """Screen ``path`` and record the run. Raises IngestError (file unusable: nothing
     recorded if found before reading the data, else the run is recorded as failed with the
     reason), Cancelled (run recorded as cancelled), OSError or DatabaseError.
@@ -241,6 +242,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             started_at=now,
             party_lists_json=party_store.lists_json(party_lists),
             party_check_json=json.dumps(check, ensure_ascii=False))
+    if on_created is not None:
+        on_created(run_id)  # recorded: its lines are committed from now on
     sets = run_store.FindingSets(run_id)
     screener = RowScreener(prepared, rules, parties, sets, run_id,
                            dates_as_text=db.backend == "sqlite")  # how SQLAlchemy stores them

@@ -100,6 +100,8 @@ class CellDigest:
         self._last: dict[str, int] = {}
         self._pending: dict[str, tuple[int, dict[int, str]]] = {}
         self._worker: _Hasher | None = None
+        #: Sheets hashed elsewhere (see ``adopt``): their hashes.
+        self._adopted: dict[str, str] = {}
 
     def hash_in_background(self) -> None:
         """Hash on a worker thread from now on (SHA-256 releases the GIL on big pieces, so
@@ -131,6 +133,8 @@ class CellDigest:
         self._last[sheet] = row
         h = self._sheets.get(sheet)
         if h is None:
+            if sheet in self._adopted:
+                raise RuntimeError(f"{sheet}: cells hashed here and elsewhere")
             h = self._sheets[sheet] = hashlib.sha256()
         self._update(h, (_encode([row, texts]) + "\n").encode("utf-8"))
 
@@ -157,6 +161,8 @@ class CellDigest:
         self._last[sheet] = last
         h = self._sheets.get(sheet)
         if h is None:
+            if sheet in self._adopted:
+                raise RuntimeError(f"{sheet}: cells hashed here and elsewhere")
             h = self._sheets[sheet] = hashlib.sha256()
         self._update(h, text if isinstance(text, bytes) else text.encode("utf-8"))
 
@@ -178,17 +184,28 @@ class CellDigest:
             cells = pending[1]
             self._hash_row(sheet, pending[0], [cells.get(c, "") for c in range(max(cells) + 1)])
 
-    def hexdigest(self, sheet_order: Sequence[str]) -> str:
+    def sheet_hashes(self) -> dict[str, str]:
+        """Each sheet's hash so far (every cell given is hashed first)."""
         for sheet in list(self._pending):
             self._flush(sheet)
         if self._worker is not None:  # every piece hashed (or the worker's failure raised)
             worker, self._worker = self._worker, None
             worker.finish()
-        unknown = set(self._sheets) - set(sheet_order)
+        return {name: h.hexdigest() for name, h in self._sheets.items()} | self._adopted
+
+    def adopt(self, sheet: str, hexdigest: str) -> None:
+        """A whole sheet hashed by another ``CellDigest`` (``sheet_hashes``): the rows of
+        the report's big sheets are rendered and hashed apart (reports.line_sheets)."""
+        if sheet in self._sheets or sheet in self._pending or sheet in self._adopted:
+            raise RuntimeError(f"{sheet}: cells hashed here and elsewhere")
+        self._adopted[sheet] = hexdigest
+
+    def hexdigest(self, sheet_order: Sequence[str]) -> str:
+        hashes = self.sheet_hashes()
+        unknown = set(hashes) - set(sheet_order)
         if unknown:
             raise RuntimeError(f"cells hashed on sheets not in the workbook: {unknown}")
-        combined = _encode([[name, self._sheets[name].hexdigest()] for name in sheet_order
-                            if name in self._sheets])
+        combined = _encode([[name, hashes[name]] for name in sheet_order if name in hashes])
         return hashlib.sha256(combined.encode("utf-8")).hexdigest()
 
 

@@ -18,8 +18,7 @@ import json
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
@@ -365,16 +364,3 @@ def splice_rows(xlsx: Path, sheets: dict[str, tuple[DeflatedRows, str]],
         tmp.unlink(missing_ok=True)
         raise
     tmp.replace(xlsx)
-
-
-@contextmanager
-def deflated_rows(folder: Path, count: int) -> Iterator[list[DeflatedRows]]:
-    """``count`` row streams for sheets written as XML, their files removed afterwards."""
-    streams: list[DeflatedRows] = []
-    try:
-        for _ in range(count):
-            streams.append(DeflatedRows(folder))
-        yield streams
-    finally:
-        for stream in streams:
-            stream.discard()

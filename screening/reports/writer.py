@@ -5,12 +5,16 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from screening.db import Database
 from screening.reports.content import load_content
 from screening.reports.safety import ExportError, atomic_path
 from screening.signing import Signer, SigningError, signer_for
 from screening.store.schema import IssuedReport
+
+if TYPE_CHECKING:
+    from screening.reports.line_sheets import LineSheets
 
 REPORT_FORMATS = ("xlsx", "pdf", "csv", "json")
 
@@ -34,15 +38,27 @@ def report_format(target: Path, fmt: str | None = None) -> str:
 
 
 def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
-                 fmt: str | None = None) -> ReportResult:
+                 fmt: str | None = None, rendered: LineSheets | None = None) -> ReportResult:
     """Write the report of ``run_id`` to ``target``, signed with this database's key and
     recorded as issued. Raises ExportError with one clear message when it cannot; an earlier
     file at ``target`` is then left untouched.
 
     XLSX and PDF carry their digest and signature inside; CSV and JSON (whose layout is a
-    contract) are recorded with the SHA-256 of the file as their digest."""
+    contract) are recorded with the SHA-256 of the file as their digest.
+
+    ``rendered``: an XLSX report's rows rendered while the run was screened
+    (reports.prerender); used if they are this report's, removed either way."""
     target = Path(target)
-    fmt = report_format(target, fmt)
+    try:
+        return _write_report(db, run_id, target, generated_by, report_format(target, fmt),
+                             rendered)
+    finally:
+        if rendered is not None:
+            rendered.discard()  # nothing left if the report used them
+
+
+def _write_report(db: Database, run_id: int, target: Path, generated_by: str, fmt: str,
+                  rendered: LineSheets | None) -> ReportResult:
     try:
         with db.sessions.begin() as session:
             signer = signer_for(session)  # created and registered on first use
@@ -60,7 +76,7 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
             # XLSX report, nor xlsxwriter for a PDF).
             if fmt == "xlsx":
                 from screening.reports.xlsx import write_xlsx
-                digest, signature = write_xlsx(session, content, tmp, signer)
+                digest, signature = write_xlsx(session, content, tmp, signer, rendered)
             elif fmt == "pdf":
                 from screening.reports.pdf import write_pdf
                 seal = Seal(signer)

@@ -7,8 +7,10 @@ evaluated, whatever it starts with (and ``strings_to_formulas`` is off as a seco
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +25,13 @@ from screening.reports.content import (
     LINE_HEADERS,
     REVIEW_HEADERS,
     ReportContent,
-    naive_utc,
     review_cells,
     rules_sections,
     run_parameters,
 )
-from screening.reports.package import DeflatedRows
+from screening.reports.line_sheets import LineSheets, line_sheet_headers, render_line_sheets
 from screening.signing import Signer
-from screening.store.report_lines import LineChunk, iter_line_chunks
-from screening.store.reviews import ReviewRecord
+from screening.store.report_lines import iter_line_chunks
 
 MAX_CELL = 32767
 VERDICT_COLOURS = {
@@ -168,23 +168,54 @@ def cell_formats(book: Any) -> dict[str, Any]:
 
 
 def write_xlsx(session: Session, content: ReportContent, target: Path,
-               signer: Signer | None = None) -> tuple[str, str]:
+               signer: Signer | None = None,
+               rendered: LineSheets | None = None) -> tuple[str, str]:
     """Write the report to ``target`` (a temporary path); returns the report digest (over
     every cell but the digest's and the signature's own) and its signature ("" without a
-    signer)."""
+    signer). ``rendered``: the Lines and Findings rows rendered while the run was screened
+    (reports.prerender), used if they are this report's (else rendered here); their files
+    are removed either way."""
     digest = CellDigest()
-    digest.hash_in_background()  # overlaps writing the rows
+    sheets: LineSheets | None = None
     try:
-        with fastsheet.deflated_rows(target.parent, 2) as (rows_handle, findings_handle):
-            return _write_book(session, content, target, signer, rows_handle,
-                               findings_handle, digest)
+        opened = _open_book(content, target)
+        if rendered is not None and opened.fits(rendered, content):
+            sheets, rendered = rendered, None
+        else:
+            sheets = render_line_sheets(
+                iter_line_chunks(session, content.run.id), content.run.headers,
+                content.current, opened.styles, opened.finding_styles, target.parent)
+        digest.hash_in_background()  # the other sheets' cells, while xlsxwriter writes
+        return _write_book(content, target, signer, opened, sheets, digest)
     finally:
         digest.close()
+        for unused in (rendered, sheets):
+            if unused is not None:
+                unused.discard()
 
 
-def _write_book(session: Session, content: ReportContent, target: Path,
-                signer: Signer | None, rows_handle: DeflatedRows,
-                findings_handle: DeflatedRows, digest: CellDigest) -> tuple[str, str]:
+@dataclass
+class _Opened:
+    """A report workbook as ``_open_book`` leaves it: the big sheets' header rows written,
+    their probe rows giving the style indexes their rows are rendered with."""
+
+    book: Any
+    formats: dict[str, Any]
+    styles: dict[str, int]
+    finding_styles: dict[str, int]
+
+    def fits(self, rendered: LineSheets, content: ReportContent) -> bool:
+        """Whether rows rendered beforehand are this report's: every line of a complete
+        run, no review (a line's current review is on its row), the same styles."""
+        return (content.complete and not content.current
+                and rendered.line_count == content.run.line_count
+                and rendered.styles == self.styles
+                and rendered.finding_styles == self.finding_styles)
+
+
+def _open_book(content: ReportContent, target: Path) -> _Opened:
+    """The workbook with its sheets and formats, up to the rows of its big sheets (see
+    ``_probe_row``). Their header rows are hashed with their rows (line_sheets)."""
     book = xlsxwriter.Workbook(str(target), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
@@ -197,52 +228,51 @@ def _write_book(session: Session, content: ReportContent, target: Path,
         ws = book.add_worksheet(name)
         print_setup(ws, content, name)
         _mark_incomplete(ws, content, name)
-
-    findings = _Sheet(book, formats, "Findings", digest)
-    findings.header(FINDING_HEADERS, FINDING_WIDTHS,
-                    wrap=findings_sheet.WRAP)
-    lines = _Sheet(book, formats, "Lines", digest)
-    headers = list(content.run.headers)
-    original = [f"Original: {h}" if h else f"Original: column {i + 1}"
-                for i, h in enumerate(headers)]
-    width = len(LINE_HEADERS) + len(original)
-    lines.header([*LINE_HEADERS, *original],
-                 [7, 14, 17, 9, 8, 8, 11, 9, 12, 9, 12, 22, 11, 22, 11, 8, 28, 10, 24, 14, 19]
-                 + [16] * len(original), fit_width=False)
+    elsewhere = CellDigest()  # the header rows: hashed with the rows
+    findings = _Sheet(book, formats, "Findings", elsewhere)
+    findings.header(FINDING_HEADERS, FINDING_WIDTHS, wrap=findings_sheet.WRAP)
+    lines = _Sheet(book, formats, "Lines", elsewhere)
+    headers = line_sheet_headers(content.run.headers)
+    lines.header(headers, [7, 14, 17, 9, 8, 8, 11, 9, 12, 9, 12, 22, 11, 22, 11, 8, 28, 10, 24,
+                           14, 19] + [16] * (len(headers) - len(LINE_HEADERS)),
+                 fit_width=False)
     lines.ws.print_area(0, 0, max(content.run.line_count, 1), LINES_PRINTED - 1)
     # The Lines and Findings rows bypass xlsxwriter (see fastsheet and findings_sheet); a
     # probe row on each carries the styles they use.
-    probe = ["num", "date", "datetime", "text", *(f"v:{v}" for v in VERDICT_COLOURS)]
-    styles = _probe_row(lines.ws, formats, probe)
-    lines.ws.autofilter(0, 0, max(content.run.line_count, 1), width - 1)
-    findings_probe = [*findings_sheet.PROBE, *(f"v:{v}" for v in VERDICT_COLOURS)]
-    finding_styles = _probe_row(findings.ws, formats, findings_probe)
-    fast = fastsheet.ColumnsWriter(rows_handle, [*LINE_KINDS, *["text"] * len(original)],
-                                   styles, digest)
-    finding_rows = findings_sheet.FindingsWriter(findings_handle, finding_styles, digest)
-    seen_destinations: set[str | None] = set()
-    seen_exceptions: set[str | None] = set()
-    by_date: Counter[tuple[dt.date | None, str]] = Counter()  # for the chart, by month below
-    r = 1
-    for chunk in iter_line_chunks(session, content.run.id):
-        by_date.update(zip(chunk.export_date, chunk.verdict, strict=True))
-        fast.write(r + 1, line_columns(chunk, content.current, len(original)))  # and hashes
-        r += len(chunk.row)
-        finding_rows.write_chunk(chunk.row, chunk.line_id, chunk.verdict, chunk.findings)
-        seen_destinations.update(chunk.destination)
-        seen_destinations.update(chunk.licensing_destination)
-        seen_exceptions.update(chunk.license_exception)
-    destinations = {d for d in seen_destinations if d}
-    claimed = {e for e in seen_exceptions if e}
+    styles = _probe_row(lines.ws, formats, LINE_PROBE)
+    lines.ws.autofilter(0, 0, max(content.run.line_count, 1), len(headers) - 1)
+    finding_styles = _probe_row(findings.ws, formats, FINDING_PROBE)
+    return _Opened(book, formats, styles, finding_styles)
+
+
+def styles_of(content: ReportContent, folder: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """The style indexes a report of ``content`` renders its Lines and Findings rows with
+    (a workbook opened as ``write_xlsx`` opens it, then dropped)."""
+    with tempfile.TemporaryDirectory(dir=folder) as scratch:
+        opened = _open_book(content, Path(scratch) / "styles.xlsx")
+        opened.book.close()
+    return opened.styles, opened.finding_styles
+
+
+LINE_PROBE = ["num", "date", "datetime", "text", *(f"v:{v}" for v in VERDICT_COLOURS)]
+FINDING_PROBE = [*findings_sheet.PROBE, *(f"v:{v}" for v in VERDICT_COLOURS)]
+
+
+def _write_book(content: ReportContent, target: Path, signer: Signer | None,
+                opened: _Opened, rendered: LineSheets, digest: CellDigest
+                ) -> tuple[str, str]:
+    book, formats = opened.book, opened.formats
+    for name in ("Lines", "Findings"):
+        digest.adopt(name, rendered.hashes[name])
     monthly = MonthlyVerdicts()
-    for (day, verdict_), count in by_date.items():
+    for (day, verdict_), count in rendered.by_date.items():
         monthly.add(day, verdict_, count)
-    unverified = finding_rows.unverified()
-    last_finding = finding_rows.row - 1  # 0-based, as xlsxwriter counts rows
-    findings.ws.autofilter(0, 0, max(last_finding, 1), len(FINDING_HEADERS) - 1)
+    last_finding = rendered.last_finding_row - 1  # 0-based, as xlsxwriter counts rows
+    findings = book.get_worksheet_by_name("Findings")
+    findings.autofilter(0, 0, max(last_finding, 1), len(FINDING_HEADERS) - 1)
     # Findings wrap onto several lines each: at one page wide they would print about 25 to a
     # page; about 60 keeps the text readable (6 pt) in less than half the paper.
-    findings.ws.fit_to_pages(1, max(1, -(-last_finding // FINDINGS_PER_PAGE)))
+    findings.fit_to_pages(1, max(1, -(-last_finding // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews", digest)
     reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 50, 14, 12, 11, 40],
@@ -251,8 +281,8 @@ def _write_book(session: Session, content: ReportContent, target: Path,
         reviews.write(review_cells(review))
     reviews.ws.autofilter(0, 0, max(reviews.row - 1, 1), len(REVIEW_HEADERS) - 1)
 
-    _write_rules(_Sheet(book, formats, "Rules", digest), content, destinations, claimed,
-                 unverified)
+    _write_rules(_Sheet(book, formats, "Rules", digest), content, rendered.destinations,
+                 rendered.claimed, rendered.unverified)
     run_sheet = _Sheet(book, formats, "Run", digest)
     _write_pairs(run_sheet, "Run parameters and environment", run_parameters(content))
 
@@ -277,11 +307,12 @@ def _write_book(session: Session, content: ReportContent, target: Path,
             summary.ws.write_number(r_, col, cell_value, fmt)
     book.close()
     spliced = {}
+    width = len(LINE_HEADERS) + len(content.run.headers)
     for name, handle, probed, wanted, cols, last_row in (
-            ("Lines", rows_handle, probe, styles, width, r),
-            ("Findings", findings_handle, findings_probe, finding_styles,
-             len(FINDING_HEADERS), finding_rows.row)):
-        handle.close()
+            ("Lines", rendered.lines, LINE_PROBE, rendered.styles, width,
+             rendered.last_line_row),
+            ("Findings", rendered.findings, FINDING_PROBE, rendered.finding_styles,
+             len(FINDING_HEADERS), rendered.last_finding_row)):
         sheet_xml = f"xl/worksheets/sheet{SHEETS.index(name) + 1}.xml"
         spliced[sheet_xml] = (handle,
                               fastsheet.column_letters(cols)[-1] + str(max(last_row, 1)))
@@ -289,7 +320,7 @@ def _write_book(session: Session, content: ReportContent, target: Path,
         if written != wanted:
             raise RuntimeError(f"xlsxwriter style numbers changed ({written} != {wanted}); "
                                f"the {name} sheet would be mis-formatted")
-    fastsheet.splice_rows(target, spliced, finding_rows.shared_strings())
+    fastsheet.splice_rows(target, spliced, rendered.shared_strings)
     return value, signature
 
 
@@ -303,45 +334,6 @@ def _probe_row(ws: Any, formats: dict[str, Any], names: list[str]) -> dict[str, 
         ws.write_blank(1, col, None, fmt)
         styles[name] = fmt._get_xf_index()
     return styles
-
-
-#: How each report column of the Lines sheet is written (see fastsheet.ColumnsWriter); the
-#: input's original cells after them are text.
-LINE_KINDS = ("number", "text", "verdict", "text", "text", "text", "date", "text", "text",
-              "text", "text", "text", "text", "text", "number", "number", "text", "text",
-              "text", "text", "any")
-
-
-def line_columns(chunk: LineChunk, current: dict[int, ReviewRecord],
-                 originals: int) -> list[Sequence[object]]:
-    """The Lines sheet's columns of ``chunk`` (``record_cells`` and the raw cells of each
-    line, column by column)."""
-    yes_no = ["No", "Yes"]
-    reviews = list(map(current.get, chunk.row)) if current else None
-    if reviews is not None and not any(reviews):
-        reviews = None
-    none: list[object] = [None] * len(chunk.row)
-    raw = chunk.raw
-    widths = set(map(len, raw))
-    if widths != {originals}:
-        if max(widths) > originals:
-            raise ValueError(f"a stored line has {max(widths)} original cells; the run's "
-                             f"headers name {originals}")
-        raw = [cells + [""] * (originals - len(cells)) for cells in raw]
-    return [
-        chunk.row, chunk.line_id, chunk.verdict,
-        [yes_no[bool(v)] for v in chunk.newly_licensable],
-        chunk.destination, chunk.licensing_destination, chunk.export_date,
-        [yes_no[bool(v)] for v in chunk.date_assumed],
-        chunk.eccn, chunk.license_exception, chunk.license_number, chunk.end_user,
-        chunk.end_user_type, chunk.consignee, chunk.value, chunk.quantity,
-        chunk.description, chunk.hs_code,
-        *(([r.disposition.label if r else None for r in reviews],
-           [r.reviewer if r else None for r in reviews],
-           [naive_utc(r.created_at) if r else None for r in reviews])
-          if reviews is not None else (none, none, none)),
-        *(zip(*raw, strict=True) if originals else ()),
-    ]
 
 
 def _mark_incomplete(ws: Any, content: ReportContent, sheet: str) -> None:

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Iterator, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.model import Finding
-from screening.store.schema import FindingSet
+from screening.store.schema import FindingSet, Run
+
+if TYPE_CHECKING:
+    from screening.db import Database
 
 #: The columns read, in the order of ``LineRecord``.
 COLUMNS = ("row", "line_id", "verdict", "destination", "licensing_destination",
@@ -51,12 +55,14 @@ class LineRecord(NamedTuple):
     findings: tuple[Finding, ...]
 
 
-def finding_sets(session: Session, run_id: int) -> dict[int, tuple[Finding, ...]]:
-    """Each distinct findings list of the run, by set number (lines share one tuple)."""
+def finding_sets(session: Session, run_id: int, after: int = 0
+                 ) -> dict[int, tuple[Finding, ...]]:
+    """Each distinct findings list of the run (numbered above ``after``), by set number
+    (lines share one tuple)."""
     return {number: tuple(Finding.from_json(f) for f in json.loads(text))
             for number, text in session.execute(
                 select(FindingSet.set_no, FindingSet.findings_json)
-                .where(FindingSet.run_id == run_id))}
+                .where(FindingSet.run_id == run_id, FindingSet.set_no > after))}
 
 
 class LineChunk(NamedTuple):
@@ -94,6 +100,59 @@ class LineChunk(NamedTuple):
             yield LineRecord(*values)
 
 
+def iter_line_chunks(session: Session, run_id: int, size: int = 5000
+                     ) -> Iterator[LineChunk]:
+    """Every line of the run in input order, ``size`` lines at a time as columns, streamed
+    (a server-side cursor on PostgreSQL). Read on the session's own DBAPI connection (in its
+    transaction): plain tuples, no per-row type processing; each distinct date and findings
+    list is parsed once, the raw cells of a chunk in one parse."""
+    return _line_chunks(session, run_id, finding_sets(session, run_id), 0, size)
+
+
+def follow_line_chunks(db: Database, run_id: int, poll: float = 0.05, size: int = 5000
+                       ) -> Iterator[LineChunk]:
+    """The lines of a run being screened, in input order as they are stored (a batch at a
+    time, in input order: each read takes the rows after the last one read), until the run
+    has ended and every line it stored has been read. Each read looks at the run's status
+    first: once it has ended, every line it stored is committed and read next."""
+    known: dict[int, tuple[Finding, ...]] = {}
+    after = 0
+    while True:
+        with db.sessions() as session:
+            status = session.scalar(select(Run.status).where(Run.id == run_id))
+            if status is None:
+                raise LookupError(f"no run with id {run_id}")
+            # Each statement may see later commits than the one before (autocommit reads,
+            # READ COMMITTED): a line's findings set, stored with it or before, is read
+            # when a line names it.
+            sets = _NewSets(session, run_id, known)
+            read = 0
+            for chunk in _line_chunks(session, run_id, sets, after, size):
+                read += len(chunk.row)
+                after = chunk.row[-1]
+                yield chunk
+            known = dict(sets)
+        if status != "running":
+            return
+        if not read:
+            time.sleep(poll)
+
+
+class _NewSets(dict[int, tuple[Finding, ...]]):
+    """The findings sets of a run being stored, read as lines name them."""
+
+    def __init__(self, session: Session, run_id: int, known: dict[int, tuple[Finding, ...]]):
+        super().__init__(known)
+        self.session, self.run_id = session, run_id
+
+    def __missing__(self, number: int) -> tuple[Finding, ...]:
+        self.update(finding_sets(self.session, self.run_id, max(self, default=0)))
+        if number not in self:
+            raise LookupError(f"run {self.run_id}: a line names findings set {number}, "
+                              f"which is not stored")
+        return self[number]
+
+
 class _Dates(dict[object, "dt.date | None"]):
     """A stored export date (SQLite's ISO text, or a date) as a date, parsed once."""
 
@@ -102,18 +161,15 @@ class _Dates(dict[object, "dt.date | None"]):
         return parsed
 
 
-def iter_line_chunks(session: Session, run_id: int, size: int = 5000
-                     ) -> Iterator[LineChunk]:
-    """Every line of the run in input order, ``size`` lines at a time as columns, streamed
-    (a server-side cursor on PostgreSQL). Read on the session's own DBAPI connection (in its
-    transaction): plain tuples, no per-row type processing; each distinct date and findings
-    list is parsed once, the raw cells of a chunk in one parse."""
-    sets = finding_sets(session, run_id)
+def _line_chunks(session: Session, run_id: int, sets: dict[int, tuple[Finding, ...]],
+                 after: int, size: int) -> Iterator[LineChunk]:
+    """The run's lines after input row ``after``, in input order (see iter_line_chunks)."""
     connection = session.connection()
     dialect = connection.dialect
     quote = dialect.identifier_preparer.quote  # "row" is reserved in PostgreSQL
     sql = (f"SELECT {', '.join(quote(c) for c in COLUMNS)} FROM run_lines "
-           f"WHERE run_id = {int(run_id)} ORDER BY {quote('row')}")
+           f"WHERE run_id = {int(run_id)} AND {quote('row')} > {int(after)} "
+           f"ORDER BY {quote('row')}")
     dbapi = connection.connection.dbapi_connection
     if dbapi is None:  # pragma: no cover - a connection always has one while in use
         raise RuntimeError("no database connection")

@@ -53,7 +53,7 @@ def suitable(shareable: bool, input_size: int) -> bool:
     return shareable and input_size >= PROCESS_MIN_BYTES
 
 
-def _code_root() -> str:
+def code_root() -> str:
     """The folder holding the ``screening`` package, so the child runs this same code."""
     return str(Path(__file__).resolve().parents[2])
 
@@ -67,7 +67,7 @@ class StoreProcess:
         ``json_target``: the file it becomes, named in a message if writing fails."""
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
-            [_code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
+            [code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
         # Its error output goes to a file, never a pipe: a full one would block it.
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.proc = subprocess.Popen(
@@ -164,7 +164,7 @@ def _widen(pipe: IO[bytes]) -> None:
         pass
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Linux: be killed when the parent dies, so a killed run stores nothing more."""
     if sys.platform.startswith("linux"):
         import ctypes
@@ -186,7 +186,7 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
 
 def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _die_with_parent(int(argv[0]))
+    die_with_parent(int(argv[0]))
     source, answers = sys.stdin.buffer, sys.stdout.buffer
     config = _read_frame(source)
     if config is None or config[:1] != _CONFIG:

@@ -1,0 +1,200 @@
+"""Rendering an XLSX report's big sheets while its run is still being screened.
+
+``hkscreen screen FILE --report r.xlsx`` writes the report once the run has ended. Its Lines
+and Findings rows (every stored line: most of the report's time) need only the stored lines,
+which the run commits batch by batch in input order. So while the run screens on one core, a
+helper process follows those commits and renders the rows on the other
+(``line_sheets.render_line_sheets`` over ``report_lines.follow_line_chunks``: the code and
+the stored rows the report would use). When the run has ended the report takes those rows if
+they are its own (every line of the complete run, no review yet, the same styles:
+``xlsx._Opened.fits``), else renders them itself. The helper only saves time; it never
+decides what a report says.
+
+It is used for inputs of ``PRERENDER_MIN_BYTES`` or more (its start costs about 0.3 s of the
+other core) on a database another process can open. The helper (``python -m
+screening.reports.prerender``) reads one line naming the run, follows it to its end, and
+writes one line: its result as JSON, or ``!`` and why it failed. It ignores Ctrl+C and on
+Linux dies with its parent; its files are in a folder of its own, removed by ``close``.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from screening.reports.line_sheets import LineSheets
+from screening.reports.package import DeflatedRows
+from screening.store.store_process import code_root, die_with_parent
+
+log = logging.getLogger(__name__)
+
+#: Inputs at least this big have their report's rows rendered while they are screened.
+PRERENDER_MIN_BYTES = 1 << 20
+#: Seconds to wait for the helper's rows once the run has ended (it is then at most the
+#: rendering it has not caught up with behind); after that the report renders them itself.
+WAIT = 600
+_FAILED = "!"
+
+
+def suitable(shareable: bool, input_size: int) -> bool:
+    return shareable and input_size >= PRERENDER_MIN_BYTES
+
+
+class Prerender:
+    """The parent's side: started before the run, told the run with ``follow``, asked for
+    the rows with ``result`` once the run has ended; ``close`` stops it and removes its
+    files (those of a result not taken too)."""
+
+    def __init__(self, url: str, folder: Path):
+        """``folder``: where the rendered rows are kept (a folder of their own is made
+        there), such as the report's."""
+        self.folder = Path(tempfile.mkdtemp(prefix=".hkscreen-rows-", dir=folder))
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(
+            [code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
+        try:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "screening.reports.prerender", str(os.getpid())],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=env)
+        except BaseException:
+            self._errors.close()
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+        self._url = url
+        self._following = False
+
+    def follow(self, run_id: int) -> None:
+        """Start following ``run_id`` (just created)."""
+        assert self.proc.stdin is not None
+        config = {"url": self._url, "run_id": run_id, "folder": str(self.folder)}
+        try:
+            self.proc.stdin.write(json.dumps(config).encode("utf-8") + b"\n")
+            self.proc.stdin.flush()
+            self._following = True
+        except OSError as exc:  # it died: the report renders its rows itself
+            log.info("report rows helper did not start: %s", exc)
+
+    def result(self) -> LineSheets | None:
+        """The rows rendered, once the run has ended; None if the helper failed (the
+        report then renders them itself)."""
+        if not self._following:
+            return None
+        self._following = False
+        try:
+            out, _ = self.proc.communicate(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            log.info("report rows helper took over %s s: not used", WAIT)
+            return None
+        text = out.decode("utf-8", "replace").strip()
+        if self.proc.returncode != 0 or not text or text.startswith(_FAILED):
+            self._errors.seek(0)
+            log.info("report rows helper failed (exit %s): %s %s", self.proc.returncode,
+                     text[1:], self._errors.read()[-2000:].decode("utf-8", "replace"))
+            return None
+        try:
+            return from_json(json.loads(text), self.folder)
+        except (ValueError, KeyError, TypeError) as exc:
+            log.info("report rows helper answered unreadably: %s", exc)
+            return None
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.communicate()
+        self._errors.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def to_json(sheets: LineSheets) -> dict[str, Any]:
+    return {
+        "lines": [sheets.lines.path.name, sheets.lines.crc, sheets.lines.size],
+        "findings": [sheets.findings.path.name, sheets.findings.crc, sheets.findings.size],
+        "line_count": sheets.line_count, "last_line_row": sheets.last_line_row,
+        "last_finding_row": sheets.last_finding_row, "hashes": sheets.hashes,
+        "styles": sheets.styles, "finding_styles": sheets.finding_styles,
+        "destinations": sorted(sheets.destinations), "claimed": sorted(sheets.claimed),
+        "by_date": [[day.isoformat() if day else None, verdict, count]
+                    for (day, verdict), count in sheets.by_date.items()],
+        "unverified": dict(sheets.unverified),
+        "shared_strings": (base64.b64encode(sheets.shared_strings).decode("ascii")
+                           if sheets.shared_strings is not None else None),
+    }
+
+
+def from_json(data: dict[str, Any], folder: Path) -> LineSheets:
+    """The helper's answer; its files are in ``folder`` (a name elsewhere is refused)."""
+    def rows(item: list[Any]) -> DeflatedRows:
+        name, crc, size = item
+        if Path(name).name != name:
+            raise ValueError(f"a rows file outside the helper's folder: {name!r}")
+        return DeflatedRows.finished(folder / name, int(crc), int(size))
+
+    shared = data["shared_strings"]
+    return LineSheets(
+        rows(data["lines"]), rows(data["findings"]), line_count=int(data["line_count"]),
+        last_line_row=int(data["last_line_row"]),
+        last_finding_row=int(data["last_finding_row"]), hashes=dict(data["hashes"]),
+        styles=dict(data["styles"]), finding_styles=dict(data["finding_styles"]),
+        destinations=set(data["destinations"]), claimed=set(data["claimed"]),
+        by_date=Counter({(dt.date.fromisoformat(day) if day else None, verdict): count
+                         for day, verdict, count in data["by_date"]}),
+        unverified=Counter(data["unverified"]),
+        shared_strings=base64.b64decode(shared) if shared is not None else None)
+
+
+def render_following(url: str, run_id: int, folder: Path) -> LineSheets:
+    """The helper's work: the run's rows, rendered as its lines are stored."""
+    from screening.db import open_existing
+    from screening.reports.content import load_content
+    from screening.reports.line_sheets import render_line_sheets
+    from screening.reports.xlsx import styles_of
+    from screening.store.report_lines import follow_line_chunks
+
+    db = open_existing(url)
+    try:
+        with db.sessions() as session:
+            content = load_content(session, run_id, "")
+        styles, finding_styles = styles_of(content, folder)
+        # No review can exist yet on a run being screened; one added meanwhile makes the
+        # report render its rows itself (see xlsx._Opened.fits).
+        return render_line_sheets(follow_line_chunks(db, run_id), content.run.headers, {},
+                                  styles, finding_styles, folder)
+    finally:
+        db.dispose()
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(int(argv[0]))
+    line = sys.stdin.buffer.readline()
+    if not line:
+        return 0  # the run never started
+    try:
+        config = json.loads(line)
+        sheets = render_following(config["url"], int(config["run_id"]),
+                                  Path(config["folder"]))
+    except Exception as exc:
+        sys.stdout.write(f"{_FAILED}{type(exc).__name__}: {exc}\n".replace("\n", " ") + "\n")
+        return 1
+    sys.stdout.write(json.dumps(to_json(sheets)) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
