@@ -43,8 +43,8 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
         init(self, *args)
         seen["folders"].append(self.folder)
 
-    def spy_result(self):  # type: ignore[no-untyped-def]
-        answer = result(self)
+    def spy_result(self, lines):  # type: ignore[no-untyped-def]
+        answer = result(self, lines)
         seen["results"].append(answer)
         return answer
 
@@ -209,3 +209,21 @@ def test_a_failed_run_stops_the_helper_and_removes_its_folder(capsys, db_url, tm
     assert code not in (0, 1)
     assert watched["folders"] and not _leftovers(tmp_path / "out")
     assert not (tmp_path / "out" / "r.xlsx").exists()
+
+
+def test_a_helper_answer_naming_a_file_elsewhere_is_refused(tmp_path) -> None:
+    answer = {"lines": ["../elsewhere.rows", 0, 0], "findings": ["f.rows", 0, 0]}
+    with pytest.raises(ValueError, match="outside the helper's folder"):
+        prerender.from_json(answer, tmp_path)
+
+
+def test_a_sheet_hashed_here_cannot_also_be_adopted() -> None:
+    from screening.reports.canonical import CellDigest
+    digest = CellDigest()
+    digest.row("Lines", 0, ["Row"])
+    with pytest.raises(RuntimeError, match="here and elsewhere"):
+        digest.adopt("Lines", "0" * 64)
+    digest.adopt("Findings", "1" * 64)
+    with pytest.raises(RuntimeError, match="here and elsewhere"):
+        digest.row("Findings", 1, ["x"])
+    assert digest.sheet_hashes()["Findings"] == "1" * 64

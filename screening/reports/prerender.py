@@ -42,9 +42,10 @@ log = logging.getLogger(__name__)
 
 #: Inputs at least this big have their report's rows rendered while they are screened.
 PRERENDER_MIN_BYTES = 1 << 20
-#: Seconds to wait for the helper's rows once the run has ended (it is then at most the
-#: rendering it has not caught up with behind); after that the report renders them itself.
-WAIT = 600
+#: Seconds to wait for the helper's rows once the run has ended, plus a millisecond per
+#: line (it renders about 30 lines a millisecond; a run's end leaves it at most that far
+#: behind): after that it is taken for stuck and the report renders its rows itself.
+WAIT = 60
 _FAILED = "!"
 
 
@@ -87,18 +88,19 @@ class Prerender:
         except OSError as exc:  # it died: the report renders its rows itself
             log.info("report rows helper did not start: %s", exc)
 
-    def result(self) -> LineSheets | None:
-        """The rows rendered, once the run has ended; None if the helper failed (the
-        report then renders them itself)."""
+    def result(self, lines: int) -> LineSheets | None:
+        """The rows rendered, once the run (of ``lines`` lines) has ended; None if the
+        helper failed (the report then renders them itself)."""
         if not self._following:
             return None
         self._following = False
+        wait = WAIT + lines / 1000
         try:
-            out, _ = self.proc.communicate(timeout=WAIT)
+            out, _ = self.proc.communicate(timeout=wait)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            log.info("report rows helper took over %s s: not used", WAIT)
+            log.info("report rows helper took over %.0f s: not used", wait)
             return None
         text = out.decode("utf-8", "replace").strip()
         if self.proc.returncode != 0 or not text or text.startswith(_FAILED):
@@ -145,9 +147,10 @@ def from_json(data: dict[str, Any], folder: Path) -> LineSheets:
             raise ValueError(f"a rows file outside the helper's folder: {name!r}")
         return DeflatedRows.finished(folder / name, int(crc), int(size))
 
+    lines, findings = rows(data["lines"]), rows(data["findings"])
     shared = data["shared_strings"]
     return LineSheets(
-        rows(data["lines"]), rows(data["findings"]), line_count=int(data["line_count"]),
+        lines, findings, line_count=int(data["line_count"]),
         last_line_row=int(data["last_line_row"]),
         last_finding_row=int(data["last_finding_row"]), hashes=dict(data["hashes"]),
         styles=dict(data["styles"]), finding_styles=dict(data["finding_styles"]),
