@@ -346,15 +346,14 @@ def _prerender(db: Database, path: Path, targets: list[Path]) -> Prerender | Non
     if not targets:
         return None  # nothing of the report writers is imported without a report
     from screening.reports.writer import report_format
-    xlsx = [t for t in targets if report_format(t) == "xlsx"]
-    if not xlsx:
+    if not any(report_format(t) == "xlsx" for t in targets):
         return None
     from screening.reports import prerender
     try:
         if not prerender.suitable(db.shareable, path.stat().st_size):
             return None
-        return prerender.Prerender(db.url, xlsx[0].resolve().parent)
-    except OSError:  # no such input (the run says so) or folder: rendered afterwards
+        return prerender.Prerender(db.url)
+    except OSError:  # no such input (the run says so): no helper
         return None
 
 

@@ -5,14 +5,16 @@ A running run records its writer's pid and host and a heartbeat written with eve
 On the same host a dead pid is proof; a run from another host is interrupted once its
 heartbeat is older than ``runs.STALE_AFTER``. Temporary files carry their writer's pid in
 their name (``run-PID-...``) in the data directory's ``tmp`` folder, so files whose writer is
-gone are removed whatever database they belonged to. A ``screen --json`` output being written
-sits beside its target; a ``.jsonpart`` pointer here names it.
+gone are removed whatever database they belonged to (folders too: a report's rows rendered
+while its run screens). A ``screen --json`` output being written sits beside its target; a
+``.jsonpart`` pointer here names it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import tempfile
 from pathlib import Path
@@ -68,7 +70,10 @@ def clean_temp_files(directory: Path | None = None) -> list[Path]:
             if path.name.endswith(".jsonpart"):
                 _remove_pointed(path, pid)
             try:
-                path.unlink()
+                if path.is_dir():  # a report's rows rendered by a helper (reports.prerender)
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
                 removed.append(path)
             except OSError as exc:
                 log.warning("cannot remove temporary file %s: %s", path, exc)

@@ -5,6 +5,8 @@ to rendering them afterwards, leaving no file behind."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 import zipfile
 from pathlib import Path
@@ -15,6 +17,7 @@ import pytest
 from screening import service
 from screening.cli import main
 from screening.db import Database, open_database
+from screening.recovery import clean_temp_files, temp_dir
 from screening.reports import prerender, write_report
 from screening.reports import xlsx as xlsx_report
 from screening.reports.line_sheets import LineSheets, render_line_sheets
@@ -77,8 +80,10 @@ def _assert_verifies(report: Path, data: Path, db: Database) -> None:
 
 
 def _leftovers(folder: Path) -> list[Path]:
-    return [p for p in folder.iterdir() if p.name.startswith(".hkscreen-rows-")
-            or p.suffix in (".rows", ".tmp")]
+    """Rendered rows or temporary files left in the report's folder or the data directory's
+    tmp folder."""
+    return [p for where in (folder, temp_dir()) for p in where.iterdir()
+            if p.suffix in (".rows", ".tmp", ".part")]
 
 
 def test_rows_rendered_while_screening_are_the_reports_rows(capsys, db_url, tmp_path,
@@ -227,3 +232,41 @@ def test_a_sheet_hashed_here_cannot_also_be_adopted() -> None:
     with pytest.raises(RuntimeError, match="here and elsewhere"):
         digest.row("Findings", 1, ["x"])
     assert digest.sheet_hashes()["Findings"] == "1" * 64
+
+
+def test_the_rows_of_a_killed_run_are_removed_on_the_next_start(tmp_path) -> None:
+    """A run's process killed midway leaves its helper's folder: the next start removes it
+    (its pid is gone), and not a folder of a live process."""
+    import subprocess
+    import sys
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    left = temp_dir() / f"run-{dead}-abc.rows"
+    (left / "x").mkdir(parents=True)
+    (left / "x" / "rows.rows").write_bytes(b"x")
+    live = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", suffix=".rows",
+                                 dir=temp_dir()))
+    assert left in clean_temp_files()
+    assert not left.exists() and live.is_dir()
+
+
+def test_only_the_first_xlsx_report_takes_the_rendered_rows(capsys, db_url, tmp_path,
+                                                           watched) -> None:
+    data = tmp_path / "mixed.csv"
+    write_mixed_csv(data, 1_200)
+    first, second, pdf = tmp_path / "a.xlsx", tmp_path / "b.xlsx", tmp_path / "c.pdf"
+    code = main(["--database-url", db_url, "screen", str(data), "--report", str(pdf),
+                 "--report", str(first), "--report", str(second), "--quiet"])
+    capsys.readouterr()
+    assert code in (0, 1)
+    assert len(watched["results"]) == 1 and watched["fits"] == [True]
+    db = open_database(db_url)
+    try:
+        for report in (first, second):
+            _assert_verifies(report, data, db)
+        ours, theirs = _parts(first), _parts(second)
+        for name in ROW_PARTS:
+            assert ours[name] == theirs[name], name
+    finally:
+        db.dispose()
+    assert pdf.stat().st_size > 0 and not _leftovers(tmp_path)

@@ -14,7 +14,8 @@ It is used for inputs of ``PRERENDER_MIN_BYTES`` or more (its start costs about 
 other core) on a database another process can open. The helper (``python -m
 screening.reports.prerender``) reads one line naming the run, follows it to its end, and
 writes one line: its result as JSON, or ``!`` and why it failed. It ignores Ctrl+C and on
-Linux dies with its parent; its files are in a folder of its own, removed by ``close``.
+Linux dies with its parent; its files are in a folder of its own, removed by ``close`` (or,
+if the run's process was killed, by the next start).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from screening.recovery import temp_dir
 from screening.reports.line_sheets import LineSheets
 from screening.reports.package import DeflatedRows
 from screening.store.store_process import code_root, die_with_parent
@@ -58,10 +60,11 @@ class Prerender:
     the rows with ``result`` once the run has ended; ``close`` stops it and removes its
     files (those of a result not taken too)."""
 
-    def __init__(self, url: str, folder: Path):
-        """``folder``: where the rendered rows are kept (a folder of their own is made
-        there), such as the report's."""
-        self.folder = Path(tempfile.mkdtemp(prefix=".hkscreen-rows-", dir=folder))
+    def __init__(self, url: str):
+        # The rows' folder is named after this process in the data directory's tmp folder:
+        # if this process is killed, the next start removes it (recovery.clean_temp_files).
+        self.folder = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", suffix=".rows",
+                                            dir=temp_dir()))
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             [code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
