@@ -371,13 +371,14 @@ def _screened(db: Database, args: argparse.Namespace, result: RunResult, progres
     if result.json_path:
         print(f"JSON written to {result.json_path}")
     if args.report:
-        _write_reports(db, run.id, args.report, prerender, run.line_count)
+        _write_reports(db, run.id, args.report, prerender, run)
     return EXIT_CLEAR if run.counts.get(Verdict.CLEAR.value, 0) == run.line_count \
         else EXIT_ATTENTION
 
 
 def _write_reports(db: Database, run_id: int, targets: list[Path],
-                   prerender: Prerender | None = None, lines: int = 0) -> None:
+                   prerender: Prerender | None = None,
+                   run: run_store.RunInfo | None = None) -> None:
     from screening.reports import write_report
     from screening.reports.writer import report_format
     for target in targets:
@@ -385,7 +386,10 @@ def _write_reports(db: Database, run_id: int, targets: list[Path],
     for target in targets:
         rendered = None
         if prerender is not None and report_format(target) == "xlsx":
-            rendered, prerender = prerender.result(lines), None  # the first XLSX report's
+            # The first XLSX report's rows, rendered while the run screened.
+            rendered = prerender.result(run.line_count if run else 0,
+                                        run is not None and run.status == "complete")
+            prerender = None
         result = write_report(db, run_id, target, generated_by=current_user(),
                               rendered=rendered)
         extra = f" (digest {result.digest}, signed)" if result.digest else ""

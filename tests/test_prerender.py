@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -46,8 +47,8 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
         init(self, *args)
         seen["folders"].append(self.folder)
 
-    def spy_result(self, lines):  # type: ignore[no-untyped-def]
-        answer = result(self, lines)
+    def spy_result(self, *args):  # type: ignore[no-untyped-def]
+        answer = result(self, *args)
         seen["results"].append(answer)
         return answer
 
@@ -69,7 +70,8 @@ def _parts(path: Path) -> dict[str, bytes]:
 def _screen_with_report(capsys, db_url: str, data: Path, report: Path) -> int:
     code = main(["--database-url", db_url, "screen", str(data), "--report", str(report),
                  "--quiet"])
-    capsys.readouterr()
+    err = capsys.readouterr().err
+    assert code in (0, 1), err
     return code
 
 
@@ -270,3 +272,24 @@ def test_only_the_first_xlsx_report_takes_the_rendered_rows(capsys, db_url, tmp_
     finally:
         db.dispose()
     assert pdf.stat().st_size > 0 and not _leftovers(tmp_path)
+
+
+def test_a_run_not_recorded_complete_does_not_wait_for_the_helper(db_url, tmp_path,
+                                                                  monkeypatch) -> None:
+    """If the end of a run could not be recorded it stays "running": the helper would follow
+    it until stopped, so the report neither waits for it nor takes its rows."""
+    monkeypatch.setattr(prerender, "WAIT", 600)
+    db = open_database(db_url)
+    helper = prerender.Prerender(db_url)
+    try:
+        data = tmp_path / "m.csv"
+        write_mixed_csv(data, 300)
+        run = run_screening(db, data, ScreenOptions(), on_created=helper.follow)
+        started = time.monotonic()
+        assert helper.result(run.run.line_count, complete=False) is None
+        assert time.monotonic() - started < 5
+        assert helper.proc.poll() is None  # still alive: stopped by close
+    finally:
+        helper.close()
+        db.dispose()
+    assert helper.proc.returncode is not None and not helper.folder.exists()

@@ -149,6 +149,8 @@ class _Column:
                 return xml, [('""' if v is None else f'"{int(v)}"'  # type: ignore[call-overload]
                               if v.is_integer() and -1e15 < v < 1e15  # type: ignore[union-attr, operator]
                               else f'"{v:.15g}"') for v in values]
+            if kinds <= _INT_TYPES:  # canon() of an int is its digits (row numbers)
+                return xml, [f'"{v}"' if v is not None else '""' for v in values]
             return xml, [_canon_number(v) if v is not None else '""' for v in values]
         if kind == "date" and kinds <= _DATE_TYPES:
             return self._cached(values, distinct, self._date)
@@ -234,6 +236,7 @@ _NONE = {type(None)}
 _TEXT_TYPES = {str, type(None)}
 _NUMBER_TYPES = {int, float, type(None)}
 _FLOAT_TYPES = {float, type(None)}
+_INT_TYPES = {int, type(None)}
 _DATE_TYPES = {dt.date, type(None)}
 
 

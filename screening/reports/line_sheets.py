@@ -133,9 +133,9 @@ def line_columns(chunk: LineChunk, current: dict[int, ReviewRecord],
         raw = [cells + [""] * (originals - len(cells)) for cells in raw]
     return [
         chunk.row, chunk.line_id, chunk.verdict,
-        [yes_no[bool(v)] for v in chunk.newly_licensable],
+        list(map(yes_no.__getitem__, map(bool, chunk.newly_licensable))),
         chunk.destination, chunk.licensing_destination, chunk.export_date,
-        [yes_no[bool(v)] for v in chunk.date_assumed],
+        list(map(yes_no.__getitem__, map(bool, chunk.date_assumed))),
         chunk.eccn, chunk.license_exception, chunk.license_number, chunk.end_user,
         chunk.end_user_type, chunk.consignee, chunk.value, chunk.quantity,
         chunk.description, chunk.hs_code,

@@ -91,10 +91,11 @@ class Prerender:
         except OSError as exc:  # it died: the report renders its rows itself
             log.info("report rows helper did not start: %s", exc)
 
-    def result(self, lines: int) -> LineSheets | None:
+    def result(self, lines: int, complete: bool = True) -> LineSheets | None:
         """The rows rendered, once the run (of ``lines`` lines) has ended; None if the
-        helper failed (the report then renders them itself)."""
-        if not self._following:
+        helper failed (the report then renders them itself) or the run is not recorded
+        complete (a report takes no rows of such a run: the helper is not waited for)."""
+        if not self._following or not complete:
             return None
         self._following = False
         wait = WAIT + lines / 1000
