@@ -26,6 +26,7 @@ from screening.reports.verify import Status, verify_report
 from screening.reports.xlsx import styles_of
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
+from screening.store import store_process
 from screening.store.report_lines import follow_line_chunks, iter_line_chunks
 from screening.store.reviews import Disposition, add_reviews
 from tests.pipeline_reference import write_mixed_csv
@@ -39,6 +40,7 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
     """Every input gets a helper; records what each helper answered and whether the
     report took its rows."""
     monkeypatch.setattr(prerender, "PRERENDER_MIN_BYTES", 0)
+    monkeypatch.setattr(prerender, "cores", lambda: 2)  # a one-core test machine too
     seen: dict[str, list[object]] = {"results": [], "fits": [], "folders": []}
     result, fits, init = (prerender.Prerender.result, xlsx_report._Opened.fits,
                           prerender.Prerender.__init__)
@@ -293,3 +295,14 @@ def test_a_run_not_recorded_complete_does_not_wait_for_the_helper(db_url, tmp_pa
         helper.close()
         db.dispose()
     assert helper.proc.returncode is not None and not helper.folder.exists()
+
+
+def test_a_helper_only_where_a_core_is_free_for_it(monkeypatch) -> None:
+    monkeypatch.setattr(prerender, "cores", lambda: 2)
+    mb = 1 << 20
+    assert prerender.suitable(True, 2 * mb)  # stored on a thread: one core busy
+    assert not prerender.suitable(False, 2 * mb)  # an in-memory database
+    assert not prerender.suitable(True, prerender.PRERENDER_MIN_BYTES - 1)  # too small
+    assert not prerender.suitable(True, store_process.PROCESS_MIN_BYTES)  # two cores busy
+    monkeypatch.setattr(prerender, "cores", lambda: 1)
+    assert not prerender.suitable(True, 2 * mb)

@@ -11,7 +11,8 @@ they are its own (every line of the complete run, no review yet, the same styles
 decides what a report says.
 
 It is used for inputs of ``PRERENDER_MIN_BYTES`` or more (its start costs about 0.3 s of the
-other core) on a database another process can open. The helper (``python -m
+other core) on a database another process can open, when a core is free for it (see
+``suitable``). The helper (``python -m
 screening.reports.prerender``) reads one line naming the run, follows it to its end, and
 writes one line: its result as JSON, or ``!`` and why it failed. It ignores Ctrl+C and on
 Linux dies with its parent; its files are in a folder of its own, removed by ``close`` (or,
@@ -38,6 +39,7 @@ from typing import Any
 from screening.recovery import temp_dir
 from screening.reports.line_sheets import LineSheets
 from screening.reports.package import DeflatedRows
+from screening.store import store_process
 from screening.store.store_process import code_root, die_with_parent
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,21 @@ _FAILED = "!"
 
 
 def suitable(shareable: bool, input_size: int) -> bool:
-    return shareable and input_size >= PRERENDER_MIN_BYTES
+    """Whether a helper would save time: on a database another process can open, for an
+    input big enough to repay its start, when a core is free for it. A run whose lines
+    store on a thread keeps about one core busy. One big enough to store in a child process
+    (store.store_process) keeps two busy: beside it on two cores, a helper made a
+    million-line run with its report slower (58 s against 51 s), so it gets none."""
+    return (shareable and input_size >= PRERENDER_MIN_BYTES
+            and not store_process.suitable(shareable, input_size) and cores() >= 2)
+
+
+def cores() -> int:
+    """The processor cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        return os.cpu_count() or 1
 
 
 class Prerender:
