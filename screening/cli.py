@@ -387,8 +387,7 @@ def _write_reports(db: Database, run_id: int, targets: list[Path],
         rendered = None
         if prerender is not None and report_format(target) == "xlsx":
             # The first XLSX report's rows, rendered while the run screened.
-            rendered = prerender.result(run.line_count if run else 0,
-                                        run is not None and run.status == "complete")
+            rendered = prerender.result(run is not None and run.status == "complete")
             prerender = None
         result = write_report(db, run_id, target, generated_by=current_user(),
                               rendered=rendered)

@@ -323,7 +323,13 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             message = message.format(_stored(writer))
         # What was stored: a run that did not complete counts the lines it kept.
         counts = {v.value: 0 for v in Verdict} | (writer.counts if writer else {})
-        ended = _end_run(db, run_id, status=status, counts=counts,
+        # A CSV row may hold more cells than its header names: the run's headers cover
+        # them (unnamed), so its reports show every stored cell in a column.
+        headers = list(prepared.mapping.headers)
+        unnamed = [""] * (prepared.source.widest - len(headers))
+        wider = {"headers_json": json.dumps(headers + unnamed, ensure_ascii=False)} \
+            if unnamed else {}
+        ended = _end_run(db, run_id, status=status, counts=counts, **wider,
                          line_count=_stored(writer), newly=writer.newly if writer else 0,
                          blank_rows=prepared.blank_rows, message=message)
         if json_out is not None and (status != "complete" or not ended):

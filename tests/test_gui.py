@@ -76,6 +76,24 @@ def test_results_model_and_proxy_pass_qtmodeltester(qtmodeltester, db) -> None:
     qtmodeltester.check(proxy)
 
 
+def test_cells_beyond_the_header_show_in_columns_of_their_own(qtmodeltester, db,
+                                                                tmp_path) -> None:
+    """A CSV row wider than its header: its extra cells show under "Column N"."""
+    data = tmp_path / "wide.csv"
+    data.write_text("Line ID,Ship Date,Ship-to Country,ECCN\n"
+                    "L1,2021-03-01,Hong Kong,5A992.c,extra,more\n", encoding="utf-8")
+    run = run_screening(db, data, ScreenOptions()).run
+    model = ResultsModel()
+    with db.sessions() as session:
+        model.load(run_store.load_line_table(session, run.id), {}, run.headers,
+                   InputCells(db, run.id).block)
+    qtmodeltester.check(model)
+    titles = [model.headerData(len(Col) + k, Qt.Orientation.Horizontal) for k in range(6)]
+    assert titles == ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "Column 5",
+                      "Column 6"]
+    assert [model.data(model.index(0, len(Col) + k)) for k in (4, 5)] == ["extra", "more"]
+
+
 def test_original_columns_are_read_from_the_database(db) -> None:
     run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
     model = ResultsModel()

@@ -221,9 +221,12 @@ def test_a_failed_run_stops_the_helper_and_removes_its_folder(capsys, db_url, tm
 
 
 def test_a_helper_answer_naming_a_file_elsewhere_is_refused(tmp_path) -> None:
-    answer = {"lines": ["../elsewhere.rows", 0, 0], "findings": ["f.rows", 0, 0]}
-    with pytest.raises(ValueError, match="outside the helper's folder"):
-        prerender.from_json(answer, tmp_path)
+    (tmp_path / "f.rows").write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    for name in ("../elsewhere.rows", "", ".", "..", "sub", "missing.rows"):
+        answer = {"lines": [name, 0, 0], "findings": ["f.rows", 0, 0]}
+        with pytest.raises(ValueError, match="not a rows file in the helper's folder"):
+            prerender.from_json(answer, tmp_path)
 
 
 def test_a_sheet_hashed_here_cannot_also_be_adopted() -> None:
@@ -287,9 +290,10 @@ def test_a_run_not_recorded_complete_does_not_wait_for_the_helper(db_url, tmp_pa
         data = tmp_path / "m.csv"
         write_mixed_csv(data, 300)
         run = run_screening(db, data, ScreenOptions(), on_created=helper.follow)
+        assert run.run.status == "complete"  # as if its end had not been recorded:
         started = time.monotonic()
-        assert helper.result(run.run.line_count, complete=False) is None
-        assert time.monotonic() - started < 5
+        assert helper.result(complete=False) is None
+        assert time.monotonic() - started < 30
         assert helper.proc.poll() is None  # still alive: stopped by close
     finally:
         helper.close()
@@ -306,3 +310,29 @@ def test_a_helper_only_where_a_core_is_free_for_it(monkeypatch) -> None:
     assert not prerender.suitable(True, store_process.PROCESS_MIN_BYTES)  # two cores busy
     monkeypatch.setattr(prerender, "cores", lambda: 1)
     assert not prerender.suitable(True, 2 * mb)
+
+
+def test_a_helper_that_makes_no_progress_is_not_waited_for(db_url, tmp_path,
+                                                           monkeypatch) -> None:
+    """A stuck helper (here: stopped before it read a line) is given up after WAIT seconds
+    without progress; close kills it and removes its folder."""
+    import signal
+    monkeypatch.setattr(prerender, "WAIT", 1)
+    db = open_database(db_url)
+    helper = prerender.Prerender(db_url)
+
+    def follow_then_stop(run_id: int) -> None:
+        helper.follow(run_id)
+        os.kill(helper.proc.pid, signal.SIGSTOP)
+    try:
+        data = tmp_path / "m.csv"
+        write_mixed_csv(data, 300)
+        run = run_screening(db, data, ScreenOptions(), on_created=follow_then_stop)
+        assert run.run.status == "complete"
+        started = time.monotonic()
+        assert helper.result() is None
+        assert 0.9 < time.monotonic() - started < 30
+    finally:
+        helper.close()
+        db.dispose()
+    assert helper.proc.returncode is not None and not helper.folder.exists()

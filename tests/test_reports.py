@@ -424,3 +424,43 @@ def test_xlsx_print_layout_and_chart(db, run_id, tmp_path) -> None:
     dated = [r for r in book["Lines"].iter_rows(min_row=2, values_only=True) if r[6]]
     assert sum(sum(counts) for counts in table.values()) == len(dated) == 31
     assert any("3 line(s) without an export date" in str(v) for r in rows for v in r)
+
+
+def test_a_csv_row_wider_than_its_header_is_reported_with_every_cell(db, tmp_path) -> None:
+    """Cells beyond the header row are kept: the run names their columns (unnamed), the
+    XLSX report shows them and verifies."""
+    data = tmp_path / "wide.csv"
+    data.write_text("Line ID,Ship Date,Ship-to Country,ECCN\n"
+                    "L1,2021-03-01,Hong Kong,5A992.c,extra,more\n"
+                    "L2,2021-03-01,Hong Kong,5A992.c\n", encoding="utf-8")
+    run = run_screening(db, data, ScreenOptions()).run
+    assert run.headers == ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "", ""]
+    report = tmp_path / "r.xlsx"
+    write_report(db, run.id, report, generated_by="auditor")
+    result = verify_report(report, data, db)
+    assert [c.status for c in result.checks] == [Status.PASSED] * 6, result.checks
+    book = openpyxl.load_workbook(report, read_only=True)
+    rows = list(book["Lines"].iter_rows(values_only=True))
+    book.close()
+    assert rows[0][-2:] == ("Original: column 5", "Original: column 6")
+    assert rows[1][-2:] == ("extra", "more") and rows[2][-2:] == (None, None)
+
+
+def test_a_run_recorded_narrower_than_its_lines_is_refused_clearly(db, tmp_path,
+                                                                  monkeypatch) -> None:
+    """A run recorded before runs named the extra columns: a clear refusal naming the way
+    out, and no temporary file of the half-written workbook left beside the target."""
+    from screening.ingest.readers import TableSource
+    monkeypatch.setattr(TableSource, "widest", property(lambda self: 0,
+                                                        lambda self, value: None))
+    data = tmp_path / "wide.csv"
+    data.write_text("Line ID,Ship Date,Ship-to Country,ECCN\n"
+                    "L1,2021-03-01,Hong Kong,5A992.c,extra,more\n", encoding="utf-8")
+    run = run_screening(db, data, ScreenOptions()).run
+    assert len(run.headers) == 4
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ExportError, match=r"6 cells of the input but names only 4 columns"
+                                          r".*hkscreen runs rescreen"):
+        write_report(db, run.id, out / "r.xlsx", generated_by="auditor")
+    assert list(out.iterdir()) == []

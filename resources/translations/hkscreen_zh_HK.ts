@@ -671,6 +671,10 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>是</translation>
     </message>
     <message>
+        <source>Column %1</source>
+        <translation>第 %1 欄</translation>
+    </message>
+    <message>
         <source>Column as imported from the input file</source>
         <translation>從輸入檔案匯入的原有欄位</translation>
     </message>

@@ -69,6 +69,8 @@ class TableSource:
     #: Cells holding an Excel error (also in formula_cells): their text, e.g. "#N/A"
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     rows_read: int = 0
+    #: Cells in the widest row handed out so far (a CSV row may hold more than its header).
+    widest: int = 0
     finished: bool = False
     expected_rows: int | None = None  # rows the reader should hand out in all, once known
     _col_offset: int = 0
@@ -117,6 +119,7 @@ class TableSource:
                 if pad:
                     chunk = [(n, pad + values) for n, values in chunk]
                 number = chunk[-1][0]
+                self.widest = max(self.widest, *(len(values) for _, values in chunk))
                 self.rows_read += len(chunk)
                 yield from chunk
         except python_calamine.CalamineError as exc:
@@ -168,7 +171,7 @@ class TableSource:
                             line += 1 + _line_breaks(record)
                             widest = max(widest, len(record))
                     line = reader.line_num
-                    widest = max(widest, *map(len, chunk))
+                    widest = self.widest = max(widest, *map(len, chunk))
                     number += len(chunk)
                     self.rows_read += len(chunk)
                     yield from zip(range(first, number + 1), chunk, strict=True)

@@ -31,6 +31,16 @@ LINE_KINDS = ("number", "text", "verdict", "text", "text", "text", "date", "text
               "text", "text", "any")
 
 
+class WiderThanHeaders(ValueError):
+    """A stored line holds more of the input's cells than the run's headers name (a run
+    recorded before runs named the columns of CSV rows wider than their header)."""
+
+    def __init__(self, cells: int, headers: int):
+        super().__init__(f"a stored line has {cells} original cells; the run's headers name "
+                         f"{headers}")
+        self.cells, self.headers = cells, headers
+
+
 def line_sheet_headers(run_headers: Sequence[str]) -> list[str]:
     """The Lines sheet's header row: the report's columns, then the input's own."""
     return [*LINE_HEADERS, *(f"Original: {h}" if h else f"Original: column {i + 1}"
@@ -128,8 +138,7 @@ def line_columns(chunk: LineChunk, current: dict[int, ReviewRecord],
     widths = set(map(len, raw))
     if widths != {originals}:
         if max(widths) > originals:
-            raise ValueError(f"a stored line has {max(widths)} original cells; the run's "
-                             f"headers name {originals}")
+            raise WiderThanHeaders(max(widths), originals)
         raw = [cells + [""] * (originals - len(cells)) for cells in raw]
     return [
         chunk.row, chunk.line_id, chunk.verdict,

@@ -27,14 +27,17 @@ import datetime as dt
 import json
 import logging
 import os
+import queue
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from screening.recovery import temp_dir
 from screening.reports.line_sheets import LineSheets
@@ -42,15 +45,17 @@ from screening.reports.package import DeflatedRows
 from screening.store import store_process
 from screening.store.store_process import code_root, die_with_parent
 
+if TYPE_CHECKING:
+    from screening.store.report_lines import LineChunk
+
 log = logging.getLogger(__name__)
 
 #: Inputs at least this big have their report's rows rendered while they are screened.
 PRERENDER_MIN_BYTES = 1 << 20
-#: Seconds to wait for the helper's rows once the run has ended, plus a millisecond per
-#: line (it renders about 30 lines a millisecond; a run's end leaves it at most that far
-#: behind): after that it is taken for stuck and the report renders its rows itself.
+#: Seconds without progress (it reports each batch of lines it has rendered) after which
+#: the helper is taken for stuck and the report renders its rows itself.
 WAIT = 60
-_FAILED = "!"
+_FAILED, _TICK = "!", "."
 
 
 def suitable(shareable: bool, input_size: int) -> bool:
@@ -95,6 +100,18 @@ class Prerender:
             raise
         self._url = url
         self._following = False
+        # Its output, line by line (progress ticks, then its answer; None at its end).
+        self._said: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        self._listener = threading.Thread(target=self._listen, name="report-rows-helper",
+                                          daemon=True)
+        self._listener.start()
+
+    def _listen(self) -> None:
+        assert self.proc.stdout is not None
+        with contextlib.suppress(OSError, ValueError), self.proc.stdout:
+            for line in self.proc.stdout:
+                self._said.put(line.decode("utf-8", "replace").strip())
+        self._said.put(None)
 
     def follow(self, run_id: int) -> None:
         """Start following ``run_id`` (just created)."""
@@ -107,26 +124,28 @@ class Prerender:
         except OSError as exc:  # it died: the report renders its rows itself
             log.info("report rows helper did not start: %s", exc)
 
-    def result(self, lines: int, complete: bool = True) -> LineSheets | None:
-        """The rows rendered, once the run (of ``lines`` lines) has ended; None if the
-        helper failed (the report then renders them itself) or the run is not recorded
-        complete (a report takes no rows of such a run: the helper is not waited for)."""
+    def result(self, complete: bool = True) -> LineSheets | None:
+        """The rows rendered, once the run has ended; None if the helper failed or made no
+        progress for ``WAIT`` seconds (the report then renders them itself), or if the run
+        is not recorded complete (a report takes no rows of such a run, and a run left
+        "running" would be followed until stopped: it is not waited for)."""
         if not self._following or not complete:
             return None
         self._following = False
-        wait = WAIT + lines / 1000
-        try:
-            out, _ = self.proc.communicate(timeout=wait)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            log.info("report rows helper took over %.0f s: not used", wait)
-            return None
-        text = out.decode("utf-8", "replace").strip()
+        text: str | None = _TICK
+        while text == _TICK:
+            try:
+                text = self._said.get(timeout=WAIT)
+            except queue.Empty:
+                log.info("report rows helper made no progress for %s s: not used", WAIT)
+                return None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=WAIT)  # it has answered: it is ending
         if self.proc.returncode != 0 or not text or text.startswith(_FAILED):
             self._errors.seek(0)
             log.info("report rows helper failed (exit %s): %s %s", self.proc.returncode,
-                     text[1:], self._errors.read()[-2000:].decode("utf-8", "replace"))
+                     (text or "")[1:],
+                     self._errors.read()[-2000:].decode("utf-8", "replace"))
             return None
         try:
             return from_json(json.loads(text), self.folder)
@@ -138,7 +157,10 @@ class Prerender:
         if self.proc.poll() is None:
             self.proc.kill()
         with contextlib.suppress(OSError, ValueError):
-            self.proc.communicate()
+            assert self.proc.stdin is not None
+            self.proc.stdin.close()
+        self.proc.wait()
+        self._listener.join(timeout=WAIT)  # its output ends with it
         self._errors.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -163,9 +185,10 @@ def from_json(data: dict[str, Any], folder: Path) -> LineSheets:
     """The helper's answer; its files are in ``folder`` (a name elsewhere is refused)."""
     def rows(item: list[Any]) -> DeflatedRows:
         name, crc, size = item
-        if Path(name).name != name:
-            raise ValueError(f"a rows file outside the helper's folder: {name!r}")
-        return DeflatedRows.finished(folder / name, int(crc), int(size))
+        path = folder / str(name)
+        if Path(name).name != name or name in ("", ".", "..") or not path.is_file():
+            raise ValueError(f"not a rows file in the helper's folder: {name!r}")
+        return DeflatedRows.finished(path, int(crc), int(size))
 
     lines, findings = rows(data["lines"]), rows(data["findings"])
     shared = data["shared_strings"]
@@ -181,8 +204,23 @@ def from_json(data: dict[str, Any], folder: Path) -> LineSheets:
         shared_strings=base64.b64decode(shared) if shared is not None else None)
 
 
-def render_following(url: str, run_id: int, folder: Path) -> LineSheets:
-    """The helper's work: the run's rows, rendered as its lines are stored."""
+def _tick() -> None:
+    sys.stdout.write(_TICK + "\n")
+    sys.stdout.flush()
+
+
+def _ticking(chunks: Iterator[LineChunk], progress: Callable[[], None]
+             ) -> Iterator[LineChunk]:
+    """``chunks``, calling ``progress`` each time the one before has been rendered."""
+    for chunk in chunks:
+        yield chunk
+        progress()
+
+
+def render_following(url: str, run_id: int, folder: Path,
+                     progress: Callable[[], None] = lambda: None) -> LineSheets:
+    """The helper's work: the run's rows, rendered as its lines are stored; ``progress()``
+    after each batch of them."""
     from screening.db import open_existing
     from screening.reports.content import load_content
     from screening.reports.line_sheets import render_line_sheets
@@ -196,8 +234,8 @@ def render_following(url: str, run_id: int, folder: Path) -> LineSheets:
         styles, finding_styles = styles_of(content, folder)
         # No review can exist yet on a run being screened; one added meanwhile makes the
         # report render its rows itself (see xlsx._Opened.fits).
-        return render_line_sheets(follow_line_chunks(db, run_id), content.run.headers, {},
-                                  styles, finding_styles, folder)
+        return render_line_sheets(_ticking(follow_line_chunks(db, run_id), progress),
+                                  content.run.headers, {}, styles, finding_styles, folder)
     finally:
         db.dispose()
 
@@ -211,7 +249,7 @@ def main(argv: list[str]) -> int:
     try:
         config = json.loads(line)
         sheets = render_following(config["url"], int(config["run_id"]),
-                                  Path(config["folder"]))
+                                  Path(config["folder"]), progress=_tick)
     except Exception as exc:
         sys.stdout.write(f"{_FAILED}{type(exc).__name__}: {exc}\n".replace("\n", " ") + "\n")
         return 1

@@ -75,8 +75,17 @@ def _write_report(db: Database, run_id: int, target: Path, generated_by: str, fm
             # Each format's writer is imported when asked for (reportlab is not needed for an
             # XLSX report, nor xlsxwriter for a PDF).
             if fmt == "xlsx":
+                from screening.reports.line_sheets import WiderThanHeaders
                 from screening.reports.xlsx import write_xlsx
-                digest, signature = write_xlsx(session, content, tmp, signer, rendered)
+                try:
+                    digest, signature = write_xlsx(session, content, tmp, signer, rendered)
+                except WiderThanHeaders as exc:
+                    raise ExportError(
+                        f"cannot write {target}: run {run_id} stored lines with {exc.cells} "
+                        f"cells of the input but names only {exc.headers} columns (a CSV "
+                        f"row wider than its header, recorded by an earlier hkscreen); "
+                        f"screen the input again (hkscreen runs rescreen {run_id}) and "
+                        f"report that run") from None
             elif fmt == "pdf":
                 from screening.reports.pdf import write_pdf
                 seal = Seal(signer)

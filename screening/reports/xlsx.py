@@ -6,6 +6,7 @@ evaluated, whatever it starts with (and ``strings_to_formulas`` is off as a seco
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import tempfile
 from collections import Counter
@@ -177,6 +178,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     are removed either way."""
     digest = CellDigest()
     sheets: LineSheets | None = None
+    opened: _Opened | None = None
     try:
         opened = _open_book(content, target)
         if rendered is not None and opened.fits(rendered, content):
@@ -187,11 +189,27 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
                 content.current, opened.styles, opened.finding_styles, target.parent)
         digest.hash_in_background()  # the other sheets' cells, while xlsxwriter writes
         return _write_book(content, target, signer, opened, sheets, digest)
+    except BaseException:
+        if opened is not None:
+            _discard_book(opened.book)
+        raise
     finally:
         digest.close()
         for unused in (rendered, sheets):
             if unused is not None:
                 unused.discard()
+
+
+def _discard_book(book: Any) -> None:
+    """A workbook that will not be closed: in constant-memory mode each worksheet keeps
+    its rows in a temporary file beside the report until then; remove them."""
+    for ws in book.worksheets():
+        handle, name = getattr(ws, "row_data_fh", None), getattr(ws, "row_data_filename", None)
+        with contextlib.suppress(OSError):
+            if handle is not None:
+                handle.close()
+            if name:
+                Path(name).unlink(missing_ok=True)
 
 
 @dataclass

@@ -169,13 +169,17 @@ def heartbeat(session: Session, run_id: int) -> None:
 
 
 def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, int],
-               line_count: int, newly: int, blank_rows: int, message: str = "") -> bool:
+               line_count: int, newly: int, blank_rows: int, message: str = "",
+               headers_json: str | None = None) -> bool:
     """Record how the run ended; False if it had already been declared interrupted (its
-    heartbeat went stale), which this never overwrites."""
+    heartbeat went stale), which this never overwrites. ``headers_json``: the input's
+    columns, when rows turned out wider than its header row."""
+    wider = {"headers_json": headers_json} if headers_json is not None else {}
     result = session.execute(update(Run).where(
         Run.id == run_id, Run.status == "running").values(
         status=status, finished_at=dt.datetime.now(dt.UTC), counts_json=json.dumps(counts),
-        line_count=line_count, newly_licensable=newly, blank_rows=blank_rows, message=message))
+        line_count=line_count, newly_licensable=newly, blank_rows=blank_rows, message=message,
+        **wider))
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 

@@ -108,8 +108,11 @@ class ResultsModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < self.columnCount():
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return header_text(Col(section)) if section < len(Col) \
-                else self.headers[section - len(Col)]
+            if section < len(Col):
+                return header_text(Col(section))
+            k = section - len(Col)  # a cell beyond the input's header row has no name
+            return self.headers[k] or QCoreApplication.translate(
+                "ResultsModel", "Column %1").replace("%1", str(k + 1))
         if role == Qt.ItemDataRole.ToolTipRole and section >= len(Col):
             return QCoreApplication.translate("ResultsModel",
                                               "Column as imported from the input file")
