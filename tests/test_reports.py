@@ -444,6 +444,10 @@ def test_a_csv_row_wider_than_its_header_is_reported_with_every_cell(db, tmp_pat
     book.close()
     assert rows[0][-2:] == ("Original: column 5", "Original: column 6")
     assert rows[1][-2:] == ("extra", "more") and rows[2][-2:] == (None, None)
+    write_report(db, run.id, tmp_path / "r.csv", generated_by="auditor")
+    table = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert table[0].endswith(",Original: ECCN,Original: column 5,Original: column 6")
+    assert table[1].endswith(",5A992.c,extra,more")
 
 
 def test_a_run_recorded_narrower_than_its_lines_is_refused_clearly(db, tmp_path,

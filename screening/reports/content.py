@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import platform
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
@@ -29,6 +29,12 @@ LINE_HEADERS = (
     "End user", "End-user type", "Consignee", "Value", "Quantity", "Description", "HS code",
     "Disposition", "Disposition by", "Disposition at (UTC)",
 )
+def original_headers(run_headers: Sequence[str]) -> list[str]:
+    """The report columns of the input's own cells (one without a name by its number)."""
+    return [f"Original: {h}" if h else f"Original: column {i + 1}"
+            for i, h in enumerate(run_headers)]
+
+
 FINDING_HEADERS = ("Row", "Line ID", "Line verdict", "Code", "Severity", "Message",
                    "Citations", "Relies on unverified rule data")
 REVIEW_HEADERS = ("Review ID", "When (UTC)", "Reviewer", "Row", "Line ID", "Disposition",

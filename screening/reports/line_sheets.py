@@ -19,7 +19,12 @@ from pathlib import Path
 
 from screening.reports import fastsheet, findings_sheet
 from screening.reports.canonical import CellDigest
-from screening.reports.content import FINDING_HEADERS, LINE_HEADERS, naive_utc
+from screening.reports.content import (
+    FINDING_HEADERS,
+    LINE_HEADERS,
+    naive_utc,
+    original_headers,
+)
 from screening.reports.package import DeflatedRows
 from screening.store.report_lines import LineChunk
 from screening.store.reviews import ReviewRecord
@@ -43,8 +48,7 @@ class WiderThanHeaders(ValueError):
 
 def line_sheet_headers(run_headers: Sequence[str]) -> list[str]:
     """The Lines sheet's header row: the report's columns, then the input's own."""
-    return [*LINE_HEADERS, *(f"Original: {h}" if h else f"Original: column {i + 1}"
-                             for i, h in enumerate(run_headers))]
+    return [*LINE_HEADERS, *original_headers(run_headers)]
 
 
 @dataclass

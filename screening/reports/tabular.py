@@ -9,7 +9,12 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from screening.reports.canonical import canon
-from screening.reports.content import LINE_HEADERS, ReportContent, line_cells
+from screening.reports.content import (
+    LINE_HEADERS,
+    ReportContent,
+    line_cells,
+    original_headers,
+)
 from screening.reports.safety import neutralise
 from screening.store import runs as run_store
 
@@ -17,7 +22,7 @@ from screening.store import runs as run_store
 def write_csv(session: Session, content: ReportContent, target: Path) -> None:
     """UTF-8 with BOM so Excel opens it correctly; every text neutralised against formula
     injection. No run metadata: the same input and rules give the same bytes."""
-    headers = [*LINE_HEADERS, *(f"Original: {h}" for h in content.run.headers)]
+    headers = [*LINE_HEADERS, *original_headers(content.run.headers)]
     # A run that did not complete: every row says so in a first column.
     status = [f"NOT COMPLETE ({content.run.status})"] if not content.complete else []
     with target.open("w", encoding="utf-8-sig", newline="") as handle:
