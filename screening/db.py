@@ -186,6 +186,13 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
     from screening.store.parties import ensure_bundled_list
 
     url = url or default_database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # Each connection would get an empty database of its own (a run stores its lines
+        # on another one): nothing would be kept, and a run fails half-way.
+        raise DatabaseError(f"{url} is an in-memory database, which keeps nothing between "
+                            f"connections; give a file (sqlite:///path/hkscreen.sqlite3) or "
+                            f"a PostgreSQL URL")
     try:
         engine = create_db_engine(url)
         upgrade(engine)

@@ -83,6 +83,14 @@ def test_exit_two_for_database_error(capsys, tmp_path) -> None:
     assert code == 2 and "cannot open database" in stderr
 
 
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_database_is_refused_with_the_reason(capsys, url) -> None:
+    """Each connection would see an empty database of its own: a run would fail half-way
+    with "no such table" and nothing would be kept."""
+    code, _, stderr = run_cli(capsys, "--database-url", url, "screen", str(SAMPLE_XLSX))
+    assert code == 2 and "in-memory database, which keeps nothing" in stderr
+
+
 def test_mapping_file_and_date_order(capsys, db_url, tmp_path) -> None:
     out = tmp_path / "eu.json"
     code, _, _ = run_cli(capsys, "--database-url", db_url, "screen", str(SAMPLE_CSV),
