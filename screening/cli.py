@@ -371,14 +371,14 @@ def _screened(db: Database, args: argparse.Namespace, result: RunResult, progres
     if result.json_path:
         print(f"JSON written to {result.json_path}")
     if args.report:
-        _write_reports(db, run.id, args.report, prerender, run)
+        _write_reports(db, run.id, args.report, prerender, run, quiet=args.quiet)
     return EXIT_CLEAR if run.counts.get(Verdict.CLEAR.value, 0) == run.line_count \
         else EXIT_ATTENTION
 
 
 def _write_reports(db: Database, run_id: int, targets: list[Path],
                    prerender: Prerender | None = None,
-                   run: run_store.RunInfo | None = None) -> None:
+                   run: run_store.RunInfo | None = None, quiet: bool = True) -> None:
     from screening.reports import write_report
     from screening.reports.writer import report_format
     for target in targets:
@@ -387,7 +387,11 @@ def _write_reports(db: Database, run_id: int, targets: list[Path],
         rendered = None
         if prerender is not None and report_format(target) == "xlsx":
             # The first XLSX report's rows, rendered while the run screened.
-            rendered = prerender.result(run is not None and run.status == "complete")
+            rendered = prerender.result(
+                run is not None and run.status == "complete",
+                waiting=None if quiet else lambda: print(
+                    "  finishing the XLSX report's rows, rendered while the run screened ...",
+                    file=sys.stderr, flush=True))
             prerender = None
         result = write_report(db, run_id, target, generated_by=current_user(),
                               rendered=rendered)

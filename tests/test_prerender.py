@@ -49,8 +49,8 @@ def watched(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[object]]:
         init(self, *args)
         seen["folders"].append(self.folder)
 
-    def spy_result(self, *args):  # type: ignore[no-untyped-def]
-        answer = result(self, *args)
+    def spy_result(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = result(self, *args, **kwargs)
         seen["results"].append(answer)
         return answer
 
@@ -330,9 +330,34 @@ def test_a_helper_that_makes_no_progress_is_not_waited_for(db_url, tmp_path,
         run = run_screening(db, data, ScreenOptions(), on_created=follow_then_stop)
         assert run.run.status == "complete"
         started = time.monotonic()
-        assert helper.result() is None
+        told: list[float] = []
+        assert helper.result(waiting=lambda: told.append(time.monotonic())) is None
         assert 0.9 < time.monotonic() - started < 30
+        assert len(told) == 1  # the caller was told once that it waits
     finally:
         helper.close()
         db.dispose()
     assert helper.proc.returncode is not None and not helper.folder.exists()
+
+
+def test_the_cli_says_when_it_waits_for_the_reports_rows(capsys, db_url, tmp_path,
+                                                        monkeypatch, watched) -> None:
+    """Not quiet: a wait for the helper's rows is announced; a stuck helper is given up and
+    the report is written all the same."""
+    import signal
+    monkeypatch.setattr(prerender, "WAIT", 1)
+    follow = prerender.Prerender.follow
+
+    def follow_then_stop(self, run_id: int) -> None:
+        follow(self, run_id)
+        os.kill(self.proc.pid, signal.SIGSTOP)
+    monkeypatch.setattr(prerender.Prerender, "follow", follow_then_stop)
+    data = tmp_path / "mixed.csv"
+    write_mixed_csv(data, 400)
+    report = tmp_path / "r.xlsx"
+    code = main(["--database-url", db_url, "screen", str(data), "--report", str(report)])
+    err = capsys.readouterr().err
+    assert code in (0, 1), err
+    assert err.count("finishing the XLSX report's rows") == 1
+    assert watched["results"] == [None] and report.stat().st_size > 0
+    assert not watched["folders"][0].exists()  # type: ignore[union-attr]

@@ -55,6 +55,8 @@ PRERENDER_MIN_BYTES = 1 << 20
 #: the helper is taken for stuck and the report renders its rows itself.
 WAIT = 60
 _FAILED, _TICK = "!", "."
+#: Seconds after which a caller waiting for the rows is told (``Prerender.result``).
+NOTICE_AFTER = 1.0
 
 
 def suitable(shareable: bool, input_size: int) -> bool:
@@ -121,19 +123,26 @@ class Prerender:
         except OSError as exc:  # it died: the report renders its rows itself
             log.info("report rows helper did not start: %s", exc)
 
-    def result(self, complete: bool = True) -> LineSheets | None:
+    def result(self, complete: bool = True,
+               waiting: Callable[[], object] | None = None) -> LineSheets | None:
         """The rows rendered, once the run has ended; None if the helper failed or made no
         progress for ``WAIT`` seconds (the report then renders them itself), or if the run
         is not recorded complete (a report takes no rows of such a run, and a run left
-        "running" would be followed until stopped: it is not waited for)."""
+        "running" would be followed until stopped: it is not waited for). ``waiting()`` is
+        called once if the rows are not there within ``NOTICE_AFTER`` seconds (to say so)."""
         if not self._following or not complete:
             return None
         self._following = False
         text: str | None = _TICK
+        told = waiting is None
         while text == _TICK:
             try:
-                text = self._said.get(timeout=WAIT)
+                text = self._said.get(timeout=WAIT if told else NOTICE_AFTER)
             except queue.Empty:
+                if not told and waiting is not None:
+                    told = True
+                    waiting()
+                    continue
                 log.info("report rows helper made no progress for %s s: not used", WAIT)
                 return None
         with contextlib.suppress(subprocess.TimeoutExpired):
