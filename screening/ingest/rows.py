@@ -189,6 +189,8 @@ class RowConverter:
                                       value_ok, quantity_ok)
         if day_number and export_date is not None:
             problems = (*problems, self._day_number(number, texts, export_date))
+        if len(texts) > self.width and any(texts[self.width:]):
+            problems = (*problems, self._beyond_header(number, texts))
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -222,6 +224,20 @@ class RowConverter:
             f"{date.isoformat()}. Confirm the export date (format the "
             f"{self.mapping.header_for(Field.EXPORT_DATE)!r} column as dates in the "
             f"spreadsheet, or write dates such as {date.isoformat()})."))
+
+    def _beyond_header(self, number: int, texts: list[str]) -> Finding:
+        """A row holding cells beyond the columns its header row names: a separator inside
+        a cell that was not quoted shifts every cell after it, so the mapped columns may
+        hold the wrong values (the line cannot be CLEAR)."""
+        extra = [(col, text) for col, text in enumerate(texts) if col >= self.width and text]
+        shown = ", ".join(f"{self.source.cell_ref(number, col)} {_quote(text)}"
+                          for col, text in extra[:3])
+        more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+        return Finding("CELLS_BEYOND_HEADER", Severity.REVIEW, (
+            f"{shown}{more}: the row has {len(texts)} cells but the header row names "
+            f"{self.width} columns, so these cells are in no column. A separator inside a "
+            f"cell that is not quoted shifts the cells after it: check that this row's "
+            f"values are in the right columns."))
 
     def _share(self, number: int, values: list[Any], texts: list[str], blocked: set[int]
                ) -> tuple[float | None, Finding | None]:
