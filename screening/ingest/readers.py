@@ -114,12 +114,12 @@ class TableSource:
             self._col_offset = start[1] if start else 0
             self._height = (start[0] if start else 0) + sheet.height
             pad = [""] * self._col_offset
+            self.widest = self._col_offset + sheet.width  # calamine gives every row its width
             numbered = enumerate(sheet.iter_rows(), start=1)
             while chunk := list(itertools.islice(numbered, CHUNK)):
                 if pad:
                     chunk = [(n, pad + values) for n, values in chunk]
                 number = chunk[-1][0]
-                self.widest = max(self.widest, *(len(values) for _, values in chunk))
                 self.rows_read += len(chunk)
                 yield from chunk
         except python_calamine.CalamineError as exc:

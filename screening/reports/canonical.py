@@ -123,6 +123,15 @@ class CellDigest:
         else:
             h.update(data)
 
+    def _hasher(self, sheet: str) -> Any:
+        """The sheet's hash, begun on its first cell (never one adopted, see ``adopt``)."""
+        h = self._sheets.get(sheet)
+        if h is None:
+            if sheet in self._adopted:
+                raise RuntimeError(f"{sheet}: cells hashed here and elsewhere")
+            h = self._sheets[sheet] = hashlib.sha256()
+        return h
+
     def _hash_row(self, sheet: str, row: int, texts: list[str]) -> None:
         while texts and not texts[-1]:
             texts.pop()
@@ -131,12 +140,7 @@ class CellDigest:
         if row <= self._last.get(sheet, -1):
             raise RuntimeError(f"{sheet}: row {row + 1} hashed out of order")
         self._last[sheet] = row
-        h = self._sheets.get(sheet)
-        if h is None:
-            if sheet in self._adopted:
-                raise RuntimeError(f"{sheet}: cells hashed here and elsewhere")
-            h = self._sheets[sheet] = hashlib.sha256()
-        self._update(h, (_encode([row, texts]) + "\n").encode("utf-8"))
+        self._update(self._hasher(sheet), (_encode([row, texts]) + "\n").encode("utf-8"))
 
     def row(self, sheet: str, row: int, values: Sequence[object]) -> None:
         """A whole row (0-based index) at once: the fast path for big sheets."""
@@ -159,12 +163,8 @@ class CellDigest:
         if first <= self._last.get(sheet, -1) or last < first:
             raise RuntimeError(f"{sheet}: rows {first + 1}-{last + 1} hashed out of order")
         self._last[sheet] = last
-        h = self._sheets.get(sheet)
-        if h is None:
-            if sheet in self._adopted:
-                raise RuntimeError(f"{sheet}: cells hashed here and elsewhere")
-            h = self._sheets[sheet] = hashlib.sha256()
-        self._update(h, text if isinstance(text, bytes) else text.encode("utf-8"))
+        self._update(self._hasher(sheet),
+                     text if isinstance(text, bytes) else text.encode("utf-8"))
 
     def cell(self, sheet: str, row: int, col: int, value: object) -> None:
         """One cell; the cells of a row may come one by one, rows in order."""

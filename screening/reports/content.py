@@ -29,12 +29,6 @@ LINE_HEADERS = (
     "End user", "End-user type", "Consignee", "Value", "Quantity", "Description", "HS code",
     "Disposition", "Disposition by", "Disposition at (UTC)",
 )
-def original_headers(run_headers: Sequence[str]) -> list[str]:
-    """The report columns of the input's own cells (one without a name by its number)."""
-    return [f"Original: {h}" if h else f"Original: column {i + 1}"
-            for i, h in enumerate(run_headers)]
-
-
 FINDING_HEADERS = ("Row", "Line ID", "Line verdict", "Code", "Severity", "Message",
                    "Citations", "Relies on unverified rule data")
 REVIEW_HEADERS = ("Review ID", "When (UTC)", "Reviewer", "Row", "Line ID", "Disposition",
@@ -42,6 +36,12 @@ REVIEW_HEADERS = ("Review ID", "When (UTC)", "Reviewer", "Row", "Line ID", "Disp
                   "Override (against a finding): reason")
 ENV_PACKAGES = ("sqlalchemy", "alembic", "openpyxl", "python-calamine", "xlsxwriter",
                 "reportlab", "platformdirs", "pycountry", "cryptography")
+
+
+def original_headers(run_headers: Sequence[str]) -> list[str]:
+    """The report columns of the input's own cells (one without a name by its number)."""
+    return [f"Original: {h}" if h else f"Original: column {i + 1}"
+            for i, h in enumerate(run_headers)]
 
 
 def naive_utc(value: dt.datetime | None) -> dt.datetime | None:

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 from screening.recovery import temp_dir
 from screening.reports.line_sheets import LineSheets
 from screening.reports.package import DeflatedRows
-from screening.store.store_process import code_root, die_with_parent
+from screening.store.store_process import child_environment, die_with_parent
 
 if TYPE_CHECKING:
     from screening.store.report_lines import LineChunk
@@ -85,14 +85,12 @@ class Prerender:
         # if this process is killed, the next start removes it (recovery.clean_temp_files).
         self.folder = Path(tempfile.mkdtemp(prefix=f"run-{os.getpid()}-", suffix=".rows",
                                             dir=temp_dir()))
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "screening.reports.prerender", str(os.getpid())],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=env)
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
+                env=child_environment())
         except BaseException:
             self._errors.close()
             shutil.rmtree(self.folder, ignore_errors=True)

@@ -115,23 +115,22 @@ def follow_line_chunks(db: Database, run_id: int, poll: float = 0.05, size: int 
     time, in input order: each read takes the rows after the last one read), until the run
     has ended and every line it stored has been read. Each read looks at the run's status
     first: once it has ended, every line it stored is committed and read next."""
-    known: dict[int, tuple[Finding, ...]] = {}
+    # Each statement may see later commits than the one before (autocommit reads, READ
+    # COMMITTED): a line's findings set, stored with it or before, is read when a line
+    # names it.
+    sets = _NewSets(run_id)
     after = 0
     while True:
         with db.sessions() as session:
             status = session.scalar(select(Run.status).where(Run.id == run_id))
             if status is None:
                 raise LookupError(f"no run with id {run_id}")
-            # Each statement may see later commits than the one before (autocommit reads,
-            # READ COMMITTED): a line's findings set, stored with it or before, is read
-            # when a line names it.
-            sets = _NewSets(session, run_id, known)
+            sets.session = session
             read = 0
             for chunk in _line_chunks(session, run_id, sets, after, size):
                 read += len(chunk.row)
                 after = chunk.row[-1]
                 yield chunk
-            known = dict(sets)
         if status != "running":
             return
         if not read:
@@ -139,13 +138,15 @@ def follow_line_chunks(db: Database, run_id: int, poll: float = 0.05, size: int 
 
 
 class _NewSets(dict[int, tuple[Finding, ...]]):
-    """The findings sets of a run being stored, read as lines name them."""
+    """The findings sets of a run being stored, read (on ``session``) as lines name them."""
 
-    def __init__(self, session: Session, run_id: int, known: dict[int, tuple[Finding, ...]]):
-        super().__init__(known)
-        self.session, self.run_id = session, run_id
+    def __init__(self, run_id: int):
+        super().__init__()
+        self.run_id = run_id
+        self.session: Session | None = None
 
     def __missing__(self, number: int) -> tuple[Finding, ...]:
+        assert self.session is not None
         self.update(finding_sets(self.session, self.run_id, max(self, default=0)))
         if number not in self:
             raise LookupError(f"run {self.run_id}: a line names findings set {number}, "

@@ -53,9 +53,14 @@ def suitable(shareable: bool, input_size: int) -> bool:
     return shareable and input_size >= PROCESS_MIN_BYTES
 
 
-def code_root() -> str:
-    """The folder holding the ``screening`` package, so the child runs this same code."""
-    return str(Path(__file__).resolve().parents[2])
+def child_environment() -> dict[str, str]:
+    """This process's environment with the folder holding the ``screening`` package first
+    on the path, so a child process runs this same code."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(Path(__file__).resolve().parents[2]),
+         *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
+    return env
 
 
 class StoreProcess:
@@ -65,14 +70,12 @@ class StoreProcess:
                  json_target: str | None = None):
         """``json_part``: the ``--json`` part file to append each batch's lines to;
         ``json_target``: the file it becomes, named in a message if writing fails."""
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(
-            [code_root(), *filter(None, env.get("PYTHONPATH", "").split(os.pathsep))])
         # Its error output goes to a file, never a pipe: a full one would block it.
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close())
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "screening.store.store_process", str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors, env=env)
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._errors,
+            env=child_environment())
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self._in: IO[bytes] = self.proc.stdin
         self._out: IO[bytes] = self.proc.stdout
