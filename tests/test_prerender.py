@@ -182,6 +182,29 @@ def test_a_review_before_the_report_renders_the_rows_again(db: Database, tmp_pat
     book.close()
 
 
+def test_rows_rendered_under_other_headers_are_rendered_again(db: Database, tmp_path,
+                                                              monkeypatch) -> None:
+    """Rows rendered under the headers a run had when it started are not the report's if
+    its end widened them (a row wider than its header row)."""
+    data = tmp_path / "mixed.csv"
+    write_mixed_csv(data, 300)
+    run = run_screening(db, data, ScreenOptions()).run
+    from screening.reports.content import load_content
+    with db.sessions() as session:
+        content = load_content(session, run.id, "")
+        styles, finding_styles = styles_of(content, tmp_path)
+        rendered = render_line_sheets(iter_line_chunks(session, run.id), content.run.headers,
+                                      {}, styles, finding_styles, tmp_path)
+    fits: list[bool] = []
+    real = xlsx_report._Opened.fits
+    monkeypatch.setattr(xlsx_report._Opened, "fits", lambda self, r, c: fits.append(
+        real(self, r, c)) or fits[-1])
+    rendered.headers = [*rendered.headers, ""]
+    write_report(db, run.id, tmp_path / "r.xlsx", generated_by="auditor", rendered=rendered)
+    assert fits == [False] and not rendered.lines.path.exists()
+    _assert_verifies(tmp_path / "r.xlsx", data, db)
+
+
 def test_a_failed_helper_leaves_the_report_to_render_its_rows(capsys, db_url, tmp_path,
                                                               monkeypatch, watched) -> None:
     data = tmp_path / "mixed.csv"

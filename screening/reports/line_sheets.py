@@ -59,6 +59,8 @@ class LineSheets:
     lines: DeflatedRows
     findings: DeflatedRows
     line_count: int
+    #: The run's headers the Lines rows were rendered under (their original cells).
+    headers: list[str]
     #: The last sheet row (1-based) of each sheet: its header when it has no row.
     last_line_row: int
     last_finding_row: int
@@ -115,7 +117,8 @@ def render_line_sheets(chunks: Iterable[LineChunk], run_headers: Sequence[str],
         lines_handle.close()
         findings_handle.close()
         return LineSheets(
-            lines_handle, findings_handle, line_count=r - 1, last_line_row=r,
+            lines_handle, findings_handle, line_count=r - 1, headers=list(run_headers),
+            last_line_row=r,
             last_finding_row=finding_rows.row, hashes=digest.sheet_hashes(),
             styles=dict(styles), finding_styles=dict(finding_styles),
             destinations={d for d in destinations if d}, claimed={e for e in claimed if e},

@@ -173,7 +173,8 @@ def to_json(sheets: LineSheets) -> dict[str, Any]:
     return {
         "lines": [sheets.lines.path.name, sheets.lines.crc, sheets.lines.size],
         "findings": [sheets.findings.path.name, sheets.findings.crc, sheets.findings.size],
-        "line_count": sheets.line_count, "last_line_row": sheets.last_line_row,
+        "line_count": sheets.line_count, "headers": sheets.headers,
+        "last_line_row": sheets.last_line_row,
         "last_finding_row": sheets.last_finding_row, "hashes": sheets.hashes,
         "styles": sheets.styles, "finding_styles": sheets.finding_styles,
         "destinations": sorted(sheets.destinations), "claimed": sorted(sheets.claimed),
@@ -198,6 +199,7 @@ def from_json(data: dict[str, Any], folder: Path) -> LineSheets:
     shared = data["shared_strings"]
     return LineSheets(
         lines, findings, line_count=int(data["line_count"]),
+        headers=[str(h) for h in data["headers"]],
         last_line_row=int(data["last_line_row"]),
         last_finding_row=int(data["last_finding_row"]), hashes=dict(data["hashes"]),
         styles=dict(data["styles"]), finding_styles=dict(data["finding_styles"]),

@@ -224,9 +224,11 @@ class _Opened:
 
     def fits(self, rendered: LineSheets, content: ReportContent) -> bool:
         """Whether rows rendered beforehand are this report's: every line of a complete
-        run, no review (a line's current review is on its row), the same styles."""
+        run, under its headers as recorded at its end (a row wider than the header row
+        widens them), no review (a line's current review is on its row), the same styles."""
         return (content.complete and not content.current
                 and rendered.line_count == content.run.line_count
+                and rendered.headers == list(content.run.headers)
                 and rendered.styles == self.styles
                 and rendered.finding_styles == self.finding_styles)
 
