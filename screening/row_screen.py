@@ -6,7 +6,8 @@ findings set and its part of a stored row. The rows the fast reader takes are sc
 column by column: keys, outcomes, party findings and stored rows are built by C-level
 ``map``/``zip`` over the batch, Python runs only for an outcome or party not seen before.
 Rows the fast reader does not take go through the record path (``RowConverter.convert``,
-``screen_line``) and are numbered the same way. The ``--json`` text is rendered from the
+``screen_line``) and are numbered the same way. The lines' cells go beside the rows, to be
+stored once for the batch (store.line_cells). The ``--json`` text is rendered from the
 stored rows by whoever stores them (line_json).
 """
 
@@ -26,12 +27,14 @@ from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
 from screening.party_screen import PartyScreen
 from screening.rules.ruleset import RuleSet
-from screening.store.runs import FindingSets, line_row
+from screening.store.line_cells import IN_BATCH
+from screening.store.runs import LINE_COLUMNS, FindingSets, line_row
 
 OUTCOME_LIMIT = 500_000
 #: Rows read before the fast reader decides which columns to cache.
 TUNE_AFTER = 2000
 _db_part = attrgetter("db_part")
+RAW = LINE_COLUMNS.index("raw_json")
 _verdict, _newly = attrgetter("verdict"), attrgetter("newly")
 
 
@@ -47,8 +50,9 @@ class Outcome:
         self.licensing, self.newly = licensing, newly
         self.findings = findings
         self.set_no = sets.number(findings)[0]
-        #: Its part of a run_lines row (store.runs.LINE_COLUMNS after raw_json).
-        self.db_part = (self.verdict, licensing, newly, self.set_no)
+        #: Its part of a run_lines row (store.runs.LINE_COLUMNS from raw_json: the cells
+        #: are stored with the batch, store.line_cells).
+        self.db_part = (IN_BATCH, self.verdict, licensing, newly, self.set_no)
 
 
 def _of(result: Screening, sets: FindingSets) -> Outcome:
@@ -90,24 +94,29 @@ class RowScreener:
         self.seen = 0  # rows screened
 
     def screen(self, batch: list[tuple[int, list[Any]]]
-               ) -> tuple[list[tuple[Any, ...]], BatchTally]:
-        """(run_lines rows, their tally) for ``batch`` (its blank rows make no line)."""
+               ) -> tuple[list[tuple[Any, ...]], list[str], BatchTally]:
+        """(run_lines rows, their lines' cells as JSON arrays, their tally) for ``batch``
+        (its blank rows make no line). The rows' raw_json is "": the cells are stored
+        with the batch (store.line_cells)."""
         columns, slow = self.fast.read(batch)
         if self.parties is not None:
             self.parties.index.prefetch(self._party_names(batch, columns, slow))
         rows: list[tuple[Any, ...]] = []
+        raws: list[str] = []
         outcomes: list[Outcome] = []
         if columns is not None:
             rows, outcomes = self._screen_columns(columns)
+            raws = columns.line[-1]
         if slow:
-            rows, outcomes = self._with_slow_rows(batch, columns, slow, rows, outcomes)
+            rows, raws, outcomes = self._with_slow_rows(batch, columns, slow, rows, raws,
+                                                        outcomes)
         self.seen += len(batch)
         if not self.tuned and self.seen >= TUNE_AFTER:
             self.fast.tune(self.seen)
             self.tuned = True
         counts = {v.value: 0 for v in Verdict}
         counts.update(Counter(map(_verdict, outcomes)))
-        return rows, BatchTally(counts, sum(map(_newly, outcomes)))
+        return rows, raws, BatchTally(counts, sum(map(_newly, outcomes)))
 
     def _screen_columns(self, c: Columns) -> tuple[list[tuple[Any, ...]], list[Outcome]]:
         (_run, _numbers, _line_id, dest, ult, _date_db, _assumed, eccn_text, exception,
@@ -122,7 +131,7 @@ class RowScreener:
                 found[i] = self.outcomes.get(keys[i]) or self._outcome(keys[i], c, i)
         if self.parties is not None:
             self._add_parties(found, consignee, end_user, c.party_country)
-        rows = list(map(add, zip(*c.line, strict=True), map(_db_part, found)))
+        rows = list(map(add, zip(*c.line[:-1], strict=True), map(_db_part, found)))
         return rows, found
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
@@ -142,21 +151,25 @@ class RowScreener:
                 found[i] = self._merged(found[i], parties)
 
     def _with_slow_rows(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
-                        slow: list[int], rows: list[tuple[Any, ...]], outcomes: list[Outcome]
-                        ) -> tuple[list[tuple[Any, ...]], list[Outcome]]:
+                        slow: list[int], rows: list[tuple[Any, ...]], raws: list[str],
+                        outcomes: list[Outcome]
+                        ) -> tuple[list[tuple[Any, ...]], list[str], list[Outcome]]:
         """The batch's results in row order: the fast rows' and the slow rows' ones."""
         placed: list[Any] = [None] * len(batch)
         if columns is not None:
             positions = columns.positions if columns.positions is not None else \
                 range(columns.count)
-            for position, row, outcome in zip(positions, rows, outcomes, strict=True):
-                placed[position] = (row, outcome)
+            for position, row, raw, outcome in zip(positions, rows, raws, outcomes,
+                                                   strict=True):
+                placed[position] = (row, raw, outcome)
         for position in slow:
             placed[position] = self._screen_slow(*batch[position])
         kept = [item for item in placed if item is not None]  # None: a blank row
-        return [item[0] for item in kept], [item[1] for item in kept]
+        return ([item[0] for item in kept], [item[1] for item in kept],
+                [item[2] for item in kept])
 
-    def _screen_slow(self, number: int, values: list[Any]) -> tuple[Any, ...] | None:
+    def _screen_slow(self, number: int, values: list[Any]
+                     ) -> tuple[tuple[Any, ...], str, Outcome] | None:
         line = self.prepared._converter.convert(number, values)
         if line is None:
             self.prepared.blank_rows += 1
@@ -165,7 +178,8 @@ class RowScreener:
         if self.parties is not None and (line.consignee or line.end_user or line.owners):
             result = self.parties.screen(result, line)
         outcome = _of(result, self.sets)
-        return line_row(self.run_id, line, result, outcome.set_no, self.as_text), outcome
+        row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)
+        return (*row[:RAW], IN_BATCH, *row[RAW + 1:]), row[RAW], outcome
 
     def _party_names(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
                      slow: list[int]) -> set[str]:

@@ -19,6 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,7 @@ from screening.runtime import current_user, cyclic_gc_paused, quick_lock_handove
 from screening.store import parties as party_store
 from screening.store import runs as run_store
 from screening.store import store_process
+from screening.store.line_cells import batch_cells
 from screening.store.line_writer import LineWriter
 from screening.store.profiles import load_profile
 
@@ -284,8 +286,9 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             for first in parts:
                 stop_if_cancelled()
                 batch = [first, *itertools.islice(parts, max(1, BATCH // part) - 1)]
-                rows, tally = screen_parts(screener, batch)
-                writer.put(sets.take_pending(), rows, tally.counts, tally.newly,
+                rows, raws, tally = screen_parts(screener, batch)
+                cells = batch_cells(list(map(_row_of, rows)), raws)
+                writer.put(sets.take_pending(), rows, cells, tally.counts, tally.newly,
                            prepared.fraction_read(batch[-1][-1][0]))
                 report_stored()
         writer.close()
@@ -347,20 +350,25 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     return RunResult(info, json_path)
 
 
+_row_of = itemgetter(run_store.LINE_COLUMNS.index("row"))
+
+
 def screen_parts(screener: RowScreener, parts: list[list[tuple[int, list[Any]]]]
-                 ) -> tuple[list[tuple[Any, ...]], BatchTally]:
-    """Screen the parts of a batch: its rows and tally as one."""
+                 ) -> tuple[list[tuple[Any, ...]], list[str], BatchTally]:
+    """Screen the parts of a batch: its rows, their cells and tally as one."""
     if len(parts) == 1:
         return screener.screen(parts[0])
     rows: list[tuple[Any, ...]] = []
+    raws: list[str] = []
     counts: Counter[str] = Counter()
     newly = 0
     for part in parts:
-        part_rows, tally = screener.screen(part)
+        part_rows, part_raws, tally = screener.screen(part)
         rows += part_rows
+        raws += part_raws
         counts.update(tally.counts)
         newly += tally.newly
-    return rows, BatchTally(dict(counts), newly)
+    return rows, raws, BatchTally(dict(counts), newly)
 
 
 def _end_run(db: Database, run_id: int, **fields: Any) -> bool:

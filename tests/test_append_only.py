@@ -79,6 +79,8 @@ def test_complete_run_record_refused(db, run_id, sql) -> None:
     "DELETE FROM run_lines WHERE run_id = {run}",
     "UPDATE run_finding_sets SET findings_json = '[]' WHERE run_id = {run}",
     "DELETE FROM run_finding_sets WHERE run_id = {run}",
+    "UPDATE run_line_cells SET cells_json = '{{}}' WHERE run_id = {run}",
+    "DELETE FROM run_line_cells WHERE run_id = {run}",
 ])
 def test_complete_run_lines_refused(db, run_id, sql) -> None:
     # Deleting lines would hit the reviews' foreign key too; the trigger answers first.

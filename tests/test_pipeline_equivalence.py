@@ -12,10 +12,12 @@ from sqlalchemy import text
 
 from screening.db import Database
 from screening.service import ScreenOptions, run_screening
+from screening.store.line_cells import IN_BATCH, CellsReader
 from screening.store.schema import RunLine
 from tests.pipeline_reference import reference_screen, write_mixed_csv, write_mixed_xlsx
 
 LINES = 20_000
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 MARKER = ', "lines": ['
 
 
@@ -23,11 +25,21 @@ def _stored_rows(db: Database, run_id: int) -> list[tuple[object, ...]]:
     columns = ", ".join(f"l.{db.engine.dialect.identifier_preparer.quote(c.name)}"
                         for c in RunLine.__table__.columns
                         if c.name not in ("id", "run_id", "findings_set"))
+    names = [c.name for c in RunLine.__table__.columns
+             if c.name not in ("id", "run_id", "findings_set")]
+    row, raw = names.index("row"), names.index("raw_json")
     with db.sessions() as session:
-        return [tuple(r) for r in session.execute(text(
+        stored = [list(r) for r in session.execute(text(
             f"SELECT {columns}, s.findings_json FROM run_lines l JOIN run_finding_sets s "
             f"ON s.run_id = l.run_id AND s.set_no = l.findings_set "
             f"WHERE l.run_id = :run ORDER BY l.row"), {"run": run_id})]
+        # A line's cells are stored with its batch (store.line_cells), as compact JSON.
+        assert {r[raw] for r in stored} == {IN_BATCH}
+        cells = CellsReader(session, run_id).cells([r[row] for r in stored],
+                                                   [r[raw] for r in stored])
+    for r, line_cells in zip(stored, cells, strict=True):
+        r[raw] = _compact(line_cells)
+    return [tuple(r) for r in stored]
 
 
 @pytest.mark.usefixtures("bundled_lists")

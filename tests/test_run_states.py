@@ -242,8 +242,8 @@ def test_a_row_lost_between_reader_and_store_fails_the_run(db, tmp_path, monkeyp
     original = RowScreener.screen
 
     def lossy(self, batch):  # type: ignore[no-untyped-def]
-        rows, tally = original(self, batch)
-        return (rows[1:], tally) if rows[0][1] == 2 else (rows, tally)  # row 2
+        rows, raws, tally = original(self, batch)
+        return (rows[1:], raws[1:], tally) if rows[0][1] == 2 else (rows, raws, tally)  # row 2
 
     monkeypatch.setattr(RowScreener, "screen", lossy)
     with pytest.raises(IngestError, match="7,000 data rows were read but 6,999 lines came out"):

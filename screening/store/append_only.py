@@ -6,9 +6,11 @@
   ``archived`` can change (archiving hides a run from the default list; it is the one later
   change the app makes). A run that is still running (or ended otherwise) stays writable, so
   the code that finishes, fails or marks it interrupted keeps working.
-- ``run_lines`` and ``run_finding_sets`` of a complete run: no UPDATE, no DELETE.
+- ``run_lines``, ``run_finding_sets`` and ``run_line_cells`` of a complete run: no UPDATE,
+  no DELETE.
 
-``install`` is idempotent (drops, then creates). On SQLite the ``runs`` trigger names every
+``install`` is idempotent (drops, then creates), and skips a table an older revision does
+not have yet (migrations call it on the way up and down). On SQLite the ``runs`` trigger names every
 column but ``archived`` (SQLite has no generic row comparison): a migration that adds a
 column to ``runs``, or rebuilds one of these tables (batch mode drops triggers), must call
 ``install(op.get_bind())`` again; ``tests/test_append_only.py`` fails until it does.
@@ -22,7 +24,7 @@ from sqlalchemy.engine import Connection
 #: Tables where every row is final once written.
 FROZEN_TABLES = ("reviews", "rule_changes", "signing_keys", "issued_reports")
 #: Tables whose rows belong to a run and freeze with it.
-RUN_PARTS = ("run_lines", "run_finding_sets")
+RUN_PARTS = ("run_lines", "run_finding_sets", "run_line_cells")
 #: The columns of a complete run that may still change.
 RUN_MUTABLE = ("archived",)
 COMPLETE = "complete"
@@ -34,6 +36,12 @@ def _message(table: str) -> str:
 
 RUN_MESSAGE = "a complete run is an audit record: only its archived flag can change"
 PART_MESSAGE = "the lines and findings of a complete run cannot be changed or deleted"
+
+
+def _run_parts(connection: Connection) -> tuple[str, ...]:
+    """The RUN_PARTS this database has (an older revision lacks the newer ones)."""
+    present = set(inspect(connection).get_table_names())
+    return tuple(t for t in RUN_PARTS if t in present)
 
 
 def _sqlite_statements(connection: Connection) -> list[str]:
@@ -53,7 +61,7 @@ def _sqlite_statements(connection: Connection) -> list[str]:
     statements.append(
         f"CREATE TRIGGER hk_runs_complete_no_delete BEFORE DELETE ON runs "
         f"WHEN OLD.status = '{COMPLETE}' BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
-    for table in RUN_PARTS:
+    for table in _run_parts(connection):
         complete = (f"(SELECT status FROM runs WHERE id = OLD.run_id) = '{COMPLETE}'")
         statements.append(
             f"CREATE TRIGGER hk_{table}_complete_no_update BEFORE UPDATE ON {table} "
@@ -101,8 +109,8 @@ _PG_FUNCTIONS = [
 ]
 
 
-def _pg_triggers() -> list[tuple[str, str, str]]:
-    """(name, table, definition after ON table)."""
+def _pg_triggers(parts: tuple[str, ...] = RUN_PARTS) -> list[tuple[str, str, str]]:
+    """(name, table, definition after ON table); ``parts``: the RUN_PARTS present."""
     triggers = []
     for table in FROZEN_TABLES:
         triggers.append((f"hk_{table}_append_only", table,
@@ -111,7 +119,7 @@ def _pg_triggers() -> list[tuple[str, str, str]]:
                          "FOR EACH STATEMENT EXECUTE FUNCTION hk_refuse_change()"))
     triggers.append(("hk_runs_complete", "runs",
                      "FOR EACH ROW EXECUTE FUNCTION hk_run_frozen()"))
-    for table in RUN_PARTS:
+    for table in parts:
         triggers.append((f"hk_{table}_complete", table,
                          "FOR EACH ROW EXECUTE FUNCTION hk_run_part_frozen()"))
     return triggers
@@ -126,7 +134,7 @@ def remove(connection: Connection) -> None:
         for name in _sqlite_trigger_names():
             connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
         return
-    for name, table, _definition in _pg_triggers():
+    for name, table, _definition in _pg_triggers(_run_parts(connection)):
         connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
     for function in ("hk_refuse_change", "hk_run_frozen", "hk_run_part_frozen"):
         connection.execute(text(f"DROP FUNCTION IF EXISTS {function}()"))
@@ -141,6 +149,6 @@ def install(connection: Connection) -> None:
         return
     for function in _PG_FUNCTIONS:
         connection.execute(text(function))
-    for name, table, definition in _pg_triggers():
+    for name, table, definition in _pg_triggers(_run_parts(connection)):
         connection.execute(text(f"CREATE TRIGGER {name} {_pg_events(name)} ON {table} "
                                 f"{definition}"))

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening.model import Finding
+from screening.store.line_cells import CellsReader
 from screening.store.schema import FindingSet, Run
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ def iter_line_chunks(session: Session, run_id: int, size: int = 5000
     """Every line of the run in input order, ``size`` lines at a time as columns, streamed
     (a server-side cursor on PostgreSQL). Read on the session's own DBAPI connection (in its
     transaction): plain tuples, no per-row type processing; each distinct date and findings
-    list is parsed once, the raw cells of a chunk in one parse."""
+    list is parsed once, the raw cells of a chunk in one parse (store.line_cells)."""
     return _line_chunks(session, run_id, finding_sets(session, run_id), 0, size)
 
 
@@ -179,12 +180,11 @@ def _line_chunks(session: Session, run_id: int, sets: dict[int, tuple[Finding, .
     try:
         cursor.execute(sql)
         dates = _Dates()
-        loads = json.loads
+        cells = CellsReader(session, run_id)
         while part := cursor.fetchmany(size):
             columns: list[Sequence[object]] = list(zip(*part, strict=True))
             columns[6] = list(map(dates.__getitem__, columns[6]))
-            # One parse for the chunk's raw cells: a JSON array of the stored arrays.
-            columns[18] = loads(f"[{','.join(columns[18])}]")  # type: ignore[arg-type]
+            columns[18] = cells.cells(columns[0], columns[18])  # type: ignore[arg-type]
             columns[19] = list(map(sets.__getitem__, columns[19]))
             yield LineChunk(*columns)
     finally:

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from screening.engine import CLEAR_ON_UNVERIFIED
 from screening.model import Finding, Screening, ShipmentLine, Verdict
+from screening.store.line_cells import CellsReader
 from screening.store.parties import party_check_of_run
-from screening.store.schema import FindingSet, Run, RunLine
+from screening.store.schema import FindingSet, LineCells, Run, RunLine
 
 if TYPE_CHECKING:
     from screening.db import Database
@@ -95,9 +96,11 @@ class FindingSets:
 
 
 def store_batch(db: Database, run_id: int, sets: list[tuple[int, int, str]],
-                rows: list[tuple[Any, ...]]) -> None:
+                rows: list[tuple[Any, ...]],
+                cells: tuple[int, int, str] | None = None) -> None:
     """One batch of a run in one transaction: its new findings sets (run_id, set_no,
-    findings_json), its lines and the run's heartbeat."""
+    findings_json), its lines, the record of their cells (``line_cells.batch_cells``, for
+    lines stored with raw_json "") and the run's heartbeat."""
     with db.sessions.begin() as session:
         if sets and db.backend == "sqlite":  # see insert_sqlite_rows
             insert_sqlite_rows(session, "run_finding_sets", "run_id, set_no, findings_json",
@@ -105,6 +108,10 @@ def store_batch(db: Database, run_id: int, sets: list[tuple[int, int, str]],
         elif sets:
             session.execute(FindingSet.__table__.insert(), [
                 {"run_id": r, "set_no": n, "findings_json": f} for r, n, f in sets])
+        if cells is not None:
+            first, last, text = cells
+            session.execute(LineCells.__table__.insert(), {
+                "run_id": run_id, "first_row": first, "last_row": last, "cells_json": text})
         insert_lines(session, rows)
         heartbeat(session, run_id)
 
@@ -380,19 +387,20 @@ def iter_lines(session: Session, run_id: int, batch: int = 5000) -> Iterator[Sto
     last_row = -1
     table = RunLine.__table__
     columns = [table.c[name] for name in LINE_COLUMNS]
-    loads = json.loads
     verdicts = {v.value: v for v in Verdict}
+    reader = CellsReader(session, run_id)
     while True:  # Core rows, keyset-paginated: ORM objects would cost more than the report
         rows = session.execute(
             select(*columns).where(table.c.run_id == run_id, table.c.row > last_row)
             .order_by(table.c.row).limit(batch)).all()
         if not rows:
             return
-        for r in rows:
+        cells = reader.cells([r.row for r in rows], [r.raw_json for r in rows])
+        for r, raw in zip(rows, cells, strict=True):
             yield StoredLine(
                 r.row, r.line_id, verdicts[r.verdict], r.destination, r.licensing_destination,
                 r.newly_licensable, r.eccn, r.license_exception, r.export_date,
-                loads(r.raw_json), _normalized(r), sets[r.findings_set])
+                raw, _normalized(r), sets[r.findings_set])
         last_row = rows[-1].row
 
 
@@ -458,7 +466,8 @@ def get_line(session: Session, run_id: int, row: int) -> StoredLine | None:
     findings = tuple(Finding.from_json(f) for f in json.loads(text or "[]"))
     return StoredLine(r.row, r.line_id, Verdict(r.verdict), r.destination,
                       r.licensing_destination, r.newly_licensable, r.eccn, r.license_exception,
-                      r.export_date, json.loads(r.raw_json), _normalized(r), findings)
+                      r.export_date, CellsReader(session, run_id).cells([r.row], [r.raw_json])[0],
+                      _normalized(r), findings)
 
 
 def raw_cells(session: Session, run_id: int, first_row: int, last_row: int
@@ -466,9 +475,13 @@ def raw_cells(session: Session, run_id: int, first_row: int, last_row: int
     """The original cells of the lines with input rows ``first_row..last_row`` (the workbench
     reads them a block at a time, for the rows on screen)."""
     t = RunLine.__table__
-    return {row: json.loads(text) for row, text in session.execute(
-        select(t.c.row, t.c.raw_json).where(t.c.run_id == run_id,
-                                            t.c.row.between(first_row, last_row)))}
+    lines = session.execute(select(t.c.row, t.c.raw_json).where(
+        t.c.run_id == run_id, t.c.row.between(first_row, last_row)).order_by(t.c.row)).all()
+    if not lines:
+        return {}
+    rows = [row for row, _text in lines]
+    return dict(zip(rows, CellsReader(session, run_id).cells(
+        rows, [text for _row, text in lines]), strict=True))
 
 
 def iter_raw_cells(session: Session, run_id: int) -> Iterator[list[str]]:
@@ -476,7 +489,7 @@ def iter_raw_cells(session: Session, run_id: int) -> Iterator[list[str]]:
     input file's own columns). One streamed query: paging by row took 3.3 s instead of
     2.5 s for a million lines."""
     t = RunLine.__table__
-    loads = json.loads
-    for (text,) in session.execute(select(t.c.raw_json).where(t.c.run_id == run_id)
-                                   .order_by(t.c.row)).yield_per(5000):
-        yield loads(text)
+    reader = CellsReader(session, run_id)
+    for part in session.execute(select(t.c.row, t.c.raw_json).where(t.c.run_id == run_id)
+                                .order_by(t.c.row)).yield_per(5000).partitions():
+        yield from reader.cells([row for row, _text in part], [text for _row, text in part])

@@ -107,8 +107,23 @@ class RunLine(Base):
     quantity: Mapped[float | None] = mapped_column(Float)
     description: Mapped[str | None] = mapped_column(Text)
     hs_code: Mapped[str | None] = mapped_column(Text)
+    #: The line's original cells as a JSON array; "" when they are stored with its batch's
+    #: in ``run_line_cells`` (runs since migration 0013: see store.line_cells).
     raw_json: Mapped[str] = mapped_column(Text)
     findings_set: Mapped[int] = mapped_column(Integer)
+
+
+class LineCells(Base):
+    """The original cells of the lines of one stored batch of a run (input rows
+    ``first_row..last_row``): ``{"rows": [...], "cells": [[...], ...]}``, one entry per
+    line, in input order. Stored once per batch, not per line: see store.line_cells."""
+
+    __tablename__ = "run_line_cells"
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="RESTRICT"),
+                                        primary_key=True)
+    first_row: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_row: Mapped[int] = mapped_column(Integer)
+    cells_json: Mapped[str] = mapped_column(Text)
 
 
 class MappingProfile(Base):

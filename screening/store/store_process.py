@@ -63,6 +63,15 @@ def child_environment() -> dict[str, str]:
     return env
 
 
+def encode(sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]],
+           cells: tuple[int, int, str] | None) -> bytes:
+    """A batch as ``StoreProcess.send`` takes it (see ``runs.store_batch``)."""
+    try:
+        return _MARSHAL + marshal.dumps((sets, rows, cells))
+    except ValueError:  # a value marshal does not know (dates for PostgreSQL)
+        return _PICKLE + pickle.dumps((sets, rows, cells), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 class StoreProcess:
     """The parent's side: ``send`` a batch, then ``acknowledged`` when it is committed."""
 
@@ -84,12 +93,9 @@ class StoreProcess:
         self._write(_CONFIG + json.dumps({"url": url, "run_id": run_id, "json": json_part,
                                           "json_target": json_target}).encode("utf-8"))
 
-    def send(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]]) -> None:
-        try:
-            payload = _MARSHAL + marshal.dumps((sets, rows))
-        except ValueError:  # a value marshal does not know (dates for PostgreSQL)
-            payload = _PICKLE + pickle.dumps((sets, rows), protocol=pickle.HIGHEST_PROTOCOL)
-        self._write(payload)
+    def send(self, batch: bytes) -> None:
+        """Hand over a batch ``encode``d (its findings sets, rows and cells record)."""
+        self._write(batch)
 
     def acknowledged(self) -> None:
         """Wait until the oldest batch not yet acknowledged is committed; raises
@@ -220,8 +226,8 @@ def main(argv: list[str]) -> int:
                                                settings["json_target"]), ""))
                 return 1
             while (frame := _read_frame(source)) is not None:
-                sets, rows = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
-                              else pickle.loads(frame[1:]))
+                sets, rows, cells = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
+                                     else pickle.loads(frame[1:]))
                 try:
                     # The JSON first: a batch is answered committed only once all of it is
                     # written, and one that fails is not stored at all.
@@ -232,7 +238,7 @@ def main(argv: list[str]) -> int:
                         except OSError as exc:
                             raise OSError(exc.errno, exc.strerror,
                                           settings["json_target"]) from exc
-                    store_batch(db, settings["run_id"], sets, rows)
+                    store_batch(db, settings["run_id"], sets, rows, cells)
                 except Exception as exc:
                     answer(_FAILED + _said(exc, first_line(exc)))
                     return 1
