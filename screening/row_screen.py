@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 from itertools import compress
-from operator import add, attrgetter
+from operator import attrgetter
 from typing import Any
 
 from screening.engine import cite_licence, screen_line, screen_uncited
@@ -28,7 +28,7 @@ from screening.normalize import clean_text
 from screening.party_screen import PartyScreen
 from screening.rules.ruleset import RuleSet
 from screening.store.line_cells import IN_BATCH
-from screening.store.runs import LINE_COLUMNS, FindingSets, line_row
+from screening.store.runs import LINE_COLUMNS, FindingSets, LineBatch, batch_rows, line_row
 
 OUTCOME_LIMIT = 500_000
 #: Rows read before the fast reader decides which columns to cache.
@@ -94,31 +94,33 @@ class RowScreener:
         self.seen = 0  # rows screened
 
     def screen(self, batch: list[tuple[int, list[Any]]]
-               ) -> tuple[list[tuple[Any, ...]], list[str], BatchTally]:
-        """(run_lines rows, their lines' cells as JSON arrays, their tally) for ``batch``
-        (its blank rows make no line). The rows' raw_json is "": the cells are stored
-        with the batch (store.line_cells)."""
+               ) -> tuple[LineBatch, list[str], BatchTally]:
+        """(its lines as run_lines rows, their cells as JSON arrays, their tally) for
+        ``batch`` (its blank rows make no line). The rows' raw_json is "": the cells are
+        stored with the batch (store.line_cells)."""
         columns, slow = self.fast.read(batch)
         if self.parties is not None:
             self.parties.index.prefetch(self._party_names(batch, columns, slow))
-        rows: list[tuple[Any, ...]] = []
+        lines: LineBatch = (None, [])
         raws: list[str] = []
         outcomes: list[Outcome] = []
         if columns is not None:
-            rows, outcomes = self._screen_columns(columns)
+            outcomes = self._screen_columns(columns)
+            lines = (columns.line[:-1], list(map(_db_part, outcomes)))
             raws = columns.line[-1]
         if slow:
-            rows, raws, outcomes = self._with_slow_rows(batch, columns, slow, rows, raws,
-                                                        outcomes)
+            rows, raws, outcomes = self._with_slow_rows(batch, columns, slow,
+                                                        batch_rows(lines), raws, outcomes)
+            lines = (None, rows)
         self.seen += len(batch)
         if not self.tuned and self.seen >= TUNE_AFTER:
             self.fast.tune(self.seen)
             self.tuned = True
         counts = {v.value: 0 for v in Verdict}
         counts.update(Counter(map(_verdict, outcomes)))
-        return rows, raws, BatchTally(counts, sum(map(_newly, outcomes)))
+        return lines, raws, BatchTally(counts, sum(map(_newly, outcomes)))
 
-    def _screen_columns(self, c: Columns) -> tuple[list[tuple[Any, ...]], list[Outcome]]:
+    def _screen_columns(self, c: Columns) -> list[Outcome]:
         (_run, _numbers, _line_id, dest, ult, _date_db, _assumed, eccn_text, exception,
          lic_text, end_user, eut_text, consignee, *_rest) = c.line
         bounds = map(self.boundaries.__getitem__, zip(dest, ult, eccn_text, strict=True))
@@ -131,8 +133,7 @@ class RowScreener:
                 found[i] = self.outcomes.get(keys[i]) or self._outcome(keys[i], c, i)
         if self.parties is not None:
             self._add_parties(found, consignee, end_user, c.party_country)
-        rows = list(map(add, zip(*c.line[:-1], strict=True), map(_db_part, found)))
-        return rows, found
+        return found
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
                      country: list[Any]) -> None:

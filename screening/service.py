@@ -19,7 +19,6 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -286,9 +285,9 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
             for first in parts:
                 stop_if_cancelled()
                 batch = [first, *itertools.islice(parts, max(1, BATCH // part) - 1)]
-                rows, raws, tally = screen_parts(screener, batch)
-                cells = batch_cells(list(map(_row_of, rows)), raws)
-                writer.put(sets.take_pending(), rows, cells, tally.counts, tally.newly,
+                lines, raws, tally = screen_parts(screener, batch)
+                cells = batch_cells(run_store.batch_numbers(lines), raws)
+                writer.put(sets.take_pending(), lines, cells, tally.counts, tally.newly,
                            prepared.fraction_read(batch[-1][-1][0]))
                 report_stored()
         writer.close()
@@ -350,25 +349,22 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     return RunResult(info, json_path)
 
 
-_row_of = itemgetter(run_store.LINE_COLUMNS.index("row"))
-
-
 def screen_parts(screener: RowScreener, parts: list[list[tuple[int, list[Any]]]]
-                 ) -> tuple[list[tuple[Any, ...]], list[str], BatchTally]:
-    """Screen the parts of a batch: its rows, their cells and tally as one."""
+                 ) -> tuple[run_store.LineBatch, list[str], BatchTally]:
+    """Screen the parts of a batch: its lines, their cells and tally as one."""
     if len(parts) == 1:
         return screener.screen(parts[0])
-    rows: list[tuple[Any, ...]] = []
+    lines: list[run_store.LineBatch] = []
     raws: list[str] = []
     counts: Counter[str] = Counter()
     newly = 0
     for part in parts:
-        part_rows, part_raws, tally = screener.screen(part)
-        rows += part_rows
+        part_lines, part_raws, tally = screener.screen(part)
+        lines.append(part_lines)
         raws += part_raws
         counts.update(tally.counts)
         newly += tally.newly
-    return rows, raws, BatchTally(dict(counts), newly)
+    return run_store.joined_batches(lines), raws, BatchTally(dict(counts), newly)
 
 
 def _end_run(db: Database, run_id: int, **fields: Any) -> bool:

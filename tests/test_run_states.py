@@ -242,8 +242,11 @@ def test_a_row_lost_between_reader_and_store_fails_the_run(db, tmp_path, monkeyp
     original = RowScreener.screen
 
     def lossy(self, batch):  # type: ignore[no-untyped-def]
-        rows, raws, tally = original(self, batch)
-        return (rows[1:], raws[1:], tally) if rows[0][1] == 2 else (rows, raws, tally)  # row 2
+        lines, raws, tally = original(self, batch)
+        rows = run_store.batch_rows(lines)
+        if rows[0][1] == 2:  # row 2
+            return (None, rows[1:]), raws[1:], tally
+        return lines, raws, tally
 
     monkeypatch.setattr(RowScreener, "screen", lossy)
     with pytest.raises(IngestError, match="7,000 data rows were read but 6,999 lines came out"):

@@ -54,19 +54,19 @@ class LineWriter:
                                         daemon=True)
         self._thread.start()
 
-    def put(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]],
+    def put(self, sets: list[tuple[int, int, str]], lines: run_store.LineBatch,
             cells: tuple[int, int, str] | None, counts: dict[str, int], newly: int,
             tag: Any = None) -> None:
-        """Queue one batch (its new findings sets, rows and cells record: see
+        """Queue one batch (its new findings sets, lines and cells record: see
         ``runs.store_batch``) with its lines' tally (added to ``counts`` and ``newly`` once
         stored); waits while the writer is ``depth`` batches behind; raises the writer's
         error if an earlier batch failed."""
         self._raise()
         # For the child, the batch is encoded here: on the writer's thread the encoding
         # competed with this one for the interpreter lock (a million lines: 0.9 s slower).
-        batch = (sets, rows, cells) if self._process is None else \
-            store_process.encode(sets, rows, cells)
-        self._queue.put((batch, len(rows), counts, newly, tag))
+        batch = (sets, lines, cells) if self._process is None else \
+            store_process.encode(sets, lines, cells)
+        self._queue.put((batch, len(lines[1]), counts, newly, tag))
 
     def close(self) -> None:
         """Wait until every queued batch is stored; raises the writer's error if any."""
@@ -100,21 +100,22 @@ class LineWriter:
             while (item := self._queue.get()) is not _STOP:
                 if self._error is not None:
                     continue  # keep taking batches so the producer never blocks on a full queue
-                batch, lines, counts, newly, tag = item
+                batch, size, counts, newly, tag = item
                 try:
                     if self.before_batch is not None:
                         self.before_batch()
                     if self._process is None:
-                        sets, rows, cells = batch
+                        sets, lines, cells = batch
+                        rows = run_store.batch_rows(lines)
                         # The JSON first: a batch that cannot be written is not stored, so
                         # the lines counted are the lines the database holds.
                         if self.json_out is not None:
                             self.json_out.append(self._json.render(sets, rows))
                         run_store.store_batch(self.db, self.run_id, sets, rows, cells)
-                        self._stored(lines, counts, newly, tag)
+                        self._stored(size, counts, newly, tag)
                     else:
                         self._process.send(batch)
-                        sent.append((lines, counts, newly, tag))
+                        sent.append((size, counts, newly, tag))
                     while len(sent) > 1:
                         self._process.acknowledged()  # type: ignore[union-attr]
                         self._stored(*sent.popleft())

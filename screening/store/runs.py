@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from operator import add
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
@@ -93,6 +94,38 @@ class FindingSets:
         pending, self._pending = self._pending, []
         return pending
 
+
+
+#: A batch's lines as screened: ``(None, rows)``, or ``(heads, tails)`` for lines the fast
+#: path read column by column: the columns of their rows up to raw_json, and each row's
+#: rest (its outcome's part, a tuple the outcome's lines share). Whoever stores the batch
+#: zips them into rows (``batch_rows``): off the screening thread, which is a run's limit.
+LineBatch = tuple[list[list[Any]] | None, list[tuple[Any, ...]]]
+
+
+def batch_rows(lines: LineBatch) -> list[tuple[Any, ...]]:
+    """The run_lines rows of a batch (LINE_COLUMNS order)."""
+    heads, tails = lines
+    if heads is None:
+        return tails
+    return list(map(add, zip(*heads, strict=True), tails))
+
+
+def batch_numbers(lines: LineBatch) -> list[int]:
+    """The input rows of a batch's lines."""
+    heads, tails = lines
+    return list(heads[1]) if heads is not None else [row[1] for row in tails]
+
+
+def joined_batches(parts: list[LineBatch]) -> LineBatch:
+    """Consecutive batches as one."""
+    if len(parts) == 1:
+        return parts[0]
+    if all(heads is not None for heads, _tails in parts):
+        heads = [list(chain.from_iterable(column)) for column in zip(
+            *(heads for heads, _tails in parts), strict=True)]
+        return heads, list(chain.from_iterable(tails for _heads, tails in parts))
+    return None, list(chain.from_iterable(map(batch_rows, parts)))
 
 
 def store_batch(db: Database, run_id: int, sets: list[tuple[int, int, str]],

@@ -63,13 +63,14 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def encode(sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]],
+def encode(sets: list[tuple[int, int, str]], lines: Any,
            cells: tuple[int, int, str] | None) -> bytes:
-    """A batch as ``StoreProcess.send`` takes it (see ``runs.store_batch``)."""
+    """A batch as ``StoreProcess.send`` takes it: its new findings sets, its lines
+    (``runs.LineBatch``: the child builds their rows) and cells record."""
     try:
-        return _MARSHAL + marshal.dumps((sets, rows, cells))
+        return _MARSHAL + marshal.dumps((sets, lines, cells))
     except ValueError:  # a value marshal does not know (dates for PostgreSQL)
-        return _PICKLE + pickle.dumps((sets, rows, cells), protocol=pickle.HIGHEST_PROTOCOL)
+        return _PICKLE + pickle.dumps((sets, lines, cells), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class StoreProcess:
@@ -208,7 +209,7 @@ def main(argv: list[str]) -> int:
 
     from screening.db import first_line, open_existing
     from screening.line_json import LineJson
-    from screening.store.runs import store_batch
+    from screening.store.runs import batch_rows, store_batch
 
     try:
         db = open_existing(settings["url"])
@@ -226,9 +227,10 @@ def main(argv: list[str]) -> int:
                                                settings["json_target"]), ""))
                 return 1
             while (frame := _read_frame(source)) is not None:
-                sets, rows, cells = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
-                                     else pickle.loads(frame[1:]))
+                sets, batch, cells = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
+                                      else pickle.loads(frame[1:]))
                 try:
+                    rows = batch_rows(batch)
                     # The JSON first: a batch is answered committed only once all of it is
                     # written, and one that fails is not stored at all.
                     if json_out is not None:
