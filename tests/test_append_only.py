@@ -81,10 +81,22 @@ def test_complete_run_record_refused(db, run_id, sql) -> None:
     "DELETE FROM run_finding_sets WHERE run_id = {run}",
     "UPDATE run_line_cells SET cells_json = '{{}}' WHERE run_id = {run}",
     "DELETE FROM run_line_cells WHERE run_id = {run}",
+    # A second record naming a stored row would change the cells that line shows.
+    "INSERT INTO run_line_cells (run_id, first_row, last_row, cells_json) "
+    "VALUES ({run}, 12, 12, '{{\"rows\":[12],\"cells\":[[\"FORGED\"]]}}')",
+    "INSERT INTO run_finding_sets (run_id, set_no, findings_json) VALUES ({run}, 999, '[]')",
 ])
 def test_complete_run_lines_refused(db, run_id, sql) -> None:
     # Deleting lines would hit the reviews' foreign key too; the trigger answers first.
     _refused(db, sql.format(run=run_id), "complete run")
+
+
+def test_cells_records_cannot_be_truncated(db, run_id) -> None:
+    """No foreign key refers to run_line_cells, so only a trigger stops a TRUNCATE
+    (PostgreSQL; SQLite has none: its DELETE fires the row triggers)."""
+    if db.backend != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    _refused(db, "TRUNCATE run_line_cells", "append-only")
 
 
 def test_archiving_and_running_runs_still_work(db, run_id) -> None:

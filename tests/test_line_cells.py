@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from screening.service import BATCH, ScreenOptions, run_screening
 from screening.store import report_lines
@@ -144,3 +145,70 @@ def test_a_batch_record_names_its_rows_and_cells() -> None:
     first, last, text = batch_cells([4, 7], ['["x"]', '["y","z"]'])  # type: ignore[misc]
     assert (first, last) == (4, 7)
     assert json.loads(text) == {"rows": [4, 7], "cells": [["x"], ["y", "z"]]}
+
+
+def test_a_row_named_by_two_records_is_an_error(db) -> None:
+    """A record naming rows another already holds (the triggers refuse one added to a
+    complete run; this one is added while the run is still open) is refused on reading:
+    which cells would be the line's is unknown."""
+    run_id = _manual_run(db, [([(2, '["a"]'), (3, '["b"]')], True)])
+    with db.sessions.begin() as session:
+        session.execute(LineCells.__table__.insert(), {
+            "run_id": run_id, "first_row": 3, "last_row": 3,
+            "cells_json": '{"rows":[3],"cells":[["FORGED"]]}'})
+    with db.sessions() as session, pytest.raises(LookupError, match="input row 3 has"):
+        run_store.get_line(session, run_id, 3)
+    with db.sessions() as session, pytest.raises(LookupError, match="input row 3 has"):
+        list(report_lines.iter_line_records(session, run_id))
+
+
+def test_each_record_is_parsed_once_when_read_in_order(db, screened, monkeypatch) -> None:
+    """With blank rows a batch holds fewer lines than BATCH, so a reader's chunk spans two
+    records: the one already parsed is kept, not parsed again."""
+    run_id, _expected = screened
+    parsed: list[int] = []
+    parse = CellsReader._parse
+
+    def counting(self, first, last):  # type: ignore[no-untyped-def]
+        parsed.append(first)
+        return parse(self, first, last)
+
+    monkeypatch.setattr(CellsReader, "_parse", counting)
+    with db.sessions() as session:
+        records = session.scalar(select(func.count()).select_from(LineCells)
+                                 .where(LineCells.run_id == run_id))
+        assert len(list(run_store.iter_lines(session, run_id, batch=777))) == LINES
+        assert len(parsed) == len(set(parsed)) == records
+        parsed.clear()
+        assert len(list(report_lines.iter_line_records(session, run_id))) == LINES
+        assert len(parsed) == len(set(parsed)) == records
+
+
+def test_a_downgrade_gives_each_line_its_cells_back_and_an_upgrade_reads_them(
+        db, screened) -> None:
+    """Migration 0013 down writes each line's cells back into raw_json before it drops the
+    records (else the cells of every run stored since would be lost); back up, the lines
+    read as a run stored before."""
+    from alembic import command
+
+    from screening.db import alembic_config
+
+    run_id, expected = screened
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")
+    with db.engine.connect() as connection:
+        stored = connection.execute(select(RunLine.row, RunLine.raw_json)
+                                    .where(RunLine.run_id == run_id)).all()
+    assert {row: json.loads(text) for row, text in stored} == expected
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    with db.sessions() as session:
+        assert {line.row: line.raw for line in run_store.iter_lines(session, run_id)} \
+            == expected
+    # And the complete run is frozen again.
+    with pytest.raises(DBAPIError, match="complete run"), db.engine.begin() as connection:
+        connection.execute(RunLine.__table__.update().where(
+            RunLine.run_id == run_id).values(raw_json="[]"))

@@ -7,7 +7,10 @@
   change the app makes). A run that is still running (or ended otherwise) stays writable, so
   the code that finishes, fails or marks it interrupted keeps working.
 - ``run_lines``, ``run_finding_sets`` and ``run_line_cells`` of a complete run: no UPDATE,
-  no DELETE.
+  no DELETE; and no INSERT into the last two (a second cells record naming a line's row
+  would replace the cells it shows). ``run_lines`` has no INSERT trigger: a check per row
+  costs a million-line run over a second, and a line added to a complete run shows as a
+  line of its own, not as a change to one.
 
 ``install`` is idempotent (drops, then creates), and skips a table an older revision does
 not have yet (migrations call it on the way up and down). On SQLite the ``runs`` trigger names every
@@ -25,6 +28,8 @@ from sqlalchemy.engine import Connection
 FROZEN_TABLES = ("reviews", "rule_changes", "signing_keys", "issued_reports")
 #: Tables whose rows belong to a run and freeze with it.
 RUN_PARTS = ("run_lines", "run_finding_sets", "run_line_cells")
+#: Run parts that take no INSERT once their run is complete (a row each per batch or set).
+INSERT_GUARDED = ("run_finding_sets", "run_line_cells")
 #: The columns of a complete run that may still change.
 RUN_MUTABLE = ("archived",)
 COMPLETE = "complete"
@@ -36,6 +41,7 @@ def _message(table: str) -> str:
 
 RUN_MESSAGE = "a complete run is an audit record: only its archived flag can change"
 PART_MESSAGE = "the lines and findings of a complete run cannot be changed or deleted"
+ADDED_MESSAGE = "nothing can be added to the lines and findings of a complete run"
 
 
 def _run_parts(connection: Connection) -> tuple[str, ...]:
@@ -70,6 +76,11 @@ def _sqlite_statements(connection: Connection) -> list[str]:
         statements.append(
             f"CREATE TRIGGER hk_{table}_complete_no_delete BEFORE DELETE ON {table} "
             f"WHEN {complete} BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
+        if table in INSERT_GUARDED:
+            statements.append(
+                f"CREATE TRIGGER hk_{table}_complete_no_insert BEFORE INSERT ON {table} "
+                f"WHEN (SELECT status FROM runs WHERE id = NEW.run_id) = '{COMPLETE}' "
+                f"BEGIN SELECT RAISE(ABORT, '{ADDED_MESSAGE}'); END")
     return statements
 
 
@@ -77,6 +88,7 @@ def _sqlite_trigger_names() -> list[str]:
     names = [f"hk_{t}_no_{op}" for t in FROZEN_TABLES for op in ("update", "delete")]
     names += ["hk_runs_complete_no_update", "hk_runs_complete_no_delete"]
     names += [f"hk_{t}_complete_no_{op}" for t in RUN_PARTS for op in ("update", "delete")]
+    names += [f"hk_{t}_complete_no_insert" for t in INSERT_GUARDED]
     return names
 
 
@@ -106,6 +118,13 @@ _PG_FUNCTIONS = [
         IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
         RETURN NEW;
     END $$""",
+    f"""CREATE OR REPLACE FUNCTION hk_run_part_closed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF EXISTS (SELECT 1 FROM runs WHERE id = NEW.run_id AND status = '{COMPLETE}') THEN
+            RAISE EXCEPTION '{ADDED_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$""",
 ]
 
 
@@ -122,11 +141,19 @@ def _pg_triggers(parts: tuple[str, ...] = RUN_PARTS) -> list[tuple[str, str, str
     for table in parts:
         triggers.append((f"hk_{table}_complete", table,
                          "FOR EACH ROW EXECUTE FUNCTION hk_run_part_frozen()"))
+        if table in INSERT_GUARDED:
+            triggers.append((f"hk_{table}_complete_insert", table,
+                             "FOR EACH ROW EXECUTE FUNCTION hk_run_part_closed()"))
+    if "run_line_cells" in parts:  # no foreign key refers to it, so TRUNCATE would work
+        triggers.append(("hk_run_line_cells_no_truncate", "run_line_cells",
+                         "FOR EACH STATEMENT EXECUTE FUNCTION hk_refuse_change()"))
     return triggers
 
 
 def _pg_events(name: str) -> str:
-    return "BEFORE TRUNCATE" if name.endswith("_no_truncate") else "BEFORE UPDATE OR DELETE"
+    if name.endswith("_no_truncate"):
+        return "BEFORE TRUNCATE"
+    return "BEFORE INSERT" if name.endswith("_complete_insert") else "BEFORE UPDATE OR DELETE"
 
 
 def remove(connection: Connection) -> None:
@@ -136,8 +163,21 @@ def remove(connection: Connection) -> None:
         return
     for name, table, _definition in _pg_triggers(_run_parts(connection)):
         connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
-    for function in ("hk_refuse_change", "hk_run_frozen", "hk_run_part_frozen"):
+    for function in ("hk_refuse_change", "hk_run_frozen", "hk_run_part_frozen",
+                     "hk_run_part_closed"):
         connection.execute(text(f"DROP FUNCTION IF EXISTS {function}()"))
+
+
+def remove_insert_guards(connection: Connection) -> None:
+    """Drop the INSERT (and run_line_cells TRUNCATE) triggers alone (migration 0014 down)."""
+    if connection.dialect.name == "sqlite":
+        for table in INSERT_GUARDED:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS hk_{table}_complete_no_insert"))
+        return
+    for name, table, _definition in _pg_triggers(_run_parts(connection)):
+        if name.endswith(("_complete_insert", "_cells_no_truncate")):
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+    connection.execute(text("DROP FUNCTION IF EXISTS hk_run_part_closed()"))
 
 
 def install(connection: Connection) -> None:

@@ -39,17 +39,21 @@ def batch_cells(rows: list[int], raws: Sequence[str]) -> tuple[int, int, str] | 
 class CellsReader:
     """The cells of one run's lines, from their own ``raw_json`` or their batch's record.
 
-    Read in input order, each record is parsed once (the last ones read are kept); any
-    order works. Uses the caller's session, in its transaction."""
+    Each record is parsed once while it is in use (read in input order, once in all); any
+    order works. A row that two records name is an error: the append-only triggers refuse
+    a record added to a complete run, and this refuses one added behind their back. Uses
+    the caller's session, in its transaction."""
 
     def __init__(self, session: Session, run_id: int):
         self.session, self.run_id = session, run_id
-        self._rows: dict[int, list[str]] = {}  # of the records read last
+        #: The records in use, by first row: (last row, cells by row).
+        self._records: dict[int, tuple[int, dict[int, list[str]]]] = {}
+        self._rows: dict[int, list[str]] = {}  # of those records
         self._span = (0, -1)  # their first and last rows
 
     def cells(self, rows: Sequence[int], texts: Sequence[str]) -> list[list[str]]:
         """The cells of the lines at input ``rows`` whose stored ``raw_json`` are ``texts``.
-        Raises LookupError for a line whose cells are stored nowhere."""
+        Raises LookupError for a line whose cells are stored nowhere, or twice."""
         if IN_BATCH not in texts:
             return own_cells(texts)
         if not any(texts):  # every line's cells are in records
@@ -69,18 +73,34 @@ class CellsReader:
                               f"{exc.args[0]} are not stored") from None
 
     def _read(self, low: int, high: int) -> None:
-        """Keep the records holding rows ``low..high``."""
-        found: dict[int, list[str]] = {}
-        span: list[int] = []
-        for first, last, text in self.session.execute(
-                select(LineCells.first_row, LineCells.last_row, LineCells.cells_json)
-                .where(LineCells.run_id == self.run_id, LineCells.first_row <= high,
-                       LineCells.last_row >= low).order_by(LineCells.first_row)):
-            record = json.loads(text)
-            found.update(zip(record["rows"], record["cells"], strict=True))
-            span += [first, last]
-        self._rows = found
-        self._span = (min(span), max(span)) if span else (0, -1)
+        """Take the records holding rows ``low..high`` into use (parsing those not in use)."""
+        spans = self.session.execute(
+            select(LineCells.first_row, LineCells.last_row)
+            .where(LineCells.run_id == self.run_id, LineCells.first_row <= high,
+                   LineCells.last_row >= low).order_by(LineCells.first_row)).all()
+        records: dict[int, tuple[int, dict[int, list[str]]]] = {}
+        rows: dict[int, list[str]] = {}
+        for first, last in spans:
+            record = self._records.get(first) or (last, self._parse(first, last))
+            if not rows.keys().isdisjoint(record[1]):
+                twice = min(rows.keys() & record[1].keys())
+                raise LookupError(f"run {self.run_id}: input row {twice} has original cells "
+                                  f"in two records")
+            records[first] = record
+            rows.update(record[1])
+        self._records, self._rows = records, rows
+        self._span = (spans[0][0], max(last for _first, last in spans)) if spans else (0, -1)
+
+    def _parse(self, first: int, last: int) -> dict[int, list[str]]:
+        text = self.session.scalar(select(LineCells.cells_json).where(
+            LineCells.run_id == self.run_id, LineCells.first_row == first))
+        record = json.loads(text or "{}")
+        rows, cells = record.get("rows", []), record.get("cells", [])
+        if len(rows) != len(cells) or rows != sorted(set(rows)) or \
+                (rows and not first <= rows[0] <= rows[-1] <= last):
+            raise LookupError(f"run {self.run_id}: the cells record of input rows "
+                              f"{first}-{last} does not hold one entry per line, in order")
+        return dict(zip(rows, cells, strict=True))
 
 
 def own_cells(texts: Sequence[str]) -> list[list[str]]:

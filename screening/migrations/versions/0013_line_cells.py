@@ -7,6 +7,8 @@ Create Date: 2026-11-30 17:40:00.000000
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -31,5 +33,25 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The lines stored since keep their cells in the records: each line gets its own back
+    # (as 0012's code stored them) before the records go, or the cells would be lost.
+    bind = op.get_bind()
+    append_only.remove(bind)  # a complete run's lines are frozen
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    update = sa.text('UPDATE run_lines SET raw_json = :raw '
+                     'WHERE run_id = :run AND "row" = :row AND raw_json = \'\'')
+    keys = bind.execute(sa.text(
+        "SELECT run_id, first_row FROM run_line_cells ORDER BY run_id, first_row")).all()
+    for run_id, first_row in keys:  # a record at a time: a big run's would fill memory
+        record = json.loads(bind.execute(sa.text(
+            "SELECT cells_json FROM run_line_cells WHERE run_id = :run AND first_row = :first"),
+            {"run": run_id, "first": first_row}).scalar_one())
+        bind.execute(update, [{"raw": encode(cells), "run": run_id, "row": row}
+                              for row, cells in zip(record["rows"], record["cells"],
+                                                    strict=True)])
+    left = bind.execute(sa.text("SELECT count(*) FROM run_lines WHERE raw_json = ''")).scalar()
+    if left:
+        raise RuntimeError(f"{left} stored lines have no cells record: not downgrading, "
+                           f"their original cells would be lost")
     op.drop_table('run_line_cells')
-    append_only.install(op.get_bind())
+    append_only.install(bind)
