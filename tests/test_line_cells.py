@@ -19,6 +19,7 @@ from screening.store import report_lines
 from screening.store import runs as run_store
 from screening.store.line_cells import IN_BATCH, CellsReader, batch_cells
 from screening.store.schema import LineCells, RunLine
+from tests.conftest import big_csv
 from ui.models.stored_rows import read_raw_cells
 
 LINES = BATCH * 2 + 700
@@ -212,3 +213,21 @@ def test_a_downgrade_gives_each_line_its_cells_back_and_an_upgrade_reads_them(
     with pytest.raises(DBAPIError, match="complete run"), db.engine.begin() as connection:
         connection.execute(RunLine.__table__.update().where(
             RunLine.run_id == run_id).values(raw_json="[]"))
+
+
+def test_a_plain_file_reads_back(db, tmp_path) -> None:
+    """Batches the fast reader takes whole (no blank or odd row in them), and a last batch
+    with a row the slow path reads, read back line for line."""
+    path = big_csv(tmp_path / "plain.csv", BATCH * 2 + 10)
+    with path.open(encoding="utf-8", newline="") as handle:
+        expected = {number: cells for number, cells in enumerate(csv.reader(handle), 1)
+                    if number > 1}
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write("odd,HK,not a date,5A992.c\n")
+    expected[max(expected) + 1] = ["odd", "HK", "not a date", "5A992.c"]
+    run_id = run_screening(db, path, ScreenOptions()).run.id
+    with db.sessions() as session:
+        assert {line.row: line.raw for line in run_store.iter_lines(session, run_id)} \
+            == expected
+        assert {r.row: r.raw for r in report_lines.iter_line_records(session, run_id)} \
+            == expected
