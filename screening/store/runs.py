@@ -184,7 +184,10 @@ def insert_sqlite_rows(session: Session, table: str, columns: str, width: int,
     for a thread switch (200k rows: 1 s alone, over 250 s beside a busy Python thread)."""
     connection = session.connection()
     one = f"({', '.join(['?'] * width)})"
-    per = _SQLITE_VARIABLES // width
+    most = _SQLITE_VARIABLES // width
+    # Statements of equal size: a batch's statements are then one text, compiled once and
+    # reused from the driver's statement cache (a short last one was compiled every batch).
+    per = -(-len(rows) // -(-len(rows) // most)) if rows else most
     for start in range(0, len(rows), per):
         part = rows[start:start + per]
         connection.exec_driver_sql(
