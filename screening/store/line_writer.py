@@ -29,6 +29,19 @@ from screening.store.store_process import StoreProcess
 _STOP = None
 
 
+def store_lines(db: Database, run_id: int, sets: list[tuple[int, int, str]],
+                lines: run_store.LineBatch, cells: tuple[int, int, str] | None,
+                renderer: LineJson, write_json: Callable[[bytes], Any] | None) -> None:
+    """Store one batch as screened (``runs.store_batch``), on the writer's thread or in the
+    child storing a big run. Its ``--json`` lines are rendered and written first
+    (``write_json``): a batch whose JSON cannot be written is not stored, so the lines
+    counted are the lines the database holds."""
+    rows = run_store.batch_rows(lines)
+    if write_json is not None:
+        write_json(renderer.render(sets, rows))
+    run_store.store_batch(db, run_id, sets, rows, cells)
+
+
 class LineWriter:
     def __init__(self, db: Database, run_id: int, json_out: JsonOutput | None = None,
                  on_stored: Callable[[int, Any], Any] | None = None,
@@ -105,13 +118,8 @@ class LineWriter:
                     if self.before_batch is not None:
                         self.before_batch()
                     if self._process is None:
-                        sets, lines, cells = batch
-                        rows = run_store.batch_rows(lines)
-                        # The JSON first: a batch that cannot be written is not stored, so
-                        # the lines counted are the lines the database holds.
-                        if self.json_out is not None:
-                            self.json_out.append(self._json.render(sets, rows))
-                        run_store.store_batch(self.db, self.run_id, sets, rows, cells)
+                        store_lines(self.db, self.run_id, *batch, self._json,
+                                    self.json_out.append if self.json_out else None)
                         self._stored(size, counts, newly, tag)
                     else:
                         self._process.send(batch)

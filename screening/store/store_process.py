@@ -209,7 +209,7 @@ def main(argv: list[str]) -> int:
 
     from screening.db import first_line, open_existing
     from screening.line_json import LineJson
-    from screening.store.runs import batch_rows, store_batch
+    from screening.store.line_writer import store_lines
 
     try:
         db = open_existing(settings["url"])
@@ -226,21 +226,22 @@ def main(argv: list[str]) -> int:
                 answer(_FAILED + _said(OSError(exc.errno, exc.strerror,
                                                settings["json_target"]), ""))
                 return 1
+
+            def write_json(data: bytes) -> None:
+                assert json_out is not None
+                try:
+                    json_out.write(data)
+                    json_out.flush()
+                except OSError as exc:  # named as the file it becomes
+                    raise OSError(exc.errno, exc.strerror, settings["json_target"]) from exc
             while (frame := _read_frame(source)) is not None:
                 sets, batch, cells = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
                                       else pickle.loads(frame[1:]))
                 try:
-                    rows = batch_rows(batch)
-                    # The JSON first: a batch is answered committed only once all of it is
-                    # written, and one that fails is not stored at all.
-                    if json_out is not None:
-                        try:
-                            json_out.write(lines.render(sets, rows))
-                            json_out.flush()
-                        except OSError as exc:
-                            raise OSError(exc.errno, exc.strerror,
-                                          settings["json_target"]) from exc
-                    store_batch(db, settings["run_id"], sets, rows, cells)
+                    # A batch is answered committed only once all of its JSON is written;
+                    # one that fails is not stored at all.
+                    store_lines(db, settings["run_id"], sets, batch, cells, lines,
+                                write_json if json_out is not None else None)
                 except Exception as exc:
                     answer(_FAILED + _said(exc, first_line(exc)))
                     return 1
