@@ -524,16 +524,14 @@ def _print_summary(run: run_store.RunInfo) -> None:
 
 
 def _print_flagged(session, run_id: int, limit: int = 25) -> None:  # type: ignore[no-untyped-def]
-    shown = 0
-    for line in run_store.iter_lines(session, run_id):
-        if line.verdict is Verdict.CLEAR:
-            continue
-        if shown == 0:
-            print("Lines needing attention:")
+    # One more than shown: whether there are more to point to.
+    lines = run_store.flagged_lines(session, run_id, limit + 1)
+    if lines:
+        print("Lines needing attention:")
+    for shown, line in enumerate(lines):
         if shown == limit:
             print("  ... (see the JSON or `hkscreen runs show` for all)")
             break
-        shown += 1
         where = line.destination or "?"
         if line.licensing_destination and line.licensing_destination != line.destination:
             where += f"->{line.licensing_destination}"

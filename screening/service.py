@@ -26,6 +26,7 @@ from sqlalchemy import text
 
 from screening import __version__
 from screening.affiliates import load_affiliate_rules
+from screening.background import Background
 from screening.db import Database, DatabaseError
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
@@ -109,10 +110,20 @@ def input_copy_path(path: Path, sha256: str) -> Path:
 def keep_input_copy(path: Path, sha256: str) -> Path:
     """Content-addressed copy in the data directory so a run can be reproduced later. The
     copy is checked against ``sha256`` before it is moved into place."""
+    return begin_input_copy(path, sha256)()
+
+
+def begin_input_copy(path: Path, sha256: str) -> Callable[[], Path]:
+    """``keep_input_copy`` in two steps: its folder and temporary file made now (a data
+    directory that cannot take them fails a run before a row is read), the copying itself
+    the call returned."""
     target = input_copy_path(path, sha256)
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = temp_file(".copy.part")
+    if target.exists():
+        return lambda: target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_file(".copy.part")
+
+    def copy() -> Path:
         try:
             shutil.copyfile(path, tmp)
             if file_digest(tmp)[0] != sha256:
@@ -121,7 +132,8 @@ def keep_input_copy(path: Path, sha256: str) -> Path:
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-    return target
+        return target
+    return copy
 
 
 class RunAbandoned(Exception):
@@ -251,8 +263,11 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     json_out: JsonOutput | None = None
     writer: LineWriter | None = None
     status, message = "failed", ""
+    # The content-addressed copy is made beside the screening, and waited for before the
+    # run is complete.
+    copying: Background[Path] | None = None
     try:
-        keep_input_copy(path, sha256)
+        copying = Background("hkscreen-input-copy", begin_input_copy(path, sha256))
         if options.json_out:
             with db.sessions() as session:
                 started_info = run_store.get_run(session, run_id)
@@ -294,6 +309,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         report_stored()
         stop_if_cancelled()  # cancelled before the run is recorded complete
         prepared.check_complete(writer.stored)  # rows read against lines stored
+        assert copying is not None
+        copying.result()
         if file_digest(path) != (sha256, size):
             raise IngestError(str(path), f"the file changed while it was being read (it was "
                               f"{size:,} bytes, SHA-256 {sha256[:16]}... when reading "
@@ -321,6 +338,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     finally:
         if writer is not None:
             writer.abandon()  # nothing left to do once closed; else stop before the end
+        if copying is not None:
+            copying.wait()
         if status in ("cancelled", "interrupted"):  # batches in flight were stored by now
             message = message.format(_stored(writer))
         # What was stored: a run that did not complete counts the lines it kept.

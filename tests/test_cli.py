@@ -212,3 +212,44 @@ def test_long_finding_messages_are_cut_at_a_word_with_an_ellipsis() -> None:
     assert len(short) <= 110 and short.endswith("…")
     assert text.startswith(short[:-1]) and text[len(short) - 1] == " "
     assert shorten("short text", 110) == "short text"
+
+
+def test_summary_lists_the_first_lines_needing_attention(capsys, db_url, tmp_path) -> None:
+    """The summary after a run names the first 25 lines that are not CLEAR, in input order,
+    each with its verdict and main finding, as a read of the whole run would find them, and
+    says there are more only when there are."""
+    from screening.db import open_database
+    from screening.model import Verdict
+    from screening.store import runs
+
+    path = tmp_path / "mixed.csv"
+    rows = ["Line,Destination,Export Date,ECCN"]
+    for n in range(60):  # CLEAR lines first and between: the listing must skip them
+        rows.append(f"C-{n},Germany,2021-01-05,EAR99")
+        if n % 2:
+            rows.append(f"F-{n},Hong Kong,2021-01-05,{'3A001' if n % 4 == 1 else 'ZZ999'}")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "screen", str(path))
+    assert code == 1
+    db = open_database(db_url)
+    try:
+        with db.sessions() as session:
+            flagged = [line for line in runs.iter_lines(session, 1)
+                       if line.verdict is not Verdict.CLEAR]
+            listed = runs.flagged_lines(session, 1, 1000)
+    finally:
+        db.dispose()
+    assert len(flagged) == 30
+    assert [(f.row, f.line_id, f.verdict, f.destination, f.licensing_destination, f.findings)
+            for f in flagged] == [
+        (f.row, f.line_id, f.verdict, f.destination, f.licensing_destination, f.findings)
+        for f in listed]
+    shown = stdout.split("Lines needing attention:\n")[1].splitlines()
+    assert [line.split()[1] for line in shown[:25]] == [str(f.row) for f in flagged[:25]]
+    assert [line.split()[3] for line in shown[:25]] == [f.verdict.value for f in flagged[:25]]
+    assert shown[25] == "  ... (see the JSON or `hkscreen runs show` for all)"
+    assert {f.verdict for f in flagged} >= {Verdict.LICENSE_REQUIRED, Verdict.ERROR}
+
+    code, stdout, _ = run_cli(capsys, "--database-url", db_url, "runs", "show", "1")
+    shown = stdout.split("Lines needing attention:\n")[1].splitlines()
+    assert [line.split()[1] for line in shown] == [str(f.row) for f in flagged]

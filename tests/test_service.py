@@ -63,3 +63,47 @@ def test_stored_lines_keep_original_and_normalised_values(db) -> None:
     assert hk.normalized["destination"] == "HK" and hk.normalized["eccn"] == "3A001.a.2"
     assert hk.findings and hk.findings[0].code
     assert json.loads(json.dumps(result.run.to_json()))["input"]["sheet"] == "Shipments"
+
+
+def test_input_copy_failing_beside_the_screening_fails_the_run(db, tmp_path,
+                                                               monkeypatch) -> None:
+    """The stored copy of the input is made on a thread beside the screening: if it cannot
+    be made (here: the disk fills up), the run is failed with the reason, never complete,
+    and no part-written copy is left."""
+    import errno
+
+    from screening import paths, service
+
+    def full_disk(source, target):  # type: ignore[no-untyped-def]
+        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr(service.shutil, "copyfile", full_disk)
+    source = big_csv(tmp_path / "big.csv", 12_000)
+    with pytest.raises(OSError, match="No space left"):
+        run_screening(db, source, ScreenOptions())
+    with db.sessions() as session:
+        run = run_store.list_runs(session)[0]
+    assert run.status == "failed" and "No space left on device" in run.message
+    assert not list((paths.data_dir() / "tmp").glob("*.copy.part"))
+    assert not list((paths.data_dir() / "inputs").rglob("*.csv"))
+
+
+def test_input_copy_is_complete_when_the_run_is(db, tmp_path) -> None:
+    import hashlib
+    from pathlib import Path
+
+    source = big_csv(tmp_path / "big.csv", 12_000)
+    result = run_screening(db, source, ScreenOptions())
+    copy = result.run.input_copy
+    assert result.run.status == "complete"
+    assert hashlib.sha256(Path(copy).read_bytes()).hexdigest() == result.run.input_sha256
+
+
+def test_background_call_gives_its_value_or_raises_its_error() -> None:
+    from screening.background import Background
+
+    assert Background("t", sum, [1, 2, 3]).result() == 6
+    failing = Background("t", int, "not a number")
+    failing.wait()  # its outcome is kept until asked for
+    with pytest.raises(ValueError, match="not a number"):
+        failing.result()

@@ -506,6 +506,38 @@ def get_line(session: Session, run_id: int, row: int) -> StoredLine | None:
                       _normalized(r), findings)
 
 
+@dataclass(frozen=True)
+class FlaggedLine:
+    """What a summary shows of a line that is not CLEAR."""
+
+    row: int
+    line_id: str
+    verdict: Verdict
+    destination: str | None
+    licensing_destination: str | None
+    findings: tuple[Finding, ...]
+
+
+def flagged_lines(session: Session, run_id: int, limit: int) -> list[FlaggedLine]:
+    """The first ``limit`` lines of a run (in input order) whose verdict is not CLEAR,
+    reading only those lines and their findings sets: a summary after a million-line run
+    must not read the run."""
+    t = RunLine.__table__
+    found = session.execute(
+        select(t.c.row, t.c.line_id, t.c.verdict, t.c.destination, t.c.licensing_destination,
+               t.c.findings_set)
+        .where(t.c.run_id == run_id, t.c.verdict != Verdict.CLEAR.value)
+        .order_by(t.c.row).limit(limit)).all()
+    numbers = sorted({r.findings_set for r in found})
+    sets = {number: tuple(Finding.from_json(f) for f in json.loads(text))
+            for number, text in session.execute(
+                select(FindingSet.set_no, FindingSet.findings_json).where(
+                    FindingSet.run_id == run_id, FindingSet.set_no.in_(numbers)))} \
+        if numbers else {}
+    return [FlaggedLine(r.row, r.line_id, Verdict(r.verdict), r.destination,
+                        r.licensing_destination, sets[r.findings_set]) for r in found]
+
+
 def raw_cells(session: Session, run_id: int, first_row: int, last_row: int
               ) -> dict[int, list[str]]:
     """The original cells of the lines with input rows ``first_row..last_row`` (the workbench
