@@ -17,7 +17,7 @@ from itertools import chain, repeat
 from operator import itemgetter
 from typing import Any
 
-from screening.store.runs import LINE_COLUMNS
+from screening.store.runs import LINE_COLUMNS, LineBatch
 
 _encode: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False).encode
 _text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
@@ -28,8 +28,17 @@ _JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
 
 _row, _line_id, _set = (itemgetter(LINE_COLUMNS.index(c))
                         for c in ("row", "line_id", "findings_set"))
-_head_key = itemgetter(*(LINE_COLUMNS.index(c) for c in (
-    "verdict", "destination", "licensing_destination", "newly_licensable")))
+#: What a line's JSON heads with, after its row and id (rendered once per distinct key).
+_HEAD_FIELDS = ("verdict", "destination", "licensing_destination", "newly_licensable")
+_head_key = itemgetter(*(LINE_COLUMNS.index(c) for c in _HEAD_FIELDS))
+# A LineBatch's columns are LINE_COLUMNS up to raw_json, its tails the rest from raw_json on.
+_HEAD_ROW, _HEAD_ID, _HEAD_DESTINATION = (LINE_COLUMNS.index(c)
+                                          for c in ("row", "line_id", "destination"))
+_tail_verdict, _tail_licensing, _tail_newly, _tail_set = (
+    itemgetter(LINE_COLUMNS.index(c) - LINE_COLUMNS.index("raw_json"))
+    for c in ("verdict", "licensing_destination", "newly_licensable", "findings_set"))
+assert LINE_COLUMNS.index("destination") < LINE_COLUMNS.index("raw_json") < min(
+    LINE_COLUMNS.index(c) for c in ("verdict", "licensing_destination", "newly_licensable"))
 
 
 def json_plain(texts: Iterable[str]) -> bool:
@@ -58,20 +67,30 @@ class LineJson:
         self.heads = _Heads()
         self.first = True
 
-    def render(self, sets: list[tuple[int, int, str]], rows: list[tuple[Any, ...]]) -> bytes:
-        """The lines of ``rows`` as UTF-8, each after a comma but the run's first line;
-        ``sets`` are the findings sets new with this batch (run_id, set_no, findings_json)."""
+    def render(self, sets: list[tuple[int, int, str]], lines: LineBatch) -> bytes:
+        """The lines of a batch (``runs.LineBatch``) as UTF-8, each after a comma but the
+        run's first line; ``sets`` are the findings sets new with this batch (run_id,
+        set_no, findings_json)."""
         for _run, number, text in sets:
             self.sets[number] = text.encode()
-        if not rows:
+        heads, tails = lines
+        if not tails:
             return b""
-        ids = list(map(_line_id, rows))
-        numbers = map(_row, rows)
+        if heads is None:  # whole rows
+            ids = list(map(_line_id, tails))
+            numbers: Iterable[int] = map(_row, tails)
+            keys: Iterable[Any] = map(_head_key, tails)
+            set_numbers: Iterable[int] = map(_set, tails)
+        else:  # columns, and each line's outcome part (its verdict, licensing, newly, set)
+            ids, numbers = heads[_HEAD_ID], heads[_HEAD_ROW]
+            keys = zip(map(_tail_verdict, tails), heads[_HEAD_DESTINATION],
+                       map(_tail_licensing, tails), map(_tail_newly, tails), strict=True)
+            set_numbers = map(_tail_set, tails)
         starts = map(_START_PLAIN_ID, numbers, ids) if json_plain(ids) else \
             map(_START, numbers, map(_text, ids))
         data = b"".join(chain.from_iterable(zip(
-            map(str.encode, starts), map(self.heads.__getitem__, map(_head_key, rows)),
-            map(self.sets.__getitem__, map(_set, rows)), repeat(b"}"))))
+            map(str.encode, starts), map(self.heads.__getitem__, keys),
+            map(self.sets.__getitem__, set_numbers), repeat(b"}"))))
         if self.first:
             self.first = False
             return data[1:]

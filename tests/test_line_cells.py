@@ -109,7 +109,7 @@ def _manual_run(db, batches: list[tuple[list[tuple[int, str]], bool]]) -> int:
                 for row, raw in lines]
         cells = batch_cells([row for row, _ in lines], [raw for _, raw in lines]) \
             if in_record else None
-        run_store.store_batch(db, run_id, sets, rows, cells)
+        run_store.store_batch(db, run_id, sets, (None, rows), cells)
         sets = []
     return run_id
 
@@ -130,9 +130,9 @@ def test_runs_stored_before_and_mixed_runs_read_back(db) -> None:
 def test_a_line_whose_cells_are_stored_nowhere_is_an_error(db) -> None:
     run_id = _manual_run(db, [([(2, '["a"]')], True)])
     with db.sessions.begin() as session:  # a line claiming a record that holds no entry
-        run_store.insert_lines(session, [(run_id, 9, "L9", "HK", None, "2021-03-01", False,
-                                          "EAR99", None, None, None, None, None, None, None,
-                                          None, None, IN_BATCH, "CLEAR", None, False, 1)])
+        run_store.insert_lines(session, (None, [(
+            run_id, 9, "L9", "HK", None, "2021-03-01", False, "EAR99", None, None, None, None,
+            None, None, None, None, None, IN_BATCH, "CLEAR", None, False, 1)]))
     with db.sessions() as session, pytest.raises(LookupError, match="input row 9 are not"):
         list(run_store.iter_lines(session, run_id))
     with db.sessions() as session, pytest.raises(LookupError, match="input row 9 are not"):

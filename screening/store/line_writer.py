@@ -36,10 +36,9 @@ def store_lines(db: Database, run_id: int, sets: list[tuple[int, int, str]],
     child storing a big run. Its ``--json`` lines are rendered and written first
     (``write_json``): a batch whose JSON cannot be written is not stored, so the lines
     counted are the lines the database holds."""
-    rows = run_store.batch_rows(lines)
     if write_json is not None:
-        write_json(renderer.render(sets, rows))
-    run_store.store_batch(db, run_id, sets, rows, cells)
+        write_json(renderer.render(sets, lines))
+    run_store.store_batch(db, run_id, sets, lines, cells)
 
 
 class LineWriter:
