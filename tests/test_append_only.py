@@ -132,3 +132,48 @@ def test_sqlite_run_trigger_names_every_run_column(db) -> None:
             assert f'NEW."{column.name}" IS NOT OLD."{column.name}"' in sql, (
                 f"runs.{column.name} is not protected: call append_only.install() in the "
                 f"migration that added it")
+
+
+_ADDED_LINE = (
+    "INSERT INTO run_lines (run_id, \"row\", line_id, verdict, newly_licensable, "
+    "date_assumed, raw_json, findings_set) SELECT run_id, 9999, 'FORGED', 'CLEAR', {false}, "
+    "{false}, '[\"FORGED\"]', findings_set FROM run_lines WHERE run_id = {run} "
+    "AND verdict = 'CLEAR' LIMIT 1")
+
+
+def test_a_line_added_to_a_complete_run_is_never_reported(db, run_id, tmp_path) -> None:
+    """A line inserted into a complete run is not refused by a trigger (a check per row
+    costs a million-line run over a second), but the run's line and verdict counts were
+    frozen when it completed: no report is made from it, and a report made before fails
+    verify's stored-run check, naming the difference."""
+    from screening.reports import write_report
+    from screening.reports.safety import ExportError
+    from screening.reports.verify import Status, verify_report
+
+    before = tmp_path / "before.xlsx"
+    write_report(db, run_id, before, generated_by="auditor")
+    false = "false" if db.backend == "postgresql" else "0"
+    with db.engine.begin() as conn:  # behind the app's back
+        assert conn.execute(text(_ADDED_LINE.format(run=run_id, false=false))).rowcount == 1
+    with db.sessions() as session:
+        run = run_store.get_run(session, run_id)
+        stored = run_store.stored_counts(session, run_id)
+    assert run is not None and stored["CLEAR"] == run.counts["CLEAR"] + 1
+    why = run_store.altered_lines(run, stored)
+    assert why is not None and "holds 35 lines but was completed with 34" in why
+    assert "CLEAR" in why and "changed outside hkscreen" in why
+    for name in ("after.xlsx", "after.pdf", "after.csv", "after.json"):
+        with pytest.raises(ExportError, match="holds 35 lines but was completed with 34"):
+            write_report(db, run_id, tmp_path / name, generated_by="auditor")
+        assert not (tmp_path / name).exists()
+    checks = {c.name: c for c in verify_report(before, None, db).checks}
+    assert checks["stored run"].status is Status.FAILED
+    assert "holds 35 lines" in checks["stored run"].detail
+
+
+def test_a_complete_run_as_stored_is_not_taken_for_altered(db, run_id) -> None:
+    with db.sessions() as session:
+        run = run_store.get_run(session, run_id)
+        stored = run_store.stored_counts(session, run_id)
+    assert run is not None and sum(stored.values()) == run.line_count == 34
+    assert run_store.altered_lines(run, stored) is None

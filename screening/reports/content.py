@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from screening import __version__
@@ -177,8 +177,11 @@ def load_content(session: Session, run_id: int, generated_by: str) -> ReportCont
     reviews = run_reviews(session, run_id)
     current = {r.row: r for r in reviews
                if not r.superseded and r.disposition.value != "note"}
-    flagged = session.scalar(select(func.count()).select_from(RunLine).where(
-        RunLine.run_id == run_id, RunLine.verdict != Verdict.CLEAR.value)) or 0
+    stored = run_store.stored_counts(session, run_id)
+    altered = run_store.altered_lines(run, stored)
+    if altered is not None:  # never a report whose lines are not the run's
+        raise LookupError(f"{altered}; no report is made from it")
+    flagged = sum(stored.values()) - stored.get(Verdict.CLEAR.value, 0)
     reviewed_by_verdict: Counter[str] = Counter()
     reviewed_rows = sorted(current)
     for start in range(0, len(reviewed_rows), 10_000):  # PostgreSQL's parameter limit

@@ -275,6 +275,9 @@ def _stored_run_check(db: Database | None, fields: dict[str, Any],
         for label, value in stated.items():
             if _text(fields.get(label)) != _text(value):
                 problems.append(f"{label}: report {fields.get(label)!r}, stored {value!r}")
+        altered = run_store.altered_lines(run, run_store.stored_counts(session, run_id))
+        if altered is not None:
+            problems.append(altered)
         codes: dict[int, list[str]] = defaultdict(list)
         for row in sections["findings"][1]:
             codes[_int(row[0])].append(_text(row[3]))

@@ -9,8 +9,9 @@
 - ``run_lines``, ``run_finding_sets`` and ``run_line_cells`` of a complete run: no UPDATE,
   no DELETE; and no INSERT into the last two (a second cells record naming a line's row
   would replace the cells it shows). ``run_lines`` has no INSERT trigger: a check per row
-  costs a million-line run over a second, and a line added to a complete run shows as a
-  line of its own, not as a change to one.
+  costs a million-line run over a second. A line added to a complete run is caught by the
+  run's line and verdict counts, frozen when it completed (``runs.altered_lines``): no
+  report is made from the run, and verify's stored-run check fails.
 
 ``install`` is idempotent (drops, then creates), and skips a table an older revision does
 not have yet (migrations call it on the way up and down). On SQLite the ``runs`` trigger names every

@@ -381,6 +381,33 @@ def get_run(session: Session, run_id: int) -> RunInfo | None:
     return replace(_info(run), clear_on_unverified=clear_on_unverified(session, run_id))
 
 
+def stored_counts(session: Session, run_id: int) -> dict[str, int]:
+    """The lines a run holds in the database, per verdict (only verdicts it has)."""
+    t = RunLine.__table__
+    return {verdict: count for verdict, count in session.execute(
+        select(t.c.verdict, func.count()).where(t.c.run_id == run_id)
+        .group_by(t.c.verdict))}
+
+
+def altered_lines(run: RunInfo, stored: dict[str, int]) -> str | None:
+    """Why the lines a complete run holds (``stored_counts``) are not the lines it was
+    completed with, or None if they are. Its record is frozen (append-only triggers) but a
+    line added to it is not refused (see store.append_only): its count and verdict counts,
+    recorded when it completed, say so here."""
+    if run.status != "complete":
+        return None
+    recorded = {verdict: count for verdict, count in run.counts.items() if count}
+    if stored == recorded and sum(stored.values()) == run.line_count:
+        return None
+    differing = ", ".join(
+        f"{verdict} {stored.get(verdict, 0):,} stored, {recorded.get(verdict, 0):,} recorded"
+        for verdict in sorted(set(stored) | set(recorded))
+        if stored.get(verdict, 0) != recorded.get(verdict, 0))
+    return (f"run {run.id} holds {sum(stored.values()):,} lines but was completed with "
+            f"{run.line_count:,} ({differing or 'the counts by verdict differ'}): its lines "
+            f"were changed outside hkscreen after it completed")
+
+
 def clear_on_unverified(session: Session, run_id: int) -> int:
     """How many CLEAR lines of a run rest on PARTIAL/INFERRED/UNVERIFIED rule data (read
     from the stored findings, so earlier runs are counted the same way)."""
