@@ -271,3 +271,54 @@ def test_report_without_dates_verifies(db, tmp_path) -> None:
     cells = [c for r in openpyxl.load_workbook(tmp_path / "n.xlsx")["Summary"].iter_rows(
         values_only=True) for c in r if c]
     assert "No line has an export date: no chart by month." in cells
+
+
+_AWKWARD = ('Line,Destination,Export Date,ECCN,Description,Consignee\n'
+            'A1,HK,2021-03-01,5A992.c,"=1+2 ""quoted"", two\nlines","  spaced  "\n'
+            'A2,Hong Kong,2021-03-01,EAR99,"wid\x0bget _x000B_ lit",Société Générale\n'
+            'A3,DE,2021-03-01,EAR99,,\n'
+            'A4,HK,2021-03-01,3A001,"' + "long " * 3000 + '",extra,cells,past the header\n')
+
+
+def test_rescreen_compares_the_original_cells_the_report_shows(db, tmp_path,
+                                                               monkeypatch) -> None:
+    """verify's re-screen reads the input again and compares each line's cells with the
+    original cells the report shows: awkward cells (quotes, line breaks, a vertical tab, a
+    literal escape, accents, a long text, a row wider than its header) pass untouched; a
+    run whose stored cells are not the input's (here a stored cell altered on its way to
+    the database) fails, naming the row and column, though every verdict is the same."""
+    from screening import service
+
+    data = tmp_path / "awkward.csv"
+    data.write_text(_AWKWARD, encoding="utf-8")
+    run = run_screening(db, data, ScreenOptions()).run
+    write_report(db, run.id, tmp_path / "ok.xlsx", generated_by="auditor")
+    passed = {c.name: c for c in verify_report(tmp_path / "ok.xlsx", data, db).checks}
+    assert all(c.status is Status.PASSED for c in passed.values()), passed
+    assert "original cells the report shows are the input's" in passed["re-screen"].detail
+
+    batch_cells = service.batch_cells
+
+    def altered(rows, raws):  # type: ignore[no-untyped-def]
+        raws = [raw.replace("Société Générale", "Someone Else") for raw in raws]
+        return batch_cells(rows, raws)
+
+    monkeypatch.setattr(service, "batch_cells", altered)
+    forged = run_screening(db, data, ScreenOptions()).run
+    assert forged.counts == run.counts
+    write_report(db, forged.id, tmp_path / "forged.xlsx", generated_by="auditor")
+    checks = {c.name: c for c in verify_report(tmp_path / "forged.xlsx", data, db).checks}
+    assert checks["re-screen"].status is Status.FAILED
+    assert "row 3: the report shows the input's cell in column F as 'Someone Else'; " \
+           "the input holds 'Société Générale'" in checks["re-screen"].detail
+    assert checks["report digest"].status is Status.PASSED  # the report is as issued
+
+
+def test_cells_differ_names_the_first_difference() -> None:
+    from screening.reports.verify import _cells_differ
+
+    assert _cells_differ(["a", "b"], ["a", "b", ""]) is None  # blank cells past the end
+    assert _cells_differ(["a"], None) is None
+    assert "column B as 'x'; the input holds 'b'" in _cells_differ(["a", "b"], ["a", "x"])
+    assert _cells_differ(["a", "b", "c"], ["a", "b"]) == \
+        "the input's row has 3 cells; the report shows 2"

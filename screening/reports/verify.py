@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -32,6 +33,7 @@ from screening.db import Database
 from screening.engine import screen_line
 from screening.errors import ReportUnreadable
 from screening.ingest.pipeline import MappingSpec
+from screening.ingest.readers import column_letter
 from screening.model import VERDICT_ORDER
 from screening.normalize import DateOrder
 from screening.party_screen import PartyScreen
@@ -43,6 +45,7 @@ from screening.reports.canonical import (
     CellDigest,
     read_value,
 )
+from screening.reports.content import LINE_HEADERS
 from screening.rules.ruleset import load_ruleset
 from screening.service import ScreenOptions, file_digest, prepare
 from screening.signing import database_keys, signature_valid
@@ -409,8 +412,10 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
     prepared, _ = prepare(db, input_path, ScreenOptions(mapping=spec, as_of=as_of), rules)
     parties, party_note = _party_rescreen(db, fields.get("Run ID"))
     expected: dict[int, tuple[str, list[str]]] = {}
+    originals: dict[int, list[str]] = {}  # each line's input cells, as the report shows them
     for row in sections["lines"][1]:
         expected[int(row[0])] = (str(row[2]), [])
+        originals[int(row[0])] = [_text(v) for v in row[len(LINE_HEADERS):]]
     codes: dict[int, list[str]] = defaultdict(list)
     for row in sections["findings"][1]:
         codes[int(row[0])].append(str(row[3]))
@@ -433,6 +438,9 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
         if not same:
             differences.append(f"row {line.row}: report {want_verdict} {codes.get(line.row)}"
                                f", now {got.verdict.value} {got_codes}")
+        cells = _cells_differ(line.raw, originals.get(line.row))
+        if cells is not None:
+            differences.append(f"row {line.row}: {cells}")
     if seen != len(expected):
         differences.append(f"the input has {seen} lines, the report {len(expected)}")
     if differences:
@@ -442,7 +450,28 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
                      f"{stated_version[:16]}...{party_note}: {shown}")
     return Check("re-screen", Status.PASSED,
                  f"{seen} lines re-screened with rules version {stated_version[:16]}..."
-                 f"{party_note}: same verdicts and findings")
+                 f"{party_note}: same verdicts and findings, and the original cells the "
+                 f"report shows are the input's")
+
+
+def _cells_differ(read: Sequence[str], shown: list[str] | None) -> str | None:
+    """How the input cells of a line, as read again, differ from the original cells the
+    report shows for it (None if they do not, or the report has no such line: counted
+    apart)."""
+    if shown is None:
+        return None
+    read = [*read, *[""] * (len(shown) - len(read))]
+    if read == shown:
+        return None
+    for index, (now, then) in enumerate(zip(read, shown, strict=False)):
+        if now != then:
+            return (f"the report shows the input's cell in column {column_letter(index)} as "
+                    f"{shorten_text(then)!r}; the input holds {shorten_text(now)!r}")
+    return f"the input's row has {len(read)} cells; the report shows {len(shown)}"
+
+
+def shorten_text(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def _is_party_code(code: str) -> bool:
