@@ -4,6 +4,8 @@ does make (archiving a run, adding reviews, finishing a run) keep working."""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -177,3 +179,111 @@ def test_a_complete_run_as_stored_is_not_taken_for_altered(db, run_id) -> None:
         stored = run_store.stored_counts(session, run_id)
     assert run is not None and sum(stored.values()) == run.line_count == 34
     assert run_store.altered_lines(run, stored) is None
+
+
+@pytest.mark.parametrize("table", ["run_lines", "run_finding_sets", "runs"])
+def test_runs_and_their_parts_cannot_be_truncated(db, run_id, table) -> None:
+    """TRUNCATE fires no row trigger: emptied and written back, a complete run's lines
+    could come back changed with the same counts (PostgreSQL)."""
+    if db.backend != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    _refused(db, f"TRUNCATE {table} CASCADE", "append-only")
+    with db.sessions() as session:
+        assert sum(run_store.stored_counts(session, run_id).values()) == 34
+
+
+def _replace_run_sql(conn) -> str:  # type: ignore[no-untyped-def]
+    columns = [r[1] for r in conn.execute("PRAGMA table_info(runs)")]
+    values = ", ".join("? + line_count" if c == "line_count" else f'"{c}"' for c in columns)
+    return f"INSERT OR REPLACE INTO runs SELECT {values} FROM runs WHERE id = ?"
+
+
+def test_sqlite_replace_of_a_complete_run_is_refused(db, run_id) -> None:
+    """INSERT OR REPLACE deletes the row it replaces without firing DELETE triggers: it
+    would rewrite a complete run's counts (to match a line added to it), so an insert
+    naming a complete run's id is refused, from any connection (foreign keys on or off)."""
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's REPLACE conflict resolution")
+    for keys in ("ON", "OFF"):
+        conn = sqlite3.connect(db.engine.url.database)
+        try:
+            conn.execute(f"PRAGMA foreign_keys={keys}")
+            with pytest.raises(sqlite3.DatabaseError, match="complete run"):
+                conn.execute(_replace_run_sql(conn), (1, run_id))
+        finally:
+            conn.close()
+    with db.sessions() as session:
+        run = run_store.get_run(session, run_id)
+    assert run is not None and run.line_count == 34
+    # A run that is not complete is written as before, a new run too.
+    with db.sessions.begin() as session:
+        other = run_store.create_run(
+            session, status="running", input_name="x.csv", input_size=1, input_sha256="0" * 64,
+            app_version="t", rules_version="r", started_at=run.started_at)
+    assert other != run_id
+
+
+def test_sqlite_replace_of_a_complete_runs_line_is_caught_by_verify(db, run_id,
+                                                                    tmp_path) -> None:
+    """What no trigger refuses on SQLite without a check per stored line: REPLACE of a
+    complete run's line (here two lines' verdicts swapped, counts unchanged). A report made
+    afterwards is signed and matches the database, but verify with the input re-screens
+    it and fails on both lines."""
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's REPLACE conflict resolution")
+    from screening.reports import write_report
+    from screening.reports.verify import Status, verify_report
+
+    pick = ('SELECT id, "row", verdict, licensing_destination, findings_set FROM run_lines '
+            "WHERE run_id = ? AND verdict {} 'CLEAR' ORDER BY \"row\" LIMIT 1")
+    conn = sqlite3.connect(db.engine.url.database)
+    try:
+        flagged = conn.execute(pick.format("<>"), (run_id,)).fetchone()
+        clear = conn.execute(pick.format("="), (run_id,)).fetchone()
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(run_lines)")]
+        swapped = {"verdict": "?", "licensing_destination": "?", "findings_set": "?"}
+        replace = (f"INSERT OR REPLACE INTO run_lines SELECT "
+                   f"{', '.join(swapped.get(c, chr(34) + c + chr(34)) for c in columns)} "
+                   f"FROM run_lines WHERE id = ?")
+        order = [c for c in columns if c in swapped]
+        for (line, *_), source in ((flagged, clear), (clear, flagged)):
+            values = dict(zip(("verdict", "licensing_destination", "findings_set"),
+                              source[2:], strict=True))
+            conn.execute(replace, (*[values[c] for c in order], line))
+        conn.commit()
+    finally:
+        conn.close()
+    report = tmp_path / "after.xlsx"
+    write_report(db, run_id, report, generated_by="auditor")  # the counts still match
+    checks = {c.name: c for c in verify_report(report, SAMPLE_XLSX, db).checks}
+    assert checks["stored run"].status is Status.PASSED  # the report is the database's
+    assert checks["re-screen"].status is Status.FAILED
+    assert f"row {flagged[1]}: report CLEAR" in checks["re-screen"].detail
+
+
+def test_migration_0015_down_removes_its_guards_alone_and_up_restores_them(db,
+                                                                          run_id) -> None:
+    from alembic import command
+
+    from screening.db import alembic_config
+
+    def triggers() -> set[str]:
+        query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                 if db.backend == "sqlite" else
+                 "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        with db.engine.connect() as conn:
+            return set(conn.execute(text(query)).scalars())
+
+    added = {"hk_runs_complete_no_replace"} if db.backend == "sqlite" else {
+        f"hk_{t}_no_truncate" for t in append_only.TRUNCATE_GUARDED}
+    before = triggers()
+    assert added <= before
+    config = alembic_config()
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+    assert triggers() == before - added
+    with db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+    assert triggers() == before

@@ -12,6 +12,15 @@
   costs a million-line run over a second. A line added to a complete run is caught by the
   run's line and verdict counts, frozen when it completed (``runs.altered_lines``): no
   report is made from the run, and verify's stored-run check fails.
+- No TRUNCATE of runs, their lines, sets or cells (PostgreSQL), and on SQLite no
+  ``INSERT OR REPLACE`` of a complete run's record (REPLACE deletes without firing DELETE
+  triggers).
+
+What triggers cannot stop: on SQLite, ``INSERT OR REPLACE`` of a complete run's *line*
+(refusing it needs the per-row INSERT trigger above), and anyone who can write the database
+file, or owns the PostgreSQL tables, can drop the triggers themselves. Against that the
+report is the record: signed, recorded as issued, and ``hkscreen verify`` with the input file
+re-screens it and compares every line's verdict, findings and original cells.
 
 ``install`` is idempotent (drops, then creates), and skips a table an older revision does
 not have yet (migrations call it on the way up and down). On SQLite the ``runs`` trigger names every
@@ -31,6 +40,8 @@ FROZEN_TABLES = ("reviews", "rule_changes", "signing_keys", "issued_reports")
 RUN_PARTS = ("run_lines", "run_finding_sets", "run_line_cells")
 #: Run parts that take no INSERT once their run is complete (a row each per batch or set).
 INSERT_GUARDED = ("run_finding_sets", "run_line_cells")
+#: Tables no one may TRUNCATE (PostgreSQL), besides FROZEN_TABLES and run_line_cells.
+TRUNCATE_GUARDED = ("runs", "run_lines", "run_finding_sets")
 #: The columns of a complete run that may still change.
 RUN_MUTABLE = ("archived",)
 COMPLETE = "complete"
@@ -68,6 +79,13 @@ def _sqlite_statements(connection: Connection) -> list[str]:
     statements.append(
         f"CREATE TRIGGER hk_runs_complete_no_delete BEFORE DELETE ON runs "
         f"WHEN OLD.status = '{COMPLETE}' BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
+    # INSERT OR REPLACE deletes the row it replaces without firing DELETE triggers (unless
+    # recursive_triggers is on): an insert naming a complete run's id is refused first.
+    # (A new run's id is not given: SQLite's NEW.id is then -1 here.)
+    statements.append(
+        f"CREATE TRIGGER hk_runs_complete_no_replace BEFORE INSERT ON runs "
+        f"WHEN EXISTS (SELECT 1 FROM runs WHERE id = NEW.id AND status = '{COMPLETE}') "
+        f"BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
     for table in _run_parts(connection):
         complete = (f"(SELECT status FROM runs WHERE id = OLD.run_id) = '{COMPLETE}'")
         statements.append(
@@ -87,7 +105,8 @@ def _sqlite_statements(connection: Connection) -> list[str]:
 
 def _sqlite_trigger_names() -> list[str]:
     names = [f"hk_{t}_no_{op}" for t in FROZEN_TABLES for op in ("update", "delete")]
-    names += ["hk_runs_complete_no_update", "hk_runs_complete_no_delete"]
+    names += ["hk_runs_complete_no_update", "hk_runs_complete_no_delete",
+              "hk_runs_complete_no_replace"]
     names += [f"hk_{t}_complete_no_{op}" for t in RUN_PARTS for op in ("update", "delete")]
     names += [f"hk_{t}_complete_no_insert" for t in INSERT_GUARDED]
     return names
@@ -148,6 +167,11 @@ def _pg_triggers(parts: tuple[str, ...] = RUN_PARTS) -> list[tuple[str, str, str
     if "run_line_cells" in parts:  # no foreign key refers to it, so TRUNCATE would work
         triggers.append(("hk_run_line_cells_no_truncate", "run_line_cells",
                          "FOR EACH STATEMENT EXECUTE FUNCTION hk_refuse_change()"))
+    # TRUNCATE fires no row trigger: the lines, sets and runs could be emptied and written
+    # back changed (the app never truncates them).
+    for table in TRUNCATE_GUARDED:
+        triggers.append((f"hk_{table}_no_truncate", table,
+                         "FOR EACH STATEMENT EXECUTE FUNCTION hk_refuse_change()"))
     return triggers
 
 
@@ -179,6 +203,15 @@ def remove_insert_guards(connection: Connection) -> None:
         if name.endswith(("_complete_insert", "_cells_no_truncate")):
             connection.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
     connection.execute(text("DROP FUNCTION IF EXISTS hk_run_part_closed()"))
+
+
+def remove_replace_and_truncate_guards(connection: Connection) -> None:
+    """Drop the triggers migration 0015 added alone (its downgrade)."""
+    if connection.dialect.name == "sqlite":
+        connection.execute(text("DROP TRIGGER IF EXISTS hk_runs_complete_no_replace"))
+        return
+    for table in TRUNCATE_GUARDED:
+        connection.execute(text(f"DROP TRIGGER IF EXISTS hk_{table}_no_truncate ON {table}"))
 
 
 def install(connection: Connection) -> None:
