@@ -102,6 +102,8 @@ class FindingSets:
 #: rest (its outcome's part, a tuple the outcome's lines share). Whoever stores the batch
 #: zips them into rows (``batch_rows``): off the screening thread, which is a run's limit.
 LineBatch = tuple[list[list[Any]] | None, list[tuple[Any, ...]]]
+#: The columns of a LineBatch's heads: LINE_COLUMNS up to raw_json.
+HEAD_WIDTH = LINE_COLUMNS.index("raw_json")
 
 
 def batch_rows(lines: LineBatch) -> list[tuple[Any, ...]]:
@@ -118,8 +120,26 @@ def batch_numbers(lines: LineBatch) -> list[int]:
     return list(heads[1]) if heads is not None else [row[1] for row in tails]
 
 
+def check_aligned(lines: LineBatch) -> None:
+    """Refuse (ValueError) a batch whose parts do not line up: a column or outcome part of
+    another length, a row or part of another width. Stored or joined, its values would land
+    in other lines or columns."""
+    heads, tails = lines
+    width = len(LINE_COLUMNS)
+    if heads is not None:
+        if len(heads) != HEAD_WIDTH or any(len(column) != len(tails) for column in heads):
+            raise ValueError(f"a batch of {len(tails)} lines with {len(heads)} columns of "
+                             f"{sorted({len(column) for column in heads})} values")
+        width -= HEAD_WIDTH
+    if tails and set(map(len, tails)) != {width}:
+        raise ValueError(f"a batch's {'outcome parts' if heads is not None else 'rows'} have "
+                         f"{sorted(set(map(len, tails)))} values, not {width}")
+
+
 def joined_batches(parts: list[LineBatch]) -> LineBatch:
-    """Consecutive batches as one."""
+    """Consecutive batches as one (each must line up: see ``check_aligned``)."""
+    for part in parts:
+        check_aligned(part)
     if len(parts) == 1:
         return parts[0]
     if all(heads is not None for heads, _tails in parts):
@@ -153,10 +173,8 @@ def store_batch(db: Database, run_id: int, sets: list[tuple[int, int, str]],
 def insert_lines(session: Session, lines: LineBatch) -> None:
     """Driver-level executemany of plain tuples: ORM objects per line are 13x slower, and
     even Core's per-row parameter processing is a third of the cost at a million lines."""
+    check_aligned(lines)
     heads, tails = lines
-    if heads is not None and any(len(column) != len(tails) for column in heads):
-        raise ValueError(f"a batch of {len(tails)} lines with columns of "
-                         f"{sorted({len(column) for column in heads})} values")
     if not tails:
         return
     connection = session.connection()
@@ -221,6 +239,11 @@ def insert_sqlite_values(session: Session, table: str, columns: str, width: int,
             raise ValueError(f"{table}: {len(part)} values for {size} rows of {width}")
         connection.exec_driver_sql(
             f"INSERT INTO {table} ({columns}) VALUES {', '.join([one] * size)}", part)
+    if next(values, _END) is not _END:  # the caller's transaction then stores none of them
+        raise ValueError(f"{table}: more values than {count} rows of {width}")
+
+
+_END = object()
 
 
 #: Bound variables one SQLite statement may take (SQLITE_MAX_VARIABLE_NUMBER: 999 before
