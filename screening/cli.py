@@ -523,14 +523,15 @@ def _print_summary(run: run_store.RunInfo) -> None:
         print(f"  ({run.blank_rows} entirely blank rows skipped)")
 
 
-def _print_flagged(session, run_id: int, limit: int = 25) -> None:  # type: ignore[no-untyped-def]
+def _print_flagged(session, run_id: int, limit: int = 25,  # type: ignore[no-untyped-def]
+                   rest: str = "see the JSON or `hkscreen runs show` for all") -> None:
     # One more than shown: whether there are more to point to.
     lines = run_store.flagged_lines(session, run_id, limit + 1)
     if lines:
         print("Lines needing attention:")
     for shown, line in enumerate(lines):
         if shown == limit:
-            print("  ... (see the JSON or `hkscreen runs show` for all)")
+            print(f"  ... ({rest})")
             break
         where = line.destination or "?"
         if line.licensing_destination and line.licensing_destination != line.destination:
@@ -788,7 +789,8 @@ def _runs(args: argparse.Namespace, url: str | None) -> int:
         _print_summary(run)
         print(f"Status {run.status}; started {run.started_at:%Y-%m-%d %H:%M:%S} by {run.user} "
               f"on {run.host}; mapping {run.mapping}")
-        _print_flagged(session, run.id, limit=1000)
+        _print_flagged(session, run.id, limit=1000, rest=(
+            f"the first 1,000 shown: `hkscreen report {run.id} --out lines.csv` lists all"))
     return EXIT_CLEAR
 
 

@@ -13,8 +13,8 @@ import json
 import logging
 import os
 import queue
-import shutil
 import socket
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -110,30 +110,54 @@ def input_copy_path(path: Path, sha256: str) -> Path:
 def keep_input_copy(path: Path, sha256: str) -> Path:
     """Content-addressed copy in the data directory so a run can be reproduced later. The
     copy is checked against ``sha256`` before it is moved into place."""
-    return begin_input_copy(path, sha256)()
+    return InputCopy(path, sha256).make()
 
 
-def begin_input_copy(path: Path, sha256: str) -> Callable[[], Path]:
-    """``keep_input_copy`` in two steps: its folder and temporary file made now (a data
+class InputCopy:
+    """``keep_input_copy`` in two steps: its folder and temporary file made at once (a data
     directory that cannot take them fails a run before a row is read), the copying itself
-    the call returned."""
-    target = input_copy_path(path, sha256)
-    if target.exists():
-        return lambda: target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_file(".copy.part")
+    by ``make``, which ``stop`` ends early (a run interrupted or failed does not wait for
+    the copy of a big file). The bytes are hashed as they are copied."""
 
-    def copy() -> Path:
+    def __init__(self, path: Path, sha256: str):
+        self.path, self.sha256 = path, sha256
+        self.target = input_copy_path(path, sha256)
+        self._stopped = threading.Event()
+        self._tmp: Path | None = None
+        if not self.target.exists():
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._tmp = temp_file(".copy.part")
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def make(self) -> Path:
+        """The copy, in place; raises IngestError if the file changed, OSError if it could
+        not be written, CopyStopped if stopped."""
+        if self._tmp is None:
+            return self.target
         try:
-            shutil.copyfile(path, tmp)
-            if file_digest(tmp)[0] != sha256:
-                raise IngestError(str(path), "the file changed while it was being copied; "
-                                  "screen it again once it is saved")
-            os.replace(tmp, target)
+            digest = hashlib.sha256()
+            with self.path.open("rb") as source, self._tmp.open("wb") as copy:
+                while chunk := source.read(_COPY_CHUNK):
+                    if self._stopped.is_set():
+                        raise CopyStopped(str(self.path))
+                    digest.update(chunk)
+                    copy.write(chunk)
+            if digest.hexdigest() != self.sha256:
+                raise IngestError(str(self.path), "the file changed while it was being "
+                                  "copied; screen it again once it is saved")
+            os.replace(self._tmp, self.target)
         finally:
-            tmp.unlink(missing_ok=True)
-        return target
-    return copy
+            self._tmp.unlink(missing_ok=True)
+        return self.target
+
+
+class CopyStopped(Exception):
+    """The input copy was stopped (its run ended first)."""
+
+
+_COPY_CHUNK = 4 * 1024 * 1024
 
 
 class RunAbandoned(Exception):
@@ -265,9 +289,11 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     status, message = "failed", ""
     # The content-addressed copy is made beside the screening, and waited for before the
     # run is complete.
+    input_copy: InputCopy | None = None
     copying: Background[Path] | None = None
     try:
-        copying = Background("hkscreen-input-copy", begin_input_copy(path, sha256))
+        input_copy = InputCopy(path, sha256)
+        copying = Background("hkscreen-input-copy", input_copy.make)
         if options.json_out:
             with db.sessions() as session:
                 started_info = run_store.get_run(session, run_id)
@@ -339,6 +365,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         if writer is not None:
             writer.abandon()  # nothing left to do once closed; else stop before the end
         if copying is not None:
+            if status != "complete" and input_copy is not None:
+                input_copy.stop()  # not needed now: do not wait for the rest of it
             copying.wait()
         if status in ("cancelled", "interrupted"):  # batches in flight were stored by now
             message = message.format(_stored(writer))

@@ -74,10 +74,14 @@ def test_input_copy_failing_beside_the_screening_fails_the_run(db, tmp_path,
 
     from screening import paths, service
 
-    def full_disk(source, target):  # type: ignore[no-untyped-def]
-        raise OSError(errno.ENOSPC, "No space left on device", str(target))
+    real_replace = service.os.replace
 
-    monkeypatch.setattr(service.shutil, "copyfile", full_disk)
+    def full_disk(source, target):  # type: ignore[no-untyped-def]
+        if str(source).endswith(".copy.part"):
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(service.os, "replace", full_disk)
     source = big_csv(tmp_path / "big.csv", 12_000)
     with pytest.raises(OSError, match="No space left"):
         run_screening(db, source, ScreenOptions())
@@ -107,3 +111,55 @@ def test_background_call_gives_its_value_or_raises_its_error() -> None:
     failing.wait()  # its outcome is kept until asked for
     with pytest.raises(ValueError, match="not a number"):
         failing.result()
+
+
+def test_an_interrupted_run_does_not_wait_for_the_input_copy(db, tmp_path,
+                                                              monkeypatch) -> None:
+    """(Review:) the copy runs beside the screening; a run interrupted (Ctrl+C), cancelled
+    or failed stops it instead of waiting for the rest of a big file, and leaves no
+    part-written copy."""
+    import threading
+
+    from screening import paths, service
+
+    chunks: list[int] = []
+    started = threading.Event()
+    real_read = service.InputCopy.make
+
+    monkeypatch.setattr(service, "_COPY_CHUNK", 1024)  # many chunks: a big file
+
+    def slow_make(self):  # type: ignore[no-untyped-def]
+        real_update = service.hashlib.sha256
+
+        class Slow:
+            def __init__(self) -> None:
+                self.inner = real_update()
+
+            def update(self, data: bytes) -> None:
+                chunks.append(len(data))
+                started.set()
+                threading.Event().wait(0.01)  # a slow disk
+                self.inner.update(data)
+
+            def hexdigest(self) -> str:
+                return self.inner.hexdigest()
+
+        monkeypatch.setattr(service.hashlib, "sha256", Slow)
+        return real_read(self)
+
+    monkeypatch.setattr(service.InputCopy, "make", slow_make)
+    source = big_csv(tmp_path / "big.csv", 30_000)
+    size = source.stat().st_size
+
+    def ctrl_c(_progress):  # type: ignore[no-untyped-def]
+        started.wait(5)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_screening(db, source, ScreenOptions(), progress=ctrl_c)
+    assert 0 < sum(chunks) < size / 2, "stopped early, not copied to the end"
+    with db.sessions() as session:
+        run = run_store.list_runs(session)[0]
+    assert run.status == "interrupted"
+    assert not list((paths.data_dir() / "tmp").glob("*.copy.part"))
+    assert not list((paths.data_dir() / "inputs").rglob("*.csv"))
