@@ -137,20 +137,26 @@ class InputCopy:
         if self._tmp is None:
             return self.target
         try:
-            digest = hashlib.sha256()
-            with self.path.open("rb") as source, self._tmp.open("wb") as copy:
-                while chunk := source.read(_COPY_CHUNK):
-                    if self._stopped.is_set():
-                        raise CopyStopped(str(self.path))
-                    digest.update(chunk)
-                    copy.write(chunk)
-            if digest.hexdigest() != self.sha256:
+            if copy_hashing(self.path, self._tmp, self._stopped) != self.sha256:
                 raise IngestError(str(self.path), "the file changed while it was being "
                                   "copied; screen it again once it is saved")
             os.replace(self._tmp, self.target)
         finally:
             self._tmp.unlink(missing_ok=True)
         return self.target
+
+
+def copy_hashing(source: Path, target: Path, stopped: threading.Event) -> str:
+    """Copy ``source`` over ``target`` a chunk at a time, hashing it on the way; the SHA-256
+    of what was copied. Raises CopyStopped once ``stopped`` is set."""
+    digest = hashlib.sha256()
+    with source.open("rb") as reading, target.open("wb") as writing:
+        while chunk := reading.read(_COPY_CHUNK):
+            if stopped.is_set():
+                raise CopyStopped(str(source))
+            digest.update(chunk)
+            writing.write(chunk)
+    return digest.hexdigest()
 
 
 class CopyStopped(Exception):

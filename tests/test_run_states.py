@@ -196,7 +196,7 @@ def test_full_disk_is_one_clear_message_and_a_failed_run(db_url, tmp_path, capsy
     def full(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
-    monkeypatch.setattr("screening.service.shutil.copyfile", full)
+    monkeypatch.setattr("screening.service.copy_hashing", full)
     code = main(["--database-url", db_url, "screen", str(source), "--quiet"])
     err = capsys.readouterr().err
     assert code == 2 and "No space left on device (the disk is full" in err

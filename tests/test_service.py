@@ -124,30 +124,20 @@ def test_an_interrupted_run_does_not_wait_for_the_input_copy(db, tmp_path,
 
     chunks: list[int] = []
     started = threading.Event()
-    real_read = service.InputCopy.make
+    real_copy = service.copy_hashing
+
+    def slow_copy(source, target, stopped):  # type: ignore[no-untyped-def]
+        class SlowDisk:  # each chunk takes 10 ms
+            def is_set(self) -> bool:
+                chunks.append(1024)
+                started.set()
+                threading.Event().wait(0.01)
+                return stopped.is_set()
+
+        return real_copy(source, target, SlowDisk())
 
     monkeypatch.setattr(service, "_COPY_CHUNK", 1024)  # many chunks: a big file
-
-    def slow_make(self):  # type: ignore[no-untyped-def]
-        real_update = service.hashlib.sha256
-
-        class Slow:
-            def __init__(self) -> None:
-                self.inner = real_update()
-
-            def update(self, data: bytes) -> None:
-                chunks.append(len(data))
-                started.set()
-                threading.Event().wait(0.01)  # a slow disk
-                self.inner.update(data)
-
-            def hexdigest(self) -> str:
-                return self.inner.hexdigest()
-
-        monkeypatch.setattr(service.hashlib, "sha256", Slow)
-        return real_read(self)
-
-    monkeypatch.setattr(service.InputCopy, "make", slow_make)
+    monkeypatch.setattr(service, "copy_hashing", slow_copy)
     source = big_csv(tmp_path / "big.csv", 30_000)
     size = source.stat().st_size
 

@@ -62,7 +62,7 @@ def test_screening_that_hits_a_full_disk_shows_one_line_without_traceback(
     def full(src, dst, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
-    monkeypatch.setattr("screening.service.shutil.copyfile", full)
+    monkeypatch.setattr("screening.service.copy_hashing", full)
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     window = MainWindow(db, settings, synchronous_jobs=True)
     qtbot.addWidget(window)
