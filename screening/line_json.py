@@ -25,6 +25,7 @@ _START = ',{{"row": {}, "line_id": {}, '.format
 _START_PLAIN_ID = ',{{"row": {}, "line_id": "{}", '.format
 #: What JSON escapes in a string (``encode_basestring``): quotes, backslashes, controls.
 _JSON_ESCAPED = re.compile(r'[\x00-\x1f"\\]')
+_JSON_ESCAPED_BYTES = bytes(range(0x20)) + b'"\\'
 
 _row, _line_id, _set = (itemgetter(LINE_COLUMNS.index(c))
                         for c in ("row", "line_id", "findings_set"))
@@ -43,7 +44,11 @@ assert LINE_COLUMNS.index("destination") < LINE_COLUMNS.index("raw_json") < min(
 
 def json_plain(texts: Iterable[str]) -> bool:
     """True if none of ``texts`` has anything JSON escapes (they go between quotes as is)."""
-    return _JSON_ESCAPED.search("".join(texts)) is None
+    joined = "".join(texts)
+    if joined.isascii():  # a byte-wide pass: about twice as fast as the regular expression
+        data = joined.encode("ascii")
+        return len(data.translate(None, _JSON_ESCAPED_BYTES)) == len(data)
+    return _JSON_ESCAPED.search(joined) is None
 
 
 def _head(key: tuple[str, str | None, str | None, bool]) -> bytes:

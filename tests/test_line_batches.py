@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from screening.line_json import LineJson
@@ -131,3 +133,18 @@ def test_values_left_over_are_refused(db) -> None:
         session.execute(text("CREATE TEMP TABLE t (x)"))
         with pytest.raises(ValueError, match="more values than 2 rows"):
             run_store.insert_sqlite_values(session, "t", "x", 1, 2, iter(range(3)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x130)), max_size=6))
+def test_json_plain_is_true_exactly_when_json_would_escape_nothing(texts: list[str]) -> None:
+    """Texts go between quotes as they are only if JSON escapes nothing in them (its
+    ASCII fast pass and the regular expression agree with the encoder itself)."""
+    import json
+
+    from screening.line_json import json_plain
+
+    assert json_plain(texts) == all(
+        json.dumps(t, ensure_ascii=False)[1:-1] == t for t in texts)
+    assert json_plain(["plain", "DEL \x7f é"]) and not json_plain(["a", 'q"'])
+    assert not json_plain(["back\\slash"]) and not json_plain(["é\x1f"])
