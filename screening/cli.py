@@ -779,6 +779,9 @@ def _runs(args: argparse.Namespace, url: str | None) -> int:
         run = run_store.get_run(session, args.run_id)
         if run is None:
             raise UsageError(f"no run with id {args.run_id}")
+        altered = run_store.altered_lines(run, run_store.stored_counts(session, run.id))
+        if altered is not None:  # never shown as if it were the record
+            print(f"hkscreen: warning: {altered}", file=sys.stderr)
         if args.as_json:
             out = sys.stdout
             out.write('{"run": ' + json.dumps(run.to_json(), ensure_ascii=False) + ', "lines": [')

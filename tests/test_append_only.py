@@ -143,7 +143,8 @@ _ADDED_LINE = (
     "AND verdict = 'CLEAR' LIMIT 1")
 
 
-def test_a_line_added_to_a_complete_run_is_never_reported(db, run_id, tmp_path) -> None:
+def test_a_line_added_to_a_complete_run_is_never_reported(db, run_id, tmp_path,
+                                                          capsys) -> None:
     """A line inserted into a complete run is not refused by a trigger (a check per row
     costs a million-line run over a second), but the run's line and verdict counts were
     frozen when it completed: no report is made from it, and a report made before fails
@@ -171,6 +172,9 @@ def test_a_line_added_to_a_complete_run_is_never_reported(db, run_id, tmp_path) 
     checks = {c.name: c for c in verify_report(before, None, db).checks}
     assert checks["stored run"].status is Status.FAILED
     assert "holds 35 lines" in checks["stored run"].detail
+    from screening.cli import main
+    assert main(["--database-url", db.url, "runs", "show", str(run_id)]) == 0
+    assert "warning: run" in capsys.readouterr().err
 
 
 def test_a_complete_run_as_stored_is_not_taken_for_altered(db, run_id) -> None:
