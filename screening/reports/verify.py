@@ -409,7 +409,11 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
     sheet = fields.get("Sheet")
     spec = MappingSpec(json.loads(str(fields.get("Column mapping") or "{}")), order,
                        None if sheet in (None, "(CSV)") else str(sheet), "report mapping")
-    prepared, _ = prepare(db, input_path, ScreenOptions(mapping=spec, as_of=as_of), rules)
+    # The header row the run was read with (chosen by the user, or the one it found).
+    header = params.get("Header row")
+    header_row = int(header) if isinstance(header, int | float) and header >= 1 else None
+    prepared, _ = prepare(db, input_path, ScreenOptions(mapping=spec, as_of=as_of,
+                                                        header_row=header_row), rules)
     parties, party_note = _party_rescreen(db, fields.get("Run ID"))
     expected: dict[int, tuple[str, list[str]]] = {}
     originals: dict[int, list[str]] = {}  # each line's input cells, as the report shows them
