@@ -117,7 +117,9 @@ class InputCopy:
     """``keep_input_copy`` in two steps: its folder and temporary file made at once (a data
     directory that cannot take them fails a run before a row is read), the copying itself
     by ``make``, which ``stop`` ends early (a run interrupted or failed does not wait for
-    the copy of a big file). The bytes are hashed as they are copied."""
+    the copy of a big file). The bytes are hashed as they are copied. A copy already kept
+    (the same file screened before) is hashed again before it is relied on, and written
+    afresh if it is not the input's bytes."""
 
     def __init__(self, path: Path, sha256: str):
         self.path, self.sha256 = path, sha256
@@ -135,7 +137,9 @@ class InputCopy:
         """The copy, in place; raises IngestError if the file changed, OSError if it could
         not be written, CopyStopped if stopped."""
         if self._tmp is None:
-            return self.target
+            if hash_file(self.target, self._stopped) == self.sha256:
+                return self.target
+            self._tmp = temp_file(".copy.part")  # the kept copy was damaged or altered
         try:
             if copy_hashing(self.path, self._tmp, self._stopped) != self.sha256:
                 raise IngestError(str(self.path), "the file changed while it was being "
@@ -144,6 +148,21 @@ class InputCopy:
         finally:
             self._tmp.unlink(missing_ok=True)
         return self.target
+
+
+def hash_file(path: Path, stopped: threading.Event) -> str:
+    """The SHA-256 of ``path`` (empty if it cannot be read). Raises CopyStopped once
+    ``stopped`` is set."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as reading:
+            while chunk := reading.read(_COPY_CHUNK):
+                if stopped.is_set():
+                    raise CopyStopped(str(path))
+                digest.update(chunk)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 def copy_hashing(source: Path, target: Path, stopped: threading.Event) -> str:

@@ -265,29 +265,176 @@ def test_sqlite_replace_of_a_complete_runs_line_is_caught_by_verify(db, run_id,
     assert f"row {flagged[1]}: report CLEAR" in checks["re-screen"].detail
 
 
-def test_migration_0015_down_removes_its_guards_alone_and_up_restores_them(db,
-                                                                          run_id) -> None:
+def _triggers(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Trigger name: how it fires ('A' always on PostgreSQL, 'O' origin; SQLite: '')."""
+    query = ("SELECT name, '' FROM sqlite_master WHERE type = 'trigger'"
+             if db.backend == "sqlite" else
+             "SELECT tgname, tgenabled FROM pg_trigger WHERE NOT tgisinternal")
+    with db.engine.connect() as conn:
+        return {name: str(how) for name, how in conn.execute(text(query))}
+
+
+def _migrate(db, target: str) -> None:  # type: ignore[no-untyped-def]
     from alembic import command
 
     from screening.db import alembic_config
 
-    def triggers() -> set[str]:
-        query = ("SELECT name FROM sqlite_master WHERE type = 'trigger'"
-                 if db.backend == "sqlite" else
-                 "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        with db.engine.connect() as conn:
-            return set(conn.execute(text(query)).scalars())
-
-    added = {"hk_runs_complete_no_replace"} if db.backend == "sqlite" else {
-        f"hk_{t}_no_truncate" for t in append_only.TRUNCATE_GUARDED}
-    before = triggers()
-    assert added <= before
     config = alembic_config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.downgrade(config, "0014")
-    assert triggers() == before - added
-    with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-    assert triggers() == before
+        if target == "head":
+            command.upgrade(config, target)
+        else:
+            command.downgrade(config, target)
+
+
+def test_migration_0015_down_removes_its_guards_alone_and_up_restores_them(db,
+                                                                          run_id) -> None:
+    added = {"hk_runs_complete_no_replace", *append_only.REKEY_AND_REPLACE_GUARDS} \
+        if db.backend == "sqlite" else {f"hk_{t}_no_truncate" for t in append_only.TRUNCATE_GUARDED}
+    before = _triggers(db)
+    assert added <= set(before)
+    _migrate(db, "0014")  # through 0016's downgrade
+    assert set(_triggers(db)) == set(before) - added
+    _migrate(db, "head")
+    assert _triggers(db) == before
+
+
+def test_migration_0016_down_removes_its_guards_alone_and_up_restores_them(db,
+                                                                          run_id) -> None:
+    before = _triggers(db)
+    _migrate(db, "0015")
+    after = _triggers(db)
+    if db.backend == "sqlite":
+        assert set(after) == set(before) - set(append_only.REKEY_AND_REPLACE_GUARDS)
+    else:  # the same triggers, back to firing in origin sessions only
+        ours = {n for n in before if n.startswith("hk_")}
+        assert ours and {before[n] for n in ours} == {"A"}
+        assert {after[n] for n in ours} == {"O"} and set(after) == set(before)
+    _migrate(db, "head")
+    assert _triggers(db) == before
+
+
+def _sqlite_connect(db, foreign_keys: str = "OFF") -> sqlite3.Connection:  # type: ignore[no-untyped-def]
+    """A connection as the sqlite3 shell makes it (foreign keys off by default)."""
+    conn = sqlite3.connect(db.engine.url.database)
+    conn.execute(f"PRAGMA foreign_keys={foreign_keys}")
+    return conn
+
+
+def _replace_row_sql(conn: sqlite3.Connection, table: str, changed: dict[str, str]) -> str:
+    """INSERT OR REPLACE of a row of ``table`` read back by id, some columns changed."""
+    columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+    return (f"INSERT OR REPLACE INTO {table} SELECT "
+            f"{', '.join(changed.get(c, chr(34) + c + chr(34)) for c in columns)} "
+            f"FROM {table} WHERE id = ?")
+
+
+@pytest.mark.parametrize("keys", ["ON", "OFF"])
+def test_sqlite_replace_cannot_rewrite_a_review(db, run_id, keys) -> None:
+    """INSERT OR REPLACE naming a review's id would delete it without firing the DELETE
+    trigger: an officer's decision replaced by another, with no trace."""
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's REPLACE conflict resolution")
+    conn = _sqlite_connect(db, keys)
+    try:
+        review = conn.execute("SELECT id FROM reviews").fetchone()[0]
+        with pytest.raises(sqlite3.DatabaseError, match="reviews is append-only"):
+            conn.execute(_replace_row_sql(conn, "reviews", {"reviewer": "'mallory'",
+                                                            "disposition": "'CLEAR'"}),
+                         (review,))
+    finally:
+        conn.close()
+    with db.sessions() as session:
+        reviews = run_reviews(session, run_id)
+    assert [(r.reviewer, r.disposition) for r in reviews] == \
+        [("bob", Disposition.LICENSE_OBTAINED)]
+
+
+def test_sqlite_replace_cannot_rewrite_a_signing_key_by_its_fingerprint(db, run_id,
+                                                                       tmp_path) -> None:
+    """signing_keys has a second unique key: REPLACE on the fingerprint (a new id) would
+    delete the recorded key as surely as REPLACE on its id. The other frozen tables are
+    refused on their id the same way."""
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's REPLACE conflict resolution")
+    from screening.reports import write_report
+
+    write_report(db, run_id, tmp_path / "r.xlsx", generated_by="auditor")  # a key, a report
+    with db.sessions.begin() as session:
+        set_rule_value(session, "eccns.csv", {"eccn": "3A991"}, "notes", "checked",
+                       expected=_notes(session), reason="annual review",
+                       citation="15 CFR 774", changed_by="ann")
+    conn = _sqlite_connect(db)
+    try:
+        for table in append_only.FROZEN_TABLES:
+            rows = conn.execute(f"SELECT id FROM {table}").fetchall()
+            assert rows, table
+            with pytest.raises(sqlite3.DatabaseError, match=f"{table} is append-only"):
+                conn.execute(_replace_row_sql(conn, table, {}), rows[0])
+        by_fingerprint = _replace_row_sql(conn, "signing_keys", {"id": "NULL"})
+        with pytest.raises(sqlite3.DatabaseError, match="signing_keys is append-only"):
+            conn.execute(by_fingerprint, conn.execute("SELECT id FROM signing_keys").fetchone())
+        assert conn.execute("SELECT count(*) FROM signing_keys").fetchone() == (1,)
+    finally:
+        conn.close()
+
+
+def test_sqlite_update_or_replace_cannot_move_a_run_onto_a_complete_one(db, run_id) -> None:
+    """UPDATE OR REPLACE of another run's id to a complete run's id would delete the complete
+    run's record unseen (the UPDATE trigger looks at the other run, which is not complete);
+    the same for a line moved onto a complete run's line."""
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's REPLACE conflict resolution")
+    with db.sessions.begin() as session:
+        run = run_store.get_run(session, run_id)
+        assert run is not None
+        other = run_store.create_run(
+            session, status="running", input_name="x.csv", input_size=1, input_sha256="0" * 64,
+            app_version="t", rules_version="r", started_at=run.started_at)
+    conn = _sqlite_connect(db)
+    try:
+        with pytest.raises(sqlite3.DatabaseError, match="complete run"):
+            conn.execute("UPDATE OR REPLACE runs SET id = ?, user = 'mallory' WHERE id = ?",
+                         (run_id, other))
+        conn.rollback()
+        line = conn.execute("SELECT id FROM run_lines WHERE run_id = ? LIMIT 1",
+                            (run_id,)).fetchone()[0]
+        conn.execute(_replace_row_sql(conn, "run_lines", {"id": "NULL", "run_id": str(other)}),
+                     (line,))  # a line of the running run, a copy of the complete run's
+        copy = conn.execute("SELECT max(id) FROM run_lines").fetchone()[0]
+        with pytest.raises(sqlite3.DatabaseError, match="complete run"):
+            conn.execute("UPDATE OR REPLACE run_lines SET id = ?, verdict = 'CLEAR' "
+                         "WHERE id = ?", (line, copy))
+        conn.execute("UPDATE runs SET id = ? WHERE id = ?", (other + 100, other))  # not complete
+        conn.commit()
+    finally:
+        conn.close()
+    with db.sessions() as session:
+        kept = run_store.get_run(session, run_id)
+        assert kept is not None
+        assert run_store.altered_lines(kept, run_store.stored_counts(session, run_id)) is None
+    assert kept.user != "mallory" and kept.line_count == 34
+
+
+def test_postgres_triggers_fire_under_the_replica_role(db, run_id) -> None:
+    """Ordinary triggers do not fire in a session with session_replication_role = replica
+    (a superuser's, or on PostgreSQL 15+ anyone granted SET on it): the guards are ENABLE
+    ALWAYS, the rules revision's triggers too."""
+    if db.backend == "sqlite":
+        pytest.skip("PostgreSQL's session_replication_role")
+    from sqlalchemy.exc import IntegrityError
+
+    for sql in ("DELETE FROM run_lines WHERE run_id = :id",
+                "UPDATE runs SET \"user\" = 'mallory' WHERE id = :id",
+                "DELETE FROM reviews WHERE run_id = :id"):
+        with pytest.raises(IntegrityError), db.engine.begin() as conn:
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            conn.execute(text(sql), {"id": run_id})
+    with db.engine.connect() as conn:
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        before = conn.execute(text("SELECT token FROM rules_revision")).scalar_one()
+        conn.execute(text("UPDATE rule_eccns SET eccn = eccn WHERE false"))
+        after = conn.execute(text("SELECT token FROM rules_revision")).scalar_one()
+        conn.rollback()
+    assert before != after

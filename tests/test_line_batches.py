@@ -135,6 +135,19 @@ def test_values_left_over_are_refused(db) -> None:
             run_store.insert_sqlite_values(session, "t", "x", 1, 2, iter(range(3)))
 
 
+def test_rows_of_the_wrong_width_are_refused_even_when_the_total_agrees(db) -> None:
+    """A row one value short beside one a value long adds up to the right total: refused by
+    the row, not stored shifted (store_batch checks first; this is the insert's own check)."""
+    if db.backend != "sqlite":
+        pytest.skip("SQLite's multi-row INSERT")
+    with db.sessions() as session:
+        session.execute(text("CREATE TEMP TABLE t (x, y)"))
+        with pytest.raises(ValueError, match="row 0 has 1 values, not 2"):
+            run_store.insert_sqlite_rows(session, "t", "x, y", 2, [(1,), (2, 3, 4)])
+        run_store.insert_sqlite_rows(session, "t", "x, y", 2, [(1, 2), (3, 4)])
+        assert session.execute(text("SELECT x, y FROM t")).all() == [(1, 2), (3, 4)]
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.text(alphabet=st.characters(max_codepoint=0x130)), max_size=6))
 def test_json_plain_is_true_exactly_when_json_would_escape_nothing(texts: list[str]) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from screening.ingest import IngestError
 from screening.service import Cancelled, Progress, ScreenOptions, run_screening
 from screening.store import runs as run_store
-from tests.conftest import SAMPLE_XLSX, big_csv
+from tests.conftest import SAMPLE_CSV, SAMPLE_XLSX, big_csv
 
 
 def test_progress_reported_and_counts_add_up(db, tmp_path) -> None:
@@ -153,3 +154,20 @@ def test_an_interrupted_run_does_not_wait_for_the_input_copy(db, tmp_path,
     assert run.status == "interrupted"
     assert not list((paths.data_dir() / "tmp").glob("*.copy.part"))
     assert not list((paths.data_dir() / "inputs").rglob("*.csv"))
+
+
+def test_a_damaged_kept_copy_is_written_afresh(db, tmp_path) -> None:
+    """The copy kept from an earlier run of the same file is hashed again before the new
+    run relies on it: one changed on disk (damaged, or edited) is replaced by the input's
+    bytes, and one that is intact is kept as it is."""
+    source = tmp_path / "s.csv"
+    source.write_bytes(SAMPLE_CSV.read_bytes())
+    first = run_screening(db, source, ScreenOptions()).run
+    copy = Path(first.input_copy)
+    copy.write_bytes(copy.read_bytes().replace(b"HK", b"US", 1))
+    second = run_screening(db, source, ScreenOptions()).run
+    assert second.input_copy == first.input_copy
+    assert copy.read_bytes() == source.read_bytes()
+    kept = copy.stat().st_mtime_ns
+    run_screening(db, source, ScreenOptions())
+    assert copy.stat().st_mtime_ns == kept

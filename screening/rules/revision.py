@@ -74,7 +74,16 @@ def install(connection: Connection) -> None:
         connection.execute(text(
             f"CREATE TRIGGER {name} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION {_PG_FUNCTION}()"))
+        # Fire under session_replication_role = replica too (ordinary triggers do not).
+        connection.execute(text(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}"))
     connection.execute(text(f"UPDATE {TABLE} SET token = {_PG_NEW}"))
+
+
+def fire_in_origin_sessions_only(connection: Connection) -> None:
+    """Migration 0016's downgrade: the PostgreSQL triggers back to ordinary ones."""
+    if connection.dialect.name != "sqlite":
+        for name, table in sorted(_pg_triggers()):
+            connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
 
 
 def first_token(dialect: str) -> str:

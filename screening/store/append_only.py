@@ -12,9 +12,13 @@
   costs a million-line run over a second. A line added to a complete run is caught by the
   run's line and verdict counts, frozen when it completed (``runs.altered_lines``): no
   report is made from the run, and verify's stored-run check fails.
-- No TRUNCATE of runs, their lines, sets or cells (PostgreSQL), and on SQLite no
-  ``INSERT OR REPLACE`` of a complete run's record (REPLACE deletes without firing DELETE
-  triggers).
+- No TRUNCATE of runs, their lines, sets or cells (PostgreSQL).
+- SQLite's REPLACE conflict resolution deletes the row it replaces without firing DELETE
+  triggers: ``INSERT OR REPLACE`` naming an existing key of the append-only tables (their id,
+  or a signing key's fingerprint) or a complete run's id is refused, and so is ``UPDATE OR
+  REPLACE`` moving a run or a line onto a complete run's id.
+- PostgreSQL: every trigger is ``ENABLE ALWAYS``, so it fires in a session with
+  ``session_replication_role = replica`` too (ordinary triggers do not fire there).
 
 What triggers cannot stop: on SQLite, ``INSERT OR REPLACE`` of a complete run's *line*
 (refusing it needs the per-row INSERT trigger above), and anyone who can write the database
@@ -45,6 +49,9 @@ TRUNCATE_GUARDED = ("runs", "run_lines", "run_finding_sets")
 #: The columns of a complete run that may still change.
 RUN_MUTABLE = ("archived",)
 COMPLETE = "complete"
+#: The SQLite triggers migration 0016 added.
+REKEY_AND_REPLACE_GUARDS = [f"hk_{t}_no_replace" for t in FROZEN_TABLES] + [
+    "hk_runs_complete_no_rekey", "hk_run_lines_complete_no_rekey"]
 
 
 def _message(table: str) -> str:
@@ -62,6 +69,16 @@ def _run_parts(connection: Connection) -> tuple[str, ...]:
     return tuple(t for t in RUN_PARTS if t in present)
 
 
+def _unique_keys(connection: Connection, table: str) -> list[tuple[str, ...]]:
+    """The columns of each key an INSERT OR REPLACE into ``table`` could conflict on."""
+    found = inspect(connection)
+    keys = [tuple(found.get_pk_constraint(table)["constrained_columns"])]
+    keys += [tuple(u["column_names"]) for u in found.get_unique_constraints(table)]
+    keys += [tuple(c for c in i["column_names"] if c) for i in found.get_indexes(table)
+             if i["unique"]]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
 def _sqlite_statements(connection: Connection) -> list[str]:
     statements = []
     for table in FROZEN_TABLES:
@@ -69,6 +86,14 @@ def _sqlite_statements(connection: Connection) -> list[str]:
             statements.append(
                 f"CREATE TRIGGER hk_{table}_no_{op.lower()} BEFORE {op} ON {table} "
                 f"BEGIN SELECT RAISE(ABORT, '{_message(table)}'); END")
+        # REPLACE would delete the recorded row without firing the DELETE trigger.
+        taken = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {table} WHERE "
+            + " AND ".join(f'"{c}" = NEW."{c}"' for c in key) + ")"
+            for key in _unique_keys(connection, table))
+        statements.append(
+            f"CREATE TRIGGER hk_{table}_no_replace BEFORE INSERT ON {table} WHEN {taken} "
+            f"BEGIN SELECT RAISE(ABORT, '{_message(table)}'); END")
     columns = [c["name"] for c in inspect(connection).get_columns("runs")]
     changed = " OR ".join(f'NEW."{c}" IS NOT OLD."{c}"' for c in columns
                           if c not in RUN_MUTABLE)
@@ -86,6 +111,18 @@ def _sqlite_statements(connection: Connection) -> list[str]:
         f"CREATE TRIGGER hk_runs_complete_no_replace BEFORE INSERT ON runs "
         f"WHEN EXISTS (SELECT 1 FROM runs WHERE id = NEW.id AND status = '{COMPLETE}') "
         f"BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
+    # UPDATE OR REPLACE moving another run onto a complete run's id: the UPDATE trigger
+    # above looks at OLD (the other run), and the complete run would be deleted unseen.
+    statements.append(
+        f"CREATE TRIGGER hk_runs_complete_no_rekey BEFORE UPDATE OF id ON runs "
+        f"WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM runs WHERE id = NEW.id "
+        f"AND status = '{COMPLETE}') BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
+    if "run_lines" in _run_parts(connection):  # the one part whose key has no run_id
+        statements.append(
+            f"CREATE TRIGGER hk_run_lines_complete_no_rekey BEFORE UPDATE OF id ON run_lines "
+            f"WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM run_lines l JOIN runs r "
+            f"ON r.id = l.run_id WHERE l.id = NEW.id AND r.status = '{COMPLETE}') "
+            f"BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
     for table in _run_parts(connection):
         complete = (f"(SELECT status FROM runs WHERE id = OLD.run_id) = '{COMPLETE}'")
         statements.append(
@@ -107,6 +144,7 @@ def _sqlite_trigger_names() -> list[str]:
     names = [f"hk_{t}_no_{op}" for t in FROZEN_TABLES for op in ("update", "delete")]
     names += ["hk_runs_complete_no_update", "hk_runs_complete_no_delete",
               "hk_runs_complete_no_replace"]
+    names += REKEY_AND_REPLACE_GUARDS
     names += [f"hk_{t}_complete_no_{op}" for t in RUN_PARTS for op in ("update", "delete")]
     names += [f"hk_{t}_complete_no_insert" for t in INSERT_GUARDED]
     return names
@@ -214,6 +252,17 @@ def remove_replace_and_truncate_guards(connection: Connection) -> None:
         connection.execute(text(f"DROP TRIGGER IF EXISTS hk_{table}_no_truncate ON {table}"))
 
 
+def remove_rekey_and_replica_guards(connection: Connection) -> None:
+    """Undo what migration 0016 added alone (its downgrade): the SQLite REPLACE and re-key
+    triggers; on PostgreSQL the triggers go back to firing in origin sessions only."""
+    if connection.dialect.name == "sqlite":
+        for name in REKEY_AND_REPLACE_GUARDS:
+            connection.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        return
+    for name, table, _definition in _pg_triggers(_run_parts(connection)):
+        connection.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER {name}"))
+
+
 def install(connection: Connection) -> None:
     """(Re)create every append-only trigger on the connection's database."""
     remove(connection)
@@ -226,3 +275,5 @@ def install(connection: Connection) -> None:
     for name, table, definition in _pg_triggers(_run_parts(connection)):
         connection.execute(text(f"CREATE TRIGGER {name} {_pg_events(name)} ON {table} "
                                 f"{definition}"))
+        # An ordinary trigger does not fire under session_replication_role = replica.
+        connection.execute(text(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}"))

@@ -214,7 +214,11 @@ def _quoted_columns(connection: Connection) -> str:
 
 def insert_sqlite_rows(session: Session, table: str, columns: str, width: int,
                        rows: list[tuple[Any, ...]]) -> None:
-    """``insert_sqlite_values`` of rows."""
+    """``insert_sqlite_values`` of rows, each ``width`` wide (a short row and a long one
+    would otherwise add up to the right count of values, stored shifted)."""
+    if any(len(row) != width for row in rows):
+        wrong = next(i for i, row in enumerate(rows) if len(row) != width)
+        raise ValueError(f"{table}: row {wrong} has {len(rows[wrong])} values, not {width}")
     insert_sqlite_values(session, table, columns, width, len(rows),
                          chain.from_iterable(rows))
 
