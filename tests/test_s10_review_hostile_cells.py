@@ -1,0 +1,85 @@
+"""Review (s10): cells that are not read exactly yet come out CLEAR.
+
+1. An ECCN cell naming a second ECCN after the first ("5A992.c 5A002.a", "5A992 also
+   3A001", "5A992.c-5A002"): ``normalize_eccn`` takes everything after the first ECCN that
+   is letters, digits, dots, spaces or hyphens as its paragraph ("c.5.a.002.a"), so the line
+   is screened as 5A992 and comes out CLEAR to Germany, Russia or China, though the cell
+   names 5A002.a (NS1/EI: licence required to all three). Words after an ECCN are swallowed
+   the same way. Such a cell is not one ECCN read exactly: ERROR (or REVIEW), never CLEAR.
+
+2. A date with a two-digit year first ("21-03-02", year-month-day as written in East Asia
+   and Sweden) is read as day-month-year (2002-03-21) without a word, because the month-
+   first reading is impossible: the year-first one (2021-03-02) is not considered. 2A290 to
+   Hong Kong is CLEAR on 2002-03-21 and licence required on 2021-03-02. The date is
+   ambiguous and must not be guessed (as DMY/MDY ambiguity is not).
+
+3. Non-ASCII decimal digits in a date cell are read by their numeric value (the date
+   patterns use ``\\d``, which matches every Unicode digit). BENGALI DIGIT FOUR (U+09EA) is
+   Unicode's listed confusable of "8": "2023-11-1\u09ea" shows as 2023-11-18 but is read as
+   2023-11-14, the day before the 4A090 licence requirement for Saudi Arabia (2023-11-17):
+   CLEAR, where the date the reviewer sees is licence required. ECCN cells refuse such
+   digits (``[0-9]``); a date cell should too (UNTRUSTED_CHARACTERS or INVALID_VALUE).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening.db import open_database
+from screening.service import ScreenOptions, run_screening
+from screening.store import runs as run_store
+
+HEAD = "Line ID,Ship Date,Ship-to Country,ECCN,License Exception,End User,End-User Type\n"
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    database = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    yield database
+    database.dispose()
+
+
+def _verdicts(db, path: Path) -> list[tuple[str, str, list[str]]]:  # type: ignore[no-untyped-def]
+    run = run_screening(db, path, ScreenOptions()).run
+    with db.sessions() as session:
+        return [(ln.line_id, ln.verdict.value, [f.code for f in ln.findings])
+                for ln in run_store.iter_lines(session, run.id)]
+
+
+@pytest.mark.parametrize("country", ["Germany", "Russia", "China"])
+def test_s10_a_second_eccn_in_the_cell_is_never_clear(sqlite_db, tmp_path, country) -> None:
+    cells = ["5A992.c 5A002.a", "5A992.c - 5A002.a", "5A992.c-5A002", "5A992 5A002",
+             "5A992 also 5A002", "5A992.c and 5A002.a"]
+    path = tmp_path / "eccn.csv"
+    path.write_text(HEAD + "".join(f'L{i},2021-03-01,{country},"{cell}",,Acme,commercial\n'
+                                   for i, cell in enumerate(cells))
+                    + f"ALONE,2021-03-01,{country},5A002.a,,Acme,commercial\n",
+                    encoding="utf-8")
+    lines = _verdicts(sqlite_db, path)
+    assert lines[-1][1] == "LICENSE_REQUIRED"  # 5A002.a alone: licence required
+    clear = [(cells[i], codes) for i, (_id, verdict, codes) in enumerate(lines[:-1])
+             if verdict == "CLEAR"]
+    assert not clear, f"ECCN cells naming 5A002 screened CLEAR to {country}: {clear}"
+
+
+def test_s10_a_two_digit_year_first_date_is_not_guessed(sqlite_db, tmp_path) -> None:
+    path = tmp_path / "yymmdd.csv"
+    path.write_text(HEAD + "YMD,21-03-02,Hong Kong,2A290,,HK Power,commercial\n"
+                    "ISO,2021-03-02,Hong Kong,2A290,,HK Power,commercial\n", encoding="utf-8")
+    (_a, short, codes), (_b, iso, _c) = _verdicts(sqlite_db, path)
+    assert iso == "LICENSE_REQUIRED"
+    assert short != "CLEAR", f"21-03-02 read as 2002-03-21 without a word: {short} {codes}"
+
+
+def test_s10_look_alike_digits_in_a_date_are_not_read_by_value(sqlite_db, tmp_path) -> None:
+    path = tmp_path / "digits.csv"
+    path.write_text(HEAD + "SHOWN,2023-11-18,Saudi Arabia,4A090.a,,Acme,commercial\n"
+                    "TRICK,2023-11-1\u09ea,Saudi Arabia,4A090.a,,Acme,commercial\n"
+                    "DEVANAGARI,\u0968\u0966\u0968\u0969-\u0967\u0967-\u0967\u096a,"
+                    "Saudi Arabia,4A090.a,,Acme,commercial\n", encoding="utf-8")
+    lines = _verdicts(sqlite_db, path)
+    assert lines[0][1] == "LICENSE_REQUIRED"  # the date the reviewer sees
+    clear = [(line_id, codes) for line_id, verdict, codes in lines[1:] if verdict == "CLEAR"]
+    assert not clear, f"dates written in non-ASCII digits read by value: {clear}"
