@@ -83,3 +83,28 @@ def test_s10_look_alike_digits_in_a_date_are_not_read_by_value(sqlite_db, tmp_pa
     assert lines[0][1] == "LICENSE_REQUIRED"  # the date the reviewer sees
     clear = [(line_id, codes) for line_id, verdict, codes in lines[1:] if verdict == "CLEAR"]
     assert not clear, f"dates written in non-ASCII digits read by value: {clear}"
+
+
+@pytest.mark.parametrize("origin", ["Country of Origin", "Country of Manufacture",
+                                    "Country of Export"])
+def test_s10_a_country_of_origin_column_is_never_taken_for_the_destination(
+        sqlite_db, tmp_path, origin) -> None:
+    """4. Header detection maps a header whose first word is a synonym to that field:
+    "Country of Origin" (also "... of Manufacture", "... of Export") becomes the destination
+    when the real destination's header is not a known synonym ("Importing Country"). Every
+    line is then screened to the country the goods came from: EAR99 shipped to Iran and
+    5A992.c to Russia come out CLEAR (exit 0), the destination column unread and unmentioned.
+    The origin is never the destination: refuse the mapping (name the columns) or leave the
+    field unmapped, never CLEAR."""
+    from screening.ingest import IngestError
+
+    path = tmp_path / "origin.csv"
+    path.write_text(f"Line ID,Ship Date,{origin},Importing Country,ECCN,End User\n"
+                    "O1,2021-03-01,Germany,Iran,EAR99,Tehran Trading\n"
+                    "O2,2021-03-01,Germany,Russia,5A992.c,Moscow Ltd\n", encoding="utf-8")
+    try:
+        lines = _verdicts(sqlite_db, path)
+    except IngestError:
+        return  # refused: the mapping must be chosen
+    clear = [(line_id, codes) for line_id, verdict, codes in lines if verdict == "CLEAR"]
+    assert not clear, f"screened to the {origin!r} column: {clear}"
