@@ -108,3 +108,60 @@ def test_s10_a_country_of_origin_column_is_never_taken_for_the_destination(
         return  # refused: the mapping must be chosen
     clear = [(line_id, codes) for line_id, verdict, codes in lines if verdict == "CLEAR"]
     assert not clear, f"screened to the {origin!r} column: {clear}"
+
+
+def test_s10_shipment_rows_above_the_header_row_are_not_dropped_silently(sqlite_db,
+                                                                        tmp_path) -> None:
+    """5. Rows above the detected header row are taken for title rows and dropped without a
+    word, whatever they hold. A sheet sorted with its header row inside the sort range (an
+    everyday slip) puts the header among the data: here the Hong Kong lines sort before
+    "Line ID" and vanish; the run has 1 line, all CLEAR, exit 0. "Every data row read becomes
+    exactly one line": a row above the header that holds a destination, date and ECCN must
+    become a line (ERROR at least), or the file be refused naming it, never be lost."""
+    from screening.ingest import IngestError
+
+    path = tmp_path / "sorted.csv"
+    path.write_text("HK-1001,2021-03-02,Hong Kong,2A290,HK Power\n"
+                    "HK-1002,2021-03-02,Hong Kong,3A001.a.2,HK Power\n"
+                    "Line ID,Ship Date,Ship-to Country,ECCN,End User\n"
+                    "SG-2001,2021-03-01,Singapore,EAR99,Acme\n", encoding="utf-8")
+    try:
+        run = run_screening(sqlite_db, path, ScreenOptions()).run
+    except IngestError:
+        return  # refused, naming the rows: nothing lost
+    with sqlite_db.sessions() as session:
+        rows = [line.row for line in run_store.iter_lines(session, run.id)]
+    assert {1, 2} <= set(rows), (
+        f"rows 1-2 (shipments to Hong Kong) dropped: lines for rows {rows}, counts "
+        f"{run.counts}, message {run.message!r}")
+
+
+def test_s10_a_hidden_sheet_is_not_screened_in_place_of_the_visible_one(sqlite_db,
+                                                                        tmp_path) -> None:
+    """6. Without --sheet, a workbook whose visible sheet holds shipments under headers
+    hkscreen does not recognise is not refused: the search for a header row goes on to the
+    hidden sheets, and a hidden stale copy is screened instead (CLEAR, exit 0; the summary
+    names the hidden sheet, nothing says it is hidden or that the visible one was passed
+    over). A hidden sheet should be screened only when named (--sheet, mapping, wizard)."""
+    import datetime as dt
+
+    import openpyxl
+
+    from screening.ingest import IngestError
+
+    book = openpyxl.Workbook()
+    shown = book.active
+    shown.title = "Shipments"
+    shown.append(["Item", "Dispatched", "Deliver-to", "Class"])
+    shown.append(["N1", dt.datetime(2021, 3, 2), "Iran", "5A002.a"])
+    hidden = book.create_sheet("old_copy")
+    hidden.sheet_state = "hidden"
+    hidden.append(["Line ID", "Ship Date", "Ship-to Country", "ECCN"])
+    hidden.append(["O1", dt.datetime(2021, 3, 2), "Germany", "EAR99"])
+    path = tmp_path / "hidden.xlsx"
+    book.save(path)
+    try:
+        run = run_screening(sqlite_db, path, ScreenOptions()).run
+    except IngestError:
+        return  # refused: the visible sheet's header must be mapped
+    assert run.sheet != "old_copy", f"the hidden sheet was screened: {run.counts}"
