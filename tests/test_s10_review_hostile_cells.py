@@ -165,3 +165,22 @@ def test_s10_a_hidden_sheet_is_not_screened_in_place_of_the_visible_one(sqlite_d
     except IngestError:
         return  # refused: the visible sheet's header must be mapped
     assert run.sheet != "old_copy", f"the hidden sheet was screened: {run.counts}"
+
+
+@pytest.mark.parametrize("cell", ["N/A", "none", "-", "pending", "applied for", "0"])
+def test_s10_a_placeholder_licence_number_is_not_a_licence_cited(sqlite_db, tmp_path,
+                                                                 cell) -> None:
+    """7. (Lower severity: never CLEAR, but weaker.) The licence number column has no
+    placeholder check: "N/A", "none", "-", "pending", "applied for" or "0" is taken for a
+    licence cited, and a line needing a licence drops from LICENSE_REQUIRED to REVIEW
+    ("[licence N/A cited]"), as if one had been named. Destination, ECCN and date cells
+    treat such text as PLACEHOLDER_VALUE; a licence cell saying there is none should leave
+    the line LICENSE_REQUIRED (as a blank one does) or say it is a placeholder."""
+    path = tmp_path / "licence.csv"
+    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,License No.,End User\n"
+                    "BLANK,2021-03-02,Hong Kong,2A290,,HK Power\n"
+                    f'CELL,2021-03-02,Hong Kong,2A290,"{cell}",HK Power\n', encoding="utf-8")
+    (_a, blank, _b), (_c, verdict, codes) = _verdicts(sqlite_db, path)
+    assert blank == "LICENSE_REQUIRED"
+    assert verdict == "LICENSE_REQUIRED" or "PLACEHOLDER_VALUE" in codes, (
+        f"licence cell {cell!r} taken for a licence: {verdict} {codes}")
