@@ -14,11 +14,12 @@
    ambiguous and must not be guessed (as DMY/MDY ambiguity is not).
 
 3. Non-ASCII decimal digits in a date cell are read by their numeric value (the date
-   patterns use ``\\d``, which matches every Unicode digit). BENGALI DIGIT FOUR (U+09EA) is
-   Unicode's listed confusable of "8": "2023-11-1\u09ea" shows as 2023-11-18 but is read as
-   2023-11-14, the day before the 4A090 licence requirement for Saudi Arabia (2023-11-17):
-   CLEAR, where the date the reviewer sees is licence required. ECCN cells refuse such
-   digits (``[0-9]``); a date cell should too (UNTRUSTED_CHARACTERS or INVALID_VALUE).
+   patterns use ``\\d``, which matches every Unicode digit). BENGALI DIGIT FOUR (U+09EA)
+   looks like an "8": "2023-11-1\u09ea" looks like 2023-11-18 but is read as
+   2023-11-14, before the 4A090 licence requirement for Saudi Arabia takes effect in the
+   rules: CLEAR, where the date the reviewer sees (2023-11-18) is licence required. ECCN
+   cells refuse such digits (``[0-9]``); a date cell should too (UNTRUSTED_CHARACTERS or
+   INVALID_VALUE).
 """
 
 from __future__ import annotations
