@@ -327,8 +327,9 @@ class RowConverter:
             shown = _quote(texts[index])
             if date_problem is DateProblem.AMBIGUOUS:
                 add("AMBIGUOUS_DATE", index, f"{shown} could be read day-first or "
-                    f"month-first; set the date order (DMY or MDY) in the mapping or with "
-                    f"--date-order.")
+                    f"month-first (or, with a two-digit year, year-first); set the date order "
+                    f"(DMY or MDY) in the mapping or with --date-order, or write the year in "
+                    f"full.")
             elif date_problem is DateProblem.OUT_OF_RANGE and out_of_range is not None:
                 serial = (" (a small number is read as an Excel day count)"
                           if texts[index].replace(".", "", 1).isdigit() else "")
