@@ -185,3 +185,20 @@ def test_s10_a_placeholder_licence_number_is_not_a_licence_cited(sqlite_db, tmp_
     assert blank == "LICENSE_REQUIRED"
     assert verdict == "LICENSE_REQUIRED" or "PLACEHOLDER_VALUE" in codes, (
         f"licence cell {cell!r} taken for a licence: {verdict} {codes}")
+
+
+def test_s10_a_huge_unquoted_csv_cell_is_not_called_a_quoting_error(capsys, tmp_path) -> None:
+    """8. (Low: the file is refused, but the message is wrong.) A CSV cell over 131,072
+    characters (csv's field limit) with no quote anywhere is reported as "malformed CSV at
+    line 2: bad quoting (field larger than field limit (131072)). Fix the quote and save
+    again", naming no column. It should say the cell is too large, naming its column."""
+    from screening.cli import main
+
+    path = tmp_path / "huge.csv"
+    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,Description\n"
+                    f"H1,2021-03-01,Germany,EAR99,{'x' * 200_000}\n", encoding="utf-8")
+    code = main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "screen",
+                 str(path), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "quot" not in err.lower() and "column E" in err, err
