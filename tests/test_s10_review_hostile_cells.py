@@ -202,3 +202,18 @@ def test_s10_a_huge_unquoted_csv_cell_is_not_called_a_quoting_error(capsys, tmp_
     err = capsys.readouterr().err
     assert code == 2
     assert "quot" not in err.lower() and "column E" in err, err
+
+
+def test_s10_congo_alone_is_not_taken_for_the_republic_of_the_congo(sqlite_db,
+                                                                   tmp_path) -> None:
+    """9. (Low-medium.) "Congo" alone is both countries in everyday use; the alias table
+    (ISO 3166 short name) maps it to the Republic of the Congo (CG) without a word. 9A991 to
+    "Congo" is CLEAR, the same line to the Democratic Republic of the Congo (CD) is REVIEW.
+    Like "Korea" and "Virgin Islands" (refused as unknown), "Congo" should be ambiguous."""
+    path = tmp_path / "congo.csv"
+    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,End User\n"
+                    "CD,2021-03-01,CD,9A991,Acme\n"
+                    "CONGO,2021-03-01,Congo,9A991,Acme\n", encoding="utf-8")
+    (_a, drc, _b), (_c, congo, codes) = _verdicts(sqlite_db, path)
+    assert drc != "CLEAR"
+    assert congo != "CLEAR", f"'Congo' read as the Republic of the Congo: {congo} {codes}"
