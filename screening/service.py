@@ -208,6 +208,12 @@ def rescreen_options(run: run_store.RunInfo) -> tuple[Path, ScreenOptions]:
     copy = Path(run.input_copy)
     if not copy.exists():
         raise FileNotFoundError(f"the stored copy of {run.input_name} ({copy}) is missing")
+    found = hash_file(copy, threading.Event())
+    if found != run.input_sha256:
+        raise StoredCopyChanged(
+            f"the stored copy of {run.input_name} ({copy}) is not run {run.id}'s input: its "
+            f"SHA-256 is {found or 'unreadable'}, the run's input was {run.input_sha256}. It "
+            f"was changed or damaged after the run; screen the original file instead")
     mapping = MappingSpec(dict(run.mapping),
                           DateOrder(run.date_order) if run.date_order else None,
                           run.sheet or None, f"run {run.id}")
@@ -215,6 +221,11 @@ def rescreen_options(run: run_store.RunInfo) -> tuple[Path, ScreenOptions]:
                                mapping_profile=run.mapping_profile,
                                date_order=mapping.date_order, as_of=run.as_of,
                                header_row=run.header_row, input_name=run.input_name)
+
+
+class StoredCopyChanged(FileNotFoundError):
+    """A run's stored input copy is there but is not the run's input (its hash differs):
+    the run's input, as it was, is not found."""
 
 
 @dataclass(frozen=True)
