@@ -424,10 +424,11 @@ def _warm_now(path: Path, sheet: str | None) -> None:
 
 def sheet_order(sheets: list[SheetInfo], sheet: str | None) -> list[str]:
     """The sheets to look for the data in, in order: ``sheet`` alone if named (none if the
-    workbook has no such sheet), else visible sheets first, each group in file order."""
+    workbook has no such sheet), else the visible sheets in file order. A hidden sheet is
+    screened only when named: a stale copy kept out of sight is not the officer's data."""
     if sheet:
         return [sheet] if sheet in [s.name for s in sheets] else []
-    return [s.name for s in sorted(sheets, key=lambda s: not s.visible)]
+    return [s.name for s in sheets if s.visible]
 
 
 def open_xlsx(path: Path, sheet: str) -> TableSource:
