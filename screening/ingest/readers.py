@@ -213,7 +213,10 @@ def _check_multiline(source: TableSource, record: list[str], widest: int, number
 
 def _quoting_error(source: TableSource, number: int, first_line: int,
                    reason: str) -> IngestError:
-    """An IngestError naming the row, line and column where the bad quoting starts."""
+    """An IngestError naming the row, line and column where the bad quoting starts (or the
+    cell too large to be a shipment field)."""
+    if "field larger than field limit" in reason:
+        return _huge_cell_error(source, number, first_line)
     col = _open_quote_column(source, first_line)
     where = f" in column {column_letter(col)}" if col is not None else ""
     hint = ("a quote opened here is never closed" if "end of data" in reason
@@ -221,6 +224,35 @@ def _quoting_error(source: TableSource, number: int, first_line: int,
     return IngestError(str(source.path), f"malformed CSV at line {first_line}{where}: {hint}. "
                        f"Fix the quote and save again (no row was screened)", row=number,
                        column=column_letter(col) if col is not None else None)
+
+
+def _huge_cell_error(source: TableSource, number: int, first_line: int) -> IngestError:
+    limit = csv.field_size_limit()
+    col, quoted = _long_field_column(source, first_line, limit)
+    where = f" in column {column_letter(col)}" if col is not None else ""
+    why = (": it opens with a quote, which may never be closed (the rows after it then read "
+           "as part of this cell)" if quoted else "")
+    return IngestError(str(source.path), f"a cell at line {first_line}{where} holds more "
+                       f"than {limit:,} characters, more than any shipment field{why}. Check "
+                       f"the file and save it again (no row was screened)", row=number,
+                       column=column_letter(col) if col is not None else None)
+
+
+def _long_field_column(source: TableSource, line_number: int, limit: int
+                       ) -> tuple[int | None, bool]:
+    """(0-based column of the first cell on ``line_number`` longer than ``limit``, whether
+    it opens with a quote); (None, False) if that line does not show one."""
+    try:
+        with source.path.open(encoding=source.encoding, errors="replace", newline="") as f:
+            text = next(itertools.islice(f, line_number - 1, None), None)
+    except OSError:
+        return None, False
+    if text is None:
+        return None, False
+    for col, cell in enumerate(text.rstrip("\r\n").split(source.delimiter or ",")):
+        if len(cell) > limit:
+            return col, cell.startswith('"')
+    return None, False
 
 
 def _open_quote_column(source: TableSource, line_number: int) -> int | None:

@@ -44,6 +44,13 @@ PLACEHOLDERS = frozenset({
     "n/a", "na", "n.a.", "n.a", "#n/a", "n/d", "tbd", "tba", "tbc", "-", "--", "---", "\u2013",
     "\u2014", "?", "??", "???", "none", "unknown", "unk", "null", "nil", "pending", "xx",
 })
+#: Licence cell texts that say no licence is held: read as a blank licence cell (a line
+#: needing one stays LICENSE_REQUIRED), never as a licence cited.
+LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
+    "0", "00", "000", "x", "no", "applied", "applied for", "to be applied", "requested",
+    "in process", "in progress", "not required", "not applicable", "no license", "no licence",
+    "none required",
+})
 _KEEP_CONTROLS = frozenset("\t\n\r")  # ordinary line breaks and tabs: read as spaces
 _UNTRUSTED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
@@ -171,7 +178,7 @@ class RowConverter:
 
         exception = self._exception(exc_text) if exc_text else None
         license_number = None
-        if lic_text:
+        if lic_text and lic_text.casefold() not in LICENCE_PLACEHOLDERS:
             as_code = self._exception(lic_text)
             if as_code == "NLR" or as_code in self.codes:
                 exception = exception or as_code  # "NLR" typed in the licence column
