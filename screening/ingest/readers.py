@@ -68,6 +68,9 @@ class TableSource:
     formula_rows: frozenset[int] = frozenset()
     #: Cells holding an Excel error (also in formula_cells): their text, e.g. "#N/A"
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Formula cells whose saved value is not what Excel shows (also in formula_cells):
+    #: their formula (xlsx_package.SheetScan.stale_cells)
+    stale_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     rows_read: int = 0
     #: Cells in the widest row handed out so far (a CSV row may hold more than its header).
     widest: int = 0
@@ -116,7 +119,7 @@ class TableSource:
             pad = [""] * self._col_offset
             self.widest = self._col_offset + sheet.width  # calamine gives every row its width
             numbered = enumerate(sheet.iter_rows(), start=1)
-            while chunk := list(itertools.islice(numbered, CHUNK)):
+            while chunk := _reader_chunk(numbered, self, number):
                 if pad:
                     chunk = [(n, pad + values) for n, values in chunk]
                 number = chunk[-1][0]
@@ -185,6 +188,25 @@ class TableSource:
                               row=number + 1) from exc
         except csv.Error as exc:
             raise _quoting_error(self, number + 1, line + 1, str(exc)) from exc
+
+
+def _reader_chunk(numbered: Iterator[tuple[int, list[object]]], source: TableSource,
+                  after: int) -> list[tuple[int, list[object]]]:
+    """The next CHUNK rows from the cell reader. python-calamine's Rust code can panic on a
+    value it cannot convert (a date cell holding -1e309): ``PanicException`` derives from
+    BaseException, so it is named here as the file's problem, never left as a traceback."""
+    try:
+        return list(itertools.islice(numbered, CHUNK))
+    except Exception:
+        raise
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise IngestError(str(source.path), f"the cell reader failed on a value it cannot "
+                          f"convert in rows {after + 1:,} to {after + CHUNK:,} ({exc}); look "
+                          f"for a number too large to be a date or value there (such as "
+                          f"1E+309), correct it and save", sheet=source.sheet,
+                          row=after + 1) from None
 
 
 def _line_breaks(record: list[str]) -> int:
@@ -480,7 +502,7 @@ def _open_xlsx_checked(path: Path, sheet: str) -> TableSource:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
                        formula_rows=frozenset(r for r, _ in scan.formula_cells),
-                       error_cells=scan.error_cells)
+                       error_cells=scan.error_cells, stale_cells=scan.stale_cells)
 
 
 def open_csv(path: Path) -> TableSource:

@@ -9,6 +9,7 @@ dates on thousands of rows), and the slow path that builds messages runs only fo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -51,6 +52,8 @@ LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
     "in process", "in progress", "not required", "not applicable", "no license", "no licence",
     "none required",
 })
+_VOLATILE = re.compile(r"\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO|CELL)"
+                       r"\s*\(", re.IGNORECASE)
 _KEEP_CONTROLS = frozenset("\t\n\r")  # ordinary line breaks and tabs: read as spaces
 _UNTRUSTED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
@@ -314,6 +317,15 @@ class RowConverter:
                 add("EXCEL_ERROR_VALUE", index,
                     f"the {header(f)!r} cell holds the Excel error {error} instead of a "
                     f"value; correct the formula or the value in the workbook and save.")
+            elif index is not None and index in formulas \
+                    and (formula := self.source.stale_cells.get((number, index))) is not None:
+                add("FORMULA_VALUE_STALE", index,
+                    f"the {header(f)!r} cell is the formula ={formula[:80]}, whose saved "
+                    f"value ({_quote(texts[index])}) is not what Excel shows: "
+                    + ("it changes each time the workbook is opened"
+                       if _VOLATILE.search(formula) else
+                       "the workbook tells Excel to recalculate every formula when opened")
+                    + f"; enter the value itself ({header(f)!r} cell was not read).")
             elif index is not None and index in formulas:
                 add("FORMULA_NO_VALUE", index,
                     f"the {header(f)!r} cell is a formula with no calculated value (the "
