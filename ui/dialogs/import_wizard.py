@@ -178,7 +178,7 @@ class HeaderPage(QWizardPage):
         row.addWidget(self.note)
         row.addStretch()
         layout.addLayout(row)
-        self.model = RowsModel([], background=self._background)
+        self.model = RowsModel([], background=self._background, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(True)  # the sheet's own row numbers
@@ -462,7 +462,7 @@ class PreviewPage(QWizardPage):
         layout.addWidget(self.error)
         self.problem_rows: set[int] = set()
         self.model = RowsModel([self.tr(h) for h in self.HEADERS],
-                               cell_background=self._cell_colour)
+                               cell_background=self._cell_colour, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setWordWrap(True)  # a problem is read whole: it says how to fix the cell
