@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from screening.affiliates import load_affiliate_rules
 from screening.db import Database
 from screening.engine import screen_line
 from screening.ingest import IngestError
@@ -47,8 +48,10 @@ from screening.ingest.readers import (
     sniff_kind,
 )
 from screening.normalize import DateOrder, clean_text
+from screening.party_screen import PartyScreen
 from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions
+from screening.store import parties as party_store
 from screening.store.profiles import load_profile, profile_names, profiles_for_headers
 from ui import labels
 from ui.models.results import VERDICT_COLOURS
@@ -77,6 +80,7 @@ class ImportWizard(QWizard):
         self.sheet: str | None = None
         self._sample_rows: list[tuple[int, list[object]]] | None = None
         self._sample_sheet: str | None = None
+        self._parties: tuple[PartyScreen | None, list[str]] | None = None
         if self.kind == "xlsx":
             list_sheets(self.path)
         else:
@@ -105,6 +109,18 @@ class ImportWizard(QWizard):
             self._sample_rows = list(itertools.islice(source.rows(), MAPPING_SCAN_ROWS))
             self._sample_sheet = self.sheet
         return self._sample_rows
+
+    def party_screen(self) -> tuple[PartyScreen | None, list[str]]:
+        """The restricted-party check a run started now makes (None: no list loaded) and
+        the names of its lists; loaded once per wizard."""
+        if self._parties is None:
+            with self.db.sessions() as session:
+                index, lists = party_store.load_index(session)
+                screen = PartyScreen(index, party_store.suppressed_pairs(session),
+                                     load_affiliate_rules(session)) if index else None
+            self._parties = (screen, [f"{item.name} ({item.list_date})" if item.list_date
+                                      else item.name for item in lists])
+        return self._parties
 
     def spec(self) -> MappingSpec:
         return MappingSpec(self.mapping_page.columns(), self.mapping_page.date_order(),
@@ -460,6 +476,9 @@ class PreviewPage(QWizardPage):
         self.error.setStyleSheet("color: #B00020")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
+        self.party_note = QLabel()  # whether the verdicts include the restricted-party check
+        self.party_note.setWordWrap(True)
+        layout.addWidget(self.party_note)
         self.problem_rows: set[int] = set()
         self.model = RowsModel([self.tr(h) for h in self.HEADERS],
                                cell_background=self._cell_colour, parent=self)
@@ -477,6 +496,17 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         choice = self.w.choice()
         rows, self.problem_rows = [], set()
+        # The verdict a line gets in the run: rules and restricted-party lists alike (a
+        # consignee on the SDN List is never previewed as CLEAR).
+        parties, list_names = self.w.party_screen()
+        if list_names:
+            self.party_note.setText(self.tr("Verdicts include restricted-party screening "
+                                            "against %1, as the run will.")
+                                    .replace("%1", "; ".join(list_names)))
+        else:
+            self.party_note.setText(self.tr("No restricted-party list is loaded: neither these "
+                                            "verdicts nor the run check any consignee, end "
+                                            "user or owner (Lists > Import screening list)."))
         try:
             prepared = prepare_input(
                 self.w.path, aliases=self.w.rules.aliases,
@@ -485,6 +515,8 @@ class PreviewPage(QWizardPage):
                 header_row=choice.options.header_row)
             for i, line in enumerate(itertools.islice(prepared.lines(), 50)):
                 result = screen_line(line, self.w.rules)
+                if parties is not None:
+                    result = parties.screen(result, line)
                 problems = "; ".join(p.message for p in line.problems)
                 if problems:
                     self.problem_rows.add(i)
