@@ -20,7 +20,7 @@ from itertools import compress
 from operator import attrgetter
 from typing import Any
 
-from screening.engine import cite_licence, screen_line, screen_uncited
+from screening.engine import CLEAR_ON_UNVERIFIED, cite_licence, screen_line, screen_uncited
 from screening.ingest.fast_rows import Columns, FastRows, Memo
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
@@ -36,20 +36,27 @@ TUNE_AFTER = 2000
 _db_part = attrgetter("db_part")
 RAW = LINE_COLUMNS.index("raw_json")
 _verdict, _newly = attrgetter("verdict"), attrgetter("newly")
+_clear_unverified = attrgetter("clear_unverified")
+#: How runs.clear_on_unverified finds such a set in the stored findings JSON.
+_UNVERIFIED_MARK = f'"{CLEAR_ON_UNVERIFIED}"'
 
 
 class Outcome:
     """One distinct result as stored: verdict, licensing destination, findings set (the
     line's own destination is in its part of the row)."""
 
-    __slots__ = ("db_part", "findings", "licensing", "newly", "set_no", "verdict")
+    __slots__ = ("clear_unverified", "db_part", "findings", "licensing", "newly", "set_no",
+                 "verdict")
 
     def __init__(self, verdict: Verdict, licensing: str | None, newly: bool,
                  findings: tuple[Finding, ...], sets: FindingSets):
         self.verdict = verdict.value
         self.licensing, self.newly = licensing, newly
         self.findings = findings
-        self.set_no = sets.number(findings)[0]
+        self.set_no, text = sets.number(findings)
+        #: CLEAR resting on rule data not fully verified, judged on the stored findings
+        #: as runs.clear_on_unverified judges them (the run's count is the lines' sum).
+        self.clear_unverified = self.verdict == Verdict.CLEAR.value and _UNVERIFIED_MARK in text
         #: Its part of a run_lines row (store.runs.LINE_COLUMNS from raw_json: the cells
         #: are stored with the batch, store.line_cells).
         self.db_part = (IN_BATCH, self.verdict, licensing, newly, self.set_no)
@@ -62,10 +69,12 @@ def _of(result: Screening, sets: FindingSets) -> Outcome:
 
 @dataclass(frozen=True)
 class BatchTally:
-    """A batch's lines per verdict, and how many are newly licensable."""
+    """A batch's lines per verdict, how many are newly licensable, and how many are CLEAR
+    on rule data not fully verified."""
 
     counts: dict[str, int]
     newly: int
+    clear_unverified: int = 0
 
 
 class RowScreener:
@@ -118,7 +127,8 @@ class RowScreener:
             self.tuned = True
         counts = {v.value: 0 for v in Verdict}
         counts.update(Counter(map(_verdict, outcomes)))
-        return lines, raws, BatchTally(counts, sum(map(_newly, outcomes)))
+        return lines, raws, BatchTally(counts, sum(map(_newly, outcomes)),
+                                       sum(map(_clear_unverified, outcomes)))
 
     def _screen_columns(self, c: Columns) -> list[Outcome]:
         (_run, _numbers, _line_id, dest, ult, _date_db, _assumed, eccn_text, exception,

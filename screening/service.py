@@ -354,7 +354,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                 lines, raws, tally = screen_parts(screener, batch)
                 cells = batch_cells(run_store.batch_numbers(lines), raws)
                 writer.put(sets.take_pending(), lines, cells, tally.counts, tally.newly,
-                           prepared.fraction_read(batch[-1][-1][0]))
+                           prepared.fraction_read(batch[-1][-1][0]),
+                           clear_unverified=tally.clear_unverified)
                 report_stored()
         writer.close()
         report_stored()
@@ -415,7 +416,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                            f"it was being written (no heartbeat for "
                            f"{run_store.STALE_AFTER}); screen the file again")
     with db.sessions() as session:
-        info = run_store.get_run(session, run_id)
+        # The lines stored were counted as they were screened: not read back (a second at
+        # a million lines).
+        info = run_store.get_run(session, run_id, clear_on_unverified=writer.clear_unverified
+                                 if writer else None)
     assert info is not None
     json_path = json_out.finish(_run_json(info)) if json_out is not None else None
     return RunResult(info, json_path)
@@ -429,14 +433,15 @@ def screen_parts(screener: RowScreener, parts: list[list[tuple[int, list[Any]]]]
     lines: list[run_store.LineBatch] = []
     raws: list[str] = []
     counts: Counter[str] = Counter()
-    newly = 0
+    newly = unverified = 0
     for part in parts:
         part_lines, part_raws, tally = screener.screen(part)
         lines.append(part_lines)
         raws += part_raws
         counts.update(tally.counts)
         newly += tally.newly
-    return run_store.joined_batches(lines), raws, BatchTally(dict(counts), newly)
+        unverified += tally.clear_unverified
+    return run_store.joined_batches(lines), raws, BatchTally(dict(counts), newly, unverified)
 
 
 def _end_run(db: Database, run_id: int, **fields: Any) -> bool:

@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from screening.db import Database
+from screening.engine import CLEAR_ON_UNVERIFIED
 from screening.service import ScreenOptions, run_screening
+from screening.store import runs as run_store
+from screening.store import store_process
 from screening.store.line_cells import IN_BATCH, CellsReader
 from screening.store.schema import RunLine
 from tests.pipeline_reference import reference_screen, write_mixed_csv, write_mixed_xlsx
@@ -43,12 +46,16 @@ def _stored_rows(db: Database, run_id: int) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.usefixtures("bundled_lists")
-@pytest.mark.parametrize("kind", ["xlsx", "csv"])
-def test_fast_pipeline_matches_the_line_by_line_reference(kind: str, db: Database,
-                                                          tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "child"), [("xlsx", False), ("csv", False), ("csv", True)])
+def test_fast_pipeline_matches_the_line_by_line_reference(kind: str, child: bool, db: Database,
+                                                          tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / f"mixed.{kind}"
     (write_mixed_xlsx if kind == "xlsx" else write_mixed_csv)(source, LINES)
     out = tmp_path / "out.json"
+    if child:  # stored by the child process, as a big file is
+        if not db.shareable:
+            pytest.skip("the child process needs a database file or server")
+        monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES", 0)
     result = run_screening(db, source, ScreenOptions(json_out=out))
     expected_json, expected_rows = reference_screen(db, source, ScreenOptions())
 
@@ -66,6 +73,13 @@ def test_fast_pipeline_matches_the_line_by_line_reference(kind: str, db: Databas
     assert any(c.startswith("PARTY_OWNER_MATCH") for c in codes), codes
     assert any(c.startswith("PARTY_MATCH_") for c in codes), codes
     assert result.run.line_count == len(expected_rows) > LINES * 0.98
+    # Counted as the lines were screened; the same as reading the stored lines back.
+    unverified = sum(1 for line in data["lines"] if line["verdict"] == "CLEAR" and any(
+        f["code"] == CLEAR_ON_UNVERIFIED for f in line["findings"]))
+    with db.sessions() as session:
+        assert run_store.count_clear_on_unverified(session, result.run.id) == unverified
+    assert result.run.clear_on_unverified == data["run"]["clear_on_unverified_data"] \
+        == unverified > 0
 
     stored = _stored_rows(db, result.run.id)
     assert len(stored) == len(expected_rows)

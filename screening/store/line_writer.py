@@ -27,6 +27,8 @@ from screening.store import store_process
 from screening.store.store_process import StoreProcess
 
 _STOP = None
+#: A batch's tally: its lines per verdict, newly licensable, CLEAR on unverified data.
+_Tally = tuple[dict[str, int], int, int]
 
 
 def store_lines(db: Database, run_id: int, sets: list[tuple[int, int, str]],
@@ -59,6 +61,7 @@ class LineWriter:
         self.stored = 0  # lines committed so far
         self.counts: dict[str, int] = {}  # of those, per verdict
         self.newly = 0  # of those, newly licensable
+        self.clear_unverified = 0  # of those, CLEAR on rule data not fully verified
         self._process = StoreProcess(
             db.url, run_id, json_out.hand_over() if json_out else None,
             str(json_out.target) if json_out else None) if process else None
@@ -68,17 +71,17 @@ class LineWriter:
 
     def put(self, sets: list[tuple[int, int, str]], lines: run_store.LineBatch,
             cells: tuple[int, int, str] | None, counts: dict[str, int], newly: int,
-            tag: Any = None) -> None:
+            tag: Any = None, *, clear_unverified: int = 0) -> None:
         """Queue one batch (its new findings sets, lines and cells record: see
-        ``runs.store_batch``) with its lines' tally (added to ``counts`` and ``newly`` once
-        stored); waits while the writer is ``depth`` batches behind; raises the writer's
-        error if an earlier batch failed."""
+        ``runs.store_batch``) with its lines' tally (added to ``counts``, ``newly`` and
+        ``clear_unverified`` once stored); waits while the writer is ``depth`` batches
+        behind; raises the writer's error if an earlier batch failed."""
         self._raise()
         # For the child, the batch is encoded here: on the writer's thread the encoding
         # competed with this one for the interpreter lock (a million lines: 0.9 s slower).
         batch = (sets, lines, cells) if self._process is None else \
             store_process.encode(sets, lines, cells)
-        self._queue.put((batch, len(lines[1]), counts, newly, tag))
+        self._queue.put((batch, len(lines[1]), (counts, newly, clear_unverified), tag))
 
     def close(self) -> None:
         """Wait until every queued batch is stored; raises the writer's error if any."""
@@ -105,24 +108,24 @@ class LineWriter:
             raise self._error
 
     def _work(self) -> None:
-        # Batches handed to the child, not yet acknowledged as committed: (lines, counts,
-        # newly, tag). One may be in flight while the next is screened.
-        sent: deque[tuple[int, dict[str, int], int, Any]] = deque()
+        # Batches handed to the child, not yet acknowledged as committed: (lines, tally,
+        # tag). One may be in flight while the next is screened.
+        sent: deque[tuple[int, _Tally, Any]] = deque()
         try:
             while (item := self._queue.get()) is not _STOP:
                 if self._error is not None:
                     continue  # keep taking batches so the producer never blocks on a full queue
-                batch, size, counts, newly, tag = item
+                batch, size, tally, tag = item
                 try:
                     if self.before_batch is not None:
                         self.before_batch()
                     if self._process is None:
                         store_lines(self.db, self.run_id, *batch, self._json,
                                     self.json_out.append if self.json_out else None)
-                        self._stored(size, counts, newly, tag)
+                        self._stored(size, tally, tag)
                     else:
                         self._process.send(batch)
-                        sent.append((size, counts, newly, tag))
+                        sent.append((size, tally, tag))
                     while len(sent) > 1:
                         self._process.acknowledged()  # type: ignore[union-attr]
                         self._stored(*sent.popleft())
@@ -132,7 +135,7 @@ class LineWriter:
             if self._process is not None:
                 self._finish_process(sent)
 
-    def _finish_process(self, sent: deque[tuple[int, dict[str, int], int, Any]]) -> None:
+    def _finish_process(self, sent: deque[tuple[int, _Tally, Any]]) -> None:
         """What was handed over is stored (or fails) before the child ends: count it, so
         the run records exactly the lines the database holds."""
         assert self._process is not None
@@ -150,10 +153,12 @@ class LineWriter:
                 if self._error is None:
                     self._error = exc
 
-    def _stored(self, lines: int, counts: dict[str, int], newly: int, tag: Any) -> None:
+    def _stored(self, lines: int, tally: _Tally, tag: Any) -> None:
+        counts, newly, clear_unverified = tally
         self.stored += lines
         for verdict, count in counts.items():
             self.counts[verdict] = self.counts.get(verdict, 0) + count
         self.newly += newly
+        self.clear_unverified += clear_unverified
         if self.on_stored is not None:
             self.on_stored(self.stored, tag)

@@ -401,11 +401,16 @@ def _info(run: Run) -> RunInfo:
         bool(run.archived), party_check_of_run(run.party_lists_json, run.party_check_json))
 
 
-def get_run(session: Session, run_id: int) -> RunInfo | None:
+def get_run(session: Session, run_id: int, *,
+            clear_on_unverified: int | None = None) -> RunInfo | None:
+    """The run; ``clear_on_unverified``: its count when the caller counted the lines as they
+    were stored (a run just screened), else it is read from the stored lines."""
     run = session.get(Run, run_id)
     if run is None:
         return None
-    return replace(_info(run), clear_on_unverified=clear_on_unverified(session, run_id))
+    if clear_on_unverified is None:
+        clear_on_unverified = count_clear_on_unverified(session, run_id)
+    return replace(_info(run), clear_on_unverified=clear_on_unverified)
 
 
 def stored_counts(session: Session, run_id: int) -> dict[str, int]:
@@ -435,7 +440,7 @@ def altered_lines(run: RunInfo, stored: dict[str, int]) -> str | None:
             f"were changed outside hkscreen after it completed")
 
 
-def clear_on_unverified(session: Session, run_id: int) -> int:
+def count_clear_on_unverified(session: Session, run_id: int) -> int:
     """How many CLEAR lines of a run rest on PARTIAL/INFERRED/UNVERIFIED rule data (read
     from the stored findings, so earlier runs are counted the same way)."""
     # The set numbers first, as a list: as a subquery, PostgreSQL planned it as a nested
