@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -280,6 +283,9 @@ class MappingPage(QWizardPage):
             status.setMinimumWidth(70)
             sample = QLabel()
             sample.setStyleSheet("color: #555")
+            # Samples take the width left (cut at the edge, whole in the tooltip): they never
+            # widen the page past the wizard.
+            sample.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label = QLabel(labels.field(f))
             label.setBuddy(combo)
             grid.addWidget(label, r, 0)
@@ -294,6 +300,7 @@ class MappingPage(QWizardPage):
         self.order.addItem(self.tr("Month first (12/31/2021)"), DateOrder.MDY)
         self.order_note = QLabel()
         self.order_note.setStyleSheet("color: #B00020")
+        self.order_note.setWordWrap(True)
         self.ambiguous_rows: list[int] = []
         self.as_of_edit = QDateEdit(QDate.currentDate())
         self.as_of_edit.setCalendarPopup(True)
@@ -308,8 +315,17 @@ class MappingPage(QWizardPage):
         grid.addWidget(self.as_of_edit, r + 1, 1)
         grid.addWidget(self.save, r + 2, 0)
         grid.addWidget(self.save_name, r + 2, 1)
-        layout.addLayout(grid)
-        layout.addStretch()
+        # The rows scroll when the wizard is smaller than they need (it opens at 900 x 600,
+        # a laptop's 1366 x 768 screen has little more): every drop-down keeps its height and
+        # nothing is drawn over another; squeezed, they were 13 px high with their text cut.
+        rows = QWidget()
+        rows.setLayout(grid)
+        grid.setRowStretch(r + 3, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(rows)
+        layout.addWidget(scroll, 1)
         self.profile_combo.activated.connect(self._apply_profile)
 
     def initializePage(self) -> None:
@@ -414,6 +430,7 @@ class MappingPage(QWizardPage):
             self.status[f].setText(self.tr("mapped") if required else "")
             self.status[f].setStyleSheet("color: #1A7F37")
             self.samples[f].setText(", ".join(self.w.header_page.samples(index)))
+        self.samples[f].setToolTip(self.samples[f].text())
         if f is Field.EXPORT_DATE:
             self.as_of_edit.setEnabled(index is None)
             self._flag_ambiguous_dates()
