@@ -1,0 +1,82 @@
+"""Review 2 (s10): the header guesses changed by the review fix (``_unless_other_meaning``).
+
+1. Hole: the words that make a "Country of ..." header not the destination are a short
+   list, so other everyday origin headers are still taken for the destination: "Country of
+   Mfg", "Country of Manufacturer", "Country of Manuf.", "Country of Assembly", "Country of
+   Dispatch" (EU customs' word for the country the goods leave). With the real destination
+   under a header hkscreen does not know ("Importing Country"), EAR99 to Iran and 5A992.c
+   to Russia come out CLEAR, screened to Germany.
+2. Regression: the "other meaning" words are looked for in the whole header, also in the
+   words that matched a destination or export-date name. A header that says it is the
+   destination ("Destination Country (Export)", "Country of Destination (Export)") or the
+   export date ("Export Date (per invoice)", "Date of Export (Entry No.)") is no longer
+   guessed, and an ordinary file using it is refused for a missing required column.
+3. Regression: "Consignee Name & Address", "Customer Name (Code)" and "End User Name (ID)"
+   (the name with a note of what else the cell holds) are no longer guessed as the party
+   column; a file using one is no longer screened against the restricted-party lists
+   (party screening "not performed").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening.db import open_database
+from screening.ingest.columns import guess_field
+from screening.service import ScreenOptions, run_screening
+from screening.store import runs as run_store
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    database = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    yield database
+    database.dispose()
+
+
+@pytest.mark.parametrize("origin", ["Country of Mfg", "Country of Manufacturer",
+                                    "Country of Manuf.", "Country of Assembly",
+                                    "Country of Dispatch"])
+def test_s10_review2_an_origin_header_is_never_taken_for_the_destination(
+        sqlite_db, tmp_path, origin) -> None:
+    from screening.ingest import IngestError
+
+    path = tmp_path / "origin.csv"
+    path.write_text(f"Line ID,Ship Date,{origin},Importing Country,ECCN,End User\n"
+                    "O1,2021-03-01,Germany,Iran,EAR99,Tehran Trading\n"
+                    "O2,2021-03-01,Germany,Russia,5A992.c,Moscow Ltd\n", encoding="utf-8")
+    try:
+        run = run_screening(sqlite_db, path, ScreenOptions()).run
+    except IngestError:
+        return  # refused: the mapping must be chosen
+    with sqlite_db.sessions() as session:
+        clear = [(ln.line_id, ln.destination) for ln in run_store.iter_lines(session, run.id)
+                 if ln.verdict.value == "CLEAR"]
+    assert not clear, f"screened to the {origin!r} column: {clear}"
+
+
+@pytest.mark.parametrize(("header", "expected"), [
+    ("Destination Country (Export)", "destination"),
+    ("Country of Destination (Export)", "destination"),
+    ("Export Date (per invoice)", "export_date"),
+    ("Date of Export (Entry No.)", "export_date"),
+    ("Consignee Name & Address", "consignee"),
+    ("Customer Name (Code)", "consignee"),
+    ("End User Name (ID)", "end_user"),
+])
+def test_s10_review2_a_header_naming_its_field_is_still_guessed(header, expected) -> None:
+    found = guess_field(header)
+    assert (found.value if found else None) == expected, (
+        f"{header!r} names {expected} in its own first words, guessed {found}")
+
+
+def test_s10_review2_an_export_destination_header_still_screens(sqlite_db, tmp_path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_text("Line ID,Export Date,Destination Country (Export),ECCN,End User\n"
+                    "E1,2021-03-01,Hong Kong,2A290,HK Power\n", encoding="utf-8")
+    run = run_screening(sqlite_db, path, ScreenOptions()).run  # refused today
+    with sqlite_db.sessions() as session:
+        (line,) = list(run_store.iter_lines(session, run.id))
+    assert (line.destination, line.verdict.value) == ("HK", "LICENSE_REQUIRED")
