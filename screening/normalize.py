@@ -111,10 +111,12 @@ def normalize_eccn(value: object) -> Eccn | None:
 
 
 class DateOrder(StrEnum):
-    """How to read an all-numeric date such as 03/04/2021."""
+    """How to read an all-numeric date such as 03/04/2021 (YMD: a two-digit year first, as
+    in 21-03-02; a four-digit year first is always read year-first)."""
 
     DMY = "DMY"
     MDY = "MDY"
+    YMD = "YMD"
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -180,13 +182,17 @@ def reads_as_day_count(value: object) -> bool:
 
 
 def parse_date(
-    value: object, order: DateOrder | None = None
+    value: object, order: DateOrder | None = None, latest: dt.date | None = None
 ) -> tuple[dt.date | None, DateProblem | None]:
     """Parse a date cell. Returns (date, None), (None, problem) or (None, None) for blank.
 
     A numeric day/month date that reads differently in DMY and MDY is never guessed: without
-    an ``order`` it is reported AMBIGUOUS.
+    an ``order`` it is reported AMBIGUOUS; so is one with a two-digit year that also reads
+    year-first (21-03-02), unless that reading is after ``latest`` (the last plausible
+    export date), when it cannot be meant.
     """
+    order = DateOrder(order) if order is not None and not isinstance(order, DateOrder) \
+        else order
     if value is None:
         return None, None
     if isinstance(value, dt.datetime):
@@ -202,7 +208,7 @@ def parse_date(
     if not text:
         return None, None
     if not text.isascii():  # \d also takes other scripts' digits (BENGALI FOUR looks like 8)
-        return _parse_non_ascii(text, order)
+        return _parse_non_ascii(text, order, latest)
     if match := _ISO_RE.match(text):
         date = _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         return (date, None) if date else (None, DateProblem.INVALID)
@@ -213,6 +219,10 @@ def parse_date(
         first, second, year = int(match.group(1)), int(match.group(2)), _year(match.group(3))
         as_dmy = _make(year, second, first)
         as_mdy = _make(year, first, second)
+        as_ymd = _make(_year(match.group(1)), second, int(match.group(3))) \
+            if len(match.group(3)) == 2 and len(match.group(1)) == 2 else None
+        if order is DateOrder.YMD:
+            return (as_ymd, None) if as_ymd else (None, DateProblem.INVALID)
         if order is DateOrder.DMY:
             return (as_dmy, None) if as_dmy else (None, DateProblem.INVALID)
         if order is DateOrder.MDY:
@@ -222,8 +232,7 @@ def parse_date(
         date = as_dmy or as_mdy
         # "21-03-02" may be year-first (2021-03-02, as written in East Asia and Sweden) as
         # well as day-first (2002-03-21): with a two-digit year that reading is not ruled out.
-        if date and len(match.group(3)) == 2 and \
-                _make(_year(match.group(1)), second, int(match.group(3))) not in (None, date):
+        if date and as_ymd not in (None, date) and (latest is None or as_ymd <= latest):
             return None, DateProblem.AMBIGUOUS
         return (date, None) if date else (None, DateProblem.INVALID)
     if match := _DAY_MON_YEAR_RE.match(text):
@@ -240,7 +249,7 @@ def parse_date(
     return None, DateProblem.INVALID
 
 
-def _parse_non_ascii(text: str, order: DateOrder | None
+def _parse_non_ascii(text: str, order: DateOrder | None, latest: dt.date | None
                      ) -> tuple[dt.date | None, DateProblem | None]:
     """A date cell with characters beyond ASCII, read once they are folded to ASCII (full-
     width digits and dashes). A digit of another script is refused: it would be read by its
@@ -248,7 +257,7 @@ def _parse_non_ascii(text: str, order: DateOrder | None
     folded = unicodedata.normalize("NFKC", text)
     if not folded.isascii():
         return None, DateProblem.INVALID
-    return parse_date(folded, order)
+    return parse_date(folded, order, latest)
 
 
 # --- numbers ----------------------------------------------------------------------------

@@ -101,6 +101,8 @@ class RowScreener:
             self.end_users = Memo(lambda key: parties.party("End user", *key))
         self.tuned = False
         self.seen = 0  # rows screened
+        #: Whether any line named a party (consignee, end user or owner) to screen.
+        self.named = False
 
     def screen(self, batch: list[tuple[int, list[Any]]]
                ) -> tuple[LineBatch, list[str], BatchTally]:
@@ -109,7 +111,9 @@ class RowScreener:
         stored with the batch (store.line_cells)."""
         columns, slow = self.fast.read(batch)
         if self.parties is not None:
-            self.parties.index.prefetch(self._party_names(batch, columns, slow))
+            names = self._party_names(batch, columns, slow)
+            self.named = self.named or bool(names)
+            self.parties.index.prefetch(names)
         lines: LineBatch = (None, [])
         raws: list[str] = []
         outcomes: list[Outcome] = []
@@ -187,6 +191,7 @@ class RowScreener:
             return None
         result = screen_line(line, self.rules)
         if self.parties is not None and (line.consignee or line.end_user or line.owners):
+            self.named = True
             result = self.parties.screen(result, line)
         outcome = _of(result, self.sets)
         row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)

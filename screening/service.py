@@ -421,6 +421,13 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         unnamed = [""] * (prepared.source.widest - len(headers))
         wider = {"headers_json": json.dumps(headers + unnamed, ensure_ascii=False)} \
             if unnamed else {}
+        if status == "complete" and check["performed"] and not screener.named:
+            # Party columns mapped, every cell of them empty: no name was checked.
+            check = party_store.party_check(
+                party_lists, dt.datetime.now(dt.UTC).date(),
+                max_age_days=check["max_list_age_days"], strong=check["thresholds"]["strong"],
+                weak=check["thresholds"]["weak"], party_columns=False, empty_columns=True)
+            wider["party_check_json"] = json.dumps(check, ensure_ascii=False)
         ended = _end_run(db, run_id, status=status, counts=counts, **wider,
                          line_count=_stored(writer), newly=writer.newly if writer else 0,
                          blank_rows=prepared.blank_rows, message=message)

@@ -271,7 +271,7 @@ def test_blank_rows_are_not_lines_but_are_counted(tmp_path, rules) -> None:
 
 def test_mapping_spec_validation(tmp_path) -> None:
     with pytest.raises(ValueError, match="date_order"):
-        MappingSpec.from_json({"columns": {}, "date_order": "YMD"}, "x")
+        MappingSpec.from_json({"columns": {}, "date_order": "YDM"}, "x")
     (tmp_path / "bad.json").write_text("{nope", encoding="utf-8")
     with pytest.raises(ValueError, match="not valid JSON"):
         MappingSpec.from_file(tmp_path / "bad.json")

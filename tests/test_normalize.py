@@ -97,9 +97,18 @@ def test_bad_dates(value, problem) -> None:
 @pytest.mark.parametrize("value", ["23.12.20", "21-03-02", "31/12/25"])
 def test_a_two_digit_year_is_never_guessed_against_a_year_first_reading(value) -> None:
     """"23.12.20" is 23 December 2020 day-first and 20 December 2023 year-first (yy.mm.dd,
-    as written in Japan and Sweden): not guessed without a date order."""
+    as written in Japan and Sweden): not guessed without a date order; YMD reads it so."""
     assert parse_date(value) == (None, DateProblem.AMBIGUOUS)
     assert parse_date(value, DateOrder.DMY)[0] is not None
+    assert parse_date("21-03-02", DateOrder.YMD) == (dt.date(2021, 3, 2), None)
+    assert parse_date("21-03-02", "YMD") == (dt.date(2021, 3, 2), None)  # as its text
+
+
+def test_a_year_first_reading_after_the_last_export_date_is_not_a_rival() -> None:
+    """31/12/28 can only be 2028-12-31 day-first when 2031-12-28 is past the last plausible
+    export date."""
+    assert parse_date("31/12/28", latest=dt.date(2028, 12, 31)) == (dt.date(2028, 12, 31), None)
+    assert parse_date("31/12/28")[1] is DateProblem.AMBIGUOUS
 
 
 @pytest.mark.parametrize("value", [

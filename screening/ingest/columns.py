@@ -149,35 +149,36 @@ def guess_field(header: object) -> Field | None:
     if "ultimate" in key and ("country" in key or "dest" in key):
         return Field.ULTIMATE_DESTINATION
     words = key.split()
-    for prefix_len in (3, 2):
+    for prefix_len in (3, 2):  # a field's own name, then a note: "Export Date (per invoice)"
         if len(words) > prefix_len:
             shorter = " ".join(words[:prefix_len])
             if shorter in _SYNONYM_INDEX:
-                return _unless_other_meaning(_SYNONYM_INDEX[shorter], words)
+                return _SYNONYM_INDEX[shorter]
     if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
-        return _unless_other_meaning(_SYNONYM_INDEX[words[0]], words)
+        return _unless_other_meaning(_SYNONYM_INDEX[words[0]], words[1:])
     return None
 
 
-def _unless_other_meaning(guess: Field, words: list[str]) -> Field | None:
-    """``guess`` from the first words of a header, unless the rest says it is not that."""
-    if guess in _COUNTRY_FIELDS and not _NOT_DESTINATION.isdisjoint(words):
-        return None  # "Country of Origin" is where the goods came from, not went to
-    if guess in _NAME_FIELDS and not _NOT_A_NAME.isdisjoint(words):
+def _unless_other_meaning(guess: Field, rest: list[str]) -> Field | None:
+    """``guess`` from a header's first word alone ("Country", "Date", "Customer"), unless
+    the words after it say it is something else."""
+    if guess in _COUNTRY_FIELDS:
+        # "Country of Origin / Mfg / Assembly / Dispatch ...": only a country that says
+        # nothing else, or how it is written, is taken for the destination.
+        return guess if _DESTINATION_NOTES.issuperset(rest) else None
+    if guess in _NAME_FIELDS and not _NOT_A_NAME.isdisjoint(rest):
         return None  # "Owner Country", "Customer No" are not a party's name
-    if guess is Field.EXPORT_DATE and not _NOT_EXPORT_DATE.isdisjoint(words):
+    if guess is Field.EXPORT_DATE and not _NOT_EXPORT_DATE.isdisjoint(rest):
         return None  # "Date Ordered" is earlier than the export, and the rules changed
     return guess
 
 
 _COUNTRY_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION})
-#: Words that make a "Country ..." header some other country than the destination.
-_NOT_DESTINATION = frozenset({
-    "origin", "orig", "coo", "manufacture", "manufactured", "manufacturing", "made", "make",
-    "production", "produced", "producing", "export", "exporting", "exporter", "source",
-    "shipper", "supplier", "vendor", "seller", "from", "incorporation", "registration",
-    "residence", "citizenship", "bill", "billing", "invoice", "sold", "payer", "sender",
-    "departure", "loading", "transit", "transshipment", "via",
+#: Words after "Country" / "Destination" that still leave it the destination: how the
+#: country is written. Anything else ("of Origin", "of Mfg", "Bill To") is another country.
+_DESTINATION_NOTES = frozenset({
+    "code", "codes", "name", "iso", "iso2", "iso3", "iso 2", "alpha", "alpha2", "alpha3", "2",
+    "3", "cd", "abbr", "abbreviation", "short", "full", "text", "desc", "description",
 })
 #: Words that make a "Date ..." header some other date than the export's.
 _NOT_EXPORT_DATE = frozenset({

@@ -31,7 +31,13 @@ from screening.ingest.readers import (
 )
 from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, latest_export_date
 from screening.model import ShipmentLine
-from screening.normalize import DateOrder, clean_text, normalize_country, normalize_eccn
+from screening.normalize import (
+    DateOrder,
+    clean_text,
+    normalize_country,
+    normalize_eccn,
+    parse_date,
+)
 
 HEADER_SCAN_ROWS = 30
 
@@ -62,7 +68,7 @@ class MappingSpec:
         try:
             date_order = DateOrder(order.upper()) if order else None
         except ValueError:
-            raise ValueError(f"date_order must be DMY or MDY, not {order!r}") from None
+            raise ValueError(f"date_order must be DMY, MDY or YMD, not {order!r}") from None
         return cls({k: v or "" for k, v in columns.items()}, date_order, sheet, source)
 
     @classmethod
@@ -190,6 +196,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
             hidden = [s.name for s in sheets if not s.visible]
             _no_header(path, sheet or candidates[0], first_head, hidden if not sheet else [])
         source, rows, head, header_index = found
+    detected = head[header_index][0] if header_index is not None else None
     if header_row is not None:
         numbers = [n for n, _ in head]
         if header_row not in numbers:
@@ -217,10 +224,14 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                           f"seen: {seen}. Map them with --mapping FILE.json, or rename the "
                           f"headers. Accepted names: {accepted_names()}",
                           sheet=source.sheet, row=header_number)
-    if header_row is None:  # a header row the officer chose leaves the rows above knowingly
+    if header_row is None or header_row == detected:
+        # (The import wizard passes the row it detected, too.) Another row the officer
+        # chose leaves the rows above it knowingly.
         _refuse_shipments_above(path, source.sheet, head[:header_index], column_mapping,
                                 aliases)
-    order = date_order or (mapping.date_order if mapping else None)
+    # A date order may come as its text (a Qt combo box hands back a str): read it here.
+    order_text = date_order or (mapping.date_order if mapping else None)
+    order = DateOrder(str(order_text).upper()) if order_text else None
     converter = RowConverter(source, column_mapping, aliases, exception_codes, order,
                              as_of if Field.EXPORT_DATE not in column_mapping.columns else None,
                              run_date)
@@ -238,24 +249,28 @@ def _refuse_shipments_above(path: Path, sheet: str | None,
                             above: list[tuple[int, list[object]]], mapping: ColumnMapping,
                             aliases: dict[str, str]) -> None:
     """Rows above the header row are not screened: titles and notes belong there, but a row
-    whose destination cell names a country or whose ECCN cell holds an ECCN is a shipment
-    (a sheet sorted with its header row inside the range puts some there), and would be
-    lost without a word: the file is refused, naming it."""
-    dest, eccn = mapping.columns.get(Field.DESTINATION), mapping.columns.get(Field.ECCN)
+    holding two of a destination that names a country, an ECCN and a date, in those
+    columns, is a shipment (a sheet sorted with its header row inside the range puts some
+    there), and would be lost without a word: the file is refused, naming it. A title block
+    ("Country:", "Hong Kong") holds one at most."""
+    columns = mapping.columns
 
-    def cell(values: list[object], index: int | None) -> object:
+    def cell(values: list[object], f: Field) -> object:
+        index = columns.get(f)
         return values[index] if index is not None and index < len(values) else None
 
     for number, values in above:
-        country = cell(values, dest)
-        code = cell(values, eccn)
-        if (country is not None and normalize_country(country, aliases)) or \
-                (code is not None and normalize_eccn(code)):
+        country, code, date = (cell(values, f) for f in
+                               (Field.DESTINATION, Field.ECCN, Field.EXPORT_DATE))
+        found = [country is not None and normalize_country(country, aliases) is not None,
+                 code is not None and normalize_eccn(code) is not None,
+                 date is not None and parse_date(date)[0] is not None]
+        if sum(found) >= 2:
             raise IngestError(
                 str(path), f"row {number}, above the header row (row {mapping.header_row}), "
-                f"holds a shipment ({clean_text(country) or '-'}, "
-                f"{clean_text(code) or '-'}): rows above the header row are not screened. Put "
-                f"the header row first (was the sheet sorted with it?) or delete the row",
+                f"holds a shipment ({clean_text(country) or '-'}, {clean_text(code) or '-'}, "
+                f"{clean_text(date) or '-'}): rows above the header row are not screened. "
+                f"Put the header row first (was the sheet sorted with it?) or delete the row",
                 sheet=sheet, row=number)
 
 

@@ -70,7 +70,7 @@ class TableSource:
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     #: Formula cells whose saved value is not what Excel shows (also in formula_cells):
     #: their formula (xlsx_package.SheetScan.stale_cells)
-    stale_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     rows_read: int = 0
     #: Cells in the widest row handed out so far (a CSV row may hold more than its header).
     widest: int = 0

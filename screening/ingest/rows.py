@@ -9,7 +9,6 @@ dates on thousands of rows), and the slow path that builds messages runs only fo
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -52,8 +51,13 @@ LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
     "in process", "in progress", "not required", "not applicable", "no license", "no licence",
     "none required",
 })
-_VOLATILE = re.compile(r"\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO|CELL)"
-                       r"\s*\(", re.IGNORECASE)
+#: Why a formula's saved value is not trusted (xlsx_package.SheetScan.stale_cells).
+_STALE_WHY = {
+    "volatile": "it changes each time the workbook is opened",
+    "depends": "the sheet holds formulas that change each time the workbook is opened "
+               "(such as TODAY()), and this one may read them",
+    "recalculates": "the workbook tells Excel to recalculate every formula when opened",
+}
 _KEEP_CONTROLS = frozenset("\t\n\r")  # ordinary line breaks and tabs: read as spaces
 _UNTRUSTED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
@@ -127,7 +131,7 @@ class RowConverter:
         self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
                               else normalize_country(text, aliases))
         self._eccn = _memo(normalize_eccn)
-        self._date = _memo(lambda value: parse_date(value, date_order))
+        self._date = _memo(lambda value: parse_date(value, date_order, self.latest_date))
         self._exception = _memo(normalize_license_exception)
         self._end_user = _memo(normalize_end_user_type)
         self.owner_columns = [(f, cols[f]) for f in OWNER_FIELDS if f in cols]
@@ -318,13 +322,12 @@ class RowConverter:
                     f"the {header(f)!r} cell holds the Excel error {error} instead of a "
                     f"value; correct the formula or the value in the workbook and save.")
             elif index is not None and index in formulas \
-                    and (formula := self.source.stale_cells.get((number, index))) is not None:
+                    and (stale := self.source.stale_cells.get((number, index))) is not None:
+                formula, why = stale
                 add("FORMULA_VALUE_STALE", index,
                     f"the {header(f)!r} cell is the formula ={formula[:80]}, whose saved "
-                    f"value ({_quote(texts[index])}) is not what Excel shows: "
-                    + ("it changes each time the workbook is opened"
-                       if _VOLATILE.search(formula) else
-                       "the workbook tells Excel to recalculate every formula when opened")
+                    f"value ({_quote(texts[index])}) may not be what Excel shows: "
+                    + _STALE_WHY.get(why, _STALE_WHY["recalculates"])
                     + f"; enter the value itself ({header(f)!r} cell was not read).")
             elif index is not None and index in formulas:
                 add("FORMULA_NO_VALUE", index,
@@ -347,8 +350,8 @@ class RowConverter:
             if date_problem is DateProblem.AMBIGUOUS:
                 add("AMBIGUOUS_DATE", index, f"{shown} could be read day-first or "
                     f"month-first (or, with a two-digit year, year-first); set the date order "
-                    f"(DMY or MDY) in the mapping or with --date-order, or write the year in "
-                    f"full.")
+                    f"(DMY, MDY or YMD) in the mapping or with --date-order, or write the "
+                    f"year in full.")
             elif date_problem is DateProblem.OUT_OF_RANGE and out_of_range is not None:
                 serial = (" (a small number is read as an Excel day count)"
                           if texts[index].replace(".", "", 1).isdigit() else "")

@@ -189,11 +189,12 @@ class SheetScan:
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     #: (row, 0-based col) of cells holding an Excel error: its text ("#N/A", "#DIV/0!")
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: (row, 0-based col) of formula cells whose cached value is not what Excel shows when
-    #: the workbook is opened (also in formula_cells): their formula. A volatile function
-    #: (TODAY, NOW, RAND...) recalculates on opening; so does every formula of a workbook
-    #: saved with fullCalcOnLoad.
-    stale_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: (row, 0-based col) of formula cells whose cached value may not be what Excel shows
+    #: when the workbook is opened (also in formula_cells): (their formula, why: VOLATILE,
+    #: RECALCULATES or DEPENDS). A volatile function (TODAY, NOW, RAND...) recalculates on
+    #: opening, and any formula may read a cell that does; every formula of a workbook saved
+    #: with fullCalcOnLoad recalculates too.
+    stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
 
 _DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
@@ -203,14 +204,15 @@ _DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]
 _ROW_NUMBER_RE = re.compile(rb'r="[A-Z]*([0-9]+)"')
 _WIDE_COL_RE = re.compile(rb'r="([A-Z]{3,})([0-9]+)"')
 _TWO_LETTER_COL_RE = re.compile(rb'r="([A-Z]{2})[0-9]')
-_CELL_RE = re.compile(rb"<c\b([^>]*)>(.*?)</c>", re.DOTALL)
+# A cell is self-closed (<c r="A2" s="1"/>, a formatted blank) or has content up to </c>:
+# matched as one, so a blank cell's reference is never given to the next cell's content.
+_CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
 _ERROR_TYPE_RE = re.compile(rb'\bt="e"')
 _ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
 
-_FORMULA_RE = re.compile(rb"<f\b[^>]*>([^<]*)</f>|<f\b[^>]*/>")
 _VOLATILE_RE = re.compile(rb"\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO|CELL)"
                           rb"\s*\(", re.IGNORECASE)
 _FULL_CALC_RE = re.compile(rb"<calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
@@ -234,6 +236,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     if xml_path is None or xml_path not in archive.namelist():
         return scan
     every_formula = recalculates_on_load(archive)
+    formulas = _Formulas()
     max_row = max_col = row_tags = 0
     far = ""
     tail = b""
@@ -269,9 +272,14 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                     max_col = max(max_col, segment.count(b"<c ") + segment.count(b"<c>")
                                   + segment.count(b"<c/>"))
             if b"<f" in body:
-                _formula_cells(body, scan.formula_cells, scan.stale_cells, every_formula)
+                _formula_cells(body, scan.formula_cells, formulas)
             if b't="e"' in body:
                 _error_cells(body, scan.error_cells)
+    if every_formula or formulas.volatile:
+        why_not_volatile = RECALCULATES if every_formula else DEPENDS
+        scan.stale_cells = {where: (text, VOLATILE if _VOLATILE_RE.search(text.encode())
+                                    else why_not_volatile)
+                            for where, text in formulas.with_values.items()}
     scan.formula_cells |= set(scan.error_cells) | set(scan.stale_cells)
     max_row = max(max_row, row_tags)
     scan.rows, scan.columns, scan.far_cell = max_row, max(max_col, 26), far
@@ -297,19 +305,37 @@ def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
             continue
         ref = _REF_RE.search(attributes)
         if ref:
-            value = _ERROR_VALUE_RE.search(match.group(2))
+            value = _ERROR_VALUE_RE.search(match.group(2) or b"")
             text = value.group(1).decode("utf-8", "replace") if value else "an error"
             found[(int(ref.group(2)), column_index(ref.group(1).decode()))] = text
 
 
-def _formula_cells(body: bytes, found: set[tuple[int, int]],
-                   stale: dict[tuple[int, int], str], every_formula: bool) -> None:
-    """Formula cells without a cached value into ``found``; those whose cached value is not
-    what Excel shows (``every_formula``: the workbook recalculates on opening) into
-    ``stale`` with their formula."""
+VOLATILE, RECALCULATES, DEPENDS = "volatile", "recalculates", "depends"
+
+
+@dataclass
+class _Formulas:
+    """Formula cells seen so far in a sheet's XML (across its chunks)."""
+
+    #: (row, 0-based col) of each formula cell with a cached value: its formula (a shared
+    #: formula's cells: the first cell's)
+    with_values: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: shared formulas by their si: their text
+    shared: dict[bytes, str] = field(default_factory=dict)
+    volatile: bool = False  # a volatile function anywhere in the sheet
+
+
+_SHARED_RE = re.compile(rb'\bt="shared"')
+_SI_RE = re.compile(rb'\bsi="([0-9]+)"')
+_F_OPEN_RE = re.compile(rb"<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
+
+
+def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas) -> None:
+    """Formula cells without a cached value into ``found``; those with one into
+    ``formulas`` (whether their value can be trusted is known once the whole sheet is)."""
     for match in _CELL_RE.finditer(body):
         inner = match.group(2)
-        if b"<f" not in inner:
+        if inner is None or b"<f" not in inner:
             continue
         ref = _REF_RE.search(match.group(1))
         if not ref:
@@ -318,7 +344,16 @@ def _formula_cells(body: bytes, found: set[tuple[int, int]],
         if not _VALUE_RE.search(inner):
             found.add(where)
             continue
-        formula = _FORMULA_RE.search(inner)
-        text = formula.group(1) if formula and formula.group(1) is not None else b""
-        if every_formula or _VOLATILE_RE.search(text):
-            stale[where] = html.unescape(text.decode("utf-8", "replace"))
+        formula = _F_OPEN_RE.search(inner)
+        text = html.unescape((formula.group(2) or b"").decode("utf-8", "replace")) \
+            if formula else ""
+        if formula and _SHARED_RE.search(formula.group(1)):
+            si = _SI_RE.search(formula.group(1))
+            key = si.group(1) if si else b""
+            if text:  # the shared formula's first cell gives it for the others
+                formulas.shared[key] = text
+            else:
+                text = formulas.shared.get(key, "")
+        if _VOLATILE_RE.search(text.encode()):
+            formulas.volatile = True
+        formulas.with_values[where] = text[:200]

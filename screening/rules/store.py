@@ -186,3 +186,29 @@ def ensure_seeded(session: Session) -> None:
         source = "bundled seed data" if meta is None else \
             "bundled seed data (reloaded after the schema upgrade to the whole Control List)"
         replace_rules(session, tables, source)
+    correct_seed_rows(session)
+
+
+#: Rows earlier seed data held that were wrong, removed from a database seeded with them:
+#: (file, key, the country it held, reason, citation). Each removal is a logged rule change.
+SEED_CORRECTIONS = (
+    ("country_aliases.csv", {"alias": "Congo"}, "CG",
+     '"Congo" alone names two countries (CG, the Republic of the Congo, and CD, the '
+     "Democratic Republic of the Congo): it was read as CG without a word",
+     "ISO 3166-1 (CG, CD); 15 CFR 738 Supp. 1 (Country Chart: both Congos)"),
+)
+
+
+def correct_seed_rows(session: Session) -> None:
+    """Apply SEED_CORRECTIONS to a database still holding the rows (a logged removal, so
+    the rules version changes and the change log says why)."""
+    from screening.rules.edit import RuleEditError, get_rule_value, remove_rule_row
+
+    for filename, key, held, reason, citation in SEED_CORRECTIONS:
+        try:
+            value = get_rule_value(session, filename, key, "country_code")
+        except RuleEditError:  # no such row (or no longer one): nothing to correct
+            continue
+        if value == held:
+            remove_rule_row(session, filename, key, reason=reason, citation=citation,
+                            changed_by="hkscreen (correction of earlier seed data)")

@@ -211,7 +211,8 @@ def max_list_age_days(value: int | None = None) -> int:
 
 
 def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: int,
-                strong: float, weak: float, party_columns: bool = True) -> dict[str, Any]:
+                strong: float, weak: float, party_columns: bool = True,
+                empty_columns: bool = False) -> dict[str, Any]:
     """What a run states about restricted-party screening: performed or not, the lists with
     their age on the screening date, the thresholds and every warning. ``party_columns``:
     whether the input has a consignee, end-user or owner column mapped (without one there
@@ -238,10 +239,14 @@ def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: in
                      f"list (hkscreen lists import FILE).")
         warnings.insert(0, f"{NOT_PERFORMED} (no screening list loaded)")
     if lists and not party_columns:
-        statement = (f"Restricted-party screening: {NOT_PERFORMED}: the input has no "
-                     f"consignee, end-user or owner column mapped, so no party was checked "
-                     f"against the lists loaded (map the column that names the parties).")
-        warnings.insert(0, f"{NOT_PERFORMED} (no party column mapped)")
+        why = ("its consignee, end-user and owner columns are empty on every line"
+               if empty_columns else "the input has no consignee, end-user or owner column "
+               "mapped")
+        statement = (f"Restricted-party screening: {NOT_PERFORMED}: {why}, so no party was "
+                     f"checked against the lists loaded (map the column that names the "
+                     f"parties).")
+        short = "party columns empty" if empty_columns else "no party column mapped"
+        warnings.insert(0, f"{NOT_PERFORMED} ({short})")
     return {"performed": bool(lists) and party_columns, "statement": statement,
             "warnings": warnings,
             "lists": described, "thresholds": {"strong": strong, "weak": weak},

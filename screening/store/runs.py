@@ -268,11 +268,14 @@ def heartbeat(session: Session, run_id: int) -> None:
 
 def finish_run(session: Session, run_id: int, *, status: str, counts: dict[str, int],
                line_count: int, newly: int, blank_rows: int, message: str = "",
-               headers_json: str | None = None) -> bool:
+               headers_json: str | None = None, party_check_json: str | None = None) -> bool:
     """Record how the run ended; False if it had already been declared interrupted (its
     heartbeat went stale), which this never overwrites. ``headers_json``: the input's
-    columns, when rows turned out wider than its header row."""
+    columns, when rows turned out wider than its header row; ``party_check_json``: the
+    party-screening statement, when the lines showed it was not what it said at the start."""
     wider = {"headers_json": headers_json} if headers_json is not None else {}
+    if party_check_json is not None:
+        wider["party_check_json"] = party_check_json
     result = session.execute(update(Run).where(
         Run.id == run_id, Run.status == "running").values(
         status=status, finished_at=dt.datetime.now(dt.UTC), counts_json=json.dumps(counts),
