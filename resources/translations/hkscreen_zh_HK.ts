@@ -402,6 +402,10 @@
         <translation>月在前（12/31/2021）</translation>
     </message>
     <message>
+        <source>Year first, two-digit year (21/12/31)</source>
+        <translation>年在前，兩位數年份（21/12/31）</translation>
+    </message>
+    <message>
         <source>Save this mapping as a profile named</source>
         <translation>把此對應儲存為設定檔，名稱</translation>
     </message>

@@ -157,8 +157,13 @@ class SheetPage(QWizardPage):
 
     def initializePage(self) -> None:
         self.combo.clear()
-        best = 0
-        for i, info in enumerate(list_sheets(self.w.path, with_rows=True)):
+        sheets = list_sheets(self.w.path, with_rows=True)
+        # A hidden sheet is offered but never chosen for the officer: a stale copy kept out
+        # of sight is not the data (the command line screens one only when named, too).
+        shown = [i for i, info in enumerate(sheets) if info.visible]
+        best = shown[0] if shown else 0
+        found = False
+        for i, info in enumerate(sheets):
             hidden = "" if info.visible else self.tr(", hidden")
             self.combo.addItem(self.tr("%1 (%2 rows%3)").replace("%1", info.name)
                                .replace("%2", f"{info.rows:,}").replace("%3", hidden),
@@ -168,8 +173,8 @@ class SheetPage(QWizardPage):
                 head = [r for _, r in itertools.islice(source.rows(), HEADER_SCAN_ROWS)]
             except IngestError:  # said when the sheet is chosen
                 continue
-            if best == 0 and detect_header(head) is not None:
-                best = i
+            if not found and info.visible and detect_header(head) is not None:
+                best, found = i, True
         self.combo.setCurrentIndex(best)
 
     def validatePage(self) -> bool:
@@ -298,6 +303,7 @@ class MappingPage(QWizardPage):
         self.order.addItem(self.tr("Not set (ambiguous numeric dates become errors)"), None)
         self.order.addItem(self.tr("Day first (31/12/2021)"), DateOrder.DMY)
         self.order.addItem(self.tr("Month first (12/31/2021)"), DateOrder.MDY)
+        self.order.addItem(self.tr("Year first, two-digit year (21/12/31)"), DateOrder.YMD)
         self.order_note = QLabel()
         self.order_note.setStyleSheet("color: #B00020")
         self.order_note.setWordWrap(True)
