@@ -44,6 +44,7 @@ from screening.reports.content import (
     review_status,
     rules_sections,
 )
+from screening.reports.pdf_seal import seal_keywords
 from screening.store import runs as run_store
 
 PAGE_W, PAGE_H = landscape(A4)
@@ -612,6 +613,12 @@ def write_pdf(session: Session, content: ReportContent, target: Path,
     canvas.setTitle(f"hkscreen report, run {content.run.id}")
     canvas.setAuthor(content.generated_by)
     canvas.setSubject(f"Input SHA-256 {content.run.input_sha256}")
+    # The seal in a form verify reads without a database (and without reading the pages'
+    # text): the digest the last page prints, its signature and the signing key.
+    canvas.setKeywords(seal_keywords(
+        digest_value[0], str(getattr(seal, "signature", "") or ""),
+        content.signing[0] if content.signing else "", content.run.id,
+        content.run.input_sha256))
     run = content.run
     header = (f"hkscreen report \u00b7 run {run.id} \u00b7 {run.input_name} \u00b7 input "
               f"SHA-256 {run.input_sha256}")
