@@ -396,6 +396,25 @@ def test_every_report_format_gets_the_same_file_mode(db, run_id, tmp_path) -> No
         os.umask(old)
 
 
+def test_screen_json_results_get_a_reports_file_mode(db_url, tmp_path) -> None:
+    """``screen --json OUT``: the umask's mode like a report (not the temporary file's
+    0600), and a replaced results file keeps the mode it had."""
+    import os
+    import stat
+    results = tmp_path / "results.json"
+    old = os.umask(0o027)
+    try:
+        assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--quiet",
+                     "--json", str(results)]) == 1
+        assert stat.S_IMODE(results.stat().st_mode) == 0o640
+        results.chmod(0o604)
+        assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--quiet",
+                     "--json", str(results)]) == 1
+        assert stat.S_IMODE(results.stat().st_mode) == 0o604
+    finally:
+        os.umask(old)
+
+
 def test_xlsx_print_layout_and_chart(db, run_id, tmp_path) -> None:
     import zipfile
     write_report(db, run_id, tmp_path / "r.xlsx", generated_by="x")
