@@ -78,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     screen.add_argument("--date-order", choices=[o.value for o in DateOrder],
                         help="how to read numeric dates such as 03/04/2021")
     screen.add_argument("--json", type=Path, dest="json_out", help="write the results as JSON")
-    screen.add_argument("--database-url", dest="sub_database_url", help=argparse.SUPPRESS)
+    screen.add_argument("--database-url", dest="sub_database_url", metavar="URL",
+                        help="the database, as before the command (hkscreen --database-url URL "
+                        "screen ...)")
     screen.add_argument("--quiet", action="store_true", help="no progress or line list")
     screen.add_argument("--party-strong", type=float, help="restricted-party score (0-100) "
                         "for a strong match (default 92)")
@@ -545,9 +547,14 @@ def _print_flagged(session, run_id: int, limit: int = 25,  # type: ignore[no-unt
 
 
 def shorten(text: str, width: int) -> str:
-    """``text`` in at most ``width`` characters, cut at a word with an ellipsis."""
+    """``text`` in at most ``width`` characters, cut at a word with an ellipsis. A closing
+    bracketed note ("... licence required. [GBS claimed]") is kept: it can turn the meaning
+    of what precedes it."""
     if len(text) <= width:
         return text
+    note = text[text.rindex(" ["):] if text.endswith("]") and " [" in text else ""
+    if note and len(note) < width // 2:
+        return shorten(text[: -len(note)], width - len(note)) + note
     cut = text[: width - 1]
     if " " in cut:
         cut = cut[: cut.rindex(" ")]

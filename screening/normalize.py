@@ -99,6 +99,11 @@ def normalize_eccn(value: object) -> Eccn | None:
     if not _PARA_ALLOWED_RE.match(rest):
         return None
     tokens = _PARA_TOKEN_RE.findall(rest)
+    # Paragraph labels on the Control List are one letter or one or two digits ("a.7",
+    # "b.12"): anything longer is a word or a second ECCN ("5A992.c 5A002.a", "5A992 also
+    # 3A001"), not this ECCN's paragraph, and the cell is not one ECCN read exactly.
+    if any(len(t) > (1 if t.isalpha() else 2) for t in tokens):
+        return None
     return Eccn(base, ".".join(tokens))
 
 
@@ -196,6 +201,8 @@ def parse_date(
     text = clean_text(value).lower()
     if not text:
         return None, None
+    if not text.isascii():  # \d also takes other scripts' digits (BENGALI FOUR looks like 8)
+        return _parse_non_ascii(text, order)
     if match := _ISO_RE.match(text):
         date = _make(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         return (date, None) if date else (None, DateProblem.INVALID)
@@ -213,6 +220,11 @@ def parse_date(
         if as_dmy and as_mdy and as_dmy != as_mdy:
             return None, DateProblem.AMBIGUOUS
         date = as_dmy or as_mdy
+        # "21-03-02" may be year-first (2021-03-02, as written in East Asia and Sweden) as
+        # well as day-first (2002-03-21): with a two-digit year that reading is not ruled out.
+        if date and len(match.group(3)) == 2 and \
+                _make(_year(match.group(1)), second, int(match.group(3))) not in (None, date):
+            return None, DateProblem.AMBIGUOUS
         return (date, None) if date else (None, DateProblem.INVALID)
     if match := _DAY_MON_YEAR_RE.match(text):
         month = _MONTHS.get(match.group(2))
@@ -226,6 +238,17 @@ def parse_date(
         date = excel_serial_to_date(float(text))
         return (date, None) if date else (None, DateProblem.INVALID)
     return None, DateProblem.INVALID
+
+
+def _parse_non_ascii(text: str, order: DateOrder | None
+                     ) -> tuple[dt.date | None, DateProblem | None]:
+    """A date cell with characters beyond ASCII, read once they are folded to ASCII (full-
+    width digits and dashes). A digit of another script is refused: it would be read by its
+    value, not by the digit it looks like (BENGALI DIGIT FOUR looks like an 8)."""
+    folded = unicodedata.normalize("NFKC", text)
+    if not folded.isascii():
+        return None, DateProblem.INVALID
+    return parse_date(folded, order)
 
 
 # --- numbers ----------------------------------------------------------------------------

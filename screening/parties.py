@@ -79,7 +79,7 @@ def normalize_party(name: str) -> str:
     if text.isascii():  # most names: nothing to fold but case and punctuation
         text = text.lower().replace("&", " and ")
     else:
-        text = unicodedata.normalize("NFKC", text).strip()
+        text = _fold_look_alikes(unicodedata.normalize("NFKC", text).strip())
         for suffix in _CJK_SUFFIXES:
             text = text.replace(suffix, " ")
         if _CJK_RE.search(text):  # transliterate, one token per syllable
@@ -87,6 +87,33 @@ def normalize_party(name: str) -> str:
         text = anyascii(text).casefold().replace("&", " and ")
     tokens = [t for t in _SPACE_RE.split(_PUNCT_RE.sub(" ", text)) if t and t not in _LEGAL]
     return " ".join(tokens)
+
+
+#: Cyrillic and Greek letters drawn like Latin ones (after Unicode TR39's confusables),
+#: by the Latin letter they look like. Transliteration goes by sound: CYRILLIC EN "Н" looks
+#: like H but becomes N, so "Нuawei" would not be Huawei.
+_SHAPES = str.maketrans({
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "У": "Y", "Ү": "Y", "Ѕ": "S", "І": "I", "Ӏ": "I", "Ј": "J", "Һ": "H",
+    "Ԛ": "Q", "Ԝ": "W", "Ԁ": "D", "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y",
+    "х": "x", "ѕ": "s", "і": "i", "ј": "j", "һ": "h", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ү": "y",
+    "ӏ": "l", "ɡ": "g", "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K",
+    "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "ο": "o", "ν": "v",
+    "ι": "i", "κ": "k", "ρ": "p", "υ": "u", "χ": "x", "ϲ": "c", "ϳ": "j", "ı": "i",
+})
+_LOOK_ALIKES = frozenset(k for k in map(chr, _SHAPES))
+
+
+def _fold_look_alikes(text: str) -> str:
+    """Each word mixing Latin letters with look-alike Cyrillic or Greek ones ("Нuawei",
+    "Rоѕnеft") read by the letters' shapes, as a reader sees it; words of one script as
+    they are (a Russian name is transliterated by sound)."""
+    if _LOOK_ALIKES.isdisjoint(text):
+        return text
+    return " ".join(
+        word.translate(_SHAPES) if not _LOOK_ALIKES.isdisjoint(word)
+        and any(c.isascii() and c.isalpha() for c in word) else word
+        for word in text.split(" "))
 
 
 @dataclass(frozen=True, slots=True)  # slots: a 500,000-entry list is held in memory

@@ -28,6 +28,7 @@ from screening import __version__
 from screening.affiliates import load_affiliate_rules
 from screening.background import Background
 from screening.db import Database, DatabaseError
+from screening.ingest.columns import OWNER_FIELDS, Field
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
 from screening.ingest.readers import check_regular_file, warm_xlsx
@@ -208,6 +209,12 @@ def rescreen_options(run: run_store.RunInfo) -> tuple[Path, ScreenOptions]:
     copy = Path(run.input_copy)
     if not copy.exists():
         raise FileNotFoundError(f"the stored copy of {run.input_name} ({copy}) is missing")
+    found = hash_file(copy, threading.Event())
+    if found != run.input_sha256:
+        raise StoredCopyChanged(
+            f"the stored copy of {run.input_name} ({copy}) is not run {run.id}'s input: its "
+            f"SHA-256 is {found or 'unreadable'}, the run's input was {run.input_sha256}. It "
+            f"was changed or damaged after the run; screen the original file instead")
     mapping = MappingSpec(dict(run.mapping),
                           DateOrder(run.date_order) if run.date_order else None,
                           run.sheet or None, f"run {run.id}")
@@ -215,6 +222,15 @@ def rescreen_options(run: run_store.RunInfo) -> tuple[Path, ScreenOptions]:
                                mapping_profile=run.mapping_profile,
                                date_order=mapping.date_order, as_of=run.as_of,
                                header_row=run.header_row, input_name=run.input_name)
+
+
+#: The columns naming the parties the restricted-party check screens.
+PARTY_FIELDS = frozenset({Field.CONSIGNEE, Field.END_USER, *OWNER_FIELDS})
+
+
+class StoredCopyChanged(FileNotFoundError):
+    """A run's stored input copy is there but is not the run's input (its hash differs):
+    the run's input, as it was, is not found."""
 
 
 @dataclass(frozen=True)
@@ -283,7 +299,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         party_lists, dt.datetime.now(dt.UTC).date(),
         max_age_days=party_store.max_list_age_days(options.list_max_age_days),
         strong=party_index.strong if party_index else options.party_strong or STRONG,
-        weak=party_index.weak if party_index else options.party_weak or WEAK)
+        weak=party_index.weak if party_index else options.party_weak or WEAK,
+        party_columns=bool(PARTY_FIELDS & prepared.mapping.columns.keys()))
     parties = PartyScreen(party_index, suppressed, affiliate_rules) if party_index else None
     started = time.monotonic()
     copy = input_copy_path(path, sha256)

@@ -214,6 +214,16 @@ def test_long_finding_messages_are_cut_at_a_word_with_an_ellipsis() -> None:
     assert shorten("short text", 110) == "short text"
 
 
+def test_a_cut_message_keeps_its_closing_note() -> None:
+    """(Review:) a REVIEW line's finding reads "...: licence required. [GBS claimed]": cut
+    before the note, the summary made a REVIEW line say licence required."""
+    from screening.cli import shorten
+    text = ("Hong Kong is licensed as China from 2020-12-23 (85 FR 83765): ECCN 3A001 is "
+            "controlled for NS1 to CN: licence required. [GBS claimed]")
+    short = shorten(text, 110)
+    assert len(short) <= 110 and short.endswith("… [GBS claimed]")
+
+
 def test_summary_lists_the_first_lines_needing_attention(capsys, db_url, tmp_path) -> None:
     """The summary after a run names the first 25 lines that are not CLEAR, in input order,
     each with its verdict and main finding, as a read of the whole run would find them, and

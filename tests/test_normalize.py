@@ -77,7 +77,9 @@ def test_not_eccns(text: str) -> None:
     ("5-Jan-2021", None, dt.date(2021, 1, 5)),
     ("Jan 5, 2021", None, dt.date(2021, 1, 5)),
     ("23 December 2020", None, dt.date(2020, 12, 23)),
-    ("23.12.20", None, dt.date(2020, 12, 23)),
+    ("23.12.20", DateOrder.DMY, dt.date(2020, 12, 23)),
+    ("31.12.2020", None, dt.date(2020, 12, 31)),
+    ("１５／06／2024", None, dt.date(2024, 6, 15)),  # full-width digits and slashes
 ])
 def test_dates(value, order, expected) -> None:
     assert parse_date(value, order) == (expected, None)
@@ -90,6 +92,22 @@ def test_dates(value, order, expected) -> None:
 ])
 def test_bad_dates(value, problem) -> None:
     assert parse_date(value) == (None, problem)
+
+
+@pytest.mark.parametrize("value", ["23.12.20", "21-03-02", "31/12/25"])
+def test_a_two_digit_year_is_never_guessed_against_a_year_first_reading(value) -> None:
+    """"23.12.20" is 23 December 2020 day-first and 20 December 2023 year-first (yy.mm.dd,
+    as written in Japan and Sweden): not guessed without a date order."""
+    assert parse_date(value) == (None, DateProblem.AMBIGUOUS)
+    assert parse_date(value, DateOrder.DMY)[0] is not None
+
+
+@pytest.mark.parametrize("value", [
+    "2023-11-1\u09ea", "\u0968\u0966\u0968\u0969-\u0967\u0967-\u0967\u096a",
+    "\u0662\u0660\u0662\u0663-11-18"])
+def test_digits_of_other_scripts_are_not_read_by_their_value(value) -> None:
+    """BENGALI DIGIT FOUR looks like an 8 and would be read as 4."""
+    assert parse_date(value) == (None, DateProblem.INVALID)
 
 
 def test_day_month_order_is_never_guessed() -> None:

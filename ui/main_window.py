@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
@@ -56,6 +57,7 @@ from screening.store.reviews import (
 from ui import labels, report_export, review_saving
 from ui.dialogs import preferences
 from ui.dialogs.import_wizard import ImportChoice, ImportWizard
+from ui.dialogs.lifetime import delete_now, deleted_after
 from ui.dialogs.messages import warn
 from ui.dialogs.review import ReviewDialog, ReviewInput
 from ui.loaded_run import InputCells, LoadedRun, load_run_data
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
         self.export_job: Job | None = None
         self.review_job: Job | None = None
         self.progress: QProgressDialog | None = None
+        self.rescreen_dialog: QDialog | None = None  # the last re-screen comparison shown
         self.setWindowTitle("hkscreen")
         self.setAcceptDrops(True)
         self.resize(1400, 850)
@@ -330,9 +333,10 @@ class MainWindow(QMainWindow):
             except IngestError as exc:
                 self.error(str(exc))
                 return
-            if not wizard.exec():
-                return
-            choice = wizard.choice()
+            with deleted_after(wizard):
+                if not wizard.exec():
+                    return
+                choice = wizard.choice()
         self.settings.add_recent(str(path))
         self._fill_recent()
         self.start_screening(choice)
@@ -486,6 +490,8 @@ class MainWindow(QMainWindow):
         self.select_first_flagged()
         if loaded.compared_with is not None and loaded.changes is not None:
             from ui.views.rescreen import RescreenDialog
+            if self.rescreen_dialog is not None:  # the previous comparison's window
+                delete_now(self.rescreen_dialog)
             self.rescreen_dialog = RescreenDialog(loaded.compared_with, run, loaded.changes,
                                                   self)
             self.rescreen_dialog.line_chosen.connect(self.select_row)
@@ -645,11 +651,12 @@ class MainWindow(QMainWindow):
             with self.db.sessions() as session:
                 return review_conflicts(session, run_id, rows, chosen, exception)
 
-        dialog = ReviewDialog(lines, self.settings.reviewer(), disposition, self,
-                              conflicts=conflicts)
-        if not dialog.exec():
-            return
-        self.record_review(rows, dialog.value())
+        with deleted_after(ReviewDialog(lines, self.settings.reviewer(), disposition, self,
+                                        conflicts=conflicts)) as dialog:
+            if not dialog.exec():
+                return
+            value = dialog.value()
+        self.record_review(rows, value)
 
     def record_review(self, rows: list[int], value: ReviewInput) -> None:
         """Committed at once: a crash right after the click loses nothing."""
@@ -670,10 +677,10 @@ class MainWindow(QMainWindow):
     # -- dialogs and exports -------------------------------------------------------------
     def show_runs(self) -> None:
         from ui.views.runs import RunsDialog
-        dialog = RunsDialog(self.db, self)
-        dialog.open_run.connect(self.load_run)
-        dialog.rescreen_run.connect(self.rescreen)
-        dialog.exec()
+        with deleted_after(RunsDialog(self.db, self)) as dialog:
+            dialog.open_run.connect(self.load_run)
+            dialog.rescreen_run.connect(self.rescreen)
+            dialog.exec()
 
     def rescreen(self, run_id: int) -> None:
         """Screen a run's stored input again under the current rules; list what changed."""
@@ -691,9 +698,10 @@ class MainWindow(QMainWindow):
 
     def show_rules(self) -> None:
         from ui.views.rules import RulesDialog
-        dialog = RulesDialog(self.rules, self, db=self.db, editor=self.settings.reviewer())
-        dialog.rules_changed.connect(self.rules_edited)
-        dialog.exec()
+        with deleted_after(RulesDialog(self.rules, self, db=self.db,
+                                       editor=self.settings.reviewer())) as dialog:
+            dialog.rules_changed.connect(self.rules_edited)
+            dialog.exec()
 
     def rules_edited(self, _version: str = "") -> None:
         """The rules changed (an edit in the rules browser): new runs use the new version,

@@ -580,6 +580,14 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <source>Normalised values as they will be screened; problems in red. Press Screen to screen every line.</source>
         <translation>以下為將被篩查的標準化數值；問題以紅色顯示。按「篩查」以篩查每一行。</translation>
     </message>
+    <message>
+        <source>Verdicts include restricted-party screening against %1, as the run will.</source>
+        <translation>此處結果已包括按 %1 進行的受限制當事方篩查，與正式篩查相同。</translation>
+    </message>
+    <message>
+        <source>No restricted-party list is loaded: neither these verdicts nor the run check any consignee, end user or owner (Lists &gt; Import screening list).</source>
+        <translation>尚未載入任何受限制當事方名單：此處結果及正式篩查均不會核對任何收貨人、最終用戶或擁有人（名單 &gt; 匯入篩查名單）。</translation>
+    </message>
 </context>
 <context>
     <name>ReportExport</name>

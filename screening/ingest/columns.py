@@ -148,19 +148,52 @@ def guess_field(header: object) -> Field | None:
         return Field.ECCN
     if "ultimate" in key and ("country" in key or "dest" in key):
         return Field.ULTIMATE_DESTINATION
+    words = key.split()
     for prefix_len in (3, 2):
-        words = key.split()
         if len(words) > prefix_len:
             shorter = " ".join(words[:prefix_len])
             if shorter in _SYNONYM_INDEX:
-                return _SYNONYM_INDEX[shorter]
-    words = key.split()
+                return _unless_other_meaning(_SYNONYM_INDEX[shorter], words)
     if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
-        guess = _SYNONYM_INDEX[words[0]]
-        if guess in OWNER_FIELDS and ("country" in words or "address" in words):
-            return None  # "Owner Country" is not an owner's name
-        return guess
+        return _unless_other_meaning(_SYNONYM_INDEX[words[0]], words)
     return None
+
+
+def _unless_other_meaning(guess: Field, words: list[str]) -> Field | None:
+    """``guess`` from the first words of a header, unless the rest says it is not that."""
+    if guess in _COUNTRY_FIELDS and not _NOT_DESTINATION.isdisjoint(words):
+        return None  # "Country of Origin" is where the goods came from, not went to
+    if guess in _NAME_FIELDS and not _NOT_A_NAME.isdisjoint(words):
+        return None  # "Owner Country", "Customer No" are not a party's name
+    if guess is Field.EXPORT_DATE and not _NOT_EXPORT_DATE.isdisjoint(words):
+        return None  # "Date Ordered" is earlier than the export, and the rules changed
+    return guess
+
+
+_COUNTRY_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION})
+#: Words that make a "Country ..." header some other country than the destination.
+_NOT_DESTINATION = frozenset({
+    "origin", "orig", "coo", "manufacture", "manufactured", "manufacturing", "made", "make",
+    "production", "produced", "producing", "export", "exporting", "exporter", "source",
+    "shipper", "supplier", "vendor", "seller", "from", "incorporation", "registration",
+    "residence", "citizenship", "bill", "billing", "invoice", "sold", "payer", "sender",
+    "departure", "loading", "transit", "transshipment", "via",
+})
+#: Words that make a "Date ..." header some other date than the export's.
+_NOT_EXPORT_DATE = frozenset({
+    "created", "creation", "ordered", "order", "approved", "approval", "invoice", "invoiced",
+    "entered", "entry", "modified", "updated", "booked", "booking", "requested", "request",
+    "required", "due", "delivery", "delivered", "arrival", "arrived", "eta", "expected",
+    "planned", "promised", "po", "contract", "payment", "paid", "received", "receipt",
+    "birth", "expiry", "expiration", "expires", "valid", "issued", "issue", "license",
+    "licence", "printed", "report", "run",
+})
+_NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS})
+#: Words that make a party header something other than the party's name.
+_NOT_A_NAME = frozenset({
+    "country", "ctry", "address", "city", "state", "province", "region", "code", "no",
+    "number", "nbr", "num", "id", "type", "category", "class", "email", "phone", "contact",
+})
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,12 @@ from operator import itemgetter
 from typing import Any
 
 from screening.ingest.columns import Field
-from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, untrusted_characters
+from screening.ingest.rows import (
+    EARLIEST_EXPORT_DATE,
+    LICENCE_PLACEHOLDERS,
+    RowConverter,
+    untrusted_characters,
+)
 from screening.line_json import json_plain
 from screening.normalize import (
     _PLAIN_NUMBER_RE,
@@ -178,7 +183,7 @@ class FastRows:
             if raw.__class__ is not str:
                 return BAD
             text = clean_text(raw)
-            if not text:
+            if not text or text.casefold() in LICENCE_PLACEHOLDERS:
                 return None, None
             code = c._exception(text)
             if code == "NLR" or code in c.codes:

@@ -31,7 +31,7 @@ from screening.ingest.readers import (
 )
 from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, latest_export_date
 from screening.model import ShipmentLine
-from screening.normalize import DateOrder, clean_text
+from screening.normalize import DateOrder, clean_text, normalize_country, normalize_eccn
 
 HEADER_SCAN_ROWS = 30
 
@@ -171,6 +171,10 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
         candidates = sheet_order(sheets, sheet)
         found = None
         first_head: list[tuple[int, list[object]]] = []
+        if not candidates:
+            raise IngestError(str(path), "every sheet of the workbook is hidden; name the one "
+                              "to screen with --sheet (hidden sheets are screened only when "
+                              "named)")
         for name in candidates:
             source = open_xlsx(path, name)
             rows = source.rows()
@@ -183,7 +187,8 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
             if all(not any(clean_text(v) for v in r) for _, r in first_head):
                 raise IngestError(str(path), "the workbook has no data (every sheet is empty)",
                                   sheet=sheet)
-            _no_header(path, sheet or candidates[0], first_head)
+            hidden = [s.name for s in sheets if not s.visible]
+            _no_header(path, sheet or candidates[0], first_head, hidden if not sheet else [])
         source, rows, head, header_index = found
     if header_row is not None:
         numbers = [n for n, _ in head]
@@ -212,6 +217,9 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                           f"seen: {seen}. Map them with --mapping FILE.json, or rename the "
                           f"headers. Accepted names: {accepted_names()}",
                           sheet=source.sheet, row=header_number)
+    if header_row is None:  # a header row the officer chose leaves the rows above knowingly
+        _refuse_shipments_above(path, source.sheet, head[:header_index], column_mapping,
+                                aliases)
     order = date_order or (mapping.date_order if mapping else None)
     converter = RowConverter(source, column_mapping, aliases, exception_codes, order,
                              as_of if Field.EXPORT_DATE not in column_mapping.columns else None,
@@ -226,14 +234,42 @@ def _scan(rows: Iterator[tuple[int, list[object]]]
     return head, detect_header([r for _, r in head])
 
 
-def _no_header(path: Path, sheet: str | None, head: list[tuple[int, list[object]]]) -> None:
+def _refuse_shipments_above(path: Path, sheet: str | None,
+                            above: list[tuple[int, list[object]]], mapping: ColumnMapping,
+                            aliases: dict[str, str]) -> None:
+    """Rows above the header row are not screened: titles and notes belong there, but a row
+    whose destination cell names a country or whose ECCN cell holds an ECCN is a shipment
+    (a sheet sorted with its header row inside the range puts some there), and would be
+    lost without a word: the file is refused, naming it."""
+    dest, eccn = mapping.columns.get(Field.DESTINATION), mapping.columns.get(Field.ECCN)
+
+    def cell(values: list[object], index: int | None) -> object:
+        return values[index] if index is not None and index < len(values) else None
+
+    for number, values in above:
+        country = cell(values, dest)
+        code = cell(values, eccn)
+        if (country is not None and normalize_country(country, aliases)) or \
+                (code is not None and normalize_eccn(code)):
+            raise IngestError(
+                str(path), f"row {number}, above the header row (row {mapping.header_row}), "
+                f"holds a shipment ({clean_text(country) or '-'}, "
+                f"{clean_text(code) or '-'}): rows above the header row are not screened. Put "
+                f"the header row first (was the sheet sorted with it?) or delete the row",
+                sheet=sheet, row=number)
+
+
+def _no_header(path: Path, sheet: str | None, head: list[tuple[int, list[object]]],
+               hidden: list[str] | None = None) -> None:
     if not head or all(not any(clean_text(v) for v in r) for _, r in head):
         raise IngestError(str(path), "the file is empty (no rows with data)", sheet=sheet)
     seen = []
     for _, cells in head[:10]:
         seen.extend(t for t in (clean_text(c) for c in cells) if t)
     shown = ", ".join(repr(s) for s in seen[:15]) or "(none)"
+    hint = (f" Hidden sheets are screened only when named with --sheet (hidden: "
+            f"{', '.join(repr(h) for h in hidden)})." if hidden else "")
     raise IngestError(
         str(path), f"no header row found in the first {HEADER_SCAN_ROWS} rows. Values seen: "
         f"{shown}. Need headers for {', '.join(f.value for f in REQUIRED)}; accepted names: "
-        f"{accepted_names()}", sheet=sheet)
+        f"{accepted_names()}.{hint}", sheet=sheet)

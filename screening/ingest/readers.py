@@ -68,6 +68,9 @@ class TableSource:
     formula_rows: frozenset[int] = frozenset()
     #: Cells holding an Excel error (also in formula_cells): their text, e.g. "#N/A"
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Formula cells whose saved value is not what Excel shows (also in formula_cells):
+    #: their formula (xlsx_package.SheetScan.stale_cells)
+    stale_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     rows_read: int = 0
     #: Cells in the widest row handed out so far (a CSV row may hold more than its header).
     widest: int = 0
@@ -116,7 +119,7 @@ class TableSource:
             pad = [""] * self._col_offset
             self.widest = self._col_offset + sheet.width  # calamine gives every row its width
             numbered = enumerate(sheet.iter_rows(), start=1)
-            while chunk := list(itertools.islice(numbered, CHUNK)):
+            while chunk := _reader_chunk(numbered, self, number):
                 if pad:
                     chunk = [(n, pad + values) for n, values in chunk]
                 number = chunk[-1][0]
@@ -187,6 +190,25 @@ class TableSource:
             raise _quoting_error(self, number + 1, line + 1, str(exc)) from exc
 
 
+def _reader_chunk(numbered: Iterator[tuple[int, list[object]]], source: TableSource,
+                  after: int) -> list[tuple[int, list[object]]]:
+    """The next CHUNK rows from the cell reader. python-calamine's Rust code can panic on a
+    value it cannot convert (a date cell holding -1e309): ``PanicException`` derives from
+    BaseException, so it is named here as the file's problem, never left as a traceback."""
+    try:
+        return list(itertools.islice(numbered, CHUNK))
+    except Exception:
+        raise
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise IngestError(str(source.path), f"the cell reader failed on a value it cannot "
+                          f"convert in rows {after + 1:,} to {after + CHUNK:,} ({exc}); look "
+                          f"for a number too large to be a date or value there (such as "
+                          f"1E+309), correct it and save", sheet=source.sheet,
+                          row=after + 1) from None
+
+
 def _line_breaks(record: list[str]) -> int:
     """The line breaks inside a record's cells, counted as the CSV reader counts lines (a
     CR LF pair is one)."""
@@ -213,7 +235,10 @@ def _check_multiline(source: TableSource, record: list[str], widest: int, number
 
 def _quoting_error(source: TableSource, number: int, first_line: int,
                    reason: str) -> IngestError:
-    """An IngestError naming the row, line and column where the bad quoting starts."""
+    """An IngestError naming the row, line and column where the bad quoting starts (or the
+    cell too large to be a shipment field)."""
+    if "field larger than field limit" in reason:
+        return _huge_cell_error(source, number, first_line)
     col = _open_quote_column(source, first_line)
     where = f" in column {column_letter(col)}" if col is not None else ""
     hint = ("a quote opened here is never closed" if "end of data" in reason
@@ -221,6 +246,35 @@ def _quoting_error(source: TableSource, number: int, first_line: int,
     return IngestError(str(source.path), f"malformed CSV at line {first_line}{where}: {hint}. "
                        f"Fix the quote and save again (no row was screened)", row=number,
                        column=column_letter(col) if col is not None else None)
+
+
+def _huge_cell_error(source: TableSource, number: int, first_line: int) -> IngestError:
+    limit = csv.field_size_limit()
+    col, quoted = _long_field_column(source, first_line, limit)
+    where = f" in column {column_letter(col)}" if col is not None else ""
+    why = (": it opens with a quote, which may never be closed (the rows after it then read "
+           "as part of this cell)" if quoted else "")
+    return IngestError(str(source.path), f"a cell at line {first_line}{where} holds more "
+                       f"than {limit:,} characters, more than any shipment field{why}. Check "
+                       f"the file and save it again (no row was screened)", row=number,
+                       column=column_letter(col) if col is not None else None)
+
+
+def _long_field_column(source: TableSource, line_number: int, limit: int
+                       ) -> tuple[int | None, bool]:
+    """(0-based column of the first cell on ``line_number`` longer than ``limit``, whether
+    it opens with a quote); (None, False) if that line does not show one."""
+    try:
+        with source.path.open(encoding=source.encoding, errors="replace", newline="") as f:
+            text = next(itertools.islice(f, line_number - 1, None), None)
+    except OSError:
+        return None, False
+    if text is None:
+        return None, False
+    for col, cell in enumerate(text.rstrip("\r\n").split(source.delimiter or ",")):
+        if len(cell) > limit:
+            return col, cell.startswith('"')
+    return None, False
 
 
 def _open_quote_column(source: TableSource, line_number: int) -> int | None:
@@ -424,10 +478,11 @@ def _warm_now(path: Path, sheet: str | None) -> None:
 
 def sheet_order(sheets: list[SheetInfo], sheet: str | None) -> list[str]:
     """The sheets to look for the data in, in order: ``sheet`` alone if named (none if the
-    workbook has no such sheet), else visible sheets first, each group in file order."""
+    workbook has no such sheet), else the visible sheets in file order. A hidden sheet is
+    screened only when named: a stale copy kept out of sight is not the officer's data."""
     if sheet:
         return [sheet] if sheet in [s.name for s in sheets] else []
-    return [s.name for s in sorted(sheets, key=lambda s: not s.visible)]
+    return [s.name for s in sheets if s.visible]
 
 
 def open_xlsx(path: Path, sheet: str) -> TableSource:
@@ -447,7 +502,7 @@ def _open_xlsx_checked(path: Path, sheet: str) -> TableSource:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
                        formula_rows=frozenset(r for r, _ in scan.formula_cells),
-                       error_cells=scan.error_cells)
+                       error_cells=scan.error_cells, stale_cells=scan.stale_cells)
 
 
 def open_csv(path: Path) -> TableSource:

@@ -9,6 +9,7 @@ dates on thousands of rows), and the slow path that builds messages runs only fo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -44,6 +45,15 @@ PLACEHOLDERS = frozenset({
     "n/a", "na", "n.a.", "n.a", "#n/a", "n/d", "tbd", "tba", "tbc", "-", "--", "---", "\u2013",
     "\u2014", "?", "??", "???", "none", "unknown", "unk", "null", "nil", "pending", "xx",
 })
+#: Licence cell texts that say no licence is held: read as a blank licence cell (a line
+#: needing one stays LICENSE_REQUIRED), never as a licence cited.
+LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
+    "0", "00", "000", "x", "no", "applied", "applied for", "to be applied", "requested",
+    "in process", "in progress", "not required", "not applicable", "no license", "no licence",
+    "none required",
+})
+_VOLATILE = re.compile(r"\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO|CELL)"
+                       r"\s*\(", re.IGNORECASE)
 _KEEP_CONTROLS = frozenset("\t\n\r")  # ordinary line breaks and tabs: read as spaces
 _UNTRUSTED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})
 
@@ -171,7 +181,7 @@ class RowConverter:
 
         exception = self._exception(exc_text) if exc_text else None
         license_number = None
-        if lic_text:
+        if lic_text and lic_text.casefold() not in LICENCE_PLACEHOLDERS:
             as_code = self._exception(lic_text)
             if as_code == "NLR" or as_code in self.codes:
                 exception = exception or as_code  # "NLR" typed in the licence column
@@ -307,6 +317,15 @@ class RowConverter:
                 add("EXCEL_ERROR_VALUE", index,
                     f"the {header(f)!r} cell holds the Excel error {error} instead of a "
                     f"value; correct the formula or the value in the workbook and save.")
+            elif index is not None and index in formulas \
+                    and (formula := self.source.stale_cells.get((number, index))) is not None:
+                add("FORMULA_VALUE_STALE", index,
+                    f"the {header(f)!r} cell is the formula ={formula[:80]}, whose saved "
+                    f"value ({_quote(texts[index])}) is not what Excel shows: "
+                    + ("it changes each time the workbook is opened"
+                       if _VOLATILE.search(formula) else
+                       "the workbook tells Excel to recalculate every formula when opened")
+                    + f"; enter the value itself ({header(f)!r} cell was not read).")
             elif index is not None and index in formulas:
                 add("FORMULA_NO_VALUE", index,
                     f"the {header(f)!r} cell is a formula with no calculated value (the "
@@ -327,8 +346,9 @@ class RowConverter:
             shown = _quote(texts[index])
             if date_problem is DateProblem.AMBIGUOUS:
                 add("AMBIGUOUS_DATE", index, f"{shown} could be read day-first or "
-                    f"month-first; set the date order (DMY or MDY) in the mapping or with "
-                    f"--date-order.")
+                    f"month-first (or, with a two-digit year, year-first); set the date order "
+                    f"(DMY or MDY) in the mapping or with --date-order, or write the year in "
+                    f"full.")
             elif date_problem is DateProblem.OUT_OF_RANGE and out_of_range is not None:
                 serial = (" (a small number is read as an Excel day count)"
                           if texts[index].replace(".", "", 1).isdigit() else "")

@@ -14,6 +14,7 @@ XFD1048576 in a 5 KB file would ask for hundreds of GiB):
 
 from __future__ import annotations
 
+import html
 import re
 import threading
 import zipfile
@@ -188,6 +189,11 @@ class SheetScan:
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     #: (row, 0-based col) of cells holding an Excel error: its text ("#N/A", "#DIV/0!")
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: (row, 0-based col) of formula cells whose cached value is not what Excel shows when
+    #: the workbook is opened (also in formula_cells): their formula. A volatile function
+    #: (TODAY, NOW, RAND...) recalculates on opening; so does every formula of a workbook
+    #: saved with fullCalcOnLoad.
+    stale_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 _DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
@@ -204,6 +210,22 @@ _ERROR_TYPE_RE = re.compile(rb'\bt="e"')
 _ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
 
+_FORMULA_RE = re.compile(rb"<f\b[^>]*>([^<]*)</f>|<f\b[^>]*/>")
+_VOLATILE_RE = re.compile(rb"\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO|CELL)"
+                          rb"\s*\(", re.IGNORECASE)
+_FULL_CALC_RE = re.compile(rb"<calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+
+
+def recalculates_on_load(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook tells Excel to recalculate every formula when it is opened: the
+    values saved with its formulas are then not what Excel shows."""
+    try:
+        with archive.open("xl/workbook.xml") as handle:
+            return _FULL_CALC_RE.search(handle.read(1 << 20)) is not None
+    except KeyError:
+        return False
+
+
 def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     """The sheet's extent and value-less formula cells, refusing a sheet whose bounding box
     exceeds MAX_COLUMNS or MAX_CELLS (by its declared dimension or by its real cells)."""
@@ -211,6 +233,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     xml_path = sheet_xml_path(archive, sheet, name)
     if xml_path is None or xml_path not in archive.namelist():
         return scan
+    every_formula = recalculates_on_load(archive)
     max_row = max_col = row_tags = 0
     far = ""
     tail = b""
@@ -246,10 +269,10 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                     max_col = max(max_col, segment.count(b"<c ") + segment.count(b"<c>")
                                   + segment.count(b"<c/>"))
             if b"<f" in body:
-                _formula_cells(body, scan.formula_cells)
+                _formula_cells(body, scan.formula_cells, scan.stale_cells, every_formula)
             if b't="e"' in body:
                 _error_cells(body, scan.error_cells)
-    scan.formula_cells |= set(scan.error_cells)
+    scan.formula_cells |= set(scan.error_cells) | set(scan.stale_cells)
     max_row = max(max_row, row_tags)
     scan.rows, scan.columns, scan.far_cell = max_row, max(max_col, 26), far
     _check_extent(name, sheet, max_row, scan.columns, far, "has a cell at")
@@ -279,10 +302,23 @@ def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
             found[(int(ref.group(2)), column_index(ref.group(1).decode()))] = text
 
 
-def _formula_cells(body: bytes, found: set[tuple[int, int]]) -> None:
+def _formula_cells(body: bytes, found: set[tuple[int, int]],
+                   stale: dict[tuple[int, int], str], every_formula: bool) -> None:
+    """Formula cells without a cached value into ``found``; those whose cached value is not
+    what Excel shows (``every_formula``: the workbook recalculates on opening) into
+    ``stale`` with their formula."""
     for match in _CELL_RE.finditer(body):
         inner = match.group(2)
-        if b"<f" in inner and not _VALUE_RE.search(inner):
-            ref = _REF_RE.search(match.group(1))
-            if ref:
-                found.add((int(ref.group(2)), column_index(ref.group(1).decode())))
+        if b"<f" not in inner:
+            continue
+        ref = _REF_RE.search(match.group(1))
+        if not ref:
+            continue
+        where = (int(ref.group(2)), column_index(ref.group(1).decode()))
+        if not _VALUE_RE.search(inner):
+            found.add(where)
+            continue
+        formula = _FORMULA_RE.search(inner)
+        text = formula.group(1) if formula and formula.group(1) is not None else b""
+        if every_formula or _VOLATILE_RE.search(text):
+            stale[where] = html.unescape(text.decode("utf-8", "replace"))

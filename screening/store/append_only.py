@@ -16,7 +16,8 @@
 - SQLite's REPLACE conflict resolution deletes the row it replaces without firing DELETE
   triggers: ``INSERT OR REPLACE`` naming an existing key of the append-only tables (their id,
   or a signing key's fingerprint) or a complete run's id is refused, and so is ``UPDATE OR
-  REPLACE`` moving a run or a line onto a complete run's id.
+  REPLACE`` moving a run or a line onto a complete run's id (by any name of the rowid), or
+  a findings set or cells record onto a complete run's row by its hidden rowid.
 - PostgreSQL: every trigger is ``ENABLE ALWAYS``, so it fires in a session with
   ``session_replication_role = replica`` too (ordinary triggers do not fire there).
 
@@ -113,22 +114,29 @@ def _sqlite_statements(connection: Connection) -> list[str]:
         f"BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
     # UPDATE OR REPLACE moving another run onto a complete run's id: the UPDATE trigger
     # above looks at OLD (the other run), and the complete run would be deleted unseen.
+    # Not "UPDATE OF id": SQLite's rowid, _rowid_ and oid name the same column.
     statements.append(
-        f"CREATE TRIGGER hk_runs_complete_no_rekey BEFORE UPDATE OF id ON runs "
+        f"CREATE TRIGGER hk_runs_complete_no_rekey BEFORE UPDATE ON runs "
         f"WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM runs WHERE id = NEW.id "
         f"AND status = '{COMPLETE}') BEGIN SELECT RAISE(ABORT, '{RUN_MESSAGE}'); END")
     if "run_lines" in _run_parts(connection):  # the one part whose key has no run_id
         statements.append(
-            f"CREATE TRIGGER hk_run_lines_complete_no_rekey BEFORE UPDATE OF id ON run_lines "
+            f"CREATE TRIGGER hk_run_lines_complete_no_rekey BEFORE UPDATE ON run_lines "
             f"WHEN NEW.id IS NOT OLD.id AND EXISTS (SELECT 1 FROM run_lines l JOIN runs r "
             f"ON r.id = l.run_id WHERE l.id = NEW.id AND r.status = '{COMPLETE}') "
             f"BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
     for table in _run_parts(connection):
         complete = (f"(SELECT status FROM runs WHERE id = OLD.run_id) = '{COMPLETE}'")
+        # A table without an INTEGER PRIMARY KEY has a hidden rowid, and REPLACE resolves
+        # on it too: a row moved or inserted onto a complete run's row's rowid deletes it.
+        taken = (f"EXISTS (SELECT 1 FROM {table} x JOIN runs r ON r.id = x.run_id "
+                 f"WHERE x.rowid = NEW.rowid AND r.status = '{COMPLETE}')"
+                 if table in INSERT_GUARDED else "0")
         statements.append(
             f"CREATE TRIGGER hk_{table}_complete_no_update BEFORE UPDATE ON {table} "
             f"WHEN {complete} OR (SELECT status FROM runs WHERE id = NEW.run_id) = "
-            f"'{COMPLETE}' BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
+            f"'{COMPLETE}' OR (NEW.rowid IS NOT OLD.rowid AND {taken}) "
+            f"BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
         statements.append(
             f"CREATE TRIGGER hk_{table}_complete_no_delete BEFORE DELETE ON {table} "
             f"WHEN {complete} BEGIN SELECT RAISE(ABORT, '{PART_MESSAGE}'); END")
@@ -136,6 +144,7 @@ def _sqlite_statements(connection: Connection) -> list[str]:
             statements.append(
                 f"CREATE TRIGGER hk_{table}_complete_no_insert BEFORE INSERT ON {table} "
                 f"WHEN (SELECT status FROM runs WHERE id = NEW.run_id) = '{COMPLETE}' "
+                f"OR {taken} "
                 f"BEGIN SELECT RAISE(ABORT, '{ADDED_MESSAGE}'); END")
     return statements
 

@@ -211,9 +211,11 @@ def max_list_age_days(value: int | None = None) -> int:
 
 
 def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: int,
-                strong: float, weak: float) -> dict[str, Any]:
+                strong: float, weak: float, party_columns: bool = True) -> dict[str, Any]:
     """What a run states about restricted-party screening: performed or not, the lists with
-    their age on the screening date, the thresholds and every warning."""
+    their age on the screening date, the thresholds and every warning. ``party_columns``:
+    whether the input has a consignee, end-user or owner column mapped (without one there
+    is no name to check, whatever the lists)."""
     warnings: list[str] = []
     described = []
     for item in lists:
@@ -235,7 +237,13 @@ def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: in
                      f"loaded, so no consignee, end user or owner was checked against any "
                      f"list (hkscreen lists import FILE).")
         warnings.insert(0, f"{NOT_PERFORMED} (no screening list loaded)")
-    return {"performed": bool(lists), "statement": statement, "warnings": warnings,
+    if lists and not party_columns:
+        statement = (f"Restricted-party screening: {NOT_PERFORMED}: the input has no "
+                     f"consignee, end-user or owner column mapped, so no party was checked "
+                     f"against the lists loaded (map the column that names the parties).")
+        warnings.insert(0, f"{NOT_PERFORMED} (no party column mapped)")
+    return {"performed": bool(lists) and party_columns, "statement": statement,
+            "warnings": warnings,
             "lists": described, "thresholds": {"strong": strong, "weak": weak},
             "max_list_age_days": max_age_days}
 

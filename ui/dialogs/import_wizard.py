@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QFrame,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -28,6 +31,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from screening.affiliates import load_affiliate_rules
 from screening.db import Database
 from screening.engine import screen_line
 from screening.ingest import IngestError
@@ -47,8 +51,10 @@ from screening.ingest.readers import (
     sniff_kind,
 )
 from screening.normalize import DateOrder, clean_text
+from screening.party_screen import PartyScreen
 from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions
+from screening.store import parties as party_store
 from screening.store.profiles import load_profile, profile_names, profiles_for_headers
 from ui import labels
 from ui.models.results import VERDICT_COLOURS
@@ -77,6 +83,7 @@ class ImportWizard(QWizard):
         self.sheet: str | None = None
         self._sample_rows: list[tuple[int, list[object]]] | None = None
         self._sample_sheet: str | None = None
+        self._parties: tuple[PartyScreen | None, list[str]] | None = None
         if self.kind == "xlsx":
             list_sheets(self.path)
         else:
@@ -105,6 +112,18 @@ class ImportWizard(QWizard):
             self._sample_rows = list(itertools.islice(source.rows(), MAPPING_SCAN_ROWS))
             self._sample_sheet = self.sheet
         return self._sample_rows
+
+    def party_screen(self) -> tuple[PartyScreen | None, list[str]]:
+        """The restricted-party check a run started now makes (None: no list loaded) and
+        the names of its lists; loaded once per wizard."""
+        if self._parties is None:
+            with self.db.sessions() as session:
+                index, lists = party_store.load_index(session)
+                screen = PartyScreen(index, party_store.suppressed_pairs(session),
+                                     load_affiliate_rules(session)) if index else None
+            self._parties = (screen, [f"{item.name} ({item.list_date})" if item.list_date
+                                      else item.name for item in lists])
+        return self._parties
 
     def spec(self) -> MappingSpec:
         return MappingSpec(self.mapping_page.columns(), self.mapping_page.date_order(),
@@ -178,7 +197,7 @@ class HeaderPage(QWizardPage):
         row.addWidget(self.note)
         row.addStretch()
         layout.addLayout(row)
-        self.model = RowsModel([], background=self._background)
+        self.model = RowsModel([], background=self._background, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.verticalHeader().setVisible(True)  # the sheet's own row numbers
@@ -264,6 +283,9 @@ class MappingPage(QWizardPage):
             status.setMinimumWidth(70)
             sample = QLabel()
             sample.setStyleSheet("color: #555")
+            # Samples take the width left (cut at the edge, whole in the tooltip): they never
+            # widen the page past the wizard.
+            sample.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
             label = QLabel(labels.field(f))
             label.setBuddy(combo)
             grid.addWidget(label, r, 0)
@@ -278,6 +300,7 @@ class MappingPage(QWizardPage):
         self.order.addItem(self.tr("Month first (12/31/2021)"), DateOrder.MDY)
         self.order_note = QLabel()
         self.order_note.setStyleSheet("color: #B00020")
+        self.order_note.setWordWrap(True)
         self.ambiguous_rows: list[int] = []
         self.as_of_edit = QDateEdit(QDate.currentDate())
         self.as_of_edit.setCalendarPopup(True)
@@ -292,8 +315,17 @@ class MappingPage(QWizardPage):
         grid.addWidget(self.as_of_edit, r + 1, 1)
         grid.addWidget(self.save, r + 2, 0)
         grid.addWidget(self.save_name, r + 2, 1)
-        layout.addLayout(grid)
-        layout.addStretch()
+        # The rows scroll when the wizard is smaller than they need (it opens at 900 x 600,
+        # a laptop's 1366 x 768 screen has little more): every drop-down keeps its height and
+        # nothing is drawn over another; squeezed, they were 13 px high with their text cut.
+        rows = QWidget()
+        rows.setLayout(grid)
+        grid.setRowStretch(r + 3, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(rows)
+        layout.addWidget(scroll, 1)
         self.profile_combo.activated.connect(self._apply_profile)
 
     def initializePage(self) -> None:
@@ -398,6 +430,7 @@ class MappingPage(QWizardPage):
             self.status[f].setText(self.tr("mapped") if required else "")
             self.status[f].setStyleSheet("color: #1A7F37")
             self.samples[f].setText(", ".join(self.w.header_page.samples(index)))
+        self.samples[f].setToolTip(self.samples[f].text())
         if f is Field.EXPORT_DATE:
             self.as_of_edit.setEnabled(index is None)
             self._flag_ambiguous_dates()
@@ -460,9 +493,12 @@ class PreviewPage(QWizardPage):
         self.error.setStyleSheet("color: #B00020")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
+        self.party_note = QLabel()  # whether the verdicts include the restricted-party check
+        self.party_note.setWordWrap(True)
+        layout.addWidget(self.party_note)
         self.problem_rows: set[int] = set()
         self.model = RowsModel([self.tr(h) for h in self.HEADERS],
-                               cell_background=self._cell_colour)
+                               cell_background=self._cell_colour, parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setWordWrap(True)  # a problem is read whole: it says how to fix the cell
@@ -477,6 +513,17 @@ class PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         choice = self.w.choice()
         rows, self.problem_rows = [], set()
+        # The verdict a line gets in the run: rules and restricted-party lists alike (a
+        # consignee on the SDN List is never previewed as CLEAR).
+        parties, list_names = self.w.party_screen()
+        if list_names:
+            self.party_note.setText(self.tr("Verdicts include restricted-party screening "
+                                            "against %1, as the run will.")
+                                    .replace("%1", "; ".join(list_names)))
+        else:
+            self.party_note.setText(self.tr("No restricted-party list is loaded: neither these "
+                                            "verdicts nor the run check any consignee, end "
+                                            "user or owner (Lists > Import screening list)."))
         try:
             prepared = prepare_input(
                 self.w.path, aliases=self.w.rules.aliases,
@@ -485,6 +532,8 @@ class PreviewPage(QWizardPage):
                 header_row=choice.options.header_row)
             for i, line in enumerate(itertools.islice(prepared.lines(), 50)):
                 result = screen_line(line, self.w.rules)
+                if parties is not None:
+                    result = parties.screen(result, line)
                 problems = "; ".join(p.message for p in line.problems)
                 if problems:
                     self.problem_rows.add(i)

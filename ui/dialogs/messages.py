@@ -5,13 +5,16 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
+from ui.dialogs.lifetime import deleted_after
+
 
 def warn(parent: QWidget, message: str, details: str = "") -> None:
     """A warning the officer must acknowledge (bad file, refused change, failed job)."""
-    box = QMessageBox(QMessageBox.Icon.Warning, "hkscreen", message, parent=parent)
-    if details:
-        box.setDetailedText(details)
-    box.exec()
+    with deleted_after(QMessageBox(QMessageBox.Icon.Warning, "hkscreen", message,
+                                   parent=parent)) as box:
+        if details:
+            box.setDetailedText(details)
+        box.exec()
 
 
 def busy_dialog(parent: QWidget, text: str, *, modality: Qt.WindowModality,

@@ -34,7 +34,7 @@ class EccnBrowser(QWidget):
         layout.addWidget(self.find)
         self.model = RowsModel([self.tr("ECCN"), self.tr("Heading"), self.tr("Reasons"),
                                 self.tr("Supp. No. 2 (744.21)"), self.tr("In force from"),
-                                self.tr("Edition")])
+                                self.tr("Edition")], parent=self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterKeyColumn(-1)
@@ -51,7 +51,7 @@ class EccnBrowser(QWidget):
         self.requirements = RowsModel([
             self.tr("Reason"), self.tr("Requirement"), self.tr("Paragraphs"),
             self.tr("Scope (the regulation's words)"), self.tr("From"), self.tr("To"),
-            self.tr("Citation")])
+            self.tr("Citation")], parent=self)
         self.req_table = QTableView()
         self.req_table.setModel(self.requirements)
         self.req_table.setWordWrap(False)

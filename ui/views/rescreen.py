@@ -46,7 +46,7 @@ class RescreenDialog(QDialog):
         layout.addWidget(summary)
         self.model = RowsModel([self.tr(h) for h in HEADERS],
                                [[c.row, c.line_id, c.before, c.after, " ".join(c.added),
-                                 " ".join(c.removed)] for c in changes])
+                                 " ".join(c.removed)] for c in changes], parent=self)
         self.changes = changes
         table = QTableView()
         table.setModel(self.model)

@@ -111,7 +111,7 @@ class RulesDialog(QDialog):
         chart_layout.addWidget(self.chart_text)
         self.chart_model = RowsModel([
             self.tr("Row"), self.tr("Valid from"), self.tr("Valid to"), *CHART_COLUMNS,
-            self.tr("Verification"), self.tr("Citation")])
+            self.tr("Verification"), self.tr("Citation")], parent=self)
         self.chart_view = _table(self.chart_model, len(CHART_COLUMNS) + 4)
         chart_layout.addWidget(self.chart_view)
         tabs.addTab(chart, self.tr("Country Chart"))
@@ -122,18 +122,18 @@ class RulesDialog(QDialog):
         self.exception_model = RowsModel(
             [self.tr("Exception"), self.tr("Destination"), self.tr("Status"),
              self.tr("Valid from"), self.tr("Valid to"), self.tr("Note"), self.tr("Citation"),
-             self.tr("Verification")])
+             self.tr("Verification")], parent=self)
         tabs.addTab(_table(self.exception_model, 5), self.tr("Licence exceptions"))
         self.change_model = RowsModel([self.tr("Effective"), self.tr("Citation"),
                                        self.tr("Title"), self.tr("Summary"),
-                                       self.tr("Verification")])
+                                       self.tr("Verification")], parent=self)
         tabs.addTab(_table(self.change_model, 3), self.tr("Regime changes"))
         if db is not None:
             tabs.addTab(RuleEditor(db, editor, self), self.tr("Edit a rule"))
             self.log_model = RowsModel([
                 self.tr("When (UTC)"), self.tr("By"), self.tr("File"), self.tr("Row"),
                 self.tr("Column"), self.tr("Old"), self.tr("New"), self.tr("Reason"),
-                self.tr("Citation"), self.tr("Version after")])
+                self.tr("Citation"), self.tr("Version after")], parent=self)
             tabs.addTab(_table(self.log_model, 7), self.tr("Change log"))
         self.country.currentIndexChanged.connect(self._chart)
         self.date.dateChanged.connect(self._chart)

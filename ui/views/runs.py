@@ -41,7 +41,7 @@ class RunsDialog(QDialog):
         self.setWindowTitle(self.tr("Run history"))
         self.resize(1200, 520)
         layout = QVBoxLayout(self)
-        self.model = RowsModel([self.tr(h) for h in HEADERS])
+        self.model = RowsModel([self.tr(h) for h in HEADERS], parent=self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

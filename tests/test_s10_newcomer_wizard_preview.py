@@ -1,0 +1,91 @@
+"""Defect (newcomer check, s10): the import wizard's last page ("Preview the first lines:
+normalised values as they will be screened") shows a Verdict column computed without
+restricted-party screening (``screen_line`` only). On the bundled sample, line CN-2002
+(row 26, consignee "Guangzhou Trading") is previewed as a green CLEAR, while the run the
+officer starts by pressing Screen makes it REVIEW with two PARTY_MATCH_SDN findings (SDN
+List entries 54494 and 49365). Nothing on the page says party screening is left out, so
+the preview tells the officer a line matching the SDN List is clear.
+
+Expected: the preview's verdict for a line is the verdict the run gives it (or the preview
+says plainly that it is not a verdict).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from screening.cli import main
+from screening.db import open_database
+from screening.rules.ruleset import load_ruleset
+from tests.conftest import SAMPLE_XLSX
+from ui.dialogs.import_wizard import ImportWizard
+
+
+def test_preview_verdicts_are_the_runs_verdicts(qtbot, tmp_path: Path,
+                                                bundled_lists) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+    assert main(["--database-url", url, "screen", str(SAMPLE_XLSX), "--quiet", "--json",
+                 str(tmp_path / "run.json")]) == 1
+    run = {line["line_id"]: line["verdict"]
+           for line in json.loads((tmp_path / "run.json").read_text("utf-8"))["lines"]}
+    assert run["CN-2002"] == "REVIEW"  # the SDN-list match
+
+    db = open_database(url)
+    try:
+        with db.sessions() as session:
+            rules = load_ruleset(session)
+        wizard = ImportWizard(SAMPLE_XLSX, db, rules)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        while wizard.currentPage() is not wizard.preview_page:
+            wizard.next()
+        page = wizard.preview_page
+        preview = {row[1]: row[page.VERDICT] for row in page.model.rows}
+        differing = {line_id: (verdict, run[line_id]) for line_id, verdict in preview.items()
+                     if verdict != run[line_id]}
+        assert differing == {}, f"preview verdict vs the run's: {differing}"
+    finally:
+        db.dispose()
+
+
+def _preview(qtbot, db):  # type: ignore[no-untyped-def]
+    with db.sessions() as session:
+        rules = load_ruleset(session)
+    wizard = ImportWizard(SAMPLE_XLSX, db, rules)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    while wizard.currentPage() is not wizard.preview_page:
+        wizard.next()
+    return wizard.preview_page
+
+
+def test_preview_says_which_lists_its_verdicts_include(qtbot, tmp_path: Path,
+                                                       bundled_lists) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+    assert main(["--database-url", url, "lists", "info"]) == 0  # a fresh install's lists
+    db = open_database(url)
+    try:
+        page = _preview(qtbot, db)
+        note = page.party_note.text()
+        assert "restricted-party screening against" in note, note
+        assert "Consolidated Screening List" in note, note
+        page.window().grab().save(str(tmp_path / "preview.png"))
+    finally:
+        db.dispose()
+
+
+def test_preview_without_lists_says_no_party_is_checked(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+    assert main(["--database-url", url, "screen", str(SAMPLE_XLSX), "--quiet", "--json",
+                 str(tmp_path / "run.json")]) == 1
+    run = {line["line_id"]: line["verdict"]
+           for line in json.loads((tmp_path / "run.json").read_text("utf-8"))["lines"]}
+    db = open_database(url)
+    try:
+        page = _preview(qtbot, db)
+        assert page.party_note.text().startswith("No restricted-party list is loaded")
+        assert {row[1]: row[page.VERDICT] for row in page.model.rows} == {
+            row[1]: run[row[1]] for row in page.model.rows}
+    finally:
+        db.dispose()
