@@ -1061,7 +1061,9 @@ def test_workbench_opens_on_the_first_flagged_line_with_a_verdict_chart(qtbot, w
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=segments[1].rect.center().toPoint())
     assert window.verdict_buttons[segments[1].verdict].isChecked()
     window.record_review([row], ReviewInput(Disposition.HOLD, "r", "", "", "ann"))
-    assert chart.reviewed == 1
+    assert chart.reviewed == 0 and chart.on_hold == 1  # hold is not a decision
+    window.record_review([row], ReviewInput(Disposition.ESCALATE, "r", "", "", "ann"))
+    assert chart.reviewed == 1 and chart.on_hold == 0
     # At the default size every column of the table is readable, Review status included.
     header = window.table.horizontalHeader()
     assert header.sectionViewportPosition(Col.REVIEW) + header.sectionSize(Col.REVIEW) <= \

@@ -535,13 +535,16 @@ class MainWindow(QMainWindow):
         counts = self.run.counts
         for verdict, button in self.verdict_buttons.items():
             button.setText(f"{verdict.replace('_', ' ')}: {counts.get(verdict, 0):,}")
-        unreviewed = self.results.unreviewed_count()
+        unreviewed = self.results.unreviewed_count()  # lines on hold included
+        decided, on_hold = self.results.review_progress()
         self.newly_button.setText(self.tr("Newly licensable: %1").replace(
             "%1", f"{self.run.newly_licensable:,}"))
-        self.unreviewed_button.setText(self.tr("Unreviewed: %1").replace("%1", f"{unreviewed:,}"))
+        self.unreviewed_button.setText(
+            (self.tr("Unreviewed: %1 (%2 on hold)") if on_hold else self.tr("Unreviewed: %1"))
+            .replace("%1", f"{unreviewed:,}").replace("%2", f"{on_hold:,}"))
         flagged = sum(counts.values()) - counts.get("CLEAR", 0)
-        self.verdict_chart.set_counts(counts, self.run.newly_licensable, flagged,
-                                      flagged - unreviewed)
+        self.verdict_chart.set_counts(counts, self.run.newly_licensable, flagged, decided,
+                                      on_hold)
 
     # -- filters, navigation, detail -----------------------------------------------------
     def current_filters(self) -> Filters:
@@ -651,7 +654,14 @@ class MainWindow(QMainWindow):
             with self.db.sessions() as session:
                 return review_conflicts(session, run_id, rows, chosen, exception)
 
+        # The licence exception the lines claim (when they all claim the same one) is the
+        # one a confirmation names: filled in, the officer checks it rather than types it.
+        exceptions = self.results.lines.exceptions
+        claimed = {exceptions[i] or "" if (i := self.results.line_of_row(row)) is not None
+                   else "" for row in rows}
+        suggested = claimed.pop() if len(claimed) == 1 else ""
         with deleted_after(ReviewDialog(lines, self.settings.reviewer(), disposition, self,
+                                        suggested_exception=suggested,
                                         conflicts=conflicts)) as dialog:
             if not dialog.exec():
                 return

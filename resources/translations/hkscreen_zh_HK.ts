@@ -347,6 +347,10 @@
         <translation>未審核：%1</translation>
     </message>
     <message>
+        <source>Unreviewed: %1 (%2 on hold)</source>
+        <translation>未審核：%1（其中 %2 行暫緩）</translation>
+    </message>
+    <message>
         <source>%1 of %2 lines shown</source>
         <translation>顯示 %2 行中的 %1 行</translation>
     </message>
@@ -1165,6 +1169,10 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <translation>按現行規則再次篩查此次篩查所保存的輸入檔案副本，並列出結果或發現有變的每一行</translation>
     </message>
     <message>
+        <source>%1 / %2 (%3 on hold)</source>
+        <translation>%1 / %2（%3 行暫緩）</translation>
+    </message>
+    <message>
         <source>yes</source>
         <translation>是</translation>
     </message>
@@ -1197,6 +1205,10 @@ postgresql+psycopg://user@server/hkscreen</translation>
     <message>
         <source>Flagged lines with a decision: %1 of %2</source>
         <translation>已作決定的標示行：%2 行中的 %1 行</translation>
+    </message>
+    <message>
+        <source>On hold, not yet decided: %1</source>
+        <translation>暫緩，尚未作出決定：%1</translation>
     </message>
 </context>
 <context>

@@ -106,6 +106,12 @@ class ReviewDialog(QDialog):
         self.disposition.currentIndexChanged.connect(self._refresh_conflicts)
         self.license_exception.textChanged.connect(self._refresh_conflicts)
         self.override.toggled.connect(self.override_reason.setEnabled)
+        # An error shown by Save follows the fields: it goes once its condition is met (or
+        # says what is still missing).
+        for changed in (self.disposition.currentIndexChanged, self.override.toggled,
+                        self.override_reason.textChanged, self.license_number.textChanged,
+                        self.license_exception.textChanged, self.reason.textChanged):
+            changed.connect(self._recheck_error)
         self._focus_field()
         self._refresh_conflicts()
 
@@ -185,6 +191,11 @@ class ReviewDialog(QDialog):
         if self._conflicts and not v.override_reason:
             return self.tr("An override needs the reason for overriding.")
         return ""
+
+    def _recheck_error(self) -> None:
+        if self.error.text():
+            self.error.setText(self.problem())
+            self.adjustSize()
 
     def accept(self) -> None:
         problem = self.problem()

@@ -22,6 +22,7 @@ from ui.models.line_columns import LineColumns, TextColumn, encode, raw_columns,
 from ui.models.ordering import (
     CELL_SEPARATOR,
     NOT_NEEDED,
+    ON_HOLD,
     UNREVIEWED,
     Col,
     Filters,
@@ -229,10 +230,13 @@ class ColumnOrdering:
             masks.append(np.isin(c.finding_sets, np.array(sets, np.int32)))
         if f.review:
             status, names, reviewed = self._review_status()
-            if f.review == "reviewed":
-                masks.append(reviewed)
+            held = status == names[ON_HOLD] if ON_HOLD in names else np.zeros(len(self), bool)
+            if f.review == "reviewed":  # decided
+                masks.append(reviewed & ~held)
+            elif f.review == "unreviewed":  # no decision yet: none, or on hold
+                masks.append((status == names[UNREVIEWED]) | held)
             else:
-                want = UNREVIEWED if f.review == "unreviewed" else f.review
+                want = f.review
                 masks.append(status == names[want] if want in names
                              else np.zeros(len(self), bool))
         if f.text:

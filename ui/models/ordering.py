@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from screening.model import Verdict
+from screening.store.reviews import Disposition
 from screening.store.runs import LineTable
 
 
@@ -31,6 +32,10 @@ class Col(IntEnum):
 
 
 UNREVIEWED = "Unreviewed"
+#: A line on hold has been looked at but not decided (a note never decides either: it is
+#: not a decision in force). Both count, and filter, as unreviewed.
+ON_HOLD = Disposition.HOLD.label
+UNDECIDED = frozenset({UNREVIEWED, ON_HOLD})
 #: The quick filter finds text within one cell. Cells never hold NUL (the importer refuses
 #: control characters), so it separates them in the search text.
 CELL_SEPARATOR = "\x00"
@@ -164,10 +169,11 @@ class LineOrdering:
         if f.review:
             want = f.review
             if want == "unreviewed":
-                indexes = [i for i in indexes if self.review_status(i) == UNREVIEWED]
-            elif want == "reviewed":
-                rows = t.rows
-                indexes = [i for i in indexes if rows[i] in self.reviews]
+                indexes = [i for i in indexes if self.review_status(i) in UNDECIDED]
+            elif want == "reviewed":  # decided
+                rows, reviews = t.rows, self.reviews
+                indexes = [i for i in indexes
+                           if rows[i] in reviews and reviews[rows[i]] != ON_HOLD]
             else:
                 indexes = [i for i in indexes if self.review_status(i) == want]
         if f.text:

@@ -23,10 +23,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 
 from screening.model import Verdict
-from screening.store.reviews import ReviewRecord
+from screening.store.reviews import Disposition, ReviewRecord
 from screening.store.runs import LineTable
 from ui import labels
-from ui.models.ordering import UNREVIEWED, Col, RawCells, review_state
+from ui.models.ordering import UNDECIDED, Col, RawCells, review_state
 from ui.models.run_lines import CodedColumn, RunLines, TextList, empty_run_lines, run_lines_of
 
 ModelIndex = QModelIndex | QPersistentModelIndex
@@ -182,10 +182,29 @@ class ResultsModel(QAbstractTableModel):
     def review_labels(self) -> dict[int, str]:
         return {row: r.disposition.label for row, r in self.reviews.items()}
 
+    def review_progress(self) -> tuple[int, int]:
+        """(flagged lines with a decision, lines on hold). Hold is not a decision (nor is
+        a note, which is never the decision in force)."""
+        decided = on_hold = 0
+        for row, review in self.reviews.items():
+            i = self.line_of_row(row)
+            if i is None:
+                continue
+            if review.disposition is Disposition.HOLD:
+                on_hold += 1
+            elif self.is_flagged(i):
+                decided += 1
+        return decided, on_hold
+
     def unreviewed_count(self) -> int:
-        reviewed = sum(1 for row in self.reviews
-                       if (i := self.line_of_row(row)) is not None and self.is_flagged(i))
-        return self._flagged - reviewed
+        """Lines waiting for a decision: flagged lines without one, and any line on hold
+        (what the Unreviewed filter shows)."""
+        decided, _on_hold = self.review_progress()
+        held_clear = sum(1 for row, review in self.reviews.items()
+                         if review.disposition is Disposition.HOLD
+                         and (i := self.line_of_row(row)) is not None
+                         and not self.is_flagged(i))
+        return self._flagged - decided + held_clear
 
     def line_of_row(self, row: int) -> int | None:
         """The line index of input row ``row``."""
@@ -195,7 +214,8 @@ class ResultsModel(QAbstractTableModel):
         return self.lines.verdicts[i] != Verdict.CLEAR.value
 
     def is_unreviewed(self, i: int) -> bool:
-        return self.review_status(i) == UNREVIEWED
+        """No decision yet: no review, or on hold."""
+        return self.review_status(i) in UNDECIDED
 
 
 _TEXT_COLUMNS = {Col.LINE_ID: "line_ids", Col.SHIPPED_TO: "destinations",

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from screening.db import Database
 from screening.store import runs as run_store
+from screening.store.reviews import Disposition
 from screening.store.schema import Review, RunLine
 from ui import labels
 from ui.models.simple import RowsModel
@@ -80,21 +81,31 @@ class RunsDialog(QDialog):
         with self.db.sessions() as session:
             self.runs = run_store.list_runs(session, 1000,
                                             include_archived=self.show_archived.isChecked())
-            # A flagged line has a disposition once it has any non-note review (later ones
-            # supersede, never remove): count them for all runs in one query.
-            reviewed_by_run = dict(session.execute(
-                select(Review.run_id, func.count(func.distinct(Review.row)))
+            # A flagged line's disposition in force is its latest non-note review (later ones
+            # supersede, never remove); it is decided unless that is Hold. Counted for all
+            # runs in one query: decided and on hold per run.
+            latest = (select(func.max(Review.id).label("id"))
+                      .where(Review.disposition != Disposition.NOTE.value)
+                      .group_by(Review.run_id, Review.row).subquery())
+            on_hold = Review.disposition == Disposition.HOLD.value
+            progress = {run_id: (decided, held) for run_id, decided, held in session.execute(
+                select(Review.run_id,
+                       func.count().filter(~on_hold), func.count().filter(on_hold))
+                .join(latest, latest.c.id == Review.id)
                 .join(RunLine, (RunLine.run_id == Review.run_id) & (RunLine.row == Review.row))
-                .where(RunLine.verdict != "CLEAR", Review.disposition != "note")
-                .group_by(Review.run_id)).all())
+                .where(RunLine.verdict != "CLEAR")
+                .group_by(Review.run_id)).all()}
             for run in self.runs:
                 attention = run.line_count - run.counts.get("CLEAR", 0)
-                reviewed = reviewed_by_run.get(run.id, 0)
+                reviewed, held = progress.get(run.id, (0, 0))
                 rows.append([run.id, run.started_at.strftime("%Y-%m-%d %H:%M"),
                              labels.run_status(run.status),
                              run.input_name, run.input_sha256[:16] + "…", run.user,
                              run.rules_version[:12] + "…", f"{run.line_count:,}",
-                             f"{attention:,}", f"{reviewed:,} / {attention:,}",
+                             f"{attention:,}",
+                             (self.tr("%1 / %2 (%3 on hold)") if held else "%1 / %2")
+                             .replace("%1", f"{reviewed:,}").replace("%2", f"{attention:,}")
+                             .replace("%3", f"{held:,}"),
                              self.tr("yes") if run.archived else ""])
         self.model.set_rows(rows)
         if rows:

@@ -34,7 +34,8 @@ class VerdictChart(QWidget):
         self.counts: dict[str, int] = {}
         self.newly = 0
         self.flagged = 0
-        self.reviewed = 0
+        self.reviewed = 0  # flagged lines with a decision (hold and note are not one)
+        self.on_hold = 0
         self.setMinimumWidth(160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMouseTracking(True)
@@ -43,9 +44,10 @@ class VerdictChart(QWidget):
         return QSize(320, 34)
 
     def set_counts(self, counts: dict[str, int], newly: int, flagged: int,
-                   reviewed: int) -> None:
+                   reviewed: int, on_hold: int = 0) -> None:
         self.counts = {v.value: counts.get(v.value, 0) for v in VERDICT_ORDER}
         self.newly, self.flagged, self.reviewed = newly, flagged, reviewed
+        self.on_hold = on_hold
         self.setToolTip(self._tooltip())
         self.update()
 
@@ -76,6 +78,9 @@ class VerdictChart(QWidget):
             "%1", f"{self.newly:,}").replace("%2", f"{self.total:,}"))
         lines.append(self.tr("Flagged lines with a decision: %1 of %2").replace(
             "%1", f"{self.reviewed:,}").replace("%2", f"{self.flagged:,}"))
+        if self.on_hold:
+            lines.append(self.tr("On hold, not yet decided: %1").replace(
+                "%1", f"{self.on_hold:,}"))
         return "\n".join(lines)
 
     def paintEvent(self, _event: QPaintEvent) -> None:
