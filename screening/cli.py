@@ -432,6 +432,7 @@ def _verify(args: argparse.Namespace, url: str | None) -> int:
     print(f"Verifying {args.report}")
     for check in result.checks:
         print(f"  {check.status.value:<9} {check.name}: {check.detail}")
+    print(f"Result: {result.conclusion}")
     return result.exit_code
 
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from screening.recovery import temp_file
+from screening.reports.safety import file_mode
 
 POINTER_SUFFIX = ".jsonpart"
 HEADROOM = 4096  # bytes beyond the run object as known at the start
@@ -65,6 +66,9 @@ class JsonOutput:
                     handle.write(data)
             else:
                 self._rewrite(data)
+            # The temporary file is 0600: give the results the mode a report of the same run
+            # gets (the umask's, or an earlier file's when it is replaced).
+            os.chmod(self.part, file_mode(self.target))
             os.replace(self.part, self.target)
         except BaseException:
             self.discard()

@@ -4,6 +4,7 @@ LibreOffice, pdftotext)."""
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import subprocess
@@ -396,6 +397,25 @@ def test_every_report_format_gets_the_same_file_mode(db, run_id, tmp_path) -> No
         os.umask(old)
 
 
+def test_screen_json_results_get_a_reports_file_mode(db_url, tmp_path) -> None:
+    """``screen --json OUT``: the umask's mode like a report (not the temporary file's
+    0600), and a replaced results file keeps the mode it had."""
+    import os
+    import stat
+    results = tmp_path / "results.json"
+    old = os.umask(0o027)
+    try:
+        assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--quiet",
+                     "--json", str(results)]) == 1
+        assert stat.S_IMODE(results.stat().st_mode) == 0o640
+        results.chmod(0o604)
+        assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--quiet",
+                     "--json", str(results)]) == 1
+        assert stat.S_IMODE(results.stat().st_mode) == 0o604
+    finally:
+        os.umask(old)
+
+
 def test_xlsx_print_layout_and_chart(db, run_id, tmp_path) -> None:
     import zipfile
     write_report(db, run_id, tmp_path / "r.xlsx", generated_by="x")
@@ -468,3 +488,36 @@ def test_a_run_recorded_narrower_than_its_lines_is_refused_clearly(db, tmp_path,
                                           r".*hkscreen runs rescreen"):
         write_report(db, run.id, out / "r.xlsx", generated_by="auditor")
     assert list(out.iterdir()) == []
+
+
+def test_every_lines_table_marks_an_override_and_its_reason(db, tmp_path) -> None:
+    """A licence exception confirmed against a finding (GBS suspended for HK-1004) is an
+    override: the CSV, the XLSX Lines sheet and the PDF's digest say so with the exception
+    and the reason, and the new reports still verify."""
+    from screening.reports.content import disposition_text
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [8], Disposition.EXCEPTION_CONFIRMED, reason="eligible",
+                    license_exception="GBS", reviewer="A. Officer",
+                    override_reason="advisory opinion 2021-07")
+        add_reviews(session, run.id, [12], Disposition.HOLD, reason="end use", reviewer="ann")
+    want = "Licence exception confirmed GBS; OVERRIDE of a finding: advisory opinion 2021-07"
+    for fmt in ("csv", "xlsx", "pdf"):
+        write_report(db, run.id, tmp_path / f"o.{fmt}", generated_by="x")
+    with (tmp_path / "o.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = {row["Line ID"]: row for row in csv.DictReader(f)}
+    assert rows["HK-1004"]["Disposition"] == want
+    assert rows["HK-1008"]["Disposition"] == "Hold"  # an ordinary decision: its label alone
+    book = openpyxl.load_workbook(tmp_path / "o.xlsx", read_only=True)
+    lines = list(book["Lines"].iter_rows(values_only=True))
+    book.close()
+    column = lines[0].index("Disposition")
+    shown = {r[1]: r[column] for r in lines[1:]}
+    assert shown["HK-1004"] == want and shown["HK-1008"] == "Hold"
+    with db.sessions() as session:
+        from screening.store.reviews import run_reviews
+        in_force = [r for r in run_reviews(session, run.id) if r.row == 8]
+    assert disposition_text(in_force[-1]) == want
+    for fmt in ("xlsx", "pdf", "csv"):
+        result = verify_report(tmp_path / f"o.{fmt}", SAMPLE_XLSX, db)
+        assert result.exit_code == 0, [(c.name, c.status, c.detail) for c in result.checks]

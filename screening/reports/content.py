@@ -247,6 +247,19 @@ def yes_no(value: object) -> str:
     return "Yes" if value else "No"
 
 
+def disposition_text(review: ReviewRecord | None) -> str | None:
+    """The Lines table's disposition in force: its label, and for an override (a decision
+    against a finding) the licence or exception it confirms and the override's reason, so
+    that no report shows an override as an ordinary decision."""
+    if review is None:
+        return None
+    if not review.override:
+        return review.disposition.label
+    extra = " ".join(x for x in (review.license_exception, review.license_number) if x)
+    return (f"{review.disposition.label}{' ' + extra if extra else ''}; OVERRIDE of a "
+            f"finding: {review.override_reason}")
+
+
 def line_cells(line: run_store.StoredLine, review: ReviewRecord | None) -> list[object]:
     n = line.normalized
     return [
@@ -256,7 +269,7 @@ def line_cells(line: run_store.StoredLine, review: ReviewRecord | None) -> list[
         line.license_exception, n.get("license_number"), n.get("end_user"),
         n.get("end_user_type"), n.get("consignee"), n.get("value"), n.get("quantity"),
         n.get("description"), n.get("hs_code"),
-        review.disposition.label if review else None, review.reviewer if review else None,
+        disposition_text(review), review.reviewer if review else None,
         naive_utc(review.created_at) if review else None,
     ]
 
@@ -270,7 +283,7 @@ def record_cells(line: LineRecord, review: ReviewRecord | None) -> list[object]:
         line.license_exception, line.license_number, line.end_user,
         line.end_user_type, line.consignee, line.value, line.quantity,
         line.description, line.hs_code,
-        review.disposition.label if review else None, review.reviewer if review else None,
+        disposition_text(review), review.reviewer if review else None,
         naive_utc(review.created_at) if review else None,
     ]
 

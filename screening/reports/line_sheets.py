@@ -22,6 +22,7 @@ from screening.reports.canonical import CellDigest
 from screening.reports.content import (
     FINDING_HEADERS,
     LINE_HEADERS,
+    disposition_text,
     naive_utc,
     original_headers,
 )
@@ -155,7 +156,7 @@ def line_columns(chunk: LineChunk, current: dict[int, ReviewRecord],
         chunk.eccn, chunk.license_exception, chunk.license_number, chunk.end_user,
         chunk.end_user_type, chunk.consignee, chunk.value, chunk.quantity,
         chunk.description, chunk.hs_code,
-        *(([r.disposition.label if r else None for r in reviews],
+        *(([disposition_text(r) for r in reviews],
            [r.reviewer if r else None for r in reviews],
            [naive_utc(r.created_at) if r else None for r in reviews])
           if reviews is not None else (none, none, none)),

@@ -34,7 +34,13 @@ from screening.reports.canonical import (
     Digest,
     canon,
 )
-from screening.reports.charts import MARKS, VERDICTS, MonthlyVerdicts, monthly_verdicts
+from screening.reports.charts import (
+    MARKS,
+    VERDICTS,
+    MonthlyVerdicts,
+    month_of,
+    monthly_verdicts,
+)
 from screening.reports.content import (
     ReportContent,
     finding_rows,
@@ -44,6 +50,7 @@ from screening.reports.content import (
     review_status,
     rules_sections,
 )
+from screening.reports.pdf_seal import seal_keywords
 from screening.store import runs as run_store
 
 PAGE_W, PAGE_H = landscape(A4)
@@ -318,11 +325,15 @@ def _cover(content: ReportContent, monthly: MonthlyVerdicts, digest: list[str]) 
         yield chart
 
 
+_MARK_TEXT = (0.12, 0.31, 0.47)
+_MARK_LINE = 8.0  # a legend line naming a marked month
+
+
 def _chart_item(monthly: MonthlyVerdicts, x: float, width: float, height: float) -> Item:
     """Stacked columns of lines per export month and verdict; the months of the two Hong
     Kong changes shaded and labelled."""
     table = monthly.table()
-    legend_h = 22.0
+    legend_h = 22.0 + _MARK_LINE * len(MARKS)
     total_h = height + legend_h + 14
 
     def draw(canvas: Canvas, top: float) -> None:
@@ -335,7 +346,7 @@ def _chart_item(monthly: MonthlyVerdicts, x: float, width: float, height: float)
             return
         axis_x, axis_w = x + 16, width - 20
         base = top - 14 - height + 18
-        plot_h = height - 24
+        plot_h = height - 32  # the strip above it numbers the marked months
         peak = monthly.chart_top()
         step = max(1, round(peak / 5))
         canvas.setFont(_fonts()["Body"], 6)
@@ -368,14 +379,15 @@ def _chart_item(monthly: MonthlyVerdicts, x: float, width: float, height: float)
                 canvas.drawCentredString(axis_x + index * slot + slot / 2, base - 7, month)
         canvas.setStrokeColorRGB(0, 0, 0)
         canvas.line(axis_x, base, axis_x + axis_w, base)
-        canvas.setFont(_fonts()["Bold"], 5.5)
-        canvas.setFillColorRGB(0.12, 0.31, 0.47)
-        for n, (day, text) in enumerate(MARKS):
-            month = f"{day.year:04d}-{day.month:02d}"
-            index = next((i for i, (m, _) in enumerate(table) if m == month), None)
+        # Each marked month is numbered in the strip above the plot (never over a column or
+        # another mark) and its change named in the legend below.
+        canvas.setFont(_fonts()["Bold"], 6.5)
+        canvas.setFillColorRGB(*_MARK_TEXT)
+        for n, (day, _) in enumerate(MARKS, start=1):
+            index = next((i for i, (m, _) in enumerate(table) if m == month_of(day)), None)
             if index is not None:
-                canvas.drawString(axis_x + index * slot + slot + 1, base + plot_h - 7 - 8 * n,
-                                  text)
+                canvas.drawCentredString(axis_x + index * slot + slot / 2,
+                                         base + plot_h + 2, str(n))
         lx, ly = x, base - 20
         canvas.setFont(_fonts()["Body"], 6)
         for verdict in VERDICTS:
@@ -387,10 +399,18 @@ def _chart_item(monthly: MonthlyVerdicts, x: float, width: float, height: float)
         canvas.setFillColorRGB(*_BAND_FILL)
         canvas.rect(x, ly - 10, 6, 6, stroke=0, fill=1)
         canvas.setFillColorRGB(0, 0, 0)
-        note = "month of a Hong Kong change"
+        note = "month of a Hong Kong change, numbered above the columns"
         if monthly.undated_total:
             note += f"; {monthly.undated_total} line(s) without an export date not shown"
         canvas.drawString(x + 8, ly - 9, note)
+        for n, (_, text) in enumerate(MARKS, start=1):
+            y = ly - 9 - _MARK_LINE * n
+            canvas.setFont(_fonts()["Bold"], 6)
+            canvas.setFillColorRGB(*_MARK_TEXT)
+            canvas.drawCentredString(x + 3, y, str(n))
+            canvas.setFont(_fonts()["Body"], 6)
+            canvas.setFillColorRGB(0, 0, 0)
+            canvas.drawString(x + 8, y, text)
 
     return Item(total_h, draw)
 
@@ -612,6 +632,12 @@ def write_pdf(session: Session, content: ReportContent, target: Path,
     canvas.setTitle(f"hkscreen report, run {content.run.id}")
     canvas.setAuthor(content.generated_by)
     canvas.setSubject(f"Input SHA-256 {content.run.input_sha256}")
+    # The seal in a form verify reads without a database (and without reading the pages'
+    # text): the digest the last page prints, its signature and the signing key.
+    canvas.setKeywords(seal_keywords(
+        digest_value[0], str(getattr(seal, "signature", "") or ""),
+        content.signing[0] if content.signing else "", content.run.id,
+        content.run.input_sha256))
     run = content.run
     header = (f"hkscreen report \u00b7 run {run.id} \u00b7 {run.input_name} \u00b7 input "
               f"SHA-256 {run.input_sha256}")

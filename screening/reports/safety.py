@@ -10,7 +10,7 @@ from pathlib import Path
 
 from screening.formulas import DANGEROUS_PREFIXES, neutralise
 
-__all__ = ["DANGEROUS_PREFIXES", "ExportError", "atomic_path", "neutralise"]
+__all__ = ["DANGEROUS_PREFIXES", "ExportError", "atomic_path", "file_mode", "neutralise"]
 
 
 class ExportError(Exception):
@@ -29,9 +29,10 @@ def _umask() -> int:
     return mask
 
 
-def _file_mode(target: Path) -> int:
+def file_mode(target: Path) -> int:
     """The mode a report gets, the same for every format: an earlier file's mode when it is
-    replaced, else what the user's umask gives a new file (temporary files are 0600)."""
+    replaced, else what the user's umask gives a new file (temporary files are 0600). The
+    ``screen --json`` results file gets it too."""
     try:
         return target.stat().st_mode & 0o777
     except OSError:
@@ -55,7 +56,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        os.chmod(tmp, _file_mode(target))
+        os.chmod(tmp, file_mode(target))
         os.replace(tmp, target)
     except ExportError:
         tmp.unlink(missing_ok=True)

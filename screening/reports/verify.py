@@ -4,7 +4,8 @@ issued it, its input file and the rules.
 Each check is PASSED, FAILED or NOT MADE (with the reason), in this order (the first three
 are the original contract; the others were added after them):
 1. report digest: recomputed from every cell of every sheet (XLSX), it equals the stated
-   digest; for a PDF, CSV or JSON report: the file is byte for byte one this database issued;
+   digest; for a PDF, CSV or JSON report: the file is byte for byte one this database issued
+   (without a database: NOT VERIFIED, exit 3, whatever the other checks say);
 2. input file hash: the input file's SHA-256 equals the one the report states (when given);
 3. re-screen: the input re-screened with the stated rules version gives the same verdicts and
    finding codes line by line (XLSX, when the file is given and that rules version is here);
@@ -61,6 +62,12 @@ class Status(StrEnum):
     PASSED = "PASSED"
     FAILED = "FAILED"
     NOT_MADE = "NOT MADE"
+    # The report's content could not be checked against its digest (a PDF, CSV or JSON
+    # report without the database that issued it): never a pass.
+    NOT_VERIFIED = "NOT VERIFIED"
+
+
+EXIT_PASSED, EXIT_FAILED, EXIT_UNREADABLE, EXIT_NOT_VERIFIED = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,29 @@ class Verification:
 
     @property
     def exit_code(self) -> int:
-        return 1 if any(c.status is Status.FAILED for c in self.checks) else 0
+        """0 every check made passed (and the report's content was checked against its
+        digest), 1 a check failed, 3 none failed but the report's content was not checked
+        (NOT VERIFIED). 2 (unreadable report) is the CLI's."""
+        if any(c.status is Status.FAILED for c in self.checks):
+            return EXIT_FAILED
+        if any(c.status is Status.NOT_VERIFIED for c in self.checks):
+            return EXIT_NOT_VERIFIED
+        return EXIT_PASSED
+
+    @property
+    def conclusion(self) -> str:
+        """One line for the end of the output: the result in plain words (the status words
+        PASSED / FAILED stay the checks' own, so counting them keeps its meaning)."""
+        failed = [c.name for c in self.checks if c.status is Status.FAILED]
+        if failed:
+            return f"not verified, check(s) failed: {', '.join(failed)}"
+        unverified = [c for c in self.checks if c.status is Status.NOT_VERIFIED]
+        if unverified:
+            return (f"NOT VERIFIED: the report's content was not checked against its digest "
+                    f"(see {unverified[0].name}); do not rely on this file as it stands")
+        skipped = sum(c.status is Status.NOT_MADE for c in self.checks)
+        return "verified: every check made passed" + (f" ({skipped} not made)" if skipped
+                                                        else "")
 
 
 def _trim(row: tuple[Any, ...], width: int) -> list[Any]:
@@ -337,19 +366,29 @@ def _int(value: Any) -> int:
 def _verify_issued_file(report: Path, input_path: Path | None, db: Database | None,
                         public_keys: PublicKeys | None) -> Verification:
     """A PDF, CSV or JSON report: the database recorded the SHA-256 of each file it issued
-    and the signature of its digest, so the file is checked against that record."""
+    and the signature of its digest, so the file is checked against that record. Without
+    that record (an auditor's machine) the file's content cannot be checked against its
+    digest: the checks that can be made are (the input's hash against the one the report
+    states, the signature over the digest a PDF states under the given key), and the report
+    digest is NOT VERIFIED, never passed."""
+    from screening.reports.pdf_seal import read_stated_seal
     from screening.reports.writer import file_sha256
 
+    fmt = report.suffix.lower().lstrip(".")
+    kind = fmt.upper()
     result = Verification(report)
     try:
         sha = file_sha256(report)
+        stated = read_stated_seal(report, fmt)
     except OSError as exc:
         raise ReportUnreadable(f"{report}: cannot be read ({exc.strerror or exc})") from None
     record = _issued_record(db, file_sha256=sha) if db is not None else None
-    if db is None:
-        result.checks.append(Check("report digest", Status.NOT_MADE,
-                                   "a PDF, CSV or JSON report is checked against the database "
-                                   "that issued it; no database"))
+    if stated.conflicting:
+        result.checks.append(Check("report digest", Status.FAILED,
+                                   f"the {kind} states two different seals or input hashes: "
+                                   f"it was changed after it was written"))
+    elif db is None:
+        result.checks.append(Check("report digest", Status.NOT_VERIFIED, _offline_why(kind)))
     elif record is None:
         result.checks.append(Check("report digest", Status.FAILED,
                                    f"this database never issued a file with SHA-256 {sha}: "
@@ -362,21 +401,19 @@ def _verify_issued_file(report: Path, input_path: Path | None, db: Database | No
     if record is not None:
         with db.sessions() as session:  # type: ignore[union-attr]
             run = run_store.get_run(session, record.run_id)
-    if input_path is None or run is None:
-        why = "no input file was given" if input_path is None else "the report's run is unknown"
-        result.checks.append(Check("input file hash", Status.NOT_MADE, why))
-    else:
-        input_sha, size = file_digest(input_path)
-        status = Status.PASSED if input_sha == run.input_sha256 else Status.FAILED
-        result.checks.append(Check("input file hash", status,
-                                   f"{input_path} has SHA-256 {input_sha} ({size} bytes); "
-                                   f"run {run.id} screened {run.input_sha256}"))
+    result.checks.append(_issued_input_check(input_path, run, stated.input_sha256, kind))
     result.checks.append(Check("re-screen", Status.NOT_MADE,
                                "made for XLSX reports (verify the XLSX report of the run)"))
     keys, source = _keys(db, public_keys)
     if record is None:
-        result.checks.append(Check("report signature", Status.NOT_MADE,
-                                   "no record of this file to check the signature of"))
+        if stated.digest:
+            check = _signature_check(stated.digest, stated.signature, stated.key_fingerprint,
+                                     keys, source)
+            result.checks.append(Check(check.name, check.status,
+                                       f"over the digest the {kind} states "
+                                       f"({stated.digest[:16]}...): {check.detail}"))
+        else:
+            result.checks.append(Check("report signature", Status.NOT_MADE, _unsealed(kind)))
         result.checks.append(_issued_check(db, "", "", None) if db is None else Check(
             "issued by this database", Status.FAILED, "no record of issuing this file"))
         result.checks.append(Check("stored run", Status.NOT_MADE, "the report's run is unknown"))
@@ -388,6 +425,39 @@ def _verify_issued_file(report: Path, input_path: Path | None, db: Database | No
                                f"run {record.run_id} ({run.status}, {run.line_count} lines)"
                                if run else f"this database has no run {record.run_id}"))
     return result
+
+
+def _offline_why(kind: str) -> str:
+    return (f"a {kind} report's content is checked against its digest only by the database "
+            f"that issued it (byte for byte against its record of the file), and no database "
+            f"was given: this {kind} may have been changed, whatever the checks below say. "
+            f"Verify the run's XLSX report instead (its digest is recomputed from its cells "
+            f"and checked with --public-key), or verify this file where the issuing "
+            f"database is (--database-url)")
+
+
+def _unsealed(kind: str) -> str:
+    if kind == "PDF":
+        return ("the PDF states no seal in its document information (a PDF written before "
+                "hkscreen put it there): its signature is checked by the issuing database")
+    return (f"a {kind} report carries no signature of its own: the issuing database "
+            f"recorded it")
+
+
+def _issued_input_check(input_path: Path | None, run: Any, stated_sha: str,
+                        kind: str) -> Check:
+    name = "input file hash"
+    if input_path is None:
+        return Check(name, Status.NOT_MADE, "no input file was given")
+    expected, whose = ((run.input_sha256, f"run {run.id} screened") if run is not None
+                       else (stated_sha, f"the {kind} states"))
+    if not expected:
+        return Check(name, Status.NOT_MADE, f"the {kind} states no input hash and the "
+                                            f"report's run is unknown")
+    input_sha, size = file_digest(input_path)
+    status = Status.PASSED if input_sha == expected else Status.FAILED
+    return Check(name, status, f"{input_path} has SHA-256 {input_sha} ({size} bytes); "
+                               f"{whose} {expected}")
 
 
 def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],

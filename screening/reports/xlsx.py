@@ -110,15 +110,20 @@ class _Sheet:
             if len(value) > MAX_CELL:
                 value = value[: MAX_CELL - 20] + " [truncated]"
         self.digest.cell(self.name, r, col, value)
+        among_text = text_format is not None and (text_format is self.f["left"]
+                                                  or text_format is self.f["long"])
         if isinstance(value, bool):
             ws.write_boolean(r, col, value, self.f["num"])
         elif isinstance(value, int | float):
             ws.write_number(r, col, value, text_format or self.f["num"])
         elif isinstance(value, dt.datetime):
-            ws.write_datetime(r, col, value, self.f["datetime_left" if text_format is
-                                                   self.f["left"] else "datetime"])
+            ws.write_datetime(r, col, value, self.f["datetime_left" if among_text
+                                                   else "datetime"])
         elif isinstance(value, dt.date):
-            ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()), self.f["date"])
+            # Left-aligned among text (the Rules sheet): a right-aligned date would run into
+            # the next column's text when printed.
+            ws.write_datetime(r, col, dt.datetime.combine(value, dt.time()),
+                              self.f["date_left" if among_text else "date"])
         else:
             ws.write_string(r, col, value, text_format or self.f["wrap"])
 
@@ -152,9 +157,12 @@ def cell_formats(book: Any) -> dict[str, Any]:
                                  "text_wrap": True, "valign": "top"}),
         "wrap": book.add_format({"text_wrap": False, "valign": "top"}),
         "date": book.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "date_left": book.add_format({"num_format": "yyyy-mm-dd", "align": "left",
+                                      "valign": "top"}),
         "datetime": book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss", "valign": "top"}),
         "title": book.add_format({"bold": True, "font_size": 14}),
         "label": book.add_format({"bold": True, "valign": "top"}),
+        "label_wrap": book.add_format({"bold": True, "valign": "top", "text_wrap": True}),
         "long": book.add_format({"text_wrap": True, "valign": "top"}),
         "section": book.add_format({"bold": True, "font_size": 12}),
         "left": book.add_format({"align": "left", "valign": "top"}),
@@ -372,6 +380,9 @@ def _mark_incomplete(ws: Any, content: ReportContent, sheet: str) -> None:
         "fill": {"color": "#C00000"}, "object_position": 3})
 
 
+PAIR_LABEL_CHARS = 40  # bold characters a printed line of the 48-wide label column holds
+
+
 def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]]) -> None:
     ws = sheet.ws
     ws.set_column(0, 0, 48)
@@ -384,9 +395,14 @@ def _write_pairs(sheet: _Sheet, title: str, rows: list[tuple[str, object]]) -> N
     ws.fit_to_pages(1, 1)  # a summary of fields reads best on one page
     sheet.row = 2
     for label, value in rows:
-        sheet.text(sheet.row, 0, label, sheet.f["label"])
-        if isinstance(value, str) and len(value) > 85:
-            ws.set_row(sheet.row, 12.75 * min(-(-len(value) // 85), 30))
+        # A label longer than its column wraps (bold text: about 40 characters a line)
+        # rather than being cut where the value starts.
+        label_lines = -(-len(label) // PAIR_LABEL_CHARS)
+        sheet.text(sheet.row, 0, label, sheet.f["label_wrap" if label_lines > 1 else "label"])
+        value_lines = -(-len(value) // 85) if isinstance(value, str) and len(value) > 85 else 1
+        if max(label_lines, value_lines) > 1:
+            ws.set_row(sheet.row, 12.75 * min(max(label_lines, value_lines), 30))
+        if value_lines > 1:
             sheet.cell(sheet.row, 1, value, sheet.f["long"])
         else:
             sheet.cell(sheet.row, 1, value, sheet.f["left"])
