@@ -118,3 +118,18 @@ def test_cli_prints_not_verified_and_exits_3(issued, tmp_path, capsys) -> None: 
     assert code == 3
     assert "NOT VERIFIED report digest" in out
     assert out.strip().splitlines()[-1].startswith("Result: NOT VERIFIED")
+
+
+def test_an_xlsx_checked_against_its_digest_alone_is_not_verified(db, issued, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """(Review:) with neither the issuing database nor its public key, an XLSX report's
+    digest is recomputed and matches, but anyone who edits the report can recompute it too:
+    nothing shows who made it, so it is NOT VERIFIED (exit 3), never exit 0. With the key,
+    its signature is checked and it verifies."""
+    run_id = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run.id
+    xlsx = tmp_path / "r.xlsx"
+    write_report(db, run_id, xlsx, generated_by="issuer")
+    alone = verify_report(xlsx, SAMPLE_XLSX, None)
+    assert _statuses(alone)["report digest"] is Status.PASSED
+    assert alone.exit_code == EXIT_NOT_VERIFIED and "who made" in alone.conclusion
+    keyed = verify_report(xlsx, SAMPLE_XLSX, None, load_public_keys(issued["key"]))
+    assert _statuses(keyed)["report signature"] is Status.PASSED and keyed.exit_code == 0

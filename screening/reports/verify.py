@@ -68,6 +68,8 @@ class Status(StrEnum):
 
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNREADABLE, EXIT_NOT_VERIFIED = 0, 1, 2, 3
+#: The checks that show who made a report.
+_AUTHENTICATING = ("report signature", "issued by this database")
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,16 @@ class Verification:
         (NOT VERIFIED). 2 (unreadable report) is the CLI's."""
         if any(c.status is Status.FAILED for c in self.checks):
             return EXIT_FAILED
-        if any(c.status is Status.NOT_VERIFIED for c in self.checks):
+        if any(c.status is Status.NOT_VERIFIED for c in self.checks) or not self.authenticated:
             return EXIT_NOT_VERIFIED
         return EXIT_PASSED
+
+    @property
+    def authenticated(self) -> bool:
+        """Whether a check showed who made the report: its signature under a known key, or
+        the issuing database's record. A digest alone anyone can recompute."""
+        return any(c.name in _AUTHENTICATING and c.status is Status.PASSED
+                   for c in self.checks)
 
     @property
     def conclusion(self) -> str:
@@ -104,6 +113,10 @@ class Verification:
         if unverified:
             return (f"NOT VERIFIED: the report's content was not checked against its digest "
                     f"(see {unverified[0].name}); do not rely on this file as it stands")
+        if not self.authenticated:
+            return ("NOT VERIFIED: nothing shows who made this report (its digest can be "
+                    "recomputed by anyone): give the issuing database's public key "
+                    "(--public-key) or verify where that database is (--database-url)")
         skipped = sum(c.status is Status.NOT_MADE for c in self.checks)
         return "verified: every check made passed" + (f" ({skipped} not made)" if skipped
                                                         else "")
