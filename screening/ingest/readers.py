@@ -260,15 +260,20 @@ def _huge_cell_error(source: TableSource, number: int, first_line: int) -> Inges
                        column=column_letter(col) if col is not None else None)
 
 
+def _physical_line(source: TableSource, line_number: int) -> str | None:
+    """Line ``line_number`` of a CSV source as text (for messages); None if unreadable."""
+    try:
+        with source.path.open(encoding=source.encoding, errors="replace", newline="") as f:
+            return next(itertools.islice(f, line_number - 1, None), None)
+    except OSError:
+        return None
+
+
 def _long_field_column(source: TableSource, line_number: int, limit: int
                        ) -> tuple[int | None, bool]:
     """(0-based column of the first cell on ``line_number`` longer than ``limit``, whether
     it opens with a quote); (None, False) if that line does not show one."""
-    try:
-        with source.path.open(encoding=source.encoding, errors="replace", newline="") as f:
-            text = next(itertools.islice(f, line_number - 1, None), None)
-    except OSError:
-        return None, False
+    text = _physical_line(source, line_number)
     if text is None:
         return None, False
     for col, cell in enumerate(text.rstrip("\r\n").split(source.delimiter or ",")):
@@ -279,11 +284,7 @@ def _long_field_column(source: TableSource, line_number: int, limit: int
 
 def _open_quote_column(source: TableSource, line_number: int) -> int | None:
     """0-based column of the first quote on ``line_number`` that is not closed on it."""
-    try:
-        with source.path.open(encoding=source.encoding, errors="replace", newline="") as f:
-            text = next(itertools.islice(f, line_number - 1, None), None)
-    except OSError:
-        return None
+    text = _physical_line(source, line_number)
     if text is None:
         return None
     col, quoted, at_start = 0, False, True
