@@ -21,7 +21,15 @@ from sqlalchemy import Date, Float, String, select
 from sqlalchemy.orm import Session
 
 from screening.model import Finding, Severity
-from screening.parties import PartyIndex, PartyMatch, normalize_party, party_cites
+from screening.parties import (
+    PartyIndex,
+    PartyMatch,
+    how_matched,
+    match_verb,
+    normalize_party,
+    party_cites,
+    shown_matches,
+)
 
 #: The columns of ``rule_affiliate_rules`` (screening.rules.schema.AffiliateRule) a run
 #: reads, typed so that dates come back as dates: every run reads them, and the rule table
@@ -101,18 +109,21 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
     stated = f"{share:g}%" if share is not None else "not stated"
     for column, name in owners:
         normalized = normalize_party(name) if suppressed else ""
-        for m in index.match(name, country):
+        for m, hidden, more in shown_matches(
+                index.match(name, country), normalized, suppressed):
             entry = m.entry
-            text = (f"Owner {name!r} ({column} column) matches {entry.list_label} entry "
-                    f"{entry.name!r}, {entry.reference} (matched {m.matched_name!r}, score "
-                    f"{m.score:.0f}); stated ownership share: {stated}.")
-            if (normalized, entry.key, entry.content_hash) in suppressed:
+            text = (f"Owner {name!r} ({column} column) {match_verb(m)} {entry.list_label} "
+                    f"entry {entry.name!r}, {entry.reference} ({how_matched(m)}); stated "
+                    f"ownership share: {stated}.")
+            if hidden:
                 findings.append(Finding("PARTY_OWNER_MATCH_SUPPRESSED", Severity.INFO,
                                         text + " Marked a false positive by a reviewer.",
                                         party_cites(entry)))
                 continue
-            strong = m.score >= index.strong
-            extra = "" if strong else " Weaker match: confirm or mark it a false positive."
+            strong = m.score >= index.strong and not m.partial
+            extra = "" if strong else \
+                f" {'Partial' if m.partial else 'Weaker'} match: confirm or mark it a false " \
+                f"positive.{more}"
             findings.append(Finding(f"PARTY_OWNER_MATCH_{entry.list_code}", Severity.REVIEW,
                                     text + " The line's party may be owned by a listed "
                                     "party: review the ownership." + extra,

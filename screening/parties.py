@@ -426,6 +426,15 @@ class PartyMatch:
     matched_name: str
     score: float
     country_agrees: bool | None  # None: no country on one side
+    #: "" for a match of the whole name; WITHIN: the listed name is a run of the party's
+    #: words ("Huawei Technologies Co Ltd c/o DHL"); PART: the party's words are a run of
+    #: the listed name ("Huawei", "Yangtze Memory"). Never more than worth a review.
+    partial: str = ""
+
+
+WITHIN, PART = "within", "part"
+#: A word naming more list names than this is too common to find a shortened name by.
+PARTIAL_POSTING = 300
 
 
 @dataclass
@@ -441,6 +450,9 @@ class PartyIndex:
     owners: list[tuple[int, str]] = field(default_factory=list)  # (entry index, shown name)
     tokens: dict[str, list[int]] = field(default_factory=dict)
     _cache: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict, repr=False)
+    #: Per party name: (name number, WITHIN or PART) of list names sharing a run of words.
+    _partial_cache: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict,
+                                                                  repr=False)
 
     @classmethod
     def build(cls, entries: list[PartyEntry], strong: float = STRONG,
@@ -487,16 +499,76 @@ class PartyIndex:
                 score = min(score + (3 if agrees else -10), 100.0)
             if score >= self.weak and (e not in best or score > best[e].score):
                 best[e] = PartyMatch(entry, shown, score, agrees)
-        return sorted(best.values(), key=lambda m: -m.score)
+        found = sorted(best.values(), key=lambda m: -m.score)
+        for n, how in self.partials(name):  # closest first
+            e, shown = self.owners[n]
+            if e not in best:  # a match of the whole name says more
+                entry = self.entries[e]
+                best[e] = PartyMatch(entry, shown, 0.0, country in entry.countries
+                                     if country and entry.countries else None, how)
+                found.append(best[e])
+        return found
+
+    def may_match(self, name: str) -> bool:
+        """Whether any list name may match ``name`` whatever the country (most have none)."""
+        return bool(self.candidates(name) or self.partials(name))
+
+    def partials(self, name: str) -> tuple[tuple[int, str], ...]:
+        """(name number, WITHIN or PART) of the list names sharing a run of words with
+        ``name``, closest in length first. Cached per distinct name."""
+        found = self._partial_cache.get(name)
+        if found is None:
+            self.candidates(name)  # works out both
+            found = self._partial_cache.get(name)
+            if found is None:  # the caches are full
+                found = self._partial_runs(normalize_party(name))
+        return found
+
+    def _partial_runs(self, query: str) -> tuple[tuple[int, str], ...]:
+        """WITHIN: a listed name of two words or more, or of one distinctive word of four
+        letters or more, is a run of the query's words. PART: the query's words are a run of
+        a longer listed name, and one of them (three letters or more, not a number) names
+        few list names. Exact words: near spellings are the fuzzy match's work."""
+        words = query.split()
+        if not words:
+            return ()
+        tokens, names = self.tokens, self.names
+        found: dict[int, str] = {}
+        if len(words) > 1:
+            for size in range(len(words) - 1, 0, -1):  # longest runs first
+                for start in range(len(words) - size + 1):
+                    run = " ".join(words[start:start + size])
+                    if size == 1 and (len(run) < 4 or run.isdigit() or
+                                      len(tokens.get(run, ())) > PARTIAL_POSTING):
+                        continue
+                    # The names starting with the run's first six letters hold it if any does.
+                    for n in tokens.get("#" + run.replace(" ", "")[:6], ()):
+                        if names[n] == run:
+                            found.setdefault(n, WITHIN)
+        postings = [tokens.get(w, ()) for w in words]
+        if all(postings):
+            rare = [(len(p), w, p) for w, p in zip(words, postings, strict=True)
+                    if len(w) >= 3 and not w.isdigit() and len(p) <= PARTIAL_POSTING]
+            if rare:
+                _size, _word, posting = min(rare, key=itemgetter(0))
+                padded = f" {query} "
+                for n in dict.fromkeys(posting):
+                    text = names[n]
+                    if len(text) > len(query) and padded in f" {text} ":
+                        found.setdefault(n, PART)
+        return tuple(sorted(found.items(),
+                            key=lambda item: (abs(len(names[item[0]]) - len(query)), item[0])))
 
     def candidates(self, name: str) -> tuple[tuple[int, float], ...]:
         """(name number, score before the country adjustment) of the list names that may
         match ``name``; empty for most parties. Cached per distinct name."""
         scores = self._cache.get(name)
         if scores is None:
-            scores = self._scores(normalize_party(name))
+            query = normalize_party(name)
+            scores = self._scores(query)
             if len(self._cache) < CACHE_LIMIT:
                 self._cache[name] = scores
+                self._partial_cache[name] = self._partial_runs(query)
         return scores
 
     def _keys_in_order(self, query: str) -> list[str]:
@@ -553,6 +625,7 @@ class PartyIndex:
             if len(self._cache) >= CACHE_LIMIT:
                 break
             query = normalize_party(name)
+            self._partial_cache[name] = self._partial_runs(query)
             key = self._lone_posting(query) if query else None
             if key is None:
                 self._cache[name] = self._scores(query)
@@ -632,22 +705,22 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
         if not name:
             continue
         normalized = normalize_party(name) if suppressed else ""
-        for m in index.match(name, country):
+        for m, hidden, more in shown_matches(
+                index.match(name, country), normalized, suppressed):
             entry = m.entry
             agree = {True: f", country agrees ({country})",
                      False: f", but the entry is in {'/'.join(entry.countries)}, not {country}",
                      None: ""}[m.country_agrees]
             cites = f" Federal Register: {entry.federal_register_notice}." \
                 if entry.federal_register_notice else ""
-            text = (f"{role} {name!r} matches {entry.list_label} entry {entry.name!r}, "
-                    f"{entry.reference} (matched {m.matched_name!r}, score "
-                    f"{m.score:.0f}{agree}).{cites}")
-            if (normalized, entry.key, entry.content_hash) in suppressed:
+            text = (f"{role} {name!r} {match_verb(m)} {entry.list_label} entry "
+                    f"{entry.name!r}, {entry.reference} ({how_matched(m)}{agree}).{cites}")
+            if hidden:
                 findings.append(Finding("PARTY_MATCH_SUPPRESSED", Severity.INFO,
                                         text + " Marked a false positive by a reviewer.",
                                         party_cites(entry)))
                 continue
-            strong = m.score >= index.strong
+            strong = m.score >= index.strong and not m.partial
             severity = entry.severity if strong else Severity.REVIEW
             extra = ""
             if entry.license_requirement:
@@ -655,10 +728,53 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
             if entry.license_policy:
                 extra += f" Licence policy: {entry.license_policy}."
             if not strong:
-                extra += " Weaker match: confirm or mark it a false positive."
+                extra += f" {'Partial' if m.partial else 'Weaker'} match: confirm or mark it " \
+                         f"a false positive.{more}"
             findings.append(Finding(f"PARTY_MATCH_{entry.list_code}", severity, text + extra,
                                     party_cites(entry)))
     return tuple(findings)
+
+
+#: Partial matches of one party made findings (the closest); the rest are counted.
+PARTIAL_SHOWN = 5
+
+
+def shown_matches(matches: list[PartyMatch], normalized: str,
+                  suppressed: frozenset[tuple[str, str, str]]
+                  ) -> Iterator[tuple[PartyMatch, bool, str]]:
+    """(match, marked a false positive, note) for the matches a party's findings show:
+    every whole-name match and every one marked a false positive, but only the closest
+    PARTIAL_SHOWN partial ones (a word can be part of a hundred listed names); the last of
+    those notes how many more there are. ``normalized``: the party's normalised name."""
+    def hidden(entry: PartyEntry) -> bool:
+        return (normalized, entry.key, entry.content_hash) in suppressed
+
+    left = sum(1 for m in matches if m.partial and not hidden(m.entry))
+    shown = 0
+    for m in matches:
+        if hidden(m.entry):
+            yield m, True, ""
+        elif not m.partial:
+            yield m, False, ""
+        elif shown < PARTIAL_SHOWN:
+            shown, left = shown + 1, left - 1
+            more = (f" {left} more listed entr{'y shares' if left == 1 else 'ies share'} "
+                    f"these words.") if shown == PARTIAL_SHOWN and left else ""
+            yield m, False, more
+
+
+def match_verb(m: PartyMatch) -> str:
+    return {"": "matches", WITHIN: "contains the name of", PART: "is part of the name of"}[
+        m.partial]
+
+
+def how_matched(m: PartyMatch) -> str:
+    """How the names met, for a finding's text."""
+    if m.partial == WITHIN:
+        return f"the listed name {m.matched_name!r} is among its words; partial match"
+    if m.partial == PART:
+        return f"its words are part of the listed name {m.matched_name!r}; partial match"
+    return f"matched {m.matched_name!r}, score {m.score:.0f}"
 
 
 def party_cites(entry: PartyEntry) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ class PartyScreen:
         found = self.cache.get(key)
         if found is None:
             found = party_findings(((role, name),), country, self.index, self.suppressed) \
-                if self.index.candidates(name) else ()
+                if self.index.may_match(name) else ()
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[key] = found
         return found

@@ -95,7 +95,7 @@ class RowScreener:
         if parties is not None:
             #: Party name: whether any list name may match it (most have none, whatever
             #: the country); only those are screened per (name, country).
-            self.listed = Memo(lambda name: bool(parties.index.candidates(name)))
+            self.listed = Memo(parties.index.may_match)
             self.listed[None] = False
             self.consignees = Memo(lambda key: parties.party("Consignee", *key))
             self.end_users = Memo(lambda key: parties.party("End user", *key))

@@ -1,0 +1,140 @@
+"""A listed party named in a shipment by part of its listed name ("Huawei", "Yangtze Memory"),
+or beside other words in the same cell ("Huawei Technologies Co Ltd c/o DHL Hong Kong"), is
+a partial match: its line is REVIEW, never CLEAR. A common word alone ("Trading") is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening.db import open_database
+from screening.model import Severity
+from screening.parties import (
+    PART,
+    PARTIAL_SHOWN,
+    WITHIN,
+    PartyEntry,
+    PartyIndex,
+    normalize_party,
+    party_findings,
+)
+from screening.service import ScreenOptions, run_screening
+from screening.store import runs as run_store
+
+
+def _entry(number: str, name: str, *alt: str, country: str = "CN") -> PartyEntry:
+    return PartyEntry(f"ENTITY_LIST:{number}", "ENTITY_LIST", "Entity List", Severity.LICENSE,
+                      "Entity List (EL) - Bureau of Industry and Security", name, alt,
+                      (country,), number=number)
+
+
+ENTRIES = [
+    _entry("1", "Huawei Technologies Co., Ltd."),
+    _entry("2", "Yangtze Memory Technologies Co., Ltd.", "YMTC"),
+    _entry("3", "Hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd."),
+    _entry("4", "Golden Trading Company"),
+    # Seven more listed names holding "huawei": more than a line shows one by one.
+    *(_entry(str(10 + i), f"Huawei {city} Co., Ltd.") for i, city in enumerate(
+        ("Cuba", "Italia", "Russia", "Chile", "Japan", "Kenya", "Oman"))),
+    # "trading" names many entries: too common to find a shortened name by.
+    *(_entry(str(100 + i), f"Trading House {i} Ltd") for i in range(400)),
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> PartyIndex:
+    return PartyIndex.build(ENTRIES)
+
+
+@pytest.mark.parametrize(("party", "how", "listed"), [
+    ("Huawei Technologies", PART, "Huawei Technologies Co., Ltd."),  # whole name: fuzzy
+    ("Yangtze Memory", PART, "Yangtze Memory Technologies Co., Ltd."),
+    ("Huawei Technologies Co Ltd c/o DHL Hong Kong", WITHIN, "Huawei Technologies Co., Ltd."),
+    # Both ways: the listed "Hikvision" is among its words (closer) and its words are part of
+    # the entry's other name; one finding for the entry.
+    ("Hangzhou Hikvision", WITHIN, "Hikvision"),
+    ("Kowloon Freight / Yangtze Memory Technologies", WITHIN,
+     "Yangtze Memory Technologies Co., Ltd."),
+])
+def test_a_shortened_or_combined_listed_name_is_a_review_finding(
+        index: PartyIndex, party: str, how: str, listed: str) -> None:
+    findings = party_findings([("End user", party)], "HK", index)
+    assert findings, f"{party!r} met no listed name"
+    assert all(f.severity is Severity.REVIEW for f in findings)  # never the list's LICENSE
+    assert any(listed in f.message and party in f.message for f in findings)
+    matches = index.match(party, "HK")
+    if not any(m.partial == "" for m in matches):
+        assert any(m.partial == how for m in matches)
+        assert "partial match" in findings[0].message
+
+
+def test_a_whole_name_match_is_not_reported_again_as_partial(index: PartyIndex) -> None:
+    matches = index.match("Huawei Technologies Co Ltd", "CN")
+    assert matches[0].partial == "" and matches[0].score >= index.strong
+    assert len({m.entry.key for m in matches}) == len(matches)  # one match per entry
+    strong = party_findings([("Consignee", "Huawei Technologies Co Ltd")], "CN", index)
+    assert strong[0].severity is Severity.LICENSE
+
+
+@pytest.mark.parametrize("party", [
+    "Trading", "Acme Trading Ltd", "Hong Kong", "12345", "Consignee 1234 Ltd",
+    "Golden Dragon Shipping",
+])
+def test_common_words_and_unrelated_names_make_no_partial_match(
+        index: PartyIndex, party: str) -> None:
+    assert not [m for m in index.match(party, "HK") if m.partial], party
+
+
+def test_a_word_in_many_listed_names_shows_the_closest_few_and_counts_the_rest(
+        index: PartyIndex) -> None:
+    findings = party_findings([("Consignee", "Huawei")], "HK", index)
+    assert len(findings) == PARTIAL_SHOWN
+    assert all(f.code == "PARTY_MATCH_ENTITY_LIST" for f in findings)
+    # Eight listed names hold the word; five are shown, the last says three more.
+    assert "3 more listed entries share these words" in findings[-1].message
+    assert "more listed" not in findings[0].message
+
+
+def test_a_partial_match_marked_false_positive_lets_the_next_one_show(index: PartyIndex
+                                                                      ) -> None:
+    first = index.match("Huawei", "HK")[0]
+    marked = frozenset({(normalize_party("Huawei"), first.entry.key, first.entry.content_hash)})
+    findings = party_findings([("Consignee", "Huawei")], "HK", index, marked)
+    assert findings[0].code == "PARTY_MATCH_SUPPRESSED"
+    assert findings[0].severity is Severity.INFO
+    shown = [f for f in findings if f.code != "PARTY_MATCH_SUPPRESSED"]
+    assert len(shown) == PARTIAL_SHOWN
+    assert "2 more listed entries share these words" in shown[-1].message
+
+
+def test_partial_matches_are_cached_the_same_through_prefetch(index: PartyIndex) -> None:
+    fresh = PartyIndex.build(ENTRIES)
+    names = ["Huawei", "Yangtze Memory", "Acme", "Hangzhou Hikvision"]
+    fresh.prefetch(names)
+    for name in names:
+        assert fresh.partials(name) == index.partials(name)
+        assert fresh.may_match(name) == bool(index.match(name))
+
+
+@pytest.mark.usefixtures("bundled_lists")
+def test_a_shortened_listed_name_on_the_bundled_list_is_never_clear(tmp_path: Path) -> None:
+    """End to end, against the bundled Consolidated Screening List."""
+    parties = ["Huawei", "Yangtze Memory", "Huawei Technologies Co Ltd c/o DHL Hong Kong",
+               "Hangzhou Hikvision", "ZTE"]
+    path = tmp_path / "parties.csv"
+    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,Consignee\n" + "".join(
+        f'P{i},2021-03-01,Germany,EAR99,"{name}"\n' for i, name in enumerate(parties)) +
+        'Q1,2021-03-01,Germany,EAR99,"Acme Trading Ltd"\n', encoding="utf-8")
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        run = run_screening(db, path, ScreenOptions()).run
+        with db.sessions() as session:
+            lines = {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
+    finally:
+        db.dispose()
+    assert run.party_check
+    clear = [parties[int(k[1:])] for k, ln in lines.items()
+             if k.startswith("P") and ln.verdict.value == "CLEAR"]
+    assert not clear, f"listed parties named in part screened CLEAR: {clear}"
+    assert lines["Q1"].verdict.value == "CLEAR"
