@@ -6,16 +6,35 @@ from __future__ import annotations
 from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
-from screening.model import Finding, Screening, ShipmentLine, worst
+from screening.model import Finding, Screening, Severity, ShipmentLine, worst
 from screening.parties import PartyIndex, party_findings
 
 CACHE_LIMIT = 200_000
+_LIST_CITES = ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")
+#: A line of a run whose party check ran (a list loaded, a party column mapped) but that
+#: names no party was not checked: REVIEW, never CLEAR.
+UNNAMED = Finding(
+    "PARTY_NOT_CHECKED", Severity.REVIEW,
+    "No restricted-party check for this line: its consignee, end-user and owner cells are "
+    "empty. Confirm who the parties are and record a decision, or name them and screen "
+    "again.", _LIST_CITES)
+
+
+def unchecked(result: Screening, finding: Finding) -> Screening:
+    """``result`` with ``finding`` (UNNAMED or NO_LIST) added, its verdict raised."""
+    findings = (*result.findings, finding)
+    return Screening(result.row, result.line_id, worst([f.verdict for f in findings]),
+                     result.destination, result.licensing_destination,
+                     result.newly_licensable, findings)
 
 
 class PartyScreen:
     def __init__(self, index: PartyIndex, suppressed: frozenset[tuple[str, str, str]],
-                 affiliate_rules: tuple[AffiliateRuleRow, ...]):
+                 affiliate_rules: tuple[AffiliateRuleRow, ...], party_columns: bool = True):
+        """``party_columns``: whether the input maps a consignee, end-user or owner column
+        (without one the run states that no party was checked, for every line)."""
         self.index, self.suppressed, self.affiliate_rules = index, suppressed, affiliate_rules
+        self.party_columns = party_columns
         self.cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
 
     def party(self, role: str, name: str, country: str | None) -> tuple[Finding, ...]:
@@ -48,6 +67,8 @@ class PartyScreen:
 
     def screen(self, result: Screening, line: ShipmentLine) -> Screening:
         """``result`` with the line's party findings added (and its verdict raised)."""
+        if not (line.consignee or line.end_user or line.owners):
+            return unchecked(result, UNNAMED) if self.party_columns else result
         country = line.ultimate_destination or line.destination
         found = self.parties_of(line.consignee, line.end_user, country)
         if line.owners:

@@ -25,7 +25,7 @@ from screening.ingest.fast_rows import Columns, FastRows, Memo
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
-from screening.party_screen import PartyScreen
+from screening.party_screen import UNNAMED, PartyScreen
 from screening.rules.ruleset import RuleSet
 from screening.store.line_cells import IN_BATCH
 from screening.store.runs import LINE_COLUMNS, FindingSets, LineBatch, batch_rows, line_row
@@ -147,6 +147,11 @@ class RowScreener:
                 found[i] = self.outcomes.get(keys[i]) or self._outcome(keys[i], c, i)
         if self.parties is not None:
             self._add_parties(found, consignee, end_user, c.party_country)
+            if self.parties.party_columns and None in consignee and None in end_user:
+                for i in [i for i, (named, user) in enumerate(zip(consignee, end_user,
+                                                                  strict=True))
+                          if named is None and user is None]:
+                    found[i] = self._merged(found[i], (UNNAMED,))
         return found
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
@@ -190,8 +195,8 @@ class RowScreener:
             self.prepared.blank_rows += 1
             return None
         result = screen_line(line, self.rules)
-        if self.parties is not None and (line.consignee or line.end_user or line.owners):
-            self.named = True
+        if self.parties is not None:
+            self.named = self.named or bool(line.consignee or line.end_user or line.owners)
             result = self.parties.screen(result, line)
         outcome = _of(result, self.sets)
         row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)

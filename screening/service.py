@@ -301,7 +301,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         strong=party_index.strong if party_index else options.party_strong or STRONG,
         weak=party_index.weak if party_index else options.party_weak or WEAK,
         party_columns=bool(PARTY_FIELDS & prepared.mapping.columns.keys()))
-    parties = PartyScreen(party_index, suppressed, affiliate_rules) if party_index else None
+    parties = PartyScreen(party_index, suppressed, affiliate_rules, party_columns=bool(
+        PARTY_FIELDS & prepared.mapping.columns.keys())) if party_index else None
     started = time.monotonic()
     copy = input_copy_path(path, sha256)
     now = dt.datetime.now(dt.UTC)

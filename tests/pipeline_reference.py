@@ -20,7 +20,8 @@ from screening.db import Database
 from screening.engine import _screen
 from screening.model import Screening, worst
 from screening.parties import party_findings
-from screening.service import ScreenOptions, prepare
+from screening.party_screen import UNNAMED
+from screening.service import PARTY_FIELDS, ScreenOptions, prepare
 from screening.store import parties as party_store
 
 HEADER = ["Line ID", "Ship Date", "Ship-to Country", "Country of Ultimate Destination", "ECCN",
@@ -141,6 +142,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
         index, _lists = party_store.load_index(session)
         suppressed = party_store.suppressed_pairs(session) if index else frozenset()
         affiliates = load_affiliate_rules(session) if index else ()
+    party_columns = bool(PARTY_FIELDS & prepared.mapping.columns.keys())
     as_text = db.backend == "sqlite"
     lines_json, rows = [], []
     for line in prepared.lines():
@@ -154,6 +156,8 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             if line.owners:
                 found += owner_findings(line.owners, line.ownership_pct, country,
                                         line.export_date, index, affiliates, suppressed)
+            if party_columns and not (line.consignee or line.end_user or line.owners):
+                found = (UNNAMED,)  # in a run checking parties, a line naming none
             if found:
                 findings = (*result.findings, *found)
                 result = Screening(result.row, result.line_id,

@@ -53,7 +53,7 @@ from screening.ingest.readers import (
 from screening.normalize import DateOrder, clean_text
 from screening.party_screen import PartyScreen
 from screening.rules.ruleset import RuleSet
-from screening.service import ScreenOptions
+from screening.service import PARTY_FIELDS, ScreenOptions
 from screening.store import parties as party_store
 from screening.store.profiles import load_profile, profile_names, profiles_for_headers
 from ui import labels
@@ -539,6 +539,7 @@ class PreviewPage(QWizardPage):
             for i, line in enumerate(itertools.islice(prepared.lines(), 50)):
                 result = screen_line(line, self.w.rules)
                 if parties is not None:
+                    parties.party_columns = bool(PARTY_FIELDS & prepared.mapping.columns.keys())
                     result = parties.screen(result, line)
                 problems = "; ".join(p.message for p in line.problems)
                 if problems:
