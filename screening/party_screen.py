@@ -20,9 +20,9 @@ UNNAMED = Finding(
     "again.", _LIST_CITES)
 
 
-def unchecked(result: Screening, finding: Finding) -> Screening:
-    """``result`` with ``finding`` (UNNAMED or NO_LIST) added, its verdict raised."""
-    findings = (*result.findings, finding)
+def with_findings(result: Screening, found: tuple[Finding, ...]) -> Screening:
+    """``result`` with ``found`` added, its verdict raised."""
+    findings = (*result.findings, *found)
     return Screening(result.row, result.line_id, worst([f.verdict for f in findings]),
                      result.destination, result.licensing_destination,
                      result.newly_licensable, findings)
@@ -68,16 +68,11 @@ class PartyScreen:
     def screen(self, result: Screening, line: ShipmentLine) -> Screening:
         """``result`` with the line's party findings added (and its verdict raised)."""
         if not (line.consignee or line.end_user or line.owners):
-            return unchecked(result, UNNAMED) if self.party_columns else result
+            return with_findings(result, (UNNAMED,)) if self.party_columns else result
         country = line.ultimate_destination or line.destination
         found = self.parties_of(line.consignee, line.end_user, country)
         if line.owners:
             found += owner_findings(line.owners, line.ownership_pct, country,
                                     line.export_date, self.index, self.affiliate_rules,
                                     self.suppressed)
-        if not found:
-            return result
-        findings = (*result.findings, *found)
-        return Screening(result.row, result.line_id, worst([f.verdict for f in findings]),
-                         result.destination, result.licensing_destination,
-                         result.newly_licensable, findings)
+        return with_findings(result, found) if found else result
