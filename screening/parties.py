@@ -433,6 +433,7 @@ class PartyMatch:
 
 
 WITHIN, PART = "within", "part"
+_AGREEMENT_ORDER = {True: 0, None: 1, False: 2}
 #: A word naming more list names than this is too common to find a shortened name by.
 PARTIAL_POSTING = 300
 
@@ -500,14 +501,17 @@ class PartyIndex:
             if score >= self.weak and (e not in best or score > best[e].score):
                 best[e] = PartyMatch(entry, shown, score, agrees)
         found = sorted(best.values(), key=lambda m: -m.score)
+        partial: list[PartyMatch] = []
         for n, how in self.partials(name):  # closest first
             e, shown = self.owners[n]
             if e not in best:  # a match of the whole name says more
                 entry = self.entries[e]
                 best[e] = PartyMatch(entry, shown, 0.0, country in entry.countries
                                      if country and entry.countries else None, how)
-                found.append(best[e])
-        return found
+                partial.append(best[e])
+        # Entries in the line's country first ("Huawei" to Hong Kong: the listed Huawei
+        # Technologies of CN/HK before Huawei Cuba), each group closest first.
+        return found + sorted(partial, key=lambda m: _AGREEMENT_ORDER[m.country_agrees])
 
     def may_match(self, name: str) -> bool:
         """Whether any list name may match ``name`` whatever the country (most have none)."""

@@ -138,3 +138,14 @@ def test_a_shortened_listed_name_on_the_bundled_list_is_never_clear(tmp_path: Pa
              if k.startswith("P") and ln.verdict.value == "CLEAR"]
     assert not clear, f"listed parties named in part screened CLEAR: {clear}"
     assert lines["Q1"].verdict.value == "CLEAR"
+
+
+def test_partial_matches_in_the_lines_country_come_first() -> None:
+    index = PartyIndex.build([
+        _entry("1", "Huawei Cuba", country="CU"),
+        _entry("2", "Huawei Technologies Co., Ltd.", country="HK"),
+    ])
+    matches = index.match("Huawei", "HK")
+    assert [m.entry.number for m in matches] == ["2", "1"]  # though "Huawei Cuba" is closer
+    assert [m.country_agrees for m in matches] == [True, False]
+    assert [m.entry.number for m in index.match("Huawei", "DE")] == ["1", "2"]
