@@ -529,22 +529,21 @@ class PartyIndex:
         return found
 
     def _partial_runs(self, query: str) -> tuple[tuple[int, str], ...]:
-        """WITHIN: a listed name of two words or more, or of one distinctive word of four
-        letters or more, is a run of the query's words. PART: the query's words are a run of
-        a longer listed name, and one of them (three letters or more, not a number) names
-        few list names. Exact words: near spellings are the fuzzy match's work."""
+        """WITHIN: a listed name of two words or more is a run of the query's words. PART:
+        the query's words are a run of a longer listed name, and one of them (three letters
+        or more, not a number) names few list names. Exact words: near spellings are the
+        fuzzy match's work."""
         words = query.split()
         if not words:
             return ()
         tokens, names = self.tokens, self.names
         found: dict[int, str] = {}
-        if len(words) > 1:
-            for size in range(len(words) - 1, 0, -1):  # longest runs first
+        if len(words) > 2:
+            # Listed names of one word are left out: many are ordinary words (vessels named
+            # CRYSTAL, HARMONY, PHOENIX), and a quarter of ordinary company names hold one.
+            for size in range(len(words) - 1, 1, -1):  # longest runs first
                 for start in range(len(words) - size + 1):
                     run = " ".join(words[start:start + size])
-                    if size == 1 and (len(run) < 4 or run.isdigit() or
-                                      len(tokens.get(run, ())) > PARTIAL_POSTING):
-                        continue
                     # The names starting with the run's first six letters hold it if any does.
                     for n in tokens.get("#" + run.replace(" ", "")[:6], ()):
                         if names[n] == run:
