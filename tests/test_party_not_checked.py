@@ -11,6 +11,8 @@ import pytest
 
 from screening.db import open_database
 from screening.party_screen import UNNAMED
+from screening.reports import write_report
+from screening.reports.verify import Status, verify_report
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
 
@@ -78,3 +80,23 @@ def test_fast_and_record_paths_agree_on_unnamed_lines(tmp_path: Path) -> None:
                           "S1,2021-03-01,Germany,EAR99\n")
     assert _codes(lines["F1"]) == _codes(lines["S1"]) == ["PARTY_NOT_CHECKED"]
     assert lines["F1"].verdict.value == lines["S1"].verdict.value == "REVIEW"
+
+
+@pytest.mark.usefixtures("bundled_lists")
+def test_verify_re_screens_unnamed_lines_and_partial_matches_the_same(tmp_path: Path) -> None:
+    """A report of a run with an unnamed line and partial matches re-screens identically."""
+    path = tmp_path / "in.csv"
+    path.write_text(HEADER + "P1,2021-03-01,Hong Kong,5A992.c,Huawei,,\n"
+                    "P2,2021-03-01,Germany,EAR99,Huawei Technologies Co Ltd c/o DHL,,\n"
+                    "P3,2021-03-01,Germany,EAR99,,,\n", encoding="utf-8")
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        run = run_screening(db, path, ScreenOptions()).run
+        report = tmp_path / "r.xlsx"
+        write_report(db, run.id, report, generated_by="x")
+        result = verify_report(report, path, db)
+    finally:
+        db.dispose()
+    assert run.counts["REVIEW"] == 3
+    assert [c.status for c in result.checks] == [Status.PASSED] * 6, result.checks
+    assert "with the run's restricted-party lists" in result.checks[2].detail
