@@ -17,10 +17,10 @@ import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import text
 
@@ -98,10 +98,20 @@ def file_digest(path: Path) -> tuple[str, int]:
     digest = hashlib.sha256()
     size = 0
     with path.open("rb") as handle:
-        while chunk := handle.read(4 * 1024 * 1024):
+        for chunk in _chunks(handle):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def _chunks(handle: BinaryIO, stopped: threading.Event | None = None,
+            name: object = "") -> Iterator[bytes]:
+    """The file's bytes a chunk at a time; raises CopyStopped (naming ``name``) once
+    ``stopped`` is set."""
+    while chunk := handle.read(_COPY_CHUNK):
+        if stopped is not None and stopped.is_set():
+            raise CopyStopped(str(name))
+        yield chunk
 
 
 def input_copy_path(path: Path, sha256: str) -> Path:
@@ -157,9 +167,7 @@ def hash_file(path: Path, stopped: threading.Event) -> str:
     digest = hashlib.sha256()
     try:
         with path.open("rb") as reading:
-            while chunk := reading.read(_COPY_CHUNK):
-                if stopped.is_set():
-                    raise CopyStopped(str(path))
+            for chunk in _chunks(reading, stopped, path):
                 digest.update(chunk)
     except OSError:
         return ""
@@ -171,9 +179,7 @@ def copy_hashing(source: Path, target: Path, stopped: threading.Event) -> str:
     of what was copied. Raises CopyStopped once ``stopped`` is set."""
     digest = hashlib.sha256()
     with source.open("rb") as reading, target.open("wb") as writing:
-        while chunk := reading.read(_COPY_CHUNK):
-            if stopped.is_set():
-                raise CopyStopped(str(source))
+        for chunk in _chunks(reading, stopped, source):
             digest.update(chunk)
             writing.write(chunk)
     return digest.hexdigest()
