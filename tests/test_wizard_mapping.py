@@ -70,3 +70,40 @@ def test_screening_that_hits_a_full_disk_shows_one_line_without_traceback(
     assert len(shown) == 1
     text, details = shown[0]
     assert "No space left on device (the disk is full" in text and details == ""
+
+
+def test_the_preview_s_party_check_loads_off_the_gui_thread(qtbot, tmp_path, monkeypatch
+                                                            ) -> None:  # type: ignore[no-untyped-def]
+    """Building the party index (a second or two after a list import or an upgrade) must
+    not freeze the wizard: it starts on a thread of its own when the mapping page opens."""
+    import threading
+
+    from screening.db import open_database
+    from screening.rules.ruleset import load_ruleset
+    from tests.conftest import SAMPLE_XLSX
+    from ui.dialogs import import_wizard
+    from ui.dialogs.import_wizard import ImportWizard
+
+    threads: list[str] = []
+    original = import_wizard._party_screen
+
+    def recording(db):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return original(db)
+
+    monkeypatch.setattr(import_wizard, "_party_screen", recording)
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        with db.sessions() as session:
+            rules = load_ruleset(session)
+        wizard = ImportWizard(SAMPLE_XLSX, db, rules)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        while wizard.currentPage() is not wizard.mapping_page:
+            wizard.next()
+        assert wizard._parties is not None  # started with the mapping page
+        wizard.next()  # the preview uses the loaded check
+        assert threads == ["hkscreen-wizard-parties"]  # loaded once, never on this thread
+        wizard.reject()  # waits for nothing left running
+    finally:
+        db.dispose()

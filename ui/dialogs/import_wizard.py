@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from screening.affiliates import load_affiliate_rules
+from screening.background import Background
 from screening.db import Database
 from screening.engine import screen_line
 from screening.ingest import IngestError
@@ -71,6 +72,15 @@ class ImportChoice:
     headers: tuple[str, ...] = ()  # the header row, for a saved profile's signature
 
 
+def _party_screen(db: Database) -> tuple[PartyScreen | None, list[str]]:
+    with db.sessions() as session:
+        index, lists = party_store.load_index(session)
+        screen = PartyScreen(index, party_store.suppressed_pairs(session),
+                             load_affiliate_rules(session)) if index else None
+    return screen, [f"{item.name} ({item.list_date})" if item.list_date else item.name
+                    for item in lists]
+
+
 class ImportWizard(QWizard):
     def __init__(self, path: Path, db: Database, rules: RuleSet, parent: QWidget | None = None):
         super().__init__(parent)
@@ -83,7 +93,7 @@ class ImportWizard(QWizard):
         self.sheet: str | None = None
         self._sample_rows: list[tuple[int, list[object]]] | None = None
         self._sample_sheet: str | None = None
-        self._parties: tuple[PartyScreen | None, list[str]] | None = None
+        self._parties: Background[tuple[PartyScreen | None, list[str]]] | None = None
         if self.kind == "xlsx":
             list_sheets(self.path)
         else:
@@ -113,17 +123,24 @@ class ImportWizard(QWizard):
             self._sample_sheet = self.sheet
         return self._sample_rows
 
+    def load_parties(self) -> None:
+        """Start loading the restricted-party check off the GUI thread (the mapping page
+        does, so the preview finds it ready): building the index after a list import or an
+        upgrade takes a second or two."""
+        if self._parties is None:
+            self._parties = Background("hkscreen-wizard-parties", _party_screen, self.db)
+
     def party_screen(self) -> tuple[PartyScreen | None, list[str]]:
         """The restricted-party check a run started now makes (None: no list loaded) and
         the names of its lists; loaded once per wizard."""
-        if self._parties is None:
-            with self.db.sessions() as session:
-                index, lists = party_store.load_index(session)
-                screen = PartyScreen(index, party_store.suppressed_pairs(session),
-                                     load_affiliate_rules(session)) if index else None
-            self._parties = (screen, [f"{item.name} ({item.list_date})" if item.list_date
-                                      else item.name for item in lists])
-        return self._parties
+        self.load_parties()
+        assert self._parties is not None
+        return self._parties.result()
+
+    def done(self, result: int) -> None:
+        if self._parties is not None:
+            self._parties.wait()  # no database work left behind the closed wizard
+        super().done(result)
 
     def spec(self) -> MappingSpec:
         return MappingSpec(self.mapping_page.columns(), self.mapping_page.date_order(),
@@ -335,6 +352,7 @@ class MappingPage(QWizardPage):
         self.profile_combo.activated.connect(self._apply_profile)
 
     def initializePage(self) -> None:
+        self.w.load_parties()
         headers = [clean_text(h) for h in self.w.header_page.header_cells()]
         self.headers = headers
         mapping = auto_mapping(headers, self.w.header_page.header_row())
