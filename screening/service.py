@@ -28,7 +28,7 @@ from screening import __version__
 from screening.affiliates import load_affiliate_rules
 from screening.background import Background
 from screening.db import Database, DatabaseError
-from screening.ingest.columns import OWNER_FIELDS, Field
+from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
 from screening.ingest.readers import check_regular_file, warm_xlsx
@@ -234,6 +234,11 @@ def rescreen_options(run: run_store.RunInfo) -> tuple[Path, ScreenOptions]:
 PARTY_FIELDS = frozenset({Field.CONSIGNEE, Field.END_USER, *OWNER_FIELDS})
 
 
+def maps_parties(mapping: ColumnMapping) -> bool:
+    """Whether the input maps a column naming parties (without one, no line names any)."""
+    return bool(PARTY_FIELDS & mapping.columns.keys())
+
+
 class StoredCopyChanged(FileNotFoundError):
     """A run's stored input copy is there but is not the run's input (its hash differs):
     the run's input, as it was, is not found."""
@@ -301,14 +306,15 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
         affiliate_rules = load_affiliate_rules(session) if party_index else ()
     prepared, rules = prepare(db, path, options, rules)
+    party_columns = maps_parties(prepared.mapping)
     check = party_store.party_check(
         party_lists, dt.datetime.now(dt.UTC).date(),
         max_age_days=party_store.max_list_age_days(options.list_max_age_days),
         strong=party_index.strong if party_index else options.party_strong or STRONG,
         weak=party_index.weak if party_index else options.party_weak or WEAK,
-        party_columns=bool(PARTY_FIELDS & prepared.mapping.columns.keys()))
-    parties = PartyScreen(party_index, suppressed, affiliate_rules, party_columns=bool(
-        PARTY_FIELDS & prepared.mapping.columns.keys())) if party_index else None
+        party_columns=party_columns)
+    parties = PartyScreen(party_index, suppressed, affiliate_rules,
+                          party_columns=party_columns) if party_index else None
     started = time.monotonic()
     copy = input_copy_path(path, sha256)
     now = dt.datetime.now(dt.UTC)

@@ -21,7 +21,7 @@ from screening.engine import _screen
 from screening.model import Screening, worst
 from screening.parties import party_findings
 from screening.party_screen import UNNAMED
-from screening.service import PARTY_FIELDS, ScreenOptions, prepare
+from screening.service import ScreenOptions, maps_parties, prepare
 from screening.store import parties as party_store
 
 HEADER = ["Line ID", "Ship Date", "Ship-to Country", "Country of Ultimate Destination", "ECCN",
@@ -142,7 +142,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
         index, _lists = party_store.load_index(session)
         suppressed = party_store.suppressed_pairs(session) if index else frozenset()
         affiliates = load_affiliate_rules(session) if index else ()
-    party_columns = bool(PARTY_FIELDS & prepared.mapping.columns.keys())
+    party_columns = maps_parties(prepared.mapping)
     as_text = db.backend == "sqlite"
     lines_json, rows = [], []
     for line in prepared.lines():

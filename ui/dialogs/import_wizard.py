@@ -54,7 +54,7 @@ from screening.ingest.readers import (
 from screening.normalize import DateOrder, clean_text
 from screening.party_screen import PartyScreen
 from screening.rules.ruleset import RuleSet
-from screening.service import PARTY_FIELDS, ScreenOptions
+from screening.service import ScreenOptions, maps_parties
 from screening.store import parties as party_store
 from screening.store.profiles import load_profile, profile_names, profiles_for_headers
 from ui import labels
@@ -554,10 +554,11 @@ class PreviewPage(QWizardPage):
                 exception_codes=frozenset(self.w.rules.exceptions), sheet=self.w.sheet,
                 mapping=choice.options.mapping, as_of=choice.options.as_of,
                 header_row=choice.options.header_row)
+            if parties is not None:  # as the run: a line naming no party is not checked
+                parties.party_columns = maps_parties(prepared.mapping)
             for i, line in enumerate(itertools.islice(prepared.lines(), 50)):
                 result = screen_line(line, self.w.rules)
                 if parties is not None:
-                    parties.party_columns = bool(PARTY_FIELDS & prepared.mapping.columns.keys())
                     result = parties.screen(result, line)
                 problems = "; ".join(p.message for p in line.problems)
                 if problems:
