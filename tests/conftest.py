@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +133,42 @@ def big_csv(path: Path, n: int) -> Path:
         for i in range(n):
             out.write(f"{i},HK,2021-03-{1 + i % 28:02d},{'5A992.c' if i % 3 else '2A290'}\n")
     return path
+
+
+def screen_text(tmp_path: Path, text: str, name: str = "in.csv"
+                ) -> tuple[Any, dict[str, Any]]:
+    """(run, its stored lines by line id) of screening ``text`` as a CSV file in a fresh
+    SQLite database."""
+    from screening.service import ScreenOptions, run_screening
+    from screening.store import runs as run_store
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        run = run_screening(db, path, ScreenOptions()).run
+        with db.sessions() as session:
+            lines = {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
+    finally:
+        db.dispose()
+    return run, lines
+
+
+def open_wizard(qtbot: Any, db: Database, path: Path) -> Any:
+    """The import wizard on ``path`` with the database's rules, shown."""
+    from screening.rules.ruleset import load_ruleset
+    from ui.dialogs.import_wizard import ImportWizard
+
+    with db.sessions() as session:
+        rules = load_ruleset(session)
+    wizard = ImportWizard(path, db, rules)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+def advance_to(wizard: Any, page: Any) -> Any:
+    """``page`` of ``wizard``, reached with Next."""
+    while wizard.currentPage() is not page:
+        wizard.next()
+    return page

@@ -25,10 +25,9 @@ import openpyxl
 import pytest
 
 from screening.db import open_database
-from screening.rules.ruleset import load_ruleset
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
-from ui.dialogs.import_wizard import ImportWizard
+from tests.conftest import open_wizard
 
 
 @pytest.fixture
@@ -36,15 +35,6 @@ def sqlite_db(tmp_path: Path):  # type: ignore[no-untyped-def]
     database = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
     yield database
     database.dispose()
-
-
-def _wizard(qtbot, db, path: Path) -> ImportWizard:  # type: ignore[no-untyped-def]
-    with db.sessions() as session:
-        rules = load_ruleset(session)
-    wizard = ImportWizard(path, db, rules)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    return wizard
 
 
 def test_s10_review2_the_wizard_does_not_drop_shipments_above_the_header(
@@ -56,7 +46,7 @@ def test_s10_review2_the_wizard_does_not_drop_shipments_above_the_header(
                     "HK-1002,2021-03-02,Hong Kong,3A001.a.2,HK Power\n"
                     "Line ID,Ship Date,Ship-to Country,ECCN,End User\n"
                     "SG-2001,2021-03-01,Singapore,EAR99,Acme\n", encoding="utf-8")
-    wizard = _wizard(qtbot, sqlite_db, path)
+    wizard = open_wizard(qtbot, sqlite_db, path)
     while wizard.currentPage() is not wizard.mapping_page:
         wizard.next()
     assert wizard.header_page.header_row() == 3  # detected, not chosen
@@ -98,7 +88,7 @@ def test_s10_review2_the_wizard_does_not_preselect_a_hidden_sheet(qtbot, sqlite_
     hidden.append(["O1", dt.datetime(2021, 3, 2), "Germany", "EAR99"])
     path = tmp_path / "hidden.xlsx"
     book.save(path)
-    wizard = _wizard(qtbot, sqlite_db, path)
+    wizard = open_wizard(qtbot, sqlite_db, path)
     assert wizard.currentPage() is wizard.sheet_page
     assert wizard.sheet_page.combo.currentData() != "old_copy", (
         "the wizard opens on the hidden sheet: Next, Next, Screen screens the stale copy")

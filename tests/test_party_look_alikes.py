@@ -20,9 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.db import open_database
-from screening.service import ScreenOptions, run_screening
-from screening.store import runs as run_store
+from tests.conftest import screen_text
 
 SPOOFED = {
     "\u041duawei Technologies Co., Ltd.": "Huawei Technologies Co., Ltd.",  # Cyrillic EN
@@ -35,19 +33,12 @@ SPOOFED = {
 @pytest.mark.usefixtures("bundled_lists")
 def test_s10_a_listed_party_spelled_with_look_alike_letters_is_never_clear(tmp_path: Path
                                                                            ) -> None:
-    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
-    try:
-        path = tmp_path / "parties.csv"
-        rows = [f'{tag}{i},2021-03-01,Germany,EAR99,"{name}"\n'
-                for i, (spoofed, plain) in enumerate(SPOOFED.items())
-                for tag, name in (("PLAIN", plain), ("SPOOF", spoofed))]
-        path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,End User\n" + "".join(rows),
-                        encoding="utf-8")
-        run = run_screening(db, path, ScreenOptions()).run
-        with db.sessions() as session:
-            lines = list(run_store.iter_lines(session, run.id))
-    finally:
-        db.dispose()
+    rows = [f'{tag}{i},2021-03-01,Germany,EAR99,"{name}"\n'
+            for i, (spoofed, plain) in enumerate(SPOOFED.items())
+            for tag, name in (("PLAIN", plain), ("SPOOF", spoofed))]
+    run, by_id = screen_text(tmp_path, "Line ID,Ship Date,Ship-to Country,ECCN,End User\n" +
+                             "".join(rows), "parties.csv")
+    lines = list(by_id.values())
     assert run.party_check  # the check was made and recorded
     plain = [ln for ln in lines if ln.line_id.startswith("PLAIN")]
     assert all(ln.verdict.value == "REVIEW" for ln in plain), [

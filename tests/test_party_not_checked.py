@@ -1,7 +1,8 @@
-"""A line is CLEAR only once the restricted-party check ran on it. A line naming no
-consignee, end user or owner (blank cells, or no such column), or screened with no list
-loaded, is REVIEW with a PARTY_NOT_CHECKED finding saying why; the same on the fast path,
-the record path and the re-screen of ``verify``."""
+"""In a run whose restricted-party check ran (a list loaded, a party column mapped), a
+line naming no consignee, end user or owner was not checked: REVIEW with PARTY_NOT_CHECKED,
+never CLEAR; the same on the fast path, the record path and the re-screen of ``verify``.
+(A run with no list or no party column states that no party was checked, for all its
+lines.)"""
 
 from __future__ import annotations
 
@@ -14,22 +15,9 @@ from screening.party_screen import UNNAMED
 from screening.reports import write_report
 from screening.reports.verify import Status, verify_report
 from screening.service import ScreenOptions, run_screening
-from screening.store import runs as run_store
+from tests.conftest import screen_text
 
 HEADER = "Line ID,Ship Date,Ship-to Country,ECCN,Consignee,End User,Owner\n"
-
-
-def _screen(tmp_path: Path, text: str) -> tuple[run_store.RunInfo, dict[str, object]]:
-    path = tmp_path / "in.csv"
-    path.write_text(text, encoding="utf-8")
-    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
-    try:
-        run = run_screening(db, path, ScreenOptions()).run
-        with db.sessions() as session:
-            lines = {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
-    finally:
-        db.dispose()
-    return run, lines  # type: ignore[return-value]
 
 
 def _codes(line: object) -> list[str]:
@@ -43,7 +31,7 @@ def test_a_line_naming_no_party_is_review_beside_named_ones(tmp_path: Path) -> N
             'E1,2021-03-01,Germany,EAR99,,,\n',
             'E2,2021-03-01,Germany,EAR99,  ,,\n',
             'O1,2021-03-01,Germany,EAR99,,,Acme Holding\n']  # an owner is a party too
-    run, lines = _screen(tmp_path, HEADER + "".join(rows))
+    run, lines = screen_text(tmp_path, HEADER + "".join(rows))
     assert run.party_check["performed"]
     for line_id in ("N1", "N2", "O1"):
         assert lines[line_id].verdict.value == "CLEAR", _codes(lines[line_id])
@@ -57,7 +45,7 @@ def test_a_line_naming_no_party_is_review_beside_named_ones(tmp_path: Path) -> N
 
 @pytest.mark.usefixtures("bundled_lists")
 def test_a_file_without_party_columns_says_so_for_the_run(tmp_path: Path) -> None:
-    run, lines = _screen(tmp_path, "Line ID,Ship Date,Ship-to Country,ECCN\n"
+    run, lines = screen_text(tmp_path, "Line ID,Ship Date,Ship-to Country,ECCN\n"
                          "A1,2021-03-01,Germany,EAR99\nA2,2021-03-01,Japan,EAR99\n")
     assert not run.party_check["performed"]
     assert "no party column mapped" in " ".join(run.party_check["warnings"])
@@ -66,7 +54,7 @@ def test_a_file_without_party_columns_says_so_for_the_run(tmp_path: Path) -> Non
 
 @pytest.mark.usefixtures("bundled_lists")
 def test_a_line_needing_a_licence_keeps_its_verdict_and_says_it_too(tmp_path: Path) -> None:
-    _run, lines = _screen(tmp_path, HEADER + "L1,2021-03-01,Hong Kong,5A002,,,\n")
+    _run, lines = screen_text(tmp_path, HEADER + "L1,2021-03-01,Hong Kong,5A002,,,\n")
     line = lines["L1"]
     assert line.verdict.value == "LICENSE_REQUIRED"
     assert UNNAMED in line.findings
@@ -76,7 +64,7 @@ def test_a_line_needing_a_licence_keeps_its_verdict_and_says_it_too(tmp_path: Pa
 def test_fast_and_record_paths_agree_on_unnamed_lines(tmp_path: Path) -> None:
     """A row shorter than the header takes the record path (RowConverter.convert): a line
     naming no party is REVIEW there as on the fast path."""
-    _run, lines = _screen(tmp_path, HEADER + "F1,2021-03-01,Germany,EAR99,,,\n"
+    _run, lines = screen_text(tmp_path, HEADER + "F1,2021-03-01,Germany,EAR99,,,\n"
                           "S1,2021-03-01,Germany,EAR99\n")
     assert _codes(lines["F1"]) == _codes(lines["S1"]) == ["PARTY_NOT_CHECKED"]
     assert lines["F1"].verdict.value == lines["S1"].verdict.value == "REVIEW"

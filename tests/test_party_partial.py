@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from screening.db import open_database
 from screening.model import Severity
 from screening.parties import (
     PART,
@@ -19,8 +18,7 @@ from screening.parties import (
     normalize_party,
     party_findings,
 )
-from screening.service import ScreenOptions, run_screening
-from screening.store import runs as run_store
+from tests.conftest import screen_text
 
 
 def _entry(number: str, name: str, *alt: str, country: str = "CN") -> PartyEntry:
@@ -127,17 +125,10 @@ def test_a_shortened_listed_name_on_the_bundled_list_is_never_clear(tmp_path: Pa
     """End to end, against the bundled Consolidated Screening List."""
     parties = ["Huawei", "Yangtze Memory", "Huawei Technologies Co Ltd c/o DHL Hong Kong",
                "Hangzhou Hikvision", "ZTE"]
-    path = tmp_path / "parties.csv"
-    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,Consignee\n" + "".join(
-        f'P{i},2021-03-01,Germany,EAR99,"{name}"\n' for i, name in enumerate(parties)) +
-        'Q1,2021-03-01,Germany,EAR99,"Acme Trading Ltd"\n', encoding="utf-8")
-    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
-    try:
-        run = run_screening(db, path, ScreenOptions()).run
-        with db.sessions() as session:
-            lines = {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
-    finally:
-        db.dispose()
+    run, lines = screen_text(tmp_path, "Line ID,Ship Date,Ship-to Country,ECCN,Consignee\n" +
+                             "".join(f'P{i},2021-03-01,Germany,EAR99,"{name}"\n'
+                                     for i, name in enumerate(parties)) +
+                             'Q1,2021-03-01,Germany,EAR99,"Acme Trading Ltd"\n', "parties.csv")
     assert run.party_check
     clear = [parties[int(k[1:])] for k, ln in lines.items()
              if k.startswith("P") and ln.verdict.value == "CLEAR"]

@@ -21,23 +21,16 @@ from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QScrollArea
 
 from screening.db import open_database
-from screening.rules.ruleset import load_ruleset
-from tests.conftest import SAMPLE_XLSX
-from ui.dialogs.import_wizard import ImportWizard
+from tests.conftest import SAMPLE_XLSX, advance_to, open_wizard
 from ui.translations import install_translator
 
 
 def test_mapping_page_fits_the_wizard_as_it_opens(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
     try:
-        with db.sessions() as session:
-            rules = load_ruleset(session)
-        wizard = ImportWizard(SAMPLE_XLSX, db, rules)
-        qtbot.addWidget(wizard)
-        wizard.show()
+        wizard = open_wizard(qtbot, db, SAMPLE_XLSX)
         qtbot.waitExposed(wizard)
-        while wizard.currentPage() is not wizard.mapping_page:
-            wizard.next()
+        advance_to(wizard, wizard.mapping_page)
         qtbot.wait(50)
         page = wizard.mapping_page
         squeezed = {f.value: (combo.height(), combo.minimumSizeHint().height())
@@ -62,14 +55,9 @@ def test_mapping_page_rows_are_whole_in_either_language(qtbot, tmp_path: Path, m
     install_translator(app, language)
     db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
     try:
-        with db.sessions() as session:
-            rules = load_ruleset(session)
-        wizard = ImportWizard(SAMPLE_XLSX, db, rules)
-        qtbot.addWidget(wizard)
-        wizard.show()
+        wizard = open_wizard(qtbot, db, SAMPLE_XLSX)
         qtbot.waitExposed(wizard)
-        while wizard.currentPage() is not wizard.mapping_page:
-            wizard.next()
+        advance_to(wizard, wizard.mapping_page)
         qtbot.wait(50)
         page = wizard.mapping_page
         scroll = page.findChild(QScrollArea)

@@ -17,9 +17,7 @@ from pathlib import Path
 
 from screening.cli import main
 from screening.db import open_database
-from screening.rules.ruleset import load_ruleset
-from tests.conftest import SAMPLE_XLSX
-from ui.dialogs.import_wizard import ImportWizard
+from tests.conftest import SAMPLE_XLSX, advance_to, open_wizard
 
 
 def test_preview_verdicts_are_the_runs_verdicts(qtbot, tmp_path: Path,
@@ -33,14 +31,7 @@ def test_preview_verdicts_are_the_runs_verdicts(qtbot, tmp_path: Path,
 
     db = open_database(url)
     try:
-        with db.sessions() as session:
-            rules = load_ruleset(session)
-        wizard = ImportWizard(SAMPLE_XLSX, db, rules)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        while wizard.currentPage() is not wizard.preview_page:
-            wizard.next()
-        page = wizard.preview_page
+        page = _preview(qtbot, db)
         preview = {row[1]: row[page.VERDICT] for row in page.model.rows}
         differing = {line_id: (verdict, run[line_id]) for line_id, verdict in preview.items()
                      if verdict != run[line_id]}
@@ -50,14 +41,8 @@ def test_preview_verdicts_are_the_runs_verdicts(qtbot, tmp_path: Path,
 
 
 def _preview(qtbot, db):  # type: ignore[no-untyped-def]
-    with db.sessions() as session:
-        rules = load_ruleset(session)
-    wizard = ImportWizard(SAMPLE_XLSX, db, rules)
-    qtbot.addWidget(wizard)
-    wizard.show()
-    while wizard.currentPage() is not wizard.preview_page:
-        wizard.next()
-    return wizard.preview_page
+    wizard = open_wizard(qtbot, db, SAMPLE_XLSX)
+    return advance_to(wizard, wizard.preview_page)
 
 
 def test_preview_says_which_lists_its_verdicts_include(qtbot, tmp_path: Path,

@@ -64,21 +64,15 @@ def test_s10_review2_a_database_seeded_before_the_fix_no_longer_reads_congo_as_c
 
 
 def test_s10_review2_a_year_first_file_can_be_read_as_written(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from screening.rules.ruleset import load_ruleset
-    from ui.dialogs.import_wizard import ImportWizard
+    from tests.conftest import advance_to, open_wizard
 
     path = tmp_path / "yymmdd.csv"
     path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,End User\n"
                     "Y1,21-03-02,Hong Kong,2A290,HK Power\n", encoding="utf-8")
     db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
     try:
-        with db.sessions() as session:
-            rules = load_ruleset(session)
-        wizard = ImportWizard(path, db, rules)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        while wizard.currentPage() is not wizard.mapping_page:
-            wizard.next()
+        wizard = open_wizard(qtbot, db, path)
+        advance_to(wizard, wizard.mapping_page)
         page = wizard.mapping_page
         assert page.ambiguous_rows == [2]  # flagged
         orders = [DateOrder(data) if data else None
@@ -92,21 +86,15 @@ def test_s10_review2_a_year_first_file_can_be_read_as_written(qtbot, tmp_path) -
 
 
 def test_s10_review2_a_date_order_chosen_in_the_wizard_is_applied(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from screening.rules.ruleset import load_ruleset
-    from ui.dialogs.import_wizard import ImportWizard
+    from tests.conftest import advance_to, open_wizard
 
     path = tmp_path / "dmy.csv"
     path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,End User\n"
                     "D1,03/04/2021,Hong Kong,2A290,HK Power\n", encoding="utf-8")
     db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
     try:
-        with db.sessions() as session:
-            rules = load_ruleset(session)
-        wizard = ImportWizard(path, db, rules)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        while wizard.currentPage() is not wizard.mapping_page:
-            wizard.next()
+        wizard = open_wizard(qtbot, db, path)
+        advance_to(wizard, wizard.mapping_page)
         page = wizard.mapping_page
         page.order.setCurrentIndex(page.order.findData(DateOrder.DMY))
         run = run_screening(db, path, wizard.choice().options).run  # AttributeError today

@@ -79,10 +79,8 @@ def test_the_preview_s_party_check_loads_off_the_gui_thread(qtbot, tmp_path, mon
     import threading
 
     from screening.db import open_database
-    from screening.rules.ruleset import load_ruleset
-    from tests.conftest import SAMPLE_XLSX
+    from tests.conftest import SAMPLE_XLSX, advance_to, open_wizard
     from ui.dialogs import import_wizard
-    from ui.dialogs.import_wizard import ImportWizard
 
     threads: list[str] = []
     original = import_wizard._party_screen
@@ -94,13 +92,8 @@ def test_the_preview_s_party_check_loads_off_the_gui_thread(qtbot, tmp_path, mon
     monkeypatch.setattr(import_wizard, "_party_screen", recording)
     db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
     try:
-        with db.sessions() as session:
-            rules = load_ruleset(session)
-        wizard = ImportWizard(SAMPLE_XLSX, db, rules)
-        qtbot.addWidget(wizard)
-        wizard.show()
-        while wizard.currentPage() is not wizard.mapping_page:
-            wizard.next()
+        wizard = open_wizard(qtbot, db, SAMPLE_XLSX)
+        advance_to(wizard, wizard.mapping_page)
         assert wizard._parties is not None  # started with the mapping page
         wizard.next()  # the preview uses the loaded check
         assert threads == ["hkscreen-wizard-parties"]  # loaded once, never on this thread
