@@ -335,7 +335,8 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
     prerender = _prerender(db, args.input, args.report)
     try:
         result = run_screening(db, args.input, options, progress=progress,
-                               on_created=prerender.follow if prerender else None)
+                               on_created=prerender.follow if prerender else None,
+                               beside_helper=prerender is not None)
         return _screened(db, args, result, last[0] > 0, prerender)
     finally:
         if prerender is not None:

@@ -288,8 +288,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                   progress: Callable[[Progress], None] | None = None,
                   cancelled: Callable[[], bool] | None = None,
                   rules: RuleSet | None = None,
-                  on_created: Callable[[int], None] | None = None) -> RunResult:
-    """Screen ``path`` and record the run. Raises IngestError (file unusable: nothing
+                  on_created: Callable[[int], None] | None = None,
+                  beside_helper: bool = False) -> RunResult:
+    """Screen ``path`` and record the run (``beside_helper``: another process works for
+    it meanwhile, see ``store_process.suitable``). Raises IngestError (file unusable: nothing
     recorded if found before reading the data, else the run is recorded as failed with the
     reason), Cancelled (run recorded as cancelled), OSError or DatabaseError.
 
@@ -373,7 +375,9 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         writer = LineWriter(db, run_id, json_out,
                             lambda lines, tag: stored_events.put((lines, tag)),
                             stop_if_cancelled,
-                            process=store_process.suitable(db.shareable, size))
+                            process=store_process.suitable(
+                                db.shareable, size, prepared.source.kind,
+                                beside_helper=beside_helper))
         with cyclic_gc_paused(), quick_lock_handover():
             # BATCH rows read and screened a part at a time, then stored at once.
             part = min(SCREEN_PART, BATCH)

@@ -239,6 +239,21 @@ def test_small_files_and_private_databases_store_on_a_thread() -> None:
     assert store_process.suitable(True, store_process.PROCESS_MIN_BYTES)
 
 
+def test_a_workbook_uses_the_child_from_a_smaller_size() -> None:
+    """A workbook's rows are compressed: 2 MB hold about 30,000 lines, as many as a CSV of
+    3.5 MB, and its child starts while the sheet is checked."""
+    xlsx = store_process.PROCESS_MIN_BYTES_XLSX
+    assert xlsx < store_process.PROCESS_MIN_BYTES
+    assert store_process.suitable(True, xlsx, "xlsx")
+    assert not store_process.suitable(True, xlsx, "csv")
+    assert not store_process.suitable(True, xlsx - 1, "xlsx")
+    assert not store_process.suitable(False, 10 * xlsx, "xlsx")
+    # Beside a report's helper process the CSV threshold holds (two cores for three).
+    assert not store_process.suitable(True, xlsx, "xlsx", beside_helper=True)
+    assert store_process.suitable(True, store_process.PROCESS_MIN_BYTES, "xlsx",
+                                  beside_helper=True)
+
+
 def _children() -> list[int]:
     """This process's child processes (Linux), dead ones excluded."""
     path = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children")
