@@ -71,6 +71,9 @@ class FindingSets:
         self._numbers: dict[tuple[Finding, ...], tuple[int, str]] = {}
         self._pending: list[tuple[int, int, str]] = []  # run_id, set_no, findings_json
         self._by_id: dict[int, tuple[tuple[Finding, ...], tuple[int, str]]] = {}
+        #: Each distinct finding's JSON: sets share most of their findings (a licence
+        #: number cited makes a set of its own that differs from others in one finding).
+        self._texts: dict[Finding, str] = {}
 
     def number(self, findings: tuple[Finding, ...]) -> tuple[int, str]:
         """(set number, findings JSON) for ``findings``."""
@@ -81,13 +84,22 @@ class FindingSets:
             return by_id[1]
         hit = self._numbers.get(findings)
         if hit is None:
-            text = _encode([f.to_json() for f in findings])
+            # As _encode of the list of the findings' JSON: items joined by its separator.
+            text = f"[{','.join(map(self._text, findings))}]"
             hit = (len(self._numbers) + 1, text)
             self._numbers[findings] = hit
             self._pending.append((self.run_id, hit[0], text))
         if len(self._by_id) < 100_000:
             self._by_id[id(findings)] = (findings, hit)
         return hit
+
+    def _text(self, finding: Finding) -> str:
+        text = self._texts.get(finding)
+        if text is None:
+            if len(self._texts) >= 100_000:
+                self._texts.clear()
+            text = self._texts[finding] = _encode(finding.to_json())
+        return text
 
     def take_pending(self) -> list[tuple[int, int, str]]:
         """The sets numbered since the last call, to store with the lines using them:
