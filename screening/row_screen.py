@@ -218,16 +218,18 @@ class RowScreener:
         return names
 
     def _outcome(self, key: tuple[Any, ...], c: Columns, i: int) -> Outcome:
-        (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic, end_user,
-         _eut_text, consignee, value, quantity, description, hs_code, _raw) = c.head(i)
-        line = ShipmentLine(number, line_id, (), dest, ult, c.dates[i], c.eccns[i], exc, lic,
-                            end_user, c.end_user_types[i], consignee, value, quantity,
-                            description, hs_code, assumed)
         # A licence number changes the result only of a line needing a licence: the others
-        # share the outcome of the same key without one.
+        # share the outcome of the same key without one (found here without making the line:
+        # licence numbers seldom repeat, so most of their keys are new).
         uncited_key = (*key[:5], None, key[6])
-        if lic is None or (outcome := self.outcomes.get(uncited_key)) is None \
-                or self.needs.get(uncited_key, True):
+        outcome = self.outcomes.get(uncited_key) if key[5] is not None else None
+        if outcome is None or self.needs.get(uncited_key, True):
+            (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic,
+             end_user, _eut_text, consignee, value, quantity, description, hs_code,
+             _raw) = c.head(i)
+            line = ShipmentLine(number, line_id, (), dest, ult, c.dates[i], c.eccns[i], exc,
+                                lic, end_user, c.end_user_types[i], consignee, value,
+                                quantity, description, hs_code, assumed)
             base, needs = screen_uncited(line, self.rules)
             self.needs[uncited_key] = needs
             outcome = _of(cite_licence(base, line, lic) if lic and needs else base, self.sets)
