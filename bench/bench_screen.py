@@ -428,6 +428,19 @@ def figures(args: argparse.Namespace, s: dict[str, Samples]) -> list[Figure]:
     return out
 
 
+def machine_loop() -> float:
+    """Seconds a fixed pure-Python loop takes here (best of 3): the machine's speed at the
+    time, so that figures of runs on different days can be told apart from code changes
+    (this machine shares its host: the same loop has taken three times as long on a busy
+    day)."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        sum(range(10**7))
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
 def markdown(figs: list[Figure], args: argparse.Namespace) -> str:
     """The note and the rows for README.md's performance table (its four columns)."""
     today = dt.date.today().isoformat()
@@ -438,7 +451,9 @@ def markdown(figs: list[Figure], args: argparse.Namespace) -> str:
     loads = sorted(args.loads)
     note = (f"Rows from `bench_screen.py` measured {today} ({os.cpu_count()} cores, Python "
             f"{platform.python_version()}; 1-minute load average {loads[0]:.1f} to "
-            f"{loads[-1]:.1f} during the run, so figures may be noisy): min / median / max "
+            f"{loads[-1]:.1f} during the run, so figures may be noisy; a fixed pure-Python "
+            f"loop, `sum(range(10**7))`, took {min(args.loop):.2f} to {max(args.loop):.2f} s "
+            f"before and after: compare it across runs before the figures): min / median / max "
             f"of {args.runs} interleaved runs, each a fresh process; the ratio is of the "
             f"medians. Rows from the other bench scripts are from earlier sessions.")
     return note + "\n\n" + head + "\n" + "\n".join(rows)
@@ -514,6 +529,7 @@ def main() -> None:
         make_xlsx(args.small_xlsx, 10)
         args.dirs = DataDirs(work_dir, args.small_csv)
         args.loads = [os.getloadavg()[0]]
+        args.loop = [machine_loop()]
         kinds = plan(args, groups)
         samples = {key: Samples(label) for key, (label, _) in kinds.items()}
         for round_ in range(1, args.runs + 1):
@@ -529,6 +545,7 @@ def main() -> None:
                 rate = f"{r['lines'] / r['seconds']:>10,.0f} lines/s" if r["lines"] > 1000 else ""
                 print(f"round {round_}  {label:<38} {r['seconds']:8.2f} s  peak RSS "
                       f"{r['rss_mb']:6.0f} MB  {r['lines']:>10,} lines {rate}", flush=True)
+    args.loop.append(machine_loop())
     complete = {k: v for k, v in samples.items() if v.values and not v.failures}
     figs = figures(args, complete)
     for key, s in samples.items():
