@@ -46,7 +46,8 @@ def _stored_rows(db: Database, run_id: int) -> list[tuple[object, ...]]:
 
 
 @pytest.mark.usefixtures("bundled_lists")
-@pytest.mark.parametrize(("kind", "child"), [("xlsx", False), ("csv", False), ("csv", True)])
+@pytest.mark.parametrize(("kind", "child"), [("xlsx", False), ("xlsx", True), ("csv", False),
+                                             ("csv", True)])
 def test_fast_pipeline_matches_the_line_by_line_reference(kind: str, child: bool, db: Database,
                                                           tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     source = tmp_path / f"mixed.{kind}"
@@ -56,6 +57,9 @@ def test_fast_pipeline_matches_the_line_by_line_reference(kind: str, child: bool
         if not db.shareable:
             pytest.skip("the child process needs a database file or server")
         monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES", 0)
+    else:  # stored on the writer thread, as a small file is
+        monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES", 1 << 62)
+        monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES_XLSX", 1 << 62)
     result = run_screening(db, source, ScreenOptions(json_out=out))
     expected_json, expected_rows = reference_screen(db, source, ScreenOptions())
 
