@@ -156,6 +156,10 @@ def bare_read(kind: str, path: Path) -> dict:
 TIMEOUT: list[float | None] = [None]
 
 
+#: User + system seconds of the last process ``_run_process`` ran, its descendants included.
+LAST_CPU = [0.0]
+
+
 def _run_process(argv: list[str], env: dict[str, str] | None = None,
                  ok: tuple[int, ...] = (0,), *, limit: bool = True
                  ) -> tuple[float, float, str]:
@@ -184,6 +188,9 @@ def _run_process(argv: list[str], env: dict[str, str] | None = None,
         raise RuntimeError(f"stopped after {timeout:g} s, the --timeout")
     if child.returncode not in ok:
         raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{stderr[-2000:]}")
+    # Processor time is steadier than wall time on a busy host (time the host gives others
+    # is not counted): printed beside it. It includes the waited-for store process.
+    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     # wait4 gives the peak of the process or of one descendant, not of them together: a big
     # run stores in a child process of its own, so their sum is sampled as well.
     return seconds, max(usage.ru_maxrss / 1024, tree.peak_mb), stdout
@@ -285,7 +292,7 @@ def hkscreen(dirs: DataDirs, path: Path, url: str | None = None, report: bool = 
         lines = int(found.group(1).replace(",", "")) if found else 0
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    return {"seconds": seconds, "rss_mb": rss, "lines": lines}
+    return {"seconds": seconds, "rss_mb": rss, "lines": lines, "cpu": LAST_CPU[0]}
 
 
 def interpreter_start() -> dict:
@@ -543,8 +550,9 @@ def main() -> None:
                 samples[key].values.append(r)
                 args.loads.append(os.getloadavg()[0])
                 rate = f"{r['lines'] / r['seconds']:>10,.0f} lines/s" if r["lines"] > 1000 else ""
+                cpu = f"  processor {r['cpu']:.2f} s" if "cpu" in r else ""
                 print(f"round {round_}  {label:<38} {r['seconds']:8.2f} s  peak RSS "
-                      f"{r['rss_mb']:6.0f} MB  {r['lines']:>10,} lines {rate}", flush=True)
+                      f"{r['rss_mb']:6.0f} MB  {r['lines']:>10,} lines {rate}{cpu}", flush=True)
     args.loop.append(machine_loop())
     complete = {k: v for k, v in samples.items() if v.values and not v.failures}
     figs = figures(args, complete)
@@ -557,6 +565,12 @@ def main() -> None:
     for f in (f for f in figs if f.floor):
         verdict = "" if f.met is None else ("  target met" if f.met else "  TARGET NOT MET")
         print(f"{f.what}: {f.hk} vs {f.floor}: {f.ratio}; target {f.target}{verdict}")
+    for sample in complete.values():
+        cpu = sorted(v["cpu"] for v in sample.values if "cpu" in v)
+        if cpu:
+            print(f"processor time (user + system, store process included) of "
+                  f"{sample.label}: {cpu[0]:.2f} / {statistics.median(cpu):.2f} / "
+                  f"{cpu[-1]:.2f} s")
     table = markdown(figs, args)
     print("\n" + table)
     if args.write_readme:
