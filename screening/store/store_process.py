@@ -38,10 +38,11 @@ from screening.db import DatabaseError
 
 #: Input files at least this big store their lines in a child process.
 PROCESS_MIN_BYTES = 8 * 1024 * 1024
-#: The same for a workbook. Its rows are compressed (about 65 bytes a line against a CSV's
-#: 110), and its child starts while the sheet is checked and loaded, when the screening
-#: thread waits anyway: 30,000 lines already gain (measured 2026-12-01, bench_screen data;
-#: not beside a report's helper process: three processes on two cores lost 10%).
+#: The same for a workbook, whose rows are compressed (about 65 bytes a line against a
+#: CSV's 110): 2 MB hold about 30,000 lines. Measured 2026-12-01 on bench_screen data, four
+#: interleaved rounds: 30,000 lines gained a little with the child (medians 4.77 to 4.35 s),
+#: 100,000 lines 1.6 s (11.1 to 9.5 s), while a 40,000-line CSV gained nothing (its threshold
+#: stays). Not beside a report's helper process: three processes on two cores lost 10%.
 PROCESS_MIN_BYTES_XLSX = 2 * 1024 * 1024
 
 _FRAME = struct.Struct("<Q")
