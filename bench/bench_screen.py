@@ -156,15 +156,11 @@ def bare_read(kind: str, path: Path) -> dict:
 TIMEOUT: list[float | None] = [None]
 
 
-#: User + system seconds of the last process ``_run_process`` ran, its descendants included.
-LAST_CPU = [0.0]
-
-
 def _run_process(argv: list[str], env: dict[str, str] | None = None,
                  ok: tuple[int, ...] = (0,), *, limit: bool = True
-                 ) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB of that process, stdout) of one child process; ``limit``:
-    stopped after ``--timeout`` seconds."""
+                 ) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS MB, processor seconds, stdout) of one child process, its
+    descendants included; ``limit``: stopped after ``--timeout`` seconds."""
     timeout = TIMEOUT[0] if limit else None
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
@@ -188,12 +184,12 @@ def _run_process(argv: list[str], env: dict[str, str] | None = None,
         raise RuntimeError(f"stopped after {timeout:g} s, the --timeout")
     if child.returncode not in ok:
         raise RuntimeError(f"{' '.join(argv)} exited {child.returncode}:\n{stderr[-2000:]}")
-    # Processor time is steadier than wall time on a busy host (time the host gives others
-    # is not counted): printed beside it. It includes the waited-for store process.
-    LAST_CPU[0] = usage.ru_utime + usage.ru_stime
     # wait4 gives the peak of the process or of one descendant, not of them together: a big
     # run stores in a child process of its own, so their sum is sampled as well.
-    return seconds, max(usage.ru_maxrss / 1024, tree.peak_mb), stdout
+    # Processor time (user + system, the waited-for store process included) is steadier
+    # than wall time on a busy host, where time the host gives others is not counted.
+    return (seconds, max(usage.ru_maxrss / 1024, tree.peak_mb),
+            usage.ru_utime + usage.ru_stime, stdout)
 
 
 class _TreeMemory:
@@ -285,18 +281,18 @@ def hkscreen(dirs: DataDirs, path: Path, url: str | None = None, report: bool = 
              ) -> dict:
     data = dirs.fresh(url)
     try:
-        seconds, rss, stdout = _run_process(
+        seconds, rss, cpu, stdout = _run_process(
             hk_argv(path, data / "out.json", url, data / "r.xlsx" if report else None),
             hk_env(data), ok=(0, 1))
         found = re.search(r": ([\d,]+) lines", stdout)
         lines = int(found.group(1).replace(",", "")) if found else 0
     finally:
         shutil.rmtree(data, ignore_errors=True)
-    return {"seconds": seconds, "rss_mb": rss, "lines": lines, "cpu": LAST_CPU[0]}
+    return {"seconds": seconds, "rss_mb": rss, "lines": lines, "cpu": cpu}
 
 
 def interpreter_start() -> dict:
-    seconds, rss, _ = _run_process([sys.executable, "-c", "pass"])
+    seconds, rss, _cpu, _ = _run_process([sys.executable, "-c", "pass"])
     return {"seconds": seconds, "rss_mb": rss, "lines": 0}
 
 
@@ -358,7 +354,7 @@ def groups_need(groups: list[str], *names: str) -> bool:
 
 
 def _spawn_read(kind: str, path: Path) -> dict:
-    _, rss, stdout = _run_process([sys.executable, __file__, "_read", kind, str(path)])
+    _, rss, _cpu, stdout = _run_process([sys.executable, __file__, "_read", kind, str(path)])
     result = json.loads(stdout.strip().splitlines()[-1])
     result["rss_mb"] = max(result["rss_mb"], rss)
     return result
