@@ -61,6 +61,8 @@ def suitable(shareable: bool, input_size: int, kind: str = "csv", *,
     """Whether a run of an input of ``input_size`` bytes (``kind`` "csv" or "xlsx") stores
     its lines in a child process; ``beside_helper``: another process works for the run
     (a report's rows being rendered)."""
+    # A workbook never needs more than a CSV would (a lowered PROCESS_MIN_BYTES, as tests
+    # set it, sends every run to the child).
     least = min(PROCESS_MIN_BYTES, PROCESS_MIN_BYTES_XLSX) \
         if kind == "xlsx" and not beside_helper else PROCESS_MIN_BYTES
     return shareable and input_size >= least
