@@ -31,6 +31,8 @@ from screening.store.line_cells import IN_BATCH
 from screening.store.runs import LINE_COLUMNS, FindingSets, LineBatch, batch_rows, line_row
 
 OUTCOME_LIMIT = 500_000
+#: Distinct party names whose check is kept (beyond it, checked again: same answer).
+NAMES_LIMIT = 200_000
 #: Rows read before the fast reader decides which columns to cache.
 TUNE_AFTER = 2000
 _db_part = attrgetter("db_part")
@@ -93,10 +95,14 @@ class RowScreener:
         self.boundaries = Memo(lambda key: rules.boundaries_for(
             key[:2], key[2].split(".", 1)[0]))
         if parties is not None:
-            #: Party name: whether any list name may match it (most have none, whatever
-            #: the country); only those are screened per (name, country).
-            self.listed = Memo(parties.index.may_match)
-            self.listed[None] = False
+            #: Party names looked at, and those of them some list name may match whatever
+            #: the country (most have none): only those are screened per (name, country).
+            #: A line's names are then looked up in the small set alone, not in a table
+            #: of every name seen (two million look-ups in it at a million lines: about 5%
+            #: of the screening thread).
+            #: Every name in ``checked`` is in ``listed`` exactly when it may match.
+            self.checked: set[str] = set()
+            self.listed: set[str] = set()
             self.consignees = Memo(lambda key: parties.party("Consignee", *key))
             self.end_users = Memo(lambda key: parties.party("End user", *key))
         self.tuned = False
@@ -113,7 +119,7 @@ class RowScreener:
         if self.parties is not None:
             names = self._party_names(batch, columns, slow)
             self.named = self.named or bool(names)
-            self.parties.index.prefetch(names)
+            self._check_names(names)
         lines: LineBatch = (None, [])
         raws: list[str] = []
         outcomes: list[Outcome] = []
@@ -154,11 +160,24 @@ class RowScreener:
                     found[i] = self._merged(found[i], (UNNAMED,))
         return found
 
+    def _check_names(self, names: set[str]) -> None:
+        """Works out whether any list name may match each of ``names`` not seen before."""
+        assert self.parties is not None
+        if len(self.checked) > NAMES_LIMIT or len(self.listed) > NAMES_LIMIT:
+            self.checked.clear()  # both at once, or a listed name would read as unlisted
+            self.listed.clear()
+        new = names - self.checked
+        if new:
+            index = self.parties.index
+            index.prefetch(new)
+            self.listed.update(filter(index.may_match, new))
+            self.checked |= new
+
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
                      country: list[Any]) -> None:
         """Raises the outcomes of lines whose consignee or end user is on a list."""
-        listed_consignee = list(map(self.listed.__getitem__, consignee))
-        listed_end_user = list(map(self.listed.__getitem__, end_user))
+        listed_consignee = list(map(self.listed.__contains__, consignee))
+        listed_end_user = list(map(self.listed.__contains__, end_user))
         if not any(listed_consignee) and not any(listed_end_user):
             return
         everywhere = range(len(found))
