@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,9 +45,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def bind_plainly() -> None:
+    """Have the sqlite3 module bind None and booleans as it binds plain numbers.
+
+    It adapts every value that is not exactly an int, float, str or bytearray: for None and
+    bool it finds no adapter and then asks its protocol type for ``__adapt__``, which raises
+    and clears an AttributeError each time. A stored line has several such values (blank
+    fields, its two flags): the errors were a sixth of the store process's work. Adapters
+    that return the same value (None; the bool as the int the driver binds for it) skip
+    that search; the stored values are unchanged.
+    """
+    sqlite3.register_adapter(type(None), {}.get)  # {}.get(None) is None
+    sqlite3.register_adapter(bool, int)
+
+
 def create_db_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
+        bind_plainly()
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # Sessions are never shared between threads, but the GUI opens them in worker threads.

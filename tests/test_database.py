@@ -103,3 +103,27 @@ def test_code_head_read_from_the_files_matches_alembic() -> None:
 
     from screening.db import alembic_config, code_head
     assert code_head() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_none_and_booleans_bind_as_the_driver_binds_them(tmp_path) -> None:
+    """``bind_plainly`` (done for every SQLite engine) only short-cuts the driver's search
+    for an adapter: NULL stays NULL and a bool is stored as the integer 1 or 0, by the
+    driver's executemany and by a multi-row INSERT of the kind storing a run uses."""
+    from screening.db import bind_plainly, create_db_engine
+
+    create_db_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}").dispose()
+    protocol = sqlite3.PrepareProtocol
+    assert sqlite3.adapters[(type(None), protocol)](None) is None
+    assert sqlite3.adapters[(bool, protocol)](True) == 1
+    bind_plainly()  # again: idempotent
+    connection = sqlite3.connect(tmp_path / "y.sqlite3")
+    connection.execute("CREATE TABLE t (a, b, c)")
+    connection.executemany("INSERT INTO t VALUES (?, ?, ?)", [(None, True, False)])
+    connection.execute("INSERT INTO t VALUES (?, ?, ?), (?, ?, ?)",
+                       (False, None, 1.5, "x", True, None))
+    stored = connection.execute(
+        "SELECT typeof(a), a, typeof(b), b, typeof(c), c FROM t ORDER BY rowid").fetchall()
+    assert stored == [("null", None, "integer", 1, "integer", 0),
+                      ("integer", 0, "null", None, "real", 1.5),
+                      ("text", "x", "integer", 1, "null", None)]
+    connection.close()
