@@ -49,8 +49,11 @@ from screening.store.runs import FindingSets, batch_numbers
 PARTS = ("read", "screen", "cells", "encode")
 
 
-def measure(db, path: Path, rules) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """One pass over ``path``: processor seconds of the screening thread per part."""
+def measure(db, path: Path, rules, *, run_id: int = 1,  # type: ignore[no-untyped-def]
+            frames: list[bytes] | None = None, lines: int | None = None) -> dict[str, float]:
+    """One pass over ``path``: processor seconds of the screening thread per part.
+    ``frames``: keep each batch as encoded for the store process (run ``run_id``'s);
+    ``lines``: stop after the batch reaching that many lines."""
     with db.sessions() as session:
         index, _lists = party_store.load_index(session)
         suppressed = party_store.suppressed_pairs(session) if index else frozenset()
@@ -59,29 +62,34 @@ def measure(db, path: Path, rules) -> dict[str, float]:  # type: ignore[no-untyp
     parties = PartyScreen(index, suppressed, affiliates,
                           party_columns=service.maps_parties(prepared.mapping)) \
         if index else None
-    sets = FindingSets(1)
-    screener = RowScreener(prepared, rules, parties, sets, 1,
+    sets = FindingSets(run_id)
+    screener = RowScreener(prepared, rules, parties, sets, run_id,
                            dates_as_text=db.backend == "sqlite")
+    done = 0
     spent = dict.fromkeys(PARTS, 0.0)
     per_batch = max(1, service.BATCH // service.SCREEN_PART)
     parts = prepared.raw_batches(min(service.SCREEN_PART, service.BATCH))
     gc.disable()  # as the run does (service.cyclic_gc_paused)
     try:
-        while True:
+        while lines is None or done < lines:
             start = time.thread_time()
             batch = list(itertools.islice(parts, per_batch))
             read = time.thread_time()
             spent["read"] += read - start
             if not batch:
                 return spent
-            lines, raws, _tally = service.screen_parts(screener, batch)
+            screened_lines, raws, _tally = service.screen_parts(screener, batch)
             screened = time.thread_time()
-            cells = batch_cells(batch_numbers(lines), raws)
+            cells = batch_cells(batch_numbers(screened_lines), raws)
             built = time.thread_time()
-            store_process.encode(sets.take_pending(), lines, cells)
+            frame = store_process.encode(sets.take_pending(), screened_lines, cells)
             spent["screen"] += screened - read
             spent["cells"] += built - screened
             spent["encode"] += time.thread_time() - built
+            done += len(screened_lines[1])
+            if frames is not None:
+                frames.append(frame)
+        return spent
     finally:
         gc.enable()
 

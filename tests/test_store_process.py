@@ -268,3 +268,23 @@ def _alive(pid: int) -> bool:
     except (FileNotFoundError, IndexError):
         return False
     return state != "Z"
+
+
+def test_a_batch_decodes_to_what_was_encoded() -> None:
+    """What the child stores is what the screening thread sent: the marshal form, and the
+    pickle form a value marshal does not know (a date, as PostgreSQL runs keep them)."""
+    import datetime as dt
+
+    sets = [(3, 1, '[{"code":"X"}]')]
+    part = ("", "CLEAR", None, False, 1)
+    plain = ([[3, 3], [2, 3], ["L2", "L3"], ["HK", "HK"], [None, None], ["2024-01-05"] * 2,
+              [False, False], ["5A992.c"] * 2, [None, None], [None, "D1"], ["A", "B"],
+              [None, None], ["C", "C"], [1.5, 2.0], [None, None], ["d", "é"], [None, None]],
+             [part, part])
+    cells = (2, 3, '{"rows":[2,3],"cells":[["a"],["b"]]}')
+    for lines, kind in ((plain, b"m"), ((None, [(3, 2, dt.date(2024, 1, 5))]), b"p")):
+        frame = store_process.encode(sets, lines, cells)
+        assert frame[:1] == kind
+        decoded = store_process.decode(frame)
+        assert decoded == (sets, lines, cells)
+        assert type(decoded[1][0]) is type(lines[0])

@@ -88,6 +88,11 @@ def encode(sets: list[tuple[int, int, str]], lines: Any,
         return _PICKLE + pickle.dumps((sets, lines, cells), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def decode(frame: bytes) -> tuple[list[tuple[int, int, str]], Any, tuple[int, int, str] | None]:
+    """A batch ``encode``d: (new findings sets, lines, cells record)."""
+    return marshal.loads(frame[1:]) if frame[:1] == _MARSHAL else pickle.loads(frame[1:])
+
+
 class StoreProcess:
     """The parent's side: ``send`` a batch, then ``acknowledged`` when it is committed."""
 
@@ -250,8 +255,7 @@ def main(argv: list[str]) -> int:
                 except OSError as exc:  # named as the file it becomes
                     raise OSError(exc.errno, exc.strerror, settings["json_target"]) from exc
             while (frame := _read_frame(source)) is not None:
-                sets, batch, cells = (marshal.loads(frame[1:]) if frame[:1] == _MARSHAL
-                                      else pickle.loads(frame[1:]))
+                sets, batch, cells = decode(frame)
                 try:
                     # A batch is answered committed only once all of its JSON is written;
                     # one that fails is not stored at all.
