@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_screen import bench_file
 from bench_screening_thread import measure
 
-from screening.db import open_database
+from screening.db import open_database, open_existing
 from screening.line_json import LineJson
 from screening.rules.ruleset import load_ruleset
 from screening.store import runs as run_store
@@ -95,8 +95,17 @@ def read_frames(path: Path) -> list[bytes]:
     with path.open("rb") as source:
         while head := source.read(_FRAME.size):
             (size,) = _FRAME.unpack(head)
-            frames.append(source.read(size))
+            frame = source.read(size)
+            if len(head) != _FRAME.size or len(frame) != size:
+                raise SystemExit(f"{path}: cut short after {len(frames)} batches")
+            frames.append(frame)
     return frames
+
+
+def run_of(frame: bytes) -> int:
+    """The run a batch's lines belong to (their first column)."""
+    _sets, (heads, tails), _cells = store_process.decode(frame)
+    return int(heads[0][0] if heads is not None else tails[0][0])
 
 
 def main() -> None:
@@ -107,9 +116,10 @@ def main() -> None:
     parser.add_argument("--take", type=int, default=100_000,
                         help="lines of the file to screen and store (default 100,000)")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--save", type=Path, help="write the batches to this file")
-    parser.add_argument("--frames", type=Path,
-                        help="store the batches saved in this file (no screening)")
+    saved = parser.add_mutually_exclusive_group()
+    saved.add_argument("--save", type=Path, help="write the batches to this file")
+    saved.add_argument("--frames", type=Path,
+                       help="store the batches saved in this file (no screening)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="hkscreen-store-") as folder:
         base = Path(folder) / "base.sqlite3"
@@ -118,6 +128,10 @@ def main() -> None:
             run_id = new_run(db)
             if args.frames is not None:
                 frames = read_frames(args.frames)
+                if frames and run_of(frames[0]) != run_id:
+                    raise SystemExit(f"{args.frames}: its batches belong to run "
+                                     f"{run_of(frames[0])}, not to run {run_id} of a fresh "
+                                     f"database: save them again with --save")
             else:
                 path = args.file or bench_file("csv", args.lines)
                 with db.sessions() as session:
@@ -136,7 +150,7 @@ def main() -> None:
         for number in range(1, args.runs + 1):
             copy = Path(folder) / f"round{number}.sqlite3"
             shutil.copy(base, copy)  # the run is still running in each copy
-            db = open_database(f"sqlite:///{copy}")
+            db = open_existing(f"sqlite:///{copy}")  # as the store process opens it
             try:
                 spent = store(db, run_id, frames, Path(folder) / f"round{number}.json")
             finally:

@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import sqlite3
+import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,17 +47,20 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def bind_plainly() -> None:
-    """Have the sqlite3 module bind None and booleans as it binds plain numbers.
+    """On Python 3.11, have the sqlite3 module bind None and booleans as it binds numbers.
 
     It adapts every value that is not exactly an int, float, str or bytearray: for None and
-    bool it finds no adapter and then asks its protocol type for ``__adapt__``, which raises
-    and clears an AttributeError each time. A stored line has several such values (blank
-    fields, its two flags): the errors were a sixth of the store process's work. Adapters
-    that return the same value (None; the bool as the int the driver binds for it) skip
-    that search; the stored values are unchanged.
+    bool it finds no adapter and then asks its protocol type for ``__adapt__``, which on
+    3.11 raises and clears an AttributeError each time. A stored line has several such
+    values (blank fields, its two flags): the errors were a sixth of the store process's
+    instructions. Adapters that return the same value (None; the bool as the int the driver
+    binds for it) skip that search; the stored values are unchanged. Python 3.12 looks the
+    attribute up without the error, and there the adapters would cost a little more than
+    they save, so they are not registered.
     """
-    sqlite3.register_adapter(type(None), {}.get)  # {}.get(None) is None
-    sqlite3.register_adapter(bool, int)
+    if sys.version_info < (3, 12):
+        sqlite3.register_adapter(type(None), {}.get)  # {}.get(None) is None
+        sqlite3.register_adapter(bool, int)
 
 
 def create_db_engine(url: str) -> Engine:

@@ -285,6 +285,6 @@ def test_a_batch_decodes_to_what_was_encoded() -> None:
     for lines, kind in ((plain, b"m"), ((None, [(3, 2, dt.date(2024, 1, 5))]), b"p")):
         frame = store_process.encode(sets, lines, cells)
         assert frame[:1] == kind
-        decoded = store_process.decode(frame)
-        assert decoded == (sets, lines, cells)
-        assert type(decoded[1][0]) is type(lines[0])
+        # repr, not ==: False == 0 and 2.0 == 2, but a bool read back as an int would
+        # change the --json lines.
+        assert repr(store_process.decode(frame)) == repr((sets, lines, cells))
