@@ -163,7 +163,7 @@ class RowScreener:
     def _check_names(self, names: set[str]) -> None:
         """Works out whether any list name may match each of ``names`` not seen before."""
         assert self.parties is not None
-        if len(self.checked) > NAMES_LIMIT or len(self.listed) > NAMES_LIMIT:
+        if len(self.checked) > NAMES_LIMIT:  # ``listed`` is a part of it: never bigger
             self.checked.clear()  # both at once, or a listed name would read as unlisted
             self.listed.clear()
         new = names - self.checked
