@@ -59,8 +59,9 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
     assert line.export_date is not None
     epoch = rules.epoch_for(line.export_date, (line.destination, line.ultimate_destination),
                             line.eccn.base if line.eccn else "")
-    key = (line.destination, line.ultimate_destination, epoch,
-           line.eccn, line.license_exception, line.end_user_type)
+    key = (line.destination, line.ultimate_destination, epoch, line.eccn,
+           line.license_exception, end_user_key(line.destination, line.ultimate_destination,
+                                                line.end_user_type, rules))
     memo = rules.memo
     hit = memo.get(key)
     if hit is None:
@@ -69,6 +70,17 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
             memo.clear()
         memo[key] = hit
     return hit
+
+
+def end_user_key(destination: str | None, ultimate: str | None,
+                 end_user_type: EndUserType | None, rules: RuleSet) -> EndUserType | None:
+    """The end-user type as a memo key needs it: None where no rule reads it (the
+    destination, the ultimate destination and what they are licensed as have no end-use
+    rule reading it), so those lines share one result whatever the type."""
+    countries = rules.end_user_countries
+    if destination in countries or ultimate in countries:
+        return end_user_type
+    return None
 
 
 def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:

@@ -237,12 +237,19 @@ class RowScreener:
         return names
 
     def _outcome(self, key: tuple[Any, ...], c: Columns, i: int) -> Outcome:
-        # A licence number changes the result only of a line needing a licence: the others
-        # share the outcome of the same key without one (found here without making the line:
-        # licence numbers seldom repeat, so most of their keys are new).
-        uncited_key = (*key[:5], None, key[6])
-        outcome = self.outcomes.get(uncited_key) if key[5] is not None else None
-        if outcome is None or self.needs.get(uncited_key, True):
+        # A licence number changes the result only of a line needing a licence, and the
+        # end-user type only that of a line to a destination whose end-use rules read it
+        # (RuleSet.end_user_countries): the others share the outcome of the key without
+        # them, found here without making the line (licence numbers seldom repeat, so most
+        # of their keys are new; end-user types multiply the keys by five).
+        if len(self.outcomes) > OUTCOME_LIMIT:
+            self.outcomes.clear()
+            self.needs.clear()
+        countries = self.rules.end_user_countries
+        plain_key = (*key[:5], None,
+                     key[6] if key[0] in countries or key[1] in countries else None)
+        outcome = self.outcomes.get(plain_key) if plain_key != key else None
+        if outcome is None or (key[5] is not None and self.needs.get(plain_key, True)):
             (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic,
              end_user, _eut_text, consignee, value, quantity, description, hs_code,
              _raw) = c.head(i)
@@ -250,11 +257,11 @@ class RowScreener:
                                 lic, end_user, c.end_user_types[i], consignee, value,
                                 quantity, description, hs_code, assumed)
             base, needs = screen_uncited(line, self.rules)
-            self.needs[uncited_key] = needs
-            outcome = _of(cite_licence(base, line, lic) if lic and needs else base, self.sets)
-        if len(self.outcomes) > OUTCOME_LIMIT:
-            self.outcomes.clear()
-            self.needs.clear()
+            self.needs[plain_key] = needs
+            if lic and needs:
+                outcome = _of(cite_licence(base, line, lic), self.sets)
+            else:  # the outcome of the plain key too
+                outcome = self.outcomes[plain_key] = _of(base, self.sets)
         self.outcomes[key] = outcome
         return outcome
 

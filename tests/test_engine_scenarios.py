@@ -385,3 +385,45 @@ def test_the_memo_never_changes_a_result(rules) -> None:
         memoised, direct = screen_line(line, fresh), _screen(line, fresh)
         assert (memoised.verdict, memoised.findings, memoised.newly_licensable) == \
             (direct.verdict, direct.findings, direct.newly_licensable), line
+
+
+def test_end_user_type_is_read_only_where_a_rule_reads_it(rules) -> None:
+    """The memos keep one result per key for every end-user type of a line whose
+    destinations (and what they are licensed as) have no end-use rule reading the type:
+    screening such lines afresh with each type must give the same result, and for the
+    countries that have one, some line must differ."""
+    import datetime as dt
+
+    from screening.engine import _screen
+    from screening.paths import seed_rules_dir
+    from screening.rules.files import read_rule_dir
+    from screening.rules.ruleset import build_ruleset
+    fresh = build_ruleset(read_rule_dir(seed_rules_dir()))
+    countries = fresh.end_user_countries
+    assert {"CN", "HK", "RU", "BY", "VE", "IR"} <= countries
+    assert not {"DE", "SG", "JP", "MO", "GB"} & countries  # MO: a "ccl" rule only
+    day = dt.timedelta(days=1)
+    dates = sorted({d + delta for d in fresh.boundaries[::7] for delta in (-day, day)})
+    types = [None, *EndUserType]
+    eccns = ["EAR99", "3A001.a.2", "3A090.c", "5A992.z.1", "2A290", "9A610.y.1", "0A983",
+             "4A994", "1C350"]
+    outside = sorted((set(fresh.country_names) - countries) & {
+        "DE", "SG", "JP", "MO", "GB", "FR", "IN", "TW", "KR", "AE", "IL", "PK", "TR"})
+    assert len(outside) >= 8
+    differs = set()
+    for eccn in eccns:
+        for date in dates[::3]:
+            for exception in (None, "GBS", "NLR"):
+                for ultimate in (None, "CN"):
+                    for dest in [*outside, "HK", "CN", "RU"]:
+                        results = {
+                            (r.verdict, r.findings, r.newly_licensable) for r in (
+                                _screen(make_line(dest, str(date), eccn, exception=exception,
+                                                  end_user_type=t, ultimate=ultimate),
+                                        fresh) for t in types)}
+                        if dest in outside and ultimate is None:
+                            assert len(results) == 1, (dest, date, eccn, exception)
+                        elif len(results) > 1:
+                            differs.add(dest)
+    assert {"HK", "CN", "RU"} <= differs
+

@@ -308,6 +308,21 @@ class RuleSet:
         return {country: tuple(rules) for country, rules in out.items()}
 
     @cached_property
+    def end_user_countries(self) -> frozenset[str]:
+        """The destinations for which a line's end-user type can change its result: those
+        with an end-use rule that reads it (every scope but "ccl", which names an end use
+        the data cannot show), and those that can be licensed as one of them (Hong Kong as
+        China). For any other destination the engine's result is the same whatever the
+        end-user type, so its memo keeps one result for them all."""
+        found = {rule.country for rule in self.end_use if rule.scope != "ccl"}
+        while True:
+            more = {code for code, rules in self.mappings.items()
+                    if code not in found and any(m.licensed_as in found for m in rules)}
+            if not more:
+                return frozenset(found)
+            found |= more
+
+    @cached_property
     def _scoped_boundaries(self) -> tuple[dict[str, frozenset[dt.date]],
                                           dict[str, frozenset[dt.date]], frozenset[dt.date]]:
         """The boundaries split by what they concern: a destination, an ECCN, or everyone.
