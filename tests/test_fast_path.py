@@ -274,3 +274,20 @@ def test_run_hands_the_interpreter_lock_over_quickly_and_restores_it(db, tmp_pat
     assert len(seen) == -(-6000 // SCREEN_PART)  # every part screened
     assert all(s <= SWITCH_INTERVAL < before for s in seen)
     assert sys.getswitchinterval() == before
+
+
+def test_column_shortcuts_equal_the_cell_by_cell_forms() -> None:
+    """The whole-column number match and the filling of a mostly blank column give what
+    their cell-by-cell forms give."""
+    from screening.ingest.fast_rows import _PLAIN_COLUMN_RE, _filled
+    from screening.normalize import _PLAIN_NUMBER_RE
+    rnd = random.Random(11)
+    for _ in range(20000):
+        n = rnd.randrange(0, 8)
+        first = [rnd.choice([None, None, "CN", "", 0, "HK"]) for _ in range(n)]
+        second = [rnd.choice([None, "SG", "", "DE"]) for _ in range(n)]
+        assert _filled(first, second) == [a or b for a, b in zip(first, second, strict=True)]
+        column = ["".join(rnd.choice("0123456789.-\u0661 ae+") for _ in range(
+            rnd.randrange(0, 6))).strip() for _ in range(rnd.randrange(1, 6))]
+        by_cell = all(column) and all(_PLAIN_NUMBER_RE.match(text) for text in column)
+        assert bool(_PLAIN_COLUMN_RE.fullmatch("\n".join(column))) == by_cell, column

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
@@ -29,11 +30,14 @@ from screening.ingest.rows import (
 )
 from screening.line_json import json_plain
 from screening.normalize import (
-    _PLAIN_NUMBER_RE,
     clean_text,
     parse_number,
     reads_as_day_count,
 )
+
+#: A column of texts each matching ``normalize._PLAIN_NUMBER_RE`` (none blank), one per line: one
+#: match for the whole column instead of one per cell (cleaned texts hold no line break).
+_PLAIN_COLUMN_RE = re.compile(r"-?\d+(?:\.\d+)?(?:\n-?\d+(?:\.\d+)?)*")
 
 #: A cell value the fast path does not take (the row goes to ``RowConverter.convert``).
 BAD: Any = object()
@@ -282,15 +286,16 @@ class FastRows:
             _or_none(texts[i] if i is not None else None, count)
             for i in (i_user, i_consignee, i_desc, i_hs))
         lic_code, lic_text = _split(lic)
-        exception = exc if self.i_lic is None else \
+        # An exception code typed in the licence column (rare) where the exception column
+        # has none. (A blank exception is None, never "": without codes, ``exc`` is it.)
+        exception = exc if self.i_lic is None or not any(lic_code) else \
             [e or code for e, code in zip(exc, lic_code, strict=True)]
         dates, date_db = _split(date)
         eccns, eccn_text = _split(eccn)
         end_user_types, eut_text = _split(eut)
         inner = zip(*map(_json_inner, texts), strict=True)
         raw = list(map('["{}"]'.format, map('","'.join, inner)))
-        party_country = dest if self.i_ult is None or not any(ult) else \
-            [u or d for u, d in zip(ult, dest, strict=True)]
+        party_country = dest if self.i_ult is None or not any(ult) else _filled(ult, dest)
         line = [[self.run_id] * count, numbers, line_id, dest, ult, date_db,
                 [assumed] * count, eccn_text, exception, lic_text, end_user, eut_text,
                 consignee, value, quantity, description, hs_code, raw]
@@ -305,7 +310,7 @@ class FastRows:
             return [None] * count
         raw, cleaned = cells[index], texts[index]
         kinds = set(map(type, raw))
-        if kinds == {str} and all(cleaned) and all(map(_PLAIN_NUMBER_RE.match, cleaned)):
+        if kinds == {str} and _PLAIN_COLUMN_RE.fullmatch("\n".join(cleaned)):
             return list(map(float, cleaned))  # the common case of a CSV: plain decimals
         if kinds == {float}:
             numbers = list(raw)
@@ -351,6 +356,15 @@ def _or_none(column: list[str] | None, count: int) -> list[Any]:
     if column is None:
         return [None] * count
     return column if all(column) else [text or None for text in column]
+
+
+def _filled(first: list[Any], second: list[Any]) -> list[Any]:
+    """``[a or b for a, b in zip(first, second)]`` for a ``first`` mostly blank: a Python
+    step only per value of ``first`` that is set."""
+    out = second.copy()
+    for i in compress(range(len(first)), first):
+        out[i] = first[i]
+    return out
 
 
 def _split(pairs: list[tuple[Any, Any]]) -> tuple[list[Any], list[Any]]:
