@@ -291,3 +291,27 @@ def test_column_shortcuts_equal_the_cell_by_cell_forms() -> None:
             rnd.randrange(0, 6))).strip() for _ in range(rnd.randrange(1, 6))]
         by_cell = all(column) and all(_PLAIN_NUMBER_RE.match(text) for text in column)
         assert bool(_PLAIN_COLUMN_RE.fullmatch("\n".join(column))) == by_cell, column
+
+
+def test_a_column_read_as_it_is_holds_only_clean_texts() -> None:
+    """``_cleaned`` gives ``clean_text`` of each cell, and hands the column back as read
+    (with its joined text) only when every cell is its own clean text."""
+    from screening.ingest.fast_rows import _cleaned
+    from screening.line_json import text_plain
+    from screening.normalize import clean_text
+    rnd = random.Random(5)
+    pieces = ["a", "B", "7", " ", "  ", "|", "| ", " |", "\t", "\n", "\r", "\u00a0", "\u3000",
+              "\u2028", "\x1c", "\x85", "é", "香", '"', "\\", "\u200b", "\x7f", ""]
+    read_as_is = 0
+    for _ in range(20000):
+        cells = tuple("".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 5)))
+                      for _ in range(rnd.randrange(1, 5)))
+        texts, joined = _cleaned(cells, clean_text)
+        assert texts == [clean_text(c) for c in cells], cells
+        if joined is not None:
+            read_as_is += 1
+            assert all(t is c for t, c in zip(texts, cells, strict=True))
+            assert joined == "|".join(cells)
+            assert text_plain(joined) == all(
+                json.dumps(c, ensure_ascii=False) == f'"{c}"' for c in cells)
+    assert read_as_is > 1000
