@@ -295,9 +295,9 @@ def test_column_shortcuts_equal_the_cell_by_cell_forms() -> None:
 
 def test_a_column_read_as_it_is_holds_only_clean_texts() -> None:
     """``_cleaned`` gives ``clean_text`` of each cell, and hands the column back as read
-    (with its joined text) only when every cell is its own clean text."""
+    (with its joined text) only when every cell is its own clean text, without control
+    characters."""
     from screening.ingest.fast_rows import _cleaned
-    from screening.line_json import text_plain
     from screening.normalize import clean_text
     rnd = random.Random(5)
     pieces = ["a", "B", "7", " ", "  ", "|", "| ", " |", "\t", "\n", "\r", "\u00a0", "\u3000",
@@ -312,6 +312,8 @@ def test_a_column_read_as_it_is_holds_only_clean_texts() -> None:
             read_as_is += 1
             assert all(t is c for t, c in zip(texts, cells, strict=True))
             assert joined == "|".join(cells)
-            assert text_plain(joined) == all(
+            # No control characters: JSON escapes only quotes and backslashes then.
+            assert not any(ch < " " for ch in joined)
+            assert ('"' not in joined and "\\" not in joined) == all(
                 json.dumps(c, ensure_ascii=False) == f'"{c}"' for c in cells)
     assert read_as_is > 1000

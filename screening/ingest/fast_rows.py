@@ -28,7 +28,7 @@ from screening.ingest.rows import (
     RowConverter,
     untrusted_characters,
 )
-from screening.line_json import json_plain, text_plain
+from screening.line_json import json_plain
 from screening.normalize import (
     clean_text,
     parse_number,
@@ -45,6 +45,9 @@ _CACHE_LIMIT = 200_000
 
 _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
+
+#: ASCII control characters (every ASCII space but " " is one).
+_CONTROL_BYTES = bytes(range(0x20))
 
 _KEPT = frozenset({str, dt.date, dt.datetime})
 
@@ -262,7 +265,9 @@ class FastRows:
         texts = [column for column, _joined in cleaned]
         #: Every column's cells are their own clean texts: the JSON of the cells can be
         #: made from the rows as read (no column is turned back into rows).
-        as_read = all(joined is not None and text_plain(joined) for _column, joined in cleaned)
+        #: (Without control characters, JSON escapes only quotes and backslashes.)
+        as_read = all(joined is not None and '"' not in joined and "\\" not in joined
+                      for _column, joined in cleaned)
         for index in self.owner_indexes:
             if any(texts[index]):
                 bad.update(i for i, text in enumerate(texts[index]) if text)
@@ -338,17 +343,19 @@ class FastRows:
 def _cleaned(cells: tuple[Any, ...], lookup: Callable[[Any], str]
              ) -> tuple[list[str], str | None]:
     """(``clean_text`` of every cell of a column (``lookup`` is it, cached), the cells
-    joined by "|" if each cell is its own clean text). For a column of plain strings at C
-    speed: one scan of them all shows that no cell has a space to trim or fold (the only
-    space a printable text can hold is " ", so none next to a separator or doubled means
-    none to clean); else a strip per cell and one scan."""
+    joined by "|" if each cell is its own clean text and holds no control character).
+    For a column of plain strings at C speed: an ASCII column without control characters
+    can hold no space but " ", so one scan of the joined cells for " " next to a separator
+    or doubled shows there is nothing to trim or fold; else a strip per cell and one scan."""
     try:
         joined = "|".join(cells)
     except TypeError:  # numbers, dates, empty cells of a workbook
         return list(map(lookup, cells)), None
-    if joined.isprintable() and "  " not in joined and " |" not in joined \
+    if joined.isascii() and "  " not in joined and " |" not in joined \
             and "| " not in joined and joined[:1] != " " and joined[-1:] != " ":
-        return list(cells), joined
+        data = joined.encode("ascii")
+        if len(data.translate(None, _CONTROL_BYTES)) == len(data):
+            return list(cells), joined
     stripped = list(map(str.strip, cells))
     joined = "|".join(stripped)
     if "  " in joined or "\u00a0" in joined or "\n" in joined or "\t" in joined \
