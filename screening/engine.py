@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from screening.citations import cites, unverified_note
 from screening.control_list_check import chart_and_special, destination_controls
@@ -35,6 +36,7 @@ class _Licensing:
 
 
 MEMO_LIMIT = 500_000
+_T = TypeVar("_T")  # an end-user type, or its text
 
 
 def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
@@ -72,8 +74,8 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
     return hit
 
 
-def end_user_key(destination: str | None, ultimate: str | None,
-                 end_user_type: EndUserType | None, rules: RuleSet) -> EndUserType | None:
+def end_user_key(destination: str | None, ultimate: str | None, end_user_type: _T,
+                 rules: RuleSet) -> _T | None:
     """The end-user type as a memo key needs it: None where no rule reads it (the
     destination, the ultimate destination and what they are licensed as have no end-use
     rule reading it), so those lines share one result whatever the type."""

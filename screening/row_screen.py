@@ -20,7 +20,13 @@ from itertools import compress
 from operator import attrgetter
 from typing import Any
 
-from screening.engine import CLEAR_ON_UNVERIFIED, cite_licence, screen_line, screen_uncited
+from screening.engine import (
+    CLEAR_ON_UNVERIFIED,
+    cite_licence,
+    end_user_key,
+    screen_line,
+    screen_uncited,
+)
 from screening.ingest.fast_rows import Columns, FastRows, Memo
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
@@ -245,9 +251,7 @@ class RowScreener:
         if len(self.outcomes) > OUTCOME_LIMIT:
             self.outcomes.clear()
             self.needs.clear()
-        countries = self.rules.end_user_countries
-        plain_key = (*key[:5], None,
-                     key[6] if key[0] in countries or key[1] in countries else None)
+        plain_key = (*key[:5], None, end_user_key(key[0], key[1], key[6], self.rules))
         outcome = self.outcomes.get(plain_key) if plain_key != key else None
         if outcome is None or (key[5] is not None and self.needs.get(plain_key, True)):
             (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic,
