@@ -127,3 +127,25 @@ def test_a_stray_cell_beyond_the_limit_mid_sheet_is_refused(tmp_path, monkeypatc
     big_sheet(tmp_path / "s.xlsx", 3000, (1200, "C1048576"))
     with pytest.raises(IngestError, match="row 1048576"):
         scan(tmp_path / "s.xlsx")
+
+
+def test_row_numbers_of_many_digits_are_read_not_proved(monkeypatch) -> None:
+    """A reference naming a row of thousands of digits would make ``_above``'s pattern
+    grow with the square of them: such chunks have every number read instead."""
+    built: list[int] = []
+    real = xlsx_package._above
+
+    def counting(bound: int):  # type: ignore[no-untyped-def]
+        built.append(bound)
+        return real(bound)
+
+    monkeypatch.setattr(xlsx_package, "_above", counting)
+    huge = b"7" * 3000
+    body = b'<row r="1"><c r="A1"><v>1</v></c></row>' * 50 + b'<row r="' + huge + b'"/>'
+    assert _highest_row(body, 0) == int(huge)
+    big = b'<row r="5"/><row r="12345678901"/>'
+    assert _highest_row(big, 0) == 12345678901
+    assert _highest_row(b'<row r="3"/>', 10 ** 12) == 10 ** 12
+    assert built == []  # no pattern for any of them
+    assert _highest_row(b'<row r="3"/><row r="999999999"/>', 0) == 999999999
+    assert built == [999999999]

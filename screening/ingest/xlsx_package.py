@@ -296,6 +296,10 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
 
 #: How far from a chunk's end its last reference is looked for.
 _TAIL = 4096
+#: Row numbers of more digits than this (far beyond any sheet that can pass the extent
+#: check) are not proved by ``_above``: its pattern grows with the square of the digits, so
+#: a small crafted file naming 3,000-digit rows would cost minutes. Every number is read.
+_SHORTCUT_DIGITS = 9
 
 
 def _highest_row(body: bytes, floor: int) -> int:
@@ -306,10 +310,11 @@ def _highest_row(body: bytes, floor: int) -> int:
     making an object per reference (a 100,000-row sheet has 1.3 million). If one is found (a
     sheet written out of order, or a stray far cell), every number is read."""
     tail = deque(_ROW_NUMBER_RE.finditer(body, max(0, len(body) - _TAIL)), maxlen=1)
-    last = tail[0] if tail else None
-    bound = max(floor, int(last.group(1)) if last else 0)
-    if _above(bound).search(body) is None:
-        return bound
+    digits = tail[0].group(1) if tail else b"0"
+    if len(digits) <= _SHORTCUT_DIGITS:
+        bound = max(floor, int(digits))
+        if bound < 10 ** _SHORTCUT_DIGITS and _above(bound).search(body) is None:
+            return bound
     return max(floor, max(map(int, set(_ROW_NUMBER_RE.findall(body))), default=0))
 
 
