@@ -142,10 +142,49 @@ def test_row_numbers_of_many_digits_are_read_not_proved(monkeypatch) -> None:
     monkeypatch.setattr(xlsx_package, "_above", counting)
     huge = b"7" * 3000
     body = b'<row r="1"><c r="A1"><v>1</v></c></row>' * 50 + b'<row r="' + huge + b'"/>'
-    assert _highest_row(body, 0) == int(huge)
+    assert _highest_row(body, 0) == xlsx_package._FAR_ROW  # beyond any extent: refused
     big = b'<row r="5"/><row r="12345678901"/>'
     assert _highest_row(big, 0) == 12345678901
     assert _highest_row(b'<row r="3"/>', 10 ** 12) == 10 ** 12
     assert built == []  # no pattern for any of them
     assert _highest_row(b'<row r="3"/><row r="999999999"/>', 0) == 999999999
     assert built == [999999999]
+
+
+def raw_sheet(path: Path, sheet_data: str, dimension: str = "") -> Path:
+    """A one-sheet workbook whose sheetData is ``sheet_data`` as given."""
+    big_sheet(path, 1)
+    rewrite = f"{dimension}<sheetData>{sheet_data}</sheetData>".encode()
+    with zipfile.ZipFile(path) as src:
+        items = [(i, src.read(i)) for i in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, re.sub(rb"<sheetData>.*</sheetData>", lambda _m: rewrite, data)
+                         if info.filename == "xl/worksheets/sheet1.xml" else data)
+    return path
+
+
+def test_cells_without_references_after_a_line_break_are_counted(tmp_path) -> None:
+    # "<c\n t=..."": white space after the tag name is XML all the same, and the cell
+    # reader places such cells one after another: 2,000 of them make a row 2,000 wide.
+    cells = "".join("<c\n t=\"n\"><v>1</v></c>" for _ in range(2000))
+    path = raw_sheet(tmp_path / "wide.xlsx", f'<row r="1">{cells}</row>')
+    with pytest.raises(IngestError, match="columns"):
+        scan(path)
+
+
+@pytest.mark.parametrize("where", ["row", "cell", "dimension", "formula"])
+def test_a_row_number_of_thousands_of_digits_is_refused_not_a_crash(tmp_path, where) -> None:
+    huge = "7" * 5000  # Python will not convert more than 4,300 digits to an integer
+    data, dimension = '<row r="1"><c r="A1"><v>1</v></c></row>', ""
+    if where == "row":
+        data += f'<row r="{huge}"/>'
+    elif where == "cell":
+        data += f'<row r="2"><c r="B{huge}"><v>1</v></c></row>'
+    elif where == "dimension":
+        dimension = f'<dimension ref="A1:C{huge}"/>'
+    else:
+        data += f'<row r="2"><c r="AAA{huge}"><f>1+1</f></c></row>'
+    path = raw_sheet(tmp_path / "far.xlsx", data, dimension)
+    with pytest.raises(IngestError, match="more than 15 digits"):
+        scan(path)

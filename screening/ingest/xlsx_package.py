@@ -206,6 +206,8 @@ _DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]
 _ROW_NUMBER_RE = re.compile(rb'r="[A-Z]*([0-9]+)"')
 # References of columns beyond Z, in one pass: two letters (AA-ZZ), or three and more with
 # their row (a wide one names the far cell in the message).
+# A cell's start tag: "<c" and white space, "/" or ">" (not "<col", "<cfRule").
+_CELL_TAG_RE = re.compile(rb"<c[\s/>]")
 _LETTERS_RE = re.compile(rb'r="(?:([A-Z]{2})[0-9]|([A-Z]{3,})([0-9]+)")')
 # A cell is self-closed (<c r="A2" s="1"/>, a formatted blank) or has content up to </c>:
 # matched as one, so a blank cell's reference is never given to the next cell's content.
@@ -255,12 +257,13 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
             if first:
                 first = False
                 if match := _DIMENSION_RE.search(body):
-                    letters, row = match.group(1).decode(), int(match.group(2))
+                    letters, row = match.group(1).decode(), _row_number(match.group(2))
                     _check_extent(name, sheet, row, column_index(letters) + 1,
-                                  f"{letters}{row}", "declares its size as reaching")
+                                  f"{letters}{_row_text(row)}",
+                                  "declares its size as reaching")
             top = _highest_row(body, max_row)
             if top > max_row:
-                max_row, far = top, f"row {top}"
+                max_row, far = top, f"row {_row_text(top)}"
             row_tags += body.count(b"<row")
             for two, letters, row in set(_LETTERS_RE.findall(body)):
                 if two:
@@ -268,16 +271,16 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                     continue
                 col = column_index(letters.decode()) + 1
                 if col > max_col:
-                    max_col, far = col, f"{letters.decode()}{int(row)}"
+                    max_col, far = col, f"{letters.decode()}{_row_text(_row_number(row))}"
             # Cells placed by position (no reference): counted per row. Each count is a
             # pass over the chunk, so the one for every tag starting "<c" comes first: it
             # equals the referenced cells' in a chunk of cells that all have references.
             referenced = body.count(b'<c r="')
-            if body.count(b"<c") > referenced and body.count(b"<c ") + body.count(b"<c>") \
-                    + body.count(b"<c/>") > referenced:
+            # (A cell tag may be followed by any XML white space: "<c\n", "<c\t".)
+            if body.count(b"<c") > referenced and \
+                    len(_CELL_TAG_RE.findall(body)) > referenced:
                 for segment in body.split(b"<row")[1:]:
-                    max_col = max(max_col, segment.count(b"<c ") + segment.count(b"<c>")
-                                  + segment.count(b"<c/>"))
+                    max_col = max(max_col, len(_CELL_TAG_RE.findall(segment)))
             if b"<f" in body:
                 _formula_cells(body, scan.formula_cells, formulas)
             if b't="e"' in body:
@@ -315,7 +318,21 @@ def _highest_row(body: bytes, floor: int) -> int:
         bound = max(floor, int(digits))
         if bound < 10 ** _SHORTCUT_DIGITS and _above(bound).search(body) is None:
             return bound
-    return max(floor, max(map(int, set(_ROW_NUMBER_RE.findall(body))), default=0))
+    return max(floor, max(map(_row_number, set(_ROW_NUMBER_RE.findall(body))), default=0))
+
+
+#: What a row number of more than 15 digits counts as: beyond any extent read, refused.
+#: (Python will not even convert a number of over 4,300 digits to an integer.)
+_FAR_ROW = 10 ** 15
+
+
+def _row_number(digits: bytes) -> int:
+    """A reference's row number; ``_FAR_ROW`` for one of more than 15 digits."""
+    return int(digits) if len(digits) <= 15 else _FAR_ROW
+
+
+def _row_text(row: int) -> str:
+    return str(row) if row < _FAR_ROW else "N (N: a number of more than 15 digits)"
 
 
 @functools.lru_cache(maxsize=64)
@@ -354,7 +371,7 @@ def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
         if ref:
             value = _ERROR_VALUE_RE.search(match.group(2) or b"")
             text = value.group(1).decode("utf-8", "replace") if value else "an error"
-            found[(int(ref.group(2)), column_index(ref.group(1).decode()))] = text
+            found[(_row_number(ref.group(2)), column_index(ref.group(1).decode()))] = text
 
 
 VOLATILE, RECALCULATES, DEPENDS = "volatile", "recalculates", "depends"
@@ -387,7 +404,7 @@ def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas
         ref = _REF_RE.search(match.group(1))
         if not ref:
             continue
-        where = (int(ref.group(2)), column_index(ref.group(1).decode()))
+        where = (_row_number(ref.group(2)), column_index(ref.group(1).decode()))
         if not _VALUE_RE.search(inner):
             found.add(where)
             continue
