@@ -204,10 +204,10 @@ _DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]
 # unrelated attribute ending in "r" can only make the extent look larger (a refusal), never
 # smaller.
 _ROW_NUMBER_RE = re.compile(rb'r="[A-Z]*([0-9]+)"')
-# References of columns beyond Z, in one pass: two letters (AA-ZZ), or three and more with
-# their row (a wide one names the far cell in the message).
 # A cell's start tag: "<c" and white space, "/" or ">" (not "<col", "<cfRule").
 _CELL_TAG_RE = re.compile(rb"<c[\s/>]")
+# References of columns beyond Z, in one pass: two letters (AA-ZZ), or three and more with
+# their row (a wide one names the far cell in the message).
 _LETTERS_RE = re.compile(rb'r="(?:([A-Z]{2})[0-9]|([A-Z]{3,})([0-9]+)")')
 # A cell is self-closed (<c r="A2" s="1"/>, a formatted blank) or has content up to </c>:
 # matched as one, so a blank cell's reference is never given to the next cell's content.
