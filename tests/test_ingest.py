@@ -160,6 +160,23 @@ def test_mapping_override_by_header_and_unknown_header(tmp_path, rules) -> None:
         prep(path, rules, mapping=MappingSpec({"colour": "Ref"}))
 
 
+def test_mapping_by_column_letter_in_either_case_and_within_the_sheet(tmp_path, rules) -> None:
+    path = write_xlsx(tmp_path / "m.xlsx", [["Ref", "Where to", "When", "ECCN", "Note"],
+                                            ["X1", "HK", "2021-02-01", "EAR99", "5A992"]])
+    base = {"destination": "Where to", "export_date": "When", "line_id": "Ref"}
+    # "e" is column E, as "E" is (a lower-case letter once read as column AH and crashed).
+    for letter in ("E", "e", " e "):
+        line = next(prep(path, rules, mapping=MappingSpec({**base, "eccn": letter})).lines())
+        assert line.eccn is not None and line.eccn.base == "5A992", letter
+    # A column beyond the header row is refused with the sheet's width, not a crash later.
+    with pytest.raises(IngestError, match=r"'zz' for eccn, but the header row has 5 columns "
+                                          r"\(A to E\)"):
+        prep(path, rules, mapping=MappingSpec({**base, "eccn": "zz"}))
+    # Letters outside A-Z are no column letters: the message lists the headers.
+    with pytest.raises(IngestError, match="has only"):
+        prep(path, rules, mapping=MappingSpec({**base, "eccn": "é"}))
+
+
 def test_sheet_choice(tmp_path, rules) -> None:
     wb = openpyxl.Workbook()
     wb.active.title = "Cover"

@@ -16,7 +16,13 @@ import pytest
 
 from screening.ingest import xlsx_package
 from screening.ingest.errors import IngestError
-from screening.ingest.xlsx_package import _above, _highest_row, scan_sheet
+from screening.ingest.xlsx_package import (
+    MAX_COLUMNS,
+    _above,
+    _highest_row,
+    column_index,
+    scan_sheet,
+)
 
 _EVERY_NUMBER = re.compile(rb'r="[A-Z]*([0-9]+)"')
 
@@ -188,3 +194,27 @@ def test_a_row_number_of_thousands_of_digits_is_refused_not_a_crash(tmp_path, wh
     path = raw_sheet(tmp_path / "far.xlsx", data, dimension)
     with pytest.raises(IngestError, match="more than 15 digits"):
         scan(path)
+
+
+@pytest.mark.parametrize("where", ["cell", "dimension", "formula", "error"])
+def test_a_column_of_thousands_of_letters_is_refused_not_a_crash(tmp_path, where) -> None:
+    # 3,100 letters make a column number of over 4,300 digits, which Python will not format.
+    huge = "Z" * 3100
+    data, dimension = '<row r="1"><c r="A1"><v>1</v></c></row>', ""
+    if where == "cell":
+        data += f'<row r="2"><c r="{huge}2"><v>1</v></c></row>'
+    elif where == "dimension":
+        dimension = f'<dimension ref="A1:{huge}3"/>'
+    elif where == "formula":
+        data += f'<row r="2"><c r="{huge}2"><f>1+1</f></c></row>'
+    else:
+        data += f'<row r="2"><c r="{huge}2" t="e"><v>#N/A</v></c></row>'
+    path = raw_sheet(tmp_path / "wide.xlsx", data, dimension)
+    with pytest.raises(IngestError, match=r"ZZZ\.\.\. \(3,100 letters\)"):
+        scan(path)
+
+
+def test_column_letters_count_exactly_up_to_four() -> None:
+    assert [column_index(x) for x in ("A", "Z", "AA", "XFD", "ZZZZ")] == \
+        [0, 25, 26, 16383, 475253]
+    assert column_index("AAAAA") > MAX_COLUMNS

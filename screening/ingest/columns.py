@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -281,6 +282,10 @@ def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
     return ColumnMapping(columns, texts, header_row, "detected", tuple(unmapped), duplicates)
 
 
+#: A column given by its letters in a mapping ("C", "ab"): Excel's columns run to XFD.
+_COLUMN_LETTERS_RE = re.compile(r"[A-Za-z]{1,3}")
+
+
 def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str) -> ColumnMapping:
     """Overrides map field name -> header text (or column letter); raise ValueError if bad."""
     columns = dict(base.columns)
@@ -297,8 +302,12 @@ def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str)
         key = header_key(header)
         if key in keys:
             index = keys.index(key)
-        elif str(header).isalpha() and len(str(header)) <= 3:
-            index = column_index(str(header))
+        elif _COLUMN_LETTERS_RE.fullmatch(str(header).strip()):
+            index = column_index(str(header).strip().upper())
+            if index >= len(base.headers):
+                last = column_letter(len(base.headers) - 1) if base.headers else "none"
+                raise ValueError(f"mapping names column {header!r} for {name}, but the header "
+                                 f"row has {len(base.headers)} columns (A to {last})")
         else:
             seen = ", ".join(repr(h) for h in base.headers if h)
             raise ValueError(f"mapping names column {header!r} for {name}, but the header row "

@@ -53,8 +53,17 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: The index a reference of more than 4 column letters counts as: beyond any extent read
+#: (Excel stops at XFD), refused. Reading thousands of letters exactly would make a number
+#: Python will not even format (more than 4,300 digits).
+_FAR_COLUMN = 26 ** 5
+
+
 def column_index(letters: str) -> int:
-    """Spreadsheet letters -> 0-based column index (A -> 0, AB -> 27)."""
+    """Spreadsheet letters -> 0-based column index (A -> 0, AB -> 27); ``_FAR_COLUMN`` for
+    more than 4 letters."""
+    if len(letters) > 4:
+        return _FAR_COLUMN
     index = 0
     for ch in letters:
         index = index * 26 + (ord(ch) - 64)
@@ -259,7 +268,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 if match := _DIMENSION_RE.search(body):
                     letters, row = match.group(1).decode(), _row_number(match.group(2))
                     _check_extent(name, sheet, row, column_index(letters) + 1,
-                                  f"{letters}{_row_text(row)}",
+                                  f"{_letters_text(letters)}{_row_text(row)}",
                                   "declares its size as reaching")
             top = _highest_row(body, max_row)
             if top > max_row:
@@ -271,10 +280,10 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                     continue
                 col = column_index(letters.decode()) + 1
                 if col > max_col:
-                    max_col, far = col, f"{letters.decode()}{_row_text(_row_number(row))}"
-            # Cells placed by position (no reference): counted per row. Each count is a
-            # pass over the chunk, so the one for every tag starting "<c" comes first: it
-            # equals the referenced cells' in a chunk of cells that all have references.
+                    far = f"{_letters_text(letters.decode())}{_row_text(_row_number(row))}"
+                    max_col = col
+            # Cells placed by position (no reference): counted per row, only when the chunk
+            # has more cell tags than references (each count is a pass over the chunk).
             referenced = body.count(b'<c r="')
             # (A cell tag may be followed by any XML white space: "<c\n", "<c\t".)
             if body.count(b"<c") > referenced and \
@@ -333,6 +342,11 @@ def _row_number(digits: bytes) -> int:
 
 def _row_text(row: int) -> str:
     return str(row) if row < _FAR_ROW else "N (N: a number of more than 15 digits)"
+
+
+def _letters_text(letters: str) -> str:
+    """Column letters for a message: a run of more than 4 shown by its length."""
+    return letters if len(letters) <= 4 else f"{letters[:3]}... ({len(letters):,} letters)"
 
 
 @functools.lru_cache(maxsize=64)
