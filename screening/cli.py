@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import sys
@@ -389,9 +390,10 @@ def _write_reports(db: Database, run_id: int, targets: list[Path],
     for target in targets:
         rendered = None
         if prerender is not None and report_format(target) == "xlsx":
-            # The first XLSX report's rows, rendered while the run screened.
-            rendered = prerender.result(
-                run is not None and run.status == "complete",
+            # The first XLSX report's rows, rendered while the run screened: asked for
+            # once the report has read the rest (which overlaps their last rows).
+            rendered = functools.partial(
+                prerender.result, run is not None and run.status == "complete",
                 waiting=None if quiet else lambda: print(
                     "  finishing the XLSX report's rows, rendered while the run screened ...",
                     file=sys.stderr, flush=True))

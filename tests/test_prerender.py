@@ -22,6 +22,7 @@ from screening.recovery import clean_temp_files, temp_dir
 from screening.reports import prerender, write_report
 from screening.reports import xlsx as xlsx_report
 from screening.reports.line_sheets import LineSheets, render_line_sheets
+from screening.reports.safety import ExportError
 from screening.reports.verify import Status, verify_report
 from screening.reports.xlsx import styles_of
 from screening.service import ScreenOptions, run_screening
@@ -180,6 +181,50 @@ def test_a_review_before_the_report_renders_the_rows_again(db: Database, tmp_pat
     lines = {r[0]: r for r in book["Lines"].iter_rows(min_row=2, values_only=True)}
     assert lines[row][18] == "Hold" and lines[row][19] == "officer"  # the line's disposition
     book.close()
+
+
+def test_rows_asked_for_once_the_report_has_read_the_rest(db: Database, tmp_path,
+                                                         monkeypatch) -> None:
+    """The rows may be given as a function: the report reads its content and opens its
+    workbook first (overlapping the helper's last rows), then asks once; the rows it gets
+    are used and removed, and a report failing before it asks never asks."""
+    data = tmp_path / "mixed.csv"
+    write_mixed_csv(data, 600)
+    run_id = run_screening(db, data, ScreenOptions()).run.id
+    from screening.reports.content import load_content
+    with db.sessions() as session:
+        content = load_content(session, run_id, "")
+        styles, finding_styles = styles_of(content, tmp_path)
+        rendered = render_line_sheets(iter_line_chunks(session, run_id), content.run.headers,
+                                      {}, styles, finding_styles, tmp_path)
+    events: list[str] = []
+    opened = xlsx_report._open_book
+    monkeypatch.setattr(xlsx_report, "_open_book",
+                        lambda *a: events.append("opened") or opened(*a))
+    fits: list[bool] = []
+    real = xlsx_report._Opened.fits
+    monkeypatch.setattr(xlsx_report._Opened, "fits", lambda self, r, c: fits.append(
+        real(self, r, c)) or fits[-1])
+
+    def ask() -> LineSheets:
+        events.append("asked")
+        return rendered
+    write_report(db, run_id, tmp_path / "r.xlsx", generated_by="auditor", rendered=ask)
+    assert events == ["opened", "asked"] and fits == [True]
+    assert not rendered.lines.path.exists() and not rendered.findings.path.exists()
+    _assert_verifies(tmp_path / "r.xlsx", data, db)
+    # No rows given (the helper failed): the report renders them itself, the same report.
+    events.clear()
+    write_report(db, run_id, tmp_path / "r2.xlsx", generated_by="auditor",
+                 rendered=lambda: events.append("asked") and None)
+    assert events == ["opened", "asked"] and fits == [True]
+    _assert_verifies(tmp_path / "r2.xlsx", data, db)
+    # A report that fails first (no such run) never asks.
+    events.clear()
+    with pytest.raises(ExportError, match="9999"):
+        write_report(db, 9999, tmp_path / "r3.xlsx", generated_by="auditor",
+                     rendered=lambda: events.append("asked") and None)
+    assert events == []
 
 
 def test_rows_rendered_under_other_headers_are_rendered_again(db: Database, tmp_path,

@@ -76,8 +76,8 @@ class _Sink:
     def __init__(self) -> None:
         self.parts: list[str] = []
 
-    def write(self, text: str) -> None:
-        self.parts.append(text)
+    def write(self, data: bytes) -> None:
+        self.parts.append(data.decode("utf-8"))
 
 
 HOSTILE = ["", " lead", "trail ", "\tTab", "a&b<c>d", "_x0041_ literal", "ctl\x0bvt", "cr\rlf\n",

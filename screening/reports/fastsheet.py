@@ -73,8 +73,8 @@ def inline_text(text: str) -> str:
     return f"<is><t{space}>{text}</t></is>"
 
 
-class TextSink(Protocol):
-    def write(self, text: str, /) -> object: ...
+class RowSink(Protocol):
+    def write(self, data: bytes, /) -> object: ...
 
 
 #: Joins the texts of a column so they are escaped in one pass: DEL, which XML carries as it
@@ -253,7 +253,7 @@ class ColumnsWriter:
     cell is rendered once and reused while values repeat), "verdict" (text styled by its
     value), "number", "date", or "any" (typed cell by cell)."""
 
-    def __init__(self, handle: TextSink, kinds: Sequence[str], styles: dict[str, int],
+    def __init__(self, handle: RowSink, kinds: Sequence[str], styles: dict[str, int],
                  digest: CellDigest | None = None, sheet: str = "Lines"):
         self.handle = handle
         self.columns = [_Column(letter, styles, kind)
@@ -282,18 +282,20 @@ class ColumnsWriter:
             raise ValueError(f"{self.sheet}: a row without a value in its first column")
         numbers = list(map(str, range(first, first + count)))
         # Each row's cells joined, then its number put where the cells left it: by map and
-        # zip, no Python code per row.
-        self.handle.write("".join(map(
+        # zip, no Python code per row. Rows are encoded one by one and joined as UTF-8: a
+        # character beyond ASCII widens its own row's string only, where joined first it
+        # widened the whole chunk's (to 2 or 4 bytes a character) before the encoding.
+        self.handle.write(b"".join(map(str.encode, map(
             str.replace, map("".join, zip(repeat(f'<row r="{ROW}">'), *xml_columns,
                                           repeat("</row>"))),
-            repeat(ROW), numbers)))
+            repeat(ROW), numbers))))
         self.rows += count
         if self.digest is not None:
             bodies = list(map(", ".join, zip(*json_columns, strict=True)))
             if any(map(str.endswith, bodies, repeat(_STRIP))):
                 bodies = [_strip_empty(b) for b in bodies]
-            text = "".join(map("[{}, [{}]]\n".format, range(first - 1, first - 1 + count),
-                               bodies))
+            text = b"".join(map(str.encode, map("[{}, [{}]]\n".format,
+                                                range(first - 1, first - 1 + count), bodies)))
             self.digest.encoded_rows(self.sheet, first - 1, first - 2 + count, text)
 
 

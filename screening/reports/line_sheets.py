@@ -27,6 +27,7 @@ from screening.reports.content import (
     original_headers,
 )
 from screening.reports.package import DeflatedRows
+from screening.runtime import cyclic_gc_paused
 from screening.store.report_lines import LineChunk
 from screening.store.reviews import ReviewRecord
 
@@ -107,14 +108,19 @@ def render_line_sheets(chunks: Iterable[LineChunk], run_headers: Sequence[str],
         claimed: set[str | None] = set()
         by_date: Counter[tuple[dt.date | None, str]] = Counter()
         r = 1
-        for chunk in chunks:
-            by_date.update(zip(chunk.export_date, chunk.verdict, strict=True))
-            fast.write(r + 1, line_columns(chunk, current, originals))  # and hashes
-            r += len(chunk.row)
-            finding_rows.write_chunk(chunk.row, chunk.line_id, chunk.verdict, chunk.findings)
-            destinations.update(chunk.destination)
-            destinations.update(chunk.licensing_destination)
-            claimed.update(chunk.license_exception)
+        # Reading and rendering a chunk allocates hundreds of thousands of objects while the
+        # renderers' caches stay alive: paused, the cyclic collector stops walking those
+        # again and again (a seventh of the rendering time).
+        with cyclic_gc_paused():
+            for chunk in chunks:
+                by_date.update(zip(chunk.export_date, chunk.verdict, strict=True))
+                fast.write(r + 1, line_columns(chunk, current, originals))  # and hashes
+                r += len(chunk.row)
+                finding_rows.write_chunk(chunk.row, chunk.line_id, chunk.verdict,
+                                         chunk.findings)
+                destinations.update(chunk.destination)
+                destinations.update(chunk.licensing_destination)
+                claimed.update(chunk.license_exception)
         lines_handle.close()
         findings_handle.close()
         return LineSheets(

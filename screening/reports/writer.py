@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,7 +39,9 @@ def report_format(target: Path, fmt: str | None = None) -> str:
 
 
 def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
-                 fmt: str | None = None, rendered: LineSheets | None = None) -> ReportResult:
+                 fmt: str | None = None,
+                 rendered: LineSheets | Callable[[], LineSheets | None] | None = None
+                 ) -> ReportResult:
     """Write the report of ``run_id`` to ``target``, signed with this database's key and
     recorded as issued. Raises ExportError with one clear message when it cannot; an earlier
     file at ``target`` is then left untouched.
@@ -47,18 +50,34 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
     contract) are recorded with the SHA-256 of the file as their digest.
 
     ``rendered``: an XLSX report's rows rendered while the run was screened
-    (reports.prerender); used if they are this report's, removed either way."""
+    (reports.prerender), or a function giving them (called once the report has what it
+    needs besides them: what it reads meanwhile overlaps their last rows being rendered);
+    used if they are this report's, removed either way."""
     target = Path(target)
+    taken: list[LineSheets] = []
+    if callable(rendered):
+        ask = rendered
+
+        def rows() -> LineSheets | None:
+            sheets = ask()
+            if sheets is not None:
+                taken.append(sheets)
+            return sheets
+        pending: LineSheets | Callable[[], LineSheets | None] | None = rows
+    else:
+        pending = rendered
+        taken += [rendered] if rendered is not None else []
     try:
         return _write_report(db, run_id, target, generated_by, report_format(target, fmt),
-                             rendered)
+                             pending)
     finally:
-        if rendered is not None:
-            rendered.discard()  # nothing left if the report used them
+        for sheets in taken:
+            sheets.discard()  # nothing left if the report used them
 
 
 def _write_report(db: Database, run_id: int, target: Path, generated_by: str, fmt: str,
-                  rendered: LineSheets | None) -> ReportResult:
+                  rendered: LineSheets | Callable[[], LineSheets | None] | None
+                  ) -> ReportResult:
     try:
         with db.sessions.begin() as session:
             signer = signer_for(session)  # created and registered on first use

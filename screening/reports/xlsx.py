@@ -178,17 +178,21 @@ def cell_formats(book: Any) -> dict[str, Any]:
 
 def write_xlsx(session: Session, content: ReportContent, target: Path,
                signer: Signer | None = None,
-               rendered: LineSheets | None = None) -> tuple[str, str]:
+               rendered: LineSheets | Callable[[], LineSheets | None] | None = None
+               ) -> tuple[str, str]:
     """Write the report to ``target`` (a temporary path); returns the report digest (over
     every cell but the digest's and the signature's own) and its signature ("" without a
     signer). ``rendered``: the Lines and Findings rows rendered while the run was screened
-    (reports.prerender), used if they are this report's (else rendered here); their files
-    are removed either way."""
+    (reports.prerender), or a function giving them, called once the workbook is open;
+    used if they are this report's (else rendered here); their files are removed either
+    way."""
     digest = CellDigest()
     sheets: LineSheets | None = None
     opened: _Opened | None = None
     try:
         opened = _open_book(content, target)
+        if callable(rendered):
+            rendered = rendered()
         if rendered is not None and opened.fits(rendered, content):
             sheets, rendered = rendered, None
         else:
@@ -204,7 +208,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     finally:
         digest.close()
         for unused in (rendered, sheets):
-            if unused is not None:
+            if isinstance(unused, LineSheets):  # (a function never called gave no rows)
                 unused.discard()
 
 
