@@ -302,7 +302,7 @@ def test_a_column_read_as_it_is_holds_only_clean_texts() -> None:
     rnd = random.Random(5)
     pieces = ["a", "B", "7", " ", "  ", "|", "| ", " |", "\t", "\n", "\r", "\u00a0", "\u3000",
               "\u2028", "\x1c", "\x85", "é", "香", '"', "\\", "\u200b", "\x7f", ""]
-    read_as_is = 0
+    read_as_is = beyond_ascii = 0
     for _ in range(20000):
         cells = tuple("".join(rnd.choice(pieces) for _ in range(rnd.randrange(0, 5)))
                       for _ in range(rnd.randrange(1, 5)))
@@ -310,6 +310,7 @@ def test_a_column_read_as_it_is_holds_only_clean_texts() -> None:
         assert texts == [clean_text(c) for c in cells], cells
         if joined is not None:
             read_as_is += 1
+            beyond_ascii += not joined.isascii()
             assert all(t is c for t, c in zip(texts, cells, strict=True))
             assert joined == "|".join(cells)
             # No control characters: JSON escapes only quotes and backslashes then.
@@ -317,3 +318,4 @@ def test_a_column_read_as_it_is_holds_only_clean_texts() -> None:
             assert ('"' not in joined and "\\" not in joined) == all(
                 json.dumps(c, ensure_ascii=False) == f'"{c}"' for c in cells)
     assert read_as_is > 1000
+    assert beyond_ascii > 100  # a column of names in Chinese is read as it is too

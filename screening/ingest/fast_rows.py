@@ -48,6 +48,7 @@ _encode_text: Callable[[str], str] = json.encoder.encode_basestring  # type: ign
 
 #: ASCII control characters (every ASCII space but " " is one).
 _CONTROL_BYTES = bytes(range(0x20))
+_CONTROL_RE = re.compile("[\x00-\x1f]")
 
 _KEPT = frozenset({str, dt.date, dt.datetime})
 
@@ -361,6 +362,10 @@ def _cleaned(cells: tuple[Any, ...], lookup: Callable[[Any], str]
     if "  " in joined or "\u00a0" in joined or "\n" in joined or "\t" in joined \
             or "\r" in joined:
         return list(map(lookup, cells)), None
+    # Beyond ASCII (a name in Chinese): each cell is its own clean text if stripping left
+    # it as it was (strip hands back the very string then, so the comparison is quick).
+    if stripped == list(cells) and _CONTROL_RE.search(joined) is None:
+        return stripped, joined
     return stripped, None
 
 
