@@ -6,13 +6,16 @@ party is compared with tens of list names, not thousands."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import gzip
 import hashlib
+import importlib
 import io
 import json
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -654,6 +657,16 @@ class PartyIndex:
             for row, (name, _query) in enumerate(members):
                 self._cache[name] = _merge(ids, best_first.get(row, []),
                                            best_second.get(row, []))
+
+
+def import_numpy_meanwhile() -> None:
+    """Import numpy (``prefetch`` needs it to score many names at once) on a thread: for a
+    big input its 0.1-0.3 s then overlap the run's start (a workbook loading on another
+    thread) instead of falling in the middle of screening its first batch."""
+    def load() -> None:
+        with contextlib.suppress(ImportError):  # prefetch will say so, if it needs it
+            importlib.import_module("numpy")
+    threading.Thread(target=load, daemon=True, name="hkscreen-numpy").start()
 
 
 #: Candidates kept per name and way of comparing (the best ones).

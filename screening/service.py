@@ -35,7 +35,7 @@ from screening.ingest.readers import check_regular_file, warm_xlsx
 from screening.json_output import JsonOutput
 from screening.model import Verdict
 from screening.normalize import DateOrder
-from screening.parties import STRONG, WEAK
+from screening.parties import STRONG, WEAK, import_numpy_meanwhile
 from screening.party_screen import PartyScreen
 from screening.paths import data_dir
 from screening.recovery import temp_file
@@ -54,6 +54,9 @@ BATCH = 5000
 #: Rows read and screened at a time: what one part holds then stays in the processor's
 #: cache (a million-line run screened in parts of 5000 took a second longer).
 SCREEN_PART = 2500
+#: Inputs at least this big import numpy on a thread at their start (a few thousand lines
+#: hold enough distinct party names for ``PartyIndex.prefetch`` to score them together).
+NUMPY_MIN_BYTES = 1 << 20
 log = logging.getLogger(__name__)
 
 
@@ -305,6 +308,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
+    if party_index is not None and size >= NUMPY_MIN_BYTES:
+        import_numpy_meanwhile()
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
         affiliate_rules = load_affiliate_rules(session) if party_index else ()
     prepared, rules = prepare(db, path, options, rules)

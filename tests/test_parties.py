@@ -218,3 +218,28 @@ def test_verify_rescreens_the_parties_with_the_runs_lists(db, tmp_path) -> None:
         party_store.import_list(session, edited, name="synthetic")
     check = verify_report(report, SAMPLE_XLSX, db).checks[2]
     assert check.status is Status.PASSED and "not re-screened" in check.detail, check.detail
+
+
+def test_numpy_is_imported_on_a_thread_and_its_absence_left_to_the_scoring(
+        monkeypatch) -> None:
+    """A big run imports numpy on a thread at its start; if it cannot be imported the
+    thread ends quietly (no unhandled exception: pytest would fail the test), and the
+    scoring that needs it says so itself."""
+    import importlib
+    import threading
+
+    from screening import parties
+    asked: list[str] = []
+    done = threading.Event()
+
+    def fail(name: str) -> None:
+        asked.append(name)
+        done.set()
+        raise ImportError(f"No module named {name!r}")
+    monkeypatch.setattr(importlib, "import_module", fail)
+    before = set(threading.enumerate())
+    parties.import_numpy_meanwhile()
+    assert done.wait(10)
+    for thread in set(threading.enumerate()) - before:
+        thread.join(10)
+    assert asked == ["numpy"]
