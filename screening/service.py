@@ -308,10 +308,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
-    if party_index is not None and size >= NUMPY_MIN_BYTES:
-        import_numpy_meanwhile()
         suppressed = party_store.suppressed_pairs(session) if party_index else frozenset()
         affiliate_rules = load_affiliate_rules(session) if party_index else ()
+    if party_index is not None and size >= NUMPY_MIN_BYTES:
+        import_numpy_meanwhile()
     prepared, rules = prepare(db, path, options, rules)
     party_columns = maps_parties(prepared.mapping)
     check = party_store.party_check(
