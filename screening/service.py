@@ -303,8 +303,11 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     path = Path(path)
     check_regular_file(path)
     sha256, size = file_digest(path)  # before any reading
-    # A workbook's sheet loads on a thread while the party index and the rules load here.
-    warm_xlsx(path, options.sheet or (options.mapping.sheet if options.mapping else None))
+    # A workbook's sheet loads on a thread while the party index and the rules load here
+    # (or already does: ``hkscreen screen BOOK.xlsx`` starts it while its modules import);
+    # its rows are used only if the file had this digest when they were read.
+    warm_xlsx(path, options.sheet or (options.mapping.sheet if options.mapping else None),
+              sha256)
     with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import hashlib
 import io
 import itertools
 import logging
@@ -429,19 +430,35 @@ class _SheetLoad:
         return self._get(1)
 
 
-_warm: dict[tuple[str, str], tuple[tuple[int, ...], TableSource]] = {}
+#: Sources loaded ahead, by (path, sheet): (the file's identity and SHA-256 before it was
+#: read, the source).
+_warm: dict[tuple[str, str], tuple[tuple[int, ...], str, TableSource]] = {}
 _warm_lock = threading.Lock()
+#: The SHA-256 a screening of each path took before reading it: a source loaded ahead is
+#: used only if its file had that same content.
+_expected: dict[str, str] = {}
 
 
-def warm_xlsx(path: Path, sheet: str | None) -> None:
+def warm_xlsx(path: Path, sheet: str | None, digest: str | None = None) -> None:
     """On a thread: check the workbook and load the sheet a screening of it will read first
     (``sheet``, else the first visible one), so this overlaps with other start-up work;
     ``list_sheets`` and ``open_xlsx`` wait for it, and ``open_xlsx`` hands that source out
-    once. Any problem is left for ``open_xlsx`` to report as usual."""
-    thread = threading.Thread(target=_warm_now, args=(path, sheet), daemon=True,
-                              name="hkscreen-sheet-check")
+    once. Any problem is left for ``open_xlsx`` to report as usual.
+
+    ``digest``: the file's SHA-256 as the screening took it before reading anything; the
+    source is handed out only if the file had it. Without one (a start before the screening
+    has hashed the file: ``hkscreen screen BOOK.xlsx`` starts here while its modules load),
+    the thread hashes the file before reading it, and a later call with the screening's
+    digest finds that start and only records the digest."""
+    key = str(path)
     with _warm_lock:
-        _pending[str(path)] = thread
+        if digest is not None:
+            _expected[key] = digest
+        if key in _pending or any(k[0] == key for k in _warm):
+            return  # started ahead: its source is used if its digest is this one
+        thread = threading.Thread(target=_warm_now, args=(path, sheet, digest), daemon=True,
+                                  name="hkscreen-sheet-check")
+        _pending[key] = thread
     thread.start()
 
 
@@ -455,16 +472,19 @@ def _await_warm(path: Path) -> None:
 _pending: dict[str, threading.Thread] = {}
 
 
-def _warm_now(path: Path, sheet: str | None) -> None:
+def _warm_now(path: Path, sheet: str | None, digest: str | None) -> None:
     try:
         if sniff_kind(path) != "xlsx":
             return
+        identity = file_identity(path)
+        if digest is None:  # the content as read from here on (if the identity holds)
+            with path.open("rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
         sheets = list_sheets(path, _warming=True)
         candidates = sheet_order(sheets, sheet)
         if not candidates:
             return
         sheet = candidates[0]
-        identity = file_identity(path)
         source = _open_xlsx_checked(path, sheet)
         source._loading = _SheetLoad(path, sheet)
     except (IngestError, OSError):
@@ -474,7 +494,7 @@ def _warm_now(path: Path, sheet: str | None) -> None:
         return
     with _warm_lock:
         _warm.clear()  # one at a time: a source not used is dropped
-        _warm[(str(path), sheet)] = (identity, source)
+        _warm[(str(path), sheet)] = (identity, digest, source)
 
 
 def sheet_order(sheets: list[SheetInfo], sheet: str | None) -> list[str]:
@@ -491,10 +511,12 @@ def open_xlsx(path: Path, sheet: str) -> TableSource:
     _await_warm(path)
     with _warm_lock:
         warmed = _warm.pop((str(path), sheet), None)
+        expected = _expected.pop(str(path), None)
     if warmed is not None:
+        identity, digest, source = warmed
         with contextlib.suppress(OSError):
-            if warmed[0] == file_identity(path):
-                return warmed[1]
+            if identity == file_identity(path) and digest == expected:
+                return source
     return _open_xlsx_checked(path, sheet)
 
 
