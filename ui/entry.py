@@ -13,8 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["gui"]:
         from ui.app import main as gui_main
         return gui_main([sys.argv[0], *args[1:]])
-    _warm_workbook(args)
-    return _load_cli()(args)
+    return _load_cli(args)(args)
 
 
 #: The ``screen`` options (and the global one) that take a value.
@@ -71,14 +70,16 @@ def _warm_workbook(args: list[str]) -> None:
         warm_xlsx(*found)
 
 
-def _load_cli():  # type: ignore[no-untyped-def]
-    """``screening.cli.main``. Importing the core allocates a few hundred thousand objects
-    that live as long as the process; the cyclic collector would walk them again and again
-    meanwhile (a sixth of a small run's start-up). It is paused for the imports and what
-    they built is frozen out of its reach."""
+def _load_cli(args: list[str]):  # type: ignore[no-untyped-def]
+    """``screening.cli.main`` (a workbook to screen starts loading first). Importing the
+    core allocates a few hundred thousand objects that live as long as the process; the
+    cyclic collector would walk them again and again meanwhile (a sixth of a small run's
+    start-up). It is paused for the imports and what they built is frozen out of its
+    reach."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
+        _warm_workbook(args)
         from screening.cli import main as cli_main
     finally:
         gc.freeze()
