@@ -37,18 +37,21 @@ def quick_lock_handover() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
+def cyclic_gc_paused(*, freeze: bool = True) -> Iterator[None]:
     """Bulk work allocates millions of short-lived objects while large tables stay alive;
     the cyclic collector then repeatedly walks every live object, holding the interpreter
     lock (the GUI stalls for 100 ms and more). This work creates no reference cycles worth
     collecting, so the collector is paused. What survives it (caches, result tables) is
     frozen afterwards: with collection paused it all sits in the young generation, and one
-    young collection over it stalled the window 200 ms after a million-line run."""
+    young collection over it stalled the window 200 ms after a million-line run.
+    ``freeze=False`` for work that keeps nothing alive afterwards (frozen, its few cycles
+    would never be collected)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        gc.freeze()
+        if freeze:
+            gc.freeze()
         if was_enabled:
             gc.enable()

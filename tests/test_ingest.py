@@ -170,7 +170,7 @@ def test_mapping_by_column_letter_in_either_case_and_within_the_sheet(tmp_path, 
         assert line.eccn is not None and line.eccn.base == "5A992", letter
     # A column beyond the header row is refused with the sheet's width, not a crash later.
     with pytest.raises(IngestError, match=r"'zz' for eccn, but the header row has 5 columns "
-                                          r"\(A to E\)"):
+                                          r"\(A to E\) and no header 'zz'; its headers: 'Ref'"):
         prep(path, rules, mapping=MappingSpec({**base, "eccn": "zz"}))
     # Letters outside A-Z are no column letters: the message lists the headers.
     with pytest.raises(IngestError, match="has only"):

@@ -227,6 +227,29 @@ def test_rows_asked_for_once_the_report_has_read_the_rest(db: Database, tmp_path
     assert events == []
 
 
+def test_rendering_rows_leaves_nothing_frozen_and_the_collector_on(db: Database,
+                                                                   tmp_path) -> None:
+    """The rows render with the cyclic collector paused, but nothing they made is frozen
+    out of its reach afterwards (a report exported from the window, in its long-lived
+    process, would keep its cycles for good) and the collector is on again."""
+    import gc
+
+    data = tmp_path / "mixed.csv"
+    write_mixed_csv(data, 400)
+    run = run_screening(db, data, ScreenOptions()).run
+    run_id = run.id
+    from screening.reports.content import load_content
+    with db.sessions() as session:
+        content = load_content(session, run_id, "")
+        styles, finding_styles = styles_of(content, tmp_path)
+        frozen = gc.get_freeze_count()
+        rendered = render_line_sheets(iter_line_chunks(session, run_id), content.run.headers,
+                                      {}, styles, finding_styles, tmp_path)
+    assert gc.get_freeze_count() <= frozen and gc.isenabled()  # (frozen ones may die)
+    assert rendered.line_count == run.line_count
+    rendered.discard()
+
+
 def test_rows_rendered_under_other_headers_are_rendered_again(db: Database, tmp_path,
                                                               monkeypatch) -> None:
     """Rows rendered under the headers a run had when it started are not the report's if

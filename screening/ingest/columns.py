@@ -304,10 +304,12 @@ def apply_overrides(base: ColumnMapping, overrides: dict[str, str], source: str)
             index = keys.index(key)
         elif _COLUMN_LETTERS_RE.fullmatch(str(header).strip()):
             index = column_index(str(header).strip().upper())
-            if index >= len(base.headers):
+            if index >= len(base.headers):  # (or a header name mistyped: both are said)
                 last = column_letter(len(base.headers) - 1) if base.headers else "none"
+                seen = ", ".join(repr(h) for h in base.headers if h)
                 raise ValueError(f"mapping names column {header!r} for {name}, but the header "
-                                 f"row has {len(base.headers)} columns (A to {last})")
+                                 f"row has {len(base.headers)} columns (A to {last}) and no "
+                                 f"header {header!r}; its headers: {seen}")
         else:
             seen = ", ".join(repr(h) for h in base.headers if h)
             raise ValueError(f"mapping names column {header!r} for {name}, but the header row "

@@ -268,7 +268,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 if match := _DIMENSION_RE.search(body):
                     letters, row = match.group(1).decode(), _row_number(match.group(2))
                     _check_extent(name, sheet, row, column_index(letters) + 1,
-                                  f"{_letters_text(letters)}{_row_text(row)}",
+                                  _ref_text(letters, row),
                                   "declares its size as reaching")
             top = _highest_row(body, max_row)
             if top > max_row:
@@ -280,7 +280,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                     continue
                 col = column_index(letters.decode()) + 1
                 if col > max_col:
-                    far = f"{_letters_text(letters.decode())}{_row_text(_row_number(row))}"
+                    far = _ref_text(letters.decode(), _row_number(row))
                     max_col = col
             # Cells placed by position (no reference): counted per row, only when the chunk
             # has more cell tags than references (each count is a pass over the chunk).
@@ -344,9 +344,11 @@ def _row_text(row: int) -> str:
     return str(row) if row < _FAR_ROW else "N (N: a number of more than 15 digits)"
 
 
-def _letters_text(letters: str) -> str:
-    """Column letters for a message: a run of more than 4 shown by its length."""
-    return letters if len(letters) <= 4 else f"{letters[:3]}... ({len(letters):,} letters)"
+def _ref_text(letters: str, row: int) -> str:
+    """A cell reference for a message: column letters of more than 4 shown by their count."""
+    if len(letters) <= 4:
+        return f"{letters}{_row_text(row)}"
+    return f"{letters[:3]}...{_row_text(row)} (a column of {len(letters):,} letters)"
 
 
 @functools.lru_cache(maxsize=64)
@@ -367,11 +369,15 @@ def _above(bound: int) -> re.Pattern[bytes]:
 
 def _check_extent(name: str, sheet: str, rows: int, cols: int, ref: str, how: str) -> None:
     if cols > MAX_COLUMNS or rows * cols > MAX_CELLS:
+        # A reference beyond any sheet counts as far (``_FAR_ROW``, ``_FAR_COLUMN``): its
+        # size is not a number to state.
+        size = "beyond any sheet Excel can hold" if rows >= _FAR_ROW or \
+            cols > _FAR_COLUMN else f"{cols:,} columns x {rows:,} rows = {rows * cols:,} cells"
         raise IngestError(
-            name, f"refused: the sheet {how} {ref or 'its last cell'} ({cols:,} columns x "
-            f"{rows:,} rows = {rows * cols:,} cells); hkscreen reads at most {MAX_COLUMNS:,} "
-            f"columns and {MAX_CELLS:,} cells. Delete the stray cells beyond the data "
-            f"(Ctrl+End in Excel shows the last one) and save again", sheet=sheet)
+            name, f"refused: the sheet {how} {ref or 'its last cell'} ({size}); hkscreen "
+            f"reads at most {MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells. Delete the "
+            f"stray cells beyond the data (Ctrl+End in Excel shows the last one) and save "
+            f"again", sheet=sheet)
 
 
 def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
