@@ -274,6 +274,9 @@ def hk_argv(path: Path, json_out: Path, url: str | None, report: Path | None = N
 def hk_env(data: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HKSCREEN_")}
     env["HKSCREEN_DATA_DIR"] = str(data)
+    # Bytecode cached as a user's Python caches it (some hosts set this for every process:
+    # then each start compiled the modules changed since their cache was last written).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env
 
 
