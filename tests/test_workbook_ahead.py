@@ -54,9 +54,14 @@ def _eccns(db, run_id: int) -> list[str]:
         return [record.eccn for record in iter_line_records(session, run_id)]
 
 
-def _loaded_ahead(path: Path) -> None:
-    readers.warm_xlsx(path, None)  # as ui.entry starts it: no digest yet
-    readers._await_warm(path)
+def _loaded_ahead(path: Path, *, taken_up: bool = False) -> None:
+    """As ui.entry starts it (no digest yet), waited for; ``taken_up``: and awaited by a
+    run (which then failed before it used the load)."""
+    readers.warm_xlsx(path, None)
+    if taken_up:
+        readers._await_warm(path)
+    else:
+        readers._pending[str(path)].join()
     assert any(key[0] == str(path) for key in readers._warm)
 
 
@@ -84,3 +89,29 @@ def test_a_workbook_changed_after_its_load_ahead_is_read_again(db, tmp_path,
     assert run.input_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert _eccns(db, run.id) == ["3A001"]  # the file as hashed, not the load made ahead
     assert not readers._warm  # the stale load is not kept for another run
+
+
+def test_a_path_that_cannot_be_looked_at_is_left_to_the_screening(capsys, tmp_path) -> None:
+    """A name too long to look at (or a folder not to be entered) raised OSError from the
+    early look, before the command's own error handling: a traceback and exit 1 ("lines need
+    attention") instead of the screening's message and exit 2."""
+    from ui.entry import main
+    name = str(tmp_path / ("a" * 300)) + ".xlsx"
+    assert main(["screen", name, "--quiet"]) == 2
+    assert "File name too long" in capsys.readouterr().err
+
+
+def test_a_load_left_by_a_failed_run_does_not_stop_the_next_from_loading(db, tmp_path,
+                                                                         monkeypatch) -> None:
+    """A run failing before it reads its rows leaves its load behind; the next run of the
+    same file starts its own (the old one, which held the whole sheet, is dropped when it
+    ends) instead of waiting on that one for good."""
+    path = _book(tmp_path / "book.xlsx", "5A992")
+    _loaded_ahead(path, taken_up=True)
+    started: list[str] = []
+    real = readers._warm_now
+    monkeypatch.setattr(readers, "_warm_now", lambda p, s, d: started.append(str(p))
+                        or real(p, s, d))
+    run = run_screening(db, path, ScreenOptions()).run
+    assert started == [str(path)] and _eccns(db, run.id) == ["5A992"]
+    assert not readers._warm

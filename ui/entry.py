@@ -65,9 +65,13 @@ def _warm_workbook(args: list[str]) -> None:
     screening uses that load only if the file's content is what it then hashes
     (``readers.warm_xlsx``)."""
     found = screen_workbook(args)
-    if found is not None and found[0].is_file():
+    try:
+        ready = found is not None and found[0].is_file()
+    except OSError:  # (a name too long, a folder not to be entered): the screening says so
+        ready = False
+    if ready:
         from screening.ingest.readers import warm_xlsx
-        warm_xlsx(*found)
+        warm_xlsx(*found)  # type: ignore[misc]
 
 
 def _load_cli(args: list[str]):  # type: ignore[no-untyped-def]

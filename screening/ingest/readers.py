@@ -454,7 +454,7 @@ def warm_xlsx(path: Path, sheet: str | None, digest: str | None = None) -> None:
     with _warm_lock:
         if digest is not None:
             _expected[key] = digest
-        if key in _pending or any(k[0] == key for k in _warm):
+        if key in _pending:
             return  # started ahead: its source is used if its digest is this one
         thread = threading.Thread(target=_warm_now, args=(path, sheet, digest), daemon=True,
                                   name="hkscreen-sheet-check")
