@@ -65,13 +65,9 @@ def _warm_workbook(args: list[str]) -> None:
     screening uses that load only if the file's content is what it then hashes
     (``readers.warm_xlsx``)."""
     found = screen_workbook(args)
-    try:
-        ready = found is not None and found[0].is_file()
-    except OSError:  # (a name too long, a folder not to be entered): the screening says so
-        ready = False
-    if ready:
+    if found is not None:  # (a path that is no file is the thread's to skip, quietly)
         from screening.ingest.readers import warm_xlsx
-        warm_xlsx(*found)  # type: ignore[misc]
+        warm_xlsx(*found)
 
 
 def _load_cli(args: list[str]):  # type: ignore[no-untyped-def]

@@ -53,16 +53,17 @@ def column_letter(index: int) -> str:
     return letters
 
 
-#: The index a reference of more than 4 column letters counts as: beyond any extent read
-#: (Excel stops at XFD), refused. Reading thousands of letters exactly would make a number
-#: Python will not even format (more than 4,300 digits).
-_FAR_COLUMN = 26 ** 5
+#: Column letters read exactly; a reference of more counts as ``_FAR_COLUMN``: beyond any
+#: extent read (Excel stops at XFD), refused. Reading thousands of letters exactly would
+#: make a number Python will not even format (more than 4,300 digits).
+_MAX_LETTERS = 4
+_FAR_COLUMN = 26 ** (_MAX_LETTERS + 1)
 
 
 def column_index(letters: str) -> int:
     """Spreadsheet letters -> 0-based column index (A -> 0, AB -> 27); ``_FAR_COLUMN`` for
-    more than 4 letters."""
-    if len(letters) > 4:
+    more than ``_MAX_LETTERS`` letters."""
+    if len(letters) > _MAX_LETTERS:
         return _FAR_COLUMN
     index = 0
     for ch in letters:
@@ -330,14 +331,15 @@ def _highest_row(body: bytes, floor: int) -> int:
     return max(floor, max(map(_row_number, set(_ROW_NUMBER_RE.findall(body))), default=0))
 
 
-#: What a row number of more than 15 digits counts as: beyond any extent read, refused.
-#: (Python will not even convert a number of over 4,300 digits to an integer.)
-_FAR_ROW = 10 ** 15
+#: Row digits read exactly; a row number of more counts as ``_FAR_ROW``: beyond any extent
+#: read, refused. (Python will not even convert a number of over 4,300 digits.)
+_MAX_ROW_DIGITS = 15
+_FAR_ROW = 10 ** _MAX_ROW_DIGITS
 
 
 def _row_number(digits: bytes) -> int:
-    """A reference's row number; ``_FAR_ROW`` for one of more than 15 digits."""
-    return int(digits) if len(digits) <= 15 else _FAR_ROW
+    """A reference's row number; ``_FAR_ROW`` for one of more than ``_MAX_ROW_DIGITS``."""
+    return int(digits) if len(digits) <= _MAX_ROW_DIGITS else _FAR_ROW
 
 
 def _row_text(row: int) -> str:
@@ -345,8 +347,8 @@ def _row_text(row: int) -> str:
 
 
 def _ref_text(letters: str, row: int) -> str:
-    """A cell reference for a message: column letters of more than 4 shown by their count."""
-    if len(letters) <= 4:
+    """A cell reference for a message: too many column letters shown by their count."""
+    if len(letters) <= _MAX_LETTERS:
         return f"{letters}{_row_text(row)}"
     return f"{letters[:3]}...{_row_text(row)} (a column of {len(letters):,} letters)"
 

@@ -54,25 +54,13 @@ def write_report(db: Database, run_id: int, target: Path, *, generated_by: str,
     needs besides them: what it reads meanwhile overlaps their last rows being rendered);
     used if they are this report's, removed either way."""
     target = Path(target)
-    taken: list[LineSheets] = []
-    if callable(rendered):
-        ask = rendered
-
-        def rows() -> LineSheets | None:
-            sheets = ask()
-            if sheets is not None:
-                taken.append(sheets)
-            return sheets
-        pending: LineSheets | Callable[[], LineSheets | None] | None = rows
-    else:
-        pending = rendered
-        taken += [rendered] if rendered is not None else []
     try:
         return _write_report(db, run_id, target, generated_by, report_format(target, fmt),
-                             pending)
+                             rendered)
     finally:
-        for sheets in taken:
-            sheets.discard()  # nothing left if the report used them
+        # Rows given are removed here; rows a function gives, by write_xlsx, which asks.
+        if rendered is not None and not callable(rendered):
+            rendered.discard()  # nothing left if the report used them
 
 
 def _write_report(db: Database, run_id: int, target: Path, generated_by: str, fmt: str,
