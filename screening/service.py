@@ -29,9 +29,10 @@ from screening.affiliates import load_affiliate_rules
 from screening.background import Background
 from screening.db import Database, DatabaseError
 from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field
+from screening.ingest.content import Content, read_content
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
-from screening.ingest.readers import check_regular_file, warm_xlsx
+from screening.ingest.readers import check_regular_file, sniff_kind, warm_xlsx
 from screening.json_output import JsonOutput
 from screening.model import Verdict
 from screening.normalize import DateOrder
@@ -127,16 +128,31 @@ def keep_input_copy(path: Path, sha256: str) -> Path:
     return InputCopy(path, sha256).make()
 
 
+def _write_checked(data: bytes, target: Path, sha256: str, stopped: threading.Event) -> str:
+    """Write ``data`` over ``target`` a chunk at a time; the SHA-256 of what was written."""
+    digest = hashlib.sha256()
+    view = memoryview(data)
+    with target.open("wb") as writing:
+        for start in range(0, len(view), _COPY_CHUNK):
+            if stopped.is_set():
+                raise CopyStopped(str(target))
+            chunk = view[start:start + _COPY_CHUNK]
+            digest.update(chunk)
+            writing.write(chunk)
+    return digest.hexdigest()
+
+
 class InputCopy:
     """``keep_input_copy`` in two steps: its folder and temporary file made at once (a data
     directory that cannot take them fails a run before a row is read), the copying itself
     by ``make``, which ``stop`` ends early (a run interrupted or failed does not wait for
     the copy of a big file). The bytes are hashed as they are copied. A copy already kept
     (the same file screened before) is hashed again before it is relied on, and written
-    afresh if it is not the input's bytes."""
+    afresh if it is not the input's bytes. ``content``: the bytes the run read (a
+    workbook), written as they are instead of copying the file again."""
 
-    def __init__(self, path: Path, sha256: str):
-        self.path, self.sha256 = path, sha256
+    def __init__(self, path: Path, sha256: str, content: Content | None = None):
+        self.path, self.sha256, self.content = path, sha256, content
         self.target = input_copy_path(path, sha256)
         self._stopped = threading.Event()
         self._tmp: Path | None = None
@@ -155,7 +171,12 @@ class InputCopy:
                 return self.target
             self._tmp = temp_file(".copy.part")  # the kept copy was damaged or altered
         try:
-            if copy_hashing(self.path, self._tmp, self._stopped) != self.sha256:
+            if self.content is not None:
+                written = _write_checked(self.content.data, self._tmp, self.sha256,
+                                         self._stopped)
+            else:
+                written = copy_hashing(self.path, self._tmp, self._stopped)
+            if written != self.sha256:
                 raise IngestError(str(self.path), "the file changed while it was being "
                                   "copied; screen it again once it is saved")
             os.replace(self._tmp, self.target)
@@ -275,7 +296,8 @@ def diff_runs(db: Database, before_id: int, after_id: int) -> list[LineChange]:
 
 
 def prepare(db: Database, path: Path, options: ScreenOptions,
-            rules: RuleSet | None = None) -> tuple[PreparedInput, RuleSet]:
+            rules: RuleSet | None = None, content: Content | None = None
+            ) -> tuple[PreparedInput, RuleSet]:
     if rules is None:
         with db.sessions() as session:
             rules = load_ruleset(session)
@@ -283,7 +305,7 @@ def prepare(db: Database, path: Path, options: ScreenOptions,
     prepared = prepare_input(path, aliases=rules.aliases, exception_codes=codes,
                              sheet=options.sheet, mapping=options.mapping,
                              date_order=options.date_order, as_of=options.as_of,
-                             header_row=options.header_row)
+                             header_row=options.header_row, content=content)
     return prepared, rules
 
 
@@ -298,16 +320,21 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     recorded if found before reading the data, else the run is recorded as failed with the
     reason), Cancelled (run recorded as cancelled), OSError or DatabaseError.
 
-    The input is hashed before anything reads it and again after the last row: a file that
-    changed meanwhile fails the run. Every data row read must come out as one line."""
+    The rows screened come from the very bytes whose SHA-256 the run records: a workbook
+    is read into memory once, hashed, and read from those bytes; a CSV file is hashed
+    before reading and again as its rows are read, and a file whose two digests differ
+    (it changed meanwhile) fails the run. Every data row read must come out as one line."""
     path = Path(path)
     check_regular_file(path)
-    sha256, size = file_digest(path)  # before any reading
-    # A workbook's sheet loads on a thread while the party index and the rules load here
-    # (or already does: ``hkscreen screen BOOK.xlsx`` starts it while its modules import);
-    # its rows are used only if the file had this digest when they were read.
-    warm_xlsx(path, options.sheet or (options.mapping.sheet if options.mapping else None),
-              sha256)
+    content = read_content(path) if sniff_kind(path) == "xlsx" else None
+    sha256, size = (content.sha256, len(content.data)) if content is not None \
+        else file_digest(path)
+    if content is not None:
+        # The sheet loads on a thread while the party index and the rules load here (or
+        # already does: ``hkscreen screen BOOK.xlsx`` starts it while its modules import);
+        # its rows are used only if they were read from bytes of this digest.
+        warm_xlsx(path, options.sheet or (options.mapping.sheet if options.mapping else None),
+                  content)
     with db.sessions() as session, cyclic_gc_paused():  # ~100k objects, none cyclic
         party_index, party_lists = party_store.load_index(
             session, strong=options.party_strong, weak=options.party_weak)
@@ -315,7 +342,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         affiliate_rules = load_affiliate_rules(session) if party_index else ()
     if party_index is not None and size >= NUMPY_MIN_BYTES:
         import_numpy_meanwhile()
-    prepared, rules = prepare(db, path, options, rules)
+    prepared, rules = prepare(db, path, options, rules, content)
     party_columns = maps_parties(prepared.mapping)
     check = party_store.party_check(
         party_lists, dt.datetime.now(dt.UTC).date(),
@@ -357,7 +384,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     input_copy: InputCopy | None = None
     copying: Background[Path] | None = None
     try:
-        input_copy = InputCopy(path, sha256)
+        input_copy = InputCopy(path, sha256, content)
         copying = Background("hkscreen-input-copy", input_copy.make)
         if options.json_out:
             with db.sessions() as session:
@@ -405,7 +432,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         prepared.check_complete(writer.stored)  # rows read against lines stored
         assert copying is not None
         copying.result()
-        if file_digest(path) != (sha256, size):
+        if prepared.source.content_sha256 != sha256:  # the bytes the rows came from
             raise IngestError(str(path), f"the file changed while it was being read (it was "
                               f"{size:,} bytes, SHA-256 {sha256[:16]}... when reading "
                               f"started); this run is marked failed. Screen it again once "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from screening.db import Database, open_database
+from screening.ingest.content import HashingFile
 from screening.model import ShipmentLine
 from screening.normalize import EndUserType, normalize_eccn
 from screening.paths import bundled_sample, samples_dir, seed_rules_dir
@@ -172,3 +174,32 @@ def advance_to(wizard: Any, page: Any) -> Any:
     while wizard.currentPage() is not page:
         wizard.next()
     return page
+
+
+def changing_after_first_read(path: Path, change: str,
+                              ready: Callable[[], bool] = lambda: True) -> type[HashingFile]:
+    """A CSV reader that reads 64 KiB first (once ``ready()``), then has the file changed
+    under it: lines appended, the file cut in half, or its bytes rewritten at the same
+    size."""
+
+    class Moving(HashingFile):
+        reads = 0
+
+        def readinto(self, buffer):  # type: ignore[no-untyped-def]
+            Moving.reads += ready()
+            if Moving.reads != 1:
+                return super().readinto(buffer)
+            count = super().readinto(memoryview(buffer)[:65536])
+            if change == "append":
+                with path.open("a", encoding="utf-8") as out:
+                    out.write("99999,CN,2021-03-01,3A001\n")
+            elif change == "truncate":
+                os.truncate(path, path.stat().st_size // 2)
+            else:
+                with path.open("r+b") as out:  # in place: the reader reads on from here
+                    data = out.read()
+                    out.seek(0)
+                    out.write(data.replace(b"2A290", b"3A001"))
+            return count
+
+    return Moving

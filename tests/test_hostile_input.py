@@ -18,12 +18,12 @@ import pytest
 
 from screening.cli import main
 from screening.db import open_database
-from screening.ingest import IngestError, prepare_input
+from screening.ingest import IngestError, prepare_input, readers
 from screening.ingest.xlsx_package import MAX_CELLS, MAX_COLUMNS
 from screening.model import Verdict
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
-from tests.conftest import ROOT, big_csv, code_under_test
+from tests.conftest import ROOT, big_csv, changing_after_first_read, code_under_test
 
 HEAD = "Line,Dest,Ship Date,ECCN\n"
 
@@ -135,25 +135,20 @@ def screen_verdict(line, rules) -> Verdict:
 
 # --- the file changes while it is read -----------------------------------------------------
 
-@pytest.mark.parametrize("change", ["append", "truncate"])
-def test_file_changed_during_reading_fails_the_run(db, tmp_path, change) -> None:
+@pytest.mark.parametrize("change", ["append", "truncate", "rewrite"])
+def test_file_changed_during_reading_fails_the_run(db, tmp_path, monkeypatch, change) -> None:
     # Before: a file truncated while read gave a "complete" run with half the lines,
-    # recorded under the hash and size of the whole file.
+    # recorded under the hash and size of the whole file. The change is made once the
+    # reader has taken its first bytes, so it falls inside the reading.
     path = big_csv(tmp_path / "moving.csv", 12_000)
     size = path.stat().st_size
-
-    def progress(_p) -> None:
-        if change == "append":
-            with path.open("a", encoding="utf-8") as out:
-                out.write("99999,CN,2021-03-01,3A001\n")
-        else:
-            os.truncate(path, size // 2)
-
+    monkeypatch.setattr(readers, "HashingFile", changing_after_first_read(path, change))
     with pytest.raises(IngestError, match="changed"):
-        run_screening(db, path, ScreenOptions(), progress=progress)
+        run_screening(db, path, ScreenOptions())
     with db.sessions() as session:
         run = run_store.list_runs(session)[0]
     assert run.status == "failed" and "changed" in run.message
+    assert path.stat().st_size != size or change == "rewrite"
 
 
 # --- values that cannot be trusted ---------------------------------------------------------

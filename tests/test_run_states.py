@@ -20,7 +20,7 @@ from screening.cli import main
 from screening.db import open_database
 from screening.paths import data_dir
 from screening.store import runs as run_store
-from tests.conftest import ROOT, big_csv, code_under_test, run_then_kill
+from tests.conftest import ROOT, big_csv, changing_after_first_read, code_under_test, run_then_kill
 
 
 def test_kill_minus_nine_then_next_start_shows_interrupted(db_url, tmp_path, capsys) -> None:
@@ -211,16 +211,19 @@ def test_full_disk_is_one_clear_message_and_a_failed_run(db_url, tmp_path, capsy
     assert run.status == "failed" and "No space left on device" in run.message
 
 
-def test_failed_run_report_says_so(db_url, tmp_path, capsys) -> None:
+def test_failed_run_report_says_so(db_url, tmp_path, capsys, monkeypatch) -> None:
     """A run that failed (here: its input changed while it was read) gets reports that
     refuse to look complete."""
+    from screening.ingest import readers
     from screening.service import ScreenOptions, run_screening
-    source = big_csv(tmp_path / "in.csv", 6000)
+    source = big_csv(tmp_path / "in.csv", 40_000)  # still being read when a batch is stored
+    stored: list[object] = []  # changed once a batch is stored (the report has lines)
+    monkeypatch.setattr(readers, "HashingFile",
+                        changing_after_first_read(source, "truncate", lambda: bool(stored)))
     db = open_database(db_url)
     try:
         with pytest.raises(Exception, match="changed"):
-            run_screening(db, source, ScreenOptions(),
-                          progress=lambda _p: source.write_text("changed", encoding="utf-8"))
+            run_screening(db, source, ScreenOptions(), progress=stored.append)
         with db.sessions() as session:
             run = run_store.list_runs(session)[0]
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from screening.ingest import readers
+from screening.ingest import readers, xlsx_package
 from screening.service import ScreenOptions, run_screening
 from screening.store.report_lines import iter_line_records
 from ui.entry import screen_workbook
@@ -71,7 +71,7 @@ def test_a_workbook_loaded_ahead_is_used_when_unchanged(db, tmp_path, monkeypatc
     opened: list[str] = []
     real = readers._open_xlsx_checked
     monkeypatch.setattr(readers, "_open_xlsx_checked",
-                        lambda p, s: opened.append(s) or real(p, s))
+                        lambda p, s, c=None: opened.append(s) or real(p, s, c))
     run = run_screening(db, path, ScreenOptions()).run
     assert opened == []  # the load made ahead was taken
     assert _eccns(db, run.id) == ["5A992"]
@@ -81,7 +81,7 @@ def test_a_workbook_changed_after_its_load_ahead_is_read_again(db, tmp_path,
                                                                monkeypatch) -> None:
     # New content under an identity that does not show it (a file system with coarse
     # times): only the digest tells the load from the file.
-    monkeypatch.setattr(readers, "file_identity", lambda _p: (1, 2, 3))
+    monkeypatch.setattr(xlsx_package, "file_identity", lambda _p: (1, 2, 3))
     path = _book(tmp_path / "book.xlsx", "5A992")
     _loaded_ahead(path)
     _book(path, "3A001")

@@ -20,6 +20,7 @@ from screening.ingest.columns import (
     auto_mapping,
     detect_header,
 )
+from screening.ingest.content import Content
 from screening.ingest.errors import IngestError
 from screening.ingest.readers import (
     TableSource,
@@ -149,17 +150,19 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                   date_order: DateOrder | None = None,
                   as_of: dt.date | None = None,
                   header_row: int | None = None,
-                  run_date: dt.date | None = None) -> PreparedInput:
+                  run_date: dt.date | None = None,
+                  content: Content | None = None) -> PreparedInput:
     """Open ``path`` and decide sheet, header row and mapping; raise IngestError if the file
     cannot be screened at all (with file/sheet/row/column in the message). ``header_row``
-    (1-based, within the first rows) overrides the detected header row."""
+    (1-based, within the first rows) overrides the detected header row. ``content``: the
+    file's bytes as read (a workbook is then read from them alone)."""
     path = Path(path)
     run_date = run_date or dt.date.today()
     if as_of is not None and not (EARLIEST_EXPORT_DATE <= as_of <= latest_export_date(run_date)):
         raise IngestError(str(path), f"the assumed export date {as_of.isoformat()} (--as-of) "
                           f"is outside {EARLIEST_EXPORT_DATE.isoformat()} to "
                           f"{latest_export_date(run_date).isoformat()}")
-    kind = sniff_kind(path)
+    kind = sniff_kind(path, content)
     sheet = sheet or (mapping.sheet if mapping else None)
     if kind == "csv":
         source = open_csv(path)
@@ -168,7 +171,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
         if header_index is None and header_row is None:
             _no_header(path, None, head)
     else:
-        sheets = list_sheets(path)
+        sheets = list_sheets(path, content=content)
         if not sheets:
             raise IngestError(str(path), "the workbook has no worksheets")
         if sheet is not None and sheet not in [s.name for s in sheets]:
@@ -182,7 +185,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                               "to screen with --sheet (hidden sheets are screened only when "
                               "named)")
         for name in candidates:
-            source = open_xlsx(path, name)
+            source = open_xlsx(path, name, content)
             rows = source.rows()
             head, header_index = _scan(rows)
             if header_index is not None or (header_row is not None and head):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import hashlib
 import io
 import itertools
 import logging
@@ -24,12 +23,12 @@ from typing import IO, Any
 
 import python_calamine
 
+from screening.ingest.content import Content, HashingFile, read_content
 from screening.ingest.errors import IngestError
 from screening.ingest.xlsx_package import (
     check_zip,
     column_index,
     column_letter,
-    file_identity,
     scan_sheet,
 )
 
@@ -77,10 +76,16 @@ class TableSource:
     widest: int = 0
     finished: bool = False
     expected_rows: int | None = None  # rows the reader should hand out in all, once known
+    #: A workbook's bytes, read once (``content``): the rows are read from these.
+    content: Content | None = field(default=None, repr=False)
+    #: SHA-256 of the bytes the rows came from: a workbook's content's; a CSV file's as its
+    #: rows were read, known once read to the end. None for a workbook read from its path.
+    content_sha256: str | None = None
     _col_offset: int = 0
     _height: int = 0  # XLSX rows, known once reading starts
     _file: IO[bytes] | None = None  # CSV bytes, whose position tells how far reading got
     _loading: _SheetLoad | None = None  # XLSX sheet being loaded on a thread (``warm_xlsx``)
+    _sample: bytes = field(default=b"", repr=False)  # CSV: the start its encoding came from
 
     def fraction_read(self, last_row: int) -> float | None:
         """How much of the input has been read once row ``last_row`` is (0..1), for a
@@ -110,7 +115,7 @@ class TableSource:
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[object]]]:
         loading, self._loading = self._loading, None
-        workbook = loading.workbook() if loading else _calamine(self.path)
+        workbook = loading.workbook() if loading else _calamine(self.path, self.content)
         number = 0
         try:
             sheet = loading.sheet() if loading else workbook.get_sheet_by_name(self.sheet)
@@ -145,7 +150,9 @@ class TableSource:
         widest = 0
         line = 0
         try:
-            with self.path.open("rb", buffering=1 << 20) as raw, io.TextIOWrapper(
+            # Hashed as read: the digest of exactly the bytes these rows came from.
+            hashing = HashingFile(self.path, head_size=len(self._sample))
+            with io.BufferedReader(hashing, buffer_size=1 << 20) as raw, io.TextIOWrapper(
                     raw, encoding=self.encoding, newline="") as handle:
                 self._file = raw
                 reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
@@ -183,6 +190,11 @@ class TableSource:
                 if raw.tell() != os.fstat(raw.fileno()).st_size:
                     raise IngestError(str(self.path), "the file changed size while it was "
                                       "being read", row=number)
+                if hashing.head != self._sample:  # its encoding and delimiter came from it
+                    raise IngestError(str(self.path), "the file changed while it was being "
+                                      "read (its start is not what it was when it was "
+                                      "opened)", row=number)
+                self.content_sha256 = hashing.sha256()
         except UnicodeDecodeError as exc:
             raise IngestError(str(self.path), f"text is not valid {self.encoding} "
                               f"(byte {exc.start} of a chunk); save it as UTF-8",
@@ -330,20 +342,28 @@ def check_regular_file(path: Path) -> os.stat_result:
     return status
 
 
-def sniff_kind(path: Path) -> str:
-    """'xlsx' or 'csv', or IngestError for anything that is neither."""
+def sniff_kind(path: Path, content: Content | None = None) -> str:
+    """'xlsx' or 'csv', or IngestError for anything that is neither; from ``content`` (the
+    file's bytes as read) if given."""
     name = str(path)
-    check_regular_file(path)
+    if content is None:
+        check_regular_file(path)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(4096)
+        if content is not None:
+            head = content.data[:4096]
+        else:
+            with path.open("rb") as handle:
+                head = handle.read(4096)
     except OSError as exc:
         raise IngestError(name, f"cannot be opened: {exc.strerror or exc}") from exc
     if not head:
         raise IngestError(name, "the file is empty")
     if head.startswith(_OLE_MAGIC):
-        with path.open("rb") as handle:
-            blob = handle.read(4 * 1024 * 1024)
+        if content is not None:
+            blob = content.data[:4 * 1024 * 1024]
+        else:
+            with path.open("rb") as handle:
+                blob = handle.read(4 * 1024 * 1024)
         if "EncryptedPackage".encode("utf-16-le") in blob:
             raise IngestError(name, "the workbook is password-protected (encrypted); remove "
                               "the password in Excel (File > Info > Protect Workbook) and "
@@ -362,8 +382,10 @@ def sniff_kind(path: Path) -> str:
     return "csv"
 
 
-def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
+def _calamine(path: Path, content: Content | None = None) -> python_calamine.CalamineWorkbook:
     try:
+        if content is not None:
+            return python_calamine.CalamineWorkbook.from_filelike(content.open())
         return python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:
         raise IngestError(str(path), "the workbook is password-protected") from exc
@@ -372,17 +394,18 @@ def _calamine(path: Path) -> python_calamine.CalamineWorkbook:
         raise IngestError(str(path), f"not a readable XLSX workbook ({exc})") from exc
 
 
-def list_sheets(path: Path, *, with_rows: bool = False,
+def list_sheets(path: Path, *, with_rows: bool = False, content: Content | None = None,
                 _warming: bool = False) -> list[SheetInfo]:
     """Worksheets in file order; ``with_rows`` gives each sheet's row count from its XML
-    (no sheet is loaded; -1 for a sheet too large to read)."""
+    (no sheet is loaded; -1 for a sheet too large to read). From ``content`` (the file's
+    bytes as read) if given."""
     if not _warming:
         _await_warm(path)
-    kind = sniff_kind(path)
+    kind = sniff_kind(path, content)
     if kind == "csv":
         return [SheetInfo(path.name, -1, True)]
-    with check_zip(path) as archive:
-        workbook = _calamine(path)
+    with check_zip(path, content) as archive:
+        workbook = _calamine(path, content)
         try:
             out = []
             for meta in workbook.sheets_metadata:
@@ -403,15 +426,15 @@ class _SheetLoad:
     """python-calamine loading one sheet on a thread of its own (it releases the interpreter
     lock), started only after the package and the sheet's extent were checked."""
 
-    def __init__(self, path: Path, sheet: str):
+    def __init__(self, path: Path, sheet: str, content: Content | None):
         self._result: list[object] = []
-        self._thread = threading.Thread(target=self._load, args=(path, sheet),
+        self._thread = threading.Thread(target=self._load, args=(path, sheet, content),
                                         name="hkscreen-sheet-load", daemon=True)
         self._thread.start()
 
-    def _load(self, path: Path, sheet: str) -> None:
+    def _load(self, path: Path, sheet: str, content: Content | None) -> None:
         try:
-            book = _calamine(path)
+            book = _calamine(path, content)
             self._result.append(book)
             self._result.append(book.get_sheet_by_name(sheet))
         except BaseException as exc:  # raised where the rows are read
@@ -430,33 +453,33 @@ class _SheetLoad:
         return self._get(1)
 
 
-#: Sources loaded ahead, by (path, sheet): (the file's identity and SHA-256 before it was
-#: read, the source).
-_warm: dict[tuple[str, str], tuple[tuple[int, ...], str, TableSource]] = {}
+#: Sources loaded ahead, by (path, sheet): (the SHA-256 of the bytes they were read from,
+#: the source).
+_warm: dict[tuple[str, str], tuple[str, TableSource]] = {}
 _warm_lock = threading.Lock()
-#: The SHA-256 a screening of each path took before reading it: a source loaded ahead is
-#: used only if its file had that same content.
+#: The SHA-256 a screening of each path took of the bytes it reads: a source loaded ahead
+#: is used only if it was read from bytes with that digest (the same content).
 _expected: dict[str, str] = {}
 
 
-def warm_xlsx(path: Path, sheet: str | None, digest: str | None = None) -> None:
+def warm_xlsx(path: Path, sheet: str | None, content: Content | None = None) -> None:
     """On a thread: check the workbook and load the sheet a screening of it will read first
     (``sheet``, else the first visible one), so this overlaps with other start-up work;
     ``list_sheets`` and ``open_xlsx`` wait for it, and ``open_xlsx`` hands that source out
     once. Any problem is left for ``open_xlsx`` to report as usual.
 
-    ``digest``: the file's SHA-256 as the screening took it before reading anything; the
-    source is handed out only if the file had it. Without one (a start before the screening
-    has hashed the file: ``hkscreen screen BOOK.xlsx`` starts here while its modules load),
-    the thread hashes the file before reading it, and a later call with the screening's
-    digest finds that start and only records the digest."""
+    ``content``: the workbook's bytes as the screening read them; the source is handed out
+    only if it was read from bytes with that SHA-256. Without it (a start before the
+    screening has read the file: ``hkscreen screen BOOK.xlsx`` starts here while its modules
+    load), the thread reads the file's bytes itself, and a later call with the screening's
+    content finds that start and only records its digest."""
     key = str(path)
     with _warm_lock:
-        if digest is not None:
-            _expected[key] = digest
+        if content is not None:
+            _expected[key] = content.sha256
         if key in _pending:
-            return  # started ahead: its source is used if its digest is this one
-        thread = threading.Thread(target=_warm_now, args=(path, sheet, digest), daemon=True,
+            return  # started ahead: its source is used if it was read from the same bytes
+        thread = threading.Thread(target=_warm_now, args=(path, sheet, content), daemon=True,
                                   name="hkscreen-sheet-check")
         _pending[key] = thread
     thread.start()
@@ -472,21 +495,19 @@ def _await_warm(path: Path) -> None:
 _pending: dict[str, threading.Thread] = {}
 
 
-def _warm_now(path: Path, sheet: str | None, digest: str | None) -> None:
+def _warm_now(path: Path, sheet: str | None, content: Content | None) -> None:
     try:
-        if sniff_kind(path) != "xlsx":
-            return
-        identity = file_identity(path)
-        if digest is None:  # the content as read from here on (if the identity holds)
-            with path.open("rb") as handle:
-                digest = hashlib.file_digest(handle, "sha256").hexdigest()
-        sheets = list_sheets(path, _warming=True)
+        if content is None:
+            if sniff_kind(path) != "xlsx":
+                return
+            content = read_content(path)  # parsed below from these bytes alone
+        sheets = list_sheets(path, _warming=True, content=content)
         candidates = sheet_order(sheets, sheet)
         if not candidates:
             return
         sheet = candidates[0]
-        source = _open_xlsx_checked(path, sheet)
-        source._loading = _SheetLoad(path, sheet)
+        source = _open_xlsx_checked(path, sheet, content)
+        source._loading = _SheetLoad(path, sheet, content)
     except (IngestError, OSError):
         return
     except Exception:  # never in the way of the screening, which will report it
@@ -494,7 +515,7 @@ def _warm_now(path: Path, sheet: str | None, digest: str | None) -> None:
         return
     with _warm_lock:
         _warm.clear()  # one at a time: a source not used is dropped
-        _warm[(str(path), sheet)] = (identity, digest, source)
+        _warm[(str(path), sheet)] = (content.sha256, source)
 
 
 def sheet_order(sheets: list[SheetInfo], sheet: str | None) -> list[str]:
@@ -506,26 +527,30 @@ def sheet_order(sheets: list[SheetInfo], sheet: str | None) -> list[str]:
     return [s.name for s in sheets if s.visible]
 
 
-def open_xlsx(path: Path, sheet: str) -> TableSource:
-    """A sheet's source, once the package and the sheet's extent have been checked."""
+def open_xlsx(path: Path, sheet: str, content: Content | None = None) -> TableSource:
+    """A sheet's source, once the package and the sheet's extent have been checked; read
+    from ``content`` (the file's bytes as read) if given, else from the file."""
     _await_warm(path)
     with _warm_lock:
         warmed = _warm.pop((str(path), sheet), None)
         expected = _expected.pop(str(path), None)
-    if warmed is not None:
-        identity, digest, source = warmed
-        with contextlib.suppress(OSError):
-            if identity == file_identity(path) and digest == expected:
-                return source
-    return _open_xlsx_checked(path, sheet)
+    if content is not None:
+        expected = content.sha256
+    if warmed is not None and expected is not None:
+        digest, source = warmed
+        if digest == expected:  # read from the very bytes the screening hashed
+            return source
+    return _open_xlsx_checked(path, sheet, content)
 
 
-def _open_xlsx_checked(path: Path, sheet: str) -> TableSource:
-    with check_zip(path) as archive:
+def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -> TableSource:
+    with check_zip(path, content) as archive:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
                        formula_rows=frozenset(r for r, _ in scan.formula_cells),
-                       error_cells=scan.error_cells, stale_cells=scan.stale_cells)
+                       error_cells=scan.error_cells, stale_cells=scan.stale_cells,
+                       content=content,
+                       content_sha256=content.sha256 if content is not None else None)
 
 
 def open_csv(path: Path) -> TableSource:
@@ -539,7 +564,7 @@ def open_csv(path: Path) -> TableSource:
     if not text.strip():
         raise IngestError(name, "the file is empty (no text)")
     delimiter = _sniff_delimiter(text)
-    return TableSource(path, "csv", encoding=encoding, delimiter=delimiter)
+    return TableSource(path, "csv", encoding=encoding, delimiter=delimiter, _sample=sample)
 
 
 def _detect_encoding(sample: bytes, name: str) -> str:

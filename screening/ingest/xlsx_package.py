@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
+from screening.ingest.content import Content
 from screening.ingest.errors import IngestError
 
 MAX_ENTRIES = 10_000  # a workbook has a few dozen parts
@@ -71,16 +72,18 @@ def column_index(letters: str) -> int:
     return index - 1
 
 
-def check_zip(path: Path) -> zipfile.ZipFile:
+def check_zip(path: Path, content: Content | None = None) -> zipfile.ZipFile:
     """Open an XLSX package, refusing corrupt files, lying sizes, zip bombs and XML entity
-    declarations before anything else reads it."""
+    declarations before anything else reads it; from ``content`` (the file's bytes as read)
+    if given, else from the file."""
     name = str(path)
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(content.open() if content is not None else path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise IngestError(name, f"not a valid XLSX workbook (corrupt ZIP: {exc})") from exc
     try:
-        identity = file_identity(path)
+        # Bytes are known by their digest; a file only by what its status shows.
+        identity = ("sha256", content.sha256) if content is not None else file_identity(path)
         if identity not in _checked:  # a package already checked unchanged is not again
             _check_entries(archive, name)
         if "xl/workbook.xml" not in archive.namelist():
@@ -95,10 +98,10 @@ def check_zip(path: Path) -> zipfile.ZipFile:
     return archive
 
 
-#: Packages that passed ``_check_entries``, by file identity (device, inode, size, change
-#: time): the screening of one file opens its package several times (sheets, extent,
-#: header), and each check decompresses every part.
-_checked: set[tuple[int, ...]] = set()
+#: Packages that passed ``_check_entries``, by their bytes' SHA-256 or else by file identity
+#: (device, inode, size, change time): the screening of one file opens its package several
+#: times (sheets, extent, header), and each check decompresses every part.
+_checked: set[tuple[object, ...]] = set()
 _checked_lock = threading.Lock()
 
 

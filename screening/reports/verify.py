@@ -33,8 +33,9 @@ from screening.affiliates import load_affiliate_rules
 from screening.db import Database
 from screening.engine import screen_line
 from screening.errors import ReportUnreadable
+from screening.ingest.content import read_content
 from screening.ingest.pipeline import MappingSpec
-from screening.ingest.readers import column_letter
+from screening.ingest.readers import column_letter, sniff_kind
 from screening.model import VERDICT_ORDER
 from screening.normalize import DateOrder
 from screening.party_screen import PartyScreen
@@ -226,7 +227,7 @@ def verify_report(report: Path, input_path: Path | None, db: Database | None,
         else:
             result.checks.append(Check("input file hash", Status.PASSED,
                                        f"SHA-256 {sha}, {size} bytes"))
-            result.checks.append(_rescreen(input_path, fields, sheets.run_params,
+            result.checks.append(_rescreen(input_path, sha, fields, sheets.run_params,
                                            sheets.sections, db))
     signatures = sheets.seal[SIGNATURE_LABEL]
     signature = str(signatures[0] or "") if signatures else ""
@@ -473,8 +474,10 @@ def _issued_input_check(input_path: Path | None, run: Any, stated_sha: str,
                                f"{whose} {expected}")
 
 
-def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
+def _rescreen(input_path: Path, sha: str, fields: dict[str, Any], params: dict[str, Any],
               sections: dict[str, Any], db: Database | None) -> Check:
+    """Screen the input again (``sha``: its SHA-256, as checked) and compare with the
+    report, line by line; the lines compared are read from bytes of that digest."""
     stated_version = str(fields.get("Rules version"))
     if db is None:
         return Check("re-screen", Status.NOT_MADE, "no rules database available")
@@ -495,8 +498,14 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
     # The header row the run was read with (chosen by the user, or the one it found).
     header = params.get("Header row")
     header_row = int(header) if isinstance(header, int | float) and header >= 1 else None
+    # A workbook is read from the bytes hashed here; a CSV file is hashed as it is read.
+    content = read_content(input_path) if sniff_kind(input_path) == "xlsx" else None
+    if content is not None and content.sha256 != sha:
+        return Check("re-screen", Status.NOT_MADE, "the input file changed after its hash "
+                     "was checked; verify again once it is not being written")
     prepared, _ = prepare(db, input_path, ScreenOptions(mapping=spec, as_of=as_of,
-                                                        header_row=header_row), rules)
+                                                        header_row=header_row), rules,
+                          content)
     parties, party_note = _party_rescreen(db, fields.get("Run ID"))
     expected: dict[int, tuple[str, list[str]]] = {}
     originals: dict[int, list[str]] = {}  # each line's input cells, as the report shows them
@@ -530,6 +539,9 @@ def _rescreen(input_path: Path, fields: dict[str, Any], params: dict[str, Any],
             differences.append(f"row {line.row}: {cells}")
     if seen != len(expected):
         differences.append(f"the input has {seen} lines, the report {len(expected)}")
+    if prepared.source.content_sha256 != sha:
+        return Check("re-screen", Status.NOT_MADE, "the input file changed while it was "
+                     "re-screened; verify again once it is not being written")
     if differences:
         shown = "; ".join(differences[:5])
         return Check("re-screen", Status.FAILED,
