@@ -498,7 +498,7 @@ class PartyIndex:
             entry = self.entries[e]
             agrees = None
             if country and entry.countries:
-                agrees = country in entry.countries
+                agrees = country_agrees(country, entry.countries)
                 # The same name in another country is a weaker match.
                 score = min(score + (3 if agrees else -10), 100.0)
             if score >= self.weak and (e not in best or score > best[e].score):
@@ -509,7 +509,7 @@ class PartyIndex:
             e, shown = self.owners[n]
             if e not in best:  # a match of the whole name says more
                 entry = self.entries[e]
-                best[e] = PartyMatch(entry, shown, 0.0, country in entry.countries
+                best[e] = PartyMatch(entry, shown, 0.0, country_agrees(country, entry.countries)
                                      if country and entry.countries else None, how)
                 partial.append(best[e])
         # Entries in the line's country first ("Huawei" to Hong Kong: the listed Huawei
@@ -701,6 +701,19 @@ def _sort_words(normalized: str) -> str:
     return " ".join(sorted(normalized.split()))
 
 
+#: Places one party may be at for a shipment to the other: Hong Kong is licensed as China
+#: (85 FR 83765), and mainland companies buy through Hong Kong ones and the reverse, so an
+#: Entity List entry in CN shipped to in HK (or one in HK shipped to in CN) is not "another
+#: country" making the match weaker.
+SAME_PLACE = {"HK": frozenset({"HK", "CN"}), "CN": frozenset({"CN", "HK"})}
+
+
+def country_agrees(country: str, entry_countries: Iterable[str]) -> bool:
+    """Whether a line shipped to ``country`` (ISO code) is where a listed entry is."""
+    places = SAME_PLACE.get(country) or frozenset((country,))
+    return not places.isdisjoint(entry_countries)
+
+
 def _block_keys(normalized: str) -> set[str]:
     """Words, their first three letters (a typo later in the word still meets), and the
     start of the name without spaces ("Hong Kong" / "Hongkong")."""
@@ -724,7 +737,9 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
         for m, hidden, more in shown_matches(
                 index.match(name, country), normalized, suppressed):
             entry = m.entry
-            agree = {True: f", country agrees ({country})",
+            agree = {True: f", country agrees ({country})" if country in entry.countries else
+                     f", country agrees ({country}; the entry is in "
+                     f"{'/'.join(entry.countries)}, and Hong Kong is licensed as China)",
                      False: f", but the entry is in {'/'.join(entry.countries)}, not {country}",
                      None: ""}[m.country_agrees]
             cites = f" Federal Register: {entry.federal_register_notice}." \

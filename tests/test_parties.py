@@ -95,7 +95,9 @@ def test_bad_list_refused_whole(tmp_path) -> None:
     ("People's Liberation Army Signals Unit 61", "CN", "PARTY_MATCH_MEU_LIST",
      Severity.LICENSE),
     ("Tsuen Wan Distributors Limited", "HK", "PARTY_MATCH_UNVERIFIED_LIST", Severity.REVIEW),
-    ("Pearl Delta Micro System", "HK", "PARTY_MATCH_ENTITY_LIST", Severity.REVIEW),
+    # Listed in CN, shipped to Hong Kong, which is licensed as China: the same place.
+    ("Pearl Delta Micro System", "HK", "PARTY_MATCH_ENTITY_LIST", Severity.LICENSE),
+    ("Pearl Delta Micro System", "US", "PARTY_MATCH_ENTITY_LIST", Severity.REVIEW),
 ])
 def test_match_verdicts(index, name, country, code, severity) -> None:
     findings = party_findings((("Consignee", name),), country, index)
@@ -107,6 +109,23 @@ def test_match_verdicts(index, name, country, code, severity) -> None:
 def test_no_match_for_unrelated_names(index) -> None:
     assert party_findings((("Consignee", "Pearl River Electronics"),), "HK", index) == ()
     assert party_findings((("Consignee", ""),), "HK", index) == ()
+
+
+@pytest.mark.parametrize(("name", "listed", "shipped"), [
+    ("Pearl Delta Microsystems", "CN", "HK"),
+    ("Harbour Power Systems", "HK", "CN"),
+])
+def test_hong_kong_and_china_are_one_place_for_a_listed_party(index, name, listed,
+                                                             shipped) -> None:
+    """(Review:) an entry listed in CN counted as "another country" for a shipment to Hong
+    Kong (10 points off): SMIC's name to HK was CLEAR where to CN it needed a licence."""
+    there, elsewhere = index.match(name, shipped)[0], index.match(name, "DE")[0]
+    assert there.country_agrees is True and elsewhere.country_agrees is False
+    assert there.score > elsewhere.score
+    finding = party_findings((("Consignee", name),), shipped, index)[0]
+    assert finding.severity is Severity.LICENSE
+    assert f"country agrees ({shipped}; the entry is in {listed}, and Hong Kong is licensed " \
+           f"as China)" in finding.message
 
 
 def test_country_disagreement_weakens_a_match(index) -> None:
