@@ -458,7 +458,8 @@ def test_xml_entity_tricks_and_broken_zips_give_a_clear_message(tmp_path, capsys
     broken = sample_workbook(tmp_path / "broken.xlsx")
     rewrite_member(broken, "xl/workbook.xml", lambda xml: xml[: len(xml) // 2])
     code, _, err = screen(capsys, db_url, broken)
-    assert code == 2 and "broken.xlsx: not a readable XLSX workbook (syntax error" in err
+    assert code == 2 and "broken.xlsx: the workbook is damaged: xl/workbook.xml is not " \
+        "well-formed XML (unclosed token" in err
     assert_clear_message(err)
 
     truncated = tmp_path / "truncated.xlsx"

@@ -29,6 +29,7 @@ from screening.ingest.xlsx_package import (
     check_zip,
     column_index,
     column_letter,
+    parse_part,
     scan_sheet,
 )
 
@@ -405,6 +406,9 @@ def list_sheets(path: Path, *, with_rows: bool = False, content: Content | None 
     if kind == "csv":
         return [SheetInfo(path.name, -1, True)]
     with check_zip(path, content) as archive:
+        # Its own message for a damaged workbook part (calamine, reading bytes, says only
+        # that it cannot tell the file's format).
+        parse_part(archive, "xl/workbook.xml", str(path))
         workbook = _calamine(path, content)
         try:
             out = []

@@ -164,7 +164,8 @@ def _real_size(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, budge
     return size
 
 
-def _parse_xml(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Element:
+def parse_part(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.Element:
+    """A package part's XML, or IngestError naming the part if it is missing or damaged."""
     try:
         return ElementTree.fromstring(archive.read(member))
     except KeyError:
@@ -175,14 +176,14 @@ def _parse_xml(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.
 
 
 def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | None:
-    workbook = _parse_xml(archive, "xl/workbook.xml", name)
+    workbook = parse_part(archive, "xl/workbook.xml", name)
     rid = None
     for node in workbook.iterfind("m:sheets/m:sheet", _NS):
         if node.get("name") == sheet:
             rid = node.get(f"{{{_NS['r']}}}id")
     if rid is None:
         return None
-    rels = _parse_xml(archive, "xl/_rels/workbook.xml.rels", name)
+    rels = parse_part(archive, "xl/_rels/workbook.xml.rels", name)
     for rel in rels.iterfind("rel:Relationship", _NS):
         if rel.get("Id") == rid:
             target = rel.get("Target", "")
@@ -233,7 +234,13 @@ _ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
 _VOLATILE_RE = re.compile(rb"\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO|CELL)"
                           rb"\s*\(", re.IGNORECASE)
-_FULL_CALC_RE = re.compile(rb"<calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+_FULL_CALC_RE = re.compile(rb"<(?:[\w.-]+:)?calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*[\"']"
+                           rb"(?:1|true)[\"']")
+#: A formula (or defined name) calling a volatile function.
+_VOLATILE_FORMULA_RE = re.compile(rb"<(?:[\w.-]+:)?(?:f|definedName)\b[^>]*>[^<]*?"
+                                  + _VOLATILE_RE.pattern, re.IGNORECASE)
+#: Longest formula text Excel keeps (8,192 characters), in UTF-8 bytes at most.
+_FORMULA_BYTES = 4 * 8192
 
 
 def recalculates_on_load(archive: zipfile.ZipFile) -> bool:
@@ -244,6 +251,48 @@ def recalculates_on_load(archive: zipfile.ZipFile) -> bool:
             return _FULL_CALC_RE.search(handle.read(1 << 20)) is not None
     except KeyError:
         return False
+
+
+def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str) -> bool:
+    """Whether a defined name or a formula on another worksheet calls a volatile function: a
+    formula of the sheet screened may read it (``=Calc!A1``, ``=ShipDay``), so its saved
+    value may not be what Excel shows either."""
+    parts = ["xl/workbook.xml", *(n for n in archive.namelist()
+                                  if n.startswith("xl/worksheets/") and n.endswith(".xml")
+                                  and n != xml_path)]
+    for part in parts:
+        tail = b""
+        with archive.open(part) as handle:
+            while chunk := handle.read(_CHUNK):
+                data = tail + chunk
+                if _VOLATILE_FORMULA_RE.search(data):
+                    return True
+                tail = data[-_FORMULA_BYTES:]  # a formula cut at the chunk's end
+    return False
+
+
+#: Attributes written other than ``name="value"`` (single quotes, spaces around "="), and
+#: the sheet's namespace bound to a prefix (cells written ``<x:c>``): well-formed XML the cell
+#: reader reads, which Excel never writes and the byte patterns of ``scan_sheet`` would not
+#: see (a far cell, a formula, an error value could pass unchecked).
+_ODD_ATTRIBUTE_RE = re.compile(rb"<[A-Za-z_][^<>]*?(?:\s=|=\s|=')")
+_PREFIXED_MAIN_RE = re.compile(
+    rb"xmlns:[\w.-]+\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"
+    rb"|http://purl\.oclc\.org/ooxml/spreadsheetml/main)[\"']")
+
+
+def _check_plain_xml(body: bytes, name: str, sheet: str) -> None:
+    # Every "=" of a canonical sheet opens an attribute's value (two counts, no pattern);
+    # only a part where some does not (a formula's text, an odd attribute) is searched.
+    odd = body.count(b"=") != body.count(b'="') and _ODD_ATTRIBUTE_RE.search(body)
+    prefixed = b"xmlns:" in body and _PREFIXED_MAIN_RE.search(body)
+    if odd or prefixed:
+        how = "writes an attribute in single quotes or with spaces around '='" if odd else \
+            "names its cells with a namespace prefix"
+        raise IngestError(name, f"refused: the sheet's XML {how}, which Excel never does "
+                          f"and hkscreen's checks of the sheet do not read (cells beyond the "
+                          f"data, formulas and error values could pass unseen); open the "
+                          f"file in Excel and save it as .xlsx again", sheet=sheet)
 
 
 def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
@@ -267,6 +316,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 tail = data
                 continue
             body, tail = data[: cut + 1], data[cut + 1:]
+            _check_plain_xml(body, name, sheet)
             if first:
                 first = False
                 if match := _DIMENSION_RE.search(body):
@@ -298,7 +348,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _formula_cells(body, scan.formula_cells, formulas)
             if b't="e"' in body:
                 _error_cells(body, scan.error_cells)
-    if every_formula or formulas.volatile:
+    if every_formula or formulas.volatile or (
+            formulas.with_values and volatile_elsewhere(archive, xml_path)):
         why_not_volatile = RECALCULATES if every_formula else DEPENDS
         scan.stale_cells = {where: (text, VOLATILE if _VOLATILE_RE.search(text.encode())
                                     else why_not_volatile)
