@@ -91,6 +91,58 @@ def _entry_problems(eccn: Eccn, entry: EccnRule, date: dt.date) -> list[Finding]
     return []
 
 
+def _paragraph_problems(eccn: Eccn, entry: EccnRule, rules: RuleSet) -> list[Finding]:
+    """A paragraph the Control List cannot hold, or that its text does not have or marks
+    [Reserved]: whatever the entry's own requirements say, the item's classification is in
+    doubt (a typo, "5A992.z.l" for .z.1, or a paragraph that does not exist) -- REVIEW, never
+    CLEAR on the parent entry's requirements alone."""
+    paragraph = eccn.paragraph
+    if not paragraph:
+        return []
+    labels = paragraph.split(".")
+    entry_cites = cites(entry.citation)
+    if any(label.isdigit() != (level % 2 == 1) for level, label in enumerate(labels)):
+        return [Finding(
+            "ECCN_PARAGRAPH_NOT_IN_CCL", Severity.REVIEW,
+            f"ECCN {eccn.text}: .{paragraph} cannot be a Control List paragraph (they begin "
+            f"with a letter and alternate letters and numbers, as 3A001.b.2.a); a typo for "
+            f"another one? Check the classification.", entry_cites)]
+    known = rules.known_paragraphs.get(eccn.base)
+    if known is None:
+        return []
+    edition = f"the Control List text of {known.edition}" if known.edition else \
+        "the Control List text the rules database holds"
+    for level in range(len(labels)):
+        path = ".".join(labels[:level + 1])
+        if path in known.reserved:
+            return [Finding(
+                "ECCN_PARAGRAPH_RESERVED", Severity.REVIEW,
+                f"ECCN {eccn.text}: paragraph {eccn.base}.{path} is [Reserved] in {edition}: "
+                f"no item is classified there. Check the classification.", entry_cites)]
+        if path in known.paths:
+            continue
+        parent = ".".join(labels[:level])
+        label = labels[level]
+        # Labels of this level's kind (the text's notes add numbered paragraphs where the
+        # items are lettered).
+        siblings = {s for s in known.children(parent) if s.isdigit() == label.isdigit()}
+        # Beyond the last paragraph the text lists at this level. (One missing between
+        # listed ones is more likely a paragraph the extraction missed: 1B003 lacks its .a.)
+        if siblings and _label_order(label) > max(map(_label_order, siblings)):
+            shown = ", ".join(f".{parent + '.' if parent else ''}{s}"
+                              for s in sorted(siblings, key=_label_order))
+            return [Finding(
+                "ECCN_PARAGRAPH_UNKNOWN", Severity.REVIEW,
+                f"ECCN {eccn.text}: {eccn.base} has no paragraph .{path} in {edition} (it "
+                f"has {shown}). Check the classification.", entry_cites)]
+        return []  # the text does not go this deep: nothing to compare with
+    return []
+
+
+def _label_order(label: str) -> tuple[int, str]:
+    return (int(label), "") if label.isdigit() else (0, label)
+
+
 def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: frozenset[str],
                                 rules: RuleSet) -> list[Finding]:
     entry = rules.eccns.get(eccn.base)
@@ -104,7 +156,7 @@ def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: fr
     problems = _entry_problems(eccn, entry, date)
     if problems:
         return problems
-    findings: list[Finding] = []
+    findings: list[Finding] = _paragraph_problems(eccn, entry, rules)
     row = rules.chart_row(dest, date)
     if row is None:
         if not rules.destination_controls.get(dest):

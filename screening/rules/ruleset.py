@@ -7,6 +7,7 @@ import datetime as dt
 import functools
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -124,6 +125,60 @@ class ControlRule(_ParagraphScope, Dated):
     citation: str
     verification: str
     note: str
+
+
+#: Entries whose "Items" paragraphs the eCFR extraction is known to have missed or mixed up
+#: (3E001 carries 3E002's rows): no paragraph of theirs is judged unknown.
+PARAGRAPH_TEXT_GAPS = frozenset({"3E001", "3E002", "3D006", "0D614", "2B352"})
+_MENTION_RE = re.compile(r"\b([0-9][A-E][0-9]{3})((?:\.(?:[a-z]|[0-9]{1,2})\b)+)")
+_RESERVED_THROUGH_RE = re.compile(r"^through ([a-z])\.?\s*\[Reserved\]", re.IGNORECASE)
+#: A note row that begins with a paragraph the extraction did not split off ("z.2 Commo...").
+_LEADING_PARAGRAPH_RE = re.compile(r"^([a-z](?:\.[0-9]{1,2}(?:\.[a-z](?:\.[0-9]{1,2})?)?)?)\s")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownParagraphs:
+    """The paragraphs of one entry known from its text and its rules, each with its parents,
+    and those its text marks [Reserved]."""
+
+    paths: frozenset[str]
+    reserved: frozenset[str]
+    edition: str = ""  # the eCFR edition of the "Items" text
+
+    def children(self, parent: str) -> frozenset[str]:
+        """The known labels one level below ``parent`` ("" for the top level)."""
+        depth = parent.count(".") + 1 if parent else 0
+        return frozenset(p.split(".")[depth] for p in self.paths
+                         if (not parent or p.startswith(parent + "."))
+                         and p.count(".") >= depth)
+
+
+def _known_paragraphs(entry: EccnRule | None, rows: tuple[tuple[str, int, str], ...],
+                      mentioned: Iterable[str], edition: str = "") -> KnownParagraphs:
+    named: set[str] = set(mentioned)
+    reserved: set[str] = set()
+    for paragraph, depth, text in rows:
+        lead = _LEADING_PARAGRAPH_RE.match(text) if not paragraph and depth == 0 else None
+        if lead and "." in lead.group(1):
+            named.add(lead.group(1))
+        if not paragraph:
+            continue
+        named.add(paragraph)
+        through = _RESERVED_THROUGH_RE.match(text.strip())
+        if through and "." not in paragraph:  # "d. through y. [Reserved]"
+            letters = [chr(c) for c in range(ord(paragraph), ord(through.group(1).lower()) + 1)]
+            named.update(letters)
+            reserved.update(letters)
+        elif text.strip().lower().startswith("[reserved]"):
+            reserved.add(paragraph)
+    if entry is not None:
+        for rule in (*entry.controls, *entry.specials):
+            named.update(p for p in (*rule.paragraphs, *rule.except_paragraphs) if p != "?")
+        for created in entry.created:
+            named.update(created.paragraphs)
+    paths = {".".join(p.split(".")[:i + 1]) for p in named if p
+             for i in range(p.count(".") + 1)}
+    return KnownParagraphs(frozenset(paths), frozenset(reserved), edition)
 
 
 def _para_in(paragraph: str, prefixes: tuple[str, ...]) -> bool:
@@ -292,6 +347,26 @@ class RuleSet:
         for r in self.paragraph_rows:
             out[r["eccn"]].append((r["seq"], r["paragraph"], r["depth"], r["text"]))
         return {k: tuple((p, d, t) for _, p, d, t in sorted(v)) for k, v in out.items()}
+
+    @cached_property
+    def known_paragraphs(self) -> dict[str, KnownParagraphs]:
+        """ECCN -> the paragraphs the Control List text and the rules name for it (for
+        entries whose "Items" text the rules hold; see ``KnownParagraphs``)."""
+        mentioned: dict[str, set[str]] = defaultdict(set)
+        texts = [t for rows in self.paragraphs.values() for _p, _d, t in rows]
+        texts += [t for flags in self.exception_flags.values() for t in flags.values()]
+        for entry in self.eccns.values():
+            texts += [entry.description, entry.notes]
+            texts += [r.scope for r in (*entry.controls, *entry.specials)]
+        for text in texts:  # "Yes for 3A001.a.1.b", "applies to 5A002.z.6": named, so held
+            for base, path in _MENTION_RE.findall(text or ""):
+                mentioned[base].add(path.lstrip("."))
+        editions: dict[str, str] = {}
+        for r in self.paragraph_rows:
+            editions[r["eccn"]] = max(editions.get(r["eccn"], ""), str(r.get("edition") or ""))
+        return {base: _known_paragraphs(self.eccns.get(base), rows, mentioned.get(base, ()),
+                                        editions.get(base, ""))
+                for base, rows in self.paragraphs.items() if base not in PARAGRAPH_TEXT_GAPS}
 
     @cached_property
     def boundaries(self) -> tuple[dt.date, ...]:

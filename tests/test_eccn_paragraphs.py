@@ -1,0 +1,57 @@
+"""A paragraph the Control List does not have is not screened on its parent entry's
+requirements as if it were one: found by an independent review, "5A992.z.l" (for .z.1),
+"5A992.z.3", "4A994.q" and others to Hong Kong came out CLEAR where the real paragraphs need a
+licence or a closer look. Such a line is REVIEW, saying why."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import screen_text
+
+_HEAD = "Line,Destination,Export Date,ECCN,End-User Type\n"
+_CODES = {"ECCN_PARAGRAPH_NOT_IN_CCL", "ECCN_PARAGRAPH_UNKNOWN", "ECCN_PARAGRAPH_RESERVED"}
+
+
+def _screened(tmp_path, eccns: list[str]) -> dict[str, object]:
+    text = _HEAD + "".join(f"L{i},HK,2024-01-02,{e},commercial\n" for i, e in enumerate(eccns))
+    _run, lines = screen_text(tmp_path, text)
+    return {e: lines[f"L{i}"] for i, e in enumerate(eccns)}
+
+
+@pytest.mark.parametrize(("eccn", "code", "said"), [
+    ("5A992.z.l", "ECCN_PARAGRAPH_NOT_IN_CCL", "alternate letters and numbers"),
+    ("5A992.z.I", "ECCN_PARAGRAPH_NOT_IN_CCL", ".z.i cannot be a Control List paragraph"),
+    ("5A992.2", "ECCN_PARAGRAPH_NOT_IN_CCL", ".2 cannot be"),
+    ("5A992.c.z", "ECCN_PARAGRAPH_NOT_IN_CCL", ".c.z cannot be"),
+    ("5A992.z.3", "ECCN_PARAGRAPH_UNKNOWN", "5A992 has no paragraph .z.3 in the Control "
+                                            "List text of 2026-07-23 (it has .z.1, .z.2)"),
+    ("4A994.q", "ECCN_PARAGRAPH_UNKNOWN", "4A994 has no paragraph .q"),
+    ("4A994.z", "ECCN_PARAGRAPH_UNKNOWN", "(it has .a, .b, .c"),
+    ("3A991.z", "ECCN_PARAGRAPH_UNKNOWN", "3A991 has no paragraph .z"),
+    ("5A992.a", "ECCN_PARAGRAPH_RESERVED", "paragraph 5A992.a is [Reserved]"),
+    ("5A992.y", "ECCN_PARAGRAPH_RESERVED", "5A992.y is [Reserved]"),  # "d. through y."
+    ("5D992.q", "ECCN_PARAGRAPH_RESERVED", "5D992.q is [Reserved]"),
+])
+def test_a_paragraph_the_list_does_not_have_is_review(tmp_path, eccn, code, said) -> None:
+    line = _screened(tmp_path, [eccn])[eccn]
+    assert line.verdict == "REVIEW"
+    found = [f for f in line.findings if f.code == code]
+    assert found and said in found[0].message and found[0].severity == "review"
+
+
+def test_real_paragraphs_are_not_questioned(tmp_path) -> None:
+    """Paragraphs in the text, in the rules' scopes or named by other entries' text (the
+    extraction missed some: 1B613's .y, 3A001.a.15), and gaps between listed ones."""
+    eccns = ["5A992.c", "5A992.z", "5A992.z.1", "5A992.z.2", "3A001.a.7", "3A001.a.15",
+             "3A001.z.1.a", "4A994.l", "1B613.y", "1B003.a", "3A090.a", "5A002.z.6"]
+    for eccn, line in _screened(tmp_path, eccns).items():
+        assert not _CODES & {f.code for f in line.findings}, eccn
+
+
+def test_a_questioned_paragraph_does_not_hide_a_licence_the_entry_needs(tmp_path) -> None:
+    """3A001 needs a licence to China for most paragraphs; a .q (reserved) adds a question,
+    the licence requirement the chart shows stays."""
+    line = _screened(tmp_path, ["3A001.q"])["3A001.q"]
+    assert line.verdict == "LICENSE_REQUIRED"
+    assert "ECCN_PARAGRAPH_RESERVED" in {f.code for f in line.findings}
