@@ -366,3 +366,29 @@ def test_a_header_whose_other_words_say_it_is_something_else_is_not_guessed(head
     Iran CLEAR; an order date before 2020-12-23 would make a later export CLEAR."""
     found = guess_field(header)
     assert (found.value if found else None) == expected
+
+
+def test_shipments_on_two_sheets_are_refused_unless_one_is_named(rules, tmp_path) -> None:
+    """(Review:) with no sheet named, the first sheet with a header row was screened and a
+    later one with shipments never read: "Q1" all CLEAR, exit 0, "Q2" to Hong Kong lost."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "Q1"
+    notes = wb.create_sheet("Notes")
+    notes.append(["Prepared by the export desk"])
+    second = wb.create_sheet("Q2")
+    for ws, row in ((first, ["L1", "2021-03-01", "Germany", "EAR99"]),
+                    (second, ["L2", "2021-03-01", "Hong Kong", "2A290"])):
+        ws.append(["Line ID", "Ship Date", "Ship-to Country", "ECCN"])
+        ws.append(row)
+    path = tmp_path / "two.xlsx"
+    wb.save(path)
+    with pytest.raises(IngestError, match=r"the sheet 'Q1' and the sheet\(s\) 'Q2' all have a "
+                                          r"header row of shipment columns.*--sheet"):
+        prep(path, rules)
+    for name, line_id in (("Q1", "L1"), ("Q2", "L2")):
+        (line,) = list(prep(path, rules, sheet=name).lines())
+        assert line.line_id == line_id
+    del wb["Q2"]
+    wb.save(path)
+    assert len(list(prep(path, rules).lines())) == 1  # a notes sheet is no second table

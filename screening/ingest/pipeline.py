@@ -184,12 +184,14 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
             raise IngestError(str(path), "every sheet of the workbook is hidden; name the one "
                               "to screen with --sheet (hidden sheets are screened only when "
                               "named)")
-        for name in candidates:
+        for at, name in enumerate(candidates):
             source = open_xlsx(path, name, content)
             rows = source.rows()
             head, header_index = _scan(rows)
             if header_index is not None or (header_row is not None and head):
                 found = (source, rows, head, header_index)
+                if sheet is None:
+                    _refuse_shipments_on_other_sheets(path, name, candidates[at + 1:], content)
                 break
             first_head = first_head or head
         if found is None:
@@ -240,6 +242,27 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                              run_date)
     remaining = itertools.chain(head[header_index + 1:], rows)
     return PreparedInput(path, source, column_mapping, order, as_of, converter, remaining)
+
+
+def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[str],
+                                      content: Content | None) -> None:
+    """A run screens one sheet: with no sheet named, a later visible sheet that has a header
+    row of shipment columns too would not be screened, and its lines would be lost without
+    a word (an independent review: "Q1" screened CLEAR, "Q2" to Hong Kong never read)."""
+    also = []
+    for name in others:
+        rows = open_xlsx(path, name, content).rows()
+        try:
+            if _scan(rows)[1] is not None:
+                also.append(name)
+        finally:
+            rows.close()  # the rest of the sheet is not read
+    if also:
+        names = ", ".join(repr(n) for n in also)
+        raise IngestError(str(path), f"the sheet {screened!r} and the sheet(s) {names} all have "
+                          f"a header row of shipment columns; hkscreen screens one sheet per "
+                          f"run, so name the sheet to screen with --sheet (then each of the "
+                          f"others in a run of its own)")
 
 
 def _scan(rows: Iterator[tuple[int, list[object]]]
