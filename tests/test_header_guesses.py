@@ -80,3 +80,23 @@ def test_s10_review2_an_export_destination_header_still_screens(sqlite_db, tmp_p
     with sqlite_db.sessions() as session:
         (line,) = list(run_store.iter_lines(session, run.id))
     assert (line.destination, line.verdict.value) == ("HK", "LICENSE_REQUIRED")
+
+
+@pytest.mark.parametrize("header", ["Destination (final)", "Final Dest.", "Ult. Dest.",
+                                    "Country of End Use", "Country of End-User",
+                                    "End-Use Country", "Final Ship-to", "Onward Destination",
+                                    "Re-export Country", "Final Country"])
+def test_a_final_destination_header_is_the_ultimate_destination(sqlite_db, tmp_path,
+                                                                 header) -> None:
+    """(Review, s17:) these headers were left unmapped without a word: a Singapore ship-to
+    with Hong Kong as the final destination went CLEAR. ("End-Use Country" was taken for the
+    end-user type.)"""
+    assert guess_field(header) is not None and guess_field(header).value == \
+        "ultimate_destination"
+    path = tmp_path / "final.csv"
+    path.write_text(f"Line ID,Ship Date,Ship-to Country,{header},ECCN,End-User Type\n"
+                    "F1,2021-03-01,Singapore,Hong Kong,2A290,commercial\n", encoding="utf-8")
+    run = run_screening(sqlite_db, path, ScreenOptions()).run
+    with sqlite_db.sessions() as session:
+        (line,) = list(run_store.iter_lines(session, run.id))
+    assert line.verdict.value == "LICENSE_REQUIRED"

@@ -147,9 +147,9 @@ def guess_field(header: object) -> Field | None:
     # Headers with units or notes: "Value (USD)", "ECCN / EAR99", "Ship Date (dd/mm/yyyy)".
     if "eccn" in key:
         return Field.ECCN
-    if "ultimate" in key and ("country" in key or "dest" in key):
-        return Field.ULTIMATE_DESTINATION
     words = key.split()
+    if _is_onward_place(key, words):
+        return Field.ULTIMATE_DESTINATION
     for prefix_len in (3, 2):  # a field's own name, then a note: "Export Date (per invoice)"
         if len(words) > prefix_len:
             shorter = " ".join(words[:prefix_len])
@@ -158,6 +158,21 @@ def guess_field(header: object) -> Field | None:
     if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
         return _unless_other_meaning(_SYNONYM_INDEX[words[0]], words[1:])
     return None
+
+
+#: Words saying a country is where the item goes in the end ("Final Dest.", "Ult. Dest.",
+#: "Country of End Use", "Re-export Country"): the ultimate destination, which decides the
+#: licence when it is not the ship-to country. (A review found eight such headers ignored
+#: without a word: a Singapore ship-to went CLEAR with Hong Kong as the final destination.)
+_ONWARD_WORDS = frozenset({"ultimate", "ult", "final", "onward", "reexport", "reexported"})
+_ONWARD_PHRASES = ("end use", "end user", "re export")
+_PLACE_WORDS = frozenset({"country", "ctry", "cty", "dest", "destination", "destinations"})
+
+
+def _is_onward_place(key: str, words: list[str]) -> bool:
+    onward = not _ONWARD_WORDS.isdisjoint(words) or any(p in key for p in _ONWARD_PHRASES)
+    place = not _PLACE_WORDS.isdisjoint(words) or "ship to" in key
+    return onward and place and "origin" not in words
 
 
 def _unless_other_meaning(guess: Field, rest: list[str]) -> Field | None:
