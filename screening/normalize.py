@@ -309,16 +309,25 @@ def normalize_license_exception(value: object) -> str | None:
 
     Unknown codes come back upper-cased so the engine can report them; it never guesses.
     """
-    text = clean_text(value)
-    if not text:
+    whole = clean_text(unicodedata.normalize("NFKC", clean_text(value)))  # "ＧＢＳ" is GBS
+    if not whole:
         return None
-    text = _EXCEPTION_PREFIX_RE.sub("", text) or text
+    text = _EXCEPTION_PREFIX_RE.sub("", whole) or whole
     compact = re.sub(r"[\s.\-_/]", "", text).lower()
     if compact in _NLR_WORDS or text.lower() in _NLR_WORDS:
         return "NLR"
     if not compact:
         return None
-    return re.sub(r"[^A-Z0-9]", "", text.upper()) or None
+    code = compact.upper()
+    if _CODE_RE.fullmatch(code):
+        return code
+    # Anything else (Cyrillic look-alikes, an invisible character, two codes) is handed on
+    # as written, for the engine to report as a code it does not know: dropping what is not
+    # A-Z made "ГБС" no claim at all and read "G\u200bBS" as GBS without a word.
+    return clean_text(unicodedata.normalize("NFKC", whole.upper()))
+
+
+_CODE_RE = re.compile(r"[A-Z0-9]+")
 
 
 class EndUserType(StrEnum):

@@ -55,3 +55,15 @@ def test_a_questioned_paragraph_does_not_hide_a_licence_the_entry_needs(tmp_path
     line = _screened(tmp_path, ["3A001.q"])["3A001.q"]
     assert line.verdict == "LICENSE_REQUIRED"
     assert "ECCN_PARAGRAPH_RESERVED" in {f.code for f in line.findings}
+
+
+def test_an_exception_code_that_is_not_plain_letters_is_reported(tmp_path) -> None:
+    """(Review, s17:) a licence-exception cell of "ГБС" read as no claim; now REVIEW as a code
+    the rules do not know, and the full-width "ＧＢＳ" is GBS (not available to China)."""
+    text = ("Line,Destination,Export Date,ECCN,License Exception,End-User Type\n"
+            "C,HK,2021-03-01,3A001.a.2,ГБС,commercial\n"
+            "W,HK,2021-03-01,3A001.a.2,ＧＢＳ,commercial\n")
+    _run, lines = screen_text(tmp_path, text)
+    assert "UNKNOWN_LICENSE_EXCEPTION" in {f.code for f in lines["C"].findings}
+    assert lines["W"].verdict == "LICENSE_REQUIRED"
+    assert "GBS" in " ".join(f.message for f in lines["W"].findings)

@@ -148,6 +148,19 @@ def test_license_exceptions(text, code) -> None:
     assert normalize_license_exception(text) == code
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("ＧＢＳ", "GBS"),  # full-width letters are the letters
+    ("ГБС", "ГБС"), ("GВS", "GВS"),  # Cyrillic: no code, but never no claim
+    ("G\u200bBS", "G\u200bBS"),  # an invisible character is kept, not read away
+    ("LVS, GBS", "LVS, GBS"),
+])
+def test_an_exception_cell_is_never_read_away(text, code) -> None:
+    """(Review, s17:) everything outside A-Z was dropped: "ГБС" and "ＧＢＳ" became no claim
+    at all (no finding), "G\u200bBS" silently GBS. A code that is not plain letters and
+    digits now goes to the engine as written, which reports it as unknown (REVIEW)."""
+    assert normalize_license_exception(text) == code
+
+
 @pytest.mark.parametrize(("text", "kind"), [
     ("military", EndUserType.MILITARY), ("Military End User", EndUserType.MILITARY),
     ("PLA", EndUserType.MILITARY), ("commercial", EndUserType.CIVIL),
