@@ -174,3 +174,25 @@ def test_verify_re_screens_from_the_bytes_whose_hash_it_checked(db, tmp_path,
     checks = {c.name: c for c in verify_report(tmp_path / "r.xlsx", path, db).checks}
     assert checks["re-screen"].status is Status.NOT_MADE
     assert "changed after its hash was checked" in checks["re-screen"].detail
+
+
+@pytest.mark.parametrize(("codec", "label"), [("big5", "Big5"), ("gbk", "GBK")])
+def test_a_chinese_csv_not_in_utf8_is_refused_not_read_as_western(tmp_path, codec,
+                                                                 label) -> None:
+    """(Review, s17:) Excel on Chinese Windows saves CSV in Big5 or GBK; read as
+    Windows-1252 (which takes any byte), an Entity List consignee's name and "中國香港"
+    became mojibake and the line CLEAR."""
+    path = tmp_path / f"{codec}.csv"
+    path.write_bytes("Line,Destination,Export Date,ECCN,Consignee\n"
+                     "1,中國香港,2021-03-01,EAR99,華為技術有限公司\n".encode(codec))
+    with pytest.raises(IngestError, match=f"reads as Chinese \\({label}\\).*CSV UTF-8"):
+        readers.open_csv(path)
+
+
+def test_a_western_csv_in_windows_1252_is_still_read(tmp_path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_bytes("Line,Destination,Export Date,ECCN,Consignee\n"
+                     "1,Österreich,2021-03-01,EAR99,Müller Straße GmbH\n"
+                     "2,Côte d'Ivoire,2021-03-01,EAR99,“Société Générale” Ltée – 5€\n"
+                     .encode("cp1252"))
+    assert readers.open_csv(path).encoding == "cp1252"

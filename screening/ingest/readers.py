@@ -585,10 +585,38 @@ def _detect_encoding(sample: bytes, name: str) -> str:
         pass
     try:
         sample.decode("cp1252")
-        return "cp1252"
     except UnicodeDecodeError as exc:
         raise IngestError(name, "unreadable text encoding (neither UTF-8 nor Windows-1252); "
                           "save the file as CSV UTF-8") from exc
+    if chinese := _double_byte_chinese(sample):
+        raise IngestError(name, f"the text is not UTF-8, and it reads as Chinese ({chinese}) "
+                          f"as well as Windows-1252: hkscreen cannot tell which it is, and "
+                          f"the wrong one would change names and places without a word; "
+                          f"save the file as CSV UTF-8 (Excel: Save As, CSV UTF-8)")
+    return "cp1252"
+
+
+def _double_byte_chinese(sample: bytes) -> str | None:
+    """The Chinese encoding (Big5, GBK) the sample also reads as, when it does so plausibly:
+    Excel on Chinese Windows saves CSV in one of them, and Windows-1252 reads any byte, so
+    "中國香港" would come through as "¤¤°ê­»´ä" (an independent review: a Big5 consignee on
+    the Entity List went CLEAR). Western text has its high bytes mostly alone ("Müller");
+    double-byte text has them in pairs."""
+    high = [i for i, b in enumerate(sample) if b >= 0x80]
+    if len(high) < 4:
+        return None
+    marked = set(high)
+    paired = sum(1 for i in high if i - 1 in marked or i + 1 in marked)
+    if paired < len(high) / 2:
+        return None
+    for codec, label in (("big5", "Big5"), ("gbk", "GBK")):
+        try:
+            text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        if sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2:
+            return label
+    return None
 
 
 def _sniff_delimiter(text: str) -> str:
