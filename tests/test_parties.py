@@ -195,8 +195,9 @@ def test_synthetic_list_is_labelled() -> None:
 def test_thresholds_are_configurable(db, db_url) -> None:
     _fmt, entries = read_list_file(SYNTHETIC)
     lenient, strict = PartyIndex.build(entries), PartyIndex.build(entries, 95, 90)
-    assert lenient.match("Pearl Delta Micro System", "HK")  # score 88: worth a review
-    assert strict.match("Pearl Delta Micro System", "HK") == []
+    # Listed in CN, shipped to the US: score 88, worth a review, not a strict match.
+    assert lenient.match("Pearl Delta Micro System", "US")
+    assert strict.match("Pearl Delta Micro System", "US") == []
     assert main(["--database-url", db_url, "lists", "import", str(SYNTHETIC)]) == 0
     with db.sessions() as session:
         index, _lists = party_store.load_index(session, strong=95, weak=90)
@@ -262,3 +263,22 @@ def test_numpy_is_imported_on_a_thread_and_its_absence_left_to_the_scoring(
     for thread in set(threading.enumerate()) - before:
         thread.join(10)
     assert asked == ["numpy"]
+
+
+@pytest.mark.parametrize(("listed", "written"), [
+    ("Harbin Institute of Technology", "Harbin Inst. of Tech."),
+    ("National University of Defense Technology", "National Univ. of Defense Tech."),
+    ("Huawei Technologies Co., Ltd.", "Huawei Techs"),
+    ("Corezing International Group Company Limited", "Corezing Int'l"),
+    ("Avtex Semiconductor Limited", "Avtex Semi Limited"),
+    ("RYX Electronic (HK) Limited", "RYX Elec (HK) Ltd"),
+    ("Minhoo Logistics Limited", "Minhoo Log Limited"),
+])
+def test_a_listed_name_with_a_word_abbreviated_still_matches(tmp_path, listed, written) -> None:
+    """(Review, s17:) 188 of 300 Entity List names to Hong Kong were CLEAR with one word
+    shortened (Tech, Intl, Inst, Univ ...); both sides now read those words in full."""
+    (tmp_path / "l.csv").write_text(f"name,country\n\"{listed}\",CN\n", encoding="utf-8")
+    index = PartyIndex.build(read_list_file(tmp_path / "l.csv")[1])
+    (match, *_rest) = index.match(written, "HK")
+    assert match.score >= index.strong and match.partial == ""
+    assert normalize_party(written) == normalize_party(listed)
