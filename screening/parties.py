@@ -52,6 +52,33 @@ _CJK_SUFFIXES = ("股份有限公司", "有限责任公司", "有限責任公司
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
 _SPACE_RE = re.compile(r"\s+")
 _CJK_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]")
+_CJK_RUN_RE = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af]+")
+#: Chinese words of company and institute names (simplified and traditional) by the English
+#: the lists write, and places by the romanisation the lists use; longest first.
+_CJK_WORDS = sorted({
+    "技术": "technology", "技術": "technology", "科技": "technology",
+    "微电子": "microelectronics", "微電子": "microelectronics", "光电": "optoelectronics",
+    "光電": "optoelectronics", "电子": "electronics", "電子": "electronics",
+    "微系统": "microsystems", "微系統": "microsystems", "半导体": "semiconductor", "半導體": "semiconductor", "集成电路": "integrated circuit",
+    "集成電路": "integrated circuit", "国际": "international", "國際": "international",
+    "贸易": "trading", "貿易": "trading", "物流": "logistics", "研究院": "research institute",
+    "研究所": "research institute", "大学": "university", "大學": "university",
+    "工业": "industrial", "工業": "industrial", "实业": "industrial", "實業": "industrial",
+    "工程": "engineering", "设备": "equipment", "設備": "equipment", "系统": "systems",
+    "系統": "systems", "电力": "power", "電力": "power", "通信": "communications",
+    "通讯": "communications", "通訊": "communications", "网络": "network", "網絡": "network",
+    "信息": "information", "软件": "software", "軟件": "software", "航空": "aviation",
+    "航天": "aerospace", "投资": "investment", "投資": "investment", "制造": "manufacturing",
+    "製造": "manufacturing", "集团": "group", "集團": "group", "控股": "holdings",
+    "香港": "hong kong", "中国": "china", "中國": "china", "深圳": "shenzhen",
+    "上海": "shanghai", "北京": "beijing", "广州": "guangzhou", "廣州": "guangzhou",
+    "杭州": "hangzhou", "南京": "nanjing", "天津": "tianjin", "武汉": "wuhan",
+    "武漢": "wuhan", "成都": "chengdu", "西安": "xian", "重庆": "chongqing",
+    "重慶": "chongqing", "苏州": "suzhou", "蘇州": "suzhou", "东莞": "dongguan",
+    "東莞": "dongguan", "珠海": "zhuhai", "厦门": "xiamen", "廈門": "xiamen",
+    "合肥": "hefei", "长沙": "changsha", "長沙": "changsha", "哈尔滨": "harbin",
+    "哈爾濱": "harbin", "澳门": "macau", "澳門": "macau",
+}.items(), key=lambda kv: -len(kv[0]))
 
 
 class PartyListError(Exception):
@@ -85,8 +112,15 @@ def normalize_party(name: str) -> str:
         text = _fold_look_alikes(unicodedata.normalize("NFKC", text).strip())
         for suffix in _CJK_SUFFIXES:
             text = text.replace(suffix, " ")
-        if _CJK_RE.search(text):  # transliterate, one token per syllable
-            text = _CJK_RE.sub(lambda m: " " + anyascii(m.group()) + " ", text)
+        if _CJK_RE.search(text):
+            # Words the English names of the lists spell out (技术 Technology, 香港 Hong
+            # Kong), then each remaining run (a brand, "华为") as one word, as the lists
+            # romanise it ("Huawei"): read one syllable a word, "華為技術有限公司" (Huawei
+            # Technologies) was CLEAR (an independent review).
+            for word, english in _CJK_WORDS:
+                if word in text:
+                    text = text.replace(word, f" {english} ")
+            text = _CJK_RUN_RE.sub(lambda m: " " + anyascii(m.group()) + " ", text)
         text = anyascii(text).casefold().replace("&", " and ")
     if "'" in text or "\u2019" in text:  # "Int'l", "Nat'l" are words, not two
         text = _APOSTROPHE_WORD_RE.sub(lambda m: m.group(1) + m.group(2), text)
@@ -100,7 +134,7 @@ def normalize_party(name: str) -> str:
 #: list's names and the line's are read this way.
 _ABBREVIATIONS = {
     "tech": "technology", "techn": "technology", "technol": "technology",
-    "techs": "technologies", "intl": "international", "intnl": "international",
+    "techs": "technology", "technologies": "technology", "intl": "international", "intnl": "international",
     "int'l": "international", "inst": "institute", "instit": "institute",
     "univ": "university", "eng": "engineering", "engg": "engineering",
     "engr": "engineering", "mfg": "manufacturing", "manuf": "manufacturing",

@@ -43,7 +43,9 @@ def test_normalisation_folds_suffixes_case_and_punctuation(a, b) -> None:
 
 
 def test_transliteration_and_cjk_suffixes() -> None:
-    assert normalize_party("深圳华为技术有限公司") == "shen zhen hua wei ji shu"
+    # Known words and places as the lists write them, each other run as one romanised word.
+    assert normalize_party("深圳华为技术有限公司") == "shenzhen huawei technology"
+    assert normalize_party("華為技術有限公司") == normalize_party("Huawei Technologies Co Ltd")
     assert normalize_party("海港電力系統有限公司") == normalize_party("海港電力系統")
 
 
