@@ -59,7 +59,8 @@ _CJK_WORDS = sorted({
     "技术": "technology", "技術": "technology", "科技": "technology",
     "微电子": "microelectronics", "微電子": "microelectronics", "光电": "optoelectronics",
     "光電": "optoelectronics", "电子": "electronics", "電子": "electronics",
-    "微系统": "microsystems", "微系統": "microsystems", "半导体": "semiconductor", "半導體": "semiconductor", "集成电路": "integrated circuit",
+    "微系统": "microsystems", "微系統": "microsystems", "半导体": "semiconductor",
+    "半導體": "semiconductor", "集成电路": "integrated circuit",
     "集成電路": "integrated circuit", "国际": "international", "國際": "international",
     "贸易": "trading", "貿易": "trading", "物流": "logistics", "研究院": "research institute",
     "研究所": "research institute", "大学": "university", "大學": "university",
@@ -134,7 +135,8 @@ def normalize_party(name: str) -> str:
 #: list's names and the line's are read this way.
 _ABBREVIATIONS = {
     "tech": "technology", "techn": "technology", "technol": "technology",
-    "techs": "technology", "technologies": "technology", "intl": "international", "intnl": "international",
+    "techs": "technology", "technologies": "technology", "intl": "international",
+    "intnl": "international",
     "int'l": "international", "inst": "institute", "instit": "institute",
     "univ": "university", "eng": "engineering", "engg": "engineering",
     "engr": "engineering", "mfg": "manufacturing", "manuf": "manufacturing",

@@ -27,7 +27,8 @@ _LINE = ('<row r="2"><c r="A2" t="inlineStr"><is><t>L1</t></is></c>'
 
 
 def _workbook(path: Path, *, formula: str = "DATE(2021,3,1)", calc: str = "",
-              names: str = "", calc_sheet: str = "", sheet_xml: str | None = None) -> Path:
+              names: str = "", calc_sheet: str = "", sheet_xml: str | None = None,
+              calc_part: str = "worksheets/sheet2.xml") -> Path:
     sheets = [("Shipments", sheet_xml or f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}'
                f'{_LINE.format(formula=formula)}</sheetData></worksheet>')]
     if calc_sheet:
@@ -36,8 +37,9 @@ def _workbook(path: Path, *, formula: str = "DATE(2021,3,1)", calc: str = "",
                        f'</sheetData></worksheet>'))
     listed = "".join(f'<sheet name="{n}" sheetId="{i + 1}" r:id="rId{i + 1}"/>'
                      for i, (n, _x) in enumerate(sheets))
+    targets = ["worksheets/sheet1.xml", calc_part][:len(sheets)]
     rels = "".join(f'<Relationship Id="rId{i + 1}" Type="{_REL}/worksheet" '
-                   f'Target="worksheets/sheet{i + 1}.xml"/>' for i in range(len(sheets)))
+                   f'Target="{t}"/>' for i, t in enumerate(targets))
     rels += (f'<Relationship Id="rId{len(sheets) + 1}" Type="{_REL}/styles" '
              f'Target="styles.xml"/>')
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
@@ -62,8 +64,8 @@ def _workbook(path: Path, *, formula: str = "DATE(2021,3,1)", calc: str = "",
             'count="1"><fill/></fills><borders count="1"><border/></borders><cellStyleXfs '
             'count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0"/><xf '
             'numFmtId="164" applyNumberFormat="1"/></cellXfs></styleSheet>'))
-        for i, (_n, xml) in enumerate(sheets):
-            z.writestr(f"xl/worksheets/sheet{i + 1}.xml", xml)
+        for target, (_n, xml) in zip(targets, sheets, strict=True):
+            z.writestr(f"xl/{target}", xml)
     return path
 
 
@@ -78,11 +80,37 @@ def test_a_plain_formula_keeps_its_saved_value(rules, tmp_path) -> None:
     assert "FORMULA_VALUE_STALE" not in _codes(_workbook(tmp_path / "plain.xlsx"), rules)
 
 
-@pytest.mark.parametrize("kind", ["single-quoted flag", "volatile on another sheet",
-                                  "volatile defined name", "flag with spaces"])
+@pytest.mark.parametrize("kind", [
+    "single-quoted flag", "volatile on another sheet", "volatile defined name",
+    "flag with spaces",
+    # Second review (s17): each of these was CLEAR.
+    "flag as a character reference", "escaped volatile on another sheet",
+    "escaped volatile defined name", "CDATA defined name", "sheet kept at xl/calc.xml",
+    "another workbook", "RTD", "WEBSERVICE", "VBA function", "CDATA on another sheet"])
 def test_a_saved_value_excel_would_replace_is_not_trusted(rules, tmp_path, kind) -> None:
     path = tmp_path / "stale.xlsx"
-    if kind == "single-quoted flag":
+    name = '<definedNames><definedName name="ShipDay">{}</definedName></definedNames>'
+    if kind == "flag as a character reference":
+        _workbook(path, calc='<calcPr calcId="191029" fullCalcOnLoad="&#49;"/>')
+    elif kind == "escaped volatile on another sheet":
+        _workbook(path, formula="Calc!A1", calc_sheet="TOD&#65;Y()-730")
+    elif kind == "CDATA on another sheet":
+        _workbook(path, formula="Calc!A1", calc_sheet="<![CDATA[TODAY()-730]]>")
+    elif kind == "escaped volatile defined name":
+        _workbook(path, formula="ShipDay", names=name.format("TOD&#65;Y()-730"))
+    elif kind == "CDATA defined name":
+        _workbook(path, formula="ShipDay", names=name.format("<![CDATA[TODAY()-730]]>"))
+    elif kind == "sheet kept at xl/calc.xml":
+        _workbook(path, formula="Calc!A1", calc_sheet="TODAY()-730", calc_part="calc.xml")
+    elif kind == "another workbook":
+        _workbook(path, formula="[1]Sheet1!$A$1")
+    elif kind == "RTD":
+        _workbook(path, formula='RTD("feed",,"date")')
+    elif kind == "WEBSERVICE":
+        _workbook(path, formula='DATEVALUE(WEBSERVICE("http://x.invalid/d"))')
+    elif kind == "VBA function":
+        _workbook(path, formula="_xludf.SHIPDATE()")
+    elif kind == "single-quoted flag":
         _workbook(path, calc="<calcPr calcId='191029' fullCalcOnLoad='1'/>")
     elif kind == "flag with spaces":
         _workbook(path, calc='<calcPr calcId="191029" fullCalcOnLoad = "true"/>')
@@ -125,3 +153,57 @@ def test_text_with_equals_signs_is_not_taken_for_odd_xml(rules, tmp_path) -> Non
                              aliases=rules.aliases,
                              exception_codes=frozenset(rules.exceptions))
     assert len(list(prepared.lines())) == 2
+
+
+def test_every_cell_of_a_volatile_array_formula_is_stale(rules, tmp_path) -> None:
+    """(Review, s17:) an array formula (and a dynamic array's spill) is written in its first
+    cell only; the second line's date, a value of the same formula, was CLEAR."""
+    line = ('<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>L{r}</t></is></c>'
+            '<c r="B{r}" t="inlineStr"><is><t>HK</t></is></c>{date}'
+            '<c r="D{r}" t="inlineStr"><is><t>2A290</t></is></c></row>')
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}'
+           + line.format(r=2, date='<c r="C2" s="1"><f t="array" ref="C2:C3">'
+                                   'TODAY()-{2000;2001}</f><v>43892</v></c>')
+           + line.format(r=3, date='<c r="C3" s="1"><v>43891</v></c>')
+           + '</sheetData></worksheet>')
+    prepared = prepare_input(_workbook(tmp_path / "array.xlsx", sheet_xml=xml),
+                             aliases=rules.aliases, exception_codes=frozenset(rules.exceptions))
+    for line_read in prepared.lines():
+        assert "FORMULA_VALUE_STALE" in {p.code for p in line_read.problems}, line_read.row
+
+
+@pytest.mark.parametrize(("cells", "said"), [
+    ('<c r="A2" t="inlineStr"><is><t>L1</t></is></c><c s="1"><f>TODAY()</f><v>43831</v></c>',
+     "formula cells written without a cell reference"),
+    ('<c r="C&#50;" s="1"><v>44256</v></c>', "cell reference with a character reference"),
+    ('<c r="C2" s="1"><f><![CDATA[TODAY()]]></f><v>43831</v></c>', "CDATA"),
+])
+def test_sheet_xml_the_checks_cannot_place_is_refused(rules, tmp_path, cells, said) -> None:
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}<row r="2">{cells}</row>'
+           f'</sheetData></worksheet>')
+    with pytest.raises(IngestError, match=f"refused: the sheet.*{said}"):
+        _codes(_workbook(tmp_path / "odd.xlsx", sheet_xml=xml), rules)
+
+
+def test_a_utf16_sheet_is_refused(rules, tmp_path) -> None:
+    xml = (f'<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="{_MAIN}"><sheetData>'
+           f'{_HEAD}</sheetData></worksheet>')
+    path = _workbook(tmp_path / "u16.xlsx", sheet_xml="x")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-16")
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    with pytest.raises(IngestError, match="is not UTF-8"):
+        _codes(path, rules)
+
+
+def test_a_far_cell_in_lower_case_is_refused_not_allocated(rules, tmp_path) -> None:
+    """(Review, s17:) "xfd1048576" in a row written without its number: the extent check
+    read only upper-case references, and the cell reader (which reads either) asked for
+    512 GiB and killed the process (exit 134)."""
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}<row><c r="xfd1048576" '
+           f't="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>')
+    with pytest.raises(IngestError, match="refused: the sheet has a cell at XFD1048576"):
+        _codes(_workbook(tmp_path / "far.xlsx", sheet_xml=xml), rules)

@@ -213,61 +213,79 @@ class SheetScan:
     stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
 
-_DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Z]+[0-9]+:)?([A-Z]+)([0-9]+)"')
+_DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Za-z]+[0-9]+:)?([A-Za-z]+)([0-9]+)"')
 # Rows and cells, in any attribute order. A literal first character keeps the scan fast; an
 # unrelated attribute ending in "r" can only make the extent look larger (a refusal), never
 # smaller.
-_ROW_NUMBER_RE = re.compile(rb'r="[A-Z]*([0-9]+)"')
+_ROW_NUMBER_RE = re.compile(rb'r="[A-Za-z]*([0-9]+)"')
 # A cell's start tag: "<c" and white space, "/" or ">" (not "<col", "<cfRule").
 _CELL_TAG_RE = re.compile(rb"<c[\s/>]")
 # References of columns beyond Z, in one pass: two letters (AA-ZZ), or three and more with
 # their row (a wide one names the far cell in the message).
-_LETTERS_RE = re.compile(rb'r="(?:([A-Z]{2})[0-9]|([A-Z]{3,})([0-9]+)")')
+_LETTERS_RE = re.compile(rb'r="(?:([A-Za-z]{2})[0-9]|([A-Za-z]{3,})([0-9]+)")')
 # A cell is self-closed (<c r="A2" s="1"/>, a formatted blank) or has content up to </c>:
 # matched as one, so a blank cell's reference is never given to the next cell's content.
 _CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
-_REF_RE = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+_REF_RE = re.compile(rb'\br="([A-Za-z]+)([0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
 _ERROR_TYPE_RE = re.compile(rb'\bt="e"')
 _ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
 
-_VOLATILE_RE = re.compile(rb"\b(TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO|CELL)"
-                          rb"\s*\(", re.IGNORECASE)
-_FULL_CALC_RE = re.compile(rb"<(?:[\w.-]+:)?calcPr\b[^>]*\bfullCalcOnLoad\s*=\s*[\"']"
-                           rb"(?:1|true)[\"']")
-#: A formula (or defined name) calling a volatile function.
-_VOLATILE_FORMULA_RE = re.compile(rb"<(?:[\w.-]+:)?(?:f|definedName)\b[^>]*>[^<]*?"
-                                  + _VOLATILE_RE.pattern, re.IGNORECASE)
-#: Longest formula text Excel keeps (8,192 characters), in UTF-8 bytes at most.
-_FORMULA_BYTES = 4 * 8192
+#: What makes a formula's value change without its own cells changing: volatile functions,
+#: values fetched from elsewhere (RTD, WEBSERVICE), user-defined functions (VBA, add-ins:
+#: "_xludf.", "_xll.") and references to other workbooks ("[1]Sheet1!A1").
+_VOLATILE_RE = re.compile(rb"(?:\b(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO"
+                          rb"|CELL|RTD|WEBSERVICE)\s*\(|\b_xludf\.|\b_xll\.|\[[0-9]+\])",
+                          re.IGNORECASE)
 
 
-def recalculates_on_load(archive: zipfile.ZipFile) -> bool:
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def recalculates_on_load(archive: zipfile.ZipFile, name: str = "") -> bool:
     """Whether the workbook tells Excel to recalculate every formula when it is opened: the
-    values saved with its formulas are then not what Excel shows."""
-    try:
-        with archive.open("xl/workbook.xml") as handle:
-            return _FULL_CALC_RE.search(handle.read(1 << 20)) is not None
-    except KeyError:
+    values saved with its formulas are then not what Excel shows. (Read as XML, not as
+    bytes: quotes, character references and prefixes are the parser's business.)"""
+    if "xl/workbook.xml" not in archive.namelist():
         return False
+    workbook = parse_part(archive, "xl/workbook.xml", name)
+    return any(_local(node.tag) == "calcPr"
+               and (node.get("fullCalcOnLoad") or "").strip().lower() in ("1", "true")
+               for node in workbook.iter())
 
 
-def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str) -> bool:
-    """Whether a defined name or a formula on another worksheet calls a volatile function: a
+#: Parts that hold no formulas (the cells' strings, styles, themes, properties).
+_NO_FORMULAS = ("sharedstrings.xml", "styles.xml", "[content_types].xml", "core.xml",
+                "app.xml", "custom.xml", *(f"theme{i}.xml" for i in range(1, 10)))
+
+
+def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str, name: str = "") -> bool:
+    """Whether a defined name, or a formula in any other part of the package (another
+    worksheet wherever it is kept), calls a volatile function or reads another workbook: a
     formula of the sheet screened may read it (``=Calc!A1``, ``=ShipDay``), so its saved
-    value may not be what Excel shows either."""
-    parts = ["xl/workbook.xml", *(n for n in archive.namelist()
-                                  if n.startswith("xl/worksheets/") and n.endswith(".xml")
-                                  and n != xml_path)]
-    for part in parts:
-        tail = b""
-        with archive.open(part) as handle:
-            while chunk := handle.read(_CHUNK):
-                data = tail + chunk
-                if _VOLATILE_FORMULA_RE.search(data):
-                    return True
-                tail = data[-_FORMULA_BYTES:]  # a formula cut at the chunk's end
+    value may not be what Excel shows either. Read as XML: CDATA and character references
+    ("TOD&#65;Y()") are text like any other."""
+    if "xl/workbook.xml" in archive.namelist():
+        for node in parse_part(archive, "xl/workbook.xml", name).iter():
+            if _local(node.tag) == "definedName" and _VOLATILE_RE.search(
+                    (node.text or "").encode()):
+                return True
+    for part in archive.namelist():
+        lower = part.lower()
+        if part in (xml_path, "xl/workbook.xml") or not lower.endswith(".xml") \
+                or lower.endswith(_NO_FORMULAS):
+            continue
+        try:
+            with archive.open(part) as handle:
+                for _event, node in ElementTree.iterparse(handle):
+                    if _local(node.tag) == "f" and _VOLATILE_RE.search(
+                            (node.text or "").encode()):
+                        return True
+                    node.clear()
+        except ElementTree.ParseError:
+            return True  # cannot be read: its formulas may be anything
     return False
 
 
@@ -276,6 +294,7 @@ def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str) -> bool:
 #: reader reads, which Excel never writes and the byte patterns of ``scan_sheet`` would not
 #: see (a far cell, a formula, an error value could pass unchecked).
 _ODD_ATTRIBUTE_RE = re.compile(rb"<[A-Za-z_][^<>]*?(?:\s=|=\s|=')")
+_ESCAPED_REF_RE = re.compile(rb'\sr(?:ef)?="[^"<>]*&')
 _PREFIXED_MAIN_RE = re.compile(
     rb"xmlns:[\w.-]+\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"
     rb"|http://purl\.oclc\.org/ooxml/spreadsheetml/main)[\"']")
@@ -286,9 +305,13 @@ def _check_plain_xml(body: bytes, name: str, sheet: str) -> None:
     # only a part where some does not (a formula's text, an odd attribute) is searched.
     odd = body.count(b"=") != body.count(b'="') and _ODD_ATTRIBUTE_RE.search(body)
     prefixed = b"xmlns:" in body and _PREFIXED_MAIN_RE.search(body)
-    if odd or prefixed:
-        how = "writes an attribute in single quotes or with spaces around '='" if odd else \
-            "names its cells with a namespace prefix"
+    how = ("writes an attribute in single quotes or with spaces around '='" if odd else
+           "names its cells with a namespace prefix" if prefixed else
+           "is not UTF-8 (UTF-16?)" if b"\x00" in body else
+           "holds CDATA sections" if b"<![CDATA[" in body else
+           "writes a cell reference with a character reference"
+           if b"&#" in body and _ESCAPED_REF_RE.search(body) else "")
+    if how:
         raise IngestError(name, f"refused: the sheet's XML {how}, which Excel never does "
                           f"and hkscreen's checks of the sheet do not read (cells beyond the "
                           f"data, formulas and error values could pass unseen); open the "
@@ -302,7 +325,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     xml_path = sheet_xml_path(archive, sheet, name)
     if xml_path is None or xml_path not in archive.namelist():
         return scan
-    every_formula = recalculates_on_load(archive)
+    every_formula = recalculates_on_load(archive, name)
     formulas = _Formulas()
     max_row = max_col = row_tags = 0
     far = ""
@@ -320,7 +343,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
             if first:
                 first = False
                 if match := _DIMENSION_RE.search(body):
-                    letters, row = match.group(1).decode(), _row_number(match.group(2))
+                    letters = match.group(1).decode().upper()
+                    row = _row_number(match.group(2))
                     _check_extent(name, sheet, row, column_index(letters) + 1,
                                   _ref_text(letters, row),
                                   "declares its size as reaching")
@@ -330,11 +354,11 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
             row_tags += body.count(b"<row")
             for two, letters, row in set(_LETTERS_RE.findall(body)):
                 if two:
-                    max_col = max(max_col, column_index(two.decode()) + 1)
+                    max_col = max(max_col, column_index(two.decode().upper()) + 1)
                     continue
-                col = column_index(letters.decode()) + 1
+                col = column_index(letters.decode().upper()) + 1
                 if col > max_col:
-                    far = _ref_text(letters.decode(), _row_number(row))
+                    far = _ref_text(letters.decode().upper(), _row_number(row))
                     max_col = col
             # Cells placed by position (no reference): counted per row, only when the chunk
             # has more cell tags than references (each count is a pass over the chunk).
@@ -348,9 +372,15 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _formula_cells(body, scan.formula_cells, formulas)
             if b't="e"' in body:
                 _error_cells(body, scan.error_cells)
+    if formulas.unplaced:
+        raise IngestError(name, "refused: the sheet has formula cells written without a cell "
+                          "reference, which Excel never does and hkscreen's check of "
+                          "formula values cannot place; open the file in Excel and save it "
+                          "as .xlsx again", sheet=sheet)
     if every_formula or formulas.volatile or (
-            formulas.with_values and volatile_elsewhere(archive, xml_path)):
+            formulas.with_values and volatile_elsewhere(archive, xml_path, name)):
         why_not_volatile = RECALCULATES if every_formula else DEPENDS
+        _spread_arrays(formulas, name, sheet)
         scan.stale_cells = {where: (text, VOLATILE if _VOLATILE_RE.search(text.encode())
                                     else why_not_volatile)
                             for where, text in formulas.with_values.items()}
@@ -420,7 +450,7 @@ def _above(bound: int) -> re.Pattern[bytes]:
             rest = size - i - 1
             greater.append(f"{digits[:i]}[{int(digit) + 1}-9]" + (f"[0-9]{{{rest}}}" if rest
                                                                  else ""))
-    return re.compile(f'r="[A-Z]*(?:{"|".join(greater)})"'.encode())
+    return re.compile(f'r="[A-Za-z]*(?:{"|".join(greater)})"'.encode())
 
 
 def _check_extent(name: str, sheet: str, rows: int, cols: int, ref: str, how: str) -> None:
@@ -447,7 +477,8 @@ def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
         if ref:
             value = _ERROR_VALUE_RE.search(match.group(2) or b"")
             text = value.group(1).decode("utf-8", "replace") if value else "an error"
-            found[(_row_number(ref.group(2)), column_index(ref.group(1).decode()))] = text
+            found[(_row_number(ref.group(2)),
+                   column_index(ref.group(1).decode().upper()))] = text
 
 
 VOLATILE, RECALCULATES, DEPENDS = "volatile", "recalculates", "depends"
@@ -463,11 +494,39 @@ class _Formulas:
     #: shared formulas by their si: their text
     shared: dict[bytes, str] = field(default_factory=dict)
     volatile: bool = False  # a volatile function anywhere in the sheet
+    unplaced: bool = False  # a formula cell without a cell reference
+    #: array formulas: (their range, "C2:C9", their formula)
+    arrays: list[tuple[str, str]] = field(default_factory=list)
 
 
 _SHARED_RE = re.compile(rb'\bt="shared"')
+_ARRAY_RE = re.compile(rb'\bt="array"')
+_ARRAY_REF_RE = re.compile(rb'\bref="([A-Za-z]+[0-9]+(?::[A-Za-z]+[0-9]+)?)"')
+#: Cells of array formulas taken as formula cells at most (each is a dictionary entry).
+MAX_ARRAY_CELLS = 1_000_000
 _SI_RE = re.compile(rb'\bsi="([0-9]+)"')
 _F_OPEN_RE = re.compile(rb"<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
+
+
+def _spread_arrays(formulas: _Formulas, name: str, sheet: str) -> None:
+    """The cells of each array formula's range, as formula cells with its formula."""
+    count = 0
+    for span, text in formulas.arrays:
+        first, _, last = span.partition(":")
+        (r1, c1), (r2, c2) = _cell_at(first), _cell_at(last or first)
+        count += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
+        if count > MAX_ARRAY_CELLS:
+            raise IngestError(name, f"refused: array formulas cover more than "
+                              f"{MAX_ARRAY_CELLS:,} cells of a sheet whose formula values "
+                              f"may not be what Excel shows", sheet=sheet)
+        for row in range(min(r1, r2), max(r1, r2) + 1):
+            for col in range(min(c1, c2), max(c1, c2) + 1):
+                formulas.with_values.setdefault((row, col), text)
+
+
+def _cell_at(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    return _row_number(ref[len(letters):].encode()), column_index(letters)
 
 
 def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas) -> None:
@@ -478,9 +537,10 @@ def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas
         if inner is None or b"<f" not in inner:
             continue
         ref = _REF_RE.search(match.group(1))
-        if not ref:
+        if not ref:  # placed by position: the checks below could not say where
+            formulas.unplaced = True
             continue
-        where = (_row_number(ref.group(2)), column_index(ref.group(1).decode()))
+        where = (_row_number(ref.group(2)), column_index(ref.group(1).decode().upper()))
         if not _VALUE_RE.search(inner):
             found.add(where)
             continue
@@ -497,3 +557,9 @@ def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas
         if _VOLATILE_RE.search(text.encode()):
             formulas.volatile = True
         formulas.with_values[where] = text[:200]
+        if formula and _ARRAY_RE.search(formula.group(1)):
+            # An array formula (or a dynamic array's spill) is written in its first cell
+            # only; the other cells of its range hold just their values.
+            span = _ARRAY_REF_RE.search(formula.group(1))
+            if span:
+                formulas.arrays.append((span.group(1).decode().upper(), text[:200]))
