@@ -176,16 +176,18 @@ def test_verify_re_screens_from_the_bytes_whose_hash_it_checked(db, tmp_path,
     assert "changed after its hash was checked" in checks["re-screen"].detail
 
 
-@pytest.mark.parametrize(("codec", "label"), [("big5", "Big5"), ("gbk", "GBK")])
+@pytest.mark.parametrize(("codec", "label"), [("big5", "Big5"), ("gbk", "GBK"),
+                                              ("gb18030", "GB18030")])
 def test_a_chinese_csv_not_in_utf8_is_refused_not_read_as_western(tmp_path, codec,
                                                                  label) -> None:
     """(Review, s17:) Excel on Chinese Windows saves CSV in Big5 or GBK; read as
     Windows-1252 (which takes any byte), an Entity List consignee's name and "中國香港"
     became mojibake and the line CLEAR."""
     path = tmp_path / f"{codec}.csv"
+    extra = "𠀀" if codec == "gb18030" else ""  # a character only GB18030's 4 bytes hold
     path.write_bytes("Line,Destination,Export Date,ECCN,Consignee\n"
-                     "1,中國香港,2021-03-01,EAR99,華為技術有限公司\n".encode(codec))
-    with pytest.raises(IngestError, match=f"reads as Chinese \\({label}\\).*CSV UTF-8"):
+                     f"1,中國香港,2021-03-01,EAR99,華為技術有限公司{extra}\n".encode(codec))
+    with pytest.raises(IngestError, match=f"Korean text \\({label}, for one\\).*CSV UTF-8"):
         readers.open_csv(path)
 
 

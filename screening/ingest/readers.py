@@ -589,8 +589,9 @@ def _detect_encoding(sample: bytes, name: str) -> str:
         raise IngestError(name, "unreadable text encoding (neither UTF-8 nor Windows-1252); "
                           "save the file as CSV UTF-8") from exc
     if chinese := _double_byte_chinese(sample):
-        raise IngestError(name, f"the text is not UTF-8, and it reads as Chinese ({chinese}) "
-                          f"as well as Windows-1252: hkscreen cannot tell which it is, and "
+        raise IngestError(name, f"the text is not UTF-8, and it reads as Chinese, Japanese or "
+                          f"Korean text ({chinese}, for one) as well as Windows-1252: "
+                          f"hkscreen cannot tell which it is, and "
                           f"the wrong one would change names and places without a word; "
                           f"save the file as CSV UTF-8 (Excel: Save As, CSV UTF-8)")
     return "cp1252"
@@ -606,10 +607,13 @@ def _double_byte_chinese(sample: bytes) -> str | None:
     if len(high) < 4:
         return None
     marked = set(high)
-    paired = sum(1 for i in high if i - 1 in marked or i + 1 in marked)
+    # A pair of high bytes, or GB18030's four-byte form (high, digit, high, digit).
+    paired = sum(1 for i in high if i - 1 in marked or i + 1 in marked
+                 or (i + 2 in marked and 0x30 <= sample[i + 1] <= 0x39)
+                 or (i - 2 in marked and 0x30 <= sample[i - 1] <= 0x39))
     if paired < len(high) / 2:
         return None
-    for codec, label in (("big5", "Big5"), ("gbk", "GBK")):
+    for codec, label in (("big5", "Big5"), ("gbk", "GBK"), ("gb18030", "GB18030")):
         try:
             text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
         except UnicodeDecodeError:
