@@ -390,5 +390,12 @@ def test_shipments_on_two_sheets_are_refused_unless_one_is_named(rules, tmp_path
         (line,) = list(prep(path, rules, sheet=name).lines())
         assert line.line_id == line_id
     del wb["Q2"]
+    # (Review, s17:) sheets of products, customers or a summary are no second table.
+    for title, head in (("Products", ["Part No", "Description", "ECCN", "HS Code"]),
+                        ("Customers", ["Customer", "Country", "Address"]),
+                        ("Summary", ["Country", "Shipments", "Value"])):
+        extra = wb.create_sheet(title)
+        extra.append(head)
+        extra.append(["x", "Hong Kong", "5A992", "y"])
     wb.save(path)
-    assert len(list(prep(path, rules).lines())) == 1  # a notes sheet is no second table
+    assert len(list(prep(path, rules).lines())) == 1

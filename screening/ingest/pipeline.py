@@ -253,10 +253,14 @@ def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[st
     for name in others:
         rows = open_xlsx(path, name, content).rows()
         try:
-            if _scan(rows)[1] is not None:
-                also.append(name)
+            head, at = _scan(rows)
         finally:
             rows.close()  # the rest of the sheet is not read
+        # Shipments: a destination, an ECCN and a date (a products list with ECCNs, a
+        # customers list with countries, a summary by country are not).
+        if at is not None and not auto_mapping(head[at][1], head[at][0]).missing(
+                have_as_of=False):
+            also.append(name)
     if also:
         names = ", ".join(repr(n) for n in also)
         raise IngestError(str(path), f"the sheet {screened!r} and the sheet(s) {names} all have "
