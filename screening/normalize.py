@@ -262,10 +262,13 @@ def _parse_non_ascii(text: str, order: DateOrder | None, latest: dt.date | None
 
 # --- numbers ----------------------------------------------------------------------------
 
-_CURRENCY_RE = re.compile(
-    r"(?i)^(usd|us\$|hkd|hk\$|eur|gbp|cny|rmb|[$€£¥])\s*|\s*(usd|hkd|eur|gbp|cny|rmb)$")
+_CURRENCY_CODES = r"usd|us\$|hkd|hk\$|eur|gbp|cny|rmb|chf|jpy|sgd|twd|nt\$|mop|krw|[$€£¥₩]"
+#: A currency before or after the amount ("€ 1.234,50", "1.234,50 €", "5,00€", "USD 1,234.50").
+_CURRENCY_RE = re.compile(rf"(?i)^({_CURRENCY_CODES})\s*|\s*({_CURRENCY_CODES})$")
 _THOUSANDS_COMMA_RE = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 _THOUSANDS_DOT_RE = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+_THOUSANDS_APOSTROPHE_RE = re.compile(r"^-?\d{1,3}(['’]\d{3})+(\.\d+)?$")  # Swiss 1'234.50
+_SPACES_RE = re.compile(r"\s+")  # thousands spaced (also no-break and thin spaces)
 _PLAIN_NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -278,7 +281,7 @@ def parse_number(value: object) -> tuple[float | None, bool]:
         return (number, True) if math.isfinite(number) else (None, False)
     if value.__class__ is str and _PLAIN_NUMBER_RE.match(value):  # the common case, cheaply
         return float(value), True  # type: ignore[arg-type]
-    text = clean_text(value).replace(" ", "")
+    text = _SPACES_RE.sub("", clean_text(value))
     if not text:
         return None, True
     negative = text.startswith("(") and text.endswith(")")
@@ -286,6 +289,8 @@ def parse_number(value: object) -> tuple[float | None, bool]:
     text = _CURRENCY_RE.sub("", text).strip()
     if _THOUSANDS_COMMA_RE.match(text):
         text = text.replace(",", "")
+    elif _THOUSANDS_APOSTROPHE_RE.match(text):
+        text = text.replace("'", "").replace("’", "")
     elif _THOUSANDS_DOT_RE.match(text):
         text = text.replace(".", "").replace(",", ".")
     elif text.count(",") == 1 and "." not in text:

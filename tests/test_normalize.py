@@ -233,3 +233,14 @@ def test_reads_as_day_count_matches_how_parse_date_reads(value, expected) -> Non
     assert reads_as_day_count(value) is expected
     if expected:  # parse_date reads it as Excel's day count indeed
         assert parse_date(value)[0] == dt.date(2020, 6, 18)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("1.234,50 €", 1234.5), ("5,00 €", 5.0), ("12 500,00 €", 12500.0), ("5,00€", 5.0),
+    ("12\u00a0500,00 €", 12500.0), ("12\u202f500,00 EUR", 12500.0), ("CHF 1'234.50", 1234.5),
+    ("€ 1.234,50", 1234.5), ("(1.234,50 €)", -1234.5),
+])
+def test_amounts_as_europe_writes_them(text, number) -> None:
+    """(Review, s17:) a currency after the amount and thousands spaced made every line of an
+    ordinary European file ERROR ("5,00 €" is not a number)."""
+    assert parse_number(text) == (number, True)
