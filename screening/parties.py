@@ -78,7 +78,9 @@ _CJK_WORDS = sorted({
     "重慶": "chongqing", "苏州": "suzhou", "蘇州": "suzhou", "东莞": "dongguan",
     "東莞": "dongguan", "珠海": "zhuhai", "厦门": "xiamen", "廈門": "xiamen",
     "合肥": "hefei", "长沙": "changsha", "長沙": "changsha", "哈尔滨": "harbin",
-    "哈爾濱": "harbin", "澳门": "macau", "澳門": "macau",
+    "哈爾濱": "harbin", "澳门": "macau", "澳門": "macau", "市场": "market", "市場": "market",
+    # Administrative suffixes the English names leave out ("深圳市" is Shenzhen).
+    "省": "", "市": "", "自治区": "", "自治區": "", "特别行政区": "", "特別行政區": "",
 }.items(), key=lambda kv: -len(kv[0]))
 
 
@@ -129,6 +131,13 @@ def normalize_party(name: str) -> str:
     return " ".join(t for t in tokens if t not in _LEGAL)
 
 
+def in_other_script(name: str) -> bool:
+    """Whether ``name`` is written (partly) in Chinese, Japanese or Korean script: the lists
+    write names in English, and a name read across scripts can be missed however it is
+    romanised (杭州海康威视 is "Hikvision"), so no match is not a clean result for it."""
+    return _CJK_RE.search(name) is not None
+
+
 #: Words companies and institutes abbreviate, by the word the lists mostly write out ("Harbin
 #: Inst. of Tech." is the listed Harbin Institute of Technology; an independent review found
 #: 188 of 300 listed names shipped to Hong Kong CLEAR with one such word shortened). Both the
@@ -146,7 +155,8 @@ _ABBREVIATIONS = {
     "equip": "equipment", "aero": "aerospace", "aerosp": "aerospace",
     "corp": "corporation", "co": "company", "ctr": "center", "cntr": "center",
     "centre": "center", "inds": "industries", "lab": "laboratory", "labs": "laboratories",
-    "mgmt": "management", "semicond": "semiconductor", "semi": "semiconductor",
+    "mgmt": "management", "semicond": "semiconductor", "hk": "hong kong",
+    "comms": "communications", "telecomms": "telecommunications", "semi": "semiconductor",
     "semis": "semiconductors", "log": "logistics", "logis": "logistics",
     # Electronics distributors in Hong Kong fill the Entity List; "Elec" is mostly theirs
     # (a Shanghai "Elec" for Electric still scores close to Electric).

@@ -7,7 +7,7 @@ from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
-from screening.parties import PartyIndex, party_findings
+from screening.parties import PartyIndex, in_other_script, party_findings
 
 CACHE_LIMIT = 200_000
 _LIST_CITES = ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")
@@ -18,6 +18,15 @@ UNNAMED = Finding(
     "No restricted-party check for this line: its consignee, end-user and owner cells are "
     "empty. Confirm who the parties are and record a decision, or name them and screen "
     "again.", _LIST_CITES)
+
+
+def script_finding(role: str, name: str) -> Finding:
+    return Finding(
+        "PARTY_NAME_OTHER_SCRIPT", Severity.REVIEW,
+        f"{role} {name!r} is written in Chinese, Japanese or Korean script and no listed name "
+        f"matched it as that party: the lists write names in English, and a name read across "
+        f"scripts can be missed. Check the party by its English name and record a decision.",
+        _LIST_CITES)
 
 
 def with_findings(result: Screening, found: tuple[Finding, ...]) -> Screening:
@@ -44,6 +53,9 @@ class PartyScreen:
         if found is None:
             found = party_findings(((role, name),), country, self.index, self.suppressed) \
                 if self.index.may_match(name) else ()
+            if in_other_script(name) and not any(
+                    f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in found):
+                found += (script_finding(role, name),)
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[key] = found
         return found

@@ -31,6 +31,7 @@ from screening.ingest.fast_rows import Columns, FastRows, Memo
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
+from screening.parties import in_other_script
 from screening.party_screen import UNNAMED, PartyScreen
 from screening.rules.ruleset import RuleSet
 from screening.store.line_cells import IN_BATCH
@@ -176,7 +177,8 @@ class RowScreener:
         if new:
             index = self.parties.index
             index.prefetch(new)
-            self.listed.update(filter(index.may_match, new))
+            # A name in Chinese script always gets its finding worked out (``party``).
+            self.listed.update(n for n in new if index.may_match(n) or in_other_script(n))
             self.checked |= new
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],

@@ -284,3 +284,32 @@ def test_a_listed_name_with_a_word_abbreviated_still_matches(tmp_path, listed, w
     (match, *_rest) = index.match(written, "HK")
     assert match.score >= index.strong and match.partial == ""
     assert normalize_party(written) == normalize_party(listed)
+
+
+def test_a_chinese_name_no_listed_name_matches_is_a_review(tmp_path) -> None:
+    """(Review, s17:) Chinese names of listed companies whose English name shares no word
+    (杭州海康威视 is Hikvision) were CLEAR; such a name is now never a clean result."""
+    from tests.conftest import screen_text
+    list_file = tmp_path / "l.csv"
+    list_file.write_text("name,country\nShenzhen Huashuo Semiconductor,CN\n", encoding="utf-8")
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
+                 str(list_file)]) == 0
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,End-User Type\n"
+        "A,HK,2021-03-01,EAR99,杭州海康威视数字技术股份有限公司,commercial\n"
+        "B,HK,2021-03-01,EAR99,广东省深圳市华硕半导体有限公司,commercial\n"
+        "C,DE,2021-03-01,EAR99,Siemens AG,commercial\n"))
+    assert lines["A"].verdict == "REVIEW"
+    assert "PARTY_NAME_OTHER_SCRIPT" in {f.code for f in lines["A"].findings}
+    # The province and "市" are left out as the English name leaves them out.
+    assert "PARTY_MATCH_CUSTOM" in {f.code for f in lines["B"].findings}
+    assert lines["C"].verdict == "CLEAR"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Smartcom (HK) Co. Limited", "Smartcom (Hong Kong) Co., Limited"),
+    ("Hytera Comms Limited", "Hytera Communications Corporation Limited"),
+    ("广东省深圳市华硕半导体有限公司", "Guangdong Shenzhen Huashuo Semiconductor Co Ltd"),
+])
+def test_hk_comms_and_chinese_place_suffixes_read_as_the_lists_write_them(a, b) -> None:
+    assert normalize_party(a) == normalize_party(b)
