@@ -787,7 +787,16 @@ SAME_PLACE = {"HK": frozenset({"HK", "CN"}), "CN": frozenset({"CN", "HK"})}
 def country_agrees(country: str, entry_countries: Iterable[str]) -> bool:
     """Whether a line shipped to ``country`` (ISO code) is where a listed entry is."""
     places = SAME_PLACE.get(country) or frozenset((country,))
-    return not places.isdisjoint(entry_countries)
+    return not places.isdisjoint(_LIST_PLACES.get(c, c) for c in entry_countries)
+
+
+#: Places the Consolidated Screening List writes as words where others have ISO codes (an
+#: exact SDN name in Macau, "MACAU", was only REVIEW, "not MO": an independent review).
+_LIST_PLACES = {"PRC": "CN", "REGION: CHINA": "CN", "MACAU": "MO", "MACAO": "MO",
+                "HONG KONG": "HK", "TURKIYE": "TR", "REGION: IRAN": "IR",
+                "REGION: RUSSIA": "RU", "MAN, ISLE OF": "IM", "REGION: NORTHERN MALI": "ML",
+                "REGION: WEST BANK": "PS", "REGION: NORTHERN GAZA": "PS",
+                "REGION: NORTH GAZA": "PS"}
 
 
 def _block_keys(normalized: str) -> set[str]:

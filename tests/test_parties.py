@@ -313,3 +313,17 @@ def test_a_chinese_name_no_listed_name_matches_is_a_review(tmp_path) -> None:
 ])
 def test_hk_comms_and_chinese_place_suffixes_read_as_the_lists_write_them(a, b) -> None:
     assert normalize_party(a) == normalize_party(b)
+
+
+@pytest.mark.parametrize(("listed", "shipped"), [("MACAU", "MO"), ("PRC", "CN"),
+                                                 ("REGION: CHINA", "CN"), ("PRC", "HK")])
+def test_places_the_list_writes_as_words_are_its_countries(tmp_path, listed, shipped) -> None:
+    """(Review, s17:) the CSL writes some places as words ("MACAU", "PRC"): an exact SDN
+    name to Macau was "in MACAU, not MO", 10 points off."""
+    import dataclasses
+    (tmp_path / "l.csv").write_text('name,country\n"Baia Consulting Limited",CN\n',
+                                    encoding="utf-8")
+    (entry,) = read_list_file(tmp_path / "l.csv")[1]
+    index = PartyIndex.build([dataclasses.replace(entry, countries=(listed,))])
+    (match, *_rest) = index.match("Baia Consulting Limited", shipped)
+    assert match.country_agrees is True
