@@ -85,7 +85,11 @@ def test_s10_review2_an_export_destination_header_still_screens(sqlite_db, tmp_p
 @pytest.mark.parametrize("header", ["Destination (final)", "Final Dest.", "Ult. Dest.",
                                     "Country of End Use", "Country of End-User",
                                     "End-Use Country", "Final Ship-to", "Onward Destination",
-                                    "Re-export Country", "Final Country"])
+                                    "Re-export Country", "Final Country",
+                                    # second review (s17)
+                                    "Eventual Destination", "Final Place of Delivery",
+                                    "Place of Final Delivery", "最终目的地", "最終目的地",
+                                    "Re-export To", "Onward To", "Ultimate Location"])
 def test_a_final_destination_header_is_the_ultimate_destination(sqlite_db, tmp_path,
                                                                  header) -> None:
     """(Review, s17:) these headers were left unmapped without a word: a Singapore ship-to

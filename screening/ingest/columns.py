@@ -60,7 +60,8 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.ULTIMATE_DESTINATION: (
         "country of ultimate destination", "ultimate destination", "ultimate consignee country",
         "end user country", "final destination", "ultimate country", "ultimate dest",
-        "end destination", "final destination country",
+        "end destination", "final destination country", "最终目的地", "最終目的地",
+        "最终目的国", "最終目的國", "最终目的国家", "最終目的國家",
     ),
     Field.EXPORT_DATE: (
         "export date", "ship date", "shipment date", "date shipped", "shipping date",
@@ -164,15 +165,22 @@ def guess_field(header: object) -> Field | None:
 #: "Country of End Use", "Re-export Country"): the ultimate destination, which decides the
 #: licence when it is not the ship-to country. (A review found eight such headers ignored
 #: without a word: a Singapore ship-to went CLEAR with Hong Kong as the final destination.)
-_ONWARD_WORDS = frozenset({"ultimate", "ult", "final", "onward", "reexport", "reexported"})
+_ONWARD_WORDS = frozenset({"ultimate", "ult", "final", "onward", "reexport", "reexported",
+                           "eventual"})
 _ONWARD_PHRASES = ("end use", "end user", "re export")
-_PLACE_WORDS = frozenset({"country", "ctry", "cty", "dest", "destination", "destinations"})
+# ("Port" is left out: a port of discharge is a city, and a column of cities read as the
+# destination would make every line ERROR.)
+_PLACE_WORDS = frozenset({"country", "ctry", "cty", "dest", "destination", "destinations",
+                          "place", "location"})
+#: Words that make such a header something else than a place ("Final Delivery Date").
+_NOT_A_PLACE = frozenset({"origin", "date", "time", "qty", "quantity", "value", "amount",
+                          "price", "weight"})
 
 
 def _is_onward_place(key: str, words: list[str]) -> bool:
     onward = not _ONWARD_WORDS.isdisjoint(words) or any(p in key for p in _ONWARD_PHRASES)
-    place = not _PLACE_WORDS.isdisjoint(words) or "ship to" in key
-    return onward and place and "origin" not in words
+    place = not _PLACE_WORDS.isdisjoint(words) or "ship to" in key or key.endswith(" to")
+    return onward and place and _NOT_A_PLACE.isdisjoint(words)
 
 
 def _unless_other_meaning(guess: Field, rest: list[str]) -> Field | None:
