@@ -109,6 +109,18 @@ def _paragraph_problems(eccn: Eccn, entry: EccnRule, rules: RuleSet) -> list[Fin
             f"another one? Check the classification.", entry_cites)]
     known = rules.known_paragraphs.get(eccn.base)
     if known is None:
+        # No "Items" text for the entry: the paragraphs added to only some entries (.z
+        # since 2023; .x and .y of the 600 series and the 0x5zz / 9x515 entries) are
+        # checked against the entries the rules name them for.
+        first = labels[0]
+        named = rules.mentioned_paragraphs.get(eccn.base, frozenset())
+        if first in ("x", "y", "z") and first not in named \
+                and not (first in ("x", "y") and eccn.base[2] in "56"):
+            return [Finding(
+                "ECCN_PARAGRAPH_UNKNOWN", Severity.REVIEW,
+                f"ECCN {eccn.text}: no rule or text the rules database holds names a paragraph "
+                f".{first} of {eccn.base} (.{first} paragraphs belong to some entries only). "
+                f"Check the classification.", entry_cites)]
         return []
     edition = f"the Control List text of {known.edition}" if known.edition else \
         "the Control List text the rules database holds"
@@ -135,6 +147,11 @@ def _paragraph_problems(eccn: Eccn, entry: EccnRule, rules: RuleSet) -> list[Fin
                 "ECCN_PARAGRAPH_UNKNOWN", Severity.REVIEW,
                 f"ECCN {eccn.text}: {eccn.base} has no paragraph .{path} in {edition} (it "
                 f"has {shown}). Check the classification.", entry_cites)]
+        if not siblings and parent and parent in known.rows:
+            return [Finding(
+                "ECCN_PARAGRAPH_UNKNOWN", Severity.REVIEW,
+                f"ECCN {eccn.text}: paragraph {eccn.base}.{parent} has no sub-paragraphs in "
+                f"{edition}, so there is no .{path}. Check the classification.", entry_cites)]
         return []  # the text does not go this deep: nothing to compare with
     return []
 

@@ -32,6 +32,13 @@ def _screened(tmp_path, eccns: list[str]) -> dict[str, object]:
     ("5A992.a", "ECCN_PARAGRAPH_RESERVED", "paragraph 5A992.a is [Reserved]"),
     ("5A992.y", "ECCN_PARAGRAPH_RESERVED", "5A992.y is [Reserved]"),  # "d. through y."
     ("5D992.q", "ECCN_PARAGRAPH_RESERVED", "5D992.q is [Reserved]"),
+    # Second review (s17): entries without "Items" text, and below a paragraph that has no
+    # sub-paragraphs.
+    ("0A999.z", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .z of 0A999"),
+    ("9A991.z", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .z of 9A991"),
+    ("2B991.y", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .y of 2B991"),
+    ("5A992.c.1", "ECCN_PARAGRAPH_UNKNOWN", "5A992.c has no sub-paragraphs"),
+    ("4A994.b.1", "ECCN_PARAGRAPH_UNKNOWN", "4A994.b has no sub-paragraphs"),
 ])
 def test_a_paragraph_the_list_does_not_have_is_review(tmp_path, eccn, code, said) -> None:
     line = _screened(tmp_path, [eccn])[eccn]
@@ -44,7 +51,9 @@ def test_real_paragraphs_are_not_questioned(tmp_path) -> None:
     """Paragraphs in the text, in the rules' scopes or named by other entries' text (the
     extraction missed some: 1B613's .y, 3A001.a.15), and gaps between listed ones."""
     eccns = ["5A992.c", "5A992.z", "5A992.z.1", "5A992.z.2", "3A001.a.7", "3A001.a.15",
-             "3A001.z.1.a", "4A994.l", "1B613.y", "1B003.a", "3A090.a", "5A002.z.6"]
+             "3A001.z.1.a", "4A994.l", "1B613.y", "1B003.a", "3A090.a", "5A002.z.6",
+             "0A501.a", "0A501.y.99", "9A515.x", "9A610.y", "0A606.x", "6A003.b.4",
+             "7A003.a", "8A001.c", "2B001.a", "3A001.b.1.a.1", "5A002.a.1.a", "1C010.a.1"]
     for eccn, line in _screened(tmp_path, eccns).items():
         assert not _CODES & {f.code for f in line.findings}, eccn
 

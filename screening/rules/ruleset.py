@@ -144,6 +144,7 @@ class KnownParagraphs:
     paths: frozenset[str]
     reserved: frozenset[str]
     edition: str = ""  # the eCFR edition of the "Items" text
+    rows: frozenset[str] = frozenset()  # the paragraphs with a row of their own in the text
 
     def children(self, parent: str) -> frozenset[str]:
         """The known labels one level below ``parent`` ("" for the top level)."""
@@ -178,7 +179,8 @@ def _known_paragraphs(entry: EccnRule | None, rows: tuple[tuple[str, int, str], 
             named.update(created.paragraphs)
     paths = {".".join(p.split(".")[:i + 1]) for p in named if p
              for i in range(p.count(".") + 1)}
-    return KnownParagraphs(frozenset(paths), frozenset(reserved), edition)
+    rows_of = frozenset(p for p, _d, _t in rows if p)
+    return KnownParagraphs(frozenset(paths), frozenset(reserved), edition, rows_of)
 
 
 def _para_in(paragraph: str, prefixes: tuple[str, ...]) -> bool:
@@ -352,6 +354,17 @@ class RuleSet:
     def known_paragraphs(self) -> dict[str, KnownParagraphs]:
         """ECCN -> the paragraphs the Control List text and the rules name for it (for
         entries whose "Items" text the rules hold; see ``KnownParagraphs``)."""
+        mentioned = self.mentioned_paragraphs
+        editions: dict[str, str] = {}
+        for r in self.paragraph_rows:
+            editions[r["eccn"]] = max(editions.get(r["eccn"], ""), str(r.get("edition") or ""))
+        return {base: _known_paragraphs(self.eccns.get(base), rows, mentioned.get(base, ()),
+                                        editions.get(base, ""))
+                for base, rows in self.paragraphs.items() if base not in PARAGRAPH_TEXT_GAPS}
+
+    @cached_property
+    def mentioned_paragraphs(self) -> dict[str, frozenset[str]]:
+        """ECCN -> the paragraphs any text or rule of the rules database names for it."""
         mentioned: dict[str, set[str]] = defaultdict(set)
         texts = [t for rows in self.paragraphs.values() for _p, _d, t in rows]
         texts += [t for flags in self.exception_flags.values() for t in flags.values()]
@@ -361,12 +374,15 @@ class RuleSet:
         for text in texts:  # "Yes for 3A001.a.1.b", "applies to 5A002.z.6": named, so held
             for base, path in _MENTION_RE.findall(text or ""):
                 mentioned[base].add(path.lstrip("."))
-        editions: dict[str, str] = {}
-        for r in self.paragraph_rows:
-            editions[r["eccn"]] = max(editions.get(r["eccn"], ""), str(r.get("edition") or ""))
-        return {base: _known_paragraphs(self.eccns.get(base), rows, mentioned.get(base, ()),
-                                        editions.get(base, ""))
-                for base, rows in self.paragraphs.items() if base not in PARAGRAPH_TEXT_GAPS}
+        for entry in self.eccns.values():
+            for rule in (*entry.controls, *entry.specials):
+                mentioned[entry.eccn].update(
+                    p for p in (*rule.paragraphs, *rule.except_paragraphs) if p != "?")
+            for created in entry.created:
+                mentioned[entry.eccn].update(created.paragraphs)
+        return {base: frozenset(".".join(p.split(".")[:i + 1]) for p in paths if p
+                                for i in range(p.count(".") + 1))
+                for base, paths in mentioned.items()}
 
     @cached_property
     def boundaries(self) -> tuple[dt.date, ...]:
