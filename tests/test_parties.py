@@ -327,3 +327,16 @@ def test_places_the_list_writes_as_words_are_its_countries(tmp_path, listed, shi
     index = PartyIndex.build([dataclasses.replace(entry, countries=(listed,))])
     (match, *_rest) = index.match("Baia Consulting Limited", shipped)
     assert match.country_agrees is True
+
+
+def test_the_same_list_file_imported_under_another_name_replaces_its_copy(db, db_url,
+                                                                           tmp_path) -> None:
+    """(Review, s17:) the bundled list imported again by its file name stayed active beside
+    the bundled copy, and every match was reported twice."""
+    copy = tmp_path / "another_name.csv"
+    copy.write_bytes(SYNTHETIC.read_bytes())
+    for path in (SYNTHETIC, copy):
+        assert main(["--database-url", db_url, "lists", "import", str(path)]) == 0
+    with db.sessions() as session:
+        _index, lists = party_store.load_index(session)
+    assert [x.name for x in lists] == ["another_name"]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from screening.parties import (
@@ -79,9 +79,12 @@ def import_list(session: Session, path: Path, *, name: str | None = None,
             batch = []
     if batch:
         session.execute(insert(PartyEntryRow), batch)
-    # Only now, with every row valid and stored, does the new list replace the old one.
-    session.execute(update(PartyList).where(PartyList.name == name, PartyList.id != row.id)
-                    .values(active=False))
+    # Only now, with every row valid and stored, does the new list replace the old one --
+    # and any active copy of the same file under another name (the bundled list imported
+    # again reported every match twice).
+    session.execute(update(PartyList).where(
+        or_(PartyList.name == name, PartyList.file_sha256 == sha), PartyList.id != row.id)
+        .values(active=False))
     row.entry_count = sum(counts.values())
     row.source_counts_json = json.dumps(dict(sorted(counts.items())), ensure_ascii=False)
     row.active = True
