@@ -140,6 +140,22 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
 
     actual = _licensing(line, eccn, licensing, date, rules)
     findings.extend(actual.findings)
+    if target != shipped and not actual.needs_licence:
+        # The goods reach the ship-to country first: if it would need a licence and the
+        # ultimate destination does not, the line rests on that column alone (a column
+        # mistaken for the ultimate destination, or a transshipment point such as Hong
+        # Kong), so it is confirmed, never CLEAR on it without a word.
+        via_mapping = rules.mapping_on(shipped, date)
+        via = via_mapping.licensed_as if via_mapping else shipped
+        if via != licensing and _licensing(line, eccn, via, date, rules).needs_licence:
+            findings.append(Finding(
+                "SHIP_TO_NEEDS_LICENCE", Severity.REVIEW,
+                f"Shipped to {rules.country_name(shipped)}, which would need a licence for "
+                f"this item on the export date, and screened for the ultimate destination "
+                f"{rules.country_name(target)}, which does not: confirm that the goods go on "
+                f"to {rules.country_name(target)} (and the export documents name it), or "
+                f"screen the line for {rules.country_name(shipped)}.",
+                ("15 CFR 738.4", "15 CFR 758.1")))
 
     newly = False
     if target == HK and date >= HK_CHANGE_START and actual.needs_licence:

@@ -323,13 +323,13 @@ def normalize_license_exception(value: object) -> str | None:
         return "NLR"
     if not compact:
         return None
-    code = compact.upper()
-    if _CODE_RE.fullmatch(code):
+    if compact.isascii() and _CODE_RE.fullmatch(code := compact.upper()):
         return code
     # Anything else (Cyrillic look-alikes, an invisible character, two codes) is handed on
     # as written, for the engine to report as a code it does not know: dropping what is not
-    # A-Z made "ГБС" no claim at all and read "G\u200bBS" as GBS without a word.
-    return clean_text(unicodedata.normalize("NFKC", whole.upper()))
+    # A-Z made "ГБС" no claim at all and read "G\u200bBS" as GBS without a word. Only
+    # ASCII letters are upper-cased: "CıV".upper() is "CIV".
+    return "".join(c.upper() if c.isascii() else c for c in whole)
 
 
 _CODE_RE = re.compile(r"[A-Z0-9]+")

@@ -822,7 +822,8 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
         for m, hidden, more in shown_matches(
                 index.match(name, country), normalized, suppressed):
             entry = m.entry
-            agree = {True: f", country agrees ({country})" if country in entry.countries else
+            same = country in {_LIST_PLACES.get(c, c) for c in entry.countries}
+            agree = {True: f", country agrees ({country})" if same else
                      f", country agrees ({country}; the entry is in "
                      f"{'/'.join(entry.countries)}, and Hong Kong is licensed as China)",
                      False: f", but the entry is in {'/'.join(entry.countries)}, not {country}",

@@ -133,14 +133,35 @@ def test_sheet_xml_with_odd_attributes_is_refused(rules, tmp_path, cell, said) -
         _codes(_workbook(tmp_path / "odd.xlsx", sheet_xml=xml), rules)
 
 
-def test_sheet_xml_with_prefixed_cells_is_refused(rules, tmp_path) -> None:
-    head = _HEAD.replace("<row", "<x:row").replace("</row", "</x:row") \
-        .replace("<c ", "<x:c ").replace("</c>", "</x:c>").replace("<is>", "<x:is>") \
-        .replace("</is>", "</x:is>").replace("<t>", "<x:t>").replace("</t>", "</x:t>")
-    xml = (f'<x:worksheet xmlns:x="{_MAIN}"><x:sheetData>{head}</x:sheetData>'
-           f'</x:worksheet>')
-    with pytest.raises(IngestError, match="names its cells with a namespace prefix"):
-        _codes(_workbook(tmp_path / "prefixed.xlsx", sheet_xml=xml), rules)
+def _prefixed(xml: str) -> str:
+    for tag in ("worksheet", "sheetData", "row", "c", "is", "t", "f", "v"):
+        xml = xml.replace(f"<{tag}>", f"<x:{tag}>").replace(f"<{tag} ", f"<x:{tag} ") \
+            .replace(f"</{tag}>", f"</x:{tag}>")
+    return xml.replace(f'xmlns="{_MAIN}"', f'xmlns:x="{_MAIN}"')
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_checked_like_any_other(rules,
+                                                                           tmp_path) -> None:
+    """The .NET Open XML SDK writes ``<x:worksheet xmlns:x=...>`` (ERP exports): read, with
+    the same checks (it was refused at first; a review found such files common)."""
+    plain = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}{_LINE.format(formula="TODAY()")}'
+             '</sheetData></worksheet>')
+    path = _workbook(tmp_path / "prefixed.xlsx", sheet_xml=_prefixed(plain))
+    assert "FORMULA_VALUE_STALE" in _codes(path, rules)
+    far = plain.replace('<c r="D2"', '<c r="XFD1048576"')
+    with pytest.raises(IngestError, match="refused: the sheet has a cell at XFD1048576"):
+        _codes(_workbook(tmp_path / "far.xlsx", sheet_xml=_prefixed(far)), rules)
+
+
+def test_values_with_equals_signs_or_quotes_are_not_odd_attributes(rules, tmp_path) -> None:
+    """(Review, s17:) a data validation's prompt "Y = licence needed" or a hyperlink's tooltip
+    "rate = 1" refused the workbook as written with odd attributes."""
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}{_LINE.format(formula="DATE(2021,3,1)")}'
+           '</sheetData><dataValidations count="1"><dataValidation type="list" '
+           'prompt="Y = licence needed, it\'s \'N\' = no" sqref="E2"><formula1>"Y,N"</formula1>'
+           '</dataValidation></dataValidations></worksheet>')
+    assert "FORMULA_VALUE_STALE" not in _codes(_workbook(tmp_path / "dv.xlsx", sheet_xml=xml),
+                                                rules)
 
 
 def test_text_with_equals_signs_is_not_taken_for_odd_xml(rules, tmp_path) -> None:
@@ -207,3 +228,24 @@ def test_a_far_cell_in_lower_case_is_refused_not_allocated(rules, tmp_path) -> N
            f't="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>')
     with pytest.raises(IngestError, match="refused: the sheet has a cell at XFD1048576"):
         _codes(_workbook(tmp_path / "far.xlsx", sheet_xml=xml), rules)
+
+
+def test_a_table_column_reference_is_not_another_workbook(rules, tmp_path) -> None:
+    """(Review, s17:) "Sales[2024]" (a table's column) was read as a reference to another
+    workbook, which made every formula value of the sheet untrusted."""
+    path = _workbook(tmp_path / "table.xlsx", formula="SUM(Sales[2024])")
+    assert "FORMULA_VALUE_STALE" not in _codes(path, rules)
+
+
+def test_a_part_declaring_an_unknown_encoding_is_a_clear_refusal(rules, tmp_path) -> None:
+    """(Review, s17:) "unexpected error: LookupError"."""
+    path = _workbook(tmp_path / "enc.xlsx")
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts["xl/workbook.xml"] = b'<?xml version="1.0" encoding="x-mac-bogus"?>' + \
+        parts["xl/workbook.xml"]
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    with pytest.raises(IngestError, match=r"xl/workbook\.xml is not well-formed XML"):
+        _codes(path, rules)

@@ -104,3 +104,38 @@ def test_a_final_destination_header_is_the_ultimate_destination(sqlite_db, tmp_p
     with sqlite_db.sessions() as session:
         (line,) = list(run_store.iter_lines(session, run.id))
     assert line.verdict.value == "LICENSE_REQUIRED"
+
+
+@pytest.mark.parametrize("header", ["Country of Final Assembly", "Final Assembly Country",
+                                    "Country of Final Manufacture", "Final Production Location",
+                                    "Final Test Location", "Final Ship To Name",
+                                    "Final Invoice To", "Final Payment To"])
+def test_where_goods_were_made_or_billed_is_not_the_ultimate_destination(
+        sqlite_db, tmp_path, header) -> None:
+    """(Review, s17:) the first rule took these for the ultimate destination, and a Hong Kong
+    line needing a licence came out CLEAR, screened for the country of final assembly."""
+    assert guess_field(header) is None
+    path = tmp_path / "made.csv"
+    path.write_text(f"Line,Destination,Export Date,ECCN,End-User Type,{header}\n"
+                    "A,HK,2024-01-02,3A001.a.2,commercial,DE\n", encoding="utf-8")
+    run = run_screening(sqlite_db, path, ScreenOptions()).run
+    with sqlite_db.sessions() as session:
+        (line,) = list(run_store.iter_lines(session, run.id))
+    assert line.verdict.value == "LICENSE_REQUIRED"
+
+
+def test_a_ship_to_needing_a_licence_is_never_clear_on_the_ultimate_destination(
+        sqlite_db, tmp_path) -> None:
+    """Shipped to Hong Kong, ultimate destination Germany: the item needs no licence to
+    Germany, but would to Hong Kong; the line rests on the ultimate-destination column
+    alone (a column taken for it by mistake, a transshipment point), so it is REVIEW."""
+    path = tmp_path / "via.csv"
+    path.write_text("Line,Destination,Export Date,ECCN,End-User Type,Final Country\n"
+                    "A,HK,2024-01-02,3A001.a.2,commercial,DE\n"
+                    "B,DE,2024-01-02,3A001.a.2,commercial,FR\n", encoding="utf-8")
+    run = run_screening(sqlite_db, path, ScreenOptions()).run
+    with sqlite_db.sessions() as session:
+        lines = {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
+    assert lines["A"].verdict.value == "REVIEW"
+    assert "SHIP_TO_NEEDS_LICENCE" in {f.code for f in lines["A"].findings}
+    assert "SHIP_TO_NEEDS_LICENCE" not in {f.code for f in lines["B"].findings}

@@ -399,3 +399,31 @@ def test_shipments_on_two_sheets_are_refused_unless_one_is_named(rules, tmp_path
         extra.append(["x", "Hong Kong", "5A992", "y"])
     wb.save(path)
     assert len(list(prep(path, rules).lines())) == 1
+
+
+def test_a_second_sheet_without_a_date_counts_when_as_of_gives_one(rules, tmp_path) -> None:
+    """(Review, s17:) with --as-of, a second sheet of shipments without a date column was
+    not counted, and its Hong Kong line was never read."""
+    wb = openpyxl.Workbook()
+    first = wb.active
+    first.title = "Q1"
+    second = wb.create_sheet("Q2")
+    for ws, country in ((first, "SG"), (second, "HK")):
+        ws.append(["Destination", "ECCN", "Consignee"])
+        ws.append([country, "3A001.a.2", "x"])
+    wb.save(tmp_path / "asof.xlsx")
+    with pytest.raises(IngestError, match="'Q2' all have a header row of shipment columns"):
+        prep(tmp_path / "asof.xlsx", rules, as_of=dt.date(2024, 1, 2))
+
+
+def test_a_second_sheet_that_cannot_be_checked_is_named(rules, tmp_path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active.title = "Shipments"
+    wb.active.append(["Destination", "ECCN", "Ship Date"])
+    wb.active.append(["SG", "EAR99", "2024-01-02"])
+    wb.create_sheet("Lookup")["XFD1"] = "x"
+    wb.save(tmp_path / "lookup.xlsx")
+    with pytest.raises(IngestError, match=r"the sheet 'Lookup', beside 'Shipments', could not "
+                                          r"be checked for shipments .*--sheet"):
+        prep(tmp_path / "lookup.xlsx", rules)
+    assert len(list(prep(tmp_path / "lookup.xlsx", rules, sheet="Shipments").lines())) == 1

@@ -153,6 +153,7 @@ def test_license_exceptions(text, code) -> None:
     ("ГБС", "ГБС"), ("GВS", "GВS"),  # Cyrillic: no code, but never no claim
     ("G\u200bBS", "G\u200bBS"),  # an invisible character is kept, not read away
     ("LVS, GBS", "LVS, GBS"),
+    ("CıV", "CıV"),  # a dotless i: "CıV".upper() is "CIV" (review, s17)
 ])
 def test_an_exception_cell_is_never_read_away(text, code) -> None:
     """(Review, s17:) everything outside A-Z was dropped: "ГБС" and "ＧＢＳ" became no claim

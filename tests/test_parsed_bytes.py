@@ -198,3 +198,13 @@ def test_a_western_csv_in_windows_1252_is_still_read(tmp_path) -> None:
                      "2,Côte d'Ivoire,2021-03-01,EAR99,“Société Générale” Ltée – 5€\n"
                      .encode("cp1252"))
     assert readers.open_csv(path).encoding == "cp1252"
+
+
+def test_portuguese_in_windows_1252_is_not_taken_for_chinese(tmp_path) -> None:
+    """(Review, s17:) "Exportação / Importação": two high bytes side by side ("çã") read as
+    a Chinese pair; Western letters stand alone or in twos, Chinese names run longer."""
+    path = tmp_path / "pt.csv"
+    path.write_bytes("Line,Destination,Export Date,ECCN,Description\n"
+                     "1,Portugal,2021-03-01,EAR99,Exportação / Importação de peças\n"
+                     "2,Brasil,2021-03-01,EAR99,Ação nº 5 – São Paulo\n".encode("cp1252"))
+    assert readers.open_csv(path).encoding == "cp1252"

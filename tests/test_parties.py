@@ -340,3 +340,12 @@ def test_the_same_list_file_imported_under_another_name_replaces_its_copy(db, db
     with db.sessions() as session:
         _index, lists = party_store.load_index(session)
     assert [x.name for x in lists] == ["another_name"]
+
+
+def test_a_chinese_script_owner_is_a_review_too() -> None:
+    """(Review, s17:) the script finding was added for consignees and end users only."""
+    from screening.affiliates import owner_findings
+    index = PartyIndex.build(read_list_file(SYNTHETIC)[1])
+    found = owner_findings([("Parent", "杭州海康威视数字技术股份有限公司")], 60, "HK", None, index,
+                           ())
+    assert [f.code for f in found] == ["PARTY_NAME_OTHER_SCRIPT"]

@@ -172,14 +172,23 @@ _ONWARD_PHRASES = ("end use", "end user", "re export")
 # destination would make every line ERROR.)
 _PLACE_WORDS = frozenset({"country", "ctry", "cty", "dest", "destination", "destinations",
                           "place", "location"})
-#: Words that make such a header something else than a place ("Final Delivery Date").
-_NOT_A_PLACE = frozenset({"origin", "date", "time", "qty", "quantity", "value", "amount",
-                          "price", "weight"})
+#: Words that make such a header something else than where the goods go ("Country of Final
+#: Assembly" is where they were made; "Final Delivery Date", "Final Ship To Name").
+_NOT_A_PLACE = frozenset({
+    "origin", "date", "time", "qty", "quantity", "value", "amount", "price", "weight",
+    "assembly", "assembled", "manufacture", "manufactured", "manufacturing", "mfg", "made",
+    "production", "produced", "test", "testing", "tested", "inspection", "processing",
+    "parent", "owner", "invoice", "invoiced", "payment", "billing", "bill", "sold",
+    "name", "address", "contact", "city", "port", "phone", "email", "id", "no", "number",
+})
+#: Endings that name where the goods go on to ("Re-export To", "Onward To", "Final Ship-to").
+_ONWARD_TO = ("ship to", "export to", "onward to", "reexport to", "deliver to")
 
 
 def _is_onward_place(key: str, words: list[str]) -> bool:
     onward = not _ONWARD_WORDS.isdisjoint(words) or any(p in key for p in _ONWARD_PHRASES)
-    place = not _PLACE_WORDS.isdisjoint(words) or "ship to" in key or key.endswith(" to")
+    place = not _PLACE_WORDS.isdisjoint(words) or key.endswith(_ONWARD_TO) \
+        or "ship to" in key
     return onward and place and _NOT_A_PLACE.isdisjoint(words)
 
 

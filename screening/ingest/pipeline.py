@@ -191,7 +191,8 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
             if header_index is not None or (header_row is not None and head):
                 found = (source, rows, head, header_index)
                 if sheet is None:
-                    _refuse_shipments_on_other_sheets(path, name, candidates[at + 1:], content)
+                    _refuse_shipments_on_other_sheets(path, name, candidates[at + 1:],
+                                                      content, as_of is not None)
                 break
             first_head = first_head or head
         if found is None:
@@ -245,21 +246,26 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
 
 
 def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[str],
-                                      content: Content | None) -> None:
+                                      content: Content | None, have_as_of: bool) -> None:
     """A run screens one sheet: with no sheet named, a later visible sheet that has a header
     row of shipment columns too would not be screened, and its lines would be lost without
     a word (an independent review: "Q1" screened CLEAR, "Q2" to Hong Kong never read)."""
     also = []
     for name in others:
-        rows = open_xlsx(path, name, content).rows()
         try:
-            head, at = _scan(rows)
-        finally:
-            rows.close()  # the rest of the sheet is not read
-        # Shipments: a destination, an ECCN and a date (a products list with ECCNs, a
-        # customers list with countries, a summary by country are not).
+            rows = open_xlsx(path, name, content).rows()
+            try:
+                head, at = _scan(rows)
+            finally:
+                rows.close()  # the rest of the sheet is not read
+        except IngestError as exc:
+            raise IngestError(str(path), f"the sheet {name!r}, beside {screened!r}, could not "
+                              f"be checked for shipments ({exc.detail}); name the sheet to "
+                              f"screen with --sheet", sheet=name) from exc
+        # Shipments: a destination, an ECCN and a date, or no date where --as-of gives one
+        # (a products list with ECCNs, a customers list, a summary by country are not).
         if at is not None and not auto_mapping(head[at][1], head[at][0]).missing(
-                have_as_of=False):
+                have_as_of=have_as_of):
             also.append(name)
     if also:
         names = ", ".join(repr(n) for n in also)

@@ -603,15 +603,21 @@ def _double_byte_chinese(sample: bytes) -> str | None:
     "中國香港" would come through as "¤¤°ê­»´ä" (an independent review: a Big5 consignee on
     the Entity List went CLEAR). Western text has its high bytes mostly alone ("Müller");
     double-byte text has them in pairs."""
-    high = [i for i, b in enumerate(sample) if b >= 0x80]
-    if len(high) < 4:
-        return None
-    marked = set(high)
-    # A pair of high bytes, or GB18030's four-byte form (high, digit, high, digit).
-    paired = sum(1 for i in high if i - 1 in marked or i + 1 in marked
-                 or (i + 2 in marked and 0x30 <= sample[i + 1] <= 0x39)
-                 or (i - 2 in marked and 0x30 <= sample[i - 1] <= 0x39))
-    if paired < len(high) / 2:
+    # Runs of high bytes (GB18030's four-byte form, high, digit, high, digit, counted in):
+    # a Chinese name is a run of 4 to 20 bytes; Western letters stand alone or in twos
+    # ("Müller", "Exportação").
+    high = in_runs = 0
+    run = 0
+    for i, byte in enumerate(sample):
+        if byte >= 0x80 or (run and 0x30 <= byte <= 0x39 and i + 1 < len(sample)
+                            and sample[i + 1] >= 0x80):
+            run += 1
+            high += byte >= 0x80
+            continue
+        in_runs += run if run >= 4 else 0
+        run = 0
+    in_runs += run if run >= 4 else 0
+    if high < 4 or in_runs < high / 2:
         return None
     for codec, label in (("big5", "Big5"), ("gbk", "GBK"), ("gb18030", "GB18030")):
         try:

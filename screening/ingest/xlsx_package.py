@@ -170,7 +170,8 @@ def parse_part(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.
         return ElementTree.fromstring(archive.read(member))
     except KeyError:
         raise IngestError(name, f"not an Excel workbook ({member} is missing)") from None
-    except ElementTree.ParseError as exc:
+    except (ElementTree.ParseError, LookupError, UnicodeError, ValueError) as exc:
+        # (LookupError: an encoding Python does not know, declared by the part.)
         raise IngestError(name, f"the workbook is damaged: {member} is not well-formed XML "
                           f"({exc})") from None
 
@@ -236,7 +237,10 @@ _ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 #: values fetched from elsewhere (RTD, WEBSERVICE), user-defined functions (VBA, add-ins:
 #: "_xludf.", "_xll.") and references to other workbooks ("[1]Sheet1!A1").
 _VOLATILE_RE = re.compile(rb"(?:\b(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET|INDIRECT|INFO"
-                          rb"|CELL|RTD|WEBSERVICE)\s*\(|\b_xludf\.|\b_xll\.|\[[0-9]+\])",
+                          rb"|CELL|RTD|WEBSERVICE)\s*\(|\b_xludf\.|\b_xll\."
+                          # another workbook: "[1]Sheet1!A1", "[1]!Name" (not a table's
+                          # column "Sales[2024]")
+                          rb"|\[[0-9]+\][^\[\](),;+\-*/&=<>^]*!)",
                           re.IGNORECASE)
 
 
@@ -261,6 +265,20 @@ _NO_FORMULAS = ("sharedstrings.xml", "styles.xml", "[content_types].xml", "core.
                 "app.xml", "custom.xml", *(f"theme{i}.xml" for i in range(1, 10)))
 
 
+def _may_hold_formulas(archive: zipfile.ZipFile, part: str) -> bool:
+    """Whether a part may hold a formula element (looked for in its bytes, a chunk at a
+    time: a big sheet of plain values is not parsed). Anything not UTF-8 (UTF-16) is
+    parsed."""
+    tail = b""
+    with archive.open(part) as handle:
+        while chunk := handle.read(_CHUNK):
+            data = tail + chunk
+            if b"<f" in data or b":f" in data or b"\x00" in data:
+                return True
+            tail = data[-8:]
+    return False
+
+
 def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str, name: str = "") -> bool:
     """Whether a defined name, or a formula in any other part of the package (another
     worksheet wherever it is kept), calls a volatile function or reads another workbook: a
@@ -277,6 +295,8 @@ def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str, name: str = "") 
         if part in (xml_path, "xl/workbook.xml") or not lower.endswith(".xml") \
                 or lower.endswith(_NO_FORMULAS):
             continue
+        if not _may_hold_formulas(archive, part):
+            continue
         try:
             with archive.open(part) as handle:
                 for _event, node in ElementTree.iterparse(handle):
@@ -284,7 +304,7 @@ def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str, name: str = "") 
                             (node.text or "").encode()):
                         return True
                     node.clear()
-        except ElementTree.ParseError:
+        except (ElementTree.ParseError, LookupError, UnicodeError, ValueError):
             return True  # cannot be read: its formulas may be anything
     return False
 
@@ -296,17 +316,25 @@ def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str, name: str = "") 
 _ODD_ATTRIBUTE_RE = re.compile(rb"<[A-Za-z_][^<>]*?(?:\s=|=\s|=')")
 _ESCAPED_REF_RE = re.compile(rb'\sr(?:ef)?="[^"<>]*&')
 _PREFIXED_MAIN_RE = re.compile(
-    rb"xmlns:[\w.-]+\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/main"
-    rb"|http://purl\.oclc\.org/ooxml/spreadsheetml/main)[\"']")
+    rb"xmlns:([\w.-]+)\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/"
+    rb"main|http://purl\.oclc\.org/ooxml/spreadsheetml/main)[\"']")
+#: An attribute's value as Excel writes it (it cannot hold "<"): taken out before looking for
+#: odd attributes, so "=" or quotes inside a value (a data validation's prompt "Y = yes")
+#: are not taken for the attribute's own.
+_QUOTED_VALUE_RE = re.compile(rb'="[^"<]*"')
 
 
-def _check_plain_xml(body: bytes, name: str, sheet: str) -> None:
+def _check_plain_xml(body: bytes, name: str, sheet: str) -> bytes | None:
+    """Refuses sheet XML the byte patterns of ``scan_sheet`` would not read; returns the
+    prefix the sheet's namespace is bound to, if any (the .NET Open XML SDK writes
+    ``<x:worksheet xmlns:x=...>``), for ``scan_sheet`` to read its tags without it."""
     # Every "=" of a canonical sheet opens an attribute's value (two counts, no pattern);
     # only a part where some does not (a formula's text, an odd attribute) is searched.
-    odd = body.count(b"=") != body.count(b'="') and _ODD_ATTRIBUTE_RE.search(body)
-    prefixed = b"xmlns:" in body and _PREFIXED_MAIN_RE.search(body)
+    odd = body.count(b"=") != body.count(b'="') and _ODD_ATTRIBUTE_RE.search(
+        _QUOTED_VALUE_RE.sub(b'=""', body))
+    prefixes = set(_PREFIXED_MAIN_RE.findall(body)) if b"xmlns:" in body else set()
     how = ("writes an attribute in single quotes or with spaces around '='" if odd else
-           "names its cells with a namespace prefix" if prefixed else
+           "binds its namespace to more than one prefix" if len(prefixes) > 1 else
            "is not UTF-8 (UTF-16?)" if b"\x00" in body else
            "holds CDATA sections" if b"<![CDATA[" in body else
            "writes a cell reference with a character reference"
@@ -316,6 +344,12 @@ def _check_plain_xml(body: bytes, name: str, sheet: str) -> None:
                           f"and hkscreen's checks of the sheet do not read (cells beyond the "
                           f"data, formulas and error values could pass unseen); open the "
                           f"file in Excel and save it as .xlsx again", sheet=sheet)
+    return prefixes.pop() if prefixes else None
+
+
+def _unprefixed(body: bytes, prefix: bytes) -> bytes:
+    """The sheet's tags without the prefix of its namespace: ``<x:c r="A1">`` as ``<c ...>``."""
+    return body.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
 
 
 def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
@@ -331,6 +365,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     far = ""
     tail = b""
     first = True
+    prefix: bytes | None = None
     with archive.open(xml_path) as handle:
         while chunk := handle.read(_CHUNK):
             data = tail + chunk
@@ -339,7 +374,14 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 tail = data
                 continue
             body, tail = data[: cut + 1], data[cut + 1:]
-            _check_plain_xml(body, name, sheet)
+            found = _check_plain_xml(body, name, sheet)
+            if found is not None and prefix is not None and found != prefix:
+                raise IngestError(name, "refused: the sheet's XML binds its namespace to more "
+                                  "than one prefix; open the file in Excel and save it as "
+                                  ".xlsx again", sheet=sheet)
+            prefix = prefix or found
+            if prefix is not None:
+                body = _unprefixed(body, prefix)
             if first:
                 first = False
                 if match := _DIMENSION_RE.search(body):
