@@ -153,8 +153,8 @@ _ABBREVIATIONS = {
     "acad": "academy", "assn": "association", "assoc": "association",
     "sys": "systems", "syst": "systems", "svc": "services", "svcs": "services",
     "equip": "equipment", "aero": "aerospace", "aerosp": "aerospace",
-    "corp": "corporation", "co": "company", "ctr": "center", "cntr": "center",
-    "centre": "center", "inds": "industries", "lab": "laboratory", "labs": "laboratories",
+    "corp": "corporation", "co": "company", "inds": "industries", "rsch": "research",
+    "lab": "laboratory", "labs": "laboratories",
     "mgmt": "management", "semicond": "semiconductor", "hk": "hong kong",
     "comms": "communications", "telecomms": "telecommunications", "semi": "semiconductor",
     "semis": "semiconductors", "log": "logistics", "logis": "logistics",
@@ -164,7 +164,8 @@ _ABBREVIATIONS = {
     "electronic": "electronics",
 }
 # (Left out on purpose: words that shorten several ways -- "Ind", "Res", "Dev", "Uni" --
-# expanded wrongly they would part names that are the same.)
+# expanded wrongly they would part names that are the same; and spellings ("Centre" and
+# "Center"): a name written as one word, "CentreBright", is found by its first letters.)
 _APOSTROPHE_WORD_RE = re.compile(r"\b(int|nat)['\u2019](l)\b")
 
 
@@ -837,7 +838,11 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                                         text + " Marked a false positive by a reviewer.",
                                         party_cites(entry)))
                 continue
-            strong = m.score >= index.strong and not m.partial
+            # A name in another script is read through its romanisation, which loses what
+            # tells companies apart ("深圳市海思半导体" and Shenzhen Huashuo Semiconductor
+            # score 92): only the same name is the list's own finding, the rest a review.
+            strong = m.score >= index.strong and not m.partial and (
+                m.score >= 100 or not in_other_script(name))
             severity = entry.severity if strong else Severity.REVIEW
             extra = ""
             if entry.license_requirement:

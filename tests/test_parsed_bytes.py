@@ -177,7 +177,7 @@ def test_verify_re_screens_from_the_bytes_whose_hash_it_checked(db, tmp_path,
 
 
 @pytest.mark.parametrize(("codec", "label"), [("big5", "Big5"), ("gbk", "GBK"),
-                                              ("gb18030", "GB18030")])
+                                              ("gb18030", "GB18030"), ("gb18030-only", "GB18030")])
 def test_a_chinese_csv_not_in_utf8_is_refused_not_read_as_western(tmp_path, codec,
                                                                  label) -> None:
     """(Review, s17:) Excel on Chinese Windows saves CSV in Big5 or GBK; read as
@@ -185,8 +185,10 @@ def test_a_chinese_csv_not_in_utf8_is_refused_not_read_as_western(tmp_path, code
     became mojibake and the line CLEAR."""
     path = tmp_path / f"{codec}.csv"
     extra = "𠀀" if codec == "gb18030" else ""  # a character only GB18030's 4 bytes hold
-    path.write_bytes("Line,Destination,Export Date,ECCN,Consignee\n"
-                     f"1,中國香港,2021-03-01,EAR99,華為技術有限公司{extra}\n".encode(codec))
+    text = f"1,中國香港,2021-03-01,EAR99,華為技術有限公司{extra}\n"
+    if codec == "gb18030-only":  # only four-byte characters (CJK extension B)
+        codec, text = "gb18030", "1,HK,2021-03-01,EAR99,Huawei 𠀀𠀁𠀂\n"
+    path.write_bytes(("Line,Destination,Export Date,ECCN,Consignee\n" + text).encode(codec))
     with pytest.raises(IngestError, match=f"Korean text \\({label}, for one\\).*CSV UTF-8"):
         readers.open_csv(path)
 

@@ -349,3 +349,27 @@ def test_a_chinese_script_owner_is_a_review_too() -> None:
     found = owner_findings([("Parent", "杭州海康威视数字技术股份有限公司")], 60, "HK", None, index,
                            ())
     assert [f.code for f in found] == ["PARTY_NAME_OTHER_SCRIPT"]
+
+
+def test_a_name_written_as_one_word_is_still_found_by_its_first_letters(tmp_path) -> None:
+    """(Review, s17:) "centre" read as "center" on both sides moved the listed name's first
+    letters, and "CentreBright Electronics" to Hong Kong went CLEAR."""
+    (tmp_path / "l.csv").write_text('name,country\n"Centre Bright Electronics Company",HK\n',
+                                    encoding="utf-8")
+    index = PartyIndex.build(read_list_file(tmp_path / "l.csv")[1])
+    assert index.match("CentreBright Electronics", "HK")
+
+
+def test_a_chinese_script_name_is_the_lists_finding_only_when_it_is_the_same_name(
+        tmp_path) -> None:
+    """(Review, s17:) 深圳市海思半导体 (HiSilicon) scored 92 against the listed Shenzhen
+    Huashuo Semiconductor through its romanisation: PROHIBITED for another company."""
+    (tmp_path / "l.csv").write_text('name,country\n"Shenzhen Huashuo Semiconductor Co., Ltd.",'
+                                    'CN\n"Huawei Technologies Co., Ltd.",CN\n',
+                                    encoding="utf-8")
+    index = PartyIndex.build(read_list_file(tmp_path / "l.csv")[1])
+    other = party_findings((("Consignee", "深圳市海思半导体有限公司"),), "HK", index)
+    assert other and all(f.severity is Severity.REVIEW for f in other)
+    same = party_findings((("Consignee", "华为技术有限公司"),), "HK", index)
+    assert same[0].severity is Severity.REVIEW  # the custom list's own severity: review
+    assert "score 100" in same[0].message

@@ -624,7 +624,8 @@ def _double_byte_chinese(sample: bytes) -> str | None:
             text = codecs.getincrementaldecoder(codec)().decode(sample, final=False)
         except UnicodeDecodeError:
             continue
-        if sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff") >= 2:
+        if sum(1 for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+               or "\U00020000" <= ch <= "\U0003134f") >= 2:  # (and extensions B to G)
             return label
     return None
 
