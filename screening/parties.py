@@ -819,6 +819,7 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
     for role, name in parties:
         if not name:
             continue
+        first = len(findings)  # this party's findings start here
         normalized = normalize_party(name) if suppressed else ""
         for m, hidden, more in shown_matches(
                 index.match(name, country), normalized, suppressed):
@@ -854,6 +855,15 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                          f"a false positive.{more}"
             findings.append(Finding(f"PARTY_MATCH_{entry.list_code}", severity, text + extra,
                                     party_cites(entry)))
+        if in_other_script(name) and not any(
+                f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
+            findings.append(Finding(
+                "PARTY_NAME_OTHER_SCRIPT", Severity.REVIEW,
+                f"{role} {name!r} is written in Chinese, Japanese or Korean script and no "
+                f"listed name matched it as that party: the lists write names in English, and "
+                f"a name read across scripts can be missed. Check the party by its English "
+                f"name and record a decision.",
+                ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")))
     return tuple(findings)
 
 

@@ -20,15 +20,6 @@ UNNAMED = Finding(
     "again.", _LIST_CITES)
 
 
-def script_finding(role: str, name: str) -> Finding:
-    return Finding(
-        "PARTY_NAME_OTHER_SCRIPT", Severity.REVIEW,
-        f"{role} {name!r} is written in Chinese, Japanese or Korean script and no listed name "
-        f"matched it as that party: the lists write names in English, and a name read across "
-        f"scripts can be missed. Check the party by its English name and record a decision.",
-        _LIST_CITES)
-
-
 def with_findings(result: Screening, found: tuple[Finding, ...]) -> Screening:
     """``result`` with ``found`` added, its verdict raised."""
     findings = (*result.findings, *found)
@@ -52,10 +43,7 @@ class PartyScreen:
         found = self.cache.get(key)
         if found is None:
             found = party_findings(((role, name),), country, self.index, self.suppressed) \
-                if self.index.may_match(name) else ()
-            if in_other_script(name) and not any(
-                    f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in found):
-                found += (script_finding(role, name),)
+                if self.index.may_match(name) or in_other_script(name) else ()
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[key] = found
         return found
