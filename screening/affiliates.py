@@ -28,6 +28,7 @@ from screening.parties import (
     in_other_script,
     match_verb,
     normalize_party,
+    other_script_finding,
     party_cites,
     shown_matches,
 )
@@ -113,13 +114,7 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
         matches = index.match(name, country)
         if in_other_script(name) and not any(
                 m.score >= index.strong and not m.partial for m in matches):
-            findings.append(Finding(
-                "PARTY_NAME_OTHER_SCRIPT", Severity.REVIEW,
-                f"Owner {name!r} ({column} column) is written in Chinese, Japanese or Korean "
-                f"script and no listed name matched it as that party: the lists write names "
-                f"in English, and a name read across scripts can be missed. Check the owner "
-                f"by its English name and record a decision.",
-                ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")))
+            findings.append(other_script_finding(f"Owner {name!r} ({column} column)", "owner"))
         for m, hidden, more in shown_matches(matches, normalized, suppressed):
             entry = m.entry
             text = (f"Owner {name!r} ({column} column) {match_verb(m)} {entry.list_label} "

@@ -857,14 +857,19 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                                     party_cites(entry)))
         if in_other_script(name) and not any(
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
-            findings.append(Finding(
-                "PARTY_NAME_OTHER_SCRIPT", Severity.REVIEW,
-                f"{role} {name!r} is written in Chinese, Japanese or Korean script and no "
-                f"listed name matched it as that party: the lists write names in English, and "
-                f"a name read across scripts can be missed. Check the party by its English "
-                f"name and record a decision.",
-                ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")))
+            findings.append(other_script_finding(f"{role} {name!r}", "party"))
     return tuple(findings)
+
+
+def other_script_finding(who: str, what: str) -> Finding:
+    """REVIEW for a party (``who``: how the message names it; ``what``: "party", "owner")
+    whose name is in another script and that no listed name matched as that party."""
+    return Finding(
+        "PARTY_NAME_OTHER_SCRIPT", Severity.REVIEW,
+        f"{who} is written in Chinese, Japanese or Korean script and no listed name matched "
+        f"it as that party: the lists write names in English, and a name read across scripts "
+        f"can be missed. Check the {what} by its English name and record a decision.",
+        ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4"))
 
 
 #: Partial matches of one party made findings (the closest); the rest are counted.

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from screening.ingest import IngestError, prepare_input
+from tests.test_hostile_input import rewrite_member
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -210,12 +211,7 @@ def test_a_utf16_sheet_is_refused(rules, tmp_path) -> None:
     xml = (f'<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="{_MAIN}"><sheetData>'
            f'{_HEAD}</sheetData></worksheet>')
     path = _workbook(tmp_path / "u16.xlsx", sheet_xml="x")
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-16")
-    with zipfile.ZipFile(path, "w") as z:
-        for n, data in parts.items():
-            z.writestr(n, data)
+    rewrite_member(path, "xl/worksheets/sheet1.xml", lambda _old: xml.encode("utf-16"))
     with pytest.raises(IngestError, match="is not UTF-8"):
         _codes(path, rules)
 
@@ -240,12 +236,7 @@ def test_a_table_column_reference_is_not_another_workbook(rules, tmp_path) -> No
 def test_a_part_declaring_an_unknown_encoding_is_a_clear_refusal(rules, tmp_path) -> None:
     """(Review, s17:) "unexpected error: LookupError"."""
     path = _workbook(tmp_path / "enc.xlsx")
-    with zipfile.ZipFile(path) as z:
-        parts = {n: z.read(n) for n in z.namelist()}
-    parts["xl/workbook.xml"] = b'<?xml version="1.0" encoding="x-mac-bogus"?>' + \
-        parts["xl/workbook.xml"]
-    with zipfile.ZipFile(path, "w") as z:
-        for n, data in parts.items():
-            z.writestr(n, data)
+    rewrite_member(path, "xl/workbook.xml",
+                   lambda old: b'<?xml version="1.0" encoding="x-mac-bogus"?>' + old)
     with pytest.raises(IngestError, match=r"xl/workbook\.xml is not well-formed XML"):
         _codes(path, rules)
