@@ -108,6 +108,28 @@ def list_kind(source: str) -> tuple[str, str, Severity]:
 def normalize_party(name: str) -> str:
     """Case, punctuation, legal suffixes (Ltd, Co., 有限公司 ...) and script folded away:
     "Kowloon Trading Co., Ltd." and "KOWLOON TRADING LIMITED" give the same text."""
+    return party_forms(name)[0]
+
+
+def party_forms(name: str) -> tuple[str, str]:
+    """(the name normalised with its abbreviations written out, the same as written).
+
+    Both are matched: the written-out form finds "Harbin Inst. of Tech." as the listed
+    Harbin Institute of Technology, but it also changes the lengths and first letters the
+    fuzzy score reads, and 6 of 3,000 near spellings of listed names that matched as written
+    ("PLUS ETCH AUTO SUPPLY" for PLUS TECH AUTO SUPPLY) no longer did."""
+    words = _party_words(name)
+    plain = " ".join(t for t in words if t not in _LEGAL)
+    if _ABBREVIATIONS.keys().isdisjoint(words):
+        return plain, plain
+    return " ".join(t for t in map(_expanded, words) if t not in _LEGAL), plain
+
+
+def _expanded(word: str) -> str:
+    return _ABBREVIATIONS.get(word, word)
+
+
+def _party_words(name: str) -> list[str]:
     text = name or ""
     if text.isascii():  # most names: nothing to fold but case and punctuation
         text = text.lower().replace("&", " and ")
@@ -127,8 +149,7 @@ def normalize_party(name: str) -> str:
         text = anyascii(text).casefold().replace("&", " and ")
     if "'" in text or "\u2019" in text:  # "Int'l", "Nat'l" are words, not two
         text = _APOSTROPHE_WORD_RE.sub(lambda m: m.group(1) + m.group(2), text)
-    tokens = [_ABBREVIATIONS.get(t, t) for t in _SPACE_RE.split(_PUNCT_RE.sub(" ", text)) if t]
-    return " ".join(t for t in tokens if t not in _LEGAL)
+    return [t for t in _SPACE_RE.split(_PUNCT_RE.sub(" ", text)) if t]
 
 
 def in_other_script(name: str) -> bool:
@@ -528,6 +549,10 @@ class PartyIndex:
     #: The same with their words in sorted order: token_sort_ratio is the plain ratio of
     #: these, so sorting each list name once spares every query re-sorting all candidates.
     sorted_names: list[str] = field(default_factory=list)
+    #: The sorted-word and compact texts of each name as written, where its abbreviations
+    #: make them differ ("" where not): scored too (``party_forms``).
+    plain_sorted: list[str] = field(default_factory=list)
+    plain_compact: list[str] = field(default_factory=list)
     owners: list[tuple[int, str]] = field(default_factory=list)  # (entry index, shown name)
     tokens: dict[str, list[int]] = field(default_factory=dict)
     _cache: dict[str, tuple[tuple[int, float], ...]] = field(default_factory=dict, repr=False)
@@ -542,13 +567,15 @@ class PartyIndex:
         tokens: dict[str, list[int]] = defaultdict(list)
         names, compact, owners = index.names, index.compact, index.owners
         sorted_names = index.sorted_names
-        seen: dict[str, str] = {}  # the same alias text recurs across entries
+        seen: dict[str, tuple[str, str]] = {}  # the same alias text recurs across entries
+        plain_sorted, plain_compact = index.plain_sorted, index.plain_compact
         for e, entry in enumerate(entries):
             for shown in (dict.fromkeys((entry.name, *entry.alt_names)) if entry.alt_names
                           else (entry.name,)):
-                normalized = seen.get(shown)
-                if normalized is None:
-                    normalized = seen[shown] = normalize_party(shown)
+                forms = seen.get(shown)
+                if forms is None:
+                    forms = seen[shown] = party_forms(shown)
+                normalized, plain = forms
                 if not normalized:
                     continue
                 n = len(names)
@@ -563,6 +590,16 @@ class PartyIndex:
                     if len(word) > 3:
                         tokens["~" + word[:3]].append(n)
                 tokens["#" + flat[:6]].append(n)
+                if plain == normalized:
+                    plain_sorted.append("")
+                    plain_compact.append("")
+                    continue
+                plain_sorted.append(_sort_words(plain))
+                plain_compact.append(plain.replace(" ", ""))
+                # The name as written is found by its own keys too; each name once per key,
+                # so that no key's posting grows past MAX_POSTING by a name counted twice.
+                for key in _block_keys(plain) - _block_keys(normalized):
+                    tokens[key].append(n)
         index.tokens = dict(tokens)  # a word twice in one name repeats it: harmless
         return index
 
@@ -647,8 +684,8 @@ class PartyIndex:
         match ``name``; empty for most parties. Cached per distinct name."""
         scores = self._cache.get(name)
         if scores is None:
-            query = normalize_party(name)
-            scores = self._scores(query)
+            query, plain = party_forms(name)
+            scores = self._scores(query, plain)
             if len(self._cache) < CACHE_LIMIT:
                 self._cache[name] = scores
                 self._partial_cache[name] = self._partial_runs(query)
@@ -657,20 +694,17 @@ class PartyIndex:
     def _keys_in_order(self, query: str) -> list[str]:
         return sorted(_block_keys(query), key=lambda k: len(self.tokens.get(k, ())))
 
-    def _scores(self, query: str) -> tuple[tuple[int, float], ...]:
+    def _scores(self, query: str, plain: str | None = None) -> tuple[tuple[int, float], ...]:
         """(name number, score before the country adjustment) of every candidate name that
-        may reach the weak threshold. Shipment files repeat their parties, so this is
-        computed once per distinct name."""
+        may reach the weak threshold; ``plain``: the name as written, if its abbreviations
+        make it differ from ``query`` (``party_forms``). Shipment files repeat their
+        parties, so this is computed once per distinct name."""
         if not query:
             return ()
-        # Rare keys find the candidates; a key shared by hundreds of names (a word such as
-        # "trading") adds nothing once rarer keys have found some.
-        candidates: set[int] = set()
-        for key in self._keys_in_order(query):
-            posting = self.tokens.get(key, ())
-            if candidates and len(posting) > MAX_POSTING:
-                break
-            candidates.update(posting)
+        plain = plain if plain and plain != query else None
+        candidates = self._candidate_ids(query)
+        if plain is not None:
+            candidates |= self._candidate_ids(plain)
         if not candidates:
             return ()
         ids = sorted(candidates)  # a fixed order: ties at the limit do not depend on hashing
@@ -682,12 +716,48 @@ class PartyIndex:
         # "Hong Kong" / "Hongkong", "Nato Import" / "NatoImport": compare without spaces too.
         second = process.extract(query.replace(" ", ""), pick(self.compact),
                                  scorer=fuzz.ratio, score_cutoff=cutoff, limit=LIMIT)
-        return _merge(ids, [(pos, score) for _t, score, pos in first],
-                      [(pos, score) for _t, score, pos in second])
+        scores = _merge(ids, [(pos, score) for _t, score, pos in first],
+                        [(pos, score) for _t, score, pos in second])
+        # The name as written against each list name as written, where either has an
+        # abbreviation: writing them out must never lose a match the words as written make.
+        written = ids if plain is not None else [i for i in ids if self.plain_sorted[i]]
+        if written:
+            text = plain or query
+            third = process.extract(_sort_words(text), self._written(written, sort=True),
+                                    scorer=fuzz.ratio, score_cutoff=cutoff, limit=LIMIT)
+            fourth = process.extract(text.replace(" ", ""), self._written(written, sort=False),
+                                     scorer=fuzz.ratio, score_cutoff=cutoff, limit=LIMIT)
+            scores = _higher(scores, _merge(written, [(pos, score) for _t, score, pos in third],
+                                            [(pos, score) for _t, score, pos in fourth]))
+        return scores
+
+    def _candidate_ids(self, query: str) -> set[int]:
+        # Rare keys find the candidates; a key shared by hundreds of names (a word such as
+        # "trading") adds nothing once rarer keys have found some.
+        candidates: set[int] = set()
+        for key in self._keys_in_order(query):
+            posting = self.tokens.get(key, ())
+            if candidates and len(posting) > MAX_POSTING:
+                break
+            candidates.update(posting)
+        return candidates
+
+    def _written(self, ids: list[int], *, sort: bool) -> list[str]:
+        """The list names ``ids`` as written (sorted words or compact): each one's own form
+        where its abbreviations make it differ, else the one form it has."""
+        own, shared = ((self.plain_sorted, self.sorted_names) if sort
+                       else (self.plain_compact, self.compact))
+        return [own[i] or shared[i] for i in ids]
 
     def _sorted_names_ready(self) -> None:
         if len(self.sorted_names) != len(self.names):  # an index built before they were kept
             self.sorted_names = [_sort_words(n) for n in self.names]
+        if len(self.plain_sorted) != len(self.names):  # the same
+            written = [party_forms(shown)[1] for _e, shown in self.owners]
+            self.plain_sorted = [_sort_words(w) if w != n else ""
+                                 for w, n in zip(written, self.names, strict=True)]
+            self.plain_compact = [w.replace(" ", "") if w != n else ""
+                                  for w, n in zip(written, self.names, strict=True)]
 
     def _lone_posting(self, query: str) -> str | None:
         """The key whose posting alone makes the candidates of ``query``, if that posting is
@@ -707,7 +777,10 @@ class PartyIndex:
         for name in filterfalse(self._cache.__contains__, names):  # the new ones
             if len(self._cache) >= CACHE_LIMIT:
                 break
-            query = normalize_party(name)
+            query, plain = party_forms(name)
+            if plain != query:  # few names: each scored both ways by ``candidates``
+                self.candidates(name)
+                continue
             self._partial_cache[name] = self._partial_runs(query)
             key = self._lone_posting(query) if query else None
             if key is None:
@@ -731,9 +804,25 @@ class PartyIndex:
                                    [self.compact[i] for i in ids], scorer=fuzz.ratio,
                                    score_cutoff=cutoff, dtype=numpy.float64, workers=-1)
             best_first, best_second = _best(first, cutoff), _best(second, cutoff)
+            # List names with an abbreviation, as written too (``_scores``).
+            written = [i for i in ids if self.plain_sorted[i]]
+            best_third: dict[int, list[tuple[int, float]]] = {}
+            best_fourth: dict[int, list[tuple[int, float]]] = {}
+            if written:
+                best_third = _best(process.cdist(
+                    [_sort_words(q) for _n, q in members], self._written(written, sort=True),
+                    scorer=fuzz.ratio, score_cutoff=cutoff, dtype=numpy.float64,
+                    workers=-1), cutoff)
+                best_fourth = _best(process.cdist(
+                    [q.replace(" ", "") for _n, q in members],
+                    self._written(written, sort=False), scorer=fuzz.ratio,
+                    score_cutoff=cutoff, dtype=numpy.float64, workers=-1), cutoff)
             for row, (name, _query) in enumerate(members):
-                self._cache[name] = _merge(ids, best_first.get(row, []),
-                                           best_second.get(row, []))
+                scores = _merge(ids, best_first.get(row, []), best_second.get(row, []))
+                if written:
+                    scores = _higher(scores, _merge(written, best_third.get(row, []),
+                                                    best_fourth.get(row, [])))
+                self._cache[name] = scores
 
 
 def import_numpy_meanwhile() -> None:
@@ -771,6 +860,15 @@ def _merge(ids: list[int], first: list[tuple[int, float]], second: list[tuple[in
     for pos, score in second:
         scores[pos] = max(scores.get(pos, 0.0), score)
     return tuple((ids[pos], score) for pos, score in scores.items())
+
+
+def _higher(first: tuple[tuple[int, float], ...], second: tuple[tuple[int, float], ...]
+            ) -> tuple[tuple[int, float], ...]:
+    """Candidates of both forms of a name, each list name at its higher score."""
+    scores = dict(first)
+    for n, score in second:
+        scores[n] = max(scores.get(n, 0.0), score)
+    return tuple(scores.items())
 
 
 def _sort_words(normalized: str) -> str:

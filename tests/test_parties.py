@@ -15,6 +15,7 @@ from screening.parties import (
     PartyListError,
     normalize_party,
     party_findings,
+    party_forms,
     read_list_file,
 )
 from screening.paths import resources_dir
@@ -373,3 +374,34 @@ def test_a_chinese_script_name_is_the_lists_finding_only_when_it_is_the_same_nam
     same = party_findings((("Consignee", "华为技术有限公司"),), "HK", index)
     assert same[0].severity is Severity.REVIEW  # the custom list's own severity: review
     assert "score 100" in same[0].message
+
+
+@pytest.fixture(scope="module")
+def bundled_index() -> PartyIndex:
+    return PartyIndex.build(read_list_file(
+        resources_dir() / "lists" / "consolidated_screening_list_2026-07-31.csv.gz")[1])
+
+
+@pytest.mark.parametrize(("written", "listed"), [
+    ("PLUS ETCH AUTO SUPPLY", "PLUS TECH AUTO SUPPLY COMPANY LTD."),
+    ("QUSETANO HK", "QUESTANO HK LIMITED"),
+    ("XH SMART CHINA", "XH SMART TECH CHINA CO LTD"),
+    ("Systems Aero Co., Ltd.", "Aero Systems Pte. Ltd."),
+    ("ALPHA TRADING FZE", "ALPHA TECH TRADING FZE"),
+    ("LIBNURG INDUSTRIES", "LINBURG INDUSTRIES LTD."),
+    ("Hua Wei International", "Huawei International Co., Limited"),
+])
+def test_a_name_near_a_listed_one_as_written_still_matches(bundled_index, written,
+                                                           listed) -> None:
+    """(s18:) Writing abbreviations out ("Tech" as Technology) changed the lengths and first
+    letters the fuzzy score reads: 6 of 3,000 near spellings of real listed names that
+    matched as written no longer did (bench_parties). Both forms are scored now."""
+    entry = next(e for e in bundled_index.entries if e.name == listed)
+    matches = bundled_index.match(written, entry.countries[0] if entry.countries else None)
+    assert entry.key in {m.entry.key for m in matches}
+
+
+def test_a_name_is_matched_both_with_its_abbreviations_written_out_and_as_written() -> None:
+    assert party_forms("Harbin Inst. of Tech.") == ("harbin institute of technology",
+                                                   "harbin inst of tech")
+    assert party_forms("Kowloon Trading Co., Ltd.") == ("kowloon trading", "kowloon trading")
