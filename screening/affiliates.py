@@ -26,6 +26,7 @@ from screening.parties import (
     PartyMatch,
     how_matched,
     in_other_script,
+    is_strong,
     match_verb,
     normalize_party,
     other_script_finding,
@@ -112,8 +113,7 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
     for column, name in owners:
         normalized = normalize_party(name) if suppressed else ""
         matches = index.match(name, country)
-        if in_other_script(name) and not any(
-                m.score >= index.strong and not m.partial for m in matches):
+        if in_other_script(name) and not any(is_strong(m, name, index) for m in matches):
             findings.append(other_script_finding(f"Owner {name!r} ({column} column)", "owner"))
         for m, hidden, more in shown_matches(matches, normalized, suppressed):
             entry = m.entry
@@ -125,7 +125,7 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
                                         text + " Marked a false positive by a reviewer.",
                                         party_cites(entry)))
                 continue
-            strong = m.score >= index.strong and not m.partial
+            strong = is_strong(m, name, index)
             extra = "" if strong else \
                 f" {'Partial' if m.partial else 'Weaker'} match: confirm or mark it a false " \
                 f"positive.{more}"

@@ -937,11 +937,7 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                                         text + " Marked a false positive by a reviewer.",
                                         party_cites(entry)))
                 continue
-            # A name in another script is read through its romanisation, which loses what
-            # tells companies apart ("深圳市海思半导体" and Shenzhen Huashuo Semiconductor
-            # score 92): only the same name is the list's own finding, the rest a review.
-            strong = m.score >= index.strong and not m.partial and (
-                m.score >= 100 or not in_other_script(name))
+            strong = is_strong(m, name, index)
             severity = entry.severity if strong else Severity.REVIEW
             extra = ""
             if entry.license_requirement:
@@ -957,6 +953,15 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
             findings.append(other_script_finding(f"{role} {name!r}", "party"))
     return tuple(findings)
+
+
+def is_strong(m: PartyMatch, name: str, index: PartyIndex) -> bool:
+    """Whether ``m`` is the listed party itself for ``name`` (else worth a review only). A
+    name in another script is read through its romanisation, which loses what tells
+    companies apart ("深圳市海思半导体" and Shenzhen Huashuo Semiconductor score 92): only
+    the same name is the list's own finding, the rest a review."""
+    return m.score >= index.strong and not m.partial and (
+        m.score >= 100 or not in_other_script(name))
 
 
 def other_script_finding(who: str, what: str) -> Finding:

@@ -405,3 +405,19 @@ def test_a_name_is_matched_both_with_its_abbreviations_written_out_and_as_writte
     assert party_forms("Harbin Inst. of Tech.") == ("harbin institute of technology",
                                                    "harbin inst of tech")
     assert party_forms("Kowloon Trading Co., Ltd.") == ("kowloon trading", "kowloon trading")
+
+
+def test_a_chinese_script_owner_read_as_another_listed_company_is_not_that_company(
+        tmp_path) -> None:
+    """(s18:) Owners used the plain score for "strong": 深圳市海思半导体 (HiSilicon) at 92
+    against the listed Shenzhen Huashuo Semiconductor counted as that owner (the affiliates
+    rule's licence could follow) and the script finding was left out."""
+    from screening.affiliates import owner_findings
+    (tmp_path / "l.csv").write_text('name,country\n"Shenzhen Huashuo Semiconductor Co., Ltd.",'
+                                    'CN\n', encoding="utf-8")
+    index = PartyIndex.build(read_list_file(tmp_path / "l.csv")[1])
+    found = owner_findings([("Parent", "深圳市海思半导体有限公司")], 60, "HK", None, index, ())
+    codes = [f.code for f in found]
+    assert "PARTY_NAME_OTHER_SCRIPT" in codes
+    assert any("Weaker match" in f.message for f in found
+               if f.code.startswith("PARTY_OWNER_MATCH"))
