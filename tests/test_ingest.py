@@ -401,6 +401,34 @@ def test_shipments_on_two_sheets_are_refused_unless_one_is_named(rules, tmp_path
     assert len(list(prep(path, rules).lines())) == 1
 
 
+def test_a_hidden_sheet_of_shipments_is_named_not_passed_over(rules, tmp_path) -> None:
+    """(s18:) A hidden sheet is screened only when named; one holding shipments was passed
+    over without a word (its Hong Kong line never read): the officer now names the sheet."""
+    wb = openpyxl.Workbook()
+    shown = wb.active
+    shown.title = "Shipments"
+    hidden = wb.create_sheet("Q2 lines")
+    hidden.sheet_state = "hidden"
+    for ws, row in ((shown, ["L1", "2021-03-01", "Germany", "EAR99"]),
+                    (hidden, ["L2", "2021-03-01", "Hong Kong", "2A290"])):
+        ws.append(["Line ID", "Ship Date", "Ship-to Country", "ECCN"])
+        ws.append(row)
+    lookup = wb.create_sheet("Lists")  # a hidden list of countries is no shipment table
+    lookup.sheet_state = "hidden"
+    lookup.append(["Country", "ISO"])
+    lookup.append(["Hong Kong", "HK"])
+    path = tmp_path / "hidden.xlsx"
+    wb.save(path)
+    with pytest.raises(IngestError, match=r"the sheet 'Shipments' and the sheet\(s\) 'Q2 lines' "
+                                          r"\(hidden\) all have a header row"):
+        prep(path, rules)
+    (line,) = list(prep(path, rules, sheet="Shipments").lines())
+    assert line.line_id == "L1"
+    del wb["Q2 lines"]
+    wb.save(path)
+    assert len(list(prep(path, rules).lines())) == 1
+
+
 def test_a_second_sheet_without_a_date_counts_when_as_of_gives_one(rules, tmp_path) -> None:
     """(Review, s17:) with --as-of, a second sheet of shipments without a date column was
     not counted, and its Hong Kong line was never read."""

@@ -191,8 +191,9 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
             if header_index is not None or (header_row is not None and head):
                 found = (source, rows, head, header_index)
                 if sheet is None:
-                    _refuse_shipments_on_other_sheets(path, name, candidates[at + 1:],
-                                                      content, as_of is not None)
+                    hidden = [s.name for s in sheets if not s.visible]
+                    _refuse_shipments_on_other_sheets(path, name, candidates[at + 1:] + hidden,
+                                                      content, as_of is not None, hidden)
                 break
             first_head = first_head or head
         if found is None:
@@ -246,10 +247,13 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
 
 
 def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[str],
-                                      content: Content | None, have_as_of: bool) -> None:
+                                      content: Content | None, have_as_of: bool,
+                                      hidden: list[str]) -> None:
     """A run screens one sheet: with no sheet named, a later visible sheet that has a header
     row of shipment columns too would not be screened, and its lines would be lost without
-    a word (an independent review: "Q1" screened CLEAR, "Q2" to Hong Kong never read)."""
+    a word (an independent review: "Q1" screened CLEAR, "Q2" to Hong Kong never read). So
+    would a hidden sheet's (screened only when named): it may be an old copy, or the lines
+    someone hid; the officer says which sheet is the shipment file."""
     also = []
     for name in others:
         try:
@@ -268,7 +272,7 @@ def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[st
                 have_as_of=have_as_of):
             also.append(name)
     if also:
-        names = ", ".join(repr(n) for n in also)
+        names = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in also)
         raise IngestError(str(path), f"the sheet {screened!r} and the sheet(s) {names} all have "
                           f"a header row of shipment columns; hkscreen screens one sheet per "
                           f"run, so name the sheet to screen with --sheet (then each of the "
