@@ -210,3 +210,27 @@ def test_portuguese_in_windows_1252_is_not_taken_for_chinese(tmp_path) -> None:
                      "1,Portugal,2021-03-01,EAR99,Exportação / Importação de peças\n"
                      "2,Brasil,2021-03-01,EAR99,Ação nº 5 – São Paulo\n".encode("cp1252"))
     assert readers.open_csv(path).encoding == "cp1252"
+
+
+@pytest.mark.parametrize(("codec", "text", "label"), [
+    ("cp1251", "1,RU,2021-03-01,EAR99,АО Концерн Калашников\n2,HK,2021-03-01,EAR99,ООО Ромашка\n",
+     "Cyrillic text \\(Windows-1251: 'Концерн'"),
+    ("cp1250", "1,HK,2021-03-01,EAR99,Zakłady Łączności Spółka\n",
+     "Central European text \\(Windows-1250: 'Zakłady'"),
+])
+def test_a_cyrillic_or_polish_csv_not_in_utf8_is_refused(tmp_path, codec, text, label) -> None:
+    """(s18:) Read as Windows-1252, "АО Концерн Калашников" (on the SDN list) came through
+    as "ÀÎ Êîíöåðí Êàëàøíèêîâ" and "Zakłady" as "Zak³ady": no listed name could match."""
+    path = tmp_path / f"{codec}.csv"
+    path.write_bytes(("Line,Destination,Export Date,ECCN,Consignee\n" + text).encode(codec))
+    with pytest.raises(IngestError, match=f"reads as {label}.*CSV UTF-8"):
+        readers.open_csv(path)
+
+
+def test_western_signs_are_not_taken_for_polish_letters(tmp_path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_bytes("Line,Destination,Export Date,ECCN,Description\n"
+                     "1,GB,2021-03-01,EAR99,Crate 2 m³ / 10 m² – GBP£5 – ¼ inch; 1¼\"\n"
+                     "2,ES,2021-03-01,EAR99,¿Qué? Señor Ñandú; cœur £100 3³ ¾in\n"
+                     .encode("cp1252"))
+    assert readers.open_csv(path).encoding == "cp1252"

@@ -14,6 +14,7 @@ import io
 import itertools
 import logging
 import os
+import re
 import stat
 import threading
 from collections.abc import Iterator
@@ -594,18 +595,60 @@ def _detect_encoding(sample: bytes, name: str) -> str:
                           f"hkscreen cannot tell which it is, and "
                           f"the wrong one would change names and places without a word; "
                           f"save the file as CSV UTF-8 (Excel: Save As, CSV UTF-8)")
+    if other := _other_code_page(sample):
+        raise IngestError(name, f"the text is not UTF-8, and it reads as {other} as well as "
+                          f"Windows-1252 (Western): hkscreen cannot tell which it is, and "
+                          f"the wrong one would change names without a word; save the file "
+                          f"as CSV UTF-8 (Excel: Save As, CSV UTF-8)")
     return "cp1252"
 
 
-def _double_byte_chinese(sample: bytes) -> str | None:
-    """The Chinese encoding (Big5, GBK) the sample also reads as, when it does so plausibly:
-    Excel on Chinese Windows saves CSV in one of them, and Windows-1252 reads any byte, so
-    "中國香港" would come through as "¤¤°ê­»´ä" (an independent review: a Big5 consignee on
-    the Entity List went CLEAR). Western text has its high bytes mostly alone ("Müller");
-    double-byte text has them in pairs."""
-    # Runs of high bytes (GB18030's four-byte form, high, digit, high, digit, counted in):
-    # a Chinese name is a run of 4 to 20 bytes; Western letters stand alone or in twos
-    # ("Müller", "Exportação").
+def _other_code_page(sample: bytes) -> str | None:
+    """The other single-byte Windows code page the sample plausibly is (Excel saves CSV in
+    the computer's own): Cyrillic (Windows-1251) or Central European (Windows-1250). Read as
+    Windows-1252, "АО Концерн Калашников" comes through as "ÀÎ Êîíöåðí Êàëàøíèêîâ" and
+    "Zakłady Łączności" as "Zak³ady £¹cznoœci": no listed name matches either."""
+    high, in_runs = _high_byte_runs(sample)
+    if high >= 8 and in_runs >= high / 2:
+        # Cyrillic words are runs of high bytes; Western letters stand alone or in twos.
+        cyrillic = [w for w in _HIGH_RUN_RE.findall(sample.decode("cp1251", "replace"))
+                    if all("\u0400" <= ch <= "\u04ff" for ch in w)]
+        if sum(map(len, cyrillic)) >= max(8, high / 2):
+            return f"Cyrillic text (Windows-1251: {cyrillic[0]!r}, for one)"
+    # Polish letters Windows-1252 reads as signs no Western word holds: "ł" as "³", "ą" as
+    # "¹", "ż" as "¿" between letters; "Ł" as "£" and "Ż" as "¯" starting a word ("m³",
+    # "GBP£5" and "¿Qué?" are Western).
+    text = sample.decode("cp1252")
+    hits = list(itertools.islice(_CENTRAL_RE.finditer(text), 2))
+    if len(hits) < 2:
+        return None
+    at = hits[0].start()
+    while at > 0 and _WORD_RE.match(text[at - 1]):
+        at -= 1
+    word = _WORD_RE.match(text, at)
+    try:
+        shown = (word.group() if word else hits[0].group()).encode("cp1252").decode("cp1250")
+    except UnicodeError:
+        return None  # bytes Windows-1250 does not have: not that code page
+    return f"Central European text (Windows-1250: {shown!r}, for one)"
+
+
+_HIGH_RUN_RE = re.compile("[^\x00-\x7f]{4,}")
+_LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u017d\u017e"
+_SIGNS = "\u00b9\u00b3\u00bf\u00bc\u00be"  # ¹ ³ ¿ ¼ ¾: ą ł ż Ľ ľ
+_CENTRAL_RE = re.compile(
+    f"(?<=[{_LETTER}{_SIGNS}])[{_SIGNS}](?=[{_LETTER}{_SIGNS}])"
+    # £ ¥ ¯ (Ł Ą Ż) starting a word, a small letter after
+    f"|(?<![{_LETTER}])[\u00a3\u00a5\u00af](?=[a-z\u00df-\u00f6\u00f8-\u00ff{_SIGNS}])"
+    # Ÿ (ź) after a small letter
+    f"|(?<=[a-z\u00df-\u00ff])\u0178")
+_WORD_RE = re.compile(f"[{_LETTER}{_SIGNS}\u00a3\u00a5\u00af\u0178]+")
+
+
+def _high_byte_runs(sample: bytes) -> tuple[int, int]:
+    """(high bytes, those in runs of 4 or more) of ``sample``: a Chinese name is a run of 4
+    to 20 bytes; Western letters stand alone or in twos ("Müller", "Exportação"). GB18030's
+    four-byte form (high, digit, high, digit) counts as a run."""
     high = in_runs = 0
     run = 0
     for i, byte in enumerate(sample):
@@ -617,6 +660,16 @@ def _double_byte_chinese(sample: bytes) -> str | None:
         in_runs += run if run >= 4 else 0
         run = 0
     in_runs += run if run >= 4 else 0
+    return high, in_runs
+
+
+def _double_byte_chinese(sample: bytes) -> str | None:
+    """The Chinese encoding (Big5, GBK) the sample also reads as, when it does so plausibly:
+    Excel on Chinese Windows saves CSV in one of them, and Windows-1252 reads any byte, so
+    "中國香港" would come through as "¤¤°ê­»´ä" (an independent review: a Big5 consignee on
+    the Entity List went CLEAR). Western text has its high bytes mostly alone ("Müller");
+    double-byte text has them in pairs."""
+    high, in_runs = _high_byte_runs(sample)
     if high < 4 or in_runs < high / 2:
         return None
     for codec, label in (("big5", "Big5"), ("gbk", "GBK"), ("gb18030", "GB18030")):
