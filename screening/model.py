@@ -146,6 +146,9 @@ class ShipmentLine:
     #: owner, beneficial owner; screened against the lists like the consignee.
     owners: tuple[tuple[str, str], ...] = ()
     ownership_pct: float | None = None  # the stated ownership share, 0-100
+    #: Other parties to the transaction as (column header, name): purchaser, intermediate
+    #: consignee, notify party; screened against the lists like the consignee.
+    other_parties: tuple[tuple[str, str], ...] = ()
 
     def normalized(self) -> dict[str, Any]:
         """JSON-ready normalised values (what the engine saw)."""

@@ -355,20 +355,45 @@ _END_USER_WORDS: dict[str, EndUserType] = {
     "government": EndUserType.GOVERNMENT, "gov": EndUserType.GOVERNMENT,
     "govt": EndUserType.GOVERNMENT, "public sector": EndUserType.GOVERNMENT,
     "civil": EndUserType.CIVIL, "civilian": EndUserType.CIVIL, "commercial": EndUserType.CIVIL,
-    "private": EndUserType.CIVIL, "distributor": EndUserType.CIVIL, "reseller": EndUserType.CIVIL,
-    "university": EndUserType.CIVIL, "academic": EndUserType.CIVIL, "end user": EndUserType.CIVIL,
+    "private": EndUserType.CIVIL,
+    "university": EndUserType.CIVIL, "academic": EndUserType.CIVIL,
     "civil end user": EndUserType.CIVIL, "commercial end user": EndUserType.CIVIL,
+    # (A distributor or reseller is not the end user, and "End user" says nothing of it:
+    # read as OTHER, a type that leaves the end use to review, no longer as civil.)
+    "non military": EndUserType.CIVIL, "nonmilitary": EndUserType.CIVIL,
+    "not military": EndUserType.CIVIL, "non military end user": EndUserType.CIVIL,
+    "民用": EndUserType.CIVIL, "商业": EndUserType.CIVIL, "商業": EndUserType.CIVIL,
+    "政府": EndUserType.GOVERNMENT,
 }
+#: End-user type cells read as blank ("unknown", "TBD" stay: a type to review).
+_NOT_GIVEN = frozenset({"n/a", "na", "n.a.", "#n/a", "-", "--", "none", "null", "nil"})
+#: Words of a military end user, and of military intelligence (15 CFR 744.21, 744.22):
+#: "PLA intelligence", "Mil. intelligence", "Intelligence Bureau, Joint Staff Dept",
+#: 军事情报 were read as OTHER, and an EAR99 line to such an end user was CLEAR.
+_MILITARY_WORDS = frozenset({"military", "mil", "pla", "army", "navy", "armed", "forces",
+                             "defense", "defence", "air force", "joint staff", "marines",
+                             "naval", "militia", "ministry of defense",
+                             "ministry of defence", "people s liberation army",
+                             "rocket force", "space force", "strategic support force",
+                             "armed police", "coast guard"})
+_MILITARY_SCRIPT = ("军", "軍", "解放军", "解放軍", "国防", "國防", "部队", "部隊", "武警")
+_INTELLIGENCE_SCRIPT = ("情报", "情報", "军情", "軍情")
 
 
 def normalize_end_user_type(value: object) -> EndUserType | None:
     key = alias_key(clean_text(value))
-    if not key:
+    if not key or clean_text(value).casefold() in _NOT_GIVEN:  # "N/A" is a blank cell
         return None
     if key in _END_USER_WORDS:
         return _END_USER_WORDS[key]
-    if "intelligence" in key and ("military" in key or "defen" in key):
+    words = set(key.split())
+    military = ("military" in key or "defen" in key or not words.isdisjoint(_MILITARY_WORDS)
+                or any(phrase in key for phrase in _MILITARY_WORDS if " " in phrase)
+                or any(word in key for word in _MILITARY_SCRIPT))
+    if any(word in key for word in _INTELLIGENCE_SCRIPT) and military:
         return EndUserType.MILITARY_INTELLIGENCE
-    if "military" in key or "defen" in key or "army" in key or "navy" in key:
+    if "intelligence" in key and military:
+        return EndUserType.MILITARY_INTELLIGENCE
+    if military:
         return EndUserType.MILITARY
     return EndUserType.OTHER

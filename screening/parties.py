@@ -159,6 +159,48 @@ def in_other_script(name: str) -> bool:
     return _CJK_RE.search(name) is not None
 
 
+def names_no_party(name: str) -> str | None:
+    """Why ``name`` (a consignee or end-user cell) names no party the lists could be checked
+    against, or None: a placeholder ("TBD", "Unknown", "to be advised"), no letter at all
+    ("-", "1234"), question marks where letters were (Excel's ANSI CSV writes "????" for
+    Chinese it cannot hold), or only a legal form ("Ltd"). An unknown party is also a red
+    flag of its own (15 CFR part 732, Supplement No. 3)."""
+    text = name.strip()
+    if not text:
+        return None
+    if text.casefold().strip(" .:") in _NO_PARTY:
+        return "a placeholder"
+    if "??" in text or "\ufffd" in text:
+        return "question marks or replacement characters where letters were (a file saved " \
+               "as ANSI text loses the characters it cannot hold)"
+    if not any(ch.isalpha() for ch in text):
+        return "no letters"
+    if not normalize_party(text):
+        return "only a legal form"
+    return None
+
+
+#: Cell texts of a party column that name no party.
+_NO_PARTY = frozenset({
+    "n/a", "na", "n.a", "#n/a", "n/d", "tbd", "tba", "tbc", "none", "unknown", "unk", "null",
+    "nil", "pending", "xx", "xxx", "to be advised", "to be confirmed", "to be determined",
+    "to be announced", "not known", "not available", "not applicable", "unspecified",
+    "various", "varies", "multiple", "several", "misc", "miscellaneous", "same",
+    "same as above", "see above", "as above", "ditto", "same as consignee",
+    "same as end user", "same as buyer", "same as ship to", "same as sold to", "test", "dummy",
+    "customer", "consignee", "end user", "end-user", "buyer", "n.n.", "nn", "cash customer",
+    "one time customer", "one-time customer", "walk in", "walk-in", "various customers",
+    "stock", "for stock", "own stock", "inventory", "warehouse", "confidential", "x", "xxxx",
+    "未知", "待定", "不详",
+})
+
+
+def needs_a_finding(name: str) -> bool:
+    """Whether ``name`` gets party findings even when no list name may match it: written
+    in another script, or naming no party."""
+    return in_other_script(name) or names_no_party(name) is not None
+
+
 #: Words companies and institutes abbreviate, by the word the lists mostly write out ("Harbin
 #: Inst. of Tech." is the listed Harbin Institute of Technology; an independent review found
 #: 188 of 300 listed names shipped to Hong Kong CLEAR with one such word shortened). Both the
@@ -952,6 +994,13 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
         if in_other_script(name) and not any(
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
             findings.append(other_script_finding(f"{role} {name!r}", "party"))
+        if (why := names_no_party(name)) is not None:
+            findings.append(Finding(
+                "PARTY_NOT_NAMED", Severity.REVIEW,
+                f"{role} {name!r} names no party ({why}): the restricted-party check had "
+                f"no name to check, and an unknown {role.lower()} is a red flag. Enter the "
+                f"party's name, or record a decision.",
+                ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3")))
     return tuple(findings)
 
 

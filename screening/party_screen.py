@@ -7,7 +7,7 @@ from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
-from screening.parties import PartyIndex, in_other_script, party_findings
+from screening.parties import PartyIndex, needs_a_finding, party_findings
 
 CACHE_LIMIT = 200_000
 _LIST_CITES = ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")
@@ -43,7 +43,7 @@ class PartyScreen:
         found = self.cache.get(key)
         if found is None:
             found = party_findings(((role, name),), country, self.index, self.suppressed) \
-                if self.index.may_match(name) or in_other_script(name) else ()
+                if self.index.may_match(name) or needs_a_finding(name) else ()
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[key] = found
         return found
@@ -67,10 +67,12 @@ class PartyScreen:
 
     def screen(self, result: Screening, line: ShipmentLine) -> Screening:
         """``result`` with the line's party findings added (and its verdict raised)."""
-        if not (line.consignee or line.end_user or line.owners):
+        if not (line.consignee or line.end_user or line.owners or line.other_parties):
             return with_findings(result, (UNNAMED,)) if self.party_columns else result
         country = line.ultimate_destination or line.destination
         found = self.parties_of(line.consignee, line.end_user, country)
+        for role, name in line.other_parties:
+            found += self.party(role, name, country)
         if line.owners:
             found += owner_findings(line.owners, line.ownership_pct, country,
                                     line.export_date, self.index, self.affiliate_rules,

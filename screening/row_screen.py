@@ -31,7 +31,7 @@ from screening.ingest.fast_rows import Columns, FastRows, Memo
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
-from screening.parties import in_other_script
+from screening.parties import needs_a_finding
 from screening.party_screen import UNNAMED, PartyScreen
 from screening.rules.ruleset import RuleSet
 from screening.store.line_cells import IN_BATCH
@@ -177,8 +177,9 @@ class RowScreener:
         if new:
             index = self.parties.index
             index.prefetch(new)
-            # A name in Chinese script always gets its finding worked out (``party``).
-            self.listed.update(n for n in new if index.may_match(n) or in_other_script(n))
+            # A name in Chinese script, or naming no party, always gets its finding
+            # worked out (``party``).
+            self.listed.update(n for n in new if index.may_match(n) or needs_a_finding(n))
             self.checked |= new
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
@@ -223,7 +224,8 @@ class RowScreener:
             return None
         result = screen_line(line, self.rules)
         if self.parties is not None:
-            self.named = self.named or bool(line.consignee or line.end_user or line.owners)
+            self.named = self.named or bool(line.consignee or line.end_user or line.owners
+                                              or line.other_parties)
             result = self.parties.screen(result, line)
         outcome = _of(result, self.sets)
         row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)

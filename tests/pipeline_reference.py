@@ -151,12 +151,14 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             country = line.ultimate_destination or line.destination
             found = party_findings(
                 [(role, name) for role, name in (("Consignee", line.consignee),
-                                                 ("End user", line.end_user)) if name],
+                                                 ("End user", line.end_user),
+                                                 *line.other_parties) if name],
                 country, index, suppressed)
             if line.owners:
                 found += owner_findings(line.owners, line.ownership_pct, country,
                                         line.export_date, index, affiliates, suppressed)
-            if party_columns and not (line.consignee or line.end_user or line.owners):
+            if party_columns and not (line.consignee or line.end_user or line.owners
+                                      or line.other_parties):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             if found:
                 findings = (*result.findings, *found)

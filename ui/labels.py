@@ -55,6 +55,9 @@ FIELDS = {
     Field.OWNER: QT_TRANSLATE_NOOP("labels", "Owner"),
     Field.BENEFICIAL_OWNER: QT_TRANSLATE_NOOP("labels", "Beneficial owner"),
     Field.OWNERSHIP_PCT: QT_TRANSLATE_NOOP("labels", "Ownership %"),
+    Field.PURCHASER: QT_TRANSLATE_NOOP("labels", "Purchaser"),
+    Field.INTERMEDIATE_CONSIGNEE: QT_TRANSLATE_NOOP("labels", "Intermediate consignee"),
+    Field.NOTIFY_PARTY: QT_TRANSLATE_NOOP("labels", "Notify party"),
 }
 
 

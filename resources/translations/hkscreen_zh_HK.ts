@@ -1485,5 +1485,17 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <source>Ownership %</source>
         <translation>持股比例 %</translation>
     </message>
+    <message>
+        <source>Purchaser</source>
+        <translation>買方</translation>
+    </message>
+    <message>
+        <source>Intermediate consignee</source>
+        <translation>中間收貨人</translation>
+    </message>
+    <message>
+        <source>Notify party</source>
+        <translation>通知方</translation>
+    </message>
 </context>
 </TS>

@@ -34,11 +34,21 @@ class Field(StrEnum):
     OWNER = "owner"
     BENEFICIAL_OWNER = "beneficial_owner"
     OWNERSHIP_PCT = "ownership_pct"
+    PURCHASER = "purchaser"
+    INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
+    NOTIFY_PARTY = "notify_party"
 
 
 #: Owner columns, screened against the restricted-party lists like the consignee.
 OWNER_FIELDS: tuple[Field, ...] = (Field.PARENT_COMPANY, Field.ULTIMATE_PARENT, Field.OWNER,
                                    Field.BENEFICIAL_OWNER)
+
+
+#: Other parties to the transaction (15 CFR 748.5: purchaser, intermediate consignee), and
+#: the notify party, screened against the lists like the consignee: a listed purchaser in a
+#: column hkscreen did not read left the line CLEAR (an independent review).
+OTHER_PARTY_FIELDS: tuple[Field, ...] = (Field.PURCHASER, Field.INTERMEDIATE_CONSIGNEE,
+                                         Field.NOTIFY_PARTY)
 
 
 #: Fields a file must map (export date may instead come from --as-of).
@@ -82,7 +92,11 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "license number", "licence number", "license no", "licence no", "license",
         "licence", "export license", "bis license", "license #", "license nbr", "lic no",
     ),
-    Field.END_USER: ("end user", "end user name", "ultimate consignee", "end customer"),
+    Field.END_USER: ("end user", "end user name", "ultimate consignee", "end customer",
+                     "ultimate end user", "final end user", "actual end user",
+                     "name of end user", "end user company", "ultimate end user name",
+                     "eu name", "end customer name", "最终用户", "最終用戶", "最终用户名称",
+                     "最終用戶名稱"),
     Field.END_USER_TYPE: (
         "end user type", "end use", "end user category", "customer type", "end use type",
         "end user class", "end use category",
@@ -122,6 +136,15 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "beneficial owner", "beneficial owners", "ultimate beneficial owner", "ubo",
         "beneficial owner name", "实益拥有人", "實益擁有人",
     ),
+    Field.PURCHASER: ("purchaser", "purchaser name", "importer", "importer name",
+                      "importer of record", "ordering party", "ordered by", "order party",
+                      "买方", "買方"),
+    Field.INTERMEDIATE_CONSIGNEE: ("intermediate consignee", "intermediate consignee name",
+                                   "intermediary", "intermediary name", "intermediate party",
+                                   "freight forwarder", "forwarder", "forwarding agent",
+                                   "中间收货人", "中間收貨人"),
+    Field.NOTIFY_PARTY: ("notify party", "notify", "notify party name", "notify name",
+                         "通知方"),
     Field.OWNERSHIP_PCT: (
         "ownership", "ownership pct", "ownership percentage", "ownership percent",
         "ownership share", "owned", "percent owned", "pct owned", "owner share",
@@ -155,7 +178,11 @@ def guess_field(header: object) -> Field | None:
         if len(words) > prefix_len:
             shorter = " ".join(words[:prefix_len])
             if shorter in _SYNONYM_INDEX:
-                return _SYNONYM_INDEX[shorter]
+                found = _SYNONYM_INDEX[shorter]
+                # "Notify Party Country" is no name; "Consignee Name & Address" says it is
+                # (and "Export Date (per invoice)" stays the export date).
+                return _unless_other_meaning(found, words[prefix_len:]) \
+                    if found in _NAME_FIELDS and "name" not in words[:prefix_len] else found
     if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
         return _unless_other_meaning(_SYNONYM_INDEX[words[0]], words[1:])
     return None
@@ -222,7 +249,8 @@ _NOT_EXPORT_DATE = frozenset({
     "birth", "expiry", "expiration", "expires", "valid", "issued", "issue", "license",
     "licence", "printed", "report", "run",
 })
-_NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS})
+_NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS,
+                          *OTHER_PARTY_FIELDS})
 #: Words that make a party header something other than the party's name.
 _NOT_A_NAME = frozenset({
     "country", "ctry", "address", "city", "state", "province", "region", "code", "no",

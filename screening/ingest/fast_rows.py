@@ -124,10 +124,12 @@ class FastRows:
         self.width = c.width
         cols = c.mapping.columns
         self.formula_rows = c.source.formula_rows
-        #: Owner and share columns: a row using them takes the slow path (rare, and the
-        #: slow path screens owners).
+        #: Owner, share and other party columns: a row using them takes the slow path
+        #: (rare, and the slow path screens owners and other parties).
         self.owner_indexes = tuple(cols[f] for f in (*(f for f, _ in c.owner_columns),
-                                                     Field.OWNERSHIP_PCT) if f in cols)
+                                                     Field.OWNERSHIP_PCT,
+                                                     *(f for f, _ in c.other_party_columns))
+                                   if f in cols)
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -188,9 +190,9 @@ class FastRows:
             return c._exception(text) if text else None
 
         def licence(raw: Any) -> Any:
-            if raw.__class__ is not str:
+            text = _plain(raw)
+            if text is None:
                 return BAD
-            text = clean_text(raw)
             if not text or text.casefold() in LICENCE_PLACEHOLDERS:
                 return None, None
             code = c._exception(text)
@@ -199,9 +201,9 @@ class FastRows:
             return None, text
 
         def end_user_type(raw: Any) -> Any:
-            if raw.__class__ is not str:
+            text = _plain(raw)
+            if text is None:
                 return BAD
-            text = clean_text(raw)
             eut = c._end_user(text) if text else None
             return eut, eut.value if eut else None
 
@@ -269,6 +271,8 @@ class FastRows:
         #: (Without control characters, JSON escapes only quotes and backslashes.)
         as_read = all(joined is not None and '"' not in joined and "\\" not in joined
                       for _column, joined in cleaned)
+        for index in self.party_columns:  # an invisible character: the slow path refuses it
+            _untrusted(cells[index], bad)
         for index in self.owner_indexes:
             if any(texts[index]):
                 bad.update(i for i, text in enumerate(texts[index]) if text)
@@ -339,6 +343,18 @@ class FastRows:
             cache = getattr(lookup, "__self__", None)
             if isinstance(cache, _Cache) and cache.seen > rows * UNIQUE_SHARE:
                 self.texts[index] = cache.compute
+
+
+def _untrusted(cells: tuple[Any, ...], bad: set[int]) -> None:
+    """Adds to ``bad`` the positions of ``cells`` holding an invisible or control character
+    (one scan of the joined column when every cell is printable text, the common case)."""
+    try:
+        if "|".join(cells).isprintable():
+            return
+    except TypeError:  # not all text (blank cells of a workbook)
+        pass
+    bad.update(i for i, raw in enumerate(cells) if raw.__class__ is str
+               and not raw.isprintable() and untrusted_characters(raw))
 
 
 def _cleaned(cells: tuple[Any, ...], lookup: Callable[[Any], str]

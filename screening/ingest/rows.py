@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field
+from screening.ingest.columns import OTHER_PARTY_FIELDS, OWNER_FIELDS, ColumnMapping, Field
 from screening.ingest.readers import TableSource
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
@@ -106,6 +106,11 @@ def _memo(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return lookup
 
 
+#: Text columns whose cells are refused (ERROR) if they hold invisible or control
+#: characters, besides destinations, ECCN and date.
+GUARDED_TEXT = (Field.END_USER_TYPE, Field.LICENSE_NUMBER, Field.CONSIGNEE, Field.END_USER,
+                *OWNER_FIELDS, *OTHER_PARTY_FIELDS)
+
 _PLACEHOLDER_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION, Field.ECCN,
                                  Field.EXPORT_DATE})
 
@@ -124,9 +129,11 @@ class RowConverter:
         self.i = {f: cols.get(f) for f in Field}
         self.has_date_column = Field.EXPORT_DATE in cols
         self.latest_date = latest_export_date(run_date or dt.date.today())
-        #: Columns whose cells must be plain text to be trusted (others are only recorded).
+        #: Columns whose cells must be plain text to be trusted (others are only recorded):
+        #: what decides a line's licensing, and the names screened against the lists (a
+        #: listed name written backwards after U+202E displays as itself).
         self.guarded = tuple(index for f in (Field.DESTINATION, Field.ULTIMATE_DESTINATION,
-                                             Field.ECCN, Field.EXPORT_DATE)
+                                             Field.ECCN, Field.EXPORT_DATE, *GUARDED_TEXT)
                              if (index := cols.get(f)) is not None)
         self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
                               else normalize_country(text, aliases))
@@ -135,6 +142,7 @@ class RowConverter:
         self._exception = _memo(normalize_license_exception)
         self._end_user = _memo(normalize_end_user_type)
         self.owner_columns = [(f, cols[f]) for f in OWNER_FIELDS if f in cols]
+        self.other_party_columns = [(f, cols[f]) for f in OTHER_PARTY_FIELDS if f in cols]
 
     def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
@@ -216,6 +224,10 @@ class RowConverter:
             if share_problem:
                 problems = (*problems, share_problem)
 
+        others = tuple((self.mapping.header_for(f), texts[index])
+                       for f, index in self.other_party_columns
+                       if texts[index] and index not in blocked)
+
         def text(f: Field) -> str | None:
             index = i[f]
             return texts[index] or None if index is not None and index not in blocked else None
@@ -224,7 +236,7 @@ class RowConverter:
             number, line_id or str(number), tuple(texts), destination, ultimate, export_date,
             eccn, exception, license_number, text(Field.END_USER), eut, text(Field.CONSIGNEE),
             value, quantity, text(Field.DESCRIPTION), text(Field.HS_CODE), assumed, problems,
-            owners, share)
+            owners, share, others)
 
     def _day_number(self, number: int, texts: list[str], date: dt.date) -> Finding:
         """A number in the date column is Excel's count of days, most likely: but the cell

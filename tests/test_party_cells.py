@@ -1,0 +1,131 @@
+"""Party and end-user cells that name nobody, hide what they are, or say what hkscreen did
+not read (session 18: an independent tester's false CLEARs)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from screening.cli import main
+from screening.normalize import EndUserType, normalize_end_user_type
+from screening.parties import names_no_party
+from tests.conftest import screen_text
+
+HEADER = "Line,Destination,Export Date,ECCN,Consignee,End User,End User Type\n"
+
+
+def _with_list(tmp_path: Path) -> None:
+    (tmp_path / "l.csv").write_text(
+        'name,country\n"Centre Bright Electronics Company Limited",HK\n', encoding="utf-8")
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
+                 str(tmp_path / "l.csv")]) == 0
+
+
+@pytest.mark.parametrize("cell", ["N/A", "TBD", "Unknown", "-", "to be advised",
+                                  "same as consignee", "Various", "????????", "???? (HK) Co",
+                                  "1234", "Ltd", "Company Limited", "see above", "Stock", "未知"])
+def test_a_party_cell_naming_nobody_is_a_review(tmp_path, cell) -> None:
+    """A placeholder, question marks where Excel's ANSI CSV lost the letters, no letters or
+    only a legal form: the lists had no name to check (10 of 11 such lines were CLEAR)."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, HEADER + f'P1,Hong Kong,2023-03-01,EAR99,"{cell}",'
+                              f'"{cell}",civil\nP2,Hong Kong,2023-03-01,EAR99,Acme Widgets '
+                              f'Trading Ltd,Acme Widgets Trading Ltd,civil\n')
+    assert lines["P1"].verdict == "REVIEW"
+    found = [f for f in lines["P1"].findings if f.code == "PARTY_NOT_NAMED"]
+    assert len(found) == 2 and "names no party" in found[0].message
+    assert lines["P2"].verdict == "CLEAR"
+
+
+@pytest.mark.parametrize("name", ["Acme Widgets Trading Ltd", "3M Hong Kong Limited",
+                                  "Unknown Worlds Entertainment", "A1 Telekom", "X-Ray Ltd",
+                                  "华为技术有限公司", "Stockholm Trading AB"])
+def test_real_names_are_not_taken_for_placeholders(name) -> None:
+    assert names_no_party(name) is None
+
+
+@pytest.mark.parametrize(("column", "cell"), [
+    ("Consignee", "\u202edetimiL ynapmoC scinortcelE thgirB ertneC\u202c"),
+    ("End User", "\u2067detimiL ynapmoC scinortcelE thgirB ertneC"),
+    ("End User Type", "Mil\u200bitary intelligence"),
+])
+def test_a_party_or_end_user_type_cell_with_invisible_characters_is_an_error(
+        tmp_path, column, cell) -> None:
+    """A listed name written backwards after U+202E displays as itself in Excel and was
+    screened as the reversed text (CLEAR); a zero-width space made "Military intelligence"
+    an unknown type (CLEAR for EAR99)."""
+    _with_list(tmp_path)
+    cells = {"Consignee": "Acme Widgets Trading Ltd", "End User": "Acme Widgets Trading Ltd",
+             "End User Type": "civil", column: cell}
+    _run, lines = screen_text(tmp_path, HEADER + "B1,Hong Kong,2023-03-01,EAR99,"
+                              + ",".join(cells[c] for c in ("Consignee", "End User",
+                                                           "End User Type")) + "\n")
+    assert lines["B1"].verdict == "ERROR"
+    (found,) = [f for f in lines["B1"].findings if f.code == "UNTRUSTED_CHARACTERS"]
+    assert f"the {column!r} cell was not read" in found.message
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("军事情报", EndUserType.MILITARY_INTELLIGENCE),
+    ("軍事情報", EndUserType.MILITARY_INTELLIGENCE),
+    ("Mil. intelligence", EndUserType.MILITARY_INTELLIGENCE),
+    ("PLA intelligence", EndUserType.MILITARY_INTELLIGENCE),
+    ("Intelligence Bureau, Joint Staff Dept", EndUserType.MILITARY_INTELLIGENCE),
+    ("軍情", EndUserType.MILITARY_INTELLIGENCE), ("解放军", EndUserType.MILITARY),
+    ("Rocket Force", EndUserType.MILITARY), ("Non-military", EndUserType.CIVIL),
+    ("Distributor", EndUserType.OTHER), ("Reseller", EndUserType.OTHER),
+    ("End user", EndUserType.OTHER), ("Business intelligence", EndUserType.OTHER),
+    ("N/A", None), ("政府", EndUserType.GOVERNMENT),
+])
+def test_end_user_types_as_officers_write_them(text, kind) -> None:
+    assert normalize_end_user_type(text) == kind
+
+
+def test_an_end_user_type_not_understood_is_never_clear_where_the_rules_read_it(
+        tmp_path) -> None:
+    """15 CFR 744.22 reaches EAR99 items for military-intelligence end users in China (Hong
+    Kong included): a type written but not understood left an EAR99 line CLEAR."""
+    _with_list(tmp_path)
+    party = "Acme Widgets Trading Ltd"
+    _run, lines = screen_text(tmp_path, HEADER + "".join(
+        f"{line},{dest},2023-03-01,EAR99,{party},{party},{kind}\n" for line, dest, kind in (
+            ("M1", "Hong Kong", "PLA intelligence"), ("M2", "Hong Kong", "Distributor"),
+            ("M3", "Hong Kong", "Commercial"), ("M4", "Hong Kong", ""),
+            ("M5", "Germany", "Distributor"))))
+    assert lines["M1"].verdict == "LICENSE_REQUIRED"
+    assert lines["M2"].verdict == "REVIEW"
+    assert any("not recognised" in f.message for f in lines["M2"].findings)
+    assert lines["M3"].verdict == "CLEAR" and lines["M4"].verdict == "CLEAR"
+    assert lines["M5"].verdict == "CLEAR"  # no end-use rule reads the type for Germany
+
+
+@pytest.mark.parametrize("header", ["Ultimate End User", "Final End User", "Actual End User",
+                                    "Name of End User", "EU Name", "最终用户"])
+def test_an_end_user_column_as_officers_head_it_is_screened(tmp_path, header) -> None:
+    """(Review:) a listed end user under "Ultimate End User" was in no mapped column:
+    CLEAR, exit 0, nothing said."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, f"Line,Destination,Export Date,ECCN,Consignee,{header}\n"
+                              "X1,Hong Kong,2023-03-01,EAR99,DHL Global Forwarding (Hong Kong) "
+                              "Limited,Centre Bright Electronics Company Limited\n")
+    assert lines["X1"].verdict == "REVIEW"  # the custom list's own severity
+    assert any(f.code == "PARTY_MATCH_CUSTOM" and f.message.startswith("End user")
+               for f in lines["X1"].findings)
+
+
+@pytest.mark.parametrize("header", ["Purchaser", "Importer", "Intermediate Consignee",
+                                    "Freight Forwarder", "Notify Party"])
+def test_other_parties_to_the_transaction_are_screened(tmp_path, header) -> None:
+    """15 CFR 744.11 reaches a listed entity that is any party to the transaction (748.5:
+    purchaser, intermediate consignee, ultimate consignee, end user)."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, (
+        f"Line,Destination,Export Date,ECCN,Consignee,{header},{header} Country\n"
+        "X1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Centre Bright Electronics "
+        "Company Limited,HK\n"
+        "X2,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Acme Widgets Trading Ltd,HK\n"
+        "X3,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,,HK\n"))
+    (found,) = [f for f in lines["X1"].findings if f.code == "PARTY_MATCH_CUSTOM"]
+    assert found.message.startswith(f"{header} 'Centre Bright")
+    assert lines["X2"].verdict == "CLEAR" and lines["X3"].verdict == "CLEAR"
