@@ -71,12 +71,23 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "country of ultimate destination", "ultimate destination", "ultimate consignee country",
         "end user country", "final destination", "ultimate country", "ultimate dest",
         "end destination", "final destination country", "最终目的地", "最終目的地",
+        "deliver to", "deliver to country", "delivery country", "country of delivery",
+        "final stop", "transshipment to", "transship to", "transshipment country",
+        "final market", "end market", "country where used", "country of use",
+        "use country", "country of end use",
         "最终目的国", "最終目的國", "最终目的国家", "最終目的國家",
     ),
     Field.EXPORT_DATE: (
         "export date", "ship date", "shipment date", "date shipped", "shipping date",
         "date of export", "exported", "exported on", "departure date", "etd", "dispatch date",
         "date", "shipped on", "shipped", "ship dt", "export dt", "出口日期", "出貨日期",
+        # The day the goods left, as forwarders and ERP systems head it (an independent
+        # review: "B/L Date" was overridden by --as-of without a word).
+        "b l date", "bl date", "bill of lading date", "awb date", "air waybill date",
+        "loading date", "date of loading", "on board date", "shipped on board date",
+        "actual ship date", "actual shipping date", "actual departure date", "atd",
+        "despatch date", "date of despatch", "pgi date", "goods issue date",
+        "post goods issue date", "gi date", "装运日期", "裝運日期",
     ),
     Field.ECCN: (
         "eccn", "classification", "export classification", "eccn ear99",
@@ -179,9 +190,12 @@ def guess_field(header: object) -> Field | None:
             shorter = " ".join(words[:prefix_len])
             if shorter in _SYNONYM_INDEX:
                 found = _SYNONYM_INDEX[shorter]
+                rest = words[prefix_len:]
+                if found is Field.ULTIMATE_DESTINATION and not _NOT_A_PLACE.isdisjoint(rest):
+                    return None  # "Deliver To Name", "Final Destination Date"
                 # "Notify Party Country" is no name; "Consignee Name & Address" says it is
                 # (and "Export Date (per invoice)" stays the export date).
-                return _unless_other_meaning(found, words[prefix_len:]) \
+                return _unless_other_meaning(found, rest) \
                     if found in _NAME_FIELDS and "name" not in words[:prefix_len] else found
     if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
         return _unless_other_meaning(_SYNONYM_INDEX[words[0]], words[1:])

@@ -24,8 +24,8 @@ from typing import Any
 from screening.ingest.columns import Field
 from screening.ingest.rows import (
     EARLIEST_EXPORT_DATE,
-    LICENCE_PLACEHOLDERS,
     RowConverter,
+    no_licence_held,
     untrusted_characters,
 )
 from screening.line_json import json_plain
@@ -193,7 +193,7 @@ class FastRows:
             text = _plain(raw)
             if text is None:
                 return BAD
-            if not text or text.casefold() in LICENCE_PLACEHOLDERS:
+            if not text or no_licence_held(text):
                 return None, None
             code = c._exception(text)
             if code == "NLR" or code in c.codes:

@@ -49,8 +49,27 @@ PLACEHOLDERS = frozenset({
 LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
     "0", "00", "000", "x", "no", "applied", "applied for", "to be applied", "requested",
     "in process", "in progress", "not required", "not applicable", "no license", "no licence",
-    "none required",
+    "none required", "y", "yes", "n", ".", "ear99", "nlr required", "license not required",
+    "licence not required", "not needed", "exempt", "awaiting", "under review", "tba",
+    "true", "false",
 })
+#: First words of a licence cell that say the licence is not (or no longer) held: "Denied",
+#: "Expired D123456", "Returned without action" (an independent review: each was taken
+#: for a licence cited, and a line needing one dropped from LICENSE_REQUIRED to REVIEW).
+_NOT_HELD = frozenset({"denied", "rejected", "revoked", "suspended", "expired", "returned",
+                       "rwa", "withdrawn", "cancelled", "canceled", "pending", "awaiting",
+                       "applied", "applying", "requested", "under", "not", "no", "none",
+                       "waiting", "tbd", "to"})
+
+
+def no_licence_held(text: str) -> bool:
+    """Whether a licence cell's text says no licence is held (read as a blank cell)."""
+    key = text.casefold()
+    if key in LICENCE_PLACEHOLDERS:
+        return True
+    first = key.replace(":", " ").replace("-", " ").split(maxsplit=1)
+    return (bool(first) and first[0] in _NOT_HELD) or not any(ch.isalnum() for ch in key) \
+        or not key.strip("0 -/.")
 #: Why a formula's saved value is not trusted (xlsx_package.SheetScan.stale_cells).
 _STALE_WHY = {
     "volatile": "it changes each time the workbook is opened",
@@ -193,7 +212,7 @@ class RowConverter:
 
         exception = self._exception(exc_text) if exc_text else None
         license_number = None
-        if lic_text and lic_text.casefold() not in LICENCE_PLACEHOLDERS:
+        if lic_text and not no_licence_held(lic_text):
             as_code = self._exception(lic_text)
             if as_code == "NLR" or as_code in self.codes:
                 exception = exception or as_code  # "NLR" typed in the licence column
@@ -276,6 +295,15 @@ class RowConverter:
         share, ok = parse_number(raw if raw.__class__ is not str else text)
         if ok and share is not None and raw.__class__ is not str and 0 < share <= 1:
             share *= 100  # a cell formatted as a percentage holds the fraction
+        if ok and share is not None and raw.__class__ is str and "%" not in texts[index] \
+                and 0 < share <= 1:
+            # "0.6" or "1" as text: a fraction (60%, 100%) or a percentage (0.6%, 1%)? The
+            # 50% affiliates rule turns on it, so the share is left unknown for review.
+            return None, Finding("OWNERSHIP_SHARE_AMBIGUOUS", Severity.REVIEW, (
+                f"{self.source.cell_ref(number, index)}: the ownership share "
+                f"{_quote(texts[index])} may be a fraction ({share * 100:g}%) or a percentage "
+                f"({share:g}%) ({self.mapping.header_for(Field.OWNERSHIP_PCT)!r} column); "
+                f"write it as {share * 100:g}% or {share:g}%."))
         if not ok or share is None or not 0 <= share <= 100:
             return None, Finding("INVALID_VALUE", Severity.ERROR, (
                 f"{self.source.cell_ref(number, index)}: "

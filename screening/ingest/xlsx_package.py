@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 import threading
 import zipfile
 import zlib
-from collections import deque
+from array import array
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -214,6 +216,10 @@ class SheetScan:
     stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
 
 
+#: A row element's number, written in any attribute order (digits of any length are read
+#: only after the extent check has passed).
+_ROW_TAG_RE = re.compile(rb'<row\b[^>]*?\sr="([0-9]{1,15})"')
+_ROW_R_FIRST_RE = re.compile(rb'<row r="([0-9]{1,15})"')
 _DIMENSION_RE = re.compile(rb'<dimension\s+ref="(?:[A-Za-z]+[0-9]+:)?([A-Za-z]+)([0-9]+)"')
 # Rows and cells, in any attribute order. A literal first character keeps the scan fast; an
 # unrelated attribute ending in "r" can only make the extent look larger (a refusal), never
@@ -362,6 +368,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     every_formula = recalculates_on_load(archive, name)
     formulas = _Formulas()
     max_row = max_col = row_tags = 0
+    numbers = array("q")  # every <row r="...">, to find one written twice
     far = ""
     tail = b""
     first = True
@@ -393,7 +400,11 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
             top = _highest_row(body, max_row)
             if top > max_row:
                 max_row, far = top, f"row {_row_text(top)}"
-            row_tags += body.count(b"<row")
+            tags = body.count(b"<row")
+            row_tags += tags
+            found = _ROW_R_FIRST_RE.findall(body)  # as Excel writes them; else any order
+            numbers.extend(map(int, found if len(found) == tags else
+                               _ROW_TAG_RE.findall(body)))
             for two, letters, row in set(_LETTERS_RE.findall(body)):
                 if two:
                     max_col = max(max_col, column_index(two.decode().upper()) + 1)
@@ -414,6 +425,14 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _formula_cells(body, scan.formula_cells, formulas)
             if b't="e"' in body:
                 _error_cells(body, scan.error_cells)
+    if any(a >= b for a, b in itertools.pairwise(numbers)):  # Excel writes ascending
+        twice = sorted(n for n, c in Counter(numbers).items() if c > 1)
+        if twice:
+            raise IngestError(name, f"refused: the sheet's XML writes row {twice[0]:,} "
+                              f"{'and others ' if len(twice) > 1 else ''}twice, which Excel "
+                              f"never does; a reader shows one copy and the other's cells "
+                              f"would go unscreened. Open the file in Excel and save it as "
+                              f".xlsx again", sheet=sheet)
     if formulas.unplaced:
         raise IngestError(name, "refused: the sheet has formula cells written without a cell "
                           "reference, which Excel never does and hkscreen's check of "

@@ -1,0 +1,114 @@
+"""Cells and headers an independent false-CLEAR hunt (session 18) found read wrongly: licence
+cells saying none is held, ownership shares that may be fractions, export-date and
+onward-destination headers as forwarders write them, rows written twice in sheet XML."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+
+from screening.ingest import IngestError
+from screening.ingest.columns import Field, guess_field
+from screening.ingest.rows import no_licence_held
+from tests.conftest import screen_text
+from tests.test_hostile_input import rewrite_member
+from tests.test_ingest import prep
+
+
+@pytest.mark.parametrize("cell", ["Denied", "Rejected", "Returned without action",
+                                  "Expired D123456", "Awaiting", "Under review",
+                                  "License not required", "EAR99", ".", "0000000", "Y", "TRUE"])
+def test_a_licence_cell_saying_none_is_held_is_no_licence_cited(tmp_path, cell) -> None:
+    """Each was taken for a licence cited: a line needing one dropped to REVIEW."""
+    assert no_licence_held(cell)
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,License Number\n"
+        f'N1,Hong Kong,2023-03-01,3A001.a.1.a,"{cell}"\n'
+        "N2,Hong Kong,2023-03-01,3A001.a.1.a,D123456\n"))
+    assert lines["N1"].verdict == "LICENSE_REQUIRED"
+    assert lines["N2"].verdict == "REVIEW"  # a licence cited: the officer confirms it
+
+
+@pytest.mark.parametrize("cell", ["D123456", "D-123456", "ABC123", "12345"])
+def test_licence_numbers_are_still_licences(cell) -> None:
+    assert not no_licence_held(cell)
+
+
+@pytest.mark.parametrize(("cell", "ambiguous"), [("0.6", True), ("1", True), ("60", False),
+                                                 ("60%", False), ("0.6%", False)])
+def test_an_ownership_share_that_may_be_a_fraction_is_a_review(tmp_path, cell,
+                                                               ambiguous) -> None:
+    """"0.6" as text was read as 0.6%, below the affiliates rule's 50%."""
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,Owner,Ownership\n"
+        f"O1,Hong Kong,2026-11-20,EAR99,Acme Widgets Trading Ltd,Acme Holdings,{cell}\n"))
+    codes = {f.code for f in lines["O1"].findings}
+    assert ("OWNERSHIP_SHARE_AMBIGUOUS" in codes) is ambiguous
+    if ambiguous:
+        assert lines["O1"].verdict != "CLEAR"
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("B/L Date", Field.EXPORT_DATE), ("Loading Date", Field.EXPORT_DATE),
+    ("On Board Date", Field.EXPORT_DATE), ("Actual Ship Date", Field.EXPORT_DATE),
+    ("PGI Date", Field.EXPORT_DATE), ("Goods Issue Date", Field.EXPORT_DATE),
+    ("Deliver To", Field.ULTIMATE_DESTINATION), ("Final Stop", Field.ULTIMATE_DESTINATION),
+    ("Transshipment to", Field.ULTIMATE_DESTINATION), ("End Market", Field.ULTIMATE_DESTINATION),
+    ("Country where used", Field.ULTIMATE_DESTINATION), ("Deliver To Name", None),
+    ("Notify Party Country", None), ("Purchaser", Field.PURCHASER),
+    ("Consignee Name & Address", Field.CONSIGNEE), ("Delivery Address", Field.CONSIGNEE_ADDRESS),
+])
+def test_headers_as_forwarders_and_erp_systems_write_them(header, field) -> None:
+    assert guess_field(header) == field
+
+
+def test_a_bill_of_lading_date_is_not_overridden_by_as_of(tmp_path) -> None:
+    """With --as-of, a "B/L Date" column of real dates was ignored: 5A992.c to a military
+    end user in Hong Kong on 2021-03-01 was screened as 2020-06-01, CLEAR."""
+    path = tmp_path / "bl.csv"
+    path.write_text("Line,Destination,B/L Date,ECCN,End User Type\n"
+                    "A1,Hong Kong,2021-03-01,5A992.c,military\n", encoding="utf-8")
+    import datetime as dt
+
+    from screening.db import open_database
+    from screening.rules.ruleset import load_ruleset
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        with db.sessions() as session:
+            rules = load_ruleset(session)
+    finally:
+        db.dispose()
+    (line,) = list(prep(path, rules, as_of=dt.date(2020, 6, 1)).lines())
+    assert line.export_date == dt.date(2021, 3, 1) and not line.date_assumed
+
+
+def test_a_row_written_twice_in_the_sheet_xml_is_refused(tmp_path) -> None:
+    """Two <row r="3">: every reader shows one copy, and the other's Hong Kong line was
+    never screened (exit 0, all CLEAR)."""
+    from screening.ingest.xlsx_package import check_zip, scan_sheet
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append(["Line ID", "Ship Date", "Ship-to Country", "ECCN"])
+    sheet.append(["L1", "2021-03-01", "Germany", "EAR99"])
+    sheet.append(["L2", "2021-03-01", "Hong Kong", "3A001.a.1.a"])
+    sheet.append(["L3", "2021-03-01", "Germany", "EAR99"])
+    path = tmp_path / "twice.xlsx"
+    book.save(path)
+
+    def row_three_twice(data: bytes) -> bytes:
+        text = data.decode()
+        third = re.search(r'<row r="3".*?</row>', text)
+        assert third is not None
+        return text.replace(third.group(), third.group() + third.group()
+                            .replace("Hong Kong", "Germany").replace("3A001.a.1.a", "EAR99"),
+                            1).encode()
+
+    with check_zip(path) as archive:  # untouched: read
+        scan_sheet(archive, "Shipments", str(path))
+    rewrite_member(path, "xl/worksheets/sheet1.xml", row_three_twice)
+    with check_zip(path) as archive, pytest.raises(IngestError, match="writes row 3 twice"):
+        scan_sheet(archive, "Shipments", str(path))
