@@ -112,3 +112,41 @@ def test_a_row_written_twice_in_the_sheet_xml_is_refused(tmp_path) -> None:
     rewrite_member(path, "xl/worksheets/sheet1.xml", row_three_twice)
     with check_zip(path) as archive, pytest.raises(IngestError, match="writes row 3 twice"):
         scan_sheet(archive, "Shipments", str(path))
+
+
+def test_a_header_of_two_rows_is_refused_not_read_as_its_first(tmp_path) -> None:
+    """"Destination" merged over "Ship-to" and "Final": the Final column had no header, was
+    left out, and Singapore-then-Hong-Kong 5A992.c to a military end user was CLEAR."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append(["Line ID", "Destination", None, "Export Date", "ECCN", "End User Type"])
+    sheet.append([None, "Ship-to", "Final", None, None, None])
+    sheet.append(["T1", "Singapore", "Hong Kong", "2023-03-01", "5A992.c", "military"])
+    sheet.merge_cells("B1:C1")
+    path = tmp_path / "two.xlsx"
+    book.save(path)
+    with pytest.raises(IngestError, match=r"row 2, below the header row \(row 1\), looks like "
+                                          r"a second header row: it has 'Final'"):
+        _screen(tmp_path, path)
+    # Written as one row, as the message asks: both destinations are read.
+    sheet.delete_rows(2)
+    sheet.unmerge_cells("B1:C1")
+    sheet["B1"], sheet["C1"] = "Destination (Ship-to)", "Destination (Final)"
+    book.save(path)
+    run = _screen(tmp_path, path)
+    assert run.counts["LICENSE_REQUIRED"] == 1
+    # A note in a column without a header, beside a shipment, is no second header row.
+    sheet["G2"] = "checked by AB"
+    book.save(path)
+    assert _screen(tmp_path, path).counts["LICENSE_REQUIRED"] == 1
+
+
+def _screen(tmp_path, path):  # type: ignore[no-untyped-def]
+    from screening.db import open_database
+    from screening.service import ScreenOptions, run_screening
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        return run_screening(db, path, ScreenOptions()).run
+    finally:
+        db.dispose()

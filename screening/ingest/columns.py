@@ -253,6 +253,7 @@ _COUNTRY_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION})
 _DESTINATION_NOTES = frozenset({
     "code", "codes", "name", "iso", "iso2", "iso3", "iso 2", "alpha", "alpha2", "alpha3", "2",
     "3", "cd", "abbr", "abbreviation", "short", "full", "text", "desc", "description",
+    "ship", "to", "shipto",  # "Destination (Ship-to)"
 })
 #: Words that make a "Date ..." header some other date than the export's.
 _NOT_EXPORT_DATE = frozenset({

@@ -236,6 +236,9 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
         # chose leaves the rows above it knowingly.
         _refuse_shipments_above(path, source.sheet, head[:header_index], column_mapping,
                                 aliases)
+    if header_index + 1 < len(head):
+        _refuse_second_header_row(path, source.sheet, header_cells, head[header_index + 1],
+                                  column_mapping, aliases)
     # A date order may come as its text (a Qt combo box hands back a str): read it here.
     order_text = date_order or (mapping.date_order if mapping else None)
     order = DateOrder(str(order_text).upper()) if order_text else None
@@ -277,6 +280,36 @@ def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[st
                           f"a header row of shipment columns; hkscreen screens one sheet per "
                           f"run, so name the sheet to screen with --sheet (then each of the "
                           f"others in a run of its own)")
+
+
+def _refuse_second_header_row(path: Path, sheet: str | None, header: list[object],
+                              below: tuple[int, list[object]], mapping: ColumnMapping,
+                              aliases: dict[str, str]) -> None:
+    """A header of two rows ("Destination" merged over "Ship-to" and "Final") is read as
+    its first row: the column under the merged cell's empty part was left out, and a line
+    shipped to Singapore with Hong Kong as its final destination was CLEAR (an independent
+    review). The row below the header row is a second header row when it holds text under
+    a header cell that is empty and is no shipment itself (its destination names no
+    country): refused, naming both rows."""
+    number, values = below
+    empty = [i for i, value in enumerate(values)
+             if isinstance(value, str) and value.strip()
+             and (i >= len(header) or not clean_text(header[i]))]
+    if not empty:
+        return
+    index = mapping.columns.get(Field.DESTINATION)
+    destination = values[index] if index is not None and index < len(values) else None
+    if destination is not None and clean_text(destination) and \
+            normalize_country(destination, aliases) is not None:
+        return  # a shipment row with a cell in an unnamed column (a note)
+    labels = ", ".join(repr(clean_text(values[i])) for i in empty[:3])
+    raise IngestError(str(path), f"row {number}, below the header row (row "
+                      f"{mapping.header_row}), looks like a second header row: it has "
+                      f"{labels} under a header cell that is empty (a merged header cell "
+                      f"over two columns?). hkscreen reads one header row, and a column it "
+                      f"cannot name is not screened: write one header per column in one row "
+                      f"(e.g. 'Destination (Ship-to)', 'Destination (Final)') and save again",
+                      sheet=sheet, row=number)
 
 
 def _scan(rows: Iterator[tuple[int, list[object]]]
