@@ -86,5 +86,5 @@ def test_verify_re_screens_unnamed_lines_and_partial_matches_the_same(tmp_path: 
     finally:
         db.dispose()
     assert run.counts["REVIEW"] == 3
-    assert [c.status for c in result.checks] == [Status.PASSED] * 6, result.checks
+    assert [c.status for c in result.checks] == [Status.PASSED] * 7, result.checks
     assert "with the run's restricted-party lists" in result.checks[2].detail

@@ -173,11 +173,12 @@ def test_verify_passes_then_detects_tampering(db, run_id, tmp_path) -> None:
     report = tmp_path / "r.xlsx"
     write_report(db, run_id, report, generated_by="x")
     result = verify_report(report, SAMPLE_XLSX, db)
-    assert [c.status for c in result.checks] == [Status.PASSED] * 6, result.checks
+    assert [c.status for c in result.checks] == [Status.PASSED] * 7, result.checks
     assert result.exit_code == 0
     only = verify_report(report, None, db)
     assert [c.status for c in only.checks] == [Status.PASSED, Status.NOT_MADE, Status.NOT_MADE,
-                                               Status.PASSED, Status.PASSED, Status.PASSED]
+                                               Status.PASSED, Status.PASSED, Status.PASSED,
+                                               Status.PASSED]
     other = tmp_path / "other.csv"
     other.write_text("x", encoding="utf-8")
     wrong = verify_report(report, other, db)
@@ -311,7 +312,7 @@ def test_cli_report_commands(capsys, db_url, tmp_path) -> None:
     capsys.readouterr()
     assert main(["--database-url", db_url, "verify", str(tmp_path / "s.xlsx"),
                  str(SAMPLE_XLSX)]) == 0
-    assert capsys.readouterr().out.count("PASSED") == 6
+    assert capsys.readouterr().out.count("PASSED") == 7
     (tmp_path / "junk.xlsx").write_bytes(b"junk")
     assert main(["--database-url", db_url, "verify", str(tmp_path / "junk.xlsx")]) == 2
     assert main(["--database-url", db_url, "screen", str(SAMPLE_XLSX), "--report",
@@ -458,7 +459,7 @@ def test_a_csv_row_wider_than_its_header_is_reported_with_every_cell(db, tmp_pat
     report = tmp_path / "r.xlsx"
     write_report(db, run.id, report, generated_by="auditor")
     result = verify_report(report, data, db)
-    assert [c.status for c in result.checks] == [Status.PASSED] * 6, result.checks
+    assert [c.status for c in result.checks] == [Status.PASSED] * 7, result.checks
     book = openpyxl.load_workbook(report, read_only=True)
     rows = list(book["Lines"].iter_rows(values_only=True))
     book.close()

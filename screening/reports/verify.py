@@ -12,7 +12,11 @@ are the original contract; the others were added after them):
 4. report signature: the Ed25519 signature over the digest is valid under one of this
    database's keys (or the ``--public-key`` file's), so a recomputed digest does not pass;
 5. issued by this database: the database recorded issuing this digest and signature;
-6. stored run: the report's run, counts, lines, findings and reviews equal the stored run.
+6. stored run: the report's run, counts, lines, findings and reviews equal the stored run;
+7. report presentation (XLSX): no cell holding a value is shown as something else or not
+   shown (number formats, hidden sheets, rows and columns, faint text, drawings or
+   conditional formats over cells, print areas ...: see reports.presentation), since the
+   digest and signature cover the values only.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from screening.reports.canonical import (
     read_value,
 )
 from screening.reports.content import LINE_HEADERS
+from screening.reports.presentation import Presentation, sheet_rows
 from screening.rules.ruleset import load_ruleset
 from screening.service import ScreenOptions, file_digest, prepare
 from screening.signing import database_keys, signature_valid
@@ -137,6 +142,7 @@ class _Sheets:
     digest: str
     sections: dict[str, tuple[tuple[Any, ...], list[list[Any]]]]
     run_params: dict[str, Any]
+    presentation: Presentation
 
 
 _KEPT = ("Summary", "Findings", "Lines", "Reviews", "Run")
@@ -153,6 +159,8 @@ def _read_xlsx(report: Path) -> _Sheets:
     digest = CellDigest(reading=True)
     seal: dict[str, list[Any]] = {label: [] for label in UNSIGNED_LABELS}
     kept: dict[str, list[tuple[Any, ...]]] = {}
+    presentation = Presentation()
+    presentation.package(report)
     try:
         for name in _KEPT:
             if name not in book.sheetnames:
@@ -160,7 +168,9 @@ def _read_xlsx(report: Path) -> _Sheets:
         for ws in book.worksheets:
             ws.reset_dimensions()  # read every cell, whatever the sheet declares
             rows = kept[ws.title] = []
-            for index, row in enumerate(ws.iter_rows(values_only=True)):
+            # As ws.iter_rows(values_only=True), the presentation checked in the same pass.
+            for index, row in enumerate(sheet_rows(presentation, presentation.sheet(ws.title),
+                                                   ws)):
                 if ws.title == "Summary" and row and row[0] in UNSIGNED_LABELS:
                     seal[row[0]].append(row[1] if len(row) > 1 else None)
                     row = (None, None, *row[2:])  # noqa: PLW2901  (the seal is not covered)
@@ -185,7 +195,8 @@ def _read_xlsx(report: Path) -> _Sheets:
             _trim(r, width) for r in rows[1:] if any(v not in (None, "") for v in r)])
     run_params = {str(r[0]): r[1] if len(r) > 1 else None for r in kept["Run"][2:]
                   if r and r[0]}
-    return _Sheets(fields, seal, digest.hexdigest(order), sections, run_params)
+    presentation.finish(fields)
+    return _Sheets(fields, seal, digest.hexdigest(order), sections, run_params, presentation)
 
 
 def verify_report(report: Path, input_path: Path | None, db: Database | None,
@@ -237,7 +248,33 @@ def verify_report(report: Path, input_path: Path | None, db: Database | None,
                                           keys, source))
     result.checks.append(_issued_check(db, recomputed, signature, fields.get("Run ID")))
     result.checks.append(_stored_run_check(db, fields, sheets.sections))
+    result.checks.append(_presentation_check(sheets.presentation))
     return result
+
+
+def _presentation_check(presentation: Presentation) -> Check:
+    """Whether every cell holding a value is shown as that value (the digest and signature
+    cover values, not how they are shown)."""
+    name = "report presentation"
+    problems = list(dict.fromkeys(presentation.problems))
+    if problems:
+        shown = "; ".join(problems[:SHOWN_PROBLEMS])
+        more = f" (and {len(problems) - SHOWN_PROBLEMS} more)" \
+            if len(problems) > SHOWN_PROBLEMS else ""
+        return Check(name, Status.FAILED,
+                     f"{len(problems)} place(s) where the report can show other than the "
+                     f"values its digest covers: {shown}{more}. The values may be intact: "
+                     f"a number format, hidden row or sheet, faint text or an object over "
+                     f"the cells was added after hkscreen wrote the report (opening and "
+                     f"saving it in a spreadsheet program can do this too)")
+    return Check(name, Status.PASSED,
+                 "every cell holding a value is shown as that value: number formats, "
+                 "fonts and fills as hkscreen writes them or keeping the value, no hidden "
+                 "sheet, row or column, nothing drawn or formatted over the cells, the "
+                 "print areas covering the values")
+
+
+SHOWN_PROBLEMS = 5
 
 
 def _keys(db: Database | None, public_keys: PublicKeys | None

@@ -1,0 +1,786 @@
+"""What an XLSX report SHOWS, as against the values it stores (``verify``'s "report
+presentation" check).
+
+The report digest and signature cover cell values only. The package also says how each value
+is shown (number formats, fonts, fills, hidden sheets, rows and columns, drawings over the
+cells, print areas ...), and none of that is signed: a number format ``;;;"CLEAR"`` shows
+every LICENSE_REQUIRED verdict as CLEAR, ``"0"`` shows a count of 2 as 0, a hidden row or
+sheet shows nothing at all, and the digest still matches. This module reads that presentation
+and lists every place where a cell holding a value could show something other than that
+value, or not be shown. It allows what hkscreen itself writes (xlsxwriter and the raw rows of
+``fastsheet``/``findings_sheet``) and what keeps a value as it is:
+
+- number formats: General, ``@``, plain numbers (``0``, ``0.00``, ``#,##0``, ``#,##0.00``, a
+  percentage of those) whose decimals show the value as stored (``0`` on 2.6 would show 3),
+  and full dates (year, month and day; a time may follow) on date cells, separators written
+  plainly or escaped (``yyyy\\-mm\\-dd`` is how LibreOffice writes hkscreen's own formats).
+  Refused: quoted or escaped literal text (``"CLEAR"``, ``\\C``), more than one section (a
+  section can be empty, ``;;;``, or drop the minus sign, ``0;0``), colours and conditions in
+  brackets (``[White]``, ``[<1]``), currency/locale text, ``*`` fill and ``_`` padding (they
+  add characters or width: a number too wide for its column shows as ``###``), scaling
+  commas (``0,`` shows 2,000 as 2), scientific and fraction formats (digits dropped), a
+  lone ``#`` (shows 0 as nothing) and built-in formats that depend on the locale;
+- visibility: hidden or very hidden sheets, hidden (or nearly zero-height/-width) rows and
+  columns that hold values, rows hidden by default (``zeroHeight``), zeros not shown,
+  merged cells that cover a value, a filter or custom view that hides rows, a hidden
+  workbook window, rich text or phonetic runs (part of a text can be coloured away),
+  formula cells (they show their result, not the stored text), text too faint to read
+  (font colour close to the fill's; a font under 6 points) and fills hkscreen never writes;
+- overlays: conditional formatting, data validation, comments and legacy (VML) drawings,
+  pictures, shapes and text boxes, tables, controls, OLE objects and chart sheets, none of
+  which hkscreen writes; the Summary chart (its references on the Summary sheet, its texts
+  hkscreen's, not covering a cell that holds a value) and the red "RUN NOT COMPLETE" text
+  box hkscreen puts on each sheet of an incomplete run's report;
+- print areas that leave out cells holding values (the Lines sheet prints its report
+  columns, the Summary sheet its fields; hkscreen leaves the chart data unprinted).
+
+Not checked: page headers and footers, the chart's style and cached values, and column widths
+that merely cut long text (the value is still in the cell and wraps when widened).
+"""
+
+from __future__ import annotations
+
+import colorsys
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+from xml.etree import ElementTree
+
+from openpyxl.styles.colors import COLOR_INDEX
+
+from screening.ingest.readers import column_letter
+from screening.reports.content import LINE_HEADERS
+
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+_RELTYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+
+#: Problems named in the check (the rest are counted).
+SHOWN = 8
+#: Sheets hkscreen writes tens of thousands of rows on: their valued cells are not kept (a
+#: drawing or merge there is refused outright; hkscreen writes none but the notice).
+BIG_SHEETS = ("Lines", "Findings")
+#: Columns of the Lines sheet hkscreen prints (content.LINE_HEADERS), and of the Summary.
+PRINTED_COLUMNS = {"Lines": len(LINE_HEADERS), "Summary": 2}
+CHART_TITLE = "Lines by export month and verdict"
+MIN_FONT_POINTS = 6.0
+MIN_CONTRAST = 2.0  # WCAG contrast ratio; hkscreen's own pairs are above 4
+MIN_ROW_POINTS = 3.0
+MIN_COLUMN_WIDTH = 0.5  # characters
+
+# Built-in number formats that do not depend on the locale (ECMA-376 18.8.30).
+_BUILTIN = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%",
+            10: "0.00%", 11: "0.00E+00", 12: "# ?/?", 13: "# ??/??", 14: "mm-dd-yy",
+            15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 18: "h:mm AM/PM", 19: "h:mm:ss AM/PM",
+            20: "h:mm", 21: "h:mm:ss", 22: "m/d/yy h:mm", 37: "#,##0 ;(#,##0)",
+            38: "#,##0 ;[Red](#,##0)", 39: "#,##0.00;(#,##0.00)",
+            40: "#,##0.00;[Red](#,##0.00)", 45: "mm:ss", 46: "[h]:mm:ss", 47: "mmss.0",
+            48: "##0.0E+0", 49: "@"}
+_NUMBER_RE = re.compile(r"(?:#,##0|0+)(?:\.(0*#*))?(%?)")
+_DATE_LETTERS = set("ymdhs")
+_DATE_SEPARATORS = set(" -/:.,")
+_LOCALE_RE = re.compile(r"\$-[0-9A-Fa-f]{1,8}")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """How a number format shows a value: its kind ("general", "text", "number", "date"),
+    the decimals and percent of a number format, or why it is refused."""
+
+    kind: str
+    decimals: int = 0
+    percent: bool = False
+    refused: str = ""
+
+
+def number_format(code: str) -> Shown:
+    """Whether a number format code keeps the value it shows (see the module's docstring)."""
+    text = code.strip()
+    if not text:
+        return Shown("refused", refused="an empty number format")
+    plain, why = _plain_section(text)
+    if why:
+        return Shown("refused", refused=why)
+    lower = plain.lower()
+    if lower == "general":
+        return Shown("general")
+    if lower == "@":
+        return Shown("text")
+    match = _NUMBER_RE.fullmatch(plain)
+    if match:
+        return Shown("number", len(match.group(1) or ""), bool(match.group(2)))
+    if set(lower.replace("am/pm", "").replace("a/p", "")) <= _DATE_LETTERS | _DATE_SEPARATORS \
+            and _DATE_LETTERS & set(lower):
+        if not {"y", "m", "d"} <= set(lower):
+            return Shown("refused", refused="a date format that leaves out the year, month "
+                                            "or day")
+        return Shown("date")
+    return Shown("refused", refused="a number format that can show other than the value "
+                                    "(only General, @, plain numbers and full dates are kept)")
+
+
+def _plain_section(code: str) -> tuple[str, str]:
+    """The code with escaped separators and locale tags taken out, or why it is refused."""
+    out: list[str] = []
+    i = 0
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            return "", "quoted text in a number format (it is shown instead of, or with, " \
+                       "the value)"
+        if ch == "\\":
+            nxt = code[i + 1:i + 2]
+            if nxt not in _DATE_SEPARATORS or not nxt:
+                return "", "an escaped literal character in a number format"
+            out.append(nxt)
+            i += 2
+            continue
+        if ch == "[":
+            end = code.find("]", i)
+            inner = code[i + 1:end] if end > 0 else ""
+            if not _LOCALE_RE.fullmatch(inner):
+                return "", (f"a [{inner}] colour, condition or currency in a number format "
+                            f"(a colour can match the background, a condition hide a value)")
+            i = end + 1
+            continue
+        if ch == ";":
+            return "", "a number format of several sections (a section can hide a value or " \
+                       "show it without its sign)"
+        if ch in "*_":
+            return "", f"a '{ch}' fill or padding in a number format"
+        out.append(ch)
+        i += 1
+    return "".join(out), ""
+
+
+# --- colours ------------------------------------------------------------------------------
+
+_INDEXED = [c[-6:] for c in COLOR_INDEX]
+
+
+def _tinted(rgb: tuple[float, float, float], tint: float) -> tuple[float, float, float]:
+    h, lum, s = colorsys.rgb_to_hls(*rgb)
+    lum = lum * (1 + tint) if tint < 0 else lum * (1 - tint) + tint
+    return colorsys.hls_to_rgb(h, min(max(lum, 0.0), 1.0), s)
+
+
+def _luminance(rgb: tuple[float, float, float]) -> float:
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = map(channel, rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _hex(text: str) -> tuple[float, float, float] | None:
+    text = text[-6:]
+    if not re.fullmatch(r"[0-9A-Fa-f]{6}", text):
+        return None
+    return tuple(int(text[i:i + 2], 16) / 255 for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+# --- the package ----------------------------------------------------------------------------
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _true(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("1", "true")
+
+
+def _float(value: str | None, default: float | None = None) -> float | None:
+    try:
+        number = float(value) if value is not None else default
+    except ValueError:
+        return default
+    return number if number is None or math.isfinite(number) else default
+
+
+@dataclass
+class _Xf:
+    """One cell format (a ``cellXfs`` entry): why a value in it may not be shown as it is
+    (one reason for any value), and how its number format shows numbers."""
+
+    reason: str = ""
+    shown: Shown = field(default_factory=lambda: Shown("general"))
+
+
+@dataclass
+class _SheetState:
+    name: str
+    part: str
+    problems: list[str]
+    first_in_column: dict[int, int] = field(default_factory=dict)
+    last_in_column_a: int = 0
+    max_column: int = 0
+    valued: set[tuple[int, int]] | None = None
+    last_row: int = 0
+    rows_hidden: int = 0
+
+
+class Presentation:
+    """Collects the presentation problems of one XLSX report: ``package`` reads the parts
+    other than the sheets' rows, ``SheetReader`` (through ``row``) each sheet's rows in the
+    same pass that reads their values, ``finish`` what needs every row."""
+
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+        self.xfs: list[_Xf] = []
+        self.theme: list[tuple[float, float, float] | None] = []
+        self.rich_strings: set[str] = set()
+        self.sheet_parts: dict[str, str] = {}
+        self.print_areas: dict[str, str] = {}
+        self.drawings: dict[str, list[tuple[str, tuple[int, int, int, int] | None]]] = {}
+        self.sheets: dict[str, _SheetState] = {}
+        self.checked = False
+
+    def add(self, problem: str) -> None:
+        self.problems.append(problem)
+
+    # -- package parts ---------------------------------------------------------------------
+
+    def package(self, path: Any) -> None:
+        try:
+            with zipfile.ZipFile(path) as archive:
+                self._package(archive)
+        except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError,
+                OSError) as exc:
+            self.add(f"the package's styles or parts could not be read ({exc})")
+
+    def _xml(self, archive: zipfile.ZipFile, part: str) -> ElementTree.Element | None:
+        if part not in archive.namelist():
+            return None
+        return ElementTree.fromstring(archive.read(part))
+
+    def _package(self, archive: zipfile.ZipFile) -> None:
+        names = archive.namelist()
+        for name in names:
+            lower = name.lower()
+            if lower.startswith(("xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")):
+                self.add(f"the package holds {name}, a sheet hkscreen never writes")
+            elif lower.startswith(("xl/comments", "xl/threadedcomments", "xl/media/",
+                                   "xl/activex/", "xl/ctrlprops/", "xl/embeddings/",
+                                   "xl/tables/")):
+                self.add(f"the package holds {name} (comments, pictures, tables or controls "
+                         f"can show over or instead of cells; hkscreen writes none)")
+        self._theme(archive)
+        self._styles(archive)
+        self._strings(archive)
+        workbook = self._xml(archive, "xl/workbook.xml")
+        rels = self._rels(archive, "xl/workbook.xml")
+        if workbook is None:
+            self.add("the package has no xl/workbook.xml")
+            return
+        for view in workbook.iter(f"{MAIN}workbookView"):
+            if (view.get("visibility") or "visible") != "visible":
+                self.add(f"the workbook window is {view.get('visibility')}")
+            if view.get("showSheetTabs") is not None and not _true(view.get("showSheetTabs")):
+                self.add("the sheet tabs are hidden (showSheetTabs off)")
+        local_names: dict[int, str] = {}
+        for index, sheet in enumerate(workbook.iter(f"{MAIN}sheet")):
+            name = sheet.get("name") or ""
+            local_names[index] = name
+            state = sheet.get("state") or "visible"
+            if state != "visible":
+                self.add(f"sheet {name} is {state}: its cells are not shown")
+            target = rels.get(sheet.get(f"{_REL}id") or "", ("", ""))
+            if target[1].endswith("/worksheet"):
+                self.sheet_parts[name] = target[0]
+                self._sheet_parts(archive, name, target[0])
+        for defined in workbook.iter(f"{MAIN}definedName"):
+            if defined.get("name") == "_xlnm.Print_Area":
+                local = _float(defined.get("localSheetId"))
+                sheet = local_names.get(int(local), "") if local is not None else ""
+                self.print_areas[sheet] = (defined.text or "").strip()
+
+    def _rels(self, archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+        path = PurePosixPath(part)
+        rels = self._xml(archive, str(path.parent / "_rels" / (path.name + ".rels")))
+        found: dict[str, tuple[str, str]] = {}
+        for rel in rels.iter(f"{_PKG}Relationship") if rels is not None else ():
+            target = rel.get("Target") or ""
+            if rel.get("TargetMode") == "External":
+                resolved = target
+            elif target.startswith("/"):
+                resolved = target.lstrip("/")
+            else:
+                parts: list[str] = []
+                for piece in (path.parent / target).parts:
+                    if piece == "..":
+                        if parts:
+                            parts.pop()
+                    elif piece != ".":
+                        parts.append(piece)
+                resolved = "/".join(parts)
+            found[rel.get("Id") or ""] = (resolved, rel.get("Type") or "")
+        return found
+
+    def _theme(self, archive: zipfile.ZipFile) -> None:
+        theme = next((self._xml(archive, n) for n in archive.namelist()
+                      if n.startswith("xl/theme/") and n.endswith(".xml")), None)
+        colours: dict[str, tuple[float, float, float] | None] = {}
+        scheme = theme.find(f".//{_A}clrScheme") if theme is not None else None
+        for entry in scheme if scheme is not None else ():
+            value = next(iter(entry), None)
+            if value is None:
+                continue
+            colours[_local(entry.tag)] = _hex(value.get("lastClr") or value.get("val") or "")
+        order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4",
+                 "accent5", "accent6", "hlink", "folHlink"]
+        defaults = {"lt1": (1.0, 1.0, 1.0), "dk1": (0.0, 0.0, 0.0)}
+        self.theme = [colours.get(key) or defaults.get(key) for key in order]
+
+    def _colour(self, node: ElementTree.Element | None, default: tuple[float, float, float]
+                ) -> tuple[float, float, float] | None:
+        """A ``<color>``/``<fgColor>``: RGB (0-1), the default for auto, None if unknown."""
+        if node is None or _true(node.get("auto")):
+            return default
+        rgb: tuple[float, float, float] | None = None
+        if node.get("rgb"):
+            rgb = _hex(node.get("rgb") or "")
+        elif node.get("theme") is not None:
+            index = int(_float(node.get("theme"), -1) or 0)
+            rgb = self.theme[index] if 0 <= index < len(self.theme) else None
+        elif node.get("indexed") is not None:
+            index = int(_float(node.get("indexed"), -1) or 0)
+            if index == 64:
+                return (0.0, 0.0, 0.0)
+            if index == 65:
+                return (1.0, 1.0, 1.0)
+            rgb = _hex(_INDEXED[index]) if 0 <= index < len(_INDEXED) else None
+        else:
+            return default
+        if rgb is not None and node.get("tint"):
+            rgb = _tinted(rgb, _float(node.get("tint"), 0.0) or 0.0)
+        return rgb
+
+    def _styles(self, archive: zipfile.ZipFile) -> None:
+        styles = self._xml(archive, "xl/styles.xml")
+        if styles is None:
+            return  # every cell is style 0: General, the default font
+        codes = dict(_BUILTIN)
+        for fmt in styles.iter(f"{MAIN}numFmt"):
+            number = _float(fmt.get("numFmtId"))
+            if number is not None:
+                codes[int(number)] = fmt.get("formatCode") or ""
+        fonts = []
+        for font in _children(styles, "fonts"):
+            size_node = font.find(f"{MAIN}sz")
+            size = _float(size_node.get("val") if size_node is not None else None, 11.0)
+            fonts.append((self._colour(font.find(f"{MAIN}color"), (0.0, 0.0, 0.0)), size))
+        fills: list[tuple[tuple[float, float, float] | None, str]] = []
+        for fill in _children(styles, "fills"):
+            pattern = fill.find(f"{MAIN}patternFill")
+            if pattern is None:
+                fills.append((None, "a gradient fill"))
+                continue
+            kind = pattern.get("patternType") or "none"
+            if kind == "none":
+                fills.append(((1.0, 1.0, 1.0), ""))
+            elif kind == "solid":
+                fills.append((self._colour(pattern.find(f"{MAIN}fgColor"), (0.0, 0.0, 0.0)),
+                              ""))
+            else:
+                fills.append((None, f"a {kind} pattern fill"))
+        parents = [_xf_attrs(x) for x in _children(styles, "cellStyleXfs")]
+        for xf in _children(styles, "cellXfs"):
+            attrs = _xf_attrs(xf)
+            reasons: list[str] = []
+            shown = Shown("general")
+            parent = parents[attrs["xfId"]] if 0 <= attrs["xfId"] < len(parents) else None
+            for ids in (attrs, parent) if parent is not None else (attrs,):
+                code = codes.get(ids["numFmtId"])
+                this = (number_format(code) if code is not None else
+                        Shown("refused", refused=f"built-in number format {ids['numFmtId']}, "
+                                                 f"which depends on the locale"))
+                if this.kind == "refused":
+                    reasons.append(f"number format {code!r}: {this.refused}"
+                                   if code is not None else this.refused)
+                elif ids is attrs:
+                    shown = this
+            font = fonts[attrs["fontId"]] if 0 <= attrs["fontId"] < len(fonts) else None
+            fill = fills[attrs["fillId"]] if 0 <= attrs["fillId"] < len(fills) else None
+            if font is None or fill is None:
+                reasons.append("a font or fill the styles do not define")
+            else:
+                colour, size = font
+                background, odd = fill
+                if odd:
+                    reasons.append(f"{odd}, which hkscreen never writes")
+                elif colour is None or background is None:
+                    reasons.append("a font or fill colour that cannot be read")
+                elif contrast(colour, background) < MIN_CONTRAST:
+                    reasons.append(f"text coloured like its background (contrast "
+                                   f"{contrast(colour, background):.2f})")
+                if size is not None and size < MIN_FONT_POINTS:
+                    reasons.append(f"a {size:g}-point font")
+            alignment = xf.find(f"{MAIN}alignment")
+            if alignment is not None:
+                if (alignment.get("horizontal") or "") == "fill":
+                    reasons.append("a 'fill' alignment (the text is repeated)")
+                if (_float(alignment.get("indent"), 0.0) or 0.0) > 0:
+                    reasons.append("an indent that can push the text out of its cell")
+            self.xfs.append(_Xf("; ".join(reasons), shown))
+        if not self.xfs:
+            self.xfs.append(_Xf())
+
+    def _strings(self, archive: zipfile.ZipFile) -> None:
+        """Shared strings written as rich text (runs that can be coloured or sized away) or
+        with phonetic runs (text shown above the cell's)."""
+        if "xl/sharedStrings.xml" not in archive.namelist():
+            return
+        with archive.open("xl/sharedStrings.xml") as handle:
+            for _event, node in ElementTree.iterparse(handle):
+                if node.tag == f"{MAIN}si":
+                    if node.find(f"{MAIN}r") is not None or node.find(f"{MAIN}rPh") is not None:
+                        self.rich_strings.add("".join(t.text or "" for t in node.iter(
+                            f"{MAIN}t") if t not in node.findall(f"{MAIN}rPh/{MAIN}t")))
+                    node.clear()
+
+    def _sheet_parts(self, archive: zipfile.ZipFile, sheet: str, part: str) -> None:
+        anchors: list[tuple[str, tuple[int, int, int, int] | None]] = []
+        for target, relation in self._rels(archive, part).values():
+            kind = relation.rsplit("/", 1)[-1]
+            if kind in ("printerSettings", "hyperlink"):
+                continue
+            if kind != "drawing":
+                self.add(f"sheet {sheet} is linked to a {kind} part ({target}), which "
+                         f"hkscreen never writes")
+                continue
+            drawing = self._xml(archive, target)
+            if drawing is None:
+                continue
+            links = self._rels(archive, target)
+            for anchor in drawing:
+                anchors.append(self._anchor(archive, sheet, anchor, links))
+        self.drawings[sheet] = anchors
+
+    def _anchor(self, archive: zipfile.ZipFile, sheet: str, anchor: ElementTree.Element,
+                links: dict[str, tuple[str, str]]
+                ) -> tuple[str, tuple[int, int, int, int] | None]:
+        """(what the anchored object is, the cells it covers: first col, first row, last col,
+        last row, 0-based) or ("refused: why", None)."""
+        tag = _local(anchor.tag)
+        if tag != "twoCellAnchor":
+            return f"refused: a drawing object anchored as {tag} on sheet {sheet}", None
+        where = []
+        for end in ("from", "to"):
+            node = anchor.find(f"{_XDR}{end}")
+            values = [int(_float(node.findtext(f"{_XDR}{k}") if node is not None else None,
+                                 -1) or 0) for k in ("col", "colOff", "row", "rowOff")]
+            where.append(values)
+        (c1, _, r1, _), (c2, c2off, r2, r2off) = where
+        cover = (c1, r1, c2 - (c2off <= 0), r2 - (r2off <= 0))
+        objects = [child for child in anchor if _local(child.tag) not in ("from", "to",
+                                                                          "clientData")]
+        if len(objects) != 1:
+            return f"refused: {len(objects)} objects in one drawing anchor on {sheet}", cover
+        item = objects[0]
+        kind = _local(item.tag)
+        if kind == "graphicFrame":
+            chart = item.find(f".//{_C}chart")
+            target = links.get(chart.get(f"{_REL}id") or "", ("", ""))[0] \
+                if chart is not None else ""
+            why = self._chart(archive, target) if chart is not None else "not a chart"
+            return ("chart", cover) if not why else (f"refused: {why}", cover)
+        if kind == "sp":
+            text = " ".join("".join(t.text or "" for t in p.iter(f"{_A}t"))
+                            for p in item.iter(f"{_A}p")).strip()
+            return f"text box: {text}", cover
+        return f"refused: a {kind} drawing object (a picture or shape) on sheet {sheet}", cover
+
+    def _chart(self, archive: zipfile.ZipFile, part: str) -> str:
+        chart = self._xml(archive, part)
+        if chart is None:
+            return f"a chart whose part {part or '(none)'} is missing"
+        for ref in chart.iter(f"{_C}f"):
+            if not (ref.text or "").startswith(("Summary!", "'Summary'!")):
+                return f"a chart reading {ref.text!r}, not the Summary sheet's chart data"
+        for text in chart.iter(f"{_A}t"):
+            value = (text.text or "").strip()
+            if value not in (CHART_TITLE, "Lines", "") and not re.fullmatch(
+                    r"\d{4}-\d{2}-\d{2}", value):
+                return f"a chart text {value!r} hkscreen does not write"
+        return ""
+
+    # -- sheets ------------------------------------------------------------------------------
+
+    def sheet(self, name: str) -> _SheetState:
+        state = _SheetState(name, self.sheet_parts.get(name, ""), self.problems)
+        state.valued = set() if name not in BIG_SHEETS else None
+        self.sheets[name] = state
+        return state
+
+    def finish(self, fields: dict[str, Any]) -> None:
+        """What needs every row: drawings and merges over values, hidden columns, print
+        areas."""
+        status = str(fields.get("Run status") or "")
+        for name, state in self.sheets.items():
+            for what, cover in self.drawings.get(name, []):
+                if what.startswith("refused: "):
+                    self.add(what[len("refused: "):])
+                    continue
+                if what.startswith("text box: "):
+                    text = what[len("text box: "):]
+                    if status != "complete" and text.startswith(
+                            f"RUN NOT COMPLETE. Status: {status}.") and cover is not None \
+                            and cover[:2] == (2, 0) and cover[3] <= 6:
+                        continue  # hkscreen's notice over the top of each sheet
+                    self.add(f"a text box on sheet {name} shows {text[:60]!r} over the "
+                             f"cells (hkscreen writes none there)")
+                    continue
+                if name != "Summary":
+                    self.add(f"a chart on sheet {name}, where hkscreen writes none")
+                    continue
+                if cover is not None and state.valued is not None:
+                    hit = sorted((r, c) for r, c in state.valued
+                                 if cover[0] <= c <= cover[2] and cover[1] <= r <= cover[3])
+                    if hit:
+                        self.add(f"the chart on sheet {name} covers cell "
+                                 f"{column_letter(hit[0][1])}{hit[0][0] + 1}, which holds a "
+                                 f"value")
+            self._print_area(name, state)
+
+    def _print_area(self, name: str, state: _SheetState) -> None:
+        area = self.print_areas.get(name)
+        if not area:
+            return
+        match = re.fullmatch(r"(?:'?[^!]*'?!)?\$?A\$?1:\$?([A-Z]{1,3})\$?(\d+)", area)
+        if not match:
+            self.add(f"sheet {name} prints {area}, not a range from A1")
+            return
+        last_col = 0
+        for letter in match.group(1):
+            last_col = last_col * 26 + ord(letter) - 64
+        want_cols = PRINTED_COLUMNS.get(name, state.max_column)
+        if last_col < want_cols or int(match.group(2)) < state.last_in_column_a:
+            self.add(f"sheet {name} prints only {area}: cells holding values (to column "
+                     f"{column_letter(want_cols - 1)}, row {state.last_in_column_a}) are "
+                     f"left off the printed report")
+
+
+def _children(parent: ElementTree.Element, tag: str) -> list[ElementTree.Element]:
+    node = parent.find(f"{MAIN}{tag}")
+    return list(node) if node is not None else []
+
+
+def _xf_attrs(xf: ElementTree.Element) -> dict[str, int]:
+    return {key: int(_float(xf.get(key), 0) or 0) for key in ("numFmtId", "fontId", "fillId",
+                                                               "xfId")}
+
+
+def value_shown(xf: _Xf, value: Any) -> str:
+    """Why this value in this format is not shown as stored ('' if it is)."""
+    if xf.reason:
+        return xf.reason
+    shown = xf.shown
+    if shown.kind == "date":
+        if not isinstance(value, dt.date | dt.time | dt.timedelta):
+            return f"a date format on the number {value!r} (shown as a date)"
+        return ""
+    if shown.kind == "number" and isinstance(value, int | float) and not isinstance(value,
+                                                                                     bool):
+        scaled = value * 100 if shown.percent else value
+        if not math.isfinite(scaled) or abs(round(scaled, shown.decimals) - scaled) > \
+                1e-9 * max(1.0, abs(scaled)):
+            return f"{shown.decimals} decimal(s): {value!r} is shown rounded"
+    return ""
+
+
+def cell_ref(row: int, column: int) -> str:
+    return f"{column_letter(column - 1)}{row}"
+
+
+def row_problems(presentation: Presentation, state: _SheetState, attrs: dict[str, str],
+                 index: int, cells: list[dict[str, Any]], rich: bool) -> None:
+    """One row of a sheet as read (``cells``: openpyxl's parsed cells with their style ids),
+    checked as it goes by; ``rich``: the row holds a rich-text or phonetic inline string."""
+    xfs = presentation.xfs
+    sheet = state.name
+    problems = state.problems
+    valued = False
+    for cell in cells:
+        value = cell["value"]
+        if value is None or value == "":
+            continue
+        valued = True
+        column = cell["column"]
+        if column not in state.first_in_column:
+            state.first_in_column[column] = index
+            state.max_column = max(state.max_column, column)
+        if column == 1:
+            state.last_in_column_a = index
+        if state.valued is not None:
+            state.valued.add((index - 1, column - 1))
+        style = cell["style_id"] or 0
+        xf = xfs[style] if style < len(xfs) else None
+        if xf is None:
+            problems.append(f"{sheet}!{cell_ref(index, column)}: style {style}, which the "
+                            f"styles do not define")
+        elif xf.reason or xf.shown.kind in ("date", "number"):
+            why = value_shown(xf, value)
+            if why:
+                problems.append(f"{sheet}!{cell_ref(index, column)} (value "
+                                f"{_short(value)!r}): {why}")
+        if cell["data_type"] == "f":
+            problems.append(f"{sheet}!{cell_ref(index, column)} is a formula: it shows its "
+                            f"result, not the text stored")
+        elif presentation.rich_strings and value in presentation.rich_strings:
+            problems.append(f"{sheet}!{cell_ref(index, column)} (value {_short(value)!r}) is "
+                            f"rich or phonetic text: parts of it can be hidden or added")
+    if not valued:
+        return
+    state.last_row = max(state.last_row, index)
+    if rich:
+        problems.append(f"{sheet} row {index} holds rich or phonetic text: parts of a text "
+                        f"can be hidden or added")
+    if _true(attrs.get("hidden")):
+        state.rows_hidden += 1
+        problems.append(f"{sheet} row {index} is hidden (it holds values)")
+    elif (_float(attrs.get("ht"), 15.0) or 0.0) < MIN_ROW_POINTS:
+        problems.append(f"{sheet} row {index} is {attrs.get('ht')} points high: its values "
+                        f"cannot be seen")
+
+
+def top_level(presentation: Presentation, state: _SheetState,
+              root: ElementTree.Element | None) -> None:
+    """A sheet's elements other than its rows (read with them, at the end of the sheet)."""
+    problems = state.problems
+    sheet = state.name
+    if root is None:
+        return
+    zero_height = False
+    default_height = 15.0
+    hidden_columns: list[tuple[int, int, str]] = []
+    for child in root:
+        tag = _local(child.tag)
+        if tag == "sheetFormatPr":
+            zero_height = _true(child.get("zeroHeight"))
+            default_height = _float(child.get("defaultRowHeight"), 15.0) or 0.0
+            if (_float(child.get("defaultColWidth"), 8.43) or 0.0) < MIN_COLUMN_WIDTH:
+                hidden_columns.append((1, 16384, "columns default to no width"))
+        elif tag == "cols":
+            for col in child:
+                first = int(_float(col.get("min"), 0) or 0)
+                last = int(_float(col.get("max"), first) or first)
+                if _true(col.get("hidden")):
+                    hidden_columns.append((first, last, "hidden"))
+                elif (_float(col.get("width"), 8.43) or 0.0) < MIN_COLUMN_WIDTH:
+                    hidden_columns.append((first, last, f"{col.get('width')} wide"))
+        elif tag == "sheetViews":
+            for view in child.iter(f"{MAIN}sheetView"):
+                if view.get("showZeros") is not None and not _true(view.get("showZeros")):
+                    problems.append(f"sheet {sheet} does not show zeros (a count of 0 shows "
+                                    f"as nothing)")
+        elif tag == "mergeCells":
+            for merge in child:
+                _merge(state, merge.get("ref") or "")
+        elif tag == "autoFilter":
+            if len(child):
+                problems.append(f"sheet {sheet} has a filter or sort set in its autofilter "
+                                f"(rows can be hidden by it)")
+        elif tag in ("conditionalFormatting", "dataValidations", "customSheetViews",
+                     "picture", "legacyDrawing", "legacyDrawingHF", "oleObjects", "controls",
+                     "tableParts", "extLst", "drawingHF"):
+            problems.append(f"sheet {sheet} has {tag}, which hkscreen never writes (it can "
+                            f"change or cover what a cell shows)")
+    if (zero_height or default_height < MIN_ROW_POINTS) and state.last_row:
+        problems.append(f"sheet {sheet} hides every row without a height of its own "
+                        f"(zeroHeight or a default row height of {default_height:g})")
+    for first, last, why in hidden_columns:
+        held = sorted((row, col) for col, row in state.first_in_column.items()
+                      if first <= col <= last)
+        if held:
+            row, col = held[0]
+            problems.append(f"{sheet} column {column_letter(col - 1)} is {why} (it holds "
+                            f"values, e.g. {cell_ref(row, col)})")
+
+
+def _merge(state: _SheetState, ref: str) -> None:
+    match = re.fullmatch(r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)", ref.replace("$", ""))
+    if not match:
+        state.problems.append(f"sheet {state.name} merges {ref!r}, not a range")
+        return
+    if state.valued is None:
+        state.problems.append(f"sheet {state.name} merges {ref}: hkscreen merges no cells "
+                              f"there, and a merge shows only its first cell's value")
+        return
+
+    def col(letters: str) -> int:
+        number = 0
+        for letter in letters:
+            number = number * 26 + ord(letter) - 64
+        return number - 1
+
+    c1, r1, c2, r2 = col(match.group(1)), int(match.group(2)) - 1, col(match.group(3)), \
+        int(match.group(4)) - 1
+    covered = sorted((r, c) for r, c in state.valued
+                     if c1 <= c <= c2 and r1 <= r <= r2 and (r, c) != (r1, c1))
+    if covered:
+        r, c = covered[0]
+        state.problems.append(f"sheet {state.name} merges {ref}, hiding the value of "
+                              f"{column_letter(c)}{r + 1}")
+
+
+def _short(value: Any) -> Any:
+    text = str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def sheet_rows(presentation: Presentation, state: _SheetState, worksheet: Any
+               ) -> Iterator[tuple[Any, ...]]:
+    """The rows of an openpyxl read-only worksheet as ``iter_rows(values_only=True)`` gives
+    them after ``reset_dimensions()`` (row by row, a missing row as ``()``), read with
+    openpyxl's own sheet parser, while each row's attributes, its cells' styles and the
+    sheet's other elements are checked (one pass over the sheet's XML)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = worksheet.parent
+    row_tag, cell_tags = f"{MAIN}row", {f"{MAIN}{t}" for t in ("c", "v", "f", "is", "t")}
+    rich_tags = {f"{MAIN}r", f"{MAIN}rPh"}
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(source, worksheet._shared_strings, data_only=book.data_only,
+                                 epoch=book.epoch, date_formats=book._date_formats,
+                                 timedelta_formats=book._timedelta_formats)
+        counter = 1
+        last = 0
+        rich = False
+        root = None
+        for _event, element in ElementTree.iterparse(source):
+            tag = element.tag
+            if tag in cell_tags:
+                continue
+            if tag == row_tag:
+                attrs = dict(element.attrib)
+                index, cells = parser.parse_row(element)
+                element.clear()
+                if index <= last:
+                    state.problems.append(f"{state.name} row {index} is written twice or out "
+                                          f"of order")
+                last = max(last, index)
+                row_problems(presentation, state, attrs, index, cells, rich)
+                rich = False
+                for _ in range(counter, index):
+                    counter += 1
+                    yield ()
+                if counter <= index:
+                    counter += 1
+                    yield worksheet._get_row(cells, 1, None, values_only=True)
+            elif tag in rich_tags:
+                rich = True
+            root = element
+    top_level(presentation, state, root)
