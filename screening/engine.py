@@ -389,16 +389,6 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                     f"{_code(rule.rule)}_{kind}", severity,
                     f"{str(end_user).capitalize() if end_user else 'The'} end user in {name}: "
                     f"{rule.summary}; {suffix}.", sources, unverified))
-            elif end_user == EndUserType.OTHER:
-                # A type written but not understood ("Distributor", a word hkscreen does
-                # not know) may be the very end user the rule names: never a clean result.
-                findings.append(Finding(
-                    f"{_code(rule.rule)}_REVIEW", Severity.REVIEW,
-                    f"The end-user type given was not recognised as civil, government or "
-                    f"military (a distributor or reseller is not the end user) and {name} is "
-                    f"covered by this rule: {rule.summary}. Confirm the end user is not a "
-                    f"{'military-intelligence' if rule.end_user == 'intelligence' else 'military'}"
-                    f" end user.", sources, unverified))
             continue
         if eccn.is_ear99 or entry is None:
             continue

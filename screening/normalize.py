@@ -365,6 +365,12 @@ _END_USER_WORDS: dict[str, EndUserType] = {
     "民用": EndUserType.CIVIL, "商业": EndUserType.CIVIL, "商業": EndUserType.CIVIL,
     "政府": EndUserType.GOVERNMENT,
 }
+#: Words of a civil end user or use, alone or together ("Commercial use", "Civil end use").
+_CIVIL_WORDS = frozenset({"civil", "civilian", "commercial", "private", "end", "use", "user",
+                          "only", "purposes", "purpose", "for", "sector", "industrial",
+                          "industry"})
+_CIVIL_KINDS = frozenset({"civil", "civilian", "commercial", "private", "industrial",
+                          "industry"})
 #: End-user type cells read as blank ("unknown", "TBD" stay: a type to review).
 _NOT_GIVEN = frozenset({"n/a", "na", "n.a.", "#n/a", "-", "--", "none", "null", "nil"})
 #: Words of a military end user, and of military intelligence (15 CFR 744.21, 744.22):
@@ -376,7 +382,8 @@ _MILITARY_WORDS = frozenset({"military", "mil", "pla", "army", "navy", "armed", 
                              "ministry of defence", "people s liberation army",
                              "rocket force", "space force", "strategic support force",
                              "armed police", "coast guard"})
-_MILITARY_SCRIPT = ("军", "軍", "解放军", "解放軍", "国防", "國防", "部队", "部隊", "武警")
+_MILITARY_SCRIPT = ("军事", "軍事", "军队", "軍隊", "军方", "軍方", "军工", "軍工", "军区",
+                    "軍區", "解放军", "解放軍", "国防", "國防", "部队", "部隊", "武警")
 _INTELLIGENCE_SCRIPT = ("情报", "情報", "军情", "軍情")
 
 
@@ -386,11 +393,20 @@ def normalize_end_user_type(value: object) -> EndUserType | None:
         return None
     if key in _END_USER_WORDS:
         return _END_USER_WORDS[key]
+    for negated in ("non military", "not military", "nonmilitary", "non defense",
+                    "non defence"):
+        key = key.replace(negated, " ")  # "Commercial (non-military)" says civil
+    key = " ".join(key.split())
+    if key in _END_USER_WORDS:
+        return _END_USER_WORDS[key]
     words = set(key.split())
+    if words and words <= _CIVIL_WORDS and not words.isdisjoint(_CIVIL_KINDS):
+        return EndUserType.CIVIL
     military = ("military" in key or "defen" in key or not words.isdisjoint(_MILITARY_WORDS)
                 or any(phrase in key for phrase in _MILITARY_WORDS if " " in phrase)
                 or any(word in key for word in _MILITARY_SCRIPT))
-    if any(word in key for word in _INTELLIGENCE_SCRIPT) and military:
+    if "军情" in key or "軍情" in key or (
+            any(word in key for word in _INTELLIGENCE_SCRIPT) and military):
         return EndUserType.MILITARY_INTELLIGENCE
     if "intelligence" in key and military:
         return EndUserType.MILITARY_INTELLIGENCE

@@ -185,14 +185,20 @@ _NO_PARTY = frozenset({
     "n/a", "na", "n.a", "#n/a", "n/d", "tbd", "tba", "tbc", "none", "unknown", "unk", "null",
     "nil", "pending", "xx", "xxx", "to be advised", "to be confirmed", "to be determined",
     "to be announced", "not known", "not available", "not applicable", "unspecified",
-    "various", "varies", "multiple", "several", "misc", "miscellaneous", "same",
-    "same as above", "see above", "as above", "ditto", "same as consignee",
-    "same as end user", "same as buyer", "same as ship to", "same as sold to", "test", "dummy",
-    "customer", "consignee", "end user", "end-user", "buyer", "n.n.", "nn", "cash customer",
+    "various", "varies", "multiple", "several", "misc", "miscellaneous",
+    # (Another row's party, not screened on this line. "Same as consignee" is not here: the
+    # consignee it names is screened on the line.)
+    "same as above", "see above", "as above", "ditto", "test", "dummy",
+    "n.n.", "nn", "cash customer",
     "one time customer", "one-time customer", "walk in", "walk-in", "various customers",
     "stock", "for stock", "own stock", "inventory", "warehouse", "confidential", "x", "xxxx",
     "未知", "待定", "不详",
 })
+
+
+#: The roles whose cell naming nobody is a finding: for the other parties (intermediate
+#: consignee, notify party), "None" or "N/A" says there is none.
+NAMED_ROLES = frozenset({"Consignee", "End user"})
 
 
 def needs_a_finding(name: str) -> bool:
@@ -994,7 +1000,7 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
         if in_other_script(name) and not any(
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
             findings.append(other_script_finding(f"{role} {name!r}", "party"))
-        if (why := names_no_party(name)) is not None:
+        if role in NAMED_ROLES and (why := names_no_party(name)) is not None:
             findings.append(Finding(
                 "PARTY_NOT_NAMED", Severity.REVIEW,
                 f"{role} {name!r} names no party ({why}): the restricted-party check had "

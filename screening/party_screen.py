@@ -67,14 +67,19 @@ class PartyScreen:
 
     def screen(self, result: Screening, line: ShipmentLine) -> Screening:
         """``result`` with the line's party findings added (and its verdict raised)."""
-        if not (line.consignee or line.end_user or line.owners or line.other_parties):
-            return with_findings(result, (UNNAMED,)) if self.party_columns else result
         country = line.ultimate_destination or line.destination
-        found = self.parties_of(line.consignee, line.end_user, country)
+        # Other parties (purchaser, notify party ...) are screened besides the consignee and
+        # end user, never instead of them: a line naming only those is still unnamed.
+        others: tuple[Finding, ...] = ()
         for role, name in line.other_parties:
-            found += self.party(role, name, country)
+            others += self.party(role, name, country)
+        if not (line.consignee or line.end_user or line.owners):
+            found = ((UNNAMED,) if self.party_columns else ()) + others
+            return with_findings(result, found) if found else result
+        found = self.parties_of(line.consignee, line.end_user, country)
         if line.owners:
             found += owner_findings(line.owners, line.ownership_pct, country,
                                     line.export_date, self.index, self.affiliate_rules,
                                     self.suppressed)
+        found += others
         return with_findings(result, found) if found else result

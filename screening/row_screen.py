@@ -224,8 +224,7 @@ class RowScreener:
             return None
         result = screen_line(line, self.rules)
         if self.parties is not None:
-            self.named = self.named or bool(line.consignee or line.end_user or line.owners
-                                              or line.other_parties)
+            self.named = self.named or bool(line.consignee or line.end_user or line.owners)
             result = self.parties.screen(result, line)
         outcome = _of(result, self.sets)
         row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)

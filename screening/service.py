@@ -28,7 +28,7 @@ from screening import __version__
 from screening.affiliates import load_affiliate_rules
 from screening.background import Background
 from screening.db import Database, DatabaseError
-from screening.ingest.columns import OTHER_PARTY_FIELDS, OWNER_FIELDS, ColumnMapping, Field
+from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field
 from screening.ingest.content import Content, read_content
 from screening.ingest.errors import IngestError
 from screening.ingest.pipeline import MappingSpec, PreparedInput, prepare_input
@@ -255,8 +255,9 @@ def rescreen_options(run: run_store.RunInfo) -> tuple[Path, ScreenOptions]:
 
 
 #: The columns naming the parties the restricted-party check screens.
-PARTY_FIELDS = frozenset({Field.CONSIGNEE, Field.END_USER, *OWNER_FIELDS,
-                          *OTHER_PARTY_FIELDS})
+#: (Other parties -- purchaser, notify party -- are screened too, but a file naming only
+#: those has not had its consignee or end user checked.)
+PARTY_FIELDS = frozenset({Field.CONSIGNEE, Field.END_USER, *OWNER_FIELDS})
 
 
 def maps_parties(mapping: ColumnMapping) -> bool:

@@ -151,15 +151,16 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             country = line.ultimate_destination or line.destination
             found = party_findings(
                 [(role, name) for role, name in (("Consignee", line.consignee),
-                                                 ("End user", line.end_user),
-                                                 *line.other_parties) if name],
+                                                 ("End user", line.end_user)) if name],
                 country, index, suppressed)
             if line.owners:
                 found += owner_findings(line.owners, line.ownership_pct, country,
                                         line.export_date, index, affiliates, suppressed)
-            if party_columns and not (line.consignee or line.end_user or line.owners
-                                      or line.other_parties):
+            # Other parties are screened besides the consignee and end user, never instead.
+            others = party_findings(line.other_parties, country, index, suppressed)
+            if party_columns and not (line.consignee or line.end_user or line.owners):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
+            found += others
             if found:
                 findings = (*result.findings, *found)
                 result = Screening(result.row, result.line_id,

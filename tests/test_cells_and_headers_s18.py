@@ -31,7 +31,8 @@ def test_a_licence_cell_saying_none_is_held_is_no_licence_cited(tmp_path, cell) 
     assert lines["N2"].verdict == "REVIEW"  # a licence cited: the officer confirms it
 
 
-@pytest.mark.parametrize("cell", ["D123456", "D-123456", "ABC123", "12345"])
+@pytest.mark.parametrize("cell", ["D123456", "D-123456", "ABC123", "12345",
+                                  "Under license D123456", "No. D123456", "No: D123456"])
 def test_licence_numbers_are_still_licences(cell) -> None:
     assert not no_licence_held(cell)
 
@@ -48,20 +49,45 @@ def test_an_ownership_share_that_may_be_a_fraction_is_a_review(tmp_path, cell,
     assert ("OWNERSHIP_SHARE_AMBIGUOUS" in codes) is ambiguous
     if ambiguous:
         assert lines["O1"].verdict != "CLEAR"
+    # (Review:) with no owner named, a share says nothing to review
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,Owner,Ownership\n"
+        f"O2,Hong Kong,2026-11-20,EAR99,Acme Widgets Trading Ltd,,{cell}\n"), name="b.csv")
+    assert "OWNERSHIP_SHARE_AMBIGUOUS" not in {f.code for f in lines["O2"].findings}
 
 
 @pytest.mark.parametrize(("header", "field"), [
     ("B/L Date", Field.EXPORT_DATE), ("Loading Date", Field.EXPORT_DATE),
     ("On Board Date", Field.EXPORT_DATE), ("Actual Ship Date", Field.EXPORT_DATE),
     ("PGI Date", Field.EXPORT_DATE), ("Goods Issue Date", Field.EXPORT_DATE),
-    ("Deliver To", Field.ULTIMATE_DESTINATION), ("Final Stop", Field.ULTIMATE_DESTINATION),
-    ("Transshipment to", Field.ULTIMATE_DESTINATION), ("End Market", Field.ULTIMATE_DESTINATION),
+    ("Deliver To Country", Field.ULTIMATE_DESTINATION),
+    ("Final Stop", Field.ULTIMATE_DESTINATION),
     ("Country where used", Field.ULTIMATE_DESTINATION), ("Deliver To Name", None),
     ("Notify Party Country", None), ("Purchaser", Field.PURCHASER),
     ("Consignee Name & Address", Field.CONSIGNEE), ("Delivery Address", Field.CONSIGNEE_ADDRESS),
+    # (Review:) a hub the goods pass through, a customer's site, a market segment; a
+    # forwarder is the exporter's agent; references and numbers are no names
+    ("Transshipment Country", None), ("Transshipment to", None), ("Deliver To", None),
+    ("End Market", None), ("Forwarding Agent", None), ("Forwarder Ref", None),
+    ("Importer EORI", None), ("Notify Fax", None),
 ])
 def test_headers_as_forwarders_and_erp_systems_write_them(header, field) -> None:
     assert guess_field(header) == field
+
+
+@pytest.mark.parametrize(("headers", "date"), [
+    (["Ship Date", "B/L Date"], "Ship Date"), (["ETD", "ATD"], "ETD"),
+    (["B/L Date"], "B/L Date"), (["Export Date", "PGI Date", "Loading Date"], "Export Date"),
+])
+def test_a_file_with_two_dates_of_leaving_is_read_not_refused(headers, date) -> None:
+    """(Review:) "Ship Date" with "B/L Date", or "ETD" with "ATD", made the whole file
+    ambiguous once the forwarders' names were known: the plain export-date name is read,
+    as before them."""
+    from screening.ingest.columns import auto_mapping
+    cells = ["Line", "Destination", *headers, "ECCN"]
+    mapping = auto_mapping(cells, 1)
+    assert not mapping.duplicate_message()
+    assert mapping.header_for(Field.EXPORT_DATE) == date
 
 
 def test_a_bill_of_lading_date_is_not_overridden_by_as_of(tmp_path) -> None:
@@ -150,3 +176,16 @@ def _screen(tmp_path, path):  # type: ignore[no-untyped-def]
         return run_screening(db, path, ScreenOptions()).run
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("text", [
+    # a saved table's index in a column without a header; a remark under none, first line TBC
+    ",Line,Destination,Export Date,ECCN\n0,L1,,2023-03-01,EAR99\n1,L2,Germany,2023-03-01,EAR99\n",
+    "Line,Destination,Export Date,ECCN,\nL1,TBC,2023-03-01,EAR99,call the buyer\n"
+    "L2,Germany,2023-03-01,EAR99,\n",
+])
+def test_a_first_line_with_a_bad_cell_is_no_second_header_row(tmp_path, text) -> None:
+    """(Review:) such files were refused as having a second header row; the bad line is an
+    ERROR line, the rest screened."""
+    _run, lines = screen_text(tmp_path, text)
+    assert lines["L1"].verdict == "ERROR" and lines["L2"].verdict == "CLEAR"

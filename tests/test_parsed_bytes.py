@@ -214,7 +214,7 @@ def test_portuguese_in_windows_1252_is_not_taken_for_chinese(tmp_path) -> None:
 
 @pytest.mark.parametrize(("codec", "text", "label"), [
     ("cp1251", "1,RU,2021-03-01,EAR99,АО Концерн Калашников\n2,HK,2021-03-01,EAR99,ООО Ромашка\n",
-     "Cyrillic text \\(Windows-1251: 'Концерн'"),
+     "Cyrillic, Greek, Hebrew or Arabic text \\(read as Windows-1251: 'Концерн'"),
     ("cp1250", "1,HK,2021-03-01,EAR99,Zakłady Łączności Spółka\n",
      "Central European text \\(Windows-1250: 'Zakłady'"),
 ])
@@ -232,5 +232,7 @@ def test_western_signs_are_not_taken_for_polish_letters(tmp_path) -> None:
     path.write_bytes("Line,Destination,Export Date,ECCN,Description\n"
                      "1,GB,2021-03-01,EAR99,Crate 2 m³ / 10 m² – GBP£5 – ¼ inch; 1¼\"\n"
                      "2,ES,2021-03-01,EAR99,¿Qué? Señor Ñandú; cœur £100 3³ ¾in\n"
+                     # (review: amounts in thousands and millions of pounds and yen)
+                     "3,GB,2021-03-01,EAR99,Value (£k) 12; Cost (£k) 10; ¥m 5; ¥m 7\n"
                      .encode("cp1252"))
     assert readers.open_csv(path).encoding == "cp1252"

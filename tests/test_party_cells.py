@@ -23,7 +23,7 @@ def _with_list(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("cell", ["N/A", "TBD", "Unknown", "-", "to be advised",
-                                  "same as consignee", "Various", "????????", "???? (HK) Co",
+                                  "Various", "????????", "???? (HK) Co",
                                   "1234", "Ltd", "Company Limited", "see above", "Stock", "未知"])
 def test_a_party_cell_naming_nobody_is_a_review(tmp_path, cell) -> None:
     """A placeholder, question marks where Excel's ANSI CSV lost the letters, no letters or
@@ -40,9 +40,55 @@ def test_a_party_cell_naming_nobody_is_a_review(tmp_path, cell) -> None:
 
 @pytest.mark.parametrize("name", ["Acme Widgets Trading Ltd", "3M Hong Kong Limited",
                                   "Unknown Worlds Entertainment", "A1 Telekom", "X-Ray Ltd",
-                                  "华为技术有限公司", "Stockholm Trading AB"])
+                                  "华为技术有限公司", "Stockholm Trading AB", "7-Eleven",
+                                  "Various Ltd", "Stock Spirits",
+                                  # (the consignee it names is screened on the line)
+                                  "Same as consignee", "Consignee"])
 def test_real_names_are_not_taken_for_placeholders(name) -> None:
     assert names_no_party(name) is None
+
+
+def test_an_other_party_written_as_none_is_no_finding(tmp_path) -> None:
+    """(Review:) "NONE" is how forwarders write "no intermediate consignee"."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,Intermediate Consignee,Notify Party\n"
+        "F1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,NONE,N/A\n"))
+    assert lines["F1"].verdict == "CLEAR"
+
+
+def test_other_parties_never_stand_in_for_the_consignee_and_end_user(tmp_path) -> None:
+    """(Review:) a line naming only a purchaser or notify party was CLEAR, and the run said
+    party screening was performed: its consignee and end user were never checked."""
+    _with_list(tmp_path)
+    run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Notify Party\n"
+        "F1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd\n"
+        "F2,Hong Kong,2023-03-01,EAR99,Centre Bright Electronics Company Limited\n"))
+    assert not run.party_check["performed"]
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,Notify Party\n"
+        "F1,Hong Kong,2023-03-01,EAR99,,Acme Widgets Trading Ltd\n"
+        "F2,Hong Kong,2023-03-01,EAR99,,Centre Bright Electronics Company Limited\n"
+        "F3,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,\n"), name="b.csv")
+    assert lines["F1"].verdict == "REVIEW"
+    def parties(line):  # type: ignore[no-untyped-def]
+        return [f.code for f in line.findings if f.code.startswith("PARTY")]
+
+    assert parties(lines["F1"]) == ["PARTY_NOT_CHECKED"]
+    assert parties(lines["F2"]) == ["PARTY_NOT_CHECKED", "PARTY_MATCH_CUSTOM"]
+    assert lines["F3"].verdict == "CLEAR"
+
+
+@pytest.mark.parametrize("name", ["Acme\u00adWidgets Trading Ltd", "Acme Widgets\u200b Trading",
+                                  "\u0634\u0631\u06a9\u062a\u200c\u0647\u0627"])
+def test_a_soft_hyphen_or_joiner_in_a_name_is_screened_not_refused(tmp_path, name) -> None:
+    """(Review:) Persian names need the zero-width non-joiner; a soft hyphen changes no
+    name. Bidirectional controls stay refused (the test above)."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, HEADER + f"Z1,Hong Kong,2023-03-01,EAR99,{name},,\n")
+    assert "UNTRUSTED_CHARACTERS" not in {f.code for f in lines["Z1"].findings}
+    assert lines["Z1"].verdict == "CLEAR"
 
 
 @pytest.mark.parametrize(("column", "cell"), [
@@ -77,27 +123,31 @@ def test_a_party_or_end_user_type_cell_with_invisible_characters_is_an_error(
     ("Distributor", EndUserType.OTHER), ("Reseller", EndUserType.OTHER),
     ("End user", EndUserType.OTHER), ("Business intelligence", EndUserType.OTHER),
     ("N/A", None), ("政府", EndUserType.GOVERNMENT),
+    # (Review:) civil uses as officers write them; a negation; 冠军 is "champion"
+    ("Commercial use", EndUserType.CIVIL), ("Civil end use", EndUserType.CIVIL),
+    ("Commercial (non-military)", EndUserType.CIVIL),
+    ("Government (non-military)", EndUserType.GOVERNMENT), ("冠军科技", EndUserType.OTHER),
 ])
 def test_end_user_types_as_officers_write_them(text, kind) -> None:
     assert normalize_end_user_type(text) == kind
 
 
-def test_an_end_user_type_not_understood_is_never_clear_where_the_rules_read_it(
-        tmp_path) -> None:
+def test_end_user_types_as_written_reach_the_end_use_rules(tmp_path) -> None:
     """15 CFR 744.22 reaches EAR99 items for military-intelligence end users in China (Hong
-    Kong included): a type written but not understood left an EAR99 line CLEAR."""
+    Kong included): "PLA intelligence" was read as an unknown type, CLEAR. A distributor is
+    not the end user: a Supplement No. 2 item to one is a review, as for a type not given
+    (an EAR99 item stays CLEAR, as for a blank type: the rules read a known end user)."""
     _with_list(tmp_path)
     party = "Acme Widgets Trading Ltd"
     _run, lines = screen_text(tmp_path, HEADER + "".join(
-        f"{line},{dest},2023-03-01,EAR99,{party},{party},{kind}\n" for line, dest, kind in (
-            ("M1", "Hong Kong", "PLA intelligence"), ("M2", "Hong Kong", "Distributor"),
-            ("M3", "Hong Kong", "Commercial"), ("M4", "Hong Kong", ""),
-            ("M5", "Germany", "Distributor"))))
+        f"{line},Hong Kong,2023-03-01,{eccn},{party},{party},{kind}\n"
+        for line, eccn, kind in (
+            ("M1", "EAR99", "PLA intelligence"), ("M2", "5A992.c", "Distributor"),
+            ("M3", "5A992.c", "Commercial use"), ("M4", "EAR99", "Distributor"))))
     assert lines["M1"].verdict == "LICENSE_REQUIRED"
     assert lines["M2"].verdict == "REVIEW"
-    assert any("not recognised" in f.message for f in lines["M2"].findings)
+    assert "MEU_REVIEW" in {f.code for f in lines["M2"].findings}
     assert lines["M3"].verdict == "CLEAR" and lines["M4"].verdict == "CLEAR"
-    assert lines["M5"].verdict == "CLEAR"  # no end-use rule reads the type for Germany
 
 
 @pytest.mark.parametrize("header", ["Ultimate End User", "Final End User", "Actual End User",
@@ -115,7 +165,7 @@ def test_an_end_user_column_as_officers_head_it_is_screened(tmp_path, header) ->
 
 
 @pytest.mark.parametrize("header", ["Purchaser", "Importer", "Intermediate Consignee",
-                                    "Freight Forwarder", "Notify Party"])
+                                    "Notify Party"])
 def test_other_parties_to_the_transaction_are_screened(tmp_path, header) -> None:
     """15 CFR 744.11 reaches a listed entity that is any party to the transaction (748.5:
     purchaser, intermediate consignee, ultimate consignee, end user)."""

@@ -54,6 +54,24 @@ OTHER_PARTY_FIELDS: tuple[Field, ...] = (Field.PURCHASER, Field.INTERMEDIATE_CON
 #: Fields a file must map (export date may instead come from --as-of).
 REQUIRED: tuple[Field, ...] = (Field.DESTINATION, Field.EXPORT_DATE, Field.ECCN)
 
+#: The day the goods left, as forwarders and ERP systems head it (an independent review:
+#: "B/L Date" was overridden by --as-of without a word). Taken for the export date only
+#: where no column of the plain export-date names is there: "Ship Date" and "B/L Date", or
+#: "ETD" and "ATD", are one file's two dates (read as before these names were known), not
+#: a choice to refuse.
+_EVENT_DATES = (
+    "b l date", "bl date", "bill of lading date", "awb date", "air waybill date",
+    "loading date", "date of loading", "on board date", "shipped on board date",
+    "actual ship date", "actual shipping date", "actual departure date", "atd",
+    "despatch date", "date of despatch", "pgi date", "goods issue date",
+    "post goods issue date", "gi date", "装运日期", "裝運日期")
+
+
+def _date_rank(header: str) -> int:
+    """0: a plain export-date name; 1: the day of an event of leaving."""
+    return 1 if header_key(header) in _EVENT_DATE_KEYS else 0
+
+
 SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.LINE_ID: (
         "line id", "line", "line no", "line number", "line #", "shipment id", "shipment line",
@@ -71,23 +89,17 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "country of ultimate destination", "ultimate destination", "ultimate consignee country",
         "end user country", "final destination", "ultimate country", "ultimate dest",
         "end destination", "final destination country", "最终目的地", "最終目的地",
-        "deliver to", "deliver to country", "delivery country", "country of delivery",
-        "final stop", "transshipment to", "transship to", "transshipment country",
-        "final market", "end market", "country where used", "country of use",
-        "use country", "country of end use",
+        # (Not "Transshipment Country": a hub the goods pass through; not a bare "Deliver
+        # To" or "End Market": a customer's site, a market segment.)
+        "deliver to country", "delivery country", "country of delivery", "final stop",
+        "country where used", "country of use", "use country", "country of end use",
         "最终目的国", "最終目的國", "最终目的国家", "最終目的國家",
     ),
     Field.EXPORT_DATE: (
         "export date", "ship date", "shipment date", "date shipped", "shipping date",
-        "date of export", "exported", "exported on", "departure date", "etd", "dispatch date",
+        "date of export", "exported", "exported on", "departure date", "dispatch date",
         "date", "shipped on", "shipped", "ship dt", "export dt", "出口日期", "出貨日期",
-        # The day the goods left, as forwarders and ERP systems head it (an independent
-        # review: "B/L Date" was overridden by --as-of without a word).
-        "b l date", "bl date", "bill of lading date", "awb date", "air waybill date",
-        "loading date", "date of loading", "on board date", "shipped on board date",
-        "actual ship date", "actual shipping date", "actual departure date", "atd",
-        "despatch date", "date of despatch", "pgi date", "goods issue date",
-        "post goods issue date", "gi date", "装运日期", "裝運日期",
+        "etd", *_EVENT_DATES,
     ),
     Field.ECCN: (
         "eccn", "classification", "export classification", "eccn ear99",
@@ -150,9 +162,9 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.PURCHASER: ("purchaser", "purchaser name", "importer", "importer name",
                       "importer of record", "ordering party", "ordered by", "order party",
                       "买方", "買方"),
+    # (A forwarder is the exporter's agent, not an intermediate consignee.)
     Field.INTERMEDIATE_CONSIGNEE: ("intermediate consignee", "intermediate consignee name",
                                    "intermediary", "intermediary name", "intermediate party",
-                                   "freight forwarder", "forwarder", "forwarding agent",
                                    "中间收货人", "中間收貨人"),
     Field.NOTIFY_PARTY: ("notify party", "notify", "notify party name", "notify name",
                          "通知方"),
@@ -164,6 +176,7 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     ),
 }
 
+_EVENT_DATE_KEYS = frozenset(alias_key(d) for d in _EVENT_DATES)
 _SYNONYM_INDEX: dict[str, Field] = {
     alias_key(s): f for f, names in SYNONYMS.items() for s in names
 }
@@ -270,6 +283,8 @@ _NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS,
 _NOT_A_NAME = frozenset({
     "country", "ctry", "address", "city", "state", "province", "region", "code", "no",
     "number", "nbr", "num", "id", "type", "category", "class", "email", "phone", "contact",
+    "ref", "reference", "tel", "telephone", "fax", "mobile", "eori", "vat", "tax", "booking",
+    "account", "acct", "po", "date",
 })
 
 
@@ -348,6 +363,13 @@ def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
                 unmapped.append(text)
             continue
         columns[f] = index
+    dates = claims.get(Field.EXPORT_DATE, [])
+    if len(dates) > 1:  # the plain names only ("Ship Date" over "B/L Date")
+        best = min(_date_rank(texts[i]) for i in dates)
+        kept = [i for i in dates if _date_rank(texts[i]) == best]
+        unmapped.extend(texts[i] for i in dates if i not in kept and texts[i] not in unmapped)
+        claims[Field.EXPORT_DATE] = kept
+        columns[Field.EXPORT_DATE] = kept[0]
     # "Country of Ultimate Destination" alone is the destination.
     if Field.DESTINATION not in columns and Field.ULTIMATE_DESTINATION in columns:
         columns[Field.DESTINATION] = columns.pop(Field.ULTIMATE_DESTINATION)

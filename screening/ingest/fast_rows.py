@@ -25,6 +25,7 @@ from screening.ingest.columns import Field
 from screening.ingest.rows import (
     EARLIEST_EXPORT_DATE,
     RowConverter,
+    hides_in_a_name,
     no_licence_held,
     untrusted_characters,
 )
@@ -346,15 +347,16 @@ class FastRows:
 
 
 def _untrusted(cells: tuple[Any, ...], bad: set[int]) -> None:
-    """Adds to ``bad`` the positions of ``cells`` holding an invisible or control character
-    (one scan of the joined column when every cell is printable text, the common case)."""
+    """Adds to ``bad`` the positions of the party names ``cells`` holding a character that
+    can make a name display as another (one scan of the joined column when every cell is
+    printable text, the common case)."""
     try:
         if "|".join(cells).isprintable():
             return
     except TypeError:  # not all text (blank cells of a workbook)
         pass
     bad.update(i for i, raw in enumerate(cells) if raw.__class__ is str
-               and not raw.isprintable() and untrusted_characters(raw))
+               and not raw.isprintable() and hides_in_a_name(raw))
 
 
 def _cleaned(cells: tuple[Any, ...], lookup: Callable[[Any], str]

@@ -271,8 +271,10 @@ def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[st
                               f"screen with --sheet", sheet=name) from exc
         # Shipments: a destination, an ECCN and a date, or no date where --as-of gives one
         # (a products list with ECCNs, a customers list, a summary by country are not).
+        # (A template: a header row and no line under it, is not a second table.)
         if at is not None and not auto_mapping(head[at][1], head[at][0]).missing(
-                have_as_of=have_as_of):
+                have_as_of=have_as_of) and any(any(clean_text(v) for v in row)
+                                               for _n, row in head[at + 1:]):
             also.append(name)
     if also:
         names = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in also)
@@ -297,11 +299,18 @@ def _refuse_second_header_row(path: Path, sheet: str | None, header: list[object
              and (i >= len(header) or not clean_text(header[i]))]
     if not empty:
         return
-    index = mapping.columns.get(Field.DESTINATION)
-    destination = values[index] if index is not None and index < len(values) else None
-    if destination is not None and clean_text(destination) and \
-            normalize_country(destination, aliases) is not None:
-        return  # a shipment row with a cell in an unnamed column (a note)
+    def cell(f: Field) -> object:
+        index = mapping.columns.get(f)
+        return values[index] if index is not None and index < len(values) else None
+
+    destination, code, date = (cell(f) for f in (Field.DESTINATION, Field.ECCN,
+                                                  Field.EXPORT_DATE))
+    if (clean_text(destination) and normalize_country(destination, aliases) is not None) \
+            or (clean_text(code) and normalize_eccn(code) is not None) \
+            or (clean_text(date) and parse_date(date)[0] is not None):
+        return  # a shipment row (with a note in a column without a header, say)
+    if not any(any(ch.isalpha() for ch in clean_text(values[i])) for i in empty):
+        return  # numbers under an unnamed column (a saved table's index), no labels
     labels = ", ".join(repr(clean_text(values[i])) for i in empty[:3])
     raise IngestError(str(path), f"row {number}, below the header row (row "
                       f"{mapping.header_row}), looks like a second header row: it has "

@@ -614,7 +614,8 @@ def _other_code_page(sample: bytes) -> str | None:
         cyrillic = [w for w in _HIGH_RUN_RE.findall(sample.decode("cp1251", "replace"))
                     if all("\u0400" <= ch <= "\u04ff" for ch in w)]
         if sum(map(len, cyrillic)) >= max(8, high / 2):
-            return f"Cyrillic text (Windows-1251: {cyrillic[0]!r}, for one)"
+            return (f"Cyrillic, Greek, Hebrew or Arabic text (read as Windows-1251: "
+                    f"{cyrillic[0]!r}, for one)")
     # Polish letters Windows-1252 reads as signs no Western word holds: "ł" as "³", "ą" as
     # "¹", "ż" as "¿" between letters; "Ł" as "£" and "Ż" as "¯" starting a word ("m³",
     # "GBP£5" and "¿Qué?" are Western).
@@ -638,8 +639,8 @@ _LETTER = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161
 _SIGNS = "\u00b9\u00b3\u00bf\u00bc\u00be"  # ¹ ³ ¿ ¼ ¾: ą ł ż Ľ ľ
 _CENTRAL_RE = re.compile(
     f"(?<=[{_LETTER}{_SIGNS}])[{_SIGNS}](?=[{_LETTER}{_SIGNS}])"
-    # £ ¥ ¯ (Ł Ą Ż) starting a word, a small letter after
-    f"|(?<![{_LETTER}])[\u00a3\u00a5\u00af](?=[a-z\u00df-\u00f6\u00f8-\u00ff{_SIGNS}])"
+    # £ ¥ ¯ (Ł Ą Ż) starting a word, two small letters after ("£k", "¥m" are amounts)
+    f"|(?<![{_LETTER}])[\u00a3\u00a5\u00af](?=[a-z\u00df-\u00f6\u00f8-\u00ff{_SIGNS}]{{2}})"
     # Ÿ (ź) after a small letter
     f"|(?<=[a-z\u00df-\u00ff])\u0178")
 _WORD_RE = re.compile(f"[{_LETTER}{_SIGNS}\u00a3\u00a5\u00af\u0178]+")

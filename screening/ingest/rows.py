@@ -58,8 +58,10 @@ LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
 #: for a licence cited, and a line needing one dropped from LICENSE_REQUIRED to REVIEW).
 _NOT_HELD = frozenset({"denied", "rejected", "revoked", "suspended", "expired", "returned",
                        "rwa", "withdrawn", "cancelled", "canceled", "pending", "awaiting",
-                       "applied", "applying", "requested", "under", "not", "no", "none",
-                       "waiting", "tbd", "to"})
+                       "applied", "applying", "requested", "waiting", "tbd"})
+#: First words that say none is held only when no number follows ("Under review", "No
+#: licence"; but "Under license D123456", "No. D123456" cite one).
+_NOT_HELD_UNLESS_NUMBERED = frozenset({"under", "not", "no", "none", "to"})
 
 
 def no_licence_held(text: str) -> bool:
@@ -67,9 +69,11 @@ def no_licence_held(text: str) -> bool:
     key = text.casefold()
     if key in LICENCE_PLACEHOLDERS:
         return True
-    first = key.replace(":", " ").replace("-", " ").split(maxsplit=1)
-    return (bool(first) and first[0] in _NOT_HELD) or not any(ch.isalnum() for ch in key) \
-        or not key.strip("0 -/.")
+    first = key.replace(":", " ").replace("-", " ").replace(".", " ").split(maxsplit=1)
+    if first and (first[0] in _NOT_HELD or (first[0] in _NOT_HELD_UNLESS_NUMBERED
+                                            and not any(ch.isdigit() for ch in key))):
+        return True
+    return not any(ch.isalnum() for ch in key) or not key.strip("0 -/.")
 #: Why a formula's saved value is not trusted (xlsx_package.SheetScan.stale_cells).
 _STALE_WHY = {
     "volatile": "it changes each time the workbook is opened",
@@ -95,6 +99,17 @@ def untrusted_characters(text: str) -> list[str]:
         return []
     return [ch for ch in text if ch not in _KEEP_CONTROLS
             and unicodedata.category(ch) in _UNTRUSTED_CATEGORIES]
+
+
+#: Invisible characters that change no name's look or reading: a soft hyphen, zero-width
+#: (non-)joiners, which Persian and Indic names need, and spaces; party matching reads past
+#: them. Bidirectional controls and the rest are never so.
+_HARMLESS_IN_NAMES = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+def hides_in_a_name(text: str) -> bool:
+    """Whether a party name holds a character that can make it display as another name."""
+    return any(ch not in _HARMLESS_IN_NAMES for ch in untrusted_characters(text))
 
 
 def escaped(text: str) -> str:
@@ -154,6 +169,10 @@ class RowConverter:
         self.guarded = tuple(index for f in (Field.DESTINATION, Field.ULTIMATE_DESTINATION,
                                              Field.ECCN, Field.EXPORT_DATE, *GUARDED_TEXT)
                              if (index := cols.get(f)) is not None)
+        #: Of those, the party names (``hides_in_a_name``).
+        self.names = frozenset(index for f in (Field.CONSIGNEE, Field.END_USER, *OWNER_FIELDS,
+                                               *OTHER_PARTY_FIELDS)
+                               if (index := cols.get(f)) is not None)
         self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
                               else normalize_country(text, aliases))
         self._eccn = _memo(normalize_eccn)
@@ -180,7 +199,8 @@ class RowConverter:
         tainted: dict[int, str] = {}
         for index in self.guarded:
             raw = values[index]
-            if raw.__class__ is str and not raw.isprintable() and untrusted_characters(raw):
+            if raw.__class__ is str and not raw.isprintable() and (
+                    hides_in_a_name(raw) if index in self.names else untrusted_characters(raw)):
                 tainted[index] = raw
         if tainted:  # never normalised: the line is ERROR, the finding shows the escapes
             blocked |= set(tainted)
@@ -296,7 +316,7 @@ class RowConverter:
         if ok and share is not None and raw.__class__ is not str and 0 < share <= 1:
             share *= 100  # a cell formatted as a percentage holds the fraction
         if ok and share is not None and raw.__class__ is str and "%" not in texts[index] \
-                and 0 < share <= 1:
+                and 0 < share <= 1 and any(texts[i] for _f, i in self.owner_columns):
             # "0.6" or "1" as text: a fraction (60%, 100%) or a percentage (0.6%, 1%)? The
             # 50% affiliates rule turns on it, so the share is left unknown for review.
             return None, Finding("OWNERSHIP_SHARE_AMBIGUOUS", Severity.REVIEW, (
