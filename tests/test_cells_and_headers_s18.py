@@ -189,3 +189,41 @@ def test_a_first_line_with_a_bad_cell_is_no_second_header_row(tmp_path, text) ->
     ERROR line, the rest screened."""
     _run, lines = screen_text(tmp_path, text)
     assert lines["L1"].verdict == "ERROR" and lines["L2"].verdict == "CLEAR"
+
+
+def test_common_country_names_are_read_in_new_and_older_databases(tmp_path) -> None:
+    """(Review:) "Turkey", "Ivory Coast", "Palestine" ... were unreadable destinations:
+    every such line ERROR. A database seeded before gets them as logged rule changes, once;
+    an alias an officer removed stays removed."""
+    from sqlalchemy import text
+
+    from screening.db import open_database
+    from screening.normalize import normalize_country
+    from screening.rules.edit import change_log, remove_rule_row
+    from screening.rules.ruleset import load_ruleset
+    from screening.rules.store import add_seed_rows
+
+    url = f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+    db = open_database(url)
+    try:
+        with db.sessions() as session:
+            rules = load_ruleset(session)
+            assert normalize_country("Turkey", rules.aliases) == "TR"
+            assert normalize_country("Ivory Coast", rules.aliases) == "CI"
+            assert not change_log(session)  # seeded with them: nothing to add
+            # As a database seeded before them: the rows are not there.
+            session.execute(text("DELETE FROM rule_country_aliases WHERE alias IN "
+                                 "('Turkey', 'Palestine')"))
+            remove_rule_row(session, "country_aliases.csv", {"alias": "Ivory Coast"},
+                            reason="test: the officer removes it", citation="test",
+                            changed_by="officer")
+            add_seed_rows(session)
+            add_seed_rows(session)  # once only
+            log = change_log(session)
+            added = sorted(c.row_key["alias"] for c in log if c.column == "(row added)")
+            assert added == ["Palestine", "Turkey"]
+            rules = load_ruleset(session)
+            assert normalize_country("Turkey", rules.aliases) == "TR"
+            assert normalize_country("Ivory Coast", rules.aliases) is None
+    finally:
+        db.dispose()

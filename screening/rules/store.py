@@ -187,6 +187,7 @@ def ensure_seeded(session: Session) -> None:
             "bundled seed data (reloaded after the schema upgrade to the whole Control List)"
         replace_rules(session, tables, source)
     correct_seed_rows(session)
+    add_seed_rows(session)
 
 
 #: Rows earlier seed data held that were wrong, removed from a database seeded with them:
@@ -212,3 +213,39 @@ def correct_seed_rows(session: Session) -> None:
         if value == held:
             remove_rule_row(session, filename, key, reason=reason, citation=citation,
                             changed_by="hkscreen (correction of earlier seed data)")
+
+
+_COMMON_NAME = ("a common English name of the country (its former ISO 3166 short name)",
+                "ISO 3166-1; 15 CFR 738 Supp. 1 (Country Chart)")
+#: Rows later seed data holds that a database seeded before lacks: (file, row, reason,
+#: citation). Each is added once, as a logged rule change, unless the row is there or an
+#: earlier change touched its key (an officer who removed it keeps it removed).
+SEED_ADDITIONS: tuple[tuple[str, dict[str, str], str, str], ...] = tuple(
+    ("country_aliases.csv", {"alias": alias, "country_code": code,
+                             "source": "common English name"},
+     f"{alias!r} is {_COMMON_NAME[0]}: a destination written so was an unreadable value "
+     f"(ERROR) on ordinary files", _COMMON_NAME[1])
+    for alias, code in (("Turkey", "TR"), ("Republic of Turkey", "TR"), ("Ivory Coast", "CI"),
+                        ("Macedonia", "MK"), ("Republic of Macedonia", "MK"),
+                        ("Swaziland", "SZ"), ("Vatican", "VA"),
+                        ("Holy See", "VA"), ("East Timor", "TL"), ("Palestine", "PS")))
+
+
+def add_seed_rows(session: Session) -> None:
+    """Add SEED_ADDITIONS a database seeded before them lacks (a logged change each)."""
+    from screening.rules.edit import RuleEditError, add_rule_row, get_rule_value
+    from screening.rules.schema import RuleChange
+
+    for filename, values, reason, citation in SEED_ADDITIONS:
+        key = {"alias": values["alias"]}
+        try:
+            get_rule_value(session, filename, key, "country_code")
+            continue  # there (seeded with it, or added before)
+        except RuleEditError:
+            pass
+        touched = session.scalars(select(RuleChange.id).where(
+            RuleChange.rule_file == filename,
+            RuleChange.row_key == json.dumps(key, sort_keys=True)).limit(1)).first()
+        if touched is None:
+            add_rule_row(session, filename, values, reason=reason, citation=citation,
+                         changed_by="hkscreen (addition to earlier seed data)")
