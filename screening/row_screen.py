@@ -126,6 +126,8 @@ class RowScreener:
         if self.parties is not None:
             names = self._party_names(batch, columns, slow)
             self.named = self.named or bool(names)
+            if columns is not None and columns.others:  # screened, but no stand-in for them
+                names = names.union(*(filter(None, column) for _h, column in columns.others))
             self._check_names(names)
         lines: LineBatch = (None, [])
         raws: list[str] = []
@@ -165,7 +167,21 @@ class RowScreener:
                                                                   strict=True))
                           if named is None and user is None]:
                     found[i] = self._merged(found[i], (UNNAMED,))
+            for role, column in c.others:  # after the consignee and end user, as the slow
+                self._add_others(found, role, column, c.party_country)  # path adds them
         return found
+
+    def _add_others(self, found: list[Outcome], role: str, names: list[Any],
+                    country: list[Any]) -> None:
+        """Raises the outcomes of lines whose other party (``role``: its column's header)
+        is on a list."""
+        assert self.parties is not None
+        listed = self.listed
+        for i, name in enumerate(names):
+            if name is not None and name in listed:
+                parties = self.parties.party(role, name, country[i])
+                if parties:
+                    found[i] = self._merged(found[i], parties)
 
     def _check_names(self, names: set[str]) -> None:
         """Works out whether any list name may match each of ``names`` not seen before."""

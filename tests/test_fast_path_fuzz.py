@@ -92,6 +92,10 @@ def _good(rnd: random.Random, header: str, number: int) -> str:
         "HS Code": lambda: rnd.choice(["", "8542.31"]),
         "Description": lambda: rnd.choice(["Part", "Router board", 'Cable 3" long']),
         "Notes": lambda: rnd.choice(["", "ok", "C:\\tmp"]),
+        "Purchaser": lambda: rnd.choice(["", f"Buyer {rnd.randrange(30)} Ltd", "N/A",
+                                         rnd.choice(LISTED)]),
+        "Notify Party": lambda: rnd.choice(["", "", "NONE", f"Agent {rnd.randrange(9)}",
+                                            rnd.choice(LISTED)]),
     }
     return choices.get(header, str)()
 
@@ -292,6 +296,28 @@ def test_odd_batches_and_owners_match_the_reference(tmp_path: Path,
     assert any(code.startswith("PARTY_OWNER_MATCH") for code in codes), codes
 
 
+@pytest.mark.usefixtures("bundled_lists")
+@pytest.mark.parametrize("named", [True, False])
+def test_other_parties_with_the_list_match_the_reference(tmp_path: Path, small_batches: None,
+                                                         named: bool) -> None:
+    """(s18:) purchaser and notify-party columns are screened on the fast path as the slow
+    path screens them (after the consignee and end user, or after PARTY_NOT_CHECKED)."""
+    header = [*HEADER, "Purchaser", "Notify Party"] if named else \
+        [h for h in HEADER if h not in ("Consignee", "End User")] + ["Purchaser",
+                                                                      "Notify Party"]
+    source = tmp_path / "others.csv"
+    write_csv(source, header, hostile_rows(260, 31, xlsx=False, header=header))
+    db = open_database(f"sqlite:///{tmp_path / 'lists.sqlite3'}")  # installs the list
+    try:
+        data = assert_same_as_reference(db, source)
+    finally:
+        db.dispose()
+    matched = [f for line in data["lines"] for f in line["findings"]
+               if f["code"].startswith("PARTY_MATCH_")
+               and f["message"].startswith(("Purchaser", "Notify Party"))]
+    assert matched
+
+
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 @pytest.mark.parametrize("n", [100, 101])
 def test_files_ending_at_and_around_a_batch_boundary(kind: str, n: int, sqlite_db: Database,
@@ -336,6 +362,12 @@ LAYOUTS = {  # name: (header, options, file kind)
     "only the required columns": (["Ship-to Country", "Ship Date", "ECCN"], ScreenOptions(),
                                   "xlsx"),
     "day-first dates": (HEADER, ScreenOptions(date_order=DateOrder.DMY), "csv"),
+    # (s18:) other parties, screened on the fast path too; and without consignee/end user
+    "other parties": ([*HEADER, "Purchaser", "Notify Party"], ScreenOptions(), "csv"),
+    "other parties (workbook)": ([*HEADER, "Purchaser", "Notify Party"], ScreenOptions(),
+                                 "xlsx"),
+    "other parties only": ([h for h in HEADER if h not in ("Consignee", "End User")]
+                           + ["Purchaser", "Notify Party"], ScreenOptions(), "csv"),
 }
 
 

@@ -100,15 +100,18 @@ class Columns:
     types, and the country a party is screened for.
     """
 
-    __slots__ = ("count", "dates", "eccns", "end_user_types", "line", "party_country",
-                 "positions")
+    __slots__ = ("count", "dates", "eccns", "end_user_types", "line", "others",
+                 "party_country", "positions")
 
     def __init__(self, positions: list[int] | None, count: int, line: list[Any],
                  dates: list[Any], eccns: list[Any], end_user_types: Any,
-                 party_country: list[Any]):
+                 party_country: list[Any],
+                 others: tuple[tuple[str, list[Any]], ...] = ()):
         self.positions, self.count, self.line = positions, count, line
         self.dates, self.eccns, self.end_user_types = dates, eccns, end_user_types
         self.party_country = party_country
+        #: (column header, names: None where blank) of each other-party column.
+        self.others = others
 
     def head(self, i: int) -> tuple[Any, ...]:
         """Row ``i``'s part of its run_lines row (as the slow path would build it)."""
@@ -125,12 +128,15 @@ class FastRows:
         self.width = c.width
         cols = c.mapping.columns
         self.formula_rows = c.source.formula_rows
-        #: Owner, share and other party columns: a row using them takes the slow path
-        #: (rare, and the slow path screens owners and other parties).
+        #: Owner and share columns: a row using them takes the slow path (rare, and the
+        #: slow path screens owners).
         self.owner_indexes = tuple(cols[f] for f in (*(f for f, _ in c.owner_columns),
-                                                     Field.OWNERSHIP_PCT,
-                                                     *(f for f, _ in c.other_party_columns))
-                                   if f in cols)
+                                                     Field.OWNERSHIP_PCT) if f in cols)
+        #: Other parties (purchaser, notify party ...): (header, column), screened here.
+        self.other_parties = tuple((c.mapping.header_for(f), index)
+                                   for f, index in c.other_party_columns)
+        #: Every column of party names (``rows.hides_in_a_name`` guards them).
+        self.name_columns = tuple(sorted(c.names))
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -272,8 +278,8 @@ class FastRows:
         #: (Without control characters, JSON escapes only quotes and backslashes.)
         as_read = all(joined is not None and '"' not in joined and "\\" not in joined
                       for _column, joined in cleaned)
-        for index in self.party_columns:  # an invisible character: the slow path refuses it
-            _untrusted(cells[index], bad)
+        for index in self.name_columns:  # an invisible character: the slow path refuses it
+            _untrusted(cells[index], bad)  # (also one "\x1e" that cleans to a blank owner)
         for index in self.owner_indexes:
             if any(texts[index]):
                 bad.update(i for i, text in enumerate(texts[index]) if text)
@@ -315,8 +321,10 @@ class FastRows:
         line = [[self.run_id] * count, numbers, line_id, dest, ult, date_db,
                 [assumed] * count, eccn_text, exception, lic_text, end_user, eut_text,
                 consignee, value, quantity, description, hs_code, raw]
-        return (Columns(positions, count, line, dates, eccns, end_user_types, party_country),
-                sorted(slow))
+        others = tuple((header, _or_none(texts[index], count))
+                       for header, index in self.other_parties)
+        return (Columns(positions, count, line, dates, eccns, end_user_types, party_country,
+                        others), sorted(slow))
 
     @staticmethod
     def _amounts(cells: list[tuple[Any, ...]], texts: list[list[str]], index: int | None,
