@@ -196,6 +196,15 @@ _NO_PARTY = frozenset({
 })
 
 
+def _names_itself(name: str, role: str) -> str | None:
+    """A consignee cell saying "Same as consignee" (an end user saying so names the
+    consignee, screened on the line) refers to itself: it names nobody."""
+    key = " ".join(name.casefold().replace("-", " ").replace(".", " ").split())
+    own = role.casefold()
+    return "a reference to itself" if key in (own, f"same as {own}", f"as {own}",
+                                              f"see {own}") else None
+
+
 #: The roles whose cell naming nobody is a finding: for the other parties (intermediate
 #: consignee, notify party), "None" or "N/A" says there is none.
 NAMED_ROLES = frozenset({"Consignee", "End user"})
@@ -204,7 +213,8 @@ NAMED_ROLES = frozenset({"Consignee", "End user"})
 def needs_a_finding(name: str) -> bool:
     """Whether ``name`` gets party findings even when no list name may match it: written
     in another script, or naming no party."""
-    return in_other_script(name) or names_no_party(name) is not None
+    return in_other_script(name) or names_no_party(name) is not None \
+        or any(_names_itself(name, role) for role in NAMED_ROLES)
 
 
 #: Words companies and institutes abbreviate, by the word the lists mostly write out ("Harbin
@@ -1000,7 +1010,8 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
         if in_other_script(name) and not any(
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
             findings.append(other_script_finding(f"{role} {name!r}", "party"))
-        if role in NAMED_ROLES and (why := names_no_party(name)) is not None:
+        if role in NAMED_ROLES and (why := names_no_party(name)
+                                    or _names_itself(name, role)) is not None:
             findings.append(Finding(
                 "PARTY_NOT_NAMED", Severity.REVIEW,
                 f"{role} {name!r} names no party ({why}): the restricted-party check had "

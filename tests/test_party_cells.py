@@ -48,6 +48,18 @@ def test_real_names_are_not_taken_for_placeholders(name) -> None:
     assert names_no_party(name) is None
 
 
+def test_a_consignee_said_to_be_the_consignee_names_nobody(tmp_path) -> None:
+    """(Re-run of the hunt:) both cells "same as consignee": no party named anywhere."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, HEADER + (
+        "S1,Hong Kong,2023-03-01,EAR99,same as consignee,same as consignee,civil\n"
+        "S2,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Same as consignee,civil\n"))
+    assert lines["S1"].verdict == "REVIEW"
+    assert ["(a reference to itself)" in f.message for f in lines["S1"].findings
+            if f.code == "PARTY_NOT_NAMED"] == [True]
+    assert lines["S2"].verdict == "CLEAR"
+
+
 def test_an_other_party_written_as_none_is_no_finding(tmp_path) -> None:
     """(Review:) "NONE" is how forwarders write "no intermediate consignee"."""
     _with_list(tmp_path)
