@@ -209,7 +209,7 @@ def guess_field(header: object) -> Field | None:
                 # "Notify Party Country" is no name; "Consignee Name & Address" says it is
                 # (and "Export Date (per invoice)" stays the export date).
                 return _unless_other_meaning(found, rest) \
-                    if found in _NAME_FIELDS and "name" not in words[:prefix_len] else found
+                    if found in NAME_FIELDS and "name" not in words[:prefix_len] else found
     if len(words) > 1 and words[0] in _SYNONYM_INDEX and words[0] not in ("id", "le"):
         return _unless_other_meaning(_SYNONYM_INDEX[words[0]], words[1:])
     return None
@@ -253,7 +253,7 @@ def _unless_other_meaning(guess: Field, rest: list[str]) -> Field | None:
         # "Country of Origin / Mfg / Assembly / Dispatch ...": only a country that says
         # nothing else, or how it is written, is taken for the destination.
         return guess if _DESTINATION_NOTES.issuperset(rest) else None
-    if guess in _NAME_FIELDS and not _NOT_A_NAME.isdisjoint(rest):
+    if guess in NAME_FIELDS and not _NOT_A_NAME.isdisjoint(rest):
         return None  # "Owner Country", "Customer No" are not a party's name
     if guess is Field.EXPORT_DATE and not _NOT_EXPORT_DATE.isdisjoint(rest):
         return None  # "Date Ordered" is earlier than the export, and the rules changed
@@ -277,7 +277,8 @@ _NOT_EXPORT_DATE = frozenset({
     "birth", "expiry", "expiration", "expires", "valid", "issued", "issue", "license",
     "licence", "printed", "report", "run",
 })
-_NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS,
+#: Columns naming a party (screened against the lists).
+NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS,
                           *OTHER_PARTY_FIELDS})
 #: Words that make a party header something other than the party's name.
 _NOT_A_NAME = frozenset({

@@ -13,7 +13,13 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from screening.ingest.columns import OTHER_PARTY_FIELDS, OWNER_FIELDS, ColumnMapping, Field
+from screening.ingest.columns import (
+    NAME_FIELDS,
+    OTHER_PARTY_FIELDS,
+    OWNER_FIELDS,
+    ColumnMapping,
+    Field,
+)
 from screening.ingest.readers import TableSource
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
@@ -142,8 +148,7 @@ def _memo(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
 #: Text columns whose cells are refused (ERROR) if they hold invisible or control
 #: characters, besides destinations, ECCN and date.
-GUARDED_TEXT = (Field.END_USER_TYPE, Field.LICENSE_NUMBER, Field.CONSIGNEE, Field.END_USER,
-                *OWNER_FIELDS, *OTHER_PARTY_FIELDS)
+GUARDED_TEXT = (Field.END_USER_TYPE, Field.LICENSE_NUMBER, *NAME_FIELDS)
 
 _PLACEHOLDER_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION, Field.ECCN,
                                  Field.EXPORT_DATE})
@@ -170,8 +175,7 @@ class RowConverter:
                                              Field.ECCN, Field.EXPORT_DATE, *GUARDED_TEXT)
                              if (index := cols.get(f)) is not None)
         #: Of those, the party names (``hides_in_a_name``).
-        self.names = frozenset(index for f in (Field.CONSIGNEE, Field.END_USER, *OWNER_FIELDS,
-                                               *OTHER_PARTY_FIELDS)
+        self.names = frozenset(index for f in NAME_FIELDS
                                if (index := cols.get(f)) is not None)
         self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
                               else normalize_country(text, aliases))
