@@ -205,6 +205,14 @@ def _names_itself(name: str, role: str) -> str | None:
                                               f"see {own}") else None
 
 
+@functools.lru_cache(maxsize=4096)  # asked of every line whose consignee cell is empty
+def refers_to_consignee(name: str) -> bool:
+    """Whether an end-user cell names the consignee instead of a party ("Same as
+    consignee"): the line's consignee is then its end user, and with that cell empty the
+    line names nobody."""
+    return _names_itself(name, "Consignee") is not None
+
+
 #: The roles whose cell naming nobody is a finding: for the other parties (intermediate
 #: consignee, notify party), "None" or "N/A" says there is none.
 NAMED_ROLES = frozenset({"Consignee", "End user"})

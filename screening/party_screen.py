@@ -7,7 +7,7 @@ from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
-from screening.parties import PartyIndex, needs_a_finding, party_findings
+from screening.parties import PartyIndex, needs_a_finding, party_findings, refers_to_consignee
 
 CACHE_LIMIT = 200_000
 _LIST_CITES = ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")
@@ -18,6 +18,18 @@ UNNAMED = Finding(
     "No restricted-party check for this line: its consignee, end-user and owner cells are "
     "empty. Confirm who the parties are and record a decision, or name them and screen "
     "again.", _LIST_CITES)
+
+
+def consignee_missing(end_user: str) -> Finding:
+    """REVIEW for an end user said to be the consignee on a line whose consignee cell is
+    empty: neither names a party, so no name was checked (the end user's own cell is
+    screened as the consignee it points to)."""
+    return Finding(
+        "PARTY_NOT_NAMED", Severity.REVIEW,
+        f"End user {end_user!r} names the consignee, and the consignee cell is empty: no "
+        f"party is named, so the restricted-party check had no name to check, and an "
+        f"unknown end user is a red flag. Enter the party's name, or record a decision.",
+        ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3"))
 
 
 def with_findings(result: Screening, found: tuple[Finding, ...]) -> Screening:
@@ -77,6 +89,8 @@ class PartyScreen:
             found = ((UNNAMED,) if self.party_columns else ()) + others
             return with_findings(result, found) if found else result
         found = self.parties_of(line.consignee, line.end_user, country)
+        if not line.consignee and line.end_user and refers_to_consignee(line.end_user):
+            found += (consignee_missing(line.end_user),)
         if line.owners:
             found += owner_findings(line.owners, line.ownership_pct, country,
                                     line.export_date, self.index, self.affiliate_rules,

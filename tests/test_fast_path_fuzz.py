@@ -83,10 +83,11 @@ def _good(rnd: random.Random, header: str, number: int) -> str:
         "ECCN": lambda: rnd.choice(["EAR99", "EAR99", "5A992.c", "3A001.a.2", "4A994"]),
         "License Exception": lambda: rnd.choice(["", "", "NLR", "GBS", "ENC"]),
         "License No.": lambda: rnd.choice(["", "", "", "D1234567", "NLR"]),
-        "End User": lambda: f"End User {rnd.randrange(40)}",
+        "End User": lambda: "Same as consignee" if rnd.random() < 0.05 else
+        f"End User {rnd.randrange(40)}",
         "End-User Type": lambda: rnd.choice(["", "commercial", "government", "military"]),
         "Consignee": lambda: rnd.choice(LISTED) if rnd.random() < 0.03 else
-        f"Consignee {rnd.randrange(60)} Ltd",
+        "" if rnd.random() < 0.05 else f"Consignee {rnd.randrange(60)} Ltd",
         "Value (USD)": lambda: f"{rnd.uniform(1, 1e5):.2f}",
         "Qty": lambda: str(rnd.randrange(1, 50)),
         "HS Code": lambda: rnd.choice(["", "8542.31"]),

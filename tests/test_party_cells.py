@@ -60,6 +60,26 @@ def test_a_consignee_said_to_be_the_consignee_names_nobody(tmp_path) -> None:
     assert lines["S2"].verdict == "CLEAR"
 
 
+def test_an_end_user_said_to_be_an_empty_consignee_names_nobody(tmp_path) -> None:
+    """(Own check, s19:) end user "Same as consignee" beside an empty consignee cell was
+    CLEAR: no name was checked. Fast path (E1) and slow path (E2: an owner sends the line
+    there) alike; with the consignee named (E3) the consignee is screened as the end user."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,End User,End User Type,Parent Company\n"
+        "E1,Hong Kong,2023-03-01,EAR99,,Same as consignee,civil,\n"
+        "E2,Hong Kong,2023-03-01,EAR99,,same as Consignee,civil,Acme Holdings Ltd\n"
+        "E3,Hong Kong,2023-03-01,EAR99,Centre Bright Electronics Company Limited,"
+        "Same as consignee,civil,\n"
+        "E4,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Same as consignee,civil,\n"))
+    for line in ("E1", "E2"):
+        assert lines[line].verdict == "REVIEW", line
+        found = [f for f in lines[line].findings if f.code == "PARTY_NOT_NAMED"]
+        assert len(found) == 1 and "the consignee cell is empty" in found[0].message, line
+    assert any(f.code.startswith("PARTY_MATCH_") for f in lines["E3"].findings)
+    assert lines["E4"].verdict == "CLEAR"
+
+
 def test_an_other_party_written_as_none_is_no_finding(tmp_path) -> None:
     """(Review:) "NONE" is how forwarders write "no intermediate consignee"."""
     _with_list(tmp_path)
