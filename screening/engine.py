@@ -10,7 +10,7 @@ from screening.citations import cites, unverified_note
 from screening.control_list_check import chart_and_special, destination_controls
 from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
 from screening.normalize import EndUserType
-from screening.rules.ruleset import RuleSet
+from screening.rules.ruleset import EndUseRuleR, RuleSet
 
 HK, CN = "HK", "CN"
 #: Hong Kong's treatment before 2020-06-30 is the baseline for "newly licensable".
@@ -364,6 +364,7 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
     entry = rules.eccns.get(eccn.base)
     end_user = line.end_user_type
     name = rules.country_name(dest)
+    unread: list[EndUseRuleR] = []  # rules on every item that an unread type may meet
     for rule in rules.end_use_by_country.get(dest, ()):
         if not rule.covers(date):
             continue
@@ -373,6 +374,9 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
             if not eccn.is_ear99 and entry is not None:
                 findings.append(Finding(f"{_code(rule.rule)}_END_USE", Severity.INFO,
                                         f"{name}: {rule.summary}.", sources, unverified))
+            continue
+        if rule.scope == "all" and end_user == EndUserType.UNRECOGNISED:
+            unread.append(rule)
             continue
         if rule.scope == "all":
             wanted = (EndUserType.MILITARY_INTELLIGENCE if rule.end_user == "intelligence"
@@ -417,12 +421,31 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                                     f"applies if you know of a military end use or user.",
                                     sources, unverified))
         else:
-            who = (f"the end user type is {end_user}" if end_user
-                   else "the end user type is not given")
+            who = ("the end-user type given was not understood" if end_user ==
+                   EndUserType.UNRECOGNISED else f"the end user type is {end_user}"
+                   if end_user else "the end user type is not given")
             findings.append(Finding(f"{code}_REVIEW", Severity.REVIEW,
                                     f"{base}; {who}: confirm the end use and end user are not "
                                     f"military.", sources, unverified))
+    if unread:
+        findings.append(_type_not_understood(name, unread))
     return findings
+
+
+def _type_not_understood(name: str, rules: list[EndUseRuleR]) -> Finding:
+    """REVIEW for a line whose end-user type cell was not understood, to a destination with
+    end-use rules on every item (EAR99 too): the type could be the one they license."""
+    kinds = sorted({"military-intelligence" if r.end_user == "intelligence" else "military"
+                    for r in rules})
+    return Finding(
+        "END_USER_TYPE_NOT_UNDERSTOOD", Severity.REVIEW,
+        f"The end-user type cell was not understood (none of the words hkscreen reads), and "
+        f"{name} has end-use rules on every item subject to the EAR, EAR99 included, for "
+        f"{' and '.join(kinds)} end users: confirm the end user is not one, or write the type "
+        f"as military, military intelligence, government, civil or commercial.",
+        tuple(dict.fromkeys(c for r in rules for c in cites(r.citation))),
+        tuple(dict.fromkeys(n for r in rules
+                            for n in unverified_note(f"{r.rule} rule", r.verification))))
 
 
 def _code(rule: str) -> str:

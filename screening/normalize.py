@@ -341,7 +341,12 @@ class EndUserType(StrEnum):
     MILITARY_INTELLIGENCE = "mil-intelligence"  # fits the stored 20 characters
     GOVERNMENT = "government"
     CIVIL = "civil"
+    #: A kind of party that is not a military, government or civil end user as such
+    #: (a distributor, a hospital, "unknown"): the end use is left to review.
     OTHER = "other"
+    #: Text with no word hkscreen reads ("MI", "Comercial"): the cell was not understood,
+    #: so no end-use rule may take it as civil (15 CFR 744.22 covers EAR99 items too).
+    UNRECOGNISED = "unrecognised"
 
 
 _END_USER_WORDS: dict[str, EndUserType] = {
@@ -387,6 +392,39 @@ _MILITARY_SCRIPT = ("军事", "軍事", "军队", "軍隊", "军方", "軍方", 
 _INTELLIGENCE_SCRIPT = ("情报", "情報", "军情", "軍情")
 
 
+#: Words naming a kind of party or use that is neither military nor government: a cell
+#: holding one is read (OTHER), a cell holding none was not understood (UNRECOGNISED).
+_OTHER_WORDS = frozenset({
+    "distributor", "distributors", "distribution", "reseller", "resale", "dealer", "agent",
+    "trader", "trading", "wholesaler", "wholesale", "retailer", "retail", "importer",
+    "end", "user", "users", "customer", "business", "company", "corporate", "corporation",
+    "enterprise", "firm", "manufacturer", "manufacturing", "factory", "oem", "odm",
+    "integrator", "contractor", "subcontractor", "service", "services", "provider",
+    "hospital", "medical", "healthcare", "health", "clinic", "pharmaceutical", "bank",
+    "banking", "financial", "finance", "insurance", "school", "education", "educational",
+    "college", "institute", "institution", "research", "laboratory", "lab", "scientific",
+    "individual", "consumer", "personal", "person", "nonprofit", "non", "profit", "ngo",
+    "charity", "telecom", "telecommunications", "carrier", "operator", "utility",
+    "energy", "oil", "gas", "mining", "agriculture", "automotive", "logistics",
+    "forwarder", "freight", "shipping", "airline", "hotel", "media", "internal", "own",
+    "affiliate", "subsidiary", "parent", "group", "other", "others", "mixed", "various",
+    "unknown", "tbd", "tba", "tbc", "pending", "not", "known", "applicable",
+    "technology", "tech", "it", "data", "center", "centre", "software", "electronics",
+    "semiconductor", "academic", "industrial", "industry", "public", "state", "owned",
+    "soe", "municipal", "local", "ministry", "agency", "police", "law", "enforcement",
+})
+_OTHER_SCRIPT = ("经销", "經銷", "分销", "分銷", "代理", "贸易", "貿易", "公司", "企业", "企業",
+                 "工厂", "工廠", "制造", "製造", "医院", "醫院", "银行", "銀行", "学校", "學校",
+                 "大学", "大學", "研究", "科研", "个人", "個人", "用户", "用戶", "客户", "客戶",
+                 "科技", "技术", "技術", "电子", "電子", "零售", "批发", "批發", "未知")
+
+
+def _names_a_kind(key: str) -> bool:
+    """Whether end-user type text (an ``alias_key``) holds a word naming a kind of party."""
+    return not _OTHER_WORDS.isdisjoint(key.split()) or any(
+        word in key for word in _OTHER_SCRIPT)
+
+
 def normalize_end_user_type(value: object) -> EndUserType | None:
     key = alias_key(clean_text(value))
     if not key or clean_text(value).casefold() in _NOT_GIVEN:  # "N/A" is a blank cell
@@ -412,4 +450,4 @@ def normalize_end_user_type(value: object) -> EndUserType | None:
         return EndUserType.MILITARY_INTELLIGENCE
     if military:
         return EndUserType.MILITARY
-    return EndUserType.OTHER
+    return EndUserType.OTHER if _names_a_kind(key) else EndUserType.UNRECOGNISED

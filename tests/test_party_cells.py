@@ -159,6 +159,11 @@ def test_a_party_or_end_user_type_cell_with_invisible_characters_is_an_error(
     ("Commercial use", EndUserType.CIVIL), ("Civil end use", EndUserType.CIVIL),
     ("Commercial (non-military)", EndUserType.CIVIL),
     ("Government (non-military)", EndUserType.GOVERNMENT), ("冠军科技", EndUserType.OTHER),
+    # (s19:) kinds of party are read; text with no word read is not understood
+    ("Hospital", EndUserType.OTHER), ("State-owned enterprise", EndUserType.OTHER),
+    ("Unknown", EndUserType.OTHER), ("Research institute", EndUserType.OTHER),
+    ("MI", EndUserType.UNRECOGNISED), ("Intelligence", EndUserType.UNRECOGNISED),
+    ("Comercial", EndUserType.UNRECOGNISED), ("1", EndUserType.UNRECOGNISED),
 ])
 def test_end_user_types_as_officers_write_them(text, kind) -> None:
     assert normalize_end_user_type(text) == kind
@@ -180,6 +185,30 @@ def test_end_user_types_as_written_reach_the_end_use_rules(tmp_path) -> None:
     assert lines["M2"].verdict == "REVIEW"
     assert "MEU_REVIEW" in {f.code for f in lines["M2"].findings}
     assert lines["M3"].verdict == "CLEAR" and lines["M4"].verdict == "CLEAR"
+
+
+def test_an_end_user_type_not_understood_is_no_clear_where_rules_read_it(tmp_path) -> None:
+    """(Own check, s19:) "MI" as the end-user type of an EAR99 line to Hong Kong was CLEAR:
+    744.22 reaches EAR99 items for military-intelligence end users in China, and the cell
+    was not understood. Where no end-use rule reads the type (Germany), or the type is a
+    kind of party read (a distributor), the line stays CLEAR."""
+    _with_list(tmp_path)
+    party = "Acme Widgets Trading Ltd"
+    _run, lines = screen_text(tmp_path, HEADER + "".join(
+        f"{line},{dest},2023-03-01,{eccn},{party},{party},{kind}\n"
+        for line, dest, eccn, kind in (
+            ("U1", "Hong Kong", "EAR99", "MI"), ("U2", "China", "EAR99", "Comercial"),
+            ("U3", "Germany", "EAR99", "MI"), ("U4", "Hong Kong", "EAR99", "Hospital"),
+            ("U5", "Hong Kong", "5A992.c", "MI"))))
+    for line in ("U1", "U2"):
+        assert lines[line].verdict == "REVIEW", line
+        (found,) = [f for f in lines[line].findings
+                    if f.code == "END_USER_TYPE_NOT_UNDERSTOOD"]
+        assert "15 CFR 744.22" in found.citations and "military-intelligence" in found.message
+    assert lines["U3"].verdict == "CLEAR" and lines["U4"].verdict == "CLEAR"
+    assert lines["U5"].verdict == "REVIEW"
+    (meu,) = [f for f in lines["U5"].findings if f.code == "MEU_REVIEW"]
+    assert "the end-user type given was not understood" in meu.message
 
 
 @pytest.mark.parametrize("header", ["Ultimate End User", "Final End User", "Actual End User",
