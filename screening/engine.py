@@ -174,6 +174,8 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
         findings.extend(_savings(line, rules, target, newly))
 
     findings.extend(_eei(eccn, shipped, licensing, date, rules))
+    if rules.current_to is not None and date > rules.current_to:
+        findings.append(_after_edition(rules.current_to))
     if worst([f.verdict for f in findings]) is Verdict.CLEAR:
         basis = _clear_basis(line, eccn, licensing, date, rules, findings)
         if basis:
@@ -183,6 +185,17 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
                 (), basis))
     # A line needing a licence is never CLEAR, so citing one later cannot affect the above.
     return _result(line, findings, licensing, newly), actual.needs_licence
+
+
+def _after_edition(current_to: dt.date) -> Finding:
+    """INFO on a line exported after the newest edition the rules hold (one message for
+    every such date: results are memoised by rule epoch, not by day)."""
+    return Finding(
+        "RULES_OLDER_THAN_EXPORT_DATE", Severity.INFO,
+        f"The export date is after {current_to}, the newest eCFR edition these rules hold: "
+        f"a rule published since then is not reflected in this result. Load the current "
+        f"edition (hkscreen rules update-ccl) and screen the file again.",
+        (f"15 CFR part 774 Supp. No. 1, eCFR edition {current_to}",))
 
 
 #: INFO finding on a CLEAR line whose determination used PARTIAL/INFERRED/UNVERIFIED rows.

@@ -427,3 +427,19 @@ def test_end_user_type_is_read_only_where_a_rule_reads_it(rules) -> None:
                             differs.add(dest)
     assert {"HK", "CN", "RU"} <= differs
 
+
+
+def test_a_line_dated_after_the_rules_newest_edition_says_so(rules) -> None:
+    """(Own check, s19:) a line exported after the newest eCFR edition the rules hold was
+    CLEAR with nothing said: a rule published since is not in them. The note is INFO (the
+    run's own age warnings are the list's), on the first day after the edition, not on it."""
+    assert str(rules.current_to) == "2026-08-07"
+    for dest, eccn in (("DE", "3A991"), ("HK", "EAR99"), ("CN", "5A002")):
+        on = screen_line(make_line(dest, "2026-08-07", eccn), rules)
+        after = screen_line(make_line(dest, "2026-08-08", eccn), rules)
+        later = screen_line(make_line(dest, "2027-06-01", eccn), rules)
+        assert "RULES_OLDER_THAN_EXPORT_DATE" not in {f.code for f in on.findings}
+        for result in (after, later):
+            (note,) = [f for f in result.findings if f.code == "RULES_OLDER_THAN_EXPORT_DATE"]
+            assert note.severity is Severity.INFO and "2026-08-07" in note.message
+            assert result.verdict is on.verdict, dest

@@ -385,6 +385,13 @@ class RuleSet:
                 for base, paths in mentioned.items()}
 
     @cached_property
+    def current_to(self) -> dt.date | None:
+        """The newest eCFR edition of the Control List the rules hold: a rule published
+        after it is not in them (``rules update-ccl`` loads the next one)."""
+        editions = [entry.edition for entry in self.eccns.values() if entry.edition]
+        return dt.date.fromisoformat(max(editions)) if editions else None
+
+    @cached_property
     def boundaries(self) -> tuple[dt.date, ...]:
         """Every date on which some rule starts or stops applying."""
         by_country, by_eccn, shared = self._scoped_boundaries
@@ -465,6 +472,7 @@ class RuleSet:
             for d in entry.created:
                 add(into, d.valid_from)
             add(into, dt.date.fromisoformat(entry.edition) if entry.edition else None)
+        add(shared, None, self.current_to)  # a line dated after it says so (engine)
         # A destination licensed as another (Hong Kong as China) is screened on both.
         for code, mappings in self.mappings.items():
             for m in mappings:
