@@ -419,6 +419,12 @@ _OTHER_SCRIPT = ("经销", "經銷", "分销", "分銷", "代理", "贸易", "�
                  "科技", "技术", "技術", "电子", "電子", "零售", "批发", "批發", "未知")
 
 
+#: Words of intelligence work: a type naming one without a military word is not taken as
+#: any kind of party (a review where 744.22 reaches every item), unless it is a business's.
+_SPYING_WORDS = frozenset({"intelligence", "surveillance", "reconnaissance", "espionage"})
+_NOT_SPYING = frozenset({"business", "artificial", "market", "marketing", "competitive"})
+
+
 def _names_a_kind(key: str) -> bool:
     """Whether end-user type text (an ``alias_key``) holds a word naming a kind of party."""
     return not _OTHER_WORDS.isdisjoint(key.split()) or any(
@@ -450,4 +456,6 @@ def normalize_end_user_type(value: object) -> EndUserType | None:
         return EndUserType.MILITARY_INTELLIGENCE
     if military:
         return EndUserType.MILITARY
+    if not words.isdisjoint(_SPYING_WORDS) and words.isdisjoint(_NOT_SPYING):
+        return EndUserType.UNRECOGNISED  # "Intelligence agency": 744.22 may reach it
     return EndUserType.OTHER if _names_a_kind(key) else EndUserType.UNRECOGNISED

@@ -19,7 +19,10 @@ from tests.test_ingest import prep
 
 @pytest.mark.parametrize("cell", ["Denied", "Rejected", "Returned without action",
                                   "Expired D123456", "Awaiting", "Under review",
-                                  "License not required", "EAR99", ".", "0000000", "Y", "TRUE"])
+                                  "License not required", "EAR99", ".", "0000000", "Y", "TRUE",
+                                  # (s19 hunt:) each was taken for a licence cited
+                                  "D123456 (denied)", "D123456 revoked", "void",
+                                  "n/a - NLR", "Hong Kong import licence"])
 def test_a_licence_cell_saying_none_is_held_is_no_licence_cited(tmp_path, cell) -> None:
     """Each was taken for a licence cited: a line needing one dropped to REVIEW."""
     assert no_licence_held(cell)
@@ -32,7 +35,8 @@ def test_a_licence_cell_saying_none_is_held_is_no_licence_cited(tmp_path, cell) 
 
 
 @pytest.mark.parametrize("cell", ["D123456", "D-123456", "ABC123", "12345",
-                                  "Under license D123456", "No. D123456", "No: D123456"])
+                                  "Under license D123456", "No. D123456", "No: D123456",
+                                  "D123456 pending renewal", "License No. D123456 approved"])
 def test_licence_numbers_are_still_licences(cell) -> None:
     assert not no_licence_held(cell)
 

@@ -164,6 +164,8 @@ def test_a_party_or_end_user_type_cell_with_invisible_characters_is_an_error(
     ("Unknown", EndUserType.OTHER), ("Research institute", EndUserType.OTHER),
     ("MI", EndUserType.UNRECOGNISED), ("Intelligence", EndUserType.UNRECOGNISED),
     ("Comercial", EndUserType.UNRECOGNISED), ("1", EndUserType.UNRECOGNISED),
+    ("Intelligence agency", EndUserType.UNRECOGNISED),
+    ("Surveillance bureau", EndUserType.UNRECOGNISED),
 ])
 def test_end_user_types_as_officers_write_them(text, kind) -> None:
     assert normalize_end_user_type(text) == kind

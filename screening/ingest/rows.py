@@ -9,6 +9,7 @@ dates on thousands of rows), and the slow path that builds messages runs only fo
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -65,6 +66,14 @@ LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
 _NOT_HELD = frozenset({"denied", "rejected", "revoked", "suspended", "expired", "returned",
                        "rwa", "withdrawn", "cancelled", "canceled", "pending", "awaiting",
                        "applied", "applying", "requested", "waiting", "tbd"})
+#: Words anywhere in a licence cell that say the number is not a licence held ("D123456
+#: (denied)", "D123456 revoked", "void"), or that the cell names no US export licence
+#: ("n/a - NLR", "Hong Kong import licence"): each was taken for a licence cited.
+_NOT_HELD_ANYWHERE = _NOT_HELD - {"pending", "awaiting", "applied", "applying", "requested",
+                                  "waiting", "tbd", "returned"} | frozenset({
+                                      "void", "voided", "invalid", "refused", "nlr", "import",
+                                      "n/a"})
+_WORD_RE = re.compile(r"[\w/]+")
 #: First words that say none is held only when no number follows ("Under review", "No
 #: licence"; but "Under license D123456", "No. D123456" cite one).
 _NOT_HELD_UNLESS_NUMBERED = frozenset({"under", "not", "no", "none", "to"})
@@ -79,7 +88,11 @@ def no_licence_held(text: str) -> bool:
     if first and (first[0] in _NOT_HELD or (first[0] in _NOT_HELD_UNLESS_NUMBERED
                                             and not any(ch.isdigit() for ch in key))):
         return True
+    if not _NOT_HELD_ANYWHERE.isdisjoint(_WORD_RE.findall(key)):
+        return True
     return not any(ch.isalnum() for ch in key) or not key.strip("0 -/.")
+
+
 #: Why a formula's saved value is not trusted (xlsx_package.SheetScan.stale_cells).
 _STALE_WHY = {
     "volatile": "it changes each time the workbook is opened",
