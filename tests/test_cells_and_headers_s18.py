@@ -66,7 +66,7 @@ def test_an_ownership_share_that_may_be_a_fraction_is_a_review(tmp_path, cell,
     ("PGI Date", Field.EXPORT_DATE), ("Goods Issue Date", Field.EXPORT_DATE),
     ("Deliver To Country", Field.ULTIMATE_DESTINATION),
     ("Final Stop", Field.ULTIMATE_DESTINATION),
-    ("Country where used", Field.ULTIMATE_DESTINATION), ("Deliver To Name", None),
+    ("Country where used", Field.ULTIMATE_DESTINATION), ("Deliver To Name", Field.CONSIGNEE),
     ("Notify Party Country", None), ("Purchaser", Field.PURCHASER),
     ("Consignee Name & Address", Field.CONSIGNEE), ("Delivery Address", Field.CONSIGNEE_ADDRESS),
     # (Review:) a hub the goods pass through, a customer's site, a market segment; a

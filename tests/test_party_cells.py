@@ -214,7 +214,10 @@ def test_an_end_user_type_not_understood_is_no_clear_where_rules_read_it(tmp_pat
 
 
 @pytest.mark.parametrize("header", ["Ultimate End User", "Final End User", "Actual End User",
-                                    "Name of End User", "EU Name", "最终用户"])
+                                    "Name of End User", "EU Name", "最终用户",
+                                    # (s19 hunt:) CLEAR, exit 0, nothing said
+                                    "Final Consignee", "Ultimate Customer", "Final Customer",
+                                    "Endkunde"])
 def test_an_end_user_column_as_officers_head_it_is_screened(tmp_path, header) -> None:
     """(Review:) a listed end user under "Ultimate End User" was in no mapped column:
     CLEAR, exit 0, nothing said."""
@@ -227,14 +230,30 @@ def test_an_end_user_column_as_officers_head_it_is_screened(tmp_path, header) ->
                for f in lines["X1"].findings)
 
 
+@pytest.mark.parametrize("header", ["Receiver", "Recipient", "Goods Recipient",
+                                    "Deliver To Name", "Ship-To Party", "Ship To Company",
+                                    "Delivery Party"])
+def test_a_consignee_column_as_forwarders_head_it_is_screened(tmp_path, header) -> None:
+    """(s19 hunt:) listed names under these headers were CLEAR, exit 0, nothing said ("Ship-To
+    Party" was even taken for a second destination column and the file refused)."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, f"Line,Destination,Export Date,ECCN,{header}\n"
+                              "X1,Hong Kong,2023-03-01,EAR99,Centre Bright Electronics "
+                              "Company Limited\nX2,Hong Kong,2023-03-01,EAR99,Acme Ltd\n")
+    assert any(f.code == "PARTY_MATCH_CUSTOM" and f.message.startswith("Consignee")
+               for f in lines["X1"].findings)
+    assert lines["X2"].verdict == "CLEAR"
+
+
 @pytest.mark.parametrize("header", ["Purchaser", "Importer", "Intermediate Consignee",
-                                    "Notify Party"])
+                                    "Notify Party", "Bill-To Name", "Payer"])
 def test_other_parties_to_the_transaction_are_screened(tmp_path, header) -> None:
     """15 CFR 744.11 reaches a listed entity that is any party to the transaction (748.5:
     purchaser, intermediate consignee, ultimate consignee, end user)."""
     _with_list(tmp_path)
     _run, lines = screen_text(tmp_path, (
-        f"Line,Destination,Export Date,ECCN,Consignee,{header},{header} Country\n"
+        f"Line,Destination,Export Date,ECCN,Consignee,{header},"
+        f"{header.removesuffix(' Name')} Country\n"
         "X1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Centre Bright Electronics "
         "Company Limited,HK\n"
         "X2,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Acme Widgets Trading Ltd,HK\n"

@@ -119,7 +119,12 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
                      "ultimate end user", "final end user", "actual end user",
                      "name of end user", "end user company", "ultimate end user name",
                      "eu name", "end customer name", "最终用户", "最終用戶", "最终用户名称",
-                     "最終用戶名稱"),
+                     "最終用戶名稱",
+                     # (s19 hunt: each held listed names, ignored without a word)
+                     "final consignee", "final consignee name", "ultimate customer",
+                     "final customer", "ultimate customer name", "final customer name",
+                     "endkunde", "end kunde", "endabnehmer", "client final",
+                     "utilisateur final", "usuario final", "cliente final"),
     Field.END_USER_TYPE: (
         "end user type", "end use", "end user category", "customer type", "end use type",
         "end user class", "end use category",
@@ -127,6 +132,10 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.CONSIGNEE: (
         "consignee", "consignee name", "ship to name", "customer", "customer name", "sold to",
         "buyer", "client", "client name", "收货人", "收貨人",
+        "receiver", "receiver name", "recipient", "recipient name", "goods recipient",
+        "deliver to name", "delivery party", "ship to party", "ship to company",
+        "ship to customer", "warenempfänger", "empfänger", "destinataire",
+        "destinatario",
     ),
     Field.CONSIGNEE_ADDRESS: ("consignee address", "ship to address", "address",
                               "delivery address"),
@@ -161,7 +170,8 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     ),
     Field.PURCHASER: ("purchaser", "purchaser name", "importer", "importer name",
                       "importer of record", "ordering party", "ordered by", "order party",
-                      "买方", "買方"),
+                      "买方", "買方", "bill to name", "bill to party", "bill to customer",
+                      "bill to company", "payer", "payer name"),
     # (A forwarder is the exporter's agent, not an intermediate consignee.)
     Field.INTERMEDIATE_CONSIGNEE: ("intermediate consignee", "intermediate consignee name",
                                    "intermediary", "intermediary name", "intermediate party",
