@@ -73,6 +73,9 @@ class TableSource:
     #: Formula cells whose saved value is not what Excel shows (also in formula_cells):
     #: their formula (xlsx_package.SheetScan.stale_cells)
     stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    #: Cells a merged range covers (xlsx_package.SheetScan.merged_cells); their rows are in
+    #: formula_rows too (each is screened on the careful path, never read as blank).
+    merged_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     rows_read: int = 0
     #: Cells in the widest row handed out so far (a CSV row may hold more than its header).
     widest: int = 0
@@ -552,8 +555,10 @@ def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -
     with check_zip(path, content) as archive:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
-                       formula_rows=frozenset(r for r, _ in scan.formula_cells),
+                       formula_rows=frozenset(r for r, _ in scan.formula_cells)
+                       | frozenset(r for r, _ in scan.merged_cells),
                        error_cells=scan.error_cells, stale_cells=scan.stale_cells,
+                       merged_cells=scan.merged_cells,
                        content=content,
                        content_sha256=content.sha256 if content is not None else None)
 

@@ -213,6 +213,9 @@ class RowConverter:
                        and (number, index) in self.source.formula_cells}
         else:
             blocked = set()
+        if self.source.merged_cells:  # shown as the range's first cell, empty in the file
+            blocked |= {index for index in i.values() if index is not None
+                        and (number, index) in self.source.merged_cells}
         tainted: dict[int, str] = {}
         for index in self.guarded:
             raw = values[index]
@@ -394,6 +397,13 @@ class RowConverter:
                              and texts[index].casefold() in PLACEHOLDERS}
         for f, index in i.items():
             if index is not None and index in formulas \
+                    and (merged := self.source.merged_cells.get((number, index))) is not None:
+                add("MERGED_CELL", index,
+                    f"the {header(f)!r} cell is covered by the merged range {merged}: Excel "
+                    f"shows the range's first cell across it, but this cell is empty in the "
+                    f"file, so it was not read. Unmerge the cells (Home > Merge & Center > "
+                    f"Unmerge Cells), fill the value into each row and save.")
+            elif index is not None and index in formulas \
                     and (error := self.source.error_cells.get((number, index))) is not None:
                 add("EXCEL_ERROR_VALUE", index,
                     f"the {header(f)!r} cell holds the Excel error {error} instead of a "

@@ -214,6 +214,16 @@ class SheetScan:
     #: opening, and any formula may read a cell that does; every formula of a workbook saved
     #: with fullCalcOnLoad recalculates too.
     stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
+    #: (row, 0-based col) of cells a merged range covers, all but its top-left one, with the
+    #: range ("G2:G4"): Excel shows the top-left cell's value across the range, but the
+    #: covered cells are empty in the file (the reader reads them so).
+    merged_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+#: Cells merged ranges may cover in all: more is no shipment sheet's formatting.
+MAX_MERGED_CELLS = 1_000_000
+_MERGE_RE = re.compile(rb'<mergeCell\b[^>]*?\sref="([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})'
+                       rb'([0-9]{1,7})"')
 
 
 #: A row element's number, written in any attribute order (digits of any length are read
@@ -425,6 +435,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _formula_cells(body, scan.formula_cells, formulas)
             if b't="e"' in body:
                 _error_cells(body, scan.error_cells)
+            if b"<mergeCell" in body:
+                _merged_cells(body, scan.merged_cells, name, sheet)
     if any(a >= b for a, b in itertools.pairwise(numbers)):  # Excel writes ascending
         twice = sorted(n for n, c in Counter(numbers).items() if c > 1)
         if twice:
@@ -588,6 +600,22 @@ def _spread_arrays(formulas: _Formulas, name: str, sheet: str) -> None:
 def _cell_at(ref: str) -> tuple[int, int]:
     letters = ref.rstrip("0123456789")
     return _row_number(ref[len(letters):].encode()), column_index(letters)
+
+
+def _merged_cells(body: bytes, found: dict[tuple[int, int], str], name: str,
+                  sheet: str) -> None:
+    for first_col, first_row, last_col, last_row in _MERGE_RE.findall(body):
+        left, right = (column_index(c.decode().upper()) for c in (first_col, last_col))
+        top, bottom = int(first_row), int(last_row)
+        if (bottom - top + 1) * (right - left + 1) + len(found) > MAX_MERGED_CELLS:
+            raise IngestError(name, f"refused: the sheet's merged cells cover more than "
+                              f"{MAX_MERGED_CELLS:,} cells; unmerge them (Home > Merge & "
+                              f"Center > Unmerge Cells) and save again", sheet=sheet)
+        text = f"{first_col.decode().upper()}{top}:{last_col.decode().upper()}{bottom}"
+        for row in range(top, bottom + 1):
+            for col in range(left, right + 1):
+                if (row, col) != (top, left):
+                    found[(row, col)] = text
 
 
 def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas) -> None:

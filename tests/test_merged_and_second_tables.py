@@ -1,0 +1,62 @@
+"""(s19 hunt) Workbook layouts a reader takes differently from how Excel shows them.
+
+Merged cells: Excel shows the first cell of a merged range across the range, but the other
+cells are empty in the file. A listed end user merged down over three EAR99 lines to Hong
+Kong made the first LICENSE_REQUIRED and the two below CLEAR; each covered cell of a mapped
+column is now named, its line ERROR (a merge over an unmapped column or the title changes
+nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+from screening.db import open_database
+from screening.service import ScreenOptions, run_screening
+from screening.store import runs as run_store
+
+LISTED = "Centre Bright Electronics Company Limited"
+
+
+def _screen(tmp_path: Path, path: Path) -> dict:
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        run = run_screening(db, path, ScreenOptions()).run
+        with db.sessions() as session:
+            return {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
+    finally:
+        db.dispose()
+
+
+def test_a_merged_cell_over_lines_is_named_not_read_as_empty(tmp_path: Path) -> None:
+    (tmp_path / "l.csv").write_text(f'name,country\n"{LISTED}",HK\n', encoding="utf-8")
+    from screening.cli import main
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
+                 str(tmp_path / "l.csv")]) == 0
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append(["Shipment log 2024"])
+    sheet.merge_cells("A1:F1")  # a title over the columns: not data
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "End User", "Notes"])
+    day = dt.date(2024, 3, 1)
+    for n in range(1, 4):
+        sheet.append([f"M{n}", "Hong Kong", day, "EAR99", LISTED if n == 1 else None,
+                      "batch" if n == 1 else None])
+    sheet.merge_cells("E3:E5")  # the listed end user shown on all three lines
+    sheet.merge_cells("F3:F5")  # notes: not a mapped column
+    sheet.append(["M4", "Hong Kong", day, "EAR99", "Acme Ltd", "x"])
+    sheet.append(["M5", "Germany", day, "EAR99", "Acme GmbH", "y"])
+    sheet.merge_cells("F6:F7")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    lines = _screen(tmp_path, path)
+    assert any(f.code.startswith("PARTY_MATCH_") for f in lines["M1"].findings)
+    for line, cell in (("M2", "E4"), ("M3", "E5")):
+        assert lines[line].verdict == "ERROR", line
+        (found,) = [f for f in lines[line].findings if f.code == "MERGED_CELL"]
+        assert f"!{cell}:" in found.message and "merged range E3:E5" in found.message
+    assert lines["M4"].verdict == "CLEAR" and lines["M5"].verdict == "CLEAR"
