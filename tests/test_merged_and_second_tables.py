@@ -13,8 +13,10 @@ import datetime as dt
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from screening.db import open_database
+from screening.ingest.errors import IngestError
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
 
@@ -60,3 +62,25 @@ def test_a_merged_cell_over_lines_is_named_not_read_as_empty(tmp_path: Path) -> 
         (found,) = [f for f in lines[line].findings if f.code == "MERGED_CELL"]
         assert f"!{cell}:" in found.message and "merged range E3:E5" in found.message
     assert lines["M4"].verdict == "CLEAR" and lines["M5"].verdict == "CLEAR"
+
+
+def test_a_second_table_with_other_columns_is_refused(tmp_path: Path) -> None:
+    """A second table pasted below the first, its End User and Description columns
+    swapped: read with the first header, the listed end user was the end-user type and
+    "Laptop" the party (two lines CLEAR). Refused, naming the row and what moved; the same
+    header repeated (a page break's) stays an ERROR line of its own."""
+    header = "Line,Destination,Export Date,ECCN,End User,Description\n"
+    swapped = "Line,Destination,Export Date,ECCN,Description,End User\n"
+    path = tmp_path / "two.csv"
+    path.write_text(header + "S1,Hong Kong,2024-03-01,EAR99,Acme Ltd,Laptop\n" + swapped
+                    + f"S3,Hong Kong,2024-03-01,EAR99,Laptop,{LISTED}\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        _screen(tmp_path, path)
+    assert caught.value.row == 3 and "second header row" in str(caught.value)
+    assert "column F, not E" in str(caught.value)
+    again = tmp_path / "again.csv"
+    again.write_text(header + "S1,Hong Kong,2024-03-01,EAR99,Acme Ltd,Laptop\n" + header
+                     + "S3,Hong Kong,2024-03-01,EAR99,Acme Ltd,Laptop\n", encoding="utf-8")
+    lines = _screen(tmp_path, again)
+    assert lines["S1"].verdict == "CLEAR" and lines["S3"].verdict == "CLEAR"
+    assert lines["Line"].verdict == "ERROR"

@@ -20,8 +20,11 @@ from screening.ingest.columns import (
     OWNER_FIELDS,
     ColumnMapping,
     Field,
+    auto_mapping,
+    score_row,
 )
-from screening.ingest.readers import TableSource
+from screening.ingest.errors import IngestError
+from screening.ingest.readers import TableSource, column_letter
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
     DateOrder,
@@ -268,6 +271,8 @@ class RowConverter:
             problems = self._problems(number, texts, blocked, tainted, destination, ultimate,
                                       eccn, export_date, date_problem, out_of_range,
                                       value_ok, quantity_ok)
+        if problems and destination is None:
+            self._refuse_other_header(number, values)
         if day_number and export_date is not None:
             problems = (*problems, self._day_number(number, texts, export_date))
         if len(texts) > self.width and any(texts[self.width:]):
@@ -296,6 +301,29 @@ class RowConverter:
             eccn, exception, license_number, text(Field.END_USER), eut, text(Field.CONSIGNEE),
             value, quantity, text(Field.DESCRIPTION), text(Field.HS_CODE), assumed, problems,
             owners, share, others)
+
+    def _refuse_other_header(self, number: int, values: list[Any]) -> None:
+        """A row that is a header row naming the columns otherwise than the header row (a
+        second table pasted below the first): the rows below it would be read with the
+        first table's columns, a listed end user as the end-user type (an independent
+        review: two lines CLEAR). Refused, naming what moved. The same header repeated
+        (a page break's) is left to its line's own ERROR."""
+        score, names_key_field = score_row(values)
+        if not names_key_field or score < 3:
+            return
+        other = auto_mapping(values, number).columns
+        moved = [(f, other[f], self.mapping.columns[f]) for f in other
+                 if f in self.mapping.columns and other[f] != self.mapping.columns[f]]
+        if not moved:
+            return
+        said = "; ".join(f"{f.value} in column {column_letter(new)}, not "
+                         f"{column_letter(old)}" for f, new, old in moved[:3])
+        raise IngestError(
+            str(self.source.path), f"a second header row, placing the columns otherwise "
+            f"than the header row (row {self.mapping.header_row}): {said}. "
+            f"The rows below it are another table, and would be read with the first table's "
+            f"columns. Put each table in a sheet of its own and screen each one (--sheet), or "
+            f"give both tables the same columns", sheet=self.source.sheet, row=number)
 
     def _day_number(self, number: int, texts: list[str], date: dt.date) -> Finding:
         """A number in the date column is Excel's count of days, most likely: but the cell
