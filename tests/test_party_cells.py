@@ -261,3 +261,23 @@ def test_other_parties_to_the_transaction_are_screened(tmp_path, header) -> None
     (found,) = [f for f in lines["X1"].findings if f.code == "PARTY_MATCH_CUSTOM"]
     assert found.message.startswith(f"{header} 'Centre Bright")
     assert lines["X2"].verdict == "CLEAR" and lines["X3"].verdict == "CLEAR"
+
+
+def test_columns_not_read_are_named_in_the_summary_and_the_json(tmp_path, capsys) -> None:
+    """(s19 hunt:) a listed name under a header hkscreen does not know ("EU") was CLEAR,
+    exit 0, with nothing on the terminal or in the JSON saying the column was not read."""
+    import json
+
+    _with_list(tmp_path)
+    path = tmp_path / "eu.csv"
+    path.write_text("Line,Destination,Export Date,ECCN,Consignee,EU,Notes\n"
+                    "E1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Centre Bright "
+                    "Electronics Company Limited,\n", encoding="utf-8")
+    out = tmp_path / "out.json"
+    main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "screen", str(path),
+          "--json", str(out)])
+    said = capsys.readouterr().out
+    assert "Columns not read (no field mapped" in said and "'EU', 'Notes'" in said
+    run = json.loads(out.read_text(encoding="utf-8"))["run"]
+    assert run["unmapped_columns"] == ["EU", "Notes"]
+    assert "Consignee" in run["mapping"].values()

@@ -374,6 +374,12 @@ class RunInfo:
     def party_warnings(self) -> list[str]:
         return list(self.party_check.get("warnings") or [])
 
+    @property
+    def unmapped_columns(self) -> list[str]:
+        """The input's headed columns mapped to no field: not read, so not screened."""
+        used = set(self.mapping.values())
+        return [h for h in self.headers if h and h not in used]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
@@ -392,6 +398,7 @@ class RunInfo:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "header_row": self.header_row,
             "mapping": self.mapping,
+            "unmapped_columns": self.unmapped_columns,
             "mapping_profile": self.mapping_profile or None,
             "date_order": self.date_order or None,
             "user": self.user,
