@@ -84,3 +84,36 @@ def test_a_second_table_with_other_columns_is_refused(tmp_path: Path) -> None:
     lines = _screen(tmp_path, again)
     assert lines["S1"].verdict == "CLEAR" and lines["S3"].verdict == "CLEAR"
     assert lines["Line"].verdict == "ERROR"
+
+
+def test_a_date_shown_without_its_day_is_a_review(tmp_path: Path) -> None:
+    """3A090.a to Vietnam shown as "Nov-23" (stored 2023-11-01, format mmm-yy) was CLEAR;
+    from 2023-11-17 it needs a licence (88 FR 73458): the day is Excel's stand-in. Dates
+    shown with their day, and month formats in other columns, say nothing."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Ordered"])
+    rows = (("D1", "mmm-yy"), ("D2", "yyyy-mm"), ("D3", "mmmm yyyy"), ("D4", "yyyy"),
+            ("D5", "yyyy-mm-dd"), ("D6", "d-mmm-yy"))
+    for number, (line, shown) in enumerate(rows, start=2):
+        sheet.append([line, "Germany", dt.date(2023, 11, 1), "EAR99", dt.date(2023, 10, 1)])
+        sheet.cell(number, 3).number_format = shown
+        sheet.cell(number, 5).number_format = "mmm-yy"  # not the export date: no matter
+    path = tmp_path / "months.xlsx"
+    book.save(path)
+    lines = _screen(tmp_path, path)
+    for line, shown in rows[:4]:
+        assert lines[line].verdict == "REVIEW", line
+        (found,) = [f for f in lines[line].findings if f.code == "DATE_WITHOUT_DAY"]
+        assert repr(shown) in found.message and "2023-11-01" in found.message
+    assert lines["D5"].verdict == "CLEAR" and lines["D6"].verdict == "CLEAR"
+
+
+@pytest.mark.parametrize(("code", "dayless"), [
+    ("mmm-yy", True), ("[$-409]mmmm yyyy;@", True), ("yyyy", True), ('"FY"yyyy', True),
+    ("yyyy-mm-dd", False), ("d-mmm-yy", False), ("h:mm", False), ("mm:ss", False),
+    ("[h]:mm", False), ("0.00", False), ("General", False), ("@", False)])
+def test_number_formats_showing_a_date_without_its_day(code: str, dayless: bool) -> None:
+    from screening.ingest.xlsx_package import dayless_date_format
+
+    assert dayless_date_format(code) is dayless

@@ -76,6 +76,9 @@ class TableSource:
     #: Cells a merged range covers (xlsx_package.SheetScan.merged_cells); their rows are in
     #: formula_rows too (each is screened on the careful path, never read as blank).
     merged_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Cells whose number format shows a date without its day (SheetScan.dayless_cells);
+    #: their rows are in formula_rows too.
+    dayless_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     rows_read: int = 0
     #: Cells in the widest row handed out so far (a CSV row may hold more than its header).
     widest: int = 0
@@ -556,9 +559,10 @@ def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
                        formula_rows=frozenset(r for r, _ in scan.formula_cells)
-                       | frozenset(r for r, _ in scan.merged_cells),
+                       | frozenset(r for r, _ in scan.merged_cells)
+                       | frozenset(r for r, _ in scan.dayless_cells),
                        error_cells=scan.error_cells, stale_cells=scan.stale_cells,
-                       merged_cells=scan.merged_cells,
+                       merged_cells=scan.merged_cells, dayless_cells=scan.dayless_cells,
                        content=content,
                        content_sha256=content.sha256 if content is not None else None)
 

@@ -275,6 +275,9 @@ class RowConverter:
             self._refuse_other_header(number, values)
         if day_number and export_date is not None:
             problems = (*problems, self._day_number(number, texts, export_date))
+        elif export_date is not None and self.source.dayless_cells and \
+                (shown := self.source.dayless_cells.get((number, date_index))) is not None:
+            problems = (*problems, self._dayless(number, export_date, shown))
         if len(texts) > self.width and any(texts[self.width:]):
             problems = (*problems, self._beyond_header(number, texts))
         eut = self._end_user(eut_text) if eut_text else None
@@ -337,6 +340,20 @@ class RowConverter:
             f"{date.isoformat()}. Confirm the export date (format the "
             f"{self.mapping.header_for(Field.EXPORT_DATE)!r} column as dates in the "
             f"spreadsheet, or write dates such as {date.isoformat()})."))
+
+    def _dayless(self, number: int, date: dt.date, shown: str) -> Finding:
+        """A date cell formatted to show no day ("Nov-23" for 2023-11-01): the day it holds
+        may be Excel's stand-in, not the export's, and the rules changed on given days
+        (a 3A090 line to Vietnam shown as "Nov-23" was CLEAR; from 2023-11-17 it needs a
+        licence)."""
+        index = self.i[Field.EXPORT_DATE]
+        assert index is not None
+        return Finding("DATE_WITHOUT_DAY", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the export date is formatted to show no "
+            f"day (number format {shown!r}); the cell holds {date.isoformat()}, which may "
+            f"not be the day of export (typing \"Nov-23\" stores the 1st). Confirm the "
+            f"export date and format the {self.mapping.header_for(Field.EXPORT_DATE)!r} "
+            f"column to show the day."))
 
     def _beyond_header(self, number: int, texts: list[str]) -> Finding:
         """A row holding cells beyond the columns its header row names: a separator inside

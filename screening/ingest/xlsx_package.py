@@ -218,6 +218,9 @@ class SheetScan:
     #: range ("G2:G4"): Excel shows the top-left cell's value across the range, but the
     #: covered cells are empty in the file (the reader reads them so).
     merged_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: (row, 0-based col) of cells whose number format shows a date without its day
+    #: ("mmm-yy"), with the format: the cell holds a day the sheet does not show.
+    dayless_cells: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 #: Cells merged ranges may cover in all: more is no shipment sheet's formatting.
@@ -274,6 +277,53 @@ def recalculates_on_load(archive: zipfile.ZipFile, name: str = "") -> bool:
     return any(_local(node.tag) == "calcPr"
                and (node.get("fullCalcOnLoad") or "").strip().lower() in ("1", "true")
                for node in workbook.iter())
+
+
+#: Built-in number formats showing a date without its day (17 is "mmm-yy").
+_DAYLESS_BUILTIN = {17: "mmm-yy"}
+_FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
+_DAY_RE = re.compile(r"(?<!d)d{1,2}(?!d)")
+
+
+def dayless_date_format(code: str) -> bool:
+    """Whether a number format shows a date without its day ("mmm-yy", "yyyy-mm", "mmmm
+    yyyy", "yyyy"): the cell then shows a month or a year while holding a day."""
+    section = code.split(";", 1)[0].lower()
+    if re.search(r"\[[hms]+\]", section):
+        return False  # elapsed time ("[h]:mm")
+    first = _FORMAT_NOISE_RE.sub("", section)
+    if not first or "h" in first or "s" in first or "0" in first or "#" in first:
+        return False  # a time (where "mm" is minutes) or a number format
+    return ("y" in first or "m" in first) and _DAY_RE.search(first) is None
+
+
+def dayless_date_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes, str]:
+    """Cell style indices (as written in a cell's ``s`` attribute) whose number format
+    shows a date without its day, with the format."""
+    if "xl/styles.xml" not in archive.namelist():
+        return {}
+    styles = parse_part(archive, "xl/styles.xml", name)
+    codes = dict(_DAYLESS_BUILTIN)
+    for node in styles.iter():
+        if _local(node.tag) == "numFmt" and (node.get("numFmtId") or "").isdigit():
+            code = node.get("formatCode") or ""
+            if dayless_date_format(code):
+                codes[int(node.get("numFmtId") or 0)] = code
+            else:
+                codes.pop(int(node.get("numFmtId") or 0), None)
+    found: dict[bytes, str] = {}
+    for section in styles.iter():
+        if _local(section.tag) != "cellXfs":
+            continue
+        for index, xf in enumerate(x for x in section if _local(x.tag) == "xf"):
+            number = xf.get("numFmtId") or "0"
+            if number.isdigit() and int(number) in codes:
+                found[str(index).encode()] = codes[int(number)]
+    return found
+
+
+_STYLED_CELL_RE = re.compile(rb'<c\b[^>]*?\sr="([A-Za-z]{1,3})([0-9]{1,7})"[^>]*?\ss="([0-9]+)"'
+                             rb'|<c\b[^>]*?\ss="([0-9]+)"[^>]*?\sr="([A-Za-z]{1,3})([0-9]{1,7})"')
 
 
 #: Parts that hold no formulas (the cells' strings, styles, themes, properties).
@@ -376,6 +426,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     if xml_path is None or xml_path not in archive.namelist():
         return scan
     every_formula = recalculates_on_load(archive, name)
+    dayless = dayless_date_styles(archive, name)
     formulas = _Formulas()
     max_row = max_col = row_tags = 0
     numbers = array("q")  # every <row r="...">, to find one written twice
@@ -437,6 +488,14 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _error_cells(body, scan.error_cells)
             if b"<mergeCell" in body:
                 _merged_cells(body, scan.merged_cells, name, sheet)
+            if dayless and b' s="' in body:
+                for match in _STYLED_CELL_RE.finditer(body):
+                    letters, row, style, style2, letters2, row2 = match.groups()
+                    code = dayless.get(style or style2)
+                    if code is not None:
+                        where = (int(row or row2), column_index((letters or letters2)
+                                                               .decode().upper()))
+                        scan.dayless_cells[where] = code
     if any(a >= b for a, b in itertools.pairwise(numbers)):  # Excel writes ascending
         twice = sorted(n for n, c in Counter(numbers).items() if c > 1)
         if twice:
