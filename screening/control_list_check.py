@@ -10,7 +10,14 @@ from dataclasses import replace
 
 from screening.citations import cites, unverified_note
 from screening.model import Eccn, Finding, Severity
-from screening.rules.ruleset import ChartRowRule, ControlRule, EccnRule, RuleSet, SpecialRule
+from screening.rules.ruleset import (
+    ChartRowRule,
+    ControlRule,
+    EccnRule,
+    GroupRule,
+    RuleSet,
+    SpecialRule,
+)
 
 
 def destination_controls(eccn: Eccn, dest: str, date: dt.date,
@@ -188,14 +195,23 @@ def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: fr
     for special in entry.specials:
         if not special.covers(date):
             continue
-        hit = ("*" in special.destinations or dest in special.destinations
-               or bool(groups.intersection(special.groups)))
-        if (not hit or dest in special.except_destinations
-                or groups.intersection(special.except_groups)):
-            continue
+        named = ("*" in special.destinations or dest in special.destinations
+                 or dest in special.except_destinations)
+        through = groups.intersection(special.groups)
+        excluded = groups.intersection(special.except_groups)
+        hit = "*" in special.destinations or dest in special.destinations or bool(through)
         applies = special.applies(eccn.paragraph)
         if applies is False:
             continue
+        # Worded by Country Group: whether it reaches the destination rests on memberships
+        # the rules may know only from an edition later than the export date (assumed).
+        if not hit or dest in special.except_destinations or excluded:
+            assumed = () if named else _assumed_groups(dest, date, excluded, rules)
+            if assumed:
+                findings.append(_membership_assumed(eccn, special, dest, name, date, through,
+                                                    excluded, assumed, rules))
+            continue
+        assumed = () if named else _assumed_groups(dest, date, through, rules)
         severity = (Severity.REVIEW if applies is None or special.severity == "review"
                     else Severity.LICENSE)
         findings.append(Finding(
@@ -203,9 +219,68 @@ def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: fr
             severity, _special_message(eccn, special, name, applies),
             cites(special.citation), unverified_note(f"special control {special.id}",
                                                   special.verification)))
+        if assumed:
+            findings.append(_membership_assumed(eccn, special, dest, name, date, through,
+                                                excluded, assumed, rules))
     if findings and entry.edition and date < dt.date.fromisoformat(entry.edition):
         findings = _with_edition_basis(findings, eccn, entry)
     return findings
+
+
+def _assumed_groups(dest: str, date: dt.date, deciding: frozenset[str],
+                    rules: RuleSet) -> tuple[GroupRule, ...]:
+    """The destination's rows for the deciding groups that the rules know only from an
+    edition later than the export date (no dated membership history): assumed."""
+    return tuple(g for g in rules.groups.get(dest, ())
+                 if g.group in deciding and g.covers(date) and g.known_as_of is not None
+                 and date < g.known_as_of)
+
+
+def _membership_assumed(eccn: Eccn, special: SpecialRule, dest: str, name: str,
+                        date: dt.date, through: frozenset[str], excluded: frozenset[str],
+                        assumed: tuple[GroupRule, ...], rules: RuleSet) -> Finding:
+    """A special control worded by Country Group decided for an export date before the
+    edition the destination's memberships are known from: the line rests on assuming them
+    unchanged. REVIEW when the membership keeps the control off the line (it would be CLEAR
+    on it), INFO beside the control's own finding when it makes the control apply. (The
+    text names no date but the edition's: results are memoised per rule epoch.)"""
+    editions = sorted({g.known_as_of for g in assumed if g.known_as_of})
+    edition = " and ".join(str(e) for e in editions)
+    listed = sorted(g.group for g in rules.groups.get(dest, ())
+                    if g.covers(date) and g.known_as_of in editions)
+    outside = [g for g in (*special.groups, *special.except_groups) if g not in listed]
+    wording = (f"it applies to Country Groups {_any_of(special.groups)}"
+               + (f" except {_any_of(special.except_groups)}" if special.except_groups
+                  else ""))
+    if excluded:
+        decided = (f"does not apply: {name} is in Country Group {_all_of(sorted(excluded))}, "
+                   f"which it excepts ({wording})")
+    else:
+        decided = (f"applies because {name} is in Country Group {_all_of(sorted(through))} "
+                   f"({wording})")
+    message = (
+        f"ECCN {eccn.text} to {name}: special control {special.id} ({special.summary}) "
+        f"{decided}. The rules database has the Country Groups of {name} only as of the "
+        f"eCFR edition of {edition}, which lists it in {_all_of(listed) or 'no group'}"
+        + (f" and not in {_any_of(outside)}" if outside else "")
+        + f"; its membership on the export date was assumed from that edition. Confirm the "
+          f"Country Groups of {name} on the export date"
+        + (": a destination then in a group the control names and in none it excepts needs "
+           "a licence." if excluded else "."))
+    return Finding(
+        "GROUP_MEMBERSHIP_ASSUMED", Severity.REVIEW if excluded else Severity.INFO, message,
+        cites(special.citation, *(g.citation for g in assumed)),
+        unverified_note(f"special control {special.id}", special.verification))
+
+
+def _all_of(items: Iterable[str]) -> str:
+    items = list(items)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def _any_of(items: Iterable[str]) -> str:
+    items = list(items)
+    return ", ".join(items[:-1]) + " or " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _with_edition_basis(findings: list[Finding], eccn: Eccn, entry: EccnRule) -> list[Finding]:

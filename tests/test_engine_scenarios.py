@@ -211,8 +211,9 @@ CITED = [
     C("3A090.a to Germany needs a licence (any destination worldwide) from the AI diffusion "
       "text", "DE", "2026-09-01", "3A090.a", LR, "SPECIAL_CONTROL",
       "15 CFR 742.6(a)(6)(iii)(A)"),
-    C("3A090 to Germany in 2024 (before the worldwide wording) is not licensed", "DE",
-      "2024-06-01", "3A090.b", CL, "", ""),
+    C("3A090 to Germany in 2024 (before the worldwide wording) is not licensed, but rests on "
+      "Germany's A:5 membership known only from the 2026-07-23 groups edition: REVIEW", "DE",
+      "2024-06-01", "3A090.b", RV, "GROUP_MEMBERSHIP_ASSUMED", "88 FR 73458"),
     C("3A090 to China between 2022-10-07 and 2025-01-12 uses the dated China row", "CN",
       "2023-03-01", "3A090.b", LR, "SPECIAL_CONTROL", "87 FR 62186"),
     C("Foundry due-diligence (90 FR 5298): 3A090.a lines carry the presumption note", "SG",
@@ -376,7 +377,7 @@ def test_the_memo_never_changes_a_result(rules) -> None:
     dates = sorted({d + delta for d in fresh.boundaries for delta in (-day, dt.timedelta(0))})
     eccns = ["EAR99", "3A001.a.2", "3A090", "3A090.c", "5A992.z.1", "2A290", "4A994",
              "9A610.y.1", "0A983", "3E001", "5A002"]
-    dests = ["HK", "CN", "MO", "RU", "DE", "IR", "BY", "VE", "SG", "MM"]
+    dests = ["HK", "CN", "MO", "RU", "DE", "IR", "BY", "VE", "SG", "MM", "AE", "SA"]
     for _ in range(3000):
         line = make_line(rng.choice(dests), str(rng.choice(dates)), rng.choice(eccns),
                          exception=rng.choice([None, None, "GBS", "NLR", "APR"]),
@@ -443,3 +444,61 @@ def test_a_line_dated_after_the_rules_newest_edition_says_so(rules) -> None:
             (note,) = [f for f in result.findings if f.code == "RULES_OLDER_THAN_EXPORT_DATE"]
             assert note.severity is Severity.INFO and "2026-08-07" in note.message
             assert result.verdict is on.verdict, dest
+
+
+# --- Country Groups known only as of the eCFR edition of 2026-07-23 ----------------------
+
+GROUPS_EDITION = "eCFR edition 2026-07-23"
+
+
+def _assumed(result) -> list:
+    return [f for f in result.findings if f.code == "GROUP_MEMBERSHIP_ASSUMED"]
+
+
+@pytest.mark.parametrize("eccn", ["3A090.a", "4A090.a"])
+def test_a_group_worded_control_kept_off_by_assumed_membership_is_review(rules, eccn) -> None:
+    """88 FR 73458 (2023-11-17 to 2025-01-12): D:1/D:4/D:5 except A:5/A:6. The rules know
+    the UAE's groups only from the 2026-07-23 edition (A:5, not D:4): on 2024-03-01 that is
+    an assumption, so the line is not CLEAR on it."""
+    result = screen_line(make_line("AE", "2024-03-01", eccn), rules)
+    assert result.verdict is RV
+    (f,) = _assumed(result)
+    assert f.severity is Severity.REVIEW
+    special = "RS-3A090-D" if eccn.startswith("3") else "RS-4A090-D"
+    assert special in f.message and "A:5" in f.message and "D:4" in f.message
+    assert "2026-07-23" in f.message and "assumed" in f.message
+    assert any("88 FR 73458" in c for c in f.citations)
+    assert any(GROUPS_EDITION in c and "part 740 Supp. No. 1" in c for c in f.citations)
+
+
+def test_a_group_worded_control_applying_through_assumed_membership_stays_licence(rules):
+    result = screen_line(make_line("SA", "2024-03-01", "3A090.a"), rules)
+    assert result.verdict is LR
+    assert "SPECIAL_CONTROL" in [f.code for f in result.findings]
+    (f,) = _assumed(result)
+    assert f.severity is Severity.INFO and "D:4" in f.message
+
+
+@pytest.mark.parametrize("date", ["2026-07-23", "2026-08-01"])
+def test_no_assumed_membership_on_or_after_the_groups_edition(rules, date) -> None:
+    for dest in ("AE", "SA", "DE"):
+        assert not _assumed(screen_line(make_line(dest, date, "3A090.a"), rules))
+    assert not _assumed(screen_line(make_line("CN", date, "3E001"), rules))
+
+
+def test_the_groups_edition_splits_the_memo_epochs(rules) -> None:
+    """The finding depends on the export date against 2026-07-23: a memo boundary."""
+    import datetime as dt
+    assert dt.date(2026, 7, 23) in rules.boundaries_for(("AE", None), "3A090")
+    before = screen_line(make_line("DE", "2026-07-22", "3E001"), rules)
+    after = screen_line(make_line("DE", "2026-07-23", "3E001"), rules)
+    assert _assumed(before) and not _assumed(after)
+
+
+@pytest.mark.parametrize("dest,eccn", [
+    ("AE", "EAR99"), ("AE", "5A992.c"), ("DE", "5A992.c"), ("SA", "2A290"),
+    ("MO", "3A090.a"),  # Macau is named in the control itself
+    ("BR", "3A090.a"),  # in no group the control names: nothing rests on a membership
+])
+def test_no_assumed_membership_without_group_wording(rules, dest, eccn) -> None:
+    assert not _assumed(screen_line(make_line(dest, "2024-03-01", eccn), rules))

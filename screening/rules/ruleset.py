@@ -64,6 +64,19 @@ class GroupRule(Dated):
     country: str
     group: str
     citation: str
+    date_basis: str = ""
+    edition: str = ""
+
+    @property
+    def known_as_of(self) -> dt.date | None:
+        """The edition an undated membership is known from (its ``edition``, else the date
+        its ``date_basis`` names): before it, the membership is assumed, not known. None
+        for a row with a start date (dated history) or with no edition."""
+        if self.valid_from is not None:
+            return None
+        match = _ISO_IN_TEXT.search(self.edition or "") or _ISO_IN_TEXT.search(
+            self.date_basis or "")
+        return dt.date.fromisoformat(match.group(1)) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,6 +457,7 @@ class RuleSet:
         for code, groups in self.groups.items():
             for g in groups:
                 add(country[code], g.valid_from, g.valid_to)
+                add(country[code], g.known_as_of)  # memberships assumed before it (engine)
         for code, mappings in self.mappings.items():
             for m in mappings:
                 add(country[code], m.valid_from, m.valid_to)
@@ -555,7 +569,8 @@ def build_ruleset(tables: dict[str, list[dict[str, Any]]], *, version: str | Non
     groups: dict[str, list[GroupRule]] = defaultdict(list)
     for r in tables["country_groups.csv"]:
         groups[r["country_code"]].append(
-            GroupRule(r["valid_from"], r["valid_to"], r["country_code"], r["group"], r["citation"]))
+            GroupRule(r["valid_from"], r["valid_to"], r["country_code"], r["group"], r["citation"],
+                      r.get("date_basis") or "", str(r.get("edition") or "")))
     mappings: dict[str, list[MappingRule]] = defaultdict(list)
     for r in tables["destination_mappings.csv"]:
         mappings[r["country_code"]].append(MappingRule(
