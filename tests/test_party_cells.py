@@ -281,3 +281,22 @@ def test_columns_not_read_are_named_in_the_summary_and_the_json(tmp_path, capsys
     run = json.loads(out.read_text(encoding="utf-8"))["run"]
     assert run["unmapped_columns"] == ["EU", "Notes"]
     assert "Consignee" in run["mapping"].values()
+
+
+def test_another_name_for_a_party_beside_its_own_is_named_not_refused(tmp_path) -> None:
+    """(s19 review:) with "Receiver" taken for the consignee, files holding "Customer" and
+    "Receiver" (or "End User" and "Final Customer") were refused as holding two columns for
+    one party: the field's own name wins, the other column is named as not read. Alone,
+    "Receiver" is the consignee and "Receiver Country" the destination."""
+    _with_list(tmp_path)
+    run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Customer,Receiver,End User,Final Customer\n"
+        "R1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Acme Ltd,Acme Ltd,Acme Ltd\n"))
+    assert run.mapping["consignee"] == "Customer" and run.mapping["end_user"] == "End User"
+    assert run.unmapped_columns == ["Receiver", "Final Customer"]
+    run, lines = screen_text(tmp_path, (
+        "Line,Receiver Country,Export Date,ECCN,Receiver\n"
+        "R2,Hong Kong,2023-03-01,EAR99,Centre Bright Electronics Company Limited\n"),
+        name="b.csv")
+    assert run.mapping["destination"] == "Receiver Country"
+    assert any(f.code == "PARTY_MATCH_CUSTOM" for f in lines["R2"].findings)

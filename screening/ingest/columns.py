@@ -67,6 +67,24 @@ _EVENT_DATES = (
     "post goods issue date", "gi date", "装运日期", "裝運日期")
 
 
+#: Names a party column also goes by (s19 hunt: each held listed names, ignored without a
+#: word). Each is the field only where no column has one of the field's own names: beside
+#: "Consignee", a "Receiver" column is left unmapped (and named as not read) rather than
+#: the file refused as holding two consignee columns.
+SECONDARY_SYNONYMS: dict[Field, tuple[str, ...]] = {
+    Field.END_USER: ("final consignee", "final consignee name", "ultimate customer",
+                     "final customer", "ultimate customer name", "final customer name",
+                     "endkunde", "end kunde", "endabnehmer", "client final",
+                     "utilisateur final", "usuario final", "cliente final"),
+    Field.CONSIGNEE: ("receiver", "receiver name", "recipient", "recipient name",
+                      "goods recipient", "deliver to name", "delivery party", "ship to party",
+                      "ship to company", "ship to customer", "warenempfänger", "empfänger",
+                      "destinataire", "destinatario"),
+    Field.PURCHASER: ("bill to name", "bill to party", "bill to customer", "bill to company",
+                      "payer", "payer name"),
+}
+
+
 def _date_rank(header: str) -> int:
     """0: a plain export-date name; 1: the day of an event of leaving."""
     return 1 if header_key(header) in _EVENT_DATE_KEYS else 0
@@ -83,6 +101,7 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "dest", "destination", "destination country", "ship to country", "country of destination",
         "consignee country", "ship to", "country", "to country", "dest country", "dest ctry",
         "shipto country", "delivery country", "ship to ctry", "destination ctry", "目的地",
+        "receiver country", "recipient country", "ship to party country",
         "目的地国家", "目的國",
     ),
     Field.ULTIMATE_DESTINATION: (
@@ -119,12 +138,7 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
                      "ultimate end user", "final end user", "actual end user",
                      "name of end user", "end user company", "ultimate end user name",
                      "eu name", "end customer name", "最终用户", "最終用戶", "最终用户名称",
-                     "最終用戶名稱",
-                     # (s19 hunt: each held listed names, ignored without a word)
-                     "final consignee", "final consignee name", "ultimate customer",
-                     "final customer", "ultimate customer name", "final customer name",
-                     "endkunde", "end kunde", "endabnehmer", "client final",
-                     "utilisateur final", "usuario final", "cliente final"),
+                     "最終用戶名稱"),
     Field.END_USER_TYPE: (
         "end user type", "end use", "end user category", "customer type", "end use type",
         "end user class", "end use category",
@@ -132,10 +146,6 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.CONSIGNEE: (
         "consignee", "consignee name", "ship to name", "customer", "customer name", "sold to",
         "buyer", "client", "client name", "收货人", "收貨人",
-        "receiver", "receiver name", "recipient", "recipient name", "goods recipient",
-        "deliver to name", "delivery party", "ship to party", "ship to company",
-        "ship to customer", "warenempfänger", "empfänger", "destinataire",
-        "destinatario",
     ),
     Field.CONSIGNEE_ADDRESS: ("consignee address", "ship to address", "address",
                               "delivery address"),
@@ -170,8 +180,7 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     ),
     Field.PURCHASER: ("purchaser", "purchaser name", "importer", "importer name",
                       "importer of record", "ordering party", "ordered by", "order party",
-                      "买方", "買方", "bill to name", "bill to party", "bill to customer",
-                      "bill to company", "payer", "payer name"),
+                      "买方", "買方"),
     # (A forwarder is the exporter's agent, not an intermediate consignee.)
     Field.INTERMEDIATE_CONSIGNEE: ("intermediate consignee", "intermediate consignee name",
                                    "intermediary", "intermediary name", "intermediate party",
@@ -188,8 +197,16 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
 
 _EVENT_DATE_KEYS = frozenset(alias_key(d) for d in _EVENT_DATES)
 _SYNONYM_INDEX: dict[str, Field] = {
-    alias_key(s): f for f, names in SYNONYMS.items() for s in names
+    alias_key(s): f for f, names in (*SECONDARY_SYNONYMS.items(), *SYNONYMS.items())
+    for s in names
 }
+_SECONDARY_KEYS = tuple(alias_key(s) for names in SECONDARY_SYNONYMS.values() for s in names)
+
+
+def _secondary(header: str) -> bool:
+    """Whether a header is the field only by one of its other names ("Receiver Name")."""
+    key = header_key(header)
+    return any(key == k or key.startswith(k + " ") for k in _SECONDARY_KEYS)
 
 
 def header_key(text: object) -> str:
@@ -381,6 +398,11 @@ def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
         unmapped.extend(texts[i] for i in dates if i not in kept and texts[i] not in unmapped)
         claims[Field.EXPORT_DATE] = kept
         columns[Field.EXPORT_DATE] = kept[0]
+    for f, indices in list(claims.items()):  # "Consignee" over "Receiver": no ambiguity
+        own = [i for i in indices if not _secondary(texts[i])]
+        if own and len(own) < len(indices):
+            unmapped.extend(texts[i] for i in indices if i not in own)
+            claims[f], columns[f] = own, own[0]
     # "Country of Ultimate Destination" alone is the destination.
     if Field.DESTINATION not in columns and Field.ULTIMATE_DESTINATION in columns:
         columns[Field.DESTINATION] = columns.pop(Field.ULTIMATE_DESTINATION)

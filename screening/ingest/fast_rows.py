@@ -128,6 +128,12 @@ class FastRows:
         self.width = c.width
         cols = c.mapping.columns
         self.formula_rows = c.source.formula_rows
+        #: Rows with a merged-over cell the screening reads, or an export date shown without
+        #: its day: the slow path names them.
+        date_index = cols.get(Field.EXPORT_DATE)
+        self.careful_rows = frozenset(
+            r for r, col in c.source.merged_cells if col in c.merge_checked) | frozenset(
+            r for r, col in c.source.dayless_cells if col == date_index)
         #: Owner and share columns: a row using them takes the slow path (rare, and the
         #: slow path screens owners).
         self.owner_indexes = tuple(cols[f] for f in (*(f for f, _ in c.owner_columns),
@@ -239,6 +245,8 @@ class FastRows:
             slow.update(i for i, values in enumerate(rows) if len(values) != width)
         if self.formula_rows and not self.formula_rows.isdisjoint(numbers):
             slow.update(i for i, number in enumerate(numbers) if number in self.formula_rows)
+        if self.careful_rows and not self.careful_rows.isdisjoint(numbers):
+            slow.update(i for i, number in enumerate(numbers) if number in self.careful_rows)
         positions: list[int] | None = None
         if slow:
             positions = [i for i in range(size) if i not in slow]

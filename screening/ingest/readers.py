@@ -73,11 +73,11 @@ class TableSource:
     #: Formula cells whose saved value is not what Excel shows (also in formula_cells):
     #: their formula (xlsx_package.SheetScan.stale_cells)
     stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
-    #: Cells a merged range covers (xlsx_package.SheetScan.merged_cells); their rows are in
-    #: formula_rows too (each is screened on the careful path, never read as blank).
+    #: Cells a merged range covers (xlsx_package.SheetScan.merged_cells): the rows where one
+    #: is in a column the screening reads take the careful path (rows.RowConverter).
     merged_cells: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: Cells whose number format shows a date without its day (SheetScan.dayless_cells);
-    #: their rows are in formula_rows too.
+    #: Cells whose number format shows a date without its day (SheetScan.dayless_cells):
+    #: the rows where one is the export date take the careful path.
     dayless_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     rows_read: int = 0
     #: Cells in the widest row handed out so far (a CSV row may hold more than its header).
@@ -558,9 +558,7 @@ def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -
     with check_zip(path, content) as archive:
         scan = scan_sheet(archive, sheet, str(path))
     return TableSource(path, "xlsx", sheet=sheet, formula_cells=scan.formula_cells,
-                       formula_rows=frozenset(r for r, _ in scan.formula_cells)
-                       | frozenset(r for r, _ in scan.merged_cells)
-                       | frozenset(r for r, _ in scan.dayless_cells),
+                       formula_rows=frozenset(r for r, _ in scan.formula_cells),
                        error_cells=scan.error_cells, stale_cells=scan.stale_cells,
                        merged_cells=scan.merged_cells, dayless_cells=scan.dayless_cells,
                        content=content,

@@ -96,6 +96,11 @@ def no_licence_held(text: str) -> bool:
     return not any(ch.isalnum() for ch in key) or not key.strip("0 -/.")
 
 
+#: Fields no screening step reads (shown in reports only).
+_NOT_SCREENED = frozenset({Field.LINE_ID, Field.VALUE, Field.QUANTITY, Field.DESCRIPTION,
+                           Field.HS_CODE, Field.CONSIGNEE_ADDRESS})
+
+
 #: Why a formula's saved value is not trusted (xlsx_package.SheetScan.stale_cells).
 _STALE_WHY = {
     "volatile": "it changes each time the workbook is opened",
@@ -201,6 +206,11 @@ class RowConverter:
         self._end_user = _memo(normalize_end_user_type)
         self.owner_columns = [(f, cols[f]) for f in OWNER_FIELDS if f in cols]
         self.other_party_columns = [(f, cols[f]) for f in OTHER_PARTY_FIELDS if f in cols]
+        #: Columns whose cell, covered by a merged range, makes the line ERROR: those the
+        #: screening reads (an invoice number or value merged over its lines is read empty,
+        #: as before: nothing is decided on it).
+        self.merge_checked = frozenset(index for f, index in cols.items()
+                                       if f not in _NOT_SCREENED)
 
     def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
@@ -217,8 +227,8 @@ class RowConverter:
         else:
             blocked = set()
         if self.source.merged_cells:  # shown as the range's first cell, empty in the file
-            blocked |= {index for index in i.values() if index is not None
-                        and (number, index) in self.source.merged_cells}
+            blocked |= {index for index in self.merge_checked
+                        if (number, index) in self.source.merged_cells}
         tainted: dict[int, str] = {}
         for index in self.guarded:
             raw = values[index]

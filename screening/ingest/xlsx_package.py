@@ -279,8 +279,9 @@ def recalculates_on_load(archive: zipfile.ZipFile, name: str = "") -> bool:
                for node in workbook.iter())
 
 
-#: Built-in number formats showing a date without its day (17 is "mmm-yy").
-_DAYLESS_BUILTIN = {17: "mmm-yy"}
+#: Built-in number formats showing a date without its day: 17 is "mmm-yy"; 27, 36, 50, 52
+#: and 57 show 'yyyy"年"m"月"' in Chinese Excel (their text depends on the locale).
+_DAYLESS_BUILTIN = {17: "mmm-yy", **dict.fromkeys((27, 36, 50, 52, 57), 'yyyy"年"m"月"')}
 _FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _DAY_RE = re.compile(r"(?<!d)d{1,2}(?!d)")
 
@@ -322,8 +323,7 @@ def dayless_date_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes,
     return found
 
 
-_STYLED_CELL_RE = re.compile(rb'<c\b[^>]*?\sr="([A-Za-z]{1,3})([0-9]{1,7})"[^>]*?\ss="([0-9]+)"'
-                             rb'|<c\b[^>]*?\ss="([0-9]+)"[^>]*?\sr="([A-Za-z]{1,3})([0-9]{1,7})"')
+_STYLE_ATTR_RE = re.compile(rb'\ss="([0-9]+)"')
 
 
 #: Parts that hold no formulas (the cells' strings, styles, themes, properties).
@@ -488,14 +488,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _error_cells(body, scan.error_cells)
             if b"<mergeCell" in body:
                 _merged_cells(body, scan.merged_cells, name, sheet)
-            if dayless and b' s="' in body:
-                for match in _STYLED_CELL_RE.finditer(body):
-                    letters, row, style, style2, letters2, row2 = match.groups()
-                    code = dayless.get(style or style2)
-                    if code is not None:
-                        where = (int(row or row2), column_index((letters or letters2)
-                                                               .decode().upper()))
-                        scan.dayless_cells[where] = code
+            if dayless and b's="' in body:
+                _dayless_cells(body, dayless, scan.dayless_cells)
     if any(a >= b for a, b in itertools.pairwise(numbers)):  # Excel writes ascending
         twice = sorted(n for n, c in Counter(numbers).items() if c > 1)
         if twice:
@@ -661,11 +655,29 @@ def _cell_at(ref: str) -> tuple[int, int]:
     return _row_number(ref[len(letters):].encode()), column_index(letters)
 
 
+def _dayless_cells(body: bytes, dayless: dict[bytes, str],
+                   found: dict[tuple[int, int], str]) -> None:
+    """Cells holding a value under a style that shows a date without its day (a formatted
+    empty cell shows nothing: it is no date). A cell written without a reference is
+    passed over."""
+    for attributes, content in _CELL_RE.findall(body):
+        style = _STYLE_ATTR_RE.search(attributes)
+        if style is None or (code := dayless.get(style.group(1))) is None \
+                or not content or b"<v>" not in content:
+            continue
+        ref = _REF_RE.search(attributes)
+        if ref is not None:
+            found[(int(ref.group(2)), column_index(ref.group(1).decode().upper()))] = code
+
+
 def _merged_cells(body: bytes, found: dict[tuple[int, int], str], name: str,
                   sheet: str) -> None:
     for first_col, first_row, last_col, last_row in _MERGE_RE.findall(body):
-        left, right = (column_index(c.decode().upper()) for c in (first_col, last_col))
-        top, bottom = int(first_row), int(last_row)
+        # (Either corner may come first: "E4:E2" is the range "E2:E4".)
+        left, right = sorted(column_index(c.decode().upper()) for c in (first_col, last_col))
+        top, bottom = sorted((int(first_row), int(last_row)))
+        first_col, last_col = (first_col, last_col) if column_index(
+            first_col.decode().upper()) == left else (last_col, first_col)
         if (bottom - top + 1) * (right - left + 1) + len(found) > MAX_MERGED_CELLS:
             raise IngestError(name, f"refused: the sheet's merged cells cover more than "
                               f"{MAX_MERGED_CELLS:,} cells; unmerge them (Home > Merge & "
