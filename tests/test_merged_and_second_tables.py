@@ -117,3 +117,38 @@ def test_number_formats_showing_a_date_without_its_day(code: str, dayless: bool)
     from screening.ingest.xlsx_package import dayless_date_format
 
     assert dayless_date_format(code) is dayless
+
+
+def test_formatting_alone_makes_no_line_and_unread_columns_may_be_merged(
+        tmp_path: Path) -> None:
+    """(s19 review:) a date column formatted mmm-yy down to row 504 made 500 ERROR lines of
+    empty rows; an invoice value merged over its lines made them ERROR though no screening
+    step reads it; a merge written with its corners reversed ("E4:E2") was passed over."""
+    import zipfile
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "End User", "Invoice Value"])
+    for n in range(1, 4):
+        sheet.append([f"P{n}", "Germany", dt.date(2024, 3, 1), "EAR99",
+                      "Acme GmbH" if n == 1 else None, 900.0 if n == 1 else None])
+    sheet.merge_cells("F2:F4")
+    sheet.merge_cells("E2:E4")
+    for row in range(2, 60):
+        sheet.cell(row, 3).number_format = "yyyy-mm-dd" if row <= 4 else "mmm-yy"
+    path = tmp_path / "padded.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"]
+    assert b'ref="E2:E4"' in sheet_xml
+    parts["xl/worksheets/sheet1.xml"] = sheet_xml.replace(b'ref="E2:E4"', b'ref="E4:E2"')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    lines = _screen(tmp_path, path)
+    assert sorted(lines) == ["P1", "P2", "P3"]
+    assert lines["P1"].verdict == "CLEAR"
+    for line, cell in (("P2", "E3"), ("P3", "E4")):
+        (found,) = [f for f in lines[line].findings if f.code == "MERGED_CELL"]
+        assert f"!{cell}:" in found.message and "E2:E4" in found.message  # not F: unread

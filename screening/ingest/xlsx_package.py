@@ -672,12 +672,11 @@ def _dayless_cells(body: bytes, dayless: dict[bytes, str],
 
 def _merged_cells(body: bytes, found: dict[tuple[int, int], str], name: str,
                   sheet: str) -> None:
-    for first_col, first_row, last_col, last_row in _MERGE_RE.findall(body):
+    for one_col, one_row, other_col, other_row in _MERGE_RE.findall(body):
         # (Either corner may come first: "E4:E2" is the range "E2:E4".)
-        left, right = sorted(column_index(c.decode().upper()) for c in (first_col, last_col))
-        top, bottom = sorted((int(first_row), int(last_row)))
-        first_col, last_col = (first_col, last_col) if column_index(
-            first_col.decode().upper()) == left else (last_col, first_col)
+        (left, first_col), (right, last_col) = sorted(
+            (column_index(c.decode().upper()), c) for c in (one_col, other_col))
+        top, bottom = sorted((int(one_row), int(other_row)))
         if (bottom - top + 1) * (right - left + 1) + len(found) > MAX_MERGED_CELLS:
             raise IngestError(name, f"refused: the sheet's merged cells cover more than "
                               f"{MAX_MERGED_CELLS:,} cells; unmerge them (Home > Merge & "
