@@ -78,6 +78,16 @@ def test_a_second_table_with_other_columns_is_refused(tmp_path: Path) -> None:
         _screen(tmp_path, path)
     assert caught.value.row == 3 and "second header row" in str(caught.value)
     assert "column F, not E" in str(caught.value)
+    # (s19 review:) one that adds a party in a column the header row leaves unread
+    added = tmp_path / "added.csv"
+    added.write_text("Line,Destination,Export Date,ECCN,Notes\n"
+                     + "S1,Hong Kong,2024-03-01,EAR99,ok\n" * 40  # past the header search
+                     + "Line,Destination,Export Date,ECCN,End User\n"
+                     + f"S3,Hong Kong,2024-03-01,EAR99,{LISTED}\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        _screen(tmp_path, added)
+    assert "end_user in column E, unread above" in str(caught.value)
+    assert caught.value.row == 42
     again = tmp_path / "again.csv"
     again.write_text(header + "S1,Hong Kong,2024-03-01,EAR99,Acme Ltd,Laptop\n" + header
                      + "S3,Hong Kong,2024-03-01,EAR99,Acme Ltd,Laptop\n", encoding="utf-8")

@@ -96,6 +96,12 @@ def no_licence_held(text: str) -> bool:
     return not any(ch.isalnum() for ch in key) or not key.strip("0 -/.")
 
 
+#: Words a header row naming a destination or ECCN column holds (``score_row`` is asked
+#: only of a row holding one: it is the slow part of ``_refuse_other_header``).
+_HEADER_WORD_RE = re.compile(r"eccn|dest|country|ctry|ship|class|stop|export control|ccl|"
+                             r"目的|国家|國家|出口管制")
+
+
 #: Fields no screening step reads (shown in reports only).
 _NOT_SCREENED = frozenset({Field.LINE_ID, Field.VALUE, Field.QUANTITY, Field.DESCRIPTION,
                            Field.HS_CODE, Field.CONSIGNEE_ADDRESS})
@@ -321,22 +327,32 @@ class RowConverter:
         first table's columns, a listed end user as the end-user type (an independent
         review: two lines CLEAR). Refused, naming what moved. The same header repeated
         (a page break's) is left to its line's own ERROR."""
+        texts = [clean_text(v) for v in values]
+        if not _HEADER_WORD_RE.search(" ".join(texts).casefold()):
+            return  # no destination or ECCN header in it (the test below costs more)
         score, names_key_field = score_row(values)
         if not names_key_field or score < 3:
             return
+        headers = [clean_text(h) for h in self.mapping.headers]
+        if [t.casefold() for t in texts if t] == [h.casefold() for h in headers if h]:
+            return  # the header row again
         other = auto_mapping(values, number).columns
-        moved = [(f, other[f], self.mapping.columns[f]) for f in other
-                 if f in self.mapping.columns and other[f] != self.mapping.columns[f]]
+        read = self.mapping.columns
+        # A field it places elsewhere, or one in a column the header row leaves unread.
+        moved = [(f, other[f], read.get(f)) for f in other if other[f] != read.get(f)
+                 and (f in read or other[f] not in read.values())]
         if not moved:
             return
-        said = "; ".join(f"{f.value} in column {column_letter(new)}, not "
-                         f"{column_letter(old)}" for f, new, old in moved[:3])
+        said = "; ".join(f"{f.value} in column {column_letter(new)}, "
+                         + (f"not {column_letter(old)}" if old is not None else "unread above")
+                         for f, new, old in moved[:3])
         raise IngestError(
             str(self.source.path), f"a second header row, placing the columns otherwise "
-            f"than the header row (row {self.mapping.header_row}): {said}. "
-            f"The rows below it are another table, and would be read with the first table's "
-            f"columns. Put each table in a sheet of its own and screen each one (--sheet), or "
-            f"give both tables the same columns", sheet=self.source.sheet, row=number)
+            f"than the header row (row {self.mapping.header_row}): {said}. The rows below it "
+            f"are another table (or a summary), and would be read with the first table's "
+            f"columns. Put each table in a sheet of its own and screen each one (--sheet), "
+            f"give both tables the same columns, or delete the summary", sheet=self.source.sheet,
+            row=number)
 
     def _day_number(self, number: int, texts: list[str], date: dt.date) -> Finding:
         """A number in the date column is Excel's count of days, most likely: but the cell
