@@ -205,12 +205,27 @@ def _names_itself(name: str, role: str) -> str | None:
                                               f"see {own}") else None
 
 
-@functools.lru_cache(maxsize=4096)  # asked of every line whose consignee cell is empty
-def refers_to_consignee(name: str) -> bool:
-    """Whether an end-user cell names the consignee instead of a party ("Same as
-    consignee"): the line's consignee is then its end user, and with that cell empty the
-    line names nobody."""
-    return _names_itself(name, "Consignee") is not None
+def names_nobody(name: str, role: str) -> bool:
+    """Whether a ``role`` cell gets its own PARTY_NOT_NAMED (a placeholder, no letters, a
+    reference to itself)."""
+    return names_no_party(name) is not None or _names_itself(name, role) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def refers_elsewhere(name: str) -> bool:
+    """Whether a consignee or end-user cell points at another cell instead of naming a
+    party ("Same as consignee", "s/a ship-to", "= end user", "Idem", "Consignee is end
+    user"): with that cell empty too, the line names nobody."""
+    key = " ".join(name.casefold().replace("-", " ").replace(".", " ").split())
+    return key in _POINTERS or key.startswith(("same as ", "s/a ", "= ", "as per ")) \
+        or _POINTS_AT_RE.fullmatch(key) is not None
+
+
+_POINTERS = frozenset({"same", "idem", "ditto", "same as", "as consignee", "see consignee",
+                       "as end user", "see end user", "="})
+_POINTS_AT_RE = re.compile(r"(?:the )?(?:consignee|end user|customer|buyer|receiver|ship to"
+                           r"(?: party)?|sold to(?: party)?|purchaser) (?:is|=) (?:the )?"
+                           r"(?:ultimate )?(?:end user|consignee|customer|buyer)")
 
 
 #: The roles whose cell naming nobody is a finding: for the other parties (intermediate

@@ -7,7 +7,13 @@ from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
-from screening.parties import PartyIndex, needs_a_finding, party_findings, refers_to_consignee
+from screening.parties import (
+    PartyIndex,
+    names_nobody,
+    needs_a_finding,
+    party_findings,
+    refers_elsewhere,
+)
 
 CACHE_LIMIT = 200_000
 _LIST_CITES = ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4")
@@ -20,15 +26,31 @@ UNNAMED = Finding(
     "again.", _LIST_CITES)
 
 
-def consignee_missing(end_user: str) -> Finding:
-    """REVIEW for an end user said to be the consignee on a line whose consignee cell is
-    empty: neither names a party, so no name was checked (the end user's own cell is
-    screened as the consignee it points to)."""
+#: The cells ``no_party_named`` reads, in a line's order.
+NAMED_ROLES_ORDER = ("Consignee", "End user")
+
+
+def no_party_named(consignee: str | None, end_user: str | None) -> Finding | None:
+    """REVIEW for a line whose consignee and end-user cells point at each other or at an
+    empty cell ("Same as consignee" beside an empty consignee): neither names a party, so
+    no name was checked. None when either names one, when both are empty (UNNAMED says
+    so), or when a cell already has its own PARTY_NOT_NAMED ("same as consignee" in the
+    consignee cell, "TBD")."""
+    if consignee is None and end_user is None:
+        return None
+    for role, cell in zip(NAMED_ROLES_ORDER, (consignee, end_user), strict=True):
+        if cell is not None and not refers_elsewhere(cell):
+            return None  # it names a party
+        if cell is not None and names_nobody(cell, role):
+            return None  # its own finding says it names nobody
+    said = " and ".join(f"the {role.lower()} cell {'is empty' if cell is None else repr(cell)}"
+                        for role, cell in zip(NAMED_ROLES_ORDER, (consignee, end_user),
+                                              strict=True))
     return Finding(
         "PARTY_NOT_NAMED", Severity.REVIEW,
-        f"End user {end_user!r} names the consignee, and the consignee cell is empty: no "
-        f"party is named, so the restricted-party check had no name to check, and an "
-        f"unknown end user is a red flag. Enter the party's name, or record a decision.",
+        f"No party is named: {said}, each pointing at the other or at an empty cell, so the "
+        f"restricted-party check had no name to check, and an unknown party is a red flag. "
+        f"Enter the party's name, or record a decision.",
         ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3"))
 
 
@@ -89,8 +111,8 @@ class PartyScreen:
             found = ((UNNAMED,) if self.party_columns else ()) + others
             return with_findings(result, found) if found else result
         found = self.parties_of(line.consignee, line.end_user, country)
-        if not line.consignee and line.end_user and refers_to_consignee(line.end_user):
-            found += (consignee_missing(line.end_user),)
+        if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
+            found += (nobody,)
         if line.owners:
             found += owner_findings(line.owners, line.ownership_pct, country,
                                     line.export_date, self.index, self.affiliate_rules,

@@ -31,8 +31,8 @@ from screening.ingest.fast_rows import Columns, FastRows, Memo
 from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
-from screening.parties import needs_a_finding, refers_to_consignee
-from screening.party_screen import UNNAMED, PartyScreen, consignee_missing
+from screening.parties import needs_a_finding, refers_elsewhere
+from screening.party_screen import UNNAMED, PartyScreen, no_party_named
 from screening.rules.ruleset import RuleSet
 from screening.store.line_cells import IN_BATCH
 from screening.store.runs import LINE_COLUMNS, FindingSets, LineBatch, batch_rows, line_row
@@ -167,10 +167,13 @@ class RowScreener:
                                                                   strict=True))
                           if named is None and user is None]:
                     found[i] = self._merged(found[i], (UNNAMED,))
-            if None in consignee:
+            pointers = {n for n in (*set(consignee), *set(end_user))
+                        if n is not None and refers_elsewhere(n)}
+            if pointers:  # "Same as consignee" beside an empty consignee, and the like
                 for i, (named, user) in enumerate(zip(consignee, end_user, strict=True)):
-                    if named is None and user is not None and refers_to_consignee(user):
-                        found[i] = self._merged(found[i], (consignee_missing(user),))
+                    if (named in pointers or user in pointers) and \
+                            (nobody := no_party_named(named, user)) is not None:
+                        found[i] = self._merged(found[i], (nobody,))
             for role, column in c.others:  # after the consignee and end user, as the slow
                 self._add_others(found, role, column, c.party_country)  # path adds them
         return found

@@ -20,7 +20,7 @@ from screening.db import Database
 from screening.engine import _screen
 from screening.model import Screening, worst
 from screening.parties import party_findings
-from screening.party_screen import UNNAMED, consignee_missing
+from screening.party_screen import UNNAMED, no_party_named
 from screening.service import ScreenOptions, maps_parties, prepare
 from screening.store import parties as party_store
 
@@ -153,9 +153,8 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
                 [(role, name) for role, name in (("Consignee", line.consignee),
                                                  ("End user", line.end_user)) if name],
                 country, index, suppressed)
-            if line.end_user and not line.consignee and " ".join(
-                    line.end_user.casefold().split()) == "same as consignee":
-                found += (consignee_missing(line.end_user),)  # it names an empty cell
+            if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
+                found += (nobody,)  # the cells point at each other or at an empty one
             if line.owners:
                 found += owner_findings(line.owners, line.ownership_pct, country,
                                         line.export_date, index, affiliates, suppressed)

@@ -300,3 +300,23 @@ def test_another_name_for_a_party_beside_its_own_is_named_not_refused(tmp_path) 
         name="b.csv")
     assert run.mapping["destination"] == "Receiver Country"
     assert any(f.code == "PARTY_MATCH_CUSTOM" for f in lines["R2"].findings)
+
+
+@pytest.mark.parametrize(("consignee", "end_user"), [
+    ("", "same as ship to"), ("", "= consignee"), ("", "s/a consignee"),
+    ("", "Consignee is end user"), ("", "Same as buyer"), ("", "Same as sold-to"),
+    ("", "Idem"), ("", "Same"), ("Same as end user", ""),
+    ("Same as end user", "Same as consignee")])
+def test_party_cells_pointing_at_each_other_or_at_nothing_name_nobody(
+        tmp_path, consignee, end_user) -> None:
+    """(s19 review:) each was CLEAR with no name checked; "Same Day Logistics Ltd" is a
+    name, and a consignee named beside "Same as consignee" is screened as the end user."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, HEADER + (
+        f'Q1,Hong Kong,2023-03-01,EAR99,"{consignee}","{end_user}",civil\n'
+        'Q2,Hong Kong,2023-03-01,EAR99,,Same Day Logistics Ltd,civil\n'
+        'Q3,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Same as consignee,civil\n'))
+    assert lines["Q1"].verdict == "REVIEW"
+    (found,) = [f for f in lines["Q1"].findings if f.code == "PARTY_NOT_NAMED"]
+    assert found.message.startswith("No party is named")
+    assert lines["Q2"].verdict == "CLEAR" and lines["Q3"].verdict == "CLEAR"
