@@ -360,7 +360,8 @@ _END_USER_WORDS: dict[str, EndUserType] = {
     "government": EndUserType.GOVERNMENT, "gov": EndUserType.GOVERNMENT,
     "govt": EndUserType.GOVERNMENT, "public sector": EndUserType.GOVERNMENT,
     "civil": EndUserType.CIVIL, "civilian": EndUserType.CIVIL, "commercial": EndUserType.CIVIL,
-    "private": EndUserType.CIVIL,
+    "private": EndUserType.CIVIL, "comm": EndUserType.CIVIL, "civ": EndUserType.CIVIL,
+    "coml": EndUserType.CIVIL, "comml": EndUserType.CIVIL,
     "university": EndUserType.CIVIL, "academic": EndUserType.CIVIL,
     "civil end user": EndUserType.CIVIL, "commercial end user": EndUserType.CIVIL,
     # (A distributor or reseller is not the end user, and "End user" says nothing of it:
@@ -412,8 +413,16 @@ _OTHER_WORDS = frozenset({
     "technology", "tech", "it", "data", "center", "centre", "software", "electronics",
     "semiconductor", "academic", "industrial", "industry", "public", "state", "owned",
     "soe", "municipal", "local", "ministry", "agency", "police", "law", "enforcement",
+    # (s19 review: industries as companies write them)
+    "pharma", "pharmaceuticals", "biotech", "power", "plant", "foundry", "fab", "auto",
+    "automaker", "maker", "chemical", "chemicals", "petrochemical", "aerospace", "aviation",
+    "electric", "electrical", "solar", "renewable", "ems", "var", "isp", "cloud", "hosting",
+    "academia", "r", "d", "rnd", "steel", "mill", "textile", "textiles", "ecommerce",
+    "e", "commerce", "construction", "food", "beverage", "farm", "farming", "shipyard",
+    "marine", "maritime", "railway", "transport", "transportation", "utilities", "water",
+    "mobile", "hospitality", "tourism", "laboratories",
 })
-_OTHER_SCRIPT = ("经销", "經銷", "分销", "分銷", "代理", "贸易", "貿易", "公司", "企业", "企業",
+_OTHER_SCRIPT = ("工业", "工業", "制药", "製藥", "电力", "電力", "化工", "经销", "經銷", "分销", "分銷", "代理", "贸易", "貿易", "公司", "企业", "企業",
                  "工厂", "工廠", "制造", "製造", "医院", "醫院", "银行", "銀行", "学校", "學校",
                  "大学", "大學", "研究", "科研", "个人", "個人", "用户", "用戶", "客户", "客戶",
                  "科技", "技术", "技術", "电子", "電子", "零售", "批发", "批發", "未知")
@@ -421,8 +430,10 @@ _OTHER_SCRIPT = ("经销", "經銷", "分销", "分銷", "代理", "贸易", "�
 
 #: Words of intelligence work: a type naming one without a military word is not taken as
 #: any kind of party (a review where 744.22 reaches every item), unless it is a business's.
-_SPYING_WORDS = frozenset({"intelligence", "surveillance", "reconnaissance", "espionage"})
-_NOT_SPYING = frozenset({"business", "artificial", "market", "marketing", "competitive"})
+_SPYING_WORDS = frozenset({"intelligence", "surveillance", "reconnaissance", "espionage",
+                           "security"})
+_NOT_SPYING = frozenset({"business", "artificial", "market", "marketing", "competitive",
+                         "cyber", "it", "information", "network", "data"})
 
 
 def _names_a_kind(key: str) -> bool:

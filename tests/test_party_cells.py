@@ -166,6 +166,12 @@ def test_a_party_or_end_user_type_cell_with_invisible_characters_is_an_error(
     ("Comercial", EndUserType.UNRECOGNISED), ("1", EndUserType.UNRECOGNISED),
     ("Intelligence agency", EndUserType.UNRECOGNISED),
     ("Surveillance bureau", EndUserType.UNRECOGNISED),
+    # (s19 review:) industries as companies write them; security services are not read
+    ("Pharma", EndUserType.OTHER), ("Power plant", EndUserType.OTHER),
+    ("Semiconductor fab", EndUserType.OTHER), ("R&D", EndUserType.OTHER),
+    ("工业", EndUserType.OTHER), ("Comm", EndUserType.CIVIL),
+    ("Ministry of State Security", EndUserType.UNRECOGNISED),
+    ("Cyber security company", EndUserType.OTHER),
 ])
 def test_end_user_types_as_officers_write_them(text, kind) -> None:
     assert normalize_end_user_type(text) == kind
