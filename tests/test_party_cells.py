@@ -276,16 +276,17 @@ def test_columns_not_read_are_named_in_the_summary_and_the_json(tmp_path, capsys
 
     _with_list(tmp_path)
     path = tmp_path / "eu.csv"
-    path.write_text("Line,Destination,Export Date,ECCN,Consignee,EU,Notes\n"
+    path.write_text("Line,Destination,Export Date,ECCN,Consignee,EU,,Notes,\n"
                     "E1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Centre Bright "
-                    "Electronics Company Limited,\n", encoding="utf-8")
+                    "Electronics Company Limited,Kong Fat,,\n", encoding="utf-8")
     out = tmp_path / "out.json"
     main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "screen", str(path),
           "--json", str(out)])
     said = capsys.readouterr().out
-    assert "Columns not read (no field mapped" in said and "'EU', 'Notes'" in said
+    assert "Columns not read (no field mapped" in said
+    assert "'EU', 'column G (no header)', 'Notes'" in said
     run = json.loads(out.read_text(encoding="utf-8"))["run"]
-    assert run["unmapped_columns"] == ["EU", "Notes"]
+    assert run["unmapped_columns"] == ["EU", "column G (no header)", "Notes"]
     assert "Consignee" in run["mapping"].values()
 
 

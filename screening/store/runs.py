@@ -376,9 +376,12 @@ class RunInfo:
 
     @property
     def unmapped_columns(self) -> list[str]:
-        """The input's headed columns mapped to no field: not read, so not screened."""
+        """The input's columns mapped to no field: not read, so not screened. A column with
+        no header between headed ones is named by its letter ("column G (no header)")."""
         used = set(self.mapping.values())
-        return [h for h in self.headers if h and h not in used]
+        last = max((i for i, h in enumerate(self.headers) if h), default=-1)
+        return [h if h else f"column {_letters(i)} (no header)"
+                for i, h in enumerate(self.headers[:last + 1]) if h not in used]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -405,6 +408,16 @@ class RunInfo:
             "host": self.host,
             "party_screening": self.party_check,
         }
+
+
+def _letters(index: int) -> str:
+    """A 0-based column index as spreadsheet letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _iso(value: dt.datetime) -> str:
