@@ -88,6 +88,15 @@ def test_a_second_table_with_other_columns_is_refused(tmp_path: Path) -> None:
         _screen(tmp_path, added)
     assert "end_user in column E, unread above" in str(caught.value)
     assert caught.value.row == 42
+    # (a column read as the description that the second table heads "End User")
+    relabelled = tmp_path / "relabelled.csv"
+    relabelled.write_text("Line,Destination,Export Date,ECCN,Description\n"
+                          "S1,Hong Kong,2024-03-01,EAR99,Laptop\n"
+                          "Line,Destination,Export Date,ECCN,End User\n"
+                          f"S3,Hong Kong,2024-03-01,EAR99,{LISTED}\n", encoding="utf-8")
+    with pytest.raises(IngestError) as caught:
+        _screen(tmp_path, relabelled)
+    assert "end_user in column E, read above as description" in str(caught.value)
     again = tmp_path / "again.csv"
     again.write_text(header + "S1,Hong Kong,2024-03-01,EAR99,Acme Ltd,Laptop\n" + header
                      + "S3,Hong Kong,2024-03-01,EAR99,Acme Ltd,Laptop\n", encoding="utf-8")

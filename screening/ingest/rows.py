@@ -338,13 +338,16 @@ class RowConverter:
             return  # the header row again
         other = auto_mapping(values, number).columns
         read = self.mapping.columns
-        # A field it places elsewhere, or one in a column the header row leaves unread.
-        moved = [(f, other[f], read.get(f)) for f in other if other[f] != read.get(f)
-                 and (f in read or other[f] not in read.values())]
+        # A field it places elsewhere, or one the header row does not read there (a column
+        # read as the description that it heads "End User").
+        moved = [(f, other[f], read.get(f)) for f in other if other[f] != read.get(f)]
         if not moved:
             return
+        read_as = {index: f.value for f, index in read.items()}
         said = "; ".join(f"{f.value} in column {column_letter(new)}, "
-                         + (f"not {column_letter(old)}" if old is not None else "unread above")
+                         + (f"not {column_letter(old)}" if old is not None else
+                            f"read above as {read_as[new]}" if new in read_as else
+                            "unread above")
                          for f, new, old in moved[:3])
         raise IngestError(
             str(self.source.path), f"a second header row, placing the columns otherwise "
