@@ -327,3 +327,18 @@ def test_party_cells_pointing_at_each_other_or_at_nothing_name_nobody(
     (found,) = [f for f in lines["Q1"].findings if f.code == "PARTY_NOT_NAMED"]
     assert found.message.startswith("No party is named")
     assert lines["Q2"].verdict == "CLEAR" and lines["Q3"].verdict == "CLEAR"
+
+
+def test_a_party_number_and_its_name_screen_the_name(tmp_path) -> None:
+    """(s19 review:) SAP writes a party's number and its name ("Payer", "Payer Name";
+    "Consignee", "Consignee Name"): such files were refused as holding two columns for one
+    party. The name column is screened, the number column named as not read."""
+    _with_list(tmp_path)
+    run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,Consignee Name,Payer,Payer Name\n"
+        "N1,Hong Kong,2023-03-01,EAR99,100234,Centre Bright Electronics Company Limited,"
+        "200345,Acme Ltd\n"))
+    assert run.mapping["consignee"] == "Consignee Name"
+    assert run.mapping["purchaser"] == "Payer Name"
+    assert run.unmapped_columns == ["Consignee", "Payer"]
+    assert any(f.code == "PARTY_MATCH_CUSTOM" for f in lines["N1"].findings)

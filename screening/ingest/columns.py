@@ -381,35 +381,40 @@ def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
     columns: dict[Field, int] = {}
     claims: dict[Field, list[int]] = {}
     texts = tuple(clean_text(h) for h in headers)
-    unmapped = []
     for index, text in enumerate(texts):
         f = guess_field(text)
         if f is not None:
             claims.setdefault(f, []).append(index)
-        if f is None or f in columns:
-            if text:
-                unmapped.append(text)
-            continue
-        columns[f] = index
+        if f is not None and f not in columns:
+            columns[f] = index
     dates = claims.get(Field.EXPORT_DATE, [])
     if len(dates) > 1:  # the plain names only ("Ship Date" over "B/L Date")
         best = min(_date_rank(texts[i]) for i in dates)
         kept = [i for i in dates if _date_rank(texts[i]) == best]
-        unmapped.extend(texts[i] for i in dates if i not in kept and texts[i] not in unmapped)
         claims[Field.EXPORT_DATE] = kept
         columns[Field.EXPORT_DATE] = kept[0]
     for f, indices in list(claims.items()):  # "Consignee" over "Receiver": no ambiguity
         own = [i for i in indices if not _secondary(texts[i])]
         if own and len(own) < len(indices):
-            unmapped.extend(texts[i] for i in indices if i not in own)
             claims[f], columns[f] = own, own[0]
+        if f in NAME_FIELDS and len(claims[f]) == 2:
+            # "Payer" and "Payer Name", as SAP writes a party's number and its name: the
+            # name is screened, the number column named as not read.
+            a, b = claims[f]
+            keys = header_key(texts[a]), header_key(texts[b])
+            named = b if keys[1] == keys[0] + " name" else a if keys[0] == keys[1] + " name" \
+                else None
+            if named is not None:
+                claims[f], columns[f] = [named], named
     # "Country of Ultimate Destination" alone is the destination.
     if Field.DESTINATION not in columns and Field.ULTIMATE_DESTINATION in columns:
         columns[Field.DESTINATION] = columns.pop(Field.ULTIMATE_DESTINATION)
         claims[Field.DESTINATION] = claims.pop(Field.ULTIMATE_DESTINATION)
     duplicates = tuple((f, tuple(indices)) for f, indices in claims.items()
                        if len(indices) > 1)
-    return ColumnMapping(columns, texts, header_row, "detected", tuple(unmapped), duplicates)
+    used = set(columns.values())
+    unmapped = tuple(text for i, text in enumerate(texts) if text and i not in used)
+    return ColumnMapping(columns, texts, header_row, "detected", unmapped, duplicates)
 
 
 #: A column given by its letters in a mapping ("C", "ab"): Excel's columns run to XFD.
