@@ -147,11 +147,15 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
         # Kong), so it is confirmed, never CLEAR on it without a word.
         via_mapping = rules.mapping_on(shipped, date)
         via = via_mapping.licensed_as if via_mapping else shipped
-        if via != licensing and _licensing(line, eccn, via, date, rules).needs_licence:
+        # (The licence exception claimed aside: one that would cover the ship-to country,
+        # GBS to Hong Kong before 2020-06-30, still needs its own check there.)
+        if via != licensing and _licensing(replace(line, license_exception=None), eccn, via,
+                                           date, rules).needs_licence:
             findings.append(Finding(
                 "SHIP_TO_NEEDS_LICENCE", Severity.REVIEW,
                 f"Shipped to {rules.country_name(shipped)}, which would need a licence for "
-                f"this item on the export date, and screened for the ultimate destination "
+                f"this item on the export date (a licence exception claimed aside), and "
+                f"screened for the ultimate destination "
                 f"{rules.country_name(target)}, which does not: confirm that the goods go on "
                 f"to {rules.country_name(target)} (and the export documents name it), or "
                 f"screen the line for {rules.country_name(shipped)}.",

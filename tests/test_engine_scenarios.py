@@ -502,3 +502,17 @@ def test_the_groups_edition_splits_the_memo_epochs(rules) -> None:
 ])
 def test_no_assumed_membership_without_group_wording(rules, dest, eccn) -> None:
     assert not _assumed(screen_line(make_line(dest, "2024-03-01", eccn), rules))
+
+
+def test_a_ship_to_leg_resting_on_a_licence_exception_is_confirmed(rules) -> None:
+    """(s19 hunt:) shipped to Hong Kong on 2020-06-29 with GBS claimed, ultimate destination
+    Germany: CLEAR, while the same line to Hong Kong is a review of GBS. The ship-to country
+    would need a licence but for the exception, so the line rests on the ultimate column."""
+    line = make_line("HK", "2020-06-29", "3A001.a.2", exception="GBS", ultimate="DE")
+    result = screen_line(line, rules)
+    assert result.verdict is RV
+    (found,) = [f for f in result.findings if f.code == "SHIP_TO_NEEDS_LICENCE"]
+    assert "a licence exception claimed aside" in found.message
+    plain = screen_line(make_line("GB", "2020-06-29", "3A001.a.2", exception="GBS",
+                                  ultimate="DE"), rules)
+    assert "SHIP_TO_NEEDS_LICENCE" not in {f.code for f in plain.findings}
