@@ -190,6 +190,11 @@ def test_list_age_warning_in_the_workbench_header(qtbot, db, db_url, tmp_path) -
     window.load_run(runs[29].id)
     assert not window.party_label.isVisibleTo(window)
     assert window.party_label.text() == ""
+    # (s19:) columns not read are stated there too
+    other = _csv(tmp_path / "o.csv", HEADER + ",EU", "A,2026-11-02,HK,EAR99,Nobody Trading,X")
+    window.load_run(run_screening(db, other, ScreenOptions(), rules=window.rules).run.id)
+    assert window.party_label.isVisibleTo(window)
+    assert "Columns not read (no field mapped): 'EU'" in window.party_label.text()
 
 
 def test_no_list_is_stated_in_the_workbench_header(qtbot, db, tmp_path) -> None:

@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self.party_label = QLabel()
         self.party_label.setWordWrap(True)
         self.party_label.setStyleSheet("color: #a40000; font-weight: bold;")
+        self.party_label.setTextFormat(Qt.TextFormat.PlainText)  # headers may hold "<", "&"
         self.party_label.setVisible(False)
         layout.addWidget(self.party_label)
         bar = QHBoxLayout()
@@ -485,7 +486,11 @@ class MainWindow(QMainWindow):
             .replace("%5", str(run.id)).replace("%6", escape(run.user))
             .replace("%7", labels.run_status(run.status)))
         warnings = run.party_warnings  # English, like findings: part of the audit record
-        self.party_label.setText(escape(" · ".join(warnings)))
+        if run.unmapped_columns:  # a party under a header hkscreen does not know
+            warnings = [*warnings, "Columns not read (no field mapped): "
+                        + ", ".join(repr(h) for h in run.unmapped_columns[:8])
+                        + (" ..." if len(run.unmapped_columns) > 8 else "")]
+        self.party_label.setText(" · ".join(warnings))
         self.party_label.setVisible(bool(warnings))
         self.select_first_flagged()
         if loaded.compared_with is not None and loaded.changes is not None:
