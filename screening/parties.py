@@ -47,7 +47,20 @@ _LEGAL = {
     "ltd", "limited", "co", "company", "corp", "corporation", "inc", "incorporated", "llc",
     "plc", "gmbh", "ag", "sa", "srl", "bv", "pte", "pty", "llp", "lp", "jsc", "ooo", "oao",
     "the", "and", "group", "holding", "holdings",
+    # (s19 hunt: "PAO Sberbank", "AO Kontsern Kalashnikov" were CLEAR, "PJSC Sberbank" not)
+    "pjsc", "ojsc", "cjsc", "pao", "zao", "ao",
 }
+#: Legal forms written out, dropped as the abbreviations are ("Tactical Missile Corp. JSC
+#: Plant Kulakov" against the listed "..., Joint Stock Company Plant Kulakov" was CLEAR).
+_LEGAL_PHRASES = sorted((tuple(p.split()) for p in (
+    "joint stock company", "open joint stock company", "closed joint stock company",
+    "public joint stock company", "non public joint stock company",
+    "limited liability company", "limited liability partnership",
+    "aktsionernoe obshchestvo", "otkrytoe aktsionernoe obshchestvo",
+    "zakrytoe aktsionernoe obshchestvo", "publichnoe aktsionernoe obshchestvo",
+    "obshchestvo s ogranichennoi otvetstvennostyu",
+    "obshchestvo s ogranichennoy otvetstvennostyu")), key=len, reverse=True)
+_LEGAL_PHRASE_WORDS = frozenset({"joint", "liability", "obshchestvo"})
 _CJK_SUFFIXES = ("股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "公司")
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
 _SPACE_RE = re.compile(r"\s+")
@@ -120,9 +133,25 @@ def party_forms(name: str) -> tuple[str, str]:
     ("PLUS ETCH AUTO SUPPLY" for PLUS TECH AUTO SUPPLY) no longer did."""
     words = _party_words(name)
     plain = " ".join(t for t in words if t not in _LEGAL)
-    if _ABBREVIATIONS.keys().isdisjoint(words):
+    if not _LEGAL_PHRASE_WORDS.isdisjoint(words):  # the written-out form drops them too
+        words = _without_legal_phrases(words)
+    elif _ABBREVIATIONS.keys().isdisjoint(words):
         return plain, plain
-    return " ".join(t for t in map(_expanded, words) if t not in _LEGAL), plain
+    expanded = " ".join(map(_expanded, words)).split()  # "state corporation": two words
+    return " ".join(t for t in expanded if t not in _LEGAL), plain
+
+
+def _without_legal_phrases(words: list[str]) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        phrase = next((p for p in _LEGAL_PHRASES if tuple(words[i:i + len(p)]) == p), None)
+        if phrase is None:
+            out.append(words[i])
+            i += 1
+        else:
+            i += len(phrase)
+    return out
 
 
 def _expanded(word: str) -> str:
@@ -245,6 +274,10 @@ def needs_a_finding(name: str) -> bool:
 #: 188 of 300 listed names shipped to Hong Kong CLEAR with one such word shortened). Both the
 #: list's names and the line's are read this way.
 _ABBREVIATIONS = {
+    # (Russian words as romanised from Cyrillic, by the English the lists write:
+    # "Kontsern Kalashnikov" is the listed Concern Kalashnikov.)
+    "kontsern": "concern", "kontserna": "concern", "goskorporatsiya": "state corporation",
+    "goskorporatsii": "state corporation", "rostekh": "rostec",
     "tech": "technology", "techn": "technology", "technol": "technology",
     "techs": "technology", "technologies": "technology", "intl": "international",
     "intnl": "international",

@@ -421,3 +421,33 @@ def test_a_chinese_script_owner_read_as_another_listed_company_is_not_that_compa
     assert "PARTY_NAME_OTHER_SCRIPT" in codes
     assert any("Weaker match" in f.message for f in found
                if f.code.startswith("PARTY_OWNER_MATCH"))
+
+
+@pytest.mark.parametrize(("written", "listed"), [
+    ("PAO Sberbank", "PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA"),
+    ("Sberbank PAO", "PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA"),
+    ("AO Kontsern Kalashnikov", "JOINT STOCK COMPANY CONCERN KALASHNIKOV"),
+    ("АО «Концерн Калашников»", "JOINT STOCK COMPANY CONCERN KALASHNIKOV"),
+    ("Goskorporatsiya Rostec", "STATE CORPORATION ROSTEC"),
+    ("Госкорпорация Ростех", "STATE CORPORATION ROSTEC"),
+])
+def test_russian_legal_forms_and_words_as_romanised_still_match(bundled_index, written,
+                                                                 listed) -> None:
+    """(s19 hunt:) each was CLEAR: PAO, AO, ZAO were not dropped as legal forms (PJSC was),
+    and "Kontsern", "Goskorporatsiya" are how Cyrillic romanises what the lists write as
+    Concern and State Corporation. Screened as a consignee in Kazakhstan (a transshipment
+    route), as a run screens it."""
+    from screening.parties import party_findings
+
+    found = party_findings((("Consignee", written),), "KZ", bundled_index, frozenset())
+    assert any(f.code.startswith("PARTY_MATCH_") and repr(listed) in f.message
+               for f in found), [f.message[:120] for f in found]
+
+
+def test_joint_stock_company_written_out_is_a_legal_form_as_jsc_is() -> None:
+    """(s19 hunt:) "Tactical Missile Corp. JSC Plant Kulakov" against the listed "...,
+    Joint Stock Company Plant Kulakov": JSC was dropped, the words written out were not."""
+    assert party_forms("Tactical Missile Corporation, Joint Stock Company Plant Kulakov")[0] \
+        == party_forms("Tactical Missile Corp. JSC Plant Kulakov")[0] \
+        == "tactical missile plant kulakov"
+    assert party_forms("Joint Venture Stock Ltd")[0] == "joint venture stock"
