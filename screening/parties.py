@@ -264,9 +264,22 @@ NAMED_ROLES = frozenset({"Consignee", "End user"})
 
 def needs_a_finding(name: str) -> bool:
     """Whether ``name`` gets party findings even when no list name may match it: written
-    in another script, or naming no party."""
+    in another script, naming no party, or text of another code page read as Western."""
     return in_other_script(name) or names_no_party(name) is not None \
-        or any(_names_itself(name, role) for role in NAMED_ROLES)
+        or any(_names_itself(name, role) for role in NAMED_ROLES) or looks_misread(name)
+
+
+#: Four or more characters in a row from the upper half of Windows-1252 (À-ÿ, ª, », Š ...):
+#: Cyrillic saved as Windows-1251 ("ÀÎ Êîíöåðí") or Chinese saved as GBK ("»ªÎª") read
+#: as 1252, which the file's own check misses past the sample it reads or among Western
+#: accents (s19 hunt: Рособоронэкспорт past the first megabyte was CLEAR). Western names
+#: hold their accented letters one or two at a time.
+_MISREAD_RE = re.compile("[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]{4,}")
+
+
+def looks_misread(name: str) -> bool:
+    """Whether a party name looks like another code page's text read as Windows-1252."""
+    return not name.isascii() and _MISREAD_RE.search(name) is not None
 
 
 #: Words companies and institutes abbreviate, by the word the lists mostly write out ("Harbin
@@ -1066,6 +1079,14 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
         if in_other_script(name) and not any(
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
             findings.append(other_script_finding(f"{role} {name!r}", "party"))
+        if looks_misread(name):
+            findings.append(Finding(
+                "PARTY_NAME_MISREAD", Severity.REVIEW,
+                f"{role} {name!r} looks like text in another code page (Cyrillic or Chinese "
+                f"saved as ANSI text) read as Western (Windows-1252): no listed name could "
+                f"be checked against it. Save the file as CSV UTF-8 (Excel: Save As, CSV "
+                f"UTF-8) and screen it again.",
+                ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3")))
         if role in NAMED_ROLES and (why := names_no_party(name)
                                     or _names_itself(name, role)) is not None:
             findings.append(Finding(

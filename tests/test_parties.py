@@ -451,3 +451,21 @@ def test_joint_stock_company_written_out_is_a_legal_form_as_jsc_is() -> None:
         == party_forms("Tactical Missile Corp. JSC Plant Kulakov")[0] \
         == "tactical missile plant kulakov"
     assert party_forms("Joint Venture Stock Ltd")[0] == "joint venture stock"
+
+
+@pytest.mark.parametrize(("name", "misread"), [
+    ("Рособоронэкспорт".encode("cp1251").decode("cp1252"), True),
+    ("华为技术有限公司".encode("gbk").decode("cp1252"), True),
+    ("华为".encode("gbk").decode("cp1252"), True),
+    ("Société Générale", False), ("Müller GmbH", False), ("Café «Chez Moi»", False),
+    ("N° 5 Trading", False), ("Þórður ehf", False), ("华为", False)])
+def test_another_code_page_read_as_western_is_a_review(name, misread) -> None:
+    """(s19 hunt:) Cyrillic or Chinese saved as ANSI text and read as Windows-1252 past the
+    file's first megabyte, or among Western accents the file check weighs, was CLEAR:
+    no listed name can match "Ðîñîáîðîíýêñïîðò"."""
+    from screening.parties import looks_misread, party_findings
+
+    assert looks_misread(name) is misread
+    index = PartyIndex.build([])
+    codes = {f.code for f in party_findings((("Consignee", name),), "RU", index, frozenset())}
+    assert ("PARTY_NAME_MISREAD" in codes) is misread
