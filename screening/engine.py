@@ -438,9 +438,12 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                                     f"applies if you know of a military end use or user.",
                                     sources, unverified))
         else:
-            who = ("the end-user type given was not understood" if end_user ==
-                   EndUserType.UNRECOGNISED else f"the end user type is {end_user}"
-                   if end_user else "the end user type is not given")
+            if end_user == EndUserType.UNRECOGNISED:
+                who = "the end-user type given was not understood"
+            elif end_user:
+                who = f"the end user type is {end_user}"
+            else:
+                who = "the end user type is not given"
             findings.append(Finding(f"{code}_REVIEW", Severity.REVIEW,
                                     f"{base}; {who}: confirm the end use and end user are not "
                                     f"military.", sources, unverified))

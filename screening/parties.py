@@ -225,10 +225,16 @@ _NO_PARTY = frozenset({
 })
 
 
+def _cell_key(name: str) -> str:
+    """A party cell's words as a pointer to another cell is compared ("Same-as consignee."
+    reads "same as consignee")."""
+    return " ".join(name.casefold().replace("-", " ").replace(".", " ").split())
+
+
 def _names_itself(name: str, role: str) -> str | None:
     """A consignee cell saying "Same as consignee" (an end user saying so names the
     consignee, screened on the line) refers to itself: it names nobody."""
-    key = " ".join(name.casefold().replace("-", " ").replace(".", " ").split())
+    key = _cell_key(name)
     own = role.casefold()
     return "a reference to itself" if key in (own, f"same as {own}", f"as {own}",
                                               f"see {own}") else None
@@ -245,7 +251,7 @@ def refers_elsewhere(name: str) -> bool:
     """Whether a consignee or end-user cell points at another cell instead of naming a
     party ("Same as consignee", "s/a ship-to", "= end user", "Idem", "Consignee is end
     user"): with that cell empty too, the line names nobody."""
-    key = " ".join(name.casefold().replace("-", " ").replace(".", " ").split())
+    key = _cell_key(name)
     return key in _POINTERS or key.startswith(("same as ", "s/a ", "= ", "as per ")) \
         or _POINTS_AT_RE.fullmatch(key) is not None
 

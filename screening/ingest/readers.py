@@ -24,12 +24,12 @@ from typing import IO, Any
 
 import python_calamine
 
+from screening.column_letters import column_letter
 from screening.ingest.content import Content, HashingFile, read_content
 from screening.ingest.errors import IngestError
 from screening.ingest.xlsx_package import (
     check_zip,
     column_index,
-    column_letter,
     parse_part,
     scan_sheet,
 )

@@ -46,16 +46,6 @@ _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"),
                 "<!ENTITY".encode("utf-16-be"))
 
 
-def column_letter(index: int) -> str:
-    """0-based column index -> spreadsheet letters (0 -> A, 27 -> AB)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 #: Column letters read exactly; a reference of more counts as ``_FAR_COLUMN``: beyond any
 #: extent read (Excel stops at XFD), refused. Reading thousands of letters exactly would
 #: make a number Python will not even format (more than 4,300 digits).

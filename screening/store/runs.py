@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from screening.column_letters import column_letter
 from screening.engine import CLEAR_ON_UNVERIFIED
 from screening.model import Finding, Screening, ShipmentLine, Verdict
 from screening.store.line_cells import CellsReader
@@ -380,7 +381,7 @@ class RunInfo:
         no header between headed ones is named by its letter ("column G (no header)")."""
         used = set(self.mapping.values())
         last = max((i for i, h in enumerate(self.headers) if h), default=-1)
-        return [h if h else f"column {_letters(i)} (no header)"
+        return [h if h else f"column {column_letter(i)} (no header)"
                 for i, h in enumerate(self.headers[:last + 1]) if h not in used]
 
     def to_json(self) -> dict[str, Any]:
@@ -408,16 +409,6 @@ class RunInfo:
             "host": self.host,
             "party_screening": self.party_check,
         }
-
-
-def _letters(index: int) -> str:
-    """A 0-based column index as spreadsheet letters (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _iso(value: dt.datetime) -> str:
