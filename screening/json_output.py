@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from screening.drop_behind import DropBehind
 from screening.recovery import temp_file
 from screening.reports.safety import file_mode
 
@@ -37,11 +38,14 @@ class JsonOutput:
         self.handle = os.fdopen(fd, "wb")
         self.slot = len(run_json.encode("utf-8")) + HEADROOM
         self.handle.write(_HEAD + b" " * self.slot + _LINES)
+        self._behind = DropBehind(fd)
 
     def append(self, data: bytes) -> None:
         """Append lines as line_json renders them (called in line order)."""
         try:
             self.handle.write(data)
+            self.handle.flush()
+            self._behind.written(self.handle.tell())
         except OSError as exc:  # a full disk names no file: name the one being written
             if exc.filename is not None:
                 raise

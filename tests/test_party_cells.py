@@ -342,3 +342,23 @@ def test_a_party_number_and_its_name_screen_the_name(tmp_path) -> None:
     assert run.mapping["purchaser"] == "Payer Name"
     assert run.unmapped_columns == ["Consignee", "Payer"]
     assert any(f.code == "PARTY_MATCH_CUSTOM" for f in lines["N1"].findings)
+
+
+def test_a_pointer_cell_seen_again_in_a_later_batch_is_still_a_review(tmp_path) -> None:
+    """Whether a cell points at another party is worked out once per name (s20, speed): the
+    same "Same as consignee" beside an empty consignee, thousands of lines later (another
+    batch, the name already seen), is a review as the first one was."""
+    _with_list(tmp_path)
+    rows = [f"N{i},Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Acme Widgets Trading "
+            f"Ltd,civil\n" for i in range(6000)]
+    rows[3] = "P1,Hong Kong,2023-03-01,EAR99,,Same as consignee,civil\n"
+    rows[5990] = "P2,Hong Kong,2023-03-01,EAR99,,Same as consignee,civil\n"
+    rows[5991] = "P3,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Same as consignee," \
+                 "civil\n"
+    _run, lines = screen_text(tmp_path, HEADER + "".join(rows))
+    for line in ("P1", "P2"):
+        assert lines[line].verdict == "REVIEW", line
+        assert [f.code for f in lines[line].findings if f.code == "PARTY_NOT_NAMED"] == \
+            ["PARTY_NOT_NAMED"], line
+    assert lines["P3"].verdict == "CLEAR"
+    assert lines["N5999"].verdict == "CLEAR"

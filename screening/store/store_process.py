@@ -228,6 +228,7 @@ def main(argv: list[str]) -> int:
         answers.flush()
 
     from screening.db import first_line, open_existing
+    from screening.drop_behind import DropBehind
     from screening.line_json import LineJson
     from screening.store.line_writer import store_lines
 
@@ -247,11 +248,15 @@ def main(argv: list[str]) -> int:
                                                settings["json_target"]), ""))
                 return 1
 
+            behind = DropBehind(json_out.fileno(), json_out.tell()) \
+                if json_out is not None else None
+
             def write_json(data: bytes) -> None:
-                assert json_out is not None
+                assert json_out is not None and behind is not None
                 try:
                     json_out.write(data)
                     json_out.flush()
+                    behind.written(json_out.tell())
                 except OSError as exc:  # named as the file it becomes
                     raise OSError(exc.errno, exc.strerror, settings["json_target"]) from exc
             while (frame := _read_frame(source)) is not None:
