@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
-import marshal
 from pathlib import Path
 
 import openpyxl
@@ -396,8 +395,39 @@ def test_the_built_index_is_kept_and_a_damaged_copy_rebuilt(db, db_url) -> None:
     with db.sessions() as session:
         again, _lists = party_store.load_index(session)
     assert again is not None and again.entries == fresh.entries
-    # A readable file whose packed parts were damaged is rebuilt too, not used.
-    blob = marshal.loads(cached.read_bytes())
-    blob["entries"] = blob["entries"][:-1]
-    cached.write_bytes(marshal.dumps(blob))
-    assert party_index_cache.load(cached.stem.removeprefix("party-index-"), 92, 85) is None
+    # A readable file whose packed parts were damaged is rebuilt too, not used: one byte
+    # changed anywhere past its first line, or the file cut short.
+    key = cached.stem.removeprefix("party-index-")
+    good = cached.read_bytes()
+    assert party_index_cache.load(key, 92, 85) is not None
+    for at in (40, len(good) // 2, len(good) - 1):
+        cached.write_bytes(good[:at] + bytes([good[at] ^ 0x20]) + good[at + 1:])
+        assert party_index_cache.load(key, 92, 85) is None, at
+    for cut in (len(good) - 1, 30, 0):
+        cached.write_bytes(good[:cut])
+        assert party_index_cache.load(key, 92, 85) is None, cut
+
+
+def test_the_kept_index_unpacks_only_what_a_run_reads(db, db_url) -> None:
+    """A small run reads a few of the list's names: the kept index maps its file and
+    unpacks a part (a chunk of entries, a bucket of search keys, a list of texts) only when
+    it is first read (s20, start-up), and reads the same as the index built afresh."""
+    from screening.parties import PartyIndex
+    _import_synthetic(db_url, 1)
+    with db.sessions() as session:
+        index, _lists = party_store.load_index(session)
+        fresh = PartyIndex.build(party_store.load_entries(session))
+    assert index is not None
+    packed = [name for name in ("names", "compact", "sorted_names") if
+              type(index.__dict__[name]).__name__ == "_Text"]
+    assert packed == ["names", "compact", "sorted_names"]
+    postings = index.tokens
+    assert not postings._opened  # type: ignore[attr-defined]
+    assert index.match("Nobody Listed Trading", "HK") == fresh.match("Nobody Listed Trading",
+                                                                      "HK")
+    opened = set(postings._opened)  # type: ignore[attr-defined]
+    assert opened and len(opened) < len(postings._buckets)  # type: ignore[attr-defined]
+    assert index.names == fresh.names and type(index.__dict__["names"]) is list
+    assert sorted(index.tokens) == sorted(fresh.tokens) and len(index.tokens) == \
+        len(fresh.tokens)
+    assert index.tokens.get("no such key") is None and "no such key" not in index.tokens
