@@ -124,6 +124,7 @@ def normalize_party(name: str) -> str:
     return party_forms(name)[0]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a run reads each new name here twice
 def party_forms(name: str) -> tuple[str, str]:
     """(the name normalised with its abbreviations written out, the same as written).
 
@@ -234,10 +235,13 @@ def _cell_key(name: str) -> str:
 def _names_itself(name: str, role: str) -> str | None:
     """A consignee cell saying "Same as consignee" (an end user saying so names the
     consignee, screened on the line) refers to itself: it names nobody."""
-    key = _cell_key(name)
+    return "a reference to itself" if _cell_key(name) in _self_references(role) else None
+
+
+@functools.cache
+def _self_references(role: str) -> frozenset[str]:
     own = role.casefold()
-    return "a reference to itself" if key in (own, f"same as {own}", f"as {own}",
-                                              f"see {own}") else None
+    return frozenset({own, f"same as {own}", f"as {own}", f"see {own}"})
 
 
 def names_nobody(name: str, role: str) -> bool:
@@ -266,13 +270,15 @@ _POINTS_AT_RE = re.compile(r"(?:the )?(?:consignee|end user|customer|buyer|recei
 #: The roles whose cell naming nobody is a finding: for the other parties (intermediate
 #: consignee, notify party), "None" or "N/A" says there is none.
 NAMED_ROLES = frozenset({"Consignee", "End user"})
+#: What a cell of one of those roles says when it refers to itself.
+_NAMED_ROLES_THEMSELVES = frozenset().union(*map(_self_references, NAMED_ROLES))
 
 
 def needs_a_finding(name: str) -> bool:
     """Whether ``name`` gets party findings even when no list name may match it: written
     in another script, naming no party, or text of another code page read as Western."""
     return in_other_script(name) or names_no_party(name) is not None \
-        or any(_names_itself(name, role) for role in NAMED_ROLES) or looks_misread(name)
+        or _cell_key(name) in _NAMED_ROLES_THEMSELVES or looks_misread(name)
 
 
 #: Four or more characters in a row from the upper half of Windows-1252 (À-ÿ, ª, », Š ...):
