@@ -290,17 +290,31 @@ def test_columns_not_read_are_named_in_the_summary_and_the_json(tmp_path, capsys
     assert "Consignee" in run["mapping"].values()
 
 
-def test_another_name_for_a_party_beside_its_own_is_named_not_refused(tmp_path) -> None:
+def test_another_name_for_a_party_beside_its_own_is_screened_not_refused(tmp_path) -> None:
     """(s19 review:) with "Receiver" taken for the consignee, files holding "Customer" and
     "Receiver" (or "End User" and "Final Customer") were refused as holding two columns for
-    one party: the field's own name wins, the other column is named as not read. Alone,
+    one party: the field's own name wins. (s20:) the other column was then named as not
+    read, and a listed name in it left the line CLEAR: it is screened as a further party of
+    the line, under its header, on the fast and the slow path (R3: an owner). Alone,
     "Receiver" is the consignee and "Receiver Country" the destination."""
     _with_list(tmp_path)
+    listed = "Centre Bright Electronics Company Limited"
     run, lines = screen_text(tmp_path, (
-        "Line,Destination,Export Date,ECCN,Customer,Receiver,End User,Final Customer\n"
-        "R1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Acme Ltd,Acme Ltd,Acme Ltd\n"))
+        "Line,Destination,Export Date,ECCN,Customer,Receiver,End User,Final Customer,"
+        "Parent Company\n"
+        "R1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Acme Ltd,Acme Ltd,Acme Ltd,\n"
+        f"R3,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,{listed},Acme Ltd,Acme Ltd,"
+        "Acme Holdings Ltd\n"
+        f"R4,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,Acme Ltd,Acme Ltd,{listed},"
+        "\n"))
     assert run.mapping["consignee"] == "Customer" and run.mapping["end_user"] == "End User"
-    assert run.unmapped_columns == ["Receiver", "Final Customer"]
+    assert run.unmapped_columns == []
+    assert run.party_check["other_party_columns"] == ["Receiver", "Final Customer"]
+    assert lines["R1"].verdict == "CLEAR"
+    for line, role in (("R3", "Receiver"), ("R4", "Final Customer")):
+        found = [f for f in lines[line].findings if f.code == "PARTY_MATCH_CUSTOM"]
+        assert found and role in found[0].message, line
+        assert lines[line].verdict != "CLEAR", line
     run, lines = screen_text(tmp_path, (
         "Line,Receiver Country,Export Date,ECCN,Receiver\n"
         "R2,Hong Kong,2023-03-01,EAR99,Centre Bright Electronics Company Limited\n"),

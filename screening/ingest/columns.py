@@ -417,6 +417,20 @@ def auto_mapping(headers: Sequence[object], header_row: int) -> ColumnMapping:
     return ColumnMapping(columns, texts, header_row, "detected", unmapped, duplicates)
 
 
+def extra_party_columns(mapping: ColumnMapping) -> tuple[int, ...]:
+    """Columns naming a party that map to no field: another name of a party already read
+    from its own column ("Receiver" beside "Consignee", "Final Customer" beside "End
+    User"). Each is screened as a further party of the line under its header, as the
+    purchaser and notify party are: a listed name in it left the line CLEAR (s19 note). A
+    party's number column beside its name column ("Payer" beside "Payer Name") is not one."""
+    used = set(mapping.columns.values())
+    keys = [header_key(h) for h in mapping.headers]
+    named = {keys[i] for i in used if i < len(keys)}
+    return tuple(i for i, text in enumerate(mapping.headers)
+                 if i not in used and text and guess_field(text) in NAME_FIELDS
+                 and f"{keys[i]} name" not in named)
+
+
 #: A column given by its letters in a mapping ("C", "ab"): Excel's columns run to XFD.
 _COLUMN_LETTERS_RE = re.compile(r"[A-Za-z]{1,3}")
 

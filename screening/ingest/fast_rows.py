@@ -139,8 +139,7 @@ class FastRows:
         self.owner_indexes = tuple(cols[f] for f in (*(f for f, _ in c.owner_columns),
                                                      Field.OWNERSHIP_PCT) if f in cols)
         #: Other parties (purchaser, notify party ...): (header, column), screened here.
-        self.other_parties = tuple((c.mapping.header_for(f), index)
-                                   for f, index in c.other_party_columns)
+        self.other_parties = tuple(c.other_party_columns)
         #: Every column of party names (``rows.hides_in_a_name`` guards them).
         self.name_columns = tuple(sorted(c.names))
         self.i_dest = cols[Field.DESTINATION]

@@ -21,6 +21,7 @@ from screening.ingest.columns import (
     ColumnMapping,
     Field,
     auto_mapping,
+    extra_party_columns,
     score_row,
 )
 from screening.ingest.errors import IngestError
@@ -194,16 +195,17 @@ class RowConverter:
         cols = mapping.columns
         self.i = {f: cols.get(f) for f in Field}
         self.has_date_column = Field.EXPORT_DATE in cols
+        extras = extra_party_columns(mapping)
         self.latest_date = latest_export_date(run_date or dt.date.today())
         #: Columns whose cells must be plain text to be trusted (others are only recorded):
         #: what decides a line's licensing, and the names screened against the lists (a
         #: listed name written backwards after U+202E displays as itself).
         self.guarded = tuple(index for f in (Field.DESTINATION, Field.ULTIMATE_DESTINATION,
                                              Field.ECCN, Field.EXPORT_DATE, *GUARDED_TEXT)
-                             if (index := cols.get(f)) is not None)
+                             if (index := cols.get(f)) is not None) + extras
         #: Of those, the party names (``hides_in_a_name``).
         self.names = frozenset(index for f in NAME_FIELDS
-                               if (index := cols.get(f)) is not None)
+                               if (index := cols.get(f)) is not None) | set(extras)
         self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
                               else normalize_country(text, aliases))
         self._eccn = _memo(normalize_eccn)
@@ -211,12 +213,16 @@ class RowConverter:
         self._exception = _memo(normalize_license_exception)
         self._end_user = _memo(normalize_end_user_type)
         self.owner_columns = [(f, cols[f]) for f in OWNER_FIELDS if f in cols]
-        self.other_party_columns = [(f, cols[f]) for f in OTHER_PARTY_FIELDS if f in cols]
+        #: Other parties (purchaser, notify party, and party columns under another name
+        #: beside one read: ``extra_party_columns``): (role as headed, column).
+        self.other_party_columns = [(mapping.header_for(f), cols[f])
+                                    for f in OTHER_PARTY_FIELDS if f in cols] + \
+            [(mapping.headers[i], i) for i in extras]
         #: Columns whose cell, covered by a merged range, makes the line ERROR: those the
         #: screening reads (an invoice number or value merged over its lines is read empty,
         #: as before: nothing is decided on it).
         self.merge_checked = frozenset(index for f, index in cols.items()
-                                       if f not in _NOT_SCREENED)
+                                       if f not in _NOT_SCREENED) | set(extras)
 
     def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
@@ -307,8 +313,7 @@ class RowConverter:
             if share_problem:
                 problems = (*problems, share_problem)
 
-        others = tuple((self.mapping.header_for(f), texts[index])
-                       for f, index in self.other_party_columns
+        others = tuple((role, texts[index]) for role, index in self.other_party_columns
                        if texts[index] and index not in blocked)
 
         def text(f: Field) -> str | None:

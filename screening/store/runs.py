@@ -379,7 +379,9 @@ class RunInfo:
     def unmapped_columns(self) -> list[str]:
         """The input's columns mapped to no field: not read, so not screened. A column with
         no header between headed ones is named by its letter ("column G (no header)")."""
-        used = set(self.mapping.values())
+        # (Party columns under another name beside one read are screened as parties.)
+        used = set(self.mapping.values()) | set(self.party_check.get("other_party_columns")
+                                                or ())
         last = max((i for i, h in enumerate(self.headers) if h), default=-1)
         return [h if h else f"column {column_letter(i)} (no header)"
                 for i, h in enumerate(self.headers[:last + 1]) if h not in used]
