@@ -27,7 +27,9 @@ from screening.parties import (
     how_matched,
     in_other_script,
     is_strong,
+    looks_misread,
     match_verb,
+    misread_finding,
     normalize_party,
     other_script_finding,
     party_cites,
@@ -115,6 +117,8 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
         matches = index.match(name, country)
         if in_other_script(name) and not any(is_strong(m, name, index) for m in matches):
             findings.append(other_script_finding(f"Owner {name!r} ({column} column)", "owner"))
+        if looks_misread(name):  # (s19 hunt: checked for the other parties only)
+            findings.append(misread_finding(f"Owner {name!r} ({column} column)"))
         for m, hidden, more in shown_matches(matches, normalized, suppressed):
             entry = m.entry
             text = (f"Owner {name!r} ({column} column) {match_verb(m)} {entry.list_label} "

@@ -67,6 +67,19 @@ def build_alias_index(aliases: Mapping[str, str]) -> dict[str, str]:
     return index
 
 
+#: Regions of Ukraine under the embargo of 15 CFR 746.6, as shipment files write them: the
+#: Crimea region and the so-called Donetsk and Luhansk People's Republics. Not countries:
+#: a line to one is never screened as Ukraine.
+_EMBARGOED_REGION_RE = re.compile(
+    r"\b(?:crimea|crimean|krym|sevastopol|simferopol|donetsk|luhansk|lugansk|dnr|lnr|dpr|lpr)"
+    r"\b|крым|севастопол|донецк|луганск", re.IGNORECASE)
+
+
+def embargoed_region(text: str) -> bool:
+    """Whether a destination cell names a region of 15 CFR 746.6 (Crimea, DNR, LNR)."""
+    return _EMBARGOED_REGION_RE.search(text) is not None
+
+
 def normalize_country(value: object, index: Mapping[str, str]) -> str | None:
     """Country code for a spelling ("HK", "HKG", "Hong Kong SAR", "香港"), else None."""
     key = alias_key(clean_text(value))

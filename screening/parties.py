@@ -289,6 +289,17 @@ def needs_a_finding(name: str) -> bool:
 _MISREAD_RE = re.compile("[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]{4,}")
 
 
+def misread_finding(who: str) -> Finding:
+    """REVIEW PARTY_NAME_MISREAD for a party (``who``: its role and name) whose name
+    ``looks_misread``."""
+    return Finding(
+        "PARTY_NAME_MISREAD", Severity.REVIEW,
+        f"{who} looks like text in another code page (Cyrillic or Chinese saved as ANSI "
+        f"text) read as Western (Windows-1252): no listed name could be checked against it. "
+        f"Save the file as CSV UTF-8 (Excel: Save As, CSV UTF-8) and screen it again.",
+        ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3"))
+
+
 def looks_misread(name: str) -> bool:
     """Whether a party name looks like another code page's text read as Windows-1252."""
     return not name.isascii() and _MISREAD_RE.search(name) is not None
@@ -1092,13 +1103,7 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
             findings.append(other_script_finding(f"{role} {name!r}", "party"))
         if looks_misread(name):
-            findings.append(Finding(
-                "PARTY_NAME_MISREAD", Severity.REVIEW,
-                f"{role} {name!r} looks like text in another code page (Cyrillic or Chinese "
-                f"saved as ANSI text) read as Western (Windows-1252): no listed name could "
-                f"be checked against it. Save the file as CSV UTF-8 (Excel: Save As, CSV "
-                f"UTF-8) and screen it again.",
-                ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3")))
+            findings.append(misread_finding(f"{role} {name!r}"))
         if role in NAMED_ROLES and (why := names_no_party(name)
                                     or _names_itself(name, role)) is not None:
             findings.append(Finding(

@@ -455,3 +455,24 @@ def test_a_second_sheet_that_cannot_be_checked_is_named(rules, tmp_path) -> None
                                           r"be checked for shipments .*--sheet"):
         prep(tmp_path / "lookup.xlsx", rules)
     assert len(list(prep(tmp_path / "lookup.xlsx", rules, sheet="Shipments").lines())) == 1
+
+
+def test_a_region_of_ukraine_under_embargo_is_an_error_naming_746_6(tmp_path) -> None:
+    """(s19 hunt, not done then:) "Crimea" or "Donetsk, Ukraine" as the destination was an
+    ERROR saying only "not a country": it names the embargo of 15 CFR 746.6 and never tells
+    the officer to re-enter the line as Ukraine (which would screen it as Ukraine). A place
+    that is no such region keeps the plain message."""
+    from tests.conftest import screen_text
+
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN\n"
+        "C1,Crimea,2023-03-01,EAR99\n"
+        '"C2","Donetsk, Ukraine",2023-03-01,EAR99\n'
+        "C3,Севастополь,2023-03-01,EAR99\n"
+        "C4,Atlantis,2023-03-01,EAR99\n"))
+    for line in ("C1", "C2", "C3"):
+        assert lines[line].verdict == "ERROR", line
+        (found,) = [f for f in lines[line].findings if f.code == "EMBARGOED_REGION"]
+        assert "15 CFR 746.6" in found.message and "not screened" in found.message
+    assert lines["C4"].verdict == "ERROR"
+    assert [f.code for f in lines["C4"].findings] == ["INVALID_VALUE"]

@@ -31,6 +31,7 @@ from screening.normalize import (
     DateOrder,
     DateProblem,
     clean_text,
+    embargoed_region,
     normalize_country,
     normalize_eccn,
     normalize_end_user_type,
@@ -505,7 +506,15 @@ class RowConverter:
             index = i[f]
             if index is None or index in blocked or code is not None:
                 continue
-            if texts[index]:
+            if texts[index] and embargoed_region(texts[index]):
+                add("EMBARGOED_REGION", index, f"{_quote(texts[index])} ({header(f)!r} "
+                    f"column) names a region of Ukraine under the embargo of 15 CFR 746.6 "
+                    f"(the Crimea region, or the so-called Donetsk or Luhansk People's "
+                    f"Republic), not a country: a licence is required for every item subject "
+                    f"to the EAR but food and medicine designated EAR99 and certain "
+                    f"internet-communications software. The line is not screened; hold it "
+                    f"and review it (do not re-enter the destination as Ukraine).")
+            elif texts[index]:
                 add("INVALID_VALUE", index, f"{_quote(texts[index])} is not a country or "
                     f"territory hkscreen knows ({header(f)!r} column).")
             elif what:
