@@ -376,3 +376,26 @@ def test_a_pointer_cell_seen_again_in_a_later_batch_is_still_a_review(tmp_path) 
             ["PARTY_NOT_NAMED"], line
     assert lines["P3"].verdict == "CLEAR"
     assert lines["N5999"].verdict == "CLEAR"
+
+
+def test_the_report_names_the_columns_not_read_and_the_further_party_columns(
+        tmp_path) -> None:
+    """An auditor reads from the report's Run sheet which columns were not screened and
+    which party columns were screened besides the mapped ones (s20)."""
+    import openpyxl
+
+    _with_list(tmp_path)
+    shipment = tmp_path / "s.csv"
+    shipment.write_text(
+        "Line,Destination,Export Date,ECCN,Consignee,Receiver,Notes\n"
+        "R1,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd,"
+        "Centre Bright Electronics Company Limited,x\n", encoding="utf-8")
+    report = tmp_path / "r.xlsx"
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "screen",
+                 str(shipment), "--report", str(report), "--quiet"]) == 1
+    book = openpyxl.load_workbook(report, read_only=True)
+    rows = {r[0]: r[1] for r in book["Run"].iter_rows(values_only=True) if r and r[0]}
+    book.close()
+    assert rows["Columns not read (no field mapped)"] == "'Notes'"
+    assert rows["Further party columns screened (another name of a party beside its own "
+                "column)"] == "'Receiver'"

@@ -203,6 +203,9 @@ def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
         ("Date order", run.date_order or "(none: ambiguous numeric dates are errors)"),
         ("Mapping profile", run.mapping_profile or "(none)"),
         ("Mapping", json.dumps(run.mapping, ensure_ascii=False)),
+        # (A party or a country under a header hkscreen does not know is not screened.)
+        ("Columns not read (no field mapped)",
+         ", ".join(repr(h) for h in run.unmapped_columns) or "none"),
         ("Header row", run.header_row), ("Blank rows skipped", run.blank_rows),
         ("Stored input copy", run.input_copy), ("Run message", run.message or ""),
         *party_rows(run, detailed=True),
@@ -234,6 +237,10 @@ def party_rows(run: run_store.RunInfo, *, detailed: bool = False
         rows.append((f"Party list: {item.get('name')}: entries per source",
                      "; ".join(f"{k}: {v:,}" for k, v in sources.items()) or "-"))
     thresholds = check.get("thresholds") or {}
+    others = check.get("other_party_columns") or []
+    if others:
+        rows.append(("Further party columns screened (another name of a party beside its "
+                     "own column)", ", ".join(repr(h) for h in others)))
     if thresholds:
         rows.append(("Party match thresholds (score 0-100)",
                      f"strong {thresholds.get('strong'):g}, weak {thresholds.get('weak'):g}"))
