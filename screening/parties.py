@@ -295,14 +295,25 @@ def misread_finding(who: str) -> Finding:
     return Finding(
         "PARTY_NAME_MISREAD", Severity.REVIEW,
         f"{who} looks like text in another code page (Cyrillic or Chinese saved as ANSI "
-        f"text) read as Western (Windows-1252): no listed name could be checked against it. "
-        f"Save the file as CSV UTF-8 (Excel: Save As, CSV UTF-8) and screen it again.",
+        f"text, or a Mac's CSV (Macintosh)) read as Western (Windows-1252): no listed name "
+        f"could be checked against it as written. Save the file as CSV UTF-8 (Excel: Save "
+        f"As, CSV UTF-8) and screen it again.",
         ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3"))
+
+
+#: A Mac's "CSV (Macintosh)" (Mac Roman) read as Windows-1252: é, ü, á, à, â, ã, å inside a
+#: word read as Ž, Ÿ, ‡, ˆ, ‰, ‹, Œ ("SociŽtŽ GŽnŽrale"), the apostrophe as Õ between
+#: letters ("McDonaldÕs"), curly double quotes as Ò ... Ó around words ("ÒHuawei Co.Ó").
+#: None of these stands inside a word of Western text.
+_MAC_ROMAN_RE = re.compile(
+    "[A-Za-z][\u017d\u0178\u2021\u02c6\u2030\u2039\u0152\u00d5][a-z]"
+    "|(?:^|[\\s(])\u00d2[A-Za-z0-9].*?[A-Za-z0-9.)]\u00d3(?:$|[\\s,;.)])")
 
 
 def looks_misread(name: str) -> bool:
     """Whether a party name looks like another code page's text read as Windows-1252."""
-    return not name.isascii() and _MISREAD_RE.search(name) is not None
+    return not name.isascii() and (_MISREAD_RE.search(name) is not None
+                                   or _MAC_ROMAN_RE.search(name) is not None)
 
 
 #: Words companies and institutes abbreviate, by the word the lists mostly write out ("Harbin
