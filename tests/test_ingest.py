@@ -469,10 +469,12 @@ def test_a_region_of_ukraine_under_embargo_is_an_error_naming_746_6(tmp_path) ->
         "C1,Crimea,2023-03-01,EAR99\n"
         '"C2","Donetsk, Ukraine",2023-03-01,EAR99\n'
         "C3,Севастополь,2023-03-01,EAR99\n"
-        "C4,Atlantis,2023-03-01,EAR99\n"))
+        "C4,Atlantis,2023-03-01,EAR99\n"
+        "C5,DPR Korea,2023-03-01,EAR99\n"))
     for line in ("C1", "C2", "C3"):
         assert lines[line].verdict == "ERROR", line
         (found,) = [f for f in lines[line].findings if f.code == "EMBARGOED_REGION"]
         assert "15 CFR 746.6" in found.message and "not screened" in found.message
-    assert lines["C4"].verdict == "ERROR"
-    assert [f.code for f in lines["C4"].findings] == ["INVALID_VALUE"]
+    for line in ("C4", "C5"):
+        assert lines[line].verdict == "ERROR"
+        assert [f.code for f in lines[line].findings] == ["INVALID_VALUE"], line
