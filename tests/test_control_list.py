@@ -131,6 +131,25 @@ def test_usml_pointer_says_itar_not_unknown(screened) -> None:
     ("3E001", 'NS applies to "technology" for commodities controlled by 3A001, 3A002', (), (),
      True),
     ("2A290", "NP applies to entire entry", (), (), False),
+    # (s20: the rows below were read short, and 5A001.c, .d, .g, .j to China were CLEAR)
+    ("5A001", "NS applies to 5A001.b (except .b.5), .c, .d, .f (except f.3), .g, and .j",
+     ("b", "c", "d", "f", "g", "j"), ("b.5", "f.3"), False),
+    ("2B116", "NP applies to electrodynamic vibration test systems in 2B116.a and to all items "
+     "in 2B116.b, .c, and .d", ("a", "b", "c", "d"), (), True),
+    ("6A005", "NP applies to lasers controlled by 6A005.a.2, a.3, d.2, d.3.c, or d.4.c that "
+     "meet or exceed the technical parameters described in 6A205",
+     ("a.2", "a.3", "d.2", "d.3.c", "d.4.c"), (), True),
+    ("9B604", 'MT applies to 9B604.a and .b and to 9B604.d "specially designed"', ("a", "b", "d"),
+     (), True),
+    # A paragraph written outside the list, or an exception in words naming others: the
+    # whole entry, under the condition.
+    ("1C010", 'NP applies to 1C010.a (aramid "fibrous or filamentary materials", b (carbon '
+     '"fibrous and filamentary materials"), and e.1 for "fibrous and filamentary materials"',
+     (), (), True),
+    ("6A002", "RS applies to 6A002.a.1, a.2, a.3 (except a.3.d.2.a and a.3.e for lead selenide "
+     "based focal plane arrays (FPAs)), .c, and .f.", (), (), True),
+    ("7A611", "MT applies to commodities in 7A611.a that meet or exceed the parameters in "
+     "7A103.b or .c", ("a",), (), True),
 ])
 def test_scope_prose_becomes_paragraph_sets(eccn, text, paragraphs, excepted,
                                              condition) -> None:
@@ -283,3 +302,41 @@ def test_an_older_database_gets_the_whole_control_list_on_upgrade(tmp_path) -> N
             assert session.scalar(select(func.count()).select_from(RuleChange)) == 1
     finally:
         db.dispose()
+
+
+@pytest.mark.parametrize("eccn", ["5A001.c", "5A001.d", "5A001.g", "5A001.j", "2B116.d",
+                                  "6A005.d.4.c"])
+def test_paragraphs_listed_after_a_parenthesis_or_and_are_licensed(rules, eccn) -> None:
+    """(s20, own check:) "NS applies to 5A001.b (except .b.5), .c, .d, .f (except f.3), .g,
+    and .j" was read as 5A001.b alone: 5A001.c, .d, .g and .j to China (NS2 X) were CLEAR.
+    Rows ending "..., and .d" or "..., or d.4.c" lost their last paragraph."""
+    result = screen_line(make_line("CN", DATE, eccn), rules)
+    assert result.verdict is not Verdict.CLEAR, eccn
+    if eccn.startswith("5A001"):
+        assert result.verdict is Verdict.LICENSE_REQUIRED
+    assert screen_line(make_line("CN", DATE, "5A001.b.5"), rules).verdict is \
+        Verdict.LICENSE_REQUIRED  # NS1
+
+
+def test_loading_the_same_edition_again_applies_a_better_reading(capsys, db, db_url) -> None:
+    """A database seeded with the rows read short gets them read anew by loading the
+    bundled edition again (`rules update-ccl`): the words are the same, the paragraphs are
+    listed as differences and the change is logged."""
+    from screening.rules.edit import get_rule_value, set_rule_value
+
+    with db.sessions.begin() as session:  # as seeded before s20
+        set_rule_value(session, "eccn_controls.csv", {"id": "5A001.02"}, "paragraphs", "b",
+                       expected="b;c;d;f;g;j", reason="test: the old reading",
+                       citation="test", changed_by="test")
+        set_rule_value(session, "eccn_controls.csv", {"id": "5A001.02"}, "except_paragraphs",
+                       "", expected="b.5;f.3", reason="test", citation="test",
+                       changed_by="test")
+    code = main(["--database-url", db_url, "rules", "update-ccl", str(EDITION), "--edition",
+                 "2026-08-07"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Requirement row 5A001.02 read anew: paragraphs b -> b;c;d;f;g;j except b.5;f.3" \
+        in out
+    with db.sessions() as session:
+        assert get_rule_value(session, "eccn_controls.csv", {"id": "5A001.02"},
+                              "paragraphs") == "b;c;d;f;g;j"

@@ -122,6 +122,15 @@ def parse_scope(eccn: str, text: str) -> Scope:
     listed = parse_paragraph_list(eccn, body)
     if listed is not None:
         return Scope(listed, (), "")
+    # "5A001.b (except .b.5), .c, .d, .f (except f.3), .g, and .j": paragraphs, each perhaps
+    # less some of its own, named as paragraphs (an exception in words stays a condition).
+    inner = [m.group(1) for m in _PAREN_EXCEPT_RE.finditer(body)]
+    if inner:
+        excepted = [parse_paragraph_list(eccn, text) for text in inner]
+        listed = parse_paragraph_list(eccn, _PAREN_EXCEPT_RE.sub(" ", body))
+        if listed is not None and all(e is not None for e in excepted):
+            return Scope(listed, tuple(dict.fromkeys(
+                p for e in excepted if e is not None for p in e)), "")
     return Scope(_mentioned(eccn, original), (), original)
 
 
@@ -131,23 +140,80 @@ def _mentioned(eccn: str, text: str) -> tuple[str, ...]:
     ``NP applies to pulse discharge capacitors in 3A001.e.2 and ... in 3A001.e.3`` can only
     cover 3A001.e.2 and .e.3; a text about the whole entry narrows
     nothing. Other ECCNs named as parameters do not widen it. Shorthand after a mention
-    (``6A003.a.3 or a.4``) counts too; a stray word taken for a paragraph only widens the
-    set, which is the safe direction."""
+    (``6A003.a.3 or a.4``, ``2B116.b, .c, and .d``, ``3A001.b to 3A001.h``) counts too; a
+    stray word taken for a paragraph only widens the set, which is the safe direction. A
+    paragraph written anywhere else in the text (``1C010.a (aramid ...), b (carbon ...), and
+    e.1 for ...``) is one the set could miss: then the whole entry (s20: ``.c, .d ... and .j``
+    of 5A001's NS2 row were left out, and 5A001.c to China was CLEAR)."""
     if re.search(r"entire entry", text, re.IGNORECASE):
         return ()
-    # An "except ..." clause only narrows the row further, so the mentions before it bound it.
-    text = re.split(r"\bexcept\b", text, maxsplit=1, flags=re.IGNORECASE)[0]
+    # A parenthetical exception narrows the paragraph before it; an "except ..." clause
+    # after the list only narrows the row further: the mentions before it bound it.
+    whole = _PAREN_EXCEPT_RE.sub(" ", text)
+    head = re.split(r"\bexcept\b", whole, maxsplit=1, flags=re.IGNORECASE)[0]
     # Mentions of other ECCNs ("parameters in 3A201.a") qualify this entry's paragraphs;
     # a bare mention of this entry ("technology for 3A001") bounds nothing.
-    found = [(code, para) for code, para in _ANY_ECCN_RE.findall(text) if code == eccn]
+    found = [(code, para) for code, para in _ANY_ECCN_RE.findall(head) if code == eccn]
     if not found or any(not para for _, para in found):
         return ()
     out: list[str] = []
-    mention = re.compile(_MENTION_RE.pattern.replace(_ECCN, re.escape(eccn), 1))
-    for m in mention.finditer(text):
-        out.append(m.group(1).rstrip("."))
-        out.extend(t.rstrip(".") for t in _SHORTHAND_RE.findall(m.group(2)))
+    for m in _LISTED_RE.finditer(head):
+        if m.group(1) == eccn:
+            paragraphs = _chain(eccn, m.group(2), m.group(3))
+            if paragraphs is None:
+                return ()
+            out.extend(paragraphs)
+    # Every paragraph of this entry the text writes, also in an exception after the list,
+    # must lie within those: else the set may miss one.
+    written: list[str] = []
+    rest = whole
+    for m in _LISTED_RE.finditer(whole):
+        rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
+        if m.group(1) == eccn:
+            written.extend(_chain(eccn, m.group(2), m.group(3)) or [""])
+    written.extend(dotted or letter for dotted, letter in _LOOSE_PARAGRAPH_RE.findall(rest)
+                   if (dotted, letter) not in _NOT_PARAGRAPHS)
+    if not all(any(p == q or p.startswith(q + ".") for q in out) for p in written):
+        return ()
     return tuple(dict.fromkeys(out))
+
+
+def _chain(eccn: str, first: str, tail: str) -> list[str] | None:
+    """The paragraphs of a mention and its shorthand list (a range written out: "k to n",
+    "a.1 through a.3"; "and to" is no range); None for a range that cannot be. The list
+    ends at a paragraph of another ECCN."""
+    out = [first.rstrip(".")]
+    separators: list[str] = []
+    for separator, other, written in _CHAIN_TOKEN_RE.findall(tail):
+        if separator:
+            separators.append(separator.lower())
+            continue
+        if other and other != eccn:
+            break
+        paragraph = written.rstrip(".")
+        if separators in (["to"], ["through"]):
+            expanded = _expand_range(out[-1], paragraph)
+            if expanded is None:
+                return None
+            out.extend(expanded[1:])
+        else:
+            out.append(paragraph)
+        separators = []
+    return out
+
+
+_PAREN_EXCEPT_RE = re.compile(r"\(\s*(?:except|excluding)\b:?\s*([^()]*)\)", re.IGNORECASE)
+_LIST_SEPARATOR = r"(?:,|;|\band\b|\bor\b|\bto\b|\bthrough\b)"
+#: An ECCN's paragraph and the shorthand list after it: "2B116.b, .c, and .d".
+_LISTED_RE = re.compile(
+    rf"\b({_ECCN})\.({_PARA})((?:(?:\s*{_LIST_SEPARATOR})+\s*(?:{_ECCN}\.|\.)?"
+    rf"{_PARA}(?![\w]))*)")
+_CHAIN_TOKEN_RE = re.compile(rf"({_LIST_SEPARATOR})|(?:({_ECCN})\.|\.)?({_PARA})(?![\w])",
+                             re.IGNORECASE)
+#: A paragraph written outside such a list: ".c", "e.1", "a.3.d".
+_LOOSE_PARAGRAPH_RE = re.compile(r"(?<![\w.])\.?([a-z]\.[a-z0-9]+(?:\.[a-z0-9]+)*)(?![\w])"
+                                 r"|(?<![\w.])\.([a-z])(?![\w])")
+_NOT_PARAGRAPHS = frozenset({("e.g", ""), ("i.e", "")})
 
 
 # --- requirements ----------------------------------------------------------------------

@@ -47,6 +47,10 @@ class CclDiff:
     paragraph_text_changed: list[str] = field(default_factory=list)
     exception_flags_changed: list[str] = field(default_factory=list)
     footnotes_changed: list[str] = field(default_factory=list)
+    #: Requirement rows of the same words read into other paragraphs (this version of
+    #: hkscreen reads the words better than the one that loaded the rules): (row id, before,
+    #: after). Loading the same edition again applies them.
+    readings_changed: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -72,6 +76,8 @@ class CclDiff:
         out += [f"ECCN {e}: license exception lines changed"
                 for e in self.exception_flags_changed]
         out += [f"Country Chart footnote {f} changed" for f in self.footnotes_changed]
+        out += [f"Requirement row {row} read anew: paragraphs {before} -> {after}"
+                for row, before, after in self.readings_changed]
         return out
 
     def summary(self) -> dict[str, Any]:
@@ -92,6 +98,30 @@ def _requirement_rows(tables: dict[str, list[dict[str, Any]]]) -> dict[str, Coun
     for r in _edition_rows(tables, "special_controls.csv"):
         rows[r["eccn"]][f"{r['scope'] or r['reason']} -> {r['requirement']}"] += 1
     return rows
+
+
+_READING = ("paragraphs", "except_paragraphs", "condition")
+
+
+def _reading(row: dict[str, Any]) -> str:
+    paragraphs, excepted, condition = (format_cell(row.get(c)) for c in _READING)
+    text = paragraphs or "the whole entry"
+    text += f" except {excepted}" if excepted else ""
+    return text + (" (with a condition the data cannot check)" if condition else "")
+
+
+def _readings_changed(old: dict[str, list[dict[str, Any]]],
+                      new: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str]]:
+    """Rows of the same id and words whose paragraphs were read otherwise."""
+    out: list[tuple[str, str, str]] = []
+    for name in ("eccn_controls.csv", "special_controls.csv"):
+        before = {r["id"]: r for r in _edition_rows(old, name)}
+        for row in _edition_rows(new, name):
+            was = before.get(row["id"])
+            if was is not None and was.get("scope") == row.get("scope") and \
+                    any(format_cell(was.get(c)) != format_cell(row.get(c)) for c in _READING):
+                out.append((row["id"], _reading(was), _reading(row)))
+    return out
 
 
 def diff_tables(old: dict[str, list[dict[str, Any]]],
@@ -129,6 +159,7 @@ def diff_tables(old: dict[str, list[dict[str, Any]]],
                                                     ("paragraph", "depth", "text"), both)
     diff.exception_flags_changed = _per_eccn_changes(old, new, "eccn_exception_flags.csv",
                                                      ("exception", "text"), both)
+    diff.readings_changed = _readings_changed(old, new)
     old_f = {r["footnote"]: r["text"] for r in old.get("chart_footnotes.csv", [])}
     new_f = {r["footnote"]: r["text"] for r in new.get("chart_footnotes.csv", [])}
     diff.footnotes_changed = sorted(k for k in set(old_f) | set(new_f)
