@@ -256,12 +256,40 @@ def refers_elsewhere(name: str) -> bool:
     party ("Same as consignee", "s/a ship-to", "= end user", "Idem", "Consignee is end
     user"): with that cell empty too, the line names nobody."""
     key = _cell_key(name)
-    return key in _POINTERS or key.startswith(("same as ", "s/a ", "= ", "as per ")) \
-        or _POINTS_AT_RE.fullmatch(key) is not None
+    if key in _POINTERS or key.startswith(("same as ", "s/a ", "= ", "as per ")) \
+            or _POINTS_AT_RE.fullmatch(key) is not None:
+        return True
+    # (s20 hunt:) "Refer to consignee", '"Same as consignee"', "Idem consignee", "s.a.
+    # consignee", "Consignee itself", "Buyer", "Ship-to", "wie Empfänger", "see column E":
+    # words naming a role or pointing, and nothing else.
+    words = _WORD_RE.findall(key)
+    if not words or not all(w in _ROLE_WORDS or w in _POINTING_WORDS or len(w) == 1
+                            for w in words):
+        return False
+    return not _ROLE_WORDS.isdisjoint(words) or (
+        len(words) > 1 and not _POINTING_ALONE.isdisjoint(words))
 
 
-_POINTERS = frozenset({"same", "idem", "ditto", "same as", "as consignee", "see consignee",
-                       "as end user", "see end user", "="})
+_WORD_RE = re.compile(r"\w+")
+#: Words naming a party's role in a shipment file (English, German, French, Spanish).
+_ROLE_WORDS = frozenset({
+    "consignee", "consignees", "end", "user", "enduser", "customer", "buyer", "receiver",
+    "recipient", "ship", "shipto", "sold", "soldto", "purchaser", "importer", "client",
+    "consignatario", "consignataire", "destinatario", "destinataire", "empfänger",
+    "warenempfänger", "empfaenger", "endkunde", "kunde", "käufer", "comprador", "acheteur",
+    "ultimate", "final", "cnee", "party", "bill", "billto", "invoice"})
+#: Words pointing at another cell or column.
+_POINTING_WORDS = frozenset({
+    "same", "sama", "like", "as", "see", "refer", "referred", "to", "idem", "ditto", "do",
+    "ibid", "sa", "s", "a", "itself", "is", "the", "per", "above", "below", "column", "col",
+    "field", "cell", "wie", "mismo", "misma", "que", "el", "la", "le", "meme", "même",
+    "cf", "also", "and", "or", "of", "voir", "siehe", "ver", "identical", "identique",
+    "identisch", "mit", "au", "aux", "igual", "al", "gleich", "vide", "supra", "own", "use"})
+#: Of those, the ones that point on their own ("vide supra", "own use", "see column E").
+_POINTING_ALONE = frozenset({"see", "refer", "column", "col", "vide", "supra", "own"})
+_POINTERS = frozenset({"same", "idem", "ditto", "ibid", "do", "itself", "sac", "s/a",
+                       "same as", "as consignee",
+                       "see consignee", "as end user", "see end user", "="})
 _POINTS_AT_RE = re.compile(r"(?:the )?(?:consignee|end user|customer|buyer|receiver|ship to"
                            r"(?: party)?|sold to(?: party)?|purchaser) (?:is|=) (?:the )?"
                            r"(?:ultimate )?(?:end user|consignee|customer|buyer)")
@@ -281,12 +309,18 @@ def needs_a_finding(name: str) -> bool:
         or _cell_key(name) in _NAMED_ROLES_THEMSELVES or looks_misread(name)
 
 
-#: Four or more characters in a row from the upper half of Windows-1252 (À-ÿ, ª, », Š ...):
-#: Cyrillic saved as Windows-1251 ("ÀÎ Êîíöåðí") or Chinese saved as GBK ("»ªÎª") read
-#: as 1252, which the file's own check misses past the sample it reads or among Western
-#: accents (s19 hunt: Рособоронэкспорт past the first megabyte was CLEAR). Western names
-#: hold their accented letters one or two at a time.
-_MISREAD_RE = re.compile("[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]{4,}")
+_HIGH = "[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]"
+#: Text of another code page read as Windows-1252, which the file's own check misses past
+#: the sample it reads or among Western accents (s19 hunt: Рособоронэкспорт past the
+#: first megabyte was CLEAR): three or more characters in a row from the upper half of
+#: Windows-1252 (À-ÿ, ª, », Š ...), as Cyrillic saved as Windows-1251 ("ÀÐÇ" for АРЗ) or
+#: Chinese saved as GBK ("»ªÎª") read; a word of two such letters ("ÀÎ" for АО); four of
+#: them each one ASCII character apart, as Big5 or GBK with ASCII second bytes read
+#: ("¥|¤t¤j¾Ç" for 四川大學; s20 hunt). Western names hold their accented letters one or
+#: two at a time, and seldom three a letter apart ("Séléné": three).
+_MISREAD_RE = re.compile(
+    f"{_HIGH}{{3,}}|(?<![\\w\u00a1-\u00ff])[\u00c0-\u00ff]{{2}}(?![\\w\u00a1-\u00ff])"
+    f"|(?:{_HIGH}[\\x21-\\x7e]){{3,}}{_HIGH}")
 
 
 def misread_finding(who: str) -> Finding:

@@ -171,3 +171,37 @@ def test_formatting_alone_makes_no_line_and_unread_columns_may_be_merged(
     for line, cell in (("P2", "E3"), ("P3", "E4")):
         (found,) = [f for f in lines[line].findings if f.code == "MERGED_CELL"]
         assert f"!{cell}:" in found.message and "E2:E4" in found.message  # not F: unread
+
+
+def test_a_further_party_column_is_guarded_like_the_others(tmp_path: Path) -> None:
+    """(s20 hunt:) "Receiver" beside "Consignee" is screened as a further party, but its
+    cells were not guarded as the party columns' are: merged over lines, a formula with no
+    value, or the listed name written backwards after U+202E, the cell was dropped and the
+    line CLEAR."""
+    (tmp_path / "l.csv").write_text(f'name,country\n"{LISTED}",HK\n', encoding="utf-8")
+    from screening.cli import main
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
+                 str(tmp_path / "l.csv")]) == 0
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Consignee", "Receiver"])
+    day = dt.date(2024, 3, 1)
+    sheet.append(["G1", "Hong Kong", day, "EAR99", "Acme Ltd", LISTED])
+    sheet.append(["G2", "Hong Kong", day, "EAR99", "Acme Ltd", None])
+    sheet.merge_cells("F2:F3")
+    # openpyxl saves a formula without a calculated value, as a workbook not recalculated.
+    sheet.append(["G3", "Hong Kong", day, "EAR99", "Acme Ltd",
+                  '="Centre Bright "&"Electronics Company Limited"'])
+    sheet.append(["G4", "Hong Kong", day, "EAR99", "Acme Ltd", "\u202e" + LISTED[::-1]])
+    sheet.append(["G5", "Hong Kong", day, "EAR99", "Acme Ltd", "Acme Ltd"])
+    path = tmp_path / "receiver.xlsx"
+    book.save(path)
+    lines = _screen(tmp_path, path)
+    assert any(f.code.startswith("PARTY_MATCH_") for f in lines["G1"].findings)
+    for line, code in (("G2", "MERGED_CELL"), ("G3", "FORMULA_NO_VALUE"),
+                       ("G4", "UNTRUSTED_CHARACTERS")):
+        assert lines[line].verdict == "ERROR", line
+        (found,) = [f for f in lines[line].findings if f.code == code]
+        assert "'Receiver'" in found.message, found.message
+    assert lines["G5"].verdict == "CLEAR"

@@ -531,3 +531,17 @@ def test_a_listed_name_in_a_mac_csv_is_not_clear(tmp_path) -> None:
     assert lines["M1"].verdict != "CLEAR"
     assert any(f.code == "PARTY_NAME_MISREAD" for f in lines["M1"].findings)
     assert lines["M2"].verdict == "CLEAR"
+
+
+@pytest.mark.parametrize(("name", "misread"), [
+    ("АО 356 АРЗ".encode("cp1251").decode("cp1252"), True),  # words of 2 and 3 letters
+    ("АО НИИ СТТ".encode("cp1251").decode("cp1252"), True),
+    ("四川大學".encode("big5").decode("cp1252"), True),  # ASCII second bytes between
+    ("Séléné SA", False), ("Hélène Dupré", False), ("Ærø Shipping", False),
+    ("INFORMAÇÕES Ltda", False), ("déjà vu", False), ("À la carte", False)])
+def test_short_words_and_big5_read_as_western_are_a_review(name, misread) -> None:
+    """(s20 hunt:) "АО 356 АРЗ" in a Windows-1251 file and 四川大學 in Big5 were CLEAR: no
+    four upper-half characters in a row."""
+    from screening.parties import looks_misread
+
+    assert looks_misread(name) is misread

@@ -325,6 +325,11 @@ def test_another_name_for_a_party_beside_its_own_is_screened_not_refused(tmp_pat
 
 @pytest.mark.parametrize(("consignee", "end_user"), [
     ("", "same as ship to"), ("", "= consignee"), ("", "s/a consignee"),
+    # (s20 hunt: each was CLEAR)
+    ("", "Refer to consignee"), ("", '""Same as consignee""'), ("", "Idem consignee"),
+    ("", "s.a. consignee"), ("", "Consignee itself"), ("", "Buyer"), ("", "Ship-to"),
+    ("", "Sold to party"), ("", "wie Empfänger"), ("", "Mismo que consignatario"),
+    ("", "ibid"), ("", "do."), ("", "see column E"), ("", "Own use"), ("", "vide supra"),
     ("", "Consignee is end user"), ("", "Same as buyer"), ("", "Same as sold-to"),
     ("", "Idem"), ("", "Same"), ("Same as end user", ""),
     ("Same as end user", "Same as consignee")])

@@ -224,6 +224,11 @@ class RowConverter:
         #: as before: nothing is decided on it).
         self.merge_checked = frozenset(index for f, index in cols.items()
                                        if f not in _NOT_SCREENED) | set(extras)
+        #: Every column read, by header: formula, merged and untrusted cells in any of
+        #: them are findings (the further party columns have no field).
+        self.read_columns = [(mapping.header_for(f), index) for f, index in self.i.items()
+                             if index is not None] + \
+            [(mapping.headers[index], index) for index in extras]
 
     def convert(self, number: int, values: list[Any]) -> ShipmentLine | None:
         """None for an entirely blank row (not a data row)."""
@@ -235,8 +240,8 @@ class RowConverter:
             values = list(values) + [""] * (self.width - len(values))
         i = self.i
         if self.source.formula_cells:
-            blocked = {index for index in i.values() if index is not None
-                       and (number, index) in self.source.formula_cells}
+            blocked = {index for _header, index in self.read_columns
+                       if (number, index) in self.source.formula_cells}
         else:
             blocked = set()
         if self.source.merged_cells:  # shown as the range's first cell, empty in the file
@@ -451,15 +456,15 @@ class RowConverter:
         def add(code: str, index: int, message: str) -> None:
             out.append(Finding(code, Severity.ERROR, f"{ref(number, index)}: {message}"))
 
-        for f, index in i.items():
-            if index is not None and index in tainted:
+        for shown, index in self.read_columns:
+            if index in tainted:
                 chars = ", ".join(dict.fromkeys(
                     f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
                     for ch in untrusted_characters(tainted[index])))
                 add("UNTRUSTED_CHARACTERS", index,
                     f"{escaped(tainted[index])} holds invisible or control characters "
                     f"({chars}) that can make it display as something it is not; the "
-                    f"{header(f)!r} cell was not read. Retype the value.")
+                    f"{shown!r} cell was not read. Retype the value.")
         formulas = blocked - set(tainted)
         for f, index in i.items():
             if index is None or index in blocked or f not in _PLACEHOLDER_FIELDS:
@@ -475,30 +480,30 @@ class RowConverter:
         blocked = blocked | {index for f, index in i.items() if index is not None
                              and f in _PLACEHOLDER_FIELDS
                              and texts[index].casefold() in PLACEHOLDERS}
-        for f, index in i.items():
-            if index is not None and index in formulas \
+        for shown, index in self.read_columns:
+            if index in formulas \
                     and (merged := self.source.merged_cells.get((number, index))) is not None:
                 add("MERGED_CELL", index,
-                    f"the {header(f)!r} cell is covered by the merged range {merged}: Excel "
+                    f"the {shown!r} cell is covered by the merged range {merged}: Excel "
                     f"shows the range's first cell across it, but this cell is empty in the "
                     f"file, so it was not read. Unmerge the cells (Home > Merge & Center > "
                     f"Unmerge Cells), fill the value into each row and save.")
-            elif index is not None and index in formulas \
+            elif index in formulas \
                     and (error := self.source.error_cells.get((number, index))) is not None:
                 add("EXCEL_ERROR_VALUE", index,
-                    f"the {header(f)!r} cell holds the Excel error {error} instead of a "
+                    f"the {shown!r} cell holds the Excel error {error} instead of a "
                     f"value; correct the formula or the value in the workbook and save.")
-            elif index is not None and index in formulas \
+            elif index in formulas \
                     and (stale := self.source.stale_cells.get((number, index))) is not None:
                 formula, why = stale
                 add("FORMULA_VALUE_STALE", index,
-                    f"the {header(f)!r} cell is the formula ={formula[:80]}, whose saved "
+                    f"the {shown!r} cell is the formula ={formula[:80]}, whose saved "
                     f"value ({_quote(texts[index])}) may not be what Excel shows: "
                     + _STALE_WHY.get(why, _STALE_WHY["recalculates"])
-                    + f"; enter the value itself ({header(f)!r} cell was not read).")
-            elif index is not None and index in formulas:
+                    + f"; enter the value itself ({shown!r} cell was not read).")
+            elif index in formulas:
                 add("FORMULA_NO_VALUE", index,
-                    f"the {header(f)!r} cell is a formula with no calculated value (the "
+                    f"the {shown!r} cell is a formula with no calculated value (the "
                     f"workbook was saved without recalculating); open it in Excel, "
                     f"recalculate and save.")
         for f, code, what in ((Field.DESTINATION, destination, "the destination"),
