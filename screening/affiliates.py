@@ -28,6 +28,7 @@ from screening.parties import (
     in_other_script,
     is_strong,
     looks_misread,
+    lost_letters_finding,
     match_verb,
     misread_finding,
     normalize_party,
@@ -119,6 +120,8 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
             findings.append(other_script_finding(f"Owner {name!r} ({column} column)", "owner"))
         if looks_misread(name):  # (s19 hunt: checked for the other parties only)
             findings.append(misread_finding(f"Owner {name!r} ({column} column)"))
+        if (lost := lost_letters_finding(f"Owner ({column} column)", name)) is not None:
+            findings.append(lost)
         for m, hidden, more in shown_matches(matches, normalized, suppressed):
             entry = m.entry
             text = (f"Owner {name!r} ({column} column) {match_verb(m)} {entry.list_label} "

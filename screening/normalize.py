@@ -71,8 +71,10 @@ def build_alias_index(aliases: Mapping[str, str]) -> dict[str, str]:
 #: Crimea region and the so-called Donetsk and Luhansk People's Republics. Not countries:
 #: a line to one is never screened as Ukraine.
 _EMBARGOED_REGION_RE = re.compile(
-    r"\b(?:crimea|crimean|krym|sevastopol|simferopol|donetsk|luhansk|lugansk|dnr|lnr)\b"
-    r"|крым|севастопол|донецк|луганск", re.IGNORECASE)  # (not "DPR": "DPR Korea")
+    r"\b(?:crimea|crimean|crimée|krym|krim|qırım|sevastopol|sevastopil|simferopol"
+    r"|donetsk|donetska|donetskaya|luhansk|luhanska|lugansk|luganskaya|dnr|lnr|ua-43|ua-40)"
+    r"\b|крым|крим|севастопол|донецк|донецьк|луганск|луганськ|днр|лнр",
+    re.IGNORECASE)  # (not "DPR": "DPR Korea")
 
 
 def embargoed_region(text: str) -> bool:

@@ -201,8 +201,7 @@ def names_no_party(name: str) -> str | None:
     if text.casefold().strip(" .:") in _NO_PARTY:
         return "a placeholder"
     if "??" in text or "\ufffd" in text:
-        return "question marks or replacement characters where letters were (a file saved " \
-               "as ANSI text loses the characters it cannot hold)"
+        return _LOST_LETTERS
     if not any(ch.isalpha() for ch in text):
         return "no letters"
     if not normalize_party(text):
@@ -210,6 +209,8 @@ def names_no_party(name: str) -> str | None:
     return None
 
 
+_LOST_LETTERS = ("question marks or replacement characters where letters were (a file saved "
+                 "as ANSI text loses the characters it cannot hold)")
 #: Cell texts of a party column that name no party.
 _NO_PARTY = frozenset({
     "n/a", "na", "n.a", "#n/a", "n/d", "tbd", "tba", "tbc", "none", "unknown", "unk", "null",
@@ -321,6 +322,19 @@ _HIGH = "[\u00a1-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e]"
 _MISREAD_RE = re.compile(
     f"{_HIGH}{{3,}}|(?<![\\w\u00a1-\u00ff])[\u00c0-\u00ff]{{2}}(?![\\w\u00a1-\u00ff])"
     f"|(?:{_HIGH}[\\x21-\\x7e]){{3,}}{_HIGH}")
+
+
+def lost_letters_finding(who: str, name: str) -> Finding | None:
+    """REVIEW PARTY_NOT_NAMED for a party (``who``: its role) whose name lost its letters
+    to question marks, in any party column (s20 hunt: a purchaser "????" was CLEAR)."""
+    if names_no_party(name) is not _LOST_LETTERS:
+        return None
+    return Finding(
+        "PARTY_NOT_NAMED", Severity.REVIEW,
+        f"{who} {name!r} names no party ({_LOST_LETTERS}): the restricted-party check had no "
+        f"name to check. Save the file as CSV UTF-8 (Excel: Save As, CSV UTF-8) and screen "
+        f"it again, or record a decision.",
+        ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3"))
 
 
 def misread_finding(who: str) -> Finding:
@@ -1149,8 +1163,12 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
             findings.append(other_script_finding(f"{role} {name!r}", "party"))
         if looks_misread(name):
             findings.append(misread_finding(f"{role} {name!r}"))
-        if role in NAMED_ROLES and (why := names_no_party(name)
-                                    or _names_itself(name, role)) is not None:
+        why = names_no_party(name)
+        if role in NAMED_ROLES:
+            why = why or _names_itself(name, role)
+        elif why is not None and why is not _LOST_LETTERS:
+            why = None  # "None", "N/A": no intermediate consignee (lost letters: a name)
+        if why is not None:
             findings.append(Finding(
                 "PARTY_NOT_NAMED", Severity.REVIEW,
                 f"{role} {name!r} names no party ({why}): the restricted-party check had "

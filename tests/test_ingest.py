@@ -469,9 +469,12 @@ def test_a_region_of_ukraine_under_embargo_is_an_error_naming_746_6(tmp_path) ->
         "C1,Crimea,2023-03-01,EAR99\n"
         '"C2","Donetsk, Ukraine",2023-03-01,EAR99\n'
         "C3,Севастополь,2023-03-01,EAR99\n"
+        "C6,Donetska oblast,2023-03-01,EAR99\n"
+        "C7,ЛНР,2023-03-01,EAR99\n"
+        "C8,Crimée,2023-03-01,EAR99\n"
         "C4,Atlantis,2023-03-01,EAR99\n"
         "C5,DPR Korea,2023-03-01,EAR99\n"))
-    for line in ("C1", "C2", "C3"):
+    for line in ("C1", "C2", "C3", "C6", "C7", "C8"):
         assert lines[line].verdict == "ERROR", line
         (found,) = [f for f in lines[line].findings if f.code == "EMBARGOED_REGION"]
         assert "15 CFR 746.6" in found.message and "not screened" in found.message

@@ -348,19 +348,27 @@ def test_party_cells_pointing_at_each_other_or_at_nothing_name_nobody(
     assert lines["Q2"].verdict == "CLEAR" and lines["Q3"].verdict == "CLEAR"
 
 
-def test_a_party_number_and_its_name_screen_the_name(tmp_path) -> None:
+def test_a_party_number_and_its_name_screen_both(tmp_path) -> None:
     """(s19 review:) SAP writes a party's number and its name ("Payer", "Payer Name";
     "Consignee", "Consignee Name"): such files were refused as holding two columns for one
-    party. The name column is screened, the number column named as not read."""
+    party. The name column is the party; (s20 hunt:) the number column was left unread,
+    and a listed name in it was CLEAR: it is screened as a further party, and a number in
+    it is no finding."""
     _with_list(tmp_path)
+    listed = "Centre Bright Electronics Company Limited"
     run, lines = screen_text(tmp_path, (
         "Line,Destination,Export Date,ECCN,Consignee,Consignee Name,Payer,Payer Name\n"
-        "N1,Hong Kong,2023-03-01,EAR99,100234,Centre Bright Electronics Company Limited,"
-        "200345,Acme Ltd\n"))
+        f"N1,Hong Kong,2023-03-01,EAR99,100234,{listed},200345,Acme Ltd\n"
+        f"N2,Hong Kong,2023-03-01,EAR99,{listed},Acme Ltd,200345,Acme Ltd\n"
+        f"N3,Hong Kong,2023-03-01,EAR99,100234,Acme Ltd,{listed},Acme Ltd\n"
+        "N4,Hong Kong,2023-03-01,EAR99,100234,Acme Ltd,200345,Acme Ltd\n"))
     assert run.mapping["consignee"] == "Consignee Name"
     assert run.mapping["purchaser"] == "Payer Name"
-    assert run.unmapped_columns == ["Consignee", "Payer"]
-    assert any(f.code == "PARTY_MATCH_CUSTOM" for f in lines["N1"].findings)
+    assert run.unmapped_columns == []
+    assert run.party_check["other_party_columns"] == ["Consignee", "Payer"]
+    for line in ("N1", "N2", "N3"):
+        assert any(f.code == "PARTY_MATCH_CUSTOM" for f in lines[line].findings), line
+    assert lines["N4"].verdict == "CLEAR"
 
 
 def test_a_pointer_cell_seen_again_in_a_later_batch_is_still_a_review(tmp_path) -> None:
@@ -404,3 +412,33 @@ def test_the_report_names_the_columns_not_read_and_the_further_party_columns(
     assert rows["Columns not read (no field mapped)"] == "'Notes'"
     assert rows["Further party columns screened (another name of a party beside its own "
                 "column)"] == "'Receiver'"
+
+
+@pytest.mark.parametrize("header", ["EndUser", "Final User", "Ultimate Recipient",
+                                    "Endverwender", "Receiving Party", "Empfaenger", "收货方",
+                                    "Bill To", "Invoice To", "Also Notify"])
+def test_more_names_of_party_columns_are_screened(tmp_path, header) -> None:
+    """(s20 hunt:) a listed name under each of these headers was CLEAR, the column only
+    named as not read (alone, "EndUser" left the run without party screening)."""
+    _with_list(tmp_path)
+    run, lines = screen_text(tmp_path, (
+        f"Line,Destination,Export Date,ECCN,Consignee,{header}\n"
+        "H1,Hong Kong,2023-03-01,EAR99,Acme Ltd,Centre Bright Electronics Company Limited\n"
+        "H2,Hong Kong,2023-03-01,EAR99,Acme Ltd,Acme Ltd\n"))
+    assert run.unmapped_columns == []
+    assert any(f.code == "PARTY_MATCH_CUSTOM" for f in lines["H1"].findings)
+    assert lines["H2"].verdict == "CLEAR"
+
+
+@pytest.mark.parametrize("column", ["Purchaser", "Receiver", "Parent Company"])
+def test_lost_letters_in_any_party_column_are_a_review(tmp_path, column) -> None:
+    """(s20 hunt:) "????" (Chinese lost in an ANSI save) as the purchaser or a further
+    party was CLEAR; only the consignee and end user were checked for it."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, (
+        f"Line,Destination,Export Date,ECCN,Consignee,End User,{column}\n"
+        "Q1,Hong Kong,2023-03-01,EAR99,Acme Ltd,Acme Ltd,????\n"
+        "Q2,Hong Kong,2023-03-01,EAR99,Acme Ltd,Acme Ltd,N/A\n"))
+    assert lines["Q1"].verdict == "REVIEW"
+    assert [f.code for f in lines["Q1"].findings if f.severity.value == "review"] == \
+        ["PARTY_NOT_NAMED"]

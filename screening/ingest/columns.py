@@ -75,13 +75,19 @@ SECONDARY_SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.END_USER: ("final consignee", "final consignee name", "ultimate customer",
                      "final customer", "ultimate customer name", "final customer name",
                      "endkunde", "end kunde", "endabnehmer", "client final",
-                     "utilisateur final", "usuario final", "cliente final"),
+                     "utilisateur final", "usuario final", "cliente final",
+                     # (s20 hunt: each held a listed name, not read)
+                     "enduser", "enduser name", "final user", "ultimate user", "final recipient",
+                     "ultimate recipient", "second end user", "final cust", "ult customer",
+                     "ult end user", "endverwender", "最终用户单位", "最終用戶單位"),
     Field.CONSIGNEE: ("receiver", "receiver name", "recipient", "recipient name",
                       "goods recipient", "deliver to name", "delivery party", "ship to party",
                       "ship to company", "ship to customer", "warenempfänger", "empfänger",
-                      "destinataire", "destinatario"),
+                      "destinataire", "destinatario", "receiving party", "empfaenger",
+                      "warenempfaenger", "收货方", "收貨方", "客户", "客戶"),
     Field.PURCHASER: ("bill to name", "bill to party", "bill to customer", "bill to company",
-                      "payer", "payer name"),
+                      "payer", "payer name", "bill to", "invoice to", "invoice to name"),
+    Field.NOTIFY_PARTY: ("also notify", "also notify party", "second notify party"),
 }
 
 
@@ -421,14 +427,19 @@ def extra_party_columns(mapping: ColumnMapping) -> tuple[int, ...]:
     """Columns naming a party that map to no field: another name of a party already read
     from its own column ("Receiver" beside "Consignee", "Final Customer" beside "End
     User"). Each is screened as a further party of the line under its header, as the
-    purchaser and notify party are: a listed name in it left the line CLEAR (s19 note). A
-    party's number column beside its name column ("Payer" beside "Payer Name") is not one."""
+    purchaser and notify party are: a listed name in it left the line CLEAR (s19 note). So
+    is a party's number column beside its name column ("Payer" beside "Payer Name"): it may
+    hold a name too (s20 hunt)."""
     used = set(mapping.columns.values())
-    keys = [header_key(h) for h in mapping.headers]
-    named = {keys[i] for i in used if i < len(keys)}
     return tuple(i for i, text in enumerate(mapping.headers)
-                 if i not in used and text and guess_field(text) in NAME_FIELDS
-                 and f"{keys[i]} name" not in named)
+                 if i not in used and text and guess_field(text) in NAME_FIELDS)
+
+
+def further_party_role(header: str) -> str:
+    """The role a further party column's cells are screened under: its header, unless that
+    is the consignee's or end user's own name ("Consignee" beside "Consignee Name"), whose
+    cells would then be held to name a party (a customer number names none)."""
+    return f"{header} column" if header_key(header) in ("consignee", "end user") else header
 
 
 #: A column given by its letters in a mapping ("C", "ab"): Excel's columns run to XFD.

@@ -22,6 +22,7 @@ from screening.ingest.columns import (
     Field,
     auto_mapping,
     extra_party_columns,
+    further_party_role,
     score_row,
 )
 from screening.ingest.errors import IngestError
@@ -218,7 +219,7 @@ class RowConverter:
         #: beside one read: ``extra_party_columns``): (role as headed, column).
         self.other_party_columns = [(mapping.header_for(f), cols[f])
                                     for f in OTHER_PARTY_FIELDS if f in cols] + \
-            [(mapping.headers[i], i) for i in extras]
+            [(further_party_role(mapping.headers[i]), i) for i in extras]
         #: Columns whose cell, covered by a merged range, makes the line ERROR: those the
         #: screening reads (an invoice number or value merged over its lines is read empty,
         #: as before: nothing is decided on it).
@@ -513,7 +514,8 @@ class RowConverter:
                 continue
             if texts[index] and embargoed_region(texts[index]):
                 add("EMBARGOED_REGION", index, f"{_quote(texts[index])} ({header(f)!r} "
-                    f"column) names a region of Ukraine under the embargo of 15 CFR 746.6 "
+                    f"column) names a region of Ukraine under (or that may lie in) the "
+                    f"embargo of 15 CFR 746.6 "
                     f"(the Crimea region, or the so-called Donetsk or Luhansk People's "
                     f"Republic), not a country: a licence is required for every item subject "
                     f"to the EAR but food and medicine designated EAR99 and certain "
