@@ -82,6 +82,46 @@ def embargoed_region(text: str) -> bool:
     return _EMBARGOED_REGION_RE.search(text) is not None
 
 
+#: Places under the embargoes of 15 CFR part 746, as an address names them: (code, name,
+#: section). Countries and their best-known cities; "746.6" for the regions of Ukraine.
+_EMBARGOED_PLACES: tuple[tuple[str, str, str, str], ...] = (
+    ("IR", "Iran", "15 CFR 746.7", r"iran|tehran|teheran|isfahan|bandar abbas|mashhad|tabriz"),
+    ("KP", "North Korea", "15 CFR 746.4", r"north korea|dprk|pyongyang|nampo"),
+    ("SY", "Syria", "15 CFR 746.9", r"syria|syrian arab republic|damascus|aleppo|latakia"),
+    ("CU", "Cuba", "15 CFR 746.2", r"cuba|havana|la habana"),
+    ("RU", "Russia", "15 CFR 746.8", r"russia|russian federation|moscow|moskva|"
+                                     r"(?:saint|st\.?) petersburg(?!,?\s*(?:fl|florida)\b)|"
+                                     r"sankt peterburg|"
+                                     r"yekaterinburg|novosibirsk|kaliningrad|vladivostok"),
+    ("BY", "Belarus", "15 CFR 746.8", r"belarus|byelorussia|minsk"),
+)
+_PLACE_RES = tuple((code, name, section, re.compile(rf"(?<![\w])(?:{words})(?![\w])",
+                                                     re.IGNORECASE))
+                   for code, name, section, words in _EMBARGOED_PLACES)
+_CYRILLIC_PLACES = (("RU", "Russia", "15 CFR 746.8", re.compile(r"росси|москв")),
+                    ("BY", "Belarus", "15 CFR 746.8", re.compile(r"беларус|минск")))
+
+
+#: Any of those words anywhere: one search of a whole column finds the cells to look at.
+PLACE_WORDS_RE = re.compile("|".join(
+    [words for _c, _n, _s, words in _EMBARGOED_PLACES] + [_EMBARGOED_REGION_RE.pattern,
+                                                          "росси|москв|беларус|минск"]),
+    re.IGNORECASE)
+
+
+def embargoed_place(text: str) -> tuple[str, str, str] | None:
+    """(country code, name, section) of a place under a part 746 embargo an address names
+    ("746.6" for Crimea, Donetsk, Luhansk), or None."""
+    if embargoed_region(text):
+        return "746.6", "a region of Ukraine under 15 CFR 746.6 (Crimea, DNR, LNR)", \
+            "15 CFR 746.6"
+    low = text.casefold()
+    for code, name, section, pattern in (*_PLACE_RES, *_CYRILLIC_PLACES):
+        if pattern.search(low):
+            return code, name, section
+    return None
+
+
 def normalize_country(value: object, index: Mapping[str, str]) -> str | None:
     """Country code for a spelling ("HK", "HKG", "Hong Kong SAR", "香港"), else None."""
     key = alias_key(clean_text(value))

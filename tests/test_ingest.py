@@ -481,3 +481,26 @@ def test_a_region_of_ukraine_under_embargo_is_an_error_naming_746_6(tmp_path) ->
     for line in ("C4", "C5"):
         assert lines[line].verdict == "ERROR"
         assert [f.code for f in lines[line].findings] == ["INVALID_VALUE"], line
+
+
+def test_a_consignee_address_in_an_embargoed_place_is_a_review(tmp_path) -> None:
+    """(s20 hunt:) a line to Hong Kong whose consignee address reads "Tehran, Iran", or to
+    Ukraine with the address in Simferopol, Crimea, was CLEAR: the address was read and
+    never looked at. A line to the place itself is screened to it as before."""
+    from tests.conftest import screen_text
+
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,Consignee Address\n"
+        'A1,Hong Kong,2024-03-01,EAR99,Acme Ltd,"Valiasr St, Tehran, Iran"\n'
+        'A2,Ukraine,2024-03-01,EAR99,Acme Ltd,"ul. Lenina 1, Simferopol, Crimea 295000"\n'
+        'A3,Germany,2024-03-01,EAR99,Acme GmbH,"ul. Tverskaya 1, Moscow"\n'
+        'A4,Hong Kong,2024-03-01,EAR99,Acme Ltd,"10 Queens Rd, Central"\n'
+        'A5,Russia,2024-03-01,EAR99,Acme OOO,"ul. Tverskaya 1, Moscow"\n'
+        'A6,United States,2024-03-01,EAR99,Acme Inc,"1 Main St, St. Petersburg, FL"\n'))
+    for line, named in (("A1", "Iran"), ("A2", "15 CFR 746.6"), ("A3", "Russia")):
+        assert lines[line].verdict == "REVIEW", line
+        (found,) = [f for f in lines[line].findings if f.code == "ADDRESS_IN_EMBARGOED_PLACE"]
+        assert named in found.message and "Consignee Address" in found.message
+    assert lines["A4"].verdict == "CLEAR"
+    assert not any(f.code == "ADDRESS_IN_EMBARGOED_PLACE" for line in ("A5", "A6")
+                   for f in lines[line].findings)

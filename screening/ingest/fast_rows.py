@@ -31,7 +31,9 @@ from screening.ingest.rows import (
 )
 from screening.line_json import json_plain
 from screening.normalize import (
+    PLACE_WORDS_RE,
     clean_text,
+    embargoed_place,
     parse_number,
     reads_as_day_count,
 )
@@ -142,6 +144,7 @@ class FastRows:
         self.other_parties = tuple(c.other_party_columns)
         #: Every column of party names (``rows.hides_in_a_name`` guards them).
         self.name_columns = tuple(sorted(c.names))
+        self.i_address = cols.get(Field.CONSIGNEE_ADDRESS)
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -246,6 +249,12 @@ class FastRows:
             slow.update(i for i, number in enumerate(numbers) if number in self.formula_rows)
         if self.careful_rows and not self.careful_rows.isdisjoint(numbers):
             slow.update(i for i, number in enumerate(numbers) if number in self.careful_rows)
+        if self.i_address is not None:  # an address naming an embargoed place: named there
+            addresses = [values[self.i_address] if len(values) > self.i_address else ""
+                         for values in rows]
+            if PLACE_WORDS_RE.search("\n".join(map(str, addresses))):
+                slow.update(i for i, text in enumerate(addresses)
+                            if text and embargoed_place(str(text)) is not None)
         positions: list[int] | None = None
         if slow:
             positions = [i for i in range(size) if i not in slow]

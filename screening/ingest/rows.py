@@ -32,6 +32,7 @@ from screening.normalize import (
     DateOrder,
     DateProblem,
     clean_text,
+    embargoed_place,
     embargoed_region,
     normalize_country,
     normalize_eccn,
@@ -309,6 +310,11 @@ class RowConverter:
             problems = (*problems, self._dayless(number, export_date, shown))
         if len(texts) > self.width and any(texts[self.width:]):
             problems = (*problems, self._beyond_header(number, texts))
+        address = i[Field.CONSIGNEE_ADDRESS]
+        if address is not None and texts[address] and address not in blocked and \
+                (elsewhere := self._address_elsewhere(number, texts[address], destination,
+                                                      ultimate)) is not None:
+            problems = (*problems, elsewhere)
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -381,6 +387,25 @@ class RowConverter:
             f"{date.isoformat()}. Confirm the export date (format the "
             f"{self.mapping.header_for(Field.EXPORT_DATE)!r} column as dates in the "
             f"spreadsheet, or write dates such as {date.isoformat()})."))
+
+    def _address_elsewhere(self, number: int, address: str, destination: str | None,
+                           ultimate: str | None) -> Finding | None:
+        """REVIEW for a consignee address naming a place under a part 746 embargo the line
+        is not screened to ("Tehran, Iran" on a line to Hong Kong; "Simferopol, Crimea" to
+        Ukraine): where the goods go is in doubt, a red flag (s20 hunt: CLEAR)."""
+        found = embargoed_place(address)
+        if found is None or found[0] in (destination, ultimate):
+            return None
+        _code, name, section = found
+        index = self.i[Field.CONSIGNEE_ADDRESS]
+        assert index is not None
+        shown = self.mapping.header_for(Field.CONSIGNEE_ADDRESS)
+        return Finding("ADDRESS_IN_EMBARGOED_PLACE", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the consignee address {_quote(address)} "
+            f"({shown!r} column) names {name}, under the embargo of {section}, but the line "
+            f"is screened to {destination or 'no readable destination'}: confirm where the "
+            f"goods go and who receives them (a red flag, 15 CFR part 732 Supp. No. 3); a "
+            f"shipment to the embargoed place needs the licence that section requires."))
 
     def _dayless(self, number: int, date: dt.date, shown: str) -> Finding:
         """A date cell formatted to show no day ("Nov-23" for 2023-11-01): the day it holds
