@@ -332,9 +332,10 @@ def test_loading_the_same_edition_again_applies_a_better_reading(capsys, db, db_
                        "", expected="b.5;f.3", reason="test", citation="test",
                        changed_by="test")
     code = main(["--database-url", db_url, "rules", "update-ccl", str(EDITION), "--edition",
-                 "2026-08-07"])
+                 "2026-08-07", "--groups-edition", "2026-07-23"])
     out = capsys.readouterr().out
     assert code == 0, out
+    assert "Country Group" not in out  # the same edition: only the rows read anew
     assert "Requirement row 5A001.02 read anew: paragraphs b -> b;c;d;f;g;j except b.5;f.3" \
         in out
     with db.sessions() as session:
