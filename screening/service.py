@@ -28,6 +28,7 @@ from screening import __version__
 from screening.affiliates import load_affiliate_rules
 from screening.background import Background
 from screening.db import Database, DatabaseError
+from screening.drop_behind import DropBehind
 from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field, extra_party_columns
 from screening.ingest.content import Content, read_content
 from screening.ingest.errors import IngestError
@@ -133,12 +134,15 @@ def _write_checked(data: bytes, target: Path, sha256: str, stopped: threading.Ev
     digest = hashlib.sha256()
     view = memoryview(data)
     with target.open("wb") as writing:
+        behind = DropBehind(writing.fileno())  # (kept for later runs, not read back now)
         for start in range(0, len(view), _COPY_CHUNK):
             if stopped.is_set():
                 raise CopyStopped(str(target))
             chunk = view[start:start + _COPY_CHUNK]
             digest.update(chunk)
             writing.write(chunk)
+            writing.flush()
+            behind.written(writing.tell())
     return digest.hexdigest()
 
 
@@ -203,9 +207,12 @@ def copy_hashing(source: Path, target: Path, stopped: threading.Event) -> str:
     of what was copied. Raises CopyStopped once ``stopped`` is set."""
     digest = hashlib.sha256()
     with source.open("rb") as reading, target.open("wb") as writing:
+        behind = DropBehind(writing.fileno())  # (kept for later runs, not read back now)
         for chunk in _chunks(reading, stopped, source):
             digest.update(chunk)
             writing.write(chunk)
+            writing.flush()
+            behind.written(writing.tell())
     return digest.hexdigest()
 
 
