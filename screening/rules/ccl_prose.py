@@ -39,9 +39,6 @@ _RANGE_RE = re.compile(
     rf"^(?:(?P<eccn>{_ECCN})\.|\.)?(?P<a>{_PARA})\s+(?:to|through)\s+\.?(?P<b>{_PARA})$")
 _SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|\bor\b)\s*")
 _ANY_ECCN_RE = re.compile(rf"\b({_ECCN})(?:\.({_PARA}))?")
-_MENTION_RE = re.compile(
-    rf"\b{_ECCN}\.({_PARA})((?:\s*(?:,|\bor\b|\band\b)+\s*\.?{_PARA}(?![\w]))*)")
-_SHORTHAND_RE = re.compile(rf"(?<![\w.])\.?({_PARA})(?![\w])")
 
 
 @dataclass(frozen=True, slots=True)
