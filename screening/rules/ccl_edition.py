@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from screening.normalize import build_alias_index, normalize_country
-from screening.rules.ccl_prose import Requirement, classify_requirement, parse_scope
+from screening.rules.ccl_prose import (
+    Requirement,
+    classify_requirement,
+    note_scope,
+    parse_scope,
+)
 from screening.rules.files import RuleFileError
 from screening.rules.schema import CHART_COLUMNS
 
@@ -274,6 +279,14 @@ def edition_tables(edition: Edition, base: dict[str, list[dict[str, Any]]]
                              "valid_from": _row_start(eccn, scope.paragraphs, dates,
                                                       ("created",)),
                              "citation": ccl_citation(date, eccn), "note": ""})
+            if (back := note_scope(eccn, row["control_scope"], scope)) is not None:
+                # The excepted paragraphs its note brings back, under the note's words.
+                controls.append({**common, "id": f"{row_id}n", "column": requirement.column,
+                                 "paragraphs": ";".join(back.paragraphs),
+                                 "except_paragraphs": "", "condition": back.condition,
+                                 "valid_from": _row_start(eccn, back.paragraphs, dates,
+                                                          ("created",)),
+                                 "citation": ccl_citation(date, eccn), "note": ""})
         else:
             if requirement.severity == "none":
                 # "NP applies ... | N/A": a reason that applies with no column or destinations

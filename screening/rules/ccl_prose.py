@@ -38,6 +38,7 @@ _TOKEN_RE = re.compile(rf"^(?:(?P<eccn>{_ECCN})\.|\.)?(?P<para>{_PARA})\.?$")
 _RANGE_RE = re.compile(
     rf"^(?:(?P<eccn>{_ECCN})\.|\.)?(?P<a>{_PARA})\s+(?:to|through)\s+\.?(?P<b>{_PARA})$")
 _SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|\bor\b)\s*")
+_SIBLING_RE = re.compile(r"^\.([0-9]+)\.?$")
 _ANY_ECCN_RE = re.compile(rf"\b({_ECCN})(?:\.({_PARA}))?")
 
 
@@ -73,6 +74,12 @@ def parse_paragraph_list(eccn: str, text: str) -> tuple[str, ...] | None:
             if expanded is None:
                 return None
             out.extend(expanded)
+            continue
+        if (sibling := _SIBLING_RE.match(token)) and out and \
+                out[-1].rpartition(".")[2].isdigit():
+            # "1C351.d.15 and .16": the next item at the same depth, d.16 (s20 audit: the
+            # list was not read, and saxitoxin d.16 was left out of the CB row).
+            out.append(f"{out[-1].rpartition('.')[0]}.{sibling.group(1)}")
             continue
         m = _TOKEN_RE.match(token)
         if not m or m.group("eccn") not in (None, eccn):
@@ -131,6 +138,21 @@ def parse_scope(eccn: str, text: str) -> Scope:
     return Scope(_mentioned(eccn, original), (), original)
 
 
+def note_scope(eccn: str, text: str, scope: Scope) -> Scope | None:
+    """The paragraphs a note after the scope sentence brings back under words the data
+    cannot check, of those the sentence excepts: "MT applies to entire entry, except
+    1B001.d.4, e and f. Note: MT applies to equipment in 1B001.d that meet or exceed the
+    parameters of 1B101" brings back d.4 (s20 audit: d.4 was excepted outright and CLEAR
+    where MT1 has an X). None if the note brings back none."""
+    note = re.search(r"\bNote:\s*(.+)$", " ".join(text.split()))
+    if note is None or not scope.except_paragraphs:
+        return None
+    named = [para for code, para in _ANY_ECCN_RE.findall(note.group(1)) if code == eccn and para]
+    back = tuple(p for p in scope.except_paragraphs
+                 if any(p == q or p.startswith(q + ".") for q in named))
+    return Scope(back, (), " ".join(text.split())) if back else None
+
+
 def _mentioned(eccn: str, text: str) -> tuple[str, ...]:
     """Paragraphs of ``eccn`` a conditional scope mentions, when it mentions nothing else.
 
@@ -153,6 +175,11 @@ def _mentioned(eccn: str, text: str) -> tuple[str, ...]:
     found = [(code, para) for code, para in _ANY_ECCN_RE.findall(head) if code == eccn]
     if not found or any(not para for _, para in found):
         return ()
+    # "... machines that meet or exceed the parameters of 2B009.a": a paragraph named as a
+    # measure, not as the items covered (s20 audit: 2B009.b was CLEAR where MT1 has an X).
+    if re.search(rf"\b(?:parameters?|criteria|characteristics|defined)"
+                 rf"\s+(?:\w+\s+)?(?:of|in|by)\s+(?:ECCN\s+)?{eccn}\.", head, re.IGNORECASE):
+        return ()
     out: list[str] = []
     for m in _LISTED_RE.finditer(head):
         if m.group(1) == eccn:
@@ -168,8 +195,9 @@ def _mentioned(eccn: str, text: str) -> tuple[str, ...]:
         rest = rest[:m.start()] + " " * (m.end() - m.start()) + rest[m.end():]
         if m.group(1) == eccn:
             written.extend(_chain(eccn, m.group(2), m.group(3)) or [""])
-    written.extend(dotted or letter for dotted, letter in _LOOSE_PARAGRAPH_RE.findall(rest)
-                   if (dotted, letter) not in _NOT_PARAGRAPHS)
+    written.extend(dotted or letter or f"?{number}" for dotted, letter, number
+                   in _LOOSE_PARAGRAPH_RE.findall(rest)
+                   if (dotted, letter, number) not in _NOT_PARAGRAPHS)
     if not all(any(p == q or p.startswith(q + ".") for q in out) for p in written):
         return ()
     return tuple(dict.fromkeys(out))
@@ -208,9 +236,11 @@ _LISTED_RE = re.compile(
 _CHAIN_TOKEN_RE = re.compile(rf"({_LIST_SEPARATOR})|(?:({_ECCN})\.|\.)?({_PARA})(?![\w])",
                              re.IGNORECASE)
 #: A paragraph written outside such a list: ".c", "e.1", "a.3.d".
+#: (A number after a dot, ".16", is a sibling the set cannot place: "?16" matches nothing.)
 _LOOSE_PARAGRAPH_RE = re.compile(r"(?<![\w.])\.?([a-z]\.[a-z0-9]+(?:\.[a-z0-9]+)*)(?![\w])"
-                                 r"|(?<![\w.])\.([a-z])(?![\w])")
-_NOT_PARAGRAPHS = frozenset({("e.g", ""), ("i.e", "")})
+                                 r"|(?<![\w.])\.([a-z])(?![\w])"
+                                 r"|(?<![\w.])\.([0-9]+)(?![\w.])")
+_NOT_PARAGRAPHS = frozenset({("e.g", "", ""), ("i.e", "", "")})
 
 
 # --- requirements ----------------------------------------------------------------------
@@ -266,7 +296,10 @@ def classify_requirement(text: str, chart_column: str, reasons: tuple[str, ...] 
         if reason:
             return Requirement(column=f"{reason}{m.group(2)}", section=section, kind="chart")
     if "subject to the itar" in low or "department of state" in low:
-        return Requirement(severity="itar", section="22 CFR parts 120-130", kind="usml")
+        # Everywhere: the State Department licenses it (s20 audit: with no destination the
+        # row applied nowhere, and 0D001 / 0E001 were CLEAR to 194 destinations).
+        return Requirement(destinations=("*",), severity="itar", section="22 CFR parts 120-130",
+                           kind="usml")
     if "united arab emirates" in low and "d:1" in low:
         return Requirement(destinations=("AE",), groups=("D:1", "D:4", "D:5"),
                            except_groups=("A:5", "A:6"), section=section, kind="groups")

@@ -76,7 +76,7 @@ class CclDiff:
         out += [f"ECCN {e}: license exception lines changed"
                 for e in self.exception_flags_changed]
         out += [f"Country Chart footnote {f} changed" for f in self.footnotes_changed]
-        out += [f"Requirement row {row} read anew: paragraphs {before} -> {after}"
+        out += [f"Requirement row {row} read anew: {before} -> {after}"
                 for row, before, after in self.readings_changed]
         return out
 
@@ -105,23 +105,36 @@ _READING = ("paragraphs", "except_paragraphs", "condition")
 
 def _reading(row: dict[str, Any]) -> str:
     paragraphs, excepted, condition = (format_cell(row.get(c)) for c in _READING)
-    text = paragraphs or "the whole entry"
+    text = "paragraphs " + (paragraphs or "the whole entry")
     text += f" except {excepted}" if excepted else ""
     return text + (" (with a condition the data cannot check)" if condition else "")
 
 
 def _readings_changed(old: dict[str, list[dict[str, Any]]],
                       new: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str]]:
-    """Rows of the same id and words whose paragraphs were read otherwise."""
+    """Rows of the same id and words read otherwise: their paragraphs, or (an off-chart
+    row) the destinations they apply to."""
     out: list[tuple[str, str, str]] = []
     for name in ("eccn_controls.csv", "special_controls.csv"):
         before = {r["id"]: r for r in _edition_rows(old, name)}
         for row in _edition_rows(new, name):
             was = before.get(row["id"])
-            if was is not None and was.get("scope") == row.get("scope") and \
-                    any(format_cell(was.get(c)) != format_cell(row.get(c)) for c in _READING):
+            if was is None or was.get("scope") != row.get("scope") or \
+                    was.get("requirement") != row.get("requirement"):
+                continue
+            if any(format_cell(was.get(c)) != format_cell(row.get(c)) for c in _READING):
                 out.append((row["id"], _reading(was), _reading(row)))
+            elif any(format_cell(was.get(c)) != format_cell(row.get(c)) for c in _WHERE):
+                out.append((row["id"], _where(was), _where(row)))
     return out
+
+
+_WHERE = ("destinations", "groups", "except_groups", "except_destinations", "severity")
+
+
+def _where(row: dict[str, Any]) -> str:
+    return ", ".join(f"{c} {format_cell(row.get(c))}" for c in _WHERE
+                     if format_cell(row.get(c))) or "no destinations"
 
 
 def diff_tables(old: dict[str, list[dict[str, Any]]],
