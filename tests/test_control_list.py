@@ -39,7 +39,8 @@ def test_seed_holds_every_eccn_and_row_of_the_edition() -> None:
     # An "N/A" requirement is reviewed, not dropped; a note bringing back excepted
     # paragraphs under words is a row of its own (1B001's MT note: "1B001.02n").
     notes = [r["id"] for r in derived if r["id"].endswith("n")]
-    assert len(derived) == len(stated) + len(notes) and notes == ["1B001.02n"]
+    assert len(derived) == len(stated) + len(notes)
+    assert notes == ["1B001.02n", "9A610.01n", "9A610.02n"]
     for row in derived:
         assert row["citation"].startswith(
             f"15 CFR part 774 Supp. No. 1 (ECCN {row['eccn']}), eCFR edition 2026-08-07")
@@ -371,6 +372,11 @@ def test_the_seed_is_the_edition_as_this_version_reads_it(tmp_path) -> None:
     # "except 1B001.d.4, e and f. Note: MT applies to equipment in 1B001.d that meet ...":
     # d.4 was excepted outright
     ("1B001.d.4", "DE", ("REVIEW",)),
+    # "entire entry except: 9A610.b; parts ... in 9A610.x if being exported ... for use in
+    # an aircraft controlled in 9A610.b; and 9A610.y": .a is licensed (it was a REVIEW of
+    # the whole entry), .x only unless the words hold (REVIEW), .y not by these rows
+    ("9A610.a", "CN", ("LICENSE_REQUIRED", "PROHIBITED")),
+    ("9A610.x", "CN", ("REVIEW", "LICENSE_REQUIRED", "PROHIBITED")),
 ])
 def test_rows_the_audit_found_read_short(rules, eccn, dest, verdicts) -> None:
     result = screen_line(make_line(dest, DATE, eccn), rules)

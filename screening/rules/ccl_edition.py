@@ -25,7 +25,7 @@ from screening.normalize import build_alias_index, normalize_country
 from screening.rules.ccl_prose import (
     Requirement,
     classify_requirement,
-    note_scope,
+    extra_scope,
     parse_scope,
 )
 from screening.rules.files import RuleFileError
@@ -279,8 +279,8 @@ def edition_tables(edition: Edition, base: dict[str, list[dict[str, Any]]]
                              "valid_from": _row_start(eccn, scope.paragraphs, dates,
                                                       ("created",)),
                              "citation": ccl_citation(date, eccn), "note": ""})
-            if (back := note_scope(eccn, row["control_scope"], scope)) is not None:
-                # The excepted paragraphs its note brings back, under the note's words.
+            if (back := extra_scope(eccn, row["control_scope"], scope)) is not None:
+                # Excepted paragraphs that come back under words: a row of their own.
                 controls.append({**common, "id": f"{row_id}n", "column": requirement.column,
                                  "paragraphs": ";".join(back.paragraphs),
                                  "except_paragraphs": "", "condition": back.condition,
@@ -295,6 +295,11 @@ def edition_tables(edition: Edition, base: dict[str, list[dict[str, Any]]]
             specials.append(_special(common, requirement,
                                      row["requirement"] or row["control_scope"],
                                      scope.paragraphs, dates, date))
+            if (back := extra_scope(eccn, row["control_scope"], scope)) is not None:
+                specials.append(_special(
+                    {**common, "id": f"{row_id}n", "paragraphs": ";".join(back.paragraphs),
+                     "except_paragraphs": "", "condition": back.condition}, requirement,
+                    row["requirement"] or row["control_scope"], back.paragraphs, dates, date))
     tables["eccn_controls.csv"] = controls
     tables["special_controls.csv"] = specials
     tables["country_chart.csv"] = _chart_rows(edition, tables.get("country_chart.csv", []))

@@ -122,6 +122,9 @@ def parse_scope(eccn: str, text: str) -> Scope:
         excepted = parse_paragraph_list(eccn, m.group(1))
         if excepted is not None:
             return Scope((), excepted, "")
+        split = _worded_excepts(eccn, m.group(1))
+        if split is not None:  # the worded ones come back under words (``extra_scope``)
+            return Scope((), split[0] + split[1], "")
         return Scope((), (), original)
     listed = parse_paragraph_list(eccn, body)
     if listed is not None:
@@ -136,6 +139,50 @@ def parse_scope(eccn: str, text: str) -> Scope:
             return Scope(listed, tuple(dict.fromkeys(
                 p for e in excepted if e is not None for p in e)), "")
     return Scope(_mentioned(eccn, original), (), original)
+
+
+def _worded_excepts(eccn: str, listed: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(paragraphs excepted outright, paragraphs excepted only under words) of an
+    exception list of items parted by ";" ("9A610.b; parts and components controlled in
+    9A610.x if being exported ... for use in an aircraft controlled in 9A610.b; and
+    9A610.y"); None unless each item is a paragraph list or words naming paragraphs of the
+    entry only in one place."""
+    items = [item.strip().removeprefix("and ").strip() for item in listed.split(";")]
+    if len(items) < 2:
+        return None
+    outright: list[str] = []
+    worded: list[str] = []
+    for item in items:
+        paragraphs = parse_paragraph_list(eccn, item)
+        if paragraphs is not None:
+            outright.extend(paragraphs)
+            continue
+        named = [para for code, para in _ANY_ECCN_RE.findall(item) if para]
+        if not named or any(code != eccn for code, _para in _ANY_ECCN_RE.findall(item)):
+            return None
+        # "parts ... in 9A610.x if ... for an aircraft in 9A610.b": the first names the
+        # items excepted, the rest the condition.
+        worded.append(named[0])
+    if not worded:
+        return None
+    return tuple(dict.fromkeys(outright)), tuple(dict.fromkeys(worded))
+
+
+def extra_scope(eccn: str, text: str, scope: Scope) -> Scope | None:
+    """A second, conditional row a requirement row's words make: the paragraphs its
+    exception takes out only under words (9A610.x "if being exported ... for an aircraft
+    in 9A610.b": licensed unless so, REVIEW), or that a note after it brings back
+    (``note_scope``). None for most rows."""
+    words = " ".join(text.split())
+    body = words
+    if (m := _PREFIX_RE.match(body)) or (m := _OTHER_PREFIX_RE.match(body)):
+        body = body[m.end():]
+    body = _SENTENCE_END_RE.split(body, maxsplit=1)[0]
+    body = _REFER_NOTE_RE.sub("", body).strip().rstrip(".").strip()
+    if (m := _EXCEPT_RE.match(body)) and parse_paragraph_list(eccn, m.group(1)) is None and \
+            (split := _worded_excepts(eccn, m.group(1))) is not None:
+        return Scope(split[1], (), words)
+    return note_scope(eccn, text, scope)
 
 
 def note_scope(eccn: str, text: str, scope: Scope) -> Scope | None:
