@@ -519,11 +519,8 @@ def _print_summary(run: run_store.RunInfo) -> None:
     if run.party_check.get("statement"):
         print(run.party_check["statement"])
     if run.unmapped_columns:  # a party or country under a header hkscreen does not know
-        shown = ", ".join(repr(h) for h in run.unmapped_columns[:8])
-        more = f" and {len(run.unmapped_columns) - 8} more" if len(run.unmapped_columns) > 8 \
-            else ""
         print(f"Columns not read (no field mapped; map them with --mapping if they hold a "
-              f"party or a destination): {shown}{more}")
+              f"party or a destination): {run.unmapped_text(8)}")
     for verdict in VERDICT_ORDER:
         count = run.counts.get(verdict.value, 0)
         extra = (f"   newly licensable because of the Hong Kong change: {run.newly_licensable:,}"

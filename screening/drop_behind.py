@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from typing import BinaryIO
 
 #: Stretches behind the newest one that are advised again: pages whose writing had not
 #: finished at one call are dropped at a later one.
@@ -40,3 +41,10 @@ class DropBehind:
             # A pipe or a file system that does not take it: it is only a hint.
             with contextlib.suppress(OSError):
                 _ADVISE(self.fd, low, end - low, _DONTNEED)
+
+
+def write_behind(handle: BinaryIO, data: bytes | memoryview, behind: DropBehind) -> None:
+    """Write ``data`` to ``handle``, flush it and drop what is written behind it."""
+    handle.write(data)
+    handle.flush()
+    behind.written(handle.tell())

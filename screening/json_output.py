@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from screening.drop_behind import DropBehind
+from screening.drop_behind import DropBehind, write_behind
 from screening.recovery import temp_file
 from screening.reports.safety import file_mode
 
@@ -43,9 +43,7 @@ class JsonOutput:
     def append(self, data: bytes) -> None:
         """Append lines as line_json renders them (called in line order)."""
         try:
-            self.handle.write(data)
-            self.handle.flush()
-            self._behind.written(self.handle.tell())
+            write_behind(self.handle, data, self._behind)
         except OSError as exc:  # a full disk names no file: name the one being written
             if exc.filename is not None:
                 raise

@@ -104,9 +104,8 @@ _CYRILLIC_PLACES = (("RU", "Russia", "15 CFR 746.8", re.compile(r"росси|м�
 
 #: Any of those words anywhere: one search of a whole column finds the cells to look at.
 PLACE_WORDS_RE = re.compile("|".join(
-    [words for _c, _n, _s, words in _EMBARGOED_PLACES] + [_EMBARGOED_REGION_RE.pattern,
-                                                          "росси|москв|беларус|минск"]),
-    re.IGNORECASE)
+    [words for _c, _n, _s, words in _EMBARGOED_PLACES] + [_EMBARGOED_REGION_RE.pattern] +
+    [pattern.pattern for _c, _n, _s, pattern in _CYRILLIC_PLACES]), re.IGNORECASE)
 
 
 def embargoed_place(text: str) -> tuple[str, str, str] | None:

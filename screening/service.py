@@ -28,7 +28,7 @@ from screening import __version__
 from screening.affiliates import load_affiliate_rules
 from screening.background import Background
 from screening.db import Database, DatabaseError
-from screening.drop_behind import DropBehind
+from screening.drop_behind import DropBehind, write_behind
 from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field, extra_party_columns
 from screening.ingest.content import Content, read_content
 from screening.ingest.errors import IngestError
@@ -140,9 +140,7 @@ def _write_checked(data: bytes, target: Path, sha256: str, stopped: threading.Ev
                 raise CopyStopped(str(target))
             chunk = view[start:start + _COPY_CHUNK]
             digest.update(chunk)
-            writing.write(chunk)
-            writing.flush()
-            behind.written(writing.tell())
+            write_behind(writing, chunk, behind)
     return digest.hexdigest()
 
 
@@ -210,9 +208,7 @@ def copy_hashing(source: Path, target: Path, stopped: threading.Event) -> str:
         behind = DropBehind(writing.fileno())  # (kept for later runs, not read back now)
         for chunk in _chunks(reading, stopped, source):
             digest.update(chunk)
-            writing.write(chunk)
-            writing.flush()
-            behind.written(writing.tell())
+            write_behind(writing, chunk, behind)
     return digest.hexdigest()
 
 
@@ -359,7 +355,10 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         strong=party_index.strong if party_index else options.party_strong or STRONG,
         weak=party_index.weak if party_index else options.party_weak or WEAK,
         party_columns=party_columns)
-    extras = _extra_parties(prepared.mapping, check)
+    # Party columns screened though no field is theirs ("Receiver" beside "Consignee"):
+    # read, so no list of columns not read names them.
+    extras = [prepared.mapping.headers[i] for i in extra_party_columns(prepared.mapping)]
+    _record_further_parties(check, extras)
     parties = PartyScreen(party_index, suppressed, affiliate_rules,
                           party_columns=party_columns) if party_index else None
     started = time.monotonic()
@@ -489,7 +488,7 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
                 party_lists, dt.datetime.now(dt.UTC).date(),
                 max_age_days=check["max_list_age_days"], strong=check["thresholds"]["strong"],
                 weak=check["thresholds"]["weak"], party_columns=False, empty_columns=True)
-            _extra_parties(prepared.mapping, check, extras)
+            _record_further_parties(check, extras)
             wider["party_check_json"] = json.dumps(check, ensure_ascii=False)
         ended = _end_run(db, run_id, status=status, counts=counts, **wider,
                          line_count=_stored(writer), newly=writer.newly if writer else 0,
@@ -531,16 +530,10 @@ def screen_parts(screener: RowScreener, parts: list[list[tuple[int, list[Any]]]]
     return run_store.joined_batches(lines), raws, BatchTally(dict(counts), newly, unverified)
 
 
-def _extra_parties(mapping: ColumnMapping, check: dict[str, Any],
-                   known: list[str] | None = None) -> list[str]:
-    """Records in the run's party check the headers of the columns screened as further
-    parties though no field is theirs (``columns.extra_party_columns``): they are read,
-    so no list of columns not read names them."""
-    extras = known if known is not None else \
-        [mapping.headers[i] for i in extra_party_columns(mapping)]
-    if extras:
-        check["other_party_columns"] = extras
-    return extras
+def _record_further_parties(check: dict[str, Any], headers: list[str]) -> None:
+    """The run's party check names the further party columns screened, if any."""
+    if headers:
+        check["other_party_columns"] = headers
 
 
 def _end_run(db: Database, run_id: int, **fields: Any) -> bool:

@@ -487,9 +487,8 @@ class MainWindow(QMainWindow):
             .replace("%7", labels.run_status(run.status)))
         warnings = run.party_warnings  # English, like findings: part of the audit record
         if run.unmapped_columns:  # a party under a header hkscreen does not know
-            warnings = [*warnings, "Columns not read (no field mapped): "
-                        + ", ".join(repr(h) for h in run.unmapped_columns[:8])
-                        + (" ..." if len(run.unmapped_columns) > 8 else "")]
+            warnings = [*warnings,
+                        f"Columns not read (no field mapped): {run.unmapped_text(8)}"]
         self.party_label.setText(" · ".join(warnings))
         self.party_label.setVisible(bool(warnings))
         self.select_first_flagged()

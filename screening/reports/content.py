@@ -204,8 +204,7 @@ def run_parameters(content: ReportContent) -> list[tuple[str, object]]:
         ("Mapping profile", run.mapping_profile or "(none)"),
         ("Mapping", json.dumps(run.mapping, ensure_ascii=False)),
         # (A party or a country under a header hkscreen does not know is not screened.)
-        ("Columns not read (no field mapped)",
-         ", ".join(repr(h) for h in run.unmapped_columns) or "none"),
+        ("Columns not read (no field mapped)", run.unmapped_text() or "none"),
         ("Header row", run.header_row), ("Blank rows skipped", run.blank_rows),
         ("Stored input copy", run.input_copy), ("Run message", run.message or ""),
         *party_rows(run, detailed=True),

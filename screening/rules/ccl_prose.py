@@ -104,18 +104,26 @@ def _expand_range(first: str, last: str) -> list[str] | None:
     return None
 
 
+def _scope_body(words: str) -> tuple[str, bool]:
+    """(the scope sentence after "NS applies to", less a closing reference note, whether
+    such a beginning was there) of a row's words, spaces folded."""
+    body = words
+    prefixed = (m := _PREFIX_RE.match(body)) is not None or \
+        (m := _OTHER_PREFIX_RE.match(body)) is not None
+    if m is not None:
+        body = body[m.end():]
+    body = _SENTENCE_END_RE.split(body, maxsplit=1)[0]
+    return _REFER_NOTE_RE.sub("", body).strip().rstrip(".").strip(), prefixed
+
+
 def parse_scope(eccn: str, text: str) -> Scope:
     """The scope prose of one licence-requirement row."""
     original = " ".join(text.split())
     if not original:
         return Scope()
-    body = original
-    if (m := _PREFIX_RE.match(body)) or (m := _OTHER_PREFIX_RE.match(body)):
-        body = body[m.end():]
-    else:
+    body, prefixed = _scope_body(original)
+    if not prefixed:
         return Scope(_mentioned(eccn, original), (), original)
-    body = _SENTENCE_END_RE.split(body, maxsplit=1)[0]
-    body = _REFER_NOTE_RE.sub("", body).strip().rstrip(".").strip()
     if _ENTIRE_RE.match(body):
         return Scope()
     if m := _EXCEPT_RE.match(body):
@@ -174,11 +182,7 @@ def extra_scope(eccn: str, text: str, scope: Scope) -> Scope | None:
     in 9A610.b": licensed unless so, REVIEW), or that a note after it brings back
     (``note_scope``). None for most rows."""
     words = " ".join(text.split())
-    body = words
-    if (m := _PREFIX_RE.match(body)) or (m := _OTHER_PREFIX_RE.match(body)):
-        body = body[m.end():]
-    body = _SENTENCE_END_RE.split(body, maxsplit=1)[0]
-    body = _REFER_NOTE_RE.sub("", body).strip().rstrip(".").strip()
+    body, _prefixed = _scope_body(words)
     if (m := _EXCEPT_RE.match(body)) and parse_paragraph_list(eccn, m.group(1)) is None and \
             (split := _worded_excepts(eccn, m.group(1))) is not None:
         return Scope(split[1], (), words)

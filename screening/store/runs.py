@@ -386,6 +386,12 @@ class RunInfo:
         return [h if h else f"column {column_letter(i)} (no header)"
                 for i, h in enumerate(self.headers[:last + 1]) if h not in used]
 
+    def unmapped_text(self, limit: int | None = None) -> str:
+        """The columns not read, quoted: the first ``limit`` and how many more."""
+        shown = self.unmapped_columns[:limit]
+        more = len(self.unmapped_columns) - len(shown)
+        return ", ".join(map(repr, shown)) + (f" and {more} more" if more else "")
+
     def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,

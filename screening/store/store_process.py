@@ -228,7 +228,7 @@ def main(argv: list[str]) -> int:
         answers.flush()
 
     from screening.db import first_line, open_existing
-    from screening.drop_behind import DropBehind
+    from screening.drop_behind import DropBehind, write_behind
     from screening.line_json import LineJson
     from screening.store.line_writer import store_lines
 
@@ -254,9 +254,7 @@ def main(argv: list[str]) -> int:
             def write_json(data: bytes) -> None:
                 assert json_out is not None and behind is not None
                 try:
-                    json_out.write(data)
-                    json_out.flush()
-                    behind.written(json_out.tell())
+                    write_behind(json_out, data, behind)
                 except OSError as exc:  # named as the file it becomes
                     raise OSError(exc.errno, exc.strerror, settings["json_target"]) from exc
             while (frame := _read_frame(source)) is not None:
