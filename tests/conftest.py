@@ -137,15 +137,31 @@ def big_csv(path: Path, n: int) -> Path:
     return path
 
 
+def import_listed(tmp_path: Path, name: str) -> None:
+    """A restricted-party list naming ``name`` (in HK), imported into the database
+    ``screen_file`` uses."""
+    from screening.cli import main
+
+    (tmp_path / "l.csv").write_text(f'name,country\n"{name}",HK\n', encoding="utf-8")
+    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
+                 str(tmp_path / "l.csv")]) == 0
+
+
 def screen_text(tmp_path: Path, text: str, name: str = "in.csv"
                 ) -> tuple[Any, dict[str, Any]]:
     """(run, its stored lines by line id) of screening ``text`` as a CSV file in a fresh
     SQLite database."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return screen_file(tmp_path, path)
+
+
+def screen_file(tmp_path: Path, path: Path) -> tuple[Any, dict[str, Any]]:
+    """(run, its stored lines by line id) of screening ``path`` in the SQLite database of
+    ``tmp_path``."""
     from screening.service import ScreenOptions, run_screening
     from screening.store import runs as run_store
 
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
     db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
     try:
         run = run_screening(db, path, ScreenOptions()).run

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from screening import drop_behind
-from screening.drop_behind import LAG, DropBehind
+from screening.drop_behind import LAG, DropBehind, write_behind
 
 
 def test_each_call_advises_the_last_stretches_written(monkeypatch) -> None:
@@ -45,9 +45,7 @@ def test_the_file_keeps_every_byte(tmp_path) -> None:
     with path.open("wb") as handle:
         behind = DropBehind(handle.fileno())
         for chunk in chunks:
-            handle.write(chunk)
-            handle.flush()
-            behind.written(handle.tell())
+            write_behind(handle, chunk, behind)
     assert path.read_bytes() == b"".join(chunks)
 
 

@@ -15,29 +15,18 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from screening.db import open_database
 from screening.ingest.errors import IngestError
-from screening.service import ScreenOptions, run_screening
-from screening.store import runs as run_store
+from tests.conftest import import_listed, screen_file
 
 LISTED = "Centre Bright Electronics Company Limited"
 
 
 def _screen(tmp_path: Path, path: Path) -> dict:
-    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
-    try:
-        run = run_screening(db, path, ScreenOptions()).run
-        with db.sessions() as session:
-            return {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
-    finally:
-        db.dispose()
+    return screen_file(tmp_path, path)[1]
 
 
 def test_a_merged_cell_over_lines_is_named_not_read_as_empty(tmp_path: Path) -> None:
-    (tmp_path / "l.csv").write_text(f'name,country\n"{LISTED}",HK\n', encoding="utf-8")
-    from screening.cli import main
-    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
-                 str(tmp_path / "l.csv")]) == 0
+    import_listed(tmp_path, LISTED)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Shipments"
@@ -178,10 +167,7 @@ def test_a_further_party_column_is_guarded_like_the_others(tmp_path: Path) -> No
     cells were not guarded as the party columns' are: merged over lines, a formula with no
     value, or the listed name written backwards after U+202E, the cell was dropped and the
     line CLEAR."""
-    (tmp_path / "l.csv").write_text(f'name,country\n"{LISTED}",HK\n', encoding="utf-8")
-    from screening.cli import main
-    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
-                 str(tmp_path / "l.csv")]) == 0
+    import_listed(tmp_path, LISTED)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Shipments"

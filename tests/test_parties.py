@@ -508,26 +508,15 @@ def test_a_mac_csv_read_as_western_is_a_review(name, misread) -> None:
 
 
 def test_a_listed_name_in_a_mac_csv_is_not_clear(tmp_path) -> None:
-    (tmp_path / "l.csv").write_text(
-        'name,country\n"Centre Bright Electronics Company Limited",HK\n', encoding="utf-8")
-    from screening.cli import main
-    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
-                 str(tmp_path / "l.csv")]) == 0
+    from tests.conftest import import_listed, screen_file
+
+    import_listed(tmp_path, "Centre Bright Electronics Company Limited")
     text = ("Line,Destination,Export Date,ECCN,Consignee\n"
             "M1,Hong Kong,2023-03-01,EAR99,“Centre Bright Electronics Co.”\n"
             "M2,Hong Kong,2023-03-01,EAR99,Acme Widgets Trading Ltd\n")
     path = tmp_path / "mac.csv"
     path.write_bytes(text.encode("mac_roman"))  # the bytes "CSV (Macintosh)" writes
-    from screening.db import open_database
-    from screening.service import ScreenOptions, run_screening
-    from screening.store import runs as run_store
-    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
-    try:
-        run = run_screening(db, path, ScreenOptions()).run
-        with db.sessions() as session:
-            lines = {ln.line_id: ln for ln in run_store.iter_lines(session, run.id)}
-    finally:
-        db.dispose()
+    _run, lines = screen_file(tmp_path, path)
     assert lines["M1"].verdict != "CLEAR"
     assert any(f.code == "PARTY_NAME_MISREAD" for f in lines["M1"].findings)
     assert lines["M2"].verdict == "CLEAR"

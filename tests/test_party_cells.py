@@ -10,16 +10,13 @@ import pytest
 from screening.cli import main
 from screening.normalize import EndUserType, normalize_end_user_type
 from screening.parties import names_no_party
-from tests.conftest import screen_text
+from tests.conftest import import_listed, screen_text
 
 HEADER = "Line,Destination,Export Date,ECCN,Consignee,End User,End User Type\n"
 
 
 def _with_list(tmp_path: Path) -> None:
-    (tmp_path / "l.csv").write_text(
-        'name,country\n"Centre Bright Electronics Company Limited",HK\n', encoding="utf-8")
-    assert main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "lists", "import",
-                 str(tmp_path / "l.csv")]) == 0
+    import_listed(tmp_path, "Centre Bright Electronics Company Limited")
 
 
 @pytest.mark.parametrize("cell", ["N/A", "TBD", "Unknown", "-", "to be advised",
