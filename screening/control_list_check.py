@@ -114,13 +114,13 @@ def _paragraph_problems(eccn: Eccn, entry: EccnRule, rules: RuleSet) -> list[Fin
             f"ECCN {eccn.text}: .{paragraph} cannot be a Control List paragraph (they begin "
             f"with a letter and alternate letters and numbers, as 3A001.b.2.a); a typo for "
             f"another one? Check the classification.", entry_cites)]
-    known = rules.known_paragraphs.get(eccn.base)
+    known = rules.known_paragraphs(eccn.base)
     if known is None:
         # No "Items" text for the entry: the paragraphs added to only some entries (.z
         # since 2023; .x and .y of the 600 series and the 0x5zz / 9x515 entries) are
         # checked against the entries the rules name them for.
         first = labels[0]
-        named = rules.mentioned_paragraphs.get(eccn.base, frozenset())
+        named = rules.mentioned_paragraphs(eccn.base)
         if first in ("x", "y", "z") and first not in named \
                 and not (first in ("x", "y") and eccn.base[2] in "56"):
             return [Finding(

@@ -142,6 +142,8 @@ class ControlRule(_ParagraphScope, Dated):
 
 #: Entries whose "Items" paragraphs the eCFR extraction is known to have missed or mixed up
 #: (3E001 carries 3E002's rows): no paragraph of theirs is judged unknown.
+#: "Not worked out yet" in a memo whose values may be None.
+_UNSET: Any = object()
 PARAGRAPH_TEXT_GAPS = frozenset({"3E001", "3E002", "3D006", "0D614", "2B352"})
 _MENTION_RE = re.compile(r"\b([0-9][A-E][0-9]{3})((?:\.(?:[a-z]|[0-9]{1,2})\b)+)")
 _RESERVED_THROUGH_RE = re.compile(r"^through ([a-z])\.?\s*\[Reserved\]", re.IGNORECASE)
@@ -354,6 +356,9 @@ class RuleSet:
     memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
     _line_boundaries: dict[Any, tuple[dt.date, ...]] = field(default_factory=dict,
                                                             compare=False, repr=False)
+    #: ("known" or "mentioned", ECCN) -> ``known_paragraphs`` / ``mentioned_paragraphs``.
+    _paragraphs_of: dict[tuple[str, str], Any] = field(default_factory=dict, compare=False,
+                                                       repr=False)
 
     @cached_property
     def paragraphs(self) -> dict[str, tuple[tuple[str, int, str], ...]]:
@@ -363,39 +368,54 @@ class RuleSet:
             out[r["eccn"]].append((r["seq"], r["paragraph"], r["depth"], r["text"]))
         return {k: tuple((p, d, t) for _, p, d, t in sorted(v)) for k, v in out.items()}
 
-    @cached_property
-    def known_paragraphs(self) -> dict[str, KnownParagraphs]:
-        """ECCN -> the paragraphs the Control List text and the rules name for it (for
-        entries whose "Items" text the rules hold; see ``KnownParagraphs``)."""
-        mentioned = self.mentioned_paragraphs
-        editions: dict[str, str] = {}
-        for r in self.paragraph_rows:
-            editions[r["eccn"]] = max(editions.get(r["eccn"], ""), str(r.get("edition") or ""))
-        return {base: _known_paragraphs(self.eccns.get(base), rows, mentioned.get(base, ()),
-                                        editions.get(base, ""))
-                for base, rows in self.paragraphs.items() if base not in PARAGRAPH_TEXT_GAPS}
+    def known_paragraphs(self, base: str) -> KnownParagraphs | None:
+        """The paragraphs the Control List text and the rules name for ECCN ``base``, or
+        None for an entry whose "Items" text the rules do not hold (see
+        ``KnownParagraphs``). Worked out per entry when first asked: a run names a few."""
+        kept = self._paragraphs_of.get(("known", base), _UNSET)
+        if kept is _UNSET:
+            rows = self.paragraphs.get(base)
+            kept = None if rows is None or base in PARAGRAPH_TEXT_GAPS else _known_paragraphs(
+                self.eccns.get(base), rows, self.mentioned_paragraphs(base),
+                max((str(r.get("edition") or "") for r in self._paragraph_rows_of(base)),
+                    default=""))
+            self._paragraphs_of[("known", base)] = kept
+        return kept  # type: ignore[no-any-return]
+
+    def mentioned_paragraphs(self, base: str) -> frozenset[str]:
+        """The paragraphs of ECCN ``base`` any text or rule of the rules database names
+        ("Yes for 3A001.a.1.b", "applies to 5A002.z.6": named, so held), with their parents."""
+        kept = self._paragraphs_of.get(("mentioned", base), _UNSET)
+        if kept is _UNSET:
+            paths: set[str] = set()
+            for text in self._texts:
+                if base in text:  # only a text holding it can name it (a cheap scan first)
+                    paths.update(path.lstrip(".") for found, path in _MENTION_RE.findall(text)
+                                 if found == base)
+            entry = self.eccns.get(base)
+            if entry is not None:
+                for rule in (*entry.controls, *entry.specials):
+                    paths.update(p for p in (*rule.paragraphs, *rule.except_paragraphs)
+                                 if p != "?")
+                for created in entry.created:
+                    paths.update(created.paragraphs)
+            kept = frozenset(".".join(p.split(".")[:i + 1]) for p in paths if p
+                             for i in range(p.count(".") + 1))
+            self._paragraphs_of[("mentioned", base)] = kept
+        return kept  # type: ignore[no-any-return]
 
     @cached_property
-    def mentioned_paragraphs(self) -> dict[str, frozenset[str]]:
-        """ECCN -> the paragraphs any text or rule of the rules database names for it."""
-        mentioned: dict[str, set[str]] = defaultdict(set)
+    def _texts(self) -> tuple[str, ...]:
+        """Every text of the rules database that may name a paragraph."""
         texts = [t for rows in self.paragraphs.values() for _p, _d, t in rows]
         texts += [t for flags in self.exception_flags.values() for t in flags.values()]
         for entry in self.eccns.values():
             texts += [entry.description, entry.notes]
             texts += [r.scope for r in (*entry.controls, *entry.specials)]
-        for text in texts:  # "Yes for 3A001.a.1.b", "applies to 5A002.z.6": named, so held
-            for base, path in _MENTION_RE.findall(text or ""):
-                mentioned[base].add(path.lstrip("."))
-        for entry in self.eccns.values():
-            for rule in (*entry.controls, *entry.specials):
-                mentioned[entry.eccn].update(
-                    p for p in (*rule.paragraphs, *rule.except_paragraphs) if p != "?")
-            for created in entry.created:
-                mentioned[entry.eccn].update(created.paragraphs)
-        return {base: frozenset(".".join(p.split(".")[:i + 1]) for p in paths if p
-                                for i in range(p.count(".") + 1))
-                for base, paths in mentioned.items()}
+        return tuple(filter(None, texts))
+
+    def _paragraph_rows_of(self, base: str) -> list[dict[str, Any]]:
+        return [r for r in self.paragraph_rows if r["eccn"] == base]
 
     @cached_property
     def current_to(self) -> dt.date | None:
