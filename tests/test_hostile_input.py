@@ -212,11 +212,12 @@ def test_a_day_number_in_the_date_column_is_never_clear(db, tmp_path) -> None:
             assert message.startswith(f"{cell}: the export date") and "2020-06-18" in message
 
 
-def test_a_csv_row_wider_than_its_header_is_never_clear(db, tmp_path) -> None:
+def test_a_row_wider_than_its_header_is_never_clear(db, tmp_path) -> None:
     """A separator inside a cell that was not quoted shifts the cells after it: a row with
     cells beyond its header's columns says which, and cannot be CLEAR, even when its mapped
-    columns still read well. A workbook's unnamed columns are part of its layout, not a
-    shift (its header row spans the sheet)."""
+    columns still read well. In a workbook, a cell typed right of the table under no header
+    (s21 hunt: "Ultimate: Iran" beside a line to Germany was CLEAR, exit 0) is named too:
+    it is not read. Columns under no header between named ones are listed as not read."""
     path = tmp_path / "shifted.csv"
     path.write_text(HEAD + "1,HK,2020-06-18,EAR99,Widget, blue\n2,HK,2020-06-18,EAR99\n"
                     "3,HK,2020-06-18,EAR99,,\n", encoding="utf-8")  # 3: empty extra cells
@@ -224,21 +225,31 @@ def test_a_csv_row_wider_than_its_header_is_never_clear(db, tmp_path) -> None:
     ws = wb.active
     ws.title = "S"
     ws.append(["Line", "Dest", "Ship Date", "ECCN"])
-    ws.append(["1", "HK", "2020-06-18", "EAR99", None, "a note"])
+    ws.append(["1", "HK", "2020-06-18", "EAR99", None, "Ultimate: Iran"])
+    ws.append(["2", "HK", "2020-06-18", "EAR99"])
+    ws.append(["3", "HK", "2020-06-18", "EAR99", "", None])
     wb.save(tmp_path / "notes.xlsx")
-    for source, flagged in ((path, [True, False, False]), (tmp_path / "notes.xlsx", [False])):
+    # A header row ending in empty cells ("...,ECCN,,") names no column there.
+    (tmp_path / "trailing.csv").write_text(HEAD.rstrip("\n") + ",,\n1,HK,2020-06-18,EAR99,,"
+                                           "Iran\n2,HK,2020-06-18,EAR99,,\n", encoding="utf-8")
+    expected = {
+        path: ['shifted.csv row 2 col E "Widget", shifted.csv row 2 col F "blue": the row '
+               'has 6 cells but the header row names 4 columns', None, None],
+        tmp_path / "notes.xlsx": ['S!F2 "Ultimate: Iran": right of the table\'s last named '
+                                  'column (D), under no header, so not read', None, None],
+        tmp_path / "trailing.csv": ['trailing.csv row 2 col F "Iran": the row has 6 cells '
+                                    'but the header row names 4 columns', None]}
+    for source, said in expected.items():
         out = tmp_path / f"{source.name}.json"
         run_screening(db, source, ScreenOptions(json_out=out))
         lines = json.loads(out.read_text(encoding="utf-8"))["lines"]
-        for line, wider in zip(lines, flagged, strict=True):
+        for line, start in zip(lines, said, strict=True):
             found = {f["code"]: f["message"] for f in line["findings"]}
-            if not wider:
+            if start is None:
                 assert line["verdict"] == "CLEAR" and "CELLS_BEYOND_HEADER" not in found
                 continue
             assert line["verdict"] == "REVIEW", line
-            assert found["CELLS_BEYOND_HEADER"].startswith(
-                'shifted.csv row 2 col E "Widget", shifted.csv row 2 col F "blue": the row '
-                'has 6 cells but the header row names 4 columns')
+            assert found["CELLS_BEYOND_HEADER"].startswith(start), found
 
 
 def test_as_of_date_out_of_range_is_refused(capsys, tmp_path) -> None:

@@ -142,6 +142,9 @@ class FastRows:
                                                      Field.OWNERSHIP_PCT) if f in cols)
         #: Other parties (purchaser, notify party ...): (header, column), screened here.
         self.other_parties = tuple(c.other_party_columns)
+        #: Columns right of the header row's last named one: a row with a cell there takes
+        #: the slow path, which names it (a workbook's rows are as wide as its sheet).
+        self.unheaded = tuple(range(c.headed, c.width))
         #: Every column of party names (``rows.hides_in_a_name`` guards them).
         self.name_columns = tuple(sorted(c.names))
         self.i_address = cols.get(Field.CONSIGNEE_ADDRESS)
@@ -296,7 +299,7 @@ class FastRows:
                       for _column, joined in cleaned)
         for index in self.name_columns:  # an invisible character: the slow path refuses it
             _untrusted(cells[index], bad)  # (also one "\x1e" that cleans to a blank owner)
-        for index in self.owner_indexes:
+        for index in (*self.owner_indexes, *self.unheaded):
             if any(texts[index]):
                 bad.update(i for i, text in enumerate(texts[index]) if text)
         value = self._amounts(cells, texts, self.i_value, count, bad)

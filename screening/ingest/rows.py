@@ -195,6 +195,10 @@ class RowConverter:
         self.codes = exception_codes
         self.as_of = as_of
         self.width = len(mapping.headers)
+        #: The columns up to the header row's last named one: a cell right of them is in no
+        #: column (a workbook's rows come as wide as its sheet, which may reach further).
+        self.headed = 1 + max((i for i, h in enumerate(mapping.headers) if clean_text(h)),
+                              default=-1)
         cols = mapping.columns
         self.i = {f: cols.get(f) for f in Field}
         self.has_date_column = Field.EXPORT_DATE in cols
@@ -308,7 +312,7 @@ class RowConverter:
         elif export_date is not None and self.source.dayless_cells and \
                 (shown := self.source.dayless_cells.get((number, date_index))) is not None:
             problems = (*problems, self._dayless(number, export_date, shown))
-        if len(texts) > self.width and any(texts[self.width:]):
+        if len(texts) > self.headed and any(texts[self.headed:]):
             problems = (*problems, self._beyond_header(number, texts))
         address = i[Field.CONSIGNEE_ADDRESS]
         if address is not None and texts[address] and address not in blocked and \
@@ -425,13 +429,19 @@ class RowConverter:
         """A row holding cells beyond the columns its header row names: a separator inside
         a cell that was not quoted shifts every cell after it, so the mapped columns may
         hold the wrong values (the line cannot be CLEAR)."""
-        extra = [(col, text) for col, text in enumerate(texts) if col >= self.width and text]
+        extra = [(col, text) for col, text in enumerate(texts) if col >= self.headed and text]
         shown = ", ".join(f"{self.source.cell_ref(number, col)} {_quote(text)}"
                           for col, text in extra[:3])
         more = f" and {len(extra) - 3} more" if len(extra) > 3 else ""
+        if self.source.kind == "xlsx":  # (a note, another party or country typed beside it)
+            return Finding("CELLS_BEYOND_HEADER", Severity.REVIEW, (
+                f"{shown}{more}: right of the table's last named column "
+                f"({column_letter(self.headed - 1)}), under no header, so not read. Check "
+                f"whether they change this line (another destination, party or end use), "
+                f"or give the column a header."))
         return Finding("CELLS_BEYOND_HEADER", Severity.REVIEW, (
             f"{shown}{more}: the row has {len(texts)} cells but the header row names "
-            f"{self.width} columns, so these cells are in no column. A separator inside a "
+            f"{self.headed} columns, so these cells are in no column. A separator inside a "
             f"cell that is not quoted shifts the cells after it: check that this row's "
             f"values are in the right columns."))
 
