@@ -504,3 +504,24 @@ def test_a_consignee_address_in_an_embargoed_place_is_a_review(tmp_path) -> None
     assert lines["A4"].verdict == "CLEAR"
     assert not any(f.code == "ADDRESS_IN_EMBARGOED_PLACE" for line in ("A5", "A6")
                    for f in lines[line].findings)
+
+
+def test_ditto_in_a_country_column_is_no_country(tmp_path) -> None:
+    """(s21 hunt) "do." is a ledger's "ditto": a 3A090.a line to China below, written
+    "do.", was screened to the Dominican Republic and CLEAR. "DO" is the code."""
+    from tests.conftest import screen_text
+
+    _run, lines = screen_text(tmp_path, (
+        "Line,Ship-to Country,Country of Ultimate Destination,Ship Date,ECCN\n"
+        "K1,China,,2023-05-02,3A090.a\nK2,do.,,2023-05-02,3A090.a\n"
+        "K3,Do,,2023-05-02,3A090.a\nK4,SG,do,2023-05-02,3A090.a\n"
+        "K5,DO,,2023-05-02,EAR99\nK6,Dominican Republic,,2023-05-02,EAR99\n"))
+    assert lines["K1"].verdict == "LICENSE_REQUIRED"
+    for line_id, cell in (("K2", "in.csv row 3 col B"), ("K3", "in.csv row 4 col B"),
+                          ("K4", "in.csv row 5 col C")):
+        found = {f.code: f.message for f in lines[line_id].findings}
+        assert lines[line_id].verdict == "ERROR", line_id
+        assert found["DITTO_MARK"].startswith(f"{cell}: "), found
+        assert 'reads as "ditto"' in found["DITTO_MARK"]
+        assert set(found) == {"DITTO_MARK"}, found  # not also "not a country"
+    assert lines["K5"].destination == lines["K6"].destination == "DO"

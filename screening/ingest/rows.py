@@ -183,6 +183,14 @@ GUARDED_TEXT = (Field.END_USER_TYPE, Field.LICENSE_NUMBER, *NAME_FIELDS)
 
 _PLACEHOLDER_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION, Field.ECCN,
                                  Field.EXPORT_DATE})
+_COUNTRY_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION})
+
+
+def is_ditto(text: str) -> bool:
+    """"do." or "do" in a country cell: a ledger's "ditto" (same as above), not the
+    Dominican Republic's code, which is written "DO" (s21 hunt: "do." under a 3A090.a line
+    to China was screened to the Dominican Republic, CLEAR)."""
+    return text != "DO" and text.casefold() in ("do", "do.")
 
 
 class RowConverter:
@@ -214,7 +222,7 @@ class RowConverter:
         self.names = frozenset(index for f in NAME_FIELDS
                                if (index := cols.get(f)) is not None) | set(extras)
         self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
-                              else normalize_country(text, aliases))
+                              or is_ditto(text) else normalize_country(text, aliases))
         self._eccn = _memo(normalize_eccn)
         self._date = _memo(lambda value: parse_date(value, date_order, self.latest_date))
         self._exception = _memo(normalize_license_exception)
@@ -513,9 +521,14 @@ class RowConverter:
             elif key in PLACEHOLDERS:
                 add("PLACEHOLDER_VALUE", index, f"{_quote(texts[index])} is a placeholder, "
                     f"not a value ({header(f)!r} column); enter the real value.")
+            elif f in _COUNTRY_FIELDS and is_ditto(texts[index]):
+                add("DITTO_MARK", index, f"{_quote(texts[index])} reads as \"ditto\" (same "
+                    f"as above), not as a country ({header(f)!r} column): enter the country "
+                    f"on each line (\"DO\" or \"Dominican Republic\" if that is meant).")
         blocked = blocked | {index for f, index in i.items() if index is not None
                              and f in _PLACEHOLDER_FIELDS
-                             and texts[index].casefold() in PLACEHOLDERS}
+                             and (texts[index].casefold() in PLACEHOLDERS
+                                  or (f in _COUNTRY_FIELDS and is_ditto(texts[index])))}
         for shown, index in self.read_columns:
             if index in formulas \
                     and (merged := self.source.merged_cells.get((number, index))) is not None:
