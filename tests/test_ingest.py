@@ -523,5 +523,5 @@ def test_ditto_in_a_country_column_is_no_country(tmp_path) -> None:
         assert lines[line_id].verdict == "ERROR", line_id
         assert found["DITTO_MARK"].startswith(f"{cell}: "), found
         assert 'reads as "ditto"' in found["DITTO_MARK"]
-        assert set(found) == {"DITTO_MARK"}, found  # not also "not a country"
+        assert not {c for c in found if c in ("INVALID_VALUE", "MISSING_VALUE")}, found
     assert lines["K5"].destination == lines["K6"].destination == "DO"
