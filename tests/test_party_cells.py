@@ -413,10 +413,15 @@ def test_the_report_names_the_columns_not_read_and_the_further_party_columns(
 
 @pytest.mark.parametrize("header", ["EndUser", "Final User", "Ultimate Recipient",
                                     "Endverwender", "Receiving Party", "Empfaenger", "收货方",
-                                    "Bill To", "Invoice To", "Also Notify"])
+                                    "Bill To", "Invoice To", "Also Notify",
+                                    "Freight Forwarder", "Forwarder", "Carrier",
+                                    "Shipping Agent", "Agent", "Logistics Provider", "3PL",
+                                    "Customs Broker", "货代"])
 def test_more_names_of_party_columns_are_screened(tmp_path, header) -> None:
     """(s20 hunt:) a listed name under each of these headers was CLEAR, the column only
-    named as not read (alone, "EndUser" left the run without party screening)."""
+    named as not read (alone, "EndUser" left the run without party screening). (s21 hunt:)
+    so was a forwarder or carrier on the Denied Persons List, whom a denial order bars from
+    forwarding and carrying."""
     _with_list(tmp_path)
     run, lines = screen_text(tmp_path, (
         f"Line,Destination,Export Date,ECCN,Consignee,{header}\n"

@@ -58,6 +58,7 @@ FIELDS = {
     Field.PURCHASER: QT_TRANSLATE_NOOP("labels", "Purchaser"),
     Field.INTERMEDIATE_CONSIGNEE: QT_TRANSLATE_NOOP("labels", "Intermediate consignee"),
     Field.NOTIFY_PARTY: QT_TRANSLATE_NOOP("labels", "Notify party"),
+    Field.FORWARDER: QT_TRANSLATE_NOOP("labels", "Forwarder or carrier"),
 }
 
 

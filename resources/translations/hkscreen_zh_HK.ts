@@ -1497,5 +1497,9 @@ postgresql+psycopg://user@server/hkscreen</translation>
         <source>Notify party</source>
         <translation>通知方</translation>
     </message>
+    <message>
+        <source>Forwarder or carrier</source>
+        <translation>貨運代理或承運人</translation>
+    </message>
 </context>
 </TS>

@@ -37,6 +37,7 @@ class Field(StrEnum):
     PURCHASER = "purchaser"
     INTERMEDIATE_CONSIGNEE = "intermediate_consignee"
     NOTIFY_PARTY = "notify_party"
+    FORWARDER = "forwarder"
 
 
 #: Owner columns, screened against the restricted-party lists like the consignee.
@@ -44,11 +45,13 @@ OWNER_FIELDS: tuple[Field, ...] = (Field.PARENT_COMPANY, Field.ULTIMATE_PARENT, 
                                    Field.BENEFICIAL_OWNER)
 
 
-#: Other parties to the transaction (15 CFR 748.5: purchaser, intermediate consignee), and
-#: the notify party, screened against the lists like the consignee: a listed purchaser in a
-#: column hkscreen did not read left the line CLEAR (an independent review).
+#: Other parties to the transaction (15 CFR 748.5: purchaser, intermediate consignee), the
+#: notify party and the forwarder or carrier, screened against the lists like the consignee:
+#: a listed purchaser in a column hkscreen did not read left the line CLEAR (an independent
+#: review), and so did a forwarder on the Denied Persons List (s21 hunt), whom a denial
+#: order bars from forwarding and carrying too.
 OTHER_PARTY_FIELDS: tuple[Field, ...] = (Field.PURCHASER, Field.INTERMEDIATE_CONSIGNEE,
-                                         Field.NOTIFY_PARTY)
+                                         Field.NOTIFY_PARTY, Field.FORWARDER)
 
 
 #: Fields a file must map (export date may instead come from --as-of).
@@ -187,12 +190,18 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
     Field.PURCHASER: ("purchaser", "purchaser name", "importer", "importer name",
                       "importer of record", "ordering party", "ordered by", "order party",
                       "买方", "買方"),
-    # (A forwarder is the exporter's agent, not an intermediate consignee.)
+    # (A forwarder is the exporter's agent, not an intermediate consignee: it has a field
+    # of its own.)
     Field.INTERMEDIATE_CONSIGNEE: ("intermediate consignee", "intermediate consignee name",
                                    "intermediary", "intermediary name", "intermediate party",
                                    "中间收货人", "中間收貨人"),
     Field.NOTIFY_PARTY: ("notify party", "notify", "notify party name", "notify name",
                          "通知方"),
+    Field.FORWARDER: ("forwarder", "forwarder name", "freight forwarder",
+                      "freight forwarder name", "forwarding agent", "shipping agent", "agent",
+                      "agent name", "carrier", "carrier name", "logistics provider", "3pl",
+                      "customs broker", "spediteur", "transitaire", "货代", "貨代", "承运人",
+                      "承運人"),
     Field.OWNERSHIP_PCT: (
         "ownership", "ownership pct", "ownership percentage", "ownership percent",
         "ownership share", "owned", "percent owned", "pct owned", "owner share",
