@@ -25,7 +25,6 @@ from screening.parties import (
     PartyIndex,
     PartyMatch,
     how_matched,
-    in_other_script,
     is_strong,
     looks_misread,
     lost_letters_finding,
@@ -34,6 +33,7 @@ from screening.parties import (
     normalize_party,
     other_script_finding,
     party_cites,
+    script_not_listed,
     shown_matches,
 )
 
@@ -116,8 +116,10 @@ def owner_findings(owners: Iterable[tuple[str, str]], share: float | None,
     for column, name in owners:
         normalized = normalize_party(name) if suppressed else ""
         matches = index.match(name, country)
-        if in_other_script(name) and not any(is_strong(m, name, index) for m in matches):
-            findings.append(other_script_finding(f"Owner {name!r} ({column} column)", "owner"))
+        if (script := script_not_listed(name)) is not None and \
+                not any(is_strong(m, name, index) for m in matches):
+            findings.append(other_script_finding(f"Owner {name!r} ({column} column)", "owner",
+                                                 script))
         if looks_misread(name):  # (s19 hunt: checked for the other parties only)
             findings.append(misread_finding(f"Owner {name!r} ({column} column)"))
         if (lost := lost_letters_finding(f"Owner ({column} column)", name)) is not None:

@@ -189,6 +189,30 @@ def in_other_script(name: str) -> bool:
     return _CJK_RE.search(name) is not None
 
 
+#: Letters of the Latin script: ASCII, Latin-1 and Latin Extended-A/B, IPA, Latin Extended
+#: Additional, and full-width Latin (the forms ``normalize_party`` folds).
+_LATIN_RE = re.compile("[A-Za-z\u00aa\u00b5\u00ba\u00c0-\u024f\u0250-\u02af\u1e00-\u1eff"
+                       "\uff21-\uff3a\uff41-\uff5a]")
+_CJK_SCRIPTS = ("CJK", "HANGUL", "HIRAGANA", "KATAKANA", "BOPOMOFO", "IDEOGRAPHIC")
+
+
+def script_not_listed(name: str) -> str | None:
+    """The script, other than Latin, that ``name`` has letters of ("Arabic", "Cyrillic",
+    "Chinese, Japanese or Korean" ...), or None. The lists write names in Latin letters: a
+    name in another script read across into them can be missed (s21 hunt: Mahan Air
+    written in Persian, Hebrew, Greek or as "Махан Эйр" was CLEAR), so no match is not a
+    clean result for it."""
+    if name.isascii():
+        return None
+    for ch in name:
+        if ch.isalpha() and _LATIN_RE.match(ch) is None:
+            script = unicodedata.name(ch, "").split(" ")[0]
+            if script in _CJK_SCRIPTS or _CJK_RE.match(ch):
+                return "Chinese, Japanese or Korean"
+            return script.title() or "another"
+    return None
+
+
 def names_no_party(name: str) -> str | None:
     """Why ``name`` (a consignee or end-user cell) names no party the lists could be checked
     against, or None: a placeholder ("TBD", "Unknown", "to be advised"), no letter at all
@@ -306,7 +330,7 @@ _NAMED_ROLES_THEMSELVES = frozenset().union(*map(_self_references, NAMED_ROLES))
 def needs_a_finding(name: str) -> bool:
     """Whether ``name`` gets party findings even when no list name may match it: written
     in another script, naming no party, or text of another code page read as Western."""
-    return in_other_script(name) or names_no_party(name) is not None \
+    return script_not_listed(name) is not None or names_no_party(name) is not None \
         or _cell_key(name) in _NAMED_ROLES_THEMSELVES or looks_misread(name)
 
 
@@ -1158,9 +1182,9 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                          f"a false positive.{more}"
             findings.append(Finding(f"PARTY_MATCH_{entry.list_code}", severity, text + extra,
                                     party_cites(entry)))
-        if in_other_script(name) and not any(
+        if (script := script_not_listed(name)) is not None and not any(
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
-            findings.append(other_script_finding(f"{role} {name!r}", "party"))
+            findings.append(other_script_finding(f"{role} {name!r}", "party", script))
         if looks_misread(name):
             findings.append(misread_finding(f"{role} {name!r}"))
         why = names_no_party(name)
@@ -1187,14 +1211,15 @@ def is_strong(m: PartyMatch, name: str, index: PartyIndex) -> bool:
         m.score >= 100 or not in_other_script(name))
 
 
-def other_script_finding(who: str, what: str) -> Finding:
+def other_script_finding(who: str, what: str, script: str) -> Finding:
     """REVIEW for a party (``who``: how the message names it; ``what``: "party", "owner")
-    whose name is in another script and that no listed name matched as that party."""
+    whose name is in another script (``script_not_listed``) and that no listed name matched
+    as that party."""
     return Finding(
         "PARTY_NAME_OTHER_SCRIPT", Severity.REVIEW,
-        f"{who} is written in Chinese, Japanese or Korean script and no listed name matched "
-        f"it as that party: the lists write names in English, and a name read across scripts "
-        f"can be missed. Check the {what} by its English name and record a decision.",
+        f"{who} is written in {script} script and no listed name matched it as that party: "
+        f"the lists write names in English, and a name read across scripts can be missed. "
+        f"Check the {what} by its English name and record a decision.",
         ("15 CFR 744.11 (Entity List)", "15 CFR part 744, Supplement No. 4"))
 
 

@@ -113,11 +113,16 @@ def test_other_parties_never_stand_in_for_the_consignee_and_end_user(tmp_path) -
                                   "\u0634\u0631\u06a9\u062a\u200c\u0647\u0627"])
 def test_a_soft_hyphen_or_joiner_in_a_name_is_screened_not_refused(tmp_path, name) -> None:
     """(Review:) Persian names need the zero-width non-joiner; a soft hyphen changes no
-    name. Bidirectional controls stay refused (the test above)."""
+    name. Bidirectional controls stay refused (the test above). (A name in Arabic script
+    is a review all the same: the lists are written in Latin letters.)"""
     _with_list(tmp_path)
     _run, lines = screen_text(tmp_path, HEADER + f"Z1,Hong Kong,2023-03-01,EAR99,{name},,\n")
     assert "UNTRUSTED_CHARACTERS" not in {f.code for f in lines["Z1"].findings}
-    assert lines["Z1"].verdict == "CLEAR"
+    if name.isascii() or "Acme" in name:
+        assert lines["Z1"].verdict == "CLEAR"
+    else:
+        assert [f.code for f in lines["Z1"].findings if f.severity.value != "info"] == \
+            ["PARTY_NAME_OTHER_SCRIPT"]
 
 
 @pytest.mark.parametrize(("column", "cell"), [
@@ -444,3 +449,24 @@ def test_lost_letters_in_any_party_column_are_a_review(tmp_path, column) -> None
     assert lines["Q1"].verdict == "REVIEW"
     assert [f.code for f in lines["Q1"].findings if f.severity.value == "review"] == \
         ["PARTY_NOT_NAMED"]
+
+
+@pytest.mark.parametrize(("name", "script"), [
+    ("هواپیمایی ماهان", "Arabic"), ("מהאן אייר", "Hebrew"), ("महान एयर", "Devanagari"),
+    ("มาฮานแอร์", "Thai"), ("მაჰან ეარ", "Georgian"), ("Մահան Էյր", "Armenian"),
+    ("Μαχάν Έαρ", "Greek"), ("Махан Эйр", "Cyrillic"),
+    ("马汉航空", "Chinese, Japanese or Korean"), ("마한항공", "Chinese, Japanese or Korean")])
+def test_a_name_in_a_script_the_lists_are_not_written_in_is_a_review(tmp_path, name,
+                                                                       script) -> None:
+    """(s21 hunt:) Mahan Air (SDN) written in Persian, Hebrew, Devanagari, Thai, Georgian,
+    Armenian, Greek, or Russian was CLEAR to the UAE: only Chinese, Japanese and Korean
+    names were held unchecked. Latin names with accents are not."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, HEADER + f"S1,United Arab Emirates,2023-03-01,EAR99,"
+                              f"{name},,\nS2,United Arab Emirates,2023-03-01,EAR99,"
+                              f"Société Générale Ağ Dış Ticaret Łódź Việt,,\n")
+    assert lines["S1"].verdict == "REVIEW"
+    found = {f.code: f.message for f in lines["S1"].findings}
+    assert f"is written in {script} script and no listed name matched it" in \
+        found["PARTY_NAME_OTHER_SCRIPT"]
+    assert lines["S2"].verdict == "CLEAR"
