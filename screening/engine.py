@@ -9,7 +9,7 @@ from typing import TypeVar
 from screening.citations import cites, unverified_note
 from screening.control_list_check import chart_and_special, destination_controls
 from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
-from screening.normalize import EndUserType
+from screening.normalize import MILITARY_TYPES, PART_744_TYPES, EndUserType
 from screening.rules.ruleset import EndUseRuleR, RuleSet
 
 HK, CN = "HK", "CN"
@@ -81,7 +81,7 @@ def end_user_key(destination: str | None, ultimate: str | None, end_user_type: _
     destination, the ultimate destination and what they are licensed as have no end-use
     rule reading it), so those lines share one result whatever the type."""
     countries = rules.end_user_countries
-    if destination in countries or ultimate in countries:
+    if destination in countries or ultimate in countries or end_user_type in PART_744_TYPES:
         return end_user_type
     return None
 
@@ -382,6 +382,10 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
     end_user = line.end_user_type
     name = rules.country_name(dest)
     unread: list[EndUseRuleR] = []  # rules on every item that an unread type may meet
+    if end_user in PART_744_TYPES:
+        findings.append(_part_744_end_use(name))
+    shown = "Military" if end_user == EndUserType.MILITARY_744_END_USE else \
+        str(end_user).capitalize() if end_user else "The"
     for rule in rules.end_use_by_country.get(dest, ()):
         if not rule.covers(date):
             continue
@@ -398,8 +402,7 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
         if rule.scope == "all":
             wanted = (EndUserType.MILITARY_INTELLIGENCE if rule.end_user == "intelligence"
                       else EndUserType.MILITARY)
-            military = (EndUserType.MILITARY, EndUserType.MILITARY_INTELLIGENCE)
-            if end_user == wanted or (rule.end_user == "military" and end_user in military):
+            if end_user == wanted or (rule.end_user == "military" and end_user in MILITARY_TYPES):
                 severity = Severity.LICENSE if rule.severity == "license" else Severity.REVIEW
                 suffix = ("licence required" if severity is Severity.LICENSE else
                           "check whether the end user or end use is covered"
@@ -408,7 +411,7 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                 kind = "LICENSE_REQUIRED" if severity is Severity.LICENSE else "REVIEW"
                 findings.append(Finding(
                     f"{_code(rule.rule)}_{kind}", severity,
-                    f"{str(end_user).capitalize() if end_user else 'The'} end user in {name}: "
+                    f"{shown} end user in {name}: "
                     f"{rule.summary}; {suffix}.", sources, unverified))
             continue
         if eccn.is_ear99 or entry is None:
@@ -423,7 +426,7 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
                 f"by the military end use/user rule (15 CFR 744.21)")
         sources = cites(rule.citation, entry.supp2_citation)
         code = _code(rule.rule)
-        military = end_user in (EndUserType.MILITARY, EndUserType.MILITARY_INTELLIGENCE)
+        military = end_user in MILITARY_TYPES
         if military and entry.supp2 == "yes" and rule.severity != "review":
             findings.append(Finding(f"{code}_LICENSE_REQUIRED", Severity.LICENSE,
                                     f"{base}; the end user is military: licence required.",
@@ -440,6 +443,8 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
         else:
             if end_user == EndUserType.UNRECOGNISED:
                 who = "the end-user type given was not understood"
+            elif end_user == EndUserType.PART_744_END_USE:
+                who = "the end-user type names an end use part 744 controls (see that finding)"
             elif end_user:
                 who = f"the end user type is {end_user}"
             else:
@@ -450,6 +455,21 @@ def _end_use(line: ShipmentLine, eccn: Eccn, dest: str, date: dt.date,
     if unread:
         findings.append(_type_not_understood(name, unread))
     return findings
+
+
+def _part_744_end_use(name: str) -> Finding:
+    """REVIEW for a line whose end-user type names an end use part 744 controls for every
+    item subject to the EAR, EAR99 included (s21 hunt: "Nuclear weapons research" and
+    "Missile development" were read as another kind of party, CLEAR)."""
+    return Finding(
+        "END_USE_PART_744", Severity.REVIEW,
+        f"The end-user type names a nuclear, rocket, missile or unmanned aerial vehicle, "
+        f"chemical or biological weapons, or supercomputer or advanced-chip end use: 15 CFR "
+        f"744.2, 744.3, 744.4 and 744.23 require a licence for any item subject to the EAR, "
+        f"EAR99 included, when the exporter knows of such an end use in the countries they "
+        f"name ({name} may be one). Determine the end use and whether a licence is needed, "
+        f"and record the decision.",
+        ("15 CFR 744.2", "15 CFR 744.3", "15 CFR 744.4", "15 CFR 744.23"))
 
 
 def _type_not_understood(name: str, rules: list[EndUseRuleR]) -> Finding:

@@ -401,6 +401,21 @@ class EndUserType(StrEnum):
     #: Text with no word hkscreen reads ("MI", "Comercial"): the cell was not understood,
     #: so no end-use rule may take it as civil (15 CFR 744.22 covers EAR99 items too).
     UNRECOGNISED = "unrecognised"
+    #: An end use part 744 controls for every item, EAR99 included, wherever it names:
+    #: nuclear (744.2), rockets, missiles and unmanned aerial vehicles (744.3), chemical or
+    #: biological weapons (744.4), supercomputers and advanced chips (744.23): "Nuclear
+    #: weapons research", "Missile development" (s21 hunt: read as OTHER, CLEAR).
+    PART_744_END_USE = "744-end-use"
+    #: Both military and such an end use ("PLA Rocket Force"): the military end-user rules
+    #: read it as military.
+    MILITARY_744_END_USE = "military-744-end-use"  # fits the stored 20 characters
+
+
+#: The end-user types the military end-user rules (15 CFR 744.21) read as military.
+MILITARY_TYPES = frozenset({EndUserType.MILITARY, EndUserType.MILITARY_INTELLIGENCE,
+                            EndUserType.MILITARY_744_END_USE})
+#: The end-user types naming an end use part 744 controls for every item.
+PART_744_TYPES = frozenset({EndUserType.PART_744_END_USE, EndUserType.MILITARY_744_END_USE})
 
 
 _END_USER_WORDS: dict[str, EndUserType] = {
@@ -442,6 +457,25 @@ _MILITARY_WORDS = frozenset({"military", "mil", "pla", "army", "navy", "armed", 
                              "ministry of defence", "people s liberation army",
                              "rocket force", "space force", "strategic support force",
                              "armed police", "coast guard"})
+#: Words and phrases of an end use part 744 controls for every item (``PART_744_END_USE``);
+#: "nuclear" alone, not in "nuclear medicine" or "nuclear magnetic resonance".
+_PART_744_WORDS = frozenset({
+    "nuclear", "atomic", "enrichment", "centrifuge", "centrifuges", "reprocessing", "uranium",
+    "plutonium", "heavy water", "missile", "missiles", "rocket", "rockets", "ballistic",
+    "launch vehicle", "space launch", "uav", "uavs", "drone", "drones", "unmanned aerial",
+    "unmanned aircraft", "hypersonic", "chemical weapon", "chemical weapons",
+    "biological weapon", "biological weapons", "bioweapon", "bioweapons", "nerve agent",
+    "wmd", "mass destruction", "supercomputer", "supercomputers", "supercomputing",
+    "advanced node", "exascale"})
+_NOT_PART_744 = ("nuclear medicine", "nuclear magnetic")
+_PART_744_SCRIPT = ("核武", "核电", "核電", "核能", "核工业", "核工業", "核燃料", "核技术",
+                    "核技術", "导弹", "導彈", "火箭", "无人机", "無人機", "超算", "超级计算",
+                    "超級計算", "化学武器", "化學武器", "生物武器")
+#: Weapons makers and traders are military end users ("Munitions factory", "Arms dealer").
+_WEAPONS_WORDS = frozenset({"weapon", "weapons", "munition", "munitions", "ammunition",
+                            "armament", "armaments", "arms dealer", "arms manufacturer",
+                            "arms trade", "arms trader", "arms factory", "arms producer",
+                            "warship", "warships", "ordnance", "explosives"})
 _MILITARY_SCRIPT = ("军事", "軍事", "军队", "軍隊", "军方", "軍方", "军工", "軍工", "军区",
                     "軍區", "解放军", "解放軍", "国防", "國防", "部队", "部隊", "武警")
 _INTELLIGENCE_SCRIPT = ("情报", "情報", "军情", "軍情")
@@ -497,6 +531,19 @@ def _names_a_kind(key: str) -> bool:
         word in key for word in _OTHER_SCRIPT)
 
 
+def _names_part_744_end_use(key: str, words: set[str]) -> bool:
+    """Whether end-user type text (an ``alias_key``) names a ``PART_744_END_USE``."""
+    found = not words.isdisjoint(_PART_744_WORDS) or any(
+        phrase in key for phrase in _PART_744_WORDS if " " in phrase) or any(
+        word in key for word in _PART_744_SCRIPT)
+    if found and "nuclear" in words and any(p in key for p in _NOT_PART_744):
+        rest = key
+        for phrase in _NOT_PART_744:
+            rest = rest.replace(phrase, " ")
+        return _names_part_744_end_use(rest, set(rest.split()))
+    return found
+
+
 def normalize_end_user_type(value: object) -> EndUserType | None:
     key = alias_key(clean_text(value))
     if not key or clean_text(value).casefold() in _NOT_GIVEN:  # "N/A" is a blank cell
@@ -515,12 +562,18 @@ def normalize_end_user_type(value: object) -> EndUserType | None:
     military = ("military" in key or "defen" in key or not words.isdisjoint(_MILITARY_WORDS)
                 or any(phrase in key for phrase in _MILITARY_WORDS if " " in phrase)
                 or any(word in key for word in _MILITARY_SCRIPT))
+    part_744 = _names_part_744_end_use(key, words)
+    weapons = not words.isdisjoint(_WEAPONS_WORDS) or any(
+        phrase in key for phrase in _WEAPONS_WORDS if " " in phrase)
+    if part_744:  # before the types below: the end use decides for every item
+        return EndUserType.MILITARY_744_END_USE if military or weapons \
+            else EndUserType.PART_744_END_USE
     if "军情" in key or "軍情" in key or (
             any(word in key for word in _INTELLIGENCE_SCRIPT) and military):
         return EndUserType.MILITARY_INTELLIGENCE
     if "intelligence" in key and military:
         return EndUserType.MILITARY_INTELLIGENCE
-    if military:
+    if military or weapons:
         return EndUserType.MILITARY
     if not words.isdisjoint(_SPYING_WORDS) and words.isdisjoint(_NOT_SPYING):
         return EndUserType.UNRECOGNISED  # "Intelligence agency": 744.22 may reach it

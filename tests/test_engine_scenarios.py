@@ -392,7 +392,8 @@ def test_end_user_type_is_read_only_where_a_rule_reads_it(rules) -> None:
     """The memos keep one result per key for every end-user type of a line whose
     destinations (and what they are licensed as) have no end-use rule reading the type:
     screening such lines afresh with each type must give the same result, and for the
-    countries that have one, some line must differ."""
+    countries that have one, some line must differ. (An end use part 744 controls for
+    every item is read everywhere: ``end_user_key`` keeps it.)"""
     import datetime as dt
 
     from screening.engine import _screen
@@ -405,7 +406,14 @@ def test_end_user_type_is_read_only_where_a_rule_reads_it(rules) -> None:
     assert not {"DE", "SG", "JP", "MO", "GB"} & countries  # MO: a "ccl" rule only
     day = dt.timedelta(days=1)
     dates = sorted({d + delta for d in fresh.boundaries[::7] for delta in (-day, day)})
-    types = [None, *EndUserType]
+    from screening.engine import end_user_key
+    from screening.normalize import PART_744_TYPES
+
+    types = [None, *(t for t in EndUserType if t not in PART_744_TYPES)]
+    for t in PART_744_TYPES:
+        assert end_user_key("DE", None, t, fresh) is t
+        assert "END_USE_PART_744" in {f.code for f in _screen(
+            make_line("DE", "2024-01-02", "EAR99", end_user_type=t), fresh).findings}
     eccns = ["EAR99", "3A001.a.2", "3A090.c", "5A992.z.1", "2A290", "9A610.y.1", "0A983",
              "4A994", "1C350"]
     outside = sorted((set(fresh.country_names) - countries) & {

@@ -171,6 +171,29 @@ def test_end_user_types(text, kind) -> None:
     assert normalize_end_user_type(text) is kind
 
 
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Nuclear weapons research", EndUserType.MILITARY_744_END_USE),
+    ("Chemical weapons plant", EndUserType.MILITARY_744_END_USE),
+    ("PLA Rocket Force", EndUserType.MILITARY_744_END_USE),
+    ("Nuclear power plant", EndUserType.PART_744_END_USE),
+    ("Missile development", EndUserType.PART_744_END_USE),
+    ("Space launch vehicle manufacturer", EndUserType.PART_744_END_USE),
+    ("Supercomputer centre", EndUserType.PART_744_END_USE),
+    ("Advanced-node semiconductor fab", EndUserType.PART_744_END_USE),
+    ("Centrifuge research", EndUserType.PART_744_END_USE),
+    ("核电站", EndUserType.PART_744_END_USE), ("导弹研究所", EndUserType.PART_744_END_USE),
+    ("Weapons manufacturer", EndUserType.MILITARY), ("Munitions factory", EndUserType.MILITARY),
+    ("Arms dealer", EndUserType.MILITARY), ("Warship shipyard", EndUserType.MILITARY),
+    # not an end use of concern
+    ("Nuclear medicine clinic", EndUserType.OTHER), ("Robot arms maker", EndUserType.OTHER),
+    ("Semiconductor fab", EndUserType.OTHER), ("hospital", EndUserType.OTHER),
+])
+def test_end_uses_part_744_controls_are_read(text, kind) -> None:
+    """(s21 hunt:) "Nuclear weapons research", "Missile development", "Munitions factory"
+    were read as another kind of party (OTHER): EAR99 to China or Singapore was CLEAR."""
+    assert normalize_end_user_type(text) is kind
+
+
 cell_values = st.one_of(st.none(), st.text(), st.integers(-10**9, 10**12),
                         st.floats(allow_nan=True, allow_infinity=True), st.booleans(),
                         st.dates(), st.datetimes())

@@ -153,7 +153,7 @@ def test_a_party_or_end_user_type_cell_with_invisible_characters_is_an_error(
     ("PLA intelligence", EndUserType.MILITARY_INTELLIGENCE),
     ("Intelligence Bureau, Joint Staff Dept", EndUserType.MILITARY_INTELLIGENCE),
     ("軍情", EndUserType.MILITARY_INTELLIGENCE), ("解放军", EndUserType.MILITARY),
-    ("Rocket Force", EndUserType.MILITARY), ("Non-military", EndUserType.CIVIL),
+    ("Rocket Force", EndUserType.MILITARY_744_END_USE), ("Non-military", EndUserType.CIVIL),
     ("Distributor", EndUserType.OTHER), ("Reseller", EndUserType.OTHER),
     ("End user", EndUserType.OTHER), ("Business intelligence", EndUserType.OTHER),
     ("N/A", None), ("政府", EndUserType.GOVERNMENT),
