@@ -60,7 +60,8 @@ def measure(db, path: Path, rules, *, run_id: int = 1,  # type: ignore[no-untype
         affiliates = load_affiliate_rules(session) if index else ()
     prepared, rules = service.prepare(db, path, service.ScreenOptions(), rules)
     parties = PartyScreen(index, suppressed, affiliates,
-                          party_columns=service.maps_parties(prepared.mapping)) \
+                          party_columns=service.maps_parties(prepared.mapping),
+                          military_countries=rules.end_user_countries) \
         if index else None
     sets = FindingSets(run_id)
     screener = RowScreener(prepared, rules, parties, sets, run_id,

@@ -531,6 +531,32 @@ def _names_a_kind(key: str) -> bool:
         word in key for word in _OTHER_SCRIPT)
 
 
+#: Words of a party's name that make it a military one (15 CFR 744.21(g): the national
+#: armed services, national guard and national police): stricter than the end-user type's
+#: words, as a company name may hold "forces" or "armed" ("Market Forces Ltd").
+_MILITARY_NAME_WORDS = frozenset({"military", "pla", "army", "navy", "naval", "marines",
+                                  "militia", "garrison", "defense", "defence"})
+_MILITARY_NAME_PHRASES = ("people s liberation army", "peoples liberation army", "air force",
+                          "armed forces", "armed police", "rocket force", "space force",
+                          "strategic support force", "joint staff", "coast guard",
+                          "national guard", "national police", "ministry of defense",
+                          "ministry of defence")
+
+
+def military_name_word(name: str) -> str | None:
+    """The word that names the party ``name`` a military one ("PLA Navy Hospital No. 401":
+    "pla"; "Armed Police Corps"; 解放军), or None (s21 hunt: such end users were CLEAR where
+    the end-user type column said "commercial")."""
+    key = alias_key(name)
+    for phrase in _MILITARY_NAME_PHRASES:
+        if phrase in key:
+            return phrase
+    for word in key.split():
+        if word in _MILITARY_NAME_WORDS:
+            return word
+    return next((word for word in _MILITARY_SCRIPT if word in name), None)
+
+
 def _names_part_744_end_use(key: str, words: set[str]) -> bool:
     """Whether end-user type text (an ``alias_key``) names a ``PART_744_END_USE``."""
     found = not words.isdisjoint(_PART_744_WORDS) or any(

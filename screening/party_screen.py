@@ -7,7 +7,9 @@ from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
+from screening.normalize import military_name_word
 from screening.parties import (
+    NAMED_ROLES,
     PartyIndex,
     names_nobody,
     needs_a_finding,
@@ -62,13 +64,30 @@ def with_findings(result: Screening, found: tuple[Finding, ...]) -> Screening:
                      result.newly_licensable, findings)
 
 
+def military_name_finding(role: str, name: str, word: str, country: str | None
+                          ) -> Finding:
+    """REVIEW for a consignee or end user named as a military party, in a country whose
+    end-use rules read that (``PartyScreen.military_countries``)."""
+    return Finding(
+        "PARTY_NAME_MILITARY", Severity.REVIEW,
+        f"{role} {name!r} is named as a military party ({word!r}): the military end use "
+        f"and end-user rules for {country} (15 CFR 744.21, 744.22) go by who the party is, "
+        f"whatever the end-user type column says. Confirm the end user and end use, and "
+        f"record a decision.", ("15 CFR 744.21", "15 CFR 744.22"))
+
+
 class PartyScreen:
     def __init__(self, index: PartyIndex, suppressed: frozenset[tuple[str, str, str]],
-                 affiliate_rules: tuple[AffiliateRuleRow, ...], party_columns: bool = True):
+                 affiliate_rules: tuple[AffiliateRuleRow, ...], party_columns: bool = True,
+                 *, military_countries: frozenset[str]):
         """``party_columns``: whether the input maps a consignee, end-user or owner column
-        (without one the run states that no party was checked, for every line)."""
+        (without one the run states that no party was checked, for every line).
+        ``military_countries``: the countries whose end-use rules read whether the end user
+        is military (``RuleSet.end_user_countries``): a consignee or end user named as
+        military there is a review, whatever the end-user type column says."""
         self.index, self.suppressed, self.affiliate_rules = index, suppressed, affiliate_rules
         self.party_columns = party_columns
+        self.military_countries = military_countries
         self.cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
 
     def party(self, role: str, name: str, country: str | None) -> tuple[Finding, ...]:
@@ -78,6 +97,9 @@ class PartyScreen:
         if found is None:
             found = party_findings(((role, name),), country, self.index, self.suppressed) \
                 if self.index.may_match(name) or needs_a_finding(name) else ()
+            if role in NAMED_ROLES and country in self.military_countries and \
+                    (word := military_name_word(name)) is not None:
+                found += (military_name_finding(role, name, word, country),)
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[key] = found
         return found

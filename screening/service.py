@@ -360,7 +360,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     extras = [prepared.mapping.headers[i] for i in extra_party_columns(prepared.mapping)]
     _record_further_parties(check, extras)
     parties = PartyScreen(party_index, suppressed, affiliate_rules,
-                          party_columns=party_columns) if party_index else None
+                          party_columns=party_columns,
+                          military_countries=rules.end_user_countries) if party_index else None
     started = time.monotonic()
     copy = input_copy_path(path, sha256)
     now = dt.datetime.now(dt.UTC)

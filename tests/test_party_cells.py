@@ -470,3 +470,26 @@ def test_a_name_in_a_script_the_lists_are_not_written_in_is_a_review(tmp_path, n
     assert f"is written in {script} script and no listed name matched it" in \
         found["PARTY_NAME_OTHER_SCRIPT"]
     assert lines["S2"].verdict == "CLEAR"
+
+
+def test_a_party_named_as_military_is_a_review_where_the_military_rules_apply(tmp_path) -> None:
+    """(s21 hunt:) 'PLA Navy Hospital No. 401', 'Armed Police Corps Logistics Dept', 'Hong
+    Kong Garrison Supplies Office' as end user of a Supplement No. 2 item to China were
+    CLEAR because the end-user type column said commercial: the military end-user rules go
+    by who the party is. Not where no such rule applies (Germany); "Market Forces" is no
+    military name."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, HEADER + (
+        "M1,China,2023-05-02,5A992.c,Shek Kip Mei Trading,PLA Navy Hospital No. 401,commercial\n"
+        "M2,Hong Kong,2023-05-02,5A992.c,Armed Police Corps Logistics Dept,,civil\n"
+        "M3,China,2023-05-02,EAR99,Acme Ltd,Hong Kong Garrison Supplies Office,commercial\n"
+        "M4,China,2023-05-02,5A992.c,Acme Ltd,解放军第401医院,commercial\n"
+        "M5,Germany,2023-05-02,5A992.c,Acme Ltd,PLA Navy Hospital No. 401,commercial\n"
+        "M6,China,2023-05-02,5A992.c,Acme Ltd,Market Forces Ltd,commercial\n"))
+    for key, word in (("M1", "'pla'"), ("M2", "'armed police'"), ("M3", "'garrison'"),
+                      ("M4", "'解放军'")):
+        found = {f.code: f.message for f in lines[key].findings}
+        assert lines[key].verdict == "REVIEW", key
+        assert f"is named as a military party ({word})" in found["PARTY_NAME_MILITARY"], key
+    for key in ("M5", "M6"):
+        assert "PARTY_NAME_MILITARY" not in {f.code for f in lines[key].findings}, key

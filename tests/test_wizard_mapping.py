@@ -85,9 +85,9 @@ def test_the_preview_s_party_check_loads_off_the_gui_thread(qtbot, tmp_path, mon
     threads: list[str] = []
     original = import_wizard._party_screen
 
-    def recording(db):  # type: ignore[no-untyped-def]
+    def recording(db, rules):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread().name)
-        return original(db)
+        return original(db, rules)
 
     monkeypatch.setattr(import_wizard, "_party_screen", recording)
     db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")

@@ -543,7 +543,7 @@ def _rescreen(input_path: Path, sha: str, fields: dict[str, Any], params: dict[s
     prepared, _ = prepare(db, input_path, ScreenOptions(mapping=spec, as_of=as_of,
                                                         header_row=header_row), rules,
                           content)
-    parties, party_note = _party_rescreen(db, fields.get("Run ID"))
+    parties, party_note = _party_rescreen(db, fields.get("Run ID"), rules.end_user_countries)
     expected: dict[int, tuple[str, list[str]]] = {}
     originals: dict[int, list[str]] = {}  # each line's input cells, as the report shows them
     for row in sections["lines"][1]:
@@ -615,7 +615,8 @@ def _is_party_code(code: str) -> bool:
     return code.startswith(("PARTY_", "AFFILIATES_RULE"))
 
 
-def _party_rescreen(db: Database, run_id: Any) -> tuple[PartyScreen | None, str]:
+def _party_rescreen(db: Database, run_id: Any, military_countries: frozenset[str]
+                    ) -> tuple[PartyScreen | None, str]:
     """The restricted-party check as the run made it: the same lists (by file SHA-256),
     thresholds and false-positive decisions recorded before the run started; or None and
     why, if this database no longer holds those lists."""
@@ -640,4 +641,5 @@ def _party_rescreen(db: Database, run_id: Any) -> tuple[PartyScreen | None, str]
         affiliates = load_affiliate_rules(session)
     if index is None:
         return None, "; restricted-party findings not re-screened (no list loaded)"
-    return PartyScreen(index, suppressed, affiliates), ", with the run's restricted-party lists"
+    return PartyScreen(index, suppressed, affiliates, military_countries=military_countries), \
+        ", with the run's restricted-party lists"

@@ -72,11 +72,12 @@ class ImportChoice:
     headers: tuple[str, ...] = ()  # the header row, for a saved profile's signature
 
 
-def _party_screen(db: Database) -> tuple[PartyScreen | None, list[str]]:
+def _party_screen(db: Database, rules: RuleSet) -> tuple[PartyScreen | None, list[str]]:
     with db.sessions() as session:
         index, lists = party_store.load_index(session)
         screen = PartyScreen(index, party_store.suppressed_pairs(session),
-                             load_affiliate_rules(session)) if index else None
+                             load_affiliate_rules(session),
+                             military_countries=rules.end_user_countries) if index else None
     return screen, [f"{item.name} ({item.list_date})" if item.list_date else item.name
                     for item in lists]
 
@@ -128,7 +129,8 @@ class ImportWizard(QWizard):
         does, so the preview finds it ready): building the index after a list import or an
         upgrade takes a second or two."""
         if self._parties is None:
-            self._parties = Background("hkscreen-wizard-parties", _party_screen, self.db)
+            self._parties = Background("hkscreen-wizard-parties", _party_screen, self.db,
+                                       self.rules)
 
     def party_screen(self) -> tuple[PartyScreen | None, list[str]]:
         """The restricted-party check a run started now makes (None: no list loaded) and
