@@ -525,3 +525,69 @@ def test_ditto_in_a_country_column_is_no_country(tmp_path) -> None:
         assert 'reads as "ditto"' in found["DITTO_MARK"]
         assert not {c for c in found if c in ("INVALID_VALUE", "MISSING_VALUE")}, found
     assert lines["K5"].destination == lines["K6"].destination == "DO"
+
+
+@pytest.mark.parametrize("header", [
+    "End Customer Country", "EU Country", "Endverwender Land", "Endbestimmungsland",
+    "Pays de destination finale", "Onward Shipment", "País de destino final"])
+def test_more_names_of_the_ultimate_destination_are_read(tmp_path, header) -> None:
+    """(s21 hunt:) China under these headers, beside a ship-to Singapore, was not read: a
+    3A090.a line was CLEAR ("Endverwender Land" was even screened as a party name)."""
+    from tests.conftest import screen_text
+
+    run, lines = screen_text(tmp_path, (
+        f"Line,Ship-to Country,Ship Date,ECCN,{header}\nU1,Singapore,2023-05-02,3A090.a,China\n"))
+    assert lines["U1"].licensing_destination == "CN"
+    assert lines["U1"].verdict == "LICENSE_REQUIRED"
+    assert run.unmapped_columns == []
+
+
+def test_a_column_no_field_reads_naming_an_embargoed_place_is_a_review(tmp_path) -> None:
+    """(s21 hunt:) "Tehran, Iran" as the end user's address, "Iran" as transshipment country
+    or "Re-export to Iran" in remarks was CLEAR, the column only named as not read. A
+    column saying where the goods come from is not a destination ("Country of Origin")."""
+    from tests.conftest import screen_text
+
+    head = ("Line,Ship-to Country,Ship Date,ECCN,End User Address,Transshipment Country,"
+            "Remarks,Country of Origin\n")
+    rows = ["P1,Singapore,2023-05-02,3A991,\"Tehran, Iran\",,,",
+            "P2,Singapore,2023-05-02,3A991,,Iran,,",
+            "P3,Singapore,2023-05-02,3A991,,,Re-export to Iran,",
+            "P4,Singapore,2023-05-02,3A991,,,,Russia",
+            "P5,Singapore,2023-05-02,3A991,\"Lot 5, Simferopol, Crimea\",,,",
+            "P6,Iran,2023-05-02,EAR99,\"Tehran, Iran\",,,",
+            *(f"Q{n},Singapore,2023-05-02,3A991,\"1 Orchard Rd\",,ok,Japan" for n in range(40))]
+    _run, lines = screen_text(tmp_path, head + "\n".join(rows) + "\n")
+    for key, cell, place in (("P1", "in.csv row 2 col E", "Iran"),
+                             ("P2", "in.csv row 3 col F", "Iran"),
+                             ("P3", "in.csv row 4 col G", "Iran"),
+                             ("P5", "in.csv row 6 col E", "a region of Ukraine")):
+        found = {f.code: f.message for f in lines[key].findings}
+        assert lines[key].verdict == "REVIEW", key
+        assert found["EMBARGOED_PLACE_NAMED"].startswith(f"{cell}: "), found
+        assert f"which no field reads) names {place}" in found["EMBARGOED_PLACE_NAMED"]
+    for key in ("P4", "P6", "Q0", "Q39"):
+        assert "EMBARGOED_PLACE_NAMED" not in {f.code for f in lines[key].findings}, key
+    assert lines["Q0"].verdict == "CLEAR"
+
+
+def test_the_place_prefilter_misses_no_place_the_patterns_find() -> None:
+    """``may_name_embargoed_place`` decides which columns are looked at cell by cell: it
+    must say yes to every spelling ``embargoed_place`` finds, in any case."""
+    import re
+
+    from screening import normalize
+
+    words = [w for _c, _n, _s, pattern in normalize._EMBARGOED_PLACES
+             for w in pattern.split("|")]
+    words += re.findall(r"[^|()?:\\]+", normalize._EMBARGOED_REGION_RE.pattern.replace(
+        r"\b", ""))
+    words += [p.pattern for _c, _n, _s, p in normalize._CYRILLIC_PLACES for p in [p]]
+    found = 0
+    for word in words:
+        for text in (word, word.upper(), word.title(), f"Lot 5, {word.title()} 123"):
+            if normalize.embargoed_place(text) is not None:
+                found += 1
+                assert normalize.may_name_embargoed_place(["x", text]), text
+    assert found > 150
+    assert not normalize.may_name_embargoed_place(["1 Orchard Rd, Singapore", "Tokyo"])

@@ -111,7 +111,8 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "consignee country", "ship to", "country", "to country", "dest country", "dest ctry",
         "shipto country", "delivery country", "ship to ctry", "destination ctry", "目的地",
         "receiver country", "recipient country", "ship to party country",
-        "目的地国家", "目的國",
+        "目的地国家", "目的國", "bestimmungsland", "zielland", "pays de destination",
+        "pais de destino", "país de destino",
     ),
     Field.ULTIMATE_DESTINATION: (
         "country of ultimate destination", "ultimate destination", "ultimate consignee country",
@@ -122,6 +123,11 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "deliver to country", "delivery country", "country of delivery", "final stop",
         "country where used", "country of use", "use country", "country of end use",
         "最终目的国", "最終目的國", "最终目的国家", "最終目的國家",
+        # (s21 hunt: CLEAR, the column named as not read)
+        "end customer country", "eu country", "end user land", "endverwender land",
+        "endverbleibsland", "endbestimmungsland", "pays de destination finale",
+        "destination finale", "pais de destino final", "país de destino final",
+        "onward shipment", "onward country", "re export to",
     ),
     Field.EXPORT_DATE: (
         "export date", "ship date", "shipment date", "date shipped", "shipping date",
@@ -324,7 +330,7 @@ NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS,
                           *OTHER_PARTY_FIELDS})
 #: Words that make a party header something other than the party's name.
 _NOT_A_NAME = frozenset({
-    "country", "ctry", "address", "city", "state", "province", "region", "code", "no",
+    "country", "ctry", "land", "address", "city", "state", "province", "region", "code", "no",
     "number", "nbr", "num", "id", "type", "category", "class", "email", "phone", "contact",
     "ref", "reference", "tel", "telephone", "fax", "mobile", "eori", "vat", "tax", "booking",
     "account", "acct", "po", "date",

@@ -31,9 +31,9 @@ from screening.ingest.rows import (
 )
 from screening.line_json import json_plain
 from screening.normalize import (
-    PLACE_WORDS_RE,
     clean_text,
     embargoed_place,
+    may_name_embargoed_place,
     parse_number,
     reads_as_day_count,
 )
@@ -147,7 +147,8 @@ class FastRows:
         self.unheaded = tuple(range(c.headed, c.width))
         #: Every column of party names (``rows.hides_in_a_name`` guards them).
         self.name_columns = tuple(sorted(c.names))
-        self.i_address = cols.get(Field.CONSIGNEE_ADDRESS)
+        #: Columns looked at for embargoed places (``RowConverter.place_columns``).
+        self.place_columns = c.place_columns
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -252,11 +253,10 @@ class FastRows:
             slow.update(i for i, number in enumerate(numbers) if number in self.formula_rows)
         if self.careful_rows and not self.careful_rows.isdisjoint(numbers):
             slow.update(i for i, number in enumerate(numbers) if number in self.careful_rows)
-        if self.i_address is not None:  # an address naming an embargoed place: named there
-            addresses = [values[self.i_address] if len(values) > self.i_address else ""
-                         for values in rows]
-            if PLACE_WORDS_RE.search("\n".join(map(str, addresses))):
-                slow.update(i for i, text in enumerate(addresses)
+        for index in self.place_columns:  # a cell naming an embargoed place: named there
+            places = [values[index] if len(values) > index else "" for values in rows]
+            if may_name_embargoed_place(places):
+                slow.update(i for i, text in enumerate(places)
                             if text and embargoed_place(str(text)) is not None)
         positions: list[int] | None = None
         if slow:

@@ -23,6 +23,7 @@ from screening.ingest.columns import (
     auto_mapping,
     extra_party_columns,
     further_party_role,
+    header_key,
     score_row,
 )
 from screening.ingest.errors import IngestError
@@ -184,6 +185,12 @@ GUARDED_TEXT = (Field.END_USER_TYPE, Field.LICENSE_NUMBER, *NAME_FIELDS)
 _PLACEHOLDER_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION, Field.ECCN,
                                  Field.EXPORT_DATE})
 _COUNTRY_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION})
+#: Header words of a column saying where the goods come from, not where they go: not looked
+#: at for embargoed places (an origin or a Russian-made part is no destination).
+_NOT_WHERE_GOODS_GO = frozenset({
+    "origin", "coo", "made", "manufactured", "manufacturer", "mfg", "maker", "exporter",
+    "shipper", "seller", "supplier", "vendor", "loading", "sender", "from", "source",
+    "producer", "factory", "plant", "warehouse"})
 
 
 def is_ditto(text: str) -> bool:
@@ -238,6 +245,15 @@ class RowConverter:
         #: as before: nothing is decided on it).
         self.merge_checked = frozenset(index for f, index in cols.items()
                                        if f not in _NOT_SCREENED) | set(extras)
+        #: Columns whose cells are looked at for a place under a part 746 embargo: the
+        #: consignee address, and every column no field reads but one saying where the
+        #: goods come from ("End User Address", "Transshipment Country", "Remarks": s21 hunt,
+        #: "Tehran, Iran" there was CLEAR).
+        mapped = set(cols.values()) | self.names
+        self.place_columns = tuple(
+            ([cols[Field.CONSIGNEE_ADDRESS]] if Field.CONSIGNEE_ADDRESS in cols else []) + [
+                index for index in range(self.headed) if index not in mapped
+                and _NOT_WHERE_GOODS_GO.isdisjoint(header_key(mapping.headers[index]).split())])
         #: Every column read, by header: formula, merged and untrusted cells in any of
         #: them are findings (the further party columns have no field).
         self.read_columns = [(mapping.header_for(f), index) for f, index in self.i.items()
@@ -322,11 +338,11 @@ class RowConverter:
             problems = (*problems, self._dayless(number, export_date, shown))
         if len(texts) > self.headed and any(texts[self.headed:]):
             problems = (*problems, self._beyond_header(number, texts))
-        address = i[Field.CONSIGNEE_ADDRESS]
-        if address is not None and texts[address] and address not in blocked and \
-                (elsewhere := self._address_elsewhere(number, texts[address], destination,
-                                                      ultimate)) is not None:
-            problems = (*problems, elsewhere)
+        for index in self.place_columns:
+            if texts[index] and index not in blocked and \
+                    (elsewhere := self._place_elsewhere(number, index, texts[index],
+                                                        destination, ultimate)) is not None:
+                problems = (*problems, elsewhere)
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -400,24 +416,30 @@ class RowConverter:
             f"{self.mapping.header_for(Field.EXPORT_DATE)!r} column as dates in the "
             f"spreadsheet, or write dates such as {date.isoformat()})."))
 
-    def _address_elsewhere(self, number: int, address: str, destination: str | None,
-                           ultimate: str | None) -> Finding | None:
-        """REVIEW for a consignee address naming a place under a part 746 embargo the line
-        is not screened to ("Tehran, Iran" on a line to Hong Kong; "Simferopol, Crimea" to
-        Ukraine): where the goods go is in doubt, a red flag (s20 hunt: CLEAR)."""
-        found = embargoed_place(address)
+    def _place_elsewhere(self, number: int, index: int, text: str, destination: str | None,
+                         ultimate: str | None) -> Finding | None:
+        """REVIEW for a consignee address, or a cell of a column no field reads, naming a
+        place under a part 746 embargo the line is not screened to ("Tehran, Iran" on a line
+        to Hong Kong; "Simferopol, Crimea" to Ukraine): where the goods go is in doubt, a
+        red flag (s20 hunt: CLEAR)."""
+        found = embargoed_place(text)
         if found is None or found[0] in (destination, ultimate):
             return None
         _code, name, section = found
-        index = self.i[Field.CONSIGNEE_ADDRESS]
-        assert index is not None
-        shown = self.mapping.header_for(Field.CONSIGNEE_ADDRESS)
-        return Finding("ADDRESS_IN_EMBARGOED_PLACE", Severity.REVIEW, (
-            f"{self.source.cell_ref(number, index)}: the consignee address {_quote(address)} "
-            f"({shown!r} column) names {name}, under the embargo of {section}, but the line "
-            f"is screened to {destination or 'no readable destination'}: confirm where the "
-            f"goods go and who receives them (a red flag, 15 CFR part 732 Supp. No. 3); a "
-            f"shipment to the embargoed place needs the licence that section requires."))
+        cell = self.source.cell_ref(number, index)
+        screened = (f"but the line is screened to {destination or 'no readable destination'}: "
+                    f"confirm where the goods go and who receives them (a red flag, 15 CFR "
+                    f"part 732 Supp. No. 3); a shipment to the embargoed place needs the "
+                    f"licence that section requires.")
+        if index == self.i[Field.CONSIGNEE_ADDRESS]:
+            shown = self.mapping.header_for(Field.CONSIGNEE_ADDRESS)
+            return Finding("ADDRESS_IN_EMBARGOED_PLACE", Severity.REVIEW, (
+                f"{cell}: the consignee address {_quote(text)} ({shown!r} column) names "
+                f"{name}, under the embargo of {section}, {screened}"))
+        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        return Finding("EMBARGOED_PLACE_NAMED", Severity.REVIEW, (
+            f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
+            f"under the embargo of {section}, {screened}"))
 
     def _dayless(self, number: int, date: dt.date, shown: str) -> Finding:
         """A date cell formatted to show no day ("Nov-23" for 2023-11-01): the day it holds
