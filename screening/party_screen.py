@@ -28,6 +28,31 @@ UNNAMED = Finding(
     "again.", _LIST_CITES)
 
 
+#: Every line of a run screened with no list loaded: no party was checked against any.
+NO_LIST = Finding(
+    "PARTY_NOT_CHECKED", Severity.REVIEW,
+    "No restricted-party check for this line: no screening list is loaded, so its parties "
+    "were checked against no list. Import the current Consolidated Screening List "
+    "(hkscreen lists import FILE --date YYYY-MM-DD) and screen again, or record a "
+    "decision.", _LIST_CITES)
+#: Every line of a run whose lists all lack a publication date: whether they were current
+#: is unknown (s21 hunt: a one-entry list imported without --date made every line CLEAR).
+UNDATED_LISTS = Finding(
+    "PARTY_LIST_UNDATED", Severity.REVIEW,
+    "The restricted-party check ran only against lists without a publication date, so "
+    "whether they were current on the screening date is unknown. Import the list with its "
+    "date (hkscreen lists import FILE --date YYYY-MM-DD) and screen again, or record a "
+    "decision.", _LIST_CITES)
+
+
+def lists_findings(dated: list[bool]) -> tuple[Finding, ...]:
+    """What every line of a run gets from the lists it is screened against (``dated``: per
+    list, whether it has a publication date): a CLEAR needs a check against a dated list."""
+    if not dated:
+        return (NO_LIST,)
+    return () if any(dated) else (UNDATED_LISTS,)
+
+
 #: The cells ``no_party_named`` reads, in a line's order.
 NAMED_ROLES_ORDER = ("Consignee", "End user")
 

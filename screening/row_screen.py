@@ -32,7 +32,7 @@ from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
 from screening.parties import needs_a_finding, refers_elsewhere
-from screening.party_screen import UNNAMED, PartyScreen, no_party_named
+from screening.party_screen import UNNAMED, PartyScreen, no_party_named, with_findings
 from screening.rules.ruleset import RuleSet
 from screening.store.line_cells import IN_BATCH
 from screening.store.runs import LINE_COLUMNS, FindingSets, LineBatch, batch_rows, line_row
@@ -90,8 +90,11 @@ class RowScreener:
     """Screens batches of raw rows of one prepared input for one run."""
 
     def __init__(self, prepared: PreparedInput, rules: RuleSet, parties: PartyScreen | None,
-                 sets: FindingSets, run_id: int, dates_as_text: bool):
+                 sets: FindingSets, run_id: int, dates_as_text: bool,
+                 every_line: tuple[Finding, ...] = ()):
+        """``every_line``: findings every line gets (``party_screen.lists_findings``)."""
         self.prepared, self.rules, self.parties, self.sets = prepared, rules, parties, sets
+        self.every_line = every_line
         self.run_id, self.as_text = run_id, dates_as_text
         self.fast = FastRows(prepared._converter, dates_as_text, run_id)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
@@ -180,6 +183,8 @@ class RowScreener:
                         found[i] = self._merged(found[i], (nobody,))
             for role, column in c.others:  # after the consignee and end user, as the slow
                 self._add_others(found, role, column, c.party_country)  # path adds them
+        if self.every_line:
+            found = [self._merged(outcome, self.every_line) for outcome in found]
         return found
 
     def _add_others(self, found: list[Outcome], role: str, names: list[Any],
@@ -255,6 +260,8 @@ class RowScreener:
         if self.parties is not None:
             self.named = self.named or bool(line.consignee or line.end_user or line.owners)
             result = self.parties.screen(result, line)
+        if self.every_line:
+            result = with_findings(result, self.every_line)
         outcome = _of(result, self.sets)
         row = line_row(self.run_id, line, result, outcome.set_no, self.as_text)
         return (*row[:RAW], IN_BATCH, *row[RAW + 1:]), row[RAW], outcome

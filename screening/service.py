@@ -38,7 +38,7 @@ from screening.json_output import JsonOutput
 from screening.model import Verdict
 from screening.normalize import DateOrder
 from screening.parties import STRONG, WEAK, import_numpy_meanwhile
-from screening.party_screen import PartyScreen
+from screening.party_screen import PartyScreen, lists_findings
 from screening.paths import data_dir
 from screening.recovery import temp_file
 from screening.row_screen import BatchTally, RowScreener
@@ -385,7 +385,9 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
         on_created(run_id)  # recorded: its lines are committed from now on
     sets = run_store.FindingSets(run_id)
     screener = RowScreener(prepared, rules, parties, sets, run_id,
-                           dates_as_text=db.backend == "sqlite")  # how SQLAlchemy stores them
+                           dates_as_text=db.backend == "sqlite",  # how SQLAlchemy stores them
+                           every_line=lists_findings([bool(item.list_date)
+                                                      for item in party_lists]))
     json_out: JsonOutput | None = None
     writer: LineWriter | None = None
     status, message = "failed", ""

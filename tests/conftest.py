@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,13 @@ from screening.normalize import EndUserType, normalize_eccn
 from screening.paths import bundled_sample, samples_dir, seed_rules_dir
 from screening.rules.files import read_rule_dir
 from screening.rules.ruleset import RuleSet, build_ruleset
+from screening.store import parties as party_store
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_XLSX = bundled_sample()
 SAMPLE_CSV = samples_dir() / "eu_branch_cp1252_semicolon.csv"
+#: The real first-start install of the bundled list (the fixtures below stand in for it).
+_BUNDLED = party_store.ensure_bundled_list
 
 
 @pytest.fixture(autouse=True)
@@ -34,8 +38,36 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
     monkeypatch.delenv("HKSCREEN_LIST_MAX_AGE_DAYS", raising=False)
     # Installing the bundled 25,921-entry list takes about a second per new database; tests
     # that need it use the ``bundled_lists`` fixture (a fresh install does it for real).
+    # Others get a dated one-entry list instead: a line is CLEAR only once the party check
+    # ran on a dated list (``party_screen.lists_findings``); ``no_lists`` leaves none.
     monkeypatch.setenv("HKSCREEN_BUNDLED_LISTS", "0")
+    monkeypatch.setattr(party_store, "ensure_bundled_list", _install_test_list)
     return data
+
+
+TEST_LIST_NAME = "Test list"
+
+
+def _install_test_list(session: Any) -> Any:
+    """``ensure_bundled_list`` for tests: a dated list of one entry no test names, on a new
+    database (one whose lists were removed on purpose is left without one)."""
+    from sqlalchemy import select
+
+    from screening.store.schema import PartyList
+
+    if session.scalar(select(PartyList.id).limit(1)) is not None:
+        return None
+    path = Path(tempfile.mkdtemp()) / "test_list.csv"
+    path.write_text("name,country\nZzyzx Nonesuch Trading Test Entry,XX\n", encoding="utf-8")
+    return party_store.import_list(session, path, name=TEST_LIST_NAME,
+                                   list_date=dt.date.today(), user="tests",
+                                   origin="bundled")
+
+
+@pytest.fixture
+def no_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """New databases get no screening list at all (party screening not performed)."""
+    monkeypatch.setattr(party_store, "ensure_bundled_list", lambda session: None)
 
 
 @pytest.fixture
@@ -43,6 +75,7 @@ def bundled_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     """New databases install the bundled Consolidated Screening List, as on a real first
     start."""
     monkeypatch.delenv("HKSCREEN_BUNDLED_LISTS", raising=False)
+    monkeypatch.setattr(party_store, "ensure_bundled_list", _BUNDLED)
 
 
 POSTGRES_URL = os.environ.get("HKSCREEN_TEST_POSTGRES_URL", "")

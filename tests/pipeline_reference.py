@@ -18,9 +18,15 @@ from typing import Any
 from screening.affiliates import load_affiliate_rules, owner_findings
 from screening.db import Database
 from screening.engine import _screen
-from screening.model import Screening, worst
+from screening.model import Finding, Screening, worst
+from screening.normalize import military_name_word
 from screening.parties import party_findings
-from screening.party_screen import UNNAMED, no_party_named
+from screening.party_screen import (
+    UNNAMED,
+    lists_findings,
+    military_name_finding,
+    no_party_named,
+)
 from screening.service import ScreenOptions, maps_parties, prepare
 from screening.store import parties as party_store
 
@@ -139,7 +145,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
     values (run_lines columns from ``row`` on, the findings set as its JSON text)."""
     prepared, rules = prepare(db, path, options)
     with db.sessions() as session:
-        index, _lists = party_store.load_index(session)
+        index, lists = party_store.load_index(session)
         suppressed = party_store.suppressed_pairs(session) if index else frozenset()
         affiliates = load_affiliate_rules(session) if index else ()
     party_columns = maps_parties(prepared.mapping)
@@ -147,12 +153,15 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
     lines_json, rows = [], []
     for line in prepared.lines():
         result = _screen(line, rules)
+        found: tuple[Finding, ...] = ()
         if index is not None:
             country = line.ultimate_destination or line.destination
-            found = party_findings(
-                [(role, name) for role, name in (("Consignee", line.consignee),
-                                                 ("End user", line.end_user)) if name],
-                country, index, suppressed)
+            for role, name in (("Consignee", line.consignee), ("End user", line.end_user)):
+                if name:
+                    found += party_findings([(role, name)], country, index, suppressed)
+                    if country in rules.end_user_countries and \
+                            (word := military_name_word(name)) is not None:
+                        found += (military_name_finding(role, name, word, country),)
             if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
                 found += (nobody,)  # the cells point at each other or at an empty one
             if line.owners:
@@ -163,12 +172,14 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             if party_columns and not (line.consignee or line.end_user or line.owners):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             found += others
-            if found:
-                findings = (*result.findings, *found)
-                result = Screening(result.row, result.line_id,
-                                   worst([f.verdict for f in findings]), result.destination,
-                                   result.licensing_destination, result.newly_licensable,
-                                   findings)
+        # Every line, after its parties: no list loaded, or none of them dated.
+        found += lists_findings([item.list_date is not None for item in lists])
+        if found:
+            findings = (*result.findings, *found)
+            result = Screening(result.row, result.line_id,
+                               worst([f.verdict for f in findings]), result.destination,
+                               result.licensing_destination, result.newly_licensable,
+                               findings)
         findings_json = _compact([f.to_json() for f in result.findings])
         lines_json.append(
             f'{{"row": {result.row}, "line_id": {_spaced(result.line_id)}, '

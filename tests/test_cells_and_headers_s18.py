@@ -69,10 +69,11 @@ def test_an_ownership_share_that_may_be_a_fraction_is_a_review(tmp_path, cell,
     ("Country where used", Field.ULTIMATE_DESTINATION), ("Deliver To Name", Field.CONSIGNEE),
     ("Notify Party Country", None), ("Purchaser", Field.PURCHASER),
     ("Consignee Name & Address", Field.CONSIGNEE), ("Delivery Address", Field.CONSIGNEE_ADDRESS),
-    # (Review:) a hub the goods pass through, a customer's site, a market segment; a
-    # forwarder is the exporter's agent; references and numbers are no names
+    # (Review:) a hub the goods pass through, a customer's site, a market segment;
+    # references and numbers are no names. (s21 hunt: a forwarder is a party screened as
+    # such: a denial order bars forwarding too.)
     ("Transshipment Country", None), ("Transshipment to", None), ("Deliver To", None),
-    ("End Market", None), ("Forwarding Agent", None), ("Forwarder Ref", None),
+    ("End Market", None), ("Forwarding Agent", Field.FORWARDER), ("Forwarder Ref", None),
     ("Importer EORI", None), ("Notify Fax", None),
 ])
 def test_headers_as_forwarders_and_erp_systems_write_them(header, field) -> None:

@@ -35,6 +35,8 @@ from screening.ingest.readers import (
 )
 from screening.normalize import DateOrder
 from screening.service import ScreenOptions, run_screening
+from screening.store import parties as party_store
+from tests.conftest import _install_test_list
 from tests.pipeline_reference import LISTED, reference_screen
 from tests.test_pipeline_equivalence import MARKER, _comparable, _stored_rows
 
@@ -189,6 +191,7 @@ def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     first test runs on PostgreSQL as well): each run is compared by its own run id."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("HKSCREEN_BUNDLED_LISTS", "0")  # as conftest does for each test
+        patch.setattr(party_store, "ensure_bundled_list", _install_test_list)
         database = open_database(f"sqlite:///{tmp_path_factory.mktemp('fuzz') / 'fz.db'}")
     yield database
     database.dispose()

@@ -685,6 +685,7 @@ def test_big_runs_are_ordered_by_the_helper_process(qtbot, db, monkeypatch) -> N
         proxy.close()
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_import_list_and_false_positive_from_the_gui(window, monkeypatch, messages) -> None:
     from PySide6.QtWidgets import QInputDialog
 

@@ -138,6 +138,7 @@ def test_country_disagreement_weakens_a_match(index) -> None:
     assert other.score < same.score
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_screening_with_lists_and_false_positive(db, db_url, tmp_path, capsys) -> None:
     assert main(["--database-url", db_url, "lists", "import", str(SYNTHETIC), "--name",
                  "synthetic", "--date", "2026-11-01"]) == 0
@@ -330,6 +331,7 @@ def test_places_the_list_writes_as_words_are_its_countries(tmp_path, listed, shi
     assert match.country_agrees is True
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_the_same_list_file_imported_under_another_name_replaces_its_copy(db, db_url,
                                                                            tmp_path) -> None:
     """(Review, s17:) the bundled list imported again by its file name stayed active beside

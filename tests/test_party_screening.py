@@ -100,7 +100,10 @@ def test_fresh_install_screens_a_real_entity_list_entry(bundled_lists, _isolated
     stderr = capsys.readouterr().err
     assert "party screening not performed" in stderr
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert code == 0 and _line(doc, "EL-1")["verdict"] == "CLEAR"
+    # No line is CLEAR: no party was checked (the README's promise; it was CLEAR, exit 0).
+    assert code == 1 and _line(doc, "EL-1")["verdict"] == "REVIEW"
+    assert [f["code"] for f in _line(doc, "EL-1")["findings"]
+            if f["severity"] != "info"] == ["PARTY_NOT_CHECKED"]
     assert doc["run"]["party_screening"]["performed"] is False
     assert "party screening not performed" in doc["run"]["party_screening"]["statement"]
     assert doc["run"]["party_screening"]["lists"] == []
@@ -134,6 +137,7 @@ def _import_synthetic(db_url: str, days_old: int) -> None:
                  "CSL", "--date", date]) == 0
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 @pytest.mark.parametrize(("days", "warned"), [(31, True), (29, False)])
 def test_list_age_warning_in_the_run_and_the_reports(db, db_url, tmp_path, days,
                                                      warned) -> None:
@@ -158,6 +162,7 @@ def test_list_age_warning_in_the_run_and_the_reports(db, db_url, tmp_path, days,
     assert (text in " ".join(pdf.split())) is warned
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_list_age_limit_is_configurable(db, db_url, tmp_path, monkeypatch) -> None:
     _import_synthetic(db_url, 31)
     shipment = _csv(tmp_path / "s.csv", HEADER, "A,2026-11-02,HK,EAR99,Nobody Trading")
@@ -169,6 +174,7 @@ def test_list_age_limit_is_configurable(db, db_url, tmp_path, monkeypatch) -> No
     assert run.party_check["thresholds"] == {"strong": 95, "weak": 80}
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_list_age_warning_in_the_workbench_header(qtbot, db, db_url, tmp_path) -> None:
     from PySide6.QtCore import QSettings
 
@@ -196,6 +202,7 @@ def test_list_age_warning_in_the_workbench_header(qtbot, db, db_url, tmp_path) -
     assert "Columns not read (no field mapped): 'EU'" in window.party_label.text()
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_no_list_is_stated_in_the_workbench_header(qtbot, db, tmp_path) -> None:
     from PySide6.QtCore import QSettings
 
@@ -342,6 +349,7 @@ def test_bad_list_files_are_refused_whole(tmp_path, name, content, expected) -> 
     assert any(p.startswith(expected) for p in info.value.problems), info.value.problems
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_a_bad_file_leaves_the_previous_list_active(db, db_url, tmp_path, capsys) -> None:
     _import_synthetic(db_url, 1)
     # A bad row after many good ones: thousands of rows are already stored when it is met.
@@ -431,3 +439,26 @@ def test_the_kept_index_unpacks_only_what_a_run_reads(db, db_url) -> None:
     assert sorted(index.tokens) == sorted(fresh.tokens) and len(index.tokens) == \
         len(fresh.tokens)
     assert index.tokens.get("no such key") is None and "no such key" not in index.tokens
+
+
+@pytest.mark.usefixtures("no_lists")
+def test_a_check_against_undated_lists_only_leaves_no_line_clear(tmp_path: Path) -> None:
+    """(s21 hunt:) with only a list imported without --date, the run said party screening
+    was performed and every line was CLEAR, exit 0: a CLEAR needs the check to have run on
+    a dated list. One dated list among them is enough."""
+    watch = tmp_path / "watch.csv"
+    watch.write_text("name,country\nHikvision,CN\n", encoding="utf-8")
+    shipment = tmp_path / "s.csv"
+    shipment.write_text("Line,Destination,Export Date,ECCN,Consignee\n"
+                        "U1,Germany,2023-05-02,EAR99,Acme Ltd\n", encoding="utf-8")
+    out = tmp_path / "o.json"
+    assert main(["lists", "import", str(watch), "--name", "Watch"]) == 0
+    assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 1
+    line = _line(json.loads(out.read_text(encoding="utf-8")), "U1")
+    assert line["verdict"] == "REVIEW"
+    assert [f["code"] for f in line["findings"]] == ["PARTY_LIST_UNDATED"]
+    assert "--date" in line["findings"][0]["message"]
+    assert main(["lists", "import", str(watch), "--name", "Watch dated",
+                 "--date", dt.date.today().isoformat()]) == 0
+    assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 0
+    assert _line(json.loads(out.read_text(encoding="utf-8")), "U1")["verdict"] == "CLEAR"

@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from screening.cli import main
 from screening.db import open_database
 from tests.conftest import SAMPLE_XLSX, advance_to, open_wizard
@@ -60,6 +62,7 @@ def test_preview_says_which_lists_its_verdicts_include(qtbot, tmp_path: Path,
         db.dispose()
 
 
+@pytest.mark.usefixtures("no_lists")  # the test imports the lists it means
 def test_preview_without_lists_says_no_party_is_checked(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'hk.sqlite3'}"
     assert main(["--database-url", url, "screen", str(SAMPLE_XLSX), "--quiet", "--json",

@@ -40,9 +40,9 @@ from screening.errors import ReportUnreadable
 from screening.ingest.content import read_content
 from screening.ingest.pipeline import MappingSpec
 from screening.ingest.readers import column_letter, sniff_kind
-from screening.model import VERDICT_ORDER
+from screening.model import VERDICT_ORDER, Finding
 from screening.normalize import DateOrder
-from screening.party_screen import PartyScreen
+from screening.party_screen import PartyScreen, lists_findings, with_findings
 from screening.reports.canonical import (
     DIGEST_LABEL,
     KEY_FINGERPRINT_LABEL,
@@ -543,7 +543,8 @@ def _rescreen(input_path: Path, sha: str, fields: dict[str, Any], params: dict[s
     prepared, _ = prepare(db, input_path, ScreenOptions(mapping=spec, as_of=as_of,
                                                         header_row=header_row), rules,
                           content)
-    parties, party_note = _party_rescreen(db, fields.get("Run ID"), rules.end_user_countries)
+    parties, party_note, every_line = _party_rescreen(db, fields.get("Run ID"),
+                                                      rules.end_user_countries)
     expected: dict[int, tuple[str, list[str]]] = {}
     originals: dict[int, list[str]] = {}  # each line's input cells, as the report shows them
     for row in sections["lines"][1]:
@@ -558,7 +559,7 @@ def _rescreen(input_path: Path, sha: str, fields: dict[str, Any], params: dict[s
         seen += 1
         got = screen_line(line, rules)
         if parties is not None:
-            got = parties.screen(got, line)
+            got = with_findings(parties.screen(got, line), every_line)
         want_verdict = expected.get(line.row, ("(missing)", []))[0]
         want_codes = codes.get(line.row, [])
         got_codes = [f.code for f in got.findings]
@@ -616,30 +617,32 @@ def _is_party_code(code: str) -> bool:
 
 
 def _party_rescreen(db: Database, run_id: Any, military_countries: frozenset[str]
-                    ) -> tuple[PartyScreen | None, str]:
+                    ) -> tuple[PartyScreen | None, str, tuple[Finding, ...]]:
     """The restricted-party check as the run made it: the same lists (by file SHA-256),
-    thresholds and false-positive decisions recorded before the run started; or None and
-    why, if this database no longer holds those lists."""
+    thresholds and false-positive decisions recorded before the run started, and what
+    every line gets from those lists (``lists_findings``); or None and why, if this
+    database no longer holds those lists."""
     with db.sessions() as session:
         run = run_store.get_run(session, int(run_id)) if str(run_id or "").isdigit() else None
         if run is None:
             return None, ("; restricted-party findings not re-screened (the run is not in "
-                          "this database)")
+                          "this database)"), ()
         check = run.party_check
         recorded = sorted((int(item.get("id", 0)), str(item.get("sha256", "")))
                           for item in check.get("lists") or [])
         if not check.get("performed") or not recorded:
-            return None, "; no restricted-party check was made in the run"
+            return None, "; no restricted-party check was made in the run", ()
         lists = party_store.active_lists(session)
         if sorted((item.id, item.file_sha256) for item in lists) != recorded:
             return None, ("; restricted-party findings not re-screened (the lists the run "
-                          "used are no longer the active lists of this database)")
+                          "used are no longer the active lists of this database)"), ()
         thresholds = check.get("thresholds") or {}
         index, _ = party_store.load_index(session, strong=thresholds.get("strong"),
                                           weak=thresholds.get("weak"))
         suppressed = party_store.suppressed_pairs(session, decided_by=run.started_at)
         affiliates = load_affiliate_rules(session)
     if index is None:
-        return None, "; restricted-party findings not re-screened (no list loaded)"
+        return None, "; restricted-party findings not re-screened (no list loaded)", ()
+    every_line = lists_findings([item.list_date is not None for item in lists])
     return PartyScreen(index, suppressed, affiliates, military_countries=military_countries), \
-        ", with the run's restricted-party lists"
+        ", with the run's restricted-party lists", every_line

@@ -354,5 +354,5 @@ def save(key: str, index: PartyIndex) -> None:
         for old in target.parent.glob("party-index-*.marshal"):  # only the newest is useful
             if old != target:
                 old.unlink(missing_ok=True)
-    except OSError:
-        log.warning("party index cache %s not written", target, exc_info=True)
+    except OSError:  # (a read-only data directory): only the next start is slower
+        log.info("party index cache %s not written", target, exc_info=True)

@@ -51,8 +51,9 @@ from screening.ingest.readers import (
     open_xlsx,
     sniff_kind,
 )
+from screening.model import Finding
 from screening.normalize import DateOrder, clean_text
-from screening.party_screen import PartyScreen
+from screening.party_screen import PartyScreen, lists_findings, with_findings
 from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions, maps_parties
 from screening.store import parties as party_store
@@ -72,14 +73,18 @@ class ImportChoice:
     headers: tuple[str, ...] = ()  # the header row, for a saved profile's signature
 
 
-def _party_screen(db: Database, rules: RuleSet) -> tuple[PartyScreen | None, list[str]]:
+def _party_screen(db: Database, rules: RuleSet
+                  ) -> tuple[PartyScreen | None, list[str], tuple[Finding, ...]]:
+    """The restricted-party check a run started now makes, its lists' names, and what every
+    line gets from those lists (no list loaded, or none dated: ``lists_findings``)."""
     with db.sessions() as session:
         index, lists = party_store.load_index(session)
         screen = PartyScreen(index, party_store.suppressed_pairs(session),
                              load_affiliate_rules(session),
                              military_countries=rules.end_user_countries) if index else None
     return screen, [f"{item.name} ({item.list_date})" if item.list_date else item.name
-                    for item in lists]
+                    for item in lists], lists_findings([item.list_date is not None
+                                                        for item in lists])
 
 
 class ImportWizard(QWizard):
@@ -132,7 +137,7 @@ class ImportWizard(QWizard):
             self._parties = Background("hkscreen-wizard-parties", _party_screen, self.db,
                                        self.rules)
 
-    def party_screen(self) -> tuple[PartyScreen | None, list[str]]:
+    def party_screen(self) -> tuple[PartyScreen | None, list[str], tuple[Finding, ...]]:
         """The restricted-party check a run started now makes (None: no list loaded) and
         the names of its lists; loaded once per wizard."""
         self.load_parties()
@@ -541,7 +546,7 @@ class PreviewPage(QWizardPage):
         rows, self.problem_rows = [], set()
         # The verdict a line gets in the run: rules and restricted-party lists alike (a
         # consignee on the SDN List is never previewed as CLEAR).
-        parties, list_names = self.w.party_screen()
+        parties, list_names, every_line = self.w.party_screen()
         if list_names:
             self.party_note.setText(self.tr("Verdicts include restricted-party screening "
                                             "against %1, as the run will.")
@@ -562,6 +567,8 @@ class PreviewPage(QWizardPage):
                 result = screen_line(line, self.w.rules)
                 if parties is not None:
                     result = parties.screen(result, line)
+                if every_line:  # no list, or none dated: no line is CLEAR, as in the run
+                    result = with_findings(result, every_line)
                 problems = "; ".join(p.message for p in line.problems)
                 if problems:
                     self.problem_rows.add(i)
