@@ -850,9 +850,11 @@ class PartyIndex:
             agrees = None
             if country and entry.countries:
                 agrees = country_agrees(country, entry.countries)
-                # The same name in another country is a weaker match.
+                # The same name in another country is a weaker match, never none (s21
+                # hunt: "Mahan Airlines" to the UAE, 95 before, was CLEAR): a listed party
+                # trades abroad, and the SDN and Denied Persons lists bind everywhere.
                 score = min(score + (3 if agrees else -10), 100.0)
-            if score >= self.weak and (e not in best or score > best[e].score):
+            if max(score, base) >= self.weak and (e not in best or score > best[e].score):
                 best[e] = PartyMatch(entry, shown, score, agrees)
         found = sorted(best.values(), key=lambda m: -m.score)
         partial: list[PartyMatch] = []
