@@ -794,6 +794,8 @@ class PartyIndex:
     #: Per party name: (name number, WITHIN or PART) of list names sharing a run of words.
     _partial_cache: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict,
                                                                   repr=False)
+    #: Per list name of one word: whether it is a company's own (``_own_word``).
+    _own_words: dict[int, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entries: list[PartyEntry], strong: float = STRONG,
@@ -848,9 +850,11 @@ class PartyIndex:
             agrees = None
             if country and entry.countries:
                 agrees = country_agrees(country, entry.countries)
-                # The same name in another country is a weaker match.
+                # The same name in another country is a weaker match, never none (s21
+                # hunt: "Mahan Airlines" to the UAE, 95 before, was CLEAR): a listed party
+                # trades abroad, and the SDN and Denied Persons lists bind everywhere.
                 score = min(score + (3 if agrees else -10), 100.0)
-            if score >= self.weak and (e not in best or score > best[e].score):
+            if max(score, base) >= self.weak and (e not in best or score > best[e].score):
                 best[e] = PartyMatch(entry, shown, score, agrees)
         found = sorted(best.values(), key=lambda m: -m.score)
         partial: list[PartyMatch] = []
@@ -890,6 +894,18 @@ class PartyIndex:
             return ()
         tokens, names = self.tokens, self.names
         found: dict[int, str] = {}
+        if len(words) > 1:
+            # A listed name of one word that is a company's own ("AFOX Corporation Limited"
+            # is "afox"; "Hikvision", a word of its entry's longer name), in a cell with
+            # more words ("AFOX Corporation Limited, Hong Kong", "Hikvision Hong Kong Ltd"):
+            # s21 hunt, CLEAR.
+            for word in dict.fromkeys(words):
+                posting = tokens.get(word, ()) if len(word) >= 3 and not word.isdigit() \
+                    else ()
+                if len(posting) <= PARTIAL_POSTING:
+                    for n in posting:
+                        if names[n] == word and self._own_word(n):
+                            found.setdefault(n, WITHIN)
         if len(words) > 2:
             # Listed names of one word are left out: many are ordinary words (vessels named
             # CRYSTAL, HARMONY, PHOENIX), and a quarter of ordinary company names hold one.
@@ -913,6 +929,29 @@ class PartyIndex:
                         found.setdefault(n, PART)
         return tuple(sorted(found.items(),
                             key=lambda item: (abs(len(names[item[0]]) - len(query)), item[0])))
+
+    def _own_word(self, n: int) -> bool:
+        """Whether list name ``n``, of one word, is a company's own name: a word no other
+        entry's names hold, on a list of companies and organisations (every list but the
+        SDN List, which names vessels too) or written with more words (a legal form: "AFOX
+        Corporation Limited"); or a word of another name of its entry that one other entry
+        at most holds ("Hikvision" beside "Hangzhou Hikvision Digital Technology Co.,
+        Ltd."). Ordinary words ("STAR", "CRYSTAL", "Phoenix") are in many entries' names:
+        left out, as they were (a cell holding one matched them)."""
+        kept = self._own_words.get(n)
+        if kept is None:
+            e, shown = self.owners[n]
+            word = self.names[n]
+            entry = self.entries[e]
+            # The other entries whose names hold the word: an ordinary word ("star",
+            # "crystal", "auto") is in many; a company's own in its entry's alone.
+            shared = len({self.owners[m][0] for m in self.tokens.get(word, ())} - {e})
+            kept = (shared == 0 and (entry.list_code != "SDN" or len(shown.split()) > 1)) or (
+                shared <= 1 and any(word in normalize_party(other).split()
+                                    for other in (entry.name, *entry.alt_names)
+                                    if other != shown))
+            self._own_words[n] = kept
+        return kept
 
     def candidates(self, name: str) -> tuple[tuple[int, float], ...]:
         """(name number, score before the country adjustment) of the list names that may

@@ -191,3 +191,45 @@ def test_a_further_party_column_is_guarded_like_the_others(tmp_path: Path) -> No
         (found,) = [f for f in lines[line].findings if f.code == code]
         assert "'Receiver'" in found.message, found.message
     assert lines["G5"].verdict == "CLEAR"
+
+
+def test_shipment_rows_on_another_sheet_without_a_header_are_refused(tmp_path: Path) -> None:
+    """(s21 hunt:) rows continued on a second sheet with no header row ("Shipments (2)")
+    were never read: one line screened CLEAR, exit 0, a licence-required line to Hong Kong
+    and a line to Iran lost without a word. Notes or a list of countries alone are no
+    shipments; naming the sheet screens it."""
+    from screening.service import ScreenOptions, run_screening
+
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Shipments"
+    first.append(["Line", "Destination", "Export Date", "ECCN"])
+    first.append(["S1", "Germany", dt.date(2023, 5, 2), "EAR99"])
+    more = book.create_sheet("Shipments (2)")
+    more.append(["S2", "Hong Kong", dt.date(2023, 5, 2), "3A001.a.2"])
+    more.append(["S3", "Iran", dt.date(2023, 5, 2), "EAR99"])
+    notes = book.create_sheet("Notes")
+    notes.append(["Prepared by", "J. Chan"])
+    notes.append(["Countries", "Germany", "Hong Kong"])
+    path = tmp_path / "continued.xlsx"
+    book.save(path)
+    with pytest.raises(IngestError) as refused:
+        screen_file(tmp_path, path)
+    message = str(refused.value)
+    assert "the sheet 'Shipments (2)', beside 'Shipments', holds rows that look like " \
+           "shipments but no header row (row 1: S2," in message
+    assert "--sheet" in message
+    del book["Shipments (2)"]
+    book.save(path)
+    _run, lines = screen_file(tmp_path, path)  # notes and a list of countries: no shipments
+    assert list(lines) == ["S1"]
+    from screening.db import open_database
+    book = openpyxl.load_workbook(tmp_path / "continued.xlsx")
+    book.create_sheet("Shipments (2)").append(["S2", "Hong Kong", "2023-05-02", "3A001.a.2"])
+    book.save(path)
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        run = run_screening(db, path, ScreenOptions(sheet="Shipments")).run
+    finally:
+        db.dispose()
+    assert run.line_count == 1

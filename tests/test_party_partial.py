@@ -27,6 +27,12 @@ def _entry(number: str, name: str, *alt: str, country: str = "CN") -> PartyEntry
                       (country,), number=number)
 
 
+def _sdn(number: str, name: str, *alt: str, country: str = "HK") -> PartyEntry:
+    return PartyEntry(f"SDN:{number}", "SDN", "SDN List", Severity.PROHIBITED,
+                      "Specially Designated Nationals (SDN) - Treasury Department", name, alt,
+                      (country,), number=number)
+
+
 ENTRIES = [
     _entry("1", "Huawei Technologies Co., Ltd."),
     _entry("2", "Yangtze Memory Technologies Co., Ltd.", "YMTC"),
@@ -36,7 +42,12 @@ ENTRIES = [
     *(_entry(str(10 + i), f"Huawei {city} Co., Ltd.") for i, city in enumerate(
         ("Cuba", "Italia", "Russia", "Chile", "Japan", "Kenya", "Oman"))),
     # One-word listed names that are ordinary words (vessels on the SDN list).
-    _entry("5", "CRYSTAL"), _entry("6", "HARMONY"),
+    _sdn("5", "CRYSTAL"), _sdn("6", "HARMONY"),
+    # One-word names of companies: unique to their entries (s21 hunt).
+    _sdn("7", "AFOX Corporation Limited"), _entry("8", "IFLYTEK"),
+    # An ordinary word in several entries' names.
+    _entry("9", "Joint Stock Company STAR"), _entry("20", "Star Shipping Co"),
+    _sdn("21", "STAR"),
     # "trading" names many entries: too common to find a shortened name by.
     *(_entry(str(100 + i), f"Trading House {i} Ltd") for i in range(400)),
 ]
@@ -50,11 +61,17 @@ def index() -> PartyIndex:
 @pytest.mark.parametrize(("party", "how", "listed"), [
     ("Yangtze Memory", PART, "Yangtze Memory Technologies Co., Ltd."),
     ("Huawei Technologies Co Ltd c/o DHL Hong Kong", WITHIN, "Huawei Technologies Co., Ltd."),
-    # Its words are part of the entry's other name (the entry's one-word name "Hikvision"
-    # among its words would not be enough: see below).
-    ("Hangzhou Hikvision", PART, "Hangzhou Hikvision Digital Technology Co., Ltd."),
+    # The entry's one-word name "Hikvision" is among its words (a word of the entry's other
+    # name, which no other entry's names hold).
+    ("Hangzhou Hikvision", WITHIN, "Hikvision"),
     ("Kowloon Freight / Yangtze Memory Technologies", WITHIN,
      "Yangtze Memory Technologies Co., Ltd."),
+    # (s21 hunt: CLEAR) a listed name that is one word once its legal form is folded away,
+    # or one word on a list of companies, or a word of its entry's other name.
+    ("AFOX Corporation Limited, Hong Kong", WITHIN, "AFOX Corporation Limited"),
+    ("Kowloon Telecom Ltd c/o AFOX Corporation Limited", WITHIN, "AFOX Corporation Limited"),
+    ("iFlytek Hong Kong Co Ltd", WITHIN, "IFLYTEK"),
+    ("Hikvision Hong Kong Limited", WITHIN, "Hikvision"),
 ])
 def test_a_shortened_or_combined_listed_name_is_a_review_finding(
         index: PartyIndex, party: str, how: str, listed: str) -> None:
@@ -90,6 +107,8 @@ def test_a_whole_name_match_is_not_reported_again_as_partial(index: PartyIndex) 
     # A one-word listed name among ordinary words: a quarter of generated company names
     # held one (bench_parties.py), so those are left to the whole-name match.
     "Eastern Crystal Food Products GmbH", "Turin Harmony Garments Pte. Ltd.",
+    # An ordinary word several entries' names hold.
+    "Star Garments Ltd", "Golden Star Food Products Ltd",
 ])
 def test_common_words_and_unrelated_names_make_no_partial_match(
         index: PartyIndex, party: str) -> None:

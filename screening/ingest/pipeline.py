@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,7 +194,8 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                 if sheet is None:
                     hidden = [s.name for s in sheets if not s.visible]
                     _refuse_shipments_on_other_sheets(path, name, candidates[at + 1:] + hidden,
-                                                      content, as_of is not None, hidden)
+                                                      content, as_of is not None, hidden,
+                                                      aliases)
                 break
             first_head = first_head or head
         if found is None:
@@ -251,7 +253,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
 
 def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[str],
                                       content: Content | None, have_as_of: bool,
-                                      hidden: list[str]) -> None:
+                                      hidden: list[str], aliases: dict[str, str]) -> None:
     """A run screens one sheet: with no sheet named, a later visible sheet that has a header
     row of shipment columns too would not be screened, and its lines would be lost without
     a word (an independent review: "Q1" screened CLEAR, "Q2" to Hong Kong never read). So
@@ -276,12 +278,42 @@ def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[st
                 have_as_of=have_as_of) and any(any(clean_text(v) for v in row)
                                                for _n, row in head[at + 1:]):
             also.append(name)
+        elif at is None and (row := _headerless_shipment(head, aliases)) is not None:
+            # Rows continued on a sheet of their own without the header ("Shipments (2)",
+            # or an export split at Excel's row limit): s21 hunt, never read, exit 0.
+            number, shown = row
+            raise IngestError(str(path), f"the sheet {name!r}, beside {screened!r}, holds rows "
+                              f"that look like shipments but no header row (row {number}: "
+                              f"{shown}); hkscreen screens one sheet per run and reads a sheet "
+                              f"by its header row. Put those rows under the header of "
+                              f"{screened!r}, or give the sheet a header row and screen each "
+                              f"sheet with --sheet", sheet=name, row=number)
     if also:
         names = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in also)
         raise IngestError(str(path), f"the sheet {screened!r} and the sheet(s) {names} all have "
                           f"a header row of shipment columns; hkscreen screens one sheet per "
                           f"run, so name the sheet to screen with --sheet (then each of the "
                           f"others in a run of its own)")
+
+
+def _headerless_shipment(head: list[tuple[int, list[object]]], aliases: dict[str, str]
+                         ) -> tuple[int, str] | None:
+    """(row number, its cells shown) of the first row among ``head`` (a sheet's first rows,
+    none of them a header row) holding a Control List classification and a country in
+    other cells: a shipment row without its header. None if no row does."""
+    for number, values in head:
+        texts = [text for text in map(clean_text, values) if text]
+        classified = [i for i, text in enumerate(texts) if _CLASSIFICATION_RE.match(text)
+                      and normalize_eccn(text) is not None]
+        placed = [i for i, text in enumerate(texts)
+                  if normalize_country(text, aliases) is not None]
+        if classified and any(i not in classified for i in placed):
+            return number, ", ".join(texts[:6])
+    return None
+
+
+#: A cell that reads as a Control List classification on its own ("3A001.a.2", "EAR99").
+_CLASSIFICATION_RE = re.compile(r"(?i)^(?:[0-9][A-E][0-9]{3}\b|EAR\s*-?99$)")
 
 
 def _refuse_second_header_row(path: Path, sheet: str | None, header: list[object],
