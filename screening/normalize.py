@@ -72,8 +72,10 @@ def build_alias_index(aliases: Mapping[str, str]) -> dict[str, str]:
 #: a line to one is never screened as Ukraine.
 _EMBARGOED_REGION_RE = re.compile(
     r"\b(?:crimea|crimean|crimée|krym|krim|qırım|sevastopol|sevastopil|simferopol"
+    r"|kerch|yalta|feodosia|feodosiya|yevpatoria|evpatoria|dzhankoi"
     r"|donetsk|donetska|donetskaya|luhansk|luhanska|lugansk|luganskaya|dnr|lnr|ua-43|ua-40)"
-    r"\b|крым|крим|севастопол|донецк|донецьк|луганск|луганськ|днр|лнр",
+    r"\b|крым|крим|севастопол|керч|ялт|феодоси|евпатори|донецк|донецьк|луганск|луганськ"
+    r"|днр|лнр",
     re.IGNORECASE)  # (not "DPR": "DPR Korea")
 
 
@@ -85,21 +87,40 @@ def embargoed_region(text: str) -> bool:
 #: Places under the embargoes of 15 CFR part 746, as an address names them: (code, name,
 #: section). Countries and their best-known cities; "746.6" for the regions of Ukraine.
 _EMBARGOED_PLACES: tuple[tuple[str, str, str, str], ...] = (
-    ("IR", "Iran", "15 CFR 746.7", r"iran|tehran|teheran|isfahan|bandar abbas|mashhad|tabriz"),
-    ("KP", "North Korea", "15 CFR 746.4", r"north korea|dprk|pyongyang|nampo"),
-    ("SY", "Syria", "15 CFR 746.9", r"syria|syrian arab republic|damascus|aleppo|latakia"),
-    ("CU", "Cuba", "15 CFR 746.2", r"cuba|havana|la habana"),
-    ("RU", "Russia", "15 CFR 746.8", r"russia|russian federation|moscow|moskva|"
+    ("IR", "Iran", "15 CFR 746.7", r"iran|iranian|persia|tehran|teheran|isfahan|bandar abbas|"
+                                   r"mashhad|tabriz"),
+    ("KP", "North Korea", "15 CFR 746.4", r"north korea|north korean|dprk|dpr korea|"
+                                          r"pyongyang|nampo|nordkorea|cor[ée]e du nord|"
+                                          r"corea del norte"),
+    ("SY", "Syria", "15 CFR 746.9", r"syria|syrian|syrien|syrie|siria|"
+                                    r"syrian arab republic|damascus|aleppo|latakia"),
+    ("CU", "Cuba", "15 CFR 746.2", r"cuba|cuban|kuba|havana|la habana"),
+    ("BY", "Belarus", "15 CFR 746.8", r"belarus|belarusian|byelorussia|wei(?:ss|ß)russland|"
+                                      r"bi[ée]lorussie|bielorrusia|minsk"),
+    ("RU", "Russia", "15 CFR 746.8", r"russia|russian|russland|russie|rusia|"
+                                     r"russian federation|moscow|moskva|moskau|"
                                      r"(?:saint|st\.?) petersburg(?!,?\s*(?:fl|florida)\b)|"
                                      r"sankt peterburg|"
                                      r"yekaterinburg|novosibirsk|kaliningrad|vladivostok"),
-    ("BY", "Belarus", "15 CFR 746.8", r"belarus|byelorussia|minsk"),
 )
+#: A whole cell that is the country's code ("IR", "RUS" in a transit column), capitals only
+#: ("by" is a word).
+_CODE_CELLS = {"IR": 0, "IRN": 0, "KP": 1, "PRK": 1, "SY": 2, "SYR": 2, "CU": 3, "CUB": 3,
+               "BY": 4, "BLR": 4, "RU": 5, "RUS": 5}
 _PLACE_RES = tuple((code, name, section, re.compile(rf"(?<![\w])(?:{words})(?![\w])",
                                                      re.IGNORECASE))
                    for code, name, section, words in _EMBARGOED_PLACES)
-_CYRILLIC_PLACES = (("RU", "Russia", "15 CFR 746.8", re.compile(r"росси|москв")),
-                    ("BY", "Belarus", "15 CFR 746.8", re.compile(r"беларус|минск")))
+#: Cyrillic and Chinese names, found inside words (Chinese writes none apart; Belarus before
+#: Russia: 白俄罗斯 holds 俄罗斯).
+_CYRILLIC_PLACES = (("IR", "Iran", "15 CFR 746.7", re.compile(r"иран|伊朗")),
+                    ("KP", "North Korea", "15 CFR 746.4",
+                     re.compile(r"кндр|северная корея|朝鲜|朝鮮|北韩|北韓")),
+                    ("SY", "Syria", "15 CFR 746.9", re.compile(r"сири|叙利亚|敘利亞")),
+                    ("CU", "Cuba", "15 CFR 746.2", re.compile(r"(?<!\w)куб[аеу](?!\w)|古巴")),
+                    ("BY", "Belarus", "15 CFR 746.8",
+                     re.compile(r"беларус|белорус|минск|白俄罗斯|白俄羅斯")),
+                    ("RU", "Russia", "15 CFR 746.8",
+                     re.compile(r"росси|москв|(?<!\w)рф(?!\w)|俄罗斯|俄羅斯")))
 
 
 #: Lower-case text that every place ``embargoed_place`` finds holds one of: a column's
@@ -107,20 +128,28 @@ _CYRILLIC_PLACES = (("RU", "Russia", "15 CFR 746.8", re.compile(r"росси|м�
 #: one is there is each cell looked at (the case-blind regexes took 20 to 40 ms a column of
 #: 5,000 cells). A test checks every alternative of the patterns against them.
 PLACE_TRIGGERS = (
-    "iran", "tehran", "teheran", "isfahan", "bandar abbas", "mashhad", "tabriz", "korea",
+    "iran", "persia", "tehran", "teheran", "isfahan", "bandar abbas", "mashhad", "tabriz",
+    "korea", "corée", "coree", "corea", "syri", "siria", "kuba", "russ", "rusia", "moskau",
+    "bielorrusia", "biélorussie", "иран", "伊朗", "кндр", "северная корея", "朝鲜", "朝鮮",
+    "北韩", "北韓", "сири", "叙利亚", "敘利亞", "куб", "古巴", "белорус", "白俄", "рф", "俄罗斯",
+    "俄羅斯",
     "dprk", "pyongyang", "nampo", "syria", "damascus", "aleppo", "latakia", "cuba", "havana",
     "habana", "russia", "moscow", "moskva", "petersburg", "peterburg", "yekaterinburg",
     "novosibirsk", "kaliningrad", "vladivostok", "belarus", "byelorussia", "minsk", "crim",
     "krym", "krim", "qırım", "qirim", "sevastop", "simferopol", "donetsk", "luhansk",
-    "lugansk", "dnr", "lnr", "ua-43", "ua-40", "крым", "крим", "севастопол", "донецк",
+    "lugansk", "dnr", "lnr", "ua-43", "ua-40", "kerch", "yalta", "feodosi", "patoria",
+    "dzhankoi", "керч", "ялт", "феодоси", "евпатори", "крым", "крим", "севастопол", "донецк",
     "донецьк", "луганск", "луганськ", "днр", "лнр", "росси", "москв", "беларус", "минск")
 
 
 def may_name_embargoed_place(cells: Iterable[object]) -> bool:
     """Whether any of ``cells`` may name a place ``embargoed_place`` finds (False: none
     does; True: look at each)."""
-    text = "\n".join(map(str, set(cells))).lower()
-    return any(trigger in text for trigger in PLACE_TRIGGERS)
+    distinct = set(map(str, cells))
+    text = "\n".join(distinct).lower()
+    return any(trigger in text for trigger in PLACE_TRIGGERS) or \
+        not distinct.isdisjoint(_CODE_CELLS) or any(c.strip() in _CODE_CELLS for c in distinct
+                                                    if len(c) < 8)
 
 
 def embargoed_place(text: str) -> tuple[str, str, str] | None:
@@ -133,6 +162,9 @@ def embargoed_place(text: str) -> tuple[str, str, str] | None:
     for code, name, section, pattern in (*_PLACE_RES, *_CYRILLIC_PLACES):
         if pattern.search(low):
             return code, name, section
+    if (at := _CODE_CELLS.get(text.strip())) is not None:
+        code, name, section, _words = _EMBARGOED_PLACES[at]
+        return code, name, section
     return None
 
 
@@ -481,11 +513,18 @@ _PART_744_WORDS = frozenset({
     "unmanned aircraft", "hypersonic", "chemical weapon", "chemical weapons",
     "biological weapon", "biological weapons", "bioweapon", "bioweapons", "nerve agent",
     "wmd", "mass destruction", "supercomputer", "supercomputers", "supercomputing",
-    "advanced node", "exascale"})
+    "advanced node", "exascale",
+    # (s21 second hunt)
+    "cw", "bw", "cbw", "icbm", "slbm", "irbm", "slv", "uas", "hpc", "super computer",
+    "euv", "7nm", "5nm", "3nm", "research reactor", "fuel cycle", "kernwaffen",
+    "kernwaffe", "urananreicherung", "nucleaire", "nucléaire", "nuclear fuel", "reactor",
+    "enrichment plant", "hypersonic glide"})
 _NOT_PART_744 = ("nuclear medicine", "nuclear magnetic")
 _PART_744_SCRIPT = ("核武", "核电", "核電", "核能", "核工业", "核工業", "核燃料", "核技术",
                     "核技術", "导弹", "導彈", "火箭", "无人机", "無人機", "超算", "超级计算",
-                    "超級計算", "化学武器", "化學武器", "生物武器")
+                    "超級計算", "化学武器", "化學武器", "生物武器", "铀浓缩", "鈾濃縮", "离心机",
+                    "離心機", "弹道", "彈道", "生化武器", "原子能", "核反应", "核反應",
+                    "ядерн", "ракет", "беспилот")
 #: Weapons makers and traders are military end users ("Munitions factory", "Arms dealer").
 _WEAPONS_WORDS = frozenset({"weapon", "weapons", "munition", "munitions", "ammunition",
                             "armament", "armaments", "arms dealer", "arms manufacturer",
@@ -550,12 +589,22 @@ def _names_a_kind(key: str) -> bool:
 #: armed services, national guard and national police): stricter than the end-user type's
 #: words, as a company name may hold "forces" or "armed" ("Market Forces Ltd").
 _MILITARY_NAME_WORDS = frozenset({"military", "pla", "army", "navy", "naval", "marines",
-                                  "militia", "garrison", "defense", "defence"})
+                                  "militia", "garrison", "defense", "defence", "plaaf",
+                                  "plarf", "plassf", "plagf", "rosgvardia",
+                                  "spetsnaz", "fanb", "cavim", "ejercito", "ejército"})
 _MILITARY_NAME_PHRASES = ("people s liberation army", "peoples liberation army", "air force",
                           "armed forces", "armed police", "rocket force", "space force",
                           "strategic support force", "joint staff", "coast guard",
                           "national guard", "national police", "ministry of defense",
-                          "ministry of defence")
+                          "ministry of defence", "theater command", "theatre command",
+                          "marine corps", "military unit", "central military commission",
+                          "fuerza armada", "guardia nacional", "ministerio de defensa",
+                          "national defense", "national defence")
+#: "Unit 61398", "в/ч 12345": the military's numbered units.
+_MILITARY_UNIT_RE = re.compile(r"(?i)\bunit\s+\d{4,6}\b|в\s*/\s*ч\s*\d|войсков")
+_MILITARY_NAME_SCRIPT = ("军委", "战区", "戰區", "火箭军", "火箭軍", "海军", "海軍", "空军", "空軍",
+                         "陆军", "陸軍", "министерство обороны", "минобороны", "росгвард",
+                         "вооруж", "воинск")
 
 
 def military_name_word(name: str) -> str | None:
@@ -569,7 +618,11 @@ def military_name_word(name: str) -> str | None:
     for word in key.split():
         if word in _MILITARY_NAME_WORDS:
             return word
-    return next((word for word in _MILITARY_SCRIPT if word in name), None)
+    if (unit := _MILITARY_UNIT_RE.search(name)) is not None:
+        return unit.group(0)
+    low = name.lower()
+    return next((word for word in (*_MILITARY_SCRIPT, *_MILITARY_NAME_SCRIPT) if word in low),
+                None)
 
 
 def _names_part_744_end_use(key: str, words: set[str]) -> bool:

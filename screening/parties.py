@@ -29,7 +29,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from screening.model import Finding, Severity
-from screening.normalize import military_name_word
+from screening.normalize import may_name_embargoed_place, military_name_word
 
 #: (code, label, severity of a strong match). Matched against the CSL "source" text.
 LIST_KINDS: tuple[tuple[str, str, str, Severity], ...] = (
@@ -223,7 +223,8 @@ def names_no_party(name: str) -> str | None:
     text = name.strip()
     if not text:
         return None
-    if text.casefold().strip(" .:") in _NO_PARTY:
+    folded = text.casefold().strip(" .:")
+    if folded in _NO_PARTY or folded.startswith(_ROW_ABOVE):
         return "a placeholder"
     if "??" in text or "\ufffd" in text:
         return _LOST_LETTERS
@@ -245,11 +246,20 @@ _NO_PARTY = frozenset({
     # (Another row's party, not screened on this line. "Same as consignee" is not here: the
     # consignee it names is screened on the line.)
     "same as above", "see above", "as above", "ditto", "test", "dummy",
+    # (s21 second hunt: a Denied Person in the row above was lost under these)
+    "dito", "dto", "d°", "wie oben", "siehe oben", "as previous", "same as previous",
+    "as before", "same as before", "comme ci dessus", "comme ci-dessus", "ut supra", "〃",
+    "同上", "如上",
     "n.n.", "nn", "cash customer",
     "one time customer", "one-time customer", "walk in", "walk-in", "various customers",
     "stock", "for stock", "own stock", "inventory", "warehouse", "confidential", "x", "xxxx",
     "未知", "待定", "不详",
 })
+
+
+#: A cell beginning so points at the row above ("ditto (see row 2)").
+_ROW_ABOVE = ("ditto (", "ditto(", "ditto -", "ditto,", "ditto see", "same as above",
+              "see above", "wie oben", "as previous", "same as previous")
 
 
 def _cell_key(name: str) -> str:
@@ -313,7 +323,7 @@ _POINTING_WORDS = frozenset({
     "identisch", "mit", "au", "aux", "igual", "al", "gleich", "vide", "supra", "own", "use"})
 #: Of those, the ones that point on their own ("vide supra", "own use", "see column E").
 _POINTING_ALONE = frozenset({"see", "refer", "column", "col", "vide", "supra", "own"})
-_POINTERS = frozenset({"same", "idem", "ditto", "ibid", "do", "itself", "sac", "s/a",
+_POINTERS = frozenset({"same", "idem", "ídem", "ditto", "ibid", "do", "itself", "sac", "s/a",
                        "same as", "as consignee",
                        "see consignee", "as end user", "see end user", "="})
 _POINTS_AT_RE = re.compile(r"(?:the )?(?:consignee|end user|customer|buyer|receiver|ship to"
@@ -332,7 +342,7 @@ def needs_a_finding(name: str) -> bool:
     """Whether ``name`` gets party findings even when no list name may match it: written
     in another script, naming no party, or text of another code page read as Western."""
     return script_not_listed(name) is not None or names_no_party(name) is not None \
-        or military_name_word(name) is not None \
+        or military_name_word(name) is not None or may_name_embargoed_place((name,)) \
         or _cell_key(name) in _NAMED_ROLES_THEMSELVES or looks_misread(name)
 
 

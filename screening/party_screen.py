@@ -3,13 +3,13 @@ worked out once per run (shipment files repeat their parties)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
-from screening.normalize import military_name_word
+from screening.normalize import embargoed_place, may_name_embargoed_place, military_name_word
 from screening.parties import (
-    NAMED_ROLES,
     PartyIndex,
     names_nobody,
     needs_a_finding,
@@ -45,12 +45,13 @@ UNDATED_LISTS = Finding(
     "decision.", _LIST_CITES)
 
 
-def lists_findings(dated: list[bool]) -> tuple[Finding, ...]:
-    """What every line of a run gets from the lists it is screened against (``dated``: per
-    list, whether it has a publication date): a CLEAR needs a check against a dated list."""
-    if not dated:
+def lists_findings(dates: list[dt.date | None], today: dt.date) -> tuple[Finding, ...]:
+    """What every line of a run screened on ``today`` gets from the lists it is screened
+    against (``dates``: their publication dates): a CLEAR needs a check against a dated
+    list (a date after the screening day is no date)."""
+    if not dates:
         return (NO_LIST,)
-    return () if any(dated) else (UNDATED_LISTS,)
+    return () if any(d is not None and d <= today for d in dates) else (UNDATED_LISTS,)
 
 
 #: The cells ``no_party_named`` reads, in a line's order.
@@ -91,14 +92,30 @@ def with_findings(result: Screening, found: tuple[Finding, ...]) -> Screening:
 
 def military_name_finding(role: str, name: str, word: str, country: str | None
                           ) -> Finding:
-    """REVIEW for a consignee or end user named as a military party, in a country whose
-    end-use rules read that (``PartyScreen.military_countries``)."""
+    """REVIEW for a party of a line named as a military one, in a country whose end-use
+    rules read that (``PartyScreen.military_countries``)."""
     return Finding(
         "PARTY_NAME_MILITARY", Severity.REVIEW,
         f"{role} {name!r} is named as a military party ({word!r}): the military end use "
         f"and end-user rules for {country} (15 CFR 744.21, 744.22) go by who the party is, "
         f"whatever the end-user type column says. Confirm the end user and end use, and "
         f"record a decision.", ("15 CFR 744.21", "15 CFR 744.22"))
+
+
+def place_in_name(role: str, name: str, country: str | None) -> Finding | None:
+    """REVIEW for a party cell naming a place under a part 746 embargo the line is not
+    screened to ("Acme Trading, Tehran, Iran" as end user of a line to the UAE: s21 second
+    hunt, CLEAR), or None. Checked per distinct party name."""
+    if not may_name_embargoed_place((name,)) or (found := embargoed_place(name)) is None \
+            or found[0] == country:
+        return None
+    _code, place, section = found
+    return Finding(
+        "PARTY_IN_EMBARGOED_PLACE", Severity.REVIEW,
+        f"{role} {name!r} names {place}, under the embargo of {section}, but the line is "
+        f"screened to {country or 'no readable destination'}: confirm where the goods go and "
+        f"who receives them (a red flag, 15 CFR part 732 Supp. No. 3); a shipment to the "
+        f"embargoed place needs the licence that section requires.", (section,))
 
 
 class PartyScreen:
@@ -108,8 +125,9 @@ class PartyScreen:
         """``party_columns``: whether the input maps a consignee, end-user or owner column
         (without one the run states that no party was checked, for every line).
         ``military_countries``: the countries whose end-use rules read whether the end user
-        is military (``RuleSet.end_user_countries``): a consignee or end user named as
-        military there is a review, whatever the end-user type column says."""
+        is military (``RuleSet.end_user_countries``): a party named as military there
+        (any of the line's, a further end user or a purchaser too) is a review, whatever
+        the end-user type column says."""
         self.index, self.suppressed, self.affiliate_rules = index, suppressed, affiliate_rules
         self.party_columns = party_columns
         self.military_countries = military_countries
@@ -122,9 +140,11 @@ class PartyScreen:
         if found is None:
             found = party_findings(((role, name),), country, self.index, self.suppressed) \
                 if self.index.may_match(name) or needs_a_finding(name) else ()
-            if role in NAMED_ROLES and country in self.military_countries and \
+            if country in self.military_countries and \
                     (word := military_name_word(name)) is not None:
                 found += (military_name_finding(role, name, word, country),)
+            if (place := place_in_name(role, name, country)) is not None:
+                found += (place,)
             if len(self.cache) < CACHE_LIMIT:
                 self.cache[key] = found
         return found

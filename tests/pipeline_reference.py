@@ -26,6 +26,7 @@ from screening.party_screen import (
     lists_findings,
     military_name_finding,
     no_party_named,
+    place_in_name,
 )
 from screening.service import ScreenOptions, maps_parties, prepare
 from screening.store import parties as party_store
@@ -162,18 +163,27 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
                     if country in rules.end_user_countries and \
                             (word := military_name_word(name)) is not None:
                         found += (military_name_finding(role, name, word, country),)
+                    if (place := place_in_name(role, name, country)) is not None:
+                        found += (place,)
             if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
                 found += (nobody,)  # the cells point at each other or at an empty one
             if line.owners:
                 found += owner_findings(line.owners, line.ownership_pct, country,
                                         line.export_date, index, affiliates, suppressed)
             # Other parties are screened besides the consignee and end user, never instead.
-            others = party_findings(line.other_parties, country, index, suppressed)
+            others: tuple[Finding, ...] = ()
+            for role, name in line.other_parties:
+                others += party_findings([(role, name)], country, index, suppressed)
+                if country in rules.end_user_countries and \
+                        (word := military_name_word(name)) is not None:
+                    others += (military_name_finding(role, name, word, country),)
+                if (place := place_in_name(role, name, country)) is not None:
+                    others += (place,)
             if party_columns and not (line.consignee or line.end_user or line.owners):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             found += others
         # Every line, after its parties: no list loaded, or none of them dated.
-        found += lists_findings([item.list_date is not None for item in lists])
+        found += lists_findings([item.list_date for item in lists], dt.date.today())
         if found:
             findings = (*result.findings, *found)
             result = Screening(result.row, result.line_id,

@@ -515,21 +515,28 @@ def test_ditto_in_a_country_column_is_no_country(tmp_path) -> None:
         "Line,Ship-to Country,Country of Ultimate Destination,Ship Date,ECCN\n"
         "K1,China,,2023-05-02,3A090.a\nK2,do.,,2023-05-02,3A090.a\n"
         "K3,Do,,2023-05-02,3A090.a\nK4,SG,do,2023-05-02,3A090.a\n"
-        "K5,DO,,2023-05-02,EAR99\nK6,Dominican Republic,,2023-05-02,EAR99\n"))
+        "K5,DO,,2023-05-02,EAR99\nK6,Dominican Republic,,2023-05-02,EAR99\n"
+        # (s21 second hunt)
+        "K7,-do-,,2023-05-02,3A090.a\nK8,id.,,2023-05-02,3A090.a\nK9,ID,,2023-05-02,EAR99\n"))
     assert lines["K1"].verdict == "LICENSE_REQUIRED"
     for line_id, cell in (("K2", "in.csv row 3 col B"), ("K3", "in.csv row 4 col B"),
-                          ("K4", "in.csv row 5 col C")):
+                          ("K4", "in.csv row 5 col C"), ("K7", "in.csv row 8 col B"),
+                          ("K8", "in.csv row 9 col B")):
         found = {f.code: f.message for f in lines[line_id].findings}
         assert lines[line_id].verdict == "ERROR", line_id
         assert found["DITTO_MARK"].startswith(f"{cell}: "), found
         assert 'reads as "ditto"' in found["DITTO_MARK"]
         assert not {c for c in found if c in ("INVALID_VALUE", "MISSING_VALUE")}, found
     assert lines["K5"].destination == lines["K6"].destination == "DO"
+    assert lines["K9"].destination == "ID"
 
 
 @pytest.mark.parametrize("header", [
     "End Customer Country", "EU Country", "Endverwender Land", "Endbestimmungsland",
-    "Pays de destination finale", "Onward Shipment", "País de destino final"])
+    "Pays de destination finale", "Onward Shipment", "País de destino final",
+    # (s21 second hunt)
+    "End Customer Ctry", "EU Ctry", "Endkunde Land", "Land des Endverbleibs", "Endziel",
+    "Pays utilisateur final", "最终用户国家", "Next Destination"])
 def test_more_names_of_the_ultimate_destination_are_read(tmp_path, header) -> None:
     """(s21 hunt:) China under these headers, beside a ship-to Singapore, was not read: a
     3A090.a line was CLEAR ("Endverwender Land" was even screened as a party name)."""
@@ -571,6 +578,44 @@ def test_a_column_no_field_reads_naming_an_embargoed_place_is_a_review(tmp_path)
     assert lines["Q0"].verdict == "CLEAR"
 
 
+@pytest.mark.parametrize(("header", "cell"), [
+    # (s21 second hunt: each was CLEAR) headers saying where the goods go as well as from
+    ("Consignee Warehouse Address", "Bandar Abbas, Iran"), ("Ship From / Ship To", "Iran"),
+    ("Port of Loading / Port of Discharge", "Bandar Abbas"), ("Remarks from customer", "Iran"),
+    # spellings: adjectives, other languages and scripts, codes as the whole cell, cities
+    ("Transit", "IR"), ("Transit", "RUS"), ("Transit", "Iranian port"), ("Transit", "Persia"),
+    ("Transit", "DPR Korea"), ("Transit", "Russland"), ("Transit", "伊朗"),
+    ("Transit", "白俄罗斯"), ("Transit", "Сирия"), ("Transit", "КНДР"), ("Transit", "Kerch")])
+def test_more_ways_of_naming_an_embargoed_place_are_found(tmp_path, header, cell) -> None:
+    from tests.conftest import screen_text
+
+    _run, lines = screen_text(tmp_path, (
+        f"Line,Ship-to Country,Ship Date,ECCN,{header}\nT1,Singapore,2023-05-02,3A991,{cell}\n"
+        "T2,Singapore,2023-05-02,3A991,Tokyo\n"))
+    assert "EMBARGOED_PLACE_NAMED" in {f.code for f in lines["T1"].findings}
+    assert lines["T2"].verdict == "CLEAR"
+
+
+def test_a_party_cell_naming_an_embargoed_place_is_a_review(tmp_path) -> None:
+    """(s21 second hunt:) an end user "Zephyr Industries, Tehran, Iran" or a consignee
+    "..., Moscow, Russia" on a line to the UAE was CLEAR: the address in a name cell."""
+    from tests.conftest import screen_text
+
+    _run, lines = screen_text(tmp_path, (
+        "Line,Ship-to Country,Ship Date,ECCN,Consignee,End User,Notify Party\n"
+        'N1,United Arab Emirates,2023-05-02,EAR99,Acme Ltd,"Zephyr Industries, Tehran, Iran",\n'
+        'N2,United Arab Emirates,2023-05-02,EAR99,"Zephyr, Moscow, Russia",Acme Ltd,\n'
+        'N3,United Arab Emirates,2023-05-02,EAR99,Acme Ltd,Acme Ltd,"Zephyr, Bandar Abbas"\n'
+        'N4,Russia,2023-05-02,EAR99,"Zephyr, Moscow, Russia",Acme Ltd,\n'
+        "N5,United Arab Emirates,2023-05-02,EAR99,Acme Ltd,Acme Ltd,\n"))
+    for key, place in (("N1", "Iran"), ("N2", "Russia"), ("N3", "Iran")):
+        found = {f.code: f.message for f in lines[key].findings}
+        assert lines[key].verdict == "REVIEW", key
+        assert f"names {place}, under the embargo" in found["PARTY_IN_EMBARGOED_PLACE"], key
+    assert "PARTY_IN_EMBARGOED_PLACE" not in {f.code for f in lines["N4"].findings}
+    assert lines["N5"].verdict == "CLEAR"
+
+
 def test_the_place_prefilter_misses_no_place_the_patterns_find() -> None:
     """``may_name_embargoed_place`` decides which columns are looked at cell by cell: it
     must say yes to every spelling ``embargoed_place`` finds, in any case."""
@@ -582,7 +627,9 @@ def test_the_place_prefilter_misses_no_place_the_patterns_find() -> None:
              for w in pattern.split("|")]
     words += re.findall(r"[^|()?:\\]+", normalize._EMBARGOED_REGION_RE.pattern.replace(
         r"\b", ""))
-    words += [p.pattern for _c, _n, _s, p in normalize._CYRILLIC_PLACES for p in [p]]
+    words += [w for _c, _n, _s, p in normalize._CYRILLIC_PLACES
+              for w in re.sub(r"\(\?<?!\\w\)", "", p.pattern).split("|")]
+    words += list(normalize._CODE_CELLS)
     found = 0
     for word in words:
         for text in (word, word.upper(), word.title(), f"Lot 5, {word.title()} 123"):

@@ -184,6 +184,11 @@ def test_end_user_types(text, kind) -> None:
     ("核电站", EndUserType.PART_744_END_USE), ("导弹研究所", EndUserType.PART_744_END_USE),
     ("Weapons manufacturer", EndUserType.MILITARY), ("Munitions factory", EndUserType.MILITARY),
     ("Arms dealer", EndUserType.MILITARY), ("Warship shipyard", EndUserType.MILITARY),
+    # (s21 second hunt)
+    ("CW", EndUserType.PART_744_END_USE), ("ICBM", EndUserType.PART_744_END_USE),
+    ("HPC centre", EndUserType.PART_744_END_USE), ("EUV fab", EndUserType.PART_744_END_USE),
+    ("Research reactor", EndUserType.PART_744_END_USE),
+    ("Kernwaffen", EndUserType.PART_744_END_USE), ("铀浓缩", EndUserType.PART_744_END_USE),
     # not an end use of concern
     ("Nuclear medicine clinic", EndUserType.OTHER), ("Robot arms maker", EndUserType.OTHER),
     ("Semiconductor fab", EndUserType.OTHER), ("hospital", EndUserType.OTHER),

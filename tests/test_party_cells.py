@@ -421,7 +421,10 @@ def test_the_report_names_the_columns_not_read_and_the_further_party_columns(
                                     "Bill To", "Invoice To", "Also Notify",
                                     "Freight Forwarder", "Forwarder", "Carrier",
                                     "Shipping Agent", "Agent", "Logistics Provider", "3PL",
-                                    "Customs Broker", "货代"])
+                                    "Customs Broker", "货代",
+                                    # (s21 second hunt)
+                                    "Airline", "Shipping Line", "Vessel", "Courier",
+                                    "Broker", "NVOCC", "Spedition", "货运代理", "报关行"])
 def test_more_names_of_party_columns_are_screened(tmp_path, header) -> None:
     """(s20 hunt:) a listed name under each of these headers was CLEAR, the column only
     named as not read (alone, "EndUser" left the run without party screening). (s21 hunt:)
@@ -485,11 +488,41 @@ def test_a_party_named_as_military_is_a_review_where_the_military_rules_apply(tm
         "M3,China,2023-05-02,EAR99,Acme Ltd,Hong Kong Garrison Supplies Office,commercial\n"
         "M4,China,2023-05-02,5A992.c,Acme Ltd,解放军第401医院,commercial\n"
         "M5,Germany,2023-05-02,5A992.c,Acme Ltd,PLA Navy Hospital No. 401,commercial\n"
-        "M6,China,2023-05-02,5A992.c,Acme Ltd,Market Forces Ltd,commercial\n"))
+        "M6,China,2023-05-02,5A992.c,Acme Ltd,Market Forces Ltd,commercial\n"
+        # (s21 second hunt)
+        "M7,China,2023-05-02,5A992.c,Acme Ltd,Unit 61398,commercial\n"
+        "M8,China,2023-05-02,5A992.c,Acme Ltd,PLARF Base 61,commercial\n"
+        "M9,Russia,2023-05-02,EAR99,Acme Ltd,Rosgvardia,commercial\n"
+        "M10,Venezuela,2023-05-02,5A992.c,Acme Ltd,FANB,commercial\n"
+        "M11,China,2023-05-02,5A992.c,Acme Ltd,火箭军工程大学,commercial\n"
+        "M12,China,2023-05-02,5A992.c,Acme Ltd,Plan B Trading,commercial\n"))
     for key, word in (("M1", "'pla'"), ("M2", "'armed police'"), ("M3", "'garrison'"),
-                      ("M4", "'解放军'")):
+                      ("M4", "'解放军'"), ("M7", "'Unit 61398'"), ("M8", "'plarf'"),
+                      ("M9", "'rosgvardia'"), ("M10", "'fanb'"), ("M11", "'军工'")):
         found = {f.code: f.message for f in lines[key].findings}
         assert lines[key].verdict == "REVIEW", key
         assert f"is named as a military party ({word})" in found["PARTY_NAME_MILITARY"], key
-    for key in ("M5", "M6"):
+    for key in ("M5", "M6", "M12"):
         assert "PARTY_NAME_MILITARY" not in {f.code for f in lines[key].findings}, key
+    # A further end-user column is read for it too.
+    _run, lines = screen_text(tmp_path, (
+        "Line,Destination,Export Date,ECCN,Consignee,End User,Final Customer\n"
+        "F1,China,2023-05-02,5A992.c,Acme Ltd,Acme Ltd,PLA Navy Hospital No. 401\n"),
+        name="further.csv")
+    assert "PARTY_NAME_MILITARY" in {f.code for f in lines["F1"].findings}
+    assert lines["F1"].verdict != "CLEAR"
+
+
+@pytest.mark.parametrize("cell", ["d°", "dito", "wie oben", "as previous", "ditto (see row 2)",
+                                  "same as above (row 4)", "同上"])
+def test_a_party_cell_pointing_at_the_row_above_names_nobody(tmp_path, cell) -> None:
+    """(s21 second hunt:) a Denied Person in the row above, then "d°" or "wie oben" below:
+    the second line was screened against the word and CLEAR."""
+    _with_list(tmp_path)
+    _run, lines = screen_text(tmp_path, HEADER + (
+        "D1,Hong Kong,2023-03-01,EAR99,Acme Ltd,Acme Ltd,commercial\n"
+        f"D2,Hong Kong,2023-03-01,EAR99,{cell},Acme Ltd,commercial\n"))
+    assert lines["D1"].verdict == "CLEAR"
+    found = {f.code: f.message for f in lines["D2"].findings}
+    assert lines["D2"].verdict == "REVIEW"
+    assert "names no party (a placeholder)" in found["PARTY_NOT_NAMED"]

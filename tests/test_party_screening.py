@@ -462,3 +462,18 @@ def test_a_check_against_undated_lists_only_leaves_no_line_clear(tmp_path: Path)
                  "--date", dt.date.today().isoformat()]) == 0
     assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 0
     assert _line(json.loads(out.read_text(encoding="utf-8")), "U1")["verdict"] == "CLEAR"
+
+
+
+@pytest.mark.usefixtures("no_lists")
+def test_a_list_dated_in_the_future_is_refused_and_counts_as_undated(tmp_path: Path) -> None:
+    """(s21 second hunt:) --date 2099-01-01 was taken: lines CLEAR, and the list's age never
+    warned again. Refused at import; a list already held with such a date is no dated list."""
+    from screening.party_screen import UNDATED_LISTS, lists_findings
+
+    watch = tmp_path / "watch.csv"
+    watch.write_text("name,country\nHikvision,CN\n", encoding="utf-8")
+    assert main(["lists", "import", str(watch), "--name", "Watch", "--date", "2099-01-01"]) == 2
+    today = dt.date(2026, 12, 2)
+    assert lists_findings([dt.date(2099, 1, 1)], today) == (UNDATED_LISTS,)
+    assert lists_findings([dt.date(2099, 1, 1), today], today) == ()

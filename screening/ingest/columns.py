@@ -128,6 +128,9 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "endverbleibsland", "endbestimmungsland", "pays de destination finale",
         "destination finale", "pais de destino final", "país de destino final",
         "onward shipment", "onward country", "re export to",
+        "end customer ctry", "eu ctry", "endkunde land", "land des endverbleibs", "endziel",
+        "pays utilisateur final", "pais de uso final", "país de uso final",
+        "最终用户国家", "最終用戶國家", "next destination",
     ),
     Field.EXPORT_DATE: (
         "export date", "ship date", "shipment date", "date shipped", "shipping date",
@@ -207,7 +210,14 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
                       "freight forwarder name", "forwarding agent", "shipping agent", "agent",
                       "agent name", "carrier", "carrier name", "logistics provider", "3pl",
                       "customs broker", "spediteur", "transitaire", "货代", "貨代", "承运人",
-                      "承運人"),
+                      "承運人",
+                      # (s21 second hunt)
+                      "airline", "air carrier", "ocean carrier", "shipping line", "vessel",
+                      "vessel name", "courier", "trucker", "haulier", "hauler", "consolidator",
+                      "nvocc", "broker", "broker name", "forwarding company", "shipper s agent",
+                      "spedition", "frachtführer", "frachtfuehrer", "transporteur",
+                      "zollagent", "货运代理", "貨運代理", "船公司", "承运商", "承運商", "报关行",
+                      "報關行"),
     Field.OWNERSHIP_PCT: (
         "ownership", "ownership pct", "ownership percentage", "ownership percent",
         "ownership share", "owned", "percent owned", "pct owned", "owner share",
@@ -330,7 +340,8 @@ NAME_FIELDS = frozenset({Field.END_USER, Field.CONSIGNEE, *OWNER_FIELDS,
                           *OTHER_PARTY_FIELDS})
 #: Words that make a party header something other than the party's name.
 _NOT_A_NAME = frozenset({
-    "country", "ctry", "land", "address", "city", "state", "province", "region", "code", "no",
+    "country", "ctry", "land", "address", "flag", "imo", "voyage", "flight", "awb",
+    "tracking", "city", "state", "province", "region", "code", "no",
     "number", "nbr", "num", "id", "type", "category", "class", "email", "phone", "contact",
     "ref", "reference", "tel", "telephone", "fax", "mobile", "eori", "vat", "tax", "booking",
     "account", "acct", "po", "date",

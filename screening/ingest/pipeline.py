@@ -313,7 +313,7 @@ def _headerless_shipment(head: list[tuple[int, list[object]]], aliases: dict[str
 
 
 #: A cell that reads as a Control List classification on its own ("3A001.a.2", "EAR99").
-_CLASSIFICATION_RE = re.compile(r"(?i)^(?:[0-9][A-E][0-9]{3}\b|EAR\s*-?99$)")
+_CLASSIFICATION_RE = re.compile(r"(?i)^(?:eccn\s*:?\s*)?(?:[0-9]\s*[A-E]\s*[0-9]{3}|EAR\s*-?99$)")
 
 
 def _refuse_second_header_row(path: Path, sheet: str | None, header: list[object],

@@ -191,13 +191,30 @@ _NOT_WHERE_GOODS_GO = frozenset({
     "origin", "coo", "made", "manufactured", "manufacturer", "mfg", "maker", "exporter",
     "shipper", "seller", "supplier", "vendor", "loading", "sender", "from", "source",
     "producer", "factory", "plant", "warehouse"})
+#: ... unless it says where they go too ("Ship From / Ship To", "Port of Loading / Port of
+#: Discharge", "Consignee Warehouse Address", "Remarks from customer": s21 second hunt).
+_WHERE_GOODS_GO = frozenset({
+    "to", "discharge", "destination", "dest", "consignee", "delivery", "deliver",
+    "remarks", "remark", "notes", "note", "comment", "comments", "customer", "receiver",
+    "buyer", "end", "final", "ultimate", "user", "transit", "via"})
+
+
+def _says_only_where_from(header: str) -> bool:
+    """Whether a header names only where the goods come from (an origin, a maker)."""
+    words = set(header_key(header).split())
+    return not words.isdisjoint(_NOT_WHERE_GOODS_GO) and words.isdisjoint(_WHERE_GOODS_GO)
 
 
 def is_ditto(text: str) -> bool:
-    """"do." or "do" in a country cell: a ledger's "ditto" (same as above), not the
-    Dominican Republic's code, which is written "DO" (s21 hunt: "do." under a 3A090.a line
-    to China was screened to the Dominican Republic, CLEAR)."""
-    return text != "DO" and text.casefold() in ("do", "do.")
+    """"do.", "do", "-do-", "id." in a country cell: a ledger's "ditto" or "idem" (same as
+    above), not the code of the Dominican Republic or Indonesia, written "DO" and "ID" (s21
+    hunts: "do." under a 3A090.a line to China was screened to the Dominican Republic,
+    CLEAR; so were "-do-", "…do…", and "id." to Indonesia)."""
+    if text in ("DO", "ID"):
+        return False
+    core = "".join(ch for ch in text.casefold() if ch.isalnum())
+    return (core in ("do", "id", "idem", "dito", "dto") and core != text.casefold()) or \
+        text.casefold() in ("do", "idem", "dito", "dto")
 
 
 class RowConverter:
@@ -253,7 +270,7 @@ class RowConverter:
         self.place_columns = tuple(
             ([cols[Field.CONSIGNEE_ADDRESS]] if Field.CONSIGNEE_ADDRESS in cols else []) + [
                 index for index in range(self.headed) if index not in mapped
-                and _NOT_WHERE_GOODS_GO.isdisjoint(header_key(mapping.headers[index]).split())])
+                and not _says_only_where_from(mapping.headers[index])])
         #: Every column read, by header: formula, merged and untrusted cells in any of
         #: them are findings (the further party columns have no field).
         self.read_columns = [(mapping.header_for(f), index) for f, index in self.i.items()

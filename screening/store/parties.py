@@ -61,6 +61,11 @@ def import_list(session: Session, path: Path, *, name: str | None = None,
     PartyListError and the caller's transaction is rolled back, so nothing of the file is
     kept and the previous list stays active."""
     path = Path(path)
+    if list_date is not None and list_date > dt.date.today() + dt.timedelta(days=1):
+        # (s21 hunt: --date 2099-01-01 was taken, and its age never warned again.) A day's
+        # grace for a list published where the day has begun.
+        raise PartyListError([f"{path}: the list date {list_date.isoformat()} is in the "
+                              f"future; give the date the list was published (--date)"])
     fmt, entries = scan_list_file(path)
     name = name or path.stem
     sha = list_digest(path)

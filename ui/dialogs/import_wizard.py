@@ -83,8 +83,8 @@ def _party_screen(db: Database, rules: RuleSet
                              load_affiliate_rules(session),
                              military_countries=rules.end_user_countries) if index else None
     return screen, [f"{item.name} ({item.list_date})" if item.list_date else item.name
-                    for item in lists], lists_findings([item.list_date is not None
-                                                        for item in lists])
+                    for item in lists], lists_findings([item.list_date for item in lists],
+                                                       dt.datetime.now(dt.UTC).date())
 
 
 class ImportWizard(QWizard):
