@@ -29,7 +29,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz, process
 
 from screening.model import Finding, Severity
-from screening.normalize import may_name_embargoed_place, military_name_word
+from screening.normalize import may_name_place, military_name_word
 
 #: (code, label, severity of a strong match). Matched against the CSL "source" text.
 LIST_KINDS: tuple[tuple[str, str, str, Severity], ...] = (
@@ -342,7 +342,7 @@ def needs_a_finding(name: str) -> bool:
     """Whether ``name`` gets party findings even when no list name may match it: written
     in another script, naming no party, or text of another code page read as Western."""
     return script_not_listed(name) is not None or names_no_party(name) is not None \
-        or military_name_word(name) is not None or may_name_embargoed_place((name,)) \
+        or military_name_word(name) is not None or may_name_place(name) \
         or _cell_key(name) in _NAMED_ROLES_THEMSELVES or looks_misread(name)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
-from screening.normalize import embargoed_place, may_name_embargoed_place, military_name_word
+from screening.normalize import embargoed_place, may_name_place, military_name_word
 from screening.parties import (
     PartyIndex,
     names_nobody,
@@ -106,7 +106,7 @@ def place_in_name(role: str, name: str, country: str | None) -> Finding | None:
     """REVIEW for a party cell naming a place under a part 746 embargo the line is not
     screened to ("Acme Trading, Tehran, Iran" as end user of a line to the UAE: s21 second
     hunt, CLEAR), or None. Checked per distinct party name."""
-    if not may_name_embargoed_place((name,)) or (found := embargoed_place(name)) is None \
+    if not may_name_place(name) or (found := embargoed_place(name)) is None \
             or found[0] == country:
         return None
     _code, place, section = found

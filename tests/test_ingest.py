@@ -636,5 +636,11 @@ def test_the_place_prefilter_misses_no_place_the_patterns_find() -> None:
             if normalize.embargoed_place(text) is not None:
                 found += 1
                 assert normalize.may_name_embargoed_place(["x", text]), text
+                assert normalize.may_name_place(text), text  # (one name, the ASCII path)
     assert found > 150
     assert not normalize.may_name_embargoed_place(["1 Orchard Rd, Singapore", "Tokyo"])
+    assert not normalize.may_name_place("1 Orchard Rd, Singapore")
+    # Every military phrase and word is found through the quick ASCII hint.
+    for phrase in (*normalize._MILITARY_NAME_PHRASES, *normalize._MILITARY_NAME_WORDS):
+        if phrase.isascii():
+            assert normalize.military_name_word(f"Acme {phrase.title()} Co") is not None, phrase
