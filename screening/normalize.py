@@ -105,8 +105,10 @@ _EMBARGOED_PLACES: tuple[tuple[str, str, str, str], ...] = (
 )
 #: A whole cell that is the country's code ("IR", "RUS" in a transit column), capitals only
 #: ("by" is a word).
-_CODE_CELLS = {"IR": 0, "IRN": 0, "KP": 1, "PRK": 1, "SY": 2, "SYR": 2, "CU": 3, "CUB": 3,
-               "BY": 4, "BLR": 4, "RU": 5, "RUS": 5}
+_CODE_CELLS = {"IR": "IR", "IRN": "IR", "KP": "KP", "PRK": "KP", "SY": "SY", "SYR": "SY",
+               "CU": "CU", "CUB": "CU", "BY": "BY", "BLR": "BY", "RU": "RU", "RUS": "RU"}
+#: Country code -> (name, section) of the places above.
+_EMBARGOED_NAMES = {code: (name, section) for code, name, section, _w in _EMBARGOED_PLACES}
 _PLACE_RES = tuple((code, name, section, re.compile(rf"(?<![\w])(?:{words})(?![\w])",
                                                      re.IGNORECASE))
                    for code, name, section, words in _EMBARGOED_PLACES)
@@ -126,20 +128,21 @@ _CYRILLIC_PLACES = (("IR", "Iran", "15 CFR 746.7", re.compile(r"иран|伊朗"
 #: Lower-case text that every place ``embargoed_place`` finds holds one of: a column's
 #: cells joined and lowered are searched for them (a substring search each), and only if
 #: one is there is each cell looked at (the case-blind regexes took 20 to 40 ms a column of
-#: 5,000 cells). A test checks every alternative of the patterns against them.
+#: 5,000 cells). A test checks every alternative of the patterns against them. (None holds
+#: another: "syri" stands for Syria, Syrien, Syrie; "russ" for Russia, Byelorussia.)
 PLACE_TRIGGERS = (
     "iran", "persia", "tehran", "teheran", "isfahan", "bandar abbas", "mashhad", "tabriz",
     "korea", "corée", "coree", "corea", "syri", "siria", "kuba", "russ", "rusia", "moskau",
-    "bielorrusia", "biélorussie", "иран", "伊朗", "кндр", "северная корея", "朝鲜", "朝鮮",
-    "北韩", "北韓", "сири", "叙利亚", "敘利亞", "куб", "古巴", "белорус", "白俄", "рф", "俄罗斯",
-    "俄羅斯",
-    "dprk", "pyongyang", "nampo", "syria", "damascus", "aleppo", "latakia", "cuba", "havana",
-    "habana", "russia", "moscow", "moskva", "petersburg", "peterburg", "yekaterinburg",
-    "novosibirsk", "kaliningrad", "vladivostok", "belarus", "byelorussia", "minsk", "crim",
-    "krym", "krim", "qırım", "qirim", "sevastop", "simferopol", "donetsk", "luhansk",
-    "lugansk", "dnr", "lnr", "ua-43", "ua-40", "kerch", "yalta", "feodosi", "patoria",
-    "dzhankoi", "керч", "ялт", "феодоси", "евпатори", "крым", "крим", "севастопол", "донецк",
-    "донецьк", "луганск", "луганськ", "днр", "лнр", "росси", "москв", "беларус", "минск")
+    "иран", "伊朗", "кндр", "северная корея", "朝鲜", "朝鮮", "北韩", "北韓", "сири", "叙利亚",
+    "敘利亞",
+    "куб", "古巴", "белорус", "白俄", "рф", "俄罗斯", "俄羅斯", "dprk", "pyongyang", "nampo",
+    "damascus", "aleppo", "latakia", "cuba", "havana", "habana", "moscow", "moskva",
+    "petersburg", "peterburg", "yekaterinburg", "novosibirsk", "kaliningrad", "vladivostok",
+    "belarus", "minsk", "crim", "krym", "krim", "qırım", "qirim", "sevastop", "simferopol",
+    "donetsk", "luhansk", "lugansk", "dnr", "lnr", "ua-43", "ua-40", "kerch", "yalta",
+    "feodosi", "patoria", "dzhankoi", "керч", "ялт", "феодоси", "евпатори", "крым", "крим",
+    "севастопол", "донецк", "донецьк", "луганск", "луганськ", "днр", "лнр", "росси",
+    "москв", "беларус", "минск")
 
 
 _ASCII_PLACE_RE = re.compile("|".join(t for t in PLACE_TRIGGERS if t.isascii()))
@@ -159,8 +162,7 @@ def may_name_embargoed_place(cells: Iterable[object]) -> bool:
     distinct = set(map(str, cells))
     text = "\n".join(distinct).lower()
     return any(trigger in text for trigger in PLACE_TRIGGERS) or \
-        not distinct.isdisjoint(_CODE_CELLS) or any(c.strip() in _CODE_CELLS for c in distinct
-                                                    if len(c) < 8)
+        any(c.strip() in _CODE_CELLS for c in distinct if len(c) < 8)
 
 
 def embargoed_place(text: str) -> tuple[str, str, str] | None:
@@ -173,9 +175,8 @@ def embargoed_place(text: str) -> tuple[str, str, str] | None:
     for code, name, section, pattern in (*_PLACE_RES, *_CYRILLIC_PLACES):
         if pattern.search(low):
             return code, name, section
-    if (at := _CODE_CELLS.get(text.strip())) is not None:
-        code, name, section, _words = _EMBARGOED_PLACES[at]
-        return code, name, section
+    if (code := _CODE_CELLS.get(text.strip())) is not None:
+        return code, *_EMBARGOED_NAMES[code]
     return None
 
 
@@ -618,6 +619,7 @@ _MILITARY_NAME_SCRIPT = ("军委", "战区", "戰區", "火箭军", "火箭軍",
                          "вооруж", "воинск")
 
 
+_MILITARY_NAME_TEXTS = (*_MILITARY_SCRIPT, *_MILITARY_NAME_SCRIPT)
 #: A word of each phrase and every word above: an ASCII name holding none of them is no
 #: military name (one search instead of the whole check for most names of a run).
 _MILITARY_HINT_RE = re.compile("|".join(sorted(
@@ -641,8 +643,7 @@ def military_name_word(name: str) -> str | None:
     if (unit := _MILITARY_UNIT_RE.search(name)) is not None:
         return unit.group(0)
     low = name.lower()
-    return next((word for word in (*_MILITARY_SCRIPT, *_MILITARY_NAME_SCRIPT) if word in low),
-                None)
+    return next((word for word in _MILITARY_NAME_TEXTS if word in low), None)
 
 
 def _names_part_744_end_use(key: str, words: set[str]) -> bool:

@@ -152,6 +152,18 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
     party_columns = maps_parties(prepared.mapping)
     as_text = db.backend == "sqlite"
     lines_json, rows = [], []
+
+    def party(role: str, name: str, country: str | None) -> tuple[Finding, ...]:
+        """One party's findings: the lists', a military name, an embargoed place named."""
+        assert index is not None
+        found = party_findings([(role, name)], country, index, suppressed)
+        if country in rules.end_user_countries and \
+                (word := military_name_word(name)) is not None:
+            found += (military_name_finding(role, name, word, country),)
+        if (place := place_in_name(role, name, country)) is not None:
+            found += (place,)
+        return found
+
     for line in prepared.lines():
         result = _screen(line, rules)
         found: tuple[Finding, ...] = ()
@@ -159,12 +171,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             country = line.ultimate_destination or line.destination
             for role, name in (("Consignee", line.consignee), ("End user", line.end_user)):
                 if name:
-                    found += party_findings([(role, name)], country, index, suppressed)
-                    if country in rules.end_user_countries and \
-                            (word := military_name_word(name)) is not None:
-                        found += (military_name_finding(role, name, word, country),)
-                    if (place := place_in_name(role, name, country)) is not None:
-                        found += (place,)
+                    found += party(role, name, country)
             if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
                 found += (nobody,)  # the cells point at each other or at an empty one
             if line.owners:
@@ -173,12 +180,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             # Other parties are screened besides the consignee and end user, never instead.
             others: tuple[Finding, ...] = ()
             for role, name in line.other_parties:
-                others += party_findings([(role, name)], country, index, suppressed)
-                if country in rules.end_user_countries and \
-                        (word := military_name_word(name)) is not None:
-                    others += (military_name_finding(role, name, word, country),)
-                if (place := place_in_name(role, name, country)) is not None:
-                    others += (place,)
+                others += party(role, name, country)
             if party_columns and not (line.consignee or line.end_user or line.owners):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             found += others

@@ -138,8 +138,8 @@ class ImportWizard(QWizard):
                                        self.rules)
 
     def party_screen(self) -> tuple[PartyScreen | None, list[str], tuple[Finding, ...]]:
-        """The restricted-party check a run started now makes (None: no list loaded) and
-        the names of its lists; loaded once per wizard."""
+        """The restricted-party check a run started now makes (None: no list loaded), the
+        names of its lists and what every line gets from them; loaded once per wizard."""
         self.load_parties()
         assert self._parties is not None
         return self._parties.result()
