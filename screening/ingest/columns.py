@@ -345,6 +345,9 @@ _NOT_A_NAME = frozenset({
     "number", "nbr", "num", "id", "type", "category", "class", "email", "phone", "contact",
     "ref", "reference", "tel", "telephone", "fax", "mobile", "eori", "vat", "tax", "booking",
     "account", "acct", "po", "date",
+    # "Customer Remarks", "End User Notes": free text, looked at for embargoed places and end
+    # uses (``rows.says_what_for``), not a name to screen.
+    "remarks", "remark", "notes", "note", "comment", "comments", "instructions", "purpose",
 })
 
 

@@ -26,6 +26,7 @@ from screening.ingest.rows import (
     EARLIEST_EXPORT_DATE,
     RowConverter,
     hides_in_a_name,
+    names_flagged_use,
     no_licence_held,
     untrusted_characters,
 )
@@ -149,6 +150,10 @@ class FastRows:
         self.name_columns = tuple(sorted(c.names))
         #: Columns looked at for embargoed places (``RowConverter.place_columns``).
         self.place_columns = c.place_columns
+        #: Columns looked at for a military or part 744 end use (``RowConverter.use_columns``),
+        #: each distinct cell once.
+        self.use_columns = c.use_columns
+        self.flagged_use = Memo(lambda value: names_flagged_use(clean_text(value)))
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -258,6 +263,10 @@ class FastRows:
             if may_name_embargoed_place(places):
                 slow.update(i for i, text in enumerate(places)
                             if text and embargoed_place(str(text)) is not None)
+        for index in self.use_columns:  # a military or part 744 end use: named there
+            flagged = self.flagged_use
+            slow.update(i for i, values in enumerate(rows) if len(values) > index
+                        and values[index] and flagged[values[index]])
         positions: list[int] | None = None
         if slow:
             positions = [i for i in range(size) if i not in slow]

@@ -30,6 +30,8 @@ from screening.ingest.errors import IngestError
 from screening.ingest.readers import TableSource, column_letter
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
+    MILITARY_TYPES,
+    PART_744_TYPES,
     DateOrder,
     DateProblem,
     clean_text,
@@ -199,6 +201,32 @@ _WHERE_GOODS_GO = frozenset({
     "buyer", "end", "final", "ultimate", "user", "transit", "via"})
 
 
+#: Header words of a column saying what the goods are for, or holding free remarks ("Intended
+#: End Use", "Purpose", "Application", "Remarks", 用途): its cells are looked at for a military
+#: end use or one part 744 controls (s21 hunt: "For nuclear weapons development" under
+#: "Intended End Use" was CLEAR; only the end-user type column was read for end uses).
+_USE_WORDS = frozenset({
+    "use", "uses", "usage", "purpose", "purposes", "application", "applications", "intended",
+    "project", "program", "programme", "remarks", "remark", "notes", "note", "comment",
+    "comments", "verwendung", "verwendungszweck", "zweck", "bemerkung", "bemerkungen",
+    "utilisation", "utilization", "remarques", "uso", "finalidad", "observaciones"})
+_USE_SCRIPT = ("用途", "备注", "備註", "备考", "備考", "最终用途", "最終用途")
+#: The end-user types such a cell is flagged for.
+_USE_FLAGGED = MILITARY_TYPES | PART_744_TYPES
+
+
+def says_what_for(header: str) -> bool:
+    """Whether a header names what the goods are for, or free remarks (``_USE_WORDS``)."""
+    return not _USE_WORDS.isdisjoint(header_key(header).split()) or any(
+        word in header for word in _USE_SCRIPT)
+
+
+def names_flagged_use(text: str) -> bool:
+    """Whether a cell of such a column names a military end use or one part 744 controls
+    for every item (read as an end-user type cell is)."""
+    return normalize_end_user_type(text) in _USE_FLAGGED
+
+
 def _says_only_where_from(header: str) -> bool:
     """Whether a header names only where the goods come from (an origin, a maker)."""
     words = set(header_key(header).split())
@@ -271,6 +299,10 @@ class RowConverter:
             ([cols[Field.CONSIGNEE_ADDRESS]] if Field.CONSIGNEE_ADDRESS in cols else []) + [
                 index for index in range(self.headed) if index not in mapped
                 and not _says_only_where_from(mapping.headers[index])])
+        #: Columns no field reads that say what the goods are for ("Intended End Use",
+        #: "Remarks"): a military or part 744 end use there is a finding (``says_what_for``).
+        self.use_columns = tuple(index for index in range(self.headed) if index not in mapped
+                                 and says_what_for(clean_text(mapping.headers[index])))
         #: Every column read, by header: formula, merged and untrusted cells in any of
         #: them are findings (the further party columns have no field).
         self.read_columns = [(mapping.header_for(f), index) for f, index in self.i.items()
@@ -360,6 +392,9 @@ class RowConverter:
                     (elsewhere := self._place_elsewhere(number, index, texts[index],
                                                         destination, ultimate)) is not None:
                 problems = (*problems, elsewhere)
+        for index in self.use_columns:
+            if texts[index] and index not in blocked and names_flagged_use(texts[index]):
+                problems = (*problems, self._use_named(number, index, texts[index]))
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -457,6 +492,26 @@ class RowConverter:
         return Finding("EMBARGOED_PLACE_NAMED", Severity.REVIEW, (
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
+
+    def _use_named(self, number: int, index: int, text: str) -> Finding:
+        """REVIEW for a cell of a column no field reads that names a military end use, or
+        an end use part 744 controls whatever the item ("For nuclear weapons development"
+        under "Intended End Use"): the licence may not be the Country Chart's."""
+        kind = self._end_user(text)
+        uses = [] if kind not in MILITARY_TYPES else [
+            "a military end use (15 CFR 744.21, 744.22)"]
+        if kind in PART_744_TYPES:
+            uses.append("an end use part 744 controls for every item, EAR99 included (15 CFR "
+                        "744.2 nuclear, 744.3 rockets, missiles and unmanned aerial vehicles, "
+                        "744.4 chemical and biological weapons, 744.23 supercomputers and "
+                        "advanced chips)")
+        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        return Finding("END_USE_NAMED", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: {_quote(text)} ({shown!r} column, which "
+            f"no field reads) names {' and '.join(uses)}. Confirm the end use "
+            f"and end user before shipping: the licence this line needs may not be the one "
+            f"its classification and destination give (15 CFR part 732 Supp. No. 3)."),
+            ("15 CFR 744.21", "15 CFR 744.2-744.4, 744.23"))
 
     def _dayless(self, number: int, date: dt.date, shown: str) -> Finding:
         """A date cell formatted to show no day ("Nov-23" for 2023-11-01): the day it holds
