@@ -41,6 +41,21 @@ LIST_KINDS: tuple[tuple[str, str, str, Severity], ...] = (
     ("debarred", "DEBARRED", "ITAR Debarred", Severity.PROHIBITED),
 )
 CUSTOM = ("CUSTOM", "Custom watch list", Severity.REVIEW)
+#: The government lists a CLEAR needs the parties checked against (codes of ``LIST_KINDS``):
+#: a licence requirement (Entity List) and the two prohibitions (Denied Persons, SDN). The
+#: Consolidated Screening List holds all three. (s21 hunt: with only a custom watch list of
+#: one name loaded, every line was CLEAR.)
+REQUIRED_LISTS = (("ENTITY_LIST", "Entity List"), ("DENIED_PERSONS", "Denied Persons List"),
+                  ("SDN", "SDN List"))
+
+
+def missing_government_lists(formats_and_sources: Iterable[tuple[str, Iterable[str]]]
+                             ) -> list[str]:
+    """The ``REQUIRED_LISTS`` (labels) that none of the lists given holds, each list as
+    (format, its entries' sources). A custom watch list holds none, whatever its rows say."""
+    held = {list_kind(source)[0] for fmt, sources in formats_and_sources
+            if fmt != "custom-csv" for source in sources}
+    return [label for code, label in REQUIRED_LISTS if code not in held]
 STRONG, WEAK = 92.0, 85.0  # scores (0-100) for a strong match and for one worth a look
 MAX_POSTING = 200
 CACHE_LIMIT = 200_000  # distinct party names whose candidate scores a run keeps

@@ -4,13 +4,15 @@ worked out once per run (shipment files repeat their parties)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
 from screening.model import Finding, Screening, Severity, ShipmentLine, worst
 from screening.normalize import embargoed_place, may_name_place, military_name_word
 from screening.parties import (
     PartyIndex,
+    missing_government_lists,
     names_nobody,
     needs_a_finding,
     party_findings,
@@ -45,13 +47,43 @@ UNDATED_LISTS = Finding(
     "decision.", _LIST_CITES)
 
 
-def lists_findings(dates: list[dt.date | None], today: dt.date) -> tuple[Finding, ...]:
+class ListFacts(Protocol):
+    """What ``lists_findings`` reads of a loaded list (``store.parties.ListInfo``)."""
+
+    @property
+    def list_date(self) -> dt.date | None: ...
+    @property
+    def format(self) -> str: ...
+    @property
+    def source_counts(self) -> dict[str, int]: ...
+
+
+def lists_findings(lists: Sequence[ListFacts], today: dt.date) -> tuple[Finding, ...]:
     """What every line of a run screened on ``today`` gets from the lists it is screened
-    against (``dates``: their publication dates): a CLEAR needs a check against a dated
-    list (a date after the screening day is no date)."""
-    if not dates:
+    against: a CLEAR needs a check against dated lists (a date after the screening day is
+    no date) holding the Entity List, the Denied Persons List and the SDN List."""
+    if not lists:
         return (NO_LIST,)
-    return () if any(d is not None and d <= today for d in dates) else (UNDATED_LISTS,)
+    dated = [item for item in lists if item.list_date is not None and item.list_date <= today]
+    if not dated:
+        return (UNDATED_LISTS,)
+    missing = missing_government_lists((item.format, item.source_counts) for item in dated)
+    return (lists_incomplete(missing),) if missing else ()
+
+
+def lists_incomplete(missing: list[str]) -> Finding:
+    """Every line of a run whose dated lists lack a government list (``REQUIRED_LISTS``)."""
+    return Finding(
+        "PARTY_LISTS_INCOMPLETE", Severity.REVIEW,
+        f"The restricted-party check ran against no dated list holding the "
+        f"{_and_joined(missing)}: its parties were not checked against "
+        f"{'it' if len(missing) == 1 else 'them'}. Import the current Consolidated Screening "
+        f"List (hkscreen lists import FILE --date YYYY-MM-DD) and screen again, or record a "
+        f"decision.", _LIST_CITES)
+
+
+def _and_joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
 #: The cells ``no_party_named`` reads, in a line's order.

@@ -49,7 +49,7 @@ TEST_LIST_NAME = "Test list"
 
 
 def _install_test_list(session: Any) -> Any:
-    """``ensure_bundled_list`` for tests: a dated list of one entry no test names, on a new
+    """``ensure_bundled_list`` for tests: a dated list of entries no test names, on a new
     database (one whose lists were removed on purpose is left without one)."""
     from sqlalchemy import select
 
@@ -58,7 +58,14 @@ def _install_test_list(session: Any) -> Any:
     if session.scalar(select(PartyList.id).limit(1)) is not None:
         return None
     path = Path(tempfile.mkdtemp()) / "test_list.csv"
-    path.write_text("name,country\nZzyzx Nonesuch Trading Test Entry,XX\n", encoding="utf-8")
+    # In the Consolidated Screening List's format, one entry from each list a CLEAR needs
+    # checked (``parties.REQUIRED_LISTS``).
+    path.write_text("name,source,country\n" + "".join(
+        f"Zzyzx Nonesuch {word} Test Entry,{source},XX\n" for word, source in (
+            ("Trading", "Entity List (EL) - Bureau of Industry and Security"),
+            ("Holdings", "Denied Persons List (DPL) - Bureau of Industry and Security"),
+            ("Shipping", "Specially Designated Nationals (SDN) - Treasury Department"))),
+        encoding="utf-8")
     return party_store.import_list(session, path, name=TEST_LIST_NAME,
                                    list_date=dt.date.today(), user="tests",
                                    origin="bundled")

@@ -185,7 +185,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             found += others
         # Every line, after its parties: no list loaded, or none of them dated.
-        found += lists_findings([item.list_date for item in lists], dt.date.today())
+        found += lists_findings(lists, dt.date.today())
         if found:
             findings = (*result.findings, *found)
             result = Screening(result.row, result.line_id,

@@ -8,6 +8,7 @@ import datetime as dt
 import gzip
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -458,10 +459,45 @@ def test_a_check_against_undated_lists_only_leaves_no_line_clear(tmp_path: Path)
     assert line["verdict"] == "REVIEW"
     assert [f["code"] for f in line["findings"]] == ["PARTY_LIST_UNDATED"]
     assert "--date" in line["findings"][0]["message"]
-    assert main(["lists", "import", str(watch), "--name", "Watch dated",
+    assert main(["lists", "import", str(SYNTHETIC), "--name", "CSL dated",
                  "--date", dt.date.today().isoformat()]) == 0
     assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 0
     assert _line(json.loads(out.read_text(encoding="utf-8")), "U1")["verdict"] == "CLEAR"
+
+
+@pytest.mark.usefixtures("no_lists")
+def test_a_custom_list_alone_leaves_no_line_clear(tmp_path: Path) -> None:
+    """(s21 second hunt:) with the bundled list removed and only a dated custom watch list
+    of one name imported, every line was CLEAR with no word that no government list was
+    checked. A CLEAR needs dated lists holding the Entity List, the Denied Persons List and
+    the SDN List; a list with only some of them says which are missing."""
+    watch = tmp_path / "watch.csv"
+    watch.write_text("name,country\nHikvision,CN\n", encoding="utf-8")
+    entity_only = tmp_path / "el.csv"
+    entity_only.write_text("name,source,country\nNobody Listed Here Trading,"
+                           "Entity List (EL) - Bureau of Industry and Security,CN\n",
+                           encoding="utf-8")
+    shipment = tmp_path / "s.csv"
+    shipment.write_text("Line,Destination,Export Date,ECCN,Consignee\n"
+                        "U1,Germany,2023-05-02,EAR99,Acme Ltd\n", encoding="utf-8")
+    out = tmp_path / "o.json"
+    today = dt.date.today().isoformat()
+    assert main(["lists", "import", str(watch), "--name", "Watch", "--date", today]) == 0
+    assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 1
+    data = json.loads(out.read_text(encoding="utf-8"))
+    line = _line(data, "U1")
+    assert line["verdict"] == "REVIEW"
+    assert [f["code"] for f in line["findings"]] == ["PARTY_LISTS_INCOMPLETE"]
+    assert ("no dated list holding the Entity List, Denied Persons List or SDN List"
+            in line["findings"][0]["message"])
+    assert any("Entity List" in w for w in data["run"]["party_screening"]["warnings"])
+    assert main(["lists", "import", str(entity_only), "--name", "EL", "--date", today]) == 0
+    assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 1
+    line = _line(json.loads(out.read_text(encoding="utf-8")), "U1")
+    assert "holding the Denied Persons List or SDN List:" in line["findings"][0]["message"]
+    # A custom list naming a government list in its rows is still a custom list.
+    assert main(["lists", "import", str(SYNTHETIC), "--name", "CSL", "--date", today]) == 0
+    assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 0
 
 
 
@@ -475,5 +511,12 @@ def test_a_list_dated_in_the_future_is_refused_and_counts_as_undated(tmp_path: P
     watch.write_text("name,country\nHikvision,CN\n", encoding="utf-8")
     assert main(["lists", "import", str(watch), "--name", "Watch", "--date", "2099-01-01"]) == 2
     today = dt.date(2026, 12, 2)
-    assert lists_findings([dt.date(2099, 1, 1)], today) == (UNDATED_LISTS,)
-    assert lists_findings([dt.date(2099, 1, 1), today], today) == ()
+    held = {"Entity List (EL) - Bureau of Industry and Security": 1,
+            "Denied Persons List (DPL) - Bureau of Industry and Security": 1,
+            "Specially Designated Nationals (SDN) - Treasury Department": 1}
+
+    def listed(date: dt.date) -> SimpleNamespace:
+        return SimpleNamespace(list_date=date, format="csl-csv", source_counts=held)
+
+    assert lists_findings([listed(dt.date(2099, 1, 1))], today) == (UNDATED_LISTS,)
+    assert lists_findings([listed(dt.date(2099, 1, 1)), listed(today)], today) == ()

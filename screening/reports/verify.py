@@ -643,6 +643,6 @@ def _party_rescreen(db: Database, run_id: Any, military_countries: frozenset[str
         affiliates = load_affiliate_rules(session)
     if index is None:
         return None, "; restricted-party findings not re-screened (no list loaded)", ()
-    every_line = lists_findings([item.list_date for item in lists], run.started_at.date())
+    every_line = lists_findings(lists, run.started_at.date())
     return PartyScreen(index, suppressed, affiliates, military_countries=military_countries), \
         ", with the run's restricted-party lists", every_line

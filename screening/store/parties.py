@@ -21,6 +21,7 @@ from screening.parties import (
     PartyListError,
     entry_from_row,
     list_digest,
+    missing_government_lists,
     normalize_party,
     scan_list_file,
 )
@@ -237,6 +238,12 @@ def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: in
             warnings.append(f"{item.name} of {item.list_date}, {age} days old at screening "
                             f"(limit {max_age_days} days): download the current list and "
                             f"import it (hkscreen lists import).")
+    dated = [item for item in lists if item.list_date and item.list_date <= screened_on]
+    if dated and (missing := missing_government_lists(
+            (item.format, item.source_counts) for item in dated)):
+        warnings.append(f"no dated list loaded holds the {' or the '.join(missing)}: every "
+                        f"line is REVIEW (import the current Consolidated Screening List "
+                        f"with --date).")
     if lists:
         statement = "Restricted-party screening performed against " + "; ".join(
             f"{item.name} of {item.list_date or 'unknown date'} ({item.entry_count:,} "

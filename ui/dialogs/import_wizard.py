@@ -76,15 +76,15 @@ class ImportChoice:
 def _party_screen(db: Database, rules: RuleSet
                   ) -> tuple[PartyScreen | None, list[str], tuple[Finding, ...]]:
     """The restricted-party check a run started now makes, its lists' names, and what every
-    line gets from those lists (no list loaded, or none dated: ``lists_findings``)."""
+    line gets from those lists (no list loaded, none dated, or none holding a government
+    list: ``lists_findings``)."""
     with db.sessions() as session:
         index, lists = party_store.load_index(session)
         screen = PartyScreen(index, party_store.suppressed_pairs(session),
                              load_affiliate_rules(session),
                              military_countries=rules.end_user_countries) if index else None
     return screen, [f"{item.name} ({item.list_date})" if item.list_date else item.name
-                    for item in lists], lists_findings([item.list_date for item in lists],
-                                                       dt.datetime.now(dt.UTC).date())
+                    for item in lists], lists_findings(lists, dt.datetime.now(dt.UTC).date())
 
 
 class ImportWizard(QWizard):
