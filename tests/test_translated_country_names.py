@@ -63,3 +63,18 @@ def test_the_generator_reproduces_the_file(tmp_path) -> None:
     (tmp_path / "country_aliases.csv").write_bytes(before)
     subprocess.run([sys.executable, str(copy)], check=True, capture_output=True)
     assert (tmp_path / "country_aliases.csv").read_bytes() == before
+
+
+@pytest.mark.parametrize("written", ["no", "in", "It", "to", "Is", "by", "so"])
+def test_a_word_that_is_a_country_code_only_in_capitals_is_an_error(tmp_path,
+                                                                   written) -> None:
+    """(s21 hunt:) "no", "in", "is" in a country cell were read as Norway, India, Iceland:
+    a remark ("no"), not a country. In capitals they are the codes."""
+    _run, lines = screen_text(tmp_path, "Line,Ship-to Country,Ship Date,ECCN,End User\n"
+                              f"T1,{written},2023-05-02,EAR99,Acme Trading\n"
+                              f"T2,{written.upper()},2023-05-02,EAR99,Acme Trading\n")
+    found = {f.code: f.message for f in lines["T1"].findings}
+    assert lines["T1"].verdict == "ERROR"
+    assert found["COUNTRY_CODE_AS_WORD"].startswith("in.csv row 2 col B: ")
+    assert f"({written.upper()!r})" in found["COUNTRY_CODE_AS_WORD"]
+    assert lines["T2"].destination == written.upper()

@@ -245,6 +245,26 @@ def is_ditto(text: str) -> bool:
         text.casefold() in ("do", "idem", "dito", "dto")
 
 
+#: English words that are also two-letter country codes: written in capitals they are the
+#: codes ("NO" Norway, "IN" India, "IT" Italy), otherwise the word ("no", "In", "to": a
+#: remark, not Tonga); s21 hunt: "no" under a line to Norway's code was read, CLEAR.
+_WORD_CODES = frozenset({"no", "in", "is", "it", "to", "be", "am", "at", "by", "me", "my",
+                         "so", "as", "us", "pe", "re"})
+
+
+def _code_country(text: str) -> str:
+    """The country whose code ``text`` is, in capitals ("Norway" for "no")."""
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=text.upper())
+    return getattr(country, "name", text.upper())
+
+
+def is_word_code(text: str) -> bool:
+    """A country cell holding an English word that is a country code only in capitals."""
+    return len(text) == 2 and text != text.upper() and text.casefold() in _WORD_CODES
+
+
 class RowConverter:
     """Converts raw rows of one source with one mapping."""
 
@@ -274,7 +294,8 @@ class RowConverter:
         self.names = frozenset(index for f in NAME_FIELDS
                                if (index := cols.get(f)) is not None) | set(extras)
         self._country = _memo(lambda text: None if text.casefold() in PLACEHOLDERS
-                              or is_ditto(text) else normalize_country(text, aliases))
+                              or is_ditto(text) or is_word_code(text)
+                              else normalize_country(text, aliases))
         self._eccn = _memo(normalize_eccn)
         self._date = _memo(lambda value: parse_date(value, date_order, self.latest_date))
         self._exception = _memo(normalize_license_exception)
@@ -619,10 +640,16 @@ class RowConverter:
                 add("DITTO_MARK", index, f"{_quote(texts[index])} reads as \"ditto\" (same "
                     f"as above), not as a country ({header(f)!r} column): enter the country "
                     f"on each line (\"DO\" or \"Dominican Republic\" if that is meant).")
+            elif f in _COUNTRY_FIELDS and is_word_code(texts[index]):
+                add("COUNTRY_CODE_AS_WORD", index, f"{_quote(texts[index])} is a word, and "
+                    f"the code of {_code_country(texts[index])} only in capitals "
+                    f"({header(f)!r} column): write the country's code in capitals "
+                    f"({texts[index].upper()!r}) or its name.")
         blocked = blocked | {index for f, index in i.items() if index is not None
                              and f in _PLACEHOLDER_FIELDS
                              and (texts[index].casefold() in PLACEHOLDERS
-                                  or (f in _COUNTRY_FIELDS and is_ditto(texts[index])))}
+                                  or (f in _COUNTRY_FIELDS and (is_ditto(texts[index])
+                                                                or is_word_code(texts[index]))))}
         for shown, index in self.read_columns:
             if index in formulas \
                     and (merged := self.source.merged_cells.get((number, index))) is not None:
