@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import sqlite3
@@ -201,6 +202,17 @@ def _rules_missing(session: Session) -> bool:
     return meta is None or eccn is None
 
 
+def _bundled_rules_outdated(session: Session) -> bool:
+    """Whether the rules in force are not this app's bundled rules (``refresh_bundled``
+    decides whether to load them), read without loading the rule table definitions."""
+    from screening.paths import seed_rules_dir
+
+    version = session.execute(text(
+        "SELECT version FROM rule_meta ORDER BY id DESC LIMIT 1")).scalar()
+    stamp = json.loads((seed_rules_dir() / "SEED_VERSION.json").read_text(encoding="utf-8"))
+    return bool(version != stamp["version"])
+
+
 def open_database(url: str | None = None, *, seed: bool = True) -> Database:
     """Open (creating, migrating and seeding on first use) the database at ``url``."""
     from screening.store.parties import ensure_bundled_list
@@ -219,10 +231,13 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
         database = Database(url, engine, sessionmaker(engine, expire_on_commit=False))
         if seed:
             with database.sessions.begin() as session:
+                # local: rules.store imports this module
                 if _rules_missing(session):
-                    # local: rules.store imports this module
                     from screening.rules.store import ensure_seeded
                     ensure_seeded(session)
+                elif _bundled_rules_outdated(session):
+                    from screening.rules.store import refresh_bundled
+                    refresh_bundled(session)
             with database.sessions.begin() as session:
                 ensure_bundled_list(session)
             from screening.recovery import recover  # local: it uses the run store

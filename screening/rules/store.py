@@ -175,6 +175,20 @@ def current_meta(session: Session) -> RuleMeta | None:
     return session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc()).limit(1)).first()
 
 
+SEED_STAMP = "SEED_VERSION.json"
+#: How a full load of the bundled rules is recorded (``RuleMeta.source``), with their date.
+BUNDLED = "bundled seed data"
+#: Who made the changes hkscreen itself makes on top of the bundled rules.
+_HKSCREEN_MADE = "hkscreen ("
+
+
+def seed_stamp() -> tuple[str, str]:
+    """(rules version, date) of the bundled rules, from the stamp beside them (a test holds
+    it to the files: reading them all to know takes a tenth of a second)."""
+    stamp = json.loads((seed_rules_dir() / SEED_STAMP).read_text(encoding="utf-8"))
+    return str(stamp["version"]), str(stamp["date"])
+
+
 def ensure_seeded(session: Session) -> None:
     """Load the bundled seed rules on first use (no rules yet), and after a schema upgrade
     that emptied the rule tables (migration 0007); otherwise leave them alone."""
@@ -183,11 +197,44 @@ def ensure_seeded(session: Session) -> None:
     meta = current_meta(session)
     if meta is None or session.scalars(select(EccnEntry.eccn).limit(1)).first() is None:
         tables = read_rule_dir(seed_rules_dir())
-        source = "bundled seed data" if meta is None else \
-            "bundled seed data (reloaded after the schema upgrade to the whole Control List)"
+        _version, date = seed_stamp()
+        source = f"{BUNDLED} of {date}" if meta is None else \
+            f"{BUNDLED} of {date} (reloaded after the schema upgrade to the whole Control List)"
         replace_rules(session, tables, source)
     correct_seed_rows(session)
     add_seed_rows(session)
+
+
+def refresh_bundled(session: Session) -> str | None:
+    """Load this app's bundled rules into a database whose rules are an earlier app's
+    bundled rules, untouched (s22 hunt: a database seeded before a correction of the seed
+    data kept 0D001, which the ITAR controls, CLEAR to China after the upgrade, and said
+    nothing). Rules an officer edited, imported or updated to another Control List edition
+    since are left as they are, and so are rules a later app's bundled data loaded. Returns
+    the rules version replaced, or None."""
+    version, date = seed_stamp()
+    meta = current_meta(session)
+    if meta is None or meta.version == version:
+        return None
+    loaded = None
+    for row in session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc())):
+        if row.source.startswith(BUNDLED):
+            loaded = row
+            break
+        if not (row.loaded_by or "").startswith(_HKSCREEN_MADE):
+            return None  # an officer's change since the bundled rules were loaded
+    if loaded is None:
+        return None
+    loaded_date = loaded.source.removeprefix(f"{BUNDLED} of ").split(" ", 1)[0]
+    if loaded.source.startswith(f"{BUNDLED} of ") and loaded_date >= date:
+        return None  # this app's bundled rules or a later app's
+    replace_rules(session, read_rule_dir(seed_rules_dir()),
+                  f"{BUNDLED} of {date} (this version's bundled rules, replacing the rules "
+                  f"{meta.version[:16]}... an earlier version bundled)",
+                  loaded_by="hkscreen (upgrade of the bundled rules)")
+    correct_seed_rows(session)
+    add_seed_rows(session)
+    return meta.version
 
 
 #: Rows earlier seed data held that were wrong, removed from a database seeded with them:
