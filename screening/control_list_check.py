@@ -163,6 +163,30 @@ def _paragraph_problems(eccn: Eccn, entry: EccnRule, rules: RuleSet) -> list[Fin
     return []
 
 
+def _paragraph_without_requirements(eccn: Eccn, entry: EccnRule,
+                                    date: dt.date) -> list[Finding]:
+    """REVIEW for a paragraph that none of the entry's licence requirement rows in force on
+    the date covers, not even AT, and no special control either (s22 hunt: 7A005.a and
+    1B233.a, .c, .d, whose rows all name 7A005.b or 1B233.b, were CLEAR to Hong Kong). An
+    item on the Control List that no EAR reason controls is mostly licensed by another
+    agency (the ITAR, the NRC): the entry's own wording cannot say, as for an entry without
+    requirements (ECCN_NO_REQUIREMENTS)."""
+    controls = [c for c in entry.controls if c.covers(date)]
+    if not controls or any(c.applies(eccn.paragraph) is not False for c in controls) or any(
+            s.covers(date) and s.applies(eccn.paragraph) is not False for s in entry.specials):
+        return []
+    scopes = "; ".join(dict.fromkeys(f"{c.reason or c.column}: {c.scope_text(eccn.base)}"
+                                     for c in controls))
+    return [Finding(
+        "PARAGRAPH_NO_REQUIREMENTS", Severity.REVIEW,
+        f"ECCN {eccn.text}: none of {eccn.base}'s licence requirements covers paragraph "
+        f".{eccn.paragraph} ({scopes}). An item the Control List names that no reason for "
+        f"control covers is usually controlled by another agency (the ITAR, the Nuclear "
+        f"Regulatory Commission) or classified elsewhere: the licence requirement cannot be "
+        f"determined here. Check the classification and the jurisdiction.",
+        cites(entry.citation, *(c.citation for c in controls)))]
+
+
 def _label_order(label: str) -> tuple[int, str]:
     return (int(label), "") if label.isdigit() else (0, label)
 
@@ -181,6 +205,8 @@ def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: fr
     if problems:
         return problems
     findings: list[Finding] = _paragraph_problems(eccn, entry, rules)
+    if eccn.paragraph and not findings:
+        findings.extend(_paragraph_without_requirements(eccn, entry, date))
     row = rules.chart_row(dest, date)
     if row is None:
         if not rules.destination_controls.get(dest):

@@ -10,7 +10,7 @@ from screening.citations import cites, unverified_note
 from screening.control_list_check import chart_and_special, destination_controls
 from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
 from screening.normalize import MILITARY_TYPES, PART_744_TYPES, EndUserType
-from screening.rules.ruleset import EndUseRuleR, RuleSet
+from screening.rules.ruleset import RULES_COVER_FROM, EndUseRuleR, RuleSet
 
 HK, CN = "HK", "CN"
 #: Hong Kong's treatment before 2020-06-30 is the baseline for "newly licensable".
@@ -19,9 +19,9 @@ HK_CHANGE_START = dt.date(2020, 6, 30)
 #: Findings meaning "a licence may be required; the data cannot tell".
 _INDETERMINATE = ("CHART_PARAGRAPH_DEPENDENT", "SPECIAL_CONTROL_REVIEW", "UNKNOWN_ECCN",
                   "NO_CHART_ROW", "ECCN_POINTS_TO_USML", "ECCN_NOT_IN_FORCE",
-                  "PARAGRAPH_NOT_IN_FORCE", "ECCN_NO_REQUIREMENTS", "PART_746_REVIEW",
-                  "PART_746_REFERRAL", "ECCN_PARAGRAPH_NOT_IN_CCL", "ECCN_PARAGRAPH_UNKNOWN",
-                  "ECCN_PARAGRAPH_RESERVED", "GROUP_MEMBERSHIP_ASSUMED")
+                  "PARAGRAPH_NOT_IN_FORCE", "ECCN_NO_REQUIREMENTS", "PARAGRAPH_NO_REQUIREMENTS",
+                  "PART_746_REVIEW", "PART_746_REFERRAL", "ECCN_PARAGRAPH_NOT_IN_CCL",
+                  "ECCN_PARAGRAPH_UNKNOWN", "ECCN_PARAGRAPH_RESERVED", "GROUP_MEMBERSHIP_ASSUMED")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +178,8 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
         findings.extend(_savings(line, rules, target, newly))
 
     findings.extend(_eei(eccn, shipped, licensing, date, rules))
+    if date < RULES_COVER_FROM:
+        findings.append(_before_coverage())
     if rules.current_to is not None and date > rules.current_to:
         findings.append(_after_edition(rules.current_to))
     if worst([f.verdict for f in findings]) is Verdict.CLEAR:
@@ -189,6 +191,18 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
                 (), basis))
     # A line needing a licence is never CLEAR, so citing one later cannot affect the above.
     return _result(line, findings, licensing, newly), actual.needs_licence
+
+
+def _before_coverage() -> Finding:
+    """REVIEW on a line exported before the rules' history begins (s22 hunt: 9A610.y.1 to
+    Hong Kong in 2012, before the entry existed, and 5A992.c in 1995 were CLEAR)."""
+    return Finding(
+        "RULES_NOT_COVERING_DATE", Severity.REVIEW,
+        f"The export date is before {RULES_COVER_FROM}, the first date these rules cover: "
+        f"the Control List, Country Chart, Country Groups and licence exceptions then were "
+        f"not the ones held here (many entries, such as the 600 series, did not exist). "
+        f"Check the line against the regulations in force on its export date.",
+        ("15 CFR parts 738, 740, 774",))
 
 
 def _after_edition(current_to: dt.date) -> Finding:

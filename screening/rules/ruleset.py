@@ -169,6 +169,27 @@ class KnownParagraphs:
                          and p.count(".") >= depth)
 
 
+#: The first export date the rules are built to cover: the Control List's history, the Hong
+#: Kong and China rule changes and the licence exceptions are held from 2014 on. A line
+#: dated earlier is REVIEW (engine): the regulations then were not these.
+RULES_COVER_FROM = dt.date(2014, 1, 1)
+#: Letters that only the lettered lists of an entry's notes use, not its "Items": the text
+#: extraction reads those lists as paragraphs (s22 hunt: 3A090.d, which does not exist, was
+#: CLEAR from 2025, as the Technical Note to 3A090 lists "a." to "d."). 3A090 has .a, .b and
+#: .c (89 FR 96790, 2024-12-05). (The lists cannot be told from the Items in general: the
+#: extraction also nests real sub-paragraphs as lettered rows, as under 4A994.c.)
+NOTE_ONLY_LETTERS = {"3A090": frozenset({"d"})}
+
+
+def _items_rows(eccn: str, rows: tuple[tuple[str, int, str], ...]
+                ) -> tuple[tuple[str, int, str], ...]:
+    """The entry's text rows without those of ``NOTE_ONLY_LETTERS``."""
+    letters = NOTE_ONLY_LETTERS.get(eccn)
+    if not letters:
+        return rows
+    return tuple(row for row in rows if row[0].split(".", 1)[0] not in letters)
+
+
 def _known_paragraphs(entry: EccnRule | None, rows: tuple[tuple[str, int, str], ...],
                       mentioned: Iterable[str], edition: str = "") -> KnownParagraphs:
     named: set[str] = set(mentioned)
@@ -376,7 +397,7 @@ class RuleSet:
         if kept is _UNSET:
             rows = self.paragraphs.get(base)
             kept = None if rows is None or base in PARAGRAPH_TEXT_GAPS else _known_paragraphs(
-                self.eccns.get(base), rows, self.mentioned_paragraphs(base),
+                self.eccns.get(base), _items_rows(base, rows), self.mentioned_paragraphs(base),
                 max((str(r.get("edition") or "") for r in self._paragraph_rows_of(base)),
                     default=""))
             self._paragraphs_of[("known", base)] = kept
@@ -507,6 +528,7 @@ class RuleSet:
                 add(into, d.valid_from)
             add(into, dt.date.fromisoformat(entry.edition) if entry.edition else None)
         add(shared, None, self.current_to)  # a line dated after it says so (engine)
+        add(shared, RULES_COVER_FROM)  # a line dated before it says so (engine)
         # A destination licensed as another (Hong Kong as China) is screened on both.
         for code, mappings in self.mappings.items():
             for m in mappings:
