@@ -203,6 +203,21 @@ def quality(args: argparse.Namespace) -> dict:
         strong_flagged += bool(matches) and matches[0].score >= index.strong
     seconds = time.perf_counter() - started
     queries = len(variants) + len(unrelated)
+    # Subsidiaries and branches named as the listed company's distinctive word with a place
+    # or a general word ("Dahua Hong Kong Ltd" for "Zhejiang Dahua Technology Co., Ltd."):
+    # one per non-SDN entry whose name comes down to one word (``parties._GENERIC_WORDS``).
+    from screening.parties import _GENERIC_WORDS
+    branch_rnd = random.Random(11)
+    branches = found_branches = 0
+    for entry in entries:
+        core = [w for w in normalize_party(entry.name).split() if w not in _GENERIC_WORDS]
+        if entry.list_code == "SDN" or len(core) != 1 or len(core[0]) < 4 or \
+                len(normalize_party(entry.name).split()) < 2:
+            continue
+        text = f"{core[0].title()} {branch_rnd.choice(BRANCH_PLACES)} " \
+               f"{branch_rnd.choice(CONSIGNEE_FORMS)}"
+        branches += 1
+        found_branches += any(m.entry.key == entry.key for m in index.match(text))
     total_found = sum(c[1] for c in found_by_kind.values())
     return {
         "entries": len(entries), "names": len(index.names), "read_s": read, "build_s": build,
@@ -213,12 +228,15 @@ def quality(args: argparse.Namespace) -> dict:
         "unrelated": len(unrelated), "fp_rate": flagged / len(unrelated),
         "fp_strong_rate": strong_flagged / len(unrelated),
         "names_per_s": queries / seconds, "strong": index.strong, "weak": index.weak,
+        "branches": branches, "branch_recall": found_branches / max(branches, 1),
     }
 
 
 # --- whole runs, each in its own process ---------------------------------------------------
 
 CONSIGNEE_FORMS = ["Co., Ltd.", "Limited", "Ltd", "GmbH", "Pte. Ltd.", "Inc."]
+BRANCH_PLACES = ["Hong Kong", "Europe", "Deutschland", "International", "Singapore",
+                 "(HK)", "Asia Pacific", "Shenzhen"]
 
 
 def make_shipments(path: Path, n: int, entries: list[PartyEntry]) -> None:
@@ -293,6 +311,8 @@ def report_quality(q: dict) -> None:
     print(f"  (Chinese-script names in the list: {q['chinese_script_entries']})")
     print(f"false positives on {q['unrelated']:,} unrelated company names: "
           f"{q['fp_rate']:.1%} flagged for review, {q['fp_strong_rate']:.2%} strong")
+    print(f"recall on {q['branches']:,} branch-style names (a listed company's distinctive "
+          f"word with a place: 'Dahua Hong Kong Ltd'): {q['branch_recall']:.1%}")
     print(f"throughput: {q['names_per_s']:,.0f} distinct names/s (cold cache)")
 
 

@@ -793,10 +793,39 @@ class PartyMatch:
     partial: str = ""
 
 
-WITHIN, PART = "within", "part"
+WITHIN, PART, SAME_CORE = "within", "part", "core"
+#: Words that say where a company is or what kind it is, not who it is: left out of a name,
+#: what remains is its distinctive part ("Dahua" of "Zhejiang Dahua Technology Co., Ltd."
+#: and of "Dahua Hong Kong Ltd"). Countries, regions, China's provinces and big cities, and
+#: the general words of company names (legal forms are gone already: ``party_forms``).
+_GENERIC_WORDS = frozenset({
+    "hong", "kong", "hk", "hksar", "china", "chinese", "prc", "macau", "macao", "taiwan",
+    "beijing", "shanghai", "shenzhen", "guangzhou", "guangdong", "zhejiang", "hangzhou",
+    "jiangsu", "suzhou", "nanjing", "wuxi", "wuhan", "hubei", "chengdu", "sichuan", "xian",
+    "shaanxi", "tianjin", "chongqing", "dongguan", "foshan", "xiamen", "fujian", "fuzhou",
+    "hefei", "anhui", "changsha", "hunan", "harbin", "heilongjiang", "shandong", "qingdao",
+    "jinan", "liaoning", "dalian", "shenyang", "henan", "zhengzhou", "hebei", "jilin",
+    "changchun", "yunnan", "kunming", "guizhou", "guangxi", "hainan", "jiangxi", "shanxi",
+    "ningbo", "zhuhai", "singapore", "europe", "european", "eu", "asia", "asian", "pacific",
+    "apac", "emea", "america", "americas", "latam", "africa", "middle", "east", "north",
+    "south", "west", "northern", "southern", "eastern", "western", "central", "nordic", "usa",
+    "us", "uk", "germany", "deutschland", "france", "italia", "italy", "espana", "spain",
+    "iberia", "nederland", "netherlands", "benelux", "japan", "korea", "india", "russia",
+    "rus", "moscow", "dubai", "uae", "emirates", "malaysia", "thailand", "vietnam",
+    "indonesia", "philippines", "australia", "canada", "mexico", "brasil", "brazil", "turkey",
+    "international", "intl", "global", "worldwide", "overseas", "trading", "trade",
+    "technology", "technologies", "tech", "industrial", "industries", "industry", "enterprise",
+    "enterprises", "development", "science", "sciences", "electronic", "electronics", "state",
+    "branch", "office", "subsidiary", "hq", "headquarters", "sales", "services", "service",
+    "solutions", "systems", "digital", "network", "networks", "information", "communications",
+    "communication", "import", "export", "imp", "exp", "investment", "investments",
+    "manufacturing", "products", "equipment", "engineering", "sdn", "bhd", "kk", "gk", "sarl",
+    "sas", "spa", "oy", "ab", "as", "nv", "kft", "sro", "doo", "zrt", "de", "of", "and", "&"})
 _AGREEMENT_ORDER = {True: 0, None: 1, False: 2}
 #: A word naming more list names than this is too common to find a shortened name by.
 PARTIAL_POSTING = 300
+#: List names looked at for a name's distinctive word (Huawei's entries have hundreds).
+CORE_POSTING = 3000
 
 
 @dataclass
@@ -821,6 +850,8 @@ class PartyIndex:
                                                                   repr=False)
     #: Per list name of one word: whether it is a company's own (``_own_word``).
     _own_words: dict[int, bool] = field(default_factory=dict, repr=False)
+    #: Per list name: its distinctive part (``_core``).
+    _cores: dict[int, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entries: list[PartyEntry], strong: float = STRONG,
@@ -941,6 +972,18 @@ class PartyIndex:
                     for n in tokens.get("#" + run.replace(" ", "")[:6], ()):
                         if names[n] == run:
                             found.setdefault(n, WITHIN)
+        # (Single letters too: "B.V." reads "b v". Not of list names: "K Logistics".)
+        core = [w for w in words if w not in _GENERIC_WORDS and len(w) > 1]
+        if len(core) == 1 and len(core[0]) >= 4 and not core[0].isdigit() and len(words) > 1:
+            # "Dahua Hong Kong Ltd", "Huawei Deutschland GmbH", "Inspur International": the
+            # listed company's distinctive word with places and general words (s21 hunt:
+            # CLEAR). A list name whose own distinctive part is that word alone.
+            word = core[0]
+            for n in tokens.get(word, ())[:CORE_POSTING]:
+                # (A list name of one word only if it is a company's own: vessels are named
+                # CRYSTAL.)
+                if self._core(n) == word and (names[n] != word or self._own_word(n)):
+                    found.setdefault(n, SAME_CORE)
         postings = [tokens.get(w, ()) for w in words]
         if all(postings):
             rare = [(len(p), w, p) for w, p in zip(words, postings, strict=True)
@@ -954,6 +997,15 @@ class PartyIndex:
                         found.setdefault(n, PART)
         return tuple(sorted(found.items(),
                             key=lambda item: (abs(len(names[item[0]]) - len(query)), item[0])))
+
+    def _core(self, n: int) -> str:
+        """List name ``n`` without its ``_GENERIC_WORDS`` ("zhejiang dahua technology":
+        "dahua"), worked out when first asked."""
+        core = self._cores.get(n)
+        if core is None:
+            core = self._cores[n] = " ".join(w for w in self.names[n].split()
+                                             if w not in _GENERIC_WORDS)
+        return core
 
     def _own_word(self, n: int) -> bool:
         """Whether list name ``n``, of one word, is a company's own name: a word no other
@@ -1318,8 +1370,8 @@ def shown_matches(matches: list[PartyMatch], normalized: str,
 
 
 def match_verb(m: PartyMatch) -> str:
-    return {"": "matches", WITHIN: "contains the name of", PART: "is part of the name of"}[
-        m.partial]
+    return {"": "matches", WITHIN: "contains the name of", PART: "is part of the name of",
+            SAME_CORE: "has the distinctive name of"}[m.partial]
 
 
 def how_matched(m: PartyMatch) -> str:
@@ -1328,6 +1380,10 @@ def how_matched(m: PartyMatch) -> str:
         return f"the listed name {m.matched_name!r} is among its words; partial match"
     if m.partial == PART:
         return f"its words are part of the listed name {m.matched_name!r}; partial match"
+    if m.partial == SAME_CORE:
+        return (f"both it and the listed name {m.matched_name!r} come down to the same "
+                f"distinctive word once places, legal forms and general words are left out; "
+                f"partial match")
     return f"matched {m.matched_name!r}, score {m.score:.0f}"
 
 

@@ -171,3 +171,43 @@ def test_partial_matches_in_the_lines_country_come_first() -> None:
     assert [m.entry.number for m in matches] == ["2", "1"]  # though "Huawei Cuba" is closer
     assert [m.country_agrees for m in matches] == [True, False]
     assert [m.entry.number for m in index.match("Huawei", "DE")] == ["1", "2"]
+
+
+BRANDS = [
+    _entry("41", "Zhejiang Dahua Technology Co., Ltd."),
+    _entry("42", "Beijing Megvii Technology Co., Ltd."),
+    _entry("43", "Inspur Electronic Information Industry Co., Ltd."),
+    _entry("44", "Technology Bright International Limited"),
+    _sdn("45", "CRYSTAL"),
+]
+
+
+@pytest.mark.parametrize(("name", "number"), [
+    ("Dahua Hong Kong Ltd", "41"), ("Megvii Hong Kong Limited", "42"),
+    ("Inspur International Ltd", "43"), ("Dahua Technology Deutschland GmbH", "41"),
+    ("Megvii (HK) Co., Ltd.", "42"), ("Inspur Europe B.V.", "43")])
+def test_a_listed_companys_distinctive_word_with_places_is_a_partial_match(name,
+                                                                            number) -> None:
+    """(s21 second hunt:) "Dahua Hong Kong Ltd", "Megvii Hong Kong Ltd", "Inspur
+    International" were CLEAR: the listed names have other words ("Zhejiang", "Beijing",
+    "Technology", "Group") and the cells add places. Both come down to one distinctive word
+    once places, legal forms and general words are left out."""
+    from screening.parties import SAME_CORE, how_matched
+
+    index = PartyIndex.build(BRANDS)
+    matches = index.match(name, "HK")
+    assert [m.entry.number for m in matches] == [number]
+    assert matches[0].partial == SAME_CORE
+    assert "come down to the same distinctive word" in how_matched(matches[0])
+
+
+@pytest.mark.parametrize("name", ["Crystal Europe Ltd", "Dahua Smart Home Ltd",
+                                  "Hong Kong Trading Ltd", "Deutschland GmbH",
+                                  "Dahu Hong Kong Ltd"])
+def test_other_words_or_a_vessels_name_are_not_a_distinctive_match(name) -> None:
+    """A one-word SDN name (a vessel) is no company's own; a second distinctive word makes
+    another company; places and general words alone are nobody."""
+    from screening.parties import SAME_CORE
+
+    index = PartyIndex.build(BRANDS)
+    assert not [m for m in index.match(name, "HK") if m.partial == SAME_CORE]
