@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 import sqlite3
@@ -205,12 +204,11 @@ def _rules_missing(session: Session) -> bool:
 def _bundled_rules_outdated(session: Session) -> bool:
     """Whether the rules in force are not this app's bundled rules (``refresh_bundled``
     decides whether to load them), read without loading the rule table definitions."""
-    from screening.paths import seed_rules_dir
+    from screening.paths import seed_stamp
 
     version = session.execute(text(
         "SELECT version FROM rule_meta ORDER BY id DESC LIMIT 1")).scalar()
-    stamp = json.loads((seed_rules_dir() / "SEED_VERSION.json").read_text(encoding="utf-8"))
-    return bool(version != stamp["version"])
+    return bool(version != seed_stamp()[0])
 
 
 def open_database(url: str | None = None, *, seed: bool = True) -> Database:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -26,6 +27,17 @@ def resources_dir() -> Path:
 
 def seed_rules_dir() -> Path:
     return resources_dir() / "rules"
+
+
+#: The bundled rules' version and date, beside them (``rules.store.refresh_bundled``).
+SEED_STAMP = "SEED_VERSION.json"
+
+
+def seed_stamp() -> tuple[str, str]:
+    """(rules version, date) of the bundled rules, from the stamp beside them (a test holds
+    it to the files: reading them all to know takes a tenth of a second)."""
+    stamp = json.loads((seed_rules_dir() / SEED_STAMP).read_text(encoding="utf-8"))
+    return str(stamp["version"]), str(stamp["date"])
 
 
 def samples_dir() -> Path:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import json
 
 from screening.db import open_database
-from screening.paths import seed_rules_dir
+from screening.paths import SEED_STAMP, seed_rules_dir, seed_stamp
 from screening.rules.edit import set_rule_value
 from screening.rules.files import read_rule_dir
-from screening.rules.store import SEED_STAMP, current_meta, replace_rules, rules_version, seed_stamp
+from screening.rules.store import current_meta, replace_rules, rules_version
 from tests.conftest import screen_file
 
 

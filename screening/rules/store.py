@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
-from screening.paths import seed_rules_dir
+from screening.paths import seed_rules_dir, seed_stamp
 from screening.rules.files import RULE_FILES, format_cell, read_rule_dir
 from screening.rules.schema import RuleChange, RuleMeta
 from screening.runtime import current_user
@@ -175,18 +175,10 @@ def current_meta(session: Session) -> RuleMeta | None:
     return session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc()).limit(1)).first()
 
 
-SEED_STAMP = "SEED_VERSION.json"
 #: How a full load of the bundled rules is recorded (``RuleMeta.source``), with their date.
 BUNDLED = "bundled seed data"
 #: Who made the changes hkscreen itself makes on top of the bundled rules.
 _HKSCREEN_MADE = "hkscreen ("
-
-
-def seed_stamp() -> tuple[str, str]:
-    """(rules version, date) of the bundled rules, from the stamp beside them (a test holds
-    it to the files: reading them all to know takes a tenth of a second)."""
-    stamp = json.loads((seed_rules_dir() / SEED_STAMP).read_text(encoding="utf-8"))
-    return str(stamp["version"]), str(stamp["date"])
 
 
 def ensure_seeded(session: Session) -> None:
