@@ -84,7 +84,12 @@ def test_paragraphs_worked_out_per_entry_equal_those_of_every_text_at_once(rules
     sets as reading every text and rule for every entry, as they were worked out before."""
     from collections import defaultdict
 
-    from screening.rules.ruleset import _MENTION_RE, PARAGRAPH_TEXT_GAPS, _known_paragraphs
+    from screening.rules.ruleset import (
+        _MENTION_RE,
+        PARAGRAPH_TEXT_GAPS,
+        _items_rows,
+        _known_paragraphs,
+    )
 
     mentioned: dict[str, set[str]] = defaultdict(set)
     for text in rules._texts:
@@ -107,7 +112,7 @@ def test_paragraphs_worked_out_per_entry_equal_those_of_every_text_at_once(rules
     for base in sorted(bases):
         assert rules.mentioned_paragraphs(base) == expected.get(base, frozenset()), base
         known = None if base not in rules.paragraphs or base in PARAGRAPH_TEXT_GAPS else \
-            _known_paragraphs(rules.eccns.get(base), rules.paragraphs[base],
+            _known_paragraphs(rules.eccns.get(base), _items_rows(base, rules.paragraphs[base]),
                               expected.get(base, ()), editions.get(base, ""))
         assert rules.known_paragraphs(base) == known, base
     assert rules.known_paragraphs("5A992") is not None

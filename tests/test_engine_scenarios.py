@@ -193,8 +193,9 @@ CITED = [
     C("744.21 (72 FR 33646, 2007-06-19): AT-only Supp. No. 2 item to a military end user in "
       "China in 2019 is REVIEW, not CLEAR", "CN", "2019-05-01", "4A994", RV, "MEU_REVIEW",
       "72 FR 33646", MIL),
-    C("744.21 as first published did not exist before 2007-06-19", "CN", "2007-06-18", "4A994",
-      CL, "", "", MIL),
+    # (Before 2014, where the rules' history begins, every line is REVIEW: s22 hunt.)
+    C("a line exported before 2014-01-01 is REVIEW: the rules' history begins then", "CN",
+      "2007-06-18", "4A994", RV, "RULES_NOT_COVERING_DATE", "15 CFR parts 738, 740, 774", MIL),
     C("744.22 (86 FR 4865): a military-intelligence end user in China needs a licence for "
       "EAR99 too", "HK", "2022-02-01", "EAR99", LR, "MIEU_LICENSE_REQUIRED", "86 FR 4865",
       MIEU_T),

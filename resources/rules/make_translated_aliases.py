@@ -41,7 +41,9 @@ def main() -> None:
     for lang, language in LANGUAGES.items():
         names = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
         for country in pycountry.countries:
-            for english in {country.name, getattr(country, "common_name", country.name)}:
+            # (In this order, not a set's: the first language to give a name is its source.)
+            for english in dict.fromkeys((country.name,
+                                          getattr(country, "common_name", country.name))):
                 name = names.gettext(english).strip()
                 if name == english or (len(name) < 4 and name.isascii()):
                     continue
