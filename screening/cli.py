@@ -308,7 +308,33 @@ def _version(url: str | None) -> int:
     return EXIT_CLEAR
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (links and ``..`` included), existing or not."""
+    try:
+        return one.exists() and other.exists() and os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _refuse_overwriting(source: Path, targets: list[Path]) -> None:
+    """Refuse an output path that is the input itself, or another output's (s22 review: a
+    --report or --json naming the input replaced the user's spreadsheet with the report)."""
+    seen: list[Path] = []
+    for target in targets:
+        if _same_file(target, source) or target.resolve() == source.resolve():
+            raise UsageError(f"{target}: that is the file being screened; write the "
+                             f"{'JSON' if target.suffix.lower() == '.json' else 'report'} "
+                             f"to another path (the input is never overwritten)")
+        if any(target.resolve() == other.resolve() or _same_file(target, other)
+               for other in seen):
+            raise UsageError(f"{target}: given twice as an output; give each output a path "
+                             f"of its own")
+        seen.append(target)
+
+
 def _screen(args: argparse.Namespace, url: str | None) -> int:
+    _refuse_overwriting(args.input, [*([args.json_out] if args.json_out else []),
+                                     *(args.report or [])])
     if args.report:  # the report writers are imported only when a report is asked for
         from screening.reports.writer import report_format
 
@@ -404,11 +430,35 @@ def _write_reports(db: Database, run_id: int, targets: list[Path],
         print(f"report written to {result.path}{extra}")
 
 
+def _screened_file(db: Database, target: Path) -> int | None:
+    """The id of a run whose input is the file now at ``target`` (same content), if any."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    from screening.store.schema import Run
+
+    if not target.is_file():
+        return None
+    digest = hashlib.sha256()
+    with target.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    with db.sessions() as session:
+        return session.scalar(select(Run.id).where(Run.input_sha256 == digest.hexdigest())
+                              .order_by(Run.id).limit(1))
+
+
 def _report(args: argparse.Namespace, url: str | None) -> int:
     db = _open(url)
     with db.sessions() as session:
         if run_store.get_run(session, args.run_id) is None:
             raise UsageError(f"no run with id {args.run_id}")
+    for target in args.out:
+        if (screened := _screened_file(db, target)) is not None:
+            raise UsageError(f"{target}: that file is the input of run {screened} (the same "
+                             f"content); write the report to another path (a screened file "
+                             f"is never overwritten)")
     _write_reports(db, args.run_id, args.out)
     return EXIT_CLEAR
 

@@ -1,0 +1,51 @@
+"""An output path naming the file being screened (s22 review: ``--report book.xlsx`` on
+``book.xlsx`` replaced the user's spreadsheet with the report, exit 1, no word)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from screening.cli import main
+
+CSV = ("Line,Destination,Export Date,ECCN,Consignee\n"
+       "U1,Germany,2023-05-02,EAR99,Acme Ltd\n")
+
+
+def _input(tmp_path: Path) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text(CSV, encoding="utf-8")
+    return path
+
+
+def test_a_json_or_report_onto_the_input_is_refused_and_the_input_kept(tmp_path,
+                                                                        capsys) -> None:
+    source = _input(tmp_path)
+    assert main(["screen", str(source), "--json", str(source), "--quiet"]) == 2
+    assert "that is the file being screened" in capsys.readouterr().err
+    os.link(source, tmp_path / "linked.csv")
+    assert main(["screen", str(source), "--report", str(tmp_path / "linked.csv"),
+                 "--quiet"]) == 2
+    assert main(["screen", str(source), "--report",
+                 str(tmp_path / "sub" / ".." / "in.csv"), "--quiet"]) == 2
+    assert source.read_text(encoding="utf-8") == CSV
+
+
+def test_one_path_for_two_outputs_is_refused(tmp_path, capsys) -> None:
+    source = _input(tmp_path)
+    out = tmp_path / "r.xlsx"
+    assert main(["screen", str(source), "--report", str(out), "--report", str(out),
+                 "--quiet"]) == 2
+    assert "given twice as an output" in capsys.readouterr().err
+
+
+def test_a_report_onto_a_screened_file_is_refused(tmp_path, capsys) -> None:
+    """``hkscreen report RUN --out`` naming a file some run screened (the same content)."""
+    source = _input(tmp_path)
+    assert main(["screen", str(source), "--quiet"]) == 0
+    copy = tmp_path / "copy.csv"
+    copy.write_bytes(source.read_bytes())
+    assert main(["report", "1", "--out", str(copy)]) == 2
+    assert "that file is the input of run 1" in capsys.readouterr().err
+    assert copy.read_text(encoding="utf-8") == CSV
+    assert main(["report", "1", "--out", str(tmp_path / "r.csv")]) == 0
