@@ -769,17 +769,24 @@ def _profiles(args: argparse.Namespace, url: str | None) -> int:
 
 
 def _parse_rows(text: str) -> list[int]:
+    """The rows of "12,15,30-40", each once; a range backwards ("3-2"), or none at all, is
+    refused (s22 review: "3-2" recorded nothing, exit 0; "2,2,2" three reviews)."""
     rows: list[int] = []
     try:
         for part in text.split(","):
             if "-" in part:
                 start, end = (int(x) for x in part.split("-", 1))
+                if end < start:
+                    raise UsageError(f"rows {text!r}: the range {part.strip()!r} runs "
+                                     f"backwards; write it {end}-{start}")
                 rows.extend(range(start, end + 1))
             elif part.strip():
                 rows.append(int(part))
     except ValueError:
         raise UsageError(f"rows {text!r}: use numbers such as 12 or 12,15,30-40") from None
-    return rows
+    if not rows:
+        raise UsageError(f"rows {text!r}: no row given; use numbers such as 12 or 12,15,30-40")
+    return list(dict.fromkeys(rows))
 
 
 def _review(args: argparse.Namespace, url: str | None) -> int:

@@ -157,25 +157,25 @@ def test_confirming_a_suspended_exception_needs_an_override(db, run_id, tmp_path
     """Row 8 (HK-1004) claims GBS, which its findings say is suspended for Hong Kong."""
     from screening.store.reviews import OverrideRequired, review_conflicts
     with db.sessions() as session:
-        found = review_conflicts(session, run_id, [8, 12], Disposition.EXCEPTION_CONFIRMED,
+        found = review_conflicts(session, run_id, [8, 6], Disposition.EXCEPTION_CONFIRMED,
                                  "GBS")
         assert [(c.row, c.line_id, c.finding) for c in found] == [
             (8, "HK-1004", "LICENSE_EXCEPTION_SUSPENDED")]
         assert review_conflicts(session, run_id, [8], Disposition.HOLD) == []
     with db.sessions.begin() as session, pytest.raises(OverrideRequired) as refused:
-        add_reviews(session, run_id, [8, 12], Disposition.EXCEPTION_CONFIRMED,
+        add_reviews(session, run_id, [8, 6], Disposition.EXCEPTION_CONFIRMED,
                     license_exception="GBS", reason="eligible", reviewer="ann")
     assert "row 8 (HK-1004)" in str(refused.value) and "override" in str(refused.value)
     with db.sessions() as session:
         assert run_reviews(session, run_id) == []  # nothing recorded
     with db.sessions.begin() as session:
-        add_reviews(session, run_id, [8, 12], Disposition.EXCEPTION_CONFIRMED,
+        add_reviews(session, run_id, [8, 6], Disposition.EXCEPTION_CONFIRMED,
                     license_exception="GBS", reason="eligible", reviewer="ann",
                     override_reason="BIS advisory opinion 2020-17 allows it")
     with db.sessions() as session:
         records = {r.row: r for r in run_reviews(session, run_id)}
     assert records[8].override and records[8].override_reason.startswith("BIS advisory")
-    assert not records[12].override  # row 12 had no finding against the decision
+    assert not records[6].override  # row 6, before the suspension: no finding against it
     assert records[8].to_json()["override"] is True
 
     from screening.reports import write_report
@@ -224,3 +224,50 @@ def test_cli_review_override(capsys, db_url) -> None:
     assert "override" in capsys.readouterr().err
     assert main([*args, "--override", "checked with counsel"]) == 0
     assert reviews_of(db_url, 1, 8) == [(__import__("getpass").getuser(), "eligible")]
+
+
+@pytest.mark.parametrize("typed", ["LVS", "GBS.", "ＧＢＳ", "g b s"])
+def test_an_exception_the_rules_refuse_needs_an_override_however_typed(db, run_id,
+                                                                        typed) -> None:
+    """(s22 review:) on row 8 (HK-1004, exported 2020-06-30, claiming GBS) "LVS", "GBS."
+    and "ＧＢＳ" were recorded as ordinary decisions: LVS and GBS to Hong Kong were
+    suspended that day. The code is read as the input's are, and the rules judge it."""
+    from screening.store.reviews import OverrideRequired
+    with db.sessions.begin() as session, pytest.raises(OverrideRequired) as refused:
+        add_reviews(session, run_id, [8], Disposition.EXCEPTION_CONFIRMED,
+                    license_exception=typed, reason="eligible", reviewer="ann")
+    assert "row 8 (HK-1004)" in str(refused.value)
+    assert "LICENSE_EXCEPTION_SUSPENDED" in str(refused.value)
+    with db.sessions.begin() as session:
+        add_reviews(session, run_id, [8], Disposition.EXCEPTION_CONFIRMED,
+                    license_exception=typed, reason="eligible", reviewer="ann",
+                    override_reason="shipped under the savings clause")
+    with db.sessions() as session:
+        (record,) = run_reviews(session, run_id, 8)
+    assert record.override and record.license_exception in ("LVS", "GBS")
+
+
+def test_an_override_with_nothing_to_override_is_refused_not_dropped(db, run_id) -> None:
+    with db.sessions.begin() as session, pytest.raises(ReviewError, match="nothing to "
+                                                                          "override"):
+        add_reviews(session, run_id, [6], Disposition.HOLD, reason="ask sales",
+                    reviewer="ann", override_reason="+cmd|calc")
+    with db.sessions() as session:
+        assert run_reviews(session, run_id) == []
+
+
+def test_rows_named_twice_get_one_review_and_a_placeholder_licence_is_refused(
+        db, run_id) -> None:
+    with db.sessions.begin() as session:
+        assert len(add_reviews(session, run_id, [6, 6, 6], Disposition.HOLD,
+                               reviewer="ann")) == 1
+    with db.sessions.begin() as session, pytest.raises(ReviewError, match="says no licence"):
+        add_reviews(session, run_id, [12], Disposition.LICENSE_OBTAINED,
+                    license_number="N/A", reviewer="ann")
+
+
+def test_the_cli_refuses_a_backwards_range_of_rows(db_url, run_id, capsys) -> None:
+    from screening.cli import main
+    assert main(["--database-url", db_url, "review", str(run_id), "3-2", "--disposition",
+                 "note", "--reason", "r"]) == 2
+    assert "runs backwards" in capsys.readouterr().err

@@ -12,7 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from screening.model import Finding, Verdict
+from screening.engine import screen_line
+from screening.ingest.rows import no_licence_held
+from screening.model import Finding, ShipmentLine, Verdict
+from screening.normalize import EndUserType, normalize_eccn, normalize_license_exception
+from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.store.schema import FindingSet, Review, RunLine
 
 
@@ -55,11 +59,16 @@ class Conflict:
     row: int
     line_id: str
     finding: str  # the finding code, or the verdict
+    #: The exception confirmed, where the rules refuse it on the line (not the one claimed).
+    exception: str = ""
 
     def describe(self) -> str:
         if self.finding == Verdict.PROHIBITED.value:
             return (f"row {self.row} ({self.line_id}) is PROHIBITED: "
                     f"'{Disposition.CLEARED.label}' goes against its findings")
+        if self.exception:
+            return (f"row {self.row} ({self.line_id}): the rules say licence exception "
+                    f"{self.exception} cannot be used on it ({self.finding})")
         return (f"row {self.row} ({self.line_id}): its finding {self.finding} says the "
                 f"licence exception cannot be used")
 
@@ -75,6 +84,12 @@ class OverrideRequired(ReviewError):
                          f"it as an override, with the reason for overriding")
 
 
+def exception_code(typed: str) -> str:
+    """The licence exception code a reviewer typed, as the input's are read ("G.B.S.",
+    "gbs", "ＧＢＳ" are GBS; s22 review: "GBS." got past the check below as another code)."""
+    return normalize_license_exception(typed) or typed.strip().upper()
+
+
 def finding_conflicts(disposition: Disposition, license_exception: str, row: int, line_id: str,
                       verdict: str, claimed: str | None,
                       findings: Sequence[Finding]) -> list[Conflict]:
@@ -83,9 +98,27 @@ def finding_conflicts(disposition: Disposition, license_exception: str, row: int
         return [Conflict(row, line_id, verdict)]
     if disposition is not Disposition.EXCEPTION_CONFIRMED:
         return []
-    code = license_exception.strip().upper()
+    code = exception_code(license_exception)
     return [Conflict(row, line_id, f.code) for f in findings if f.code in EXCEPTION_BLOCKED
-            and (code == (claimed or "").upper() or code in f.message.split())]
+            and (code == exception_code(claimed or "") or code in f.message.split())]
+
+
+def _exception_refused(line: Any, code: str, rules: RuleSet) -> Conflict | None:
+    """A conflict if the rules say licence exception ``code`` cannot be used on the line
+    as stored (its ECCN, destinations and export date): s22 review, LVS confirmed on a
+    Hong Kong line of 2020-06-30, when LVS to Hong Kong was suspended, was recorded as an
+    ordinary decision."""
+    eccn = normalize_eccn(line.eccn) if line.eccn else None
+    if eccn is None or line.export_date is None or line.destination is None:
+        return None
+    eut = line.end_user_type
+    result = screen_line(ShipmentLine(
+        line.row, line.line_id, (), line.destination, line.ultimate_destination,
+        line.export_date, eccn, code, None, None,
+        EndUserType(eut) if eut in EndUserType._value2member_map_ else eut), rules)
+    blocked = next((f for f in result.findings if f.code in EXCEPTION_BLOCKED), None)
+    return Conflict(line.row, line.line_id, blocked.code, code) if blocked is not None \
+        else None
 
 
 def review_conflicts(session: Session, run_id: int, rows: Sequence[int],
@@ -97,7 +130,8 @@ def review_conflicts(session: Session, run_id: int, rows: Sequence[int],
     for chunk in _chunks(sorted(set(rows))):  # PostgreSQL takes at most 65,535 parameters
         lines += session.execute(
             select(RunLine.row, RunLine.line_id, RunLine.verdict, RunLine.license_exception,
-                   RunLine.findings_set)
+                   RunLine.findings_set, RunLine.eccn, RunLine.destination,
+                   RunLine.ultimate_destination, RunLine.export_date, RunLine.end_user_type)
             .where(RunLine.run_id == run_id, RunLine.row.in_(chunk))).all()
     sets: dict[int, list[Finding]] = {}
     wanted = sorted({line.findings_set for line in lines})
@@ -107,10 +141,17 @@ def review_conflicts(session: Session, run_id: int, rows: Sequence[int],
                 .where(FindingSet.run_id == run_id, FindingSet.set_no.in_(chunk))):
             sets[number] = [Finding.from_json(f) for f in json.loads(text)]
     found: list[Conflict] = []
+    rules = load_ruleset(session) if disposition is Disposition.EXCEPTION_CONFIRMED else None
     for line in lines:
-        found += finding_conflicts(disposition, license_exception, line.row, line.line_id,
-                                   line.verdict, line.license_exception,
-                                   sets.get(line.findings_set, []))
+        conflicts = finding_conflicts(disposition, license_exception, line.row, line.line_id,
+                                      line.verdict, line.license_exception,
+                                      sets.get(line.findings_set, []))
+        # The exception confirmed, as the rules in force judge it on the line (another one
+        # than the line claimed, which its findings do not speak of).
+        if not conflicts and rules is not None and (refused := _exception_refused(
+                line, exception_code(license_exception), rules)) is not None:
+            conflicts = [refused]
+        found += conflicts
     return found
 
 
@@ -151,8 +192,12 @@ def validate(disposition: Disposition, reason: str, license_number: str,
              license_exception: str, reviewer: str) -> None:
     if not reviewer.strip():
         raise ReviewError("a reviewer name is required")
-    if disposition is Disposition.LICENSE_OBTAINED and not license_number.strip():
-        raise ReviewError("'licence obtained' needs the licence number")
+    if disposition is Disposition.LICENSE_OBTAINED and (
+            not license_number.strip() or no_licence_held(license_number.strip())):
+        # ("N/A", "none", "pending" say no licence is held, as the input's cells are read.)
+        raise ReviewError("'licence obtained' needs the licence number"
+                          + (f" ({license_number.strip()!r} says no licence is held)"
+                             if license_number.strip() else ""))
     if disposition is Disposition.EXCEPTION_CONFIRMED and not (
             license_exception.strip() and reason.strip()):
         raise ReviewError("'licence exception confirmed' needs the exception and a reason")
@@ -170,9 +215,15 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     on those lines. The caller's transaction commits it: commit straight away so nothing is
     lost."""
     validate(disposition, reason, license_number, license_exception, reviewer)
+    rows = list(dict.fromkeys(rows))  # a row named twice gets one review
     conflicts = review_conflicts(session, run_id, rows, disposition, license_exception)
     if conflicts and not override_reason.strip():
         raise OverrideRequired(conflicts)
+    if override_reason.strip() and not conflicts:
+        # (s22 review: the reason was dropped without a word.)
+        raise ReviewError("this decision goes against no finding of these lines, so there "
+                          "is nothing to override: record it without an override (put the "
+                          "text in the reason)")
     overridden = {c.row for c in conflicts}
     line_ids: dict[int, str] = {}
     for chunk in _chunks(rows):  # PostgreSQL takes at most 65,535 parameters
@@ -186,7 +237,8 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     records = [Review(run_id=run_id, row=row, line_id=line_ids[row],
                       disposition=disposition.value, reason=reason.strip(),
                       license_number=license_number.strip(),
-                      license_exception=license_exception.strip().upper(),
+                      license_exception=exception_code(license_exception)
+                      if license_exception.strip() else "",
                       reviewer=reviewer.strip(), created_at=when,
                       override_reason=override_reason.strip() if row in overridden else "")
                for row in rows]
