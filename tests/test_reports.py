@@ -229,7 +229,7 @@ def test_pdf_report(db, run_id, tmp_path) -> None:
     # the cover: a summary table with the verdict counts and the chart
     cover = text.split("\f")[0]
     assert "Control List edition (eCFR)" in cover and "2026-08-07" in cover  # rules edition
-    assert "LICENSE_REQUIRED" in cover and "With a" in cover and "Lines by export month" \
+    assert "LICENSE_REQUIRED" in cover and "Not decided" in cover and "Lines by export month" \
         in cover and "2020-12-23" in cover and "2020-06-30" in cover
     # an audit document: every review (superseded marked), a rules appendix, the digest
     reviews = text[text.index("Reviews\n"):]

@@ -271,3 +271,26 @@ def test_the_cli_refuses_a_backwards_range_of_rows(db_url, run_id, capsys) -> No
     assert main(["--database-url", db_url, "review", str(run_id), "3-2", "--disposition",
                  "note", "--reason", "r"]) == 2
     assert "runs backwards" in capsys.readouterr().err
+
+
+def test_reports_count_a_hold_as_no_decision_as_the_app_does(db, run_id) -> None:
+    """(s22 review:) the XLSX and PDF counted a line on hold as having a disposition: the
+    auditor's figure of undecided lines was lower than the officer's."""
+    from screening.reports.content import (
+        DECIDED_LABEL,
+        PENDING_LABEL,
+        UNDECIDED_LABEL,
+        load_content,
+    )
+    with db.sessions.begin() as session:
+        add_reviews(session, run_id, [8], Disposition.HOLD, reason="ask sales",
+                    reviewer="ann")
+        add_reviews(session, run_id, [9], Disposition.ESCALATE, reason="legal",
+                    reviewer="ann")
+        add_reviews(session, run_id, [12], Disposition.LICENSE_OBTAINED,
+                    license_number="D765432", reviewer="ann")
+    with db.sessions() as session:
+        content = load_content(session, run_id, "x")
+    summary = dict(content.summary_rows())
+    assert summary[DECIDED_LABEL] == 1 and summary[PENDING_LABEL] == 2
+    assert summary[UNDECIDED_LABEL] == content.flagged - 1

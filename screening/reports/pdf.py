@@ -42,6 +42,9 @@ from screening.reports.charts import (
     monthly_verdicts,
 )
 from screening.reports.content import (
+    DECIDED_LABEL,
+    PENDING_LABEL,
+    UNDECIDED_LABEL,
     ReportContent,
     finding_rows,
     line_cells,
@@ -255,8 +258,8 @@ def _section(title: str, note: str = "") -> Iterator[Item]:
 # --- the cover page -------------------------------------------------------------------------
 
 _COVER_SKIP = {"Report", "What this report says", "Lines", "Newly licensable because of the "
-               "Hong Kong change", "Lines with a disposition",
-               "Flagged lines without a disposition", "Reviews recorded (all, incl. superseded)",
+               "Hong Kong change", DECIDED_LABEL, PENDING_LABEL, UNDECIDED_LABEL,
+               "Reviews recorded (all, incl. superseded)",
                "CLEAR on unverified rule data",  # stated in the rules appendix
                KEY_FINGERPRINT_LABEL, PUBLIC_KEY_LABEL}  # the key: in the signature block
 
@@ -282,8 +285,8 @@ def _cover(content: ReportContent, monthly: MonthlyVerdicts, digest: list[str]) 
     left.append(facts.row([DIGEST_LABEL, "(see the last page)"], bold={0}))
     digest_row = len(left) - 1
 
-    counts = Table([Column("Verdict", 40), Column("Lines", 18), Column("With a disposition", 24),
-                    Column("Without", 18)], size=7.5, x=right_x, width=right_w)
+    counts = Table([Column("Verdict", 40), Column("Lines", 18), Column("Decided", 24),
+                    Column("Not decided", 18)], size=7.5, x=right_x, width=right_w)
     by_verdict = content.reviewed_by_verdict
     right = [counts.header]
     for verdict in VERDICTS:
@@ -291,11 +294,13 @@ def _cover(content: ReportContent, monthly: MonthlyVerdicts, digest: list[str]) 
         done = by_verdict.get(verdict, 0)
         right.append(counts.row([verdict, n, done, n - done if verdict != "CLEAR" else "-"],
                                 fills={0: _VERDICT_FILL[verdict]}))
-    right.append(counts.row(["All lines", content.run.line_count, len(content.current),
-                             content.unreviewed_flagged], bold={0, 1}))
+    right.append(counts.row(["All lines", content.run.line_count,
+                             sum(by_verdict.values()), content.unreviewed_flagged],
+                            bold={0, 1}))
     extra = Table([Column("", 64), Column("", 36)], size=7.5, x=right_x, width=right_w)
     right.append(extra.row(["Newly licensable because of the Hong Kong change",
                             content.run.newly_licensable], bold={0}))
+    right.append(extra.row([PENDING_LABEL + " (not decided)", content.pending], bold={0}))
     right.append(extra.row(["Reviews recorded (all, incl. superseded)",
                             len(content.reviews)], bold={0}))
     chart = _chart_item(monthly, right_x, right_w, 190)
