@@ -294,3 +294,40 @@ def test_reports_count_a_hold_as_no_decision_as_the_app_does(db, run_id) -> None
     summary = dict(content.summary_rows())
     assert summary[DECIDED_LABEL] == 1 and summary[PENDING_LABEL] == 2
     assert summary[UNDECIDED_LABEL] == content.flagged - 1
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_review_takes_its_time_once_it_holds_the_write_lock(db, db_url, run_id) -> None:
+    """(s22 review:) a review waiting behind another writer took its time before the wait;
+    a report made meanwhile could not show it, though the review was 'recorded before the
+    report was made', and verify failed that genuine report. Its time is now taken once it
+    holds the lock: after the other writer's commit."""
+    import datetime as dt
+    import sqlite3
+    import threading
+
+    path = db_url.removeprefix("sqlite:///")
+    locked = threading.Event()
+    committed: list[dt.datetime] = []
+
+    def hold_lock() -> None:  # another writer, for a moment
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")
+        locked.set()
+        threading.Event().wait(1.5)
+        committed.append(dt.datetime.now(dt.UTC))
+        conn.execute("COMMIT")
+        conn.close()
+
+    holder = threading.Thread(target=hold_lock)
+    holder.start()
+    locked.wait(10)
+    with db.sessions.begin() as session:  # waits for the other writer
+        add_reviews(session, run_id, [20], Disposition.CLEARED, reason="while busy",
+                    reviewer="ann")
+    holder.join()
+    with db.sessions() as session:
+        (review,) = run_reviews(session, run_id, 20)
+    created = review.created_at if review.created_at.tzinfo else \
+        review.created_at.replace(tzinfo=dt.UTC)
+    assert created >= committed[0]

@@ -187,6 +187,9 @@ UNDECIDED_LABEL = "Flagged lines without a decision (on hold or escalated includ
 
 
 def load_content(session: Session, run_id: int, generated_by: str) -> ReportContent:
+    # Taken before anything is read: a review recorded before this time is in what is
+    # read (``reviews.add_reviews`` takes its time once it holds the write lock).
+    generated_at = dt.datetime.now(dt.UTC)
     run = run_store.get_run(session, run_id)
     if run is None:
         raise LookupError(f"no run with id {run_id}")
@@ -208,7 +211,7 @@ def load_content(session: Session, run_id: int, generated_by: str) -> ReportCont
     environment += [(name, _pkg(name)) for name in ENV_PACKAGES]
     from screening.rules.edit import change_log
     return ReportContent(run, load_ruleset(session), reviews, current, flagged,
-                         dt.datetime.now(dt.UTC), generated_by, environment,
+                         generated_at, generated_by, environment,
                          change_log(session), dict(reviewed_by_verdict))
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from screening.engine import screen_line
@@ -17,7 +17,7 @@ from screening.ingest.rows import no_licence_held
 from screening.model import Finding, ShipmentLine, Verdict
 from screening.normalize import EndUserType, normalize_eccn, normalize_license_exception
 from screening.rules.ruleset import RuleSet, load_ruleset
-from screening.store.schema import FindingSet, Review, RunLine
+from screening.store.schema import FindingSet, Review, Run, RunLine
 
 
 class Disposition(StrEnum):
@@ -233,7 +233,9 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     unknown = sorted(set(rows) - set(line_ids))
     if unknown:
         raise ReviewError(f"run {run_id} has no line at row(s) {unknown[:10]}")
-    when = when or dt.datetime.now(dt.UTC)
+    if when is None:
+        _hold_write_lock(session, run_id)
+        when = dt.datetime.now(dt.UTC)
     records = [Review(run_id=run_id, row=row, line_id=line_ids[row],
                       disposition=disposition.value, reason=reason.strip(),
                       license_number=license_number.strip(),
@@ -245,6 +247,18 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     session.add_all(records)
     session.flush()
     return [r.id for r in records]
+
+
+def _hold_write_lock(session: Session, run_id: int) -> None:
+    """Wait for the database's write lock (SQLite) or the run's row (PostgreSQL) before the
+    reviews' time is taken: taken before a wait behind another writer, it came before a
+    report made meanwhile, which could not show the reviews yet, and ``verify`` failed that
+    genuine report (s22 review). A statement that changes nothing takes SQLite's lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(Run.id).where(Run.id == run_id).with_for_update())
+    else:
+        session.execute(update(Run).where(Run.id == run_id, Run.id != Run.id)
+                        .values(id=Run.id))
 
 
 def _record(review: Review, superseded: bool) -> ReviewRecord:
