@@ -49,3 +49,29 @@ def test_a_report_onto_a_screened_file_is_refused(tmp_path, capsys) -> None:
     assert "that file is the input of run 1" in capsys.readouterr().err
     assert copy.read_text(encoding="utf-8") == CSV
     assert main(["report", "1", "--out", str(tmp_path / "r.csv")]) == 0
+
+
+def test_a_failed_xlsx_export_leaves_nothing_beside_the_old_report(tmp_path, monkeypatch,
+                                                                   capsys) -> None:
+    """(s22 review:) on a full disk xlsxwriter's scratch files stayed in the user's folder."""
+    import errno
+    import tempfile
+
+    import xlsxwriter
+
+    source = _input(tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    old = out_dir / "old.xlsx"
+    old.write_bytes(b"an earlier report")
+    assert main(["screen", str(source), "--quiet"]) == 0
+
+    def full_disk(self) -> None:  # type: ignore[no-untyped-def]
+        tempfile.mkstemp(dir=self.tmpdir)  # a part written, as xlsxwriter writes them
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "_store_workbook", full_disk)
+    assert main(["report", "1", "--out", str(old)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert sorted(p.name for p in out_dir.iterdir()) == ["old.xlsx"]
+    assert old.read_bytes() == b"an earlier report"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -189,8 +190,11 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
     digest = CellDigest()
     sheets: LineSheets | None = None
     opened: _Opened | None = None
+    # xlsxwriter's own scratch files, in a folder of their own removed whatever happens
+    # (s22 review: a full disk left two of them beside the report).
+    scratch = Path(tempfile.mkdtemp(dir=target.parent, prefix=".hkscreen-xlsx-"))
     try:
-        opened = _open_book(content, target)
+        opened = _open_book(content, target, scratch)
         if callable(rendered):
             rendered = rendered()
         if rendered is not None and opened.fits(rendered, content):
@@ -210,6 +214,7 @@ def write_xlsx(session: Session, content: ReportContent, target: Path,
         for unused in (rendered, sheets):
             if isinstance(unused, LineSheets):  # (a function never called gave no rows)
                 unused.discard()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _discard_book(book: Any) -> None:
@@ -245,13 +250,13 @@ class _Opened:
                 and rendered.finding_styles == self.finding_styles)
 
 
-def _open_book(content: ReportContent, target: Path) -> _Opened:
+def _open_book(content: ReportContent, target: Path, scratch: Path | None = None) -> _Opened:
     """The workbook with its sheets and formats, up to the rows of its big sheets (see
     ``_probe_row``). Their header rows are hashed with their rows (line_sheets)."""
     book = xlsxwriter.Workbook(str(target), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False, "default_date_format": "yyyy-mm-dd",
-        "tmpdir": str(target.parent)})
+        "tmpdir": str(scratch or target.parent)})
     book.set_properties({"title": f"hkscreen report, run {content.run.id}",
                          "subject": content.run.input_name, "author": content.generated_by,
                          "comments": f"Input SHA-256 {content.run.input_sha256}"})
