@@ -111,14 +111,20 @@ def _exception_refused(line: Any, code: str, rules: RuleSet) -> Conflict | None:
     eccn = normalize_eccn(line.eccn) if line.eccn else None
     if eccn is None or line.export_date is None or line.destination is None:
         return None
-    eut = line.end_user_type
     result = screen_line(ShipmentLine(
         line.row, line.line_id, (), line.destination, line.ultimate_destination,
-        line.export_date, eccn, code, None, None,
-        EndUserType(eut) if eut in EndUserType._value2member_map_ else eut), rules)
+        line.export_date, eccn, code, None, None, _end_user_type(line.end_user_type)), rules)
     blocked = next((f for f in result.findings if f.code in EXCEPTION_BLOCKED), None)
     return Conflict(line.row, line.line_id, blocked.code, code) if blocked is not None \
         else None
+
+
+def _end_user_type(stored: str | None) -> EndUserType | str | None:
+    """A line's stored end-user type as the engine reads it."""
+    try:
+        return EndUserType(stored) if stored else None
+    except ValueError:
+        return stored
 
 
 def review_conflicts(session: Session, run_id: int, rows: Sequence[int],
