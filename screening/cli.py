@@ -341,6 +341,7 @@ def _screen(args: argparse.Namespace, url: str | None) -> int:
         for target in args.report:
             report_format(target)  # refuse an unknown report suffix before screening
     db = _open(url)
+    _refuse_protected(db, [*([args.json_out] if args.json_out else []), *(args.report or [])])
     try:
         mapping, profile = resolve_mapping(db, args.mapping)
     except ValueError as exc:
@@ -430,6 +431,31 @@ def _write_reports(db: Database, run_id: int, targets: list[Path],
         print(f"report written to {result.path}{extra}")
 
 
+def _refuse_protected(db: Database, targets: list[Path]) -> None:
+    """Refuse an output onto the database's own files, into the folder of input copies, or
+    onto a file some run screened (s22 review: ``--json`` onto the SQLite file wiped the
+    audit database; onto an earlier run's input replaced it)."""
+    from sqlalchemy.engine import make_url
+
+    from screening.paths import data_dir
+
+    database = make_url(db.url).database if db.backend == "sqlite" else None
+    kept = [Path(database + end) for end in ("", "-wal", "-shm", "-journal")] \
+        if database else []
+    inputs = data_dir() / "inputs"
+    for target in targets:
+        if any(target.resolve() == k.resolve() or _same_file(target, k) for k in kept):
+            raise UsageError(f"{target}: that is the hkscreen database; write the output to "
+                             f"another path")
+        if target.resolve().is_relative_to(inputs.resolve()):
+            raise UsageError(f"{target}: that is in the folder of screened files' copies "
+                             f"({inputs}); write the output to another path")
+        if (screened := _screened_file(db, target)) is not None:
+            raise UsageError(f"{target}: that file is the input of run {screened} (the same "
+                             f"content); write the output to another path (a screened file "
+                             f"is never overwritten)")
+
+
 def _screened_file(db: Database, target: Path) -> int | None:
     """The id of a run whose input is the file now at ``target`` (same content), if any."""
     import hashlib
@@ -454,11 +480,7 @@ def _report(args: argparse.Namespace, url: str | None) -> int:
     with db.sessions() as session:
         if run_store.get_run(session, args.run_id) is None:
             raise UsageError(f"no run with id {args.run_id}")
-    for target in args.out:
-        if (screened := _screened_file(db, target)) is not None:
-            raise UsageError(f"{target}: that file is the input of run {screened} (the same "
-                             f"content); write the report to another path (a screened file "
-                             f"is never overwritten)")
+    _refuse_protected(db, list(args.out))
     _write_reports(db, args.run_id, args.out)
     return EXIT_CLEAR
 

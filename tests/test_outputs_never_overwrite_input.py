@@ -75,3 +75,23 @@ def test_a_failed_xlsx_export_leaves_nothing_beside_the_old_report(tmp_path, mon
     assert "No space left on device" in capsys.readouterr().err
     assert sorted(p.name for p in out_dir.iterdir()) == ["old.xlsx"]
     assert old.read_bytes() == b"an earlier report"
+
+
+def test_an_output_onto_the_database_or_an_earlier_input_is_refused(tmp_path, capsys) -> None:
+    """(s22 second review:) ``--json`` onto the SQLite file wiped the audit database, and
+    onto an earlier run's input replaced it."""
+    from screening.db import default_database_url
+
+    first = _input(tmp_path)
+    assert main(["screen", str(first), "--quiet"]) == 0
+    second = tmp_path / "second.csv"
+    second.write_text(CSV.replace("U1", "U2"), encoding="utf-8")
+    database = Path(default_database_url().removeprefix("sqlite:///"))
+    before = database.read_bytes()
+    assert main(["screen", str(second), "--json", str(database), "--quiet"]) == 2
+    assert "that is the hkscreen database" in capsys.readouterr().err
+    assert main(["screen", str(second), "--json", str(first), "--quiet"]) == 2
+    assert "that file is the input of run 1" in capsys.readouterr().err
+    assert first.read_text(encoding="utf-8") == CSV
+    assert main(["report", "1", "--out", str(database.with_name(database.name + "-wal"))]) == 2
+    assert database.stat().st_size >= len(before) > 0
