@@ -85,3 +85,42 @@ def test_remarks_beside_a_party_header_are_not_read_as_the_party() -> None:
                    "Consignee Comments"):
         assert guess_field(header) is None, header
         assert says_what_for(header), header
+
+
+@pytest.mark.parametrize("cell", [
+    "军用", "軍用", "用于军用雷达", "uso militar", "usage militaire", "Militär", "Bundeswehr",
+    "Rüstungsindustrie", "военное применение", "ミサイル開発", "군사용", "미사일", "Atomwaffen",
+    "Raketenbau", "misil balistico", "warhead assembly", "torpedo guidance",
+    "guided bomb kits", "hydrogen bomb", "Sarin production", "anthrax research",
+    "missle guidance", "UCAV", "Shahed production", "核潜艇", "武器制造"])
+def test_more_ways_of_writing_a_military_or_part_744_use_are_found(cell) -> None:
+    """(s22 second review: each was CLEAR under "Remarks".)"""
+    assert names_flagged_use(cell)
+
+
+@pytest.mark.parametrize("cell", [
+    "Ship CW 45", "BW printer", "SLV shipment", "Colour: navy blue", "Paint, army green",
+    "5 mil film", "Chemical reactor spare parts", "Reactor cleaning", "Rocket salad packaging",
+    "Defense against corrosion", "Atomic clock repair", "Not for military use"])
+def test_ordinary_remarks_are_not_flagged(cell) -> None:
+    """(s22 second review: each made its line REVIEW.)"""
+    assert not names_flagged_use(cell)
+
+
+@pytest.mark.parametrize("header", ["EndUse", "Used For", "Endverwendung", "Reason for Export",
+                                    "Назначение", "Примечание", "용도", "Notas", "Comentarios",
+                                    "應用", "使用目的"])
+def test_more_headers_of_use_and_remarks_are_looked_at(header) -> None:
+    assert says_what_for(header)
+
+
+@pytest.mark.parametrize("header", ["License Remarks", "Product Application", "Ship-To Notes",
+                                    "Customer Application", "Country Notes"])
+def test_a_field_name_followed_by_remarks_is_free_text_not_the_field(header) -> None:
+    """(s22 second review:) "License Remarks" was read as the licence number (so "Missile
+    development" there was a licence cited), "Product Application" as the description,
+    and "Ship-To Notes" made the file's destination ambiguous."""
+    from screening.ingest.columns import guess_field
+
+    assert guess_field(header) is None
+    assert says_what_for(header)

@@ -262,6 +262,8 @@ def guess_field(header: object) -> Field | None:
             if shorter in _SYNONYM_INDEX:
                 found = _SYNONYM_INDEX[shorter]
                 rest = words[prefix_len:]
+                if not _FREE_TEXT.isdisjoint(rest):
+                    return None  # "Ship-To Notes": free text
                 if found is Field.ULTIMATE_DESTINATION and not _NOT_A_PLACE.isdisjoint(rest):
                     return None  # "Deliver To Name", "Final Destination Date"
                 # "Notify Party Country" is no name; "Consignee Name & Address" says it is
@@ -307,6 +309,8 @@ def _is_onward_place(key: str, words: list[str]) -> bool:
 def _unless_other_meaning(guess: Field, rest: list[str]) -> Field | None:
     """``guess`` from a header's first word alone ("Country", "Date", "Customer"), unless
     the words after it say it is something else."""
+    if not _FREE_TEXT.isdisjoint(rest):
+        return None  # "License Remarks", "Product Application": free text (s22 review)
     if guess in _COUNTRY_FIELDS:
         # "Country of Origin / Mfg / Assembly / Dispatch ...": only a country that says
         # nothing else, or how it is written, is taken for the destination.
@@ -318,6 +322,10 @@ def _unless_other_meaning(guess: Field, rest: list[str]) -> Field | None:
     return guess
 
 
+#: Words after a field's first word that make the column free text, looked at for embargoed
+#: places and end uses (``rows.says_what_for``), not read as the field.
+_FREE_TEXT = frozenset({"remarks", "remark", "notes", "note", "comment", "comments",
+                        "purpose", "application", "applications", "instructions"})
 _COUNTRY_FIELDS = frozenset({Field.DESTINATION, Field.ULTIMATE_DESTINATION})
 #: Words after "Country" / "Destination" that still leave it the destination: how the
 #: country is written. Anything else ("of Origin", "of Mfg", "Bill To") is another country.

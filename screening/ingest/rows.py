@@ -206,25 +206,66 @@ _WHERE_GOODS_GO = frozenset({
 #: end use or one part 744 controls (s21 hunt: "For nuclear weapons development" under
 #: "Intended End Use" was CLEAR; only the end-user type column was read for end uses).
 _USE_WORDS = frozenset({
-    "use", "uses", "usage", "purpose", "purposes", "application", "applications", "intended",
-    "project", "program", "programme", "remarks", "remark", "notes", "note", "comment",
-    "comments", "verwendung", "verwendungszweck", "zweck", "bemerkung", "bemerkungen",
-    "utilisation", "utilization", "remarques", "uso", "finalidad", "observaciones"})
-_USE_SCRIPT = ("用途", "备注", "備註", "备考", "備考", "最终用途", "最終用途")
-#: The end-user types such a cell is flagged for.
-_USE_FLAGGED = MILITARY_TYPES | PART_744_TYPES
+    "use", "uses", "usage", "used", "enduse", "purpose", "purposes", "application",
+    "applications", "intended", "project", "program", "programme", "reason", "remarks",
+    "remark", "notes", "note", "comment", "comments", "verwendung", "verwendungszweck",
+    "endverwendung", "zweck", "bemerkung", "bemerkungen", "utilisation", "utilization",
+    "remarques", "uso", "finalidad", "observaciones", "notas", "comentarios", "назначение",
+    "примечание", "применение", "용도", "비고"})
+_USE_SCRIPT = ("用途", "备注", "備註", "备考", "備考", "應用", "应用", "使用目的", "目的")
+#: Words and phrases of a military end use, or one part 744 controls for every item, as
+#: free remarks write them: stricter than the end-user type column's words, as a remark
+#: may say "navy blue", "CW 45", "chemical reactor spare parts" or "atomic clock" (s22
+#: second review: both ways round).
+_USE_RE = re.compile(
+    r"(?i)\b(?:nuclear (?:weapon|bomb|explosive|warhead|submarine|test)s?|atomic bombs?"
+    r"|hydrogen bombs?|(?:chemical|biological|bio) weapons?|bioweapons?|nerve agents?|sarin"
+    r"|anthrax|vx gas|weapons? of mass destruction|wmd|missiles?|missle|ballistic"
+    r"|rockets?|warheads?|torpedo(?:es)?|guided bombs?|bombs? kits?|munitions?|ammunition|ordnance"
+    r"|weapons?|weaponry|armaments?|icbm|slbm|irbm|ucav|uavs?|drones?|unmanned aerial"
+    r"|unmanned aircraft|loitering munitions?|shahed|hypersonic|supercomputers?"
+    r"|supercomputing|exascale|uranium enrichment|enrichment plant|plutonium|centrifuge cascade"
+    r"|research reactor|fuel reprocessing|military|militär|militärisch\w*|militar|militaire"
+    r"|bundeswehr|rüstung\w*|atomwaffen?|kernwaffen?|raketen\w*|misil(?:es)?|armed forces"
+    r"|air force|people'?s liberation army|pla|ministry of defen[cs]e|armed police"
+    r"|for (?:the )?(?:army|navy|marines)|army|navy (?:ship|vessel|base|use)|naval|defen[cs]e "
+    r"(?:ministry|forces|industry|contractor|use|application)s?)\b"
+    r"|军用|軍用|军事|軍事|军工|軍工|导弹|導彈|核武|核潜艇|核潛艇|武器|弹药|彈藥|无人机|無人機"
+    r"|火箭军|火箭軍|解放军|解放軍|国防|國防|超算|超级计算|超級計算|铀浓缩|鈾濃縮"
+    r"|военн|ракет|ядерн|оруж|боеприпас|беспилот|ミサイル|軍用|兵器|核兵器|군사|군용|미사일"
+    r"|무기|핵무기")
+#: Uses of those words that say nothing of an end use: colours, units, clocks, salad.
+_USE_NOT = re.compile(
+    r"(?i)\b(?:navy blue|army green|military green|military (?:grade|spec|specification|"
+    r"standard|style|time)|mil[- ]?spec|mil[- ]?std|drone (?:bee|fly)|rocket salad|atomic "
+    r"clock|weapons?[- ]free|no (?:military|weapons?) use|not for (?:military|weapons?|"
+    r"nuclear) (?:use|purposes?)|non[- ]military|civil(?:ian)? use only)\b")
 
 
 def says_what_for(header: str) -> bool:
     """Whether a header names what the goods are for, or free remarks (``_USE_WORDS``)."""
-    return not _USE_WORDS.isdisjoint(header_key(header).split()) or any(
-        word in header for word in _USE_SCRIPT)
+    key = header_key(header)
+    return not _USE_WORDS.isdisjoint(key.split()) or "used for" in key or \
+        "end use" in key or any(word in header for word in _USE_SCRIPT)
 
 
 def names_flagged_use(text: str) -> bool:
     """Whether a cell of such a column names a military end use or one part 744 controls
-    for every item (read as an end-user type cell is)."""
-    return normalize_end_user_type(text) in _USE_FLAGGED
+    for every item (``_USE_RE``, less the phrases of ``_USE_NOT``)."""
+    if _USE_RE.search(text) is None:
+        return False
+    return _USE_RE.search(_USE_NOT.sub(" ", text)) is not None
+
+
+def _use_kind(text: str) -> str:
+    """How ``_use_named`` names the end use of a flagged cell."""
+    kind = normalize_end_user_type(text)
+    if kind in PART_744_TYPES or (kind not in MILITARY_TYPES and re.search(
+            r"(?i)nuclear|atomic|missil|ballistic|warhead|chemical|biolog|nerve|sarin|anthrax"
+            r"|uav|drone|unmanned|supercomput|hypersonic|uranium|plutonium|reactor|导弹|導彈"
+            r"|核|无人机|無人機|超算|ракет|ядерн|ミサイル|미사일", text)):
+        return "744" if kind not in MILITARY_TYPES else "both"
+    return "military"
 
 
 def _says_only_where_from(header: str) -> bool:
@@ -518,10 +559,9 @@ class RowConverter:
         """REVIEW for a cell of a column no field reads that names a military end use, or
         an end use part 744 controls whatever the item ("For nuclear weapons development"
         under "Intended End Use"): the licence may not be the Country Chart's."""
-        kind = self._end_user(text)
-        uses = [] if kind not in MILITARY_TYPES else [
-            "a military end use (15 CFR 744.21, 744.22)"]
-        if kind in PART_744_TYPES:
+        kind = _use_kind(text)
+        uses = [] if kind == "744" else ["a military end use (15 CFR 744.21, 744.22)"]
+        if kind != "military":
             uses.append("an end use part 744 controls for every item, EAR99 included (15 CFR "
                         "744.2 nuclear, 744.3 rockets, missiles and unmanned aerial vehicles, "
                         "744.4 chemical and biological weapons, 744.23 supercomputers and "
