@@ -331,3 +331,21 @@ def test_a_review_takes_its_time_once_it_holds_the_write_lock(db, db_url, run_id
     created = review.created_at if review.created_at.tzinfo else \
         review.created_at.replace(tzinfo=dt.UTC)
     assert created >= committed[0]
+
+
+@pytest.mark.parametrize("typed", ["LVS (740.3(b))", "LVS 740.3", "LVS/GBS", "XYZ", "NLR"])
+def test_an_exception_code_the_rules_do_not_know_is_refused(db, run_id, typed) -> None:
+    """(s22 second review:) these were recorded as ordinary decisions on a line where plain
+    "LVS" needed an override."""
+    with db.sessions.begin() as session, pytest.raises(ReviewError, match="not a licence "
+                                                                          "exception"):
+        add_reviews(session, run_id, [12], Disposition.EXCEPTION_CONFIRMED,
+                    license_exception=typed, reason="eligible", reviewer="ann")
+
+
+@pytest.mark.parametrize(("number", "says"), [("LVS", "is a licence exception code"),
+                                              ("see email", "is not a licence number")])
+def test_a_licence_number_that_is_no_number_is_refused(db, run_id, number, says) -> None:
+    with db.sessions.begin() as session, pytest.raises(ReviewError, match=says):
+        add_reviews(session, run_id, [12], Disposition.LICENSE_OBTAINED,
+                    license_number=number, reviewer="ann")

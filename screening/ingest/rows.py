@@ -302,8 +302,14 @@ def _code_country(text: str) -> str:
 
 
 def is_word_code(text: str) -> bool:
-    """A country cell holding an English word that is a country code only in capitals."""
-    return len(text) == 2 and text != text.upper() and text.casefold() in _WORD_CODES
+    """A country cell holding an English word that is a country code only in capitals, as
+    written or with a full stop or in full-width letters ("no.", "It.", "ｎｏ": s22 second
+    review, read as Norway and Italy)."""
+    if len(text) > 3:
+        return False
+    core = unicodedata.normalize("NFKC", text).rstrip(".")
+    return len(core) == 2 and (core != core.upper() or core != text) and \
+        core.casefold() in _WORD_CODES
 
 
 class RowConverter:

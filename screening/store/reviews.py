@@ -221,6 +221,8 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     on those lines. The caller's transaction commits it: commit straight away so nothing is
     lost."""
     validate(disposition, reason, license_number, license_exception, reviewer)
+    if disposition in (Disposition.EXCEPTION_CONFIRMED, Disposition.LICENSE_OBTAINED):
+        _check_codes(session, disposition, license_exception, license_number)
     rows = list(dict.fromkeys(rows))  # a row named twice gets one review
     conflicts = review_conflicts(session, run_id, rows, disposition, license_exception)
     if conflicts and not override_reason.strip():
@@ -253,6 +255,30 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     session.add_all(records)
     session.flush()
     return [r.id for r in records]
+
+
+def _check_codes(session: Session, disposition: Disposition, license_exception: str,
+                 license_number: str) -> None:
+    """A licence exception confirmed must be one code the rules know, alone; a licence
+    number must not be an exception code (s22 second review: "LVS 740.3", "LVS/GBS", "NLR"
+    and "XYZ" were recorded as ordinary decisions, where plain "LVS" needed an override;
+    "licence obtained" with licence number "LVS" was taken)."""
+    known = load_ruleset(session).exceptions
+    if disposition is Disposition.EXCEPTION_CONFIRMED:
+        code = exception_code(license_exception)
+        if code == "NLR":
+            raise ReviewError("NLR (no licence required) is not a licence exception: record "
+                              "the line as not subject / cleared, with the reason")
+        if code not in known:
+            raise ReviewError(f"{license_exception.strip()!r} is not a licence exception code "
+                              f"the rules know; give one code alone (such as "
+                              f"{', '.join(sorted(known)[:6])})")
+    elif exception_code(license_number) in known:
+        raise ReviewError(f"{license_number.strip()!r} is a licence exception code, not a "
+                          f"licence number: record it as 'licence exception confirmed'")
+    elif not any(ch.isdigit() for ch in license_number):
+        raise ReviewError(f"{license_number.strip()!r} is not a licence number (a BIS licence "
+                          f"number has digits, such as D123456)")
 
 
 def _hold_write_lock(session: Session, run_id: int) -> None:
