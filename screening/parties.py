@@ -799,6 +799,7 @@ WITHIN, PART, SAME_CORE = "within", "part", "core"
 #: and of "Dahua Hong Kong Ltd"). Countries, regions, China's provinces and big cities, and
 #: the general words of company names (legal forms are gone already: ``party_forms``).
 _GENERIC_WORDS = frozenset({
+    "concern", "kontsern",  # (Russian groups: "Kalashnikov Concern")
     "hong", "kong", "hk", "hksar", "china", "chinese", "prc", "macau", "macao", "taiwan",
     "beijing", "shanghai", "shenzhen", "guangzhou", "guangdong", "zhejiang", "hangzhou",
     "jiangsu", "suzhou", "nanjing", "wuxi", "wuhan", "hubei", "chengdu", "sichuan", "xian",
@@ -983,6 +984,17 @@ class PartyIndex:
                 # (A list name of one word only if it is a company's own: vessels are named
                 # CRYSTAL.)
                 if self._core(n) == word and (names[n] != word or self._own_word(n)):
+                    found.setdefault(n, SAME_CORE)
+        elif len(core) > 1 and len(core) < len(words):
+            # "Yangtze Memory Hong Kong", "Yangtze Memory Europe GmbH": the listed name's
+            # distinctive words ("Yangtze Memory Technologies") with places and general
+            # words (s22 second review: CLEAR), or those words within the name's own.
+            joined = f" {' '.join(core)} "
+            posting = min((tokens.get(w, ()) for w in core if len(w) >= 3), key=len,
+                          default=())
+            for n in posting[:CORE_POSTING]:
+                listed = self._core(n)
+                if " " in listed and f" {listed} " in joined:
                     found.setdefault(n, SAME_CORE)
         postings = [tokens.get(w, ()) for w in words]
         if all(postings):

@@ -179,13 +179,18 @@ BRANDS = [
     _entry("43", "Inspur Electronic Information Industry Co., Ltd."),
     _entry("44", "Technology Bright International Limited"),
     _sdn("45", "CRYSTAL"),
+    _entry("46", "Yangtze Memory Technologies Co., Ltd."),
+    _sdn("47", "Kalashnikov Concern", country="RU"),
 ]
 
 
 @pytest.mark.parametrize(("name", "number"), [
     ("Dahua Hong Kong Ltd", "41"), ("Megvii Hong Kong Limited", "42"),
     ("Inspur International Ltd", "43"), ("Dahua Technology Deutschland GmbH", "41"),
-    ("Megvii (HK) Co., Ltd.", "42"), ("Inspur Europe B.V.", "43")])
+    ("Megvii (HK) Co., Ltd.", "42"), ("Inspur Europe B.V.", "43"),
+    # (s22 second review: CLEAR) distinctive words of two, and a Russian group
+    ("Yangtze Memory Hong Kong", "46"), ("Yangtze Memory Europe GmbH", "46"),
+    ("Kalashnikov USA", "47")])
 def test_a_listed_companys_distinctive_word_with_places_is_a_partial_match(name,
                                                                             number) -> None:
     """(s21 second hunt:) "Dahua Hong Kong Ltd", "Megvii Hong Kong Ltd", "Inspur
