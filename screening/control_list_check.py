@@ -187,6 +187,28 @@ def _paragraph_without_requirements(eccn: Eccn, entry: EccnRule,
         cites(entry.citation, *(c.citation for c in controls)))]
 
 
+def _entry_with_uncovered_paragraphs(eccn: Eccn, entry: EccnRule, date: dt.date,
+                                     rules: RuleSet) -> list[Finding]:
+    """REVIEW for a classification without a paragraph whose entry has paragraphs that
+    none of its requirements covers (s22 second review: bare 7A005 and 1B233 were CLEAR
+    where 7A005.a and 1B233.a are REVIEW): the item may be one of them."""
+    known = rules.known_paragraphs(eccn.base)
+    if known is None:
+        return []
+    letters = sorted(p for p in known.children("") if p.isalpha() and p not in known.reserved)
+    uncovered = [p for p in letters if _paragraph_without_requirements(
+        replace(eccn, paragraph=p), entry, date)]
+    if not uncovered:
+        return []
+    shown = ", ".join(f"{eccn.base}.{p}" for p in uncovered)
+    return [Finding(
+        "PARAGRAPH_NO_REQUIREMENTS", Severity.REVIEW,
+        f"ECCN {eccn.text} is given without a paragraph, and none of its licence requirements "
+        f"covers {shown}: such an item is usually controlled by another agency (the ITAR, "
+        f"the Nuclear Regulatory Commission). Give the paragraph, or check the jurisdiction.",
+        cites(entry.citation))]
+
+
 def _label_order(label: str) -> tuple[int, str]:
     return (int(label), "") if label.isdigit() else (0, label)
 
@@ -207,6 +229,8 @@ def _chart_and_special_uncached(eccn: Eccn, dest: str, date: dt.date, groups: fr
     findings: list[Finding] = _paragraph_problems(eccn, entry, rules)
     if eccn.paragraph and not findings:
         findings.extend(_paragraph_without_requirements(eccn, entry, date))
+    elif not eccn.paragraph and not eccn.is_ear99:
+        findings.extend(_entry_with_uncovered_paragraphs(eccn, entry, date, rules))
     row = rules.chart_row(dest, date)
     if row is None:
         if not rules.destination_controls.get(dest):

@@ -73,3 +73,20 @@ def test_a_line_dated_before_the_rules_history_begins_is_a_review(tmp_path, eccn
     # The day the history begins, the same line is decided on the rules.
     later = _line(tmp_path / "later", "2014-01-01", "Germany", eccn)
     assert "RULES_NOT_COVERING_DATE" not in {f.code for f in later.findings}
+
+
+def test_an_entry_given_without_a_paragraph_no_requirement_covers_is_a_review(tmp_path) -> None:
+    """(s22 second review:) bare 1B233 was CLEAR to Canada, where 1B233.c and .d, which
+    no requirement covers, are REVIEW."""
+    line = _line(tmp_path, "2025-06-01", "Canada", "1B233")
+    found = {f.code: f.message for f in line.findings}
+    assert line.verdict == "REVIEW", found
+    assert "covers 1B233.c, 1B233.d" in found["PARAGRAPH_NO_REQUIREMENTS"]
+    assert "PARAGRAPH_NO_REQUIREMENTS" not in {
+        f.code for f in _line(tmp_path / "b", "2025-06-01", "Canada", "3A001").findings}
+
+
+def test_7x611_did_not_exist_before_2016_12_31(tmp_path) -> None:
+    """(s22 second review:) 7A611 to Canada in 2015 was CLEAR (USML Category XII then)."""
+    line = _line(tmp_path, "2015-06-01", "Canada", "7A611.a")
+    assert "ECCN_NOT_IN_FORCE" in {f.code for f in line.findings}
