@@ -76,7 +76,7 @@ def lists_incomplete(missing: list[str]) -> Finding:
     return Finding(
         "PARTY_LISTS_INCOMPLETE", Severity.REVIEW,
         f"The restricted-party check ran against no dated list holding the "
-        f"{_and_joined(missing)}: its parties were not checked against "
+        f"{_and_joined(missing)}: its parties were not checked against all of "
         f"{'it' if len(missing) == 1 else 'them'}. Import the current Consolidated Screening "
         f"List (hkscreen lists import FILE --date YYYY-MM-DD) and screen again, or record a "
         f"decision.", _LIST_CITES)

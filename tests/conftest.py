@@ -13,6 +13,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from screening import parties as parties_module
 from screening.db import Database, open_database
 from screening.ingest.content import HashingFile
 from screening.model import ShipmentLine
@@ -27,6 +28,8 @@ SAMPLE_XLSX = bundled_sample()
 SAMPLE_CSV = samples_dir() / "eu_branch_cp1252_semicolon.csv"
 #: The real first-start install of the bundled list (the fixtures below stand in for it).
 _BUNDLED = party_store.ensure_bundled_list
+#: The real sizes a loaded list is held to (``parties.bundled_list_sizes``).
+_LIST_SIZES = parties_module.bundled_list_sizes
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +45,9 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory,
     # ran on a dated list (``party_screen.lists_findings``); ``no_lists`` leaves none.
     monkeypatch.setenv("HKSCREEN_BUNDLED_LISTS", "0")
     monkeypatch.setattr(party_store, "ensure_bundled_list", _install_test_list)
+    # The test list holds one entry of each list a CLEAR needs: no size is asked of them
+    # (a real install compares them with the bundled list's: ``list_sizes`` restores it).
+    monkeypatch.setattr(parties_module, "bundled_list_sizes", lambda: ({}, "the test list"))
     return data
 
 
@@ -83,6 +89,13 @@ def bundled_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     start."""
     monkeypatch.delenv("HKSCREEN_BUNDLED_LISTS", raising=False)
     monkeypatch.setattr(party_store, "ensure_bundled_list", _BUNDLED)
+    monkeypatch.setattr(parties_module, "bundled_list_sizes", _LIST_SIZES)
+
+
+@pytest.fixture
+def list_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loaded lists are held to the bundled list's sizes, as in a real install."""
+    monkeypatch.setattr(parties_module, "bundled_list_sizes", _LIST_SIZES)
 
 
 POSTGRES_URL = os.environ.get("HKSCREEN_TEST_POSTGRES_URL", "")

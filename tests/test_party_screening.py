@@ -520,3 +520,46 @@ def test_a_list_dated_in_the_future_is_refused_and_counts_as_undated(tmp_path: P
 
     assert lists_findings([listed(dt.date(2099, 1, 1))], today) == (UNDATED_LISTS,)
     assert lists_findings([listed(dt.date(2099, 1, 1)), listed(today)], today) == ()
+
+
+@pytest.mark.usefixtures("no_lists", "list_sizes")
+def test_a_list_naming_the_government_lists_but_holding_a_part_of_them_is_incomplete(
+        tmp_path: Path) -> None:
+    """(s22 second review:) a three-row file with the three lists as sources, imported with
+    a date after the bundled list was removed, left Huawei and Mahan Air CLEAR: a list
+    holding under half the entries the bundled list had of one is a part of it."""
+    three = tmp_path / "wl.csv"
+    three.write_text("name,source,country\n" + "".join(
+        f"Nobody {n},{source},XX\n" for n, source in enumerate((
+            "Entity List (EL) - Bureau of Industry and Security",
+            "Denied Persons List (DPL) - Bureau of Industry and Security",
+            "Specially Designated Nationals (SDN) - Treasury Department")))
+        , encoding="utf-8")
+    shipment = tmp_path / "s.csv"
+    shipment.write_text("Line,Destination,Export Date,ECCN,Consignee\n"
+                        "U1,Germany,2023-05-02,EAR99,Acme Ltd\n", encoding="utf-8")
+    out = tmp_path / "o.json"
+    assert main(["lists", "import", str(three), "--name", "WL",
+                 "--date", dt.date.today().isoformat()]) == 0
+    assert main(["screen", str(shipment), "--json", str(out), "--quiet"]) == 1
+    line = _line(json.loads(out.read_text(encoding="utf-8")), "U1")
+    assert [f["code"] for f in line["findings"]] == ["PARTY_LISTS_INCOMPLETE"]
+    assert ("Entity List in full (1 entries, where the Consolidated Screening List of "
+            "2026-07-31 had 3,420)") in line["findings"][0]["message"]
+
+
+@pytest.mark.usefixtures("list_sizes")
+def test_the_bundled_manifest_counts_the_lists_a_clear_needs() -> None:
+    from collections import Counter
+
+    from screening.parties import REQUIRED_LISTS, bundled_list_sizes, list_kind
+
+    counts: Counter[str] = Counter()
+    with gzip.open(resources_dir() / "lists" / "consolidated_screening_list_2026-07-31.csv.gz",
+                   "rt", encoding="utf-8") as handle:
+        import csv
+        for row in csv.DictReader(handle):
+            counts[list_kind(row["source"])[0]] += 1
+    sizes, edition = bundled_list_sizes.__wrapped__()
+    assert sizes == {code: counts[code] for code, _label in REQUIRED_LISTS}
+    assert edition == "Consolidated Screening List of 2026-07-31"
