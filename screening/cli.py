@@ -395,6 +395,10 @@ def _screened(db: Database, args: argparse.Namespace, result: RunResult, progres
     run = result.run
     for warning in run.party_warnings:  # no list, or a stale one: never silent
         print(f"hkscreen: warning: {warning}", file=sys.stderr)
+    from screening.rules.store import bundled_rules_note
+    with db.sessions() as session:
+        if (note := bundled_rules_note(session)) is not None:
+            print(f"hkscreen: warning: {note}", file=sys.stderr)
     _print_summary(run)
     if not args.quiet:
         with db.sessions() as session:
@@ -650,6 +654,10 @@ def _rules(args: argparse.Namespace, url: str | None) -> int:
         assert meta is not None
         print(f"rules version {meta.version}")
         print(f"loaded {meta.loaded_at:%Y-%m-%d %H:%M} by {meta.loaded_by} ({meta.source})")
+        from screening.rules.store import bundled_rules_note
+        with db.sessions() as session:
+            if (note := bundled_rules_note(session)) is not None:
+                print(f"note: {note}")
         for name, rows in tables.items():
             unverified = sum(1 for r in rows if r.get("verification") in
                              ("PARTIAL", "INFERRED", "UNVERIFIED"))

@@ -106,3 +106,32 @@ def test_a_later_apps_bundled_rules_are_not_replaced_by_an_earlier_apps(tmp_path
 def test_the_stamp_is_plain_json() -> None:
     stamp = json.loads((seed_rules_dir() / SEED_STAMP).read_text(encoding="utf-8"))
     assert set(stamp) >= {"version", "date"}
+
+
+def test_rules_changed_since_say_the_bundled_ones_were_not_loaded(tmp_path, capsys) -> None:
+    """(s22 second review:) one officer edit kept every later bundled correction out,
+    without a word: the screen and ``rules info`` say so."""
+    from screening.cli import main
+
+    url = f"sqlite:///{tmp_path / 'hkscreen.sqlite3'}"
+    _earlier_install(url)
+    db = open_database(url)  # replaced here (untouched); then made older and edited
+    try:
+        with db.sessions.begin() as session:
+            tables = read_rule_dir(seed_rules_dir())
+            replace_rules(session, {**tables, "special_controls.csv": [
+                {**row, "destinations": ""} if row["eccn"] == "0D001" else row
+                for row in tables["special_controls.csv"]]}, "bundled seed data",
+                loaded_by="ann")
+            set_rule_value(session, "eccns.csv", {"eccn": "3A001"}, "notes", "see memo 12",
+                           expected=_notes(session), reason="memo",
+                           citation="internal memo 12", changed_by="ann")
+    finally:
+        db.dispose()
+    path = tmp_path / "s.csv"
+    path.write_text("Line,Destination,Export Date,ECCN,Consignee\n"
+                    "U1,Germany,2024-03-01,EAR99,Acme Widgets Ltd\n", encoding="utf-8")
+    main(["--database-url", url, "screen", str(path), "--quiet"])
+    assert "are not this version's bundled rules" in capsys.readouterr().err
+    assert main(["--database-url", url, "rules", "info"]) == 0
+    assert "so the bundled rules and their corrections" in capsys.readouterr().out

@@ -229,6 +229,29 @@ def refresh_bundled(session: Session) -> str | None:
     return meta.version
 
 
+def bundled_rules_note(session: Session) -> str | None:
+    """Why the rules in use are not this version's bundled rules, when an officer's change
+    or an edition update since kept ``refresh_bundled`` from loading them (s22 second
+    review: silent); None when they are, or when a later version loaded them."""
+    version, date = seed_stamp()
+    meta = current_meta(session)
+    if meta is None or meta.version == version:
+        return None
+    for row in session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc())):
+        if row.source.startswith(BUNDLED):
+            loaded = row.source.removeprefix(f"{BUNDLED} of ").split(" ", 1)[0]
+            if row.source.startswith(f"{BUNDLED} of ") and loaded >= date:
+                return None  # a later version's
+            continue
+        if not (row.loaded_by or "").startswith(_HKSCREEN_MADE):
+            return (f"the rules in use ({meta.version[:16]}...) are not this version's bundled "
+                    f"rules of {date}: they were changed since they were loaded ({row.source}, "
+                    f"by {row.loaded_by}), so the bundled rules and their corrections were "
+                    f"not loaded over them; compare them (hkscreen rules export) and load "
+                    f"the corrections you need")
+    return None
+
+
 #: Rows earlier seed data held that were wrong, removed from a database seeded with them:
 #: (file, key, the country it held, reason, citation). Each removal is a logged rule change.
 SEED_CORRECTIONS = (
