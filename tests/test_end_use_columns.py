@@ -101,7 +101,8 @@ def test_more_ways_of_writing_a_military_or_part_744_use_are_found(cell) -> None
 @pytest.mark.parametrize("cell", [
     "Ship CW 45", "BW printer", "SLV shipment", "Colour: navy blue", "Paint, army green",
     "5 mil film", "Chemical reactor spare parts", "Reactor cleaning", "Rocket salad packaging",
-    "Defense against corrosion", "Atomic clock repair", "Not for military use"])
+    "Defense against corrosion", "Atomic clock repair", "Not for military use",
+    "PLA filament spool", "Swiss Army knife"])
 def test_ordinary_remarks_are_not_flagged(cell) -> None:
     """(s22 second review: each made its line REVIEW.)"""
     assert not names_flagged_use(cell)

@@ -227,7 +227,8 @@ _USE_RE = re.compile(
     r"|supercomputing|exascale|uranium enrichment|enrichment plant|plutonium|centrifuge cascade"
     r"|research reactor|fuel reprocessing|military|militär|militärisch\w*|militar|militaire"
     r"|bundeswehr|rüstung\w*|atomwaffen?|kernwaffen?|raketen\w*|misil(?:es)?|armed forces"
-    r"|air force|people'?s liberation army|pla|ministry of defen[cs]e|armed police"
+    r"|air force|people'?s liberation army|pla (?:army|navy|air force|rocket force|units?)"
+    r"|plaaf|plarf|ministry of defen[cs]e|armed police"
     r"|for (?:the )?(?:army|navy|marines)|army|navy (?:ship|vessel|base|use)|naval|defen[cs]e "
     r"(?:ministry|forces|industry|contractor|use|application)s?)\b"
     r"|军用|軍用|军事|軍事|军工|軍工|导弹|導彈|核武|核潜艇|核潛艇|武器|弹药|彈藥|无人机|無人機"
@@ -238,8 +239,9 @@ _USE_RE = re.compile(
 _USE_NOT = re.compile(
     r"(?i)\b(?:navy blue|army green|military green|military (?:grade|spec|specification|"
     r"standard|style|time)|mil[- ]?spec|mil[- ]?std|drone (?:bee|fly)|rocket salad|atomic "
-    r"clock|weapons?[- ]free|no (?:military|weapons?) use|not for (?:military|weapons?|"
-    r"nuclear) (?:use|purposes?)|non[- ]military|civil(?:ian)? use only)\b")
+    r"clock|swiss army|salvation army|weapons?[- ]free|no (?:military|weapons?) use"
+    r"|not for (?:military|weapons?|nuclear) (?:use|purposes?)|non[- ]military"
+    r"|civil(?:ian)? use only)\b")
 
 
 def says_what_for(header: str) -> bool:
