@@ -388,6 +388,19 @@ def _prerender(db: Database, path: Path, targets: list[Path]) -> Prerender | Non
         return None
 
 
+def _warn_bundled_rules(db: Database) -> None:
+    """Warn when this version's bundled rules are not the rules in use and were not loaded
+    over them (``rules.store.bundled_rules_note``); the rule tables' definitions are loaded
+    only then (they cost a start 50 ms)."""
+    from screening.db import bundled_rules_outdated
+    with db.sessions() as session:
+        if not bundled_rules_outdated(session):
+            return
+        from screening.rules.store import bundled_rules_note
+        if (note := bundled_rules_note(session)) is not None:
+            print(f"hkscreen: warning: {note}", file=sys.stderr)
+
+
 def _screened(db: Database, args: argparse.Namespace, result: RunResult, progressed: bool,
               prerender: Prerender | None) -> int:
     if progressed:
@@ -395,10 +408,7 @@ def _screened(db: Database, args: argparse.Namespace, result: RunResult, progres
     run = result.run
     for warning in run.party_warnings:  # no list, or a stale one: never silent
         print(f"hkscreen: warning: {warning}", file=sys.stderr)
-    from screening.rules.store import bundled_rules_note
-    with db.sessions() as session:
-        if (note := bundled_rules_note(session)) is not None:
-            print(f"hkscreen: warning: {note}", file=sys.stderr)
+    _warn_bundled_rules(db)
     _print_summary(run)
     if not args.quiet:
         with db.sessions() as session:

@@ -201,7 +201,7 @@ def _rules_missing(session: Session) -> bool:
     return meta is None or eccn is None
 
 
-def _bundled_rules_outdated(session: Session) -> bool:
+def bundled_rules_outdated(session: Session) -> bool:
     """Whether the rules in force are not this app's bundled rules (``refresh_bundled``
     decides whether to load them), read without loading the rule table definitions."""
     from screening.paths import seed_stamp
@@ -233,7 +233,7 @@ def open_database(url: str | None = None, *, seed: bool = True) -> Database:
                 if _rules_missing(session):
                     from screening.rules.store import ensure_seeded
                     ensure_seeded(session)
-                elif _bundled_rules_outdated(session):
+                elif bundled_rules_outdated(session):
                     from screening.rules.store import refresh_bundled
                     refresh_bundled(session)
             with database.sessions.begin() as session:

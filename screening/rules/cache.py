@@ -32,9 +32,12 @@ log = logging.getLogger(__name__)
 _LAYOUT = "1"
 _HERE = Path(__file__).resolve().parent
 #: What the kept content depends on: the table reader and the version hash (store.py), the
-#: rule files' columns and cell formatting (files.py) and this file's layout.
+#: rule files' columns and cell formatting (files.py), this file's layout, and the country
+#: alias keys kept beside the tables (ruleset.py, normalize.alias_key).
 _CODE = hashlib.sha256(b"".join(
-    (_HERE / name).read_bytes() for name in ("store.py", "files.py", "cache.py"))).hexdigest()
+    path.read_bytes() for path in (*(_HERE / name for name in (
+        "store.py", "files.py", "cache.py", "ruleset.py")), _HERE.parent / "normalize.py"))
+).hexdigest()
 
 Tables = dict[str, list[dict[str, Any]]]
 
