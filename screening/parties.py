@@ -53,8 +53,8 @@ REQUIRED_LISTS = (("ENTITY_LIST", "Entity List"), ("DENIED_PERSONS", "Denied Per
 def missing_government_lists(formats_and_sources: Iterable[tuple[str, Mapping[str, int]]]
                              ) -> list[str]:
     """The ``REQUIRED_LISTS`` that the lists given do not hold in full, each list as
-    (format, its entries by source), described ("Entity List", or "Entity List: 3
-    entries, where the Consolidated Screening List of 2026-07-31 had 3,420"). A custom watch
+    (format, its entries by source), described ("Entity List", or "Entity List in full (3
+    entries, where the Consolidated Screening List of 2026-07-31 had 3,420)"). A custom watch
     list holds none, whatever its rows say; fewer than half the entries the bundled list
     had is a part of the list (s22 second review: a three-row file naming the three lists
     as sources, or a China-only extract, left Mahan Air CLEAR)."""

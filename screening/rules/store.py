@@ -239,10 +239,7 @@ def bundled_rules_note(session: Session) -> str | None:
         return None
     for row in session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc())):
         if row.source.startswith(BUNDLED):
-            loaded = row.source.removeprefix(f"{BUNDLED} of ").split(" ", 1)[0]
-            if row.source.startswith(f"{BUNDLED} of ") and loaded >= date:
-                return None  # a later version's
-            continue
+            return None  # a later version's, or ones ``refresh_bundled`` replaces
         if not (row.loaded_by or "").startswith(_HKSCREEN_MADE):
             return (f"the rules in use ({meta.version[:16]}...) are not this version's bundled "
                     f"rules of {date}: they were changed since they were loaded ({row.source}, "
