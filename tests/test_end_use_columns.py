@@ -116,7 +116,8 @@ def test_more_headers_of_use_and_remarks_are_looked_at(header) -> None:
 
 
 @pytest.mark.parametrize("header", ["License Remarks", "Product Application", "Ship-To Notes",
-                                    "Customer Application", "Country Notes"])
+                                    "Customer Application", "Country Notes",
+                                    "Final Destination Notes"])
 def test_a_field_name_followed_by_remarks_is_free_text_not_the_field(header) -> None:
     """(s22 second review:) "License Remarks" was read as the licence number (so "Missile
     development" there was a licence cited), "Product Application" as the description,

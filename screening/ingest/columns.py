@@ -255,7 +255,8 @@ def guess_field(header: object) -> Field | None:
         return Field.ECCN
     words = key.split()
     if _is_onward_place(key, words):
-        return Field.ULTIMATE_DESTINATION
+        # ("Final Destination Notes" is free text about it, not the country.)
+        return Field.ULTIMATE_DESTINATION if _FREE_TEXT.isdisjoint(words) else None
     for prefix_len in (3, 2):  # a field's own name, then a note: "Export Date (per invoice)"
         if len(words) > prefix_len:
             shorter = " ".join(words[:prefix_len])
