@@ -197,6 +197,18 @@ def ensure_seeded(session: Session) -> None:
     add_seed_rows(session)
 
 
+def _since_bundled(session: Session) -> tuple[RuleMeta | None, RuleMeta | None]:
+    """(the last load of bundled rules, the first change an officer or an edition update
+    made after it): walking the rules' history back from now, whichever comes first; the
+    other is None (neither: no such load and no such change)."""
+    for row in session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc())):
+        if row.source.startswith(BUNDLED):
+            return row, None
+        if not (row.loaded_by or "").startswith(_HKSCREEN_MADE):
+            return None, row
+    return None, None
+
+
 def refresh_bundled(session: Session) -> str | None:
     """Load this app's bundled rules into a database whose rules are an earlier app's
     bundled rules, untouched (s22 hunt: a database seeded before a correction of the seed
@@ -208,15 +220,9 @@ def refresh_bundled(session: Session) -> str | None:
     meta = current_meta(session)
     if meta is None or meta.version == version:
         return None
-    loaded = None
-    for row in session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc())):
-        if row.source.startswith(BUNDLED):
-            loaded = row
-            break
-        if not (row.loaded_by or "").startswith(_HKSCREEN_MADE):
-            return None  # an officer's change since the bundled rules were loaded
+    loaded, _changed = _since_bundled(session)
     if loaded is None:
-        return None
+        return None  # an officer's change since the bundled rules were loaded, or no load
     loaded_date = loaded.source.removeprefix(f"{BUNDLED} of ").split(" ", 1)[0]
     if loaded.source.startswith(f"{BUNDLED} of ") and loaded_date >= date:
         return None  # this app's bundled rules or a later app's
@@ -237,16 +243,14 @@ def bundled_rules_note(session: Session) -> str | None:
     meta = current_meta(session)
     if meta is None or meta.version == version:
         return None
-    for row in session.scalars(select(RuleMeta).order_by(RuleMeta.id.desc())):
-        if row.source.startswith(BUNDLED):
-            return None  # a later version's, or ones ``refresh_bundled`` replaces
-        if not (row.loaded_by or "").startswith(_HKSCREEN_MADE):
-            return (f"the rules in use ({meta.version[:16]}...) are not this version's bundled "
-                    f"rules of {date}: they were changed since they were loaded ({row.source}, "
-                    f"by {row.loaded_by}), so the bundled rules and their corrections were "
-                    f"not loaded over them; compare them (hkscreen rules export) and load "
-                    f"the corrections you need")
-    return None
+    _loaded, changed = _since_bundled(session)
+    if changed is None:
+        return None  # a later version's, or ones ``refresh_bundled`` replaces
+    return (f"the rules in use ({meta.version[:16]}...) are not this version's bundled rules "
+            f"of {date}: they were changed since they were loaded ({changed.source}, by "
+            f"{changed.loaded_by}), so the bundled rules and their corrections were not "
+            f"loaded over them; compare them (hkscreen rules export) and load the "
+            f"corrections you need")
 
 
 #: Rows earlier seed data held that were wrong, removed from a database seeded with them:
