@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -128,8 +128,10 @@ def _end_user_type(stored: str | None) -> EndUserType | str | None:
 
 
 def review_conflicts(session: Session, run_id: int, rows: Sequence[int],
-                     disposition: Disposition, license_exception: str = "") -> list[Conflict]:
-    """The lines among ``rows`` on which ``disposition`` goes against a finding."""
+                     disposition: Disposition, license_exception: str = "",
+                     rules: RuleSet | None = None) -> list[Conflict]:
+    """The lines among ``rows`` on which ``disposition`` goes against a finding;
+    ``rules``: the rules in force, if the caller has them already."""
     if disposition not in (Disposition.CLEARED, Disposition.EXCEPTION_CONFIRMED):
         return []
     lines = []
@@ -147,15 +149,17 @@ def review_conflicts(session: Session, run_id: int, rows: Sequence[int],
                 .where(FindingSet.run_id == run_id, FindingSet.set_no.in_(chunk))):
             sets[number] = [Finding.from_json(f) for f in json.loads(text)]
     found: list[Conflict] = []
-    rules = load_ruleset(session) if disposition is Disposition.EXCEPTION_CONFIRMED else None
+    if disposition is Disposition.EXCEPTION_CONFIRMED and rules is None:
+        rules = load_ruleset(session)
     for line in lines:
         conflicts = finding_conflicts(disposition, license_exception, line.row, line.line_id,
                                       line.verdict, line.license_exception,
                                       sets.get(line.findings_set, []))
         # The exception confirmed, as the rules in force judge it on the line (another one
         # than the line claimed, which its findings do not speak of).
-        if not conflicts and rules is not None and (refused := _exception_refused(
-                line, exception_code(license_exception), rules)) is not None:
+        if not conflicts and disposition is Disposition.EXCEPTION_CONFIRMED and \
+                rules is not None and (refused := _exception_refused(
+                    line, exception_code(license_exception), rules)) is not None:
             conflicts = [refused]
         found += conflicts
     return found
@@ -221,10 +225,12 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     on those lines. The caller's transaction commits it: commit straight away so nothing is
     lost."""
     validate(disposition, reason, license_number, license_exception, reviewer)
+    rules = None
     if disposition in (Disposition.EXCEPTION_CONFIRMED, Disposition.LICENSE_OBTAINED):
-        _check_codes(session, disposition, license_exception, license_number)
+        rules = load_ruleset(session)  # once, for the codes and the conflicts
+        _check_codes(disposition, license_exception, license_number, rules.exceptions)
     rows = list(dict.fromkeys(rows))  # a row named twice gets one review
-    conflicts = review_conflicts(session, run_id, rows, disposition, license_exception)
+    conflicts = review_conflicts(session, run_id, rows, disposition, license_exception, rules)
     if conflicts and not override_reason.strip():
         raise OverrideRequired(conflicts)
     if override_reason.strip() and not conflicts:
@@ -257,13 +263,12 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     return [r.id for r in records]
 
 
-def _check_codes(session: Session, disposition: Disposition, license_exception: str,
-                 license_number: str) -> None:
+def _check_codes(disposition: Disposition, license_exception: str, license_number: str,
+                 known: Mapping[str, object]) -> None:
     """A licence exception confirmed must be one code the rules know, alone; a licence
     number must not be an exception code (s22 second review: "LVS 740.3", "LVS/GBS", "NLR"
     and "XYZ" were recorded as ordinary decisions, where plain "LVS" needed an override;
     "licence obtained" with licence number "LVS" was taken)."""
-    known = load_ruleset(session).exceptions
     if disposition is Disposition.EXCEPTION_CONFIRMED:
         code = exception_code(license_exception)
         if code == "NLR":
