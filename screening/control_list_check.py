@@ -171,10 +171,9 @@ def _paragraph_without_requirements(eccn: Eccn, entry: EccnRule,
     item on the Control List that no EAR reason controls is mostly licensed by another
     agency (the ITAR, the NRC): the entry's own wording cannot say, as for an entry without
     requirements (ECCN_NO_REQUIREMENTS)."""
-    controls = [c for c in entry.controls if c.covers(date)]
-    if not controls or any(c.applies(eccn.paragraph) is not False for c in controls) or any(
-            s.covers(date) and s.applies(eccn.paragraph) is not False for s in entry.specials):
+    if not _uncovered(entry, eccn.paragraph, date):
         return []
+    controls = [c for c in entry.controls if c.covers(date)]
     scopes = "; ".join(dict.fromkeys(f"{c.reason or c.column}: {c.scope_text(eccn.base)}"
                                      for c in controls))
     return [Finding(
@@ -187,6 +186,14 @@ def _paragraph_without_requirements(eccn: Eccn, entry: EccnRule,
         cites(entry.citation, *(c.citation for c in controls)))]
 
 
+def _uncovered(entry: EccnRule, paragraph: str, date: dt.date) -> bool:
+    """Whether the entry has licence requirements in force on the date and none of them,
+    nor any special control, can cover ``paragraph``."""
+    controls = [c for c in entry.controls if c.covers(date)]
+    return bool(controls) and all(c.applies(paragraph) is False for c in controls) and all(
+        not s.covers(date) or s.applies(paragraph) is False for s in entry.specials)
+
+
 def _entry_with_uncovered_paragraphs(eccn: Eccn, entry: EccnRule, date: dt.date,
                                      rules: RuleSet) -> list[Finding]:
     """REVIEW for a classification without a paragraph whose entry has paragraphs that
@@ -196,8 +203,7 @@ def _entry_with_uncovered_paragraphs(eccn: Eccn, entry: EccnRule, date: dt.date,
     if known is None:
         return []
     letters = sorted(p for p in known.children("") if p.isalpha() and p not in known.reserved)
-    uncovered = [p for p in letters if _paragraph_without_requirements(
-        replace(eccn, paragraph=p), entry, date)]
+    uncovered = [p for p in letters if _uncovered(entry, p, date)]
     if not uncovered:
         return []
     shown = ", ".join(f"{eccn.base}.{p}" for p in uncovered)
