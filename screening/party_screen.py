@@ -64,11 +64,23 @@ def lists_findings(lists: Sequence[ListFacts], today: dt.date) -> tuple[Finding,
     no date) holding the Entity List, the Denied Persons List and the SDN List."""
     if not lists:
         return (NO_LIST,)
-    dated = [item for item in lists if item.list_date is not None and item.list_date <= today]
-    if not dated:
+    if not dated_lists(lists, today):
         return (UNDATED_LISTS,)
-    missing = missing_government_lists((item.format, item.source_counts) for item in dated)
+    missing = missing_from_dated(lists, today)
     return (lists_incomplete(missing),) if missing else ()
+
+
+def dated_lists(lists: Sequence[ListFacts], today: dt.date) -> list[ListFacts]:
+    """The lists with a publication date by ``today`` (a later date is no date)."""
+    return [item for item in lists if item.list_date is not None and item.list_date <= today]
+
+
+def missing_from_dated(lists: Sequence[ListFacts], today: dt.date) -> list[str]:
+    """What the dated lists among ``lists`` lack of those a CLEAR needs
+    (``parties.missing_government_lists``); nothing when none is dated."""
+    dated = dated_lists(lists, today)
+    return missing_government_lists(
+        (item.format, item.source_counts) for item in dated) if dated else []
 
 
 def lists_incomplete(missing: list[str]) -> Finding:

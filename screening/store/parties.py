@@ -21,10 +21,10 @@ from screening.parties import (
     PartyListError,
     entry_from_row,
     list_digest,
-    missing_government_lists,
     normalize_party,
     scan_list_file,
 )
+from screening.party_screen import missing_from_dated
 from screening.paths import resources_dir
 from screening.store.schema import PartyEntryRow, PartyFalsePositive, PartyList
 
@@ -238,9 +238,7 @@ def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: in
             warnings.append(f"{item.name} of {item.list_date}, {age} days old at screening "
                             f"(limit {max_age_days} days): download the current list and "
                             f"import it (hkscreen lists import).")
-    dated = [item for item in lists if item.list_date and item.list_date <= screened_on]
-    if dated and (missing := missing_government_lists(
-            (item.format, item.source_counts) for item in dated)):
+    if missing := missing_from_dated(lists, screened_on):
         warnings.append(f"no dated list loaded holds the {' or the '.join(missing)}: every "
                         f"line is REVIEW (import the current Consolidated Screening List "
                         f"with --date).")
