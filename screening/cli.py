@@ -310,6 +310,8 @@ def _version(url: str | None) -> int:
 
 def _same_file(one: Path, other: Path) -> bool:
     """Whether two paths name one file (links and ``..`` included), existing or not."""
+    if one.resolve() == other.resolve():
+        return True
     try:
         return one.exists() and other.exists() and os.path.samefile(one, other)
     except OSError:
@@ -321,12 +323,11 @@ def _refuse_overwriting(source: Path, targets: list[Path]) -> None:
     --report or --json naming the input replaced the user's spreadsheet with the report)."""
     seen: list[Path] = []
     for target in targets:
-        if _same_file(target, source) or target.resolve() == source.resolve():
+        if _same_file(target, source):
             raise UsageError(f"{target}: that is the file being screened; write the "
                              f"{'JSON' if target.suffix.lower() == '.json' else 'report'} "
                              f"to another path (the input is never overwritten)")
-        if any(target.resolve() == other.resolve() or _same_file(target, other)
-               for other in seen):
+        if any(_same_file(target, other) for other in seen):
             raise UsageError(f"{target}: given twice as an output; give each output a path "
                              f"of its own")
         seen.append(target)
@@ -458,7 +459,7 @@ def _refuse_protected(db: Database, targets: list[Path]) -> None:
         if database else []
     inputs = data_dir() / "inputs"
     for target in targets:
-        if any(target.resolve() == k.resolve() or _same_file(target, k) for k in kept):
+        if any(_same_file(target, k) for k in kept):
             raise UsageError(f"{target}: that is the hkscreen database; write the output to "
                              f"another path")
         if target.resolve().is_relative_to(inputs.resolve()):
@@ -472,20 +473,15 @@ def _refuse_protected(db: Database, targets: list[Path]) -> None:
 
 def _screened_file(db: Database, target: Path) -> int | None:
     """The id of a run whose input is the file now at ``target`` (same content), if any."""
-    import hashlib
-
     from sqlalchemy import select
 
+    from screening.ingest.content import file_sha256
     from screening.store.schema import Run
 
     if not target.is_file():
         return None
-    digest = hashlib.sha256()
-    with target.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
     with db.sessions() as session:
-        return session.scalar(select(Run.id).where(Run.input_sha256 == digest.hexdigest())
+        return session.scalar(select(Run.id).where(Run.input_sha256 == file_sha256(target))
                               .order_by(Run.id).limit(1))
 
 

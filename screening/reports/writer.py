@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from screening.db import Database
+from screening.ingest.content import file_sha256
 from screening.reports.content import load_content
 from screening.reports.safety import ExportError, atomic_path
 from screening.signing import Signer, SigningError, signer_for
@@ -123,14 +123,6 @@ class Seal:
     def sign(self, digest: str) -> str:
         self.digest, self.signature = digest, self.signer.sign(digest)
         return self.signature
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def record_issued(db: Database, record: IssuedReport) -> None:
