@@ -90,6 +90,7 @@ def measure(db, path: Path, rules, *, run_id: int = 1,  # type: ignore[no-untype
             done += len(screened_lines[1])
             if frames is not None:
                 frames.append(frame)
+            del batch, screened_lines, raws, cells, frame  # as the run frees them (service)
         return spent
     finally:
         gc.enable()
