@@ -5,6 +5,7 @@ scope, entries that point to the USML or did not exist yet)."""
 from __future__ import annotations
 
 import datetime as dt
+import string
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -200,9 +201,15 @@ def _entry_with_uncovered_paragraphs(eccn: Eccn, entry: EccnRule, date: dt.date,
     none of its requirements covers (s22 second review: bare 7A005 and 1B233 were CLEAR
     where 7A005.a and 1B233.a are REVIEW): the item may be one of them."""
     known = rules.known_paragraphs(eccn.base)
-    if known is None:
-        return []
-    letters = sorted(p for p in known.children("") if p.isalpha() and p not in known.reserved)
+    if known is not None:
+        letters = sorted(p for p in known.children("")
+                         if p.isalpha() and p not in known.reserved)
+        basis = ""
+    else:
+        letters = _letters_named(rules.mentioned_paragraphs(eccn.base))
+        basis = (f" (the rules database holds no paragraph text for {eccn.base}; its rules "
+                 f"and notes name {_any_named(eccn.base, rules)}, so the paragraphs before "
+                 f"it are taken to exist)")
     uncovered = [p for p in letters if _uncovered(entry, p, date)]
     if not uncovered:
         return []
@@ -210,9 +217,26 @@ def _entry_with_uncovered_paragraphs(eccn: Eccn, entry: EccnRule, date: dt.date,
     return [Finding(
         "PARAGRAPH_NO_REQUIREMENTS", Severity.REVIEW,
         f"ECCN {eccn.text} is given without a paragraph, and none of its licence requirements "
-        f"covers {shown}: such an item is usually controlled by another agency (the ITAR, "
-        f"the Nuclear Regulatory Commission). Give the paragraph, or check the jurisdiction.",
-        cites(entry.citation))]
+        f"covers {shown}{basis}: such an item is usually controlled by another agency (the "
+        f"ITAR, the Nuclear Regulatory Commission). Give the paragraph, or check the "
+        f"jurisdiction.", cites(entry.citation))]
+
+
+def _letters_named(paths: frozenset[str]) -> list[str]:
+    """The top-level paragraphs an entry without paragraph text has, as far as what names
+    them shows: those named, and every letter before the last one named (s23: bare 7A005,
+    whose rows all name .b, was CLEAR; its .a is ITAR-controlled). The .x, .y and .z
+    paragraphs of some entries follow gaps, so nothing is inferred before them."""
+    named = {p for p in paths if len(p) == 1 and p.isalpha()}
+    ordinary = [p for p in named if p not in "xyz"]
+    before = string.ascii_lowercase[:string.ascii_lowercase.index(max(ordinary)) + 1] \
+        if ordinary else ""
+    return sorted(named | set(before))
+
+
+def _any_named(base: str, rules: RuleSet) -> str:
+    named = sorted(p for p in rules.mentioned_paragraphs(base) if len(p) == 1 and p.isalpha())
+    return ", ".join(f"{base}.{p}" for p in named)
 
 
 def _label_order(label: str) -> tuple[int, str]:
