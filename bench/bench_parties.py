@@ -207,8 +207,10 @@ def quality(args: argparse.Namespace) -> dict:
     # or a general word ("Dahua Hong Kong Ltd" for "Zhejiang Dahua Technology Co., Ltd."):
     # one per non-SDN entry whose name comes down to one word (``parties._GENERIC_WORDS``).
     from screening.parties import _GENERIC_WORDS
+    # The same with a trade's word as well ("Dahua Security Hong Kong Ltd").
     branch_rnd = random.Random(11)
-    branches = found_branches = 0
+    trade_rnd = random.Random(5)
+    branches = found_branches = found_trade = 0
     for entry in entries:
         core = [w for w in normalize_party(entry.name).split() if w not in _GENERIC_WORDS]
         if entry.list_code == "SDN" or len(core) != 1 or len(core[0]) < 4 or \
@@ -218,6 +220,9 @@ def quality(args: argparse.Namespace) -> dict:
                f"{branch_rnd.choice(CONSIGNEE_FORMS)}"
         branches += 1
         found_branches += any(m.entry.key == entry.key for m in index.match(text))
+        trade = f"{core[0].title()} {trade_rnd.choice(BRANCH_TRADES)} " \
+                f"{trade_rnd.choice(BRANCH_PLACES)} {trade_rnd.choice(CONSIGNEE_FORMS)}"
+        found_trade += any(m.entry.key == entry.key for m in index.match(trade))
     total_found = sum(c[1] for c in found_by_kind.values())
     return {
         "entries": len(entries), "names": len(index.names), "read_s": read, "build_s": build,
@@ -229,12 +234,14 @@ def quality(args: argparse.Namespace) -> dict:
         "fp_strong_rate": strong_flagged / len(unrelated),
         "names_per_s": queries / seconds, "strong": index.strong, "weak": index.weak,
         "branches": branches, "branch_recall": found_branches / max(branches, 1),
+        "trade_branch_recall": found_trade / max(branches, 1),
     }
 
 
 # --- whole runs, each in its own process ---------------------------------------------------
 
 CONSIGNEE_FORMS = ["Co., Ltd.", "Limited", "Ltd", "GmbH", "Pte. Ltd.", "Inc."]
+BRANCH_TRADES = ["Security", "Aviation", "Semiconductor", "Software", "Holdings", "Optics"]
 BRANCH_PLACES = ["Hong Kong", "Europe", "Deutschland", "International", "Singapore",
                  "(HK)", "Asia Pacific", "Shenzhen"]
 
@@ -312,7 +319,9 @@ def report_quality(q: dict) -> None:
     print(f"false positives on {q['unrelated']:,} unrelated company names: "
           f"{q['fp_rate']:.1%} flagged for review, {q['fp_strong_rate']:.2%} strong")
     print(f"recall on {q['branches']:,} branch-style names (a listed company's distinctive "
-          f"word with a place: 'Dahua Hong Kong Ltd'): {q['branch_recall']:.1%}")
+          f"word with a place: 'Dahua Hong Kong Ltd'): {q['branch_recall']:.1%}; with a "
+          f"trade's word as well ('Dahua Security Hong Kong Ltd'): "
+          f"{q['trade_branch_recall']:.1%}")
     print(f"throughput: {q['names_per_s']:,.0f} distinct names/s (cold cache)")
 
 

@@ -181,6 +181,7 @@ BRANDS = [
     _sdn("45", "CRYSTAL"),
     _entry("46", "Yangtze Memory Technologies Co., Ltd."),
     _sdn("47", "Kalashnikov Concern", country="RU"),
+    _entry("48", "AO Kaspersky Lab", country="RU"),
 ]
 
 
@@ -206,7 +207,39 @@ def test_a_listed_companys_distinctive_word_with_places_is_a_partial_match(name,
     assert "come down to the same distinctive word" in how_matched(matches[0])
 
 
+@pytest.mark.parametrize(("name", "number"), [
+    ("Dahua Security Hong Kong Ltd", "41"), ("Kaspersky Security GmbH", "48"),
+    ("Megvii Software (HK) Ltd", "42"), ("Inspur Cloud Europe B.V.", "43"),
+    ("Yangtze Memory Semiconductor Ltd", "46")])
+def test_a_listed_companys_brand_with_words_of_a_trade_is_a_partial_match(name,
+                                                                          number) -> None:
+    """(s22 note: CLEAR) a listed company's distinctive word beside words of a trade
+    ("Security", "Software", "Cloud") and places: the listed name's own trade words
+    ("Lab") are left out too."""
+    from screening.parties import SAME_CORE
+
+    matches = PartyIndex.build(BRANDS).match(name, "HK")
+    assert [m.entry.number for m in matches] == [number]
+    assert matches[0].partial == SAME_CORE
+
+
+def test_a_brand_word_many_entries_hold_is_an_ordinary_word() -> None:
+    """A word more than BRAND_ENTRIES entries' names hold ("Phoenix") is no brand: a name
+    of it and trade words is not a partial match; of fewer entries it is."""
+    from screening.parties import BRAND_ENTRIES, SAME_CORE
+
+    def partial(count: int) -> list[str]:
+        entries = [_entry(str(100 + i), f"Phoenix Nr{i} Technology Co., Ltd.")
+                   for i in range(count)] + [_entry("99", "Phoenix Technology Co., Ltd.")]
+        return [m.entry.number for m in PartyIndex.build(entries).match(
+            "Phoenix Aviation Ltd", "HK") if m.partial == SAME_CORE]
+
+    assert partial(3) == ["99"]
+    assert partial(BRAND_ENTRIES) == []
+
+
 @pytest.mark.parametrize("name", ["Crystal Europe Ltd", "Dahua Smart Home Ltd",
+                                  "Crystal Aviation Ltd", "Acme Security Ltd",
                                   "Hong Kong Trading Ltd", "Deutschland GmbH",
                                   "Dahu Hong Kong Ltd"])
 def test_other_words_or_a_vessels_name_are_not_a_distinctive_match(name) -> None:
