@@ -895,6 +895,8 @@ class PartyIndex:
     _cores: dict[int, str] = field(default_factory=dict, repr=False)
     #: Per list name: its core without the words of a trade (``_brand``).
     _brands: dict[int, str] = field(default_factory=dict, repr=False)
+    #: Per list name and word of it: whether the name spells the word out (``_spells_out``).
+    _acronyms: dict[tuple[int, str], bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, entries: list[PartyEntry], strong: float = STRONG,
@@ -1023,9 +1025,7 @@ class PartyIndex:
             # CLEAR). A list name whose own distinctive part is that word alone.
             word = core[0]
             for n in tokens.get(word, ())[:CORE_POSTING]:
-                # (A list name of one word only if it is a company's own: vessels are named
-                # CRYSTAL.)
-                if self._core(n) == word and (names[n] != word or self._own_word(n)):
+                if self._stands_for(n, self._core(n), word):
                     found.setdefault(n, SAME_CORE)
         elif len(core) > 1 and (len(core) < len(words) or any(
                 w in _SECTOR_WORDS for w in core)):
@@ -1052,7 +1052,7 @@ class PartyIndex:
             posting = tokens.get(word, ())
             if len({self.owners[n][0] for n in posting}) <= BRAND_ENTRIES:
                 for n in posting[:CORE_POSTING]:
-                    if self._brand(n) == word and (names[n] != word or self._own_word(n)):
+                    if self._stands_for(n, self._brand(n), word):
                         found.setdefault(n, SAME_CORE)
         postings = [tokens.get(w, ()) for w in words]
         if all(postings):
@@ -1086,14 +1086,36 @@ class PartyIndex:
                                                if w not in _SECTOR_WORDS)
         return brand
 
+    def _stands_for(self, n: int, part: str, word: str) -> bool:
+        """Whether ``word`` names list name ``n``, whose distinctive ``part`` (``_core`` or
+        ``_brand``) it is: a list name of that word alone only if it is a company's own
+        (vessels are named CRYSTAL); or ``n`` spells the word out."""
+        return (part == word and (self.names[n] != word or self._own_word(n))) or \
+            self._spells_out(n, word)
+
+    def _spells_out(self, n: int, word: str) -> bool:
+        """Whether list name ``n`` holds ``word`` as the initials of its words before it
+        ("National University of Defense Technology (NUDT)", "China Aerospace Science and
+        Industry Corporation (CASIC) 3rd Academy"): the acronym names the company."""
+        key = (n, word)
+        spelt = self._acronyms.get(key)
+        if spelt is None:
+            shown = self.owners[n][1]
+            head = re.split(rf"(?i)\b{re.escape(word)}\b", shown, maxsplit=1)
+            spelt = self._acronyms[key] = len(head) == 2 and _spelt_out(word, head[0])
+        return spelt
+
     def _own_word(self, n: int) -> bool:
         """Whether list name ``n``, of one word, is a company's own name: a word no other
         entry's names hold, on a list of companies and organisations (every list but the
         SDN List, which names vessels too) or written with more words (a legal form: "AFOX
         Corporation Limited"); or a word of another name of its entry that one other entry
         at most holds ("Hikvision" beside "Hangzhou Hikvision Digital Technology Co.,
-        Ltd."). Ordinary words ("STAR", "CRYSTAL", "Phoenix") are in many entries' names:
-        left out, as they were (a cell holding one matched them)."""
+        Ltd."); or the initials of another name of its entry, of four letters or more,
+        however many entries hold it ("CASIC" of "China Aerospace Science and Industry
+        Corporation", whose academies are listed as "... (CASIC) 3rd Academy"). Ordinary
+        words ("STAR", "CRYSTAL", "Phoenix") are in many entries' names: left out, as they
+        were (a cell holding one matched them)."""
         kept = self._own_words.get(n)
         if kept is None:
             e, shown = self.owners[n]
@@ -1102,10 +1124,11 @@ class PartyIndex:
             # The other entries whose names hold the word: an ordinary word ("star",
             # "crystal", "auto") is in many; a company's own in its entry's alone.
             shared = len({self.owners[m][0] for m in self.tokens.get(word, ())} - {e})
+            others = [other for other in (entry.name, *entry.alt_names) if other != shown]
             kept = (shared == 0 and (entry.list_code != "SDN" or len(shown.split()) > 1)) or (
                 shared <= 1 and any(word in normalize_party(other).split()
-                                    for other in (entry.name, *entry.alt_names)
-                                    if other != shown))
+                                    for other in others)) or (
+                len(word) >= 4 and any(_spelt_out(word, other) for other in others))
             self._own_words[n] = kept
         return kept
 
@@ -1253,6 +1276,34 @@ class PartyIndex:
                     scores = _higher(scores, _merge(written, best_third.get(row, []),
                                                     best_fourth.get(row, [])))
                 self._cache[name] = scores
+
+
+_INITIALS_SKIPPED = frozenset({"and", "of", "the", "for"})
+
+
+def _spelt_out(word: str, name: str) -> bool:
+    """Whether a run of the words of ``name`` (as written, or as ``normalize_party``
+    writes them) has ``word`` as its initials, its small words ("and", "of") counted or
+    not: "casic" of "China Aerospace Science and Industry Corporation", "mcst" of "JSC
+    Moscow Center of SPARC Technologies", "nudt" of "National University of Defense
+    Technology (NUDT)"."""
+    if len(word) < 4:
+        return False
+    for words in (re.findall(r"[^\W_]+", name.lower()), normalize_party(name).split()):
+        for start in range(len(words)):
+            if words[start][0] != word[0]:
+                continue
+            every = small = ""
+            for w in words[start:]:
+                if w == word:
+                    break
+                every += w[0]
+                small += "" if w in _INITIALS_SKIPPED else w[0]
+                if word in (every, small):
+                    return True
+                if len(small) > len(word):
+                    break
+    return False
 
 
 def import_numpy_meanwhile() -> None:

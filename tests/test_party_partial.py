@@ -182,6 +182,12 @@ BRANDS = [
     _entry("46", "Yangtze Memory Technologies Co., Ltd."),
     _sdn("47", "Kalashnikov Concern", country="RU"),
     _entry("48", "AO Kaspersky Lab", country="RU"),
+    _entry("49", "China Aerospace Science and Industry Corporation Limited",
+           "China Aerospace Science and Industry Corporation", "CASIC"),
+    _entry("50", "China Aerospace Science and Industry Corporation (CASIC) 3rd Academy"),
+    _entry("51", "National University of Defense Technology (NUDT)"),
+    _sdn("52", "JSC MOSCOW CENTER OF SPARC TECHNOLOGIES", "JSC MCST", "JSC MTSST",
+         country="RU"),
 ]
 
 
@@ -221,6 +227,32 @@ def test_a_listed_companys_brand_with_words_of_a_trade_is_a_partial_match(name,
     matches = PartyIndex.build(BRANDS).match(name, "HK")
     assert [m.entry.number for m in matches] == [number]
     assert matches[0].partial == SAME_CORE
+
+
+@pytest.mark.parametrize(("name", "numbers"), [
+    ("CASIC Hong Kong Ltd", {"49", "50"}), ("CASIC Security Ltd", {"49", "50"}),
+    ("NUDT Hong Kong", {"51"}), ("MCST Hong Kong Ltd", {"52"})])
+def test_a_listed_companys_acronym_with_places_is_a_partial_match(name, numbers) -> None:
+    """(s22 note: CLEAR) "CASIC" is an alias of one entry and in the names of its
+    academies' entries, so it read as an ordinary word; "NUDT" is in brackets after the
+    name it abbreviates; "JSC MCST" abbreviates its entry's name."""
+    matches = PartyIndex.build(BRANDS).match(name, "HK")
+    assert {m.entry.number for m in matches} == numbers
+    assert all(m.partial for m in matches)
+
+
+@pytest.mark.parametrize(("word", "name", "spelt"), [
+    ("casic", "China Aerospace Science and Industry Corporation", True),
+    ("mcst", "JSC MOSCOW CENTER OF SPARC TECHNOLOGIES", True),
+    ("nudt", "National University of Defense Technology ", True),
+    ("casaic", "China Aerospace Science and Industry Corporation", True),
+    ("abc", "Alpha Beta Corp", False),  # three letters: too many words begin so
+    ("abcd", "Alpha Beta Corp", False),
+    ("cast", "China Aerospace Science and Industry Corporation", False)])
+def test_initials_spell_out_a_word_of_four_letters_or_more(word, name, spelt) -> None:
+    from screening.parties import _spelt_out
+
+    assert _spelt_out(word, name) is spelt
 
 
 def test_a_brand_word_many_entries_hold_is_an_ordinary_word() -> None:
