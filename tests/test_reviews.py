@@ -333,6 +333,38 @@ def test_a_review_takes_its_time_once_it_holds_the_write_lock(db, db_url, run_id
     assert created >= committed[0]
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_report_waits_for_a_review_being_committed(db, db_url, run_id) -> None:
+    """(s22 note:) a review timed just before a report's time but committed after the
+    report began reading was missing from that report, which then failed ``verify``
+    ("recorded before the report was made, is missing"). The report now takes its time
+    under the lock the review holds until it commits."""
+    import datetime as dt
+    import threading
+
+    from screening.reports.content import load_content
+
+    timed = threading.Event()
+
+    def review_slowly() -> None:  # timed at once, committed 1.5 s later
+        with db.sessions.begin() as session:
+            add_reviews(session, run_id, [20], Disposition.CLEARED, reason="slow commit",
+                        reviewer="ann")
+            timed.set()
+            threading.Event().wait(1.5)
+
+    reviewer = threading.Thread(target=review_slowly)
+    reviewer.start()
+    assert timed.wait(10)
+    with db.sessions() as session:
+        content = load_content(session, run_id, "auditor")
+    reviewer.join()
+    (review,) = [r for r in content.reviews if r.row == 20]
+    created = review.created_at if review.created_at.tzinfo else \
+        review.created_at.replace(tzinfo=dt.UTC)
+    assert created <= content.generated_at
+
+
 @pytest.mark.parametrize("typed", ["LVS (740.3(b))", "LVS 740.3", "LVS/GBS", "XYZ", "NLR"])
 def test_an_exception_code_the_rules_do_not_know_is_refused(db, run_id, typed) -> None:
     """(s22 second review:) these were recorded as ordinary decisions on a line where plain

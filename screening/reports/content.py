@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from screening import __version__
@@ -20,7 +21,7 @@ from screening.rules.ruleset import RuleSet, load_ruleset
 from screening.rules.schema import CHART_COLUMNS
 from screening.store import runs as run_store
 from screening.store.report_lines import LineRecord
-from screening.store.reviews import Disposition, ReviewRecord, run_reviews
+from screening.store.reviews import Disposition, ReviewRecord, hold_write_lock, run_reviews
 from screening.store.schema import RunLine
 
 LINE_HEADERS = (
@@ -187,9 +188,9 @@ UNDECIDED_LABEL = "Flagged lines without a decision (on hold or escalated includ
 
 
 def load_content(session: Session, run_id: int, generated_by: str) -> ReportContent:
-    # Taken before anything is read: a review recorded before this time is in what is
-    # read (``reviews.add_reviews`` takes its time once it holds the write lock).
-    generated_at = dt.datetime.now(dt.UTC)
+    """What a report of run ``run_id`` states, read in ``session`` (which must not have
+    read anything yet: its reads see what was committed once the report's time is taken)."""
+    generated_at = _time_once_reviews_committed(session, run_id)
     run = run_store.get_run(session, run_id)
     if run is None:
         raise LookupError(f"no run with id {run_id}")
@@ -213,6 +214,21 @@ def load_content(session: Session, run_id: int, generated_by: str) -> ReportCont
     return ReportContent(run, load_ruleset(session), reviews, current, flagged,
                          generated_at, generated_by, environment,
                          change_log(session), dict(reviewed_by_verdict))
+
+
+def _time_once_reviews_committed(session: Session, run_id: int) -> dt.datetime:
+    """The report's time, taken while it holds the lock a review takes its own time under
+    (``reviews.hold_write_lock``), so every review timed before it is committed, and in
+    what the report then reads. (s22 note: a review timed between a report's time and its
+    commit was missing from that report, and ``verify`` failed the genuine report.) If the
+    lock cannot be had (another writer holds it past the database's wait), the time is
+    taken without it, as before."""
+    try:
+        with Session(session.get_bind()) as locking, locking.begin():
+            hold_write_lock(locking, run_id)
+            return dt.datetime.now(dt.UTC)
+    except OperationalError:
+        return dt.datetime.now(dt.UTC)
 
 
 def run_parameters(content: ReportContent) -> list[tuple[str, object]]:

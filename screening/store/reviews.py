@@ -248,7 +248,7 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     if unknown:
         raise ReviewError(f"run {run_id} has no line at row(s) {unknown[:10]}")
     if when is None:
-        _hold_write_lock(session, run_id)
+        hold_write_lock(session, run_id)
         when = dt.datetime.now(dt.UTC)
     records = [Review(run_id=run_id, row=row, line_id=line_ids[row],
                       disposition=disposition.value, reason=reason.strip(),
@@ -286,7 +286,7 @@ def _check_codes(disposition: Disposition, license_exception: str, license_numbe
                           f"number has digits, such as D123456)")
 
 
-def _hold_write_lock(session: Session, run_id: int) -> None:
+def hold_write_lock(session: Session, run_id: int) -> None:
     """Wait for the database's write lock (SQLite) or the run's row (PostgreSQL) before the
     reviews' time is taken: taken before a wait behind another writer, it came before a
     report made meanwhile, which could not show the reviews yet, and ``verify`` failed that
