@@ -194,6 +194,27 @@ def test_every_cell_of_a_volatile_array_formula_is_stale(rules, tmp_path) -> Non
         assert "FORMULA_VALUE_STALE" in {p.code for p in line_read.problems}, line_read.row
 
 
+def test_every_cell_of_an_array_formula_saved_without_values_has_no_value(rules,
+                                                                         tmp_path) -> None:
+    """(s23 hunt:) an array formula saved without values (openpyxl writes one so) was
+    FORMULA_NO_VALUE in its first cell only; the other cells of its range, empty in the file
+    though Excel shows the formula's values there, read as blank and their lines were
+    CLEAR. The third line has no row in the file at all."""
+    line = ('<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>L{r}</t></is></c>'
+            '<c r="B{r}" t="inlineStr"><is><t>DE</t></is></c>'
+            '<c r="C{r}" t="inlineStr"><is><t>2021-03-01</t></is></c>{ecc}</row>')
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}'
+           + line.format(r=2, ecc='<c r="D2"><f t="array" ref="D2:D4">G2:G4</f></c>')
+           + line.format(r=3, ecc="")
+           + '</sheetData></worksheet>')
+    prepared = prepare_input(_workbook(tmp_path / "array.xlsx", sheet_xml=xml),
+                             aliases=rules.aliases, exception_codes=frozenset(rules.exceptions))
+    lines = list(prepared.lines())
+    assert [line_read.row for line_read in lines] == [2, 3, 4]
+    for line_read in lines:
+        assert "FORMULA_NO_VALUE" in {p.code for p in line_read.problems}, line_read.row
+
+
 @pytest.mark.parametrize(("cells", "said"), [
     ('<c r="A2" t="inlineStr"><is><t>L1</t></is></c><c s="1"><f>TODAY()</f><v>43831</v></c>',
      "formula cells written without a cell reference"),

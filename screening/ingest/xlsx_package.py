@@ -23,6 +23,7 @@ import zipfile
 import zlib
 from array import array
 from collections import Counter, deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -493,6 +494,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                           "reference, which Excel never does and hkscreen's check of "
                           "formula values cannot place; open the file in Excel and save it "
                           "as .xlsx again", sheet=sheet)
+    scan.formula_cells.update(_array_cells(formulas.valueless_arrays, name, sheet))
     if every_formula or formulas.volatile or (
             formulas.with_values and volatile_elsewhere(archive, xml_path, name)):
         why_not_volatile = RECALCULATES if every_formula else DEPENDS
@@ -613,6 +615,8 @@ class _Formulas:
     unplaced: bool = False  # a formula cell without a cell reference
     #: array formulas: (their range, "C2:C9", their formula)
     arrays: list[tuple[str, str]] = field(default_factory=list)
+    #: the ranges of array formulas saved without a value
+    valueless_arrays: list[str] = field(default_factory=list)
 
 
 _SHARED_RE = re.compile(rb'\bt="shared"')
@@ -626,8 +630,16 @@ _F_OPEN_RE = re.compile(rb"<f\b([^>]*?)(?:/>|>([^<]*)</f>)")
 
 def _spread_arrays(formulas: _Formulas, name: str, sheet: str) -> None:
     """The cells of each array formula's range, as formula cells with its formula."""
-    count = 0
     for span, text in formulas.arrays:
+        for where in _array_cells([span], name, sheet):
+            formulas.with_values.setdefault(where, text)
+
+
+def _array_cells(spans: list[str], name: str, sheet: str) -> Iterator[tuple[int, int]]:
+    """(row, 0-based col) of every cell of the array formulas' ranges ``spans``; refuses
+    more than MAX_ARRAY_CELLS of them."""
+    count = 0
+    for span in spans:
         first, _, last = span.partition(":")
         (r1, c1), (r2, c2) = _cell_at(first), _cell_at(last or first)
         count += (abs(r2 - r1) + 1) * (abs(c2 - c1) + 1)
@@ -637,7 +649,7 @@ def _spread_arrays(formulas: _Formulas, name: str, sheet: str) -> None:
                               f"may not be what Excel shows", sheet=sheet)
         for row in range(min(r1, r2), max(r1, r2) + 1):
             for col in range(min(c1, c2), max(c1, c2) + 1):
-                formulas.with_values.setdefault((row, col), text)
+                yield row, col
 
 
 def _cell_at(ref: str) -> tuple[int, int]:
@@ -690,10 +702,15 @@ def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas
             formulas.unplaced = True
             continue
         where = (_row_number(ref.group(2)), column_index(ref.group(1).decode().upper()))
+        formula = _F_OPEN_RE.search(inner)
         if not _VALUE_RE.search(inner):
             found.add(where)
+            if formula and _ARRAY_RE.search(formula.group(1)) and \
+                    (span := _ARRAY_REF_RE.search(formula.group(1))):
+                # Its range's other cells show its values in Excel but are empty in the
+                # file (s23 hunt: read as blank, those lines were CLEAR).
+                formulas.valueless_arrays.append(span.group(1).decode().upper())
             continue
-        formula = _F_OPEN_RE.search(inner)
         text = html.unescape((formula.group(2) or b"").decode("utf-8", "replace")) \
             if formula else ""
         if formula and _SHARED_RE.search(formula.group(1)):
