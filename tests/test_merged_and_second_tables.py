@@ -233,3 +233,67 @@ def test_shipment_rows_on_another_sheet_without_a_header_are_refused(tmp_path: P
     finally:
         db.dispose()
     assert run.line_count == 1
+
+
+def _book(path: Path, sheets: list[tuple[str, list[list[object]]]]) -> Path:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+HEADER = ["Line", "Destination", "Export Date", "ECCN"]
+
+
+@pytest.mark.parametrize(("sheets", "said"), [
+    # Continued rows on a sheet ordered before the one with the header.
+    ([("Shipments (2)", [["S2", "Hong Kong", "2021-03-01", "3A001.b.1"]]),
+      ("Shipments", [HEADER, ["S1", "Germany", "2021-03-01", "EAR99"]])],
+     "the sheet 'Shipments (2)', beside 'Shipments', holds rows that look like shipments"),
+    # A header under notes, on a sheet ordered first.
+    ([("Notes", [[f"note {i}"] for i in range(31)]
+       + [HEADER, ["S2", "Hong Kong", "2021-03-01", "3A001.b.1"]]),
+      ("Shipments", [HEADER, ["S1", "Germany", "2021-03-01", "EAR99"]])],
+     "'Notes' (header in row 32, below the first 30 rows hkscreen looks at"),
+    # The same after it.
+    ([("Shipments", [HEADER, ["S1", "Germany", "2021-03-01", "EAR99"]]),
+      ("More", [[f"note {i}"] for i in range(40)]
+       + [HEADER, ["S2", "Hong Kong", "2021-03-01", "3A001.b.1"]])],
+     "'More' (header in row 41"),
+])
+def test_shipments_on_a_sheet_before_or_under_notes_are_refused(tmp_path: Path, sheets,
+                                                                said) -> None:
+    """(s23 hunt:) only sheets after the screened one were checked, and only in their first
+    30 rows: a continuation sheet ordered first, or a header under 31 rows of notes, was
+    never read (one line CLEAR, exit 0)."""
+    path = _book(tmp_path / "book.xlsx", sheets)
+    with pytest.raises(IngestError, match="--sheet") as refused:
+        screen_file(tmp_path, path)
+    assert said in str(refused.value)
+
+
+def test_another_sheet_counts_as_shipments_by_the_officers_mapping(tmp_path: Path) -> None:
+    """(s23 hunt:) with --mapping naming the date column "Versanddatum", a second sheet of
+    the same columns did not count as shipments (no date column by the headers alone): its
+    Hong Kong line was never read, exit 0."""
+    from screening.db import open_database
+    from screening.ingest.pipeline import MappingSpec
+    from screening.service import ScreenOptions, run_screening
+
+    header = ["Line", "Destination", "Versanddatum", "ECCN"]
+    path = _book(tmp_path / "q.xlsx", [
+        ("Q1", [header, ["S1", "Germany", "2021-03-01", "EAR99"]]),
+        ("Q2", [header, ["S2", "Hong Kong", "2021-03-01", "3A001.b.1"]])])
+    mapping = MappingSpec.from_json({"columns": {"export_date": "Versanddatum"}}, "m.json")
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        with pytest.raises(IngestError, match="the sheet 'Q1' and the sheet\\(s\\) 'Q2'"):
+            run_screening(db, path, ScreenOptions(mapping=mapping))
+        run = run_screening(db, path, ScreenOptions(mapping=mapping, sheet="Q2")).run
+    finally:
+        db.dispose()
+    assert run.line_count == 1

@@ -3,6 +3,7 @@ map the columns (auto, mapping file or profile), then convert rows lazily."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 import json
@@ -42,6 +43,8 @@ from screening.normalize import (
 )
 
 HEADER_SCAN_ROWS = 30
+#: Rows of the other sheets of a workbook looked at for a header row of shipments.
+OTHER_SHEET_SCAN_ROWS = 200
 
 
 @dataclass(frozen=True)
@@ -192,10 +195,12 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
             if header_index is not None or (header_row is not None and head):
                 found = (source, rows, head, header_index)
                 if sheet is None:
+                    # (The sheets before it too: rows continued on a sheet ordered first, or a
+                    # header below the rows looked at: s23 hunt, never read, exit 0.)
                     hidden = [s.name for s in sheets if not s.visible]
-                    _refuse_shipments_on_other_sheets(path, name, candidates[at + 1:] + hidden,
-                                                      content, as_of is not None, hidden,
-                                                      aliases)
+                    _refuse_shipments_on_other_sheets(
+                        path, name, candidates[:at] + candidates[at + 1:] + hidden, content,
+                        as_of is not None, hidden, aliases, mapping)
                 break
             first_head = first_head or head
         if found is None:
@@ -253,18 +258,20 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
 
 def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[str],
                                       content: Content | None, have_as_of: bool,
-                                      hidden: list[str], aliases: dict[str, str]) -> None:
+                                      hidden: list[str], aliases: dict[str, str],
+                                      mapping: MappingSpec | None = None) -> None:
     """A run screens one sheet: with no sheet named, a later visible sheet that has a header
     row of shipment columns too would not be screened, and its lines would be lost without
     a word (an independent review: "Q1" screened CLEAR, "Q2" to Hong Kong never read). So
     would a hidden sheet's (screened only when named): it may be an old copy, or the lines
     someone hid; the officer says which sheet is the shipment file."""
-    also = []
+    also: list[tuple[str, int]] = []  # (sheet, its header row)
     for name in others:
         try:
             rows = open_xlsx(path, name, content).rows()
             try:
-                head, at = _scan(rows)
+                # Deeper than a sheet to screen is looked at: a header under notes.
+                head, at = _scan(rows, OTHER_SHEET_SCAN_ROWS)
             finally:
                 rows.close()  # the rest of the sheet is not read
         except IngestError as exc:
@@ -274,10 +281,10 @@ def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[st
         # Shipments: a destination, an ECCN and a date, or no date where --as-of gives one
         # (a products list with ECCNs, a customers list, a summary by country are not).
         # (A template: a header row and no line under it, is not a second table.)
-        if at is not None and not auto_mapping(head[at][1], head[at][0]).missing(
+        if at is not None and not _as_mapped(head[at], mapping).missing(
                 have_as_of=have_as_of) and any(any(clean_text(v) for v in row)
                                                for _n, row in head[at + 1:]):
-            also.append(name)
+            also.append((name, head[at][0]))
         elif at is None and (row := _headerless_shipment(head, aliases)) is not None:
             # Rows continued on a sheet of their own without the header ("Shipments (2)",
             # or an export split at Excel's row limit): s21 hunt, never read, exit 0.
@@ -289,11 +296,27 @@ def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[st
                               f"{screened!r}, or give the sheet a header row and screen each "
                               f"sheet with --sheet", sheet=name, row=number)
     if also:
-        names = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") for n in also)
+        names = ", ".join(repr(n) + (" (hidden)" if n in hidden else "") + (
+            f" (header in row {number}, below the first {HEADER_SCAN_ROWS} rows hkscreen looks "
+            f"at: remove the rows above it to screen that sheet)"
+            if number > HEADER_SCAN_ROWS else "") for n, number in also)
         raise IngestError(str(path), f"the sheet {screened!r} and the sheet(s) {names} all have "
                           f"a header row of shipment columns; hkscreen screens one sheet per "
                           f"run, so name the sheet to screen with --sheet (then each of the "
                           f"others in a run of its own)")
+
+
+def _as_mapped(header: tuple[int, list[object]], mapping: MappingSpec | None
+               ) -> ColumnMapping:
+    """The columns of another sheet's header row as the run would map them: the
+    officer's mapping too, where it fits that sheet (s23 hunt: a sheet naming its date
+    "Versanddatum", mapped by --mapping, did not count as shipments)."""
+    number, cells = header
+    found = auto_mapping(cells, number)
+    if mapping and mapping.columns:
+        with contextlib.suppress(ValueError):  # a header that sheet does not have
+            found = apply_overrides(found, mapping.columns, mapping.source)
+    return found
 
 
 def _headerless_shipment(head: list[tuple[int, list[object]]], aliases: dict[str, str]
@@ -353,9 +376,9 @@ def _refuse_second_header_row(path: Path, sheet: str | None, header: list[object
                       sheet=sheet, row=number)
 
 
-def _scan(rows: Iterator[tuple[int, list[object]]]
+def _scan(rows: Iterator[tuple[int, list[object]]], limit: int = HEADER_SCAN_ROWS
           ) -> tuple[list[tuple[int, list[object]]], int | None]:
-    head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
+    head = list(itertools.islice(rows, limit))
     return head, detect_header([r for _, r in head])
 
 
