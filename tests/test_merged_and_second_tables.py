@@ -297,3 +297,38 @@ def test_another_sheet_counts_as_shipments_by_the_officers_mapping(tmp_path: Pat
     finally:
         db.dispose()
     assert run.line_count == 1
+
+
+@pytest.mark.parametrize("rows", [3, 2500])  # the careful path, beside the fast one
+def test_a_merged_end_use_or_place_is_looked_at_on_every_line_it_covers(tmp_path: Path,
+                                                                        rows: int) -> None:
+    """(s23 hunt:) "For nuclear weapons development" under "Intended End Use" and "Iran"
+    under "Transshipment Country", each merged over three lines, were findings on the first
+    line only: the others were CLEAR (their cells are empty in the file). A benign merged
+    remark makes no finding."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Intended End Use",
+                  "Transshipment Country", "Remarks"])
+    for n in range(1, rows + 1):
+        sheet.append([f"M{n}", "Germany", dt.date(2024, 3, 1), "EAR99", None, None, None])
+    first = rows - 2  # the last three lines
+    sheet.cell(first + 1, 5, "For nuclear weapons development")
+    sheet.cell(first + 1, 6, "Iran")
+    sheet.cell(first + 1, 7, "urgent, ship by air")
+    for col in "EFG":
+        sheet.merge_cells(f"{col}{first + 1}:{col}{first + 3}")
+    path = tmp_path / "merged.xlsx"
+    book.save(path)
+    lines = _screen(tmp_path, path)
+    for n in range(first, first + 3):
+        line = lines[f"M{n}"]
+        codes = sorted(f.code for f in line.findings)
+        assert line.verdict == "REVIEW" and codes == ["EMBARGOED_PLACE_NAMED",
+                                                      "END_USE_NAMED"], (n, codes)
+        if n > first:
+            assert all(f"merged range {col}{first + 1}:{col}{first + 3}" in f.message
+                       for f, col in zip(sorted(line.findings, key=lambda f: f.code), "FE",
+                                         strict=True))
+    if rows > 3:
+        assert lines["M1"].verdict == "CLEAR"

@@ -76,6 +76,9 @@ class TableSource:
     #: Cells a merged range covers (xlsx_package.SheetScan.merged_cells): the rows where one
     #: is in a column the screening reads take the careful path (rows.RowConverter).
     merged_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: The value of each merged range's first cell, by the range ("G2:G4"), taken as its row
+    #: is read (before the rows it covers): what Excel shows across the range.
+    merged_text: dict[str, object] = field(default_factory=dict)
     #: Cells whose number format shows a date without its day (SheetScan.dayless_cells):
     #: the rows where one is the export date take the careful path.
     dayless_cells: dict[tuple[int, int], str] = field(default_factory=dict)
@@ -133,9 +136,14 @@ class TableSource:
             pad = [""] * self._col_offset
             self.widest = self._col_offset + sheet.width  # calamine gives every row its width
             numbered = enumerate(sheet.iter_rows(), start=1)
+            firsts = _merged_firsts(self.merged_cells)
             while chunk := _reader_chunk(numbered, self, number):
                 if pad:
                     chunk = [(n, pad + values) for n, values in chunk]
+                if firsts:
+                    for n, values in chunk:
+                        for col, span in firsts.get(n, ()):
+                            self.merged_text[span] = values[col] if col < len(values) else ""
                 number = chunk[-1][0]
                 self.rows_read += len(chunk)
                 yield from chunk
@@ -209,6 +217,16 @@ class TableSource:
                               row=number + 1) from exc
         except csv.Error as exc:
             raise _quoting_error(self, number + 1, line + 1, str(exc)) from exc
+
+
+def _merged_firsts(covered: dict[tuple[int, int], str]) -> dict[int, list[tuple[int, str]]]:
+    """Per row, (0-based column, range) of the merged ranges whose first cell is there."""
+    firsts: dict[int, list[tuple[int, str]]] = {}
+    for span in set(covered.values()):
+        letters = span.split(":", 1)[0].rstrip("0123456789")
+        row = int(span.split(":", 1)[0][len(letters):])
+        firsts.setdefault(row, []).append((column_index(letters), span))
+    return firsts
 
 
 def _reader_chunk(numbered: Iterator[tuple[int, list[object]]], source: TableSource,

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from screening.ingest.columns import (
@@ -373,6 +374,12 @@ class RowConverter:
         #: "Remarks"): a military or part 744 end use there is a finding (``says_what_for``).
         self.use_columns = tuple(index for index in range(self.headed) if index not in mapped
                                  and says_what_for(clean_text(mapping.headers[index])))
+        #: Of the columns looked at for places and end uses, those no field reads: a cell of
+        #: them a merged range covers is empty in the file, though Excel shows the range's
+        #: text there (s23 hunt: "For nuclear weapons development" merged over three lines
+        #: was a finding on the first only, the others CLEAR).
+        self.merge_looked_at = frozenset((*self.place_columns, *self.use_columns)) \
+            - self.merge_checked
         #: Every column read, by header: formula, merged and untrusted cells in any of
         #: them are findings (the further party columns have no field).
         self.read_columns = [(mapping.header_for(f), index) for f, index in self.i.items()
@@ -465,6 +472,11 @@ class RowConverter:
         for index in self.use_columns:
             if texts[index] and index not in blocked and names_flagged_use(texts[index]):
                 problems = (*problems, self._use_named(number, index, texts[index]))
+        if self.source.merged_cells:
+            for index in sorted(self.merge_looked_at):
+                if (merged := self.source.merged_cells.get((number, index))) is not None:
+                    problems = (*problems, *self._merged_shown(number, index, merged,
+                                                               destination, ultimate))
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -581,6 +593,40 @@ class RowConverter:
             f"and end user before shipping: the licence this line needs may not be the one "
             f"its classification and destination give (15 CFR part 732 Supp. No. 3)."),
             ("15 CFR 744.21", "15 CFR 744.2-744.4, 744.23"))
+
+    def _merged_shown(self, number: int, index: int, merged: str, destination: str | None,
+                      ultimate: str | None) -> tuple[Finding, ...]:
+        """The findings of the text Excel shows in a cell of a column looked at for places
+        and end uses that a merged range covers: its first cell's, read with its row
+        (the cell itself is empty in the file)."""
+        if merged not in self.source.merged_text:  # not read (yet): say so
+            return (self._merged_unread(number, index, merged),)
+        text = clean_text(self.source.merged_text[merged])
+        if not text:
+            return ()
+        found = []
+        if index in self.place_columns and (elsewhere := self._place_elsewhere(
+                number, index, text, destination, ultimate)) is not None:
+            found.append(elsewhere)
+        if index in self.use_columns and names_flagged_use(text):
+            found.append(self._use_named(number, index, text))
+        first = merged.split(":", 1)[0]
+        return tuple(replace(f, message=f"{f.message} (The cell is covered by the merged "
+                                        f"range {merged}: Excel shows {first}'s text there.)")
+                     for f in found)
+
+    def _merged_unread(self, number: int, index: int, merged: str) -> Finding:
+        """REVIEW for a cell of a column looked at for places and end uses that a merged
+        range covers, whose first cell's text was not read."""
+        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        first = merged.split(":", 1)[0]
+        return Finding("MERGED_CELL_NOT_LOOKED_AT", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the {shown!r} cell is covered by the "
+            f"merged range {merged}: Excel shows {first}'s text across it, but this cell is "
+            f"empty in the file, so what it shows was not looked at for embargoed places or "
+            f"end uses on this line. Check {first} for this line, or unmerge the cells "
+            f"(Home > Merge & Center > Unmerge Cells), fill the text into each row and "
+            f"save."))
 
     def _dayless(self, number: int, date: dt.date, shown: str) -> Finding:
         """A date cell formatted to show no day ("Nov-23" for 2023-11-01): the day it holds
