@@ -127,6 +127,35 @@ def test_number_formats_showing_a_date_without_its_day(code: str, dayless: bool)
     assert dayless_date_format(code) is dayless
 
 
+@pytest.mark.parametrize(("code", "yearless"), [
+    ("d-mmm", True), ("dd/mm", True), ("m/d", True), ("mmmm d", True),
+    ("dddd, mmmm dd", True), ('d"日"m"月"', True), ("d-mmm-yy", False), ("mmm-yy", False),
+    ("yyyy-mm-dd", False), ("h:mm", False), ("mm:ss", False), ("dddd", False),
+    ("General", False)])
+def test_number_formats_showing_a_date_without_its_year(code: str, yearless: bool) -> None:
+    from screening.ingest.xlsx_package import yearless_date_format
+
+    assert yearless_date_format(code) is yearless
+
+
+@pytest.mark.parametrize("shown", ["d-mmm", "dd/mm"])
+def test_a_date_shown_without_its_year_is_a_review(tmp_path: Path, shown: str) -> None:
+    """(s23 hunt:) 5A992.c to Hong Kong on 2020-03-01 shown as "1-Mar" was CLEAR, where the
+    same day of 2021 needs a licence: the sheet does not show the year, and a date typed
+    without one takes the current year."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN"])
+    sheet.append(["Y1", "Hong Kong", dt.date(2020, 3, 1), "5A992.c"])
+    sheet.cell(2, 3).number_format = shown
+    path = tmp_path / "yearless.xlsx"
+    book.save(path)
+    line = _screen(tmp_path, path)["Y1"]
+    assert line.verdict == "REVIEW"
+    (found,) = [f for f in line.findings if f.code == "DATE_WITHOUT_YEAR"]
+    assert repr(shown) in found.message and "2020-03-01" in found.message
+
+
 def test_formatting_alone_makes_no_line_and_unread_columns_may_be_merged(
         tmp_path: Path) -> None:
     """(s19 review:) a date column formatted mmm-yy down to row 504 made 500 ERROR lines of

@@ -29,6 +29,7 @@ from screening.ingest.columns import (
 )
 from screening.ingest.errors import IngestError
 from screening.ingest.readers import TableSource, column_letter
+from screening.ingest.xlsx_package import yearless_date_format
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
     MILITARY_TYPES,
@@ -635,6 +636,15 @@ class RowConverter:
         licence)."""
         index = self.i[Field.EXPORT_DATE]
         assert index is not None
+        if yearless_date_format(shown):
+            # (s23 hunt: "1-Mar" holding 2020-03-01 to Hong Kong was CLEAR, the same day of
+            # 2021 needs a licence; a date typed without its year takes the current one.)
+            return Finding("DATE_WITHOUT_YEAR", Severity.REVIEW, (
+                f"{self.source.cell_ref(number, index)}: the export date is formatted to "
+                f"show no year (number format {shown!r}); the cell holds {date.isoformat()}, "
+                f"whose year the sheet does not show (a date typed without one takes the "
+                f"current year). Confirm the export date and format the "
+                f"{self.mapping.header_for(Field.EXPORT_DATE)!r} column to show the year."))
         return Finding("DATE_WITHOUT_DAY", Severity.REVIEW, (
             f"{self.source.cell_ref(number, index)}: the export date is formatted to show no "
             f"day (number format {shown!r}); the cell holds {date.isoformat()}, which may "

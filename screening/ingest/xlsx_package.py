@@ -272,7 +272,8 @@ def recalculates_on_load(archive: zipfile.ZipFile, name: str = "") -> bool:
 
 #: Built-in number formats showing a date without its day: 17 is "mmm-yy"; 27, 36, 50, 52
 #: and 57 show 'yyyy"年"m"月"' in Chinese Excel (their text depends on the locale).
-_DAYLESS_BUILTIN = {17: "mmm-yy", **dict.fromkeys((27, 36, 50, 52, 57), 'yyyy"年"m"月"')}
+_DAYLESS_BUILTIN = {16: "d-mmm", 17: "mmm-yy",
+                    **dict.fromkeys((27, 36, 50, 52, 57), 'yyyy"年"m"月"')}
 _FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _DAY_RE = re.compile(r"(?<!d)d{1,2}(?!d)")
 
@@ -280,18 +281,40 @@ _DAY_RE = re.compile(r"(?<!d)d{1,2}(?!d)")
 def dayless_date_format(code: str) -> bool:
     """Whether a number format shows a date without its day ("mmm-yy", "yyyy-mm", "mmmm
     yyyy", "yyyy"): the cell then shows a month or a year while holding a day."""
+    first = _date_part(code)
+    return first is not None and ("y" in first or "m" in first) and \
+        _DAY_RE.search(first) is None
+
+
+def yearless_date_format(code: str) -> bool:
+    """Whether a number format shows a date without its year ("d-mmm", "dd/mm", "mmm d"):
+    the cell then holds a year the sheet does not show (Excel gives a date typed without
+    one the current year)."""
+    first = _date_part(code)
+    return first is not None and "y" not in first and "m" in first and \
+        _DAY_RE.search(first) is not None
+
+
+def partial_date_format(code: str) -> bool:
+    """A date format without its day or without its year."""
+    return dayless_date_format(code) or yearless_date_format(code)
+
+
+def _date_part(code: str) -> str | None:
+    """A number format's first section without its literal text and colours, lowercased;
+    None if it is no date format (a time, where "mm" is minutes, or a number format)."""
     section = code.split(";", 1)[0].lower()
     if re.search(r"\[[hms]+\]", section):
-        return False  # elapsed time ("[h]:mm")
+        return None  # elapsed time ("[h]:mm")
     first = _FORMAT_NOISE_RE.sub("", section)
     if not first or "h" in first or "s" in first or "0" in first or "#" in first:
-        return False  # a time (where "mm" is minutes) or a number format
-    return ("y" in first or "m" in first) and _DAY_RE.search(first) is None
+        return None
+    return first
 
 
 def dayless_date_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes, str]:
     """Cell style indices (as written in a cell's ``s`` attribute) whose number format
-    shows a date without its day, with the format."""
+    shows a date without its day or without its year, with the format."""
     if "xl/styles.xml" not in archive.namelist():
         return {}
     styles = parse_part(archive, "xl/styles.xml", name)
@@ -299,7 +322,7 @@ def dayless_date_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes,
     for node in styles.iter():
         if _local(node.tag) == "numFmt" and (node.get("numFmtId") or "").isdigit():
             code = node.get("formatCode") or ""
-            if dayless_date_format(code):
+            if partial_date_format(code):
                 codes[int(node.get("numFmtId") or 0)] = code
             else:
                 codes.pop(int(node.get("numFmtId") or 0), None)
