@@ -180,6 +180,45 @@ def embargoed_place(text: str) -> tuple[str, str, str] | None:
     return None
 
 
+#: Cities a destination column may name instead of the country (lowercase, as written in
+#: English): those of China, Hong Kong and Macau first of all.
+_CITY_COUNTRIES = {
+    **dict.fromkeys((
+        "beijing", "shanghai", "shenzhen", "guangzhou", "dongguan", "foshan", "zhuhai",
+        "xiamen", "fuzhou", "hangzhou", "ningbo", "suzhou", "wuxi", "nanjing", "hefei",
+        "wuhan", "changsha", "chengdu", "chongqing", "xi'an", "xian", "tianjin", "qingdao",
+        "jinan", "dalian", "shenyang", "harbin", "changchun", "zhengzhou", "kunming",
+        "nanning", "haikou", "urumqi", "lhasa", "zhongshan", "huizhou", "shantou",
+        "changzhou", "nantong", "kunshan", "yantai", "weihai", "taiyuan", "shijiazhuang",
+        "guiyang", "lanzhou", "hohhot", "yinchuan", "xining", "nanchang"), "CN"),
+    **dict.fromkeys(("kowloon", "tsuen wan", "kwun tong", "sha tin", "tuen mun", "kwai chung",
+                     "tsim sha tsui", "wan chai", "causeway bay", "lantau", "chek lap kok",
+                     "new territories"), "HK"),
+}
+_PLACE_PARTS_RE = re.compile(r"[,;/|()\[\]\n]+|\s+-\s+")
+
+
+def country_named_in(text: str, index: Mapping[str, str]) -> str | None:
+    """The country code a place written freely names ("Shenzhen, China", "Kowloon (HK)",
+    "Hong Kong"): the whole text, or a part of it between commas, slashes or brackets, as a
+    country's name or code, or a city of China, Hong Kong or Macau; else None. The last
+    part that names a country decides ("Macau, via Hong Kong" is not meant here: a country
+    at the end of an address is its country)."""
+    whole = normalize_country(text, index)
+    if whole is not None:
+        return whole
+    found = None
+    for part in _PLACE_PARTS_RE.split(text):
+        part = part.strip(" .")
+        if not part:
+            continue
+        code = normalize_country(part, index) if len(part) > 2 or part.isupper() else None
+        code = code or _CITY_COUNTRIES.get(part.casefold())
+        if code is not None:
+            found = code
+    return found
+
+
 def normalize_country(value: object, index: Mapping[str, str]) -> str | None:
     """Country code for a spelling ("HK", "HKG", "Hong Kong SAR", "香港"), else None."""
     key = alias_key(clean_text(value))

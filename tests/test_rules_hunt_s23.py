@@ -39,3 +39,39 @@ def test_bare_7a005_is_a_review_though_its_text_is_not_held(tmp_path) -> None:
 ])
 def test_the_paragraphs_an_entry_without_text_is_taken_to_have(named, letters) -> None:
     assert _letters_named(frozenset(named)) == letters
+
+
+@pytest.mark.parametrize(("date", "eccn", "verdict"), [
+    ("2019-05-01", "3B001.f.1.a", "LICENSE_REQUIRED"),  # HK's own row: X in NS2
+    ("2020-09-01", "3B001.c.2", "LICENSE_REQUIRED"),
+    ("2020-09-01", "3B002.c", "LICENSE_REQUIRED"),
+    ("2023-11-16", "3B001.d.1", "LICENSE_REQUIRED"),  # China's row by then
+    ("2024-05-01", "3B001.f.1.a", "LICENSE_REQUIRED"),  # Macau or D:5 since 2023-11-17
+])
+def test_3b001_and_3b002_before_2023_are_ns_for_the_entire_entry(tmp_path, date, eccn,
+                                                                 verdict) -> None:
+    """(s23 review:) the 2026 text's NS Column 2 scope of 3B001 (a.1 to a.3, b, e, f.2 to
+    f.4, g to j) and 3B002 (a, b) was applied to every date: 3B001.f.1.a to Hong Kong in
+    2019, then on its own Country Chart row with an X in NS2, was CLEAR. Before 88 FR 73424
+    (effective 2023-11-17) NS applied to the entire entries."""
+    line = _line(tmp_path, date, "Hong Kong", eccn)
+    assert line.verdict == verdict, [(f.code, f.message) for f in line.findings]
+
+
+def test_the_earlier_scope_is_not_applied_after_2023_11_16(tmp_path) -> None:
+    """Germany has no X in NS2: 3B001.f.1.a there is CLEAR before and after the change,
+    and a paragraph NS2 never covered since 2023-11-17 is decided by the edition's rows."""
+    assert _line(tmp_path, "2019-05-01", "Germany", "3B001.f.1.a").verdict == "CLEAR"
+    from screening.db import open_database
+    from screening.rules.ruleset import load_ruleset
+
+    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
+    try:
+        with db.sessions() as session:
+            rules = load_ruleset(session)
+    finally:
+        db.dispose()
+    import datetime as dt
+
+    (early,) = [c for c in rules.eccns["3B001"].controls if c.valid_to is not None]
+    assert early.valid_to == dt.date(2023, 11, 16) and early.applies("f.1.a") is not False
