@@ -208,8 +208,8 @@ def country_named_in(text: str, index: Mapping[str, str]) -> str | None:
     if whole is not None:
         return whole
     found = None
-    for part in _PLACE_PARTS_RE.split(text):
-        part = part.strip(" .")
+    for piece in _PLACE_PARTS_RE.split(text):
+        part = piece.strip(" .")
         if not part:
             continue
         code = normalize_country(part, index) if len(part) > 2 or part.isupper() else None

@@ -155,6 +155,12 @@ class FastRows:
         #: each distinct cell once.
         self.use_columns = c.use_columns
         self.flagged_use = Memo(lambda value: names_flagged_use(clean_text(value)))
+        #: Columns saying where the goods end up (``RowConverter.destination_columns``): a
+        #: row whose cell names another country than its destinations goes the slow way.
+        self.destination_columns = c.destination_columns
+        self.named_country = Memo(lambda value: c._named_country(clean_text(value))
+                                  if value not in (None, "") else None)
+        self.named_elsewhere = c.named_elsewhere
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -297,6 +303,13 @@ class FastRows:
         else:  # no export date at all: the slow path reports it on every row
             return None, list(range(size))
         ult = looked_up(self.ultimate, self.i_ult, None)
+        for index in self.destination_columns:  # named there: the slow path says so
+            named = list(map(self.named_country.__getitem__, cells[index]))
+            if any(named):
+                bad.update(i for i, code in enumerate(named) if code is not None
+                           and code != dest[i] and code != ult[i]
+                           and self.named_elsewhere(clean_text(cells[index][i]), dest[i],
+                                                    ult[i]) is not None)
         exc = looked_up(self.exception, self.i_exc, None)
         lic = looked_up(self.licence, self.i_lic, (None, None))
         eut = looked_up(self.end_user_type, self.i_eut, (None, None))

@@ -37,6 +37,7 @@ from screening.normalize import (
     DateOrder,
     DateProblem,
     clean_text,
+    country_named_in,
     embargoed_place,
     embargoed_region,
     normalize_country,
@@ -272,6 +273,19 @@ def _use_kind(text: str) -> str:
     return "military"
 
 
+#: Header words saying where the goods end up ("Ultimate Destination City", "Port of
+#: Discharge", "Delivery Address", "Ship To City").
+_DESTINATION_WORDS = frozenset({
+    "destination", "dest", "delivery", "deliver", "discharge", "ultimate", "transit",
+    "transshipment", "transhipment", "via"})
+
+
+def _says_where_goods_go(header: str) -> bool:
+    """Whether a header names where the goods end up (a column no field reads)."""
+    words = header_key(header).split()
+    return not _DESTINATION_WORDS.isdisjoint(words) or ("ship" in words and "to" in words)
+
+
 def _says_only_where_from(header: str) -> bool:
     """Whether a header names only where the goods come from (an origin, a maker)."""
     words = set(header_key(header).split())
@@ -371,6 +385,14 @@ class RowConverter:
             ([cols[Field.CONSIGNEE_ADDRESS]] if Field.CONSIGNEE_ADDRESS in cols else []) + [
                 index for index in range(self.headed) if index not in mapped
                 and not _says_only_where_from(mapping.headers[index])])
+        #: Of those, the columns no field reads whose header says where the goods end up:
+        #: a country, or a city of China, Hong Kong or Macau, there that is not the line's
+        #: destination is a finding (s23 hunt: "Shenzhen, China" under "Ultimate
+        #: Destination City" on a line to Germany was CLEAR).
+        self.destination_columns = tuple(
+            index for index in self.place_columns if index not in mapped
+            and _says_where_goods_go(mapping.headers[index]))
+        self._named_country = _memo(lambda text: country_named_in(text, aliases))
         #: Columns no field reads that say what the goods are for ("Intended End Use",
         #: "Remarks"): a military or part 744 end use there is a finding (``says_what_for``).
         self.use_columns = tuple(index for index in range(self.headed) if index not in mapped
@@ -473,6 +495,11 @@ class RowConverter:
         for index in self.use_columns:
             if texts[index] and index not in blocked and names_flagged_use(texts[index]):
                 problems = (*problems, self._use_named(number, index, texts[index]))
+        for index in self.destination_columns:
+            if texts[index] and index not in blocked and \
+                    (other := self._destination_elsewhere(number, index, texts[index],
+                                                          destination, ultimate)) is not None:
+                problems = (*problems, other)
         if self.source.merged_cells:
             for index in sorted(self.merge_looked_at):
                 if (merged := self.source.merged_cells.get((number, index))) is not None:
@@ -576,6 +603,34 @@ class RowConverter:
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
 
+    def named_elsewhere(self, text: str, destination: str | None,
+                        ultimate: str | None) -> str | None:
+        """The country a destination column's cell names, if it is neither of the line's
+        destinations (a place under an embargo has its own finding)."""
+        code = self._named_country(text)
+        if code is None or code in (destination, ultimate) or embargoed_place(text):
+            return None
+        return code
+
+    def _destination_elsewhere(self, number: int, index: int, text: str,
+                               destination: str | None, ultimate: str | None
+                               ) -> Finding | None:
+        """REVIEW for a cell of a column saying where the goods end up that names another
+        country than the line is screened to: the licence may be that country's."""
+        code = self.named_elsewhere(text, destination, ultimate)
+        if code is None:
+            return None
+        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        screened = destination or "no readable destination"
+        if ultimate and ultimate != destination:
+            screened += f", ultimate destination {ultimate}"
+        return Finding("DESTINATION_NAMED_ELSEWHERE", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: {_quote(text)} ({shown!r} column, which "
+            f"no field reads) names {_code_country(code)} ({code}), but the line is screened "
+            f"to {screened}. If the goods go there, the licence this line needs is that "
+            f"destination's: map the column as the ultimate destination, or correct the "
+            f"line's destination."))
+
     def _use_named(self, number: int, index: int, text: str) -> Finding:
         """REVIEW for a cell of a column no field reads that names a military end use, or
         an end use part 744 controls whatever the item ("For nuclear weapons development"
@@ -611,6 +666,9 @@ class RowConverter:
             found.append(elsewhere)
         if index in self.use_columns and names_flagged_use(text):
             found.append(self._use_named(number, index, text))
+        if index in self.destination_columns and (other := self._destination_elsewhere(
+                number, index, text, destination, ultimate)) is not None:
+            found.append(other)
         first = merged.split(":", 1)[0]
         return tuple(replace(f, message=f"{f.message} (The cell is covered by the merged "
                                         f"range {merged}: Excel shows {first}'s text there.)")
