@@ -217,6 +217,10 @@ def test_portuguese_in_windows_1252_is_not_taken_for_chinese(tmp_path) -> None:
      "Cyrillic, Greek, Hebrew or Arabic text \\(read as Windows-1251: 'Концерн'"),
     ("cp1250", "1,HK,2021-03-01,EAR99,Zakłady Łączności Spółka\n",
      "Central European text \\(Windows-1250: 'Zakłady'"),
+    # (s23 hunt: "Ağ Yıldız Kargo", on the Entity List, read as "Að Yýldýz Kargo": CLEAR)
+    ("cp1254", "1,TR,2024-03-01,EAR99,Ağ Yıldız Kargo\n", "Turkish text \\(Windows-1254: 'Ağ'"),
+    ("cp1254", "1,TR,2024-03-01,EAR99,İstanbul Şişecam Dış Ticaret\n",
+     "Turkish text \\(Windows-1254: 'İstanbul'"),
 ])
 def test_a_cyrillic_or_polish_csv_not_in_utf8_is_refused(tmp_path, codec, text, label) -> None:
     """(s18:) Read as Windows-1252, "АО Концерн Калашников" (on the SDN list) came through

@@ -641,10 +641,21 @@ def _other_code_page(sample: bytes) -> str | None:
         if sum(map(len, cyrillic)) >= max(8, high / 2):
             return (f"Cyrillic, Greek, Hebrew or Arabic text (read as Windows-1251: "
                     f"{cyrillic[0]!r}, for one)")
+    text = sample.decode("cp1252")
+    # Turkish ğ ı ş İ Ğ Ş are, in Windows-1252, Icelandic ð ý þ Ý Ð Þ: in a word, they are
+    # Turkish (or Icelandic, then saved as UTF-8 all the same). s23 hunt: "Ağ Yıldız Kargo",
+    # on the Entity List, read as "Að Yýldýz Kargo" and was CLEAR.
+    if (found := _TURKISH_RE.search(text)) is not None:
+        at = found.start()
+        while at > 0 and _WORD_RE.match(text[at - 1]):
+            at -= 1
+        word = _WORD_RE.match(text, at)
+        shown = (word.group() if word else found.group()).encode("cp1252").decode("cp1254")
+        return (f"Turkish text (Windows-1254: {shown!r}, for one; or Icelandic, then save it "
+                f"as UTF-8 all the same)")
     # Polish letters Windows-1252 reads as signs no Western word holds: "ł" as "³", "ą" as
     # "¹", "ż" as "¿" between letters; "Ł" as "£" and "Ż" as "¯" starting a word ("m³",
     # "GBP£5" and "¿Qué?" are Western).
-    text = sample.decode("cp1252")
     hits = list(itertools.islice(_CENTRAL_RE.finditer(text), 2))
     if len(hits) < 2:
         return None
@@ -669,6 +680,9 @@ _CENTRAL_RE = re.compile(
     # Ÿ (ź) after a small letter
     f"|(?<=[a-z\u00df-\u00ff])\u0178")
 _WORD_RE = re.compile(f"[{_LETTER}{_SIGNS}\u00a3\u00a5\u00af\u0178]+")
+#: ð ý þ Ð Ý Þ next to a letter (Turkish ğ ı ş Ğ İ Ş read as Windows-1252).
+_TURKISH_RE = re.compile(f"(?<=[{_LETTER}])[\u00f0\u00fd\u00fe\u00d0\u00dd\u00de]"
+                         f"|[\u00f0\u00fd\u00fe\u00d0\u00dd\u00de](?=[{_LETTER}])")
 
 
 def _high_byte_runs(sample: bytes) -> tuple[int, int]:
