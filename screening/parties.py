@@ -419,8 +419,8 @@ def misread_finding(who: str) -> Finding:
     ``looks_misread``."""
     return Finding(
         "PARTY_NAME_MISREAD", Severity.REVIEW,
-        f"{who} looks like text in another code page (Cyrillic or Chinese saved as ANSI "
-        f"text, or a Mac's CSV (Macintosh)) read as Western (Windows-1252): no listed name "
+        f"{who} looks like text in another code page (Cyrillic, Turkish or Chinese saved as "
+        f"ANSI text, or a Mac's CSV (Macintosh)) read as Western (Windows-1252): no listed name "
         f"could be checked against it as written. Save the file as CSV UTF-8 (Excel: Save "
         f"As, CSV UTF-8) and screen it again.",
         ("15 CFR 744.11 (Entity List)", "15 CFR part 732, Supplement No. 3"))
@@ -435,10 +435,22 @@ _MAC_ROMAN_RE = re.compile(
     "|(?:^|[\\s(])\u00d2[A-Za-z0-9].*?[A-Za-z0-9.)]\u00d3(?:$|[\\s,;.)])")
 
 
+#: Turkish read as Windows-1252 (s23 hunt): ğ ş Ğ Ş as ð þ Ð Þ beside a letter ("Doðan",
+#: "Þirketi"), İ as Ý starting a word ("Ýstanbul"). (ý alone is Czech and Slovak too; ð
+#: and þ are Icelandic, whose names mostly hold á, é, í, ó, ú or æ, which Turkish has not.)
+_TURKISH_MISREAD_RE = re.compile(
+    "(?<=[A-Za-z\u00c0-\u00ff])[\u00f0\u00fe\u00d0\u00de]|[\u00f0\u00fe\u00d0\u00de](?=[a-z])"
+    "|(?<![A-Za-z\u00c0-\u00ff])\u00dd(?=[a-z])")
+_ICELANDIC_VOWELS = frozenset("\u00e1\u00e9\u00ed\u00f3\u00fa\u00e6"
+                              "\u00c1\u00c9\u00cd\u00d3\u00da\u00c6")
+
+
 def looks_misread(name: str) -> bool:
     """Whether a party name looks like another code page's text read as Windows-1252."""
     return not name.isascii() and (_MISREAD_RE.search(name) is not None
-                                   or _MAC_ROMAN_RE.search(name) is not None)
+                                   or _MAC_ROMAN_RE.search(name) is not None
+                                   or (_TURKISH_MISREAD_RE.search(name) is not None
+                                       and _ICELANDIC_VOWELS.isdisjoint(name)))
 
 
 #: Words companies and institutes abbreviate, by the word the lists mostly write out ("Harbin
