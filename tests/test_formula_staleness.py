@@ -215,6 +215,28 @@ def test_every_cell_of_an_array_formula_saved_without_values_has_no_value(rules,
         assert "FORMULA_NO_VALUE" in {p.code for p in line_read.problems}, line_read.row
 
 
+@pytest.mark.parametrize(("value", "no_value"), [
+    ('t="str"><f>IF(1=1,"","x")</f><v></v>', False), ('t="str"><f>IF(1=1,"","x")</f><v/>', False),
+    ("><f>1/1</f><v></v>", True), ('t="str"><f>IF(1=1,"","x")</f>', True)])
+def test_a_formula_whose_text_result_is_empty_has_a_value(rules, tmp_path, value,
+                                                          no_value) -> None:
+    """(s23 hunt:) Excel saves a formula returning "" as an empty value of a text cell, which
+    shows blank: its line was ERROR FORMULA_NO_VALUE, "saved without recalculating". A number
+    cell with an empty value, or none, has no value."""
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}'
+           '<row r="2"><c r="A2" t="inlineStr"><is><t>L1</t></is></c>'
+           '<c r="B2" t="inlineStr"><is><t>DE</t></is></c>'
+           '<c r="C2" t="inlineStr"><is><t>2021-03-01</t></is></c>'
+           '<c r="D2" t="inlineStr"><is><t>EAR99</t></is></c>'
+           f'<c r="E2" {value}</c></row></sheetData></worksheet>')
+    xml = xml.replace("<t>ECCN</t></is></c></row>", "<t>ECCN</t></is></c>"
+                      '<c r="E1" t="inlineStr"><is><t>Ultimate Destination</t></is></c></row>', 1)
+    prepared = prepare_input(_workbook(tmp_path / "empty.xlsx", sheet_xml=xml),
+                             aliases=rules.aliases, exception_codes=frozenset(rules.exceptions))
+    (line,) = list(prepared.lines())
+    assert ("FORMULA_NO_VALUE" in {p.code for p in line.problems}) is no_value
+
+
 @pytest.mark.parametrize(("cells", "said"), [
     ('<c r="A2" t="inlineStr"><is><t>L1</t></is></c><c s="1"><f>TODAY()</f><v>43831</v></c>',
      "formula cells written without a cell reference"),

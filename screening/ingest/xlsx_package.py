@@ -239,6 +239,10 @@ _LETTERS_RE = re.compile(rb'r="(?:([A-Za-z]{2})[0-9]|([A-Za-z]{3,})([0-9]+)")')
 _CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _REF_RE = re.compile(rb'\br="([A-Za-z]+)([0-9]+)"')
 _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
+#: A formula's text result of "" (=IF(A2="","",A2)): Excel writes it as an empty value of a
+#: cell of type "str", which shows blank; a number cell with an empty value has none.
+_STR_TYPE_RE = re.compile(rb'\bt="str"')
+_EMPTY_VALUE_RE = re.compile(rb"<v>\s*</v>|<v\s*/>")
 _ERROR_TYPE_RE = re.compile(rb'\bt="e"')
 _ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
 
@@ -726,7 +730,8 @@ def _formula_cells(body: bytes, found: set[tuple[int, int]], formulas: _Formulas
             continue
         where = (_row_number(ref.group(2)), column_index(ref.group(1).decode().upper()))
         formula = _F_OPEN_RE.search(inner)
-        if not _VALUE_RE.search(inner):
+        if not _VALUE_RE.search(inner) and not (
+                _STR_TYPE_RE.search(match.group(1)) and _EMPTY_VALUE_RE.search(inner)):
             found.add(where)
             if formula and _ARRAY_RE.search(formula.group(1)) and \
                     (span := _ARRAY_REF_RE.search(formula.group(1))):
