@@ -361,3 +361,21 @@ def test_a_merged_end_use_or_place_is_looked_at_on_every_line_it_covers(tmp_path
                                          strict=True))
     if rows > 3:
         assert lines["M1"].verdict == "CLEAR"
+
+
+def test_a_day_count_in_a_1904_workbook_counts_from_1904(tmp_path: Path) -> None:
+    """(s23 hunt:) a number in the date column of a workbook using the 1904 date system was
+    read with the 1900 system: 2020-03-01 (1904 serial 42429) was screened, and shown for
+    confirmation, as 2016-02-29."""
+    book = openpyxl.Workbook()
+    book.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN"])
+    sheet.append(["N1", "Germany", 42429, "EAR99"])
+    sheet.append(["N2", "Germany", dt.date(2020, 3, 1), "EAR99"])
+    path = tmp_path / "mac.xlsx"
+    book.save(path)
+    lines = _screen(tmp_path, path)
+    (found,) = [f for f in lines["N1"].findings if f.code == "DATE_FROM_DAY_NUMBER"]
+    assert "read as an Excel day count: 2020-03-01" in found.message
+    assert lines["N1"].export_date == lines["N2"].export_date == dt.date(2020, 3, 1)

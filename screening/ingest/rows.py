@@ -362,7 +362,13 @@ class RowConverter:
                               or is_ditto(text) or is_word_code(text)
                               else normalize_country(text, aliases))
         self._eccn = _memo(normalize_eccn)
-        self._date = _memo(lambda value: parse_date(value, date_order, self.latest_date))
+        # A workbook counting dates from 1904: its day counts are 1,462 days later than
+        # the 1900 system reads them (s23 hunt: a number in the date column was read, and
+        # shown for confirmation, four years early).
+        shift = 1462 if source.date1904 else 0
+        self._date = _memo(lambda value: parse_date(
+            value + shift if shift and value.__class__ in (int, float) else value,
+            date_order, self.latest_date))
         self._exception = _memo(normalize_license_exception)
         self._end_user = _memo(normalize_end_user_type)
         self.owner_columns = [(f, cols[f]) for f in OWNER_FIELDS if f in cols]

@@ -212,6 +212,9 @@ class SheetScan:
     #: (row, 0-based col) of cells whose number format shows a date without its day
     #: ("mmm-yy"), with the format: the cell holds a day the sheet does not show.
     dayless_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: The workbook counts dates from 1904 (a Mac's old default): a number that is a day
+    #: count is 1,462 days later than the 1900 system reads it.
+    date1904: bool = False
 
 
 #: Cells merged ranges may cover in all: more is no shipment sheet's formatting.
@@ -260,6 +263,16 @@ _VOLATILE_RE = re.compile(rb"(?:\b(?:TODAY|NOW|RAND|RANDBETWEEN|RANDARRAY|OFFSET
 
 def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
+
+
+def counts_from_1904(archive: zipfile.ZipFile, name: str = "") -> bool:
+    """Whether the workbook uses the 1904 date system (``workbookPr date1904``)."""
+    if "xl/workbook.xml" not in archive.namelist():
+        return False
+    workbook = parse_part(archive, "xl/workbook.xml", name)
+    return any(_local(node.tag) == "workbookPr"
+               and (node.get("date1904") or "").strip().lower() in ("1", "true")
+               for node in workbook.iter())
 
 
 def recalculates_on_load(archive: zipfile.ZipFile, name: str = "") -> bool:
@@ -444,6 +457,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     if xml_path is None or xml_path not in archive.namelist():
         return scan
     every_formula = recalculates_on_load(archive, name)
+    scan.date1904 = counts_from_1904(archive, name)
     dayless = dayless_date_styles(archive, name)
     formulas = _Formulas()
     max_row = max_col = row_tags = 0
