@@ -75,3 +75,15 @@ def test_the_earlier_scope_is_not_applied_after_2023_11_16(tmp_path) -> None:
 
     (early,) = [c for c in rules.eccns["3B001"].controls if c.valid_to is not None]
     assert early.valid_to == dt.date(2023, 11, 16) and early.applies("f.1.a") is not False
+
+
+@pytest.mark.parametrize(("date", "eccn", "in_force"), [
+    ("2023-11-16", "3B001.k", False), ("2023-11-17", "3B001.k", True),
+    ("2020-01-01", "3B001.p.1", False), ("2024-09-05", "3B001.q", False),
+    ("2024-09-06", "3B001.q", True)])
+def test_3b001_paragraphs_added_since_2023_are_not_in_force_before(tmp_path, date, eccn,
+                                                                   in_force) -> None:
+    """(s23 review:) 3B001.k to .n, .p and .r came with 88 FR 73424 (2023-11-17), .q with
+    89 FR 72926 (2024-09-06): before, a line naming them was decided on today's text."""
+    line = _line(tmp_path, date, "Germany", eccn)
+    assert ("PARAGRAPH_NOT_IN_FORCE" in {f.code for f in line.findings}) is not in_force
