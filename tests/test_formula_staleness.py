@@ -237,6 +237,19 @@ def test_a_formula_whose_text_result_is_empty_has_a_value(rules, tmp_path, value
     assert ("FORMULA_NO_VALUE" in {p.code for p in line.problems}) is no_value
 
 
+@pytest.mark.parametrize("cell", [
+    '<c r="E2" t="inlineStr"><v>China</v></c>',
+    '<c r="E2" t="inlineStr"><is><t>China</t></is><v>x</v></c>'])
+def test_an_inline_text_cell_with_a_value_element_is_refused(rules, tmp_path, cell) -> None:
+    """(s23 hunt:) hand-written XML: the cell reader read these as "" with no finding (an
+    ultimate destination dropped, the line CLEAR)."""
+    xml = (f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}<row r="2">'
+           f'<c r="A2" t="inlineStr"><is><t>L1</t></is></c>{cell}</row>'
+           f'</sheetData></worksheet>')
+    with pytest.raises(IngestError, match="inline-text cell with a value element"):
+        _codes(_workbook(tmp_path / "inline.xlsx", sheet_xml=xml), rules)
+
+
 @pytest.mark.parametrize(("cells", "said"), [
     ('<c r="A2" t="inlineStr"><is><t>L1</t></is></c><c s="1"><f>TODAY()</f><v>43831</v></c>',
      "formula cells written without a cell reference"),
