@@ -69,7 +69,8 @@ def test_entire_entry_rows_meeting_an_x_are_licence_required(rules, screened) ->
     chart = {r["country_code"]: r for r in tables["country_chart.csv"] if r["edition"]}
     checked = 0
     for row in tables["eccn_controls.csv"]:
-        if row["paragraphs"] or row["except_paragraphs"] or row["condition"]:
+        if row["paragraphs"] or row["except_paragraphs"] or row["condition"] or \
+                (row["valid_to"] and str(row["valid_to"]) < DATE):  # (an earlier scope: 3B001)
             continue
         entry = rules.eccns[row["eccn"]]
         if entry.points_to_itar or (entry.valid_from and str(entry.valid_from) > DATE):
