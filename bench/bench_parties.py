@@ -223,6 +223,12 @@ def quality(args: argparse.Namespace) -> dict:
         trade = f"{core[0].title()} {trade_rnd.choice(BRANCH_TRADES)} " \
                 f"{trade_rnd.choice(BRANCH_PLACES)} {trade_rnd.choice(CONSIGNEE_FORMS)}"
         found_trade += any(m.entry.key == entry.key for m in index.match(trade))
+    # Ordinary words beside a trade's word ("Eagle Security Ltd"): what the trade-word rule
+    # must not flag (s23 review).
+    ordinary = [f"{w} {t} Ltd" for w in WORDS for t in BRANCH_TRADES + ["Logistics", "Optical",
+                                                                     "Devices", "Materials"]]
+    ordinary_flagged = sum(bool(index.match(n)) for n in ordinary)
+    ordinary_partial = sum(any(m.partial for m in index.match(n)) for n in ordinary)
     total_found = sum(c[1] for c in found_by_kind.values())
     return {
         "entries": len(entries), "names": len(index.names), "read_s": read, "build_s": build,
@@ -235,6 +241,8 @@ def quality(args: argparse.Namespace) -> dict:
         "names_per_s": queries / seconds, "strong": index.strong, "weak": index.weak,
         "branches": branches, "branch_recall": found_branches / max(branches, 1),
         "trade_branch_recall": found_trade / max(branches, 1),
+        "ordinary": len(ordinary), "ordinary_flagged": ordinary_flagged,
+        "ordinary_partial": ordinary_partial,
     }
 
 
@@ -322,6 +330,9 @@ def report_quality(q: dict) -> None:
           f"word with a place: 'Dahua Hong Kong Ltd'): {q['branch_recall']:.1%}; with a "
           f"trade's word as well ('Dahua Security Hong Kong Ltd'): "
           f"{q['trade_branch_recall']:.1%}")
+    print(f"ordinary words beside a trade's word ('Eagle Security Ltd'), {q['ordinary']} "
+          f"names: {q['ordinary_flagged'] / q['ordinary']:.1%} flagged, "
+          f"{q['ordinary_partial'] / q['ordinary']:.1%} by a partial match")
     print(f"throughput: {q['names_per_s']:,.0f} distinct names/s (cold cache)")
 
 

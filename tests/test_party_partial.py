@@ -256,18 +256,31 @@ def test_initials_spell_out_a_word_of_four_letters_or_more(word, name, spelt) ->
 
 
 def test_a_brand_word_many_entries_hold_is_an_ordinary_word() -> None:
-    """A word more than BRAND_ENTRIES entries' names hold ("Phoenix") is no brand: a name
-    of it and trade words is not a partial match; of fewer entries it is."""
+    """A word more than BRAND_ENTRIES entries' names hold is no brand: a name of it and
+    trade words is not a partial match; of fewer entries it is."""
     from screening.parties import BRAND_ENTRIES, SAME_CORE
 
     def partial(count: int) -> list[str]:
-        entries = [_entry(str(100 + i), f"Phoenix Nr{i} Technology Co., Ltd.")
-                   for i in range(count)] + [_entry("99", "Phoenix Technology Co., Ltd.")]
+        entries = [_entry(str(100 + i), f"Zorvex Nr{i} Technology Co., Ltd.")
+                   for i in range(count)] + [_entry("99", "Zorvex Technology Co., Ltd.")]
         return [m.entry.number for m in PartyIndex.build(entries).match(
-            "Phoenix Aviation Ltd", "HK") if m.partial == SAME_CORE]
+            "Zorvex Aviation Ltd", "HK") if m.partial == SAME_CORE]
 
     assert partial(3) == ["99"]
     assert partial(BRAND_ENTRIES) == []
+
+
+@pytest.mark.parametrize("name", ["Eagle Security Ltd", "Phoenix Aviation Ltd",
+                                  "Orient Shipping Ltd", "Zenith Optics Ltd"])
+def test_an_english_word_beside_a_trades_word_is_no_brand(name) -> None:
+    """(s23 review:) with ordinary words as brands, partial matches on names of one word
+    and a trade's word doubled ("Eagle Security" to "Global Eagle")."""
+    from screening.parties import SAME_CORE
+
+    entries = [_entry("61", "Eagle Technology Co., Ltd."), _entry("62", "Phoenix Electronics"),
+               _entry("63", "Orient Vision Co., Ltd."), _entry("64", "Chengdu Zenith Co., Ltd.")]
+    assert not [m for m in PartyIndex.build(entries).match(name, "HK")
+                if m.partial == SAME_CORE]
 
 
 @pytest.mark.parametrize("name", ["Crystal Europe Ltd", "Dahua Smart Home Ltd",
