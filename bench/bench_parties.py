@@ -225,8 +225,8 @@ def quality(args: argparse.Namespace) -> dict:
         found_trade += any(m.entry.key == entry.key for m in index.match(trade))
     # Ordinary words beside a trade's word ("Eagle Security Ltd"): what the trade-word rule
     # must not flag (s23 review).
-    ordinary = [f"{w} {t} Ltd" for w in WORDS for t in BRANCH_TRADES + ["Logistics", "Optical",
-                                                                     "Devices", "Materials"]]
+    trades = [*BRANCH_TRADES, "Logistics", "Optical", "Devices", "Materials"]
+    ordinary = [f"{w} {t} Ltd" for w in WORDS for t in trades]
     ordinary_flagged = sum(bool(index.match(n)) for n in ordinary)
     ordinary_partial = sum(any(m.partial for m in index.match(n)) for n in ordinary)
     total_found = sum(c[1] for c in found_by_kind.values())
