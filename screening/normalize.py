@@ -199,24 +199,25 @@ _PLACE_PARTS_RE = re.compile(r"[,;/|()\[\]\n]+|\s+-\s+")
 
 
 def country_named_in(text: str, index: Mapping[str, str]) -> str | None:
-    """The country code a place written freely names ("Shenzhen, China", "Kowloon (HK)",
-    "Hong Kong"): the whole text, or a part of it between commas, slashes or brackets, as a
-    country's name or code, or a city of China, Hong Kong or Macau; else None. The last
-    part that names a country decides ("Macau, via Hong Kong" is not meant here: a country
-    at the end of an address is its country)."""
-    whole = normalize_country(text, index)
-    if whole is not None:
-        return whole
-    found = None
-    for piece in _PLACE_PARTS_RE.split(text):
+    """The country a place written freely names ("Shenzhen, China", "Kowloon, Hong Kong"):
+    the whole text, or a part of it between commas, slashes or brackets, as a country's name
+    (not a code: "No", "N/A", "CA" in "San Jose, CA", "CN" for Cuneo are other things in
+    free text), or a city of China or Hong Kong; else None. Of several, Hong Kong or Macau
+    before China ("Kowloon, Hong Kong, China"), else the last ("Munich, Germany")."""
+    found: list[str] = []
+    for piece in (text, *_PLACE_PARTS_RE.split(text)):
         part = piece.strip(" .")
-        if not part:
+        if len(part) <= 3:
             continue
-        code = normalize_country(part, index) if len(part) > 2 or part.isupper() else None
-        code = code or _CITY_COUNTRIES.get(part.casefold())
+        code = normalize_country(part, index) or _CITY_COUNTRIES.get(part.casefold())
         if code is not None:
-            found = code
-    return found
+            if piece is text:  # the whole text names one
+                return code
+            found.append(code)
+    for special in ("HK", "MO"):
+        if special in found:
+            return special
+    return found[-1] if found else None
 
 
 def normalize_country(value: object, index: Mapping[str, str]) -> str | None:

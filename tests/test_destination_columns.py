@@ -1,36 +1,49 @@
 """A column no field reads whose header says where the goods end up ("Ultimate Destination
-City", "Port of Discharge"): a country, or a city of China, Hong Kong or Macau, named there
+City", "Delivery Address"): a country's name, or a city of China or Hong Kong, named there
 that is neither of the line's destinations makes the line REVIEW (s23 hunt: "Shenzhen,
-China" under "Ultimate Destination City" on a 3A001.b.1 line to Germany was CLEAR)."""
+China" under "Ultimate Destination City" on a 3A001.b.1 line to Germany was CLEAR). Codes,
+fillers and transit points are not read so (s23 review: "No", "N/A", "San Jose, CA" and
+"Port of Discharge" flooded a file with findings)."""
 
 from __future__ import annotations
 
 import pytest
 
-from screening.ingest.rows import _says_where_goods_go
+from screening.ingest.rows import _says_where_goods_end_up
 from tests.conftest import screen_text
 
 HEAD = "Line,Export Date,Destination,{header},ECCN\n"
 
 
+def _codes(tmp_path, cell: str, dest: str = "Germany", date: str = "2021-03-01",
+           header: str = "Ultimate Destination City") -> dict[str, str]:
+    _run, lines = screen_text(tmp_path, HEAD.format(header=header)
+                              + f"U1,{date},{dest},{cell},3A001.b.1\n")
+    return {f.code: f.message for f in lines["U1"].findings}
+
+
 @pytest.mark.parametrize(("cell", "named"), [
     ('"Shenzhen, China"', "China (CN)"), ("Hong Kong", "Hong Kong (HK)"),
-    ("Kowloon", "Hong Kong (HK)"), ("Shenzhen", "China (CN)"), ("HK", "Hong Kong (HK)")])
+    ("Kowloon", "Hong Kong (HK)"), ("Shenzhen", "China (CN)"),
+    ('"Kowloon, Hong Kong, China"', "Hong Kong (HK)"), ('"Macau, China"', "Macao (MO)")])
 def test_another_country_where_the_goods_end_up_is_a_review(tmp_path, cell, named) -> None:
-    _run, lines = screen_text(tmp_path, HEAD.format(header="Ultimate Destination City")
-                              + f"U1,2021-03-01,Germany,{cell},3A001.b.1\n")
-    line = lines["U1"]
-    found = {f.code: f.message for f in line.findings}
-    assert line.verdict == "REVIEW", found
+    found = _codes(tmp_path, cell)
     assert f"names {named}, but the line is screened to DE" in \
         found["DESTINATION_NAMED_ELSEWHERE"]
 
 
-@pytest.mark.parametrize("cell", ["Munich", "Germany", "Munich, Germany", "TBD", ""])
-def test_the_lines_own_destination_or_no_country_says_nothing(tmp_path, cell) -> None:
-    _run, lines = screen_text(tmp_path, HEAD.format(header="Ultimate Destination City")
-                              + f"U1,2021-03-01,Germany,{cell},3A001.b.1\n")
-    assert "DESTINATION_NAMED_ELSEWHERE" not in {f.code for f in lines["U1"].findings}
+@pytest.mark.parametrize("cell", [
+    "Munich", "Germany", '"Munich, Germany"', "TBD", "", "No", "N/A", "na", "NO", "HK",
+    '"San Jose, CA"', "Cuneo (CN)", "Modena (MO)", "n.a.", "none"])
+def test_the_lines_own_destination_codes_or_fillers_say_nothing(tmp_path, cell) -> None:
+    assert "DESTINATION_NAMED_ELSEWHERE" not in _codes(tmp_path, cell)
+
+
+@pytest.mark.parametrize(("date", "flagged"), [("2020-12-22", True), ("2020-12-23", False)])
+def test_hong_kong_for_china_is_another_destination_only_before_2020_12_23(
+        tmp_path, date, flagged) -> None:
+    found = _codes(tmp_path, "Hong Kong", dest="China", date=date)
+    assert ("DESTINATION_NAMED_ELSEWHERE" in found) is flagged
 
 
 def test_the_fast_path_finds_the_same_lines(tmp_path) -> None:
@@ -38,7 +51,7 @@ def test_the_fast_path_finds_the_same_lines(tmp_path) -> None:
     careful way and get the finding; the others stay CLEAR."""
     rows = [f"L{n},2021-03-01,Germany,{'Shenzhen' if n % 997 == 0 else 'Berlin'},EAR99"
             for n in range(1, 3001)]
-    _run, lines = screen_text(tmp_path, HEAD.format(header="Port of Discharge")
+    _run, lines = screen_text(tmp_path, HEAD.format(header="Final Destination City")
                               + "\n".join(rows) + "\n")
     flagged = sorted(line_id for line_id, line in lines.items()
                      if "DESTINATION_NAMED_ELSEWHERE" in {f.code for f in line.findings})
@@ -47,8 +60,9 @@ def test_the_fast_path_finds_the_same_lines(tmp_path) -> None:
 
 
 @pytest.mark.parametrize(("header", "where"), [
-    ("Ultimate Destination City", True), ("Port of Discharge", True), ("Ship To City", True),
-    ("Delivery Address", True), ("Transshipment Point", True), ("Country of Origin", False),
-    ("Ship From", False), ("Remarks", False), ("Port of Loading", False)])
+    ("Ultimate Destination City", True), ("Ship To City", True), ("Delivery Address", True),
+    ("Final Destination City", True), ("Port of Discharge", False),
+    ("Transshipment Point", False), ("Country of Origin", False), ("Ship From", False),
+    ("Remarks", False), ("Port of Loading", False)])
 def test_headers_saying_where_the_goods_end_up(header, where) -> None:
-    assert _says_where_goods_go(header) is where
+    assert _says_where_goods_end_up(header) is where

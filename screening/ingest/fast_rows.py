@@ -308,8 +308,10 @@ class FastRows:
             if any(named):
                 bad.update(i for i, code in enumerate(named) if code is not None
                            and code != dest[i] and code != ult[i]
-                           and self.named_elsewhere(clean_text(cells[index][i]), dest[i],
-                                                    ult[i]) is not None)
+                           and self.named_elsewhere(
+                               clean_text(cells[index][i]), dest[i], ult[i],
+                               date[i][0] if date[i].__class__ is tuple else None)
+                           is not None)
         exc = looked_up(self.exception, self.i_exc, None)
         lic = looked_up(self.licence, self.i_lic, (None, None))
         eut = looked_up(self.end_user_type, self.i_eut, (None, None))

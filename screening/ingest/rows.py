@@ -273,14 +273,16 @@ def _use_kind(text: str) -> str:
     return "military"
 
 
-#: Header words saying where the goods end up ("Ultimate Destination City", "Port of
-#: Discharge", "Delivery Address", "Ship To City").
-_DESTINATION_WORDS = frozenset({
-    "destination", "dest", "delivery", "deliver", "discharge", "ultimate", "transit",
-    "transshipment", "transhipment", "via"})
+#: Header words saying where the goods end up ("Ultimate Destination City", "Delivery
+#: Address", "Ship To City"); not where they pass (transit, transshipment, port of
+#: discharge: Rotterdam for Germany, Hong Kong for China).
+_DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "ultimate"})
+#: From this day Hong Kong is licensed as China (85 FR 83765): one named for the other is
+#: no other destination.
+HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
 
 
-def _says_where_goods_go(header: str) -> bool:
+def _says_where_goods_end_up(header: str) -> bool:
     """Whether a header names where the goods end up (a column no field reads)."""
     words = header_key(header).split()
     return not _DESTINATION_WORDS.isdisjoint(words) or ("ship" in words and "to" in words)
@@ -397,7 +399,7 @@ class RowConverter:
         #: Destination City" on a line to Germany was CLEAR).
         self.destination_columns = tuple(
             index for index in self.place_columns if index not in mapped
-            and _says_where_goods_go(mapping.headers[index]))
+            and _says_where_goods_end_up(mapping.headers[index]))
         self._named_country = _memo(lambda text: country_named_in(text, aliases))
         #: Columns no field reads that say what the goods are for ("Intended End Use",
         #: "Remarks"): a military or part 744 end use there is a finding (``says_what_for``).
@@ -503,14 +505,16 @@ class RowConverter:
                 problems = (*problems, self._use_named(number, index, texts[index]))
         for index in self.destination_columns:
             if texts[index] and index not in blocked and \
-                    (other := self._destination_elsewhere(number, index, texts[index],
-                                                          destination, ultimate)) is not None:
+                    (other := self._destination_elsewhere(
+                        number, index, texts[index], destination, ultimate,
+                        export_date)) is not None:
                 problems = (*problems, other)
         if self.source.merged_cells:
             for index in sorted(self.merge_looked_at):
                 if (merged := self.source.merged_cells.get((number, index))) is not None:
                     problems = (*problems, *self._merged_shown(number, index, merged,
-                                                               destination, ultimate))
+                                                               destination, ultimate,
+                                                               export_date))
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -609,21 +613,27 @@ class RowConverter:
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
 
-    def named_elsewhere(self, text: str, destination: str | None,
-                        ultimate: str | None) -> str | None:
+    def named_elsewhere(self, text: str, destination: str | None, ultimate: str | None,
+                        date: dt.date | None) -> str | None:
         """The country a destination column's cell names, if it is neither of the line's
-        destinations (a place under an embargo has its own finding)."""
+        destinations, nor licensed as one of them on ``date`` (Hong Kong as China); a
+        placeholder or a place under an embargo (its own finding) is none."""
+        if text.casefold() in PLACEHOLDERS or is_ditto(text):
+            return None
         code = self._named_country(text)
         if code is None or code in (destination, ultimate) or embargoed_place(text):
+            return None
+        if code in ("HK", "CN") and ({destination, ultimate} & {"HK", "CN"}) and \
+                date is not None and date >= HK_AS_CHINA_FROM:
             return None
         return code
 
     def _destination_elsewhere(self, number: int, index: int, text: str,
-                               destination: str | None, ultimate: str | None
-                               ) -> Finding | None:
+                               destination: str | None, ultimate: str | None,
+                               date: dt.date | None) -> Finding | None:
         """REVIEW for a cell of a column saying where the goods end up that names another
         country than the line is screened to: the licence may be that country's."""
-        code = self.named_elsewhere(text, destination, ultimate)
+        code = self.named_elsewhere(text, destination, ultimate, date)
         if code is None:
             return None
         shown = self.mapping.headers[index] or f"column {column_letter(index)}"
@@ -657,7 +667,7 @@ class RowConverter:
             ("15 CFR 744.21", "15 CFR 744.2-744.4, 744.23"))
 
     def _merged_shown(self, number: int, index: int, merged: str, destination: str | None,
-                      ultimate: str | None) -> tuple[Finding, ...]:
+                      ultimate: str | None, date: dt.date | None) -> tuple[Finding, ...]:
         """The findings of the text Excel shows in a cell of a column looked at for places
         and end uses that a merged range covers: its first cell's, read with its row
         (the cell itself is empty in the file)."""
@@ -673,7 +683,7 @@ class RowConverter:
         if index in self.use_columns and names_flagged_use(text):
             found.append(self._use_named(number, index, text))
         if index in self.destination_columns and (other := self._destination_elsewhere(
-                number, index, text, destination, ultimate)) is not None:
+                number, index, text, destination, ultimate, date)) is not None:
             found.append(other)
         first = merged.split(":", 1)[0]
         return tuple(replace(f, message=f"{f.message} (The cell is covered by the merged "
