@@ -379,3 +379,47 @@ def test_a_day_count_in_a_1904_workbook_counts_from_1904(tmp_path: Path) -> None
     (found,) = [f for f in lines["N1"].findings if f.code == "DATE_FROM_DAY_NUMBER"]
     assert "read as an Excel day count: 2020-03-01" in found.message
     assert lines["N1"].export_date == lines["N2"].export_date == dt.date(2020, 3, 1)
+
+
+def test_a_formula_without_its_value_in_a_remarks_column_is_a_review(tmp_path: Path) -> None:
+    """(s23 review:) ="For nuclear "&"weapons development" under "Remarks", saved without
+    its value (openpyxl writes it so) and merged over three lines: all three were CLEAR, the
+    cell read as blank. Every line it shows on is REVIEW FORMULA_NOT_LOOKED_AT."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Remarks"])
+    for n in range(1, 5):
+        sheet.append([f"F{n}", "Germany", dt.date(2024, 3, 1), "EAR99", None])
+    sheet["E2"] = '="For nuclear "&"weapons development"'
+    sheet.merge_cells("E2:E4")
+    sheet["E5"] = "urgent"
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    lines = _screen(tmp_path, path)
+    for line_id, cell in (("F1", "E2"), ("F2", "E3"), ("F3", "E4")):
+        (found,) = [f for f in lines[line_id].findings if f.code == "FORMULA_NOT_LOOKED_AT"]
+        assert lines[line_id].verdict == "REVIEW" and f"!{cell}:" in found.message
+    assert lines["F4"].verdict == "CLEAR"
+
+
+def test_a_merged_remark_whose_first_cell_was_not_read_says_so(tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """The text of a merged range's first cell is kept as its row is read; were it not (the
+    rows read out of order), the covered lines say the cell was not looked at, never CLEAR
+    on an empty cell."""
+    from screening.ingest import readers
+
+    monkeypatch.setattr(readers, "_merged_firsts", lambda covered: {})
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Remarks"])
+    for n in range(1, 4):
+        sheet.append([f"M{n}", "Germany", dt.date(2024, 3, 1), "EAR99", None])
+    sheet["E2"] = "Re-export to Iran"
+    sheet.merge_cells("E2:E4")
+    path = tmp_path / "unread.xlsx"
+    book.save(path)
+    lines = _screen(tmp_path, path)
+    assert "EMBARGOED_PLACE_NAMED" in {f.code for f in lines["M1"].findings}
+    for line_id in ("M2", "M3"):
+        assert "MERGED_CELL_NOT_LOOKED_AT" in {f.code for f in lines[line_id].findings}

@@ -136,7 +136,7 @@ class FastRows:
         date_index = cols.get(Field.EXPORT_DATE)
         self.careful_rows = frozenset(
             r for r, col in c.source.merged_cells
-            if col in c.merge_checked or col in c.merge_looked_at) | frozenset(
+            if col in c.merge_checked or col in c.looked_at_only) | frozenset(
             r for r, col in c.source.dayless_cells if col == date_index)
         #: Owner and share columns: a row using them takes the slow path (rare, and the
         #: slow path screens owners).

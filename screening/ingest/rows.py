@@ -28,7 +28,7 @@ from screening.ingest.columns import (
     score_row,
 )
 from screening.ingest.errors import IngestError
-from screening.ingest.readers import TableSource, column_letter
+from screening.ingest.readers import TableSource, column_index, column_letter
 from screening.ingest.xlsx_package import yearless_date_format
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
@@ -288,6 +288,13 @@ def _says_where_goods_end_up(header: str) -> bool:
     return not _DESTINATION_WORDS.isdisjoint(words) or ("ship" in words and "to" in words)
 
 
+def _first_cell(span: str) -> tuple[int, int]:
+    """(row, 0-based column) of a range's first cell ("G2:G4": (2, 6))."""
+    first = span.split(":", 1)[0]
+    letters = first.rstrip("0123456789")
+    return int(first[len(letters):]), column_index(letters)
+
+
 def _says_only_where_from(header: str) -> bool:
     """Whether a header names only where the goods come from (an origin, a maker)."""
     words = set(header_key(header).split())
@@ -408,8 +415,9 @@ class RowConverter:
         #: Of the columns looked at for places and end uses, those no field reads: a cell of
         #: them a merged range covers is empty in the file, though Excel shows the range's
         #: text there (s23 hunt: "For nuclear weapons development" merged over three lines
-        #: was a finding on the first only, the others CLEAR).
-        self.merge_looked_at = frozenset((*self.place_columns, *self.use_columns)) \
+        #: was a finding on the first only, the others CLEAR); a formula's is what it saved,
+        #: if anything (s23 review: one saved without its value read as blank, CLEAR).
+        self.looked_at_only = frozenset((*self.place_columns, *self.use_columns)) \
             - self.merge_checked
         #: Every column read, by header: formula, merged and untrusted cells in any of
         #: them are findings (the further party columns have no field).
@@ -510,11 +518,16 @@ class RowConverter:
                         export_date)) is not None:
                 problems = (*problems, other)
         if self.source.merged_cells:
-            for index in sorted(self.merge_looked_at):
+            for index in sorted(self.looked_at_only):
                 if (merged := self.source.merged_cells.get((number, index))) is not None:
                     problems = (*problems, *self._merged_shown(number, index, merged,
                                                                destination, ultimate,
                                                                export_date))
+        if self.source.formula_cells:
+            for index in sorted(self.looked_at_only):
+                where = (number, index)
+                if where in self.source.formula_cells and where not in self.source.error_cells:
+                    problems = (*problems, self._formula_not_looked_at(number, index))
         eut = self._end_user(eut_text) if eut_text else None
         owners: tuple[tuple[str, str], ...] = ()
         share = None
@@ -673,6 +686,8 @@ class RowConverter:
         (the cell itself is empty in the file)."""
         if merged not in self.source.merged_text:  # not read (yet): say so
             return (self._merged_unread(number, index, merged),)
+        if _first_cell(merged) in self.source.formula_cells:  # no value, or in doubt
+            return (self._formula_not_looked_at(number, index, merged),)
         text = clean_text(self.source.merged_text[merged])
         if not text:
             return ()
@@ -689,6 +704,24 @@ class RowConverter:
         return tuple(replace(f, message=f"{f.message} (The cell is covered by the merged "
                                         f"range {merged}: Excel shows {first}'s text there.)")
                      for f in found)
+
+    def _formula_not_looked_at(self, number: int, index: int, merged: str = ""
+                               ) -> Finding:
+        """REVIEW for a formula cell of a column looked at for places and end uses whose
+        saved value is missing or may not be what Excel shows (``merged``: the range whose
+        first cell it is, covering this one)."""
+        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        where = _first_cell(merged) if merged else (number, index)
+        said = "may not be what Excel shows (it recalculates)" \
+            if where in self.source.stale_cells \
+            else "was not saved with it (the workbook was saved without recalculating)"
+        cell = f"the merged range {merged} over the {shown!r} cell" if merged else \
+            f"the {shown!r} cell"
+        return Finding("FORMULA_NOT_LOOKED_AT", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: {cell} shows a formula whose value "
+            f"{said}, so what it shows was not looked at for embargoed places, end uses or "
+            f"destinations on this line. Open the workbook in Excel, let it calculate, save "
+            f"and screen it again, or check the cell."))
 
     def _merged_unread(self, number: int, index: int, merged: str) -> Finding:
         """REVIEW for a cell of a column looked at for places and end uses that a merged
