@@ -445,12 +445,17 @@ _ICELANDIC_VOWELS = frozenset("\u00e1\u00e9\u00ed\u00f3\u00fa\u00e6"
                               "\u00c1\u00c9\u00cd\u00d3\u00da\u00c6")
 
 
+#: Icelandic legal forms and patronymics: a name with ð or þ and one of these is Icelandic.
+_ICELANDIC_RE = re.compile(r"\b(?:e?hf|ohf|sf|slf)\b|(?:sson|d\u00f3ttir)\b", re.IGNORECASE)
+
+
 def looks_misread(name: str) -> bool:
     """Whether a party name looks like another code page's text read as Windows-1252."""
     return not name.isascii() and (_MISREAD_RE.search(name) is not None
                                    or _MAC_ROMAN_RE.search(name) is not None
                                    or (_TURKISH_MISREAD_RE.search(name) is not None
-                                       and _ICELANDIC_VOWELS.isdisjoint(name)))
+                                       and _ICELANDIC_VOWELS.isdisjoint(name)
+                                       and _ICELANDIC_RE.search(name) is None))
 
 
 #: Words companies and institutes abbreviate, by the word the lists mostly write out ("Harbin

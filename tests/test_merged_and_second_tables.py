@@ -130,16 +130,17 @@ def test_number_formats_showing_a_date_without_its_day(code: str, dayless: bool)
 @pytest.mark.parametrize(("code", "yearless"), [
     ("d-mmm", True), ("dd/mm", True), ("m/d", True), ("mmmm d", True),
     ("dddd, mmmm dd", True), ('d"日"m"月"', True), ("d-mmm-yy", False), ("mmm-yy", False),
-    ("yyyy-mm-dd", False), ("h:mm", False), ("mm:ss", False), ("dddd", False),
-    ("General", False)])
+    ("yyyy-mm-dd", False), ("h:mm", False), ("mm:ss", False), ("General", False),
+    # (s23 review:) a day or a month alone shows no year either; era years are years
+    ("dddd", True), ("d", True), ("mmm", True), ('[$-411]ggge"年"m"月"d"日"', False)])
 def test_number_formats_showing_a_date_without_its_year(code: str, yearless: bool) -> None:
     from screening.ingest.xlsx_package import yearless_date_format
 
     assert yearless_date_format(code) is yearless
 
 
-@pytest.mark.parametrize("shown", ["d-mmm", "dd/mm"])
-def test_a_date_shown_without_its_year_is_a_review(tmp_path: Path, shown: str) -> None:
+@pytest.mark.parametrize("shown", ["d-mmm", "dd/mm", 58])
+def test_a_date_shown_without_its_year_is_a_review(tmp_path: Path, shown) -> None:
     """(s23 hunt:) 5A992.c to Hong Kong on 2020-03-01 shown as "1-Mar" was CLEAR, where the
     same day of 2021 needs a licence: the sheet does not show the year, and a date typed
     without one takes the current year."""
@@ -147,9 +148,21 @@ def test_a_date_shown_without_its_year_is_a_review(tmp_path: Path, shown: str) -
     sheet = book.active
     sheet.append(["Line", "Destination", "Export Date", "ECCN"])
     sheet.append(["Y1", "Hong Kong", dt.date(2020, 3, 1), "5A992.c"])
-    sheet.cell(2, 3).number_format = shown
     path = tmp_path / "yearless.xlsx"
-    book.save(path)
+    if isinstance(shown, int):  # a built-in format: 'm"月"d"日"' in Chinese Excel
+        import xlsxwriter
+
+        with xlsxwriter.Workbook(str(path)) as written:
+            out = written.add_worksheet("Shipments")
+            out.write_row(0, 0, ["Line", "Destination", "Export Date", "ECCN"])
+            out.write_row(1, 0, ["Y1", "Hong Kong"])
+            out.write_datetime(1, 2, dt.datetime(2020, 3, 1),
+                               written.add_format({"num_format": shown}))
+            out.write(1, 3, "5A992.c")
+        shown = 'm"月"d"日"'
+    else:
+        sheet.cell(2, 3).number_format = shown
+        book.save(path)
     line = _screen(tmp_path, path)["Y1"]
     assert line.verdict == "REVIEW"
     (found,) = [f for f in line.findings if f.code == "DATE_WITHOUT_YEAR"]
@@ -373,12 +386,14 @@ def test_a_day_count_in_a_1904_workbook_counts_from_1904(tmp_path: Path) -> None
     sheet.append(["Line", "Destination", "Export Date", "ECCN"])
     sheet.append(["N1", "Germany", 42429, "EAR99"])
     sheet.append(["N2", "Germany", dt.date(2020, 3, 1), "EAR99"])
+    sheet.append(["N3", "Germany", "42429", "EAR99"])  # (s23 review) the same as text
     path = tmp_path / "mac.xlsx"
     book.save(path)
     lines = _screen(tmp_path, path)
     (found,) = [f for f in lines["N1"].findings if f.code == "DATE_FROM_DAY_NUMBER"]
     assert "read as an Excel day count: 2020-03-01" in found.message
-    assert lines["N1"].export_date == lines["N2"].export_date == dt.date(2020, 3, 1)
+    assert lines["N1"].export_date == lines["N2"].export_date == lines["N3"].export_date \
+        == dt.date(2020, 3, 1)
 
 
 def test_a_formula_without_its_value_in_a_remarks_column_is_a_review(tmp_path: Path) -> None:

@@ -231,6 +231,15 @@ def test_a_cyrillic_or_polish_csv_not_in_utf8_is_refused(tmp_path, codec, text, 
         readers.open_csv(path)
 
 
+def test_czech_y_with_acute_is_not_taken_for_turkish(tmp_path) -> None:
+    """(s23 review:) "Nový Bor Sklo" in Windows-1252 was refused as Turkish ("Novı")."""
+    path = tmp_path / "cz.csv"
+    path.write_bytes("Line,Destination,Export Date,ECCN,Consignee\n"
+                     "1,CZ,2021-03-01,EAR99,Nový Bor Sklo\n2,CZ,2021-03-01,EAR99,Malý Dvůr\n"
+                     .encode("cp1252", "replace"))
+    assert readers.open_csv(path).encoding == "cp1252"
+
+
 def test_western_signs_are_not_taken_for_polish_letters(tmp_path) -> None:
     path = tmp_path / "w.csv"
     path.write_bytes("Line,Destination,Export Date,ECCN,Description\n"

@@ -465,7 +465,15 @@ def test_joint_stock_company_written_out_is_a_legal_form_as_jsc_is() -> None:
     ("华为技术有限公司".encode("gbk").decode("cp1252"), True),
     ("华为".encode("gbk").decode("cp1252"), True),
     ("Société Générale", False), ("Müller GmbH", False), ("Café «Chez Moi»", False),
-    ("N° 5 Trading", False), ("Þórður ehf", False), ("华为", False)])
+    ("N° 5 Trading", False), ("Þórður ehf", False), ("华为", False),
+    # (s23 hunt: Turkish read as Windows-1252; "Ağ Yıldız Kargo" is on the Entity List)
+    ("Ağ Yıldız Kargo".encode("cp1254").decode("cp1252"), True),
+    ("Şişecam Dış Ticaret".encode("cp1254").decode("cp1252"), True),
+    ("İstanbul Lojistik".encode("cp1254").decode("cp1252"), True),
+    ("Doğan Holding".encode("cp1254").decode("cp1252"), True),
+    ("Novotný s.r.o.", False), ("Malý a Černý", False),
+    # (s23 review: Icelandic names without its vowels were taken for Turkish)
+    ("Guðmundsson ehf", False), ("Þorsteinn Verk hf", False), ("Fjarðabyggð ehf", False)])
 def test_another_code_page_read_as_western_is_a_review(name, misread) -> None:
     """(s19 hunt:) Cyrillic or Chinese saved as ANSI text and read as Windows-1252 past the
     file's first megabyte, or among Western accents the file check weighs, was CLEAR:

@@ -365,6 +365,22 @@ def test_a_report_waits_for_a_review_being_committed(db, db_url, run_id) -> None
     assert created <= content.generated_at
 
 
+def test_a_report_is_made_where_the_lock_is_refused(db, run_id, monkeypatch) -> None:
+    """A database that refuses the lock (a read-only role, a standby, a locked file) still
+    gives its report, timed without the lock, as before."""
+    from sqlalchemy.exc import DBAPIError
+
+    from screening.reports import content as report_content
+
+    def refuse(session, run_id):  # type: ignore[no-untyped-def]
+        raise DBAPIError("SELECT ... FOR UPDATE", {}, Exception("read-only transaction"))
+
+    monkeypatch.setattr(report_content, "hold_write_lock", refuse)
+    with db.sessions() as session:
+        content = report_content.load_content(session, run_id, "auditor")
+    assert content.run.id == run_id
+
+
 @pytest.mark.parametrize("typed", ["LVS (740.3(b))", "LVS 740.3", "LVS/GBS", "XYZ", "NLR"])
 def test_an_exception_code_the_rules_do_not_know_is_refused(db, run_id, typed) -> None:
     """(s22 second review:) these were recorded as ordinary decisions on a line where plain

@@ -682,9 +682,11 @@ _CENTRAL_RE = re.compile(
     # Ÿ (ź) after a small letter
     f"|(?<=[a-z\u00df-\u00ff])\u0178")
 _WORD_RE = re.compile(f"[{_LETTER}{_SIGNS}\u00a3\u00a5\u00af\u0178]+")
-#: ð ý þ Ð Ý Þ next to a letter (Turkish ğ ı ş Ğ İ Ş read as Windows-1252).
-_TURKISH_RE = re.compile(f"(?<=[{_LETTER}])[\u00f0\u00fd\u00fe\u00d0\u00dd\u00de]"
-                         f"|[\u00f0\u00fd\u00fe\u00d0\u00dd\u00de](?=[{_LETTER}])")
+#: ð þ Ð Þ next to a letter, Ý starting a word (Turkish ğ ş Ğ Ş İ read as Windows-1252;
+#: not ý alone, which Czech and Slovak write: s23 review, "Nový Bor" was refused).
+_TURKISH_RE = re.compile(f"(?<=[{_LETTER}])[\u00f0\u00fe\u00d0\u00de]"
+                         f"|[\u00f0\u00fe\u00d0\u00de](?=[{_LETTER}])"
+                         f"|(?<![{_LETTER}])\u00dd(?=[a-z])")
 
 
 def _high_byte_runs(sample: bytes) -> tuple[int, int]:

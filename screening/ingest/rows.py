@@ -376,7 +376,8 @@ class RowConverter:
         # shown for confirmation, four years early).
         shift = 1462 if source.date1904 else 0
         self._date = _memo(lambda value: parse_date(
-            value + shift if shift and value.__class__ in (int, float) else value,
+            (float(value) + shift if value.__class__ is str else value + shift)
+            if shift and reads_as_day_count(value) else value,
             date_order, self.latest_date))
         self._exception = _memo(normalize_license_exception)
         self._end_user = _memo(normalize_end_user_type)

@@ -292,7 +292,9 @@ def recalculates_on_load(archive: zipfile.ZipFile, name: str = "") -> bool:
 #: Built-in number formats showing a date without its day: 17 is "mmm-yy"; 27, 36, 50, 52
 #: and 57 show 'yyyy"年"m"月"' in Chinese Excel (their text depends on the locale).
 _DAYLESS_BUILTIN = {16: "d-mmm", 17: "mmm-yy",
-                    **dict.fromkeys((27, 36, 50, 52, 57), 'yyyy"年"m"月"')}
+                    **dict.fromkeys((27, 36, 50, 52, 57), 'yyyy"年"m"月"'),
+                    # 'm"月"d"日"' in Chinese Excel (s23 review: "3月1日" was CLEAR)
+                    **dict.fromkeys((28, 29, 51, 53, 54, 58), 'm"月"d"日"')}
 _FORMAT_NOISE_RE = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.|_.|\*.')
 _DAY_RE = re.compile(r"(?<!d)d{1,2}(?!d)")
 
@@ -310,8 +312,10 @@ def yearless_date_format(code: str) -> bool:
     the cell then holds a year the sheet does not show (Excel gives a date typed without
     one the current year)."""
     first = _date_part(code)
-    return first is not None and "y" not in first and "m" in first and \
-        _DAY_RE.search(first) is not None
+    # (A day or a month alone, "d", "dddd", "mmm", shows no year either; "e" is the year of
+    # an era in East Asian formats.)
+    return first is not None and "y" not in first and "e" not in first and \
+        ("d" in first or "m" in first)
 
 
 def partial_date_format(code: str) -> bool:

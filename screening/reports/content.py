@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from screening import __version__
@@ -227,7 +227,7 @@ def _time_once_reviews_committed(session: Session, run_id: int) -> dt.datetime:
         with Session(session.get_bind()) as locking, locking.begin():
             hold_write_lock(locking, run_id)
             return dt.datetime.now(dt.UTC)
-    except OperationalError:
+    except DBAPIError:  # (also a read-only role or standby refusing the lock)
         return dt.datetime.now(dt.UTC)
 
 
