@@ -221,13 +221,19 @@ class TableSource:
             raise _quoting_error(self, number + 1, line + 1, str(exc)) from exc
 
 
+def first_cell(span: str) -> tuple[int, int]:
+    """(row, 0-based column) of a range's first cell ("G2:G4": (2, 6))."""
+    first = span.split(":", 1)[0]
+    letters = first.rstrip("0123456789")
+    return int(first[len(letters):]), column_index(letters)
+
+
 def _merged_firsts(covered: dict[tuple[int, int], str]) -> dict[int, list[tuple[int, str]]]:
     """Per row, (0-based column, range) of the merged ranges whose first cell is there."""
     firsts: dict[int, list[tuple[int, str]]] = {}
     for span in set(covered.values()):
-        letters = span.split(":", 1)[0].rstrip("0123456789")
-        row = int(span.split(":", 1)[0][len(letters):])
-        firsts.setdefault(row, []).append((column_index(letters), span))
+        row, col = first_cell(span)
+        firsts.setdefault(row, []).append((col, span))
     return firsts
 
 

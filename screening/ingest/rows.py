@@ -28,7 +28,7 @@ from screening.ingest.columns import (
     score_row,
 )
 from screening.ingest.errors import IngestError
-from screening.ingest.readers import TableSource, column_index, column_letter
+from screening.ingest.readers import TableSource, column_letter, first_cell
 from screening.ingest.xlsx_package import yearless_date_format
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
@@ -286,13 +286,6 @@ def _says_where_goods_end_up(header: str) -> bool:
     """Whether a header names where the goods end up (a column no field reads)."""
     words = header_key(header).split()
     return not _DESTINATION_WORDS.isdisjoint(words) or ("ship" in words and "to" in words)
-
-
-def _first_cell(span: str) -> tuple[int, int]:
-    """(row, 0-based column) of a range's first cell ("G2:G4": (2, 6))."""
-    first = span.split(":", 1)[0]
-    letters = first.rstrip("0123456789")
-    return int(first[len(letters):]), column_index(letters)
 
 
 def _says_only_where_from(header: str) -> bool:
@@ -687,7 +680,7 @@ class RowConverter:
         (the cell itself is empty in the file)."""
         if merged not in self.source.merged_text:  # not read (yet): say so
             return (self._merged_unread(number, index, merged),)
-        if _first_cell(merged) in self.source.formula_cells:  # no value, or in doubt
+        if first_cell(merged) in self.source.formula_cells:  # no value, or in doubt
             return (self._formula_not_looked_at(number, index, merged),)
         text = clean_text(self.source.merged_text[merged])
         if not text:
@@ -712,7 +705,7 @@ class RowConverter:
         saved value is missing or may not be what Excel shows (``merged``: the range whose
         first cell it is, covering this one)."""
         shown = self.mapping.headers[index] or f"column {column_letter(index)}"
-        where = _first_cell(merged) if merged else (number, index)
+        where = first_cell(merged) if merged else (number, index)
         said = "may not be what Excel shows (it recalculates)" \
             if where in self.source.stale_cells \
             else "was not saved with it (the workbook was saved without recalculating)"
