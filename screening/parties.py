@@ -1069,8 +1069,8 @@ class PartyIndex:
             # partial matches on such names), or one many entries' names hold, is no brand.
             word = brand[0]
             posting = tokens.get(word, ())
-            if len({self.owners[n][0] for n in posting}) <= BRAND_ENTRIES and \
-                    not is_english_word(word):
+            if posting and len({self.owners[n][0] for n in posting}) <= BRAND_ENTRIES and \
+                    not is_english_word(word):  # (the words are read only if asked)
                 for n in posting[:CORE_POSTING]:
                     if self._stands_for(n, self._brand(n), word):
                         found.setdefault(n, SAME_CORE)
