@@ -322,3 +322,83 @@ def test_libreoffice_resave_keeps_a_report_verified_and_a_forgery_failed(db, rep
     assert all(c.status is Status.PASSED for k, c in resaved.items() if k != "exit"), resaved
     assert resaved["exit"] == 0
     _failed(_checks(out / "forged.xlsx", db), "Lines!C", ';;;"CLEAR"')
+
+
+def _package_doctored(db: Any, report: Path, change: Callable[[dict[str, bytes]], None]
+                      ) -> dict[str, Any]:
+    """Verify the report after ``change`` to its parts (name: bytes, in order)."""
+    import zipfile
+
+    with zipfile.ZipFile(report) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    change(parts)
+    target = report.with_name("p.xlsx")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return _checks(target, db)
+
+
+def _second(parts: dict[str, bytes], kind: str, name: str, new: str, rels: str) -> None:
+    """A second ``kind`` part at ``new`` (a copy of ``name``), the relationships of ``rels``
+    pointing at it, listed after the first in the content types."""
+    parts[new] = parts[name]
+    parts[rels] = parts[rels].replace(f'Target="{name.split("/", 1)[1]}"'.encode()
+                                      if rels != "_rels/.rels" else f'Target="{name}"'.encode(),
+                                      f'Target="{new.split("/", 1)[1]}"'.encode()
+                                      if rels != "_rels/.rels" else f'Target="{new}"'.encode())
+    types = parts["[Content_Types].xml"].decode()
+    override = types[types.index(f'<Override PartName="/{name}"'):]
+    override = override[:override.index("/>") + 2]
+    parts["[Content_Types].xml"] = types.replace(
+        override, override + override.replace(f"/{name}", f"/{new}")).encode()
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    # (s23 hunt:) the spreadsheet program follows the relationships to the second part, the
+    # value reader and the presentation check read the first: verify passed a report that
+    # showed other verdicts and counts.
+    (lambda p: _second(p, "styles", "xl/styles.xml", "xl/styles2.xml",
+                       "xl/_rels/workbook.xml.rels"),
+     ("the workbook's styles part is xl/styles2.xml", "xl/styles.xml, a part nothing")),
+    (lambda p: _second(p, "sharedStrings", "xl/sharedStrings.xml", "xl/sharedStrings2.xml",
+                       "xl/_rels/workbook.xml.rels"),
+     ("the workbook's sharedStrings part is xl/sharedStrings2.xml",)),
+    (lambda p: (p.__setitem__("xl/_rels/workbook2.xml.rels", p["xl/_rels/workbook.xml.rels"]),
+                _second(p, "main", "xl/workbook.xml", "xl/workbook2.xml", "_rels/.rels")),
+     ("the package's main part is xl/workbook2.xml",
+      "xl/_rels/workbook.xml.rels, relationships of a part it does not use")),
+    (lambda p: p.__setitem__("xl/worksheets/sheet99.xml", p["xl/worksheets/sheet2.xml"]),
+     ("xl/worksheets/sheet99.xml, a part nothing in it refers to",)),
+    (lambda p: p.__setitem__("xl/theme/theme1.xml", p["xl/theme/theme1.xml"].replace(
+        b'<a:dk1><a:sysClr val="windowText"', b'<a:dk1><a:sysClr val="window"')),
+     ("text coloured like its background",)),
+])
+def test_parts_a_spreadsheet_program_would_show_instead_fail(db, report, change,
+                                                             words) -> None:  # type: ignore[no-untyped-def]
+    checks = _package_doctored(db, report, change)
+    assert checks["report digest"].status is Status.PASSED  # the values read are as signed
+    _failed(checks, *words)
+
+
+def test_a_run_still_being_screened_gives_no_report(db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """(s23 hunt:) a report of a running run stated 0 lines and every count 0 beside a Lines
+    sheet of the lines stored so far, and failed verify: refused until the run ends."""
+    from sqlalchemy import text
+
+    from screening.reports.safety import ExportError
+    from screening.store import runs as run_store
+
+    def stop(_progress: object) -> None:
+        raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError):
+        run_screening(db, SAMPLE_XLSX, ScreenOptions(), progress=stop)
+    with db.sessions.begin() as session:
+        run = run_store.list_runs(session)[0]
+        session.execute(text("UPDATE runs SET status = 'running' WHERE id = :id"),
+                        {"id": run.id})
+    target = tmp_path / "running.xlsx"
+    with pytest.raises(ExportError, match=f"run {run.id} is still being screened"):
+        write_report(db, run.id, target, generated_by="x")
+    assert not target.exists()

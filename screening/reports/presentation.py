@@ -57,6 +57,19 @@ from screening.ingest.readers import column_letter
 from screening.reports.content import LINE_HEADERS
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+#: Where hkscreen's reports keep the workbook's parts (by relationship type).
+_EXPECTED_TARGETS = {"styles": "xl/styles.xml", "theme": "xl/theme/theme1.xml",
+                     "sharedStrings": "xl/sharedStrings.xml"}
+_SML = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+#: The one part of each of these content types (the value reader looks them up so).
+_EXPECTED_PARTS = {f"{_SML}sheet.main+xml": "xl/workbook.xml",
+                   f"{_SML}styles+xml": "xl/styles.xml",
+                   f"{_SML}sharedStrings+xml": "xl/sharedStrings.xml",
+                   "application/vnd.openxmlformats-officedocument.theme+xml":
+                       "xl/theme/theme1.xml"}
+#: System colours as a spreadsheet program shows them on a standard system.
+_SYSTEM_COLOURS = {"window": (1.0, 1.0, 1.0), "windowText": (0.0, 0.0, 0.0)}
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _XDR = "{http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing}"
@@ -268,6 +281,7 @@ class Presentation:
 
     def _package(self, archive: zipfile.ZipFile) -> None:
         names = archive.namelist()
+        self._parts_as_written(archive)
         for name in names:
             lower = name.lower()
             if lower.startswith(("xl/chartsheets/", "xl/dialogsheets/", "xl/macrosheets/")):
@@ -329,16 +343,80 @@ class Presentation:
             found[rel.get("Id") or ""] = (resolved, rel.get("Type") or "")
         return found
 
+    def _parts_as_written(self, archive: zipfile.ZipFile) -> None:
+        """The package's parts are the ones its relationships name, each where hkscreen
+        writes it, and the content types give each kind of part one name. A spreadsheet
+        program follows the relationships, while the value reader finds parts by their
+        content type and this check by their names: a second workbook, string table, styles
+        or theme part that only one of them finds (s23 hunt) would let the report show one
+        thing and verify another."""
+        names = archive.namelist()
+        if len(set(names)) != len(names) or \
+                len({n.casefold() for n in names}) != len(names):
+            self.add("the package holds two parts of one name")
+        reached: set[str] = set()
+        pending = [""]
+        for target, kind in self._root_rels(archive).values():
+            if kind.endswith("/officeDocument") and target != "xl/workbook.xml":
+                self.add(f"the package's main part is {target}, not xl/workbook.xml")
+            pending.append(target)
+        while pending:
+            part = pending.pop()
+            if part in reached:
+                continue
+            reached.add(part)
+            if not part:
+                continue
+            for target, kind in self._rels(archive, part).values():
+                expected = _EXPECTED_TARGETS.get(kind.rsplit("/", 1)[-1])
+                if expected is not None and part == "xl/workbook.xml" and target != expected:
+                    self.add(f"the workbook's {kind.rsplit('/', 1)[-1]} part is {target}, "
+                             f"not {expected}")
+                if not target.startswith(("http:", "https:", "mailto:")):
+                    pending.append(target)
+        for name in names:
+            if name == "[Content_Types].xml" or name.endswith(".rels"):
+                owner = name.replace("_rels/", "").removesuffix(".rels")
+                if name.endswith(".rels") and owner and owner not in reached:
+                    self.add(f"the package holds {name}, relationships of a part it does not "
+                             f"use")
+            elif name not in reached and not name.endswith("/"):
+                self.add(f"the package holds {name}, a part nothing in it refers to")
+        types = self._xml(archive, "[Content_Types].xml")
+        by_type: dict[str, list[str]] = {}
+        seen: set[str] = set()
+        for override in types.iter(f"{_CT}Override") if types is not None else ():
+            name = (override.get("PartName") or "").lstrip("/")
+            if name.casefold() in seen:
+                self.add(f"the package's content types name {name} twice")
+            seen.add(name.casefold())
+            by_type.setdefault(override.get("ContentType") or "", []).append(name)
+        for kind, expected in _EXPECTED_PARTS.items():
+            found = by_type.get(kind, [])
+            if found and found != [expected]:
+                self.add(f"the package's content types give {', '.join(found)} as its "
+                         f"{kind.rsplit('.', 1)[-1].removesuffix('+xml')} part, not {expected}")
+
+    def _root_rels(self, archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+        rels = self._xml(archive, "_rels/.rels")
+        return {rel.get("Id") or "": ((rel.get("Target") or "").lstrip("/"),
+                                      rel.get("Type") or "")
+                for rel in (rels.iter(f"{_PKG}Relationship") if rels is not None else ())}
+
     def _theme(self, archive: zipfile.ZipFile) -> None:
-        theme = next((self._xml(archive, n) for n in archive.namelist()
-                      if n.startswith("xl/theme/") and n.endswith(".xml")), None)
+        theme = self._xml(archive, "xl/theme/theme1.xml")
         colours: dict[str, tuple[float, float, float] | None] = {}
         scheme = theme.find(f".//{_A}clrScheme") if theme is not None else None
         for entry in scheme if scheme is not None else ():
             value = next(iter(entry), None)
             if value is None:
                 continue
-            colours[_local(entry.tag)] = _hex(value.get("lastClr") or value.get("val") or "")
+            # A system colour is the system's, whatever the colour it was saved with
+            # (lastClr): "window" shows white (s23 hunt: dk1 as "window" hid every value).
+            system = _SYSTEM_COLOURS.get(value.get("val") or "") \
+                if _local(value.tag) == "sysClr" else None
+            colours[_local(entry.tag)] = system or _hex(value.get("lastClr")
+                                                        or value.get("val") or "")
         order = ["lt1", "dk1", "lt2", "dk2", "accent1", "accent2", "accent3", "accent4",
                  "accent5", "accent6", "hlink", "folHlink"]
         defaults = {"lt1": (1.0, 1.0, 1.0), "dk1": (0.0, 0.0, 0.0)}

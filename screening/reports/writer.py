@@ -76,6 +76,11 @@ def _write_report(db: Database, run_id: int, target: Path, generated_by: str, fm
             content = load_content(session, run_id, generated_by)
         except LookupError as exc:
             raise ExportError(str(exc)) from None
+        if content.run.status == "running":
+            # Its counts are not recorded until it ends, while its lines are stored as they
+            # are screened: such a report misstated itself and failed verify (s23 hunt).
+            raise ExportError(f"run {run_id} is still being screened; report it once it has "
+                              f"ended (hkscreen runs list shows its status)")
         content.signing = (signer.fingerprint, signer.public_text)
         pages = None
         with atomic_path(target) as tmp:
