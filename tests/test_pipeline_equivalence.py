@@ -4,6 +4,8 @@ line-by-line reference in ``pipeline_reference``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 from pathlib import Path
 
@@ -65,8 +67,12 @@ def test_fast_pipeline_matches_the_line_by_line_reference(kind: str, child: bool
     else:  # stored on the writer thread, as a small file is
         monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES", 1 << 62)
         monkeypatch.setattr(store_process, "PROCESS_MIN_BYTES_XLSX", 1 << 62)
-    result = run_screening(db, source, ScreenOptions(json_out=out))
-    expected_json, expected_rows = reference_screen(db, source, ScreenOptions())
+    for _attempt in range(2):
+        day = dt.date.today()
+        result = run_screening(db, source, ScreenOptions(json_out=out))
+        expected_json, expected_rows = reference_screen(db, source, ScreenOptions())
+        if dt.date.today() == day:
+            break  # (else midnight passed between the two: the latest date accepted moved)
 
     produced = out.read_text(encoding="utf-8")
     data = json.loads(produced)  # the whole file is one valid JSON document
