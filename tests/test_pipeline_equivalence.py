@@ -5,7 +5,6 @@ line-by-line reference in ``pipeline_reference``."""
 from __future__ import annotations
 
 import datetime as dt
-
 import json
 from pathlib import Path
 
