@@ -267,26 +267,21 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def counts_from_1904(archive: zipfile.ZipFile, name: str = "") -> bool:
-    """Whether the workbook uses the 1904 date system (``workbookPr date1904``)."""
+def workbook_flags(archive: zipfile.ZipFile, name: str = "") -> tuple[bool, bool]:
+    """(whether the workbook tells Excel to recalculate every formula when it is opened, so
+    the values saved with its formulas are not what Excel shows; whether it counts dates
+    from 1904), from one read of its workbook part. (Read as XML, not as bytes: quotes,
+    character references and prefixes are the parser's business.)"""
     if "xl/workbook.xml" not in archive.namelist():
-        return False
+        return False, False
     workbook = parse_part(archive, "xl/workbook.xml", name)
-    return any(_local(node.tag) == "workbookPr"
-               and (node.get("date1904") or "").strip().lower() in ("1", "true")
-               for node in workbook.iter())
 
+    def flag(tag: str, attribute: str) -> bool:
+        return any(_local(node.tag) == tag
+                   and (node.get(attribute) or "").strip().lower() in ("1", "true")
+                   for node in workbook.iter())
 
-def recalculates_on_load(archive: zipfile.ZipFile, name: str = "") -> bool:
-    """Whether the workbook tells Excel to recalculate every formula when it is opened: the
-    values saved with its formulas are then not what Excel shows. (Read as XML, not as
-    bytes: quotes, character references and prefixes are the parser's business.)"""
-    if "xl/workbook.xml" not in archive.namelist():
-        return False
-    workbook = parse_part(archive, "xl/workbook.xml", name)
-    return any(_local(node.tag) == "calcPr"
-               and (node.get("fullCalcOnLoad") or "").strip().lower() in ("1", "true")
-               for node in workbook.iter())
+    return flag("calcPr", "fullCalcOnLoad"), flag("workbookPr", "date1904")
 
 
 #: Built-in number formats showing a date without its day: 17 is "mmm-yy"; 27, 36, 50, 52
@@ -462,8 +457,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     xml_path = sheet_xml_path(archive, sheet, name)
     if xml_path is None or xml_path not in archive.namelist():
         return scan
-    every_formula = recalculates_on_load(archive, name)
-    scan.date1904 = counts_from_1904(archive, name)
+    every_formula, scan.date1904 = workbook_flags(archive, name)
     dayless = dayless_date_styles(archive, name)
     formulas = _Formulas()
     max_row = max_col = row_tags = 0
