@@ -654,11 +654,7 @@ def _other_code_page(sample: bytes) -> str | None:
     # Turkish (or Icelandic, then saved as UTF-8 all the same). s23 hunt: "Ağ Yıldız Kargo",
     # on the Entity List, read as "Að Yýldýz Kargo" and was CLEAR.
     if (found := _TURKISH_RE.search(text)) is not None:
-        at = found.start()
-        while at > 0 and _WORD_RE.match(text[at - 1]):
-            at -= 1
-        word = _WORD_RE.match(text, at)
-        shown = (word.group() if word else found.group()).encode("cp1252").decode("cp1254")
+        shown = _word_at(text, found).encode("cp1252").decode("cp1254")
         return (f"Turkish text (Windows-1254: {shown!r}, for one; or Icelandic, then save it "
                 f"as UTF-8 all the same)")
     # Polish letters Windows-1252 reads as signs no Western word holds: "ł" as "³", "ą" as
@@ -667,15 +663,20 @@ def _other_code_page(sample: bytes) -> str | None:
     hits = list(itertools.islice(_CENTRAL_RE.finditer(text), 2))
     if len(hits) < 2:
         return None
-    at = hits[0].start()
-    while at > 0 and _WORD_RE.match(text[at - 1]):
-        at -= 1
-    word = _WORD_RE.match(text, at)
     try:
-        shown = (word.group() if word else hits[0].group()).encode("cp1252").decode("cp1250")
+        shown = _word_at(text, hits[0]).encode("cp1252").decode("cp1250")
     except UnicodeError:
         return None  # bytes Windows-1250 does not have: not that code page
     return f"Central European text (Windows-1250: {shown!r}, for one)"
+
+
+def _word_at(text: str, found: re.Match[str]) -> str:
+    """The word of ``text`` holding the letter ``found`` (the letter alone if none)."""
+    at = found.start()
+    while at > 0 and _WORD_RE.match(text[at - 1]):
+        at -= 1
+    word = _WORD_RE.match(text, at)
+    return word.group() if word else found.group()
 
 
 _HIGH_RUN_RE = re.compile("[^\x00-\x7f]{4,}")
