@@ -201,18 +201,20 @@ def _entry_with_uncovered_paragraphs(eccn: Eccn, entry: EccnRule, date: dt.date,
     none of its requirements covers (s22 second review: bare 7A005 and 1B233 were CLEAR
     where 7A005.a and 1B233.a are REVIEW): the item may be one of them."""
     known = rules.known_paragraphs(eccn.base)
+    named: list[str] = []  # of an entry without text: the letters its rules name
     if known is not None:
         letters = sorted(p for p in known.children("")
                          if p.isalpha() and p not in known.reserved)
-        basis = ""
     else:
-        letters = _letters_named(rules.mentioned_paragraphs(eccn.base))
-        basis = (f" (the rules database holds no paragraph text for {eccn.base}; its rules "
-                 f"and notes name {_any_named(eccn.base, rules)}, so the paragraphs before "
-                 f"it are taken to exist)")
+        named = _top_letters(rules.mentioned_paragraphs(eccn.base))
+        letters = _letters_named(named)
     uncovered = [p for p in letters if _uncovered(entry, p, date)]
     if not uncovered:
         return []
+    basis = "" if known is not None else (
+        f" (the rules database holds no paragraph text for {eccn.base}; its rules and notes "
+        f"name {', '.join(f'{eccn.base}.{p}' for p in named)}, so the paragraphs before it "
+        f"are taken to exist)")
     shown = ", ".join(f"{eccn.base}.{p}" for p in uncovered)
     return [Finding(
         "PARAGRAPH_NO_REQUIREMENTS", Severity.REVIEW,
@@ -222,21 +224,21 @@ def _entry_with_uncovered_paragraphs(eccn: Eccn, entry: EccnRule, date: dt.date,
         f"jurisdiction.", cites(entry.citation))]
 
 
-def _letters_named(paths: frozenset[str]) -> list[str]:
+def _top_letters(paths: Iterable[str]) -> list[str]:
+    """The top-level lettered paragraphs among ``paths`` ("b" of "b", "b.1"), sorted."""
+    return sorted(p for p in paths if len(p) == 1 and p.isalpha())
+
+
+def _letters_named(paths: Iterable[str]) -> list[str]:
     """The top-level paragraphs an entry without paragraph text has, as far as what names
     them shows: those named, and every letter before the last one named (s23: bare 7A005,
     whose rows all name .b, was CLEAR; its .a is ITAR-controlled). The .x, .y and .z
     paragraphs of some entries follow gaps, so nothing is inferred before them."""
-    named = {p for p in paths if len(p) == 1 and p.isalpha()}
+    named = set(_top_letters(paths))
     ordinary = [p for p in named if p not in "xyz"]
     before = string.ascii_lowercase[:string.ascii_lowercase.index(max(ordinary)) + 1] \
         if ordinary else ""
     return sorted(named | set(before))
-
-
-def _any_named(base: str, rules: RuleSet) -> str:
-    named = sorted(p for p in rules.mentioned_paragraphs(base) if len(p) == 1 and p.isalpha())
-    return ", ".join(f"{base}.{p}" for p in named)
 
 
 def _label_order(label: str) -> tuple[int, str]:
