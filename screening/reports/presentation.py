@@ -355,19 +355,16 @@ class Presentation:
                 len({n.casefold() for n in names}) != len(names):
             self.add("the package holds two parts of one name")
         reached: set[str] = set()
-        pending = [""]
-        for target, kind in self._root_rels(archive).values():
-            if kind.endswith("/officeDocument") and target != "xl/workbook.xml":
-                self.add(f"the package's main part is {target}, not xl/workbook.xml")
-            pending.append(target)
+        pending = [""]  # the package itself: its relationships are _rels/.rels
         while pending:
             part = pending.pop()
             if part in reached:
                 continue
             reached.add(part)
-            if not part:
-                continue
             for target, kind in self._rels(archive, part).values():
+                if not part and kind.endswith("/officeDocument") and \
+                        target != "xl/workbook.xml":
+                    self.add(f"the package's main part is {target}, not xl/workbook.xml")
                 expected = _EXPECTED_TARGETS.get(kind.rsplit("/", 1)[-1])
                 if expected is not None and part == "xl/workbook.xml" and target != expected:
                     self.add(f"the workbook's {kind.rsplit('/', 1)[-1]} part is {target}, "
@@ -396,12 +393,6 @@ class Presentation:
             if found and found != [expected]:
                 self.add(f"the package's content types give {', '.join(found)} as its "
                          f"{kind.rsplit('.', 1)[-1].removesuffix('+xml')} part, not {expected}")
-
-    def _root_rels(self, archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-        rels = self._xml(archive, "_rels/.rels")
-        return {rel.get("Id") or "": ((rel.get("Target") or "").lstrip("/"),
-                                      rel.get("Type") or "")
-                for rel in (rels.iter(f"{_PKG}Relationship") if rels is not None else ())}
 
     def _theme(self, archive: zipfile.ZipFile) -> None:
         theme = self._xml(archive, "xl/theme/theme1.xml")
