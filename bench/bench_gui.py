@@ -20,7 +20,6 @@ is shown; the quick filter's 200 ms typing pause comes before that and is not in
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import statistics
 import sys
@@ -31,14 +30,6 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def main() -> None:
@@ -61,6 +52,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="hkscreen-gui-bench-"))
     os.environ["HKSCREEN_DATA_DIR"] = str(work)
     from screening.db import open_database
+    from screening.ingest.content import file_sha256
     from screening.service import ScreenOptions
     from screening.store import runs as run_store
     from ui.dialogs.import_wizard import ImportChoice
@@ -73,7 +65,7 @@ def main() -> None:
     db = open_database(args.database_url or f"sqlite:///{work / 'gui.sqlite3'}")
     reuse = None
     if args.database_url:
-        sha = _sha256(path)
+        sha = file_sha256(path)
         with db.sessions() as session:
             reuse = next((r for r in run_store.list_runs(session, 1000)
                           if r.input_sha256 == sha and r.status == "complete"), None)
