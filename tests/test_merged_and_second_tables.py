@@ -396,18 +396,25 @@ def test_a_day_count_in_a_1904_workbook_counts_from_1904(tmp_path: Path) -> None
         == dt.date(2020, 3, 1)
 
 
+def _merged_remark(prefix: str, lines: int, remark: str) -> openpyxl.Workbook:
+    """A sheet of ``lines`` EAR99 lines to Germany whose "Remarks" cell E2, ``remark``, is
+    merged over E2:E4 (the first three lines)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Remarks"])
+    for n in range(1, lines + 1):
+        sheet.append([f"{prefix}{n}", "Germany", dt.date(2024, 3, 1), "EAR99", None])
+    sheet["E2"] = remark
+    sheet.merge_cells("E2:E4")
+    return book
+
+
 def test_a_formula_without_its_value_in_a_remarks_column_is_a_review(tmp_path: Path) -> None:
     """(s23 review:) ="For nuclear "&"weapons development" under "Remarks", saved without
     its value (openpyxl writes it so) and merged over three lines: all three were CLEAR, the
     cell read as blank. Every line it shows on is REVIEW FORMULA_NOT_LOOKED_AT."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Remarks"])
-    for n in range(1, 5):
-        sheet.append([f"F{n}", "Germany", dt.date(2024, 3, 1), "EAR99", None])
-    sheet["E2"] = '="For nuclear "&"weapons development"'
-    sheet.merge_cells("E2:E4")
-    sheet["E5"] = "urgent"
+    book = _merged_remark("F", 4, '="For nuclear "&"weapons development"')
+    book.active["E5"] = "urgent"
     path = tmp_path / "formula.xlsx"
     book.save(path)
     lines = _screen(tmp_path, path)
@@ -425,15 +432,8 @@ def test_a_merged_remark_whose_first_cell_was_not_read_says_so(tmp_path: Path,
     from screening.ingest import readers
 
     monkeypatch.setattr(readers, "_merged_firsts", lambda covered: {})
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["Line", "Destination", "Export Date", "ECCN", "Remarks"])
-    for n in range(1, 4):
-        sheet.append([f"M{n}", "Germany", dt.date(2024, 3, 1), "EAR99", None])
-    sheet["E2"] = "Re-export to Iran"
-    sheet.merge_cells("E2:E4")
     path = tmp_path / "unread.xlsx"
-    book.save(path)
+    _merged_remark("M", 3, "Re-export to Iran").save(path)
     lines = _screen(tmp_path, path)
     assert "EMBARGOED_PLACE_NAMED" in {f.code for f in lines["M1"].findings}
     for line_id in ("M2", "M3"):

@@ -58,19 +58,10 @@ def test_3b001_and_3b002_before_2023_are_ns_for_the_entire_entry(tmp_path, date,
     assert line.verdict == verdict, [(f.code, f.message) for f in line.findings]
 
 
-def test_the_earlier_scope_is_not_applied_after_2023_11_16(tmp_path) -> None:
+def test_the_earlier_scope_is_not_applied_after_2023_11_16(tmp_path, rules) -> None:
     """Germany has no X in NS2: 3B001.f.1.a there is CLEAR before and after the change,
     and a paragraph NS2 never covered since 2023-11-17 is decided by the edition's rows."""
     assert _line(tmp_path, "2019-05-01", "Germany", "3B001.f.1.a").verdict == "CLEAR"
-    from screening.db import open_database
-    from screening.rules.ruleset import load_ruleset
-
-    db = open_database(f"sqlite:///{tmp_path / 'hk.sqlite3'}")
-    try:
-        with db.sessions() as session:
-            rules = load_ruleset(session)
-    finally:
-        db.dispose()
     import datetime as dt
 
     (early,) = [c for c in rules.eccns["3B001"].controls if c.valid_to is not None]
