@@ -615,10 +615,14 @@ class RowConverter:
             return Finding("ADDRESS_IN_EMBARGOED_PLACE", Severity.REVIEW, (
                 f"{cell}: the consignee address {_quote(text)} ({shown!r} column) names "
                 f"{name}, under the embargo of {section}, {screened}"))
-        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        shown = self._column_shown(index)
         return Finding("EMBARGOED_PLACE_NAMED", Severity.REVIEW, (
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
+
+    def _column_shown(self, index: int) -> str:
+        """A column no field reads, as a finding names it: its header, else its letter."""
+        return self.mapping.headers[index] or f"column {column_letter(index)}"
 
     def named_elsewhere(self, text: str, destination: str | None, ultimate: str | None,
                         date: dt.date | None) -> str | None:
@@ -643,7 +647,7 @@ class RowConverter:
         code = self.named_elsewhere(text, destination, ultimate, date)
         if code is None:
             return None
-        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        shown = self._column_shown(index)
         screened = destination or "no readable destination"
         if ultimate and ultimate != destination:
             screened += f", ultimate destination {ultimate}"
@@ -665,7 +669,7 @@ class RowConverter:
                         "744.2 nuclear, 744.3 rockets, missiles and unmanned aerial vehicles, "
                         "744.4 chemical and biological weapons, 744.23 supercomputers and "
                         "advanced chips)")
-        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        shown = self._column_shown(index)
         return Finding("END_USE_NAMED", Severity.REVIEW, (
             f"{self.source.cell_ref(number, index)}: {_quote(text)} ({shown!r} column, which "
             f"no field reads) names {' and '.join(uses)}. Confirm the end use "
@@ -704,7 +708,7 @@ class RowConverter:
         """REVIEW for a formula cell of a column looked at for places and end uses whose
         saved value is missing or may not be what Excel shows (``merged``: the range whose
         first cell it is, covering this one)."""
-        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        shown = self._column_shown(index)
         where = first_cell(merged) if merged else (number, index)
         said = "may not be what Excel shows (it recalculates)" \
             if where in self.source.stale_cells \
@@ -720,7 +724,7 @@ class RowConverter:
     def _merged_unread(self, number: int, index: int, merged: str) -> Finding:
         """REVIEW for a cell of a column looked at for places and end uses that a merged
         range covers, whose first cell's text was not read."""
-        shown = self.mapping.headers[index] or f"column {column_letter(index)}"
+        shown = self._column_shown(index)
         first = merged.split(":", 1)[0]
         return Finding("MERGED_CELL_NOT_LOOKED_AT", Severity.REVIEW, (
             f"{self.source.cell_ref(number, index)}: the {shown!r} cell is covered by the "
