@@ -194,7 +194,32 @@ _CITY_COUNTRIES = {
     **dict.fromkeys(("kowloon", "tsuen wan", "kwun tong", "sha tin", "tuen mun", "kwai chung",
                      "tsim sha tsui", "wan chai", "causeway bay", "lantau", "chek lap kok",
                      "new territories"), "HK"),
+    **dict.fromkeys(("macau", "taipa", "cotai"), "MO"),
+    # Cities of other destinations under the military end-use rule (15 CFR 744.21) or
+    # group D:5, spelt so that no other country has a city of the name.
+    **dict.fromkeys(("caracas", "maracaibo", "barquisimeto", "maracay"), "VE"),
+    **dict.fromkeys(("yangon", "rangoon", "naypyidaw", "nay pyi taw", "mandalay"), "MM"),
+    **dict.fromkeys(("phnom penh", "sihanoukville", "siem reap"), "KH"),
+    **dict.fromkeys(("managua",), "NI"),
+    **dict.fromkeys(("kabul", "kandahar"), "AF"),
+    **dict.fromkeys(("baghdad", "basra", "erbil", "mosul"), "IQ"),
+    **dict.fromkeys(("beirut",), "LB"),
+    **dict.fromkeys(("benghazi", "misrata"), "LY"),
+    **dict.fromkeys(("mogadishu",), "SO"),
+    **dict.fromkeys(("asmara",), "ER"),
+    **dict.fromkeys(("khartoum", "port sudan"), "SD"),
+    **dict.fromkeys(("juba",), "SS"),
+    **dict.fromkeys(("harare", "bulawayo"), "ZW"),
+    **dict.fromkeys(("kinshasa", "lubumbashi"), "CD"),
+    **dict.fromkeys(("bangui",), "CF"),
+    **dict.fromkeys(("port-au-prince", "port au prince"), "HT"),
+    **dict.fromkeys(("sanaa", "sana'a", "aden"), "YE"),
 }
+#: Codes a destination column's whole cell may be written as for China and Hong Kong (s24:
+#: "HK" under "Ultimate Destination City" on a line to Germany was CLEAR). Other codes are
+#: not read so: "No", "CA" (a state), "MO" (Missouri) mean other things there.
+_CHINA_CODES = {"HK": "HK", "HKG": "HK", "HKSAR": "HK", "CN": "CN", "CHN": "CN",
+                "PRC": "CN"}
 _PLACE_PARTS_RE = re.compile(r"[,;/|()\[\]\n]+|\s+-\s+")
 
 
@@ -202,8 +227,12 @@ def country_named_in(text: str, index: Mapping[str, str]) -> str | None:
     """The country a place written freely names ("Shenzhen, China", "Kowloon, Hong Kong"):
     the whole text, or a part of it between commas, slashes or brackets, as a country's name
     (not a code: "No", "N/A", "CA" in "San Jose, CA", "CN" for Cuneo are other things in
-    free text), or a city of China or Hong Kong; else None. Of several, Hong Kong or Macau
-    before China ("Kowloon, Hong Kong, China"), else the last ("Munich, Germany")."""
+    free text; but a whole text "HK", "H.K.", "PRC" is China's or Hong Kong's), or a city of
+    China, Hong Kong, Macau or another destination under 15 CFR 744.21; else None. Of
+    several, Hong Kong or Macau before China ("Kowloon, Hong Kong, China"), else the last
+    ("Munich, Germany")."""
+    if (code := _CHINA_CODES.get(text.strip(" .").upper().replace(".", ""))) is not None:
+        return code
     found: list[str] = []
     for piece in (text, *_PLACE_PARTS_RE.split(text)):
         part = piece.strip(" .")

@@ -3,7 +3,8 @@ City", "Delivery Address"): a country's name, or a city of China or Hong Kong, n
 that is neither of the line's destinations makes the line REVIEW (s23 hunt: "Shenzhen,
 China" under "Ultimate Destination City" on a 3A001.b.1 line to Germany was CLEAR). Codes,
 fillers and transit points are not read so (s23 review: "No", "N/A", "San Jose, CA" and
-"Port of Discharge" flooded a file with findings)."""
+"Port of Discharge" flooded a file with findings), but for China's and Hong Kong's codes as
+the whole cell (s24: "HK" there was CLEAR)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,13 @@ def _codes(tmp_path, cell: str, dest: str = "Germany", date: str = "2021-03-01",
 @pytest.mark.parametrize(("cell", "named"), [
     ('"Shenzhen, China"', "China (CN)"), ("Hong Kong", "Hong Kong (HK)"),
     ("Kowloon", "Hong Kong (HK)"), ("Shenzhen", "China (CN)"),
-    ('"Kowloon, Hong Kong, China"', "Hong Kong (HK)"), ('"Macau, China"', "Macao (MO)")])
+    ('"Kowloon, Hong Kong, China"', "Hong Kong (HK)"), ('"Macau, China"', "Macao (MO)"),
+    # s24: a code for China or Hong Kong as the whole cell, and cities of other
+    # destinations under the military end-use rule
+    ("HK", "Hong Kong (HK)"), ("H.K.", "Hong Kong (HK)"), ("HKG", "Hong Kong (HK)"),
+    ("PRC", "China (CN)"), ("CN", "China (CN)"),
+    ("Caracas", "Venezuela, Bolivarian Republic of (VE)"),
+    ('"Yangon"', "Myanmar (MM)"), ("Phnom Penh", "Cambodia (KH)")])
 def test_another_country_where_the_goods_end_up_is_a_review(tmp_path, cell, named) -> None:
     found = _codes(tmp_path, cell)
     assert f"names {named}, but the line is screened to DE" in \
@@ -33,8 +40,8 @@ def test_another_country_where_the_goods_end_up_is_a_review(tmp_path, cell, name
 
 
 @pytest.mark.parametrize("cell", [
-    "Munich", "Germany", '"Munich, Germany"', "TBD", "", "No", "N/A", "na", "NO", "HK",
-    '"San Jose, CA"', "Cuneo (CN)", "Modena (MO)", "n.a.", "none"])
+    "Munich", "Germany", '"Munich, Germany"', "TBD", "", "No", "N/A", "na", "NO", "DE",
+    '"San Jose, CA"', "Cuneo (CN)", "Modena (MO)", "MO", "n.a.", "none", "Valencia"])
 def test_the_lines_own_destination_codes_or_fillers_say_nothing(tmp_path, cell) -> None:
     assert "DESTINATION_NAMED_ELSEWHERE" not in _codes(tmp_path, cell)
 
