@@ -18,7 +18,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import filterfalse
 from operator import itemgetter
@@ -880,6 +880,8 @@ _SECTOR_WORDS = frozenset({
     "chip", "microsystems", "precision"})
 #: A brand word that more entries' names hold than this is an ordinary word.
 BRAND_ENTRIES = 40
+#: At most so many entries hold a word of one company's family of names (``_family_word``).
+FAMILY_ENTRIES = 8
 _AGREEMENT_ORDER = {True: 0, None: 1, False: 2}
 #: A word naming more list names than this is too common to find a shortened name by.
 PARTIAL_POSTING = 300
@@ -926,13 +928,13 @@ class PartyIndex:
         seen: dict[str, tuple[str, str]] = {}  # the same alias text recurs across entries
         plain_sorted, plain_compact = index.plain_sorted, index.plain_compact
         for e, entry in enumerate(entries):
-            for shown in (dict.fromkeys((entry.name, *entry.alt_names)) if entry.alt_names
-                          else (entry.name,)):
-                forms = seen.get(shown)
+            start = len(names)
+            for shown, written in _names_and_forms(entry):
+                forms = seen.get(written)
                 if forms is None:
-                    forms = seen[shown] = party_forms(shown)
+                    forms = seen[written] = party_forms(written)
                 normalized, plain = forms
-                if not normalized:
+                if not normalized or (written is not shown and normalized in names[start:]):
                     continue
                 n = len(names)
                 names.append(normalized)
@@ -1143,14 +1145,29 @@ class PartyIndex:
             entry = self.entries[e]
             # The other entries whose names hold the word: an ordinary word ("star",
             # "crystal", "auto") is in many; a company's own in its entry's alone.
-            shared = len({self.owners[m][0] for m in self.tokens.get(word, ())} - {e})
+            holders = self.tokens.get(word, ())
+            shared = len({self.owners[m][0] for m in holders} - {e})
             others = [other for other in (entry.name, *entry.alt_names) if other != shown]
-            kept = (shared == 0 and (entry.list_code != "SDN" or len(shown.split()) > 1)) or (
+            company = entry.list_code != "SDN" or len(shown.split()) > 1
+            kept = (shared == 0 and company) or (
                 shared <= 1 and any(word in normalize_party(other).split()
                                     for other in others)) or (
-                len(word) >= 4 and any(_spelt_out(word, other) for other in others))
+                len(word) >= 4 and any(_spelt_out(word, other) for other in others)) or (
+                company and self._family_word(word, holders))
             self._own_words[n] = kept
         return kept
+
+    def _family_word(self, word: str, holders: Sequence[int]) -> bool:
+        """Whether every list name holding ``word`` starts with it, in a few entries, and
+        it is no English word: one company's name, listed on several lists or with its
+        subsidiaries ("Shvabe JSC", "JOINT STOCK COMPANY SHVABE", "Shvabe Opto-Electronics
+        Co. LTD."; "TFASA Group Limited", "TFASA Services FZCO": s24 hunt, "Shvabe Hong
+        Kong Limited" was CLEAR). A place or an ordinary word starts few of its names."""
+        names = self.names
+        return len(word) >= 4 and \
+            len({self.owners[m][0] for m in holders}) <= FAMILY_ENTRIES and \
+            all(names[m].startswith(word + " ") or names[m] == word for m in holders) and \
+            not is_english_word(word)
 
     def candidates(self, name: str) -> tuple[tuple[int, float], ...]:
         """(name number, score before the country adjustment) of the list names that may
@@ -1296,6 +1313,55 @@ class PartyIndex:
                     scores = _higher(scores, _merge(written, best_third.get(row, []),
                                                     best_fourth.get(row, [])))
                 self._cache[name] = scores
+
+
+#: A person as the SDN List writes one: "DERIPASKA, Oleg Vladimirovich" (the surname in
+#: capitals, the given names not).
+_SURNAME_FIRST_RE = re.compile(r"([^,a-z]*[A-Z][^,a-z]*),\s*([^,]*[a-z][^,]*)")
+
+
+def given_names_first(name: str) -> tuple[str, ...]:
+    """The ways papers write a person the list writes surname first: "Oleg Vladimirovich
+    Deripaska" and, without the middle names, "Oleg Deripaska" (s24 hunt: both, and "Attn:
+    Xiaoxun Hu", were CLEAR; 65% of the SDN List's people with a middle name were CLEAR
+    written so). Empty for any other name."""
+    match = _SURNAME_FIRST_RE.fullmatch(name.strip())
+    if match is None:
+        return ()
+    surname, given = match.group(1).strip(), match.group(2).split()
+    if not given:
+        return ()
+    forms = [f"{' '.join(given)} {surname}"]
+    if len(given) > 1:
+        forms.append(f"{given[0]} {surname}")
+    return tuple(forms)
+
+
+def _names_and_forms(entry: PartyEntry) -> Iterator[tuple[str, str]]:
+    """(name as the list writes it, name to match) of an entry: each of its names, and a
+    person's names with the given names first (found as the name the list writes)."""
+    shown_names = dict.fromkeys((entry.name, *entry.alt_names)) if entry.alt_names \
+        else (entry.name,)
+    for shown in shown_names:
+        yield shown, shown
+        for form in given_names_first(shown):
+            yield shown, form
+        if "." in shown and (spelt := _LIST_SHORT_RE.sub(_spelt_short, shown)) != shown:
+            yield shown, spelt
+
+
+#: Shortenings the lists write with a full stop that ``_ABBREVIATIONS`` leaves out, as
+#: they shorten several words ("Ind" for Industry, Industrial, Indonesia): spelt out in a
+#: list name that writes them so (s24 hunt: "Fuhua Precision Manufacturing Co., Ltd." for
+#: the MEU List's "Fuhua Precision Man. Co" was CLEAR).
+_LIST_SHORT = {"man": "Manufacturing", "std": "Standard", "ind": "Industry",
+               "dev": "Development", "nat": "National", "prec": "Precision",
+               "res": "Research", "mach": "Machinery", "inf": "Information"}
+_LIST_SHORT_RE = re.compile(r"\b(" + "|".join(_LIST_SHORT) + r")\.", re.IGNORECASE)
+
+
+def _spelt_short(match: re.Match[str]) -> str:
+    return _LIST_SHORT[match.group(1).casefold()]
 
 
 @functools.cache
