@@ -234,7 +234,7 @@ def quality(args: argparse.Namespace) -> dict:
     # Kowloon", "Attn: Oleg Deripaska" (s24 hunt: 65% of the first kind were CLEAR).
     people_rnd = random.Random(13)
     people = [e for e in entries if e.list_code == "SDN" and
-              (m := re.fullmatch(r"([^,a-z]*[A-Z][^,a-z]*),\s*(\S+)\s+\S.*", e.name))]
+              re.fullmatch(r"([^,a-z]*[A-Z][^,a-z]*),\s*(\S+)\s+\S.*", e.name)]
     people = people_rnd.sample(people, min(600, len(people)))
     people_found = {"given surname": 0, "full name, address": 0, "attn": 0}
     for entry in people:
