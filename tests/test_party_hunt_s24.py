@@ -72,3 +72,19 @@ def test_ordinary_names_stay_clear(lines, key) -> None:
     ("Chris Tang", ())])  # already given name first
 def test_the_given_name_first_forms_of_a_listed_person(listed, forms) -> None:
     assert given_names_first(listed) == forms
+
+
+@pytest.mark.usefixtures("bundled_lists")
+@pytest.mark.parametrize("header", ["Applicant", "L/C Applicant", "For Account Of",
+                                    "On Behalf Of", "Distributor", "Reseller", "Dealer"])
+def test_further_party_columns_are_screened(tmp_path, header) -> None:
+    """A listed name under these headers, beside an ordinary consignee and end user, left
+    the line CLEAR (s24 hunt): the column was listed as unmapped only."""
+    _run, found = screen_text(tmp_path, (
+        f"Line,Export Date,Destination,ECCN,Consignee,End User,{header}\n"
+        "T1,2025-03-01,Hong Kong,EAR99,Acme Widgets Ltd,Acme Widgets Ltd,"
+        "Centre Bright Electronics Company Limited\n"))
+    line = found["T1"]
+    assert line.verdict != "CLEAR"
+    assert any(header in f.message for f in line.findings), \
+        [(f.code, f.message) for f in line.findings]

@@ -89,8 +89,13 @@ SECONDARY_SYNONYMS: dict[Field, tuple[str, ...]] = {
                       "destinataire", "destinatario", "receiving party", "empfaenger",
                       "warenempfaenger", "收货方", "收貨方", "客户", "客戶"),
     Field.PURCHASER: ("bill to name", "bill to party", "bill to customer", "bill to company",
-                      "payer", "payer name", "bill to", "invoice to", "invoice to name"),
+                      "payer", "payer name", "bill to", "invoice to", "invoice to name",
+                      # (s24 hunt: each held a listed name, not read)
+                      "applicant", "applicant name", "l c applicant", "lc applicant",
+                      "for account of", "on behalf of", "account of"),
     Field.NOTIFY_PARTY: ("also notify", "also notify party", "second notify party"),
+    Field.INTERMEDIATE_CONSIGNEE: ("distributor", "distributor name", "reseller",
+                                   "reseller name", "dealer", "dealer name"),
 }
 
 
