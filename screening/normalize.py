@@ -363,6 +363,14 @@ def reads_as_day_count(value: object) -> bool:
     return _DAY_COUNT_RE.fullmatch(text) is not None and not _COMPACT_RE.match(text)
 
 
+def shown_as_next_day(value: object) -> bool:
+    """Whether a date and time is so close to midnight that a spreadsheet, rounding it to
+    the second as it shows it, shows the next day (23:59:59.5 and later)."""
+    return value.__class__ is dt.datetime and value.hour == 23 and \
+        value.minute == 59 and value.second == 59 and \
+        value.microsecond >= 500_000  # type: ignore[attr-defined]
+
+
 def parse_date(
     value: object, order: DateOrder | None = None, latest: dt.date | None = None
 ) -> tuple[dt.date | None, DateProblem | None]:

@@ -37,6 +37,7 @@ from screening.normalize import (
     may_name_embargoed_place,
     parse_number,
     reads_as_day_count,
+    shown_as_next_day,
 )
 
 #: A column of texts each matching ``normalize._PLAIN_NUMBER_RE`` (none blank), one per line: one
@@ -131,13 +132,14 @@ class FastRows:
         self.width = c.width
         cols = c.mapping.columns
         self.formula_rows = c.source.formula_rows
-        #: Rows with a merged-over cell the screening reads, or an export date shown without
-        #: its day: the slow path names them.
+        #: Rows with a merged-over cell the screening reads, an export date shown without
+        #: its day, or a text cell shown as other text: the slow path names them.
         date_index = cols.get(Field.EXPORT_DATE)
         self.careful_rows = frozenset(
             r for r, col in c.source.merged_cells
             if col in c.merge_checked or col in c.looked_at_only) | frozenset(
-            r for r, col in c.source.dayless_cells if col == date_index)
+            r for r, col in c.source.dayless_cells if col == date_index) | frozenset(
+            r for r, _col in c.source.masked_cells)
         #: Owner and share columns: a row using them takes the slow path (rare, and the
         #: slow path screens owners).
         self.owner_indexes = tuple(cols[f] for f in (*(f for f, _ in c.owner_columns),
@@ -205,6 +207,8 @@ class FastRows:
                     return BAD
                 value = text
             elif isinstance(raw, dt.date):  # datetime is a date too
+                if shown_as_next_day(raw):  # the slow path says what the sheet shows
+                    return BAD
                 value = raw
             else:  # numbers (Excel day counts), booleans: the slow path says what they are
                 return BAD

@@ -82,6 +82,9 @@ class TableSource:
     #: Cells whose number format shows a date without its day (SheetScan.dayless_cells):
     #: the rows where one is the export date take the careful path.
     dayless_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Text cells whose number format shows other text (SheetScan.masked_cells): their rows
+    #: take the careful path.
+    masked_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     #: A workbook counting dates from 1904 (SheetScan.date1904).
     date1904: bool = False
     rows_read: int = 0
@@ -587,6 +590,7 @@ def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -
                        formula_rows=frozenset(r for r, _ in scan.formula_cells),
                        error_cells=scan.error_cells, stale_cells=scan.stale_cells,
                        merged_cells=scan.merged_cells, dayless_cells=scan.dayless_cells,
+                       masked_cells=scan.masked_cells,
                        date1904=scan.date1904, content=content,
                        content_sha256=content.sha256 if content is not None else None)
 

@@ -47,6 +47,7 @@ from screening.normalize import (
     parse_date,
     parse_number,
     reads_as_day_count,
+    shown_as_next_day,
 )
 
 _MISSING = object()
@@ -456,6 +457,7 @@ class RowConverter:
 
         export_date, assumed, date_problem = None, False, None
         day_number = False  # the date was a number, read as an Excel day count
+        near_midnight = False  # a date and time a spreadsheet shows as the next day
         out_of_range: dt.date | None = None
         date_index = i[Field.EXPORT_DATE]
         if not self.has_date_column:
@@ -469,6 +471,8 @@ class RowConverter:
                 date_problem, out_of_range = DateProblem.OUT_OF_RANGE, export_date
                 export_date = None
             day_number = export_date is not None and reads_as_day_count(date_value)
+            if export_date is not None and shown_as_next_day(date_value):
+                near_midnight = True
 
         exception = self._exception(exc_text) if exc_text else None
         license_number = None
@@ -495,6 +499,13 @@ class RowConverter:
         elif export_date is not None and self.source.dayless_cells and \
                 (shown := self.source.dayless_cells.get((number, date_index))) is not None:
             problems = (*problems, self._dayless(number, export_date, shown))
+        if self.source.masked_cells:
+            for shown, index in self.read_columns:
+                if (code := self.source.masked_cells.get((number, index))) is not None:
+                    problems = (*problems, self._masked(number, index, shown, texts[index],
+                                                        code))
+        if near_midnight and export_date is not None:
+            problems = (*problems, self._near_midnight(number, values, export_date))
         if len(texts) > self.headed and any(texts[self.headed:]):
             problems = (*problems, self._beyond_header(number, texts))
         for index in self.place_columns:
@@ -733,6 +744,31 @@ class RowConverter:
             f"end uses on this line. Check {first} for this line, or unmerge the cells "
             f"(Home > Merge & Center > Unmerge Cells), fill the text into each row and "
             f"save."))
+
+    def _masked(self, number: int, index: int, shown: str, text: str, code: str) -> Finding:
+        """REVIEW for a text cell the screening reads whose number format shows other text
+        (s24 hunt: "Germany" under '0;-0;0;"Hong Kong"' shows as Hong Kong, and was read as
+        Germany: CLEAR)."""
+        return Finding("VALUE_SHOWN_OTHERWISE", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the {shown!r} cell holds "
+            f"{_quote(text)}, but its number format ({code!r}) shows text cells as other "
+            f"text (or none): what the sheet shows is not what was screened. Confirm the "
+            f"value, set the cell's format to General or Text, and screen the file again."))
+
+    def _near_midnight(self, number: int, values: list[Any], date: dt.date) -> Finding:
+        """REVIEW for an export date held with a time half a second or less before
+        midnight: spreadsheets round it to the second when they show it, so the sheet shows
+        the next day (s24 hunt: 2020-12-22 23:59:59.999 to Hong Kong, shown as 2020-12-23,
+        was CLEAR; from 2020-12-23 the line needs China's licence)."""
+        index = self.i[Field.EXPORT_DATE]
+        assert index is not None
+        held = values[index]
+        return Finding("DATE_AT_MIDNIGHT", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the export date holds "
+            f"{held.isoformat(sep=' ')}, which the sheet shows as "
+            f"{(date + dt.timedelta(days=1)).isoformat()} (the time rounds to midnight); "
+            f"the line was screened as of {date.isoformat()}. Confirm the day of export and "
+            f"enter it without a time."))
 
     def _dayless(self, number: int, date: dt.date, shown: str) -> Finding:
         """A date cell formatted to show no day ("Nov-23" for 2023-11-01): the day it holds

@@ -23,7 +23,7 @@ import zipfile
 import zlib
 from array import array
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
@@ -212,6 +212,9 @@ class SheetScan:
     #: (row, 0-based col) of cells whose number format shows a date without its day
     #: ("mmm-yy"), with the format: the cell holds a day the sheet does not show.
     dayless_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: (row, 0-based col) of text cells whose number format shows other text than they
+    #: hold (``masks_text``), with the format.
+    masked_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     #: The workbook counts dates from 1904 (a Mac's old default): a number that is a day
     #: count is 1,462 days later than the 1900 system reads it.
     date1904: bool = False
@@ -296,21 +299,21 @@ _DAY_RE = re.compile(r"(?<!d)d{1,2}(?!d)")
 
 def dayless_date_format(code: str) -> bool:
     """Whether a number format shows a date without its day ("mmm-yy", "yyyy-mm", "mmmm
-    yyyy", "yyyy"): the cell then shows a month or a year while holding a day."""
-    first = _date_part(code)
-    return first is not None and ("y" in first or "m" in first) and \
-        _DAY_RE.search(first) is None
+    yyyy", "yyyy"): the cell then shows a month or a year while holding a day. Any section
+    of it may show the date (s24 hunt: "[>=44197]yyyy-mm-dd;yyyy-mm" shows 2020-12-01 as
+    "2020-12")."""
+    return any(("y" in part or "m" in part) and _DAY_RE.search(part) is None
+               for part in _date_parts(code))
 
 
 def yearless_date_format(code: str) -> bool:
     """Whether a number format shows a date without its year ("d-mmm", "dd/mm", "mmm d"):
     the cell then holds a year the sheet does not show (Excel gives a date typed without
     one the current year)."""
-    first = _date_part(code)
     # (A day or a month alone, "d", "dddd", "mmm", shows no year either; "e" is the year of
     # an era in East Asian formats.)
-    return first is not None and "y" not in first and "e" not in first and \
-        ("d" in first or "m" in first)
+    return any("y" not in part and "e" not in part and ("d" in part or "m" in part)
+               for part in _date_parts(code))
 
 
 def partial_date_format(code: str) -> bool:
@@ -318,33 +321,89 @@ def partial_date_format(code: str) -> bool:
     return dayless_date_format(code) or yearless_date_format(code)
 
 
-def _date_part(code: str) -> str | None:
-    """A number format's first section without its literal text and colours, lowercased;
-    None if it is no date format (a time, where "mm" is minutes, or a number format)."""
-    section = code.split(";", 1)[0].lower()
-    if re.search(r"\[[hms]+\]", section):
-        return None  # elapsed time ("[h]:mm")
-    first = _FORMAT_NOISE_RE.sub("", section)
-    if not first or "h" in first or "s" in first or "0" in first or "#" in first:
-        return None
-    return first
+def _date_parts(code: str) -> list[str]:
+    """The sections of a number format that show a number (the first three: the fourth
+    shows text) as dates, without their literal text and colours, lowercased. A section
+    that is a time (where "mm" is minutes) or a number format is none."""
+    parts = []
+    for section in code.lower().split(";")[:3]:
+        if re.search(r"\[[hms]+\]", section):
+            continue  # elapsed time ("[h]:mm")
+        part = _FORMAT_NOISE_RE.sub("", section)
+        if part and "h" not in part and "s" not in part and "0" not in part and \
+                "#" not in part and "general" not in part and part != "@":
+            parts.append(part)
+    return parts
+
+
+def _sections(code: str) -> list[str]:
+    """A number format's sections (";" within quotes or escaped is no separator)."""
+    if not code:
+        return []
+    parts, current, quoted, escaped = [], [], False, False
+    for char in code:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+_CONDITION_RE = re.compile(r"\[[^\]]*\]")
+
+
+def masks_text(code: str) -> bool:
+    """Whether a number format shows a text cell as other text than it holds: its text
+    section (the fourth, or the one with "@") is more than "@" (colours and conditions
+    aside). '0;-0;0;"Hong Kong"' shows "Germany" as "Hong Kong"; ';;;' shows nothing
+    (s24 hunt: both were read as held and CLEAR)."""
+    sections = _sections(code)
+    if len(sections) >= 4:
+        text = sections[3]
+    else:
+        text = next((part for part in sections
+                     if "@" in _FORMAT_NOISE_RE.sub("", part)), None)
+        if text is None:
+            return False  # text shows as held
+    return _CONDITION_RE.sub("", text).strip() != "@"
 
 
 def dayless_date_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes, str]:
     """Cell style indices (as written in a cell's ``s`` attribute) whose number format
     shows a date without its day or without its year, with the format."""
+    return _styles_where(archive, name, partial_date_format, _DAYLESS_BUILTIN)
+
+
+def masking_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes, str]:
+    """Cell style indices whose number format shows a text cell as other text than it
+    holds (``masks_text``), with the format (no built-in format does)."""
+    return _styles_where(archive, name, masks_text, {})
+
+
+def _styles_where(archive: zipfile.ZipFile, name: str, wanted: Callable[[str], bool],
+                  builtin: dict[int, str]) -> dict[bytes, str]:
     if "xl/styles.xml" not in archive.namelist():
         return {}
     styles = parse_part(archive, "xl/styles.xml", name)
-    codes = dict(_DAYLESS_BUILTIN)
+    codes = dict(builtin)
     for node in styles.iter():
         if _local(node.tag) == "numFmt" and (node.get("numFmtId") or "").isdigit():
             code = node.get("formatCode") or ""
-            if partial_date_format(code):
+            if wanted(code):
                 codes[int(node.get("numFmtId") or 0)] = code
             else:
                 codes.pop(int(node.get("numFmtId") or 0), None)
     found: dict[bytes, str] = {}
+    if not codes:
+        return found
     for section in styles.iter():
         if _local(section.tag) != "cellXfs":
             continue
@@ -459,6 +518,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
         return scan
     every_formula, scan.date1904 = workbook_flags(archive, name)
     dayless = dayless_date_styles(archive, name)
+    masking = masking_styles(archive, name)
     formulas = _Formulas()
     max_row = max_col = row_tags = 0
     numbers = array("q")  # every <row r="...">, to find one written twice
@@ -529,6 +589,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _merged_cells(body, scan.merged_cells, name, sheet)
             if dayless and b's="' in body:
                 _dayless_cells(body, dayless, scan.dayless_cells)
+            if masking and b's="' in body:
+                _masked_cells(body, masking, scan.masked_cells)
     if any(a >= b for a, b in itertools.pairwise(numbers)):  # Excel writes ascending
         twice = sorted(n for n, c in Counter(numbers).items() if c > 1)
         if twice:
@@ -714,6 +776,21 @@ def _dayless_cells(body: bytes, dayless: dict[bytes, str],
         style = _STYLE_ATTR_RE.search(attributes)
         if style is None or (code := dayless.get(style.group(1))) is None \
                 or not content or b"<v>" not in content:
+            continue
+        ref = _REF_RE.search(attributes)
+        if ref is not None:
+            found[(int(ref.group(2)), column_index(ref.group(1).decode().upper()))] = code
+
+
+def _masked_cells(body: bytes, masking: dict[bytes, str],
+                  found: dict[tuple[int, int], str]) -> None:
+    """Text cells (shared, inline or a formula's) under a style whose format shows other
+    text than they hold."""
+    for attributes, content in _CELL_RE.findall(body):
+        style = _STYLE_ATTR_RE.search(attributes)
+        if style is None or (code := masking.get(style.group(1))) is None or not content \
+                or not any(kind in attributes for kind in (b't="s"', b't="str"',
+                                                           b't="inlineStr"')):
             continue
         ref = _REF_RE.search(attributes)
         if ref is not None:

@@ -1,0 +1,86 @@
+"""Spreadsheets that show other than what their cells hold (s24 input hunt): each line was
+CLEAR. Every line is ECCN 2A290 to Hong Kong (CLEAR on 2020-12-22, a licence from
+2020-12-23) or similar, so a value read otherwise than the sheet shows it flips the verdict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from screening.ingest.xlsx_package import dayless_date_format, masks_text
+from tests.conftest import screen_file
+
+HEAD = ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "Consignee"]
+
+
+def _screen(tmp_path, rows, formats):  # type: ignore[no-untyped-def]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append(HEAD)
+    for row in rows:
+        sheet.append(row)
+    for ref, code in formats.items():
+        sheet[ref].number_format = code
+    path = tmp_path / "in.xlsx"
+    book.save(path)
+    _run, lines = screen_file(tmp_path, path)
+    return {key: (line.verdict, {f.code: f.message for f in line.findings})
+            for key, line in lines.items()}
+
+
+def test_a_time_just_before_midnight_is_shown_as_the_next_day(tmp_path) -> None:
+    """2020-12-22 23:59:59.999 formatted yyyy-mm-dd shows as 2020-12-23: REVIEW, saying
+    so; 23:59:59 exactly, and midnight itself, are read as before."""
+    found = _screen(tmp_path, [
+        ["L1", dt.datetime(2020, 12, 22, 23, 59, 59, 999000), "Hong Kong", "2A290", "Acme"],
+        ["L2", dt.datetime(2020, 12, 22, 23, 59, 59), "Hong Kong", "2A290", "Acme"],
+        ["L3", dt.datetime(2020, 12, 23), "Hong Kong", "2A290", "Acme"]],
+        {f"B{r}": "yyyy-mm-dd" for r in (2, 3, 4)})
+    verdict, codes = found["L1"]
+    assert verdict == "REVIEW"
+    assert "shows as 2020-12-23" in codes["DATE_AT_MIDNIGHT"]
+    assert "DATE_AT_MIDNIGHT" not in found["L2"][1]
+    assert found["L2"][0] == "CLEAR"
+    assert found["L3"][0] == "LICENSE_REQUIRED"
+
+
+def test_text_shown_as_other_text_is_a_review(tmp_path) -> None:
+    found = _screen(tmp_path, [
+        ["L1", dt.datetime(2022, 3, 1), "Germany", "2A290", "Acme"],  # shows Hong Kong
+        ["L2", dt.datetime(2022, 3, 1), "Hong Kong", "EAR99", "Acme"],  # shows 2A290
+        ["L3", dt.datetime(2022, 3, 1), "Germany", "EAR99", "Acme"],  # shows nothing
+        ["L4", dt.datetime(2022, 3, 1), "Germany", "EAR99", "Acme"]],  # text as held
+        {"C2": '0;-0;0;"Hong Kong"', "D3": '0;-0;0;"2A290"', "C4": ";;;", "C5": "@",
+         **{f"B{r}": "yyyy-mm-dd" for r in range(2, 6)}})
+    for key, ref in (("L1", "C2"), ("L2", "D3"), ("L3", "C4")):
+        verdict, codes = found[key]
+        assert verdict == "REVIEW", (key, codes)
+        assert ref in codes["VALUE_SHOWN_OTHERWISE"]
+    assert found["L4"][0] == "CLEAR"
+
+
+def test_a_date_format_with_a_dayless_section_is_a_review(tmp_path) -> None:
+    """'[>=44197]yyyy-mm-dd;yyyy-mm' shows 2020-12-01 as "2020-12"."""
+    found = _screen(tmp_path, [["L1", dt.datetime(2020, 12, 1), "Hong Kong", "2A290", "A"]],
+                    {"B2": "[>=44197]yyyy-mm-dd;yyyy-mm"})
+    assert found["L1"][0] == "REVIEW"
+    assert "DATE_WITHOUT_DAY" in found["L1"][1]
+
+
+@pytest.mark.parametrize(("code", "masks"), [
+    ('0;-0;0;"Hong Kong"', True), (";;;", True), ('"HK "@', True), ('0;0;0;\\;', True),
+    ("@", False), ("General", False), ("[Red]@", False), ("0;-0;0;@", False),
+    ('"a;b"0;0;0;@', False), ("0.00", False), ("yyyy-mm-dd", False)])
+def test_formats_that_show_text_otherwise(code, masks) -> None:
+    assert masks_text(code) is masks
+
+
+@pytest.mark.parametrize(("code", "dayless"), [
+    ("[>=44197]yyyy-mm-dd;yyyy-mm", True), ("mmm-yy", True), ("yyyy-mm-dd", False),
+    ("yyyy-mm-dd;@", False), ("yyyy-mm-dd;-0;General", False), ("[h]:mm", False)])
+def test_every_date_section_is_looked_at(code, dayless) -> None:
+    assert dayless_date_format(code) is dayless
