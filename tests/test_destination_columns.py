@@ -68,7 +68,8 @@ def test_the_fast_path_finds_the_same_lines(tmp_path) -> None:
 
 @pytest.mark.parametrize(("header", "where"), [
     ("Ultimate Destination City", True), ("Ship To City", True), ("Delivery Address", True),
-    ("Final Destination City", True), ("Port of Discharge", False),
+    ("Final Destination City", True), ("Diverted To", True), ("Rerouted To", True),
+    ("Port of Discharge", False),
     ("Transshipment Point", False), ("Country of Origin", False), ("Ship From", False),
     ("Remarks", False), ("Port of Loading", False)])
 def test_headers_saying_where_the_goods_end_up(header, where) -> None:

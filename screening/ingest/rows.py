@@ -277,7 +277,9 @@ def _use_kind(text: str) -> str:
 #: Header words saying where the goods end up ("Ultimate Destination City", "Delivery
 #: Address", "Ship To City"); not where they pass (transit, transshipment, port of
 #: discharge: Rotterdam for Germany, Hong Kong for China).
-_DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "ultimate"})
+_DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "ultimate",
+                                # (s24 hunt: "Diverted To: Hong Kong" was CLEAR)
+                                "diverted", "diversion", "rerouted", "redirected"})
 #: From this day Hong Kong is licensed as China (85 FR 83765): one named for the other is
 #: no other destination.
 HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
