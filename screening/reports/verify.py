@@ -83,6 +83,9 @@ class Check:
     name: str
     status: Status
     detail: str
+    #: What an auditor must know even of a check that passed (a genuine report overtaken by
+    #: later decisions): said again in the conclusion.
+    notice: str = ""
 
 
 @dataclass
@@ -124,8 +127,9 @@ class Verification:
                     "recomputed by anyone): give the issuing database's public key "
                     "(--public-key) or verify where that database is (--database-url)")
         skipped = sum(c.status is Status.NOT_MADE for c in self.checks)
+        notices = "".join(f"; {c.notice}" for c in self.checks if c.notice)
         return "verified: every check made passed" + (f" ({skipped} not made)" if skipped
-                                                        else "")
+                                                        else "") + notices
 
 
 def _trim(row: tuple[Any, ...], width: int) -> list[Any]:
@@ -393,6 +397,7 @@ def _stored_run_check(db: Database | None, fields: dict[str, Any],
         if tuple(_text(v) for v in want) != tuple(_text(v) for v in got):
             problems.append(f"review {review_id}: report {got}, stored {want}")
     generated = fields.get("Report generated (UTC)")
+    later = []
     if isinstance(generated, dt.datetime):
         for review in stored_reviews.values():
             created = review.created_at.astimezone(dt.UTC).replace(tzinfo=None) \
@@ -400,11 +405,25 @@ def _stored_run_check(db: Database | None, fields: dict[str, Any],
             if review.id not in seen and created < generated:
                 problems.append(f"review {review.id}, recorded before the report was made, "
                                 f"is missing from it")
+            elif review.id not in seen:
+                later.append((created, review))
     if problems:
         return Check(name, Status.FAILED, f"{len(problems)} difference(s) with run {run_id} "
                                           f"in this database: {'; '.join(problems[:5])}")
+    notice = ""
+    if later:
+        # (s24 audit: a report showing a clearance since withdrawn verified without a word.)
+        when, last = max(later, key=lambda pair: pair[0])
+        rows = sorted({review.row for _when, review in later})
+        shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
+        notice = (f"OUT OF DATE: {len(later)} review(s) of run {run_id} were recorded after "
+                  f"this report was made (rows {shown}; the latest by {last.reviewer} at "
+                  f"{when:%Y-%m-%d %H:%M} UTC): the report is genuine, but its decisions are "
+                  f"not all those now in force; export a new report")
     return Check(name, Status.PASSED, f"run {run_id}: counts, {len(stored_rows)} lines with "
-                                      f"their findings and {len(seen)} reviews as stored")
+                                      f"their findings and {len(seen)} reviews as stored"
+                 + (f"; {len(later)} later review(s) are not in it" if later else ""),
+                 notice)
 
 
 def _int(value: Any) -> int:

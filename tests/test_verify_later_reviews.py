@@ -1,0 +1,33 @@
+"""(s24 audit:) a genuine report made before a decision was withdrawn verified as "verified"
+without a word, while it showed the clearance since put on hold. verify now says the report
+is out of date, naming the rows reviewed after it; the report itself still passes (it is
+what it was when made), so the exit code is unchanged."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.reports import write_report
+from screening.reports.verify import Status, verify_report
+from screening.service import ScreenOptions, run_screening
+from screening.store.reviews import Disposition, add_reviews
+from tests.conftest import SAMPLE_XLSX
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_report_overtaken_by_later_reviews_says_so(db, db_url, tmp_path) -> None:
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    target = tmp_path / "r.xlsx"
+    write_report(db, run.id, target, generated_by="auditor")
+    current = verify_report(target, SAMPLE_XLSX, db)
+    assert current.exit_code == 0 and "OUT OF DATE" not in current.conclusion
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [8], Disposition.HOLD, reason="clearance withdrawn",
+                    reviewer="carol")
+    later = verify_report(target, SAMPLE_XLSX, db)
+    stored = {c.name: c for c in later.checks}["stored run"]
+    assert stored.status is Status.PASSED
+    assert "1 later review(s) are not in it" in stored.detail
+    assert later.exit_code == 0
+    assert "OUT OF DATE: 1 review(s)" in later.conclusion
+    assert "rows 8;" in later.conclusion and "by carol" in later.conclusion
