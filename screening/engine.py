@@ -10,6 +10,7 @@ from screening.citations import cites, unverified_note
 from screening.control_list_check import chart_and_special, destination_controls
 from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
 from screening.normalize import MILITARY_TYPES, PART_744_TYPES, EndUserType
+from screening.rules.ccl_prose import exception_paragraphs
 from screening.rules.ruleset import RULES_COVER_FROM, EndUseRuleR, RuleSet
 
 HK, CN = "HK", "CN"
@@ -324,6 +325,20 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"License exception {code} ({info.name}) is not available for ECCN "
             f"{entry.eccn}: the entry's List Based License Exceptions line reads "
             f"\"{code}: {flag.strip()}\".", cites(entry.citation, info.citation))]
+    if entry and line.eccn is not None and (
+            outside := _outside_flag(line.eccn, entry.eccn, flag)) is not None:
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
+            f"License exception {code} ({info.name}) is not available for "
+            f"{line.eccn.text}: the entry's List Based License Exceptions line reads "
+            f"\"{code}: {flag.strip()}\" ({outside}).", cites(entry.citation, info.citation))]
+    if line.eccn is not None and (barred := _advanced_computing_bar(line.eccn, code, dest,
+                                                                     date, rules)):
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
+            f"License exception {code} ({info.name}) is not available for "
+            f"{line.eccn.text} to {name}: {barred}", cites(
+                "15 CFR 740.2(a)(9)(ii)", "87 FR 62186", "88 FR 73458", info.citation))]
     if code == "APR" and line.destination == HK and dest == CN:
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
@@ -385,6 +400,69 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
         "LICENSE_EXCEPTION_UNDETERMINED", Severity.REVIEW,
         f"License exception {code} is claimed; the rules database cannot tell whether it is "
         f"available for {name} on the export date.", citations, unverified)]
+
+
+def _outside_flag(eccn: Eccn, base: str, flag: str) -> str | None:
+    """Why an entry's exception line leaves ``eccn``'s paragraph out ("Yes for 1A004.a,
+    .b, and .c.2" and 1A004.c.1; "Yes, except 5A001.a, b.5, e, and h" and 5A001.b.5.a), or
+    None: it does not, the line names no paragraph, or the line is no list (s24 rules
+    hunt: GBS on 3A001.b.1 to Hong Kong in 2019 was "available", though 3A001's GBS line
+    does not name .b.1)."""
+    if not eccn.paragraph or not flag:
+        return None
+    said = exception_paragraphs(base, flag)
+    if said is None:
+        return None
+    kind, listed = said
+    paragraph = eccn.paragraph
+
+    def within(item: str) -> bool:
+        return paragraph == item or paragraph.startswith(item + ".")
+
+    if kind == "only":
+        if any(within(item) or item.startswith(paragraph + ".") for item in listed):
+            return None
+        return f"{eccn.text} is not among the paragraphs named"
+    hit = next((item for item in listed if within(item)), None)
+    return None if hit is None else f"{base}.{hit} is excepted"
+
+
+#: Entries and .z paragraphs of the advanced-computing rules (87 FR 62186, effective
+#: 2022-10-07; 88 FR 73458, effective 2023-11-17), which 15 CFR 740.2(a)(9)(ii) keeps from
+#: license exceptions to the destinations of their RS control.
+_ADVANCED_ENTRIES = frozenset({"3A090", "4A090"})
+_Z_ENTRIES = frozenset({"3A001", "4A003", "4A004", "4A005", "5A002", "5A004", "5A992",
+                        "5D002", "5D992"})
+#: The exceptions 740.2(a)(9)(ii) names among those the rules know (those made for these
+#: items, LPP, IEC, AIA, ACE, are theirs to judge): every other is barred.
+_ADVANCED_ALLOWED = frozenset({"TSU", "GOV", "NAC", "ACA", "LPP", "IEC", "AIA", "ACE"})
+_ADVANCED_FROM = dt.date(2022, 10, 7)
+_WIDENED_FROM = dt.date(2023, 11, 17)  # 88 FR 73458: D:1, D:4 and D:5, not A:5 or A:6
+
+
+def _advanced_computing_bar(eccn: Eccn, code: str, dest: str, date: dt.date,
+                            rules: RuleSet) -> str:
+    """Why 15 CFR 740.2(a)(9)(ii) bars exception ``code`` for ``eccn`` to ``dest`` on
+    ``date`` (s24 rules hunt: RPL, TMP, BAG and APP on 3A090.a to Hong Kong were REVIEW,
+    "available"); "" if it does not."""
+    advanced = eccn.base in _ADVANCED_ENTRIES or (
+        eccn.base in _Z_ENTRIES and eccn.paragraph.split(".")[0] == "z")
+    if not advanced or code in _ADVANCED_ALLOWED or date < _ADVANCED_FROM:
+        return ""
+    if date < _WIDENED_FROM:
+        if dest != CN:
+            return ""
+        where = "China (Hong Kong included, as China)"
+    else:
+        groups = rules.groups_on(dest, date)
+        if dest != "MO" and (groups.isdisjoint({"D:1", "D:4", "D:5"})
+                             or not groups.isdisjoint({"A:5", "A:6"})):
+            return ""
+        where = "Macau and destinations in Country Groups D:1, D:4 and D:5 not also in A:5 " \
+                "or A:6"
+    return (f"15 CFR 740.2(a)(9)(ii) allows no license exception but TSU, GOV, NAC/ACA and "
+            f"those made for these items for advanced-computing items (3A090, 4A090 and the "
+            f".z paragraphs) to {where}.")
 
 
 # --- step 5: military end use / end user -----------------------------------------------

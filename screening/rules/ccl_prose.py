@@ -383,3 +383,47 @@ def classify_requirement(text: str, chart_column: str, reasons: tuple[str, ...] 
     # Short supply (part 754), chemical weapons (742.18), significant items (742.14) and
     # anything else: the destinations depend on prose; review everywhere, quoting it.
     return Requirement(destinations=("*",), severity="review", section=section, kind="prose")
+
+
+_ONLY_RE = re.compile(r"^yes,?\s+(?:for|to)\s+(?P<list>.+?)\.?$", re.IGNORECASE)
+_YES_EXCEPT_RE = re.compile(r"^yes,?\s+except\s+(?:for\s+)?(?P<list>.+?)\.?$", re.IGNORECASE)
+_NA_FOR_RE = re.compile(r"(?:^|;\s*)N/A\s+for\s+(?P<list>[^;]+?)\.?\s*(?:;|$)", re.IGNORECASE)
+
+
+_BRACKETS_RE = re.compile(r"\s*\(([^()]*)\)")
+_CONDITION_WORDS_RE = re.compile(r"\b(?:if|when|unless|provided|only)\b", re.IGNORECASE)
+
+
+def _listed(eccn: str, text: str, *, sure_only: bool) -> tuple[str, ...] | None:
+    """The paragraphs of a list that may describe its items in brackets ("a.3 (molecular
+    beam epitaxial growth equipment)"). ``sure_only``: leave out the items whose brackets
+    set a condition (".e (... only if connected to ...)"): they are in the list only
+    sometimes."""
+    marked = _BRACKETS_RE.sub(
+        lambda m: " \u00a7" if _CONDITION_WORDS_RE.search(m.group(1)) else "", text)
+    items = [item for item in _SPLIT_RE.split(marked) if item.strip()]
+    if sure_only:
+        items = [item for item in items if "\u00a7" not in item]
+    kept = ", ".join(item.replace("\u00a7", "").strip() for item in items)
+    return parse_paragraph_list(eccn, kept) if kept else None
+
+
+def exception_paragraphs(eccn: str, flag: str) -> tuple[str, tuple[str, ...]] | None:
+    """What an entry's List Based License Exceptions line says of paragraphs, when it is a
+    list: ("only", paragraphs) for "Yes for 1A004.a, .b, and .c.2" (the exception is for
+    those at most: a bracket's condition on one of them leaves the others out all the
+    same), ("not", paragraphs) for "Yes, except 5A001.a, b.5, e, and h" or "$5000; N/A for
+    4A003.b, c, and z" (those whose brackets set no condition). None for anything else
+    (items named in words, a condition after the list): the engine then reads the line as
+    before."""
+    text = " ".join(flag.split())
+    if match := _ONLY_RE.match(text):
+        listed = _listed(eccn, match.group("list"), sure_only=False)
+        return ("only", listed) if listed else None
+    if match := _YES_EXCEPT_RE.match(text):
+        listed = _listed(eccn, match.group("list"), sure_only=True)
+        return ("not", listed) if listed else None
+    if match := _NA_FOR_RE.search(text):
+        listed = _listed(eccn, match.group("list"), sure_only=True)
+        return ("not", listed) if listed else None
+    return None
