@@ -402,3 +402,38 @@ def test_a_run_still_being_screened_gives_no_report(db, tmp_path) -> None:  # ty
     with pytest.raises(ExportError, match=f"run {run.id} is still being screened"):
         write_report(db, run.id, target, generated_by="x")
     assert not target.exists()
+
+
+def _recolour(book: Any) -> None:
+    for cell in _verdict_cells(book, "LICENSE_REQUIRED"):
+        cell.fill = PatternFill("solid", fgColor="FFC9E7C1")  # CLEAR's green
+
+
+def _strike(book: Any) -> None:
+    for cell in _verdict_cells(book, "LICENSE_REQUIRED"):
+        cell.font = Font(strike=True)
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (_recolour, "is filled in the colour of CLEAR verdicts"),
+    (_strike, "struck-through text")])
+def test_verdicts_recoloured_or_struck_through_fail(db, report, change, words) -> None:  # type: ignore[no-untyped-def]
+    """(s24 audit:) a LICENSE_REQUIRED verdict filled CLEAR's green, or struck through,
+    verified."""
+    _failed(_doctored(db, report, change), "Lines!C", words)
+
+
+def _zero_footer(book: Any) -> None:
+    book["Lines"].oddFooter.left.text = "Run 1 · input SHA-256 " + "0" * 64
+
+
+def _other_run(book: Any) -> None:
+    footer = book["Findings"].oddFooter.left
+    footer.text = footer.text.replace("Run ", "Run 9")
+
+
+def test_a_footer_printing_another_input_hash_or_run_fails(db, report) -> None:  # type: ignore[no-untyped-def]
+    """(s24 audit:) every printed page of the Lines sheet showed an all-zero SHA-256."""
+    _failed(_doctored(db, report, _zero_footer), "sheet Lines prints the input SHA-256 "
+                                                 "0000000000000000")
+    _failed(_doctored(db, report, _other_run, "r9.xlsx"), "sheet Findings prints run 9")

@@ -34,8 +34,9 @@ value, or not be shown. It allows what hkscreen itself writes (xlsxwriter and th
 - print areas that leave out cells holding values (the Lines sheet prints its report
   columns, the Summary sheet its fields; hkscreen leaves the chart data unprinted).
 
-Not checked: page headers and footers, the chart's style and cached values, and column widths
-that merely cut long text (the value is still in the cell and wraps when widened).
+Not checked: page headers and footers (but the input hash and run they print), the chart's
+style and cached values, and column widths that merely cut long text (the value is still in
+the cell and wraps when widened).
 """
 
 from __future__ import annotations
@@ -230,6 +231,8 @@ class _Xf:
 
     reason: str = ""
     shown: Shown = field(default_factory=lambda: Shown("general"))
+    #: The fill's colour (None: none read), for the verdict colours (``_VERDICT_RGB``).
+    fill: tuple[float, float, float] | None = None
 
 
 @dataclass
@@ -243,6 +246,8 @@ class _SheetState:
     valued: set[tuple[int, int]] | None = None
     last_row: int = 0
     rows_hidden: int = 0
+    #: The texts of the sheet's page headers and footers (printed on every page).
+    header_footer: list[str] = field(default_factory=list)
 
 
 class Presentation:
@@ -450,7 +455,8 @@ class Presentation:
         for font in _children(styles, "fonts"):
             size_node = font.find(f"{MAIN}sz")
             size = _float(size_node.get("val") if size_node is not None else None, 11.0)
-            fonts.append((self._colour(font.find(f"{MAIN}color"), (0.0, 0.0, 0.0)), size))
+            fonts.append((self._colour(font.find(f"{MAIN}color"), (0.0, 0.0, 0.0)), size,
+                          _struck(font)))
         fills: list[tuple[tuple[float, float, float] | None, str]] = []
         for fill in _children(styles, "fills"):
             pattern = fill.find(f"{MAIN}patternFill")
@@ -486,8 +492,11 @@ class Presentation:
             if font is None or fill is None:
                 reasons.append("a font or fill the styles do not define")
             else:
-                colour, size = font
+                colour, size, struck = font
                 background, odd = fill
+                if struck:
+                    # (s24 audit: verdicts struck through verified.)
+                    reasons.append("struck-through text, which hkscreen never writes")
                 if odd:
                     reasons.append(f"{odd}, which hkscreen never writes")
                 elif colour is None or background is None:
@@ -503,7 +512,8 @@ class Presentation:
                     reasons.append("a 'fill' alignment (the text is repeated)")
                 if (_float(alignment.get("indent"), 0.0) or 0.0) > 0:
                     reasons.append("an indent that can push the text out of its cell")
-            self.xfs.append(_Xf("; ".join(reasons), shown))
+            self.xfs.append(_Xf("; ".join(reasons), shown,
+                                fill[0] if fill is not None else None))
         if not self.xfs:
             self.xfs.append(_Xf())
 
@@ -599,6 +609,8 @@ class Presentation:
         areas."""
         status = str(fields.get("Run status") or "")
         for name, state in self.sheets.items():
+            for problem in _header_footer_problems(name, state.header_footer, fields):
+                self.add(problem)
             for what, cover in self.drawings.get(name, []):
                 if what.startswith("refused: "):
                     self.add(what[len("refused: "):])
@@ -640,6 +652,59 @@ class Presentation:
             self.add(f"sheet {name} prints only {area}: cells holding values (to column "
                      f"{column_letter(want_cols - 1)}, row {state.last_in_column_a}) are "
                      f"left off the printed report")
+
+
+_HASH_RE = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")
+_RUN_RE = re.compile(r"(?<![A-Za-z])run (\d+)", re.IGNORECASE)  # "&8Run 5": after a code
+
+
+def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
+                            ) -> list[str]:
+    """A page header or footer naming another input hash or run than the report's (s24
+    audit: a footer's SHA-256 set to zeros verified; it is printed on every page)."""
+    problems = []
+    digest = str(fields.get("Input SHA-256") or "").lower()
+    run = str(fields.get("Run ID") or "")
+    for text in texts:
+        for found in _HASH_RE.findall(text):
+            if found.lower() != digest:
+                problems.append(f"a page header or footer of sheet {sheet} prints the input "
+                                f"SHA-256 {found[:16]}..., not the report's")
+        for found in _RUN_RE.findall(text):
+            if found != run:
+                problems.append(f"a page header or footer of sheet {sheet} prints run "
+                                f"{found}, not the report's run {run}")
+    return problems
+
+
+def _struck(font: ElementTree.Element) -> bool:
+    strike = font.find(f"{MAIN}strike")
+    return strike is not None and (strike.get("val") or "1").lower() not in ("0", "false")
+
+
+def _rgb(text: str) -> tuple[float, float, float]:
+    return (int(text[1:3], 16) / 255, int(text[3:5], 16) / 255, int(text[5:7], 16) / 255)
+
+
+#: The fill hkscreen writes under each verdict (``xlsx.VERDICT_COLOURS``).
+_VERDICT_RGB = {verdict: _rgb(background) for verdict, (background, _font) in (
+    ("PROHIBITED", ("#7B1113", "")), ("LICENSE_REQUIRED", ("#F4B6B6", "")),
+    ("ERROR", ("#F9CB9C", "")), ("REVIEW", ("#FFE599", "")), ("CLEAR", ("#C9E7C1", "")))}
+#: How near a fill must be to another verdict's colour (nearer than to its own) to read as
+#: it (in RGB, 0 to 1 a channel; the nearest two verdict colours are 0.105 apart).
+_NEAR_VERDICT = 0.15
+
+
+def _other_verdicts_colour(verdict: str, fill: tuple[float, float, float]) -> str | None:
+    """The verdict whose colour a cell holding ``verdict`` is filled near, if another's
+    (s24 audit: LICENSE_REQUIRED filled CLEAR's green verified)."""
+    def distance(rgb: tuple[float, float, float]) -> float:
+        return sum((a - b) ** 2 for a, b in zip(rgb, fill, strict=True)) ** 0.5
+
+    nearest = min(_VERDICT_RGB, key=lambda v: distance(_VERDICT_RGB[v]))
+    if nearest != verdict and distance(_VERDICT_RGB[nearest]) < _NEAR_VERDICT:
+        return nearest
+    return None
 
 
 def _children(parent: ElementTree.Element, tag: str) -> list[ElementTree.Element]:
@@ -705,6 +770,10 @@ def row_problems(presentation: Presentation, state: _SheetState, attrs: dict[str
             if why:
                 problems.append(f"{sheet}!{cell_ref(index, column)} (value "
                                 f"{_short(value)!r}): {why}")
+        if xf is not None and xf.fill is not None and value in _VERDICT_RGB and \
+                (other := _other_verdicts_colour(value, xf.fill)) is not None:
+            problems.append(f"{sheet}!{cell_ref(index, column)} (value {value!r}) is filled "
+                            f"in the colour of {other} verdicts")
         if cell["data_type"] == "f":
             problems.append(f"{sheet}!{cell_ref(index, column)} is a formula: it shows its "
                             f"result, not the text stored")
@@ -750,6 +819,8 @@ def top_level(presentation: Presentation, state: _SheetState,
                     hidden_columns.append((first, last, "hidden"))
                 elif (_float(col.get("width"), 8.43) or 0.0) < MIN_COLUMN_WIDTH:
                     hidden_columns.append((first, last, f"{col.get('width')} wide"))
+        elif tag == "headerFooter":
+            state.header_footer.extend(part.text or "" for part in child)
         elif tag == "sheetViews":
             for view in child.iter(f"{MAIN}sheetView"):
                 if view.get("showZeros") is not None and not _true(view.get("showZeros")):
