@@ -84,3 +84,24 @@ def test_formats_that_show_text_otherwise(code, masks) -> None:
     ("yyyy-mm-dd;@", False), ("yyyy-mm-dd;-0;General", False), ("[h]:mm", False)])
 def test_every_date_section_is_looked_at(code, dayless) -> None:
     assert dayless_date_format(code) is dayless
+
+
+def test_an_actual_ship_date_beside_the_one_read_is_compared(tmp_path) -> None:
+    """"Ship Date" is read and "Actual Ship Date" was left unread: 2020-12-01 planned,
+    2021-01-05 actual, to Hong Kong, CLEAR (s24 hunt). Now REVIEW where the two differ;
+    the same day, a blank or "TBD" say nothing. Enough rows for the batch reader's fast
+    path: the rows that differ go the careful way."""
+    from tests.conftest import screen_text
+
+    rows = [f"L{n},2020-12-01,{'2021-01-05' if n % 500 == 0 else '2020-12-01'},Hong Kong,"
+            f"2A290,Acme" for n in range(1, 3001)]
+    rows += ["B1,2020-12-01,,Hong Kong,2A290,Acme", "B2,2020-12-01,TBD,Hong Kong,2A290,Acme",
+             "B3,2020-12-01,not yet,Hong Kong,2A290,Acme"]
+    _run, lines = screen_text(tmp_path, "Line,Ship Date,Actual Ship Date,Destination,ECCN,"
+                                        "Consignee\n" + "\n".join(rows) + "\n")
+    flagged = sorted(key for key, line in lines.items()
+                     if "ACTUAL_DATE_DIFFERS" in {f.code for f in line.findings})
+    assert flagged == sorted([f"L{n}" for n in range(500, 3001, 500)] + ["B3"])
+    message = {f.code: f.message for f in lines["L500"].findings}["ACTUAL_DATE_DIFFERS"]
+    assert "left on 2021-01-05, but the line was screened as of 2020-12-01" in message
+    assert lines["L500"].verdict == "REVIEW" and lines["L1"].verdict == "CLEAR"

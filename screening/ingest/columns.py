@@ -478,6 +478,19 @@ def extra_party_columns(mapping: ColumnMapping) -> tuple[int, ...]:
                  if i not in used and text and guess_field(text) in NAME_FIELDS)
 
 
+#: Headers of the day the goods really left, beside a planned or plain one.
+_ACTUAL_DATE_KEYS = frozenset({
+    "actual ship date", "actual shipping date", "actual shipment date", "actual departure date",
+    "actual export date", "atd", "actual date of departure", "revised ship date",
+    "actual dispatch date", "actual despatch date", "shipped on board date", "on board date",
+    "sailing date", "actual sailing date"})
+
+
+def says_actual_date(header: str) -> bool:
+    """Whether a header names the day the goods really left ("Actual Ship Date", "ATD")."""
+    return header_key(header) in _ACTUAL_DATE_KEYS
+
+
 def further_party_role(header: str) -> str:
     """The role a further party column's cells are screened under: its header, unless that
     is the consignee's or end user's own name ("Consignee" beside "Consignee Name"), whose

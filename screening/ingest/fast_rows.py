@@ -160,6 +160,8 @@ class FastRows:
         #: Columns saying where the goods end up (``RowConverter.destination_columns``): a
         #: row whose cell names another country than its destinations goes the slow way.
         self.destination_columns = c.destination_columns
+        #: Columns of the day the goods really left (``RowConverter.actual_date_columns``).
+        self.actual_date_columns = c.actual_date_columns
         self.named_country = Memo(lambda value: c._named_country(clean_text(value))
                                   if value not in (None, "") else None)
         self.named_elsewhere = c.named_elsewhere
@@ -274,6 +276,12 @@ class FastRows:
             if may_name_embargoed_place(places):
                 slow.update(i for i, text in enumerate(places)
                             if text and embargoed_place(str(text)) is not None)
+        if self.actual_date_columns and self.i_date is not None:
+            at = self.i_date  # another day in a column of the actual day: the slow path
+            for index in self.actual_date_columns:  # compares them
+                slow.update(i for i, values in enumerate(rows) if len(values) > index
+                            and values[index] not in (None, "")
+                            and values[index] != (values[at] if len(values) > at else None))
         for index in self.use_columns:  # a military or part 744 end use: named there
             flagged = self.flagged_use
             slow.update(i for i, values in enumerate(rows) if len(values) > index

@@ -25,6 +25,7 @@ from screening.ingest.columns import (
     extra_party_columns,
     further_party_role,
     header_key,
+    says_actual_date,
     score_row,
 )
 from screening.ingest.errors import IngestError
@@ -405,6 +406,13 @@ class RowConverter:
             index for index in self.place_columns if index not in mapped
             and _says_where_goods_end_up(mapping.headers[index]))
         self._named_country = _memo(lambda text: country_named_in(text, aliases))
+        #: Columns no field reads whose header names the day the goods really left
+        #: ("Actual Ship Date", "ATD") beside the export date read (s24 hunt: "Ship Date"
+        #: 2020-12-01 was read, "Actual Ship Date" 2021-01-05 left unread: CLEAR).
+        date_column = cols.get(Field.EXPORT_DATE)
+        self.actual_date_columns = tuple(
+            index for index in range(self.headed) if index not in mapped and
+            date_column is not None and says_actual_date(mapping.headers[index]))
         #: Columns no field reads that say what the goods are for ("Intended End Use",
         #: "Remarks"): a military or part 744 end use there is a finding (``says_what_for``).
         self.use_columns = tuple(index for index in range(self.headed) if index not in mapped
@@ -506,6 +514,12 @@ class RowConverter:
                 if (code := self.source.masked_cells.get((number, index))) is not None:
                     problems = (*problems, self._masked(number, index, shown, texts[index],
                                                         code))
+        if export_date is not None:
+            for index in self.actual_date_columns:
+                other = values[index]
+                if other not in (None, "") and other != values[date_index] and (
+                        found := self._actual_date(number, index, other, export_date)):
+                    problems = (*problems, found)
         if near_midnight and export_date is not None:
             problems = (*problems, self._near_midnight(number, values, export_date))
         if len(texts) > self.headed and any(texts[self.headed:]):
@@ -746,6 +760,25 @@ class RowConverter:
             f"end uses on this line. Check {first} for this line, or unmerge the cells "
             f"(Home > Merge & Center > Unmerge Cells), fill the text into each row and "
             f"save."))
+
+    def _actual_date(self, number: int, index: int, other: Any,
+                     date: dt.date) -> Finding | None:
+        """REVIEW for a line whose column of the day the goods really left holds another
+        day than the export date read: the licence is that day's."""
+        text = clean_text(other)
+        actual, problem = self._date(other if other.__class__ is not str else text)
+        if (problem is None and actual is None) or actual == date or \
+                text.casefold() in PLACEHOLDERS or is_ditto(text):
+            return None  # blank, the same day, or not yet known ("TBD")
+        shown = self._column_shown(index)
+        read = self.mapping.header_for(Field.EXPORT_DATE)
+        said = f"says the goods left on {actual.isoformat()}" if actual is not None else \
+            f"holds {_quote(text)}, which hkscreen does not read as a date"
+        return Finding("ACTUAL_DATE_DIFFERS", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the {shown!r} column {said}, but the "
+            f"line was screened as of {date.isoformat()} (the {read!r} "
+            f"column). The rules in force on the day of export decide the licence: map "
+            f"{shown!r} as the export date (--mapping export_date={shown!r}) or correct it."))
 
     def _masked(self, number: int, index: int, shown: str, text: str, code: str) -> Finding:
         """REVIEW for a text cell the screening reads whose number format shows other text
