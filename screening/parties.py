@@ -466,7 +466,7 @@ _ABBREVIATIONS = {
     # (Russian words as romanised from Cyrillic, by the English the lists write:
     # "Kontsern Kalashnikov" is the listed Concern Kalashnikov.)
     "kontsern": "concern", "kontserna": "concern", "goskorporatsiya": "state corporation",
-    "goskorporatsii": "state corporation", "rostekh": "rostec",
+    "goskorporatsii": "state corporation", "rostekh": "rostec", "rostech": "rostec",
     "tech": "technology", "techn": "technology", "technol": "technology",
     "techs": "technology", "technologies": "technology", "intl": "international",
     "intnl": "international",
@@ -1225,9 +1225,20 @@ class PartyIndex:
         # Rare keys find the candidates; a key shared by hundreds of names (a word such as
         # "trading") adds nothing once rarer keys have found some.
         candidates: set[int] = set()
-        for key in self._keys_in_order(query):
+        keys = self._keys_in_order(query)
+        for at, key in enumerate(keys):
             posting = self.tokens.get(key, ())
             if candidates and len(posting) > MAX_POSTING:
+                # ... but a misspelt word ("Tschnology") has rare keys that find unrelated
+                # names, and the listed one sits behind common words ("Beijing", "Institute":
+                # s24 hunt, "Beijing Institute of Tschnology" was CLEAR): the names holding
+                # the two rarest common words of the query are candidates too.
+                common = [self.tokens[k] for k in keys[at:] if not k.startswith(("~", "#"))
+                          and len(self.tokens.get(k, ())) > MAX_POSTING][:2]
+                if len(common) == 2:
+                    both = set(common[0]).intersection(common[1])
+                    if len(both) <= MAX_POSTING:
+                        candidates.update(both)
                 break
             candidates.update(posting)
         return candidates

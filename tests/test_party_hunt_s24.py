@@ -24,6 +24,10 @@ NAMES = {
     "C4": "Spacety Hong Kong Limited",
     "M1": "Fuhua Precision Manufacturing Co., Ltd.",
     "M2": "China Aviation Industry Standard Parts Manufacturing Co., Ltd.",
+    # a misspelt word whose rare keys find unrelated names, the listed one behind common
+    # words; a romanisation of Rostec
+    "T1": "Beijing Institute of Tschnology",
+    "T2": "Rostech State Corporation",
 }
 #: Ordinary names that must stay CLEAR (a flood of reviews is a failure too).
 PLAIN = {"N1": "Acme Widgets Ltd", "N2": "Eagle Security Ltd", "N3": "Northwind Components Ltd",
