@@ -18,6 +18,19 @@ def current_user() -> str:
         return os.environ.get("USER", "unknown")
 
 
+def current_account() -> str:
+    """The OS account and machine a decision is recorded from ("ann@WS-0142"): the
+    reviewer's name is typed, this is not (s24 audit: who made a decision could not be
+    established later)."""
+    import socket
+
+    try:
+        host = socket.gethostname()
+    except OSError:
+        host = "unknown"
+    return f"{current_user()}@{host}"
+
+
 #: Seconds a thread may hold the interpreter lock while another waits for it, during a run.
 SWITCH_INTERVAL = 0.0005
 

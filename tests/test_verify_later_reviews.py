@@ -31,3 +31,28 @@ def test_a_report_overtaken_by_later_reviews_says_so(db, db_url, tmp_path) -> No
     assert later.exit_code == 0
     assert "OUT OF DATE: 1 review(s)" in later.conclusion
     assert "rows 8;" in later.conclusion and "by carol" in later.conclusion
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_each_review_records_the_os_account_it_came_from(db, db_url, tmp_path) -> None:
+    """(s24 audit:) the reviewer's name is typed ("Carol Chief" typed by root): the OS
+    account and machine are recorded beside it, shown in the report's Reviews sheet and
+    compared by verify."""
+    import openpyxl
+
+    from screening.runtime import current_account
+    from screening.store.reviews import run_reviews
+
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [8], Disposition.HOLD, reason="checking",
+                    reviewer="Carol Chief")
+    with db.sessions() as session:
+        (review,) = run_reviews(session, run.id, 8)
+    assert review.account == current_account() and "@" in review.account
+    target = tmp_path / "r.xlsx"
+    write_report(db, run.id, target, generated_by="auditor")
+    sheet = openpyxl.load_workbook(target)["Reviews"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[-1] == "Recorded from (OS account@machine)"
+    assert verify_report(target, SAMPLE_XLSX, db).exit_code == 0

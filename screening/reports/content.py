@@ -34,7 +34,8 @@ FINDING_HEADERS = ("Row", "Line ID", "Line verdict", "Code", "Severity", "Messag
                    "Citations", "Relies on unverified rule data")
 REVIEW_HEADERS = ("Review ID", "When (UTC)", "Reviewer", "Row", "Line ID", "Disposition",
                   "Reason", "Licence number", "Licence exception", "Superseded",
-                  "Override (against a finding): reason")
+                  "Override (against a finding): reason",
+                  "Recorded from (OS account@machine)")
 ENV_PACKAGES = ("sqlalchemy", "alembic", "openpyxl", "python-calamine", "xlsxwriter",
                 "reportlab", "platformdirs", "pycountry", "cryptography")
 
@@ -347,7 +348,8 @@ def review_cells(review: ReviewRecord) -> list[object]:
     return [review.id, naive_utc(review.created_at), review.reviewer, review.row,
             review.line_id, review.disposition.label, review.reason,
             review.license_number or None, review.license_exception or None,
-            yes_no(review.superseded), review.override_reason or None]
+            yes_no(review.superseded), review.override_reason or None,
+            review.account or None]
 
 
 def rules_sections(content: ReportContent, destinations: set[str], claimed: set[str],

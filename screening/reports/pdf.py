@@ -498,7 +498,8 @@ def _reviews(content: ReportContent, digest: Digest) -> Iterator[Item]:
     for review in content.reviews:
         digest.add("reviews", review_cells(review))
         details = " / ".join(x for x in (review.license_number, review.license_exception) if x)
-        yield table.row([review.id, naive_utc(review.created_at), review.reviewer,
+        who = f"{review.reviewer} ({review.account})" if review.account else review.reviewer
+        yield table.row([review.id, naive_utc(review.created_at), who,
                          review.row, review.line_id, review.disposition.label,
                          details, review.reason, review_status(review)])
 

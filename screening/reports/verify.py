@@ -391,9 +391,10 @@ def _stored_run_check(db: Database | None, fields: dict[str, Any],
             continue
         want = (stored_review.reviewer, stored_review.row, stored_review.disposition.label,
                 stored_review.reason, stored_review.license_number,
-                stored_review.license_exception, stored_review.override_reason)
+                stored_review.license_exception, stored_review.override_reason,
+                stored_review.account if len(r) > 11 else "")
         got = (_text(r[2]), _int(r[3]), _text(r[5]), _text(r[6]), _text(r[7]), _text(r[8]),
-               _text(r[10]) if len(r) > 10 else "")
+               _text(r[10]) if len(r) > 10 else "", _text(r[11]) if len(r) > 11 else "")
         if tuple(_text(v) for v in want) != tuple(_text(v) for v in got):
             problems.append(f"review {review_id}: report {got}, stored {want}")
     generated = fields.get("Report generated (UTC)")

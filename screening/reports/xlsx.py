@@ -312,7 +312,7 @@ def _write_book(content: ReportContent, target: Path, signer: Signer | None,
     findings.fit_to_pages(1, max(1, -(-last_finding // FINDINGS_PER_PAGE)))
 
     reviews = _Sheet(book, formats, "Reviews", digest)
-    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 50, 14, 12, 11, 40],
+    reviews.header(REVIEW_HEADERS, [9, 19, 16, 7, 14, 26, 50, 14, 12, 11, 40, 26],
                    wrap={6: 56, 10: 45})
     for review in content.reviews:
         reviews.write(review_cells(review))

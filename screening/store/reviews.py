@@ -17,6 +17,7 @@ from screening.ingest.rows import no_licence_held
 from screening.model import Finding, ShipmentLine, Verdict
 from screening.normalize import EndUserType, normalize_eccn, normalize_license_exception
 from screening.rules.ruleset import RuleSet, load_ruleset
+from screening.runtime import current_account
 from screening.store.schema import FindingSet, Review, Run, RunLine
 
 
@@ -179,6 +180,7 @@ class ReviewRecord:
     created_at: dt.datetime
     superseded: bool = False
     override_reason: str = ""
+    account: str = ""  # the OS account@machine it was recorded from
 
     @property
     def override(self) -> bool:
@@ -195,6 +197,7 @@ class ReviewRecord:
             "license_exception": self.license_exception or None, "reviewer": self.reviewer,
             "created_at": created.isoformat(timespec="seconds"), "superseded": self.superseded,
             "override": self.override, "override_reason": self.override_reason or None,
+            "recorded_from": self.account or None,
         }
 
 
@@ -250,13 +253,15 @@ def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Dis
     if when is None:
         hold_write_lock(session, run_id)
         when = dt.datetime.now(dt.UTC)
+    account = current_account()
     records = [Review(run_id=run_id, row=row, line_id=line_ids[row],
                       disposition=disposition.value, reason=reason.strip(),
                       license_number=license_number.strip(),
                       license_exception=exception_code(license_exception)
                       if license_exception.strip() else "",
                       reviewer=reviewer.strip(), created_at=when,
-                      override_reason=override_reason.strip() if row in overridden else "")
+                      override_reason=override_reason.strip() if row in overridden else "",
+                      account=account)
                for row in rows]
     session.add_all(records)
     session.flush()
@@ -302,7 +307,7 @@ def _record(review: Review, superseded: bool) -> ReviewRecord:
     return ReviewRecord(review.id, review.run_id, review.row, review.line_id,
                         Disposition(review.disposition), review.reason, review.license_number,
                         review.license_exception, review.reviewer, review.created_at,
-                        superseded, review.override_reason or "")
+                        superseded, review.override_reason or "", review.account or "")
 
 
 def run_reviews(session: Session, run_id: int, row: int | None = None, *,

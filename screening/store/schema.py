@@ -157,6 +157,9 @@ class Review(Base):
     #: suspended or unavailable confirmed, a PROHIBITED line cleared): why, in the
     #: reviewer's words.
     override_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: The OS account and machine the decision was recorded from (``user@host``), beside
+    #: the reviewer's typed name; empty for decisions recorded before it was kept.
+    account: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class PartyList(Base):

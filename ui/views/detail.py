@@ -88,8 +88,9 @@ def line_html(line: StoredLine, headers: list[str], sheet: str,
             override = (' <b style="color:#B00020">' + QCoreApplication.translate(
                 "detail", "OVERRIDE of a finding:") + "</b> " + escape(r.override_reason)
                 if r.override else "")
+            account = f" ({escape(r.account)})" if r.account else ""
             parts.append(f"<li>{escape(str(r.created_at)[:19])} UTC · <b>{escape(r.reviewer)}"
-                         f"</b> · {escape(labels.disposition(r.disposition))} "
+                         f"</b>{account} · {escape(labels.disposition(r.disposition))} "
                          f"{escape(extra)}{state}"
                          f"{': ' + escape(r.reason) if r.reason else ''}{override}</li>")
         parts.append("</ul>")
