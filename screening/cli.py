@@ -880,7 +880,9 @@ def _runs(args: argparse.Namespace, url: str | None) -> int:
                   f"{'attention':>9}  input")
             for r in runs:
                 attention = r.line_count - r.counts.get("CLEAR", 0)
-                print(f"{r.id:>5}  {r.started_at:%Y-%m-%d %H:%M} {r.status:<10} "
+                started = r.started_at.astimezone(dt.UTC) if r.started_at.tzinfo else \
+                    r.started_at
+                print(f"{r.id:>5}  {started:%Y-%m-%d %H:%M} {r.status:<10} "
                       f"{r.line_count:>8,} {attention:>9,}  {r.input_name}")
             return EXIT_CLEAR
         run = run_store.get_run(session, args.run_id)
@@ -897,7 +899,9 @@ def _runs(args: argparse.Namespace, url: str | None) -> int:
             out.write("]}\n")
             return EXIT_CLEAR
         _print_summary(run)
-        print(f"Status {run.status}; started {run.started_at:%Y-%m-%d %H:%M:%S} by {run.user} "
+        started = run.started_at.astimezone(dt.UTC) if run.started_at.tzinfo else \
+            run.started_at
+        print(f"Status {run.status}; started {started:%Y-%m-%d %H:%M:%S} UTC by {run.user} "
               f"on {run.host}; mapping {run.mapping}")
         _print_flagged(session, run.id, limit=1000, rest=(
             f"the first 1,000 shown: `hkscreen report {run.id} --out lines.csv` lists all"))
