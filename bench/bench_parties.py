@@ -263,6 +263,18 @@ def quality(args: argparse.Namespace) -> dict:
         words[i] = words[i][:at] + sub_rnd.choice("abcdefghijklmnopqrstuvwxyz") + \
             words[i][at + 1:]
         sub_found += any(m.entry.key == entry.key for m in index.match(" ".join(words)))
+    # Ordinary people's names ("Wei Wang", "Ahmed Khan", "Maria Garcia"), none meant to be
+    # listed: how many are flagged, and how many strongly (a hold on the list's severity).
+    first = ("John Mary David Michael Wei Li Ming Chen Ahmed Ali Mohammad Ivan Sergey Olga "
+             "Anna Peter James Robert Linda Jun Hui Kai Mei Raj Priya Carlos Maria Jose Luis "
+             "Hans Klaus Yuki Hiroshi Omar Fatima Hassan Igor Dmitry Elena Paul Mark").split()
+    last = ("Smith Johnson Brown Wang Li Zhang Liu Chen Yang Huang Khan Ahmed Ali Hassan "
+            "Ivanov Petrov Smirnov Kim Lee Park Nguyen Tran Garcia Martinez Lopez Mueller "
+            "Schmidt Tanaka Suzuki Singh Kumar Patel Wong Chan Cheung Lam Ho Ng Tang Lau").split()
+    person_names = sorted({f"{f} {s}" for f in first for s in last})
+    person_matches = [index.match(n, "HK") for n in person_names]
+    persons_flagged = sum(bool(m) for m in person_matches)
+    persons_strong = sum(bool(m) and m[0].score >= index.strong for m in person_matches)
     total_found = sum(c[1] for c in found_by_kind.values())
     return {
         "entries": len(entries), "names": len(index.names), "read_s": read, "build_s": build,
@@ -277,6 +289,8 @@ def quality(args: argparse.Namespace) -> dict:
         "trade_branch_recall": found_trade / max(branches, 1),
         "ordinary": len(ordinary), "ordinary_flagged": ordinary_flagged,
         "ordinary_partial": ordinary_partial,
+        "persons": len(person_names), "persons_flagged": persons_flagged,
+        "persons_strong": persons_strong,
         "substituted": len(subs), "substituted_recall": sub_found / max(len(subs), 1),
         "people": len(people), "people_recall": {k: v / max(len(people), 1)
                                                  for k, v in people_found.items()},
@@ -370,6 +384,9 @@ def report_quality(q: dict) -> None:
     print(f"ordinary words beside a trade's word ('Eagle Security Ltd'), {q['ordinary']} "
           f"names: {q['ordinary_flagged'] / q['ordinary']:.1%} flagged, "
           f"{q['ordinary_partial'] / q['ordinary']:.1%} by a partial match")
+    print(f"ordinary people's names, {q['persons']:,} (a common given name and surname, to "
+          f"Hong Kong): {q['persons_flagged'] / q['persons']:.1%} flagged, "
+          f"{q['persons_strong'] / q['persons']:.1%} strongly")
     print(f"recall on {q['substituted']:,} names with one letter replaced anywhere: "
           f"{q['substituted_recall']:.1%}")
     print(f"recall on {q['people']:,} SDN people with a middle name written given name "

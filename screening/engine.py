@@ -332,13 +332,6 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"License exception {code} ({info.name}) is not available for "
             f"{line.eccn.text}: the entry's List Based License Exceptions line reads "
             f"\"{code}: {flag.strip()}\" ({outside}).", cites(entry.citation, info.citation))]
-    if line.eccn is not None and (barred := _advanced_computing_bar(line.eccn, code, dest,
-                                                                     date, rules)):
-        return [*findings, Finding(
-            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
-            f"License exception {code} ({info.name}) is not available for "
-            f"{line.eccn.text} to {name}: {barred}", cites(
-                "15 CFR 740.2(a)(9)(ii)", "87 FR 62186", "88 FR 73458", info.citation))]
     if code == "APR" and line.destination == HK and dest == CN:
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
@@ -385,6 +378,14 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             fcode = "LICENSE_EXCEPTION_NOT_AVAILABLE"
             message = f"License exception {code} ({info.name}) is not available for {name}."
         return [*findings, Finding(fcode, severity, message + not_needed, citations, unverified)]
+    # (After the suspensions and unavailabilities, which say more.)
+    if line.eccn is not None and (barred := _advanced_computing_bar(line.eccn, code, dest,
+                                                                     date, rules)):
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
+            f"License exception {code} ({info.name}) is not available for "
+            f"{line.eccn.text} to {name}: {barred}", cites(
+                "15 CFR 740.2(a)(9)(ii)", "87 FR 62186", "88 FR 73458", info.citation))]
     possible = needed or any(f.code in _INDETERMINATE for f in findings)
     if not possible:
         return findings

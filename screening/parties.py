@@ -880,6 +880,8 @@ _SECTOR_WORDS = frozenset({
     "chip", "microsystems", "precision"})
 #: A brand word that more entries' names hold than this is an ordinary word.
 BRAND_ENTRIES = 40
+#: The least score a person's name without its middle names must reach (``_short_form``).
+SHORT_FORM_SCORE = 95.0
 #: At most so many entries hold a word of one company's family of names (``_family_word``).
 FAMILY_ENTRIES = 8
 _AGREEMENT_ORDER = {True: 0, None: 1, False: 2}
@@ -911,6 +913,10 @@ class PartyIndex:
                                                                   repr=False)
     #: Per list name of one word: whether it is a company's own (``_own_word``).
     _own_words: dict[int, bool] = field(default_factory=dict, repr=False)
+    #: Per search key: how many list names hold it, other forms not counted (``_held``).
+    _held_counts: dict[str, int] = field(default_factory=dict, repr=False)
+    #: Per list name: whether it is a person's name without its middle names.
+    _shorts: dict[int, bool] = field(default_factory=dict, repr=False)
     #: Per list name: its distinctive part (``_core``).
     _cores: dict[int, str] = field(default_factory=dict, repr=False)
     #: Per list name: its core without the words of a trade (``_brand``).
@@ -968,6 +974,12 @@ class PartyIndex:
             score = base
             e, shown = self.owners[n]
             entry = self.entries[e]
+            # Another form of a listed name (a person's given names first, a shortening spelt
+            # out) follows the name in the index.
+            other_form = n > 0 and self.owners[n - 1] == (e, shown)
+            short = other_form and self._short_form(n)
+            if short and base < SHORT_FORM_SCORE:
+                continue
             agrees = None
             if country and entry.countries:
                 agrees = country_agrees(country, entry.countries)
@@ -975,6 +987,12 @@ class PartyIndex:
                 # hunt: "Mahan Airlines" to the UAE, 95 before, was CLEAR): a listed party
                 # trades abroad, and the SDN and Denied Persons lists bind everywhere.
                 score = min(score + (3 if agrees else -10), 100.0)
+            if short or (other_form and base < 100):
+                # A person's name without the middle names ("Ahmed ALI" of "ALI, Ahmed
+                # Khalfan"), or near another form ("Mohammad Ali", "Mohammad WALI"): many
+                # people are so named (s24 review: both were PROHIBITED). A match to review
+                # at most; the name exactly as the list writes it, reordered, is strong.
+                score = min(score, self.strong - 1)
             if max(score, base) >= self.weak and (e not in best or score > best[e].score):
                 best[e] = PartyMatch(entry, shown, score, agrees)
         found = sorted(best.values(), key=lambda m: -m.score)
@@ -1023,7 +1041,7 @@ class PartyIndex:
             for word in dict.fromkeys(words):
                 posting = tokens.get(word, ()) if len(word) >= 3 and not word.isdigit() \
                     else ()
-                if len(posting) <= PARTIAL_POSTING:
+                if len(posting) <= PARTIAL_POSTING or self._held(word) <= PARTIAL_POSTING:
                     for n in posting:
                         if names[n] == word and self._own_word(n):
                             found.setdefault(n, WITHIN)
@@ -1078,8 +1096,9 @@ class PartyIndex:
                         found.setdefault(n, SAME_CORE)
         postings = [tokens.get(w, ()) for w in words]
         if all(postings):
-            rare = [(len(p), w, p) for w, p in zip(words, postings, strict=True)
-                    if len(w) >= 3 and not w.isdigit() and len(p) <= PARTIAL_POSTING]
+            rare = [(held, w, p) for w, p in zip(words, postings, strict=True)
+                    if len(w) >= 3 and not w.isdigit()
+                    and (held := self._held(w)) <= PARTIAL_POSTING]
             if rare:
                 _size, _word, posting = min(rare, key=itemgetter(0))
                 padded = f" {query} "
@@ -1157,6 +1176,31 @@ class PartyIndex:
             self._own_words[n] = kept
         return kept
 
+    def _held(self, key: str) -> int:
+        """How many list names hold a search key, a name's other forms (a person's given
+        names first, a shortening spelt out) not counted: they would make a person's words
+        look common, and a rare word's partial matches were lost (s24 review: "Ali Reza"
+        lost its Entity List and Debarred matches)."""
+        posting = self.tokens.get(key, ())
+        if len(posting) <= MAX_POSTING // 2:
+            return len(posting)
+        held = self._held_counts.get(key)
+        if held is None:
+            owners = self.owners
+            held = self._held_counts[key] = len(posting) - sum(
+                1 for m in posting if m and owners[m] == owners[m - 1])
+        return held
+
+    def _short_form(self, n: int) -> bool:
+        """Whether list name ``n`` is a person's name the list writes with middle names,
+        without them (``given_names_first``)."""
+        short = self._shorts.get(n)
+        if short is None:
+            shown = self.owners[n][1]
+            short = self._shorts[n] = bool(given_names_first(shown)) and \
+                len(self.names[n].split()) < len(party_forms(shown)[0].split())
+        return short
+
     def _family_word(self, word: str, holders: Sequence[int]) -> bool:
         """Whether every list name holding ``word`` starts with it, in a few entries, and
         it is no English word: one company's name, listed on several lists or with its
@@ -1228,13 +1272,13 @@ class PartyIndex:
         keys = self._keys_in_order(query)
         for at, key in enumerate(keys):
             posting = self.tokens.get(key, ())
-            if candidates and len(posting) > MAX_POSTING:
+            if candidates and len(posting) > MAX_POSTING and self._held(key) > MAX_POSTING:
                 # ... but a misspelt word ("Tschnology") has rare keys that find unrelated
                 # names, and the listed one sits behind common words ("Beijing", "Institute":
                 # s24 hunt, "Beijing Institute of Tschnology" was CLEAR): the names holding
                 # the two rarest common words of the query are candidates too.
                 common = [self.tokens[k] for k in keys[at:] if not k.startswith(("~", "#"))
-                          and len(self.tokens.get(k, ())) > MAX_POSTING][:2]
+                          and self._held(k) > MAX_POSTING][:2]
                 if len(common) == 2:
                     both = set(common[0]).intersection(common[1])
                     if len(both) <= MAX_POSTING:
@@ -1427,7 +1471,7 @@ def import_numpy_meanwhile() -> None:
 
 
 #: Candidates kept per name and way of comparing (the best ones).
-LIMIT = 20
+LIMIT = 30  # (20 before session 24: people's given-name-first forms take more places)
 #: Fewer names than this sharing a large posting are scored one by one (80 us each): cheaper
 #: than importing numpy (0.1 s) for a small file.
 BATCH_MIN = 200

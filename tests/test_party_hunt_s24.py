@@ -29,6 +29,11 @@ NAMES = {
     "T1": "Beijing Institute of Tschnology",
     "T2": "Rostech State Corporation",
 }
+#: Common names that a person's form without middle names matches exactly ("Ahmed ALI" of
+#: "ALI, Ahmed Khalfan"), or nearly matches a form with the given names first ("Mohammad
+#: WALI"): a review at most (s24 review: PROHIBITED). ("Hassan Ali" is a listed person's
+#: whole name, "ALI, Hassan": a strong match, as any listed name written exactly.)
+COMMON = {"K2": "Ahmed Ali", "K4": "Mohammad Ali"}
 #: Ordinary names that must stay CLEAR (a flood of reviews is a failure too).
 PLAIN = {"N1": "Acme Widgets Ltd", "N2": "Eagle Security Ltd", "N3": "Northwind Components Ltd",
          "N4": "Pacific Rim Logistics Ltd", "N5": "John Smith"}
@@ -47,7 +52,7 @@ def lines(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[typ
     patch.setattr(parties_module, "bundled_list_sizes", conftest._LIST_SIZES)
     try:
         rows = "".join(f'{key},2025-03-01,Hong Kong,EAR99,"{name}"\n'
-                       for key, name in {**NAMES, **PLAIN}.items())
+                       for key, name in {**NAMES, **PLAIN, **COMMON}.items())
         _run, found = screen_text(tmp, "Line,Export Date,Destination,ECCN,Consignee\n" + rows)
     finally:
         patch.undo()
@@ -59,6 +64,26 @@ def test_a_listed_party_so_written_is_not_clear(lines, key) -> None:
     line = lines[key]
     assert line.verdict != "CLEAR", (NAMES[key], [f.code for f in line.findings])
     assert any(f.code.startswith("PARTY") or "LIST" in f.code for f in line.findings)
+
+
+@pytest.mark.parametrize("key", sorted(COMMON))
+def test_a_common_name_matching_a_shortened_person_is_a_review_at_most(lines, key) -> None:
+    assert lines[key].verdict not in ("PROHIBITED", "LICENSE_REQUIRED"), \
+        [(f.code, f.message[:120]) for f in lines[key].findings]
+
+
+def test_a_rare_words_partial_matches_are_kept() -> None:
+    """The people's other forms made a person's words look common: "Ali Reza" lost its
+    partial matches of 'Ali Reza Seif' (Entity List) and 'Ali Reza Foyuzi Yousefi'
+    (s24 review). Other forms are not counted as names holding a word."""
+    from screening.parties import PartyIndex, read_list_file
+    from screening.paths import resources_dir
+
+    _fmt, entries = read_list_file(
+        resources_dir() / "lists" / "consolidated_screening_list_2026-07-31.csv.gz")
+    index = PartyIndex.build(entries)
+    found = {m.matched_name for m in index.match("Ali Reza", "DE")}
+    assert {"Ali Reza Seif", "Ali Reza Foyuzi Yousefi"} <= found
 
 
 @pytest.mark.parametrize("key", sorted(PLAIN))

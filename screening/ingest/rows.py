@@ -765,17 +765,18 @@ class RowConverter:
                      date: dt.date) -> Finding | None:
         """REVIEW for a line whose column of the day the goods really left holds another
         day than the export date read: the licence is that day's."""
-        text = clean_text(other)
-        actual, problem = self._date(other if other.__class__ is not str else text)
-        if (problem is None and actual is None) or actual == date or \
-                text.casefold() in PLACEHOLDERS or is_ditto(text):
-            return None  # blank, the same day, or not yet known ("TBD")
+        actual, _problem = self._date(other if other.__class__ is not str else
+                                      clean_text(other))
+        if actual is None or actual == date or actual < EARLIEST_EXPORT_DATE:
+            # Blank, the same day, or no day yet: "TBD", "Open", SAP's "00.00.0000",
+            # Excel's day 0 (s24 review: such cells flagged every line of a file screened
+            # before shipment).
+            return None
         shown = self._column_shown(index)
         read = self.mapping.header_for(Field.EXPORT_DATE)
-        said = f"says the goods left on {actual.isoformat()}" if actual is not None else \
-            f"holds {_quote(text)}, which hkscreen does not read as a date"
         return Finding("ACTUAL_DATE_DIFFERS", Severity.REVIEW, (
-            f"{self.source.cell_ref(number, index)}: the {shown!r} column {said}, but the "
+            f"{self.source.cell_ref(number, index)}: the {shown!r} column says the goods "
+            f"left on {actual.isoformat()}, but the "
             f"line was screened as of {date.isoformat()} (the {read!r} "
             f"column). The rules in force on the day of export decide the licence: map "
             f"{shown!r} as the export date (--mapping export_date={shown!r}) or correct it."))

@@ -361,10 +361,10 @@ _CONDITION_RE = re.compile(r"\[[^\]]*\]")
 
 
 def masks_text(code: str) -> bool:
-    """Whether a number format shows a text cell as other text than it holds: its text
-    section (the fourth, or the one with "@") is more than "@" (colours and conditions
-    aside). '0;-0;0;"Hong Kong"' shows "Germany" as "Hong Kong"; ';;;' shows nothing
-    (s24 hunt: both were read as held and CLEAR)."""
+    """Whether a number format shows a text cell as other text than it holds, or as
+    nothing: its text section (the fourth, or the one with "@") does not show the text
+    ("@"). '0;-0;0;"Hong Kong"' shows "Germany" as "Hong Kong"; ';;;' shows nothing (s24
+    hunt: both were read as held and CLEAR). Accounting formats ('_(@_)') show it."""
     sections = _sections(code)
     if len(sections) >= 4:
         text = sections[3]
@@ -373,7 +373,9 @@ def masks_text(code: str) -> bool:
                      if "@" in _FORMAT_NOISE_RE.sub("", part)), None)
         if text is None:
             return False  # text shows as held
-    return _CONDITION_RE.sub("", text).strip() != "@"
+    # Colours, conditions, padding ("_)") and fills ("*-") only space the text; literal
+    # text beside "@" ('"Ref: "@') still shows the value: a section without "@" does not.
+    return "@" not in _FORMAT_NOISE_RE.sub("", text)
 
 
 def dayless_date_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes, str]:

@@ -654,7 +654,11 @@ class Presentation:
                      f"left off the printed report")
 
 
-_HASH_RE = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")
+_HASH_RE = re.compile(r"[0-9A-Fa-f]{64}")
+_HF_CODE_RE = re.compile(r'&(?:&|"[^"]*"|K[0-9A-Fa-f]{6}|K\d\d[+-]\d{3}|[A-Za-z])')
+#: A font size ("&8") may run on into printed digits ("&8000..."): read with one, two and
+#: three digits taken as the size.
+_HF_SIZES = tuple(re.compile(rf"(?<!&)&\d{{1,{n}}}") for n in (1, 2, 3))
 _RUN_RE = re.compile(r"(?<![A-Za-z])run (\d+)", re.IGNORECASE)  # "&8Run 5": after a code
 
 
@@ -665,16 +669,22 @@ def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
     problems = []
     digest = str(fields.get("Input SHA-256") or "").lower()
     run = str(fields.get("Run ID") or "")
-    for text in texts:
-        for found in _HASH_RE.findall(text):
+    for written in texts:
+        # What prints: the codes (&L, &8, &"Arial,Bold", &K00FF00 ...) taken out, "&&" an
+        # ampersand (s24 review: "&8" inside the hash or "R&8un 9" got past the check). A
+        # font size's digits may run on into printed ones ("&8000..."): hashes are read
+        # with one, two and three digits taken as the size; runs with the most.
+        printed = [_HF_CODE_RE.sub(lambda m: "&" if m.group(0) == "&&" else "",
+                                   size.sub("", written)) for size in _HF_SIZES]
+        for found in _HASH_RE.findall(" ".join(printed)):
             if found.lower() != digest:
                 problems.append(f"a page header or footer of sheet {sheet} prints the input "
                                 f"SHA-256 {found[:16]}..., not the report's")
-        for found in _RUN_RE.findall(text):
+        for found in _RUN_RE.findall(printed[-1]):
             if found != run:
                 problems.append(f"a page header or footer of sheet {sheet} prints run "
                                 f"{found}, not the report's run {run}")
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def _struck(font: ElementTree.Element) -> bool:
