@@ -987,6 +987,11 @@ class PartyIndex:
                 # hunt: "Mahan Airlines" to the UAE, 95 before, was CLEAR): a listed party
                 # trades abroad, and the SDN and Denied Persons lists bind everywhere.
                 score = min(score + (3 if agrees else -10), 100.0)
+            if " " not in self.names[n] and is_english_word(self.names[n]):
+                # A list name that is one English word (the SDN List's vessels CRYSTAL,
+                # STAR, HARMONY) matches ordinary companies' names once their legal forms
+                # are left out ("Crystal Group Ltd": s24 hunt, PROHIBITED): a review.
+                score = min(score, self.strong - 1)
             if short or (other_form and base < 100):
                 # A person's name without the middle names ("Ahmed ALI" of "ALI, Ahmed
                 # Khalfan"), or near another form ("Mohammad Ali", "Mohammad WALI"): many

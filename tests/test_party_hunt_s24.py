@@ -33,7 +33,9 @@ NAMES = {
 #: "ALI, Ahmed Khalfan"), or nearly matches a form with the given names first ("Mohammad
 #: WALI"): a review at most (s24 review: PROHIBITED). ("Hassan Ali" is a listed person's
 #: whole name, "ALI, Hassan": a strong match, as any listed name written exactly.)
-COMMON = {"K2": "Ahmed Ali", "K4": "Mohammad Ali"}
+COMMON = {"K2": "Ahmed Ali", "K4": "Mohammad Ali",
+          # an SDN vessel's name that is one English word, beside a legal form
+          "K5": "Crystal Group Ltd"}
 #: Ordinary names that must stay CLEAR (a flood of reviews is a failure too).
 PLAIN = {"N1": "Acme Widgets Ltd", "N2": "Eagle Security Ltd", "N3": "Northwind Components Ltd",
          "N4": "Pacific Rim Logistics Ltd", "N5": "John Smith"}
