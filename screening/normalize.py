@@ -689,8 +689,9 @@ _MILITARY_NAME_PHRASES = ("people s liberation army", "peoples liberation army",
                           "marine corps", "military unit", "central military commission",
                           "fuerza armada", "guardia nacional", "ministerio de defensa",
                           "national defense", "national defence")
-#: "Unit 61398", "в/ч 12345": the military's numbered units.
-_MILITARY_UNIT_RE = re.compile(r"(?i)\bunit\s+\d{4,6}\b|в\s*/\s*ч\s*\d|войсков")
+#: "Unit 61398", "в/ч 12345": the military's numbered units (five digits: "Unit 1203, 12/F"
+#: is a Hong Kong office, s24 hunt).
+_MILITARY_UNIT_RE = re.compile(r"(?i)\bunit\s+\d{5,6}\b|в\s*/\s*ч\s*\d|войсков")
 _MILITARY_NAME_SCRIPT = ("军委", "战区", "戰區", "火箭军", "火箭軍", "海军", "海軍", "空军", "空軍",
                          "陆军", "陸軍", "министерство обороны", "минобороны", "росгвард",
                          "вооруж", "воинск")

@@ -38,7 +38,9 @@ COMMON = {"K2": "Ahmed Ali", "K4": "Mohammad Ali",
           "K5": "Crystal Group Ltd"}
 #: Ordinary names that must stay CLEAR (a flood of reviews is a failure too).
 PLAIN = {"N1": "Acme Widgets Ltd", "N2": "Eagle Security Ltd", "N3": "Northwind Components Ltd",
-         "N4": "Pacific Rim Logistics Ltd", "N5": "John Smith"}
+         "N4": "Pacific Rim Logistics Ltd", "N5": "John Smith",
+         # a Hong Kong office, not a military unit (s24 hunt)
+         "N6": "Acme Widgets Ltd, Unit 1203, 12/F, Tower 2, Lippo Centre, Admiralty"}
 
 
 @pytest.fixture(scope="module")
