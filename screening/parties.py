@@ -1231,17 +1231,20 @@ class PartyIndex:
         return scores
 
     def _keys_in_order(self, query: str) -> list[str]:
-        return sorted(_block_keys(query), key=lambda k: len(self.tokens.get(k, ())))
+        get = self.tokens.get
+        return sorted(_block_keys(query), key=lambda k: len(get(k, ())))
 
-    def _scores(self, query: str, plain: str | None = None) -> tuple[tuple[int, float], ...]:
+    def _scores(self, query: str, plain: str | None = None, keys: list[str] | None = None
+                ) -> tuple[tuple[int, float], ...]:
         """(name number, score before the country adjustment) of every candidate name that
         may reach the weak threshold; ``plain``: the name as written, if its abbreviations
-        make it differ from ``query`` (``party_forms``). Shipment files repeat their
-        parties, so this is computed once per distinct name."""
+        make it differ from ``query`` (``party_forms``); ``keys``: ``_keys_in_order(query)``
+        if the caller has it. Shipment files repeat their parties, so this is computed once
+        per distinct name."""
         if not query:
             return ()
         plain = plain if plain and plain != query else None
-        candidates = self._candidate_ids(query)
+        candidates = self._candidate_ids(query, keys)
         if plain is not None:
             candidates |= self._candidate_ids(plain)
         if not candidates:
@@ -1259,7 +1262,8 @@ class PartyIndex:
                         [(pos, score) for _t, score, pos in second])
         # The name as written against each list name as written, where either has an
         # abbreviation: writing them out must never lose a match the words as written make.
-        written = ids if plain is not None else [i for i in ids if self.plain_sorted[i]]
+        plain_sorted = self.plain_sorted  # (a descriptor: read once, not per name)
+        written = ids if plain is not None else [i for i in ids if plain_sorted[i]]
         if written:
             text = plain or query
             third = process.extract(_sort_words(text), self._written(written, sort=True),
@@ -1270,13 +1274,14 @@ class PartyIndex:
                                             [(pos, score) for _t, score, pos in fourth]))
         return scores
 
-    def _candidate_ids(self, query: str) -> set[int]:
+    def _candidate_ids(self, query: str, keys: list[str] | None = None) -> set[int]:
         # Rare keys find the candidates; a key shared by hundreds of names (a word such as
         # "trading") adds nothing once rarer keys have found some.
         candidates: set[int] = set()
-        keys = self._keys_in_order(query)
+        keys = self._keys_in_order(query) if keys is None else keys
+        get = self.tokens.get
         for at, key in enumerate(keys):
-            posting = self.tokens.get(key, ())
+            posting = get(key, ())
             if candidates and len(posting) > MAX_POSTING and self._held(key) > MAX_POSTING:
                 # ... but a misspelt word ("Tschnology") has rare keys that find unrelated
                 # names, and the listed one sits behind common words ("Beijing", "Institute":
@@ -1309,11 +1314,13 @@ class PartyIndex:
             self.plain_compact = [w.replace(" ", "") if w != n else ""
                                   for w, n in zip(written, self.names, strict=True)]
 
-    def _lone_posting(self, query: str) -> str | None:
-        """The key whose posting alone makes the candidates of ``query``, if that posting is
-        one of the large ones (every rarer key of the query finds nothing)."""
-        for key in self._keys_in_order(query):
-            posting = self.tokens.get(key, ())
+    def _lone_posting(self, keys: list[str]) -> str | None:
+        """The key whose posting alone makes the candidates of a query whose keys are
+        ``keys`` (``_keys_in_order``), if that posting is one of the large ones (every rarer
+        key of the query finds nothing)."""
+        get = self.tokens.get
+        for key in keys:
+            posting = get(key, ())
             if posting:
                 return key if len(posting) > MAX_POSTING else None
         return None
@@ -1332,9 +1339,10 @@ class PartyIndex:
                 self.candidates(name)
                 continue
             self._partial_cache[name] = self._partial_runs(query)
-            key = self._lone_posting(query) if query else None
+            keys = self._keys_in_order(query) if query else []
+            key = self._lone_posting(keys)
             if key is None:
-                self._cache[name] = self._scores(query)
+                self._cache[name] = self._scores(query, keys=keys)
             else:
                 groups[key].append((name, query))
         for key, members in groups.items():
