@@ -31,6 +31,7 @@ from screening.ingest.xlsx_package import (
     check_zip,
     column_index,
     parse_part,
+    repeated_cell,
     scan_sheet,
 )
 
@@ -85,6 +86,9 @@ class TableSource:
     #: Text cells whose number format shows other text (SheetScan.masked_cells): their rows
     #: take the careful path.
     masked_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Value elements in the sheet XML (SheetScan.value_tags), to compare with the values
+    #: the cell reader shows.
+    value_tags: int = 0
     #: A workbook counting dates from 1904 (SheetScan.date1904).
     date1904: bool = False
     rows_read: int = 0
@@ -142,7 +146,9 @@ class TableSource:
             self.widest = self._col_offset + sheet.width  # calamine gives every row its width
             numbered = enumerate(sheet.iter_rows(), start=1)
             firsts = _merged_firsts(self.merged_cells)
+            shown = 0  # values the reader shows, one per cell
             while chunk := _reader_chunk(numbered, self, number):
+                shown += sum([len(values) - values.count("") for _n, values in chunk])
                 if pad:
                     chunk = [(n, pad + values) for n, values in chunk]
                 if firsts:
@@ -157,6 +163,8 @@ class TableSource:
                               sheet=self.sheet) from exc
         finally:
             workbook.close()
+        if shown != self.value_tags - len(self.error_cells):  # (error cells read as "")
+            self._refuse_repeated_cell()
         # Rows made only of formulas without cached values hold no value calamine reports,
         # so they can lie beyond its last row: they are data rows all the same.
         extra = sorted(r for r in self.formula_rows if r > number)
@@ -164,6 +172,21 @@ class TableSource:
         for number in extra:
             self.rows_read += 1
             yield number, []
+
+    def _refuse_repeated_cell(self) -> None:
+        """Refuses the sheet if its XML writes a cell twice (``repeated_cell``): asked when
+        the reader showed fewer values than the XML holds, as it does for a cell written
+        twice, and for cells holding empty text, which pass."""
+        with check_zip(self.path, self.content) as archive:
+            repeated = repeated_cell(archive, self.sheet or "", str(self.path))
+        if repeated is not None:
+            ref, row = repeated
+            raise IngestError(str(self.path), f"refused: the sheet's XML writes cell {ref} "
+                              f"twice, which Excel never does; this reader and LibreOffice "
+                              f"show the last copy, other programs may show the first, so "
+                              f"the cell's value is in doubt. Open the file in Excel and "
+                              f"save it as .xlsx again (no line of this run is complete)",
+                              sheet=self.sheet, row=row)
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self.encoding and self.delimiter
@@ -590,7 +613,7 @@ def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -
                        formula_rows=frozenset(r for r, _ in scan.formula_cells),
                        error_cells=scan.error_cells, stale_cells=scan.stale_cells,
                        merged_cells=scan.merged_cells, dayless_cells=scan.dayless_cells,
-                       masked_cells=scan.masked_cells,
+                       masked_cells=scan.masked_cells, value_tags=scan.value_tags,
                        date1904=scan.date1904, content=content,
                        content_sha256=content.sha256 if content is not None else None)
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from xml.etree import ElementTree
 
+from screening.column_letters import column_letter
 from screening.ingest.content import Content
 from screening.ingest.errors import IngestError
 
@@ -218,6 +219,11 @@ class SheetScan:
     #: The workbook counts dates from 1904 (a Mac's old default): a number that is a day
     #: count is 1,462 days later than the 1900 system reads it.
     date1904: bool = False
+    #: Value elements (<v>, <is>) in the sheet XML, empty ones left out: the reader shows
+    #: one value per cell (an error cell as empty), so fewer values read than this less the
+    #: error cells is a cell written twice, or a cell holding empty text (``repeated_cell``
+    #: tells which).
+    value_tags: int = 0
 
 
 #: Cells merged ranges may cover in all: more is no shipment sheet's formatting.
@@ -593,6 +599,10 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _dayless_cells(body, dayless, scan.dayless_cells)
             if masking and b's="' in body:
                 _masked_cells(body, masking, scan.masked_cells)
+            # (Loosely counted: a count too high only costs ``repeated_cell`` its pass.
+            # Empty value elements are left out: the reader shows the cell's other copy.)
+            scan.value_tags += body.count(b"<v") + body.count(b"<is") - body.count(
+                b"<v/>") - body.count(b"<v />") - body.count(b"<v></v>")
     if any(a >= b for a, b in itertools.pairwise(numbers)):  # Excel writes ascending
         twice = sorted(n for n, c in Counter(numbers).items() if c > 1)
         if twice:
@@ -619,6 +629,55 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     scan.rows, scan.columns, scan.far_cell = max_row, max(max_col, 26), far
     _check_extent(name, sheet, max_row, scan.columns, far, "has a cell at")
     return scan
+
+
+#: Row and cell start tags (not <col>, <cfRule>) with their attributes, in file order.
+_ROW_OR_CELL_RE = re.compile(rb"<(row|c)\b([^>]*)>")
+_ANY_REF_RE = re.compile(rb'\sr="([A-Za-z]{1,3})([0-9]{1,7})"')
+_ANY_ROW_R_RE = re.compile(rb'\sr="([0-9]{1,7})"')
+
+
+def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str
+                  ) -> tuple[str, int] | None:
+    """The first cell the sheet XML writes twice ("C3", its row), placed as the cell reader places
+    them (by reference, else after the previous cell or row), or None. Excel never writes
+    one; the cell reader and LibreOffice show the last copy, and the copy another program
+    shows is anyone's guess (s25 hunt: a second C3 of "Germany" after "Hong Kong", or one
+    in another row's element, made a military end user's line CLEAR). One pass over every
+    cell: run only when the values read fall short of ``SheetScan.value_tags``."""
+    xml_path = sheet_xml_path(archive, sheet, name)
+    if xml_path is None or xml_path not in archive.namelist():
+        return None
+    prefix = None
+    seen: set[int] = set()
+    row = col = 0
+    tail = b""
+    with archive.open(xml_path) as handle:
+        while chunk := handle.read(_CHUNK):
+            data = tail + chunk
+            cut = data.rfind(b">")
+            body, tail = (data[: cut + 1], data[cut + 1:]) if cut >= 0 else (b"", data)
+            if prefix is None and b"xmlns:" in body:
+                found = _PREFIXED_MAIN_RE.findall(body)
+                prefix = found[0] if found else None
+            if prefix is not None:
+                body = _unprefixed(body, prefix)
+            for tag, attributes in _ROW_OR_CELL_RE.findall(body):
+                if tag == b"row":
+                    number = _ANY_ROW_R_RE.search(b" " + attributes)
+                    row, col = (int(number.group(1)) if number else row + 1), 0
+                    continue
+                ref = _ANY_REF_RE.search(b" " + attributes)
+                if ref is not None:
+                    col = column_index(ref.group(1).decode().upper()) + 1
+                    row = int(ref.group(2))
+                else:
+                    col += 1
+                key = row * 20_000 + col
+                if key in seen:
+                    return _ref_text(column_letter(col - 1), row), row
+                seen.add(key)
+    return None
 
 
 #: How far from a chunk's end its last reference is looked for.

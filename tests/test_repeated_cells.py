@@ -1,0 +1,117 @@
+"""A cell written twice in the sheet XML (s25 input hunt). Excel never writes one; the cell
+reader and LibreOffice show the last copy, another program may show the first. A Hong Kong
+line to a military end user (3A991: a licence under 744.21) with a second copy of its
+destination cell reading "Germany" was CLEAR; with the copies the other way round, the
+officer's view and the screening could differ the other way. The sheet is refused."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from screening.db import open_database
+from screening.ingest.errors import IngestError
+from screening.ingest.xlsx_package import check_zip, repeated_cell
+from screening.service import ScreenOptions, run_screening
+from screening.store import runs as run_store
+from tests.conftest import screen_file
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def _book(path: Path, rows: int = 3) -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append(["Line ID", "Ship Date", "Ship-to Country", "ECCN", "End User Type"])
+    sheet.append(["L1", "2021-03-01", "Germany", "EAR99", "commercial"])
+    sheet.append(["L2", "2021-03-01", "Hong Kong", "3A991", "military"])
+    for n in range(3, rows + 1):
+        sheet.append([f"L{n}", "2021-03-01", "Germany", "EAR99", "commercial"])
+    book.save(path)
+    return path
+
+
+def _rewrite(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info, data in items:
+            out.writestr(info, change(data.decode()).encode() if info.filename == SHEET
+                         else data)
+
+
+def _c3(text: str) -> str:
+    found = re.search(r'<c r="C3"[^>]*>.*?</c>', text)
+    assert found is not None
+    return found.group()
+
+
+def _germany_after(text: str) -> str:
+    cell = _c3(text)
+    return text.replace(cell, cell + cell.replace("Hong Kong", "Germany"), 1)
+
+
+def _germany_before(text: str) -> str:
+    cell = _c3(text)
+    return text.replace(cell, cell.replace("Hong Kong", "Germany") + cell, 1)
+
+
+def _germany_in_the_last_row(text: str) -> str:
+    """The copy inside another row's element, far below: the reader places a cell by its
+    reference, wherever it stands."""
+    copy = _c3(text).replace("Hong Kong", "Germany")
+    return text.replace("</row></sheetData>", copy + "</row></sheetData>", 1)
+
+
+def _germany_by_position(text: str) -> str:
+    """A cell without a reference after B3 is C3 to the reader: before the real C3."""
+    cell = _c3(text)
+    return text.replace(cell, cell.replace(' r="C3"', "").replace("Hong Kong", "Germany")
+                        + cell, 1)
+
+
+@pytest.mark.parametrize("change", [_germany_after, _germany_before, _germany_in_the_last_row,
+                                    _germany_by_position])
+def test_a_cell_written_twice_is_refused(tmp_path, change) -> None:  # type: ignore[no-untyped-def]
+    path = _book(tmp_path / "twice.xlsx", rows=2000)  # the copy chunks away in the last row
+    _, lines = screen_file(tmp_path, path)  # as saved: read, the Hong Kong line flagged
+    assert lines["L2"].verdict == "LICENSE_REQUIRED"
+    _rewrite(path, change)
+    with check_zip(path) as archive:
+        assert repeated_cell(archive, "Shipments", str(path)) == ("C3", 3)
+    db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
+    try:
+        with pytest.raises(IngestError) as refused:
+            run_screening(db, path, ScreenOptions())
+        with db.sessions() as session:
+            statuses = [run.status for run in run_store.list_runs(session)]
+    finally:
+        db.dispose()
+    message = str(refused.value)
+    assert "writes cell C3 twice" in message and "row 3" in message, message
+    assert "complete" not in statuses
+
+
+def test_cells_read_as_empty_are_no_second_copy(tmp_path) -> None:
+    """Cells holding empty text, a formula without a cached value and an error value show
+    fewer values than the XML holds: the exact pass finds no cell twice, and the sheet is
+    screened as before."""
+    path = _book(tmp_path / "empty.xlsx")
+
+    def empties(text: str) -> str:
+        return (text.replace("</row></sheetData>",
+                             '<c r="F4" t="inlineStr"><is><t></t></is></c>'
+                             '<c r="G4"><f>1/0</f><v /></c>'
+                             '<c r="H4" t="e"><v>#N/A</v></c></row></sheetData>', 1))
+
+    _rewrite(path, empties)
+    with check_zip(path) as archive:
+        assert repeated_cell(archive, "Shipments", str(path)) is None
+    _, lines = screen_file(tmp_path, path)
+    assert lines["L2"].verdict == "LICENSE_REQUIRED"
+    assert lines["L1"].verdict == "CLEAR"
