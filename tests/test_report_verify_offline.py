@@ -6,6 +6,7 @@ result is NOT VERIFIED with exit code 3, never 0."""
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from pathlib import Path
@@ -100,8 +101,27 @@ def test_csv_and_json_offline_are_not_verified(issued, fmt) -> None:  # type: ig
     result = verify_report(issued[fmt], SAMPLE_XLSX, None, load_public_keys(issued["key"]))
     assert _statuses(result)["report digest"] is Status.NOT_VERIFIED
     assert result.exit_code == 3
-    if fmt == "json":  # the JSON states its input's hash: checked
-        assert _statuses(result)["input file hash"] is Status.PASSED
+    # Both state their input's hash (the CSV in each row's run columns): checked
+    assert _statuses(result)["input file hash"] is Status.PASSED
+
+
+def test_csv_offline_with_another_input_or_two_runs_fails(issued, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "other.xlsx"
+    other.write_bytes(SAMPLE_XLSX.read_bytes() + b"\0")
+    keys = load_public_keys(issued["key"])
+    result = verify_report(issued["csv"], other, None, keys)
+    assert _statuses(result)["input file hash"] is Status.FAILED and result.exit_code == 1
+    # Rows of another run pasted in: the CSV states two runs.
+    rows = list(csv.reader(issued["csv"].read_text(encoding="utf-8-sig").splitlines()))
+    run_at = rows[0].index("Run")
+    rows[2][run_at] = "99"
+    mixed = tmp_path / "mixed.csv"
+    with mixed.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = verify_report(mixed, SAMPLE_XLSX, None, keys)
+    check = result.checks[0]
+    assert check.name == "report digest" and check.status is Status.FAILED, check
+    assert "two different" in check.detail and result.exit_code == 1
 
 
 def test_pdf_and_csv_with_the_issuing_database_still_pass(db, issued, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -15,7 +15,9 @@ import pytest
 from screening.cli import main
 from screening.reports import write_report
 from screening.reports.safety import ExportError, neutralise
+from screening.reports.tabular import RUN_HEADERS
 from screening.reports.verify import Status, verify_report
+from screening.reports.writer import file_sha256
 from screening.service import ScreenOptions, run_screening
 from screening.store.reviews import Disposition, add_reviews
 from tests.conftest import SAMPLE_XLSX
@@ -155,7 +157,22 @@ def test_csv_and_json_reproducible(db, tmp_path) -> None:
     for run, name in ((first, "a"), (second, "b")):
         write_report(db, run, tmp_path / f"{name}.csv", generated_by="x")
         write_report(db, run, tmp_path / f"{name}.json", generated_by="x")
-    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    # The lines are the same; each row ends with its own run's facts (run, input, rules,
+    # who, when, list), the same for every row of a report.
+    tables = [list(csv.reader((tmp_path / f"{n}.csv").read_text(encoding="utf-8-sig")
+                              .splitlines())) for n in "ab"]
+    width = len(RUN_HEADERS)
+    assert [row[:-width] for row in tables[0]] == [row[:-width] for row in tables[1]]
+    assert tables[0][0][-width:] == RUN_HEADERS
+    for table, run in zip(tables, (first, second), strict=True):
+        facts = {tuple(row[-width:]) for row in table[1:]}
+        assert len(facts) == 1
+        (stated,) = facts
+        assert stated[0] == str(run) and stated[1] == SAMPLE_XLSX.name
+        assert stated[2] == file_sha256(SAMPLE_XLSX) and len(stated[4]) == 64
+        assert stated[7].startswith("Restricted-party screening")
+    write_report(db, first, tmp_path / "again.csv", generated_by="y")  # the same run again
+    assert (tmp_path / "again.csv").read_bytes() == (tmp_path / "a.csv").read_bytes()
     a, b = (json.loads((tmp_path / f"{n}.json").read_text(encoding="utf-8")) for n in "ab")
     assert a["lines"] == b["lines"] and a["run"]["id"] != b["run"]["id"]
     assert json.dumps(a["lines"]).encode() == json.dumps(b["lines"]).encode()
@@ -467,8 +484,8 @@ def test_a_csv_row_wider_than_its_header_is_reported_with_every_cell(db, tmp_pat
     assert rows[1][-2:] == ("extra", "more") and rows[2][-2:] == (None, None)
     write_report(db, run.id, tmp_path / "r.csv", generated_by="auditor")
     table = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert table[0].endswith(",Original: ECCN,Original: column 5,Original: column 6")
-    assert table[1].endswith(",5A992.c,extra,more")
+    assert ",Original: ECCN,Original: column 5,Original: column 6,Run," in table[0]
+    assert ",5A992.c,extra,more,1," in table[1]
 
 
 def test_a_run_recorded_narrower_than_its_lines_is_refused_clearly(db, tmp_path,

@@ -65,13 +65,37 @@ def read_pdf_seal(report: Path) -> StatedSeal:
 
 
 def read_stated_seal(report: Path, fmt: str) -> StatedSeal:
-    """What a PDF or JSON report states about its run's input (and, a PDF, its seal). A
-    CSV report states neither."""
+    """What a PDF, JSON or CSV report states about its run's input (and, a PDF, its seal).
+    A CSV report written before its rows ended with their run's facts states nothing."""
     if fmt == "pdf":
         return read_pdf_seal(report)
     if fmt == "json":
         return _json_run(report)
+    if fmt == "csv":
+        return _csv_run(report)
     return StatedSeal()
+
+
+def _csv_run(report: Path) -> StatedSeal:
+    """The run a CSV report's rows name (its "Run" and "Input SHA-256" columns), read from
+    its first megabyte; two rows naming different runs or inputs are ``conflicting``."""
+    import csv
+    import io
+
+    with report.open("rb") as handle:
+        head = handle.read(1 << 20).decode("utf-8-sig", "replace")
+    rows = csv.reader(io.StringIO(head[: head.rfind("\n") + 1] if "\n" in head else head))
+    header = next(rows, [])
+    if "Input SHA-256" not in header or "Run" not in header:
+        return StatedSeal()
+    # (The run's columns are the last ones: an input column may be named "Run" too.)
+    run_at = len(header) - 1 - header[::-1].index("Run")
+    sha_at = len(header) - 1 - header[::-1].index("Input SHA-256")
+    stated = {(row[run_at], row[sha_at]) for row in rows if len(row) == len(header)}
+    if not stated:
+        return StatedSeal()
+    run_id, sha = min(stated)
+    return StatedSeal(run_id=run_id, input_sha256=sha, conflicting=len(stated) > 1)
 
 
 def _json_run(report: Path) -> StatedSeal:

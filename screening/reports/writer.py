@@ -86,28 +86,28 @@ def _write_report(db: Database, run_id: int, target: Path, generated_by: str, fm
         with atomic_path(target) as tmp:
             # Each format's writer is imported when asked for (reportlab is not needed for an
             # XLSX report, nor xlsxwriter for a PDF).
-            if fmt == "xlsx":
-                from screening.reports.line_sheets import WiderThanHeaders
-                from screening.reports.xlsx import write_xlsx
-                try:
+            from screening.reports.line_sheets import WiderThanHeaders
+            try:
+                if fmt == "xlsx":
+                    from screening.reports.xlsx import write_xlsx
                     digest, signature = write_xlsx(session, content, tmp, signer, rendered)
-                except WiderThanHeaders as exc:
-                    raise ExportError(
-                        f"cannot write {target}: run {run_id} stored lines with {exc.cells} "
-                        f"cells of the input but names only {exc.headers} columns (a CSV "
-                        f"row wider than its header, recorded by an earlier hkscreen); "
-                        f"screen the input again (hkscreen runs rescreen {run_id}) and "
-                        f"report that run") from None
-            elif fmt == "pdf":
-                from screening.reports.pdf import write_pdf
-                seal = Seal(signer)
-                pages, digest = write_pdf(session, content, tmp, seal)
-                signature = seal.signature
-            else:
-                from screening.reports.tabular import write_csv, write_json
-                (write_csv if fmt == "csv" else write_json)(session, content, tmp)
-                digest = file_sha256(tmp)
-                signature = signer.sign(digest)
+                elif fmt == "pdf":
+                    from screening.reports.pdf import write_pdf
+                    seal = Seal(signer)
+                    pages, digest = write_pdf(session, content, tmp, seal)
+                    signature = seal.signature
+                else:
+                    from screening.reports.tabular import write_csv, write_json
+                    (write_csv if fmt == "csv" else write_json)(session, content, tmp)
+                    digest = file_sha256(tmp)
+                    signature = signer.sign(digest)
+            except WiderThanHeaders as exc:
+                raise ExportError(
+                    f"cannot write {target}: run {run_id} stored lines with {exc.cells} "
+                    f"cells of the input but names only {exc.headers} columns (a CSV row "
+                    f"wider than its header, recorded by an earlier hkscreen); screen the "
+                    f"input again (hkscreen runs rescreen {run_id}) and report that "
+                    f"run") from None
             record_issued(db, IssuedReport(
                 run_id=run_id, format=fmt, digest=digest, file_sha256=file_sha256(tmp),
                 signature=signature, key_fingerprint=signer.fingerprint,
