@@ -178,7 +178,7 @@ class TableSource:
         the reader showed fewer values than the XML holds, as it does for a cell written
         twice, and for cells holding empty text, which pass."""
         with check_zip(self.path, self.content) as archive:
-            repeated = repeated_cell(archive, self.sheet or "", str(self.path))
+            repeated = repeated_cell(archive, self.sheet or "", str(self.path), self.widest)
         if repeated is not None:
             ref, row = repeated
             raise IngestError(str(self.path), f"refused: the sheet's XML writes cell {ref} "

@@ -637,19 +637,22 @@ _ANY_REF_RE = re.compile(rb'\sr="([A-Za-z]{1,3})([0-9]{1,7})"')
 _ANY_ROW_R_RE = re.compile(rb'\sr="([0-9]{1,7})"')
 
 
-def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str
+def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 64
                   ) -> tuple[str, int] | None:
-    """The first cell the sheet XML writes twice ("C3", its row), placed as the cell reader places
-    them (by reference, else after the previous cell or row), or None. Excel never writes
-    one; the cell reader and LibreOffice show the last copy, and the copy another program
-    shows is anyone's guess (s25 hunt: a second C3 of "Germany" after "Hong Kong", or one
-    in another row's element, made a military end user's line CLEAR). One pass over every
-    cell: run only when the values read fall short of ``SheetScan.value_tags``."""
+    """The first cell the sheet XML writes twice ("C3", its row), placed as the cell reader
+    places them (by reference, else after the previous cell or row), or None. Excel never
+    writes one; the cell reader and LibreOffice show the last copy, and the copy another
+    program shows is anyone's guess (s25 hunt: a second C3 of "Germany" after "Hong Kong",
+    or one in another row's element, made a military end user's line CLEAR). One pass over
+    every cell, marking each in a bitmap ``width`` columns wide (cells beyond in a set): run
+    only when the values read fall short of ``SheetScan.value_tags``."""
     xml_path = sheet_xml_path(archive, sheet, name)
     if xml_path is None or xml_path not in archive.namelist():
         return None
     prefix = None
-    seen: set[int] = set()
+    width = max(width, 1) + 1
+    seen = bytearray()
+    beyond: set[tuple[int, int]] = set()
     row = col = 0
     tail = b""
     with archive.open(xml_path) as handle:
@@ -673,10 +676,17 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str
                     row = int(ref.group(2))
                 else:
                     col += 1
-                key = row * 20_000 + col
-                if key in seen:
+                if col < width:
+                    at, bit = divmod(row * width + col, 8)
+                    if at >= len(seen):  # grown by doubling: rows come in order
+                        seen.extend(bytes(max(at + 1 - len(seen), len(seen))))
+                    repeated = seen[at] & (1 << bit)
+                    seen[at] |= 1 << bit
+                else:
+                    repeated = (row, col) in beyond
+                    beyond.add((row, col))
+                if repeated:
                     return _ref_text(column_letter(col - 1), row), row
-                seen.add(key)
     return None
 
 
