@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import html
 import itertools
+import posixpath
 import re
 import threading
 import zipfile
@@ -82,6 +83,8 @@ def check_zip(path: Path, content: Content | None = None) -> zipfile.ZipFile:
             _check_entries(archive, name)
         if "xl/workbook.xml" not in archive.namelist():
             raise IngestError(name, "not an Excel workbook (no xl/workbook.xml in the package)")
+        if identity not in _checked:
+            _check_part_paths(archive, name)
     except BaseException:
         archive.close()
         raise
@@ -104,6 +107,49 @@ def file_identity(path: Path) -> tuple[int, ...]:
     status = path.stat()
     return status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns, \
         status.st_ctime_ns
+
+
+#: The parts the cell reader (python-calamine) and these checks read at fixed paths, by
+#: the relationship that names each where Excel looks for it (the last part of its type).
+_FIXED_PARTS = {"officeDocument": "xl/workbook.xml", "sharedStrings": "xl/sharedStrings.xml",
+                "styles": "xl/styles.xml"}
+
+
+def _check_part_paths(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuses a package whose relationships put its workbook, shared strings or styles
+    elsewhere than the paths read here, or leave a part at such a path unnamed. Excel and
+    LibreOffice follow the relationships (s25 hunt: they showed "Hong Kong" from
+    xl/strings/shared.xml, while a decoy xl/sharedStrings.xml nothing named said "Germany"
+    to the reader: CLEAR; the same with the workbook and the styles)."""
+    members = set(archive.namelist())
+    named: dict[str, list[str]] = {}
+    for rels_part, base in (("_rels/.rels", ""), ("xl/_rels/workbook.xml.rels", "xl")):
+        if rels_part not in members:
+            continue
+        for rel in parse_part(archive, rels_part, name).iterfind("rel:Relationship", _NS):
+            kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
+            if kind not in _FIXED_PARTS or (rel.get("TargetMode") or "") == "External":
+                continue
+            target = rel.get("Target") or ""
+            path = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(base, target))
+            named.setdefault(kind, []).append(path)
+    for kind, fixed in _FIXED_PARTS.items():
+        paths = named.get(kind, [])
+        # (A string table nothing names is a decoy's place; an unnamed styles part only
+        # makes Excel show plain numbers, and some writers leave it so.)
+        if any(path != fixed for path in paths) or (not paths and fixed in members and
+                                                      kind == "sharedStrings"):
+            where = (f"names {', '.join(sorted(set(paths)))} as its {_PART_WORDS[kind]}"
+                     if paths else f"does not name {fixed} as its {_PART_WORDS[kind]}")
+            raise IngestError(name, f"refused: the package {where}, where Excel reads it; "
+                              f"hkscreen reads {fixed}, so what it reads could differ from "
+                              f"what Excel shows. Open the file in Excel and save it as .xlsx "
+                              f"again")
+
+
+_PART_WORDS = {"officeDocument": "workbook", "sharedStrings": "shared-string table",
+               "styles": "styles"}
 
 
 def _check_entries(archive: zipfile.ZipFile, name: str) -> None:
@@ -396,25 +442,109 @@ def masking_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes, str]
     return _styles_where(archive, name, masks_text, {})
 
 
+def conditional_formats(archive: zipfile.ZipFile, name: str = "") -> tuple[
+        dict[int, str], dict[int, str]]:
+    """(masking, dayless): the conditional-format styles (``<dxf>``, by index) whose number
+    format shows text as other text, or a date without its day or year, with the format. A
+    rule that applies one changes what its cells show (s25 hunt: an always-true rule showed
+    a "Germany" cell as "Hong Kong": CLEAR)."""
+    masking: dict[int, str] = {}
+    dayless: dict[int, str] = {}
+    if "xl/styles.xml" not in archive.namelist():
+        return masking, dayless
+    styles = parse_part(archive, "xl/styles.xml", name)
+    for section in _children(styles, "dxfs"):
+        for index, dxf in enumerate(_children(section, "dxf")):
+            for node in _children(dxf, "numFmt"):
+                number = node.get("numFmtId") or ""
+                code = node.get("formatCode") or _DAYLESS_BUILTIN.get(
+                    int(number) if number.isdigit() else -1, "")
+                if masks_text(code):
+                    masking[index] = code
+                if partial_date_format(code):
+                    dayless[index] = code
+    return masking, dayless
+
+
+_CF_BLOCK_RE = re.compile(rb"<(?:\w+:)?conditionalFormatting\b(.*?)</(?:\w+:)?"
+                          rb"conditionalFormatting>", re.DOTALL)
+_CF_SQREF_RE = re.compile(rb'^[^>]*\ssqref="([^"]*)"|<(?:\w+:)?sqref>([^<]*)<')
+_CF_DXF_RE = re.compile(rb'\sdxfId="([0-9]{1,7})"')
+_CF_CODE_RE = re.compile(rb'\sformatCode="([^"]*)"')
+_RANGE_RE = re.compile(r"\$?([A-Za-z]{0,3})\$?([0-9]{0,7})(?::\$?([A-Za-z]{0,3})\$?([0-9]{0,7}))?")
+
+
+#: Cells conditional formats may make show other than they hold: more is no shipment sheet.
+MAX_CONDITIONAL_CELLS = 2_000_000
+
+
+def _conditional_cells(tail: bytes, masking: dict[int, str], dayless: dict[int, str],
+                       scan: SheetScan, rows: int, columns: int, name: str, sheet: str
+                       ) -> None:
+    """Adds the cells of conditional formats that apply a masking or dayless number format
+    (a ``<dxf>`` of the styles, or one written in the rule: Excel 2010's extension) to
+    ``scan.masked_cells`` / ``scan.dayless_cells``, whatever the rule's condition: what the
+    cell shows depends on it."""
+    for block in _CF_BLOCK_RE.findall(tail):
+        ids = [int(i) for i in _CF_DXF_RE.findall(block)]
+        codes = [html.unescape(c.decode("utf-8", "replace")) for c in _CF_CODE_RE.findall(block)]
+        masks = [masking[i] for i in ids if i in masking] + [c for c in codes if masks_text(c)]
+        days = [dayless[i] for i in ids if i in dayless] + \
+            [c for c in codes if partial_date_format(c)]
+        if not masks and not days:
+            continue
+        refs = " ".join(a.decode() or b.decode() for a, b in _CF_SQREF_RE.findall(block))
+        for part in refs.split():
+            found = _RANGE_RE.fullmatch(part)
+            if found is None:
+                continue
+            first_col, first_row, last_col, last_row = found.groups(default="")
+            if found.group(3) is None:  # one cell
+                last_col, last_row = first_col, first_row
+            col_from = column_index(first_col.upper()) if first_col else 0
+            col_to = column_index(last_col.upper()) if last_col else columns - 1
+            row_from = int(first_row) if first_row else 1
+            row_to = int(last_row) if last_row else rows
+            row_from, row_to = max(row_from, 1), min(row_to, rows)
+            col_from, col_to = max(col_from, 0), min(col_to, columns - 1)
+            if (row_to - row_from + 1) * (col_to - col_from + 1) + len(scan.masked_cells) \
+                    + len(scan.dayless_cells) > MAX_CONDITIONAL_CELLS:
+                raise IngestError(name, f"refused: the sheet's conditional formats change "
+                                  f"how more than {MAX_CONDITIONAL_CELLS:,} cells show their "
+                                  f"values (number formats showing other text, or dates "
+                                  f"without their day): each would need a look; remove the "
+                                  f"conditional formats and save again", sheet=sheet)
+            for row in range(row_from, row_to + 1):
+                for col in range(col_from, col_to + 1):
+                    if masks:
+                        scan.masked_cells.setdefault((row, col), masks[0])
+                    if days:
+                        scan.dayless_cells.setdefault((row, col), days[0])
+
+
+def _children(node: ElementTree.Element, local: str) -> list[ElementTree.Element]:
+    return [child for child in node if _local(child.tag) == local]
+
+
 def _styles_where(archive: zipfile.ZipFile, name: str, wanted: Callable[[str], bool],
                   builtin: dict[int, str]) -> dict[bytes, str]:
     if "xl/styles.xml" not in archive.namelist():
         return {}
     styles = parse_part(archive, "xl/styles.xml", name)
     codes = dict(builtin)
-    for node in styles.iter():
-        if _local(node.tag) == "numFmt" and (node.get("numFmtId") or "").isdigit():
-            code = node.get("formatCode") or ""
-            if wanted(code):
-                codes[int(node.get("numFmtId") or 0)] = code
-            else:
-                codes.pop(int(node.get("numFmtId") or 0), None)
+    # Only the stylesheet's own <numFmts> define the cells' formats: a <numFmt> of a
+    # conditional format (<dxf>) or of an extension reusing the id must not undo one (s25
+    # hunt: a "General" id 166 there hid '0;-0;0;"Hong Kong"' on a Germany cell: CLEAR).
+    # An id defined twice is looked at in both forms.
+    for section in _children(styles, "numFmts"):
+        for node in _children(section, "numFmt"):
+            number, code = node.get("numFmtId") or "", node.get("formatCode") or ""
+            if number.isdigit() and wanted(code):
+                codes[int(number)] = code
     found: dict[bytes, str] = {}
     if not codes:
         return found
-    for section in styles.iter():
-        if _local(section.tag) != "cellXfs":
-            continue
+    for section in _children(styles, "cellXfs"):
         for index, xf in enumerate(x for x in section if _local(x.tag) == "xf"):
             number = xf.get("numFmtId") or "0"
             if number.isdigit() and int(number) in codes:
@@ -527,6 +657,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     every_formula, scan.date1904 = workbook_flags(archive, name)
     dayless = dayless_date_styles(archive, name)
     masking = masking_styles(archive, name)
+    cf_masking, cf_dayless = conditional_formats(archive, name)
+    after_data: list[bytes] | None = None  # the sheet's XML after its cells
     formulas = _Formulas()
     max_row = max_col = row_tags = 0
     numbers = array("q")  # every <row r="...">, to find one written twice
@@ -599,6 +731,10 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 _dayless_cells(body, dayless, scan.dayless_cells)
             if masking and b's="' in body:
                 _masked_cells(body, masking, scan.masked_cells)
+            if after_data is not None:
+                after_data.append(body)
+            elif (end := body.find(b"</sheetData>")) >= 0:
+                after_data = [body[end:]]
             # (Loosely counted: a count too high only costs ``repeated_cell`` its pass.
             # Empty value elements are left out: the reader shows the cell's other copy.)
             scan.value_tags += body.count(b"<v") + body.count(b"<is") - body.count(
@@ -616,6 +752,9 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                           "reference, which Excel never does and hkscreen's check of "
                           "formula values cannot place; open the file in Excel and save it "
                           "as .xlsx again", sheet=sheet)
+    if after_data and (cf_masking or cf_dayless or b"formatCode" in b"".join(after_data)):
+        _conditional_cells(b"".join(after_data), cf_masking, cf_dayless, scan,
+                           max(max_row, row_tags), max(max_col, 26), name, sheet)
     scan.formula_cells.update(_array_cells(formulas.valueless_arrays, name, sheet))
     if every_formula or formulas.volatile or (
             formulas.with_values and volatile_elsewhere(archive, xml_path, name)):
