@@ -558,6 +558,16 @@ _END_USER_WORDS: dict[str, EndUserType] = {
     "military": EndUserType.MILITARY, "mil": EndUserType.MILITARY,
     "military end user": EndUserType.MILITARY, "armed forces": EndUserType.MILITARY,
     "defense": EndUserType.MILITARY, "defence": EndUserType.MILITARY, "pla": EndUserType.MILITARY,
+    # 15 CFR 744.21(g): "the national armed services ..., as well as the national guard and
+    # national police, government intelligence or reconnaissance organizations" (s25 rules
+    # hunt: read as OTHER or not understood, REVIEW where a licence is required).
+    "national police": EndUserType.MILITARY, "national guard": EndUserType.MILITARY,
+    "government intelligence": EndUserType.MILITARY,
+    "government intelligence organization": EndUserType.MILITARY,
+    "government intelligence organisation": EndUserType.MILITARY,
+    "reconnaissance": EndUserType.MILITARY,
+    "reconnaissance organization": EndUserType.MILITARY,
+    "reconnaissance organisation": EndUserType.MILITARY,
     "military intelligence": EndUserType.MILITARY_INTELLIGENCE,
     "military intelligence end user": EndUserType.MILITARY_INTELLIGENCE,
     "mieu": EndUserType.MILITARY_INTELLIGENCE,
@@ -592,7 +602,8 @@ _MILITARY_WORDS = frozenset({"military", "mil", "pla", "army", "navy", "armed", 
                              "naval", "militia", "ministry of defense",
                              "ministry of defence", "people s liberation army",
                              "rocket force", "space force", "strategic support force",
-                             "armed police", "coast guard"})
+                             "armed police", "coast guard", "national guard",
+                             "national police", "ministry of public security"})
 #: Words and phrases of an end use part 744 controls for every item (``PART_744_END_USE``);
 #: "nuclear" alone, not in "nuclear medicine" or "nuclear magnetic resonance".
 _PART_744_WORDS = frozenset({
