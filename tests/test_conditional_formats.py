@@ -10,10 +10,12 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 from openpyxl.formatting.rule import Rule
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.styles.numbers import NumberFormat
 
+from screening.ingest.errors import IngestError
 from tests.conftest import screen_file
 
 MASK = '0;-0;0;"Hong Kong"'
@@ -111,3 +113,24 @@ def test_a_format_id_reused_elsewhere_does_not_undo_the_check(tmp_path) -> None:
         found = _verdicts(folder, path)
         assert found["L1"][0] == "REVIEW", (where, found)
         assert "VALUE_SHOWN_OTHERWISE" in found["L1"][1]
+
+
+def test_a_header_shown_as_another_header_is_refused(tmp_path) -> None:
+    """"Country of Origin" shown as "Ultimate Destination" over a Hong Kong column: the
+    officer reads an ultimate destination the mapping never read (CLEAR)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append([*HEAD, "Country of Origin"])
+    sheet.append(["L1", "2021-03-15", "Germany", "3A991", "military", "Hong Kong"])
+    sheet["F1"].number_format = '0;-0;0;"Ultimate Destination"'
+    path = tmp_path / "header.xlsx"
+    book.save(path)
+    with pytest.raises(IngestError, match=r"header cell Shipments!F1 holds 'Country of "
+                                          r"Origin', but its number format"):
+        screen_file(tmp_path, path)
+    sheet["F1"].number_format = "General"  # as shown: read, the column not a destination
+    book.save(path)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert _verdicts(plain, path)["L1"][0] == "CLEAR"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from screening.column_letters import column_letter
 from screening.ingest.columns import (
     REQUIRED,
     ColumnMapping,
@@ -219,6 +220,7 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
         header_index = numbers.index(header_row)
     assert header_index is not None
     header_number, header_cells = head[header_index]
+    _refuse_masked_header(source, path, header_number, header_cells)
     column_mapping = auto_mapping(header_cells, header_number)
     if mapping and mapping.columns:
         try:
@@ -374,6 +376,21 @@ def _refuse_second_header_row(path: Path, sheet: str | None, header: list[object
                       f"cannot name is not screened: write one header per column in one row "
                       f"(e.g. 'Destination (Ship-to)', 'Destination (Final)') and save again",
                       sheet=sheet, row=number)
+
+
+def _refuse_masked_header(source: TableSource, path: Path, number: int,
+                          cells: list[object]) -> None:
+    """A header cell whose number format shows other text than it holds ("Country of
+    Origin" shown as "Ultimate Destination") names another column to the officer than to
+    the mapping (s25 hunt: the Hong Kong under it went unread, CLEAR): refused, naming it."""
+    for (row, col), code in sorted(source.masked_cells.items()):
+        if row == number and col < len(cells) and str(cells[col] or "").strip():
+            raise IngestError(str(path), f"the header cell {source.cell_ref(row, col)} holds "
+                              f"{str(cells[col])!r}, but its number format ({code!r}) shows "
+                              f"other text: which column it names is in doubt. Give it the "
+                              f"General format (or write the header it shows) and save "
+                              f"again", sheet=source.sheet, row=row,
+                              column=column_letter(col))
 
 
 def _scan(rows: Iterator[tuple[int, list[object]]], limit: int = HEADER_SCAN_ROWS
