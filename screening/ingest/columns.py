@@ -118,6 +118,8 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "receiver country", "recipient country", "ship to party country",
         "目的地国家", "目的國", "bestimmungsland", "zielland", "pays de destination",
         "pais de destino", "país de destino",
+        # (s25 hunt: Japanese "destination", the column not read)
+        "仕向地", "仕向国", "仕向け地", "仕向け国",
     ),
     Field.ULTIMATE_DESTINATION: (
         "country of ultimate destination", "ultimate destination", "ultimate consignee country",
@@ -136,6 +138,10 @@ SYNONYMS: dict[Field, tuple[str, ...]] = {
         "end customer ctry", "eu ctry", "endkunde land", "land des endverbleibs", "endziel",
         "pays utilisateur final", "pais de uso final", "país de uso final",
         "最终用户国家", "最終用戶國家", "next destination",
+        # (s25 hunt: CLEAR, the column named as not read)
+        "destino final", "pais final", "país final", "pays final", "最終仕向地", "最終仕向国",
+        "最终国家", "最終國家", "endverbleib", "land endverwendung", "end country",
+        "final country", "ultimately shipped to", "country of final destination",
     ),
     Field.EXPORT_DATE: (
         "export date", "ship date", "shipment date", "date shipped", "shipping date",
