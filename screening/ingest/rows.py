@@ -30,7 +30,7 @@ from screening.ingest.columns import (
 )
 from screening.ingest.errors import IngestError
 from screening.ingest.readers import TableSource, column_letter, first_cell
-from screening.ingest.xlsx_package import yearless_date_format
+from screening.ingest.xlsx_package import DRAWN_OVER, yearless_date_format
 from screening.model import Finding, Severity, ShipmentLine
 from screening.normalize import (
     MILITARY_TYPES,
@@ -785,6 +785,12 @@ class RowConverter:
         """REVIEW for a text cell the screening reads whose number format shows other text
         (s24 hunt: "Germany" under '0;-0;0;"Hong Kong"' shows as Hong Kong, and was read as
         Germany: CLEAR)."""
+        if code.startswith(DRAWN_OVER):  # a shape drawn over the cell (s25 hunt)
+            return Finding("VALUE_SHOWN_OTHERWISE", Severity.REVIEW, (
+                f"{self.source.cell_ref(number, index)}: the {shown!r} cell holds "
+                f"{_quote(text)}, but {code[len(DRAWN_OVER):]} is drawn over it: what the "
+                f"sheet shows there may not be what was screened. Confirm the value, move "
+                f"or delete the shape, and screen the file again."))
         return Finding("VALUE_SHOWN_OTHERWISE", Severity.REVIEW, (
             f"{self.source.cell_ref(number, index)}: the {shown!r} cell holds "
             f"{_quote(text)}, but its number format ({code!r}) shows text cells as other "

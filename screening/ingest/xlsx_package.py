@@ -522,6 +522,105 @@ def _conditional_cells(tail: bytes, masking: dict[int, str], dayless: dict[int, 
                         scan.dayless_cells.setdefault((row, col), days[0])
 
 
+#: Marks a ``SheetScan.masked_cells`` entry that is a shape drawn over the cell, not a
+#: number format: the rest is what the shape is ("a text box reading 'Hong Kong'").
+DRAWN_OVER = "\x00"
+#: EMUs of a default column's width and row's height (64 px, 20 px): a shape anchored by
+#: size alone is placed over the cells it would cover at those sizes.
+_EMU_COLUMN, _EMU_ROW = 609_600, 190_500
+
+
+def _drawn_cells(archive: zipfile.ZipFile, xml_path: str, name: str, sheet: str,
+                 scan: SheetScan) -> None:
+    """Adds the cells under a visible text box, picture or chart drawn on the sheet to
+    ``scan.masked_cells`` (marked ``DRAWN_OVER``): a shape over a cell hides what it holds
+    (s25 hunt: a borderless white text box reading "Hong Kong" over a "Germany" cell was
+    CLEAR). Only the sheet's own drawings; comments are not shapes over the cells."""
+    folder, _, base = xml_path.rpartition("/")
+    rels_path = f"{folder}/_rels/{base}.rels"
+    if rels_path not in archive.namelist():
+        return
+    for rel in parse_part(archive, rels_path, name).iterfind("rel:Relationship", _NS):
+        if (rel.get("Type") or "").rsplit("/", 1)[-1] != "drawing" or \
+                (rel.get("TargetMode") or "") == "External":
+            continue
+        target = rel.get("Target") or ""
+        part = target.lstrip("/") if target.startswith("/") else \
+            posixpath.normpath(posixpath.join(folder, target))
+        if part not in archive.namelist():
+            continue
+        for anchor in parse_part(archive, part, name):
+            what = _shape_shown(anchor)
+            if what is None:
+                continue
+            top, left, bottom, right = _anchor_cells(anchor)
+            bottom, right = min(bottom, scan.rows), min(right, scan.columns - 1)
+            if (bottom - top + 1) * (right - left + 1) + len(scan.masked_cells) > \
+                    MAX_CONDITIONAL_CELLS:
+                raise IngestError(name, f"refused: shapes drawn on the sheet ({part}) cover "
+                                  f"more than {MAX_CONDITIONAL_CELLS:,} cells, each of which "
+                                  f"they may hide; remove them and save again", sheet=sheet)
+            for row in range(max(top, 1), bottom + 1):
+                for col in range(max(left, 0), right + 1):
+                    scan.masked_cells.setdefault((row, col), f"{DRAWN_OVER}{what} ({part})")
+
+
+def _shape_shown(anchor: ElementTree.Element) -> str | None:
+    """What a drawing anchor shows over the cells ("a text box reading '...'", "a
+    picture", "a chart"), or None: a hidden shape, or one without text (a line, an arrow)."""
+    if _local(anchor.tag) not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
+        return None
+    shown: list[str] = []
+    for node in anchor.iter():
+        kind = _local(node.tag)
+        if kind == "cNvPr" and node.get("hidden") in ("1", "true"):
+            return None
+        if kind == "t" and (node.text or "").strip():
+            shown.append((node.text or "").strip())
+    kinds = {_local(n.tag) for n in anchor.iter()}
+    if shown:
+        return f"a text box reading {' '.join(shown)[:80]!r}"
+    if "pic" in kinds:
+        return "a picture"
+    if "graphicFrame" in kinds:
+        return "a chart or other object"
+    return None
+
+
+def _anchor_cells(anchor: ElementTree.Element) -> tuple[int, int, int, int]:
+    """(first row, first 0-based column, last row, last column) under an anchor (rows
+    1-based)."""
+    def number(parent: ElementTree.Element | None, local: str) -> int:
+        for child in parent if parent is not None else ():
+            if _local(child.tag) == local and (child.text or "").strip().lstrip("-").isdigit():
+                return int((child.text or "").strip())
+        return 0
+
+    def child(local: str) -> ElementTree.Element | None:
+        return next((c for c in anchor if _local(c.tag) == local), None)
+
+    start, end = child("from"), child("to")
+    if start is not None and end is not None:
+        last_col, last_row = number(end, "col"), number(end, "row")
+        if number(end, "colOff") <= 0:  # ends at that column's left edge
+            last_col -= 1
+        if number(end, "rowOff") <= 0:
+            last_row -= 1
+        return (number(start, "row") + 1, number(start, "col"),
+                max(last_row, number(start, "row")) + 1, max(last_col, number(start, "col")))
+    size = child("ext")
+    width = int(size.get("cx") or 0) if size is not None else 0
+    height = int(size.get("cy") or 0) if size is not None else 0
+    if start is not None:
+        row, col = number(start, "row"), number(start, "col")
+    else:  # absolute: from the sheet's corner
+        place = child("pos")
+        col = (int(place.get("x") or 0) if place is not None else 0) // _EMU_COLUMN
+        row = (int(place.get("y") or 0) if place is not None else 0) // _EMU_ROW
+    return (row + 1, col, row + 1 + max(height - 1, 0) // _EMU_ROW,
+            col + max(width - 1, 0) // _EMU_COLUMN)
+
+
 def _children(node: ElementTree.Element, local: str) -> list[ElementTree.Element]:
     return [child for child in node if _local(child.tag) == local]
 
@@ -766,6 +865,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     scan.formula_cells |= set(scan.error_cells) | set(scan.stale_cells)
     max_row = max(max_row, row_tags)
     scan.rows, scan.columns, scan.far_cell = max_row, max(max_col, 26), far
+    _drawn_cells(archive, xml_path, name, sheet, scan)
     _check_extent(name, sheet, max_row, scan.columns, far, "has a cell at")
     return scan
 
