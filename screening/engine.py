@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -332,6 +334,13 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"License exception {code} ({info.name}) is not available for "
             f"{line.eccn.text}: the entry's List Based License Exceptions line reads "
             f"\"{code}: {flag.strip()}\" ({outside}).", cites(entry.citation, info.citation))]
+    if entry and line.eccn is not None and (scope := _ITEM_SCOPE.get(code)) and \
+            not scope[1](line.eccn.base):
+        covers, _test, section = scope
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
+            f"License exception {code} ({info.name}) authorises only {covers}; "
+            f"{line.eccn.text} is none of them.", cites(section, info.citation))]
     if code == "APR" and line.destination == HK and dest == CN:
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
@@ -378,6 +387,17 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             fcode = "LICENSE_EXCEPTION_NOT_AVAILABLE"
             message = f"License exception {code} ({info.name}) is not available for {name}."
         return [*findings, Finding(fcode, severity, message + not_needed, citations, unverified)]
+    if code == "STA" and rule is not None and "740.20(c)(2)" in rule.citation and \
+            _STA_C2_BAR.search(flag):
+        # The destination takes STA only under (c)(2) (Hong Kong, in A:6 before 2020-06-30),
+        # and the entry's own line bars (c)(2) (s25 rules hunt: 9A610.h with STA to Hong
+        # Kong in 2019 was REVIEW "available").
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", severity,
+            f"License exception STA ({info.name}) is available for {name} only under "
+            f"15 CFR 740.20(c)(2), and the entry's List Based License Exceptions line reads "
+            f"\"{flag.strip()}\".{not_needed}", cites(entry.citation if entry else "",
+                                                     "15 CFR 740.20(c)(2)", *citations))]
     # (After the suspensions and unavailabilities, which say more.)
     if line.eccn is not None and (barred := _advanced_computing_bar(line.eccn, code, dest,
                                                                      date, rules)):
@@ -401,6 +421,25 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
         "LICENSE_EXCEPTION_UNDETERMINED", Severity.REVIEW,
         f"License exception {code} is claimed; the rules database cannot tell whether it is "
         f"available for {name} on the export date.", citations, unverified)]
+
+
+#: An entry's STA line barring paragraph (c)(2) of 740.20 ("Paragraph (c)(2) of License
+#: Exception STA ... may not be used for any item in 9A610").
+_STA_C2_BAR = re.compile(r"\(c\)\(2\)[^;]*?may not be used")
+#: License exceptions that authorise only some kinds of item, wherever they go: (what they
+#: cover, whether an entry is one, section). Claimed for another item they are not
+#: available (s25 rules hunt: TSU for the 3A090.a chip, APP and ENC for 3A001.a.7 turned a
+#: licence requirement into REVIEW "confirm the item's eligibility").
+_ITEM_SCOPE: dict[str, tuple[str, Callable[[str], bool], str]] = {
+    "TSU": ("software and technology (ECCNs of product groups D and E)",
+            lambda base: base[1:2] in ("D", "E"), "15 CFR 740.13"),
+    "ENC": ("encryption items (ECCNs 5A002, 5A004, 5B002, 5D002, 5E002, and the mass-market "
+            "5A992, 5D992, 5E992)",
+            lambda base: base in {"5A002", "5A004", "5B002", "5D002", "5E002", "5A992",
+                                  "5D992", "5E992"}, "15 CFR 740.17"),
+    "APP": ("computers, their parts, software and technology (Category 4)",
+            lambda base: base.startswith("4"), "15 CFR 740.7"),
+}
 
 
 def _outside_flag(eccn: Eccn, base: str, flag: str) -> str | None:
