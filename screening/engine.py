@@ -167,6 +167,12 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
     newly = False
     if target == HK and date >= HK_CHANGE_START and actual.needs_licence:
         baseline = _licensing(line, eccn, HK, HK_BASELINE_DATE, rules)
+        if eccn.paragraph and not baseline.needs_licence and any(
+                f.code == "PARAGRAPH_NOT_IN_FORCE" for f in baseline.findings):
+            # A paragraph made later (3A001.z, 2023) holds items the entry held before: a
+            # reason for control of the whole entry reached them then too (s25 rules hunt:
+            # 3A001.z.1.b, NS2 to Hong Kong before 2020, counted as newly licensable).
+            baseline = _licensing(line, Eccn(eccn.base), HK, HK_BASELINE_DATE, rules)
         if not baseline.needs_licence:
             newly = True
             findings.append(Finding(

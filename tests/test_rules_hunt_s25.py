@@ -76,3 +76,19 @@ def test_sta_barred_under_c2_is_not_available_to_hong_kong_before_2020(tmp_path)
                       if f.code == "LICENSE_EXCEPTION_NOT_AVAILABLE"]
         assert "740.20(c)(2)" in finding.message and "may not be used" in finding.message
     assert lines["OK"].verdict == "REVIEW"
+
+
+def test_a_later_paragraph_of_an_entry_controlled_whole_is_not_newly_licensable(
+        tmp_path) -> None:
+    """3A001.z (2023) holds items 3A001 held before; NS2 applies to the whole entry and Hong
+    Kong's own row had NS2: a licence then too. 3A090 (a new entry, 2022) stays newly
+    licensable, as does 2A290 (AT only before)."""
+    path = tmp_path / "lines.csv"
+    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN\n"
+                    "Z1,2023-11-17,Hong Kong,3A001.z.1.b\n"
+                    "N1,2023-03-01,Hong Kong,3A090.a\n"
+                    "N2,2021-03-01,Hong Kong,2A290\n", encoding="utf-8")
+    _run, lines = screen_file(tmp_path, path)
+    assert lines["Z1"].verdict == "LICENSE_REQUIRED" and not lines["Z1"].newly_licensable
+    for key in ("N1", "N2"):
+        assert lines[key].verdict == "LICENSE_REQUIRED" and lines[key].newly_licensable, key
