@@ -74,3 +74,9 @@ def test_shapes_beside_the_data_change_nothing(tmp_path) -> None:
 
     found = _lines(tmp_path, draw)
     assert found["L1"][0] == "CLEAR" and found["L2"][0] == "CLEAR", found
+
+
+def test_a_logo_over_the_header_row_is_no_refusal(tmp_path) -> None:
+    picture = _png(tmp_path / "p.png")
+    found = _lines(tmp_path, lambda sheet: sheet.insert_image("B1", str(picture)))
+    assert found["L1"][0] == "CLEAR" and found["L2"][0] == "CLEAR", found

@@ -34,6 +34,7 @@ from screening.ingest.readers import (
     sniff_kind,
 )
 from screening.ingest.rows import EARLIEST_EXPORT_DATE, RowConverter, latest_export_date
+from screening.ingest.xlsx_package import DRAWN_OVER
 from screening.model import ShipmentLine
 from screening.normalize import (
     DateOrder,
@@ -384,7 +385,9 @@ def _refuse_masked_header(source: TableSource, path: Path, number: int,
     Origin" shown as "Ultimate Destination") names another column to the officer than to
     the mapping (s25 hunt: the Hong Kong under it went unread, CLEAR): refused, naming it."""
     for (row, col), code in sorted(source.masked_cells.items()):
-        if row == number and col < len(cells) and str(cells[col] or "").strip():
+        # (A shape over the header row, a logo, is no format: the lines under one are.)
+        if row == number and col < len(cells) and str(cells[col] or "").strip() and \
+                not code.startswith(DRAWN_OVER):
             raise IngestError(str(path), f"the header cell {source.cell_ref(row, col)} holds "
                               f"{str(cells[col])!r}, but its number format ({code!r}) shows "
                               f"other text: which column it names is in doubt. Give it the "
