@@ -117,3 +117,33 @@ def test_cells_read_as_empty_are_no_second_copy(tmp_path) -> None:
     _, lines = screen_file(tmp_path, path)
     assert lines["L2"].verdict == "LICENSE_REQUIRED"
     assert lines["L1"].verdict == "CLEAR"
+
+
+def _germany_after_and_an_empty_error(text: str) -> str:
+    """(s25 review) An error cell with no value: subtracted from the values expected, it
+    cancelled the duplicate's shortfall."""
+    return _germany_after(text).replace("</row>", '<c r="Z1" t="e"/></row>', 1)
+
+
+def _germany_by_a_row_without_number(text: str) -> str:
+    """(s25 review) A reference to F20 ends row 2; a row element without a number then
+    holds cells by position: the reader places them in row 3 (the element's number), over
+    the real row 3."""
+    row2_end = text.index("</row>", text.index('<row r="2"'))
+    return (text[:row2_end] + '<c r="F20"/></row><row><c/><c/><c t="inlineStr"><is><t>'
+            "Germany</t></is></c></row>" + text[row2_end + len("</row>"):])
+
+
+@pytest.mark.parametrize("change", [_germany_after_and_an_empty_error,
+                                    _germany_by_a_row_without_number])
+def test_copies_the_count_or_the_placing_could_miss_are_refused(tmp_path, change) -> None:  # type: ignore[no-untyped-def]
+    path = _book(tmp_path / "twice.xlsx")
+    _rewrite(path, change)
+    with check_zip(path) as archive:
+        assert repeated_cell(archive, "Shipments", str(path), 26) is not None
+    db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
+    try:
+        with pytest.raises(IngestError, match="twice"):
+            run_screening(db, path, ScreenOptions())
+    finally:
+        db.dispose()

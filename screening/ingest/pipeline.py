@@ -385,15 +385,16 @@ def _refuse_masked_header(source: TableSource, path: Path, number: int,
     Origin" shown as "Ultimate Destination") names another column to the officer than to
     the mapping (s25 hunt: the Hong Kong under it went unread, CLEAR): refused, naming it."""
     for (row, col), code in sorted(source.masked_cells.items()):
-        # (A shape over the header row, a logo, is no format: the lines under one are.)
+        # (A picture or chart over the header row, a logo, is no header: a text box is.)
         if row == number and col < len(cells) and str(cells[col] or "").strip() and \
-                not code.startswith(DRAWN_OVER):
+                not (code.startswith(DRAWN_OVER) and "text box" not in code):
+            how = (f"{code[len(DRAWN_OVER):]} is drawn over it" if code.startswith(DRAWN_OVER)
+                   else f"its number format ({code!r}) shows other text")
             raise IngestError(str(path), f"the header cell {source.cell_ref(row, col)} holds "
-                              f"{str(cells[col])!r}, but its number format ({code!r}) shows "
-                              f"other text: which column it names is in doubt. Give it the "
-                              f"General format (or write the header it shows) and save "
-                              f"again", sheet=source.sheet, row=row,
-                              column=column_letter(col))
+                              f"{str(cells[col])!r}, but {how}: which column it names is in "
+                              f"doubt. Give it the General format, move the shape, or write "
+                              f"the header it shows, and save again", sheet=source.sheet,
+                              row=row, column=column_letter(col))
 
 
 def _scan(rows: Iterator[tuple[int, list[object]]], limit: int = HEADER_SCAN_ROWS

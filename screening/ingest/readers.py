@@ -28,6 +28,7 @@ from screening.column_letters import column_letter
 from screening.ingest.content import Content, HashingFile, read_content
 from screening.ingest.errors import IngestError
 from screening.ingest.xlsx_package import (
+    NO_ERROR_VALUE,
     check_zip,
     column_index,
     parse_part,
@@ -89,6 +90,8 @@ class TableSource:
     #: Value elements in the sheet XML (SheetScan.value_tags), to compare with the values
     #: the cell reader shows.
     value_tags: int = 0
+    #: The widest column the sheet XML names (SheetScan.columns; styled empty cells too).
+    xml_columns: int = 0
     #: A workbook counting dates from 1904 (SheetScan.date1904).
     date1904: bool = False
     rows_read: int = 0
@@ -163,7 +166,10 @@ class TableSource:
                               sheet=self.sheet) from exc
         finally:
             workbook.close()
-        if shown != self.value_tags - len(self.error_cells):  # (error cells read as "")
+        # (An error cell with its value reads as ""; one without a value has no tag: s25
+        # review, such a cell at Z1 cancelled a duplicate's shortfall.)
+        if shown != self.value_tags - sum(1 for text in self.error_cells.values()
+                                          if text != NO_ERROR_VALUE):
             self._refuse_repeated_cell()
         # Rows made only of formulas without cached values hold no value calamine reports,
         # so they can lie beyond its last row: they are data rows all the same.
@@ -178,7 +184,8 @@ class TableSource:
         the reader showed fewer values than the XML holds, as it does for a cell written
         twice, and for cells holding empty text, which pass."""
         with check_zip(self.path, self.content) as archive:
-            repeated = repeated_cell(archive, self.sheet or "", str(self.path), self.widest)
+            repeated = repeated_cell(archive, self.sheet or "", str(self.path),
+                                     max(self.xml_columns, self.widest))
         if repeated is not None:
             ref, row = repeated
             raise IngestError(str(self.path), f"refused: the sheet's XML writes cell {ref} "
@@ -614,6 +621,7 @@ def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -
                        error_cells=scan.error_cells, stale_cells=scan.stale_cells,
                        merged_cells=scan.merged_cells, dayless_cells=scan.dayless_cells,
                        masked_cells=scan.masked_cells, value_tags=scan.value_tags,
+                       xml_columns=scan.columns,
                        date1904=scan.date1904, content=content,
                        content_sha256=content.sha256 if content is not None else None)
 

@@ -493,7 +493,8 @@ def _conditional_cells(tail: bytes, masking: dict[int, str], dayless: dict[int, 
             [c for c in codes if partial_date_format(c)]
         if not masks and not days:
             continue
-        refs = " ".join(a.decode() or b.decode() for a, b in _CF_SQREF_RE.findall(block))
+        refs = " ".join((a or b).decode("utf-8", "replace")
+                        for a, b in _CF_SQREF_RE.findall(block))
         for part in refs.split():
             found = _RANGE_RE.fullmatch(part)
             if found is None:
@@ -505,6 +506,8 @@ def _conditional_cells(tail: bytes, masking: dict[int, str], dayless: dict[int, 
             col_to = column_index(last_col.upper()) if last_col else columns - 1
             row_from = int(first_row) if first_row else 1
             row_to = int(last_row) if last_row else rows
+            row_from, row_to = sorted((row_from, row_to))  # ("C3:C2" is C2:C3)
+            col_from, col_to = sorted((col_from, col_to))
             row_from, row_to = max(row_from, 1), min(row_to, rows)
             col_from, col_to = max(col_from, 0), min(col_to, columns - 1)
             if (row_to - row_from + 1) * (col_to - col_from + 1) + len(scan.masked_cells) \
@@ -549,7 +552,7 @@ def _drawn_cells(archive: zipfile.ZipFile, xml_path: str, name: str, sheet: str,
             posixpath.normpath(posixpath.join(folder, target))
         if part not in archive.namelist():
             continue
-        for anchor in parse_part(archive, part, name):
+        for anchor in _anchors(parse_part(archive, part, name)):
             what = _shape_shown(anchor)
             if what is None:
                 continue
@@ -565,21 +568,50 @@ def _drawn_cells(archive: zipfile.ZipFile, xml_path: str, name: str, sheet: str,
                     scan.masked_cells.setdefault((row, col), f"{DRAWN_OVER}{what} ({part})")
 
 
+def _anchors(drawing: ElementTree.Element) -> Iterator[ElementTree.Element]:
+    """The drawing's anchors, those inside markup-compatibility blocks too (Excel writes a
+    text box as <mc:AlternateContent><mc:Choice Requires="a14">...): both the choice and
+    the fallback, whichever a program shows (s25 review: a wrapped text box was passed
+    over)."""
+    for node in drawing:
+        if _local(node.tag) == "AlternateContent":
+            for branch in node:
+                yield from _anchors(branch)
+        else:
+            yield node
+
+
+#: Drawing elements that are a shape, a picture, a chart or a group of them.
+_SHAPES = ("sp", "pic", "graphicFrame", "grpSp", "cxnSp")
+
+
 def _shape_shown(anchor: ElementTree.Element) -> str | None:
     """What a drawing anchor shows over the cells ("a text box reading '...'", "a
-    picture", "a chart"), or None: a hidden shape, or one without text (a line, an arrow)."""
+    picture", "a chart"), or None: hidden, or a shape without text (a line, an arrow). A
+    hidden shape in a group hides only itself (s25 review)."""
     if _local(anchor.tag) not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
         return None
-    shown: list[str] = []
-    for node in anchor.iter():
+    texts: list[str] = []
+    kinds: set[str] = set()
+
+    def visit(node: ElementTree.Element) -> None:
         kind = _local(node.tag)
-        if kind == "cNvPr" and node.get("hidden") in ("1", "true"):
-            return None
+        if kind in _SHAPES:
+            own = next((c for c in node.iter() if _local(c.tag) == "cNvPr"), None)
+            if own is not None and own.get("hidden") in ("1", "true"):
+                return
+            kinds.add(kind)
         if kind == "t" and (node.text or "").strip():
-            shown.append((node.text or "").strip())
-    kinds = {_local(n.tag) for n in anchor.iter()}
-    if shown:
-        return f"a text box reading {' '.join(shown)[:80]!r}"
+            texts.append((node.text or "").strip())
+        if kind == "blipFill":  # a picture, or a shape filled with one
+            kinds.add("pic")
+        for child in node:
+            visit(child)
+
+    for child in anchor:
+        visit(child)
+    if texts:
+        return f"a text box reading {' '.join(texts)[:80]!r}"
     if "pic" in kinds:
         return "a picture"
     if "graphicFrame" in kinds:
@@ -587,13 +619,19 @@ def _shape_shown(anchor: ElementTree.Element) -> str | None:
     return None
 
 
+def _emu(text: str | None) -> int:
+    """A whole number written in a drawing (EMUs, a row or column index); 0 if it is none."""
+    text = (text or "").strip()
+    return int(text) if re.fullmatch(r"-?[0-9]{1,15}", text) else 0
+
+
 def _anchor_cells(anchor: ElementTree.Element) -> tuple[int, int, int, int]:
     """(first row, first 0-based column, last row, last column) under an anchor (rows
     1-based)."""
     def number(parent: ElementTree.Element | None, local: str) -> int:
         for child in parent if parent is not None else ():
-            if _local(child.tag) == local and (child.text or "").strip().lstrip("-").isdigit():
-                return int((child.text or "").strip())
+            if _local(child.tag) == local:
+                return _emu(child.text)
         return 0
 
     def child(local: str) -> ElementTree.Element | None:
@@ -609,14 +647,14 @@ def _anchor_cells(anchor: ElementTree.Element) -> tuple[int, int, int, int]:
         return (number(start, "row") + 1, number(start, "col"),
                 max(last_row, number(start, "row")) + 1, max(last_col, number(start, "col")))
     size = child("ext")
-    width = int(size.get("cx") or 0) if size is not None else 0
-    height = int(size.get("cy") or 0) if size is not None else 0
+    width = _emu(size.get("cx")) if size is not None else 0
+    height = _emu(size.get("cy")) if size is not None else 0
     if start is not None:
         row, col = number(start, "row"), number(start, "col")
     else:  # absolute: from the sheet's corner
         place = child("pos")
-        col = (int(place.get("x") or 0) if place is not None else 0) // _EMU_COLUMN
-        row = (int(place.get("y") or 0) if place is not None else 0) // _EMU_ROW
+        col = (_emu(place.get("x")) if place is not None else 0) // _EMU_COLUMN
+        row = (_emu(place.get("y")) if place is not None else 0) // _EMU_ROW
     return (row + 1, col, row + 1 + max(height - 1, 0) // _EMU_ROW,
             col + max(width - 1, 0) // _EMU_COLUMN)
 
@@ -892,7 +930,9 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
     width = max(width, 1) + 1
     seen = bytearray()
     beyond: set[tuple[int, int]] = set()
-    row = col = 0
+    # The row element's number (its own, else the previous element's plus one) places a
+    # cell without a reference; a reference places its cell wherever it points.
+    element = row = col = 0
     tail = b""
     with archive.open(xml_path) as handle:
         while chunk := handle.read(_CHUNK):
@@ -907,7 +947,8 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
             for tag, attributes in _ROW_OR_CELL_RE.findall(body):
                 if tag == b"row":
                     number = _ANY_ROW_R_RE.search(b" " + attributes)
-                    row, col = (int(number.group(1)) if number else row + 1), 0
+                    element = int(number.group(1)) if number else element + 1
+                    row, col = element, 0
                     continue
                 ref = _ANY_REF_RE.search(b" " + attributes)
                 if ref is not None:
@@ -1004,6 +1045,10 @@ def _check_extent(name: str, sheet: str, rows: int, cols: int, ref: str, how: st
             f"again", sheet=sheet)
 
 
+#: An error cell's text when it holds no value element.
+NO_ERROR_VALUE = "an error"
+
+
 def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
     """Cells of type "e": an error value (#N/A, #DIV/0!...), which the cell reader hands over
     as an empty cell. Such a cell never reads as blank: its row's line is ERROR."""
@@ -1014,7 +1059,7 @@ def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
         ref = _REF_RE.search(attributes)
         if ref:
             value = _ERROR_VALUE_RE.search(match.group(2) or b"")
-            text = value.group(1).decode("utf-8", "replace") if value else "an error"
+            text = value.group(1).decode("utf-8", "replace") if value else NO_ERROR_VALUE
             found[(_row_number(ref.group(2)),
                    column_index(ref.group(1).decode().upper()))] = text
 
