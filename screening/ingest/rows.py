@@ -786,16 +786,17 @@ class RowConverter:
         (s24 hunt: "Germany" under '0;-0;0;"Hong Kong"' shows as Hong Kong, and was read as
         Germany: CLEAR)."""
         if code.startswith(DRAWN_OVER):  # a shape drawn over the cell (s25 hunt)
-            return Finding("VALUE_SHOWN_OTHERWISE", Severity.REVIEW, (
-                f"{self.source.cell_ref(number, index)}: the {shown!r} cell holds "
-                f"{_quote(text)}, but {code[len(DRAWN_OVER):]} is drawn over it: what the "
-                f"sheet shows there may not be what was screened. Confirm the value, move "
-                f"or delete the shape, and screen the file again."))
+            how = (f"{code[len(DRAWN_OVER):]} is drawn over it: what the sheet shows there "
+                   f"may not be")
+            fix = "move or delete the shape"
+        else:
+            how = (f"its number format ({code!r}) shows text cells as other text (or none): "
+                   f"what the sheet shows is not")
+            fix = "set the cell's format to General or Text"
         return Finding("VALUE_SHOWN_OTHERWISE", Severity.REVIEW, (
             f"{self.source.cell_ref(number, index)}: the {shown!r} cell holds "
-            f"{_quote(text)}, but its number format ({code!r}) shows text cells as other "
-            f"text (or none): what the sheet shows is not what was screened. Confirm the "
-            f"value, set the cell's format to General or Text, and screen the file again."))
+            f"{_quote(text)}, but {how} what was screened. Confirm the value, {fix}, and "
+            f"screen the file again."))
 
     def _near_midnight(self, number: int, values: list[Any], date: dt.date) -> Finding:
         """REVIEW for an export date held with a time half a second or less before

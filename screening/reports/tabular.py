@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -14,6 +13,7 @@ from screening.reports.content import (
     LINE_HEADERS,
     ReportContent,
     line_cells,
+    naive_utc,
     original_headers,
 )
 from screening.reports.line_sheets import WiderThanHeaders
@@ -30,10 +30,11 @@ RUN_HEADERS = ["Run", "Input file", "Input SHA-256", "Sheet", "Rules version", "
 
 def run_cells(run: run_store.RunInfo) -> list[str]:
     """The values of ``RUN_HEADERS`` for ``run``, neutralised."""
-    started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=UTC)
+    started = naive_utc(run.started_at)
+    assert started is not None
     cells = [run.id, run.input_name, run.input_sha256, run.sheet or "", run.rules_version,
              f"{run.user}@{run.host}" if run.host else run.user,
-             started.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+             started.strftime("%Y-%m-%d %H:%M:%S"),
              run.party_check.get("statement") or "not recorded"]
     return [neutralise(canon(v)) for v in cells]
 
