@@ -1,5 +1,6 @@
-"""A cell written twice in the sheet XML (s25 input hunt). Excel never writes one; the cell
-reader and LibreOffice show the last copy, another program may show the first. A Hong Kong
+"""A cell written twice in the sheet XML (s25 input hunt), or given two values (s26).
+Excel never writes either; the cell reader and LibreOffice show the last copy, another
+program may show the first. A Hong Kong
 line to a military end user (3A991: a licence under 744.21) with a second copy of its
 destination cell reading "Germany" was CLEAR; with the copies the other way round, the
 officer's view and the screening could differ the other way. The sheet is refused."""
@@ -84,7 +85,7 @@ def test_a_cell_written_twice_is_refused(tmp_path, change) -> None:  # type: ign
     _rewrite(path, change)
     with check_zip(path) as archive:  # (cells beyond the bitmap's width: in its set)
         for width in (5, 1):
-            assert repeated_cell(archive, "Shipments", str(path), width) == ("C3", 3)
+            assert repeated_cell(archive, "Shipments", str(path), width) == ("C3", 3, True)
     db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
     try:
         with pytest.raises(IngestError) as refused:
@@ -147,3 +148,66 @@ def test_copies_the_count_or_the_placing_could_miss_are_refused(tmp_path, change
             run_screening(db, path, ScreenOptions())
     finally:
         db.dispose()
+
+
+def _two_values(cell_xml: str):  # type: ignore[no-untyped-def]
+    """C3 replaced by ``cell_xml``."""
+    def change(text: str) -> str:
+        return text.replace(_c3(text), cell_xml, 1)
+    return change
+
+
+def _inline(*values: str) -> str:
+    return f'<c r="C3" t="inlineStr">{"".join(values)}</c>'
+
+
+def _text(*values: str) -> str:
+    return f'<c r="C3" t="str">{"".join(values)}</c>'
+
+
+HK_TEXT, DE_TEXT = "<is><t>Hong Kong</t></is>", "<is><t>Germany</t></is>"
+TWO_VALUES, INLINE_AND_VALUE = "gives cell C3 two values", "inline-text cell with a value"
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (_two_values(_text("<v>Hong Kong</v><v>Germany</v>")), TWO_VALUES),
+    (_two_values(_text("<v>Germany</v><v>Hong Kong</v>")), TWO_VALUES),
+    (_two_values(_text("<v></v><v>Germany</v>")), TWO_VALUES),
+    (_two_values(_inline(HK_TEXT, DE_TEXT)), TWO_VALUES),
+    (_two_values(_inline(DE_TEXT, HK_TEXT)), TWO_VALUES),
+    (_two_values(_inline(HK_TEXT, "<v>0</v>")), INLINE_AND_VALUE),
+    (_two_values(_inline("<v/>", HK_TEXT)), INLINE_AND_VALUE)])
+def test_a_cell_of_two_values_is_refused(tmp_path, change, said) -> None:  # type: ignore[no-untyped-def]
+    """(s26) One cell element with two value elements: the reader showed the second, and a
+    line of "3A001" then "EAR99" to Hong Kong was CLEAR; Excel writes one value per cell.
+    An empty one beside a full one is in doubt too (which one a program shows)."""
+    path = _book(tmp_path / "two.xlsx", rows=2000)
+    _rewrite(path, change)
+    if said == TWO_VALUES:
+        with check_zip(path) as archive:
+            for width in (5, 1):
+                assert repeated_cell(archive, "Shipments", str(path), width) == \
+                    ("C3", 3, False)
+    db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
+    try:
+        with pytest.raises(IngestError) as refused:
+            run_screening(db, path, ScreenOptions())
+        with db.sessions() as session:
+            statuses = [run.status for run in run_store.list_runs(session)]
+    finally:
+        db.dispose()
+    message = str(refused.value)
+    assert said in message, message
+    assert "complete" not in statuses
+
+
+def test_one_value_per_cell_is_screened(tmp_path) -> None:
+    """The same cell with one value, and a cell with one empty value element: screened."""
+    path = _book(tmp_path / "one.xlsx")
+    _rewrite(path, lambda text: _two_values(_text("<v>Hong Kong</v>"))(text).replace(
+        "</row></sheetData>", '<c r="F4" t="str"><v></v></c></row></sheetData>', 1))
+    with check_zip(path) as archive:
+        assert repeated_cell(archive, "Shipments", str(path), 8) is None
+    _, lines = screen_file(tmp_path, path)
+    assert lines["L2"].verdict == "LICENSE_REQUIRED"
+    assert lines["L1"].verdict == "CLEAR"

@@ -180,20 +180,20 @@ class TableSource:
             yield number, []
 
     def _refuse_repeated_cell(self) -> None:
-        """Refuses the sheet if its XML writes a cell twice (``repeated_cell``): asked when
-        the reader showed fewer values than the XML holds, as it does for a cell written
-        twice, and for cells holding empty text, which pass."""
+        """Refuses the sheet if its XML writes a cell twice or gives one two values
+        (``repeated_cell``): asked when the reader showed fewer values than the XML holds,
+        as it does for those, and for cells holding empty text, which pass."""
         with check_zip(self.path, self.content) as archive:
             repeated = repeated_cell(archive, self.sheet or "", str(self.path),
                                      max(self.xml_columns, self.widest))
         if repeated is not None:
-            ref, row = repeated
-            raise IngestError(str(self.path), f"refused: the sheet's XML writes cell {ref} "
-                              f"twice, which Excel never does; this reader and LibreOffice "
-                              f"show the last copy, other programs may show the first, so "
-                              f"the cell's value is in doubt. Open the file in Excel and "
-                              f"save it as .xlsx again (no line of this run is complete)",
-                              sheet=self.sheet, row=row)
+            ref, row, twice = repeated
+            what = "writes cell {} twice" if twice else "gives cell {} two values"
+            raise IngestError(str(self.path), f"refused: the sheet's XML {what.format(ref)}, "
+                              f"which Excel never does; programs differ in which one they "
+                              f"show, so the cell's value is in doubt. Open the file in "
+                              f"Excel and save it as .xlsx again (no line of this run is "
+                              f"complete)", sheet=self.sheet, row=row)
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self.encoding and self.delimiter

@@ -265,10 +265,10 @@ class SheetScan:
     #: The workbook counts dates from 1904 (a Mac's old default): a number that is a day
     #: count is 1,462 days later than the 1900 system reads it.
     date1904: bool = False
-    #: Value elements (<v>, <is>) in the sheet XML, empty ones left out: the reader shows
-    #: one value per cell (an error cell as empty), so fewer values read than this less the
-    #: error cells is a cell written twice, or a cell holding empty text (``repeated_cell``
-    #: tells which).
+    #: Value elements (<v>, <is>) in the sheet XML, empty ones too: the reader shows at
+    #: most one value per cell (an error cell as empty), so fewer values read than this less
+    #: the error cells is a cell written twice or given two values, or a cell holding empty
+    #: text (``repeated_cell`` tells which).
     value_tags: int = 0
 
 
@@ -873,9 +873,9 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
             elif (end := body.find(b"</sheetData>")) >= 0:
                 after_data = [body[end:]]
             # (Loosely counted: a count too high only costs ``repeated_cell`` its pass.
-            # Empty value elements are left out: the reader shows the cell's other copy.)
-            scan.value_tags += body.count(b"<v") + body.count(b"<is") - body.count(
-                b"<v/>") - body.count(b"<v />") - body.count(b"<v></v>")
+            # Empty value elements count: the reader shows none for them, so a cell of an
+            # empty value and a full one (s26) falls short and is looked at.)
+            scan.value_tags += body.count(b"<v") + body.count(b"<is")
     if any(a >= b for a, b in itertools.pairwise(numbers)):  # Excel writes ascending
         twice = sorted(n for n, c in Counter(numbers).items() if c > 1)
         if twice:
@@ -909,20 +909,22 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
 
 
 #: Row and cell start tags (not <col>, <cfRule>) with their attributes, in file order.
-_ROW_OR_CELL_RE = re.compile(rb"<(row|c)\b([^>]*)>")
+_ROW_OR_CELL_RE = re.compile(rb"<(row|c|v|is)\b([^>]*)>")
 _ANY_REF_RE = re.compile(rb'\sr="([A-Za-z]{1,3})([0-9]{1,7})"')
 _ANY_ROW_R_RE = re.compile(rb'\sr="([0-9]{1,7})"')
 
 
 def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 64
-                  ) -> tuple[str, int] | None:
-    """The first cell the sheet XML writes twice ("C3", its row), placed as the cell reader
-    places them (by reference, else after the previous cell or row), or None. Excel never
-    writes one; the cell reader and LibreOffice show the last copy, and the copy another
-    program shows is anyone's guess (s25 hunt: a second C3 of "Germany" after "Hong Kong",
-    or one in another row's element, made a military end user's line CLEAR). One pass over
-    every cell, marking each in a bitmap ``width`` columns wide (cells beyond in a set): run
-    only when the values read fall short of ``SheetScan.value_tags``."""
+                  ) -> tuple[str, int, bool] | None:
+    """The first cell the sheet XML writes twice, or gives two values (("C3", its row,
+    True if written twice)), placed as the cell reader places them (by reference, else after
+    the previous cell or row), or None. Excel never writes either; the cell reader and
+    LibreOffice show the last copy, and the copy another program shows is anyone's guess
+    (s25 hunt: a second C3 of "Germany" after "Hong Kong", or one in another row's element,
+    made a military end user's line CLEAR; s26: a cell of two <v> elements, "3A001" and
+    "EAR99", read as the second). One pass over every cell, marking each in a bitmap
+    ``width`` columns wide (cells beyond in a set): run only when the values read fall short
+    of ``SheetScan.value_tags``."""
     xml_path = sheet_xml_path(archive, sheet, name)
     if xml_path is None or xml_path not in archive.namelist():
         return None
@@ -932,7 +934,7 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
     beyond: set[tuple[int, int]] = set()
     # The row element's number (its own, else the previous element's plus one) places a
     # cell without a reference; a reference places its cell wherever it points.
-    element = row = col = 0
+    element = row = col = values = 0
     tail = b""
     with archive.open(xml_path) as handle:
         while chunk := handle.read(_CHUNK):
@@ -945,6 +947,12 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
             if prefix is not None:
                 body = _unprefixed(body, prefix)
             for tag, attributes in _ROW_OR_CELL_RE.findall(body):
+                if tag in (b"v", b"is"):
+                    values += 1
+                    if values > 1:  # (an empty one too: which one shows is a guess)
+                        return _ref_text(column_letter(col - 1), row), row, False
+                    continue
+                values = 0
                 if tag == b"row":
                     number = _ANY_ROW_R_RE.search(b" " + attributes)
                     element = int(number.group(1)) if number else element + 1
@@ -966,7 +974,7 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
                     repeated = (row, col) in beyond
                     beyond.add((row, col))
                 if repeated:
-                    return _ref_text(column_letter(col - 1), row), row
+                    return _ref_text(column_letter(col - 1), row), row, True
     return None
 
 
