@@ -27,7 +27,11 @@ _LINE = ('<row r="2"><c r="A2" t="inlineStr"><is><t>L1</t></is></c>'
          '<c r="D2" t="inlineStr"><is><t>2A290</t></is></c></row>')
 
 
-def _workbook(path: Path, *, formula: str = "DATE(2021,3,1)", calc: str = "",
+#: What Excel for Microsoft 365 writes: its formulas' values are trusted.
+CALC_365 = '<calcPr calcId="191029"/>'
+
+
+def _workbook(path: Path, *, formula: str = "DATE(2021,3,1)", calc: str = CALC_365,
               names: str = "", calc_sheet: str = "", sheet_xml: str | None = None,
               calc_part: str = "worksheets/sheet2.xml") -> Path:
     sheets = [("Shipments", sheet_xml or f'<worksheet xmlns="{_MAIN}"><sheetData>{_HEAD}'
@@ -79,6 +83,30 @@ def _codes(path: Path, rules) -> list[str]:
 
 def test_a_plain_formula_keeps_its_saved_value(rules, tmp_path) -> None:
     assert "FORMULA_VALUE_STALE" not in _codes(_workbook(tmp_path / "plain.xlsx"), rules)
+    later = _workbook(tmp_path / "later.xlsx", calc='<calcPr calcId="191030" calcMode="auto"/>')
+    assert "FORMULA_VALUE_STALE" not in _codes(later, rules)
+
+
+@pytest.mark.parametrize(("calc", "why"), [
+    ("", "older version of Excel or by another program"),  # Excel reads no calcId as 0
+    ('<calcPr calcId="162913"/>', "older version"),  # Excel 2016
+    ("<calcPr/>", "older version"),
+    ('<calcPr calcId="x"/>', "older version"),
+    ('<calcPr calcId="191029" calcCompleted="0"/>', "recalculate every formula"),
+    ('<calcPr calcId="191029" forceFullCalc="1"/>', "recalculate every formula")])
+def test_formulas_excel_recalculates_on_opening_are_not_trusted(rules, tmp_path, calc,
+                                                                why) -> None:
+    """(s26) A workbook whose formulas were last calculated by an older engine than Excel
+    365's (or by a program writing none: Excel takes 0) is recalculated in full when Excel
+    opens it ([MS-XLS] 2.4.215): the ship date the officer sees is the formula's, 2021-03-01,
+    not the 2020-01-01 saved with it (Hong Kong's pre-2020 row)."""
+    prepared = prepare_input(_workbook(tmp_path / "old.xlsx", calc=calc),
+                             aliases=rules.aliases,
+                             exception_codes=frozenset(rules.exceptions), sheet="Shipments")
+    (line,) = list(prepared.lines())
+    stale = [p for p in line.problems if p.code == "FORMULA_VALUE_STALE"]
+    assert stale and why in stale[0].message, line.problems
+    assert line.export_date is None  # not read: never screened on the saved value
 
 
 @pytest.mark.parametrize("kind", [

@@ -125,6 +125,9 @@ _STALE_WHY = {
     "depends": "the sheet holds formulas that change each time the workbook is opened "
                "(such as TODAY()), and this one may read them",
     "recalculates": "the workbook tells Excel to recalculate every formula when opened",
+    "older engine": "the workbook's formulas were last calculated by an older version of "
+                    "Excel or by another program, so Excel recalculates every one of them "
+                    "when it opens the workbook",
 }
 _KEEP_CONTROLS = frozenset("\t\n\r")  # ordinary line breaks and tabs: read as spaces
 _UNTRUSTED_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn"})

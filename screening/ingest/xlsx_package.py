@@ -248,9 +248,9 @@ class SheetScan:
     error_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     #: (row, 0-based col) of formula cells whose cached value may not be what Excel shows
     #: when the workbook is opened (also in formula_cells): (their formula, why: VOLATILE,
-    #: RECALCULATES or DEPENDS). A volatile function (TODAY, NOW, RAND...) recalculates on
-    #: opening, and any formula may read a cell that does; every formula of a workbook saved
-    #: with fullCalcOnLoad recalculates too.
+    #: RECALCULATES, OLDER_ENGINE or DEPENDS). A volatile function (TODAY, NOW, RAND...)
+    #: recalculates on opening, and any formula may read a cell that does; every formula of
+    #: a workbook saved with fullCalcOnLoad, or calculated by an older engine, does too.
     stale_cells: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     #: (row, 0-based col) of cells a merged range covers, all but its top-left one, with the
     #: range ("G2:G4"): Excel shows the top-left cell's value across the range, but the
@@ -322,21 +322,49 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2]
 
 
-def workbook_flags(archive: zipfile.ZipFile, name: str = "") -> tuple[bool, bool]:
-    """(whether the workbook tells Excel to recalculate every formula when it is opened, so
-    the values saved with its formulas are not what Excel shows; whether it counts dates
-    from 1904), from one read of its workbook part. (Read as XML, not as bytes: quotes,
-    character references and prefixes are the parser's business.)"""
+#: The calculation engine of Excel for Microsoft 365 (and 2019, 2021): a workbook last
+#: calculated by an older one (Excel 2016: 162913 or 171027; 2010: 145621), by a program
+#: writing none (Excel takes 0) or a lower one, is recalculated in full when Excel opens it
+#: ([MS-OI29500] 2.1.565; [MS-XLS] 2.4.215 RecalcId), so the values saved with its formulas
+#: are not what the officer sees (s26: a formula of "3A001" saved with the value "EAR99").
+EXCEL_CALC_ID = 191029
+
+
+def workbook_flags(archive: zipfile.ZipFile, name: str = "") -> tuple[str | None, bool]:
+    """(why Excel recalculates every formula when the workbook is opened, so the values
+    saved with its formulas are not what Excel shows (RECALCULATES: it is told to, or
+    OLDER_ENGINE: they were calculated by an older engine, ``EXCEL_CALC_ID``), or None;
+    whether it counts dates from 1904), from one read of its workbook part. (Read as XML,
+    not as bytes: quotes, character references and prefixes are the parser's business.)"""
     if "xl/workbook.xml" not in archive.namelist():
-        return False, False
+        return None, False
     workbook = parse_part(archive, "xl/workbook.xml", name)
 
-    def flag(tag: str, attribute: str) -> bool:
-        return any(_local(node.tag) == tag
-                   and (node.get(attribute) or "").strip().lower() in ("1", "true")
-                   for node in workbook.iter())
+    def nodes(tag: str) -> list[ElementTree.Element]:
+        return [node for node in workbook.iter() if _local(node.tag) == tag]
 
-    return flag("calcPr", "fullCalcOnLoad"), flag("workbookPr", "date1904")
+    def flag(found: list[ElementTree.Element], attribute: str) -> bool:
+        return any((node.get(attribute) or "").strip().lower() in ("1", "true")
+                   for node in found)
+
+    calc = nodes("calcPr")
+    if flag(calc, "fullCalcOnLoad") or flag(calc, "forceFullCalc") or any(
+            (node.get("calcCompleted") or "").strip().lower() in ("0", "false")
+            for node in calc):
+        why = RECALCULATES
+    elif any(_calc_id(node.get("calcId")) < EXCEL_CALC_ID for node in calc) or not calc:
+        why = OLDER_ENGINE
+    else:
+        why = None
+    return why, flag(nodes("workbookPr"), "date1904")
+
+
+def _calc_id(text: str | None) -> int:
+    """A calcId attribute's engine number (Excel reads a missing one as 0)."""
+    try:
+        return int((text or "0").strip())
+    except ValueError:  # not a number: in doubt
+        return 0
 
 
 #: Built-in number formats showing a date without its day: 17 is "mmm-yy"; 27, 36, 50, 52
@@ -895,7 +923,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     scan.formula_cells.update(_array_cells(formulas.valueless_arrays, name, sheet))
     if every_formula or formulas.volatile or (
             formulas.with_values and volatile_elsewhere(archive, xml_path, name)):
-        why_not_volatile = RECALCULATES if every_formula else DEPENDS
+        why_not_volatile = every_formula or DEPENDS
         _spread_arrays(formulas, name, sheet)
         scan.stale_cells = {where: (text, VOLATILE if _VOLATILE_RE.search(text.encode())
                                     else why_not_volatile)
@@ -1073,6 +1101,7 @@ def _error_cells(body: bytes, found: dict[tuple[int, int], str]) -> None:
 
 
 VOLATILE, RECALCULATES, DEPENDS = "volatile", "recalculates", "depends"
+OLDER_ENGINE = "older engine"
 
 
 @dataclass
