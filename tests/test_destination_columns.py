@@ -53,6 +53,14 @@ def test_hong_kong_for_china_is_another_destination_only_before_2020_12_23(
     assert ("DESTINATION_NAMED_ELSEWHERE" in found) is flagged
 
 
+@pytest.mark.parametrize("header", ["Sent To", "Goes To", "Transfer To", "Final"])
+def test_hong_kong_under_other_words_for_where_goods_go_is_a_review(tmp_path, header) -> None:
+    """(s26) "Hong Kong" under such a column beside a line screened to Germany: REVIEW."""
+    found = _codes(tmp_path, "Hong Kong", header=header)
+    assert "names Hong Kong (HK), but the line is screened to DE" in \
+        found["DESTINATION_NAMED_ELSEWHERE"]
+
+
 def test_the_fast_path_finds_the_same_lines(tmp_path) -> None:
     """More rows than the batch reader tunes after: the rows naming another country go the
     careful way and get the finding; the others stay CLEAR."""
@@ -69,7 +77,10 @@ def test_the_fast_path_finds_the_same_lines(tmp_path) -> None:
 @pytest.mark.parametrize(("header", "where"), [
     ("Ultimate Destination City", True), ("Ship To City", True), ("Delivery Address", True),
     ("Final Destination City", True), ("Diverted To", True), ("Rerouted To", True),
-    ("Port of Discharge", False),
+    # s26: where the goods go, said another way
+    ("Sent To", True), ("Goes To", True), ("Transfer To", True), ("Forwarded To", True),
+    ("Final", True), ("Final Country", True), ("Shipped To", True),
+    ("Port of Discharge", False), ("Sent From", False), ("Transfer Date", False),
     ("Transshipment Point", False), ("Country of Origin", False), ("Ship From", False),
     ("Remarks", False), ("Port of Loading", False)])
 def test_headers_saying_where_the_goods_end_up(header, where) -> None:

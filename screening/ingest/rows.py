@@ -283,16 +283,25 @@ def _use_kind(text: str) -> str:
 #: discharge: Rotterdam for Germany, Hong Kong for China).
 _DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "ultimate",
                                 # (s24 hunt: "Diverted To: Hong Kong" was CLEAR)
-                                "diverted", "diversion", "rerouted", "redirected"})
+                                "diverted", "diversion", "rerouted", "redirected",
+                                "final"})
 #: From this day Hong Kong is licensed as China (85 FR 83765): one named for the other is
 #: no other destination.
 HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
 
 
+#: Words saying where the goods go when "to" follows ("Ship To", "Sent To", "Goes To";
+#: s26: "Sent To", "Transfer To" and "Final" holding "Hong Kong" were not read).
+_GOING_TO_WORDS = frozenset({"ship", "shipped", "sent", "send", "goes", "going", "go",
+                             "transfer", "transferred", "forwarded", "forward", "moved",
+                             "onward", "onwards"})
+
+
 def _says_where_goods_end_up(header: str) -> bool:
     """Whether a header names where the goods end up (a column no field reads)."""
     words = header_key(header).split()
-    return not _DESTINATION_WORDS.isdisjoint(words) or ("ship" in words and "to" in words)
+    return not _DESTINATION_WORDS.isdisjoint(words) or (
+        "to" in words and not _GOING_TO_WORDS.isdisjoint(words))
 
 
 def _says_only_where_from(header: str) -> bool:
