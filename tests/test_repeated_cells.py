@@ -16,7 +16,8 @@ import pytest
 
 from screening.db import open_database
 from screening.ingest.errors import IngestError
-from screening.ingest.xlsx_package import check_zip, repeated_cell
+from screening.ingest.xlsx_package import TWICE, check_zip, repeated_cell
+from screening.ingest.xlsx_package import TWO_VALUES as TWO_VALUES_FOUND
 from screening.service import ScreenOptions, run_screening
 from screening.store import runs as run_store
 from tests.conftest import screen_file
@@ -85,7 +86,7 @@ def test_a_cell_written_twice_is_refused(tmp_path, change) -> None:  # type: ign
     _rewrite(path, change)
     with check_zip(path) as archive:  # (cells beyond the bitmap's width: in its set)
         for width in (5, 1):
-            assert repeated_cell(archive, "Shipments", str(path), width) == ("C3", 3, True)
+            assert repeated_cell(archive, "Shipments", str(path), width) == ("C3", 3, TWICE)
     db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
     try:
         with pytest.raises(IngestError) as refused:
@@ -187,7 +188,7 @@ def test_a_cell_of_two_values_is_refused(tmp_path, change, said) -> None:  # typ
         with check_zip(path) as archive:
             for width in (5, 1):
                 assert repeated_cell(archive, "Shipments", str(path), width) == \
-                    ("C3", 3, False)
+                    ("C3", 3, TWO_VALUES_FOUND)
     db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
     try:
         with pytest.raises(IngestError) as refused:

@@ -28,7 +28,10 @@ from screening.column_letters import column_letter
 from screening.ingest.content import Content, HashingFile, read_content
 from screening.ingest.errors import IngestError
 from screening.ingest.xlsx_package import (
+    INLINE_WITH_VALUE,
     NO_ERROR_VALUE,
+    TWICE,
+    TWO_VALUES,
     check_zip,
     column_index,
     parse_part,
@@ -187,13 +190,15 @@ class TableSource:
             repeated = repeated_cell(archive, self.sheet or "", str(self.path),
                                      max(self.xml_columns, self.widest))
         if repeated is not None:
-            ref, row, twice = repeated
-            what = "writes cell {} twice" if twice else "gives cell {} two values"
-            raise IngestError(str(self.path), f"refused: the sheet's XML {what.format(ref)}, "
-                              f"which Excel never does; programs differ in which one they "
-                              f"show, so the cell's value is in doubt. Open the file in "
-                              f"Excel and save it as .xlsx again (no line of this run is "
-                              f"complete)", sheet=self.sheet, row=row)
+            ref, row, kind = repeated
+            what = {TWICE: f"writes cell {ref} twice", TWO_VALUES: f"gives cell {ref} two "
+                    f"values", INLINE_WITH_VALUE: f"writes {ref} as an inline-text cell with "
+                    f"a value element (<v>) too"}[kind]
+            raise IngestError(str(self.path), f"refused: the sheet's XML {what}, which Excel "
+                              f"never does; programs differ in what they show for it, so "
+                              f"the cell's value is in doubt. Open the file in Excel and "
+                              f"save it as .xlsx again (no line of this run is complete)",
+                              sheet=self.sheet, row=row)
 
     def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
         assert self.encoding and self.delimiter

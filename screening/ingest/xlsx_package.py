@@ -301,7 +301,6 @@ _VALUE_RE = re.compile(rb"<v>[^<]+</v>|<is>")
 #: cell of type "str", which shows blank; a number cell with an empty value has none.
 _STR_TYPE_RE = re.compile(rb'\bt="str"')
 #: A cell of type inlineStr holding a <v> element (in place of, or beside, its <is> text).
-_INLINE_VALUE_RE = re.compile(rb'<c\b[^>]*\bt="inlineStr"[^>]*>(?:(?!</c>).)*?<v\b', re.DOTALL)
 _EMPTY_VALUE_RE = re.compile(rb"<v>\s*</v>|<v\s*/>")
 _ERROR_TYPE_RE = re.compile(rb'\bt="e"')
 _ERROR_VALUE_RE = re.compile(rb"<v>([^<]*)</v>")
@@ -847,13 +846,8 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
             prefix = prefix or found
             if prefix is not None:
                 body = _unprefixed(body, prefix)
-            if b"inlineStr" in body and _INLINE_VALUE_RE.search(body):
-                # The cell reader takes its inline text or nothing: "" with no finding (s23
-                # hunt: an ultimate destination dropped, the line CLEAR).
-                raise IngestError(name, "refused: the sheet's XML writes an inline-text cell "
-                                  "with a value element (<v>) too, which Excel never does; "
-                                  "the cell's text is in doubt. Open the file in Excel and "
-                                  "save it as .xlsx again", sheet=sheet)
+            # (An inline-text cell with a value element: ``repeated_cell``, s26; its pattern
+            # here was a third of this scan's time in a sheet of inline text.)
             if first:
                 first = False
                 if match := _DIMENSION_RE.search(body):
@@ -942,17 +936,25 @@ _ANY_REF_RE = re.compile(rb'\sr="([A-Za-z]{1,3})([0-9]{1,7})"')
 _ANY_ROW_R_RE = re.compile(rb'\sr="([0-9]{1,7})"')
 
 
+#: What ``repeated_cell`` found wrong with a cell.
+TWICE, TWO_VALUES, INLINE_WITH_VALUE = "twice", "two values", "inline with value"
+_INLINE_TYPE_RE = re.compile(rb"""\st\s*=\s*["']inlineStr["']""")
+
+
 def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 64
-                  ) -> tuple[str, int, bool] | None:
-    """The first cell the sheet XML writes twice, or gives two values (("C3", its row,
-    True if written twice)), placed as the cell reader places them (by reference, else after
-    the previous cell or row), or None. Excel never writes either; the cell reader and
-    LibreOffice show the last copy, and the copy another program shows is anyone's guess
-    (s25 hunt: a second C3 of "Germany" after "Hong Kong", or one in another row's element,
-    made a military end user's line CLEAR; s26: a cell of two <v> elements, "3A001" and
-    "EAR99", read as the second). One pass over every cell, marking each in a bitmap
-    ``width`` columns wide (cells beyond in a set): run only when the values read fall short
-    of ``SheetScan.value_tags``."""
+                  ) -> tuple[str, int, str] | None:
+    """The first cell the sheet XML writes twice (TWICE), gives two values (TWO_VALUES), or
+    types as inline text and gives a value element (INLINE_WITH_VALUE): ("C3", its row,
+    which), placed as the cell reader places cells (by reference, else after the previous
+    cell or row), or None. Excel never writes any of them; the cell reader and LibreOffice
+    show the last copy, and the copy another program shows is anyone's guess (s25 hunt: a
+    second C3 of "Germany" after "Hong Kong", or one in another row's element, made a
+    military end user's line CLEAR; s26: a cell of two <v> elements, "3A001" and "EAR99",
+    read as the second); the reader shows an inline cell's text or nothing (s23 hunt: an
+    ultimate destination written as a value read as empty, the line CLEAR). One pass over
+    every cell, marking each in a bitmap ``width`` columns wide (cells beyond in a set): run
+    only when the values read fall short of ``SheetScan.value_tags``, as they do for each
+    of these."""
     xml_path = sheet_xml_path(archive, sheet, name)
     if xml_path is None or xml_path not in archive.namelist():
         return None
@@ -963,6 +965,7 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
     # The row element's number (its own, else the previous element's plus one) places a
     # cell without a reference; a reference places its cell wherever it points.
     element = row = col = values = 0
+    inline = False
     tail = b""
     with archive.open(xml_path) as handle:
         while chunk := handle.read(_CHUNK):
@@ -977,10 +980,14 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
             for tag, attributes in _ROW_OR_CELL_RE.findall(body):
                 if tag in (b"v", b"is"):
                     values += 1
+                    if inline and tag == b"v":
+                        return _ref_text(column_letter(col - 1), row), row, \
+                            INLINE_WITH_VALUE
                     if values > 1:  # (an empty one too: which one shows is a guess)
-                        return _ref_text(column_letter(col - 1), row), row, False
+                        return _ref_text(column_letter(col - 1), row), row, TWO_VALUES
                     continue
                 values = 0
+                inline = tag == b"c" and _INLINE_TYPE_RE.search(attributes) is not None
                 if tag == b"row":
                     number = _ANY_ROW_R_RE.search(b" " + attributes)
                     element = int(number.group(1)) if number else element + 1
@@ -1002,7 +1009,7 @@ def repeated_cell(archive: zipfile.ZipFile, sheet: str, name: str, width: int = 
                     repeated = (row, col) in beyond
                     beyond.add((row, col))
                 if repeated:
-                    return _ref_text(column_letter(col - 1), row), row, True
+                    return _ref_text(column_letter(col - 1), row), row, TWICE
     return None
 
 
