@@ -217,10 +217,23 @@ def parse_part(archive: zipfile.ZipFile, member: str, name: str) -> ElementTree.
 
 
 def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | None:
+    """The package path of the sheet's XML (None if the workbook does not list it);
+    refuses a workbook naming two sheets alike."""
     workbook = parse_part(archive, "xl/workbook.xml", name)
     rid = None
+    seen: set[str] = set()
     for node in workbook.iterfind("m:sheets/m:sheet", _NS):
-        if node.get("name") == sheet:
+        # Excel allows a name once, whatever its case; the cell reader takes the first of a
+        # name, and this the sheet the workbook lists (s26 hunt: a very hidden sheet named
+        # as the visible one, listed first, was screened: CLEAR).
+        key = (node.get("name") or "").casefold()
+        if key in seen:
+            raise IngestError(name, f"refused: the workbook names two sheets "
+                              f"{node.get('name')!r}, which Excel never allows; which of "
+                              f"them a program shows is in doubt. Open the file in Excel "
+                              f"and save it as .xlsx again")
+        seen.add(key)
+        if node.get("name") == sheet and rid is None:
             rid = node.get(f"{{{_NS['r']}}}id")
     if rid is None:
         return None
@@ -806,6 +819,68 @@ def _check_plain_xml(body: bytes, name: str, sheet: str) -> bytes | None:
     return prefixes.pop() if prefixes else None
 
 
+_DECLARED_PREFIX_RE = re.compile(rb"xmlns:([\w.-]+)\s*=")
+#: A text element holding an element (nested <t>): the cell reader shows the text up to the
+#: inner one's end, LibreOffice what follows it (s26 hunt: "EAR<t>99</t>3A001" read as EAR99).
+_NESTED_TEXT_RE = re.compile(rb"<t(?:\s[^>]*)?(?<!/)>[^<]*<(?!/t>)")
+#: A date cell (t="d") whose time has a 60th second: no such time shows the day the reader
+#: gives (s26 hunt: 2020-12-22T23:59:60, read as the 22nd at 23:59:59, is the 23rd).
+_DATE_CELL_RE = re.compile(rb'<c\b[^>]*\bt="d"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.DOTALL)
+_SIXTIETH_SECOND_RE = re.compile(rb"T[0-9]{1,2}:[0-9]{1,2}:(?:[6-9][0-9]|[0-9]{3,})")
+
+
+def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_data: int,
+                       name: str, sheet: str) -> None:
+    """Refuses cell markup readers disagree on (s26 hunt, each a line read as EAR99 that
+    LibreOffice shows as 3A001, or not read at all): a second <sheetData> (the cell reader
+    stops at the first's end), markup-compatibility choices or elements of another namespace
+    among the cells (``<x:c>``: read as a cell, which Excel and LibreOffice skip as
+    ignorable), a namespace declared among them, a text element holding another, and a date
+    cell at a 60th second. ``cells``: sheet XML up to the end of the first <sheetData>,
+    without the prefix of the sheet's own namespace; ``other_prefixes``: the others."""
+    how = ""
+    if sheet_data > 1:
+        how = "holds more than one table of cells (<sheetData>)"
+    elif b"AlternateContent" in cells:
+        how = "wraps its cells in alternative content (mc:AlternateContent)"
+    elif b"xmlns" in cells[cells.find(b"<sheetData"):] if b"<sheetData" in cells else False:
+        how = "declares a namespace among its cells"
+    elif any(b"<" + p + b":" in cells for p in other_prefixes if p):
+        how = "writes elements of another namespace among its cells"
+    elif b"<t" in cells and _NESTED_TEXT_RE.search(cells):
+        how = "writes a cell's text element inside another"
+    elif b't="d"' in cells and any(_SIXTIETH_SECOND_RE.search(v)
+                                   for v in _DATE_CELL_RE.findall(cells)):
+        how = "writes a date cell at a 60th second (23:59:60), which falls on the next day"
+    if how:
+        raise IngestError(name, f"refused: the sheet's XML {how}, which Excel never writes; "
+                          f"programs differ in what they show for it, so cells' values are "
+                          f"in doubt. Open the file in Excel and save it as .xlsx again",
+                          sheet=sheet)
+
+
+def _check_shared_text(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuses a shared-string table with a text element inside another (``_NESTED_TEXT_RE``)."""
+    path = _FIXED_PARTS["sharedStrings"]
+    if path not in archive.namelist():
+        return
+    tail = b""
+    with archive.open(path) as handle:
+        while chunk := handle.read(_CHUNK):
+            data = tail + chunk
+            cut = data.rfind(b"</si>")  # a string's text never split across the search
+            body, tail = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
+            if _NESTED_TEXT_RE.search(body):
+                break
+        else:
+            if not _NESTED_TEXT_RE.search(tail):
+                return
+    raise IngestError(name, "refused: the workbook's shared-string table writes a text "
+                      "element inside another, which Excel never writes; programs differ in "
+                      "what they show for it, so cells' values are in doubt. Open the file "
+                      "in Excel and save it as .xlsx again")
+
+
 def _unprefixed(body: bytes, prefix: bytes) -> bytes:
     """The sheet's tags without the prefix of its namespace: ``<x:c r="A1">`` as ``<c ...>``."""
     return body.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
@@ -830,6 +905,10 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     tail = b""
     first = True
     prefix: bytes | None = None
+    declared: set[bytes | None] = set()  # namespace prefixes the sheet XML declares
+    sheet_data = 0  # <sheetData> elements
+    carry = b""  # the last cell of the chunk before, from its start
+    _check_shared_text(archive, name)
     with archive.open(xml_path) as handle:
         while chunk := handle.read(_CHUNK):
             data = tail + chunk
@@ -848,6 +927,18 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 body = _unprefixed(body, prefix)
             # (An inline-text cell with a value element: ``repeated_cell``, s26; its pattern
             # here was a third of this scan's time in a sheet of inline text.)
+            if b"xmlns" in body:
+                declared.update(_DECLARED_PREFIX_RE.findall(body))
+            sheet_data += body.count(b"<sheetData")
+            if after_data is None:
+                end = body.find(b"</sheetData>")
+                part = carry + (body if end < 0 else body[:end])
+                _check_cell_markup(part, declared - {prefix}, sheet_data, name, sheet)
+                # (A chunk may end inside a cell: its start is looked at again with the next.)
+                start = part.rfind(b"<c")
+                carry = part[start:] if start >= 0 and len(part) - start < _CHUNK else b""
+            elif b"<sheetData" in body:
+                _check_cell_markup(b"", set(), sheet_data, name, sheet)
             if first:
                 first = False
                 if match := _DIMENSION_RE.search(body):

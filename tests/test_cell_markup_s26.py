@@ -1,0 +1,137 @@
+"""Sheet XML the cell reader and LibreOffice (or Excel, by the file format's rules) read
+differently (s26 hunt): each made a 3A001 line to Hong Kong read as EAR99, CLEAR, or left
+it unread. Excel never writes any of them: the workbook is refused, naming why."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from screening.ingest import IngestError, prepare_input
+from tests.conftest import screen_file
+from tests.test_formula_staleness import _HEAD, _MAIN, _workbook
+
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+
+
+def _row(number: int, eccn: str, line_id: str = "L1") -> str:
+    return (f'<row r="{number}"><c r="A{number}" t="inlineStr"><is><t>{line_id}</t></is></c>'
+            f'<c r="B{number}" t="inlineStr"><is><t>HK</t></is></c>'
+            f'<c r="C{number}" s="1"><v>44986</v></c>'
+            f'<c r="D{number}" t="inlineStr"><is><t>{eccn}</t></is></c></row>')
+
+
+def _sheet(inside: str, root: str = "") -> str:
+    return f'<worksheet xmlns="{_MAIN}"{root}>{inside}</worksheet>'
+
+
+def _lines(path: Path, rules) -> list:  # type: ignore[no-untyped-def]
+    prepared = prepare_input(path, aliases=rules.aliases,
+                             exception_codes=frozenset(rules.exceptions), sheet="Shipments")
+    return list(prepared.lines())
+
+
+IGNORABLE = f' xmlns:mc="{_MC}" xmlns:x="urn:hkscreen:test" mc:Ignorable="x"'
+
+CASES = {
+    # The cell reader stops at the first table's end: the second's lines went unread.
+    "two sheetData": (_sheet(f"<sheetData>{_HEAD}{_row(2, 'EAR99')}</sheetData>"
+                             f"<sheetData>{_row(3, '3A001', 'L2')}</sheetData>"),
+                      "more than one table of cells"),
+    # A reader not knowing namespace x takes the Fallback (3A001); the cell reader the Choice.
+    "alternate content": (_sheet(
+        f'<mc:AlternateContent><mc:Choice Requires="x"><sheetData>{_HEAD}{_row(2, "EAR99")}'
+        f"</sheetData></mc:Choice></mc:AlternateContent>", IGNORABLE),
+        "alternative content"),
+    # An ignorable cell without a reference: read as D2 by the cell reader, skipped by
+    # LibreOffice, which shows the next cell (3A001) there.
+    "ignorable cell": (_sheet(
+        f'<sheetData>{_HEAD}<row r="2"><c r="A2" t="inlineStr"><is><t>L1</t></is></c>'
+        f'<c r="B2" t="inlineStr"><is><t>HK</t></is></c><c r="C2" s="1"><v>44986</v></c>'
+        f'<x:c t="inlineStr"><is><t>EAR99</t></is></x:c>'
+        f'<c t="inlineStr"><is><t>3A001</t></is></c></row></sheetData>', IGNORABLE),
+        "elements of another namespace"),
+    "namespace among the cells": (_sheet(
+        f"<sheetData>{_HEAD}" + _row(2, "EAR99").replace('<row r="2">',
+                                                          '<row r="2" xmlns:y="urn:y">')
+        + "</sheetData>"), "declares a namespace among its cells"),
+    # The cell reader shows "EAR99", LibreOffice "3A001".
+    "nested text": (_sheet(f"<sheetData>{_HEAD}{_row(2, 'EAR<t>99</t>3A001')}</sheetData>"),
+                    "text element inside another"),
+    "leap second": (_sheet(
+        f"<sheetData>{_HEAD}" + _row(2, "2A290").replace(
+            '<c r="C2" s="1"><v>44986</v></c>',
+            '<c r="C2" t="d" s="1"><v>2020-12-22T23:59:60</v></c>') + "</sheetData>"),
+        "60th second"),
+}
+
+
+@pytest.mark.parametrize("kind", list(CASES))
+def test_markup_readers_disagree_on_is_refused(rules, tmp_path, kind) -> None:
+    xml, said = CASES[kind]
+    path = _workbook(tmp_path / "odd.xlsx", sheet_xml=xml)
+    with pytest.raises(IngestError, match=said):
+        _lines(path, rules)
+
+
+def test_nested_text_across_chunks_is_found(rules, tmp_path) -> None:
+    """The nested text element after a megabyte of ordinary rows (a chunk may end inside the
+    cell): found all the same."""
+    rows = "".join(_row(n, "EAR99", f"L{n}") for n in range(2, 9000))
+    xml = _sheet(f"<sheetData>{_HEAD}{rows}{_row(9000, 'EAR<t>99</t>3A001', 'LX')}"
+                 f"</sheetData>")
+    with pytest.raises(IngestError, match="text element inside another"):
+        _lines(_workbook(tmp_path / "long.xlsx", sheet_xml=xml), rules)
+
+
+def test_nested_text_in_the_shared_strings_is_refused(rules, tmp_path) -> None:
+    path = _workbook(tmp_path / "sst.xlsx", sheet_xml=_sheet(
+        f'<sheetData>{_HEAD}{_row(2, "x")}</sheetData>'.replace(
+            '<c r="D2" t="inlineStr"><is><t>x</t></is></c>', '<c r="D2" t="s"><v>0</v></c>')))
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>")
+    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{_MAIN}"><si><t>EAR<t>99</t>3A001</t></si>'
+                                     f"</sst>").encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+    with pytest.raises(IngestError, match="shared-string table writes a text element"):
+        _lines(path, rules)
+
+
+def test_ordinary_markup_is_read(rules, tmp_path) -> None:
+    """Rich text runs, an empty text element, a date cell at 23:59:59, and the prefixes Excel
+    declares on the root (used for attributes only): read as before."""
+    root = (f' xmlns:mc="{_MC}" xmlns:x14ac="http://schemas.microsoft.com/office/'
+            f'spreadsheetml/2009/9/ac" mc:Ignorable="x14ac"')
+    xml = _sheet(
+        f'<sheetData>{_HEAD}<row r="2" x14ac:dyDescent="0.25">'
+        f'<c r="A2" t="inlineStr"><is><r><t>L</t></r><r><rPr><b/></rPr><t>1</t></r></is></c>'
+        f'<c r="B2" t="inlineStr"><is><t>HK</t></is></c>'
+        f'<c r="C2" t="d" s="1"><v>2023-03-01T23:59:59</v></c>'
+        f'<c r="D2" t="inlineStr"><is><t>3A001</t><t/></is></c></row></sheetData>', root)
+    (line,) = _lines(_workbook(tmp_path / "fine.xlsx", sheet_xml=xml), rules)
+    assert line.line_id == "L1" and line.eccn is not None and line.eccn.base == "3A001"
+    assert line.export_date is not None and line.export_date.isoformat() == "2023-03-01"
+
+
+def test_two_sheets_of_one_name_are_refused(tmp_path) -> None:
+    """(s26 hunt) A very hidden sheet named as the visible one and listed first: the cell
+    reader took it (EAR99, CLEAR) while the checks read the other. Excel allows a name once,
+    whatever its case."""
+    path = _workbook(tmp_path / "two.xlsx", calc_sheet="1")
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+        b'name="Calc"', b'name="SHIPMENTS" state="veryHidden"')
+    with zipfile.ZipFile(path, "w") as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+    with pytest.raises(IngestError, match="names two sheets 'SHIPMENTS'"):
+        screen_file(tmp_path, path)
