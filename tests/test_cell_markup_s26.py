@@ -135,3 +135,51 @@ def test_two_sheets_of_one_name_are_refused(tmp_path) -> None:
             package.writestr(part, data)
     with pytest.raises(IngestError, match="names two sheets 'SHIPMENTS'"):
         screen_file(tmp_path, path)
+
+
+def test_values_the_reader_never_showed_are_refused(rules, tmp_path, monkeypatch) -> None:
+    """The backstop (shown_values): with the named check of a second table of cells out of
+    the way, the line the cell reader never showed still refuses the sheet."""
+    from screening.ingest import xlsx_package
+
+    checks = xlsx_package._check_cell_markup
+    monkeypatch.setattr(xlsx_package, "_check_cell_markup",
+                        lambda cells, prefixes, _count, name, sheet:
+                        checks(cells, prefixes, 1, name, sheet))
+    xml, _said = CASES["two sheetData"]
+    with pytest.raises(IngestError, match="holds 12 cells with a value, and the cell reader "
+                       "showed only 8"):
+        _lines(_workbook(tmp_path / "odd.xlsx", sheet_xml=xml), rules)
+
+
+def test_cells_certainly_showing_a_value(tmp_path) -> None:
+    """Counted: text, shared strings showing some, numbers, formulas with a value. Not: blank
+    or white-space text, a blank shared string, error values, formulas without a value,
+    cells outside the table of cells."""
+    from screening.ingest.shown_values import certain_values
+
+    cells = ('<c r="A1" t="inlineStr"><is><t>x</t></is></c>'
+             '<c r="B1" t="inlineStr"><is><r><t> </t></r><rPh><t>ruby</t></rPh></is></c>'
+             '<c r="C1" t="s"><v>0</v></c><c r="D1" t="s"><v>1</v></c>'
+             '<c r="E1"><v>1.5</v></c><c r="F1" t="e"><v>#N/A</v></c>'
+             '<c r="G1"><f>1+1</f></c><c r="H1" t="str"><f>A1</f><v>x</v></c>'
+             '<c r="I1" t="str"><v> </v></c><c r="J1" s="1"/>'
+             '<c r="K1" t="inlineStr"><is><t>&#160;&amp;</t></is></c>')
+    path = _workbook(tmp_path / "count.xlsx", sheet_xml=_sheet(
+        f'<sheetData><row r="1">{cells}</row></sheetData>'
+        f'<extLst><c r="Z9"><v>1</v></c></extLst>'))
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+        b"</Relationships>")
+    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{_MAIN}"><si><t>HK</t></si><si><t xml:space='
+                                     f'"preserve">  </t></si></sst>').encode()
+    with zipfile.ZipFile(path, "w") as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+        package.close()
+    with zipfile.ZipFile(path) as package:
+        # A1, C1, E1, H1, K1 ("&" after a no-break space)
+        assert certain_values(package, "Shipments", str(path)) == 5

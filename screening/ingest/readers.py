@@ -27,6 +27,7 @@ import python_calamine
 from screening.column_letters import column_letter
 from screening.ingest.content import Content, HashingFile, read_content
 from screening.ingest.errors import IngestError
+from screening.ingest.shown_values import certain_values
 from screening.ingest.xlsx_package import (
     INLINE_WITH_VALUE,
     NO_ERROR_VALUE,
@@ -173,7 +174,7 @@ class TableSource:
         # review, such a cell at Z1 cancelled a duplicate's shortfall.)
         if shown != self.value_tags - sum(1 for text in self.error_cells.values()
                                           if text != NO_ERROR_VALUE):
-            self._refuse_repeated_cell()
+            self._refuse_repeated_cell(shown)
         # Rows made only of formulas without cached values hold no value calamine reports,
         # so they can lie beyond its last row: they are data rows all the same.
         extra = sorted(r for r in self.formula_rows if r > number)
@@ -182,13 +183,24 @@ class TableSource:
             self.rows_read += 1
             yield number, []
 
-    def _refuse_repeated_cell(self) -> None:
+    def _refuse_repeated_cell(self, shown: int) -> None:
         """Refuses the sheet if its XML writes a cell twice or gives one two values
-        (``repeated_cell``): asked when the reader showed fewer values than the XML holds,
-        as it does for those, and for cells holding empty text, which pass."""
+        (``repeated_cell``), or holds more cells certainly showing a value than the reader
+        showed (``shown_values``): asked when the reader showed fewer values than the XML
+        holds value elements, as it does for those, and for cells holding empty text, which
+        pass."""
         with check_zip(self.path, self.content) as archive:
             repeated = repeated_cell(archive, self.sheet or "", str(self.path),
                                      max(self.xml_columns, self.widest))
+            certain = certain_values(archive, self.sheet or "", str(self.path)) \
+                if repeated is None else 0
+        if certain > shown:
+            raise IngestError(str(self.path), f"refused: the sheet's XML holds {certain:,} "
+                              f"cells with a value, and the cell reader showed only "
+                              f"{shown:,} of them: written in a way Excel never writes, the "
+                              f"others went unread, and what they hold is in doubt. Open the "
+                              f"file in Excel and save it as .xlsx again (no line of this run "
+                              f"is complete)", sheet=self.sheet)
         if repeated is not None:
             ref, row, kind = repeated
             what = {TWICE: f"writes cell {ref} twice", TWO_VALUES: f"gives cell {ref} two "
