@@ -4,6 +4,7 @@ map the columns (auto, mapping file or profile), then convert rows lazily."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import itertools
 import json
@@ -22,6 +23,7 @@ from screening.ingest.columns import (
     apply_overrides,
     auto_mapping,
     detect_header,
+    guess_field,
 )
 from screening.ingest.content import Content
 from screening.ingest.errors import IngestError
@@ -241,6 +243,8 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                           f"seen: {seen}. Map them with --mapping FILE.json, or rename the "
                           f"headers. Accepted names: {accepted_names()}",
                           sheet=source.sheet, row=header_number)
+    if source.kind == "csv" and not source.delimiter_declared:
+        _refuse_other_separator(path, source.delimiter or ",", header_cells, header_number)
     if header_row is None or header_row == detected:
         # (The import wizard passes the row it detected, too.) Another row the officer
         # chose leaves the rows above it knowingly.
@@ -257,6 +261,34 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
                              run_date)
     remaining = itertools.chain(head[header_index + 1:], rows)
     return PreparedInput(path, source, column_mapping, order, as_of, converter, remaining)
+
+
+#: The separators Excel splits a CSV file on, by the computer's list separator.
+_LIST_SEPARATORS = (",", ";")
+
+
+def _refuse_other_separator(path: Path, delimiter: str, header: list[object],
+                            number: int) -> None:
+    """Refuses a CSV file whose header row, split on the other list separator, names two
+    fields or more within one cell: Excel on a computer using that separator shows other
+    columns than this reading (s26 hunt: "Notes,Ship Date,Country,Classification,Qty" read
+    as one column of a ";" file, its "3A001" unread, every line CLEAR)."""
+    for other in _LIST_SEPARATORS:
+        if other == delimiter:
+            continue
+        for cell in header:
+            if not isinstance(cell, str) or other not in cell:
+                continue
+            pieces = next(csv.reader([cell], delimiter=other), [])
+            named = [piece.strip() for piece in pieces if guess_field(piece) is not None]
+            if len(named) >= 2:
+                raise IngestError(
+                    str(path), f"refused: the header cell {cell[:80]!r} names columns "
+                    f"({', '.join(named[:4])}) between {other!r} characters: read with "
+                    f"{delimiter!r} between columns, as this file seems to be written, "
+                    f"they are one column, while Excel on a computer separating lists with "
+                    f"{other!r} shows them as columns of their own. Save the file with one "
+                    f"separator, or put the line sep={delimiter} first", row=number)
 
 
 def _refuse_shipments_on_other_sheets(path: Path, screened: str, others: list[str],

@@ -72,6 +72,8 @@ class TableSource:
     sheet: str | None = None
     encoding: str | None = None
     delimiter: str | None = None
+    #: The file names its separator in a first line "sep=;" (Excel reads it so everywhere).
+    delimiter_declared: bool = False
     formula_cells: set[tuple[int, int]] = field(default_factory=set)
     formula_rows: frozenset[int] = frozenset()
     #: Cells holding an Excel error (also in formula_cells): their text, e.g. "#N/A"
@@ -653,8 +655,14 @@ def open_csv(path: Path) -> TableSource:
     text = decoder.decode(sample, final=False)
     if not text.strip():
         raise IngestError(name, "the file is empty (no text)")
-    delimiter = _sniff_delimiter(text)
-    return TableSource(path, "csv", encoding=encoding, delimiter=delimiter, _sample=sample)
+    # Excel's own way of naming the separator, whatever the computer's: a first line "sep=;".
+    declared = _DECLARED_SEPARATOR_RE.match(text.lstrip("\ufeff"))
+    delimiter = declared.group(1) if declared else _sniff_delimiter(text)
+    return TableSource(path, "csv", encoding=encoding, delimiter=delimiter, _sample=sample,
+                       delimiter_declared=declared is not None)
+
+
+_DECLARED_SEPARATOR_RE = re.compile(r"sep=([^\r\n])\r?\n")
 
 
 def _detect_encoding(sample: bytes, name: str) -> str:
