@@ -481,6 +481,11 @@ def _screened_file(db: Database, target: Path) -> int | None:
     if not target.is_file():
         return None
     with db.sessions() as session:
+        # Hashed only if some run's input had its size (yesterday's 1 GB --json output,
+        # written over, is no input: not read again).
+        size = target.stat().st_size
+        if session.scalar(select(Run.id).where(Run.input_size == size).limit(1)) is None:
+            return None
         return session.scalar(select(Run.id).where(Run.input_sha256 == file_sha256(target))
                               .order_by(Run.id).limit(1))
 
