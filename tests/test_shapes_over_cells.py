@@ -57,6 +57,20 @@ def test_a_text_box_over_a_read_cell_is_a_review(tmp_path) -> None:
     assert found["L2"][0] == "CLEAR"  # the box ends within row 2
 
 
+def test_a_text_box_linked_to_a_cell_is_a_review(tmp_path) -> None:
+    """(s26) A text box showing another cell's text (a cell link, "=$H$1"), with no text of
+    its own saved, over the destination cell."""
+    def draw(sheet) -> None:  # type: ignore[no-untyped-def]
+        sheet.write("H1", "Hong Kong")
+        sheet.insert_textbox("C2", "", {"textlink": "=$H$1", "width": 100, "height": 18})
+
+    found = _lines(tmp_path, draw)
+    verdict, codes = found["L1"]
+    assert verdict == "REVIEW"
+    assert "a text box showing the text of cell $H$1" in codes["VALUE_SHOWN_OTHERWISE"]
+    assert found["L2"][0] == "CLEAR"
+
+
 def test_a_picture_over_a_read_cell_is_a_review(tmp_path) -> None:
     picture = _png(tmp_path / "p.png")
     found = _lines(tmp_path, lambda sheet: sheet.insert_image("C3", str(picture)))

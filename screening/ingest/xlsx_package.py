@@ -632,6 +632,7 @@ def _shape_shown(anchor: ElementTree.Element) -> str | None:
     if _local(anchor.tag) not in ("twoCellAnchor", "oneCellAnchor", "absoluteAnchor"):
         return None
     texts: list[str] = []
+    links: list[str] = []
     kinds: set[str] = set()
 
     def visit(node: ElementTree.Element) -> None:
@@ -641,6 +642,8 @@ def _shape_shown(anchor: ElementTree.Element) -> str | None:
             if own is not None and own.get("hidden") in ("1", "true"):
                 return
             kinds.add(kind)
+            if (link := (node.get("textlink") or "").strip()):  # another cell's text
+                links.append(link)
         if kind == "t" and (node.text or "").strip():
             texts.append((node.text or "").strip())
         if kind == "blipFill":  # a picture, or a shape filled with one
@@ -650,6 +653,8 @@ def _shape_shown(anchor: ElementTree.Element) -> str | None:
 
     for child in anchor:
         visit(child)
+    if links:  # (its text, if any is kept, is that cell's when last saved)
+        return f"a text box showing the text of cell {links[0][:40]}"
     if texts:
         return f"a text box reading {' '.join(texts)[:80]!r}"
     if "pic" in kinds:
