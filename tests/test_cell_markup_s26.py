@@ -86,7 +86,10 @@ def test_nested_text_across_chunks_is_found(rules, tmp_path) -> None:
         _lines(_workbook(tmp_path / "long.xlsx", sheet_xml=xml), rules)
 
 
-def test_nested_text_in_the_shared_strings_is_refused(rules, tmp_path) -> None:
+@pytest.mark.parametrize("table", [
+    f'<sst xmlns="{_MAIN}"><si><t>EAR<t>99</t>3A001</t></si></sst>',
+    f'<x:sst xmlns:x="{_MAIN}"><x:si><x:t>EAR<x:t>99</x:t>3A001</x:t></x:si></x:sst>'])
+def test_nested_text_in_the_shared_strings_is_refused(rules, tmp_path, table) -> None:
     path = _workbook(tmp_path / "sst.xlsx", sheet_xml=_sheet(
         f'<sheetData>{_HEAD}{_row(2, "x")}</sheetData>'.replace(
             '<c r="D2" t="inlineStr"><is><t>x</t></is></c>', '<c r="D2" t="s"><v>0</v></c>')))
@@ -96,8 +99,7 @@ def test_nested_text_in_the_shared_strings_is_refused(rules, tmp_path) -> None:
         b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
         b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
         b"</Relationships>")
-    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{_MAIN}"><si><t>EAR<t>99</t>3A001</t></si>'
-                                     f"</sst>").encode()
+    parts["xl/sharedStrings.xml"] = table.encode()
     with zipfile.ZipFile(path, "w") as package:
         for part, data in parts.items():
             package.writestr(part, data)

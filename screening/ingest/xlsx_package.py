@@ -870,9 +870,15 @@ def _check_shared_text(archive: zipfile.ZipFile, name: str) -> None:
     if path not in archive.namelist():
         return
     tail = b""
+    prefix: bytes | None = None
     with archive.open(path) as handle:
         while chunk := handle.read(_CHUNK):
             data = tail + chunk
+            if prefix is None and b"xmlns:" in data:  # (<x:t>, as the .NET SDK writes)
+                found = _PREFIXED_MAIN_RE.findall(data)
+                prefix = found[0] if found else b""
+            if prefix:
+                data = _unprefixed(data, prefix)
             cut = data.rfind(b"</si>")  # a string's text never split across the search
             body, tail = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
             if _NESTED_TEXT_RE.search(body):
