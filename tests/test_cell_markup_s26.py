@@ -146,8 +146,8 @@ def test_values_the_reader_never_showed_are_refused(rules, tmp_path, monkeypatch
 
     checks = xlsx_package._check_cell_markup
     monkeypatch.setattr(xlsx_package, "_check_cell_markup",
-                        lambda cells, prefixes, _count, name, sheet:
-                        checks(cells, prefixes, 1, name, sheet))
+                        lambda cells, prefixes, _count, name, sheet, before=b"":
+                        checks(cells, prefixes, 1, name, sheet, before))
     xml, _said = CASES["two sheetData"]
     with pytest.raises(IngestError, match="holds 12 cells with a value, and the cell reader "
                        "showed only 8"):
@@ -185,3 +185,45 @@ def test_cells_certainly_showing_a_value(tmp_path) -> None:
     with zipfile.ZipFile(path) as package:
         # A1, C1, E1, H1, K1 ("&" after a no-break space)
         assert certain_values(package, "Shipments", str(path)) == 5
+
+
+_FORMULA_CELL = '<c r="D2" t="str"><f>IF(TODAY()&gt;1,"3A001","EAR99")</f><v>EAR99</v></c>'
+_NESTED_CELL = '<c r="D2" t="inlineStr"><is><t>EAR<t>99</t>3A001</t></is></c>'
+
+
+def _split_sheet(cell: str, into: int) -> str:
+    """A sheet whose row 2 ECCN cell is ``cell``, with white space before the row so that a
+    4 MiB piece of the XML ends ``into`` bytes inside the cell."""
+    row = _row(2, "x").replace('<c r="D2" t="inlineStr"><is><t>x</t></is></c>', cell)
+    start = f"<sheetData>{_HEAD}"
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n{_sheet(start)}'[:-len("</worksheet>")]
+    before_cell = len(head.encode()) + row.index(cell)
+    padding = 4 * 1024 * 1024 - before_cell - into
+    return _sheet(start + " " * padding + row + "</sheetData>")
+
+
+@pytest.mark.parametrize("into", [3, 25, 60])
+def test_a_cell_cut_by_a_chunk_is_read_whole(rules, tmp_path, into) -> None:
+    """(s26 hunt) The scan read the sheet XML 4 MiB at a time, cut after any tag: a formula
+    cell or a nested text element cut in two went unseen (the formula's saved EAR99
+    trusted: CLEAR). Pieces now end after a row."""
+    xml = _split_sheet(_FORMULA_CELL, into)
+    path = _workbook(tmp_path / "formula.xlsx",
+                     sheet_xml='<?xml version="1.0" encoding="UTF-8"?>\n' + xml)
+    (line,) = _lines(path, rules)
+    assert "FORMULA_VALUE_STALE" in {p.code for p in line.problems}
+    nested = _workbook(tmp_path / "nested.xlsx", sheet_xml='<?xml version="1.0" encoding='
+                       '"UTF-8"?>\n' + _split_sheet(_NESTED_CELL, into))
+    with pytest.raises(IngestError, match="text element inside another"):
+        _lines(nested, rules)
+
+
+def test_a_namespace_declared_among_cells_after_the_first_chunk_is_refused(rules,
+                                                                        tmp_path) -> None:
+    """(s26 hunt) The default namespace redeclared on a cell 4 MiB into the cells."""
+    cell = '<c r="D2" xmlns="urn:other" t="inlineStr"><is><t>EAR99</t></is></c>'
+    xml = _split_sheet(cell, -200)  # the cell wholly in the second piece
+    path = _workbook(tmp_path / "ns.xlsx", sheet_xml='<?xml version="1.0" encoding="UTF-8"?>'
+                     "\n" + xml)
+    with pytest.raises(IngestError, match="declares a namespace among its cells"):
+        _lines(path, rules)

@@ -27,6 +27,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import IO
 from xml.etree import ElementTree
 
 from screening.column_letters import column_letter
@@ -834,21 +835,54 @@ _DATE_CELL_RE = re.compile(rb'<c\b[^>]*\bt="d"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v
 _SIXTIETH_SECOND_RE = re.compile(rb"T[0-9]{1,2}:[0-9]{1,2}:(?:[6-9][0-9]|[0-9]{3,})")
 
 
+def _whole_rows(handle: IO[bytes]) -> Iterator[bytes]:
+    """The sheet XML in pieces of about ``_CHUNK`` bytes, each ending after a tag and never
+    inside a row: a cell's patterns (a formula, a style, a nested text element) are always
+    read whole (s26 hunt: a cell cut by a chunk's end, a formula's or a masking style's
+    cell went unseen, CLEAR). Within the table of cells a piece ends after a row; a row
+    longer than a chunk makes a longer piece."""
+    tail = b""
+    opened = False  # the table of cells has begun
+    closes = (b"</row>",)
+    while True:
+        chunk = handle.read(_CHUNK)
+        data = tail + chunk
+        if not chunk:
+            if data:
+                yield data
+            return
+        if len(closes) == 1 and b"xmlns:" in data:  # rows closed as </x:row> too
+            closes += tuple(b"</" + p + b":row>" for p in _PREFIXED_MAIN_RE.findall(data))
+        opened = opened or b"<sheetData" in data
+        if opened and b"</sheetData>" not in data and b":sheetData>" not in data:
+            ends = [found + len(close) for close in closes
+                    if (found := data.rfind(close)) >= 0]
+            cut = max(ends, default=0) - 1
+        else:  # cells not begun, or ended here: any tag's end
+            cut = data.rfind(b">")
+        if cut < 0:
+            tail = data
+            continue
+        body, tail = data[: cut + 1], data[cut + 1:]
+        yield body
+
+
 def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_data: int,
-                       name: str, sheet: str) -> None:
+                       name: str, sheet: str, before: bytes = b"") -> None:
     """Refuses cell markup readers disagree on (s26 hunt, each a line read as EAR99 that
     LibreOffice shows as 3A001, or not read at all): a second <sheetData> (the cell reader
     stops at the first's end), markup-compatibility choices or elements of another namespace
     among the cells (``<x:c>``: read as a cell, which Excel and LibreOffice skip as
     ignorable), a namespace declared among them, a text element holding another, and a date
-    cell at a 60th second. ``cells``: sheet XML up to the end of the first <sheetData>,
-    without the prefix of the sheet's own namespace; ``other_prefixes``: the others."""
+    cell at a 60th second. ``cells``: a piece of sheet XML within the first <sheetData>
+    (from its start tag), without the prefix of the sheet's own namespace;
+    ``other_prefixes``: the others; ``before``: the sheet XML before the cells."""
     how = ""
     if sheet_data > 1:
         how = "holds more than one table of cells (<sheetData>)"
-    elif b"AlternateContent" in cells:
+    elif b"AlternateContent" in cells or b"AlternateContent" in before:
         how = "wraps its cells in alternative content (mc:AlternateContent)"
-    elif b"xmlns" in cells[cells.find(b"<sheetData"):] if b"<sheetData" in cells else False:
+    elif b"xmlns" in cells:
         how = "declares a namespace among its cells"
     elif any(b"<" + p + b":" in cells for p in other_prefixes if p):
         how = "writes elements of another namespace among its cells"
@@ -913,21 +947,15 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     max_row = max_col = row_tags = 0
     numbers = array("q")  # every <row r="...">, to find one written twice
     far = ""
-    tail = b""
     first = True
     prefix: bytes | None = None
     declared: set[bytes | None] = set()  # namespace prefixes the sheet XML declares
     sheet_data = 0  # <sheetData> elements
-    carry = b""  # the last cell of the chunk before, from its start
+    in_cells = False  # the table of cells has begun
     _check_shared_text(archive, name)
     with archive.open(xml_path) as handle:
-        while chunk := handle.read(_CHUNK):
-            data = tail + chunk
-            cut = data.rfind(b">")
-            if cut < 0:
-                tail = data
-                continue
-            body, tail = data[: cut + 1], data[cut + 1:]
+        for piece in _whole_rows(handle):
+            body = piece
             found = _check_plain_xml(body, name, sheet)
             if found is not None and prefix is not None and found != prefix:
                 raise IngestError(name, "refused: the sheet's XML binds its namespace to more "
@@ -943,11 +971,15 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
             sheet_data += body.count(b"<sheetData")
             if after_data is None:
                 end = body.find(b"</sheetData>")
-                part = carry + (body if end < 0 else body[:end])
-                _check_cell_markup(part, declared - {prefix}, sheet_data, name, sheet)
-                # (A chunk may end inside a cell: its start is looked at again with the next.)
-                start = part.rfind(b"<c")
-                carry = part[start:] if start >= 0 and len(part) - start < _CHUNK else b""
+                part = body if end < 0 else body[:end]
+                before = b""
+                if not in_cells and (start := part.find(b"<sheetData")) >= 0:
+                    before, part, in_cells = part[:start], part[start:], True
+                if in_cells:
+                    _check_cell_markup(part, declared - {prefix}, sheet_data, name, sheet,
+                                       before)
+                elif b"AlternateContent" in part:  # (wrapping the cells to come)
+                    _check_cell_markup(b"", set(), sheet_data, name, sheet, part)
             elif b"<sheetData" in body:
                 _check_cell_markup(b"", set(), sheet_data, name, sheet)
             if first:
