@@ -45,6 +45,47 @@ _CHUNK = 4 * 1024 * 1024
 _NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
        "rel": "http://schemas.openxmlformats.org/package/2006/relationships"}
+#: The spreadsheet namespace, as Excel writes it and in strict form.
+_MAIN_URIS = frozenset({_NS["m"], "http://purl.oclc.org/ooxml/spreadsheetml/main"})
+_PACKAGE_RELS_URIS = frozenset({_NS["rel"]})
+
+
+def _namespace(tag: str) -> str:
+    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
+
+
+def _refuse_foreign(name: str, part: str, what: str) -> None:
+    """The cell reader takes elements by their local name in any namespace; Excel and
+    LibreOffice skip one of a namespace they do not know (s26 hunt: a sheet, a relationship,
+    a shared string and a cell style in another namespace each made a 3A001 line read as
+    EAR99, CLEAR)."""
+    raise IngestError(name, f"refused: {part} holds {what} in another namespace, which "
+                      f"Excel never writes; programs differ in whether they read it, so "
+                      f"cells' values are in doubt. Open the file in Excel and save it as "
+                      f".xlsx again")
+
+
+def relationships(archive: zipfile.ZipFile, part: str, name: str) -> list[ElementTree.Element]:
+    """The Relationship elements of a relationships part, refusing one in another namespace
+    or two of one Id (the reader takes the last, the checks took the first)."""
+    ids: set[str] = set()
+    found = []
+    for node in parse_part(archive, part, name).iter():
+        if _local(node.tag) != "Relationship":
+            continue
+        if _namespace(node.tag) not in _PACKAGE_RELS_URIS:
+            _refuse_foreign(name, part, "a relationship")
+        key = node.get("Id") or ""
+        if key in ids:
+            raise IngestError(name, f"refused: {part} gives the relationship Id "
+                              f"{key[:40]!r} twice, which Excel never does; programs differ in "
+                              f"which one they follow. Open the file in Excel and save it as "
+                              f".xlsx again")
+        ids.add(key)
+        found.append(node)
+    return found
+
+
 _DTD_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"),
                 "<!ENTITY".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"),
                 "<!ENTITY".encode("utf-16-be"))
@@ -127,7 +168,7 @@ def _check_part_paths(archive: zipfile.ZipFile, name: str) -> None:
     for rels_part, base in (("_rels/.rels", ""), ("xl/_rels/workbook.xml.rels", "xl")):
         if rels_part not in members:
             continue
-        for rel in parse_part(archive, rels_part, name).iterfind("rel:Relationship", _NS):
+        for rel in relationships(archive, rels_part, name):
             kind = (rel.get("Type") or "").rsplit("/", 1)[-1]
             if kind not in _FIXED_PARTS or (rel.get("TargetMode") or "") == "External":
                 continue
@@ -221,6 +262,9 @@ def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | Non
     """The package path of the sheet's XML (None if the workbook does not list it);
     refuses a workbook naming two sheets alike."""
     workbook = parse_part(archive, "xl/workbook.xml", name)
+    if any(_local(node.tag) in ("sheets", "sheet") and _namespace(node.tag) not in _MAIN_URIS
+           for node in workbook.iter()):
+        _refuse_foreign(name, "xl/workbook.xml", "a sheet")
     rid = None
     seen: set[str] = set()
     for node in workbook.iterfind("m:sheets/m:sheet", _NS):
@@ -238,8 +282,7 @@ def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | Non
             rid = node.get(f"{{{_NS['r']}}}id")
     if rid is None:
         return None
-    rels = parse_part(archive, "xl/_rels/workbook.xml.rels", name)
-    for rel in rels.iterfind("rel:Relationship", _NS):
+    for rel in relationships(archive, "xl/_rels/workbook.xml.rels", name):
         if rel.get("Id") == rid:
             target = rel.get("Target", "")
             if target.startswith("/"):
@@ -493,7 +536,7 @@ def conditional_formats(archive: zipfile.ZipFile, name: str = "") -> tuple[
     dayless: dict[int, str] = {}
     if "xl/styles.xml" not in archive.namelist():
         return masking, dayless
-    styles = parse_part(archive, "xl/styles.xml", name)
+    styles = _styles(archive, name)
     for section in _children(styles, "dxfs"):
         for index, dxf in enumerate(_children(section, "dxf")):
             for node in _children(dxf, "numFmt"):
@@ -709,11 +752,29 @@ def _children(node: ElementTree.Element, local: str) -> list[ElementTree.Element
     return [child for child in node if _local(child.tag) == local]
 
 
+#: The parts of the styles the checks read by position or id: each in the spreadsheet
+#: namespace, or the index of a style would differ between readers.
+_STYLE_PARTS = frozenset({"numFmts", "numFmt", "cellXfs", "xf", "dxfs", "dxf"})
+
+
+def _styles(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
+    """xl/styles.xml, refusing a number format or cell style of another namespace."""
+    styles = parse_part(archive, "xl/styles.xml", name)
+    # The stylesheet's own sections and what they hold, not its extensions (Excel writes
+    # slicer styles' <x14:dxfs> there).
+    for node in (*styles, *(child for section in styles if _local(section.tag) != "extLst"
+                            for child in section),
+                 *(fmt for dxfs in _children(styles, "dxfs") for dxf in dxfs for fmt in dxf)):
+        if _local(node.tag) in _STYLE_PARTS and _namespace(node.tag) not in _MAIN_URIS:
+            _refuse_foreign(name, "xl/styles.xml", "a cell style or number format")
+    return styles
+
+
 def _styles_where(archive: zipfile.ZipFile, name: str, wanted: Callable[[str], bool],
                   builtin: dict[int, str]) -> dict[bytes, str]:
     if "xl/styles.xml" not in archive.namelist():
         return {}
-    styles = parse_part(archive, "xl/styles.xml", name)
+    styles = _styles(archive, name)
     codes = dict(builtin)
     # Only the stylesheet's own <numFmts> define the cells' formats: a <numFmt> of a
     # conditional format (<dxf>) or of an extension reusing the id must not undo one (s25
@@ -867,6 +928,27 @@ def _whole_rows(handle: IO[bytes]) -> Iterator[bytes]:
         yield body
 
 
+#: A value element holding white space or a character reference: the cell reader and
+#: LibreOffice read a shared string's index or a number so written differently (s26 hunt:
+#: <v>1&#48;</v> and <v> 10 </v> read as string 1 and 0 by the reader, 10 by LibreOffice).
+_SPACED_VALUE_RE = re.compile(rb"<v>([^<]*[\s&][^<]*)</v>")
+_TYPE_ATTRIBUTE_RE = re.compile(rb'\st="([^"]*)"')
+
+
+def _odd_value(cells: bytes) -> str | None:
+    """The first such value of a cell not holding a formula's text result (t="str", whose
+    text may hold spaces and "&amp;"), or None."""
+    if b"<v>" not in cells:
+        return None
+    for found in _SPACED_VALUE_RE.finditer(cells):
+        start = cells.rfind(b"<c", 0, found.start())
+        kind = _TYPE_ATTRIBUTE_RE.search(cells[start:cells.find(b">", start) + 1]) \
+            if start >= 0 else None
+        if kind is None or kind.group(1) != b"str":
+            return found.group(1)[:40].decode("utf-8", "replace")
+    return None
+
+
 def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_data: int,
                        name: str, sheet: str, before: bytes = b"") -> None:
     """Refuses cell markup readers disagree on (s26 hunt, each a line read as EAR99 that
@@ -886,6 +968,10 @@ def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_da
         how = "declares a namespace among its cells"
     elif any(b"<" + p + b":" in cells for p in other_prefixes if p):
         how = "writes elements of another namespace among its cells"
+    elif b"<!--" in cells or b"<?" in cells:
+        how = "writes comments or processing instructions among its cells"
+    elif (odd := _odd_value(cells)) is not None:
+        how = f"writes the value {odd!r} with white space or a character reference"
     elif b"<t" in cells and _NESTED_TEXT_RE.search(cells):
         how = "writes a cell's text element inside another"
     elif b't="d"' in cells and any(_SIXTIETH_SECOND_RE.search(v)
@@ -898,13 +984,18 @@ def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_da
                           sheet=sheet)
 
 
+_SST_ROOT_RE = re.compile(rb"<sst\b[^>]*>")
+
+
 def _check_shared_text(archive: zipfile.ZipFile, name: str) -> None:
-    """Refuses a shared-string table with a text element inside another (``_NESTED_TEXT_RE``)."""
+    """Refuses a shared-string table with a text element inside another (``_NESTED_TEXT_RE``)
+    or a string of another namespace."""
     path = _FIXED_PARTS["sharedStrings"]
     if path not in archive.namelist():
         return
     tail = b""
     prefix: bytes | None = None
+    others: list[bytes] = []  # prefixes of other namespaces the table's root declares
     with archive.open(path) as handle:
         while chunk := handle.read(_CHUNK):
             data = tail + chunk
@@ -913,6 +1004,16 @@ def _check_shared_text(archive: zipfile.ZipFile, name: str) -> None:
                 prefix = found[0] if found else b""
             if prefix:
                 data = _unprefixed(data, prefix)
+            start = 0
+            if not tail and (root := _SST_ROOT_RE.search(data)) is not None and \
+                    root.start() < 200:  # (after an XML declaration at most)
+                start = root.end()
+                others = [p for p in _DECLARED_PREFIX_RE.findall(root.group()) if p != prefix]
+            # A string of another namespace: the cell reader counts it, Excel and
+            # LibreOffice skip it, so every index after it names another string.
+            if b"xmlns" in data[start:] or any(b"<" + p + b":" in data for p in others):
+                _refuse_foreign(name, "the shared-string table (xl/sharedStrings.xml)",
+                                "a string")
             cut = data.rfind(b"</si>")  # a string's text never split across the search
             body, tail = (data[:cut], data[cut:]) if cut > 0 else (b"", data)
             if _NESTED_TEXT_RE.search(body):
