@@ -321,3 +321,34 @@ def test_a_formula_text_result_may_hold_spaces(rules, tmp_path) -> None:
         '<c r="D2" t="str"><f>"3A"&amp;"001 "</f><v>3A001 &amp; more</v></c>'))
     (line,) = _lines(_workbook(tmp_path / "str.xlsx", sheet_xml=xml), rules)
     assert "FORMULA_VALUE_STALE" not in {p.code for p in line.problems}
+
+
+def test_cell_text_naming_markup_is_read(rules, tmp_path) -> None:
+    """Text that names markup ("xmlns", "mc:AlternateContent") in a cell or a shared string
+    is no markup (s26 review of the checks above: such a description refused the file)."""
+    words = "see xmlns and mc:AlternateContent &lt;!-- not a comment --&gt;"
+    xml = _sheet(f"<sheetData>{_HEAD}{_row(2, '3A001')}</sheetData>".replace(
+        "<t>L1</t>", f"<t>{words}</t>"))
+    (line,) = _lines(_workbook(tmp_path / "words.xlsx", sheet_xml=xml), rules)
+    assert line.eccn is not None and line.eccn.base == "3A001"
+    path = _workbook(tmp_path / "sst.xlsx", sheet_xml=_sheet(
+        f'<sheetData>{_HEAD}{_row(2, "x")}</sheetData>'.replace(
+            '<c r="D2" t="inlineStr"><is><t>x</t></is></c>', '<c r="D2" t="s"><v>1</v></c>')))
+    _rewrite(path, {
+        "xl/_rels/workbook.xml.rels": lambda old: old.replace(b"</Relationships>", _SST_REL),
+        "xl/sharedStrings.xml": f'<sst xmlns="{_MAIN}"><si><t>{words}</t></si>'
+                                f"<si><t>3A001</t></si></sst>".encode()})
+    (line,) = _lines(path, rules)
+    assert line.eccn is not None and line.eccn.base == "3A001"
+
+
+def test_names_alike_only_under_full_case_folding_are_two_sheets(tmp_path) -> None:
+    """"Maße" and "Masse" are two sheets to Excel; "Shipments" and "SHIPMENTS" one."""
+    from screening.ingest.xlsx_package import check_zip, sheet_xml_path
+
+    path = _workbook(tmp_path / "two.xlsx", calc_sheet="1")
+    _rewrite(path, {"xl/workbook.xml": lambda old: old.replace(b'name="Shipments"',
+                                                               'name="Maße"'.encode())
+                    .replace(b'name="Calc"', b'name="Masse"')})
+    with check_zip(path) as archive:
+        assert sheet_xml_path(archive, "Masse", str(path)) is not None

@@ -271,7 +271,7 @@ def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | Non
         # Excel allows a name once, whatever its case; the cell reader takes the first of a
         # name, and this the sheet the workbook lists (s26 hunt: a very hidden sheet named
         # as the visible one, listed first, was screened: CLEAR).
-        key = (node.get("name") or "").casefold()
+        key = (node.get("name") or "").lower()  # ("Maße" and "Masse" are two names)
         if key in seen:
             raise IngestError(name, f"refused: the workbook names two sheets "
                               f"{node.get('name')!r}, which Excel never allows; which of "
@@ -949,6 +949,16 @@ def _odd_value(cells: bytes) -> str | None:
     return None
 
 
+#: Markup, not a cell's text that names it ("xmlns" in a description is no declaration).
+_ALTERNATE_RE = re.compile(rb"<(?:[\w.-]+:)?AlternateContent\b")
+_DECLARATION_RE = re.compile(rb"<[^<>]*\sxmlns\b")
+
+
+def _markup(data: bytes, word: bytes, pattern: re.Pattern[bytes]) -> bool:
+    """Whether ``data`` holds ``pattern`` (searched only where ``word`` occurs at all)."""
+    return word in data and pattern.search(data) is not None
+
+
 def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_data: int,
                        name: str, sheet: str, before: bytes = b"") -> None:
     """Refuses cell markup readers disagree on (s26 hunt, each a line read as EAR99 that
@@ -962,9 +972,10 @@ def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_da
     how = ""
     if sheet_data > 1:
         how = "holds more than one table of cells (<sheetData>)"
-    elif b"AlternateContent" in cells or b"AlternateContent" in before:
+    elif _markup(cells, b"AlternateContent", _ALTERNATE_RE) or \
+            _markup(before, b"AlternateContent", _ALTERNATE_RE):
         how = "wraps its cells in alternative content (mc:AlternateContent)"
-    elif b"xmlns" in cells:
+    elif _markup(cells, b"xmlns", _DECLARATION_RE):
         how = "declares a namespace among its cells"
     elif any(b"<" + p + b":" in cells for p in other_prefixes if p):
         how = "writes elements of another namespace among its cells"
@@ -1011,7 +1022,8 @@ def _check_shared_text(archive: zipfile.ZipFile, name: str) -> None:
                 others = [p for p in _DECLARED_PREFIX_RE.findall(root.group()) if p != prefix]
             # A string of another namespace: the cell reader counts it, Excel and
             # LibreOffice skip it, so every index after it names another string.
-            if b"xmlns" in data[start:] or any(b"<" + p + b":" in data for p in others):
+            if _markup(data[start:], b"xmlns", _DECLARATION_RE) or any(
+                    b"<" + p + b":" in data for p in others):
                 _refuse_foreign(name, "the shared-string table (xl/sharedStrings.xml)",
                                 "a string")
             cut = data.rfind(b"</si>")  # a string's text never split across the search
@@ -1079,7 +1091,7 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
                 if in_cells:
                     _check_cell_markup(part, declared - {prefix}, sheet_data, name, sheet,
                                        before)
-                elif b"AlternateContent" in part:  # (wrapping the cells to come)
+                elif _markup(part, b"AlternateContent", _ALTERNATE_RE):  # (around the cells)
                     _check_cell_markup(b"", set(), sheet_data, name, sheet, part)
             elif b"<sheetData" in body:
                 _check_cell_markup(b"", set(), sheet_data, name, sheet)
