@@ -193,10 +193,11 @@ _FORMULA_CELL = '<c r="D2" t="str"><f>IF(TODAY()&gt;1,"3A001","EAR99")</f><v>EAR
 _NESTED_CELL = '<c r="D2" t="inlineStr"><is><t>EAR<t>99</t>3A001</t></is></c>'
 
 
-def _split_sheet(cell: str, into: int) -> str:
+def _split_sheet(cell: str, into: int, line_id: str = "L1") -> str:
     """A sheet whose row 2 ECCN cell is ``cell``, with white space before the row so that a
     4 MiB piece of the XML ends ``into`` bytes inside the cell."""
-    row = _row(2, "x").replace('<c r="D2" t="inlineStr"><is><t>x</t></is></c>', cell)
+    row = _row(2, "x", line_id).replace('<c r="D2" t="inlineStr"><is><t>x</t></is></c>',
+                                        cell)
     start = f"<sheetData>{_HEAD}"
     head = f'<?xml version="1.0" encoding="UTF-8"?>\n{_sheet(start)}'[:-len("</worksheet>")]
     before_cell = len(head.encode()) + row.index(cell)
@@ -352,3 +353,85 @@ def test_names_alike_only_under_full_case_folding_are_two_sheets(tmp_path) -> No
                     .replace(b'name="Calc"', b'name="Masse"')})
     with check_zip(path) as archive:
         assert sheet_xml_path(archive, "Masse", str(path)) is not None
+
+
+# Round 3 of the s26 hunt: each of these was CLEAR on a 3A001 line LibreOffice showed.
+
+def test_parts_named_in_another_case_are_refused(rules, tmp_path) -> None:
+    """A sheet's relationship naming Sheet1.xml for a part stored as sheet1.xml, and a
+    shared-string table stored as xl/SharedStrings.xml: the readers find them whatever the
+    case, the checks did not (none ran)."""
+    path = _rewrite(_workbook(tmp_path / "case.xlsx"), {
+        "xl/_rels/workbook.xml.rels": lambda old: old.replace(b"worksheets/sheet1.xml",
+                                                              b"worksheets/Sheet1.xml")})
+    with pytest.raises(IngestError, match="in another case"):
+        _lines(path, rules)
+    strings = _foreign_string(tmp_path)
+    with zipfile.ZipFile(strings) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    parts["xl/SharedStrings.xml"] = parts.pop("xl/sharedStrings.xml")
+    with zipfile.ZipFile(strings, "w") as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+    with pytest.raises(IngestError, match="in another case"):
+        _lines(strings, rules)
+
+
+def test_a_prefix_beyond_ascii_is_a_prefix(rules, tmp_path) -> None:
+    xml = _sheet(f"<sheetData>{_HEAD}" + _row(2, "3A001").replace(
+        "</row>", '<é:c t="inlineStr"><is><t>EAR99</t></is></é:c></row>') + "</sheetData>",
+        ' xmlns:é="urn:other"')
+    with pytest.raises(IngestError, match="elements of another namespace"):
+        _lines(_workbook(tmp_path / "e.xlsx", sheet_xml=xml), rules)
+
+
+@pytest.mark.parametrize("value", ['<v xml:space="preserve">1&#48;</v>', "<v>1&#48;</v >"])
+def test_value_elements_with_attributes_are_looked_at(rules, tmp_path, value) -> None:
+    xml = _sheet(f"<sheetData>{_HEAD}{_row(2, 'x')}</sheetData>".replace(
+        '<c r="D2" t="inlineStr"><is><t>x</t></is></c>', f'<c r="D2" t="s">{value}</c>'))
+    with pytest.raises(IngestError, match="white space or a character reference"):
+        _lines(_workbook(tmp_path / "v.xlsx", sheet_xml=xml), rules)
+
+
+def _masking_style(tmp_path: Path, cell_style: str, styles_change=None) -> Path:  # type: ignore[no-untyped-def]
+    """The ECCN cell "EAR99" under ``cell_style`` (an s attribute's value); style 2 shows
+    "3A001" for any text."""
+    xml = _sheet(f"<sheetData>{_HEAD}{_row(2, 'EAR99')}</sheetData>".replace(
+        '<c r="D2" t="inlineStr">', f'<c r="D2" t="inlineStr" s="{cell_style}">'))
+    path = _workbook(tmp_path / "style.xlsx", sheet_xml=xml)
+    return _rewrite(path, {"xl/styles.xml": styles_change or (lambda old: old.replace(
+        b'formatCode="yyyy-mm-dd"/></numFmts>',
+        b'formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="0;-0;0;&quot;3A001'
+        b'&quot;"/></numFmts>').replace(b'<cellXfs count="2">', b'<cellXfs count="3">')
+        .replace(b"</cellXfs>", b'<xf numFmtId="165" applyNumberFormat="1"/></cellXfs>'))})
+
+
+@pytest.mark.parametrize("written", ["2", "02", "&#50;", "+2", " 2"])
+def test_a_style_index_however_written_is_looked_at(rules, tmp_path, written) -> None:
+    (line,) = _lines(_masking_style(tmp_path, written), rules)
+    assert "VALUE_SHOWN_OTHERWISE" in {p.code for p in line.problems}
+
+
+def test_a_cell_style_format_is_inherited(rules, tmp_path) -> None:
+    """The masking format on the cell style (cellStyleXfs) a cell format without its own
+    number format points to."""
+    def styles(old: bytes) -> bytes:
+        return (old.replace(b'formatCode="yyyy-mm-dd"/></numFmts>',
+                            b'formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="0;-0;'
+                            b'0;&quot;3A001&quot;"/></numFmts>')
+                .replace(b'<cellStyleXfs count="1"><xf/></cellStyleXfs>',
+                         b'<cellStyleXfs count="2"><xf/><xf numFmtId="165"/></cellStyleXfs>')
+                .replace(b'<cellXfs count="2">', b'<cellXfs count="3">')
+                .replace(b"</cellXfs>", b'<xf xfId="1"/></cellXfs>'))
+    (line,) = _lines(_masking_style(tmp_path, "2", styles), rules)
+    assert "VALUE_SHOWN_OTHERWISE" in {p.code for p in line.problems}
+
+
+def test_sheet_data_named_in_a_cell_ends_nothing(rules, tmp_path) -> None:
+    """A cell's text holding "x:sheetData>" (">" needs no escaping) before a formula cell
+    cut by a 4 MiB piece: the piece still ends after a row, and the formula is seen."""
+    xml = _split_sheet(_FORMULA_CELL, 25, "see x:sheetData&gt; and x:sheetData>")
+    path = _workbook(tmp_path / "text.xlsx",
+                     sheet_xml='<?xml version="1.0" encoding="UTF-8"?>\n' + xml)
+    (line,) = _lines(path, rules)
+    assert "FORMULA_VALUE_STALE" in {p.code for p in line.problems}

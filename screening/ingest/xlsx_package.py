@@ -126,6 +126,7 @@ def check_zip(path: Path, content: Content | None = None) -> zipfile.ZipFile:
         if "xl/workbook.xml" not in archive.namelist():
             raise IngestError(name, "not an Excel workbook (no xl/workbook.xml in the package)")
         if identity not in _checked:
+            _check_name_case(archive, name)
             _check_part_paths(archive, name)
     except BaseException:
         archive.close()
@@ -155,6 +156,35 @@ def file_identity(path: Path) -> tuple[int, ...]:
 #: the relationship that names each where Excel looks for it (the last part of its type).
 _FIXED_PARTS = {"officeDocument": "xl/workbook.xml", "sharedStrings": "xl/sharedStrings.xml",
                 "styles": "xl/styles.xml"}
+
+
+#: Parts read at fixed paths (besides the workbook, checked first).
+_CASE_CHECKED = ("xl/sharedStrings.xml", "xl/styles.xml", "xl/_rels/workbook.xml.rels",
+                 "_rels/.rels")
+
+
+def _check_name_case(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuses part names that differ only in case from another part's or from a path read
+    here: package part names are matched whatever their case by Excel, LibreOffice and the
+    cell reader, by exact name here (s26 hunt: xl/SharedStrings.xml, and a sheet named
+    Sheet1.xml stored as sheet1.xml, went unchecked: CLEAR)."""
+    seen: dict[str, str] = {}
+    for member in archive.namelist():
+        other = seen.setdefault(member.lower(), member)
+        if other != member:
+            raise IngestError(name, f"refused: the package holds {other} and {member}, "
+                              f"names differing only in case, which Excel reads as one part; "
+                              f"open the file in Excel and save it as .xlsx again")
+    for fixed in _CASE_CHECKED:
+        found = seen.get(fixed.lower())
+        if found is not None and found != fixed:
+            _refuse_case(name, found, fixed)
+
+
+def _refuse_case(name: str, found: str, wanted: str) -> None:
+    raise IngestError(name, f"refused: the package stores the part {wanted} as {found} (in "
+                      f"another case), which Excel never writes; hkscreen's checks would not "
+                      f"read it. Open the file in Excel and save it as .xlsx again")
 
 
 def _check_part_paths(archive: zipfile.ZipFile, name: str) -> None:
@@ -285,9 +315,14 @@ def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | Non
     for rel in relationships(archive, "xl/_rels/workbook.xml.rels", name):
         if rel.get("Id") == rid:
             target = rel.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return str(PurePosixPath("xl") / target)
+            path = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(str(PurePosixPath("xl") / target))
+            members = archive.namelist()
+            if path not in members:
+                found = next((m for m in members if m.lower() == path.lower()), None)
+                if found is not None:  # the readers find it whatever its case
+                    _refuse_case(name, found, path)
+            return path
     return None
 
 
@@ -788,15 +823,43 @@ def _styles_where(archive: zipfile.ZipFile, name: str, wanted: Callable[[str], b
     found: dict[bytes, str] = {}
     if not codes:
         return found
+    # A cell style's format reaches a cell's style without one of its own, or (as some
+    # readers take applyNumberFormat="0") with one: either way counts (s26 hunt: a masking
+    # format on the cell style, LibreOffice showed "3A001" over "EAR99": CLEAR).
+    named = [x for section in _children(styles, "cellStyleXfs") for x in section
+             if _local(x.tag) == "xf"]
     for section in _children(styles, "cellXfs"):
         for index, xf in enumerate(x for x in section if _local(x.tag) == "xf"):
-            number = xf.get("numFmtId") or "0"
-            if number.isdigit() and int(number) in codes:
-                found[str(index).encode()] = codes[int(number)]
+            numbers = [xf.get("numFmtId") or "0"]
+            parent = (xf.get("xfId") or "0").strip()
+            if parent.isdigit() and int(parent) < len(named):
+                numbers.append(named[int(parent)].get("numFmtId") or "0")
+            for number in map(str.strip, numbers):
+                if number.isdigit() and int(number) in codes:
+                    found[str(index).encode()] = codes[int(number)]
+                    break
     return found
 
 
-_STYLE_ATTR_RE = re.compile(rb'\ss="([0-9]+)"')
+_STYLE_ATTR_RE = re.compile(rb'\ss="([^"]*)"')
+#: A style index no reader can take for a number: the cell's style is in doubt.
+ODD_STYLE = "(a style index written oddly)"
+
+
+def _style_of(attributes: bytes, styles: dict[bytes, str]) -> str | None:
+    """The format ``styles`` gives a cell's style index, however the index is written
+    (s26 hunt: s="02", s="&#50;", s="+2" and s=" 2" read as style 2 by LibreOffice went
+    past a masking format keyed on "2"); ODD_STYLE for one that is no number."""
+    found = _STYLE_ATTR_RE.search(attributes)
+    if found is None:
+        return None
+    index = found.group(1)
+    if (index.isdigit() and index[:1] != b"0") or index == b"0":
+        return styles.get(index)
+    try:
+        return styles.get(str(int(html.unescape(index.decode("utf-8", "replace")))).encode())
+    except ValueError:
+        return ODD_STYLE
 
 
 #: Parts that hold no formulas (the cells' strings, styles, themes, properties).
@@ -855,7 +918,7 @@ def volatile_elsewhere(archive: zipfile.ZipFile, xml_path: str, name: str = "") 
 _ODD_ATTRIBUTE_RE = re.compile(rb"<[A-Za-z_][^<>]*?(?:\s=|=\s|=')")
 _ESCAPED_REF_RE = re.compile(rb'\sr(?:ef)?="[^"<>]*&')
 _PREFIXED_MAIN_RE = re.compile(
-    rb"xmlns:([\w.-]+)\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/"
+    rb"xmlns:([^\s=:<>/\"']+)\s*=\s*[\"'](?:http://schemas\.openxmlformats\.org/spreadsheetml/2006/"
     rb"main|http://purl\.oclc\.org/ooxml/spreadsheetml/main)[\"']")
 #: An attribute's value as Excel writes it (it cannot hold "<"): taken out before looking for
 #: odd attributes, so "=" or quotes inside a value (a data validation's prompt "Y = yes")
@@ -886,13 +949,15 @@ def _check_plain_xml(body: bytes, name: str, sheet: str) -> bytes | None:
     return prefixes.pop() if prefixes else None
 
 
-_DECLARED_PREFIX_RE = re.compile(rb"xmlns:([\w.-]+)\s*=")
+#: (A prefix is any XML name, letters beyond ASCII too: s26 hunt, "é:c" went unseen.)
+_DECLARED_PREFIX_RE = re.compile(rb"xmlns:([^\s=:<>/\"']+)\s*=")
 #: A text element holding an element (nested <t>): the cell reader shows the text up to the
 #: inner one's end, LibreOffice what follows it (s26 hunt: "EAR<t>99</t>3A001" read as EAR99).
 _NESTED_TEXT_RE = re.compile(rb"<t(?:\s[^>]*)?(?<!/)>[^<]*<(?!/t>)")
 #: A date cell (t="d") whose time has a 60th second: no such time shows the day the reader
 #: gives (s26 hunt: 2020-12-22T23:59:60, read as the 22nd at 23:59:59, is the 23rd).
-_DATE_CELL_RE = re.compile(rb'<c\b[^>]*\bt="d"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.DOTALL)
+_DATE_CELL_RE = re.compile(rb'<c\b[^>]*\bt="d"[^>]*>(?:(?!</c>).)*?<v(?:\s[^>]*)?>([^<]*)</v',
+                           re.DOTALL)
 _SIXTIETH_SECOND_RE = re.compile(rb"T[0-9]{1,2}:[0-9]{1,2}:(?:[6-9][0-9]|[0-9]{3,})")
 
 
@@ -900,7 +965,8 @@ def _whole_rows(handle: IO[bytes]) -> Iterator[bytes]:
     """The sheet XML in pieces of about ``_CHUNK`` bytes, each ending after a tag and never
     inside a row: a cell's patterns (a formula, a style, a nested text element) are always
     read whole (s26 hunt: a cell cut by a chunk's end, a formula's or a masking style's
-    cell went unseen, CLEAR). Within the table of cells a piece ends after a row; a row
+    cell went unseen, CLEAR). End tags are looked for whole ("x:sheetData>" in a cell's
+    text ends nothing). Within the table of cells a piece ends after a row; a row
     longer than a chunk makes a longer piece."""
     tail = b""
     opened = False  # the table of cells has begun
@@ -915,7 +981,8 @@ def _whole_rows(handle: IO[bytes]) -> Iterator[bytes]:
         if len(closes) == 1 and b"xmlns:" in data:  # rows closed as </x:row> too
             closes += tuple(b"</" + p + b":row>" for p in _PREFIXED_MAIN_RE.findall(data))
         opened = opened or b"<sheetData" in data
-        if opened and b"</sheetData>" not in data and b":sheetData>" not in data:
+        if opened and not any(close.replace(b"row>", b"sheetData>") in data
+                              for close in closes):
             ends = [found + len(close) for close in closes
                     if (found := data.rfind(close)) >= 0]
             cut = max(ends, default=0) - 1
@@ -931,26 +998,26 @@ def _whole_rows(handle: IO[bytes]) -> Iterator[bytes]:
 #: A value element holding white space or a character reference: the cell reader and
 #: LibreOffice read a shared string's index or a number so written differently (s26 hunt:
 #: <v>1&#48;</v> and <v> 10 </v> read as string 1 and 0 by the reader, 10 by LibreOffice).
-_SPACED_VALUE_RE = re.compile(rb"<v>([^<]*[\s&][^<]*)</v>")
+_SPACED_VALUE_RE = re.compile(rb"<v(?:\s[^>]*)?>([^<]*[\s&][^<]*)</v|<v\s[^>]*>([^<]*)</v")
 _TYPE_ATTRIBUTE_RE = re.compile(rb'\st="([^"]*)"')
 
 
 def _odd_value(cells: bytes) -> str | None:
     """The first such value of a cell not holding a formula's text result (t="str", whose
     text may hold spaces and "&amp;"), or None."""
-    if b"<v>" not in cells:
+    if b"<v" not in cells:
         return None
     for found in _SPACED_VALUE_RE.finditer(cells):
         start = cells.rfind(b"<c", 0, found.start())
         kind = _TYPE_ATTRIBUTE_RE.search(cells[start:cells.find(b">", start) + 1]) \
             if start >= 0 else None
         if kind is None or kind.group(1) != b"str":
-            return found.group(1)[:40].decode("utf-8", "replace")
+            return (found.group(1) or found.group(2) or b"")[:40].decode("utf-8", "replace")
     return None
 
 
 #: Markup, not a cell's text that names it ("xmlns" in a description is no declaration).
-_ALTERNATE_RE = re.compile(rb"<(?:[\w.-]+:)?AlternateContent\b")
+_ALTERNATE_RE = re.compile(rb"<(?:[^\s=:<>/\"']+:)?AlternateContent\b")
 _DECLARATION_RE = re.compile(rb"<[^<>]*\sxmlns\b")
 
 
@@ -1050,7 +1117,11 @@ def scan_sheet(archive: zipfile.ZipFile, sheet: str, name: str) -> SheetScan:
     scan = SheetScan()
     xml_path = sheet_xml_path(archive, sheet, name)
     if xml_path is None or xml_path not in archive.namelist():
-        return scan
+        # Never screened unchecked (s26 hunt: a part the checks did not find was read).
+        raise IngestError(name, "refused: hkscreen cannot find this sheet's XML in the "
+                          "package to check it (the workbook's list of sheets or its "
+                          "relationships do not lead to it); open the file in Excel and "
+                          "save it as .xlsx again", sheet=sheet)
     every_formula, scan.date1904 = workbook_flags(archive, name)
     dayless = dayless_date_styles(archive, name)
     masking = masking_styles(archive, name)
@@ -1419,9 +1490,8 @@ def _dayless_cells(body: bytes, dayless: dict[bytes, str],
     empty cell shows nothing: it is no date). A cell written without a reference is
     passed over."""
     for attributes, content in _CELL_RE.findall(body):
-        style = _STYLE_ATTR_RE.search(attributes)
-        if style is None or (code := dayless.get(style.group(1))) is None \
-                or not content or b"<v>" not in content:
+        if (code := _style_of(attributes, dayless)) is None \
+                or not content or b"<v" not in content:
             continue
         ref = _REF_RE.search(attributes)
         if ref is not None:
@@ -1433,8 +1503,7 @@ def _masked_cells(body: bytes, masking: dict[bytes, str],
     """Text cells (shared, inline or a formula's) under a style whose format shows other
     text than they hold."""
     for attributes, content in _CELL_RE.findall(body):
-        style = _STYLE_ATTR_RE.search(attributes)
-        if style is None or (code := masking.get(style.group(1))) is None or not content \
+        if (code := _style_of(attributes, masking)) is None or not content \
                 or not any(kind in attributes for kind in (b't="s"', b't="str"',
                                                            b't="inlineStr"')):
             continue
