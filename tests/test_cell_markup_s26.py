@@ -35,6 +35,26 @@ def _lines(path: Path, rules) -> list:  # type: ignore[no-untyped-def]
     return list(prepared.lines())
 
 
+def _rewrite(path: Path, changes: dict[str, Any], renames: dict[str, str] | None = None
+             ) -> Path:
+    """``path`` with its parts changed: part name -> new bytes, or a function of the old;
+    ``renames``: old part name -> new one."""
+    with zipfile.ZipFile(path) as package:
+        parts = {info.filename: package.read(info) for info in package.infolist()}
+    for part, change in changes.items():
+        parts[part] = change(parts.get(part, b"")) if callable(change) else change
+    for old, new in (renames or {}).items():
+        parts[new] = parts.pop(old)
+    with zipfile.ZipFile(path, "w") as package:
+        for part, data in parts.items():
+            package.writestr(part, data)
+    return path
+
+
+_SST_REL = (b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/'
+            b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+
+
 IGNORABLE = f' xmlns:mc="{_MC}" xmlns:x="urn:hkscreen:test" mc:Ignorable="x"'
 
 CASES = {
@@ -95,16 +115,9 @@ def test_nested_text_in_the_shared_strings_is_refused(rules, tmp_path, table) ->
     path = _workbook(tmp_path / "sst.xlsx", sheet_xml=_sheet(
         f'<sheetData>{_HEAD}{_row(2, "x")}</sheetData>'.replace(
             '<c r="D2" t="inlineStr"><is><t>x</t></is></c>', '<c r="D2" t="s"><v>0</v></c>')))
-    with zipfile.ZipFile(path) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-        b"</Relationships>")
-    parts["xl/sharedStrings.xml"] = table.encode()
-    with zipfile.ZipFile(path, "w") as package:
-        for part, data in parts.items():
-            package.writestr(part, data)
+    _rewrite(path, {
+        "xl/_rels/workbook.xml.rels": lambda old: old.replace(b"</Relationships>", _SST_REL),
+        "xl/sharedStrings.xml": table.encode()})
     with pytest.raises(IngestError, match="shared-string table writes a text element"):
         _lines(path, rules)
 
@@ -130,13 +143,8 @@ def test_two_sheets_of_one_name_are_refused(tmp_path) -> None:
     reader took it (EAR99, CLEAR) while the checks read the other. Excel allows a name once,
     whatever its case."""
     path = _workbook(tmp_path / "two.xlsx", calc_sheet="1")
-    with zipfile.ZipFile(path) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
-        b'name="Calc"', b'name="SHIPMENTS" state="veryHidden"')
-    with zipfile.ZipFile(path, "w") as package:
-        for part, data in parts.items():
-            package.writestr(part, data)
+    _rewrite(path, {"xl/workbook.xml": lambda old: old.replace(
+        b'name="Calc"', b'name="SHIPMENTS" state="veryHidden"')})
     with pytest.raises(IngestError, match="names two sheets 'SHIPMENTS'"):
         screen_file(tmp_path, path)
 
@@ -172,18 +180,10 @@ def test_cells_certainly_showing_a_value(tmp_path) -> None:
     path = _workbook(tmp_path / "count.xlsx", sheet_xml=_sheet(
         f'<sheetData><row r="1">{cells}</row></sheetData>'
         f'<extLst><c r="Z9"><v>1</v></c></extLst>'))
-    with zipfile.ZipFile(path) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
-        b'officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
-        b"</Relationships>")
-    parts["xl/sharedStrings.xml"] = (f'<sst xmlns="{_MAIN}"><si><t>HK</t></si><si><t xml:space='
-                                     f'"preserve">  </t></si></sst>').encode()
-    with zipfile.ZipFile(path, "w") as package:
-        for part, data in parts.items():
-            package.writestr(part, data)
-        package.close()
+    _rewrite(path, {
+        "xl/_rels/workbook.xml.rels": lambda old: old.replace(b"</Relationships>", _SST_REL),
+        "xl/sharedStrings.xml": (f'<sst xmlns="{_MAIN}"><si><t>HK</t></si><si><t xml:space='
+                                 f'"preserve">  </t></si></sst>').encode()})
     with zipfile.ZipFile(path) as package:
         # A1, C1, E1, H1, K1 ("&" after a no-break space)
         assert certain_values(package, "Shipments", str(path)) == 5
@@ -230,22 +230,6 @@ def test_a_namespace_declared_among_cells_after_the_first_chunk_is_refused(rules
                      "\n" + xml)
     with pytest.raises(IngestError, match="declares a namespace among its cells"):
         _lines(path, rules)
-
-
-def _rewrite(path: Path, changes: dict[str, Any]) -> Path:
-    """``path`` with its parts changed: part name -> new bytes, or a function of the old."""
-    with zipfile.ZipFile(path) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    for part, change in changes.items():
-        parts[part] = change(parts.get(part, b"")) if callable(change) else change
-    with zipfile.ZipFile(path, "w") as package:
-        for part, data in parts.items():
-            package.writestr(part, data)
-    return path
-
-
-_SST_REL = (b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/'
-            b'2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>')
 
 
 def _foreign_string(tmp_path: Path) -> Path:
@@ -366,13 +350,8 @@ def test_parts_named_in_another_case_are_refused(rules, tmp_path) -> None:
                                                               b"worksheets/Sheet1.xml")})
     with pytest.raises(IngestError, match="in another case"):
         _lines(path, rules)
-    strings = _foreign_string(tmp_path)
-    with zipfile.ZipFile(strings) as package:
-        parts = {info.filename: package.read(info) for info in package.infolist()}
-    parts["xl/SharedStrings.xml"] = parts.pop("xl/sharedStrings.xml")
-    with zipfile.ZipFile(strings, "w") as package:
-        for part, data in parts.items():
-            package.writestr(part, data)
+    strings = _rewrite(_foreign_string(tmp_path), {},
+                       {"xl/sharedStrings.xml": "xl/SharedStrings.xml"})
     with pytest.raises(IngestError, match="in another case"):
         _lines(strings, rules)
 

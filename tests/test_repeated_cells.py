@@ -53,6 +53,19 @@ def _c3(text: str) -> str:
     return found.group()
 
 
+def _refused(tmp_path: Path, path: Path) -> tuple[str, list[str]]:
+    """(the refusal of screening ``path`` in a fresh database, its runs' statuses)."""
+    db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
+    try:
+        with pytest.raises(IngestError) as refused:
+            run_screening(db, path, ScreenOptions())
+        with db.sessions() as session:
+            statuses = [run.status for run in run_store.list_runs(session)]
+    finally:
+        db.dispose()
+    return str(refused.value), statuses
+
+
 def _germany_after(text: str) -> str:
     cell = _c3(text)
     return text.replace(cell, cell + cell.replace("Hong Kong", "Germany"), 1)
@@ -87,15 +100,7 @@ def test_a_cell_written_twice_is_refused(tmp_path, change) -> None:  # type: ign
     with check_zip(path) as archive:  # (cells beyond the bitmap's width: in its set)
         for width in (5, 1):
             assert repeated_cell(archive, "Shipments", str(path), width) == ("C3", 3, TWICE)
-    db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
-    try:
-        with pytest.raises(IngestError) as refused:
-            run_screening(db, path, ScreenOptions())
-        with db.sessions() as session:
-            statuses = [run.status for run in run_store.list_runs(session)]
-    finally:
-        db.dispose()
-    message = str(refused.value)
+    message, statuses = _refused(tmp_path, path)
     assert "writes cell C3 twice" in message and "row 3" in message, message
     assert "complete" not in statuses
 
@@ -189,15 +194,7 @@ def test_a_cell_of_two_values_is_refused(tmp_path, change, said) -> None:  # typ
             for width in (5, 1):
                 assert repeated_cell(archive, "Shipments", str(path), width) == \
                     ("C3", 3, TWO_VALUES_FOUND)
-    db = open_database(f"sqlite:///{tmp_path / 'second.sqlite3'}")
-    try:
-        with pytest.raises(IngestError) as refused:
-            run_screening(db, path, ScreenOptions())
-        with db.sessions() as session:
-            statuses = [run.status for run in run_store.list_runs(session)]
-    finally:
-        db.dispose()
-    message = str(refused.value)
+    message, statuses = _refused(tmp_path, path)
     assert said in message, message
     assert "complete" not in statuses
 

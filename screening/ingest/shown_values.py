@@ -18,9 +18,14 @@ import zipfile
 from xml.etree import ElementTree
 
 from screening.ingest.errors import IngestError
-from screening.ingest.xlsx_package import _FIXED_PARTS, _PREFIXED_MAIN_RE, sheet_xml_path
+from screening.ingest.xlsx_package import (
+    _CHUNK,
+    _FIXED_PARTS,
+    _PREFIXED_MAIN_RE,
+    _unprefixed,
+    sheet_xml_path,
+)
 
-_CHUNK = 4 * 1024 * 1024
 #: A cell, self-closed or with its content (prefixes of the sheet's namespace already gone).
 _CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
 _TYPE_RE = re.compile(rb"""\st\s*=\s*["']([^"']*)["']""")
@@ -103,8 +108,7 @@ def certain_values(archive: zipfile.ZipFile, sheet: str, name: str) -> int:
                 found = _PREFIXED_MAIN_RE.findall(body)
                 prefix = found[0] if found else b""
             if prefix:
-                body = body.replace(b"<" + prefix + b":", b"<").replace(
-                    b"</" + prefix + b":", b"</")
+                body = _unprefixed(body, prefix)
             # The cells of every table of cells (the reader reads the first only).
             for part in body.split(b"<sheetData")[0 if inside else 1:]:
                 end = part.find(b"</sheetData>")
