@@ -80,14 +80,27 @@ def _entry_problems(eccn: Eccn, entry: EccnRule, date: dt.date) -> list[Finding]
             cites(made.citation if made else "", *entry_cites),
             unverified_note(f"creation date of {eccn.base}", made.verification) if made else ())]
     for d in entry.created:
-        if (d.kind == "created" and d.paragraphs and eccn.paragraph and date < d.valid_from
+        if not (d.paragraphs and eccn.paragraph and date < d.valid_from
                 and any(eccn.paragraph == p or eccn.paragraph.startswith(p + ".")
                         for p in d.paragraphs)):
+            continue
+        if d.kind == "created":
             return [Finding(
                 "PARAGRAPH_NOT_IN_FORCE", Severity.REVIEW,
                 f"Paragraph {eccn.text} did not exist on the export date: {d.summary} on "
                 f"{d.valid_from}. Check the classification the item had on the export date.",
                 cites(d.citation, *entry_cites), unverified_note(f"creation date {d.id}",
+                                                        d.verification))]
+        if d.kind == "text_from":
+            # Its text or controls changed on a date the rules do not hold: the edition's
+            # rows would screen an earlier line on today's scope.
+            return [Finding(
+                "PARAGRAPH_TEXT_UNDATED", Severity.REVIEW,
+                f"Paragraph {eccn.text}: {d.summary}. The rules hold its text and controls "
+                f"only as in force from {d.valid_from}; on the export date they may have "
+                f"differed. Check the classification and licence requirement in the Control "
+                f"List of the export date.",
+                cites(d.citation, *entry_cites), unverified_note(f"dated text {d.id}",
                                                         d.verification))]
     if not entry.controls and not entry.specials:
         return [Finding(

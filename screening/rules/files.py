@@ -222,7 +222,7 @@ RULE_FILES: tuple[RuleFile, ...] = (
         (
             Column("id", required=True), Column("eccn", _eccn, True),
             Column("paragraphs", _paragraph_list),
-            Column("kind", _choice("created", "offchart_from"), True),
+            Column("kind", _choice("created", "offchart_from", "text_from"), True),
             Column("valid_from", _date, True), Column("summary", required=True), *_CITED,
         ),
         key=("id",),
