@@ -32,6 +32,7 @@ from screening.ingest.rows import (
 )
 from screening.line_json import json_plain
 from screening.normalize import (
+    china_place,
     clean_text,
     embargoed_place,
     may_name_embargoed_place,
@@ -165,6 +166,12 @@ class FastRows:
         self.named_country = Memo(lambda value: c._named_country(clean_text(value))
                                   if value not in (None, "") else None)
         self.named_elsewhere = c.named_elsewhere
+        #: Columns looked at for Hong Kong, Macau or China (``RowConverter.china_columns``):
+        #: a row whose cell names one it is not screened to goes the slow way.
+        self.china_columns = c.china_columns
+        self.china = Memo(lambda value: china_place(clean_text(value))
+                          if value not in (None, "") else None)
+        self.china_elsewhere = c.china_elsewhere
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -324,6 +331,13 @@ class FastRows:
                                clean_text(cells[index][i]), dest[i], ult[i],
                                date[i][0] if date[i].__class__ is tuple else None)
                            is not None)
+        for index in self.china_columns:  # named there: the slow path says so
+            named = list(map(self.china.__getitem__, cells[index]))
+            if any(named):
+                bad.update(i for i, code in enumerate(named) if code is not None
+                           and dest[i] is not BAD and self.china_elsewhere(
+                               code, dest[i], ult[i],
+                               date[i][0] if date[i].__class__ is tuple else None))
         exc = looked_up(self.exception, self.i_exc, None)
         lic = looked_up(self.licence, self.i_lic, (None, None))
         eut = looked_up(self.end_user_type, self.i_eut, (None, None))

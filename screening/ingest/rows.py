@@ -37,6 +37,7 @@ from screening.normalize import (
     PART_744_TYPES,
     DateOrder,
     DateProblem,
+    china_place,
     clean_text,
     country_named_in,
     embargoed_place,
@@ -288,6 +289,7 @@ _DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "u
 #: From this day Hong Kong is licensed as China (85 FR 83765): one named for the other is
 #: no other destination.
 HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
+_CHINA_NAMES = {"HK": "Hong Kong", "MO": "Macau", "CN": "China"}
 
 
 #: Words saying where the goods go when "to" follows ("Ship To", "Sent To", "Goes To";
@@ -418,6 +420,13 @@ class RowConverter:
             index for index in self.place_columns if index not in mapped
             and _says_where_goods_end_up(mapping.headers[index]))
         self._named_country = _memo(lambda text: country_named_in(text, aliases))
+        #: Columns whose cells are looked at for Hong Kong, Macau or mainland China where
+        #: the line is not screened to: the place columns and the party names (s27 hunt:
+        #: "Kowloon, Hong Kong" as the delivery address, "Re-export to Hong Kong" as a remark,
+        #: "Victoria Components (Hong Kong) Limited" as the end user, on lines to Germany,
+        #: were CLEAR).
+        self.china_columns = tuple(sorted(set(self.place_columns) | self.names))
+        self._china = _memo(china_place)
         #: Columns no field reads whose header names the day the goods really left
         #: ("Actual Ship Date", "ATD") beside the export date read (s24 hunt: "Ship Date"
         #: 2020-12-01 was read, "Actual Ship Date" 2021-01-05 left unread: CLEAR).
@@ -536,11 +545,13 @@ class RowConverter:
             problems = (*problems, self._near_midnight(number, values, export_date))
         if len(texts) > self.headed and any(texts[self.headed:]):
             problems = (*problems, self._beyond_header(number, texts))
+        flagged: set[int] = set()  # columns already named in a finding of where goods go
         for index in self.place_columns:
             if texts[index] and index not in blocked and \
                     (elsewhere := self._place_elsewhere(number, index, texts[index],
                                                         destination, ultimate)) is not None:
                 problems = (*problems, elsewhere)
+                flagged.add(index)
         for index in self.use_columns:
             if texts[index] and index not in blocked and names_flagged_use(texts[index]):
                 problems = (*problems, self._use_named(number, index, texts[index]))
@@ -550,6 +561,15 @@ class RowConverter:
                         number, index, texts[index], destination, ultimate,
                         export_date)) is not None:
                 problems = (*problems, other)
+                flagged.add(index)
+        if destination is not None:
+            for index in self.china_columns:
+                text = texts[index]
+                if text and index not in blocked and index not in flagged and \
+                        (code := self._china(text)) is not None and \
+                        self.china_elsewhere(code, destination, ultimate, export_date):
+                    problems = (*problems, self._china_named(number, index, text, code,
+                                                             destination, ultimate))
         if self.source.merged_cells:
             for index in sorted(self.looked_at_only):
                 if (merged := self.source.merged_cells.get((number, index))) is not None:
@@ -658,6 +678,38 @@ class RowConverter:
         return Finding("EMBARGOED_PLACE_NAMED", Severity.REVIEW, (
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
+
+    @staticmethod
+    def china_elsewhere(code: str, destination: str | None, ultimate: str | None,
+                        date: dt.date | None) -> bool:
+        """Whether Hong Kong, Macau or China (``code``), named in a cell, is a place the line
+        is not screened to: neither of its destinations, nor licensed as one of them on
+        ``date`` (Hong Kong as China from 2020-12-23)."""
+        if code in (destination, ultimate):
+            return False
+        return not (code in ("HK", "CN") and {destination, ultimate} & {"HK", "CN"}
+                    and date is not None and date >= HK_AS_CHINA_FROM)
+
+    def _china_named(self, number: int, index: int, text: str, code: str,
+                     destination: str, ultimate: str | None) -> Finding:
+        """REVIEW for a party's name, a consignee address or a cell no field reads naming
+        Hong Kong, Macau or China on a line screened elsewhere: the goods may go there."""
+        place = _CHINA_NAMES[code]
+        shown = self._column_shown(index)
+        if index == self.i[Field.CONSIGNEE_ADDRESS]:
+            what = f"the consignee address ({shown!r} column)"
+        elif index in self.names:
+            what = f"a party's name ({shown!r} column)"
+        else:
+            what = f"{shown!r} column, which no field reads"
+        screened = destination + (f", ultimate destination {ultimate}"
+                                  if ultimate and ultimate != destination else "")
+        return Finding("PLACE_NAMED_ELSEWHERE", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: {_quote(text)} ({what}) names {place}, "
+            f"but the line is screened to {screened}. Confirm where the goods go and who "
+            f"receives them (a red flag, 15 CFR part 732 Supp. No. 3): if they go to "
+            f"{place}, the licence this line needs is {place}'s (Hong Kong is licensed as "
+            f"China from 2020-12-23)."))
 
     def _column_shown(self, index: int) -> str:
         """A column no field reads, as a finding names it: its header, else its letter."""

@@ -47,6 +47,9 @@ EDITION_FILES: dict[str, tuple[str, ...]] = {
     "ccl_license_exception_flags.csv": ("eccn", "exception", "text"),
     "ccl_paragraphs.csv": ("eccn", "paragraph", "depth", "text"),
 }
+#: Columns a file may have besides those: a paragraph row taken from another edition's text
+#: than the folder's (categories the folder's extraction lacks) names its own.
+OPTIONAL_COLUMNS: dict[str, tuple[str, ...]] = {"ccl_paragraphs.csv": ("edition",)}
 
 #: Destination names the chart writes differently from the alias table.
 _CHART_NAMES = {
@@ -109,7 +112,8 @@ def read_edition(directory: Path, date: str, aliases: dict[str, str],
     index = build_alias_index(aliases)
     files: dict[str, list[dict[str, str]]] = {}
     for name, columns in EDITION_FILES.items():
-        files[name] = _read(directory / name, columns, problems)
+        files[name] = _read(directory / name, columns, problems,
+                            OPTIONAL_COLUMNS.get(name, ()))
     codes: dict[str, str] = {}
     for name, column in (("country_chart.csv", "destination"),
                          ("country_groups.csv", "destination")):
@@ -127,7 +131,8 @@ def read_edition(directory: Path, date: str, aliases: dict[str, str],
     return Edition(date, groups_date or date, files, codes)
 
 
-def _read(path: Path, columns: tuple[str, ...], problems: list[str]) -> list[dict[str, str]]:
+def _read(path: Path, columns: tuple[str, ...], problems: list[str],
+          optional: tuple[str, ...] = ()) -> list[dict[str, str]]:
     name = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -156,7 +161,8 @@ def _read(path: Path, columns: tuple[str, ...], problems: list[str]) -> list[dic
                 problems.append(f"{name}: row {number}: a cell is longer than {_MAX_CELL} "
                                 f"characters")
                 continue
-            rows.append({c: cells[header.index(c)].strip() for c in columns})
+            rows.append({c: cells[header.index(c)].strip()
+                         for c in (*columns, *(o for o in optional if o in header))})
     except csv.Error as exc:
         problems.append(f"{name}: row {reader.line_num}: not valid CSV ({exc})")
     return rows
@@ -192,6 +198,17 @@ def _check_rows(files: dict[str, list[dict[str, str]]], problems: list[str]) -> 
     for number, row in enumerate(files["ccl_paragraphs.csv"], start=2):
         if not row["depth"].isdigit():
             bad("ccl_paragraphs.csv", number, "depth", row["depth"], "a whole number")
+        if row.get("edition") and not _is_date(row["edition"]):
+            bad("ccl_paragraphs.csv", number, "edition", row["edition"],
+                "a date (YYYY-MM-DD) or blank")
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 # --- edition -> rule tables --------------------------------------------------------------
@@ -310,7 +327,7 @@ def edition_tables(edition: Edition, base: dict[str, list[dict[str, Any]]]
     known = set(eccns)
     tables["eccn_paragraphs.csv"] = [
         {"eccn": r["eccn"], "seq": i, "paragraph": r["paragraph"], "depth": int(r["depth"]),
-         "text": r["text"], "edition": edition.groups_date}
+         "text": r["text"], "edition": r.get("edition") or edition.groups_date}
         for i, r in enumerate(edition.files["ccl_paragraphs.csv"], start=1)
         if r["eccn"] in known]
     flags: dict[tuple[str, str], dict[str, Any]] = {}
