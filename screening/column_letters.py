@@ -12,3 +12,11 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def column_number(letters: str) -> int:
+    """Spreadsheet letters (capitals) -> 0-based column index (A -> 0, AB -> 27)."""
+    index = 0
+    for ch in letters:
+        index = index * 26 + (ord(ch) - 64)
+    return index - 1

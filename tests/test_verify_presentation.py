@@ -280,7 +280,7 @@ def test_rich_text_in_a_shared_string_fails(db, report) -> None:  # type: ignore
     ("General", "general"), ("@", "text"), ("0", "number"), ("0.00", "number"),
     ("#,##0", "number"), ("#,##0.00", "number"), ("0%", "number"), ("0.00%", "number"),
     ("yyyy-mm-dd", "date"), ("yyyy-mm-dd hh:mm:ss", "date"), ("YYYY\\-MM\\-DD", "date"),
-    ("[$-409]yyyy-mm-dd", "date"), ("d/m/yyyy", "date"),
+    ("[$-409]yyyy-mm-dd", "date"), ("d/m/yyyy", "refused"), ("yyyy-dd-mm", "refused"),
     (';;;"CLEAR"', "refused"), ('"0"', "refused"), ('"3"', "refused"), (";;;", "refused"),
     ("0;0", "refused"), ("[White]0", "refused"), ("[<1]0", "refused"), ("0,", "refused"),
     ("#", "refused"), ("0.00E+00", "refused"), ("# ?/?", "refused"), ("\\C0", "refused"),

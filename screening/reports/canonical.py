@@ -30,6 +30,8 @@ KEY_FINGERPRINT_LABEL = "Signing key fingerprint (SHA-256)"
 PUBLIC_KEY_LABEL = "Signing public key (Ed25519)"
 #: Summary rows whose cells are not covered: they carry the digest and the signature.
 UNSIGNED_LABELS = (DIGEST_LABEL, SIGNATURE_LABEL)
+#: The sheets of an XLSX report, in their order.
+SHEETS = ("Summary", "Findings", "Lines", "Reviews", "Rules", "Run")
 
 
 def canon(value: object) -> str:

@@ -45,6 +45,7 @@ import colorsys
 import datetime as dt
 import math
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -55,7 +56,9 @@ from xml.etree import ElementTree
 from openpyxl.styles.colors import COLOR_INDEX
 
 from screening.ingest.readers import column_letter
+from screening.reports.canonical import SHEETS
 from screening.reports.content import LINE_HEADERS
+from screening.reports.report_cells import cell_problems
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -88,8 +91,11 @@ PRINTED_COLUMNS = {"Lines": len(LINE_HEADERS), "Summary": 2}
 CHART_TITLE = "Lines by export month and verdict"
 MIN_FONT_POINTS = 6.0
 MIN_CONTRAST = 2.0  # WCAG contrast ratio; hkscreen's own pairs are above 4
-MIN_ROW_POINTS = 3.0
-MIN_COLUMN_WIDTH = 0.5  # characters
+#: A row or column holding values must show them: 3 points and half a character passed
+#: the s27 forgery hunt as a sliver and a hairline (hkscreen writes 12.75 points and more,
+#: and columns of 6 characters and more where values are).
+MIN_ROW_POINTS = 8.0
+MIN_COLUMN_WIDTH = 3.0  # characters
 
 # Built-in number formats that do not depend on the locale (ECMA-376 18.8.30).
 _BUILTIN = {0: "General", 1: "0", 2: "0.00", 3: "#,##0", 4: "#,##0.00", 9: "0%",
@@ -137,6 +143,10 @@ def number_format(code: str) -> Shown:
         if not {"y", "m", "d"} <= set(lower):
             return Shown("refused", refused="a date format that leaves out the year, month "
                                             "or day")
+        if not lower.index("y") < lower.index("m") < lower.index("d"):
+            # hkscreen writes year-month-day; "yyyy-dd-mm" shows 2020-06-01 as 2020-01-06
+            # (s27 forgery hunt), and any other order can be read either way.
+            return Shown("refused", refused="a date format not in year-month-day order")
         return Shown("date")
     return Shown("refused", refused="a number format that can show other than the value "
                                     "(only General, @, plain numbers and full dates are kept)")
@@ -264,6 +274,7 @@ class Presentation:
         self.print_areas: dict[str, str] = {}
         self.drawings: dict[str, list[tuple[str, tuple[int, int, int, int] | None]]] = {}
         self.sheets: dict[str, _SheetState] = {}
+        self.strings = 0  # entries of the shared-string table
         self.checked = False
 
     def add(self, problem: str) -> None:
@@ -313,6 +324,10 @@ class Presentation:
         for index, sheet in enumerate(workbook.iter(f"{MAIN}sheet")):
             name = sheet.get("name") or ""
             local_names[index] = name
+            if name not in SHEETS:
+                # (An empty sheet adds nothing to the digest: s27 hunt, "Summary
+                # (corrected)" opened first, its cells each followed by an empty copy.)
+                self.add(f"the report holds a sheet {name!r}, which hkscreen never writes")
             state = sheet.get("state") or "visible"
             if state != "visible":
                 self.add(f"sheet {name} is {state}: its cells are not shown")
@@ -320,6 +335,9 @@ class Presentation:
             if target[1].endswith("/worksheet"):
                 self.sheet_parts[name] = target[0]
                 self._sheet_parts(archive, name, target[0])
+                if target[0] in names:
+                    self.problems.extend(cell_problems(archive.read(target[0]), name,
+                                                       self.strings))
         for defined in workbook.iter(f"{MAIN}definedName"):
             if defined.get("name") == "_xlnm.Print_Area":
                 local = _float(defined.get("localSheetId"))
@@ -525,6 +543,7 @@ class Presentation:
         with archive.open("xl/sharedStrings.xml") as handle:
             for _event, node in ElementTree.iterparse(handle):
                 if node.tag == f"{MAIN}si":
+                    self.strings += 1
                     if node.find(f"{MAIN}r") is not None or node.find(f"{MAIN}rPh") is not None:
                         self.rich_strings.add("".join(t.text or "" for t in node.iter(
                             f"{MAIN}t") if t not in node.findall(f"{MAIN}rPh/{MAIN}t")))
@@ -659,7 +678,9 @@ _HF_CODE_RE = re.compile(r'&(?:&|"[^"]*"|K[0-9A-Fa-f]{6}|K\d\d[+-]\d{3}|[A-Za-z]
 #: A font size ("&8") may run on into printed digits ("&8000..."): read with one, two and
 #: three digits taken as the size.
 _HF_SIZES = tuple(re.compile(rf"(?<!&)&\d{{1,{n}}}") for n in (1, 2, 3))
-_RUN_RE = re.compile(r"(?<![A-Za-z])run (\d+)", re.IGNORECASE)  # "&8Run 5": after a code
+_RUN_RE = re.compile(r"(?<![A-Za-z])run\s*(\d+)", re.IGNORECASE)  # "&8Run 5": after a code
+_SPACES_RE = re.compile(r"[^\S\n]", re.UNICODE)
+
 
 
 def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
@@ -669,11 +690,17 @@ def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
     problems = []
     digest = str(fields.get("Input SHA-256") or "").lower()
     run = str(fields.get("Run ID") or "")
-    for written in texts:
+    for raw in texts:
         # What prints: the codes (&L, &8, &"Arial,Bold", &K00FF00 ...) taken out, "&&" an
         # ampersand (s24 review: "&8" inside the hash or "R&8un 9" got past the check). A
         # font size's digits may run on into printed ones ("&8000..."): hashes are read
         # with one, two and three digits taken as the size; runs with the most.
+        # Spaces of any kind as a space, characters that print nothing taken out (s27
+        # forgery hunt: "run\u00a02", a zero-width space inside another SHA-256).
+        # (Format characters, Unicode category Cf, print nothing: zero-width spaces and
+        # joiners, direction marks, soft hyphens.)
+        written = "".join(ch for ch in _SPACES_RE.sub(" ", raw)
+                          if unicodedata.category(ch) != "Cf")
         printed = [_HF_CODE_RE.sub(lambda m: "&" if m.group(0) == "&&" else "",
                                    size.sub("", written)) for size in _HF_SIZES]
         for found in _HASH_RE.findall(" ".join(printed)):

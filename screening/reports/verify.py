@@ -427,6 +427,19 @@ def _stored_run_check(db: Database | None, fields: dict[str, Any],
                  notice)
 
 
+def _line_number(value: Any) -> int | None:
+    """A report's line number (a whole number, as written or as text), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
 def _int(value: Any) -> int:
     try:
         return int(value)
@@ -567,13 +580,19 @@ def _rescreen(input_path: Path, sha: str, fields: dict[str, Any], params: dict[s
                                                       rules.end_user_countries)
     expected: dict[int, tuple[str, list[str]]] = {}
     originals: dict[int, list[str]] = {}  # each line's input cells, as the report shows them
+    differences = []
     for row in sections["lines"][1]:
-        expected[int(row[0])] = (str(row[2]), [])
-        originals[int(row[0])] = [_text(v) for v in row[len(LINE_HEADERS):]]
+        if (number := _line_number(row[0])) is None:  # (s27 hunt: a crash, not a finding)
+            differences.append(f"a Lines row gives the line number {row[0]!r}")
+            continue
+        expected[number] = (str(row[2]), [])
+        originals[number] = [_text(v) for v in row[len(LINE_HEADERS):]]
     codes: dict[int, list[str]] = defaultdict(list)
     for row in sections["findings"][1]:
-        codes[int(row[0])].append(str(row[3]))
-    differences = []
+        if (number := _line_number(row[0])) is None:
+            differences.append(f"a Findings row gives the line number {row[0]!r}")
+            continue
+        codes[number].append(str(row[3]))
     seen = 0
     for line in prepared.lines():
         seen += 1

@@ -20,7 +20,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from screening.reports import fastsheet, findings_sheet
-from screening.reports.canonical import DIGEST_LABEL, SIGNATURE_LABEL, CellDigest
+from screening.reports.canonical import DIGEST_LABEL, SHEETS, SIGNATURE_LABEL, CellDigest
 from screening.reports.charts import VERDICTS, MonthlyVerdicts
 from screening.reports.content import (
     FINDING_HEADERS,
@@ -41,7 +41,6 @@ VERDICT_COLOURS = {
     "ERROR": ("#F9CB9C", "#000000"), "REVIEW": ("#FFE599", "#000000"),
     "CLEAR": ("#C9E7C1", "#000000"),
 }
-SHEETS = ("Summary", "Findings", "Lines", "Reviews", "Rules", "Run")
 #: Lines columns printed: the report's own columns; the input's original cells (after them)
 #: are on screen only, so the sheet prints one page wide at a readable size.
 LINES_PRINTED = len(LINE_HEADERS)

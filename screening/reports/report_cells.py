@@ -1,0 +1,112 @@
+"""The cells of a report's sheet XML, as hkscreen (or a spreadsheet program re-saving the
+report) writes them, and nothing a reader could read two ways.
+
+``hkscreen verify`` reads a report's values with openpyxl, while an auditor sees them in
+Excel or LibreOffice. Where the XML allows two readings the digest covers one and the
+auditor sees the other (s27 forgery hunt: a shared-string index written ``<v>3_0</v>`` is 30
+to Python's ``int`` and 3 to LibreOffice, which showed a forged "CLEAR" from an extra string
+while every check passed; a cell written twice, an empty copy after a text, a cell placed in
+another row's element, an inline string with a value). So every cell must be of the plain
+forms below; anything else is a presentation problem (the report FAILS).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from screening.column_letters import column_number
+
+#: A row element: its attributes and its body (a self-closing row has none).
+_ROW_RE = re.compile(rb"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.DOTALL)
+#: A cell element: its attributes and its body.
+_CELL_RE = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.DOTALL)
+_ATTR_RE = re.compile(rb'\s([\w:]+)="([^"]*)"')
+_REF_RE = re.compile(rb"([A-Z]{1,3})([1-9][0-9]{0,6})")
+_NUMBER = rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_TEXT = rb"<t(?: xml:space=\"preserve\")?>[^<]*</t>|<t/>"
+_RUN = rb"<r>(?:<rPr>(?:(?!</rPr>).)*</rPr>)?(?:" + _TEXT + rb")</r>"
+#: Each cell type's allowed bodies (an empty cell, written ``<c .../>``, has none).
+_BODIES = {
+    b"n": re.compile(rb"(?:<f>[^<]*</f>)?<v>" + _NUMBER + rb"</v>"),
+    b"s": re.compile(rb"<v>[0-9]+</v>"),
+    b"str": re.compile(rb"(?:<f>[^<]*</f>)?<v>[^<]*</v>|<f>[^<]*</f><v/>"),
+    b"inlineStr": re.compile(rb"<is>(?:" + _TEXT + rb"|(?:" + _RUN + rb")+)</is>", re.DOTALL),
+    b"b": re.compile(rb"(?:<f>[^<]*</f>)?<v>[01]</v>"),
+    b"e": re.compile(rb"(?:<f>[^<]*</f>)?<v>#[A-Z0-9/!?]+</v>"),
+}
+_CELL_ATTRS = frozenset({b"r", b"s", b"t"})
+#: Problems reported per sheet before the rest are summed up.
+_SHOWN = 5
+
+
+def cell_problems(xml: bytes, sheet: str, strings: int) -> list[str]:
+    """What in a sheet's XML is not a plain cell (see the module's doc); ``strings``: the
+    number of entries of the shared-string table."""
+    problems = list(_problems(xml, strings))
+    if len(problems) > _SHOWN:
+        problems[_SHOWN:] = [f"and {len(problems) - _SHOWN:,} more such cells"]
+    return [f"sheet {sheet}: {p}" for p in problems]
+
+
+def _problems(xml: bytes, strings: int) -> Iterator[str]:
+    start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+    if start < 0:
+        return
+    if b":row" in xml or b":c " in xml or xml.count(b"<sheetData") != 1:
+        yield "its cells are written in a form hkscreen does not write (prefixed or twice)"
+        return
+    data = xml[xml.index(b">", start) + 1:end] if end > start else b""
+    last_row = 0
+    position = 0
+    for row in _ROW_RE.finditer(data):
+        if data[position:row.start()].strip():
+            yield "it holds markup between its rows"
+        position = row.end()
+        attrs = dict(_ATTR_RE.findall(row.group(1)))
+        number = attrs.get(b"r", b"")
+        if not number.isdigit() or int(number) <= last_row:
+            yield f"a row is numbered {number.decode(errors='replace')!r} after row {last_row}"
+            return
+        last_row = int(number)
+        yield from _row_cells(row.group(2) or b"", last_row, strings)
+    if data[position:].strip():
+        yield "it holds markup after its rows"
+
+
+def _row_cells(body: bytes, row: int, strings: int) -> Iterator[str]:
+    last_column = -1
+    position = 0
+    for cell in _CELL_RE.finditer(body):
+        if body[position:cell.start()].strip():
+            yield f"row {row} holds markup between its cells"
+        position = cell.end()
+        attrs = _ATTR_RE.findall(cell.group(1))
+        found = dict(attrs)
+        ref = _REF_RE.fullmatch(found.get(b"r", b""))
+        where = found.get(b"r", b"?").decode(errors="replace")
+        if len(found) != len(attrs) or not set(found) <= _CELL_ATTRS or ref is None or \
+                cell.group(1).count(b"=") != len(attrs):
+            yield f"cell {where} (row {row}) has attributes hkscreen does not write"
+            continue
+        if int(ref.group(2)) != row:
+            yield f"cell {where} is written inside row {row}"
+            continue
+        column = column_number(ref.group(1).decode())
+        if column <= last_column:
+            yield f"cell {where} is written twice or out of order"
+            continue
+        last_column = column
+        if not found.get(b"s", b"0").isdigit():
+            yield f"cell {where} has the style {found[b's'].decode(errors='replace')!r}"
+        kind = found.get(b"t", b"n")
+        content = cell.group(2)
+        if content is None or content == b"":
+            continue
+        allowed = _BODIES.get(kind)
+        if allowed is None or allowed.fullmatch(content) is None:
+            yield f"cell {where} holds a value written in a form hkscreen does not write"
+        elif kind == b"s" and int(content[3:-4]) >= strings:
+            yield f"cell {where} names shared string {int(content[3:-4]):,}, beyond the table"
+    if body[position:].strip():
+        yield f"row {row} holds markup after its cells"
