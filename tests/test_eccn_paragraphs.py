@@ -34,9 +34,15 @@ def _screened(tmp_path, eccns: list[str]) -> dict[str, object]:
     ("5D992.q", "ECCN_PARAGRAPH_RESERVED", "5D992.q is [Reserved]"),
     # Second review (s17): entries without "Items" text, and below a paragraph that has no
     # sub-paragraphs.
-    ("0A999.z", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .z of 0A999"),
-    ("9A991.z", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .z of 9A991"),
-    ("2B991.y", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .y of 2B991"),
+    ("7A994.z", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .z of 7A994"),
+    ("6A991.y", "ECCN_PARAGRAPH_UNKNOWN", "names a paragraph .y of 6A991"),
+    # Categories 0, 2 and 6-9 from the eCFR text of 2026-09-24 (s27).
+    ("0A999.z", "ECCN_PARAGRAPH_UNKNOWN", "0A999 has no paragraph .z in the Control List "
+                                          "text of 2026-09-24"),
+    ("9A991.z", "ECCN_PARAGRAPH_UNKNOWN", "9A991 has no paragraph .z"),
+    ("2B991.y", "ECCN_PARAGRAPH_UNKNOWN", "(it has .a, .b, .c, .d)"),
+    ("0A501.y.3", "ECCN_PARAGRAPH_RESERVED", "0A501.y.3 is [Reserved]"),  # y.2 through y.5
+    ("9A991.f", "ECCN_PARAGRAPH_UNKNOWN", "(it has .a, .b, .c, .d, .e)"),
     ("5A992.c.1", "ECCN_PARAGRAPH_UNKNOWN", "5A992.c has no sub-paragraphs"),
     ("4A994.b.1", "ECCN_PARAGRAPH_UNKNOWN", "4A994.b has no sub-paragraphs"),
 ])
@@ -52,7 +58,7 @@ def test_real_paragraphs_are_not_questioned(tmp_path) -> None:
     extraction missed some: 1B613's .y, 3A001.a.15), and gaps between listed ones."""
     eccns = ["5A992.c", "5A992.z", "5A992.z.1", "5A992.z.2", "3A001.a.7", "3A001.a.15",
              "3A001.z.1.a", "4A994.l", "1B613.y", "1B003.a", "3A090.a", "5A002.z.6",
-             "0A501.a", "0A501.y.99", "9A515.x", "9A610.y", "0A606.x", "6A003.b.4",
+             "0A501.a", "0A501.y.7", "9A515.x", "9A610.y", "0A606.x", "6A003.b.4",
              "7A003.a", "8A001.c", "2B001.a", "3A001.b.1.a.1", "5A002.a.1.a", "1C010.a.1"]
     for eccn, line in _screened(tmp_path, eccns).items():
         assert not _CODES & {f.code for f in line.findings}, eccn

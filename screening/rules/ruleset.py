@@ -147,6 +147,11 @@ _UNSET: Any = object()
 PARAGRAPH_TEXT_GAPS = frozenset({"3E001", "3E002", "3D006", "0D614", "2B352"})
 _MENTION_RE = re.compile(r"\b([0-9][A-E][0-9]{3})((?:\.(?:[a-z]|[0-9]{1,2})\b)+)")
 _RESERVED_THROUGH_RE = re.compile(r"^through ([a-z])\.?\s*\[Reserved\]", re.IGNORECASE)
+#: A note row marking numbered paragraphs [Reserved] ("y.2 through y.5. [Reserved]" in
+#: 0A501, "y.2 [Reserved]" in 1A613): the extraction gives them no row of their own.
+_NUMBERED_RESERVED_RE = re.compile(
+    r"^([a-z](?:\.[0-9a-z]+)*)\.([0-9]+)\.?(?:\s+(?:through|to)\s+\1\.([0-9]+)\.?)?"
+    r"\s*\[Reserved\]", re.IGNORECASE)
 #: A note row that begins with a paragraph the extraction did not split off ("z.2 Commo...").
 _LEADING_PARAGRAPH_RE = re.compile(r"^([a-z](?:\.[0-9]{1,2}(?:\.[a-z](?:\.[0-9]{1,2})?)?)?)\s")
 
@@ -198,6 +203,11 @@ def _known_paragraphs(entry: EccnRule | None, rows: tuple[tuple[str, int, str], 
         lead = _LEADING_PARAGRAPH_RE.match(text) if not paragraph and depth == 0 else None
         if lead and "." in lead.group(1):
             named.add(lead.group(1))
+        if not paragraph and (gap := _NUMBERED_RESERVED_RE.match(text.strip())):
+            parent, first = gap.group(1), int(gap.group(2))
+            numbers = [f"{parent}.{n}" for n in range(first, int(gap.group(3) or first) + 1)]
+            named.update(numbers)
+            reserved.update(numbers)
         if not paragraph:
             continue
         named.add(paragraph)
