@@ -210,6 +210,16 @@ class PartyScreen:
             found += more
         return found
 
+    def at_ship_to(self, found: tuple[Finding, ...], consignee: str | None,
+                   end_user: str | None, ship_to: str) -> tuple[Finding, ...]:
+        """The findings the consignee and end user have in the ship-to country, when the
+        line is screened for another ultimate destination, that ``found`` lacks: the goods
+        reach the ship-to country first (s27 hunt: "PLA Unit 61398" as consignee of goods
+        shipped to Hong Kong for Germany was CLEAR; an Entity List consignee there only
+        REVIEW, "the entry is in HK, not DE")."""
+        return tuple(f for f in self.parties_of(consignee, end_user, ship_to)
+                     if f not in found)
+
     def screen(self, result: Screening, line: ShipmentLine) -> Screening:
         """``result`` with the line's party findings added (and its verdict raised)."""
         country = line.ultimate_destination or line.destination
@@ -222,6 +232,8 @@ class PartyScreen:
             found = ((UNNAMED,) if self.party_columns else ()) + others
             return with_findings(result, found) if found else result
         found = self.parties_of(line.consignee, line.end_user, country)
+        if line.destination and line.destination != country:
+            found += self.at_ship_to(found, line.consignee, line.end_user, line.destination)
         if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
             found += (nobody,)
         if line.owners:

@@ -167,7 +167,7 @@ class RowScreener:
             for i in [i for i, outcome in enumerate(found) if outcome is None]:
                 found[i] = self.outcomes.get(keys[i]) or self._outcome(keys[i], c, i)
         if self.parties is not None:
-            self._add_parties(found, consignee, end_user, c.party_country)
+            self._add_parties(found, consignee, end_user, c.party_country, dest)
             if self.parties.party_columns and None in consignee and None in end_user:
                 for i in [i for i, (named, user) in enumerate(zip(consignee, end_user,
                                                                   strict=True))
@@ -217,8 +217,11 @@ class RowScreener:
             self.checked |= new
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
-                     country: list[Any]) -> None:
-        """Raises the outcomes of lines whose consignee or end user is on a list."""
+                     country: list[Any], ship_to: list[Any]) -> None:
+        """Raises the outcomes of lines whose consignee or end user is on a list (in the
+        ship-to country too, where the line is screened for another ultimate destination:
+        ``PartyScreen.at_ship_to``)."""
+        assert self.parties is not None
         listed_consignee = list(map(self.listed.__contains__, consignee))
         listed_end_user = list(map(self.listed.__contains__, end_user))
         if not any(listed_consignee) and not any(listed_end_user):
@@ -229,6 +232,10 @@ class RowScreener:
             parties = (self.consignees[consignee[i], country[i]] if listed_consignee[i]
                        else ()) + (self.end_users[end_user[i], country[i]]
                                    if listed_end_user[i] else ())
+            if ship_to[i] is not None and ship_to[i] != country[i]:
+                parties += self.parties.at_ship_to(
+                    parties, consignee[i] if listed_consignee[i] else None,
+                    end_user[i] if listed_end_user[i] else None, ship_to[i])
             if parties:
                 found[i] = self._merged(found[i], parties)
 

@@ -172,6 +172,12 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             for role, name in (("Consignee", line.consignee), ("End user", line.end_user)):
                 if name:
                     found += party(role, name, country)
+            if line.destination and line.destination != country:  # the ship-to country's
+                more: tuple[Finding, ...] = ()
+                for role, name in (("Consignee", line.consignee), ("End user", line.end_user)):
+                    if name:
+                        more += party(role, name, line.destination)
+                found += tuple(f for f in more if f not in found)
             if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
                 found += (nobody,)  # the cells point at each other or at an empty one
             if line.owners:
