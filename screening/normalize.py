@@ -309,6 +309,15 @@ _PARA_ALLOWED_RE = re.compile(r"^[a-z0-9.\s\-]*$")
 _ECCN_PREFIX_RE = re.compile(r"^(ECCN|CLASSIFICATION)\s*[:#]?\s*", re.IGNORECASE)
 
 
+_ECCN_IN_TEXT_RE = re.compile(r"(?<![A-Za-z0-9])([0-9][A-E][0-9]{3})(?![0-9A-Za-z])")
+
+
+def eccns_named_in(text: str) -> frozenset[str]:
+    """The ECCNs (their five characters) free text names: "ECCN 3A001.a.2 radiation-hardened
+    ICs" names 3A001."""
+    return frozenset(_ECCN_IN_TEXT_RE.findall(text)) if text else frozenset()
+
+
 def normalize_eccn(value: object) -> Eccn | None:
     """``"5a992c"`` -> 5A992.c, ``" 3a001.a.7 "`` -> 3A001.a.7, ``"EAR 99"`` -> EAR99."""
     text = _ECCN_PREFIX_RE.sub("", unicodedata.normalize("NFKC", clean_text(value)))
@@ -346,7 +355,10 @@ class DateOrder(StrEnum):
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 1900-01-01 .. 9999-12-31
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+#: A time of day after a date: 00:00 to 23:59:59.9 (s27 hunt: "2020-12-22 24:00", the first
+#: moment of 2020-12-23 when Hong Kong became China, was read as 2020-12-22, and "47:00"
+#: or "23:60" as a time at all).
+_TIME = r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
 _ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMERIC_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})" + _TIME + "$")

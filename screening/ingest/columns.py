@@ -82,7 +82,12 @@ SECONDARY_SYNONYMS: dict[Field, tuple[str, ...]] = {
                      # (s20 hunt: each held a listed name, not read)
                      "enduser", "enduser name", "final user", "ultimate user", "final recipient",
                      "ultimate recipient", "second end user", "final cust", "ult customer",
-                     "ult end user", "endverwender", "最终用户单位", "最終用戶單位"),
+                     "ult end user", "endverwender", "最终用户单位", "最終用戶單位",
+                     # (s27 hunt: each held "Huawei Technologies Co., Ltd.", not read)
+                     "real end user", "true end user", "actual user", "actual end customer",
+                     "end client", "end client name", "final client", "ultimate client",
+                     "ultimate receiver", "final receiver", "end receiver", "endnutzer",
+                     "实际用户", "實際用戶", "最终客户", "最終客戶"),
     Field.CONSIGNEE: ("receiver", "receiver name", "recipient", "recipient name",
                       "goods recipient", "deliver to name", "delivery party", "ship to party",
                       "ship to company", "ship to customer", "warenempfänger", "empfänger",

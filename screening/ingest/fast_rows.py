@@ -34,6 +34,7 @@ from screening.line_json import json_plain
 from screening.normalize import (
     china_place,
     clean_text,
+    eccns_named_in,
     embargoed_place,
     may_name_embargoed_place,
     parse_number,
@@ -172,6 +173,11 @@ class FastRows:
         self.china = Memo(lambda value: china_place(clean_text(value))
                           if value not in (None, "") else None)
         self.china_elsewhere = c.china_elsewhere
+        #: The ECCNs a description names: a row whose description names another than its
+        #: classification goes the slow way (which says so).
+        self.described = Memo(lambda value: eccns_named_in(clean_text(value))
+                              if value not in (None, "") else frozenset())
+        self.i_desc = cols.get(Field.DESCRIPTION)
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -331,6 +337,11 @@ class FastRows:
                                clean_text(cells[index][i]), dest[i], ult[i],
                                date[i][0] if date[i].__class__ is tuple else None)
                            is not None)
+        if self.i_desc is not None:  # another ECCN described: the slow path says so
+            described = list(map(self.described.__getitem__, cells[self.i_desc]))
+            if any(described):
+                bad.update(i for i, named in enumerate(described) if named
+                           and eccn[i] is not BAD and named - {eccn[i][0].base})
         for index in self.china_columns:  # named there: the slow path says so
             named = list(map(self.china.__getitem__, cells[index]))
             if any(named):

@@ -31,7 +31,7 @@ from screening.ingest.columns import (
 from screening.ingest.errors import IngestError
 from screening.ingest.readers import TableSource, column_letter, first_cell
 from screening.ingest.xlsx_package import DRAWN_OVER, yearless_date_format
-from screening.model import Finding, Severity, ShipmentLine
+from screening.model import Eccn, Finding, Severity, ShipmentLine
 from screening.normalize import (
     MILITARY_TYPES,
     PART_744_TYPES,
@@ -40,6 +40,7 @@ from screening.normalize import (
     china_place,
     clean_text,
     country_named_in,
+    eccns_named_in,
     embargoed_place,
     embargoed_region,
     normalize_country,
@@ -290,6 +291,10 @@ _DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "u
 #: no other destination.
 HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
 _CHINA_NAMES = {"HK": "Hong Kong", "MO": "Macau", "CN": "China"}
+#: A time after a date that is no time of day ("24:00", "47:00", "23:60").
+_CLOCK_RE = re.compile(r"(?<=\d[ T])(?:2[4-9]|[3-9]\d):\d\d(?::\d\d)?|"
+                       r"(?<=\d[ T])\d{1,2}:(?:[6-9]\d)(?::\d\d)?|"
+                       r"(?<=\d[ T])\d{1,2}:\d\d:(?:[6-9]\d)")
 
 
 #: Words saying where the goods go when "to" follows ("Ship To", "Sent To", "Goes To";
@@ -320,8 +325,23 @@ def is_ditto(text: str) -> bool:
     if text in ("DO", "ID"):
         return False
     core = "".join(ch for ch in text.casefold() if ch.isalnum())
-    return (core in ("do", "id", "idem", "dito", "dto") and core != text.casefold()) or \
-        text.casefold() in ("do", "idem", "dito", "dto")
+    # ("id" or "Id", not in capitals, is "idem" as much as Indonesia; "s.a." is "same as" as
+    # much as Saudi Arabia or South Africa: s27 hunt, each CLEAR to Indonesia or Saudi Arabia
+    # under a line to Hong Kong.)
+    return (core in ("do", "id", "idem", "dito", "dto", "sa") and core != text.casefold()) or \
+        text.casefold() in ("do", "id", "idem", "dito", "dto")
+
+
+#: What a ditto mark could be taken for, as the finding says it ("DO" or "Dominican Republic").
+_DITTO_ALIKE = {"do": '"DO" or "Dominican Republic"', "dito": '"DO" or "Dominican Republic"',
+                "dto": '"DO" or "Dominican Republic"', "id": '"ID" or "Indonesia"',
+                "idem": '"ID" or "Indonesia"',
+                "sa": '"SA" or "Saudi Arabia", "ZA" or "South Africa"'}
+
+
+def _ditto_alike(text: str) -> str:
+    core = "".join(ch for ch in text.casefold() if ch.isalnum())
+    return _DITTO_ALIKE.get(core, '"DO" or "Dominican Republic"')
 
 
 #: English words that are also two-letter country codes: written in capitals they are the
@@ -427,6 +447,7 @@ class RowConverter:
         #: were CLEAR).
         self.china_columns = tuple(sorted(set(self.place_columns) | self.names))
         self._china = _memo(china_place)
+        self._described = _memo(eccns_named_in)
         #: Columns no field reads whose header names the day the goods really left
         #: ("Actual Ship Date", "ATD") beside the export date read (s24 hunt: "Ship Date"
         #: 2020-12-01 was read, "Actual Ship Date" 2021-01-05 left unread: CLEAR).
@@ -562,6 +583,11 @@ class RowConverter:
                         export_date)) is not None:
                 problems = (*problems, other)
                 flagged.add(index)
+        desc = self.i[Field.DESCRIPTION]
+        if desc is not None and eccn is not None and texts[desc] and desc not in blocked and \
+                (other := self._described(texts[desc]) - {eccn.base}):
+            problems = (*problems, self._eccn_described(number, desc, texts[desc], other,
+                                                        eccn))
         if destination is not None:
             for index in self.china_columns:
                 text = texts[index]
@@ -678,6 +704,16 @@ class RowConverter:
         return Finding("EMBARGOED_PLACE_NAMED", Severity.REVIEW, (
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
+
+    def _eccn_described(self, number: int, index: int, text: str, named: frozenset[str],
+                        eccn: Eccn) -> Finding:
+        """REVIEW for a description naming another ECCN than the line's classification (s27
+        hunt: "ECCN 3A001.a.2 radiation-hardened ICs" on an EAR99 line to Hong Kong was
+        CLEAR): one of the two is wrong, and the licence follows the right one."""
+        return Finding("DESCRIPTION_NAMES_ECCN", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: the description {_quote(text)} names "
+            f"ECCN {', '.join(sorted(named))}, but the line is classified {eccn.text}. "
+            f"Confirm the item's classification: the licence follows it."))
 
     @staticmethod
     def china_elsewhere(code: str, destination: str | None, ultimate: str | None,
@@ -991,7 +1027,7 @@ class RowConverter:
             elif f in _COUNTRY_FIELDS and is_ditto(texts[index]):
                 add("DITTO_MARK", index, f"{_quote(texts[index])} reads as \"ditto\" (same "
                     f"as above), not as a country ({header(f)!r} column): enter the country "
-                    f"on each line (\"DO\" or \"Dominican Republic\" if that is meant).")
+                    f"on each line ({_ditto_alike(texts[index])} if that is meant).")
             elif f in _COUNTRY_FIELDS and is_word_code(texts[index]):
                 add("COUNTRY_CODE_AS_WORD", index, f"{_quote(texts[index])} is a word, and "
                     f"the code of {_code_country(texts[index])} only in capitals "
@@ -1064,7 +1100,12 @@ class RowConverter:
                     f"{self.latest_date.isoformat()}, two years after this run); enter the "
                     f"real export date.")
             elif date_problem is DateProblem.INVALID:
-                add("INVALID_VALUE", index, f"{shown} is not a date.")
+                clock = _CLOCK_RE.search(texts[index])
+                add("INVALID_VALUE", index, f"{shown} is not a date" + (
+                    f": {clock.group(0)} is no time of day (00:00 to 23:59; 24:00 is the "
+                    f"next day's 00:00, and the rules changed at midnight on 2020-06-30 and "
+                    f"2020-12-23). Write the export date without the time, or the day the "
+                    f"goods left." if clock else "."))
             elif export_date is None:
                 add("MISSING_VALUE", index,
                     f"the export date is empty ({header(Field.EXPORT_DATE)!r} column).")
