@@ -215,49 +215,6 @@ _CITY_COUNTRIES = {
     **dict.fromkeys(("port-au-prince", "port au prince"), "HT"),
     **dict.fromkeys(("sanaa", "sana'a", "aden"), "YE"),
 }
-def _words(names: Iterable[str]) -> str:
-    return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in
-                    sorted(names, key=len, reverse=True))
-
-
-#: Hong Kong, Macau and mainland China as free text names them (an address, a remark, a
-#: party's name): the names, their districts and cities, in English and Chinese; "HK" and
-#: "PRC" only in capitals. "Republic of China" alone is Taiwan's name (s27 hunt: "Kowloon,
-#: Hong Kong" as the delivery address, "Re-export to Hong Kong" as a remark, on lines to
-#: Germany, were CLEAR).
-_CHINA_PLACE_RES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("HK", re.compile(
-        r"(?<!\w)(?:hong\s*kong|hksar|h\.\s*k\.(?:\s*s\.\s*a\.\s*r\.?)?|"
-        + _words(k for k, v in _CITY_COUNTRIES.items() if v == "HK")
-        + r")(?!\w)|香港|九龍|九龙|(?<![\w.])(?-i:HKG?)(?![\w])", re.IGNORECASE)),
-    ("MO", re.compile(r"(?<!\w)(?:macao|" + _words(k for k, v in _CITY_COUNTRIES.items()
-                                                if v == "MO") + r")(?!\w)|澳門|澳门",
-                      re.IGNORECASE)),
-    ("CN", re.compile(
-        r"(?<!\w)(?:people'?s\s+republic\s+of\s+china|(?<!republic of )china|"
-        + _words(k for k, v in _CITY_COUNTRIES.items() if v == "CN")
-        + r")(?!\w)|中国|中國|中华人民共和国|(?<![\w.])(?-i:PRC|P\.R\.C\.?)(?![\w])",
-        re.IGNORECASE)),
-)
-#: Lower-case text every name those patterns find holds one of (a cheap test first).
-_CHINA_TRIGGERS = re.compile(
-    r"hong|hk|h\.|kowloon|territories|tsuen|kwun|sha tin|tuen|kwai|tsim|wan chai|causeway|"
-    r"lantau|chek lap|macau|macao|taipa|cotai|china|prc|p\.r|香港|九龍|九龙|澳門|澳门|中国|中國|"
-    r"中华|" + _words(k for k, v in _CITY_COUNTRIES.items() if v == "CN"), re.IGNORECASE)
-
-
-def china_place(text: str) -> str | None:
-    """"HK", "MO" or "CN" for free text that names Hong Kong, Macau or mainland China (of
-    several, Hong Kong, then Macau, then China: "Kowloon, Hong Kong, China" is Hong Kong),
-    else None."""
-    if not text or _CHINA_TRIGGERS.search(text) is None:
-        return None
-    for code, pattern in _CHINA_PLACE_RES:
-        if pattern.search(text) is not None:
-            return code
-    return None
-
-
 #: Codes a destination column's whole cell may be written as for China and Hong Kong (s24:
 #: "HK" under "Ultimate Destination City" on a line to Germany was CLEAR). Other codes are
 #: not read so: "No", "CA" (a state), "MO" (Missouri) mean other things there.
@@ -358,7 +315,7 @@ _SERIAL_MIN, _SERIAL_MAX = 1, 2958465  # 1900-01-01 .. 9999-12-31
 #: A time of day after a date: 00:00 to 23:59:59.9 (s27 hunt: "2020-12-22 24:00", the first
 #: moment of 2020-12-23 when Hong Kong became China, was read as 2020-12-22, and "47:00"
 #: or "23:60" as a time at all).
-_TIME = r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
+_TIME = r"(?:[ Tt](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
 _ISO_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _NUMERIC_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{2}|\d{4})" + _TIME + "$")

@@ -226,8 +226,13 @@ class PartyScreen:
         # Other parties (purchaser, notify party ...) are screened besides the consignee and
         # end user, never instead of them: a line naming only those is still unnamed.
         others: tuple[Finding, ...] = ()
+        ship_to = line.destination if line.destination != country else None
         for role, name in line.other_parties:
-            others += self.party(role, name, country)
+            found_here = self.party(role, name, country)
+            if ship_to:  # (as ``at_ship_to``: the purchaser, a further end user ... too)
+                found_here += tuple(f for f in self.party(role, name, ship_to)
+                                    if f not in found_here)
+            others += found_here
         if not (line.consignee or line.end_user or line.owners):
             found = ((UNNAMED,) if self.party_columns else ()) + others
             return with_findings(result, found) if found else result

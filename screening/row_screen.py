@@ -182,20 +182,23 @@ class RowScreener:
                             (nobody := no_party_named(named, user)) is not None:
                         found[i] = self._merged(found[i], (nobody,))
             for role, column in c.others:  # after the consignee and end user, as the slow
-                self._add_others(found, role, column, c.party_country)  # path adds them
+                self._add_others(found, role, column, c.party_country, dest)  # path adds them
         if self.every_line:
             found = [self._merged(outcome, self.every_line) for outcome in found]
         return found
 
     def _add_others(self, found: list[Outcome], role: str, names: list[Any],
-                    country: list[Any]) -> None:
+                    country: list[Any], ship_to: list[Any]) -> None:
         """Raises the outcomes of lines whose other party (``role``: its column's header)
-        is on a list."""
+        is on a list (in the ship-to country too, as ``_add_parties``)."""
         assert self.parties is not None
         listed = self.listed
         for i, name in enumerate(names):
             if name is not None and name in listed:
                 parties = self.parties.party(role, name, country[i])
+                if ship_to[i] is not None and ship_to[i] != country[i]:
+                    parties += tuple(f for f in self.parties.party(role, name, ship_to[i])
+                                     if f not in parties)
                 if parties:
                     found[i] = self._merged(found[i], parties)
 

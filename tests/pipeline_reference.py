@@ -186,7 +186,11 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             # Other parties are screened besides the consignee and end user, never instead.
             others: tuple[Finding, ...] = ()
             for role, name in line.other_parties:
-                others += party(role, name, country)
+                here = party(role, name, country)
+                if line.destination and line.destination != country:
+                    here += tuple(f for f in party(role, name, line.destination)
+                                  if f not in here)
+                others += here
             if party_columns and not (line.consignee or line.end_user or line.owners):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             found += others

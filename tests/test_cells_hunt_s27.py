@@ -30,6 +30,7 @@ def test_real_times_of_day_are_read(tmp_path) -> None:
     assert parse_date("2020-12-22 23:59:59.9") == (parse_date("2020-12-22")[0], None)
     assert parse_date("2020-12-23 00:00")[0].isoformat() == "2020-12-23"  # type: ignore[union-attr]
     assert parse_date("2020-12-22 24:00") == (None, DateProblem.INVALID)
+    assert parse_date("2021-04-08T10:30")[0].isoformat() == "2021-04-08"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("cell", "alike"), [("id", '"ID" or "Indonesia"'),

@@ -47,3 +47,12 @@ def test_a_party_of_the_ultimate_destination_alone_is_screened_as_before(tmp_pat
     _run, lines = screen_text(tmp_path, HEAD + "L1,2021-04-08,Germany,Germany,5A992.c,"
                                                "Victoria Components,commercial,PLA Unit 61398\n")
     assert "PARTY_NAME_MILITARY" not in _codes(lines["L1"])
+
+
+@pytest.mark.parametrize("header", ["Purchaser", "Notify Party", "Real End User"])
+def test_other_parties_are_screened_in_the_ship_to_country_too(tmp_path, header) -> None:
+    head = HEAD.rstrip("\n") + f",{header}\n"
+    _run, lines = screen_text(tmp_path, head + "L1,2021-04-08,Hong Kong,Germany,5A992.c,"
+                                               "Victoria Components,commercial,Acme GmbH,"
+                                               "PLA Unit 61398\n")
+    assert "PARTY_NAME_MILITARY" in _codes(lines["L1"])

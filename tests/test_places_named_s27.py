@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from screening.normalize import china_place
+from screening.china_places import place_in_parts, place_sent_to
 from tests.conftest import screen_text
 
 BASE = "L1,2021-03-08,Germany,3A001.a.2,Victoria Components,commercial"
@@ -53,6 +53,10 @@ def test_a_party_named_in_hong_kong_is_a_review(tmp_path) -> None:
     ("Germany", "Manufacturer", "Shenzhen Victoria Components Co. Ltd."),
     ("Germany", "Remarks", "Republic of China (Taiwan) supplier"),
     ("Germany", "Remarks", "hkd invoice"),
+    ("Germany", "Remarks", "Made in China"),
+    ("Germany", "Incoterms", "FCA Hong Kong"),
+    ("Germany", "Issuing Office", "Hong Kong"),
+    ("Germany", "Carrier", "China Airlines Cargo"),
 ])
 def test_the_places_a_line_goes_to_and_where_goods_come_from_are_not(tmp_path, dest, header,
                                                                      cell) -> None:
@@ -82,6 +86,20 @@ def test_a_big_file_names_them_the_same_way(tmp_path) -> None:
 @pytest.mark.parametrize(("text", "code"), [
     ("Kowloon, Hong Kong, China", "HK"), ("People's Republic of China", "CN"),
     ("P.R.C.", "CN"), ("Taipa, Macau", "MO"), ("Indochina Trading", None),
-    ("chinaware", None), ("Republic of China", None), ("the HKEX", None), ("hk", None)])
-def test_china_place(text, code) -> None:
-    assert china_place(text) == code
+    ("Republic of China", None), ("Jiangmen, Guangdong 529000", "CN"),
+    ("193 Prince Edward Road West, Mong Kok", "HK"), ("Hong-Kong", "HK"), ("Hòng Kong", "HK"),
+    ("Ｈｏｎｇ Ｋｏｎｇ", "HK"), ("Hong\u200bKong", "HK"), ("Central, Hk", "HK"),
+    ("China Steel Corporation", None), ("1 China Street, #05-01 Far East Square", None),
+    ("3 Hong Kong Street, Singapore", None), ("广东省深圳市南山区 518057", "CN")])
+def test_place_in_parts(text, code) -> None:
+    assert place_in_parts(text) == code
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Re-export to Hong Kong", "HK"), ("Transit via Hong Kong", "HK"), ("AIR via HKG", "HK"),
+    ("Consolidate at Hong Kong hub before onward shipment", "HK"), ("Kowloon", "HK"),
+    ("Made in China", None), ("Goods of PRC origin", None), ("FOB Shanghai", None),
+    ("Packed in Dongguan", None), ("MADE IN CHINA / C/NO. 1-20", None),
+    ("OOCL HONG KONG", None), ("AIR HKG-FRA", None)])
+def test_place_sent_to(text, code) -> None:
+    assert place_sent_to(text) == code

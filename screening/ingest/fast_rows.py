@@ -32,7 +32,6 @@ from screening.ingest.rows import (
 )
 from screening.line_json import json_plain
 from screening.normalize import (
-    china_place,
     clean_text,
     eccns_named_in,
     embargoed_place,
@@ -170,8 +169,9 @@ class FastRows:
         #: Columns looked at for Hong Kong, Macau or China (``RowConverter.china_columns``):
         #: a row whose cell names one it is not screened to goes the slow way.
         self.china_columns = c.china_columns
-        self.china = Memo(lambda value: china_place(clean_text(value))
-                          if value not in (None, "") else None)
+        self.china = {index: Memo(lambda value, read=read: read(clean_text(value))
+                                  if value not in (None, "") else None)
+                      for index, read in c._china.items()}
         self.china_elsewhere = c.china_elsewhere
         #: The ECCNs a description names: a row whose description names another than its
         #: classification goes the slow way (which says so).
@@ -343,7 +343,7 @@ class FastRows:
                 bad.update(i for i, named in enumerate(described) if named
                            and eccn[i] is not BAD and named - {eccn[i][0].base})
         for index in self.china_columns:  # named there: the slow path says so
-            named = list(map(self.china.__getitem__, cells[index]))
+            named = list(map(self.china[index].__getitem__, cells[index]))
             if any(named):
                 bad.update(i for i, code in enumerate(named) if code is not None
                            and dest[i] is not BAD and self.china_elsewhere(

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from screening.china_places import place_anywhere, place_in_parts, place_sent_to
 from screening.ingest.columns import (
     NAME_FIELDS,
     OTHER_PARTY_FIELDS,
@@ -37,7 +38,6 @@ from screening.normalize import (
     PART_744_TYPES,
     DateOrder,
     DateProblem,
-    china_place,
     clean_text,
     country_named_in,
     eccns_named_in,
@@ -291,6 +291,23 @@ _DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "u
 #: no other destination.
 HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
 _CHINA_NAMES = {"HK": "Hong Kong", "MO": "Macau", "CN": "China"}
+#: Header words of columns naming places the goods leave from or pass through on paper (an
+#: Incoterms place, a place of receipt, an issuing office, a carrier or a bank): Hong Kong
+#: or China there is not where the goods go (s27 second look: every line of a China-linked
+#: ERP export was flagged by "FOB Shanghai", "Issuing Office: Hong Kong", "China Airlines").
+_NOT_WHERE_SENT = frozenset({
+    "receipt", "payable", "issuing", "issued", "office", "incoterm", "incoterms", "carrier",
+    "vessel", "airline", "payment", "bank", "sales", "rep", "marks", "packing", "point",
+    "org", "organisation", "organization", "currency", "invoice", "origin", "made",
+    "manufacturer", "manufactured", "supplier", "vendor", "shipper", "loading"})
+
+
+def _says_not_where_sent(header: str) -> bool:
+    return not set(header_key(header).split()).isdisjoint(_NOT_WHERE_SENT)
+
+
+def _party_place(text: str) -> str | None:
+    return place_in_parts(text, party=True)
 #: A time after a date that is no time of day ("24:00", "47:00", "23:60").
 _CLOCK_RE = re.compile(r"(?<=\d[ T])(?:2[4-9]|[3-9]\d):\d\d(?::\d\d)?|"
                        r"(?<=\d[ T])\d{1,2}:(?:[6-9]\d)(?::\d\d)?|"
@@ -445,8 +462,23 @@ class RowConverter:
         #: "Kowloon, Hong Kong" as the delivery address, "Re-export to Hong Kong" as a remark,
         #: "Victoria Components (Hong Kong) Limited" as the end user, on lines to Germany,
         #: were CLEAR).
-        self.china_columns = tuple(sorted(set(self.place_columns) | self.names))
-        self._china = _memo(china_place)
+        #: How each is read (``screening.china_places``): an address or a party's name by
+        #: its parts, a column saying where goods end up for any place, any other for a
+        #: place the goods are sent to (or only a place), so that "Made in China" or "China
+        #: Steel Corporation" are not read as a destination.
+        address = cols.get(Field.CONSIGNEE_ADDRESS)
+        readings: dict[int, Callable[[str], str | None]] = {}
+        for index in sorted(set(self.place_columns) | self.names):
+            if index == address:
+                readings[index] = place_in_parts
+            elif index in self.names:
+                readings[index] = _party_place
+            elif index in self.destination_columns:
+                readings[index] = place_anywhere
+            elif not _says_not_where_sent(mapping.headers[index]):
+                readings[index] = place_sent_to
+        self.china_columns = tuple(readings)
+        self._china = {index: _memo(reading) for index, reading in readings.items()}
         self._described = _memo(eccns_named_in)
         #: Columns no field reads whose header names the day the goods really left
         #: ("Actual Ship Date", "ATD") beside the export date read (s24 hunt: "Ship Date"
@@ -592,7 +624,7 @@ class RowConverter:
             for index in self.china_columns:
                 text = texts[index]
                 if text and index not in blocked and index not in flagged and \
-                        (code := self._china(text)) is not None and \
+                        (code := self._china[index](text)) is not None and \
                         self.china_elsewhere(code, destination, ultimate, export_date):
                     problems = (*problems, self._china_named(number, index, text, code,
                                                              destination, ultimate))
