@@ -91,6 +91,7 @@ def _plain(text: str) -> str:
 
 
 def _cjk(text: str, party: bool) -> str | None:
+    text = "".join(text.split())  # "香 港"
     for code, names in _CJK:
         if any(name in text for name in names):
             return code

@@ -266,13 +266,33 @@ _PARA_ALLOWED_RE = re.compile(r"^[a-z0-9.\s\-]*$")
 _ECCN_PREFIX_RE = re.compile(r"^(ECCN|CLASSIFICATION)\s*[:#]?\s*", re.IGNORECASE)
 
 
-_ECCN_IN_TEXT_RE = re.compile(r"(?<![A-Za-z0-9])([0-9][A-E][0-9]{3})(?![0-9A-Za-z])")
+_ECCN_IN_TEXT_RE = re.compile(
+    r"(?<![A-Za-z0-9])([0-9][A-Ea-e][0-9]{3})(?:\.([a-z]))?(?![0-9A-Za-z])|"
+    # After the word ECCN, spaced, hyphenated or run on: "ECCN: 3A-001", "ECCN3A001a2".
+    r"ECCN\s*[:#]?\s*([0-9])\s*-?\s*([A-Ea-e])\s*-?\s*([0-9]{3})\.?([A-Za-z])?(?![A-Za-z])",
+    re.IGNORECASE)
 
 
 def eccns_named_in(text: str) -> frozenset[str]:
-    """The ECCNs (their five characters) free text names: "ECCN 3A001.a.2 radiation-hardened
-    ICs" names 3A001."""
-    return frozenset(_ECCN_IN_TEXT_RE.findall(text)) if text else frozenset()
+    """The ECCNs free text names, with their first paragraph if it gives one: "ECCN 3A001.a.2
+    radiation-hardened ICs" names 3A001.a; "ECCN: 3A-001" 3A001."""
+    if not text:
+        return frozenset()
+    found = set()
+    for plain, para, digit, letter, number, letter_para in _ECCN_IN_TEXT_RE.findall(
+            unicodedata.normalize("NFKC", text)):
+        base = plain.upper() if plain else f"{digit}{letter.upper()}{number}"
+        first = (para or letter_para).lower()
+        found.add(f"{base}.{first}" if first else base)
+    return frozenset(found)
+
+
+def eccns_other_than(named: frozenset[str], eccn: Eccn) -> frozenset[str]:
+    """Of the ECCNs a text names (``eccns_named_in``), those that are not ``eccn``: another
+    entry, or another first paragraph where both give one (9A610.a against 9A610.y.1)."""
+    own = eccn.paragraph.split(".", 1)[0] if eccn.paragraph else ""
+    return frozenset(n for n in named if n.split(".", 1)[0] != eccn.base
+                     or (own and "." in n and n.split(".", 1)[1] != own))
 
 
 def normalize_eccn(value: object) -> Eccn | None:

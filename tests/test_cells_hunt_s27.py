@@ -48,6 +48,14 @@ def test_the_codes_in_capitals_are_still_countries(tmp_path) -> None:
     assert "DITTO_MARK" not in found and verdict != "ERROR"
 
 
+def test_a_description_sending_goods_to_hong_kong_is_a_review(tmp_path) -> None:
+    verdict, found = _line(tmp_path, 'L1,2021-03-08,Germany,3A001.a.2,Victoria Components,'
+                                     'commercial,"Rad-hard ICs for re-export to Hong Kong"',
+                           f"{HEAD},Description")
+    assert verdict == "REVIEW", found
+    assert "names Hong Kong" in found["PLACE_NAMED_ELSEWHERE"]
+
+
 @pytest.mark.usefixtures("bundled_lists")
 @pytest.mark.parametrize("header", ["Real End User", "True End User", "Actual User",
                                     "End Client", "Ultimate Receiver", "Endnutzer", "实际用户",
@@ -61,8 +69,10 @@ def test_further_end_user_columns_are_screened(tmp_path, header) -> None:
 
 
 @pytest.mark.parametrize(("eccn", "description", "named"), [
-    ("EAR99", "ECCN 3A001.a.2 radiation-hardened ICs", "3A001"),
-    ("5A992.c", "Encryption module, ECCN 5A002.a, not mass market", "5A002")])
+    ("EAR99", "ECCN 3A001.a.2 radiation-hardened ICs", "3A001.a"),
+    ("5A992.c", "Encryption module, ECCN 5A002.a, not mass market", "5A002.a"),
+    ("EAR99", "rad-hard ICs (ECCN: 3A-001)", "3A001"),
+    ("9A610.y.1", "ECCN 9A610.a military aircraft part", "9A610.a")])
 def test_a_description_naming_another_eccn_is_a_review(tmp_path, eccn, description,
                                                        named) -> None:
     verdict, found = _line(tmp_path, f'L1,2021-03-08,Hong Kong,{eccn},Victoria Components,'
@@ -77,7 +87,8 @@ def test_a_description_naming_the_lines_own_eccn_or_none_is_not(tmp_path) -> Non
             + ('"5A992.c mass-market router"' if i % 2 else "Router model 3A0011")
             for i in range(1, 2500)]
     rows[699] = rows[699].replace("Router model 3A0011", "Router per ECCN 4A994")
+    rows[99] = rows[99].replace("Router model 3A0011", "Router; ECCN 5A992 (not 5A992.a)")
     _run, lines = screen_text(tmp_path, f"{HEAD},Description\n" + "\n".join(rows) + "\n")
     flagged = {k for k, v in lines.items()
                if "DESCRIPTION_NAMES_ECCN" in {f.code for f in v.findings}}
-    assert flagged == {"L700"}  # the fast path hands it to the slow one
+    assert flagged == {"L700", "L100"}  # the fast path hands them to the slow one

@@ -34,6 +34,7 @@ from screening.line_json import json_plain
 from screening.normalize import (
     clean_text,
     eccns_named_in,
+    eccns_other_than,
     embargoed_place,
     may_name_embargoed_place,
     parse_number,
@@ -341,7 +342,7 @@ class FastRows:
             described = list(map(self.described.__getitem__, cells[self.i_desc]))
             if any(described):
                 bad.update(i for i, named in enumerate(described) if named
-                           and eccn[i] is not BAD and named - {eccn[i][0].base})
+                           and eccn[i] is not BAD and eccns_other_than(named, eccn[i][0]))
         for index in self.china_columns:  # named there: the slow path says so
             named = list(map(self.china[index].__getitem__, cells[index]))
             if any(named):

@@ -41,6 +41,7 @@ from screening.normalize import (
     clean_text,
     country_named_in,
     eccns_named_in,
+    eccns_other_than,
     embargoed_place,
     embargoed_region,
     normalize_country,
@@ -468,6 +469,8 @@ class RowConverter:
         #: Steel Corporation" are not read as a destination.
         address = cols.get(Field.CONSIGNEE_ADDRESS)
         readings: dict[int, Callable[[str], str | None]] = {}
+        if (described := cols.get(Field.DESCRIPTION)) is not None:
+            readings[described] = place_sent_to  # "Rad-hard ICs for re-export to Hong Kong"
         for index in sorted(set(self.place_columns) | self.names):
             if index == address:
                 readings[index] = place_in_parts
@@ -477,7 +480,7 @@ class RowConverter:
                 readings[index] = place_anywhere
             elif not _says_not_where_sent(mapping.headers[index]):
                 readings[index] = place_sent_to
-        self.china_columns = tuple(readings)
+        self.china_columns = tuple(sorted(readings))
         self._china = {index: _memo(reading) for index, reading in readings.items()}
         self._described = _memo(eccns_named_in)
         #: Columns no field reads whose header names the day the goods really left
@@ -617,7 +620,7 @@ class RowConverter:
                 flagged.add(index)
         desc = self.i[Field.DESCRIPTION]
         if desc is not None and eccn is not None and texts[desc] and desc not in blocked and \
-                (other := self._described(texts[desc]) - {eccn.base}):
+                (other := eccns_other_than(self._described(texts[desc]), eccn)):
             problems = (*problems, self._eccn_described(number, desc, texts[desc], other,
                                                         eccn))
         if destination is not None:
