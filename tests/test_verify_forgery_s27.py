@@ -110,3 +110,30 @@ def test_a_genuine_report_has_plain_cells(report) -> None:  # type: ignore[no-un
 
 
 assert rewrite_member  # (the doctoring helpers come from the presentation tests)
+
+
+def test_the_quick_row_match_never_passes_what_the_cell_check_refuses(report) -> None:  # type: ignore[no-untyped-def]
+    """``_plain_row`` only spares ``_row_cells`` rows it would find nothing in: a genuine
+    sheet's rows, mutated at random, get the same answer both ways."""
+    import random
+    import zipfile
+
+    from screening.reports import report_cells
+
+    with zipfile.ZipFile(report) as archive:
+        strings = archive.read("xl/sharedStrings.xml").count(b"<si>")
+        xml = archive.read(LINES)
+    rows = re.findall(rb'<row r="[0-9]+">.*?</row>', xml, re.DOTALL)
+    pieces = [b"<v>", b"</v>", b"_", b" ", b'<c r="A2"/>', b'"', b"1", b"A", b"t=", b"<f>"]
+    rnd = random.Random(27)
+    for _ in range(400):
+        row = rnd.choice(rows)
+        at = rnd.randrange(len(row))
+        mutated = row[:at] + rnd.choice(pieces) + row[at + rnd.randrange(3):]
+        number = re.match(rb'<row r="([0-9]+)">', mutated)
+        if number is None:
+            continue
+        body = mutated[number.end():-len(b"</row>")] if mutated.endswith(b"</row>") else b""
+        found = list(report_cells._row_cells(body, int(number.group(1)), strings))
+        if report_cells._plain_row(body, number.group(1), strings):
+            assert found == [], (mutated, found)
