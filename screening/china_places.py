@@ -82,6 +82,18 @@ _SENT_RE = re.compile(
     r"((?:\W+\w+){1,4})")
 
 
+#: The first words of the names above: ASCII text holding none of them names none of the
+#: places (a set look-up instead of the full reading: the bench's 25,000 party names).
+_FIRST_WORDS = frozenset(name.split()[0] for name in _PLACES) | {"hk", "hkg", "hksar", "h",
+                                                                  "prc", "cn", "chn", "p"}
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _may_name(text: str) -> bool:
+    return not text.isascii() or not _FIRST_WORDS.isdisjoint(
+        _WORD_RE.findall(text.casefold()))
+
+
 def _plain(text: str) -> str:
     """Lower case, accents and invisible characters taken out, punctuation as spaces."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
@@ -124,7 +136,7 @@ def _first(codes: list[str]) -> str | None:
 def place_in_parts(text: str, *, party: bool = False) -> str | None:
     """"HK", "MO" or "CN" when a part of ``text`` is one of those places (see the module);
     ``party``: the text is a party's name (中国 alone does not count)."""
-    if not text:
+    if not text or not _may_name(text):
         return None
     if (code := _cjk(text, party)) is not None:
         return code
@@ -139,7 +151,7 @@ _ANY_CODE_RE = re.compile(r"(?<![\w.])(HKG?|HKSAR|PRC|CHN)(?![\w])")
 
 def place_anywhere(text: str) -> str | None:
     """"HK", "MO" or "CN" for any place of those named in ``text``."""
-    if not text:
+    if not text or not _may_name(text):
         return None
     if (code := _cjk(text, False)) is not None:
         return code
@@ -151,7 +163,7 @@ def place_anywhere(text: str) -> str | None:
 def place_sent_to(text: str) -> str | None:
     """"HK", "MO" or "CN" for a place ``text`` says goods go to (see the module), or for a
     text that is only a place (a country column's "Hong Kong")."""
-    if not text:
+    if not text or not _may_name(text):
         return None
     if (code := place_in_parts(text)) is not None and all(
             _part(p) or not p.strip(" .") for p in _PARTS_RE.split(text)):
