@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
+
 from screening.reports.presentation import _header_footer_problems
 from screening.reports.report_cells import cell_problems
 from screening.reports.verify import Status
@@ -137,3 +139,33 @@ def test_the_quick_row_match_never_passes_what_the_cell_check_refuses(report) ->
         found = list(report_cells._row_cells(body, int(number.group(1)), strings))
         if report_cells._plain_row(body, number.group(1), strings):
             assert found == [], (mutated, found)
+
+
+# Second forgery hunt (s27): what openpyxl and LibreOffice read differently around the cells.
+
+def test_a_shared_string_with_a_second_text_fails(db, report) -> None:  # type: ignore[no-untyped-def]
+    """openpyxl keeps the last text of an entry (any namespace), LibreOffice the first in
+    the spreadsheet namespace: a verdict read LICENSE_REQUIRED by every check showed CLEAR."""
+    def change(xml: str) -> str:
+        return xml.replace("</si>", '<o:t xmlns:o="urn:x">X</o:t></si>', 1)
+    target = report.with_name("s.xlsx")
+    shutil.copyfile(report, target)
+    rewrite_member(target, "xl/sharedStrings.xml", lambda data: change(data.decode()).encode())
+    _failed(_checks(target, db), "not written as one plain text")
+
+
+@pytest.mark.parametrize(("member", "pattern", "forged", "said"), [
+    (LINES, r'<row r="5"', '<row r="5" hidden="on"', 'hidden="on"'),
+    (LINES, r'<row r="5"', '<row r="5" ht="1_5" customHeight="1"', 'ht="1_5"'),
+    ("xl/styles.xml", r'<sz val="(\d+)"', '<sz val="1_1"', '<sz val="1_1">'),
+    ("xl/styles.xml", r'fillId="(\d+)"', 'fillId="0_0"', 'fillId="0_0"'),
+])
+def test_numbers_and_switches_read_otherwise_fail(db, report, member, pattern, forged,
+                                                  said) -> None:  # type: ignore[no-untyped-def]
+    """Python reads "1_5" as 15 and LibreOffice as 1; LibreOffice takes hidden="on" as
+    true: a row, a size or a fill shown otherwise than checked."""
+    target = report.with_name("n.xlsx")
+    shutil.copyfile(report, target)
+    rewrite_member(target, member, lambda data: re.sub(
+        pattern, forged, data.decode(), count=1).encode())
+    _failed(_checks(target, db), said)

@@ -58,7 +58,7 @@ from openpyxl.styles.colors import COLOR_INDEX
 from screening.ingest.readers import column_letter
 from screening.reports.canonical import SHEETS
 from screening.reports.content import LINE_HEADERS
-from screening.reports.report_cells import cell_problems
+from screening.reports.report_cells import attribute_problems, cell_problems, string_problems
 
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
@@ -310,6 +310,11 @@ class Presentation:
         self._theme(archive)
         self._styles(archive)
         self._strings(archive)
+        for part in ("xl/styles.xml", "xl/workbook.xml"):
+            if part in names:
+                self.problems.extend(attribute_problems(archive.read(part), part))
+        if "xl/sharedStrings.xml" in names:
+            self.problems.extend(string_problems(archive.read("xl/sharedStrings.xml")))
         workbook = self._xml(archive, "xl/workbook.xml")
         rels = self._rels(archive, "xl/workbook.xml")
         if workbook is None:
@@ -336,8 +341,9 @@ class Presentation:
                 self.sheet_parts[name] = target[0]
                 self._sheet_parts(archive, name, target[0])
                 if target[0] in names:
-                    self.problems.extend(cell_problems(archive.read(target[0]), name,
-                                                       self.strings))
+                    xml = archive.read(target[0])
+                    self.problems.extend(cell_problems(xml, name, self.strings))
+                    self.problems.extend(attribute_problems(xml, f"sheet {name}"))
         for defined in workbook.iter(f"{MAIN}definedName"):
             if defined.get("name") == "_xlnm.Print_Area":
                 local = _float(defined.get("localSheetId"))

@@ -142,3 +142,85 @@ def _row_cells(body: bytes, row: int, strings: int) -> Iterator[str]:
             yield f"cell {where} names shared string {int(content[3:-4]):,}, beyond the table"
     if body[position:].strip():
         yield f"row {row} holds markup after its cells"
+
+
+#: A shared string as hkscreen and spreadsheet programs write it: one text element of the
+#: spreadsheet namespace (rich runs are a presentation problem of their own). s27 second
+#: forgery hunt: ``<si><t>CLEAR</t><o:t xmlns:o="...">LICENSE_REQUIRED</o:t></si>`` is the
+#: last text to openpyxl (every check) and CLEAR to LibreOffice (the screen).
+_SI_RE = re.compile(rb"<si>(.*?)</si>|<si/>", re.DOTALL)
+_PLAIN_SI_RE = re.compile(rb"(?:" + _TEXT + rb")|(?:" + _RUN + rb")+", re.DOTALL)
+
+
+def string_problems(sst: bytes) -> list[str]:
+    """What in the shared-string table is not one plain text per entry."""
+    body = sst[sst.find(b"<sst"):]
+    body = body[body.find(b">") + 1:body.rfind(b"</sst>")]
+    odd = 0
+    position = 0
+    for entry in _SI_RE.finditer(body):
+        if body[position:entry.start()].strip() or (
+                entry.group(1) is not None and _PLAIN_SI_RE.fullmatch(entry.group(1)) is None):
+            odd += 1
+        position = entry.end()
+    if body[position:].strip():
+        odd += 1
+    return [f"the shared-string table has {odd:,} entr{'y' if odd == 1 else 'ies'} not "
+            f"written as one plain text (another element or a second text beside it, read "
+            f"differently by spreadsheet programs)"] if odd else []
+
+
+#: Attributes read as numbers or switches by the presentation check, and the forms they must
+#: have: Python reads "170_5" as 1705 and LibreOffice as 170; LibreOffice takes hidden="on"
+#: as true, the check did not (s27 second forgery hunt: a format, a fill, a row height and a
+#: font size each shown otherwise than checked; a row hidden).
+_WHOLE = frozenset({b"numFmtId", b"fontId", b"fillId", b"borderId", b"xfId", b"indent",
+                    b"textRotation", b"min", b"max", b"outlineLevel", b"theme", b"indexed",
+                    b"rotation", b"count", b"localSheetId", b"activeTab", b"firstSheet",
+                    b"zoomScale", b"s"})
+_DECIMAL = frozenset({b"ht", b"width", b"sz", b"tint", b"defaultRowHeight",
+                      b"defaultColWidth", b"baseColWidth"})
+_SWITCH = frozenset({b"hidden", b"customHeight", b"zeroHeight", b"collapsed", b"customWidth",
+                     b"applyNumberFormat", b"applyFont", b"applyFill", b"applyBorder",
+                     b"applyAlignment", b"applyProtection", b"quotePrefix", b"wrapText",
+                     b"shrinkToFit", b"bestFit", b"customFormat", b"thickTop", b"thickBot",
+                     b"showZeros", b"showGridLines", b"showRowColHeaders", b"tabSelected",
+                     b"showSheetTabs", b"outline"})
+_NAMED_ATTR_RE = re.compile(rb"\s([A-Za-z]+)=\"([^\"]*)\"")
+_WHOLE_RE = re.compile(rb"[0-9]+")
+_DECIMAL_RE = re.compile(rb"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_SWITCHES = frozenset({b"0", b"1", b"true", b"false"})
+#: (Only the parts around a sheet's cells are looked at: inside them ``cell_problems``
+#: holds rows and cells to their plain forms.)
+
+
+def attribute_problems(xml: bytes, part: str) -> list[str]:
+    """Attributes of ``part`` (styles, workbook, a sheet's markup around its cells) that are
+    read as numbers or switches but not written as plain ones."""
+    start, end = xml.find(b"<sheetData"), xml.rfind(b"</sheetData>")
+    if start >= 0 and end > start:
+        rows = xml[start:end]
+        # Row attributes are looked at too (ht, hidden, customHeight ...), not the cells'.
+        markup = xml[:start] + b"".join(_ROW_TAG_RE.findall(rows)) + xml[end:]
+    else:
+        markup = xml
+    odd: list[str] = []
+    for name, value in _NAMED_ATTR_RE.findall(markup):
+        plain = (_WHOLE_RE.fullmatch(value) if name in _WHOLE else
+                 _DECIMAL_RE.fullmatch(value) if name in _DECIMAL else
+                 value in _SWITCHES if name in _SWITCH else True)
+        if not plain:
+            odd.append(f"{name.decode()}=\"{value.decode(errors='replace')}\"")
+    # A font's size and switches are written as <sz val="11"/>, <b val="0"/>.
+    for tag, value in _FONT_VAL_RE.findall(markup):
+        if not (_DECIMAL_RE.fullmatch(value) if tag == b"sz" else value in _SWITCHES):
+            odd.append(f"<{tag.decode()} val=\"{value.decode(errors='replace')}\">")
+    if not odd:
+        return []
+    shown = ", ".join(dict.fromkeys(odd[:_SHOWN]))
+    return [f"{part} writes {shown}{' and more' if len(odd) > _SHOWN else ''}: numbers and "
+            f"switches in forms spreadsheet programs read otherwise than the check"]
+
+
+_ROW_TAG_RE = re.compile(rb"<row\b[^>]*>")
+_FONT_VAL_RE = re.compile(rb"<(sz|b|i|strike|outline|shadow|condense|extend)\s+val=\"([^\"]*)\"")
