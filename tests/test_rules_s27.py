@@ -70,3 +70,29 @@ def test_other_0a501_y_items_and_other_destinations_are_not_reached(tmp_path) ->
     verdict, found = _line(tmp_path / "y", "2025-03-01", "Hong Kong", "0A501.y")
     assert verdict == "REVIEW"  # .y may be .y.7
     assert "SPECIAL_CONTROL_REVIEW" in found
+
+
+def test_an_edition_folders_paragraph_rows_may_name_their_own_edition(tmp_path) -> None:
+    """Categories 0, 2 and 6-9 come from another edition's text than the folder's: the
+    optional ``edition`` column says so per row, and a value that is no date is refused
+    naming the file, row and column."""
+    import shutil
+
+    from screening.paths import seed_rules_dir
+    from screening.rules.ccl_edition import read_edition
+    from screening.rules.files import RuleFileError, read_rule_dir
+
+    folder = seed_rules_dir().parent / "ccl" / "edition-2026-08-07"
+    aliases = {r["alias"]: r["country_code"]
+               for r in read_rule_dir(seed_rules_dir())["country_aliases.csv"]}
+    edition = read_edition(folder, "2026-08-07", aliases, "2026-07-23")
+    editions = {r.get("edition") for r in edition.files["ccl_paragraphs.csv"]}
+    assert {"", "2026-09-24"} <= editions
+    copy = tmp_path / "edition"
+    shutil.copytree(folder, copy)
+    paragraphs = copy / "ccl_paragraphs.csv"
+    text = paragraphs.read_text(encoding="utf-8")
+    paragraphs.write_text(text.replace(",2026-09-24\n", ",sometime\n", 1), encoding="utf-8")
+    with pytest.raises(RuleFileError) as raised:
+        read_edition(copy, "2026-08-07", aliases, "2026-07-23")
+    assert "column edition: 'sometime': expected a date" in str(raised.value)
