@@ -31,7 +31,9 @@ _HK = (
     "lai chi kok", "cheung sha wan", "sham shui po", "tsing yi", "fo tan", "sai kung",
     "tseung kwan o", "hung hom", "to kwa wan", "san po kong", "wong tai sin", "tai kok tsui",
     "ap lei chau", "tung chung", "fanling", "sheung shui", "tin shui wai", "siu sai wan",
-    "kennedy town", "central hong kong", "aberdeen hong kong")
+    "kennedy town", "central hong kong", "aberdeen hong kong",
+    # Abbreviations of Hong Kong addresses ("Kwun Tong, Kln", "Kln Bay").
+    "kln", "kln bay", "kowloon city")
 _MO = ("macau", "macao", "taipa", "cotai", "coloane")
 _CN = (
     "china", "prc", "pr china", "p r china", "peoples republic of china",
@@ -59,8 +61,10 @@ _CN = (
     "ningxia", "xinjiang", "tibet", "xizang")
 _PLACES = {**dict.fromkeys(_CN, "CN"), **dict.fromkeys(_MO, "MO"), **dict.fromkeys(_HK, "HK")}
 #: Codes a part may be written as, in capitals only ("HK", not the word "hk").
+#: "N.T." (the New Territories) with its stops only: "NT" is also Australia's Northern
+#: Territory ("Darwin NT 0800").
 _CODES = {"HK": "HK", "HKG": "HK", "HKSAR": "HK", "H K": "HK", "MO": None, "CN": "CN",
-          "CHN": "CN", "PRC": "CN", "P R C": "CN", "MAC": None}
+          "CHN": "CN", "PRC": "CN", "P R C": "CN", "MAC": None, "N T": "HK"}
 #: Chinese script: Hong Kong and its districts, Macau, and the mainland's name, provinces and
 #: big cities. 中国 alone is not read in a party's name (中国電力 is a Japanese company).
 _CJK = (("HK", ("香港", "九龍", "九龙", "新界", "旺角", "沙田", "荃灣", "荃湾", "觀塘", "观塘",
@@ -84,8 +88,8 @@ _SENT_RE = re.compile(
 
 #: The first words of the names above: ASCII text holding none of them names none of the
 #: places (a set look-up instead of the full reading: the bench's 25,000 party names).
-_FIRST_WORDS = frozenset(name.split()[0] for name in _PLACES) | {"hk", "hkg", "hksar", "h",
-                                                                  "prc", "cn", "chn", "p"}
+_FIRST_WORDS = frozenset(name.split()[0] for name in _PLACES) | {
+    word.split()[0].casefold() for word in _CODES}
 _WORD_RE = re.compile(r"[a-z]+")
 
 
