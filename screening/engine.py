@@ -618,7 +618,8 @@ def _type_not_understood(name: str, rules: list[EndUseRuleR]) -> Finding:
                     for r in rules})
     return Finding(
         "END_USER_TYPE_NOT_UNDERSTOOD", Severity.REVIEW,
-        f"The end-user type cell was not understood (none of the words hkscreen reads), and "
+        f"The end-user type cell was not understood (none of the words hkscreen reads, or an "
+        f"abbreviation or code it does not, such as 'MI' or 'GSD'), and "
         f"{name} has end-use rules on every item subject to the EAR, EAR99 included, for "
         f"{' and '.join(kinds)} end users: confirm the end user is not one, or write the type "
         f"as military, military intelligence, government, civil or commercial.",

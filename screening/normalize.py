@@ -56,6 +56,11 @@ def alias_key(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
+#: Marks of doubt or of a footnote (s28 hunt: "Germany?", "~Germany", "Germany (*)", "Germany #"
+#: were read as Germany, CLEAR, where "Germany (TBC)" was an error).
+_DOUBT_RE = re.compile(r"[?¿？~～*＊#＃†‡]")
+
+
 def build_alias_index(aliases: Mapping[str, str]) -> dict[str, str]:
     """Index alias text -> country code by both spaced and space-free keys."""
     index: dict[str, str] = {}
@@ -250,9 +255,11 @@ def country_named_in(text: str, index: Mapping[str, str]) -> str | None:
 
 
 def normalize_country(value: object, index: Mapping[str, str]) -> str | None:
-    """Country code for a spelling ("HK", "HKG", "Hong Kong SAR", "香港"), else None."""
-    key = alias_key(clean_text(value))
-    if not key:
+    """Country code for a spelling ("HK", "HKG", "Hong Kong SAR", "香港"), else None (also
+    for a country marked as in doubt or footnoted: "Germany?", "~Germany", "Germany (*)")."""
+    text = clean_text(value)
+    key = alias_key(text)
+    if not key or _DOUBT_RE.search(text) is not None:
         return None
     return index.get(key) or index.get(key.replace(" ", ""))
 
@@ -624,6 +631,12 @@ _CIVIL_WORDS = frozenset({"civil", "civilian", "commercial", "private", "end", "
                           "industry"})
 _CIVIL_KINDS = frozenset({"civil", "civilian", "commercial", "private", "industrial",
                           "industry"})
+#: Words of an end-user type cell that say only that it is one ("MIEU end user").
+_TYPE_FILLERS = frozenset({"end", "user", "users", "customer", "customers", "client",
+                           "clients", "entity", "party", "type", "the", "a", "an", "of", "and",
+                           "or", "is", "as"})
+#: A word in capitals, or letters and digits: an abbreviation or code.
+_CODE_RE = re.compile(r"\b(?:[A-Z]{2,6}|[A-Za-z]*\d[A-Za-z\d]*)\b")
 #: End-user type cells read as blank ("unknown", "TBD" stay: a type to review).
 _NOT_GIVEN = frozenset({"n/a", "na", "n.a.", "#n/a", "-", "--", "none", "null", "nil"})
 #: Words of a military end user, and of military intelligence (15 CFR 744.21, 744.22):
@@ -705,8 +718,8 @@ _OTHER_SCRIPT = ("工业", "工業", "制药", "製藥", "电力", "電力", "�
 
 #: Words of intelligence work: a type naming one without a military word is not taken as
 #: any kind of party (a review where 744.22 reaches every item), unless it is a business's.
-_SPYING_WORDS = frozenset({"intelligence", "surveillance", "reconnaissance", "espionage",
-                           "security"})
+_SPYING_WORDS = frozenset({"intelligence", "intel", "surveillance", "reconnaissance",
+                           "espionage", "security"})
 _NOT_SPYING = frozenset({"business", "artificial", "market", "marketing", "competitive",
                          "cyber", "it", "information", "network", "data"})
 
@@ -792,6 +805,11 @@ def normalize_end_user_type(value: object) -> EndUserType | None:
     key = " ".join(key.split())
     if key in _END_USER_WORDS:
         return _END_USER_WORDS[key]
+    # "MIEU end user", "Govt customer": the type with the words saying it is one (s28 hunt:
+    # read as OTHER, an EAR99 line to a military-intelligence end user was CLEAR).
+    core = " ".join(word for word in key.split() if word not in _TYPE_FILLERS)
+    if core in _END_USER_WORDS:
+        return _END_USER_WORDS[core]
     words = set(key.split())
     if words and words <= _CIVIL_WORDS and not words.isdisjoint(_CIVIL_KINDS):
         return EndUserType.CIVIL
@@ -813,4 +831,12 @@ def normalize_end_user_type(value: object) -> EndUserType | None:
         return EndUserType.MILITARY
     if not words.isdisjoint(_SPYING_WORDS) and words.isdisjoint(_NOT_SPYING):
         return EndUserType.UNRECOGNISED  # "Intelligence agency": 744.22 may reach it
-    return EndUserType.OTHER if _names_a_kind(key) else EndUserType.UNRECOGNISED
+    if not _names_a_kind(key):
+        return EndUserType.UNRECOGNISED
+    # A kind of party beside a code not understood ("MI customer", "GSD end user", "2PLA
+    # end user"): not read, as the code may be the word that matters (an agency's).
+    codes = {word.casefold() for word in _CODE_RE.findall(clean_text(value))}
+    unknown = [word for word in words if word not in _OTHER_WORDS and word not in _CIVIL_WORDS
+               and word not in _TYPE_FILLERS and not word.isdigit()
+               and (word in codes or any(ch.isdigit() for ch in word))]
+    return EndUserType.UNRECOGNISED if unknown else EndUserType.OTHER
