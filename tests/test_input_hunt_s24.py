@@ -10,7 +10,12 @@ import datetime as dt
 import openpyxl
 import pytest
 
-from screening.ingest.xlsx_package import dayless_date_format, masks_text
+from screening.ingest.xlsx_package import (
+    dayless_date_format,
+    digits_beside_date,
+    masks_text,
+    partial_date_format,
+)
 from tests.conftest import screen_file
 
 HEAD = ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "Consignee"]
@@ -76,7 +81,10 @@ def test_a_date_format_with_a_dayless_section_is_a_review(tmp_path) -> None:
     ("@", False), ("General", False), ("[Red]@", False), ("0;-0;0;@", False),
     # (s24 review: accounting formats flagged every text cell under them)
     ('_(* #,##0_);_(* (#,##0);_(* "-"_);_(@_)', False), ("_-@_-", False), ("@*-", False),
-    ('"Ref: "@', False),
+    # (s28 hunt: literal words beside "@" add to what the cell shows: '"Hong Kong / "@'
+    # shows "Germany" as "Hong Kong / Germany"; spaces and punctuation do not)
+    ('"Ref: "@', True), ('"Hong Kong / "@', True), ('"3A001.a.2 "@', True),
+    ('"("@")"', False), ('" "@', False),
     ('"a;b"0;0;0;@', False), ("0.00", False), ("yyyy-mm-dd", False)])
 def test_formats_that_show_text_otherwise(code, masks) -> None:
     assert masks_text(code) is masks
@@ -87,6 +95,31 @@ def test_formats_that_show_text_otherwise(code, masks) -> None:
     ("yyyy-mm-dd;@", False), ("yyyy-mm-dd;-0;General", False), ("[h]:mm", False)])
 def test_every_date_section_is_looked_at(code, dayless) -> None:
     assert dayless_date_format(code) is dayless
+
+
+@pytest.mark.parametrize(("code", "digits"), [
+    ('"Shipped 2021-03-01 (PO of) "yyyy-mm-dd', True), ('"FY2021 "yyyy-mm-dd', True),
+    ("yyyy\\-mm\\-dd", False), ('dd" de "mmmm" de "yyyy', False), ("yyyy-mm-dd", False),
+    ('0.00" 2021"', False)])
+def test_a_date_format_with_digits_of_its_own(code, digits) -> None:
+    """(s28 hunt: a 2019 date under '"Shipped 2021-03-01 (PO of) "yyyy-mm-dd' to Hong Kong
+    was screened on Hong Kong's pre-2020 row, CLEAR.)"""
+    assert digits_beside_date(code) is digits
+    assert partial_date_format(code) is digits
+
+
+def test_literal_text_beside_a_value_or_a_date_is_a_review(tmp_path) -> None:
+    found = _screen(tmp_path, [["L1", dt.datetime(2021, 3, 1), "Germany", "EAR99", "A"],
+                               ["L2", dt.datetime(2021, 3, 1), "Germany", "EAR99", "A"],
+                               ["L3", dt.datetime(2019, 3, 1), "Hong Kong", "5A992.c", "A"],
+                               ["L4", dt.datetime(2021, 3, 1), "Germany", "EAR99", "A"]],
+                    {"C2": '"Hong Kong / "@', "D3": '"3A001.a.2 "@',
+                     "B4": '"Shipped 2021-03-01 (PO of) "yyyy-mm-dd'})
+    assert found["L1"][0] == "REVIEW" and "VALUE_SHOWN_OTHERWISE" in found["L1"][1]
+    assert found["L2"][0] == "REVIEW" and "VALUE_SHOWN_OTHERWISE" in found["L2"][1]
+    assert found["L3"][0] == "REVIEW", found["L3"]
+    assert "writes digits of its own" in found["L3"][1]["DATE_SHOWN_OTHERWISE"]
+    assert found["L4"][0] == "CLEAR", found["L4"]
 
 
 def test_an_actual_ship_date_beside_the_one_read_is_compared(tmp_path) -> None:

@@ -31,7 +31,7 @@ from screening.ingest.columns import (
 )
 from screening.ingest.errors import IngestError
 from screening.ingest.readers import TableSource, column_letter, first_cell
-from screening.ingest.xlsx_package import DRAWN_OVER, yearless_date_format
+from screening.ingest.xlsx_package import DRAWN_OVER, digits_beside_date, yearless_date_format
 from screening.model import Eccn, Finding, Severity, ShipmentLine
 from screening.normalize import (
     MILITARY_TYPES,
@@ -955,6 +955,14 @@ class RowConverter:
         licence)."""
         index = self.i[Field.EXPORT_DATE]
         assert index is not None
+        if digits_beside_date(shown):
+            return Finding("DATE_SHOWN_OTHERWISE", Severity.REVIEW, (
+                f"{self.source.cell_ref(number, index)}: the export date's number format "
+                f"({shown!r}) writes digits of its own beside the date, so the sheet may show "
+                f"another date than the {date.isoformat()} it holds and was screened as of. "
+                f"Confirm the export date and set the "
+                f"{self.mapping.header_for(Field.EXPORT_DATE)!r} column's format to a plain "
+                f"date (yyyy-mm-dd)."))
         if yearless_date_format(shown):
             # (s23 hunt: "1-Mar" holding 2020-03-01 to Hong Kong was CLEAR, the same day of
             # 2021 needs a licence; a date typed without its year takes the current one.)

@@ -487,9 +487,27 @@ def yearless_date_format(code: str) -> bool:
                for part in _date_parts(code))
 
 
+_LITERAL_RE = re.compile(r'"([^"]*)"|\\(.)')
+
+
+def _literal_text(section: str) -> str:
+    """The literal text of a number format's section: quoted, or a character escaped."""
+    return "".join(quoted + escaped for quoted, escaped in _LITERAL_RE.findall(section))
+
+
+def digits_beside_date(code: str) -> bool:
+    """Whether a date format writes digits of its own beside the date: '"Shipped
+    2021-03-01 (PO of) "yyyy-mm-dd' shows another date before the one held (s28 hunt: a
+    2019 date so shown to Hong Kong was CLEAR)."""
+    return any(any(ch.isdigit() for ch in _literal_text(section))
+               for section in _sections(code)[:3]
+               if _date_parts(section))
+
+
 def partial_date_format(code: str) -> bool:
-    """A date format without its day or without its year."""
-    return dayless_date_format(code) or yearless_date_format(code)
+    """A date format without its day or without its year, or with digits of its own."""
+    return dayless_date_format(code) or yearless_date_format(code) or \
+        digits_beside_date(code)
 
 
 def _date_parts(code: str) -> list[str]:
@@ -544,9 +562,13 @@ def masks_text(code: str) -> bool:
                      if "@" in _FORMAT_NOISE_RE.sub("", part)), None)
         if text is None:
             return False  # text shows as held
-    # Colours, conditions, padding ("_)") and fills ("*-") only space the text; literal
-    # text beside "@" ('"Ref: "@') still shows the value: a section without "@" does not.
-    return "@" not in _FORMAT_NOISE_RE.sub("", text)
+    # Colours, conditions, padding ("_)") and fills ("*-") only space the text; a section
+    # without "@" does not show the value. Literal letters or digits beside "@" add words
+    # to it (s28 hunt: '"Hong Kong / "@' showed "Germany" as "Hong Kong / Germany" and
+    # '"3A001.a.2 "@' "EAR99" as "3A001.a.2 EAR99": each CLEAR); spaces and punctuation
+    # ('"("@")"') do not.
+    return "@" not in _FORMAT_NOISE_RE.sub("", text) or \
+        any(ch.isalnum() for ch in _literal_text(text))
 
 
 def dayless_date_styles(archive: zipfile.ZipFile, name: str = "") -> dict[bytes, str]:
