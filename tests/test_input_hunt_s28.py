@@ -48,3 +48,92 @@ def test_ear99_to_hong_kong_for_such_an_end_user_is_not_clear(tmp_path, cell, co
                               f"Ltd,{cell}\n")
     found = {f.code for f in lines["L1"].findings}
     assert lines["L1"].verdict != "CLEAR" and code in found, found
+
+
+UNREAD = "Line ID,Ship Date,Ship-to Country,ECCN,Consignee,End-User Type"
+
+
+def _one(tmp_path, header: str, cell: str, line: str):  # type: ignore[no-untyped-def]
+    _run, lines = screen_text(tmp_path, f'{UNREAD},{header}\n{line},"{cell}"\n')
+    found = lines["L1"]
+    return found.verdict, {f.code: f.message for f in found.findings}
+
+
+@pytest.mark.parametrize("header", [
+    "Reclassified as", "New Classification", "Reclassified To", "CCATS Classification", "ECN",
+    "ECN (US)", "Export Control No.", "US Export Class.", "EAR Class", "Export Ctrl Class",
+    "Control List Entry", "Dual-use Code", "AL-Nummer", "Remarks"])
+def test_another_ecc_named_in_a_classification_column_is_a_review(tmp_path, header) -> None:
+    verdict, found = _one(tmp_path, header, "3A001.a.2",
+                          "L1,2022-03-01,Hong Kong,EAR99,Victoria Ltd,commercial")
+    assert verdict == "REVIEW", found
+    message = found["ECCN_NAMED_ELSEWHERE"]
+    assert f"the {header!r} column, which no field reads) names ECCN 3A001.a" in message
+    assert "the line is classified EAR99" in message
+
+
+@pytest.mark.parametrize(("header", "cell"), [
+    ("Reclassified as", "3A001.a.2"),  # the same ECCN
+    ("Bin Location", "3A001"),  # not a column of classifications
+    ("Remarks", "Urgent, 2 pallets")])
+def test_the_same_ecc_or_another_column_is_not(tmp_path, header, cell) -> None:
+    _verdict, found = _one(tmp_path, header, cell,
+                          "L1,2022-03-01,Germany,3A001.a.2,Rhein GmbH,commercial")
+    assert "ECCN_NAMED_ELSEWHERE" not in found, found
+
+
+@pytest.mark.parametrize("header", [
+    "Country (actual)", "Country (corrected)", "Country - revised", "Country Override",
+    "Ctry (upd.)", "Reroute", "Re-routed to", "Now shipping to", "Relocated to",
+    "Importing Country", "Country of Import", "Country of Consignee (revised)",
+    "Land (korrigiert)", "Pays (corrigé)"])
+def test_a_corrected_or_import_country_column_is_read(tmp_path, header) -> None:
+    verdict, found = _one(tmp_path, header, "Pakistan",
+                          "L1,2021-03-01,Germany,3A001.a.2,Rhein GmbH,commercial")
+    assert verdict == "REVIEW", found
+    assert "Pakistan" in found["DESTINATION_NAMED_ELSEWHERE"]
+
+
+@pytest.mark.parametrize("header", ["Bill-to Country", "Sold-to Country", "Country of Origin"])
+def test_billing_and_origin_countries_are_not(tmp_path, header) -> None:
+    _verdict, found = _one(tmp_path, header, "Pakistan",
+                          "L1,2021-03-01,Germany,3A001.a.2,Rhein GmbH,commercial")
+    assert "DESTINATION_NAMED_ELSEWHERE" not in found, found
+
+
+@pytest.mark.parametrize("header", [
+    "Rescheduled Ship Date", "New Ship Date", "Delayed to", "Postponed to", "Departed",
+    "Departure", "Goods left on", "Dispatch (actual)", "Real Ship Date", "Flight Date",
+    "Sailed"])
+def test_a_moved_or_departure_date_column_is_compared(tmp_path, header) -> None:
+    verdict, found = _one(tmp_path, header, "2021-04-01",
+                          "L1,2021-03-01,Hong Kong,EAR99,Victoria Ltd,Military intelligence")
+    assert verdict == "REVIEW", found
+    assert "says the goods left on 2021-04-01" in found["ACTUAL_DATE_DIFFERS"]
+
+
+@pytest.mark.parametrize("header", ["Arrival Date", "New Delivery Date", "Departure Port",
+                                    "Invoice Date", "Flight No."])
+def test_arrival_and_other_dates_are_not(tmp_path, header) -> None:
+    _verdict, found = _one(tmp_path, header, "2021-04-01",
+                           "L1,2021-03-01,Hong Kong,EAR99,Victoria Ltd,commercial")
+    assert "ACTUAL_DATE_DIFFERS" not in found, found
+
+
+def test_a_big_file_reads_the_new_columns_the_same_way(tmp_path) -> None:
+    """Enough rows for the batch reader's fast path: the rows with something to say go the
+    careful way, the others stay CLEAR."""
+    rows = [f"L{n},2022-03-01,Germany,EAR99,Rhein GmbH,commercial,"
+            f"{'3A001.a.2' if n % 700 == 0 else ''},"
+            f"{'Pakistan' if n % 900 == 0 else ''},"
+            f"{'2019-01-01' if n % 1100 == 0 else ''}" for n in range(1, 3301)]
+    _run, lines = screen_text(tmp_path, f"{UNREAD},Reclassified as,Country (actual),Departure"
+                              "\n" + "\n".join(rows) + "\n")
+    codes = {key: {f.code for f in line.findings} for key, line in lines.items()}
+    assert sorted(k for k, c in codes.items() if "ECCN_NAMED_ELSEWHERE" in c) == \
+        sorted(f"L{n}" for n in range(700, 3301, 700))
+    assert sorted(k for k, c in codes.items() if "DESTINATION_NAMED_ELSEWHERE" in c) == \
+        sorted(f"L{n}" for n in range(900, 3301, 900))
+    assert sorted(k for k, c in codes.items() if "ACTUAL_DATE_DIFFERS" in c) == \
+        sorted(f"L{n}" for n in range(1100, 3301, 1100))
+    assert lines["L1"].verdict == "CLEAR"

@@ -497,9 +497,54 @@ _ACTUAL_DATE_KEYS = frozenset({
     "sailing date", "actual sailing date"})
 
 
+#: Words of the goods leaving ("Departure", "Sailed", "Flight Date", "Goods left on"), and
+#: of a shipping day moved ("Rescheduled Ship Date", "New Ship Date", "Delayed to"): s28 hunt,
+#: a later day there, on the other side of a rule's start, was left unread and CLEAR.
+_LEFT_WORDS = frozenset({"departure", "departed", "depart", "departs", "sailed", "sailing",
+                         "flight", "left", "atd", "etd", "onboard"})
+_MOVED_WORDS = frozenset({"rescheduled", "new", "delayed", "postponed", "revised", "actual",
+                          "real", "moved", "changed", "corrected", "updated", "deferred",
+                          "final"})
+_SHIP_WORDS = frozenset({"ship", "shipping", "shipment", "shipped", "export", "exported",
+                         "dispatch", "dispatched", "despatch", "despatched", "departure",
+                         "loading", "sailing"})
+#: Words of arriving, and of a place or number rather than a day ("Departure Port",
+#: "Flight No."; "Vessel Departure" is a day).
+_ARRIVING = frozenset({"arrival", "arrive", "arrived", "eta", "ata", "delivery", "delivered",
+                       "receipt", "received", "return", "returned"})
+_NOT_A_DAY = frozenset({"port", "airport", "terminal", "city", "country", "no", "number",
+                        "ref", "reference", "by", "from"})
+
+
 def says_actual_date(header: str) -> bool:
-    """Whether a header names the day the goods really left ("Actual Ship Date", "ATD")."""
-    return header_key(header) in _ACTUAL_DATE_KEYS
+    """Whether a header names the day the goods really left ("Actual Ship Date", "ATD",
+    "Departure", "Rescheduled Ship Date", "Delayed to")."""
+    key = header_key(header)
+    if key in _ACTUAL_DATE_KEYS:
+        return True
+    words = set(key.split())
+    if not words.isdisjoint(_ARRIVING) or (
+            not words.isdisjoint(_NOT_A_DAY) and "date" not in words):
+        return False
+    return not words.isdisjoint(_LEFT_WORDS) or bool(words & {"delayed", "postponed",
+                                                               "rescheduled"}) or (
+        not words.isdisjoint(_MOVED_WORDS) and not words.isdisjoint(_SHIP_WORDS))
+
+
+#: Header words of a column that may give the item's classification ("Reclassified as",
+#: "CCATS Classification", "ECN", "Export Control No.", "Dual-use Code", "AL-Nummer") or
+#: free remarks: another ECCN there than the line's is a finding (s28 hunt: "3A001.a.2"
+#: under "Reclassified as" on an EAR99 line to Hong Kong was CLEAR).
+_CLASSIFICATION_WORDS = frozenset({
+    "classification", "classifications", "classified", "reclassified", "reclassification",
+    "class", "ccats", "eccn", "eccns", "ecn", "ccl", "ear", "control", "ctrl", "controls",
+    "dual", "al", "ausfuhrliste", "ausfuhrlistennummer", "remark", "remarks", "note", "notes",
+    "comment", "comments"})
+
+
+def says_classification(header: str) -> bool:
+    """Whether a header may name the item's classification or hold free remarks."""
+    return not _CLASSIFICATION_WORDS.isdisjoint(header_key(header).split())
 
 
 def further_party_role(header: str) -> str:

@@ -179,6 +179,9 @@ class FastRows:
         self.described = Memo(lambda value: eccns_named_in(clean_text(value))
                               if value not in (None, "") else frozenset())
         self.i_desc = cols.get(Field.DESCRIPTION)
+        #: The description and the columns that may give a classification (``RowConverter
+        #: .eccn_columns``).
+        self.eccn_columns = c.eccn_columns
         self.i_dest = cols[Field.DESTINATION]
         self.i_eccn = cols[Field.ECCN]
         self.i_ult = cols.get(Field.ULTIMATE_DESTINATION)
@@ -338,8 +341,8 @@ class FastRows:
                                clean_text(cells[index][i]), dest[i], ult[i],
                                date[i][0] if date[i].__class__ is tuple else None)
                            is not None)
-        if self.i_desc is not None:  # another ECCN described: the slow path says so
-            described = list(map(self.described.__getitem__, cells[self.i_desc]))
+        for index in self.eccn_columns:  # another ECCN named: the slow path says so
+            described = list(map(self.described.__getitem__, cells[index]))
             if any(described):
                 bad.update(i for i, named in enumerate(described) if named
                            and eccn[i] is not BAD and eccns_other_than(named, eccn[i][0]))

@@ -27,6 +27,7 @@ from screening.ingest.columns import (
     further_party_role,
     header_key,
     says_actual_date,
+    says_classification,
     score_row,
 )
 from screening.ingest.errors import IngestError
@@ -287,7 +288,20 @@ def _use_kind(text: str) -> str:
 _DESTINATION_WORDS = frozenset({"destination", "dest", "delivery", "deliver", "ultimate",
                                 # (s24 hunt: "Diverted To: Hong Kong" was CLEAR)
                                 "diverted", "diversion", "rerouted", "redirected",
-                                "final"})
+                                "final",
+                                # (s28 hunt: "Re-routed to", "Reroute", "Relocated to",
+                                # "Importing Country", "Country of Import": Pakistan there,
+                                # on a 3A001.a.2 line to Germany, was CLEAR)
+                                "reroute", "routed", "relocated", "import", "importing"})
+#: A country column corrected or overriding the one read ("Country (actual)", "Ctry
+#: (upd.)", "Land (korrigiert)", "Pays (corrigé)"): where the goods end up too.
+_COUNTRY_WORDS = frozenset({"country", "ctry", "cntry", "land", "pays", "pais", "país",
+                            "nation", "territory"})
+_REVISED_WORDS = frozenset({"actual", "corrected", "correction", "revised", "revision", "new",
+                            "override", "overridden", "updated", "upd", "update", "changed",
+                            "amended", "real", "true", "korrigiert", "neu", "aktuell",
+                            "corrigé", "corrige", "nouveau", "nuevo", "corregido",
+                            "actualizado"})
 #: From this day Hong Kong is licensed as China (85 FR 83765): one named for the other is
 #: no other destination.
 HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
@@ -319,14 +333,15 @@ _CLOCK_RE = re.compile(r"(?<=\d[ T])(?:2[4-9]|[3-9]\d):\d\d(?::\d\d)?|"
 #: s26: "Sent To", "Transfer To" and "Final" holding "Hong Kong" were not read).
 _GOING_TO_WORDS = frozenset({"ship", "shipped", "sent", "send", "goes", "going", "go",
                              "transfer", "transferred", "forwarded", "forward", "moved",
-                             "onward", "onwards"})
+                             "onward", "onwards", "shipping"})
 
 
 def _says_where_goods_end_up(header: str) -> bool:
     """Whether a header names where the goods end up (a column no field reads)."""
     words = header_key(header).split()
     return not _DESTINATION_WORDS.isdisjoint(words) or (
-        "to" in words and not _GOING_TO_WORDS.isdisjoint(words))
+        "to" in words and not _GOING_TO_WORDS.isdisjoint(words)) or (
+        not _COUNTRY_WORDS.isdisjoint(words) and not _REVISED_WORDS.isdisjoint(words))
 
 
 def _says_only_where_from(header: str) -> bool:
@@ -483,6 +498,12 @@ class RowConverter:
         self.china_columns = tuple(sorted(readings))
         self._china = {index: _memo(reading) for index, reading in readings.items()}
         self._described = _memo(eccns_named_in)
+        #: Columns looked at for an ECCN other than the line's: the description, and the
+        #: columns no field reads whose header may give a classification or remarks.
+        described = cols.get(Field.DESCRIPTION)
+        self.eccn_columns = ((described,) if described is not None else ()) + tuple(
+            index for index in range(self.headed) if index not in mapped
+            and says_classification(mapping.headers[index]))
         #: Columns no field reads whose header names the day the goods really left
         #: ("Actual Ship Date", "ATD") beside the export date read (s24 hunt: "Ship Date"
         #: 2020-12-01 was read, "Actual Ship Date" 2021-01-05 left unread: CLEAR).
@@ -618,11 +639,11 @@ class RowConverter:
                         export_date)) is not None:
                 problems = (*problems, other)
                 flagged.add(index)
-        desc = self.i[Field.DESCRIPTION]
-        if desc is not None and eccn is not None and texts[desc] and desc not in blocked and \
-                (other := eccns_other_than(self._described(texts[desc]), eccn)):
-            problems = (*problems, self._eccn_described(number, desc, texts[desc], other,
-                                                        eccn))
+        for index in self.eccn_columns if eccn is not None else ():
+            if texts[index] and index not in blocked and \
+                    (other := eccns_other_than(self._described(texts[index]), eccn)):
+                problems = (*problems, self._eccn_described(number, index, texts[index],
+                                                            other, eccn))
         if destination is not None:
             for index in self.china_columns:
                 text = texts[index]
@@ -745,10 +766,19 @@ class RowConverter:
         """REVIEW for a description naming another ECCN than the line's classification (s27
         hunt: "ECCN 3A001.a.2 radiation-hardened ICs" on an EAR99 line to Hong Kong was
         CLEAR): one of the two is wrong, and the licence follows the right one."""
-        return Finding("DESCRIPTION_NAMES_ECCN", Severity.REVIEW, (
-            f"{self.source.cell_ref(number, index)}: the description {_quote(text)} names "
-            f"ECCN {', '.join(sorted(named))}, but the line is classified {eccn.text}. "
-            f"Confirm the item's classification: the licence follows it."))
+        if index == self.i[Field.DESCRIPTION]:
+            return Finding("DESCRIPTION_NAMES_ECCN", Severity.REVIEW, (
+                f"{self.source.cell_ref(number, index)}: the description {_quote(text)} names "
+                f"ECCN {', '.join(sorted(named))}, but the line is classified {eccn.text}. "
+                f"Confirm the item's classification: the licence follows it."))
+        # (s28 hunt: "3A001.a.2" under "Reclassified as" beside an EAR99 line was CLEAR.)
+        return Finding("ECCN_NAMED_ELSEWHERE", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}: {_quote(text)} (the "
+            f"{self._column_shown(index)!r} column, which no field reads) names ECCN "
+            f"{', '.join(sorted(named))}, but the line is classified {eccn.text} (the "
+            f"{self.mapping.header_for(Field.ECCN)!r} column). Confirm the item's "
+            f"classification: the licence follows it. If that column holds it, map it as "
+            f"the ECCN (--mapping eccn=...)."))
 
     @staticmethod
     def china_elsewhere(code: str, destination: str | None, ultimate: str | None,
