@@ -137,3 +137,31 @@ def test_a_big_file_reads_the_new_columns_the_same_way(tmp_path) -> None:
     assert sorted(k for k, c in codes.items() if "ACTUAL_DATE_DIFFERS" in c) == \
         sorted(f"L{n}" for n in range(1100, 3301, 1100))
     assert lines["L1"].verdict == "CLEAR"
+
+
+def test_a_note_above_the_header_row_is_held_against_every_line(tmp_path) -> None:
+    """(s28 hunt: "Re-export to Hong Kong" and "Reclassified 3A001.a.2" above the header of
+    an EAR99 file to Germany: every line CLEAR.) Enough rows for the batch reader's fast
+    path: every line is held against the notes."""
+    rows = [f"L{n},2021-03-01,{'Hong Kong' if n % 2 else 'Germany'},"
+            f"{'3A001.a.2' if n % 3 == 0 else 'EAR99'},Rhein GmbH,commercial"
+            for n in range(1, 3001)]
+    _run, lines = screen_text(tmp_path, ",Re-export to Hong Kong,,Reclassified 3A001.a.2\n"
+                              f"{UNREAD}\n" + "\n".join(rows) + "\n")
+    messages = {key: [f.message for f in line.findings if f.code == "NOTE_ABOVE_HEADER"]
+                for key, line in lines.items()}
+    # Germany, EAR99: both notes; Hong Kong (licensed as China), 3A001.a.2: neither.
+    assert len(messages["L2"]) == 2 and lines["L2"].verdict == "REVIEW"
+    assert "row 1 col B, above the header row: \"Re-export to Hong Kong\" names Hong Kong, " \
+           "but the line is screened to DE" in messages["L2"][0]
+    assert "names ECCN 3A001.a, but the line is classified EAR99" in messages["L2"][1]
+    assert messages["L3"] == []
+    assert len(messages["L1"]) == 1 and "classified EAR99" in messages["L1"][0]
+    assert len(messages["L6"]) == 1 and "screened to DE" in messages["L6"][0]
+
+
+def test_a_title_about_the_lines_own_destination_says_nothing(tmp_path) -> None:
+    _run, lines = screen_text(tmp_path, "Shipments to Hong Kong, Q1 2021\n"
+                              f"{UNREAD}\nL1,2021-03-01,Hong Kong,EAR99,Victoria Ltd,"
+                              "commercial\n")
+    assert lines["L1"].verdict == "CLEAR", lines["L1"].findings

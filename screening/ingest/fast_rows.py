@@ -134,6 +134,7 @@ class FastRows:
         self.width = c.width
         cols = c.mapping.columns
         self.formula_rows = c.source.formula_rows
+        self.notes = c.notes
         #: Rows with a merged-over cell the screening reads, an export date shown without
         #: its day, or a text cell shown as other text: the slow path names them.
         date_index = cols.get(Field.EXPORT_DATE)
@@ -281,6 +282,8 @@ class FastRows:
         rows = list(map(itemgetter(1), batch))
         width, size = self.width, len(batch)
         slow: set[int] = set()
+        if self.notes:  # a note above the header row may be about any line: the slow
+            return None, list(range(size))  # path holds each against it (rare)
         if min(map(len, rows), default=width) != width or \
                 max(map(len, rows), default=width) != width:
             slow.update(i for i, values in enumerate(rows) if len(values) != width)

@@ -256,9 +256,14 @@ def prepare_input(path: Path, *, aliases: dict[str, str], exception_codes: froze
     # A date order may come as its text (a Qt combo box hands back a str): read it here.
     order_text = date_order or (mapping.date_order if mapping else None)
     order = DateOrder(str(order_text).upper()) if order_text else None
+    # Notes above the header row are held against every line (RowConverter.notes); rows
+    # left above a header row the officer chose are his to judge.
+    notes = [(number, column, text) for number, values in head[:header_index]
+             for column, value in enumerate(values) if (text := clean_text(value))] \
+        if header_row is None or header_row == detected else []
     converter = RowConverter(source, column_mapping, aliases, exception_codes, order,
                              as_of if Field.EXPORT_DATE not in column_mapping.columns else None,
-                             run_date)
+                             run_date, notes)
     remaining = itertools.chain(head[header_index + 1:], rows)
     return PreparedInput(path, source, column_mapping, order, as_of, converter, remaining)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -408,8 +408,18 @@ class RowConverter:
 
     def __init__(self, source: TableSource, mapping: ColumnMapping, aliases: dict[str, str],
                  exception_codes: frozenset[str], date_order: DateOrder | None,
-                 as_of: dt.date | None, run_date: dt.date | None = None):
+                 as_of: dt.date | None, run_date: dt.date | None = None,
+                 notes_above: Sequence[tuple[int, int, str]] = ()):
+        """``notes_above``: (row, column, text) of the cells above the header row."""
         self.source, self.mapping = source, mapping
+        #: Notes above the header row that send the goods to Hong Kong, Macau or China, or
+        #: name an ECCN: (row, column, text, place code or None, ECCNs named). Every line is
+        #: held against them (s28 hunt: "Re-export to Hong Kong" and "Reclassified
+        #: 3A001.a.2" above the header of an EAR99 file to Germany: every line CLEAR).
+        self.notes = tuple(
+            (row, column, text, place_sent_to(text), eccns_named_in(text))
+            for row, column, text in notes_above
+            if place_sent_to(text) is not None or eccns_named_in(text))
         self.codes = exception_codes
         self.as_of = as_of
         self.width = len(mapping.headers)
@@ -644,6 +654,10 @@ class RowConverter:
                     (other := eccns_other_than(self._described(texts[index]), eccn)):
                 problems = (*problems, self._eccn_described(number, index, texts[index],
                                                             other, eccn))
+        for note in self.notes:
+            if (found := self._note_above(note, destination, ultimate, export_date,
+                                          eccn)) is not None:
+                problems = (*problems, found)
         if destination is not None:
             for index in self.china_columns:
                 text = texts[index]
@@ -760,6 +774,28 @@ class RowConverter:
         return Finding("EMBARGOED_PLACE_NAMED", Severity.REVIEW, (
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
+
+    def _note_above(self, note: tuple[int, int, str, str | None, frozenset[str]],
+                    destination: str | None, ultimate: str | None, date: dt.date | None,
+                    eccn: Eccn | None) -> Finding | None:
+        """REVIEW for a line a note above the header row may be about: it sends goods to
+        Hong Kong, Macau or China where the line is screened elsewhere, or names another
+        ECCN than the line's."""
+        row, column, text, code, named = note
+        says = []
+        if code is not None and destination is not None and \
+                self.china_elsewhere(code, destination, ultimate, date):
+            says.append(f"names {_CHINA_NAMES[code]}, but the line is screened to "
+                        f"{ultimate or destination}")
+        if eccn is not None and named and (other := eccns_other_than(named, eccn)):
+            says.append(f"names ECCN {', '.join(sorted(other))}, but the line is "
+                        f"classified {eccn.text}")
+        if not says:
+            return None
+        return Finding("NOTE_ABOVE_HEADER", Severity.REVIEW, (
+            f"{self.source.cell_ref(row, column)}, above the header row: {_quote(text)} "
+            f"{' and '.join(says)}. A note above the header row may be about every line: "
+            f"confirm where the goods go and how they are classified."))
 
     def _eccn_described(self, number: int, index: int, text: str, named: frozenset[str],
                         eccn: Eccn) -> Finding:
