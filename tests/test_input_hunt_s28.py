@@ -165,3 +165,32 @@ def test_a_title_about_the_lines_own_destination_says_nothing(tmp_path) -> None:
                               f"{UNREAD}\nL1,2021-03-01,Hong Kong,EAR99,Victoria Ltd,"
                               "commercial\n")
     assert lines["L1"].verdict == "CLEAR", lines["L1"].findings
+
+
+def test_a_comment_on_a_cell_of_a_line_is_a_review(tmp_path) -> None:
+    """(s28 hunt: "Goods re-exported to Hong Kong" noted on a "Germany" cell was passed
+    over, CLEAR.) Enough rows for the batch reader's fast path; a comment on the header
+    row says nothing of a line."""
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from tests.conftest import screen_file
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Shipments"
+    sheet.append(UNREAD.split(","))
+    for n in range(1, 3001):
+        sheet.append([f"L{n}", "2021-03-01", "Germany", "EAR99", "Rhein GmbH", "commercial"])
+    sheet["C1"].comment = Comment("Ship-to as on the invoice", "Sales")
+    sheet["C2"].comment = Comment("Goods re-exported to Hong Kong", "Sales")
+    sheet["D1501"].comment = Comment("Reclassified 3A001.a.2", "Compliance")
+    path = tmp_path / "in.xlsx"
+    book.save(path)
+    _run, lines = screen_file(tmp_path, path)
+    flagged = {key: [f.message for f in line.findings if f.code == "CELL_COMMENT"]
+               for key, line in lines.items()}
+    assert sorted(k for k, v in flagged.items() if v) == ["L1", "L1500"]
+    assert "Shipments!C2 (the 'Ship-to Country' column) has a comment: \"Goods re-exported " \
+           "to Hong Kong\"" in flagged["L1"][0]
+    assert lines["L1"].verdict == "REVIEW" and lines["L2"].verdict == "CLEAR"

@@ -142,7 +142,8 @@ class FastRows:
             r for r, col in c.source.merged_cells
             if col in c.merge_checked or col in c.looked_at_only) | frozenset(
             r for r, col in c.source.dayless_cells if col == date_index) | frozenset(
-            r for r, _col in c.source.masked_cells)
+            r for r, _col in c.source.masked_cells) | frozenset(
+            r for r, _col in c.source.comments)
         #: Owner and share columns: a row using them takes the slow path (rare, and the
         #: slow path screens owners).
         self.owner_indexes = tuple(cols[f] for f in (*(f for f, _ in c.owner_columns),

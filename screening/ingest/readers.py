@@ -93,6 +93,9 @@ class TableSource:
     #: Text cells whose number format shows other text (SheetScan.masked_cells): their rows
     #: take the careful path.
     masked_cells: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: Cells with a note or comment, with its text (SheetScan.comments): their rows take
+    #: the careful path, which names them.
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)
     #: Value elements in the sheet XML (SheetScan.value_tags), to compare with the values
     #: the cell reader shows.
     value_tags: int = 0
@@ -639,7 +642,8 @@ def _open_xlsx_checked(path: Path, sheet: str, content: Content | None = None) -
                        formula_rows=frozenset(r for r, _ in scan.formula_cells),
                        error_cells=scan.error_cells, stale_cells=scan.stale_cells,
                        merged_cells=scan.merged_cells, dayless_cells=scan.dayless_cells,
-                       masked_cells=scan.masked_cells, value_tags=scan.value_tags,
+                       masked_cells=scan.masked_cells, comments=scan.comments,
+                       value_tags=scan.value_tags,
                        xml_columns=scan.columns,
                        date1904=scan.date1904, content=content,
                        content_sha256=content.sha256 if content is not None else None)

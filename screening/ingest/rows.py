@@ -617,6 +617,10 @@ class RowConverter:
         elif export_date is not None and self.source.dayless_cells and \
                 (shown := self.source.dayless_cells.get((number, date_index))) is not None:
             problems = (*problems, self._dayless(number, export_date, shown))
+        if self.source.comments:
+            problems = (*problems, *(
+                self._commented(number, index, text) for index in range(self.width)
+                if (text := self.source.comments.get((number, index))) is not None))
         if self.source.masked_cells:
             for shown, index in self.read_columns:
                 if (code := self.source.masked_cells.get((number, index))) is not None:
@@ -774,6 +778,17 @@ class RowConverter:
         return Finding("EMBARGOED_PLACE_NAMED", Severity.REVIEW, (
             f"{cell}: {_quote(text)} ({shown!r} column, which no field reads) names {name}, "
             f"under the embargo of {section}, {screened}"))
+
+    def _commented(self, number: int, index: int, text: str) -> Finding:
+        """REVIEW for a line with a note or comment on one of its cells: the sheet shows it
+        beside the cell, and it may change what the line is (s28 hunt: "Goods re-exported
+        to Hong Kong" noted on a "Germany" cell was passed over: CLEAR)."""
+        shown = self._column_shown(index) if index < len(self.mapping.headers) else ""
+        column = f" (the {shown!r} column)" if shown else ""
+        return Finding("CELL_COMMENT", Severity.REVIEW, (
+            f"{self.source.cell_ref(number, index)}{column} has a comment: "
+            f"{_quote(text[:300])}. A comment may change where the goods go, what they are or "
+            f"who gets them: confirm it changes nothing screened, or correct the line."))
 
     def _note_above(self, note: tuple[int, int, str, str | None, frozenset[str]],
                     destination: str | None, ultimate: str | None, date: dt.date | None,
