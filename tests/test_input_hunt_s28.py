@@ -194,3 +194,16 @@ def test_a_comment_on_a_cell_of_a_line_is_a_review(tmp_path) -> None:
     assert "Shipments!C2 (the 'Ship-to Country' column) has a comment: \"Goods re-exported " \
            "to Hong Kong\"" in flagged["L1"][0]
     assert lines["L1"].verdict == "REVIEW" and lines["L2"].verdict == "CLEAR"
+
+
+@pytest.mark.parametrize("cell", [
+    "License required", "BIS pending", "Will apply", "Hong Kong TID licence", "see PO",
+    "TBF", "ITAR", "Submitted", "Required", "Needed", "OK", "Verbal approval",
+    "DSP-5 pending", "EU licence DE-12345", "BAFA 1234567", "CCATS G123456",
+    "Application Z123456"])
+def test_licence_text_that_is_no_us_licence_held(tmp_path, cell) -> None:
+    """(s28 hunt: each was taken for a licence cited, and a 3A001.a.2 line to Hong Kong
+    dropped from LICENSE_REQUIRED to REVIEW.)"""
+    _run, lines = screen_text(tmp_path, "Line,Destination,Export Date,ECCN,License Number\n"
+                              f'N1,Hong Kong,2022-03-01,3A001.a.2,"{cell}"\n')
+    assert lines["N1"].verdict == "LICENSE_REQUIRED", lines["N1"].findings

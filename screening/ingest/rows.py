@@ -84,14 +84,23 @@ LICENCE_PLACEHOLDERS = PLACEHOLDERS | frozenset({
 #: for a licence cited, and a line needing one dropped from LICENSE_REQUIRED to REVIEW).
 _NOT_HELD = frozenset({"denied", "rejected", "revoked", "suspended", "expired", "returned",
                        "rwa", "withdrawn", "cancelled", "canceled", "pending", "awaiting",
-                       "applied", "applying", "requested", "waiting", "tbd"})
+                       "applied", "applying", "requested", "waiting", "tbd",
+                       # (s28 hunt: "Will apply", "See PO", "OK", "Application Z123456"
+                       # were taken for a licence cited)
+                       "will", "see", "ok", "okay", "tbf", "tbc", "application",
+                       "submitted", "verbal"})
 #: Words anywhere in a licence cell that say the number is not a licence held ("D123456
 #: (denied)", "D123456 revoked", "void"), or that the cell names no US export licence
 #: ("n/a - NLR", "Hong Kong import licence"): each was taken for a licence cited.
 _NOT_HELD_ANYWHERE = _NOT_HELD - {"pending", "awaiting", "applied", "applying", "requested",
                                   "waiting", "tbd", "returned"} | frozenset({
                                       "void", "voided", "invalid", "refused", "nlr", "import",
-                                      "n/a"})
+                                      "n/a",
+                                      # Not held, or no US export licence: "License
+                                      # required", "BIS pending" (s28 hunt), an ITAR,
+                                      # EU, BAFA or UK licence, a CCATS ruling.
+                                      "required", "needed", "submitted", "itar", "dsp",
+                                      "ccats", "bafa", "eu", "siel", "ogel", "ecju", "tid"})
 _WORD_RE = re.compile(r"[\w/]+")
 #: First words that say none is held only when no number follows ("Under review", "No
 #: licence"; but "Under license D123456", "No. D123456" cite one).
@@ -107,8 +116,11 @@ def no_licence_held(text: str) -> bool:
     if first and (first[0] in _NOT_HELD or (first[0] in _NOT_HELD_UNLESS_NUMBERED
                                             and not any(ch.isdigit() for ch in key))):
         return True
-    if not _NOT_HELD_ANYWHERE.isdisjoint(_WORD_RE.findall(key)):
+    words = _WORD_RE.findall(key)
+    if not _NOT_HELD_ANYWHERE.isdisjoint(words):
         return True
+    if "pending" in words and not any(ch.isdigit() for ch in key):
+        return True  # "BIS pending" (s28 hunt); "D123456 pending renewal" cites one
     return not any(ch.isalnum() for ch in key) or not key.strip("0 -/.")
 
 
