@@ -392,7 +392,9 @@ def test_an_exception_code_the_rules_do_not_know_is_refused(db, run_id, typed) -
 
 
 @pytest.mark.parametrize(("number", "says"), [("LVS", "is a licence exception code"),
-                                              ("see email", "is not a licence number")])
+                                              ("email", "is not a licence number"),
+                                              # (s28: "see ..." names no licence held)
+                                              ("see email", "says no licence is held")])
 def test_a_licence_number_that_is_no_number_is_refused(db, run_id, number, says) -> None:
     with db.sessions.begin() as session, pytest.raises(ReviewError, match=says):
         add_reviews(session, run_id, [12], Disposition.LICENSE_OBTAINED,
