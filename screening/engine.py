@@ -12,7 +12,7 @@ from screening.citations import cites, unverified_note
 from screening.control_list_check import chart_and_special, destination_controls
 from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
 from screening.normalize import MILITARY_TYPES, PART_744_TYPES, EndUserType
-from screening.rules.ccl_prose import exception_paragraphs
+from screening.rules.ccl_prose import exception_paragraphs, parse_paragraph_list
 from screening.rules.ruleset import RULES_COVER_FROM, EndUseRuleR, RuleSet
 
 HK, CN = "HK", "CN"
@@ -67,8 +67,8 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
     epoch = rules.epoch_for(line.export_date, (line.destination, line.ultimate_destination),
                             line.eccn.base if line.eccn else "")
     key = (line.destination, line.ultimate_destination, epoch, line.eccn,
-           line.license_exception, end_user_key(line.destination, line.ultimate_destination,
-                                                line.end_user_type, rules))
+           exception_key(line.license_exception, line.value),
+           end_user_key(line.destination, line.ultimate_destination, line.end_user_type, rules))
     memo = rules.memo
     hit = memo.get(key)
     if hit is None:
@@ -77,6 +77,27 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
             memo.clear()
         memo[key] = hit
     return hit
+
+
+def exception_key(code: str | None, value: float | None) -> object:
+    """A line's license exception as a memo key: LVS with the line's value, which decides
+    whether the exception's value limit allows it."""
+    return (code, value) if code == "LVS" else code
+
+
+def outside_supp2(rules: RuleSet) -> Callable[[Eccn | None, dt.date | None], bool]:
+    """Whether an item is certainly not in Supplement No. 2 to part 744 on a day: EAR99, or
+    an entry the rules hold is not in it (or not yet). An unknown entry or status is not
+    certainly outside."""
+    def outside(eccn: Eccn | None, date: dt.date | None) -> bool:
+        if eccn is None or date is None:
+            return False
+        if eccn.is_ear99:
+            return True
+        entry = rules.eccns.get(eccn.base)
+        return entry is not None and (entry.supp2 == "no" or bool(
+            entry.supp2_since and date < entry.supp2_since))
+    return outside
 
 
 def end_user_key(destination: str | None, ultimate: str | None, end_user_type: _T,
@@ -341,8 +362,14 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"License exception {code} ({info.name}) is not available for "
             f"{line.eccn.text}: the entry's List Based License Exceptions line reads "
             f"\"{code}: {flag.strip()}\" ({outside}).", cites(entry.citation, info.citation))]
-    if entry and line.eccn is not None and (scope := _ITEM_SCOPE.get(code)) and \
-            not scope[1](line.eccn.base):
+    if entry and code in _ENTRY_NAMED and not flag:
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
+            f"License exception {code} ({info.name}) authorises only the items an entry's "
+            f"License Exceptions section names for it, and ECCN {entry.eccn}'s names none "
+            f"(it has no \"{code}:\" line).", cites(entry.citation, info.citation))]
+    if entry and line.eccn is not None and not flag and (scope := _ITEM_SCOPE.get(code)) \
+            and not scope[1](line.eccn.base):
         covers, _test, section = scope
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", Severity.LICENSE if needed else Severity.REVIEW,
@@ -405,6 +432,24 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"15 CFR 740.20(c)(2), and the entry's List Based License Exceptions line reads "
             f"\"{flag.strip()}\".{not_needed}", cites(entry.citation if entry else "",
                                                      "15 CFR 740.20(c)(2)", *citations))]
+    if code == "LVS" and entry and line.eccn is not None and line.value is not None and (
+            limit := lvs_limit(line.eccn, flag)) is not None and line.value > limit:
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", severity,
+            f"License exception LVS ({info.name}) is not available for this line: its value, "
+            f"{line.value:,.2f} (taken as US dollars), exceeds the ${limit:,.0f} the entry's "
+            f"List Based License Exceptions line allows for {line.eccn.text} (\"LVS: "
+            f"{flag.strip()}\"; 15 CFR 740.3(a)).{not_needed}",
+            cites(entry.citation, "15 CFR 740.3", *citations))]
+    if entry and line.eccn is not None and (
+            group_bar := sta_group_bar(line.eccn, flag, rules.groups_on(dest, date))) \
+            and code == "STA":
+        return [*findings, Finding(
+            "LICENSE_EXCEPTION_NOT_AVAILABLE", severity,
+            f"License exception STA ({info.name}) is not available for {line.eccn.text} to "
+            f"{name} (in Country Group {group_bar} on the export date): the entry's STA "
+            f"paragraph reads \"{flag.strip()}\".{not_needed}",
+            cites(entry.citation, "15 CFR 740.20", *citations))]
     # (After the suspensions and unavailabilities, which say more.)
     if line.eccn is not None and (barred := _advanced_computing_bar(line.eccn, code, dest,
                                                                      date, rules)):
@@ -430,6 +475,68 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
         f"available for {name} on the export date.", citations, unverified)]
 
 
+_AMOUNT_RE = re.compile(r"\$\s?(?P<amount>[\d,]+)(?:\s*(?::|for)\s+(?P<list>[^;$]+))?")
+
+
+def lvs_limit(eccn: Eccn, flag: str) -> float | None:
+    """The LVS value limit an entry's line sets for ``eccn``'s paragraph ("$5000",
+    "$3,000 for .a through .c; $6,000 for .d"), or None: no amount, or none for it."""
+    for match in _AMOUNT_RE.finditer(" ".join(flag.split())):
+        listed = match.group("list")
+        said = parse_paragraph_list(eccn.base, listed.strip(" .")) if listed else None
+        if listed and said is None:
+            return None  # items named in words: the limit's reach is not read
+        if said is None or any(eccn.paragraph == item or eccn.paragraph.startswith(item + ".")
+                                for item in said):
+            return float(match.group("amount").replace(",", ""))
+    return None
+
+
+#: The Country Group clauses of an entry's STA paragraph ("License Exception STA may not be
+#: used to ship any commodity in 5A001.j to any of the destinations listed in Country Group
+#: A:5 or A:6 ..., or any commodity in 5A001.b.3, .b.5 or .h to ... Country Group A:6").
+_STA_GROUP_RE = re.compile(
+    r"(?P<what>.*?)\bto any of the destinations listed in Country Group "
+    r"(?P<groups>A:[56](?:\s*or\s*A:[56])?)", re.IGNORECASE)
+_STA_WHOLE_RE = re.compile(
+    r"^(?:license exception sta may not be used to (?:ship or transmit|ship|transmit)\s+)?"
+    r"(?:any (?:item|commodity|commodities|technology|software|“software”|“technology”)"
+    r"|commodities|“software”|“technology”|software|technology)"
+    r"(?:\s+(?:in|specified in|specified by) (?:this (?:entry|eccn)|(?:eccns? )?(?P<base>\w{5})))?"
+    r"\s*$", re.IGNORECASE)
+_STA_ITEMS_RE = re.compile(
+    r"^(?:license exception sta may not be used to (?:ship or transmit|ship|transmit)\s+)?"
+    r"(?:any (?:item|commodity|commodities|technology|software)\s+in\s+|"
+    r"(?:commodities|software|technology|“software”|“technology”)\s+in\s+)?(?P<list>.+?)"
+    r"(?:\s+entry)?\s*$", re.IGNORECASE)
+
+
+def sta_group_bar(eccn: Eccn, flag: str, groups: frozenset[str]) -> str:
+    """The Country Group (of ``groups``, the destination's) for which an entry's STA
+    paragraph bars ``eccn`` ("A:6"), or "": it does not, or it names the items in words the
+    rules do not read (s29 rules hunt: STA on 5A001.j and 6A003.b.4 to Hong Kong, in A:6 in
+    2019, was REVIEW "available")."""
+    if not flag or groups.isdisjoint({"A:5", "A:6"}):
+        return ""
+    for match in _STA_GROUP_RE.finditer(" ".join(flag.split())):
+        barred = [g for g in ("A:5", "A:6") if g in match.group("groups") and g in groups]
+        if not barred:
+            continue
+        what = match.group("what").strip(" ,;.()").removeprefix("or ").removeprefix(
+            "and ").strip()
+        what = re.sub(r"^.*?\)\s*(?:,|;)?\s*(?:or|and)?\s*", "", what) \
+            if what.lower().startswith("see ") else what
+        whole = _STA_WHOLE_RE.match(what)
+        if whole and whole.group("base") in (None, eccn.base):
+            return barred[0]
+        items = _STA_ITEMS_RE.match(what)
+        said = parse_paragraph_list(eccn.base, items.group("list")) if items else None
+        if said and any(eccn.paragraph == item or eccn.paragraph.startswith(item + ".")
+                        for item in said):
+            return barred[0]
+    return ""
+
+
 #: An entry's STA line barring paragraph (c)(2) of 740.20 ("Paragraph (c)(2) of License
 #: Exception STA ... may not be used for any item in 9A610").
 _STA_C2_BAR = re.compile(r"\(c\)\(2\)[^;]*?may not be used")
@@ -446,7 +553,19 @@ _ITEM_SCOPE: dict[str, tuple[str, Callable[[str], bool], str]] = {
                                   "5D992", "5E992"}, "15 CFR 740.17"),
     "APP": ("computers, their parts, software and technology (Category 4)",
             lambda base: base.startswith("4"), "15 CFR 740.7"),
+    # (s29 rules hunt: TSR on the 3A001.a.2 commodity to Hong Kong in 2019 was "available".)
+    "TSR": ("software and technology (ECCNs of product groups D and E)",
+            lambda base: base[1:2] in ("D", "E"), "15 CFR 740.6"),
+    "LVS": ("commodities (ECCNs of product groups A, B and C)",
+            lambda base: base[1:2] in ("A", "B", "C"), "15 CFR 740.3"),
+    "GBS": ("commodities (ECCNs of product groups A, B and C)",
+            lambda base: base[1:2] in ("A", "B", "C"), "15 CFR 740.4"),
 }
+#: License exceptions only for the items whose entries name them in a line of their own
+#: ("ACE: Yes for 5A001.j ...", 15 CFR 740.22; IEC, AIA, LPP, ACM, HBM likewise): claimed
+#: for an entry with no such line they are not available (s29 rules hunt: ACE on the
+#: 3A090.a chip to Hong Kong was REVIEW "available").
+_ENTRY_NAMED = frozenset({"ACE", "IEC", "AIA", "LPP", "ACM", "HBM"})
 
 
 def _outside_flag(eccn: Eccn, base: str, flag: str) -> str | None:

@@ -4,11 +4,12 @@ worked out once per run (shipment files repeat their parties)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 from screening.affiliates import AffiliateRuleRow, owner_findings
-from screening.model import Finding, Screening, Severity, ShipmentLine, worst
+from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, worst
 from screening.normalize import embargoed_place, may_name_place, military_name_word
 from screening.parties import (
     PartyIndex,
@@ -162,10 +163,40 @@ def place_in_name(role: str, name: str, country: str | None) -> Finding | None:
         f"embargoed place needs the licence that section requires.", (section,))
 
 
+#: Whether an item is certainly outside Supplement No. 2 to part 744 on a day (EAR99, or an
+#: entry the rules hold is not in it then): ``engine.outside_supp2`` with the run's rules.
+OutsideSupp2 = Callable[[Eccn | None, dt.date | None], bool]
+_MEU_LIST = "PARTY_MATCH_MEU_LIST"
+_NOT_SUPP2 = (
+    " The Military End-User List's licence requirement covers only items listed in "
+    "Supplement No. 2 to part 744 (15 CFR 744.21(b)), and {item} is not one of them: this "
+    "listing requires no licence for the line, but the party is a military end user. "
+    "Confirm no other requirement applies (the end use, 15 CFR 744.21(a) and part 744) "
+    "and record a decision.")
+
+
+def for_item(found: tuple[Finding, ...], eccn: Eccn | None, date: dt.date | None,
+             outside_supp2: OutsideSupp2 | None) -> tuple[Finding, ...]:
+    """``found`` (a line's party findings) for the line's item: a Military End-User List
+    match whose requirement is for Supplement No. 2 items licenses no item outside it
+    (s29 rules hunt: EAR99 to "AECC Aviation Power Co. Ltd." was LICENSE_REQUIRED);
+    REVIEW then, saying why."""
+    if outside_supp2 is None or not any(
+            f.code == _MEU_LIST and f.severity is Severity.LICENSE for f in found) or \
+            not outside_supp2(eccn, date):
+        return found
+    item = "EAR99" if eccn is None or eccn.is_ear99 else f"ECCN {eccn.text}"
+    return tuple(
+        replace(f, severity=Severity.REVIEW, message=f.message + _NOT_SUPP2.format(item=item))
+        if f.code == _MEU_LIST and f.severity is Severity.LICENSE
+        and "supplement no. 2" in f.message.lower() else f for f in found)
+
+
 class PartyScreen:
     def __init__(self, index: PartyIndex, suppressed: frozenset[tuple[str, str, str]],
                  affiliate_rules: tuple[AffiliateRuleRow, ...], party_columns: bool = True,
-                 *, military_countries: frozenset[str]):
+                 *, military_countries: frozenset[str],
+                 outside_supp2: OutsideSupp2 | None = None):
         """``party_columns``: whether the input maps a consignee, end-user or owner column
         (without one the run states that no party was checked, for every line).
         ``military_countries``: the countries whose end-use rules read whether the end user
@@ -175,6 +206,7 @@ class PartyScreen:
         self.index, self.suppressed, self.affiliate_rules = index, suppressed, affiliate_rules
         self.party_columns = party_columns
         self.military_countries = military_countries
+        self.outside_supp2 = outside_supp2
         self.cache: dict[tuple[Any, ...], tuple[Finding, ...]] = {}
 
     def party(self, role: str, name: str, country: str | None) -> tuple[Finding, ...]:
@@ -234,7 +266,8 @@ class PartyScreen:
                                     if f not in found_here)
             others += found_here
         if not (line.consignee or line.end_user or line.owners):
-            found = ((UNNAMED,) if self.party_columns else ()) + others
+            found = for_item(((UNNAMED,) if self.party_columns else ()) + others, line.eccn,
+                             line.export_date, self.outside_supp2)
             return with_findings(result, found) if found else result
         found = self.parties_of(line.consignee, line.end_user, country)
         if line.destination and line.destination != country:
@@ -245,5 +278,5 @@ class PartyScreen:
             found += owner_findings(line.owners, line.ownership_pct, country,
                                     line.export_date, self.index, self.affiliate_rules,
                                     self.suppressed)
-        found += others
+        found = for_item(found + others, line.eccn, line.export_date, self.outside_supp2)
         return with_findings(result, found) if found else result

@@ -24,6 +24,7 @@ from screening.engine import (
     CLEAR_ON_UNVERIFIED,
     cite_licence,
     end_user_key,
+    exception_key,
     screen_line,
     screen_uncited,
 )
@@ -32,7 +33,13 @@ from screening.ingest.pipeline import PreparedInput
 from screening.model import Finding, Screening, ShipmentLine, Verdict, worst
 from screening.normalize import clean_text
 from screening.parties import needs_a_finding, refers_elsewhere
-from screening.party_screen import UNNAMED, PartyScreen, no_party_named, with_findings
+from screening.party_screen import (
+    UNNAMED,
+    PartyScreen,
+    for_item,
+    no_party_named,
+    with_findings,
+)
 from screening.rules.ruleset import RuleSet
 from screening.store.line_cells import IN_BATCH
 from screening.store.runs import LINE_COLUMNS, FindingSets, LineBatch, batch_rows, line_row
@@ -157,9 +164,11 @@ class RowScreener:
 
     def _screen_columns(self, c: Columns) -> list[Outcome]:
         (_run, _numbers, _line_id, dest, ult, _date_db, _assumed, eccn_text, exception,
-         lic_text, end_user, eut_text, consignee, *_rest) = c.line
+         lic_text, end_user, eut_text, consignee, value, *_rest) = c.line
         bounds = map(self.boundaries.__getitem__, zip(dest, ult, eccn_text, strict=True))
         epochs = map(bisect_right, bounds, c.dates)
+        if "LVS" in exception:  # its value limit reads the line's value
+            exception = list(map(exception_key, exception, value))
         keys = list(zip(dest, ult, epochs, eccn_text, exception, lic_text, eut_text,
                         strict=True))
         found: list[Outcome] = list(map(self.outcomes.get, keys))  # type: ignore[arg-type]
@@ -167,7 +176,7 @@ class RowScreener:
             for i in [i for i, outcome in enumerate(found) if outcome is None]:
                 found[i] = self.outcomes.get(keys[i]) or self._outcome(keys[i], c, i)
         if self.parties is not None:
-            self._add_parties(found, consignee, end_user, c.party_country, dest)
+            self._add_parties(found, consignee, end_user, c.party_country, dest, c)
             if self.parties.party_columns and None in consignee and None in end_user:
                 for i in [i for i, (named, user) in enumerate(zip(consignee, end_user,
                                                                   strict=True))
@@ -182,13 +191,14 @@ class RowScreener:
                             (nobody := no_party_named(named, user)) is not None:
                         found[i] = self._merged(found[i], (nobody,))
             for role, column in c.others:  # after the consignee and end user, as the slow
-                self._add_others(found, role, column, c.party_country, dest)  # path adds them
+                self._add_others(found, role, column, c.party_country, dest, c)  # path adds
+                # them
         if self.every_line:
             found = [self._merged(outcome, self.every_line) for outcome in found]
         return found
 
     def _add_others(self, found: list[Outcome], role: str, names: list[Any],
-                    country: list[Any], ship_to: list[Any]) -> None:
+                    country: list[Any], ship_to: list[Any], c: Columns) -> None:
         """Raises the outcomes of lines whose other party (``role``: its column's header)
         is on a list (in the ship-to country too, as ``_add_parties``)."""
         assert self.parties is not None
@@ -200,7 +210,8 @@ class RowScreener:
                     parties += tuple(f for f in self.parties.party(role, name, ship_to[i])
                                      if f not in parties)
                 if parties:
-                    found[i] = self._merged(found[i], parties)
+                    found[i] = self._merged(found[i], for_item(
+                        parties, c.eccns[i], c.dates[i], self.parties.outside_supp2))
 
     def _check_names(self, names: set[str]) -> None:
         """Works out whether any list name may match each of ``names`` not seen before."""
@@ -220,7 +231,7 @@ class RowScreener:
             self.checked |= new
 
     def _add_parties(self, found: list[Outcome], consignee: list[Any], end_user: list[Any],
-                     country: list[Any], ship_to: list[Any]) -> None:
+                     country: list[Any], ship_to: list[Any], c: Columns) -> None:
         """Raises the outcomes of lines whose consignee or end user is on a list (in the
         ship-to country too, where the line is screened for another ultimate destination:
         ``PartyScreen.at_ship_to``)."""
@@ -240,7 +251,8 @@ class RowScreener:
                     parties, consignee[i] if listed_consignee[i] else None,
                     end_user[i] if listed_end_user[i] else None, ship_to[i])
             if parties:
-                found[i] = self._merged(found[i], parties)
+                found[i] = self._merged(found[i], for_item(
+                    parties, c.eccns[i], c.dates[i], self.parties.outside_supp2))
 
     def _with_slow_rows(self, batch: list[tuple[int, list[Any]]], columns: Columns | None,
                         slow: list[int], rows: list[tuple[Any, ...]], raws: list[str],

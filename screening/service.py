@@ -29,6 +29,7 @@ from screening.affiliates import load_affiliate_rules
 from screening.background import Background
 from screening.db import Database, DatabaseError
 from screening.drop_behind import DropBehind, write_behind
+from screening.engine import outside_supp2
 from screening.ingest.columns import OWNER_FIELDS, ColumnMapping, Field, extra_party_columns
 from screening.ingest.content import Content, read_content
 from screening.ingest.errors import IngestError
@@ -361,7 +362,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     _record_further_parties(check, extras)
     parties = PartyScreen(party_index, suppressed, affiliate_rules,
                           party_columns=party_columns,
-                          military_countries=rules.end_user_countries) if party_index else None
+                          military_countries=rules.end_user_countries,
+                          outside_supp2=outside_supp2(rules)) if party_index else None
     started = time.monotonic()
     copy = input_copy_path(path, sha256)
     now = dt.datetime.now(dt.UTC)

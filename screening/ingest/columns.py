@@ -370,6 +370,11 @@ _NOT_A_NAME = frozenset({
     "number", "nbr", "num", "id", "type", "category", "class", "email", "phone", "contact",
     "ref", "reference", "tel", "telephone", "fax", "mobile", "eori", "vat", "tax", "booking",
     "account", "acct", "po", "date",
+    # "Vessel Departure", "Carrier ETD", "Flight Arrival": a day, not the carrier's name
+    # (s29: a departure date in 2021 under "Vessel Departure" was screened as a forwarder
+    # and the line as of its 2020 export date).
+    "departure", "departed", "depart", "departs", "sailed", "sailing", "etd", "atd", "eta",
+    "ata", "arrival", "arrive", "arrived", "time", "day", "cutoff", "schedule", "onboard",
     # "Customer Remarks", "End User Notes": free text, looked at for embargoed places and end
     # uses (``rows.says_what_for``), not a name to screen.
     "remarks", "remark", "notes", "note", "comment", "comments", "instructions", "purpose",

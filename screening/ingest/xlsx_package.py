@@ -310,11 +310,13 @@ def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | Non
         seen.add(key)
         if node.get("name") == sheet and rid is None:
             rid = node.get(f"{{{_NS['r']}}}id")
+            _check_sheet_ids(node, name)
     if rid is None:
         return None
     for rel in relationships(archive, "xl/_rels/workbook.xml.rels", name):
         if rel.get("Id") == rid:
             target = rel.get("Target", "")
+            _check_sheet_target(archive, target, name)
             path = target.lstrip("/") if target.startswith("/") else \
                 posixpath.normpath(str(PurePosixPath("xl") / target))
             members = archive.namelist()
@@ -324,6 +326,42 @@ def sheet_xml_path(archive: zipfile.ZipFile, sheet: str, name: str) -> str | Non
                     _refuse_case(name, found, path)
             return path
     return None
+
+
+def _check_sheet_ids(node: ElementTree.Element, name: str) -> None:
+    """Refuses a workbook's sheet entry with another attribute named like its relationship
+    id ("q:id" beside "r:id"): the cell reader may follow that one to another part than
+    Excel and these checks (s29 hunt: a decoy sheet saying "Germany" was screened, CLEAR,
+    while Excel shows "Hong Kong")."""
+    others = [key for key in node.attrib
+              if key.rsplit("}", 1)[-1].lower().endswith("id")
+              and key not in (f"{{{_NS['r']}}}id", "sheetId")]
+    if others:
+        raise IngestError(name, f"refused: the workbook's entry for sheet "
+                          f"{node.get('name')!r} has a second id attribute "
+                          f"({others[0].rsplit('}', 1)[-1]!r}), which Excel never writes; "
+                          f"programs differ in which part they show for the sheet. Open the "
+                          f"file in Excel and save it as .xlsx again")
+
+
+_PLAIN_TARGET_RE = re.compile(r"/?(?:[A-Za-z0-9_\- ]+(?:\.[A-Za-z0-9_\- ]+)*/)*"
+                              r"[A-Za-z0-9_\- ]+\.xml", re.IGNORECASE)
+
+
+def _check_sheet_target(archive: zipfile.ZipFile, target: str, name: str) -> None:
+    """Refuses a sheet's part named with escapes or dot segments ("a&amp;b.xml",
+    "sheet&#49;.xml", "sheet%31.xml", "./", "../", "//", a backslash): XML readers decode
+    the name, the cell reader may open the part literally so named (s29 hunt: a decoy part
+    "xl/worksheets/a&amp;b.xml" saying "Germany" was screened, CLEAR, while Excel shows
+    the sheet at "a&b.xml")."""
+    raw = archive.read("xl/_rels/workbook.xml.rels")
+    literal = target.encode("utf-8", "replace")
+    if not _PLAIN_TARGET_RE.fullmatch(target) or (
+            b'"' + literal + b'"' not in raw and b"'" + literal + b"'" not in raw):
+        raise IngestError(name, f"refused: the workbook names its sheet's part "
+                          f"{target[:80]!r} with escapes, dot segments or characters Excel "
+                          f"never writes in a part name; programs differ in which part they "
+                          f"open for it. Open the file in Excel and save it as .xlsx again")
 
 
 @dataclass
@@ -449,7 +487,29 @@ def workbook_flags(archive: zipfile.ZipFile, name: str = "") -> tuple[str | None
         why = OLDER_ENGINE
     else:
         why = None
-    return why, flag(nodes("workbookPr"), "date1904")
+    properties = nodes("workbookPr")
+    _check_date_system(archive, properties, name)
+    return why, flag(properties, "date1904")
+
+
+_DATE1904_RE = re.compile(rb"""date1904\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _check_date_system(archive: zipfile.ZipFile, properties: list[ElementTree.Element],
+                       name: str) -> None:
+    """Refuses a workbook whose date system is not written plainly, once: "&#49;",
+    "TRUE", " 1" or two workbookPr elements are read as 1904 by one program and 1900 by
+    another, four years apart (s29 hunt: the cell reader read 2021-03-01 as 2017-02-28,
+    before the Hong Kong change: CLEAR)."""
+    said = [node.get("date1904") for node in properties if node.get("date1904") is not None]
+    written = [a or b for a, b in _DATE1904_RE.findall(archive.read("xl/workbook.xml"))]
+    if len(properties) > 1 or len(written) != len(said) or any(
+            value not in (b"0", b"1", b"true", b"false") for value in written):
+        raise IngestError(name, "refused: the workbook's date system (workbookPr date1904) is "
+                          "not written as Excel writes it (0, 1, true or false, once); "
+                          "programs differ in whether its dates count from 1900 or 1904, "
+                          "four years apart. Open the file in Excel and save it as .xlsx "
+                          "again")
 
 
 def _calc_id(text: str | None) -> int:

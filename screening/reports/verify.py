@@ -35,14 +35,14 @@ from sqlalchemy import select
 
 from screening.affiliates import load_affiliate_rules
 from screening.db import Database
-from screening.engine import screen_line
+from screening.engine import outside_supp2, screen_line
 from screening.errors import ReportUnreadable
 from screening.ingest.content import read_content
 from screening.ingest.pipeline import MappingSpec
 from screening.ingest.readers import column_letter, sniff_kind
 from screening.model import VERDICT_ORDER, Finding
 from screening.normalize import DateOrder
-from screening.party_screen import PartyScreen, lists_findings, with_findings
+from screening.party_screen import OutsideSupp2, PartyScreen, lists_findings, with_findings
 from screening.reports.canonical import (
     DIGEST_LABEL,
     KEY_FINGERPRINT_LABEL,
@@ -577,7 +577,8 @@ def _rescreen(input_path: Path, sha: str, fields: dict[str, Any], params: dict[s
                                                         header_row=header_row), rules,
                           content)
     parties, party_note, every_line = _party_rescreen(db, fields.get("Run ID"),
-                                                      rules.end_user_countries)
+                                                      rules.end_user_countries,
+                                                      outside_supp2(rules))
     expected: dict[int, tuple[str, list[str]]] = {}
     originals: dict[int, list[str]] = {}  # each line's input cells, as the report shows them
     differences = []
@@ -655,7 +656,8 @@ def _is_party_code(code: str) -> bool:
     return code.startswith(("PARTY_", "AFFILIATES_RULE"))
 
 
-def _party_rescreen(db: Database, run_id: Any, military_countries: frozenset[str]
+def _party_rescreen(db: Database, run_id: Any, military_countries: frozenset[str],
+                    outside: OutsideSupp2 | None = None
                     ) -> tuple[PartyScreen | None, str, tuple[Finding, ...]]:
     """The restricted-party check as the run made it: the same lists (by file SHA-256),
     thresholds and false-positive decisions recorded before the run started, and what
@@ -683,5 +685,6 @@ def _party_rescreen(db: Database, run_id: Any, military_countries: frozenset[str
     if index is None:
         return None, "; restricted-party findings not re-screened (no list loaded)", ()
     every_line = lists_findings(lists, run.started_at.date())
-    return PartyScreen(index, suppressed, affiliates, military_countries=military_countries), \
+    return PartyScreen(index, suppressed, affiliates, military_countries=military_countries,
+                       outside_supp2=outside), \
         ", with the run's restricted-party lists", every_line

@@ -387,11 +387,18 @@ def classify_requirement(text: str, chart_column: str, reasons: tuple[str, ...] 
 
 _ONLY_RE = re.compile(r"^yes,?\s+(?:for|to)\s+(?P<list>.+?)\.?$", re.IGNORECASE)
 _YES_EXCEPT_RE = re.compile(r"^yes,?\s+except\s+(?:for\s+)?(?P<list>.+?)\.?$", re.IGNORECASE)
-_NA_FOR_RE = re.compile(r"(?:^|;\s*)N/A\s+for\s+(?P<list>[^;]+?)\.?\s*(?:;|$)", re.IGNORECASE)
+_NA_FOR_RE = re.compile(r"(?:^|;\s*|,?\s*except\s+)N/A\s+for\s+(?P<list>[^;]+?)\.?\s*(?:;|$)",
+                        re.IGNORECASE)
+#: An LVS line giving its amount for some paragraphs only ("$3000: 3A002.a, .e, .f, and
+#: .g", "$5000 for 4A001.a; N/A for MT"): LVS is for those at most (s29 rules hunt: LVS on
+#: 3A002.c to Hong Kong in 2019 was "available").
+_AMOUNT_FOR_RE = re.compile(r"^\$\s?[\d,]+\s*(?::|for)\s+(?P<list>[^;]+?)\.?\s*(?:;|$)",
+                            re.IGNORECASE)
 
 
 _BRACKETS_RE = re.compile(r"\s*\(([^()]*)\)")
-_CONDITION_WORDS_RE = re.compile(r"\b(?:if|when|unless|provided|only)\b", re.IGNORECASE)
+_CONDITION_WORDS_RE = re.compile(r"\b(?:if|when|unless|provided|only)\b|^\s*for\b",
+                                 re.IGNORECASE)
 
 
 def _listed(eccn: str, text: str, *, sure_only: bool) -> tuple[str, ...] | None:
@@ -423,6 +430,18 @@ def exception_paragraphs(eccn: str, flag: str) -> tuple[str, tuple[str, ...]] | 
     if match := _YES_EXCEPT_RE.match(text):
         listed = _listed(eccn, match.group("list"), sure_only=True)
         return ("not", listed) if listed else None
+    if _AMOUNT_FOR_RE.match(text):
+        # Every amount clause names its paragraphs ("$3,000 for .a through .c; $6,000 for
+        # .d"), or the line is no list.
+        amounts = [part for part in text.split(";") if "$" in part]
+        found: list[str] = []
+        for part in amounts:
+            match = _AMOUNT_FOR_RE.match(part.strip())
+            listed = _listed(eccn, match.group("list"), sure_only=False) if match else None
+            if not listed:
+                return None
+            found.extend(listed)
+        return "only", tuple(dict.fromkeys(found))
     if match := _NA_FOR_RE.search(text):
         listed = _listed(eccn, match.group("list"), sure_only=True)
         return ("not", listed) if listed else None
