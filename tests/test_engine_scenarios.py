@@ -97,8 +97,10 @@ SCENARIOS = [
       exception="LVS", has=("LICENSE_EXCEPTION_SUSPENDED",)),
     S("STA (740.20(c)(2), HK in A:6) suspended for HK from 2020-06-30", "HK", "2020-09-01",
       "3A001.a.2", LR, "HK", True, exception="STA", has=("LICENSE_EXCEPTION_SUSPENDED",)),
-    S("TSR suspended for HK from 2020-06-30", "HK", "2020-10-10", "3A001.b.2", LR, "HK", True,
+    S("TSR suspended for HK from 2020-06-30", "HK", "2020-10-10", "2D002", LR, "HK", True,
       exception="TSR", has=("LICENSE_EXCEPTION_SUSPENDED",)),
+    S("TSR is for software and technology: never for a commodity (s29)", "HK", "2020-10-10",
+      "3A001.b.2", LR, "HK", exception="TSR", has=("LICENSE_EXCEPTION_NOT_AVAILABLE",)),
     S("3E001 technology scope is prose ('technology for commodities controlled by ...'): "
       "REVIEW quoting it, never CLEAR", "HK", "2020-10-10", "3E001", RV, "HK",
       has=("CHART_PARAGRAPH_DEPENDENT",)),

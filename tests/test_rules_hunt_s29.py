@@ -11,7 +11,8 @@ from screening.model import Eccn
 from screening.rules.ccl_prose import exception_paragraphs
 from tests.conftest import screen_text
 
-HEAD = "Line ID,Destination,Export Date,ECCN,License Exception,Value (USD),Consignee,End-User Type\n"
+HEAD = ("Line ID,Destination,Export Date,ECCN,License Exception,Value (USD),Consignee,"
+        "End-User Type\n")
 
 
 def _lines(tmp_path, rows: str):  # type: ignore[no-untyped-def]

@@ -245,7 +245,8 @@ def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: in
     if lists:
         statement = "Restricted-party screening performed against " + "; ".join(
             f"{item.name} of {item.list_date or 'unknown date'} ({item.entry_count:,} "
-            f"entries, SHA-256 {item.file_sha256[:16]}...)" for item in lists) + "."
+            f"entries, SHA-256 {item.file_sha256[:16]}...)" for item in lists) + "." + \
+            LISTS_AS_PUBLISHED
     else:
         statement = (f"Restricted-party screening: {NOT_PERFORMED}: no screening list is "
                      f"loaded, so no consignee, end user or owner was checked against any "
@@ -264,6 +265,14 @@ def party_check(lists: list[ListInfo], screened_on: dt.date, *, max_age_days: in
             "warnings": warnings,
             "lists": described, "thresholds": {"strong": strong, "weak": weak},
             "max_list_age_days": max_age_days}
+
+
+#: What the lists cannot show of a line exported before their date (s29 rules hunt: an
+#: Entity List party of 2020-2023, gone from today's list, was CLEAR on a 2021 line).
+LISTS_AS_PUBLISHED = (
+    " Each list is as published on its date: a line exported earlier is not checked against "
+    "the lists in force on its export date, so a party listed then and removed since is not "
+    "flagged.")
 
 
 def party_check_of_run(lists_json: str, check_json: str) -> dict[str, Any]:
