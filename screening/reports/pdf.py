@@ -242,7 +242,10 @@ class Table:
             if keep < 2 or keep >= count:
                 return None
             first = self._cells([c[:keep] for c in cells], role, size, fill, fills, bold)
-            rest = self._cells([c[keep:] for c in cells], role, size, fill, fills, bold)
+            # A cell that ended on the first page is named again on the next, so the rest
+            # of a line's findings is not left without its row and line id (s29 review).
+            rest = self._cells([c[keep:] or ((c[0], "(cont.)") if c and c[0] else ())
+                                for c in cells], role, size, fill, fills, bold)
             first.header = rest.header = self.header if hasattr(self, "header") else None
             return first, rest
 
