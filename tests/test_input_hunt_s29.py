@@ -114,3 +114,80 @@ def test_a_plain_1904_workbook_is_still_read(tmp_path) -> None:
     book.save(path)
     _run, lines = screen_file(tmp_path, path)
     assert lines["L1"].verdict == "LICENSE_REQUIRED"
+
+
+# --- packages two ZIP or format readers read as two workbooks (s29 second hunt) ------------
+
+def _shared_workbook(path):  # type: ignore[no-untyped-def]
+    """A workbook written with a shared-string table, as Excel writes one."""
+    import datetime as dt
+
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Shipments")
+    sheet.write_row(0, 0, ["Line ID", "Export Date", "Destination", "ECCN", "End User"])
+    sheet.write_row(1, 0, ["L1"])
+    sheet.write_datetime(1, 1, dt.datetime(2021, 3, 1), book.add_format({"num_format":
+                                                                         "yyyy-mm-dd"}))
+    sheet.write_row(1, 2, ["Hong Kong", "3A001.a.1", "Victoria Ltd"])
+    book.close()
+    return path
+
+
+def _add_member(path, member: str, data: bytes) -> None:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(path, "a") as out:
+        out.writestr(member, data)
+
+
+@pytest.mark.parametrize(("member", "words"), [
+    ("mimetype", "a part of another spreadsheet format"),
+    ("content.xml", "a part of another spreadsheet format"),
+    ("xl\\worksheets\\sheet1.xml", "with a backslash"),
+])
+def test_a_second_reading_of_the_package_is_refused(tmp_path, member, words) -> None:
+    path = _workbook(tmp_path / "two.xlsx")
+    _add_member(path, member, b"<x/>")
+    _refused(tmp_path, path, words)
+
+
+def test_a_zip_comment_or_a_second_end_record_is_refused(tmp_path) -> None:
+    path = _workbook(tmp_path / "comment.xlsx")
+    with zipfile.ZipFile(path, "a") as out:
+        out.comment = b"another package"
+    _refused(tmp_path, path, "one plain end record")
+    second = _workbook(tmp_path / "eocd.xlsx")
+    data = second.read_bytes()
+    # The end record's comment holds a copy of the directory and a second end record for
+    # it, whose own comment is said to run past the end (Python reads that one, another
+    # ZIP reader the first).
+    record = data[-22:]
+    size = int.from_bytes(record[12:16], "little")
+    offset = int.from_bytes(record[16:20], "little")
+    copy_at = len(data)
+    fake = record[:16] + copy_at.to_bytes(4, "little") + b"\xff\xff"
+    comment = data[offset:offset + size] + fake
+    second.write_bytes(data[:-2] + len(comment).to_bytes(2, "little") + comment)
+    with zipfile.ZipFile(second) as opened:  # (readable: the copy's entries)
+        assert "xl/workbook.xml" in opened.namelist()
+    _refused(tmp_path, second, "one plain end record")
+
+
+@pytest.mark.parametrize("index", ["0.0", "+0", "0e0"])
+def test_a_shared_string_index_not_plain_digits_is_refused(tmp_path, index) -> None:
+    from tests.test_hostile_input import rewrite_member
+
+    path = _shared_workbook(tmp_path / "sst.xlsx")
+    rewrite_member(path, "xl/worksheets/sheet1.xml", lambda data: re.sub(
+        rb'(t="s"[^>]*><v>)0(</v>)', rb"\g<1>" + index.encode() + rb"\g<2>", data, count=1)
+        if b't="s"' in data else pytest.fail("no shared-string cell"))
+    _refused(tmp_path, path, f"writes the shared-string index {index!r}, not plain digits")
+
+
+def test_a_string_count_beyond_the_table_is_refused(tmp_path) -> None:
+    from tests.test_hostile_input import rewrite_member
+
+    path = _shared_workbook(tmp_path / "count.xlsx")
+    rewrite_member(path, "xl/sharedStrings.xml", lambda data: re.sub(
+        rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', data, count=1))
+    _refused(tmp_path, path, "'4000000000' strings (uniqueCount)")

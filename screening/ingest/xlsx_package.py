@@ -126,8 +126,10 @@ def check_zip(path: Path, content: Content | None = None) -> zipfile.ZipFile:
         if "xl/workbook.xml" not in archive.namelist():
             raise IngestError(name, "not an Excel workbook (no xl/workbook.xml in the package)")
         if identity not in _checked:
+            _check_archive_shape(archive, path, content, name)
             _check_name_case(archive, name)
             _check_part_paths(archive, name)
+            _check_string_counts(archive, name)
     except BaseException:
         archive.close()
         raise
@@ -136,6 +138,84 @@ def check_zip(path: Path, content: Content | None = None) -> zipfile.ZipFile:
             _checked.clear()
         _checked.add(identity)
     return archive
+
+
+_EOCD = b"PK\x05\x06"
+_ZIP64_MARKS = (b"PK\x06\x06", b"PK\x06\x07")
+#: Parts of the other formats the cell reader tries when its XLSX reader fails on a package:
+#: OpenDocument and XLSB (s29 hunt: a UTF-16 string table made the XLSX reader fail, and the
+#: reader screened the package's OpenDocument decoy saying "Germany": CLEAR).
+_OTHER_FORMAT_PARTS = frozenset({"mimetype", "content.xml", "meta-inf/manifest.xml",
+                                 "xl/workbook.bin"})
+
+
+def _check_archive_shape(archive: zipfile.ZipFile, path: Path, content: Content | None,
+                         name: str) -> None:
+    """Refuses a ZIP package that two ZIP readers can read as two packages: its directory
+    not ending the file with one plain end record (a comment, a second end record, zip64
+    records, bytes before the package), names with backslashes (read as slashes by the cell
+    reader, a second copy of a part), or parts of another spreadsheet format (s29 hunt:
+    each let the cell reader read a decoy saying "Germany" while these checks read the
+    package Excel would show: CLEAR)."""
+    for info in archive.infolist():
+        if "\\" in info.filename:
+            raise IngestError(name, f"refused: the package names a part "
+                              f"{info.filename[:80]!r} with a backslash, which Excel never "
+                              f"writes; programs differ in which part they read for it. Open "
+                              f"the file in Excel and save it as .xlsx again")
+        if info.filename.lower() in _OTHER_FORMAT_PARTS:
+            raise IngestError(name, f"refused: the package holds {info.filename}, a part of "
+                              f"another spreadsheet format (OpenDocument or XLSB) beside the "
+                              f"workbook; programs differ in which they show. Open the file "
+                              f"in Excel and save it as .xlsx again")
+    start = archive.start_dir
+    if content is not None:
+        with content.open() as handle:
+            handle.seek(start)
+            directory = handle.read()
+    else:
+        with path.open("rb") as handle:
+            handle.seek(start)
+            directory = handle.read()
+    end = directory.rfind(_EOCD)
+    plain = end >= 0 and len(directory) - end == 22 and directory.count(_EOCD) == 1 and \
+        not any(mark in directory for mark in _ZIP64_MARKS) and \
+        int.from_bytes(directory[end + 16:end + 20], "little") == start and \
+        int.from_bytes(directory[end + 12:end + 16], "little") == end and \
+        directory[end + 20:end + 22] == b"\0\0"
+    if not plain:
+        raise IngestError(name, "refused: the ZIP package does not end with its directory "
+                          "and one plain end record (it has a comment, a second end record, "
+                          "zip64 records or bytes before it), which Excel never writes; ZIP "
+                          "readers can read it as two different packages. Open the file in "
+                          "Excel and save it as .xlsx again")
+
+
+def _check_string_counts(archive: zipfile.ZipFile, name: str) -> None:
+    """Refuses a shared-string table whose count or uniqueCount is more than its part and
+    the sheets could hold: the cell reader reserves memory for it first (s29 hunt: a
+    uniqueCount of 4,000,000,000 aborted the process)."""
+    path = _FIXED_PARTS["sharedStrings"]
+    if path not in archive.namelist():
+        return
+    with archive.open(path) as handle:
+        head = handle.read(4096)
+    root = _SST_ROOT_RE.search(head)
+    if root is None:
+        return
+    size = archive.getinfo(path).file_size
+    total = sum(info.file_size for info in archive.infolist())
+    for attribute, most in ((b"uniqueCount", size // 5 + 1), (b"count", total // 10 + 1)):
+        found = re.search(rb"\s" + attribute + rb"""\s*=\s*["']([^"']*)["']""", root.group())
+        if found is None:
+            continue
+        value = found.group(1).strip()
+        if not value.isdigit() or int(value) > most:
+            raise IngestError(name, f"refused: the shared-string table says it holds "
+                              f"{value[:20].decode('ascii', 'replace')!r} strings "
+                              f"({attribute.decode()}), more than it or the sheets could hold "
+                              f"({most:,} at most); not a table Excel writes. Open the file in "
+                              f"Excel and save it as .xlsx again")
 
 
 #: Packages that passed ``_check_entries``, by their bytes' SHA-256 or else by file identity
@@ -1122,6 +1202,9 @@ def _whole_rows(handle: IO[bytes]) -> Iterator[bytes]:
 #: <v>1&#48;</v> and <v> 10 </v> read as string 1 and 0 by the reader, 10 by LibreOffice).
 _SPACED_VALUE_RE = re.compile(rb"<v(?:\s[^>]*)?>([^<]*[\s&][^<]*)</v|<v\s[^>]*>([^<]*)</v")
 _TYPE_ATTRIBUTE_RE = re.compile(rb'\st="([^"]*)"')
+#: A shared-string cell whose value is not plain digits.
+_SST_INDEX_RE = re.compile(rb't="s"[^>]*>\s*<v>(?![0-9]+</v>)([^<]*)</v>')
+_SST_INDEX_QUOTED_RE = re.compile(rb"t='s'[^>]*>\s*<v>(?![0-9]+</v>)([^<]*)</v>")
 
 
 def _odd_value(cells: bytes) -> str | None:
@@ -1172,6 +1255,12 @@ def _check_cell_markup(cells: bytes, other_prefixes: set[bytes | None], sheet_da
         how = "writes comments or processing instructions among its cells"
     elif (odd := _odd_value(cells)) is not None:
         how = f"writes the value {odd!r} with white space or a character reference"
+    elif (index := _SST_INDEX_RE.search(cells) or (
+            _SST_INDEX_QUOTED_RE.search(cells) if b"t='s'" in cells else None)) is not None:
+        # The cell reader reads "8.0", "+8", "8e0" as string 0, LibreOffice as string 8
+        # (s29 hunt: "EAR99" read for "3A001.a.1": CLEAR).
+        how = (f"writes the shared-string index "
+               f"{index.group(1)[:20].decode('utf-8', 'replace')!r}, not plain digits")
     elif b"<t" in cells and _NESTED_TEXT_RE.search(cells):
         how = "writes a cell's text element inside another"
     elif b't="d"' in cells and any(_SIXTIETH_SECOND_RE.search(v)
