@@ -35,3 +35,11 @@ def test_the_continued_part_of_a_row_names_its_row_and_line_again() -> None:
     assert drawn_rest.drawn.count("(cont.)") == 2, drawn_rest.drawn
     assert "17" in drawn_rest.drawn and "HK-1007" in drawn_rest.drawn
     assert "finding 59" in drawn_rest.drawn and "finding 0" not in drawn_rest.drawn
+
+
+def test_a_character_no_font_can_draw_is_written_as_its_code_point() -> None:
+    from screening.reports.pdf import _wrap
+
+    assert _wrap("D1234567 \U0001F642", "Body", 7.0, 300.0) == ("D1234567 [U+1F642]",)
+    assert _wrap("香港 \U0001F642", "Body", 7.0, 300.0) == ("香港 [U+1F642]",)
+    assert _wrap("Zürich – plain", "Body", 7.0, 300.0) == ("Zürich – plain",)

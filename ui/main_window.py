@@ -52,6 +52,7 @@ from screening.store.reviews import (
     Disposition,
     ReviewRecord,
     review_conflicts,
+    review_problem,
     run_reviews,
 )
 from ui import labels, report_export, review_saving
@@ -181,8 +182,12 @@ class MainWindow(QMainWindow):
         self.destination = QComboBox()
         self.finding = QComboBox()
         self.review_filter = QComboBox()
-        for combo in (self.destination, self.finding, self.review_filter):
+        for combo in (self.destination, self.finding):
             combo.currentIndexChanged.connect(self.apply_filters)
+        # The Review choice and the Unreviewed toggle are one filter: choosing one sets the
+        # other aside (s29 review: with both, the toggle won without a word).
+        self.review_filter.currentIndexChanged.connect(self._review_filter_chosen)
+        self.unreviewed_button.toggled.connect(self._unreviewed_toggled)
         clear = QPushButton(self.tr("Clear filters"))
         clear.clicked.connect(self.clear_filters)
         filters.addWidget(self.quick, 3)
@@ -221,6 +226,10 @@ class MainWindow(QMainWindow):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(self.show_detail)
+        # A filter or sort resets the view's rows and drops the selection without saying so:
+        # the detail pane follows, never showing a line no longer selected (s29 review).
+        self.model.modelReset.connect(self.show_detail)
+        self.model.layoutChanged.connect(self.show_detail)
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
@@ -562,6 +571,19 @@ class MainWindow(QMainWindow):
     def apply_filters(self) -> None:
         self.model.set_filters(self.current_filters())
 
+    def _review_filter_chosen(self, _index: int) -> None:
+        if self.review_filter.currentData() and self.unreviewed_button.isChecked():
+            self.unreviewed_button.blockSignals(True)
+            self.unreviewed_button.setChecked(False)
+            self.unreviewed_button.blockSignals(False)
+        self.apply_filters()
+
+    def _unreviewed_toggled(self, checked: bool) -> None:
+        if checked and self.review_filter.currentIndex() > 0:
+            self.review_filter.blockSignals(True)
+            self.review_filter.setCurrentIndex(0)
+            self.review_filter.blockSignals(False)
+
     def _remember_selection(self) -> None:
         """Before any re-order (sort, filter): the line the officer is on."""
         if self._loading or self._reselect is not None:
@@ -664,9 +686,18 @@ class MainWindow(QMainWindow):
         claimed = {exceptions[i] or "" if (i := self.results.line_of_row(row)) is not None
                    else "" for row in rows}
         suggested = claimed.pop() if len(claimed) == 1 else ""
+
+        def core_check(value: ReviewInput) -> str:
+            with self.db.sessions() as session:
+                return review_problem(session, value.disposition, reason=value.reason,
+                                      license_number=value.license_number,
+                                      license_exception=value.license_exception,
+                                      reviewer=value.reviewer)
+
         with deleted_after(ReviewDialog(lines, self.settings.reviewer(), disposition, self,
                                         suggested_exception=suggested,
-                                        conflicts=conflicts)) as dialog:
+                                        conflicts=conflicts,
+                                        core_check=core_check)) as dialog:
             if not dialog.exec():
                 return
             value = dialog.value()

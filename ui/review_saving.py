@@ -10,7 +10,12 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QWidget
 
 from screening.db import Database
-from screening.store.reviews import ReviewRecord, add_reviews, current_dispositions
+from screening.store.reviews import (
+    ReviewError,
+    ReviewRecord,
+    add_reviews,
+    current_dispositions,
+)
 from ui.dialogs.messages import busy_dialog
 from ui.dialogs.review import ReviewInput
 from ui.workers import Job
@@ -33,7 +38,12 @@ def save(parent: QWidget, db: Database, run_id: int, rows: list[int], value: Rev
             return current_dispositions(session, run_id, rows)
 
     if len(rows) <= BULK_IN_BACKGROUND:
-        done(work(None, None))
+        try:
+            changed = work(None, None)
+        except ReviewError as exc:  # (the dialog asks first; a race can still refuse it)
+            failed(str(exc), "")
+            return None
+        done(changed)
         return None
     busy = busy_dialog(parent, QCoreApplication.translate(  # always thousands: plural
         "ReviewSaving", "Saving reviews of %1 lines…").replace("%1", f"{len(rows):,}"),

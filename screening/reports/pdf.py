@@ -113,8 +113,23 @@ def _font_for(text: str, role: str) -> str:
     return _STANDARD[role]
 
 
+def _drawable(text: str, role: str) -> str:
+    """``text`` with each character its font has no glyph for written as its code point
+    ("[U+1F642]"): never dropped from the auditor's copy without a trace (s29 review: an
+    emoji in a licence number was recorded, and left out of the PDF)."""
+    font = pdfmetrics.getFont(_font_for(text, role))
+    glyphs = getattr(getattr(font, "face", None), "charToGlyph", None)
+    if not glyphs:
+        return text  # a standard font: _font_for gave it only text it shows
+    missing = {ch for ch in text if ord(ch) not in glyphs and ch not in "\n\t"}
+    if not missing:
+        return text
+    return "".join(f"[U+{ord(ch):04X}]" if ch in missing else ch for ch in text)
+
+
 @lru_cache(maxsize=50_000)
 def _wrap(text: str, role: str, size: float, width: float) -> tuple[str, ...]:
+    text = _drawable(text, role)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         lines.extend(_wrap_line(paragraph, _font_for(text, role), size, width))

@@ -218,6 +218,23 @@ def validate(disposition: Disposition, reason: str, license_number: str,
         raise ReviewError(f"'{disposition.label}' needs a reason")
 
 
+def review_problem(session: Session, disposition: Disposition, *, reason: str = "",
+                   license_number: str = "", license_exception: str = "",
+                   reviewer: str) -> str:
+    """Why ``add_reviews`` would refuse this decision before looking at the lines (its
+    message), or "": asked by a form before it closes, so a refusal never throws away what
+    the officer typed (s29 review: a licence number "see email" closed the review dialog
+    behind an error box)."""
+    try:
+        validate(disposition, reason, license_number, license_exception, reviewer)
+        if disposition in (Disposition.EXCEPTION_CONFIRMED, Disposition.LICENSE_OBTAINED):
+            _check_codes(disposition, license_exception, license_number,
+                         load_ruleset(session).exceptions)
+    except ReviewError as exc:
+        return str(exc)
+    return ""
+
+
 def add_reviews(session: Session, run_id: int, rows: list[int], disposition: Disposition,
                 *, reason: str = "", license_number: str = "", license_exception: str = "",
                 reviewer: str, when: dt.datetime | None = None,

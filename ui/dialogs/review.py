@@ -43,8 +43,12 @@ class ReviewInput:
 class ReviewDialog(QDialog):
     def __init__(self, lines: Lines, reviewer: str, disposition: Disposition,
                  parent: QWidget | None = None, suggested_exception: str = "",
-                 conflicts: ConflictCheck | None = None):
+                 conflicts: ConflictCheck | None = None,
+                 core_check: Callable[[ReviewInput], str] | None = None):
+        """``core_check``: the core's refusal of a value (``reviews.review_problem``), asked
+        before the dialog closes so a refused value stays in it to correct."""
         super().__init__(parent)
+        self._core_check = core_check
         self.setWindowTitle(self.tr("Review"))
         self.setMinimumWidth(580)
         self._reviewer = reviewer.strip()
@@ -199,6 +203,9 @@ class ReviewDialog(QDialog):
 
     def accept(self) -> None:
         problem = self.problem()
+        if not problem and self._core_check is not None:
+            said = self._core_check(self.value())
+            problem = said[:1].upper() + said[1:] + "." if said else ""
         if problem:
             self.error.setText(problem)
             self.adjustSize()

@@ -1,0 +1,81 @@
+"""s29 GUI review: a licence number the core refuses ("see email") closed the review dialog
+behind an error box, and what the officer typed was gone. The dialog now asks the core
+before it closes and keeps the value to correct."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from screening.service import ScreenOptions, run_screening
+from screening.store.reviews import Disposition, run_reviews
+from tests.conftest import SAMPLE_XLSX
+from ui.dialogs.review import ReviewDialog
+from ui.main_window import MainWindow
+from ui.settings import Settings
+
+
+@pytest.fixture
+def window(qtbot, db, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    settings.set(Settings.REVIEWER, "ann")
+    win = MainWindow(db, settings, synchronous_jobs=True)
+    qtbot.addWidget(win)
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions(), rules=win.rules).run
+    win.load_run(run.id)
+    return win
+
+
+@pytest.mark.parametrize(("number", "says"), [
+    ("see email", "says no licence is held"), ("LVS", "is a licence exception code"),
+    ("approved", "is not a licence number")])
+def test_a_refused_licence_number_stays_in_the_dialog(window, monkeypatch, db, number,
+                                                     says) -> None:  # type: ignore[no-untyped-def]
+    seen: dict[str, object] = {}
+    errors: list[str] = []
+    monkeypatch.setattr(window, "error", lambda *args: errors.append(str(args)))
+
+    def typed_then_saved(dialog: ReviewDialog) -> int:
+        dialog.license_number.setText(number)
+        dialog.accept()  # refused: stays open, the number kept, the core's reason shown
+        seen["open"] = not dialog.result()
+        seen["error"] = dialog.error.text()
+        seen["kept"] = dialog.license_number.text()
+        dialog.license_number.setText("D765432")  # corrected, then saved
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ReviewDialog, "exec", typed_then_saved)
+    window.select_row(6)
+    window.review_selected(Disposition.LICENSE_OBTAINED)
+    assert seen["open"] and seen["kept"] == number, seen
+    assert says in str(seen["error"]), seen
+    assert not errors
+    with db.sessions() as session:
+        recorded = run_reviews(session, window.run.id)
+    assert [(r.row, r.license_number) for r in recorded] == [(6, "D765432")]
+
+
+def test_the_detail_pane_follows_a_filter_that_drops_the_selection(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window.select_row(9)
+    assert "HK-1005" in window.detail.toPlainText()
+    window.quick.setText("zzzz-no-such-line")
+    window.apply_filters()
+    qtbot.waitUntil(lambda: window.model.rowCount() == 0)
+    assert window.selected_rows() == []
+    assert window.detail.toPlainText() == ""
+
+
+def test_the_review_choice_and_the_unreviewed_toggle_set_each_other_aside(window) -> None:  # type: ignore[no-untyped-def]
+    window.unreviewed_button.setChecked(True)
+    assert window.current_filters().review == "unreviewed"
+    chosen = next(i for i in range(window.review_filter.count())
+                  if window.review_filter.itemData(i) == Disposition.LICENSE_OBTAINED.label)
+    window.review_filter.setCurrentIndex(chosen)
+    assert not window.unreviewed_button.isChecked()
+    assert window.current_filters().review == Disposition.LICENSE_OBTAINED.label
+    window.unreviewed_button.setChecked(True)
+    assert window.review_filter.currentIndex() == 0
+    assert window.current_filters().review == "unreviewed"
