@@ -79,3 +79,22 @@ def test_the_review_choice_and_the_unreviewed_toggle_set_each_other_aside(window
     window.unreviewed_button.setChecked(True)
     assert window.review_filter.currentIndex() == 0
     assert window.current_filters().review == "unreviewed"
+
+
+def test_the_review_dialog_saves_and_moves_on_from_the_keyboard(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+
+    dialog = ReviewDialog([(5, "HK-1001")], "ann", Disposition.CLEARED)
+    qtbot.addWidget(dialog)  # (not shown: a shown dialog keeps the focus from later tests)
+    dialog.reason.setPlainText("Not subject: EAR99 per CCATS G123456")
+    assert dialog.reason.tabChangesFocus()
+    # Given to the dialog's filter of the reason box's keys, not sent through the
+    # application: it would keep Ctrl held down for the tests after this one.
+    assert not dialog.eventFilter(dialog.reason, QKeyEvent(  # Enter alone: a new line
+        QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier))
+    assert dialog.result() == 0
+    assert dialog.eventFilter(dialog.reason, QKeyEvent(
+        QEvent.Type.KeyPress, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier))
+    assert dialog.result() == 1
+    assert dialog.value().reason == "Not subject: EAR99 per CCATS G123456"

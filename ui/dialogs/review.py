@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -106,6 +108,13 @@ class ReviewDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        # From the keyboard (s29 review: the reason box took Tab and Enter, and nothing
+        # saved but the mouse): Tab leaves the reason box, Ctrl+Enter saves from any field.
+        # (Enter in a one-line field presses Save, the default button, already.)
+        self.reason.setTabChangesFocus(True)
+        self.reason.installEventFilter(self)
+        save = buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setToolTip(self.tr("Save (Enter; Ctrl+Enter in the reason box)"))
         self.disposition.currentIndexChanged.connect(self._focus_field)
         self.disposition.currentIndexChanged.connect(self._refresh_conflicts)
         self.license_exception.textChanged.connect(self._refresh_conflicts)
@@ -118,6 +127,14 @@ class ReviewDialog(QDialog):
             changed.connect(self._recheck_error)
         self._focus_field()
         self._refresh_conflicts()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.reason and event.type() == QEvent.Type.KeyPress and isinstance(
+                event, QKeyEvent) and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
 
     def _describe_lines(self, lines: Lines) -> str:
         named = [self.tr("%1 (row %2)").replace("%1", line_id or "?").replace("%2", str(row))
