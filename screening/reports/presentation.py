@@ -457,7 +457,8 @@ class Presentation:
         problems = []
         for name, value in self.properties.items():
             want = expected.get(name)
-            if want is not None and value != want:
+            # (A property's control characters are written as Excel escapes, "_x000B_".)
+            if want is not None and _unescaped(value) != want.strip():
                 problems.append(f"the document property {name!r} reads {value[:60]!r}, not "
                                 f"{want[:60]!r} as hkscreen writes it")
             elif name in _EMPTY_PROPERTIES and value:
@@ -752,6 +753,14 @@ class Presentation:
             self.add(f"sheet {name} prints only {area}: cells holding values (to column "
                      f"{column_letter(want_cols - 1)}, row {state.last_in_column_a}) are "
                      f"left off the printed report")
+
+
+_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _unescaped(text: str) -> str:
+    """A document property's text with its Excel escapes ("_x000B_") decoded."""
+    return _ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text).strip()
 
 
 #: Document properties hkscreen leaves empty or out.
