@@ -84,7 +84,12 @@ def test_a_footer_written_with_invisible_characters_is_read_as_printed() -> None
     found = _header_footer_problems("Lines", [f"&Lrun\u00a02 &R{other}"], fields)
     assert any("prints run 2" in p for p in found), found
     assert any("prints the input SHA-256" in p for p in found), found
-    assert _header_footer_problems("Lines", [f"&Lrun 1 &R{'a' * 64}"], fields) == []
+    # hkscreen's own footer passes; other text there is refused since s29.
+    assert _header_footer_problems(
+        "Lines", [f"&L&8Run 1 \u00b7 input SHA-256 {'a' * 64}&R&8Page &P of &N"], fields) == []
+    assert _header_footer_problems("Lines", [f"&Lrun 1 &R{'a' * 64}"], fields) == [
+        f"a page header or footer of sheet Lines prints 'run 1 {'a' * 54}', which hkscreen "
+        f"does not write"]
 
 
 def test_plain_cells_of_every_kind_pass_and_odd_ones_do_not() -> None:

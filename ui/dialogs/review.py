@@ -113,8 +113,6 @@ class ReviewDialog(QDialog):
         # (Enter in a one-line field presses Save, the default button, already.)
         self.reason.setTabChangesFocus(True)
         self.reason.installEventFilter(self)
-        save = buttons.button(QDialogButtonBox.StandardButton.Save)
-        save.setToolTip(self.tr("Save (Enter; Ctrl+Enter in the reason box)"))
         self.disposition.currentIndexChanged.connect(self._focus_field)
         self.disposition.currentIndexChanged.connect(self._refresh_conflicts)
         self.license_exception.textChanged.connect(self._refresh_conflicts)
