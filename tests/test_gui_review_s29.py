@@ -4,28 +4,14 @@ before it closes and keeps the value to correct."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from PySide6.QtCore import QSettings
 
-from screening.service import ScreenOptions, run_screening
 from screening.store.reviews import Disposition, run_reviews
-from tests.conftest import SAMPLE_XLSX
+from tests import test_s10_newcomer_review_dialog
 from ui.dialogs.review import ReviewDialog
-from ui.main_window import MainWindow
-from ui.settings import Settings
 
-
-@pytest.fixture
-def window(qtbot, db, tmp_path: Path) -> MainWindow:  # type: ignore[no-untyped-def]
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    settings.set(Settings.REVIEWER, "ann")
-    win = MainWindow(db, settings, synchronous_jobs=True)
-    qtbot.addWidget(win)
-    run = run_screening(db, SAMPLE_XLSX, ScreenOptions(), rules=win.rules).run
-    win.load_run(run.id)
-    return win
+#: The workbench on the screened sample, as the s10 review-dialog tests open it.
+window = test_s10_newcomer_review_dialog.window
 
 
 @pytest.mark.parametrize(("number", "says"), [

@@ -7,23 +7,15 @@ header claiming approval, document properties saying so. Each now fails."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from screening.reports import write_report
-from screening.service import ScreenOptions, run_screening
-from tests.conftest import SAMPLE_XLSX
+from tests import test_verify_presentation
 from tests.test_verify_presentation import _failed, _xml_doctored
 
-
-@pytest.fixture
-def report(db, tmp_path) -> Path:  # type: ignore[no-untyped-def]
-    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
-    target = tmp_path / "r.xlsx"
-    write_report(db, run.id, target, generated_by="auditor")
-    return target
+#: The sample screened and reported, as the presentation tests make it.
+report = test_verify_presentation.report
 
 STYLES = "xl/styles.xml"
 
