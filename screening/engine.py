@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -441,9 +442,8 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"List Based License Exceptions line allows for {line.eccn.text} (\"LVS: "
             f"{flag.strip()}\"; 15 CFR 740.3(a)).{not_needed}",
             cites(entry.citation, "15 CFR 740.3", *citations))]
-    if entry and line.eccn is not None and (
-            group_bar := sta_group_bar(line.eccn, flag, rules.groups_on(dest, date))) \
-            and code == "STA":
+    if code == "STA" and entry and line.eccn is not None and (
+            group_bar := sta_group_bar(line.eccn, flag, rules.groups_on(dest, date))):
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", severity,
             f"License exception STA ({info.name}) is not available for {line.eccn.text} to "
@@ -478,6 +478,7 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
 _AMOUNT_RE = re.compile(r"\$\s?(?P<amount>[\d,]+)(?:\s*(?::|for)\s+(?P<list>[^;$]+))?")
 
 
+@functools.lru_cache(maxsize=4096)
 def lvs_limit(eccn: Eccn, flag: str) -> float | None:
     """The LVS value limit an entry's line sets for ``eccn``'s paragraph ("$5000",
     "$3,000 for .a through .c; $6,000 for .d"), or None: no amount, or none for it."""
@@ -511,6 +512,7 @@ _STA_ITEMS_RE = re.compile(
     r"(?:\s+entry)?\s*$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=4096)  # a few entries' lines, read for many lines
 def sta_group_bar(eccn: Eccn, flag: str, groups: frozenset[str]) -> str:
     """The Country Group (of ``groups``, the destination's) for which an entry's STA
     paragraph bars ``eccn`` ("A:6"), or "": it does not, or it names the items in words the

@@ -16,6 +16,7 @@ review requirement (destinations), so the engine says REVIEW and quotes the regu
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ class Scope:
     condition: str = ""
 
 
+@functools.lru_cache(maxsize=8192)  # the same entries' lines, line after line
 def parse_paragraph_list(eccn: str, text: str) -> tuple[str, ...] | None:
     """``"4A003.b, .c, and .z.1"`` -> ("b", "c", "z.1"); None when anything is not a paragraph
     of ``eccn`` (another ECCN, prose)."""
@@ -415,6 +417,7 @@ def _listed(eccn: str, text: str, *, sure_only: bool) -> tuple[str, ...] | None:
     return parse_paragraph_list(eccn, kept) if kept else None
 
 
+@functools.lru_cache(maxsize=8192)  # the same entries' lines, line after line
 def exception_paragraphs(eccn: str, flag: str) -> tuple[str, tuple[str, ...]] | None:
     """What an entry's List Based License Exceptions line says of paragraphs, when it is a
     list: ("only", paragraphs) for "Yes for 1A004.a, .b, and .c.2" (the exception is for
