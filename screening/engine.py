@@ -68,7 +68,7 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
     epoch = rules.epoch_for(line.export_date, (line.destination, line.ultimate_destination),
                             line.eccn.base if line.eccn else "")
     key = (line.destination, line.ultimate_destination, epoch, line.eccn,
-           exception_key(line.license_exception, line.value),
+           exception_key(line.license_exception, line.value, line.eccn, rules),
            end_user_key(line.destination, line.ultimate_destination, line.end_user_type, rules))
     memo = rules.memo
     hit = memo.get(key)
@@ -80,10 +80,23 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
     return hit
 
 
-def exception_key(code: str | None, value: float | None) -> object:
-    """A line's license exception as a memo key: LVS with the line's value, which decides
-    whether the exception's value limit allows it."""
-    return (code, value) if code == "LVS" else code
+def exception_key(code: str | None, value: float | None, eccn: Eccn | None,
+                  rules: RuleSet) -> object:
+    """A line's license exception as a memo key: LVS with the line's value where it exceeds
+    the entry's LVS limit for the item (the only place a line's value is read, and then the
+    finding states it); a value within the limit, or no limit, does not change the result."""
+    if code != "LVS":
+        return code
+    limit = _lvs_limit_of(eccn, rules) if value is not None else None
+    return (code, value if limit is not None and value > limit else None)
+
+
+def _lvs_limit_of(eccn: Eccn | None, rules: RuleSet) -> float | None:
+    """The LVS limit ``_apply_exception`` holds ``eccn``'s line to (None: none)."""
+    entry = rules.eccns.get(eccn.base) if eccn is not None else None
+    if entry is None or eccn is None:
+        return None
+    return lvs_limit(eccn, rules.exception_flags.get(entry.eccn, {}).get("LVS", ""))
 
 
 def outside_supp2(rules: RuleSet) -> Callable[[Eccn | None, dt.date | None], bool]:
@@ -433,8 +446,8 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
             f"15 CFR 740.20(c)(2), and the entry's List Based License Exceptions line reads "
             f"\"{flag.strip()}\".{not_needed}", cites(entry.citation if entry else "",
                                                      "15 CFR 740.20(c)(2)", *citations))]
-    if code == "LVS" and entry and line.eccn is not None and line.value is not None and (
-            limit := lvs_limit(line.eccn, flag)) is not None and line.value > limit:
+    if code == "LVS" and entry and line.value is not None and (
+            limit := _lvs_limit_of(line.eccn, rules)) is not None and line.value > limit:
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", severity,
             f"License exception LVS ({info.name}) is not available for this line: its value, "

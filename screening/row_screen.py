@@ -168,7 +168,9 @@ class RowScreener:
         bounds = map(self.boundaries.__getitem__, zip(dest, ult, eccn_text, strict=True))
         epochs = map(bisect_right, bounds, c.dates)
         if "LVS" in exception:  # its value limit reads the line's value
-            exception = list(map(exception_key, exception, value))
+            rules = self.rules
+            exception = [exception_key(code, worth, eccn, rules) if code == "LVS" else code
+                         for code, worth, eccn in zip(exception, value, c.eccns, strict=True)]
         keys = list(zip(dest, ult, epochs, eccn_text, exception, lic_text, eut_text,
                         strict=True))
         found: list[Outcome] = list(map(self.outcomes.get, keys))  # type: ignore[arg-type]

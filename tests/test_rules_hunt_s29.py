@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from screening.engine import lvs_limit, sta_group_bar
+from screening.engine import exception_key, lvs_limit, sta_group_bar
 from screening.model import Eccn
 from screening.rules.ccl_prose import exception_paragraphs
 from tests.conftest import screen_text
@@ -56,6 +56,26 @@ def test_lvs_within_its_amount_and_ace_where_named_are_still_checked(tmp_path) -
             assert verdict == "LICENSE_REQUIRED", found
             assert "exceeds the $5,000" in found["LICENSE_EXCEPTION_NOT_AVAILABLE"]
     assert "LICENSE_EXCEPTION_CHECK" in lines["K1"][1]
+
+
+def test_lvs_lines_over_the_amount_each_state_their_own_value(tmp_path) -> None:
+    # Lines over the limit share nothing but the rule; each finding states the line's value.
+    rows = "".join(f"W{i},Hong Kong,2019-06-01,4A003.g,LVS,{9000 + i},Victoria Ltd,"
+                   f"commercial\n" for i in range(5))
+    lines = _lines(tmp_path, rows)
+    for i in range(5):
+        assert f"its value, {9000 + i:,.2f} (taken as US dollars)" in \
+            lines[f"W{i}"][1]["LICENSE_EXCEPTION_NOT_AVAILABLE"]
+
+
+def test_the_exception_key_holds_a_value_only_over_the_limit(rules) -> None:
+    # (The memo key: a value within the limit, or an entry without one, gives one result.)
+    g = Eccn("4A003", "g")
+    assert exception_key("LVS", 500.0, g, rules) == exception_key("LVS", 4999.0, g, rules) \
+        == exception_key("LVS", None, g, rules) == ("LVS", None)
+    assert exception_key("LVS", 9000.0, g, rules) == ("LVS", 9000.0)
+    assert exception_key("LVS", 9000.0, Eccn("EAR99", ""), rules) == ("LVS", None)
+    assert exception_key("GBS", 9000.0, g, rules) == "GBS"
 
 
 @pytest.mark.parametrize(("base", "flag", "said"), [
