@@ -67,8 +67,11 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
     assert line.export_date is not None
     epoch = rules.epoch_for(line.export_date, (line.destination, line.ultimate_destination),
                             line.eccn.base if line.eccn else "")
+    exception = exception_key(line.license_exception, line.value, line.eccn, rules)
+    over = exception.__class__ is tuple and exception[1] is not None  # type: ignore[index]
     key = (line.destination, line.ultimate_destination, epoch, line.eccn,
-           exception_key(line.license_exception, line.value, line.eccn, rules),
+           # Lines over the LVS limit share the result but for the value stated in it.
+           ("LVS", _VALUE_MARK) if over else exception,
            end_user_key(line.destination, line.ultimate_destination, line.end_user_type, rules))
     memo = rules.memo
     hit = memo.get(key)
@@ -77,7 +80,23 @@ def screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool]
         if len(memo) > MEMO_LIMIT:
             memo.clear()
         memo[key] = hit
-    return hit
+    return _valued(hit, line) if over else hit
+
+
+#: Where a finding states the line's value (LVS over its limit): the memoised result holds
+#: this mark, and each line's result its own value (``_valued``).
+_VALUE_MARK = "\ufffcvalue\ufffc"
+
+
+def _valued(result: tuple[Screening, bool], line: ShipmentLine) -> tuple[Screening, bool]:
+    """``result`` with the line's value written where its findings hold ``_VALUE_MARK``."""
+    screening, needs = result
+    if not any(_VALUE_MARK in f.message for f in screening.findings):
+        return result
+    shown = f"{line.value:,.2f}"
+    findings = tuple(replace(f, message=f.message.replace(_VALUE_MARK, shown))
+                     if _VALUE_MARK in f.message else f for f in screening.findings)
+    return replace(screening, findings=findings), needs
 
 
 def exception_key(code: str | None, value: float | None, eccn: Eccn | None,
@@ -126,7 +145,7 @@ def end_user_key(destination: str | None, ultimate: str | None, end_user_type: _
 
 
 def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
-    result, needs = _screen_uncited(line, rules)
+    result, needs = _valued(_screen_uncited(line, rules), line)
     if line.license_number and needs:
         return cite_licence(result, line, line.license_number)
     return result
@@ -451,7 +470,7 @@ def _apply_exception(line: ShipmentLine, findings: list[Finding], dest: str, dat
         return [*findings, Finding(
             "LICENSE_EXCEPTION_NOT_AVAILABLE", severity,
             f"License exception LVS ({info.name}) is not available for this line: its value, "
-            f"{line.value:,.2f} (taken as US dollars), exceeds the ${limit:,.0f} the entry's "
+            f"{_VALUE_MARK} (taken as US dollars), exceeds the ${limit:,.0f} the entry's "
             f"List Based License Exceptions line allows for {line.eccn.text} (\"LVS: "
             f"{flag.strip()}\"; 15 CFR 740.3(a)).{not_needed}",
             cites(entry.citation, "15 CFR 740.3", *citations))]
