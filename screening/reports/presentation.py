@@ -790,18 +790,7 @@ def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
     run = str(fields.get("Run ID") or "")
     for raw in texts:
         before = len(problems)
-        # What prints: the codes (&L, &8, &"Arial,Bold", &K00FF00 ...) taken out, "&&" an
-        # ampersand (s24 review: "&8" inside the hash or "R&8un 9" got past the check). A
-        # font size's digits may run on into printed ones ("&8000..."): hashes are read
-        # with one, two and three digits taken as the size; runs with the most.
-        # Spaces of any kind as a space, characters that print nothing taken out (s27
-        # forgery hunt: "run\u00a02", a zero-width space inside another SHA-256).
-        # (Format characters, Unicode category Cf, print nothing: zero-width spaces and
-        # joiners, direction marks, soft hyphens.)
-        written = "".join(ch for ch in _SPACES_RE.sub(" ", raw)
-                          if unicodedata.category(ch) != "Cf")
-        printed = [_HF_CODE_RE.sub(lambda m: "&" if m.group(0) == "&&" else "",
-                                   size.sub("", written)) for size in _HF_SIZES]
+        printed = _readings(raw)
         for found in _HASH_RE.findall(" ".join(printed)):
             if found.lower() != digest:
                 problems.append(f"a page header or footer of sheet {sheet} prints the input "
@@ -811,7 +800,7 @@ def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
                 problems.append(f"a page header or footer of sheet {sheet} prints run "
                                 f"{found}, not the report's run {run}")
         if len(problems) == before and printed[-1].strip() and \
-                expected.isdisjoint(_printed(raw)):
+                expected.isdisjoint("".join(text.split()) for text in printed):
             # Any other text printed on every page is unsigned (s29 forgery hunt: "APPROVED
             # BY BIS: NO LICENCE REQUIRED FOR ANY LINE" in the Lines sheet's header).
             problems.append(f"a page header or footer of sheet {sheet} prints "
@@ -819,12 +808,23 @@ def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
     return list(dict.fromkeys(problems))
 
 
-def _printed(raw: str) -> set[str]:
-    """What a header or footer text prints, read with each size reading, without its
-    spaces (programs saving the file again put one after a font size: "&8 Run 1")."""
+def _readings(raw: str) -> list[str]:
+    """What a header or footer text prints, one reading per font-size width, the last with
+    the most digits taken as the size. The codes (&L, &8, &"Arial,Bold", &K00FF00 ...) are
+    taken out, "&&" is an ampersand (s24 review: "&8" inside the hash or "R&8un 9" got past
+    the check); a size's digits may run on into printed ones ("&8000..."). Spaces of any
+    kind read as a space; characters that print nothing (Unicode category Cf: zero-width
+    spaces and joiners, direction marks, soft hyphens) are taken out (s27 forgery hunt:
+    "run\u00a02", a zero-width space inside another SHA-256)."""
     written = "".join(ch for ch in _SPACES_RE.sub(" ", raw) if unicodedata.category(ch) != "Cf")
-    return {"".join(_HF_CODE_RE.sub(lambda m: "&" if m.group(0) == "&&" else "",
-                                    size.sub("", written)).split()) for size in _HF_SIZES}
+    return [_HF_CODE_RE.sub(lambda m: "&" if m.group(0) == "&&" else "", size.sub("", written))
+            for size in _HF_SIZES]
+
+
+def _printed(raw: str) -> set[str]:
+    """``_readings`` of a header or footer text without their spaces (programs saving the
+    file again put one after a font size: "&8 Run 1")."""
+    return {"".join(text.split()) for text in _readings(raw)}
 
 
 def _hf(text: str) -> str:
