@@ -98,6 +98,17 @@ def _may_name(text: str) -> bool:
         _WORD_RE.findall(text.casefold()))
 
 
+def names_no_place(cells: tuple[object, ...] | list[object]) -> bool:
+    """True when no cell of a column of texts can name Hong Kong, Macau or China (each
+    reading here starts with ``_may_name``, and an ASCII text's words are those of its
+    cells), told by one look at the cells joined. False: read each cell."""
+    try:
+        joined = "\n".join(cells)  # type: ignore[arg-type]
+    except TypeError:  # not all text (a workbook's numbers, dates, blanks)
+        return False
+    return not _may_name(joined)
+
+
 def _plain(text: str) -> str:
     """Lower case, accents and invisible characters taken out, punctuation as spaces."""
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))

@@ -21,6 +21,7 @@ from itertools import compress
 from operator import itemgetter
 from typing import Any
 
+from screening.china_places import names_no_place
 from screening.ingest.columns import Field
 from screening.ingest.rows import (
     EARLIEST_EXPORT_DATE,
@@ -37,6 +38,7 @@ from screening.normalize import (
     eccns_other_than,
     embargoed_place,
     may_name_embargoed_place,
+    names_no_eccn,
     parse_number,
     reads_as_day_count,
     shown_as_next_day,
@@ -346,11 +348,15 @@ class FastRows:
                                date[i][0] if date[i].__class__ is tuple else None)
                            is not None)
         for index in self.eccn_columns:  # another ECCN named: the slow path says so
+            if names_no_eccn(cells[index]):  # (one search for the column, the common case)
+                continue
             described = list(map(self.described.__getitem__, cells[index]))
             if any(described):
                 bad.update(i for i, named in enumerate(described) if named
                            and eccn[i] is not BAD and eccns_other_than(named, eccn[i][0]))
         for index in self.china_columns:  # named there: the slow path says so
+            if names_no_place(cells[index]):  # (one look at the column, the common case)
+                continue
             named = list(map(self.china[index].__getitem__, cells[index]))
             if any(named):
                 bad.update(i for i, code in enumerate(named) if code is not None
