@@ -48,3 +48,16 @@ def test_the_column_look_answers_for_plain_columns_and_defers_otherwise() -> Non
     assert names_no_eccn(["Part 1 assembly", "widget"])
     assert not names_no_eccn(["Part 1 assembly", "rad-hard ICs, ECCN 3A001.a"])
     assert not names_no_eccn([1.5, "widget"])
+
+
+def test_a_column_is_read_with_one_look_for_its_new_texts_and_each_read_where_needed() -> None:
+    from screening.ingest.fast_rows import Memo, _read_column
+
+    read: list[str] = []
+    memo = Memo(lambda text: read.append(text) or place_in_parts(text))
+    plain = ("Part 1 assembly", "Part 2 assembly", "Part 1 assembly")
+    assert _read_column(memo, plain, names_no_place, None) == [None, None, None]
+    assert read == []  # settled by the one look at the column
+    mixed = ("Part 3 assembly", "Kowloon Bay, Hong Kong", "Part 1 assembly", None)
+    assert _read_column(memo, mixed, names_no_place, None) == [None, "HK", None, None]
+    assert read == ["Part 3 assembly", "Kowloon Bay, Hong Kong", None]  # each new one read
