@@ -112,8 +112,7 @@ def exception_key(code: str | None, value: float | None, eccn: Eccn | None,
 
 def _lvs_limit_of(eccn: Eccn | None, rules: RuleSet) -> float | None:
     """The LVS limit ``_apply_exception`` holds ``eccn``'s line to (None: none)."""
-    entry = rules.eccns.get(eccn.base) if eccn is not None else None
-    if entry is None or eccn is None:
+    if eccn is None or (entry := rules.eccns.get(eccn.base)) is None:
         return None
     return lvs_limit(eccn, rules.exception_flags.get(entry.eccn, {}).get("LVS", ""))
 

@@ -56,7 +56,7 @@ from xml.etree import ElementTree
 from openpyxl.styles.colors import COLOR_INDEX
 
 from screening.ingest.readers import column_letter
-from screening.reports.canonical import SHEETS
+from screening.reports.canonical import SHEETS, read_value
 from screening.reports.content import LINE_HEADERS
 from screening.reports.report_cells import attribute_problems, cell_problems, string_problems
 
@@ -458,7 +458,7 @@ class Presentation:
         for name, value in self.properties.items():
             want = expected.get(name)
             # (A property's control characters are written as Excel escapes, "_x000B_".)
-            if want is not None and _unescaped(value) != want.strip():
+            if want is not None and str(read_value(value)).strip() != want.strip():
                 problems.append(f"the document property {name!r} reads {value[:60]!r}, not "
                                 f"{want[:60]!r} as hkscreen writes it")
             elif name in _EMPTY_PROPERTIES and value:
@@ -755,14 +755,6 @@ class Presentation:
                      f"left off the printed report")
 
 
-_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def _unescaped(text: str) -> str:
-    """A document property's text with its Excel escapes ("_x000B_") decoded."""
-    return _ESCAPE_RE.sub(lambda m: chr(int(m.group(1), 16)), text).strip()
-
-
 #: Document properties hkscreen leaves empty or out.
 #: Words of symbol fonts' names (Wingdings, Webdings, Symbol, Marlett, Zapf Dingbats,
 #: Bookshelf Symbol, MT Extra): their glyphs are not the letters stored. (Other faces are
@@ -800,7 +792,7 @@ def _header_footer_problems(sheet: str, texts: list[str], fields: dict[str, Any]
                 problems.append(f"a page header or footer of sheet {sheet} prints run "
                                 f"{found}, not the report's run {run}")
         if len(problems) == before and printed[-1].strip() and \
-                expected.isdisjoint("".join(text.split()) for text in printed):
+                expected.isdisjoint(_unspaced(printed)):
             # Any other text printed on every page is unsigned (s29 forgery hunt: "APPROVED
             # BY BIS: NO LICENCE REQUIRED FOR ANY LINE" in the Lines sheet's header).
             problems.append(f"a page header or footer of sheet {sheet} prints "
@@ -821,10 +813,10 @@ def _readings(raw: str) -> list[str]:
             for size in _HF_SIZES]
 
 
-def _printed(raw: str) -> set[str]:
-    """``_readings`` of a header or footer text without their spaces (programs saving the
-    file again put one after a font size: "&8 Run 1")."""
-    return {"".join(text.split()) for text in _readings(raw)}
+def _unspaced(readings: list[str]) -> set[str]:
+    """Readings (``_readings``) without their spaces (programs saving the file again put one
+    after a font size: "&8 Run 1")."""
+    return {"".join(text.split()) for text in readings}
 
 
 def _hf(text: str) -> str:
@@ -843,7 +835,7 @@ def expected_headers(sheet: str, fields: dict[str, Any]) -> set[str]:
              f'&L&8hkscreen report \u00b7 run {run}&C&"-,Bold"&10&KC00000RUN NOT '
              f'COMPLETE ({_hf(status)}): partial, not a screening of the whole file'
              f'&R&8{_hf(sheet)}')
-    return set().union(*map(_printed, texts))
+    return set().union(*(_unspaced(_readings(text)) for text in texts))
 
 
 def _struck(font: ElementTree.Element) -> bool:
