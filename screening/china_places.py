@@ -98,15 +98,11 @@ def _may_name(text: str) -> bool:
         _WORD_RE.findall(text.casefold()))
 
 
-def names_no_place(cells: tuple[object, ...] | list[object]) -> bool:
-    """True when no cell of a column of texts can name Hong Kong, Macau or China (each
-    reading here starts with ``_may_name``, and an ASCII text's words are those of its
-    cells), told by one look at the cells joined. False: read each cell."""
-    try:
-        joined = "\n".join(cells)  # type: ignore[arg-type]
-    except TypeError:  # not all text (a workbook's numbers, dates, blanks)
-        return False
-    return not _may_name(joined)
+def names_no_place(texts: str) -> bool:
+    """True when no text of ``texts`` (texts joined by line breaks) can name Hong Kong,
+    Macau or China: each reading here starts with ``_may_name``, and ASCII text's words
+    are those of the texts joined. False: read each text."""
+    return not _may_name(texts)
 
 
 def _plain(text: str) -> str:

@@ -280,16 +280,12 @@ _ECCN_IN_TEXT_RE = re.compile(
     re.IGNORECASE)
 
 
-def names_no_eccn(cells: tuple[object, ...] | list[object]) -> bool:
-    """True when no cell of a column of texts can name an ECCN (``eccns_named_in`` finds
-    none in any of them), told by one search of the cells joined: an ASCII joined text in
-    which the pattern matches nowhere (a match in one cell is one in the joined text, its
-    line breaks ending words as a cell's ends do). False: look at each cell."""
-    try:
-        joined = "\n".join(cells)  # type: ignore[arg-type]
-    except TypeError:  # not all text (a workbook's numbers, dates, blanks)
-        return False
-    return joined.isascii() and _ECCN_IN_TEXT_RE.search(joined) is None
+def names_no_eccn(texts: str) -> bool:
+    """True when no text of ``texts`` (texts joined by line breaks) can name an ECCN
+    (``eccns_named_in`` finds none in any of them), told by one search: ASCII text in which
+    the pattern matches nowhere (a match in one text is one in the joined text, its line
+    breaks ending words as a text's ends do). False: look at each text."""
+    return texts.isascii() and _ECCN_IN_TEXT_RE.search(texts) is None
 
 
 def eccns_named_in(text: str) -> frozenset[str]:

@@ -26,7 +26,7 @@ _JOINS = st.lists(st.sampled_from(_WORDS), max_size=6).map("".join)
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(_CELLS, st.lists(_JOINS, max_size=8)))
 def test_a_column_said_to_name_no_place_has_no_cell_naming_one(cells: list[str]) -> None:
-    if names_no_place(cells):
+    if names_no_place("\n".join(cells)):
         for cell in cells:
             text = clean_text(cell)
             assert place_in_parts(text) is None and place_in_parts(text, party=True) is None
@@ -36,18 +36,23 @@ def test_a_column_said_to_name_no_place_has_no_cell_naming_one(cells: list[str])
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(_CELLS, st.lists(_JOINS, max_size=8)))
 def test_a_column_said_to_name_no_eccn_has_no_cell_naming_one(cells: list[str]) -> None:
-    if names_no_eccn(cells):
+    if names_no_eccn("\n".join(cells)):
         assert not any(eccns_named_in(clean_text(cell)) for cell in cells)
 
 
 def test_the_column_look_answers_for_plain_columns_and_defers_otherwise() -> None:
-    assert names_no_place(["Part 1 assembly", "Consignee 2 Ltd"])
-    assert not names_no_place(["Part 1 assembly", "Kowloon Bay Trading"])
-    assert not names_no_place(["Part 1", "香港"])  # beyond ASCII: cell by cell
-    assert not names_no_place(["Part 1", None])  # a workbook's blank: cell by cell
-    assert names_no_eccn(["Part 1 assembly", "widget"])
-    assert not names_no_eccn(["Part 1 assembly", "rad-hard ICs, ECCN 3A001.a"])
-    assert not names_no_eccn([1.5, "widget"])
+    from screening.ingest.fast_rows import Memo, _read_column
+
+    assert names_no_place("Part 1 assembly\nConsignee 2 Ltd")
+    assert not names_no_place("Part 1 assembly\nKowloon Bay Trading")
+    assert not names_no_place("Part 1\n香港")  # beyond ASCII: cell by cell
+    assert names_no_eccn("Part 1 assembly\nwidget")
+    assert not names_no_eccn("Part 1 assembly\nrad-hard ICs, ECCN 3A001.a")
+    # A workbook's blank or number among the new cells: each is read on its own.
+    read: list[object] = []
+    memo = Memo(lambda cell: read.append(cell) or frozenset())
+    assert _read_column(memo, (1.5, "widget"), names_no_eccn, frozenset()) == [frozenset()] * 2
+    assert read == [1.5, "widget"]
 
 
 def test_a_column_is_read_with_one_look_for_its_new_texts_and_each_read_where_needed() -> None:

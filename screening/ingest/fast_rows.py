@@ -450,10 +450,11 @@ class FastRows:
 _UNSEEN: Any = object()
 
 
-def _read_column(memo: Memo, cells: tuple[Any, ...], none_named: Callable[[list[str]], bool],
+def _read_column(memo: Memo, cells: tuple[Any, ...], none_named: Callable[[str], bool],
                  answer: Any) -> list[Any]:
     """``memo[cell]`` for each cell of a column; the texts not seen before are first
-    looked at all at once: if ``none_named`` says none of them names anything, each gets
+    looked at all at once (joined by line breaks, which end words as a cell's own spaces
+    do): if ``none_named`` says none of them names anything, each gets
     ``answer`` without a reading of its own (a description column of 100,000 distinct
     texts was read one text at a time)."""
     found = list(map(memo.get, cells, repeat(_UNSEEN, len(cells))))
@@ -462,7 +463,7 @@ def _read_column(memo: Memo, cells: tuple[Any, ...], none_named: Callable[[list[
     at = [i for i, value in enumerate(found) if value is _UNSEEN]
     new = {cells[i] for i in at}
     if len(memo) + len(new) <= memo.limit and all(v.__class__ is str for v in new) \
-            and none_named(list(new)):
+            and none_named("\n".join(new)):
         memo.update(dict.fromkeys(new, answer))
     get = memo.__getitem__  # (a reading of its own for each text not settled above)
     for i in at:
