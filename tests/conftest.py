@@ -98,12 +98,35 @@ def list_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parties_module, "bundled_list_sizes", _LIST_SIZES)
 
 
-POSTGRES_URL = os.environ.get("HKSCREEN_TEST_POSTGRES_URL", "")
+#: The server .ci/run started; each pytest-xdist worker gets a database of its own on it
+#: (``_worker_database``), so parallel tests never reset each other's schema.
+_SERVER_URL = os.environ.get("HKSCREEN_TEST_POSTGRES_URL", "")
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+POSTGRES_URL = (f"{_SERVER_URL.rpartition('/')[0]}/hkscreen_test_{_WORKER}"
+                if _SERVER_URL and _WORKER else _SERVER_URL)
+_worker_database_ready = False
+
+
+def _worker_database() -> None:
+    """Create this worker's database on the test server once (CREATE DATABASE cannot run in
+    a transaction, hence AUTOCOMMIT)."""
+    global _worker_database_ready
+    if _worker_database_ready or POSTGRES_URL == _SERVER_URL:
+        return
+    from sqlalchemy import create_engine, text
+    name = POSTGRES_URL.rpartition("/")[2]
+    engine = create_engine(_SERVER_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    _worker_database_ready = True
 
 
 def reset_postgres(url: str) -> None:
-    """An empty database for the next test (tests run one at a time)."""
+    """An empty database for the next test (each worker runs its tests one at a time)."""
     from sqlalchemy import create_engine, text
+    _worker_database()
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
