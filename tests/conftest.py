@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import tempfile
 from collections.abc import Callable
@@ -104,14 +105,13 @@ _SERVER_URL = os.environ.get("HKSCREEN_TEST_POSTGRES_URL", "")
 _WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 POSTGRES_URL = (f"{_SERVER_URL.rpartition('/')[0]}/hkscreen_test_{_WORKER}"
                 if _SERVER_URL and _WORKER else _SERVER_URL)
-_worker_database_ready = False
 
 
+@functools.cache
 def _worker_database() -> None:
     """Create this worker's database on the test server once (CREATE DATABASE cannot run in
     a transaction, hence AUTOCOMMIT)."""
-    global _worker_database_ready
-    if _worker_database_ready or POSTGRES_URL == _SERVER_URL:
+    if POSTGRES_URL == _SERVER_URL:
         return
     from sqlalchemy import create_engine, text
     name = POSTGRES_URL.rpartition("/")[2]
@@ -120,7 +120,6 @@ def _worker_database() -> None:
         if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}) is None:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    _worker_database_ready = True
 
 
 def reset_postgres(url: str) -> None:
