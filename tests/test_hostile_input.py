@@ -451,6 +451,20 @@ def test_zip_with_lying_sizes_gives_a_clear_message(tmp_path, capsys, lie) -> No
     assert_clear_message(err)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_dtd_in_a_part_is_refused(tmp_path, capsys, encoding: str) -> None:
+    # The package check looks for "<!" (or its UTF-16 form) before its six markers.
+    from screening.ingest.xlsx_package import _DTD_MARKERS
+    assert all(b"<!" in m or b"<\x00!" in m for m in _DTD_MARKERS)
+    path = sample_workbook(tmp_path / "utf16.xlsx")
+    rewrite_member(path, "docProps/app.xml",
+                   lambda xml: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><x/>'
+                   .encode(encoding))
+    code, _, err = screen(capsys, f"sqlite:///{tmp_path / 'hk.sqlite3'}", path)
+    assert code == 2 and "declares a DTD or XML entities" in err
+    assert_clear_message(err)
+
+
 def test_xml_entity_tricks_and_broken_zips_give_a_clear_message(tmp_path, capsys) -> None:
     # Before: "unexpected error: ParseError".
     laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
