@@ -52,7 +52,7 @@ def screen_line(line: ShipmentLine, rules: RuleSet) -> Screening:
         return _screen(line, rules)
     base, needs = screen_uncited(line, rules)
     if line.license_number and needs:
-        return cite_licence(base, line, line.license_number)
+        return cite_licence(base, line.license_number, line)
     if base.row == line.row and base.line_id == line.line_id:
         return base
     return Screening(line.row, line.line_id, base.verdict, base.destination,
@@ -146,14 +146,18 @@ def end_user_key(destination: str | None, ultimate: str | None, end_user_type: _
 def _screen(line: ShipmentLine, rules: RuleSet) -> Screening:
     result, needs = _valued(_screen_uncited(line, rules), line)
     if line.license_number and needs:
-        return cite_licence(result, line, line.license_number)
+        return cite_licence(result, line.license_number, line)
     return result
 
 
-def cite_licence(result: Screening, line: ShipmentLine, number: str) -> Screening:
-    """``result`` of a line needing a licence, with the licence the line cites."""
+def cite_licence(result: Screening, number: str, line: ShipmentLine | None = None
+                 ) -> Screening:
+    """``result`` of a line needing a licence, with the licence ``number`` the line cites;
+    the row and line id are ``line``'s (else ``result``'s)."""
     findings = _licence_cited(list(result.findings), number)
-    return Screening(line.row, line.line_id, worst([f.verdict for f in findings]),
+    row, line_id = (line.row, line.line_id) if line is not None else (result.row,
+                                                                      result.line_id)
+    return Screening(row, line_id, worst([f.verdict for f in findings]),
                      result.destination, result.licensing_destination,
                      result.newly_licensable, tuple(findings))
 

@@ -106,8 +106,9 @@ class RowScreener:
         self.fast = FastRows(prepared._converter, dates_as_text, run_id)
         self.outcomes: dict[tuple[Any, ...], Outcome] = {}
         self.merged: dict[tuple[Any, ...], Outcome] = {}
-        #: Outcome key without the licence number: whether a licence is needed.
-        self.needs: dict[tuple[Any, ...], bool] = {}
+        #: Outcome key without the licence number: its result as if the line cited none,
+        #: and whether a licence is needed (a cited number is then checked: ``_outcome``).
+        self.bases: dict[tuple[Any, ...], tuple[Screening, bool]] = {}
         #: (destination, ultimate destination, ECCN text): the rule dates that can matter.
         self.boundaries = Memo(lambda key: rules.boundaries_for(
             key[:2], key[2].split(".", 1)[0]))
@@ -313,20 +314,25 @@ class RowScreener:
         # of their keys are new; end-user types multiply the keys by five).
         if len(self.outcomes) > OUTCOME_LIMIT:
             self.outcomes.clear()
-            self.needs.clear()
+            self.bases.clear()
         plain_key = (*key[:5], None, end_user_key(key[0], key[1], key[6], self.rules))
         outcome = self.outcomes.get(plain_key) if plain_key != key else None
-        if outcome is None or (key[5] is not None and self.needs.get(plain_key, True)):
-            (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc, lic,
-             end_user, _eut_text, consignee, value, quantity, description, hs_code,
-             _raw) = c.head(i)
-            line = ShipmentLine(number, line_id, (), dest, ult, c.dates[i], c.eccns[i], exc,
-                                lic, end_user, c.end_user_types[i], consignee, value,
-                                quantity, description, hs_code, assumed)
-            base, needs = screen_uncited(line, self.rules)
-            self.needs[plain_key] = needs
-            if lic and needs:
-                outcome = _of(cite_licence(base, line, lic), self.sets)
+        lic = key[5]
+        if outcome is None or lic is not None:
+            known = self.bases.get(plain_key)
+            if known is None:
+                (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc,
+                 lic_text, end_user, _eut_text, consignee, value, quantity, description,
+                 hs_code, _raw) = c.head(i)
+                line = ShipmentLine(number, line_id, (), dest, ult, c.dates[i], c.eccns[i],
+                                    exc, lic_text, end_user, c.end_user_types[i], consignee,
+                                    value, quantity, description, hs_code, assumed)
+                # Shared by every line of the plain key, whatever its licence number (a
+                # third of a million-line run's misses were lines citing a new number).
+                known = self.bases[plain_key] = screen_uncited(line, self.rules)
+            base, needs = known
+            if lic is not None and needs:
+                outcome = _of(cite_licence(base, lic), self.sets)
             else:  # the outcome of the plain key too
                 outcome = self.outcomes[plain_key] = _of(base, self.sets)
         self.outcomes[key] = outcome
