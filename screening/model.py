@@ -65,6 +65,10 @@ class Finding:
     citations: tuple[str, ...] = ()
     #: Rule data this finding relies on that is marked INFERRED/UNVERIFIED/PARTIAL.
     unverified: tuple[str, ...] = ()
+    #: What a restricted-party match is about (role, name, list entry key), so the same
+    #: match found again for the ship-to country is told apart from a new one; never
+    #: stored, never compared.
+    subject: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def verdict(self) -> Verdict:

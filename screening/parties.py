@@ -1583,7 +1583,7 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
             if hidden:
                 findings.append(Finding("PARTY_MATCH_SUPPRESSED", Severity.INFO,
                                         text + " Marked a false positive by a reviewer.",
-                                        party_cites(entry)))
+                                        party_cites(entry), subject=(role, name, entry.key)))
                 continue
             strong = is_strong(m, name, index)
             severity = entry.severity if strong else Severity.REVIEW
@@ -1596,7 +1596,7 @@ def party_findings(parties: Iterable[tuple[str, str]], country: str | None,
                 extra += f" {'Partial' if m.partial else 'Weaker'} match: confirm or mark it " \
                          f"a false positive.{more}"
             findings.append(Finding(f"PARTY_MATCH_{entry.list_code}", severity, text + extra,
-                                    party_cites(entry)))
+                                    party_cites(entry), subject=(role, name, entry.key)))
         if (script := script_not_listed(name)) is not None and not any(
                 f.severity in (Severity.LICENSE, Severity.PROHIBITED) for f in findings[first:]):
             findings.append(other_script_finding(f"{role} {name!r}", "party", script))

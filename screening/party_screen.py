@@ -31,6 +31,15 @@ UNNAMED = Finding(
     "again.", _LIST_CITES)
 
 
+#: Every line of a run whose input maps no consignee, end-user or owner column: no line
+#: names a party, so none was checked, and a CLEAR needs the check (s32: a file of line,
+#: date, destination and ECCN alone was CLEAR with exit code 0).
+NO_PARTY_COLUMN = Finding(
+    "PARTY_NOT_CHECKED", Severity.REVIEW,
+    "No restricted-party check for this line: the file has no consignee, end-user or owner "
+    "column (none is mapped), so no party of any line was checked against the lists. Map or "
+    "add the column naming the parties and screen again, or record a decision.", _LIST_CITES)
+
 #: Every line of a run screened with no list loaded: no party was checked against any.
 NO_LIST = Finding(
     "PARTY_NOT_CHECKED", Severity.REVIEW,
@@ -59,16 +68,20 @@ class ListFacts(Protocol):
     def source_counts(self) -> dict[str, int]: ...
 
 
-def lists_findings(lists: Sequence[ListFacts], today: dt.date) -> tuple[Finding, ...]:
+def lists_findings(lists: Sequence[ListFacts], today: dt.date, *,
+                   party_columns: bool = True) -> tuple[Finding, ...]:
     """What every line of a run screened on ``today`` gets from the lists it is screened
     against: a CLEAR needs a check against dated lists (a date after the screening day is
-    no date) holding the Entity List, the Denied Persons List and the SDN List."""
+    no date) holding the Entity List, the Denied Persons List and the SDN List, and a
+    party to check (``party_columns``: the input maps a consignee, end-user or owner
+    column; without one, ``NO_PARTY_COLUMN``)."""
+    unmapped = () if party_columns else (NO_PARTY_COLUMN,)
     if not lists:
-        return (NO_LIST,)
+        return (NO_LIST, *unmapped)
     if not dated_lists(lists, today):
-        return (UNDATED_LISTS,)
+        return (UNDATED_LISTS, *unmapped)
     missing = missing_from_dated(lists, today)
-    return (lists_incomplete(missing),) if missing else ()
+    return ((lists_incomplete(missing),) if missing else ()) + unmapped
 
 
 def dated_lists(lists: Sequence[ListFacts], today: dt.date) -> list[ListFacts]:
@@ -192,6 +205,21 @@ def for_item(found: tuple[Finding, ...], eccn: Eccn | None, date: dt.date | None
         and "supplement no. 2" in f.message.lower() else f for f in found)
 
 
+def new_at_ship_to(found: tuple[Finding, ...], there: tuple[Finding, ...]
+                   ) -> tuple[Finding, ...]:
+    """The findings ``there`` (a line's parties in its ship-to country) that add to ``found``
+    (the same parties in its ultimate destination): not already found, and not a match of
+    the same party with the same list entry found at least as severe (s32: each match of a
+    line shipped to Hong Kong for China was reported twice, "country agrees (CN)" and
+    "(HK; the entry is in CN ...)"). A match more severe there is kept: the goods reach
+    the ship-to country first."""
+    if not there:
+        return ()
+    rank = {f.subject: f.verdict.rank for f in found if f.subject}
+    return tuple(f for f in there if f not in found and not (
+        f.subject and rank.get(f.subject, -1) >= f.verdict.rank))
+
+
 class PartyScreen:
     def __init__(self, index: PartyIndex, suppressed: frozenset[tuple[str, str, str]],
                  affiliate_rules: tuple[AffiliateRuleRow, ...], party_columns: bool = True,
@@ -249,8 +277,7 @@ class PartyScreen:
         reach the ship-to country first (s27 hunt: "PLA Unit 61398" as consignee of goods
         shipped to Hong Kong for Germany was CLEAR; an Entity List consignee there only
         REVIEW, "the entry is in HK, not DE")."""
-        return tuple(f for f in self.parties_of(consignee, end_user, ship_to)
-                     if f not in found)
+        return new_at_ship_to(found, self.parties_of(consignee, end_user, ship_to))
 
     def screen(self, result: Screening, line: ShipmentLine) -> Screening:
         """``result`` with the line's party findings added (and its verdict raised)."""
@@ -262,8 +289,7 @@ class PartyScreen:
         for role, name in line.other_parties:
             found_here = self.party(role, name, country)
             if ship_to:  # (as ``at_ship_to``: the purchaser, a further end user ... too)
-                found_here += tuple(f for f in self.party(role, name, ship_to)
-                                    if f not in found_here)
+                found_here += new_at_ship_to(found_here, self.party(role, name, ship_to))
             others += found_here
         if not (line.consignee or line.end_user or line.owners):
             found = for_item(((UNNAMED,) if self.party_columns else ()) + others, line.eccn,

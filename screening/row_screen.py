@@ -37,6 +37,7 @@ from screening.party_screen import (
     UNNAMED,
     PartyScreen,
     for_item,
+    new_at_ship_to,
     no_party_named,
     with_findings,
 )
@@ -210,8 +211,8 @@ class RowScreener:
             if name is not None and name in listed:
                 parties = self.parties.party(role, name, country[i])
                 if ship_to[i] is not None and ship_to[i] != country[i]:
-                    parties += tuple(f for f in self.parties.party(role, name, ship_to[i])
-                                     if f not in parties)
+                    parties += new_at_ship_to(parties,
+                                              self.parties.party(role, name, ship_to[i]))
                 if parties:
                     found[i] = self._merged(found[i], for_item(
                         parties, c.eccns[i], c.dates[i], self.parties.outside_supp2))

@@ -25,6 +25,7 @@ from screening.party_screen import (
     UNNAMED,
     lists_findings,
     military_name_finding,
+    new_at_ship_to,
     no_party_named,
     place_in_name,
 )
@@ -177,7 +178,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
                 for role, name in (("Consignee", line.consignee), ("End user", line.end_user)):
                     if name:
                         more += party(role, name, line.destination)
-                found += tuple(f for f in more if f not in found)
+                found += new_at_ship_to(found, more)
             if (nobody := no_party_named(line.consignee, line.end_user)) is not None:
                 found += (nobody,)  # the cells point at each other or at an empty one
             if line.owners:
@@ -188,14 +189,13 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             for role, name in line.other_parties:
                 here = party(role, name, country)
                 if line.destination and line.destination != country:
-                    here += tuple(f for f in party(role, name, line.destination)
-                                  if f not in here)
+                    here += new_at_ship_to(here, party(role, name, line.destination))
                 others += here
             if party_columns and not (line.consignee or line.end_user or line.owners):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             found += others
         # Every line, after its parties: no list loaded, or none of them dated.
-        found += lists_findings(lists, dt.date.today())
+        found += lists_findings(lists, dt.date.today(), party_columns=party_columns)
         if found:
             findings = (*result.findings, *found)
             result = Screening(result.row, result.line_id,
