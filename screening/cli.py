@@ -70,9 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
                         "or a SQLite file in the user data directory)")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
-    screen = sub.add_parser("screen", help="screen a spreadsheet (XLSX or CSV)")
-    screen.add_argument("input", type=Path)
-    screen.add_argument("--sheet", help="worksheet name (default: first with a header)")
+    screen = sub.add_parser(
+        "screen", help="screen a spreadsheet (XLSX or CSV)",
+        epilog="exit codes: 0 screened, every line CLEAR; 1 screened, some line needs "
+               "attention (PROHIBITED, LICENSE_REQUIRED, ERROR or REVIEW); 2 not screened "
+               "(bad file, bad arguments, database error), with the reason on stderr")
+    screen.add_argument("input", type=Path, help="the shipment spreadsheet (.xlsx or .csv)")
+    screen.add_argument("--sheet", help="worksheet name (default: the visible sheet holding "
+                        "the shipment columns; a workbook with them on two sheets is refused "
+                        "until one is named)")
     screen.add_argument("--mapping", help="column mapping JSON file or saved profile name")
     screen.add_argument("--as-of", type=_date, help="export date for files without a "
                         "ship-date column (e.g. open orders); recorded in the run")

@@ -388,7 +388,8 @@ def run_screening(db: Database, path: Path, options: ScreenOptions, *,
     sets = run_store.FindingSets(run_id)
     screener = RowScreener(prepared, rules, parties, sets, run_id,
                            dates_as_text=db.backend == "sqlite",  # how SQLAlchemy stores them
-                           every_line=lists_findings(party_lists, now.date()))
+                           every_line=lists_findings(party_lists, now.date(),
+                                                     party_columns=party_columns))
     json_out: JsonOutput | None = None
     writer: LineWriter | None = None
     status, message = "failed", ""

@@ -294,3 +294,20 @@ def changing_after_first_read(path: Path, change: str,
             return count
 
     return Moving
+
+
+def clear_but_for_parties(line: Any) -> bool:
+    """Whether a line of a file without a consignee, end-user or owner column would be
+    CLEAR but for that: REVIEW, and its one finding above INFO is ``NO_PARTY_COLUMN``.
+    ``line``: a line of the JSON output (a dict) or a stored line (``verdict``,
+    ``findings``). Tests of other things on files made without a party column check with
+    it that a line has no other finding."""
+    from screening.party_screen import NO_PARTY_COLUMN
+
+    if isinstance(line, dict):
+        verdict = line["verdict"]
+        raised = [(f["code"], f["message"]) for f in line["findings"] if f["severity"] != "info"]
+    else:
+        verdict = getattr(line.verdict, "value", line.verdict)
+        raised = [(f.code, f.message) for f in line.findings if f.severity.value != "info"]
+    return verdict == "REVIEW" and raised == [(NO_PARTY_COLUMN.code, NO_PARTY_COLUMN.message)]

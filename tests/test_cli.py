@@ -52,8 +52,9 @@ def test_screen_sample_writes_contract_json(capsys, db_url, tmp_path) -> None:
 
 def test_exit_zero_when_every_line_clear(capsys, db_url, tmp_path) -> None:
     path = tmp_path / "clear.csv"
-    path.write_text("Line,Destination,Export Date,ECCN\n1,Germany,2021-01-05,EAR99\n"
-                    "2,Japan,2021-01-06,5A992.c\n", encoding="utf-8")
+    path.write_text("Line,Destination,Export Date,ECCN,Consignee\n"
+                    "1,Germany,2021-01-05,EAR99,Mueller Maschinenbau GmbH\n"
+                    "2,Japan,2021-01-06,5A992.c,Sakura Denki KK\n", encoding="utf-8")
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "screen", str(path))
     assert code == 0, stdout
 
@@ -233,11 +234,12 @@ def test_summary_lists_the_first_lines_needing_attention(capsys, db_url, tmp_pat
     from screening.store import runs
 
     path = tmp_path / "mixed.csv"
-    rows = ["Line,Destination,Export Date,ECCN"]
+    rows = ["Line,Destination,Export Date,ECCN,Consignee"]
     for n in range(60):  # CLEAR lines first and between: the listing must skip them
-        rows.append(f"C-{n},Germany,2021-01-05,EAR99")
+        rows.append(f"C-{n},Germany,2021-01-05,EAR99,Mueller Maschinenbau GmbH")
         if n % 2:
-            rows.append(f"F-{n},Hong Kong,2021-01-05,{'3A001' if n % 4 == 1 else 'ZZ999'}")
+            rows.append(f"F-{n},Hong Kong,2021-01-05,{'3A001' if n % 4 == 1 else 'ZZ999'},"
+                        f"Victoria Components")
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     code, stdout, _ = run_cli(capsys, "--database-url", db_url, "screen", str(path))
     assert code == 1

@@ -19,7 +19,9 @@ from screening.ingest.errors import IngestError
 from tests.conftest import screen_file
 
 MASK = '0;-0;0;"Hong Kong"'
-HEAD = ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "End User Type"]
+#: A consignee named on every line: the restricted-party check runs, so a line can be CLEAR.
+HEAD = ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "End User Type", "Consignee"]
+PARTY = "Mueller Maschinenbau GmbH"
 
 
 def _book(path: Path, *, mask_cell: bool = False, rule_format: str | None = None,
@@ -28,8 +30,8 @@ def _book(path: Path, *, mask_cell: bool = False, rule_format: str | None = None
     sheet = book.active
     sheet.title = "Shipments"
     sheet.append(HEAD)
-    sheet.append(["L1", ship_date, "Germany", "3A991", "military"])
-    sheet.append(["L2", "2021-03-15", "Germany", "3A991", "military"])
+    sheet.append(["L1", ship_date, "Germany", "3A991", "military", PARTY])
+    sheet.append(["L2", "2021-03-15", "Germany", "3A991", "military", PARTY])
     if mask_cell:
         sheet["C2"].number_format = MASK
     if rule_format is not None:  # an always-true rule on B2:C2 applying the format
@@ -122,14 +124,14 @@ def test_a_header_shown_as_another_header_is_refused(tmp_path) -> None:
     sheet = book.active
     sheet.title = "Shipments"
     sheet.append([*HEAD, "Country of Origin"])
-    sheet.append(["L1", "2021-03-15", "Germany", "3A991", "military", "Hong Kong"])
-    sheet["F1"].number_format = '0;-0;0;"Ultimate Destination"'
+    sheet.append(["L1", "2021-03-15", "Germany", "3A991", "military", PARTY, "Hong Kong"])
+    sheet["G1"].number_format = '0;-0;0;"Ultimate Destination"'
     path = tmp_path / "header.xlsx"
     book.save(path)
-    with pytest.raises(IngestError, match=r"header cell Shipments!F1 holds 'Country of "
+    with pytest.raises(IngestError, match=r"header cell Shipments!G1 holds 'Country of "
                                           r"Origin', but its number format"):
         screen_file(tmp_path, path)
-    sheet["F1"].number_format = "General"  # as shown: read, the column not a destination
+    sheet["G1"].number_format = "General"  # as shown: read, the column not a destination
     book.save(path)
     plain = tmp_path / "plain"
     plain.mkdir()

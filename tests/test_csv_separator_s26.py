@@ -37,7 +37,8 @@ def test_a_declared_separator_is_read_as_excel_reads_it(tmp_path) -> None:
 
 def test_one_field_word_in_a_header_cell_is_no_second_reading(tmp_path) -> None:
     """A ";" file's "Value, EUR" (a header with a comma, as European files write them)."""
-    _run, lines = screen_text(tmp_path, "Line ID;Ship Date;Ship-to Country;ECCN;Value, EUR\n"
-                                        "L1;2023-03-01;Germany;EAR99;1.50\n"
-                                        "L2;2023-03-01;Germany;EAR99;2\n")
+    _run, lines = screen_text(tmp_path, "Line ID;Ship Date;Ship-to Country;ECCN;Value, EUR;"
+                                        "Consignee\n"
+                                        "L1;2023-03-01;Germany;EAR99;1.50;Mueller GmbH\n"
+                                        "L2;2023-03-01;Germany;EAR99;2;Mueller GmbH\n")
     assert lines["L1"].verdict == "CLEAR"

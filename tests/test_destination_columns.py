@@ -64,10 +64,10 @@ def test_hong_kong_under_other_words_for_where_goods_go_is_a_review(tmp_path, he
 def test_the_fast_path_finds_the_same_lines(tmp_path) -> None:
     """More rows than the batch reader tunes after: the rows naming another country go the
     careful way and get the finding; the others stay CLEAR."""
-    rows = [f"L{n},2021-03-01,Germany,{'Shenzhen' if n % 997 == 0 else 'Berlin'},EAR99"
-            for n in range(1, 3001)]
+    rows = [f"L{n},2021-03-01,Germany,{'Shenzhen' if n % 997 == 0 else 'Berlin'},EAR99,"
+            f"Mueller GmbH" for n in range(1, 3001)]  # (a party named: a line can be CLEAR)
     _run, lines = screen_text(tmp_path, HEAD.format(header="Final Destination City")
-                              + "\n".join(rows) + "\n")
+                              .replace("\n", ",Consignee\n") + "\n".join(rows) + "\n")
     flagged = sorted(line_id for line_id, line in lines.items()
                      if "DESTINATION_NAMED_ELSEWHERE" in {f.code for f in line.findings})
     assert flagged == ["L1994", "L2991", "L997"]

@@ -11,15 +11,15 @@ def test_an_end_use_part_744_controls_is_never_clear(tmp_path) -> None:
     memo of results keeps the type apart for destinations with no end-use rule, too."""
     from tests.conftest import screen_text
 
-    _run, lines = screen_text(tmp_path, (
-        "Line,Destination,Export Date,ECCN,End User Type\n"
-        "S1,Singapore,2023-05-02,EAR99,commercial\n"
-        "S2,Singapore,2023-05-02,EAR99,Missile development\n"
-        "S3,Singapore,2023-05-02,EAR99,Nuclear weapons research\n"
-        "S4,Singapore,2023-05-02,EAR99,commercial\n"
-        "C1,China,2023-05-02,EAR99,Supercomputer centre\n"
-        "C2,China,2023-05-02,5A992.c,PLA Rocket Force\n"
-        "C3,China,2023-05-02,5A992.c,Munitions factory\n"))
+    rows = ("S1,Singapore,2023-05-02,EAR99,commercial\n"
+            "S2,Singapore,2023-05-02,EAR99,Missile development\n"
+            "S3,Singapore,2023-05-02,EAR99,Nuclear weapons research\n"
+            "S4,Singapore,2023-05-02,EAR99,commercial\n"
+            "C1,China,2023-05-02,EAR99,Supercomputer centre\n"
+            "C2,China,2023-05-02,5A992.c,PLA Rocket Force\n"
+            "C3,China,2023-05-02,5A992.c,Munitions factory\n")
+    _run, lines = screen_text(tmp_path, "Line,Destination,Export Date,ECCN,End User Type,"
+                                        "Consignee\n" + rows.replace("\n", ",Lim Trading\n"))
     codes = {k: {f.code for f in line.findings} for k, line in lines.items()}
     assert lines["S1"].verdict == lines["S4"].verdict == "CLEAR"
     for key in ("S2", "S3", "C1", "C2"):

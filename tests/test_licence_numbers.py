@@ -11,8 +11,8 @@ from screening.cli import main
 
 def _screen(tmp_path: Path, capsys, rows: list[str]) -> dict[str, dict]:
     path = tmp_path / "licences.csv"
-    path.write_text("Line,Destination,Export Date,ECCN,License No.\n" + "\n".join(rows) + "\n",
-                    encoding="utf-8")
+    path.write_text("Line,Destination,Export Date,ECCN,License No.,Consignee\n"
+                    + "".join(f"{row},Victoria Components\n" for row in rows), encoding="utf-8")
     out = tmp_path / "out.json"
     main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "screen", str(path),
           "--json", str(out), "--quiet"])

@@ -102,7 +102,9 @@ def test_findings_sheet_equals_the_cell_by_cell_writer(db, tmp_path) -> None:
              b'"ctl\x0bvt",CN,2021-03-01,' + b"9" * 200 + b",,x",
              b'"",HK,not a date,4A994,,x',
              b"L7,XX,2021-03-01," + b"Q" * 400 + b",,x"]
-    data.write_bytes(b"\n".join(rows) + b"\n")
+    # A consignee on every line: the restricted-party check runs, so a line can be CLEAR.
+    data.write_bytes(b"\n".join(row + b",Mueller GmbH" if i else row + b",Consignee"
+                                 for i, row in enumerate(rows)) + b"\n")
     run = run_screening(db, data, ScreenOptions()).run
     book = _compare(db, run.id, tmp_path)
     verdicts = {r[2] for r in book["Findings"].iter_rows(min_row=2, values_only=True)}
@@ -162,8 +164,8 @@ def test_findings_sheet_edge_cases_equal_the_cell_by_cell_writer(db, tmp_path,
 @pytest.mark.parametrize("lines", [0, 1])
 def test_findings_sheet_of_a_run_without_findings(db, tmp_path, lines) -> None:
     data = tmp_path / "few.csv"
-    body = "".join("A1,Germany,2021-03-01,EAR99\n" for _ in range(lines))
-    data.write_text("Line ID,Destination,Export Date,ECCN\n" + body)
+    body = "".join("A1,Germany,2021-03-01,EAR99,Mueller GmbH\n" for _ in range(lines))
+    data.write_text("Line ID,Destination,Export Date,ECCN,Consignee\n" + body)
     run = run_screening(db, data, ScreenOptions()).run
     book = _compare(db, run.id, tmp_path, has_findings=False)
     assert book["Findings"].max_row == 1

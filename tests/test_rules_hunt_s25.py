@@ -17,10 +17,10 @@ from tests.conftest import screen_file
 def test_744_21_g_end_users_are_military(tmp_path, text) -> None:  # type: ignore[no-untyped-def]
     assert normalize_end_user_type(text) is EndUserType.MILITARY
     path = tmp_path / "lines.csv"
-    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,End-User Type\n"
-                    f"C1,2021-05-01,China,3A991.a.1,{text}\n"
-                    f"H1,2021-05-01,Hong Kong,5A992.c,{text}\n"
-                    f"G1,2021-05-01,Germany,5A992.c,{text}\n", encoding="utf-8")
+    path.write_text("Line ID,Ship Date,Ship-to Country,ECCN,End-User Type,Consignee\n"
+                    f"C1,2021-05-01,China,3A991.a.1,{text},Lim Trading\n"
+                    f"H1,2021-05-01,Hong Kong,5A992.c,{text},Lim Trading\n"
+                    f"G1,2021-05-01,Germany,5A992.c,{text},Lim Trading\n", encoding="utf-8")
     _run, lines = screen_file(tmp_path, path)
     for key in ("C1", "H1"):
         assert lines[key].verdict == "LICENSE_REQUIRED", (key, lines[key].findings)

@@ -13,7 +13,8 @@ import xlsxwriter
 
 from tests.conftest import screen_file
 
-HEAD = ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "End User Type"]
+#: A consignee named on every line: the restricted-party check runs, so a line can be CLEAR.
+HEAD = ["Line ID", "Ship Date", "Ship-to Country", "ECCN", "End User Type", "Consignee"]
 
 
 def _png(path: Path) -> Path:
@@ -32,8 +33,8 @@ def _book(path: Path, draw) -> Path:  # type: ignore[no-untyped-def]
     book = xlsxwriter.Workbook(str(path))
     sheet = book.add_worksheet("Shipments")
     sheet.write_row(0, 0, HEAD)
-    sheet.write_row(1, 0, ["L1", "2021-03-15", "Germany", "3A991", "military"])
-    sheet.write_row(2, 0, ["L2", "2021-03-15", "Germany", "3A991", "military"])
+    sheet.write_row(1, 0, ["L1", "2021-03-15", "Germany", "3A991", "military", "Mueller GmbH"])
+    sheet.write_row(2, 0, ["L2", "2021-03-15", "Germany", "3A991", "military", "Mueller GmbH"])
     sheet.set_column(0, 8, 14)
     draw(sheet)
     book.close()

@@ -161,6 +161,7 @@ class ReportContent:
         ]
         rows += [(f"Lines {v.value}", run.counts.get(v.value, 0)) for v in VERDICT_ORDER]
         rows += [
+            (VERDICTS_LABEL, VERDICTS_MEANING),
             ("Newly licensable because of the Hong Kong change", run.newly_licensable),
             ("CLEAR on unverified rule data", run.clear_on_unverified),
             (DECIDED_LABEL, sum(self.reviewed_by_verdict.values())),
@@ -180,6 +181,24 @@ class ReportContent:
                                        f"them, not necessarily the version the run used."))
         return rows
 
+
+#: What each verdict means, for a reader of the report who has not used hkscreen.
+VERDICTS_LABEL = "What the verdicts mean"
+VERDICTS_MEANING = (
+    'PROHIBITED: the export is barred as screened (a party on the SDN, Denied Persons or ITAR '
+    'Debarred list, or a rule prohibiting it): do not ship. LICENSE_REQUIRED: the rules in '
+    'force on the export date require a licence (Country Chart, the Hong Kong change, end-use '
+    'and end-user rules, an Entity List or military end-user entry) and the line cites none: '
+    'ship only under a licence. ERROR: the line could not be screened (a cell missing, '
+    'unreadable or in doubt): correct the input and screen again. REVIEW: the rules and lists '
+    'did not settle the line (a licence exception or licence number to confirm, a possible '
+    'list match, a party not checked, rule data not verified): an officer decides and records '
+    "the decision. CLEAR: the rules cover the line's ECCN and destination on its export date, "
+    'its cells were read exactly and its parties were checked against dated lists, and no '
+    'finding requires a licence; it is no approval. Newly licensable: a line that needs a '
+    "licence now but did not under Hong Kong's treatment before 2020-06-30 (85 FR 45998, 85 FR"
+    ' 83765).'
+)
 
 #: Dispositions that keep a line open: not a decision.
 PENDING = frozenset({Disposition.HOLD, Disposition.ESCALATE})

@@ -45,6 +45,8 @@ from screening.reports.content import (
     DECIDED_LABEL,
     PENDING_LABEL,
     UNDECIDED_LABEL,
+    VERDICTS_LABEL,
+    VERDICTS_MEANING,
     ReportContent,
     finding_rows,
     line_cells,
@@ -279,6 +281,7 @@ _COVER_SKIP = {"Report", "What this report says", "Lines", "Newly licensable bec
                "Hong Kong change", DECIDED_LABEL, PENDING_LABEL, UNDECIDED_LABEL,
                "Reviews recorded (all, incl. superseded)",
                "CLEAR on unverified rule data",  # stated in the rules appendix
+               VERDICTS_LABEL,  # a paragraph of its own under the cover's facts
                KEY_FINGERPRINT_LABEL, PUBLIC_KEY_LABEL}  # the key: in the signature block
 
 
@@ -346,6 +349,8 @@ def _cover(content: ReportContent, monthly: MonthlyVerdicts, digest: list[str]) 
         yield from left
         yield from right
         yield chart
+    yield _text_item(VERDICTS_LABEL, "Bold", 8, space_before=8, keep_with_next=True)
+    yield _text_item(VERDICTS_MEANING, size=7.5, space_before=2)
 
 
 _MARK_TEXT = (0.12, 0.31, 0.47)

@@ -53,7 +53,12 @@ from screening.ingest.readers import (
 )
 from screening.model import Finding
 from screening.normalize import DateOrder, clean_text
-from screening.party_screen import PartyScreen, lists_findings, with_findings
+from screening.party_screen import (
+    NO_PARTY_COLUMN,
+    PartyScreen,
+    lists_findings,
+    with_findings,
+)
 from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions, maps_parties
 from screening.store import parties as party_store
@@ -561,8 +566,11 @@ class PreviewPage(QWizardPage):
                 exception_codes=frozenset(self.w.rules.exceptions), sheet=self.w.sheet,
                 mapping=choice.options.mapping, as_of=choice.options.as_of,
                 header_row=choice.options.header_row)
+            party_columns = maps_parties(prepared.mapping)
             if parties is not None:  # as the run: a line naming no party is not checked
-                parties.party_columns = maps_parties(prepared.mapping)
+                parties.party_columns = party_columns
+            if not party_columns:  # nor is any line of a file without a party column
+                every_line = (*every_line, NO_PARTY_COLUMN)
             for i, line in enumerate(itertools.islice(prepared.lines(), 50)):
                 result = screen_line(line, self.w.rules)
                 if parties is not None:
