@@ -1,5 +1,6 @@
-"""s32 newcomer's run: a file naming no party is never CLEAR, and a party matched in both
-the ultimate destination and the ship-to country is reported once per list entry."""
+"""s32 newcomer's run: a file naming no party is never CLEAR, a party matched in both
+the ultimate destination and the ship-to country is reported once per list entry, and a
+folder's refusal names what is read."""
 
 from __future__ import annotations
 
@@ -70,3 +71,12 @@ def test_a_more_severe_match_in_the_ship_to_country_is_kept() -> None:
     assert new_at_ship_to((review,), (licence, other)) == (licence, other)
     assert new_at_ship_to((licence,), (review,)) == ()
     assert new_at_ship_to((review,), (review,)) == ()
+
+
+def test_a_folder_is_refused_naming_what_is_read(tmp_path, capsys) -> None:
+    # (s32 newcomer: the message named only .xlsx and .csv, though a .txt export is read.)
+    code = main(["--database-url", f"sqlite:///{tmp_path / 'hk.sqlite3'}", "screen",
+                 str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2 and "is a folder, not a spreadsheet file" in err
+    assert ".xlsx workbooks, or CSV text (.csv, or a .txt or .tsv export)" in err

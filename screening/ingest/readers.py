@@ -427,7 +427,8 @@ def check_regular_file(path: Path) -> os.stat_result:
         what = next((text for test, text in _NOT_REGULAR if test(status.st_mode)),
                     "is not a regular file")
         raise IngestError(name, f"{what}, not a spreadsheet file; hkscreen reads only "
-                          f"regular .xlsx or .csv files")
+                          f"regular files: .xlsx workbooks, or CSV text (.csv, or a .txt or "
+                          f".tsv export)")
     return status
 
 
