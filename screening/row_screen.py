@@ -319,8 +319,9 @@ class RowScreener:
         plain_key = (*key[:5], None, end_user_key(key[0], key[1], key[6], self.rules))
         outcome = self.outcomes.get(plain_key) if plain_key != key else None
         lic = key[5]
-        if outcome is None or lic is not None:
-            known = self.bases.get(plain_key)
+        known = self.bases.get(plain_key)
+        # A line citing a number whose key needs no licence shares the plain key's outcome.
+        if outcome is None or (lic and (known is None or known[1])):
             if known is None:
                 (_run, number, line_id, dest, ult, _date_db, assumed, _eccn_text, exc,
                  lic_text, end_user, _eut_text, consignee, value, quantity, description,
@@ -332,7 +333,7 @@ class RowScreener:
                 # third of a million-line run's misses were lines citing a new number).
                 known = self.bases[plain_key] = screen_uncited(line, self.rules)
             base, needs = known
-            if lic is not None and needs:
+            if lic and needs:
                 outcome = _of(cite_licence(base, lic), self.sets)
             else:  # the outcome of the plain key too
                 outcome = self.outcomes[plain_key] = _of(base, self.sets)

@@ -77,3 +77,25 @@ def test_preview_without_lists_says_no_party_is_checked(qtbot, tmp_path: Path) -
             row[1]: run[row[1]] for row in page.model.rows}
     finally:
         db.dispose()
+
+
+def test_preview_of_a_file_without_party_columns_is_the_runs_review(
+        qtbot, tmp_path: Path, bundled_lists) -> None:  # type: ignore[no-untyped-def]
+    # (s32) Such a file's lines are REVIEW in the run (no party was checked): so in the
+    # preview, where they were CLEAR.
+    path = tmp_path / "no_parties.csv"
+    path.write_text("Line ID,Ship Date,Destination,ECCN\nB1,2021-03-01,Germany,EAR99\n"
+                    "B2,2021-03-01,Japan,EAR99\n", encoding="utf-8")
+    url = f"sqlite:///{tmp_path / 'hk.sqlite3'}"
+    assert main(["--database-url", url, "screen", str(path), "--quiet", "--json",
+                 str(tmp_path / "run.json")]) == 1
+    run = {line["line_id"]: line["verdict"]
+           for line in json.loads((tmp_path / "run.json").read_text("utf-8"))["lines"]}
+    assert run == {"B1": "REVIEW", "B2": "REVIEW"}
+    db = open_database(url)
+    try:
+        wizard = open_wizard(qtbot, db, path)
+        page = advance_to(wizard, wizard.preview_page)
+        assert {row[1]: row[page.VERDICT] for row in page.model.rows} == run
+    finally:
+        db.dispose()

@@ -51,14 +51,8 @@ from screening.ingest.readers import (
     open_xlsx,
     sniff_kind,
 )
-from screening.model import Finding
 from screening.normalize import DateOrder, clean_text
-from screening.party_screen import (
-    NO_PARTY_COLUMN,
-    PartyScreen,
-    lists_findings,
-    with_findings,
-)
+from screening.party_screen import PartyScreen, lists_findings, with_findings
 from screening.rules.ruleset import RuleSet
 from screening.service import ScreenOptions, maps_parties
 from screening.store import parties as party_store
@@ -79,17 +73,16 @@ class ImportChoice:
 
 
 def _party_screen(db: Database, rules: RuleSet
-                  ) -> tuple[PartyScreen | None, list[str], tuple[Finding, ...]]:
-    """The restricted-party check a run started now makes, its lists' names, and what every
-    line gets from those lists (no list loaded, none dated, or none holding a government
-    list: ``lists_findings``)."""
+                  ) -> tuple[PartyScreen | None, list[str], list[party_store.ListInfo]]:
+    """The restricted-party check a run started now makes, its lists' names, and the lists
+    (what every line gets from them depends on the file too: ``lists_findings``)."""
     with db.sessions() as session:
         index, lists = party_store.load_index(session)
         screen = PartyScreen(index, party_store.suppressed_pairs(session),
                              load_affiliate_rules(session),
                              military_countries=rules.end_user_countries) if index else None
     return screen, [f"{item.name} ({item.list_date})" if item.list_date else item.name
-                    for item in lists], lists_findings(lists, dt.datetime.now(dt.UTC).date())
+                    for item in lists], lists
 
 
 class ImportWizard(QWizard):
@@ -142,9 +135,9 @@ class ImportWizard(QWizard):
             self._parties = Background("hkscreen-wizard-parties", _party_screen, self.db,
                                        self.rules)
 
-    def party_screen(self) -> tuple[PartyScreen | None, list[str], tuple[Finding, ...]]:
+    def party_screen(self) -> tuple[PartyScreen | None, list[str], list[party_store.ListInfo]]:
         """The restricted-party check a run started now makes (None: no list loaded), the
-        names of its lists and what every line gets from them; loaded once per wizard."""
+        names of its lists and the lists; loaded once per wizard."""
         self.load_parties()
         assert self._parties is not None
         return self._parties.result()
@@ -551,7 +544,7 @@ class PreviewPage(QWizardPage):
         rows, self.problem_rows = [], set()
         # The verdict a line gets in the run: rules and restricted-party lists alike (a
         # consignee on the SDN List is never previewed as CLEAR).
-        parties, list_names, every_line = self.w.party_screen()
+        parties, list_names, lists = self.w.party_screen()
         if list_names:
             self.party_note.setText(self.tr("Verdicts include restricted-party screening "
                                             "against %1, as the run will.")
@@ -569,13 +562,14 @@ class PreviewPage(QWizardPage):
             party_columns = maps_parties(prepared.mapping)
             if parties is not None:  # as the run: a line naming no party is not checked
                 parties.party_columns = party_columns
-            if not party_columns:  # nor is any line of a file without a party column
-                every_line = (*every_line, NO_PARTY_COLUMN)
+            # No list, none dated, or a file without a party column: no line is CLEAR.
+            every_line = lists_findings(lists, dt.datetime.now(dt.UTC).date(),
+                                        party_columns=party_columns)
             for i, line in enumerate(itertools.islice(prepared.lines(), 50)):
                 result = screen_line(line, self.w.rules)
                 if parties is not None:
                     result = parties.screen(result, line)
-                if every_line:  # no list, or none dated: no line is CLEAR, as in the run
+                if every_line:  # as in the run
                     result = with_findings(result, every_line)
                 problems = "; ".join(p.message for p in line.problems)
                 if problems:
