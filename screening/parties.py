@@ -917,6 +917,8 @@ class PartyIndex:
     _held_counts: dict[str, int] = field(default_factory=dict, repr=False)
     #: Per list name: whether it is a person's name without its middle names.
     _shorts: dict[int, bool] = field(default_factory=dict, repr=False)
+    #: Per word: whether it is an ordinary word (``_ordinary``).
+    _ordinary_words: dict[str, bool] = field(default_factory=dict, repr=False)
     #: Per list name: its distinctive part (``_core``).
     _cores: dict[int, str] = field(default_factory=dict, repr=False)
     #: Per list name: its core without the words of a trade (``_brand``).
@@ -1065,11 +1067,14 @@ class PartyIndex:
         if len(core) == 1 and len(core[0]) >= 4 and not core[0].isdigit() and len(words) > 1:
             # "Dahua Hong Kong Ltd", "Huawei Deutschland GmbH", "Inspur International": the
             # listed company's distinctive word with places and general words (s21 hunt:
-            # CLEAR). A list name whose own distinctive part is that word alone.
+            # CLEAR). A list name whose own distinctive part is that word alone. An
+            # ordinary word is no company's name ("Central Bank Systems Ltd" drew the SDN
+            # List's "Middle East Bank" and four other banks, for each of its roles).
             word = core[0]
-            for n in tokens.get(word, ())[:CORE_POSTING]:
-                if self._stands_for(n, self._core(n), word):
-                    found.setdefault(n, SAME_CORE)
+            if not self._ordinary(word):
+                for n in tokens.get(word, ())[:CORE_POSTING]:
+                    if self._stands_for(n, self._core(n), word):
+                        found.setdefault(n, SAME_CORE)
         elif len(core) > 1 and (len(core) < len(words) or any(
                 w in _SECTOR_WORDS for w in core)):
             # "Yangtze Memory Hong Kong", "Yangtze Memory Europe GmbH": the listed name's
@@ -1113,6 +1118,19 @@ class PartyIndex:
                         found.setdefault(n, PART)
         return tuple(sorted(found.items(),
                             key=lambda item: (abs(len(names[item[0]]) - len(query)), item[0])))
+
+    def _ordinary(self, word: str) -> bool:
+        """Whether ``word`` is an ordinary word, no company's distinctive name: an English
+        word the names of more than ``BRAND_ENTRIES`` entries hold ("bank", "shipping",
+        "institute", "aviation"). Brands held by many entries are no English words
+        ("huawei", "cetc"); one that is, held by few, still counts ("eagle")."""
+        ordinary = self._ordinary_words.get(word)
+        if ordinary is None:
+            posting = self.tokens.get(word, ())
+            ordinary = self._ordinary_words[word] = len(posting) > BRAND_ENTRIES and len(
+                {self.owners[n][0] for n in posting}) > BRAND_ENTRIES and \
+                is_english_word(word)
+        return ordinary
 
     def _core(self, n: int) -> str:
         """List name ``n`` without its ``_GENERIC_WORDS`` ("zhejiang dahua technology":
