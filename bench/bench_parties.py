@@ -237,6 +237,10 @@ def quality(args: argparse.Namespace) -> dict:
     ordinary_core_names += ["Central Bank Systems Ltd", "Asia Pacific Shipping Ltd",
                             "Global Institute Ltd", "Hong Kong Aviation Services Ltd"]
     ordinary_core_flagged = sum(bool(index.match(n, "HK")) for n in ordinary_core_names)
+    # Well-known Hong Kong companies, none listed (one is: "China Mobile Hong Kong" is
+    # matched to the NS-CMIC List's China Mobile, rightly, and left out here).
+    known = [m for n in HONG_KONG_COMPANIES for m in index.match(n, "HK")]
+    known_flagged = sorted({n for n in HONG_KONG_COMPANIES if index.match(n, "HK")})
     # Ordinary words beside a trade's word ("Eagle Security Ltd"): what the trade-word rule
     # must not flag (s23 review).
     trades = [*BRANCH_TRADES, "Logistics", "Optical", "Devices", "Materials"]
@@ -301,6 +305,8 @@ def quality(args: argparse.Namespace) -> dict:
         "names_per_s": queries / seconds, "strong": index.strong, "weak": index.weak,
         "branches": branches, "branch_recall": found_branches / max(branches, 1),
         "trade_branch_recall": found_trade / max(branches, 1),
+        "known": len(HONG_KONG_COMPANIES), "known_flagged": known_flagged,
+        "known_matches": len(known),
         "ordinary_cores": len(ordinary_core_names),
         "ordinary_cores_flagged": ordinary_core_flagged,
         "ordinary": len(ordinary), "ordinary_flagged": ordinary_flagged,
@@ -315,6 +321,18 @@ def quality(args: argparse.Namespace) -> dict:
 
 # --- whole runs, each in its own process ---------------------------------------------------
 
+HONG_KONG_COMPANIES = [
+    "HSBC Hong Kong", "Hang Seng Bank Limited", "Cathay Pacific Airways Ltd",
+    "Li & Fung Trading Ltd", "Jardine Matheson Ltd", "Swire Pacific Limited",
+    "CK Hutchison Holdings", "PCCW Limited", "MTR Corporation Limited",
+    "Sun Hung Kai Properties", "New World Development Co Ltd", "Kerry Logistics Network",
+    "DHL Express (Hong Kong) Ltd", "Lenovo Group Limited", "ASM Pacific Technology Ltd",
+    "VTech Holdings Ltd", "TCL Electronics Holdings", "BYD Company Limited",
+    "Hon Hai Precision Industry", "Bank of China (Hong Kong) Limited", "China Merchants Bank",
+    "Standard Chartered Bank (Hong Kong)", "Asia Pacific Logistics Ltd",
+    "Orient Overseas Container Line", "Johnson Electric Holdings", "Techtronic Industries",
+    "Hong Kong Electric Company", "Towngas (Hong Kong and China Gas Co)",
+    "Hong Kong Exchanges and Clearing", "AIA Group Limited"]
 CONSIGNEE_FORMS = ["Co., Ltd.", "Limited", "Ltd", "GmbH", "Pte. Ltd.", "Inc."]
 BRANCH_TRADES = ["Security", "Aviation", "Semiconductor", "Software", "Holdings", "Optics"]
 BRANCH_PLACES = ["Hong Kong", "Europe", "Deutschland", "International", "Singapore",
@@ -401,6 +419,9 @@ def report_quality(q: dict) -> None:
     print(f"an ordinary word of some listed names with a place or general words ('Aircraft "
           f"Hong Kong Ltd', 'Central Bank Systems Ltd'), {q['ordinary_cores']} names: "
           f"{q['ordinary_cores_flagged'] / q['ordinary_cores']:.1%} flagged")
+    print(f"well-known Hong Kong companies, {q['known']} ('HSBC Hong Kong', 'Cathay Pacific "
+          f"Airways Ltd'): {len(q['known_flagged'])} flagged ({q['known_matches']} matches): "
+          + "; ".join(q["known_flagged"]))
     print(f"ordinary words beside a trade's word ('Eagle Security Ltd'), {q['ordinary']} "
           f"names: {q['ordinary_flagged'] / q['ordinary']:.1%} flagged, "
           f"{q['ordinary_partial'] / q['ordinary']:.1%} by a partial match")

@@ -878,6 +878,9 @@ _SECTOR_WORDS = frozenset({
     "hardware", "machinery", "machine", "machines", "energy", "power", "vision",
     "intelligence", "ai", "cloud", "data", "computing", "computer", "computers", "chips",
     "chip", "microsystems", "precision"})
+#: How close (rapidfuzz partial_ratio) a word of a party's name must come to one of a list
+#: name's distinctive words for a near match of the two names to count (``match``).
+DISTINCTIVE_SCORE = 65.0
 #: A brand word that more entries' names hold than this is an ordinary word.
 BRAND_ENTRIES = 40
 #: The least score a person's name without its middle names must reach (``_short_form``).
@@ -917,6 +920,8 @@ class PartyIndex:
     _held_counts: dict[str, int] = field(default_factory=dict, repr=False)
     #: Per list name: whether it is a person's name without its middle names.
     _shorts: dict[int, bool] = field(default_factory=dict, repr=False)
+    #: Per list name: its distinctive words (``_distinctive``).
+    _distinctive_words: dict[int, tuple[str, ...]] = field(default_factory=dict, repr=False)
     #: Per word: whether it is an ordinary word (``_ordinary``).
     _ordinary_words: dict[str, bool] = field(default_factory=dict, repr=False)
     #: Per list name: its distinctive part (``_core``).
@@ -972,7 +977,18 @@ class PartyIndex:
     def match(self, name: str, country: str | None = None) -> list[PartyMatch]:
         """Best match per list entry at or above the weak threshold, best first."""
         best: dict[int, PartyMatch] = {}
+        compacts: tuple[str, ...] | None = None
         for n, base in self.candidates(name):
+            if base < 100 and self._distinctive(n):
+                # A near match must hold the listed name's distinctive words: the places
+                # and general words two names share make them look alike ("HSBC Hong
+                # Kong" and "SMIC Hong Kong", 86; "Hong Kong Electric Company" and "Taihe
+                # Electric (Hong Kong) Limited", 89).
+                if compacts is None:
+                    compacts = tuple(dict.fromkeys(
+                        f.replace(" ", "") for f in party_forms(name) if f))
+                if not self._holds_distinctive(n, compacts):
+                    continue
             score = base
             e, shown = self.owners[n]
             entry = self.entries[e]
@@ -1118,6 +1134,23 @@ class PartyIndex:
                         found.setdefault(n, PART)
         return tuple(sorted(found.items(),
                             key=lambda item: (abs(len(names[item[0]]) - len(query)), item[0])))
+
+    def _distinctive(self, n: int) -> tuple[str, ...]:
+        """List name ``n``'s distinctive words: its core (``_core``) without words of a
+        trade, numbers and words under three letters. (Words many entries hold count:
+        "Shahid" names a family of sanctioned companies.)"""
+        words = self._distinctive_words.get(n)
+        if words is None:
+            words = self._distinctive_words[n] = tuple(
+                w for w in self._core(n).split() if len(w) >= 3 and not w.isdigit()
+                and w not in _SECTOR_WORDS)
+        return words
+
+    def _holds_distinctive(self, n: int, compacts: tuple[str, ...]) -> bool:
+        """Whether a party's name (``compacts``: its forms without spaces) holds one of list
+        name ``n``'s distinctive words, or a word like it (a typo, a transliteration)."""
+        return any(fuzz.partial_ratio(word, compact) >= DISTINCTIVE_SCORE
+                   for word in self._distinctive(n) for compact in compacts)
 
     def _ordinary(self, word: str) -> bool:
         """Whether ``word`` is an ordinary word, no company's distinctive name: an English
