@@ -67,11 +67,13 @@ def test_columns_a_field_reads_or_that_say_nothing_of_use_are_not_looked_at() ->
     assert not names_flagged_use("Nuclear magnetic resonance")
 
 
-def test_the_description_is_not_read_for_end_uses(tmp_path) -> None:
+@pytest.mark.parametrize("cell", ["Model rocket kit", "Drone camera gimbal", "Ballistic helmet",
+                                  "导弹零件", "Navy blue cotton shirts"])
+def test_what_a_description_says_the_item_is_is_no_end_use(tmp_path, cell) -> None:
     """A product description is what the item is ("Model rocket kit"), not what it is for:
-    it stays a field of its own, not looked at here."""
+    only a purpose it states counts (s33, tests/test_description_end_use.py)."""
     _run, lines = screen_text(tmp_path, "Line,Ship-to Country,Ship Date,ECCN,End User,"
-                              "Description\nU1,Singapore,2023-05-02,EAR99,Acme,Model rocket kit\n"
+                              f"Description\nU1,Singapore,2023-05-02,EAR99,Acme,{cell}\n"
                               + PLAIN)
     assert lines["U1"].verdict == "CLEAR"
 

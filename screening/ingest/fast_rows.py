@@ -26,7 +26,9 @@ from screening.ingest.columns import Field
 from screening.ingest.rows import (
     EARLIEST_EXPORT_DATE,
     RowConverter,
+    describes_flagged_use,
     hides_in_a_name,
+    may_name_use,
     names_flagged_use,
     no_licence_held,
     untrusted_characters,
@@ -163,6 +165,9 @@ class FastRows:
         #: each distinct cell once.
         self.use_columns = c.use_columns
         self.flagged_use = Memo(lambda value: names_flagged_use(clean_text(value)))
+        #: The description among them, read for what its item is for alone.
+        self.description_column = c.description_column
+        self.described_use = Memo(lambda value: describes_flagged_use(clean_text(value)))
         #: Columns saying where the goods end up (``RowConverter.destination_columns``): a
         #: row whose cell names another country than its destinations goes the slow way.
         self.destination_columns = c.destination_columns
@@ -306,9 +311,10 @@ class FastRows:
                             and values[index] not in (None, "")
                             and values[index] != (values[at] if len(values) > at else None))
         for index in self.use_columns:  # a military or part 744 end use: named there
-            flagged = self.flagged_use
-            slow.update(i for i, values in enumerate(rows) if len(values) > index
-                        and values[index] and flagged[values[index]])
+            column = [values[index] if len(values) > index else "" for values in rows]
+            slow.update(compress(range(size), self._uses_flagged(
+                self.described_use if index == self.description_column else self.flagged_use,
+                column)))
         positions: list[int] | None = None
         if slow:
             positions = [i for i in range(size) if i not in slow]
@@ -417,6 +423,22 @@ class FastRows:
                        for header, index in self.other_parties)
         return (Columns(positions, count, line, dates, eccns, end_user_types, party_country,
                         others), sorted(slow))
+
+    @staticmethod
+    def _uses_flagged(memo: Memo, column: list[Any]) -> list[bool]:
+        """Per cell of a description or remarks column: whether it names an end use
+        (``memo``: ``flagged_use`` or ``described_use``). The texts not seen before are
+        first looked at all at once: descriptions rarely repeat, and few name a use."""
+        found = list(map(memo.get, column, repeat(_UNSEEN, len(column))))
+        if _UNSEEN in found:
+            new = {cell for cell, known in zip(column, found, strict=True)
+                   if known is _UNSEEN}
+            if len(memo) + len(new) <= memo.limit and \
+                    not may_name_use(" | ".join(map(clean_text, new))):
+                memo.update(dict.fromkeys(new, False))
+            found = [memo[cell] if known is _UNSEEN else known
+                     for cell, known in zip(column, found, strict=True)]
+        return found
 
     @staticmethod
     def _amounts(cells: list[tuple[Any, ...]], texts: list[list[str]], index: int | None,

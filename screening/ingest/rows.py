@@ -241,8 +241,8 @@ _USE_SCRIPT = ("用途", "备注", "備註", "备考", "備考", "應用", "应�
 #: free remarks write them: stricter than the end-user type column's words, as a remark
 #: may say "navy blue", "CW 45", "chemical reactor spare parts" or "atomic clock" (s22
 #: second review: both ways round).
-_USE_RE = re.compile(
-    r"(?i)\b(?:nuclear (?:weapon|bomb|explosive|warhead|submarine|test)s?|atomic bombs?"
+_USE_LATIN = (
+    r"nuclear (?:weapon|bomb|explosive|warhead|submarine|test)s?|atomic bombs?"
     r"|hydrogen bombs?|(?:chemical|biological|bio) weapons?|bioweapons?|nerve agents?|sarin"
     r"|anthrax|vx gas|weapons? of mass destruction|wmd|missiles?|missle|ballistic"
     r"|rockets?|warheads?|torpedo(?:es)?|guided bombs?|bombs? kits?|munitions?|ammunition|ordnance"
@@ -254,11 +254,27 @@ _USE_RE = re.compile(
     r"|air force|people'?s liberation army|pla (?:army|navy|air force|rocket force|units?)"
     r"|plaaf|plarf|ministry of defen[cs]e|armed police"
     r"|for (?:the )?(?:army|navy|marines)|army|navy (?:ship|vessel|base|use)|naval|defen[cs]e "
-    r"(?:ministry|forces|industry|contractor|use|application)s?)\b"
-    r"|军用|軍用|军事|軍事|军工|軍工|导弹|導彈|核武|核潜艇|核潛艇|武器|弹药|彈藥|无人机|無人機"
+    r"(?:ministry|forces|industry|contractor|use|application)s?")
+_USE_CJK = (
+    r"军用|軍用|军事|軍事|军工|軍工|导弹|導彈|核武|核潜艇|核潛艇|武器|弹药|彈藥|无人机|無人機"
     r"|火箭军|火箭軍|解放军|解放軍|国防|國防|超算|超级计算|超級計算|铀浓缩|鈾濃縮"
     r"|военн|ракет|ядерн|оруж|боеприпас|беспилот|ミサイル|軍用|兵器|核兵器|군사|군용|미사일"
     r"|무기|핵무기")
+_USE_RE = re.compile(rf"(?i)\b(?:{_USE_LATIN})\b|{_USE_CJK}")
+#: In a description, which says what the item is ("Model rocket kit", "Drone camera
+#: gimbal"), only words saying what it is for or who will use it: a use word after "for",
+#: "to", "at", "in" and the like ("Servers for missile guidance", "For use in nuclear
+#: weapons design"), a military end user ("Resale to People's Liberation Army Rocket
+#: Force", "Routers for installation at PLA Navy base"), or "military use" in Chinese.
+_PURPOSE_RE = re.compile(
+    rf"(?i)\b(?:for|to|at|in|into|by|supporting|destined|intended|end[- ]?uses?"
+    rf"|end[- ]?users?)\b[^.;|\n]{{0,40}}?\b(?:{_USE_LATIN})\b"
+    r"|\b(?:people'?s liberation army|pla (?:army|navy|air force|rocket force|units?|bases?)"
+    r"|plaaf|plarf|armed forces|armed police|ministry of defen[cs]e|bundeswehr"
+    r"|military (?:end[- ]?users?|end[- ]?uses?|bases?|units?|use|purposes?|applications?"
+    r"|intelligence)|naval bases?|navy bases?|air force bases?)\b"
+    r"|军用|軍用|军事用途|軍事用途|解放军|解放軍|火箭军|火箭軍|国防|國防"
+    rf"|(?:用于|用於|供)[^。；|]{{0,12}}(?:{_USE_CJK})")
 #: Uses of those words that say nothing of an end use: colours, units, clocks, salad.
 _USE_NOT = re.compile(
     r"(?i)\b(?:navy blue|army green|military green|military (?:grade|spec|specification|"
@@ -275,12 +291,28 @@ def says_what_for(header: str) -> bool:
         "end use" in key or any(word in header for word in _USE_SCRIPT)
 
 
+def may_name_use(text: str) -> bool:
+    """Whether ``text`` (clean: single spaces) may name an end use ``names_flagged_use``
+    flags: False only if none of ``_USE_RE``'s words and phrases is in it, so texts joined
+    by " | " that give False each give False (a phrase never spans the "|")."""
+    return _USE_RE.search(text) is not None
+
+
 def names_flagged_use(text: str) -> bool:
     """Whether a cell of such a column names a military end use or one part 744 controls
     for every item (``_USE_RE``, less the phrases of ``_USE_NOT``)."""
     if _USE_RE.search(text) is None:
         return False
     return _USE_RE.search(_USE_NOT.sub(" ", text)) is not None
+
+
+def describes_flagged_use(text: str) -> bool:
+    """Whether a description says its item is for a military end use or one part 744
+    controls for every item (``_PURPOSE_RE``, less the phrases of ``_USE_NOT``): what
+    the item is ("Model rocket kit") does not count."""
+    if _USE_RE.search(text) is None:  # (every purpose holds a use word)
+        return False
+    return _PURPOSE_RE.search(_USE_NOT.sub(" ", text)) is not None
 
 
 def _use_kind(text: str) -> str:
@@ -533,10 +565,14 @@ class RowConverter:
         self.actual_date_columns = tuple(
             index for index in range(self.headed) if index not in mapped and
             date_column is not None and says_actual_date(mapping.headers[index]))
-        #: Columns no field reads that say what the goods are for ("Intended End Use",
-        #: "Remarks"): a military or part 744 end use there is a finding (``says_what_for``).
-        self.use_columns = tuple(index for index in range(self.headed) if index not in mapped
-                                 and says_what_for(clean_text(mapping.headers[index])))
+        #: The description, and the columns no field reads that say what the goods are for
+        #: ("Intended End Use", "Remarks"): a military or part 744 end use there is a
+        #: finding (``says_what_for``; s33 review: "Routers for installation at PLA Navy
+        #: base" and "For use in nuclear weapons design" as descriptions were CLEAR).
+        self.description_column = described
+        self.use_columns = ((described,) if described is not None else ()) + tuple(
+            index for index in range(self.headed) if index not in mapped
+            and says_what_for(clean_text(mapping.headers[index])))
         #: Of the columns looked at for places and end uses, those no field reads: a cell of
         #: them a merged range covers is empty in the file, though Excel shows the range's
         #: text there (s23 hunt: "For nuclear weapons development" merged over three lines
@@ -656,7 +692,7 @@ class RowConverter:
                 problems = (*problems, elsewhere)
                 flagged.add(index)
         for index in self.use_columns:
-            if texts[index] and index not in blocked and names_flagged_use(texts[index]):
+            if texts[index] and index not in blocked and self.flags_use(index, texts[index]):
                 problems = (*problems, self._use_named(number, index, texts[index]))
         for index in self.destination_columns:
             if texts[index] and index not in blocked and \
@@ -913,10 +949,17 @@ class RowConverter:
             f"destination's: map the column as the ultimate destination, or correct the "
             f"line's destination."))
 
+    def flags_use(self, index: int, text: str) -> bool:
+        """Whether ``text`` (clean), in column ``index`` of ``use_columns``, names an end
+        use to review: a description only as what its item is for."""
+        return describes_flagged_use(text) if index == self.description_column \
+            else names_flagged_use(text)
+
     def _use_named(self, number: int, index: int, text: str) -> Finding:
-        """REVIEW for a cell of a column no field reads that names a military end use, or
-        an end use part 744 controls whatever the item ("For nuclear weapons development"
-        under "Intended End Use"): the licence may not be the Country Chart's."""
+        """REVIEW for a description, or a cell of a column no field reads, that names a
+        military end use, or an end use part 744 controls whatever the item ("For nuclear
+        weapons development" under "Intended End Use"): the licence may not be the Country
+        Chart's."""
         kind = _use_kind(text)
         uses = [] if kind == "744" else ["a military end use (15 CFR 744.21, 744.22)"]
         if kind != "military":
@@ -925,9 +968,11 @@ class RowConverter:
                         "744.4 chemical and biological weapons, 744.23 supercomputers and "
                         "advanced chips)")
         shown = self._column_shown(index)
+        which = "read as the description" if index == self.description_column else \
+            "which no field reads"
         return Finding("END_USE_NAMED", Severity.REVIEW, (
-            f"{self.source.cell_ref(number, index)}: {_quote(text)} ({shown!r} column, which "
-            f"no field reads) names {' and '.join(uses)}. Confirm the end use "
+            f"{self.source.cell_ref(number, index)}: {_quote(text)} ({shown!r} column, "
+            f"{which}) names {' and '.join(uses)}. Confirm the end use "
             f"and end user before shipping: the licence this line needs may not be the one "
             f"its classification and destination give (15 CFR part 732 Supp. No. 3)."),
             ("15 CFR 744.21", "15 CFR 744.2-744.4, 744.23"))
@@ -948,7 +993,7 @@ class RowConverter:
         if index in self.place_columns and (elsewhere := self._place_elsewhere(
                 number, index, text, destination, ultimate)) is not None:
             found.append(elsewhere)
-        if index in self.use_columns and names_flagged_use(text):
+        if index in self.use_columns and self.flags_use(index, text):
             found.append(self._use_named(number, index, text))
         if index in self.destination_columns and (other := self._destination_elsewhere(
                 number, index, text, destination, ultimate, date)) is not None:
