@@ -4,6 +4,7 @@ worked out once per run (shipment files repeat their parties)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
@@ -190,10 +191,12 @@ _NOT_SUPP2 = (
 
 def for_item(found: tuple[Finding, ...], eccn: Eccn | None, date: dt.date | None,
              outside_supp2: OutsideSupp2 | None) -> tuple[Finding, ...]:
-    """``found`` (a line's party findings) for the line's item: a Military End-User List
-    match whose requirement is for Supplement No. 2 items licenses no item outside it
-    (s29 rules hunt: EAR99 to "AECC Aviation Power Co. Ltd." was LICENSE_REQUIRED);
-    REVIEW then, saying why."""
+    """``found`` (a line's party findings) for the line's item and export date: a Military
+    End-User List match whose requirement is for Supplement No. 2 items licenses no item
+    outside it (s29 rules hunt: EAR99 to "AECC Aviation Power Co. Ltd." was
+    LICENSE_REQUIRED), REVIEW then, saying why; and a listing published after the export
+    date did not apply to it (``before_listing``)."""
+    found = before_listing(found, date)
     if outside_supp2 is None or not any(
             f.code == _MEU_LIST and f.severity is Severity.LICENSE for f in found) or \
             not outside_supp2(eccn, date):
@@ -203,6 +206,56 @@ def for_item(found: tuple[Finding, ...], eccn: Eccn | None, date: dt.date | None
         replace(f, severity=Severity.REVIEW, message=f.message + _NOT_SUPP2.format(item=item))
         if f.code == _MEU_LIST and f.severity is Severity.LICENSE
         and "supplement no. 2" in f.message.lower() else f for f in found)
+
+
+_FR_CITE_RE = re.compile(r"\b(\d{2,3}) FR (\d+)\b")
+_BINDING = (Severity.LICENSE, Severity.PROHIBITED)
+_LISTED_LATER = (
+    " The entry's earliest Federal Register notice, {cite}, is of {year}, after this line's "
+    "export date ({date}): the listing did not apply to this export, so it requires no "
+    "licence for it (unless the party was listed before under a notice the list no longer "
+    "names). Confirm when the party was listed, and whether another rule applied then.")
+_LISTED_THAT_YEAR = (
+    " The entry's earliest Federal Register notice, {cite}, is of {year}, the year of this "
+    "export ({date}): if it took effect after that day, the listing did not apply to this "
+    "export.")
+
+
+def listed_in(finding: Finding) -> tuple[int, str] | None:
+    """(year, citation) of the earliest Federal Register notice a party match cites (its
+    entry's listing; the volume gives the year: volume 84 is of 2019), None if it cites
+    none (the SDN List gives none)."""
+    cites = [(int(volume), int(page)) for cite in finding.citations
+             for volume, page in _FR_CITE_RE.findall(cite)]
+    if not cites:
+        return None
+    volume, page = min(cites)
+    return volume + 1935, f"{volume} FR {page}"
+
+
+def before_listing(found: tuple[Finding, ...], date: dt.date | None) -> tuple[Finding, ...]:
+    """``found`` with each party match that requires a licence or forbids the export
+    checked against the line's export date: one whose entry was listed in a later year
+    than the export (its earliest Federal Register notice) is REVIEW, saying so; one listed
+    that same year says the listing may have come after the export (s33 review: Huawei
+    International, listed by 84 FR 22961 in 2019, made a 2018 export LICENSE_REQUIRED)."""
+    if date is None or not any(f.severity in _BINDING and f.code.startswith("PARTY_MATCH_")
+                               for f in found):
+        return found
+    dated = []
+    for finding in found:
+        if finding.severity in _BINDING and finding.code.startswith("PARTY_MATCH_") and \
+                (listed := listed_in(finding)) is not None and date.year <= listed[0]:
+            year, cite = listed
+            said = {"cite": cite, "year": year, "date": date.isoformat()}
+            dated.append(replace(finding, severity=Severity.REVIEW,
+                                 message=finding.message + _LISTED_LATER.format(**said))
+                         if date.year < year else
+                         replace(finding, message=finding.message
+                                 + _LISTED_THAT_YEAR.format(**said)))
+        else:
+            dated.append(finding)
+    return tuple(dated)
 
 
 def new_at_ship_to(found: tuple[Finding, ...], there: tuple[Finding, ...]
