@@ -254,7 +254,10 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
         if basis:
             findings.append(Finding(
                 CLEAR_ON_UNVERIFIED, Severity.INFO,
-                "No licence requirement found; this rests on rule data not fully verified.",
+                # (Worded for the item and destination: a party match found later may
+                # still raise the line, and this finding stays beside it.)
+                "The item and destination checks found no licence requirement; that rests "
+                "on rule data not fully verified.",
                 (), basis))
     # A line needing a licence is never CLEAR, so citing one later cannot affect the above.
     return _result(line, findings, licensing, newly), actual.needs_licence

@@ -302,6 +302,9 @@ def test_a_clear_on_unverified_data_says_so(rules) -> None:
     assert result.verdict is Verdict.CLEAR
     note = next(f for f in result.findings if f.code == "CLEAR_ON_UNVERIFIED_DATA")
     assert "Supp. No. 2 status of 5A992 (PARTIAL)" in note.unverified
+    # Worded for the item and destination: a party match may raise the line beside it (s33
+    # review: "No licence requirement found" stood beside a licence requirement).
+    assert note.message.startswith("The item and destination checks found no licence")
     verified = screen_line(make_line("DE", "2026-09-01", "3A001.a.2"), rules)
     assert verified.verdict is CL
     assert not any(f.code == "CLEAR_ON_UNVERIFIED_DATA" for f in verified.findings)
