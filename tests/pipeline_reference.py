@@ -9,16 +9,18 @@ and database row with the documented formats. It shares no cache, memo or fast p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
 from screening.affiliates import load_affiliate_rules, owner_findings
 from screening.db import Database
 from screening.engine import _screen
-from screening.model import Finding, Screening, worst
+from screening.model import Finding, Screening, Severity, worst
 from screening.normalize import military_name_word
 from screening.parties import party_findings
 from screening.party_screen import (
@@ -141,6 +143,36 @@ _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _spaced = json.JSONEncoder(ensure_ascii=False).encode
 
 
+def _dated(found: tuple[Finding, ...], date: dt.date | None) -> tuple[Finding, ...]:
+    """A party match requiring a licence or forbidding the export, of an entry first in the
+    Federal Register in a later year than the export, is a review; in the same year it
+    says so (written here on its own, not with party_screen.before_listing)."""
+    dated = []
+    for finding in found:
+        f = finding
+        volumes = [int(v) for c in f.citations for v in re.findall(r"\b(\d{2,3}) FR \d+", c)]
+        if date is not None and f.code.startswith("PARTY_MATCH_") and volumes and \
+                f.severity.value in ("license", "prohibited"):
+            first = min((int(v), int(pg)) for c in f.citations
+                        for v, pg in re.findall(r"\b(\d{2,3}) FR (\d+)", c))
+            year, cite = first[0] + 1935, f"{first[0]} FR {first[1]}"
+            if date.year < year:
+                f = dataclasses.replace(f, severity=Severity.REVIEW, message=(
+                    f"{f.message} The entry's earliest Federal Register notice, {cite}, is "
+                    f"of {year}, after this line's export date ({date.isoformat()}): the "
+                    f"listing did not apply to this export, so it requires no licence for it "
+                    f"(unless the party was listed before under a notice the list no longer "
+                    f"names). Confirm when the party was listed, and whether another rule "
+                    f"applied then."))
+            elif date.year == year:
+                f = dataclasses.replace(f, message=(
+                    f"{f.message} The entry's earliest Federal Register notice, {cite}, is "
+                    f"of {year}, the year of this export ({date.isoformat()}): if it took "
+                    f"effect after that day, the listing did not apply to this export."))
+        dated.append(f)
+    return tuple(dated)
+
+
 def reference_screen(db: Database, path: Path, options: ScreenOptions
                      ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """Each line's JSON text (as in the ``lines`` array of ``screen --json``) and its stored
@@ -194,6 +226,7 @@ def reference_screen(db: Database, path: Path, options: ScreenOptions
             if party_columns and not (line.consignee or line.end_user or line.owners):
                 found = (UNNAMED,)  # in a run checking parties, a line naming none
             found += others
+            found = _dated(found, line.export_date)
         # Every line, after its parties: no list loaded, or none of them dated.
         found += lists_findings(lists, dt.date.today(), party_columns=party_columns)
         if found:
