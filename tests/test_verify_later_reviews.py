@@ -56,3 +56,27 @@ def test_each_review_records_the_os_account_it_came_from(db, db_url, tmp_path) -
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert header[-1] == "Recorded from (OS account@machine)"
     assert verify_report(target, SAMPLE_XLSX, db).exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "csv", "json"])
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_pdf_csv_or_json_report_overtaken_by_later_reviews_says_so(db, db_url, tmp_path,
+                                                                     fmt) -> None:
+    """(s33 auditor's review:) the XLSX report said OUT OF DATE, the PDF written at the same
+    moment verified without a word."""
+    import time
+
+    run = run_screening(db, SAMPLE_XLSX, ScreenOptions()).run
+    target = tmp_path / f"r.{fmt}"
+    write_report(db, run.id, target, generated_by="auditor")
+    current = verify_report(target, SAMPLE_XLSX, db)
+    assert current.exit_code == 0 and "OUT OF DATE" not in current.conclusion
+    time.sleep(1.1)  # (stored times may keep whole seconds)
+    with db.sessions.begin() as session:
+        add_reviews(session, run.id, [8], Disposition.HOLD, reason="clearance withdrawn",
+                    reviewer="carol")
+    later = verify_report(target, SAMPLE_XLSX, db)
+    assert later.exit_code == 0
+    assert {c.name: c for c in later.checks}["stored run"].status is Status.PASSED
+    assert "OUT OF DATE: 1 review(s)" in later.conclusion
+    assert "rows 8;" in later.conclusion and "by carol" in later.conclusion

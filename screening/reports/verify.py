@@ -507,8 +507,32 @@ def _verify_issued_file(report: Path, input_path: Path | None, db: Database | No
     result.checks.append(Check("issued by this database", Status.PASSED, _issued_text(record)))
     result.checks.append(Check("stored run", Status.PASSED if run else Status.FAILED,
                                f"run {record.run_id} ({run.status}, {run.line_count} lines)"
-                               if run else f"this database has no run {record.run_id}"))
+                               if run else f"this database has no run {record.run_id}",
+                               _later_reviews(db, record) if run else ""))  # type: ignore[arg-type]
     return result
+
+
+def _later_reviews(db: Database, record: IssuedReport) -> str:
+    """The notice of reviews of the report's run recorded after the file was issued, as an
+    XLSX report's check gives it (s33 auditor's review: a PDF written before three decisions
+    verified without a word, its XLSX twin said OUT OF DATE)."""
+    issued = _utc(record.issued_at)
+    with db.sessions() as session:
+        later = [r for r in run_reviews(session, record.run_id) if _utc(r.created_at) > issued]
+    if not later:
+        return ""
+    last = max(later, key=lambda review: _utc(review.created_at))
+    rows = sorted({review.row for review in later})
+    shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
+    return (f"OUT OF DATE: {len(later)} review(s) of run {record.run_id} were recorded after "
+            f"this report was issued (rows {shown}; the latest by {last.reviewer} at "
+            f"{_utc(last.created_at):%Y-%m-%d %H:%M} UTC): the report is genuine, but its "
+            f"decisions are not all those now in force; export a new report")
+
+
+def _utc(when: dt.datetime) -> dt.datetime:
+    """A stored time as naive UTC (SQLite hands them back without a zone)."""
+    return when.astimezone(dt.UTC).replace(tzinfo=None) if when.tzinfo else when
 
 
 def _offline_why(kind: str) -> str:
