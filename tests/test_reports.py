@@ -338,9 +338,13 @@ def test_cli_report_commands(capsys, db_url, tmp_path) -> None:
                  str(tmp_path / "s.xlsx"), "--report", str(tmp_path / "s.pdf")])
     out = capsys.readouterr().out
     assert code == 1 and "report written to" in out and (tmp_path / "s.pdf").exists()
+    assert out.count(", signed)") == 2
     assert main(["--database-url", db_url, "report", "1", "--out",
                  str(tmp_path / "later.csv")]) == 0
     assert (tmp_path / "later.csv").exists()
+    # A CSV carries no signature of its own (s33 auditor's review: "signed" said it did).
+    out = capsys.readouterr().out
+    assert ", its signature recorded in this database)" in out and "signed)" not in out
     assert main(["--database-url", db_url, "report", "7", "--out", str(tmp_path / "x.csv")]) == 2
     capsys.readouterr()
     assert main(["--database-url", db_url, "verify", str(tmp_path / "s.xlsx"),
