@@ -1,0 +1,24 @@
+"""The separate Hong Kong Country Chart rows cite the chart itself, naming the rule that
+changed the row, not that rule alone (s33 review: an NS1 export of 2013 and a CC1 item of
+2019 cited 79 FR 76867, which only added the NS2 X, from 2014-12-23)."""
+
+from __future__ import annotations
+
+import pytest
+
+from screening.engine import screen_line
+from screening.rules.ruleset import RuleSet
+from tests.conftest import make_line
+
+
+@pytest.mark.parametrize(("date", "eccn", "row"), [
+    ("2013-03-01", "5A002.a", "Hong Kong row before 2014-12-23"),
+    ("2019-03-01", "0A979", "Hong Kong row 2014-12-23 to 2020-12-22"),
+    ("2018-03-01", "3A001.a.7", "Hong Kong row 2014-12-23 to 2020-12-22")])
+def test_a_hong_kong_row_requirement_cites_the_country_chart_row(
+        rules: RuleSet, date: str, eccn: str, row: str) -> None:
+    result = screen_line(make_line("HK", date, eccn), rules)
+    chart = next(f for f in result.findings if f.code == "CHART_LICENSE_REQUIRED")
+    cited = [c for c in chart.citations if "79 FR 76867" in c]
+    assert len(cited) == 1 and cited[0].startswith("15 CFR part 738 Supp. No. 1")
+    assert row in cited[0]
