@@ -20,6 +20,8 @@ HK, CN = "HK", "CN"
 #: Hong Kong's treatment before 2020-06-30 is the baseline for "newly licensable".
 HK_BASELINE_DATE = dt.date(2020, 6, 29)
 HK_CHANGE_START = dt.date(2020, 6, 30)
+#: Hong Kong licensed on China's Country Chart row and Country Groups (85 FR 83765).
+HK_REMOVED = dt.date(2020, 12, 23)
 #: Findings meaning "a licence may be required; the data cannot tell".
 _INDETERMINATE = ("CHART_PARAGRAPH_DEPENDENT", "SPECIAL_CONTROL_REVIEW", "UNKNOWN_ECCN",
                   "NO_CHART_ROW", "ECCN_POINTS_TO_USML", "ECCN_NOT_IN_FORCE",
@@ -238,7 +240,11 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
                 "A licence is needed now, but was not under Hong Kong's treatment before "
                 "2020-06-30 (its own Country Chart row, Country Groups A:6 and B, and the "
                 "license exceptions then available).",
-                cites("85 FR 83765", "85 FR 45998"),
+                # Before 2020-12-23 Hong Kong kept its own row: what changed was the
+                # suspension of its license exceptions (s33 review: 85 FR 83765 was cited
+                # on lines of July to December 2020).
+                cites("85 FR 83765", "85 FR 45998") if date >= HK_REMOVED else
+                cites("BIS notice of 2020-06-30", "85 FR 45998"),
                 _baselineunverified_note(eccn, licensing, date, rules)))
         findings.extend(_savings(line, rules, target, newly))
     elif target == HK and line.license_exception and date >= HK_CHANGE_START:

@@ -22,3 +22,16 @@ def test_a_hong_kong_row_requirement_cites_the_country_chart_row(
     cited = [c for c in chart.citations if "79 FR 76867" in c]
     assert len(cited) == 1 and cited[0].startswith("15 CFR part 738 Supp. No. 1")
     assert row in cited[0]
+
+
+@pytest.mark.parametrize(("date", "cited", "not_cited"), [
+    ("2020-07-01", "BIS notice of 2020-06-30", "85 FR 83765"),
+    ("2020-12-22", "BIS notice of 2020-06-30", "85 FR 83765"),
+    ("2021-03-01", "85 FR 83765", "BIS notice of 2020-06-30")])
+def test_newly_licensable_cites_the_rule_in_force_on_the_export_date(
+        rules: RuleSet, date: str, cited: str, not_cited: str) -> None:
+    """Before 2020-12-23 Hong Kong kept its own row: a line newly licensable then was so by
+    the suspension of its license exceptions, not by the rule of 2020-12-23 (s33 review)."""
+    line = make_line("HK", date, "5A001.j", exception="GBS")
+    newly = next(f for f in screen_line(line, rules).findings if f.code == "NEWLY_LICENSABLE")
+    assert cited in newly.citations and not_cited not in newly.citations
