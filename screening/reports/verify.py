@@ -401,26 +401,17 @@ def _stored_run_check(db: Database | None, fields: dict[str, Any],
     later = []
     if isinstance(generated, dt.datetime):
         for review in stored_reviews.values():
-            created = review.created_at.astimezone(dt.UTC).replace(tzinfo=None) \
-                if review.created_at.tzinfo else review.created_at
+            created = _utc(review.created_at)
             if review.id not in seen and created < generated:
                 problems.append(f"review {review.id}, recorded before the report was made, "
                                 f"is missing from it")
             elif review.id not in seen:
-                later.append((created, review))
+                later.append(review)
     if problems:
         return Check(name, Status.FAILED, f"{len(problems)} difference(s) with run {run_id} "
                                           f"in this database: {'; '.join(problems[:5])}")
-    notice = ""
-    if later:
-        # (s24 audit: a report showing a clearance since withdrawn verified without a word.)
-        when, last = max(later, key=lambda pair: pair[0])
-        rows = sorted({review.row for _when, review in later})
-        shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
-        notice = (f"OUT OF DATE: {len(later)} review(s) of run {run_id} were recorded after "
-                  f"this report was made (rows {shown}; the latest by {last.reviewer} at "
-                  f"{when:%Y-%m-%d %H:%M} UTC): the report is genuine, but its decisions are "
-                  f"not all those now in force; export a new report")
+    # (s24 audit: a report showing a clearance since withdrawn verified without a word.)
+    notice = _out_of_date(run_id, later, "made")
     return Check(name, Status.PASSED, f"run {run_id}: counts, {len(stored_rows)} lines with "
                                       f"their findings and {len(seen)} reviews as stored"
                  + (f"; {len(later)} later review(s) are not in it" if later else ""),
@@ -519,13 +510,19 @@ def _later_reviews(db: Database, record: IssuedReport) -> str:
     issued = _utc(record.issued_at)
     with db.sessions() as session:
         later = [r for r in run_reviews(session, record.run_id) if _utc(r.created_at) > issued]
+    return _out_of_date(record.run_id, later, "issued")
+
+
+def _out_of_date(run_id: int, later: list[Any], made: str) -> str:
+    """The OUT OF DATE notice of a report (``made``: how it came to be, "made" or
+    "issued") whose run has ``later`` reviews recorded since; "" if none."""
     if not later:
         return ""
     last = max(later, key=lambda review: _utc(review.created_at))
     rows = sorted({review.row for review in later})
     shown = ", ".join(map(str, rows[:10])) + (" ..." if len(rows) > 10 else "")
-    return (f"OUT OF DATE: {len(later)} review(s) of run {record.run_id} were recorded after "
-            f"this report was issued (rows {shown}; the latest by {last.reviewer} at "
+    return (f"OUT OF DATE: {len(later)} review(s) of run {run_id} were recorded after "
+            f"this report was {made} (rows {shown}; the latest by {last.reviewer} at "
             f"{_utc(last.created_at):%Y-%m-%d %H:%M} UTC): the report is genuine, but its "
             f"decisions are not all those now in force; export a new report")
 
