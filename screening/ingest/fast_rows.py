@@ -26,10 +26,8 @@ from screening.ingest.columns import Field
 from screening.ingest.rows import (
     EARLIEST_EXPORT_DATE,
     RowConverter,
-    describes_flagged_use,
     hides_in_a_name,
     may_name_use,
-    names_flagged_use,
     no_licence_held,
     untrusted_characters,
 )
@@ -161,13 +159,12 @@ class FastRows:
         self.name_columns = tuple(sorted(c.names))
         #: Columns looked at for embargoed places (``RowConverter.place_columns``).
         self.place_columns = c.place_columns
-        #: Columns looked at for a military or part 744 end use (``RowConverter.use_columns``),
+        #: Per column looked at for a military or part 744 end use
+        #: (``RowConverter.use_columns``): whether a cell names one, as the slow path asks
+        #: (``RowConverter.flags_use``: the description only for what its item is for),
         #: each distinct cell once.
-        self.use_columns = c.use_columns
-        self.flagged_use = Memo(lambda value: names_flagged_use(clean_text(value)))
-        #: The description among them, read for what its item is for alone.
-        self.description_column = c.description_column
-        self.described_use = Memo(lambda value: describes_flagged_use(clean_text(value)))
+        self.flagged_use = {index: Memo(lambda value, index=index: c.flags_use(
+            index, clean_text(value))) for index in c.use_columns}
         #: Columns saying where the goods end up (``RowConverter.destination_columns``): a
         #: row whose cell names another country than its destinations goes the slow way.
         self.destination_columns = c.destination_columns
@@ -310,11 +307,12 @@ class FastRows:
                 slow.update(i for i, values in enumerate(rows) if len(values) > index
                             and values[index] not in (None, "")
                             and values[index] != (values[at] if len(values) > at else None))
-        for index in self.use_columns:  # a military or part 744 end use: named there
-            column = [values[index] if len(values) > index else "" for values in rows]
-            slow.update(compress(range(size), self._uses_flagged(
-                self.described_use if index == self.description_column else self.flagged_use,
-                column)))
+        for index, flagged in self.flagged_use.items():  # a military or part 744 end use
+            # named there (descriptions rarely repeat, and few name a use: a batch's new
+            # ones are looked at all at once)
+            column = tuple(values[index] if len(values) > index else "" for values in rows)
+            slow.update(compress(range(size), _read_column(flagged, column, _names_no_use,
+                                                           False)))
         positions: list[int] | None = None
         if slow:
             positions = [i for i in range(size) if i not in slow]
@@ -425,22 +423,6 @@ class FastRows:
                         others), sorted(slow))
 
     @staticmethod
-    def _uses_flagged(memo: Memo, column: list[Any]) -> list[bool]:
-        """Per cell of a description or remarks column: whether it names an end use
-        (``memo``: ``flagged_use`` or ``described_use``). The texts not seen before are
-        first looked at all at once: descriptions rarely repeat, and few name a use."""
-        found = list(map(memo.get, column, repeat(_UNSEEN, len(column))))
-        if _UNSEEN in found:
-            new = {cell for cell, known in zip(column, found, strict=True)
-                   if known is _UNSEEN}
-            if len(memo) + len(new) <= memo.limit and \
-                    not may_name_use(" | ".join(map(clean_text, new))):
-                memo.update(dict.fromkeys(new, False))
-            found = [memo[cell] if known is _UNSEEN else known
-                     for cell, known in zip(column, found, strict=True)]
-        return found
-
-    @staticmethod
     def _amounts(cells: list[tuple[Any, ...]], texts: list[list[str]], index: int | None,
                  count: int, bad: set[int]) -> Any:
         """A value or quantity column as numbers (None if blank); bad cells into ``bad``."""
@@ -491,6 +473,11 @@ def _read_column(memo: Memo, cells: tuple[Any, ...], none_named: Callable[[str],
     for i in at:
         found[i] = get(cells[i])
     return found
+
+
+def _names_no_use(joined: str) -> bool:
+    """For ``_read_column``: True if none of the texts joined can name an end use."""
+    return not may_name_use(clean_text(joined))
 
 
 def _untrusted(cells: tuple[Any, ...], bad: set[int]) -> None:

@@ -292,9 +292,10 @@ def says_what_for(header: str) -> bool:
 
 
 def may_name_use(text: str) -> bool:
-    """Whether ``text`` (clean: single spaces) may name an end use ``names_flagged_use``
-    flags: False only if none of ``_USE_RE``'s words and phrases is in it, so texts joined
-    by " | " that give False each give False (a phrase never spans the "|")."""
+    """Whether ``text`` (clean: single spaces) may name an end use ``names_flagged_use`` or
+    ``describes_flagged_use`` flags: False only if none of ``_USE_RE``'s words and phrases
+    is in it, so cells joined by line breaks and cleaned that give False each give False
+    (joining can only add a phrase spanning two cells, never take one away)."""
     return _USE_RE.search(text) is not None
 
 
