@@ -93,6 +93,16 @@ def bundled_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parties_module, "bundled_list_sizes", _LIST_SIZES)
 
 
+@pytest.fixture(scope="session")
+def bundled_index() -> parties_module.PartyIndex:
+    """The index of the bundled Consolidated Screening List, built once (1.5 s) for the
+    tests that match names against the real list."""
+    from screening.paths import resources_dir
+
+    path = resources_dir() / "lists" / party_store.bundled_list_manifest()["file"]
+    return parties_module.PartyIndex.build(parties_module.read_list_file(path)[1])
+
+
 @pytest.fixture
 def list_sizes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Loaded lists are held to the bundled list's sizes, as in a real install."""
