@@ -11,7 +11,16 @@ from typing import TypeVar
 
 from screening.citations import cites, unverified_note
 from screening.control_list_check import chart_and_special, destination_controls
-from screening.model import Eccn, Finding, Screening, Severity, ShipmentLine, Verdict, worst
+from screening.model import (
+    HK_AS_CHINA_FROM,
+    Eccn,
+    Finding,
+    Screening,
+    Severity,
+    ShipmentLine,
+    Verdict,
+    worst,
+)
 from screening.normalize import MILITARY_TYPES, PART_744_TYPES, EndUserType
 from screening.rules.ccl_prose import exception_paragraphs, parse_paragraph_list
 from screening.rules.ruleset import RULES_COVER_FROM, EndUseRuleR, RuleSet
@@ -20,8 +29,6 @@ HK, CN = "HK", "CN"
 #: Hong Kong's treatment before 2020-06-30 is the baseline for "newly licensable".
 HK_BASELINE_DATE = dt.date(2020, 6, 29)
 HK_CHANGE_START = dt.date(2020, 6, 30)
-#: Hong Kong licensed on China's Country Chart row and Country Groups (85 FR 83765).
-HK_REMOVED = dt.date(2020, 12, 23)
 #: Findings meaning "a licence may be required; the data cannot tell".
 _INDETERMINATE = ("CHART_PARAGRAPH_DEPENDENT", "SPECIAL_CONTROL_REVIEW", "UNKNOWN_ECCN",
                   "NO_CHART_ROW", "ECCN_POINTS_TO_USML", "ECCN_NOT_IN_FORCE",
@@ -243,7 +250,7 @@ def _screen_uncited(line: ShipmentLine, rules: RuleSet) -> tuple[Screening, bool
                 # Before 2020-12-23 Hong Kong kept its own row: what changed was the
                 # suspension of its license exceptions (s33 review: 85 FR 83765 was cited
                 # on lines of July to December 2020).
-                cites("85 FR 83765", "85 FR 45998") if date >= HK_REMOVED else
+                cites("85 FR 83765", "85 FR 45998") if date >= HK_AS_CHINA_FROM else
                 cites("BIS notice of 2020-06-30", "85 FR 45998"),
                 _baselineunverified_note(eccn, licensing, date, rules)))
         findings.extend(_savings(line, rules, target, newly))

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+#: From this day Hong Kong is licensed on China's Country Chart row and Country Groups
+#: (85 FR 83765).
+HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
+
 
 class Verdict(StrEnum):
     PROHIBITED = "PROHIBITED"

@@ -33,7 +33,7 @@ from screening.ingest.columns import (
 from screening.ingest.errors import IngestError
 from screening.ingest.readers import TableSource, column_letter, first_cell
 from screening.ingest.xlsx_package import DRAWN_OVER, digits_beside_date, yearless_date_format
-from screening.model import Eccn, Finding, Severity, ShipmentLine
+from screening.model import HK_AS_CHINA_FROM, Eccn, Finding, Severity, ShipmentLine
 from screening.normalize import (
     MILITARY_TYPES,
     PART_744_TYPES,
@@ -347,9 +347,6 @@ _REVISED_WORDS = frozenset({"actual", "corrected", "correction", "revised", "rev
                             "amended", "real", "true", "korrigiert", "neu", "aktuell",
                             "corrigé", "corrige", "nouveau", "nuevo", "corregido",
                             "actualizado"})
-#: From this day Hong Kong is licensed as China (85 FR 83765): one named for the other is
-#: no other destination.
-HK_AS_CHINA_FROM = dt.date(2020, 12, 23)
 _CHINA_NAMES = {"HK": "Hong Kong", "MO": "Macau", "CN": "China"}
 #: Header words of columns naming places the goods leave from or pass through on paper (an
 #: Incoterms place, a place of receipt, an issuing office, a carrier or a bank): Hong Kong
