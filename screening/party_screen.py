@@ -221,6 +221,11 @@ _LISTED_THAT_YEAR = (
     "export.")
 
 
+def _binding_match(finding: Finding) -> bool:
+    """A party match that requires a licence or forbids the export."""
+    return finding.severity in _BINDING and finding.code.startswith("PARTY_MATCH_")
+
+
 def listed_in(finding: Finding) -> tuple[int, str] | None:
     """(year, citation) of the earliest Federal Register notice a party match cites (its
     entry's listing; the volume gives the year: volume 84 is of 2019), None if it cites
@@ -239,13 +244,12 @@ def before_listing(found: tuple[Finding, ...], date: dt.date | None) -> tuple[Fi
     than the export (its earliest Federal Register notice) is REVIEW, saying so; one listed
     that same year says the listing may have come after the export (s33 review: Huawei
     International, listed by 84 FR 22961 in 2019, made a 2018 export LICENSE_REQUIRED)."""
-    if date is None or not any(f.severity in _BINDING and f.code.startswith("PARTY_MATCH_")
-                               for f in found):
+    if date is None or not any(map(_binding_match, found)):
         return found
     dated = []
     for finding in found:
-        if finding.severity in _BINDING and finding.code.startswith("PARTY_MATCH_") and \
-                (listed := listed_in(finding)) is not None and date.year <= listed[0]:
+        if _binding_match(finding) and (listed := listed_in(finding)) is not None and \
+                date.year <= listed[0]:
             year, cite = listed
             said = {"cite": cite, "year": year, "date": date.isoformat()}
             dated.append(replace(finding, severity=Severity.REVIEW,
